@@ -1,0 +1,48 @@
+# kampungkb: `make demo` to try it, `make test` to check it. Needs only Python 3.11+.
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup demo test lint format bench messages clean
+
+# Reinstall when the dependency list changes.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: setup
+	mkdir -p var
+	KAMPUNGKB_DEMO=1 $(BIN)/kampungkb migrate --noinput
+	KAMPUNGKB_DEMO=1 $(BIN)/kampungkb seed_demo
+	@echo ""
+	@echo "KampungKB: http://127.0.0.1:$(PORT)/  (Ctrl+C to stop)"
+	KAMPUNGKB_DEMO=1 $(BIN)/kampungkb runserver 127.0.0.1:$(PORT)
+
+test: setup
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: setup
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python bench/anthro.py
+
+# Refresh the Indonesian/English message catalogues after changing UI text.
+messages: setup
+	cd src/kampungkb && KAMPUNGKB_DEMO=1 ../../$(BIN)/kampungkb makemessages -l id -l en --no-obsolete --ignore 'anthro/*'
+	cd src/kampungkb && KAMPUNGKB_DEMO=1 ../../$(BIN)/kampungkb compilemessages
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from kampungkb.core.admin_site import restrict_admin_to_superusers
+
+restrict_admin_to_superusers(admin.site)
+
+urlpatterns = [
+    path("", include("kampungkb.core.urls")),
+    path("akun/", include("kampungkb.accounts.urls")),
+    path("wilayah/", include("kampungkb.wilayah.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,44 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from kampungkb.accounts.demo import reset_password, seed_accounts
+from kampungkb.accounts.models import Role
+from kampungkb.wilayah.demo import seed_kampungkb
+from kampungkb.wilayah.loading import wilayah_load
+
+
+class Command(BaseCommand):
+    help = (
+        "Load Belitung Timur and the synthetic demo data, and create one demo account per role "
+        "(random passwords, printed once). Safe to run again: existing data is left as it is."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--reset-passwords",
+            action="store_true",
+            help="Give the demo accounts new random passwords and print them.",
+        )
+
+    def handle(self, *args, reset_passwords=False, **options):
+        with transaction.atomic():
+            loaded = wilayah_load(folder=settings.KAMPUNGKB_DEFAULT_WILAYAH)
+            n_kampung = seed_kampungkb()
+            accounts = seed_accounts()
+        self.stdout.write(
+            f"Wilayah Belitung Timur: {loaded.created} baru, {loaded.updated} diperbarui, "
+            f"{loaded.unchanged} tetap. Kampung KB demo baru: {n_kampung}."
+        )
+        if reset_passwords:
+            accounts = [(u, r, w, reset_password(u)) for u, r, w, _ in accounts]
+        labels = dict(Role.choices)
+        self.stdout.write("")
+        self.stdout.write("Akun demo / demo accounts:")
+        for username, role, wilayah, password in accounts:
+            shown = password or "(sudah ada; kata sandi tidak diubah / unchanged)"
+            self.stdout.write(f"  {username:<22} {shown:<24} {labels[role]} · {wilayah}")
+        if any(p is None for *_, p in accounts):
+            self.stdout.write(
+                "  Lupa kata sandi? / Forgot a password? kampungkb seed_demo --reset-passwords"
+            )

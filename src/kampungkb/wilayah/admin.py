@@ -1,0 +1,52 @@
+from django.contrib import admin
+
+from kampungkb.wilayah.models import (
+    ActivityGroup,
+    FundingSource,
+    KampungKB,
+    MaturityRecord,
+    Partner,
+    PokjaMember,
+    Wilayah,
+)
+
+
+@admin.register(Wilayah)
+class WilayahAdmin(admin.ModelAdmin):
+    list_display = ("kode", "nama", "level", "jenis", "kode_bps")
+    list_filter = ("level",)
+    search_fields = ("kode", "nama")
+    exclude = ("boundary",)
+
+
+class PokjaInline(admin.TabularInline):
+    model = PokjaMember
+    extra = 0
+
+
+class GroupInline(admin.TabularInline):
+    model = ActivityGroup
+    extra = 0
+
+
+class PartnerInline(admin.TabularInline):
+    model = Partner
+    extra = 0
+
+
+class FundingInline(admin.TabularInline):
+    model = FundingSource
+    extra = 0
+
+
+class MaturityInline(admin.TabularInline):
+    model = MaturityRecord
+    extra = 0
+
+
+@admin.register(KampungKB)
+class KampungKBAdmin(admin.ModelAdmin):
+    list_display = ("nama", "desa", "tanggal_pencanangan", "is_demo")
+    search_fields = ("nama", "desa__nama")
+    autocomplete_fields = ("desa",)
+    inlines = [PokjaInline, GroupInline, PartnerInline, FundingInline, MaturityInline]

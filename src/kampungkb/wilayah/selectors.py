@@ -1,0 +1,110 @@
+"""Reads of wilayah and the Kampung KB registry. Every function takes the acting user and
+returns only what that user's area covers; another area's object is a 404."""
+
+from collections import Counter
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.shortcuts import get_object_or_404
+
+from kampungkb.core.scoping import covered_kode
+from kampungkb.wilayah.models import KampungKB, Level, MaturityRecord, Wilayah
+
+
+def _with_kampung(qs):
+    return qs.annotate(
+        has_kampung_kb=Exists(KampungKB.objects.filter(desa_id=OuterRef("kode")))
+    ).select_related("kampung_kb")
+
+
+def wilayah_area(*, user) -> Wilayah | None:
+    """Return the wilayah the user covers (the top of what they see)."""
+    area = covered_kode(user)
+    if area is None:
+        return None
+    if area == "":
+        return Wilayah.objects.filter(level=Level.KABUPATEN).order_by("kode").first()
+    return Wilayah.objects.filter(kode=area).first()
+
+
+def wilayah_get(*, user, kode: str) -> Wilayah:
+    return get_object_or_404(Wilayah.objects.for_user(user).select_related("parent"), kode=kode)
+
+
+def wilayah_children(*, user, wilayah: Wilayah):
+    """Return the scoped child areas of ``wilayah``, with desa and Kampung KB counts."""
+    qs = Wilayah.objects.for_user(user).filter(parent=wilayah)
+    if wilayah.level == Level.KECAMATAN:
+        return _with_kampung(qs).order_by("kode")
+    return qs.annotate(
+        n_desa=Count("children", filter=Q(children__level=Level.DESA), distinct=True),
+        n_kampung_kb=Count("children__kampung_kb", distinct=True),
+    ).order_by("kode")
+
+
+def kecamatan_list(*, user):
+    """Return the kecamatan the user sees, each with its scoped desa (and Kampung KB)."""
+    desa = _with_kampung(Wilayah.objects.for_user(user).desa()).order_by("kode")
+    kecamatan = {
+        w.kode: w
+        for w in Wilayah.objects.filter(kode__in={d.kode[:8] for d in desa}).order_by("kode")
+    }
+    for k in kecamatan.values():
+        k.scoped_desa = []
+    for d in desa:
+        kecamatan[d.kode[:8]].scoped_desa.append(d)
+    for k in kecamatan.values():
+        k.n_kampung_kb = sum(1 for d in k.scoped_desa if d.has_kampung_kb)
+    return list(kecamatan.values())
+
+
+def kampungkb_list(*, user, kecamatan: str = "", search: str = ""):
+    qs = (
+        KampungKB.objects.for_user(user)
+        .select_related("desa", "desa__parent")
+        .prefetch_related(
+            Prefetch("maturity_records", queryset=MaturityRecord.objects.order_by("-tanggal"))
+        )
+        .annotate(n_active_groups=Count("groups", filter=Q(groups__aktif=True)))
+    )
+    if kecamatan:
+        qs = qs.filter(desa__kode__startswith=kecamatan + ".")
+    if search:
+        qs = qs.filter(Q(nama__icontains=search) | Q(desa__nama__icontains=search))
+    return qs.order_by("desa_id")
+
+
+def kampungkb_get(*, user, pk: int) -> KampungKB:
+    return get_object_or_404(
+        KampungKB.objects.for_user(user)
+        .select_related("desa", "desa__parent")
+        .prefetch_related("pokja_members", "groups", "partners", "funding", "maturity_records"),
+        pk=pk,
+    )
+
+
+def desa_without_kampungkb(*, user, include: str = ""):
+    """Return the desa in the user's area that have no Kampung KB yet (plus ``include``,
+    the desa of the Kampung KB being edited)."""
+    return (
+        Wilayah.objects.for_user(user)
+        .desa()
+        .filter(Q(kampung_kb__isnull=True) | Q(kode=include))
+        .select_related("parent")
+        .order_by("kode")
+    )
+
+
+def area_summary(*, user) -> dict:
+    """Return the headline counts for the user's home page."""
+    desa = Wilayah.objects.for_user(user).desa()
+    kampung = KampungKB.objects.for_user(user).prefetch_related("maturity_records")
+    levels = Counter((k.current_maturity.tingkat if k.current_maturity else "") for k in kampung)
+    n_desa = desa.count()
+    n_kampung = sum(levels.values())
+    return {
+        "n_kecamatan": len({d[:8] for d in desa.values_list("kode", flat=True)}),
+        "n_desa": n_desa,
+        "n_kampung_kb": n_kampung,
+        "coverage": (100.0 * n_kampung / n_desa) if n_desa else None,
+        "levels": levels,
+    }

@@ -1,0 +1,104 @@
+"""Log in as each role and request every page with its own and another area's ids.
+
+Expected: 200 where the role may see it, 403 where the role may never do it, 404 where the
+object lies outside the user's area (so its existence is not revealed), 302 to log in when
+anonymous.
+"""
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import BATU_PENYU, GANTUNG, KURNIA_JAYA, MANGGAR
+
+ROLES = ["admin", "kecamatan", "desa", "mitra", "viewer"]
+
+
+@pytest.fixture
+def ids(make_kampung):
+    return {"own": make_kampung(KURNIA_JAYA).pk, "other": make_kampung(BATU_PENYU).pk}
+
+
+def _pages(ids):
+    return {
+        "home": reverse("core:home"),
+        "wilayah_list": reverse("wilayah:list"),
+        "map": reverse("wilayah:map"),
+        "map_spec": reverse("wilayah:map_spec"),
+        "kampung_list": reverse("wilayah:kampungkb_list"),
+        "kampung_create": reverse("wilayah:kampungkb_create"),
+        "kecamatan_own": reverse("wilayah:detail", args=[MANGGAR]),
+        "kecamatan_other": reverse("wilayah:detail", args=[GANTUNG]),
+        "desa_own": reverse("wilayah:detail", args=[KURNIA_JAYA]),
+        "desa_other": reverse("wilayah:detail", args=[BATU_PENYU]),
+        "kampung_own": reverse("wilayah:kampungkb_detail", args=[ids["own"]]),
+        "kampung_other": reverse("wilayah:kampungkb_detail", args=[ids["other"]]),
+        "kampung_edit_own": reverse("wilayah:kampungkb_edit", args=[ids["own"]]),
+        "kampung_edit_other": reverse("wilayah:kampungkb_edit", args=[ids["other"]]),
+        "audit": reverse("core:audit"),
+        "admin": "/admin/",
+    }
+
+
+# page: (admin, kecamatan operator of Manggar, desa operator of Kurnia Jaya, mitra, viewer)
+EXPECTED = {
+    "home": (200, 200, 200, 200, 200),
+    "wilayah_list": (200, 200, 200, 200, 200),
+    "map": (200, 200, 200, 200, 200),
+    "map_spec": (200, 200, 200, 200, 200),
+    "kampung_list": (200, 200, 200, 200, 200),
+    "kampung_create": (200, 200, 403, 403, 403),
+    "kecamatan_own": (200, 200, 404, 200, 200),
+    "kecamatan_other": (200, 404, 404, 200, 200),
+    "desa_own": (200, 200, 200, 200, 200),
+    "desa_other": (200, 404, 404, 200, 200),
+    "kampung_own": (200, 200, 200, 200, 200),
+    "kampung_other": (200, 404, 404, 200, 200),
+    "kampung_edit_own": (200, 200, 200, 403, 403),
+    "kampung_edit_other": (200, 404, 404, 403, 403),
+    "audit": (200, 403, 403, 403, 403),
+    "admin": (302, 302, 302, 302, 302),  # Django admin: superusers only
+}
+
+
+@pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
+def test_every_page_answers_each_role_as_designed(client, users, ids, role_index):
+    client.force_login(users[ROLES[role_index]])
+    got = {name: client.get(url).status_code for name, url in _pages(ids).items()}
+    want = {name: codes[role_index] for name, codes in EXPECTED.items()}
+    assert got == want
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(client, ids):
+    for name, url in _pages(ids).items():
+        response = client.get(url)
+        assert response.status_code == 302, name
+        assert "/masuk/" in response["Location"] or "/admin/login/" in response["Location"]
+
+
+def test_posts_outside_the_area_are_refused_like_gets(client, users, ids):
+    client.force_login(users["kecamatan"])
+    url = reverse("wilayah:maturity_add", args=[ids["other"]])
+    assert (
+        client.post(url, {"tingkat": "dasar", "tanggal": "2024-01-01", "sumber": "x"}).status_code
+        == 404
+    )
+    client.force_login(users["mitra"])
+    url = reverse("wilayah:maturity_add", args=[ids["own"]])
+    assert (
+        client.post(url, {"tingkat": "dasar", "tanggal": "2024-01-01", "sumber": "x"}).status_code
+        == 403
+    )
+
+
+def test_user_without_role_sees_nothing(client, django_user_model, ids):
+    client.force_login(django_user_model.objects.create(username="tanpa-peran"))
+    assert client.get(reverse("wilayah:detail", args=[KURNIA_JAYA])).status_code == 404
+    assert client.get(reverse("wilayah:kampungkb_detail", args=[ids["own"]])).status_code == 404
+    assert "belum memiliki wilayah tugas" in client.get("/").content.decode()
+
+
+def test_superuser_may_use_django_admin(client, django_user_model, beltim):
+    su = django_user_model.objects.create(username="root", is_superuser=True, is_staff=True)
+    client.force_login(su)
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/wilayah/kampungkb/").status_code == 200

@@ -1,0 +1,173 @@
+import pytest
+from django.urls import reverse
+
+from kampungkb.core.models import AuditEntry
+from kampungkb.wilayah.models import KampungKB
+from tests.conftest import KURNIA_JAYA, LALANG_JAYA, MANGGAR
+
+
+def _formset_data(prefix, rows, total=None):
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(total if total is not None else len(rows)),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for i, row in enumerate(rows):
+        data.update({f"{prefix}-{i}-{k}": v for k, v in row.items()})
+    return data
+
+
+def _post_data(**profile):
+    data = {
+        "desa": LALANG_JAYA,
+        "nama": "Kampung KB Lalang Jaya",
+        "tanggal_pencanangan": "",
+        "sk_nomor": "",
+        "sk_tanggal": "",
+        "catatan": "",
+        **profile,
+    }
+    data.update(
+        _formset_data(
+            "pokja",
+            [{"nama": "Budi", "jabatan": "ketua", "seksi": "", "telepon": "081299"}, {}],
+            total=2,
+        )
+    )
+    data.update(
+        _formset_data(
+            "groups",
+            [{"jenis": "bkb", "aktif": "on", "tanggal_mulai": "2021-03-01"}, {"jenis": "bkr"}],
+        )
+    )
+    data.update(_formset_data("partners", [{}], total=1))
+    data.update(_formset_data("funding", [{"sumber": "apbd", "keterangan": "DKPPKB"}]))
+    return data
+
+
+def test_kecamatan_operator_registers_a_kampung_kb_through_the_form(client, users):
+    client.force_login(users["kecamatan"])
+    response = client.post(reverse("wilayah:kampungkb_create"), _post_data())
+    kampung = KampungKB.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("wilayah:kampungkb_detail", args=[kampung.pk])
+    assert kampung.pokja_members.count() == 1  # the blank extra row is ignored
+    assert kampung.groups.get(jenis="bkb").tanggal_mulai.isoformat() == "2021-03-01"
+    assert kampung.funding.get().sumber == "apbd"
+
+
+@pytest.mark.parametrize(
+    ("change", "field_message"),
+    [
+        ({"nama": ""}, "Bidang ini tidak boleh kosong."),
+        ({"tanggal_pencanangan": "2999-01-01"}, "Tanggal tidak boleh di masa depan."),
+        ({"sk_tanggal": "2020-01-01"}, "Isi nomor SK untuk tanggal SK ini."),
+        ({"pokja-0-telepon": "bukan-nomor"}, "Isi nomor telepon berupa angka."),
+        ({"pokja-0-jabatan": "koordinator_seksi"}, "Koordinator seksi harus memiliki seksi."),
+        (
+            {"groups-1-tanggal_mulai": "2020-01-01"},
+            "Hanya kelompok yang aktif yang memiliki tanggal mulai.",
+        ),
+        ({"tanggal_pencanangan": "31/02/2020"}, "Masukkan tanggal yang valid."),
+    ],
+)
+def test_invalid_form_shows_the_error_in_bahasa_indonesia_and_saves_nothing(
+    client, users, change, field_message
+):
+    client.force_login(users["admin"])
+    response = client.post(reverse("wilayah:kampungkb_create"), {**_post_data(), **change})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert field_message in body
+    assert "Perbaiki kesalahan di bawah ini" in body
+    assert not KampungKB.objects.exists()
+    assert not AuditEntry.objects.filter(object_type="wilayah.kampungkb").exists()
+
+
+def test_desa_outside_the_operators_area_is_not_a_valid_choice(client, users):
+    client.force_login(users["kecamatan"])
+    response = client.post(reverse("wilayah:kampungkb_create"), _post_data(desa="19.06.02.2010"))
+    assert response.status_code == 400
+    assert "Masukkan pilihan yang valid" in response.content.decode()
+    assert not KampungKB.objects.exists()
+
+
+def test_second_kampung_kb_on_the_same_desa_is_refused_at_the_field(client, users, make_kampung):
+    make_kampung(KURNIA_JAYA)
+    client.force_login(users["admin"])
+    response = client.post(reverse("wilayah:kampungkb_create"), _post_data(desa=KURNIA_JAYA))
+    assert response.status_code == 400
+    assert KampungKB.objects.count() == 1
+
+
+def test_edit_form_shows_the_current_values_and_saves_changes(client, users, make_kampung):
+    kampung = make_kampung(KURNIA_JAYA)
+    client.force_login(users["desa"])
+    url = reverse("wilayah:kampungkb_edit", args=[kampung.pk])
+    page = client.get(url).content.decode()
+    assert "Contoh Ketua" in page and 'value="Kampung KB Kurnia Jaya"' in page
+    response = client.post(url, _post_data(desa=KURNIA_JAYA, nama="KKB Kurnia Jaya Baru"))
+    assert response.status_code == 302
+    kampung.refresh_from_db()
+    assert kampung.nama == "KKB Kurnia Jaya Baru"
+    assert [m.nama for m in kampung.pokja_members.all()] == ["Budi"]
+
+
+def test_maturity_form_records_a_level_or_explains_the_error(client, users, make_kampung):
+    kampung = make_kampung(KURNIA_JAYA)
+    client.force_login(users["kecamatan"])
+    url = reverse("wilayah:maturity_add", args=[kampung.pk])
+    bad = client.post(url, {"tingkat": "mandiri", "tanggal": "", "sumber": ""})
+    assert bad.status_code == 400 and "Bidang ini tidak boleh kosong." in bad.content.decode()
+    ok = client.post(url, {"tingkat": "mandiri", "tanggal": "2024-12-01", "sumber": "BKKBN"})
+    assert ok.status_code == 302
+    assert kampung.current_maturity.tingkat == "mandiri"
+
+
+def test_pokja_names_are_shown_to_operators_and_hidden_from_mitra_and_viewer(
+    client, users, make_kampung
+):
+    kampung = make_kampung(KURNIA_JAYA)
+    url = reverse("wilayah:kampungkb_detail", args=[kampung.pk])
+    client.force_login(users["desa"])
+    assert "Contoh Ketua" in client.get(url).content.decode()
+    assert AuditEntry.objects.filter(action="view", actor=users["desa"]).count() == 1
+    for who in ("mitra", "viewer"):
+        client.force_login(users[who])
+        body = client.get(url).content.decode()
+        assert "Contoh Ketua" not in body and "081234567" not in body
+        assert "1 anggota Pokja tercatat" in body
+
+
+def test_wilayah_list_of_the_manggar_operator_shows_its_nine_desa(client, users, make_kampung):
+    make_kampung(KURNIA_JAYA)
+    client.force_login(users["kecamatan"])
+    body = client.get(reverse("wilayah:list")).content.decode()
+    assert body.count('data-testid="desa-row"') == 9
+    assert f'data-testid="kecamatan-{MANGGAR}"' in body
+    assert "Gantung" not in body
+
+
+def test_map_spec_draws_only_the_users_desa_coloured_by_status(client, users, make_kampung):
+    make_kampung(KURNIA_JAYA)
+    client.force_login(users["kecamatan"])
+    spec = client.get(reverse("wilayah:map_spec")).json()
+    assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/v6")
+    desa_layer, kecamatan_layer = spec["layer"]
+    features = desa_layer["data"]["values"]
+    assert len(features) == 9
+    status = {f["properties"]["nama"]: f["properties"]["status"] for f in features}
+    assert status["Kurnia Jaya"] == "Kampung KB"
+    assert status["Lalang Jaya"] == "Belum Kampung KB"
+    assert [f["properties"]["kode"] for f in kecamatan_layer["data"]["values"]] == [MANGGAR]
+    # Offline: the spec embeds its data; nothing is fetched from a URL or tile server.
+    assert "url" not in desa_layer["data"] and "url" not in kecamatan_layer["data"]
+
+
+def test_english_can_be_selected(client, users):
+    client.force_login(users["admin"])
+    assert "Beranda" in client.get("/").content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    body = client.get("/").content.decode()
+    assert "Home" in body and "Beranda" not in body
