@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "kampungkb.core",
     "kampungkb.accounts",
     "kampungkb.wilayah",
+    "kampungkb.growth",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("kampungkb.core.urls")),
     path("akun/", include("kampungkb.accounts.urls")),
     path("wilayah/", include("kampungkb.wilayah.urls")),
+    path("pertumbuhan/", include("kampungkb.growth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

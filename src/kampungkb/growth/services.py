@@ -1,0 +1,244 @@
+"""Writes of children and measurements. Each checks the user's right and area, computes what
+is derived, and records the change in the audit trail in the same transaction."""
+
+import datetime
+import re
+import unicodedata
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kampungkb.accounts.roles import can_edit
+from kampungkb.core.audit import audit_record, diff, snapshot
+from kampungkb.core.models import AuditAction
+from kampungkb.core.privacy import mask_nik
+from kampungkb.core.scoping import user_covers
+from kampungkb.growth.compute import COMPUTED_FIELDS, compute_child_series
+from kampungkb.growth.models import Child, Measurement, Posyandu
+from kampungkb.wilayah.models import Level
+
+CHILD_FIELDS = (
+    "nik", "nama", "jenis_kelamin", "tanggal_lahir", "berat_lahir", "panjang_lahir", "nama_ibu",
+    "nik_ibu", "desa", "posyandu", "dusun", "rt", "rw", "alamat",
+)  # fmt: skip
+MEASUREMENT_FIELDS = (
+    "tanggal", "posyandu", "berat", "tinggi", "cara_ukur", "oedema", "lila", "lingkar_kepala",
+    "sumber", "vitamin_a", "pmt_kg",
+)  # fmt: skip
+# Impossible values (typing errors that are not measurements at all) are refused; merely
+# implausible ones are stored and flagged by the WHO rules, as e-PPGBM does.
+LIMITS = {
+    "berat": (Decimal("0.5"), Decimal("60")),
+    "tinggi": (Decimal("30"), Decimal("150")),
+    "lila": (Decimal("5"), Decimal("30")),
+    "lingkar_kepala": (Decimal("20"), Decimal("70")),
+}
+MAX_AGE_DAYS = 1856  # the WHO standards' last day: a balita record ends here
+
+
+def normalise_name(text: str) -> str:
+    """Lower-case, strip accents, punctuation and titles' dots, collapse spaces."""
+    text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
+    text = re.sub(r"[^a-z0-9 ]+", " ", text.lower())
+    return " ".join(text.split())
+
+
+def child_match_key(*, nama: str, tanggal_lahir, nama_ibu: str, desa_kode: str) -> str:
+    """The key that identifies a child without NIK: name, date of birth, mother, desa."""
+    return "|".join([normalise_name(nama), str(tanggal_lahir), normalise_name(nama_ibu), desa_kode])
+
+
+def _ensure_may_edit(user, desa_kode: str) -> None:
+    if user is None:  # the system itself (imports run as a user; demo seeding as None)
+        return
+    if not can_edit(user) or not user_covers(user, desa_kode):
+        raise PermissionDenied(_("You may not change records of this area."))
+
+
+def _audit_child_values(values: dict) -> dict:
+    # The trail must not become a second copy of whole NIKs.
+    out = dict(values)
+    for key in ("nik", "nik_ibu"):
+        if out.get(key):
+            out[key] = mask_nik(out[key])
+    return out
+
+
+def _validate_child(child: Child) -> None:
+    if child.desa_id and child.desa.level != Level.DESA:
+        raise ValidationError({"desa": _("Choose a desa or kelurahan.")})
+    if child.tanggal_lahir and child.tanggal_lahir > datetime.date.today():
+        raise ValidationError({"tanggal_lahir": _("The date of birth cannot be in the future.")})
+    if child.posyandu_id and child.posyandu.desa_id != child.desa_id:
+        raise ValidationError({"posyandu": _("The posyandu is in another desa.")})
+    child.nik = child.nik or None
+    child.match_key = child_match_key(
+        nama=child.nama,
+        tanggal_lahir=child.tanggal_lahir,
+        nama_ibu=child.nama_ibu,
+        desa_kode=child.desa_id,
+    )
+    child.full_clean()
+
+
+@transaction.atomic
+def child_register(*, user, desa, is_synthetic: bool = False, **values) -> Child:
+    """Register a child under five in ``desa``."""
+    _ensure_may_edit(user, desa.kode)
+    child = Child(desa=desa, is_synthetic=is_synthetic, **values)
+    _validate_child(child)
+    child.save()
+    audit_record(
+        actor=user,
+        action=AuditAction.CREATE,
+        obj=child,
+        wilayah_kode=desa.kode,
+        changes=_audit_child_values(snapshot(child, CHILD_FIELDS)),
+    )
+    return child
+
+
+@transaction.atomic
+def child_update(*, user, child: Child, **values) -> Child:
+    child = Child.objects.select_for_update().get(pk=child.pk)
+    _ensure_may_edit(user, child.desa_id)
+    before = snapshot(child, CHILD_FIELDS)
+    for key, value in values.items():
+        setattr(child, key, value)
+    _ensure_may_edit(user, child.desa_id)
+    _validate_child(child)
+    child.save()
+    changes = diff(_audit_child_values(before), _audit_child_values(snapshot(child, CHILD_FIELDS)))
+    if changes:
+        audit_record(
+            actor=user,
+            action=AuditAction.UPDATE,
+            obj=child,
+            wilayah_kode=child.desa_id,
+            changes=changes,
+        )
+    if "tanggal_lahir" in changes or "jenis_kelamin" in changes:
+        measurements_recompute_child(child=child)
+    return child
+
+
+@transaction.atomic
+def child_delete(*, user, child: Child) -> None:
+    _ensure_may_edit(user, child.desa_id)
+    audit_record(
+        actor=user,
+        action=AuditAction.DELETE,
+        obj=child,
+        wilayah_kode=child.desa_id,
+        changes=_audit_child_values(snapshot(child, CHILD_FIELDS)),
+    )
+    child.delete()
+
+
+def validate_measurement_values(*, child: Child, values: dict) -> dict[str, str]:
+    """Return {field: message} for values that cannot be a measurement of this child."""
+    errors: dict[str, str] = {}
+    tanggal = values.get("tanggal")
+    if tanggal is None:
+        errors["tanggal"] = _("Enter the measurement date.")
+    else:
+        if tanggal > datetime.date.today():
+            errors["tanggal"] = _("The measurement date cannot be in the future.")
+        elif tanggal < child.tanggal_lahir:
+            errors["tanggal"] = _("The measurement date is before the date of birth.")
+        elif (tanggal - child.tanggal_lahir).days > MAX_AGE_DAYS:
+            errors["tanggal"] = _("The child was already five years old on this date.")
+    for field, (low, high) in LIMITS.items():
+        value = values.get(field)
+        if value is not None and not (low <= Decimal(value) <= high):
+            errors[field] = _("Must be between %(low)s and %(high)s.") % {"low": low, "high": high}
+    if all(values.get(f) is None for f in LIMITS):
+        errors["berat"] = _("Enter at least the weight or the length/height.")
+    if values.get("tinggi") is not None and not values.get("cara_ukur"):
+        errors["cara_ukur"] = _("Say whether the child was measured lying (PB) or standing (TB).")
+    posyandu = values.get("posyandu")
+    if (
+        posyandu is not None
+        and isinstance(posyandu, Posyandu)
+        and not posyandu.desa_id.startswith(child.desa_id[:8])
+    ):
+        errors["posyandu"] = _("The posyandu is outside the child's kecamatan.")
+    return errors
+
+
+def measurements_recompute_child(*, child: Child, kbm=None) -> list[Measurement]:
+    """Recompute every measurement of one child (growth codes depend on the previous one)."""
+    series = list(child.measurements.order_by("tanggal").select_related("child"))
+    compute_child_series(series, kbm=kbm)
+    Measurement.objects.bulk_update(series, COMPUTED_FIELDS)
+    return series
+
+
+@transaction.atomic
+def measurement_record(*, user, child: Child, **values) -> Measurement:
+    """Store a weighing/measurement of ``child`` and compute everything derived from it.
+
+    A second measurement of the same child on the same date replaces the first (a correction).
+    """
+    _ensure_may_edit(user, child.desa_id)
+    errors = validate_measurement_values(child=child, values=values)
+    if errors:
+        raise ValidationError(errors)
+    existing = Measurement.objects.filter(child=child, tanggal=values["tanggal"]).first()
+    if existing is not None:
+        return measurement_update(user=user, measurement=existing, **values)
+    m = Measurement(child=child, recorded_by=user if getattr(user, "pk", None) else None, **values)
+    m.full_clean(exclude=["child", *COMPUTED_FIELDS, "kbm_table", "import_batch", "recorded_by"])
+    m.save()
+    series = measurements_recompute_child(child=child)
+    m = next(x for x in series if x.pk == m.pk)
+    audit_record(
+        actor=user,
+        action=AuditAction.CREATE,
+        obj=m,
+        wilayah_kode=child.desa_id,
+        changes=snapshot(m, MEASUREMENT_FIELDS),
+    )
+    return m
+
+
+@transaction.atomic
+def measurement_update(*, user, measurement: Measurement, **values) -> Measurement:
+    m = Measurement.objects.select_for_update().select_related("child").get(pk=measurement.pk)
+    _ensure_may_edit(user, m.child.desa_id)
+    merged = {f: getattr(m, f) for f in MEASUREMENT_FIELDS} | values
+    errors = validate_measurement_values(child=m.child, values=merged)
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(m, MEASUREMENT_FIELDS)
+    for key, value in values.items():
+        setattr(m, key, value)
+    m.save()
+    series = measurements_recompute_child(child=m.child)
+    changes = diff(before, snapshot(m, MEASUREMENT_FIELDS))
+    if changes:
+        audit_record(
+            actor=user,
+            action=AuditAction.UPDATE,
+            obj=m,
+            wilayah_kode=m.child.desa_id,
+            changes=changes,
+        )
+    return next(x for x in series if x.pk == m.pk)
+
+
+@transaction.atomic
+def measurement_delete(*, user, measurement: Measurement) -> None:
+    child = measurement.child
+    _ensure_may_edit(user, child.desa_id)
+    audit_record(
+        actor=user,
+        action=AuditAction.DELETE,
+        obj=measurement,
+        wilayah_kode=child.desa_id,
+        changes=snapshot(measurement, MEASUREMENT_FIELDS),
+    )
+    measurement.delete()
+    measurements_recompute_child(child=child)
