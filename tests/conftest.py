@@ -1,7 +1,9 @@
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from kampungkb.accounts.models import Role, User
+from kampungkb.growth.reference import kbm_tables_load
 from kampungkb.wilayah.loading import wilayah_load
 from kampungkb.wilayah.models import KampungKB, Wilayah
 from kampungkb.wilayah.services import kampungkb_save
@@ -13,11 +15,21 @@ LALANG_JAYA = "19.06.01.2001"
 BATU_PENYU = "19.06.02.2010"
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Start every test in the product's default language (Bahasa Indonesia): a request made
+    in English by an earlier test must not leak into code that runs outside a request."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
 @pytest.fixture
 def beltim(db):
     """Belitung Timur's wilayah, loaded from the package's reference data."""
     if not Wilayah.objects.exists():
         wilayah_load(folder=settings.KAMPUNGKB_DEFAULT_WILAYAH)
+    # Transactional (browser) tests flush every table, migrations' reference data included.
+    kbm_tables_load()
     return Wilayah.objects.get(kode="19.06")
 
 

@@ -46,3 +46,11 @@ def can_view_audit(user) -> bool:
 
 def role_fits_wilayah(role: str, level: str) -> bool:
     return level in ROLE_LEVEL.get(role, ())
+
+
+def can_view_full_nik(user) -> bool:
+    """Whether a whole NIK may be shown (on a child's own page and in e-PPGBM exports).
+
+    Lists always mask it; roles without personal-data access never see one at all.
+    """
+    return can_view_personal_data(user)

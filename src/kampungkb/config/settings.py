@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_htmx",
     "kampungkb.core",
     "kampungkb.accounts",
     "kampungkb.wilayah",
@@ -93,6 +94,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "kampungkb.core.middleware.LoginRequiredByDefaultMiddleware",
     # Axes must be last: it turns a lockout raised during authentication into a response.
     "axes.middleware.AxesMiddleware",

@@ -1,8 +1,12 @@
-from kampungkb.accounts.roles import can_view_audit
+from kampungkb.accounts.roles import can_edit, can_view_audit, can_view_personal_data
 
 
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"nav_can_view_audit": can_view_audit(user)}
+    return {
+        "nav_can_view_audit": can_view_audit(user),
+        "nav_can_view_personal": can_view_personal_data(user),
+        "nav_can_edit": can_edit(user),
+    }

@@ -6,7 +6,7 @@ from django.forms.boundfield import BoundField
 
 
 def _css_class(widget) -> str:
-    if isinstance(widget, forms.CheckboxInput):
+    if isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple):
         return "form-check-input"
     if isinstance(widget, forms.Select):
         return "form-select"

@@ -4,6 +4,8 @@ Children and measurements are personal records: roles without personal-data acce
 Viewer) get empty querysets here, and aggregates come from the analytics instead.
 """
 
+import datetime
+
 from django.db.models import Count, Max, Q
 from django.shortcuts import get_object_or_404
 
@@ -90,3 +92,28 @@ def measurement_list(
     if posyandu:
         qs = qs.filter(posyandu_id=posyandu)
     return qs.order_by("child__desa_id", "child__nama", "tanggal")
+
+
+def session_measurements(*, user, posyandu, tanggal):
+    """Return the measurements taken at a posyandu on a day, latest first."""
+    return (
+        _measurements(user)
+        .filter(posyandu=posyandu, tanggal=tanggal)
+        .select_related("child")
+        .order_by("-updated_at")
+    )
+
+
+def session_candidates(*, user, posyandu, tanggal, search: str = "", limit: int = 25):
+    """Children to pick at a posyandu session: with a search, any match in the user's area;
+    without one, the posyandu's own children not yet measured that day."""
+    born_after = tanggal - datetime.timedelta(days=1856)
+    qs = _children(user).filter(tanggal_lahir__lte=tanggal, tanggal_lahir__gte=born_after)
+    if search:
+        qs = child_search_filter(qs, search)
+    else:
+        qs = qs.filter(posyandu=posyandu).exclude(measurements__tanggal=tanggal)
+    qs = qs.select_related("desa", "posyandu").annotate(
+        measured_today=Count("measurements", filter=Q(measurements__tanggal=tanggal))
+    )
+    return qs.order_by("nama")[:limit]

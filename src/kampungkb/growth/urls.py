@@ -4,8 +4,19 @@ from kampungkb.growth import views
 
 app_name = "growth"
 
+SESSION = "sesi/<int:posyandu>/<str:tanggal>/"
+
 urlpatterns = [
     path("", views.child_list, name="child_list"),
+    path("anak/<int:pk>/", views.child_detail, name="child_detail"),
+    path("anak/<int:pk>/ubah/", views.child_edit, name="child_edit"),
+    path("pengukuran/<int:pk>/ubah/", views.measurement_edit, name="measurement_edit"),
+    path("pengukuran/<int:pk>/hapus/", views.measurement_delete, name="measurement_delete"),
+    path("sesi/", views.session_start, name="session_start"),
+    path(SESSION, views.session, name="session"),
+    path(SESSION + "cari/", views.session_search, name="session_search"),
+    path(SESSION + "anak-baru/", views.session_register, name="session_register"),
+    path(SESSION + "ukur/<int:child>/", views.session_measure, name="session_measure"),
     path("impor/", include("kampungkb.growth.urls_import")),
     path("", include("kampungkb.growth.urls_charts")),
 ]

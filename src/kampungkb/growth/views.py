@@ -1,9 +1,272 @@
-from django.shortcuts import render
+"""Pages of growth monitoring: the posyandu session (phone-first, htmx), children, edits."""
 
-from kampungkb.growth import selectors
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kampungkb.accounts.roles import can_edit, can_view_full_nik
+from kampungkb.core.privacy import mask_nik
+from kampungkb.core.scoping import user_covers
+from kampungkb.growth import selectors, services
+from kampungkb.growth.forms import ChildForm, MeasurementForm, SessionStartForm
+from kampungkb.growth.models import MeasurementSource
+from kampungkb.growth.presenters import age_text, measurement_advice, measurement_indices
+
+
+def _require_editor(user, desa_kode: str) -> None:
+    if not can_edit(user):
+        raise PermissionDenied
+    if not user_covers(user, desa_kode):
+        raise Http404
+
+
+def _parse_day(text: str) -> datetime.date:
+    try:
+        day = datetime.date.fromisoformat(text)
+    except ValueError as exc:
+        raise Http404 from exc
+    if day > datetime.date.today():
+        raise Http404
+    return day
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    for field, errs in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errs)
+
+
+# --- posyandu session ---------------------------------------------------------------------
+
+
+def session_start(request):
+    if not can_edit(request.user):
+        raise PermissionDenied
+    posyandu_qs = selectors.posyandu_list(user=request.user)
+    form = SessionStartForm(
+        request.GET or None,
+        posyandu_queryset=posyandu_qs,
+        initial={"tanggal": datetime.date.today()},
+    )
+    if request.GET and form.is_valid():
+        return redirect(
+            "growth:session",
+            posyandu=form.cleaned_data["posyandu"].pk,
+            tanggal=form.cleaned_data["tanggal"].isoformat(),
+        )
+    return render(
+        request, "growth/session_start.html", {"form": form, "has_posyandu": posyandu_qs.exists()}
+    )
+
+
+def _session(request, posyandu: int, tanggal: str):
+    pos = selectors.posyandu_get(user=request.user, pk=posyandu)
+    _require_editor(request.user, pos.desa_id)
+    return pos, _parse_day(tanggal)
+
+
+def _session_context(request, pos, day, **extra):
+    done = selectors.session_measurements(user=request.user, posyandu=pos, tanggal=day)
+    return {"posyandu": pos, "tanggal": day, "done": done, **extra}
+
+
+def session(request, posyandu, tanggal):
+    pos, day = _session(request, posyandu, tanggal)
+    return render(request, "growth/session.html", _session_context(request, pos, day))
+
+
+def session_search(request, posyandu, tanggal):
+    pos, day = _session(request, posyandu, tanggal)
+    query = request.GET.get("q", "").strip()[:100]
+    children = selectors.session_candidates(
+        user=request.user, posyandu=pos, tanggal=day, search=query
+    )
+    return render(
+        request,
+        "growth/partials/search_results.html",
+        {"posyandu": pos, "tanggal": day, "children": children, "q": query},
+    )
+
+
+def _measure_context(pos, day, child, form):
+    return {
+        "posyandu": pos,
+        "tanggal": day,
+        "child": child,
+        "form": form,
+        "age": age_text((day - child.tanggal_lahir).days),
+    }
+
+
+def session_measure(request, posyandu, tanggal, child):
+    pos, day = _session(request, posyandu, tanggal)
+    kid = selectors.child_get(user=request.user, pk=child)
+    template = "growth/partials/measure_form.html" if request.htmx else "growth/session.html"
+    if request.method != "POST":
+        age_days = (day - kid.tanggal_lahir).days
+        form = MeasurementForm(
+            initial={
+                "cara_ukur": "PB" if age_days < 731 else "TB",
+                "vitamin_a": day.month in (2, 8),
+            }
+        )
+        ctx = _measure_context(pos, day, kid, form)
+        return render(request, template, _session_context(request, pos, day, **ctx))
+    form = MeasurementForm(request.POST)
+    if form.is_valid():
+        values = dict(form.cleaned_data.items())
+        values["sumber"] = (
+            MeasurementSource.BULAN_PENIMBANGAN
+            if day.month in (2, 8)
+            else MeasurementSource.POSYANDU
+        )
+        try:
+            m = services.measurement_record(
+                user=request.user, child=kid, tanggal=day, posyandu=pos, **values
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            ctx = {
+                "m": m,
+                "child": kid,
+                "indices": measurement_indices(m),
+                "advice": measurement_advice(m),
+                "age": age_text(m.umur_hari),
+            }
+            template = "growth/partials/result.html" if request.htmx else "growth/session.html"
+            return render(request, template, _session_context(request, pos, day, **ctx))
+    ctx = _measure_context(pos, day, kid, form)
+    return render(request, template, _session_context(request, pos, day, **ctx), status=400)
+
+
+def session_register(request, posyandu, tanggal):
+    pos, day = _session(request, posyandu, tanggal)
+    template = "growth/partials/register_form.html" if request.htmx else "growth/session.html"
+    form = ChildForm(request.POST or None, initial={"dusun": pos.dusun})
+    if request.method == "POST" and form.is_valid():
+        try:
+            kid = services.child_register(
+                user=request.user, desa=pos.desa, posyandu=pos, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            url = reverse("growth:session_measure", args=[pos.pk, day.isoformat(), kid.pk])
+            if request.htmx:
+                return session_measure_after_register(request, pos, day, kid)
+            return redirect(url)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, template, _session_context(request, pos, day, register_form=form), status=status
+    )
+
+
+def session_measure_after_register(request, pos, day, kid):
+    age_days = (day - kid.tanggal_lahir).days
+    form = MeasurementForm(
+        initial={"cara_ukur": "PB" if age_days < 731 else "TB", "vitamin_a": day.month in (2, 8)}
+    )
+    return render(
+        request,
+        "growth/partials/measure_form.html",
+        _session_context(
+            request, pos, day, **_measure_context(pos, day, kid, form), just_registered=True
+        ),
+    )
+
+
+# --- children -------------------------------------------------------------------------------
 
 
 def child_list(request):
     search = request.GET.get("q", "").strip()[:100]
-    children = selectors.child_list(user=request.user, search=search)[:200]
-    return render(request, "growth/child_list.html", {"children": children, "search": search})
+    desa = request.GET.get("desa", "").strip()[:13]
+    children = selectors.child_list(user=request.user, search=search, desa=desa)
+    return render(
+        request,
+        "growth/child_list.html",
+        {
+            "children": children[:200],
+            "n_children": children.count(),
+            "search": search,
+            "desa": desa,
+        },
+    )
+
+
+def child_detail(request, pk):
+    kid = selectors.child_get(user=request.user, pk=pk)
+    services.child_viewed(user=request.user, child=kid)
+    rows = [
+        {"m": m, "age": age_text(m.umur_hari), "indices": measurement_indices(m)}
+        for m in selectors.child_measurements(child=kid)
+    ]
+    latest = rows[-1]["m"] if rows else None
+    return render(
+        request,
+        "growth/child_detail.html",
+        {
+            "child": kid,
+            "nik": kid.nik if can_view_full_nik(request.user) else mask_nik(kid.nik),
+            "nik_ibu": kid.nik_ibu if can_view_full_nik(request.user) else mask_nik(kid.nik_ibu),
+            "rows": rows,
+            "latest_advice": measurement_advice(latest) if latest else [],
+            "can_edit": can_edit(request.user),
+        },
+    )
+
+
+def child_edit(request, pk):
+    kid = selectors.child_get(user=request.user, pk=pk)
+    _require_editor(request.user, kid.desa_id)
+    form = ChildForm(request.POST or None, instance=kid)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.child_update(user=request.user, child=kid, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Child's data saved."))
+            return redirect("growth:child_detail", pk=kid.pk)
+    return render(
+        request,
+        "growth/child_form.html",
+        {"form": form, "child": kid},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def measurement_edit(request, pk):
+    m = selectors.measurement_get(user=request.user, pk=pk)
+    _require_editor(request.user, m.child.desa_id)
+    form = MeasurementForm(request.POST or None, instance=m)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.measurement_update(user=request.user, measurement=m, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Measurement saved."))
+            return redirect("growth:child_detail", pk=m.child_id)
+    return render(
+        request,
+        "growth/measurement_form.html",
+        {"form": form, "m": m},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+def measurement_delete(request, pk):
+    m = selectors.measurement_get(user=request.user, pk=pk)
+    _require_editor(request.user, m.child.desa_id)
+    child_id = m.child_id
+    services.measurement_delete(user=request.user, measurement=m)
+    messages.success(request, _("Measurement deleted."))
+    return redirect("growth:child_detail", pk=child_id)

@@ -1,0 +1,123 @@
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kampungkb.core.forms_style import StyledFormMixin
+from kampungkb.growth.models import Child, Measurement, MeasureMethod, Sex
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class LocalDecimalField(forms.DecimalField):
+    """A decimal typed on a phone: accepts a comma as the decimal separator."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".")
+        return super().to_python(value)
+
+
+class SessionStartForm(StyledFormMixin, forms.Form):
+    posyandu = forms.ModelChoiceField(queryset=None, label=_("Posyandu"))
+    tanggal = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
+
+    def __init__(self, *args, posyandu_queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["posyandu"].queryset = posyandu_queryset
+        self.fields["posyandu"].label_from_instance = lambda p: f"{p.nama} · {p.desa.nama}"
+
+    def clean_tanggal(self):
+        value = self.cleaned_data["tanggal"]
+        if value > datetime.date.today():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return value
+
+
+class ChildForm(StyledFormMixin, forms.ModelForm):
+    berat_lahir = LocalDecimalField(
+        label=_("Birth weight (kg)"), required=False, max_digits=4, decimal_places=2
+    )
+    panjang_lahir = LocalDecimalField(
+        label=_("Birth length (cm)"), required=False, max_digits=4, decimal_places=1
+    )
+
+    class Meta:
+        model = Child
+        fields = [
+            "nama", "jenis_kelamin", "tanggal_lahir", "nik", "nama_ibu", "nik_ibu",
+            "berat_lahir", "panjang_lahir", "punya_buku_kia", "dusun", "rt", "rw", "alamat",
+        ]  # fmt: skip
+        widgets = {
+            "tanggal_lahir": DATE_WIDGET,
+            "jenis_kelamin": forms.RadioSelect,
+            "nik": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 16}),
+            "nik_ibu": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 16}),
+            "punya_buku_kia": forms.NullBooleanSelect,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["jenis_kelamin"].choices = Sex.choices
+        self.fields["nama_ibu"].required = True
+
+    def clean_nik(self):
+        return self.cleaned_data.get("nik") or None
+
+    def clean_tanggal_lahir(self):
+        value = self.cleaned_data["tanggal_lahir"]
+        today = datetime.date.today()
+        if value > today:
+            raise forms.ValidationError(_("The date of birth cannot be in the future."))
+        if (today - value).days > 1856:
+            raise forms.ValidationError(_("This child is already five years old or more."))
+        return value
+
+    def validate_unique(self):
+        # Unique NIK is checked here so the message lands at the field; the service saves.
+        try:
+            self.instance.validate_unique(exclude=["match_key"])
+        except forms.ValidationError as exc:
+            self._update_errors(exc)
+
+
+class MeasurementForm(StyledFormMixin, forms.ModelForm):
+    berat = LocalDecimalField(
+        label=_("Weight (kg)"), required=False, max_digits=6, decimal_places=3
+    )
+    tinggi = LocalDecimalField(
+        label=_("Length/height (cm)"), required=False, max_digits=6, decimal_places=2
+    )
+    lila = LocalDecimalField(label=_("LiLA (cm)"), required=False, max_digits=5, decimal_places=2)
+    lingkar_kepala = LocalDecimalField(
+        label=_("Head circumference (cm)"), required=False, max_digits=5, decimal_places=2
+    )
+    pmt_kg = LocalDecimalField(
+        label=_("PMT received (kg)"), required=False, max_digits=6, decimal_places=2
+    )
+
+    class Meta:
+        model = Measurement
+        fields = [
+            "berat",
+            "tinggi",
+            "cara_ukur",
+            "oedema",
+            "lila",
+            "lingkar_kepala",
+            "vitamin_a",
+            "pmt_kg",
+        ]
+        widgets = {"cara_ukur": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cara_ukur"].choices = MeasureMethod.choices
+        self.fields["cara_ukur"].required = False
+
+    def _post_clean(self):
+        # The service validates against the child (dates, limits); the ModelForm's own model
+        # validation would need the computed fields, so it is skipped here.
+        pass

@@ -1,0 +1,84 @@
+"""What a measurement means to the kader, ready for a template: labels, advice, colours."""
+
+import math
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from kampungkb import anthro
+from kampungkb.growth.models import Measurement
+from kampungkb.growth.rules import Advice, referral_advice
+
+# Bootstrap colour per category code (1 = most severe).
+_COLOURS = {
+    "bbu": {1: "danger", 2: "warning", 3: "success", 4: "warning"},
+    "tbu": {1: "danger", 2: "warning", 3: "success", 4: "info"},
+    "bbtb": {1: "danger", 2: "warning", 3: "success", 4: "info", 5: "warning", 6: "danger"},
+    "imtu": {1: "danger", 2: "warning", 3: "success", 4: "info", 5: "warning", 6: "danger"},
+}
+
+
+@dataclass
+class IndexResult:
+    short: str
+    name: str
+    z: float | None
+    label: str
+    colour: str
+    flagged: bool
+
+
+def _index(short: str, name: str, kind: str, z, code, flagged) -> IndexResult:
+    if z is None or (isinstance(z, float) and math.isnan(z)):
+        return IndexResult(short, name, None, _("not computable"), "secondary", False)
+    label = anthro.CATEGORY_LABELS[kind].get(code, "") if code is not None else ""
+    if flagged:
+        return IndexResult(short, name, z, label, "secondary", True)
+    return IndexResult(short, name, z, label, _COLOURS[kind].get(code, "secondary"), False)
+
+
+def measurement_indices(m: Measurement) -> list[IndexResult]:
+    under_two = m.umur_hari is not None and m.umur_hari < 731
+    if under_two:
+        tbu = ("PB/U", _("Length-for-age (PB/U)"))
+        bbtb = ("BB/PB", _("Weight-for-length (BB/PB)"))
+    else:
+        tbu = ("TB/U", _("Height-for-age (TB/U)"))
+        bbtb = ("BB/TB", _("Weight-for-height (BB/TB)"))
+    return [
+        _index("BB/U", _("Weight-for-age (BB/U)"), "bbu", m.zwei, m.cat_bbu, m.fwei),
+        _index(*tbu, "tbu", m.zlen, m.cat_tbu, m.flen),
+        _index(*bbtb, "bbtb", m.zwfl, m.cat_bbtb, m.fwfl),
+        _index("IMT/U", _("BMI-for-age (IMT/U)"), "imtu", m.zbmi, m.cat_imtu, m.fbmi),
+    ]
+
+
+def measurement_advice(m: Measurement) -> list[Advice]:
+    return referral_advice(
+        growth_code=m.growth_code,
+        two_t=m.two_t,
+        bgm=m.bgm,
+        zlen=m.zlen if not m.flen else None,
+        zwfl=m.zwfl if not m.fwfl else None,
+        zwei=m.zwei if not m.fwei else None,
+        lila_cm=float(m.lila) if m.lila is not None else None,
+        age_months=m.umur_bulan,
+        oedema=m.oedema,
+        flagged=bool(m.flen or m.fwei or m.fwfl or m.fbmi),
+    )
+
+
+def age_text(days: int | None) -> str:
+    """Age as the KIA book writes it: years, months and days."""
+    if days is None:
+        return "–"
+    months = int(days // anthro.DAYS_PER_MONTH)
+    rest = days - round(months * anthro.DAYS_PER_MONTH)
+    years, months = divmod(months, 12)
+    parts = []
+    if years:
+        parts.append(_("%(n)d yr") % {"n": years})
+    if months or years:
+        parts.append(_("%(n)d mo") % {"n": months})
+    parts.append(_("%(n)d d") % {"n": max(rest, 0)})
+    return " ".join(parts)

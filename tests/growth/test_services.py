@@ -1,0 +1,179 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from kampungkb.core.models import AuditEntry
+from kampungkb.growth.models import Child, KBMTable, Measurement, Posyandu
+from kampungkb.growth.services import (
+    child_register,
+    child_update,
+    measurement_delete,
+    measurement_record,
+    measurement_update,
+)
+from kampungkb.wilayah.models import Wilayah
+from tests.conftest import BATU_PENYU, KURNIA_JAYA
+
+D = Decimal
+TODAY = datetime.date.today()
+
+
+@pytest.fixture
+def posyandu(beltim):
+    return Posyandu.objects.create(nama="Posyandu Melati", desa_id=KURNIA_JAYA)
+
+
+@pytest.fixture
+def child(users, posyandu):
+    return child_register(
+        user=users["desa"],
+        desa=Wilayah.objects.get(kode=KURNIA_JAYA),
+        posyandu=posyandu,
+        nama="Putri Contoh",
+        jenis_kelamin="P",
+        tanggal_lahir=TODAY - datetime.timedelta(days=400),
+        nama_ibu="Ibu Contoh",
+        nik="1906010101250001",
+    )
+
+
+def _record(user, child, days_ago, **values):
+    return measurement_record(
+        user=user, child=child, tanggal=TODAY - datetime.timedelta(days=days_ago), **values
+    )
+
+
+def test_recording_computes_age_z_scores_category_and_status(users, child):
+    m = _record(users["desa"], child, 0, berat=D("6.5"), tinggi=D("68.0"), cara_ukur="PB")
+    assert m.umur_hari == 400
+    assert m.zwei is not None and m.zwei < -2 and m.underweight is True
+    assert m.zlen < -2 and m.stunted is True and m.cat_tbu in (1, 2)
+    assert m.growth_code == "B" and m.kbm_table == KBMTable.objects.get(is_default=True)
+    assert m.computed_at is not None
+
+
+def test_the_engine_and_the_stored_values_agree(users, child):
+    from kampungkb.anthro import zscores_for_child
+
+    m = _record(users["desa"], child, 0, berat=D("8.9"), tinggi=D("74.3"), cara_ukur="TB")
+    expected = zscores_for_child(sex="P", age_days=400, weight=8.9, lenhei=74.3, measure="h")
+    assert (m.zlen, m.zwei, m.zwfl) == (expected["zlen"], expected["zwei"], expected["zwfl"])
+    assert m.clenhei == pytest.approx(75.0)
+
+
+def test_flagged_values_are_stored_but_do_not_count_as_stunted(users, child):
+    m = _record(users["desa"], child, 0, berat=D("8.9"), tinggi=D("45.0"), cara_ukur="PB")
+    assert m.flen is True and m.stunted is None
+
+
+def test_a_later_weighing_gets_n_or_t_and_editing_the_earlier_one_recomputes_it(users, child):
+    first = _record(users["desa"], child, 31, berat=D("8.0"))
+    second = _record(users["desa"], child, 0, berat=D("8.1"))
+    assert (first.growth_code, second.growth_code) == ("B", "T")
+    measurement_update(user=users["desa"], measurement=first, berat=D("7.5"))
+    second.refresh_from_db()
+    assert (second.growth_code, second.kenaikan_gram) == ("N", 600)
+    measurement_delete(user=users["desa"], measurement=first)
+    second.refresh_from_db()
+    assert second.growth_code == "B"
+
+
+def test_the_same_day_twice_corrects_instead_of_duplicating(users, child):
+    _record(users["desa"], child, 0, berat=D("8.0"))
+    _record(users["desa"], child, 0, berat=D("8.2"))
+    assert Measurement.objects.get().berat == D("8.2")
+
+
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"tanggal": TODAY + datetime.timedelta(days=1), "berat": D("8")}, "tanggal"),
+        ({"tanggal": TODAY - datetime.timedelta(days=500), "berat": D("8")}, "tanggal"),
+        ({"tanggal": TODAY, "berat": D("0.2")}, "berat"),
+        ({"tanggal": TODAY, "berat": D("85")}, "berat"),
+        ({"tanggal": TODAY, "tinggi": D("70")}, "cara_ukur"),
+        ({"tanggal": TODAY}, "berat"),
+        ({"tanggal": TODAY, "berat": D("8"), "lila": D("2")}, "lila"),
+    ],
+)
+def test_impossible_measurements_are_refused_and_nothing_is_stored(users, child, values, field):
+    with pytest.raises(ValidationError) as err:
+        measurement_record(user=users["desa"], child=child, **values)
+    assert field in err.value.message_dict
+    assert not Measurement.objects.exists()
+
+
+def test_a_child_over_five_cannot_be_measured(users, child):
+    child = child_update(
+        user=users["desa"], child=child, tanggal_lahir=TODAY - datetime.timedelta(days=1900)
+    )
+    with pytest.raises(ValidationError) as err:
+        _record(users["desa"], child, 0, berat=D("15"))
+    assert "sudah berumur lima tahun" in str(err.value.message_dict["tanggal"])
+
+
+@pytest.mark.parametrize("who", ["mitra", "viewer"])
+def test_read_only_roles_cannot_record(users, child, who):
+    with pytest.raises(PermissionDenied):
+        _record(users[who], child, 0, berat=D("8"))
+
+
+def test_operators_cannot_write_children_of_another_area(users, beltim):
+    with pytest.raises(PermissionDenied):
+        child_register(
+            user=users["kecamatan"],
+            desa=Wilayah.objects.get(kode=BATU_PENYU),
+            nama="X",
+            jenis_kelamin="L",
+            tanggal_lahir=TODAY,
+            nama_ibu="Y",
+        )
+    assert not Child.objects.exists()
+
+
+def test_nik_must_be_unique_and_sixteen_digits(users, child):
+    desa = Wilayah.objects.get(kode=KURNIA_JAYA)
+    for nik in ("1906010101250001", "12345"):
+        with pytest.raises(ValidationError):
+            child_register(
+                user=users["desa"],
+                desa=desa,
+                nama="Lain",
+                jenis_kelamin="L",
+                tanggal_lahir=TODAY,
+                nama_ibu="Ibu",
+                nik=nik,
+            )
+    # Children without NIK are many; an empty NIK is stored as NULL, never as a duplicate "".
+    for name in ("Tanpa NIK 1", "Tanpa NIK 2"):
+        child_register(
+            user=users["desa"],
+            desa=desa,
+            nama=name,
+            jenis_kelamin="L",
+            tanggal_lahir=TODAY,
+            nama_ibu="Ibu",
+            nik="",
+        )
+    assert Child.objects.filter(nik__isnull=True).count() == 2
+
+
+def test_audit_trail_records_writes_with_the_nik_masked(users, child):
+    entry = AuditEntry.objects.get(object_type="growth.child", action="create")
+    assert entry.changes["nik"] == "1906********0001"
+    assert entry.actor == users["desa"]
+    _record(users["desa"], child, 0, berat=D("8"))
+    assert AuditEntry.objects.filter(object_type="growth.measurement", action="create").exists()
+
+
+def test_changing_the_date_of_birth_recomputes_the_measurements(users, child):
+    m = _record(users["desa"], child, 0, berat=D("9"))
+    child_update(
+        user=users["desa"],
+        child=child,
+        tanggal_lahir=child.tanggal_lahir - datetime.timedelta(days=100),
+    )
+    m.refresh_from_db()
+    assert m.umur_hari == 500

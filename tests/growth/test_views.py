@@ -1,0 +1,202 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from kampungkb.core.models import AuditEntry
+from kampungkb.growth.models import Child, Measurement, Posyandu
+from kampungkb.growth.services import child_register
+from kampungkb.wilayah.models import Wilayah
+from tests.conftest import BATU_PENYU, KURNIA_JAYA
+
+TODAY = datetime.date.today()
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def posyandu(beltim):
+    return Posyandu.objects.create(nama="Posyandu Melati", desa_id=KURNIA_JAYA)
+
+
+@pytest.fixture
+def other_posyandu(beltim):
+    return Posyandu.objects.create(nama="Posyandu Anggrek", desa_id=BATU_PENYU)
+
+
+@pytest.fixture
+def child(posyandu):
+    return child_register(
+        user=None,
+        desa=posyandu.desa,
+        posyandu=posyandu,
+        nama="Budi Santoso",
+        jenis_kelamin="L",
+        tanggal_lahir=TODAY - datetime.timedelta(days=500),
+        nama_ibu="Siti Aminah",
+        nik="1906010101230007",
+    )
+
+
+def _session_url(name, posyandu, *args):
+    return reverse(f"growth:{name}", args=[posyandu.pk, TODAY.isoformat(), *args])
+
+
+def test_session_start_lists_only_the_users_posyandu(client, users, posyandu, other_posyandu):
+    client.force_login(users["kecamatan"])
+    body = client.get(reverse("growth:session_start")).content.decode()
+    assert "Posyandu Melati" in body and "Posyandu Anggrek" not in body
+    response = client.get(
+        reverse("growth:session_start"), {"posyandu": posyandu.pk, "tanggal": TODAY.isoformat()}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == _session_url("session", posyandu)
+
+
+def test_search_finds_a_child_by_name_or_nik(client, users, posyandu, child):
+    client.force_login(users["desa"])
+    url = _session_url("session_search", posyandu)
+    assert "Budi Santoso" in client.get(url, {"q": "budi"}, **HTMX).content.decode()
+    assert "Budi Santoso" in client.get(url, {"q": "19060101"}, **HTMX).content.decode()
+    assert "Budi Santoso" not in client.get(url, {"q": "ani"}, **HTMX).content.decode()
+    # Without a query: the posyandu's children not yet measured today.
+    assert "Budi Santoso" in client.get(url, **HTMX).content.decode()
+
+
+def test_recording_shows_the_result_with_category_and_advice(client, users, posyandu, child):
+    client.force_login(users["desa"])
+    url = _session_url("session_measure", posyandu, child.pk)
+    form = client.get(url, **HTMX).content.decode()
+    assert 'value="PB" checked' not in form  # 500 days old: standing by default
+    assert 'value="TB"' in form
+    response = client.post(url, {"berat": "7,9", "tinggi": "72.0", "cara_ukur": "TB"}, **HTMX)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="result"' in body
+    assert "Pendek" in body or "Sangat pendek" in body
+    assert "rujuk" in body.lower()
+    m = Measurement.objects.get()
+    assert float(m.berat) == 7.9 and m.posyandu == posyandu and m.recorded_by == users["desa"]
+
+
+def test_invalid_measurement_shows_errors_at_the_fields_and_saves_nothing(
+    client, users, posyandu, child
+):
+    client.force_login(users["desa"])
+    url = _session_url("session_measure", posyandu, child.pk)
+    response = client.post(url, {"berat": "abc", "tinggi": "72"}, **HTMX)
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Masukkan sebuah bilangan." in body
+    response = client.post(url, {"berat": "900", "tinggi": "72", "cara_ukur": "TB"}, **HTMX)
+    assert "Harus di antara 0.5 dan 60" in response.content.decode()
+    assert not Measurement.objects.exists()
+
+
+def test_the_session_works_without_javascript(client, users, posyandu, child):
+    client.force_login(users["desa"])
+    url = _session_url("session_measure", posyandu, child.pk)
+    response = client.post(url, {"berat": "10.2", "tinggi": "80", "cara_ukur": "TB"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<html" in body and 'data-testid="result"' in body
+
+
+def test_registering_a_new_child_leads_to_its_measurement_form(client, users, posyandu):
+    client.force_login(users["desa"])
+    response = client.post(
+        _session_url("session_register", posyandu),
+        {
+            "nama": "Ani Lestari",
+            "jenis_kelamin": "P",
+            "tanggal_lahir": (TODAY - datetime.timedelta(days=90)).isoformat(),
+            "nama_ibu": "Rina",
+            "nik": "",
+            "nik_ibu": "",
+            "punya_buku_kia": "true",
+        },
+        **HTMX,
+    )
+    assert response.status_code == 200
+    kid = Child.objects.get()
+    assert (kid.posyandu, kid.desa_id, kid.punya_buku_kia) == (posyandu, KURNIA_JAYA, True)
+    assert "Anak sudah didaftarkan" in response.content.decode()
+
+
+def test_registration_errors_are_shown_in_bahasa_indonesia(client, users, posyandu, child):
+    client.force_login(users["desa"])
+    response = client.post(
+        _session_url("session_register", posyandu),
+        {
+            "nama": "",
+            "jenis_kelamin": "P",
+            "tanggal_lahir": "2999-01-01",
+            "nama_ibu": "Rina",
+            "nik": "1906010101230007",
+        },
+        **HTMX,
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Bidang ini tidak boleh kosong." in body
+    assert "Tanggal lahir tidak boleh di masa depan." in body
+    assert "Anak dengan NIK telah ada." in body
+    assert Child.objects.count() == 1
+
+
+def test_child_page_masks_nik_in_lists_and_audits_the_read(client, users, child):
+    client.force_login(users["desa"])
+    listing = client.get(reverse("growth:child_list")).content.decode()
+    assert "1906010101230007" not in listing
+    detail = client.get(reverse("growth:child_detail", args=[child.pk])).content.decode()
+    assert "1906010101230007" in detail
+    assert (
+        AuditEntry.objects.filter(
+            action="view", object_type="growth.child", actor=users["desa"]
+        ).count()
+        == 1
+    )
+
+
+@pytest.mark.parametrize("who", ["mitra", "viewer"])
+def test_roles_without_personal_data_see_no_child(client, users, child, who):
+    client.force_login(users[who])
+    assert client.get(reverse("growth:child_detail", args=[child.pk])).status_code == 404
+    assert "Budi" not in client.get(reverse("growth:child_list")).content.decode()
+    assert client.get(reverse("growth:session_start")).status_code == 403
+
+
+def test_another_areas_child_and_posyandu_answer_404(client, users, child, other_posyandu):
+    client.force_login(users["kecamatan"])
+    assert client.get(reverse("growth:child_detail", args=[child.pk])).status_code == 200
+    other = child_register(
+        user=None,
+        desa=Wilayah.objects.get(kode=BATU_PENYU),
+        nama="Di Gantung",
+        jenis_kelamin="L",
+        tanggal_lahir=TODAY,
+        nama_ibu="X",
+    )
+    assert client.get(reverse("growth:child_detail", args=[other.pk])).status_code == 404
+    assert client.get(_session_url("session", other_posyandu)).status_code == 404
+    client.force_login(users["desa"])
+    assert client.get(_session_url("session_measure", other_posyandu, other.pk)).status_code == 404
+
+
+def test_edit_and_delete_a_measurement(client, users, posyandu, child):
+    client.force_login(users["desa"])
+    client.post(
+        _session_url("session_measure", posyandu, child.pk),
+        {"berat": "10.2", "tinggi": "80", "cara_ukur": "TB"},
+    )
+    m = Measurement.objects.get()
+    response = client.post(
+        reverse("growth:measurement_edit", args=[m.pk]),
+        {"berat": "10,4", "tinggi": "80", "cara_ukur": "TB"},
+    )
+    assert response.status_code == 302
+    m.refresh_from_db()
+    assert float(m.berat) == 10.4
+    assert client.get(reverse("growth:measurement_delete", args=[m.pk])).status_code == 405
+    client.post(reverse("growth:measurement_delete", args=[m.pk]))
+    assert not Measurement.objects.exists()
+    assert AuditEntry.objects.filter(object_type="growth.measurement", action="delete").exists()
