@@ -78,10 +78,14 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "kampungkb.core",
     "kampungkb.accounts",
     "kampungkb.wilayah",
     "kampungkb.growth",
+    "kampungkb.analytics",
+    "kampungkb.convergence",
 ]
 
 MIDDLEWARE = [
@@ -212,6 +216,19 @@ if not DEMO:
     CSRF_TRUSTED_ORIGINS = [
         o.strip() for o in os.environ.get("KAMPUNGKB_CSRF_TRUSTED_ORIGINS", "").split(",") if o
     ]
+
+# Background work (analytics refresh after imports and edits) runs through Django's tasks API
+# with a database queue: no broker to operate on a district server. Run `kampungkb db_worker`
+# beside the web server; the demo and the tests run tasks immediately.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if DEMO and not _env_flag("KAMPUNGKB_TASK_QUEUE")
+            else "django_tasks_db.DatabaseBackend"
+        )
+    }
+}
 
 LOGGING = {
     "version": 1,

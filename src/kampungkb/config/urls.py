@@ -10,6 +10,9 @@ urlpatterns = [
     path("akun/", include("kampungkb.accounts.urls")),
     path("wilayah/", include("kampungkb.wilayah.urls")),
     path("pertumbuhan/", include("kampungkb.growth.urls")),
+    path("analisis/", include("kampungkb.analytics.urls")),
+    path("konvergensi/", include("kampungkb.convergence.urls")),
+    path("publik/", include("kampungkb.analytics.urls_public")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

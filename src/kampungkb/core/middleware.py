@@ -3,7 +3,15 @@ from django.contrib.auth.views import redirect_to_login
 
 # Paths reachable without logging in. Everything else requires a session: access is
 # denied by default, so a new page cannot be exposed by forgetting a decorator.
-PUBLIC_PREFIXES = ("/akun/masuk/", "/i18n/", "/static/", "/admin/login/", "/favicon.ico")
+PUBLIC_PREFIXES = (
+    "/akun/masuk/",
+    "/i18n/",
+    "/static/",
+    "/admin/login/",
+    "/favicon.ico",
+    # Published figures (aksi 7): aggregates only, suppressed small cells, no personal data.
+    "/publik/",
+)
 
 
 class LoginRequiredByDefaultMiddleware:

@@ -1,0 +1,3 @@
+app_name = "analytics_public"
+
+urlpatterns = []
