@@ -1,0 +1,97 @@
+"""No input makes the server answer 500: every URL pattern, junk ids and junk form data,
+as each kind of user. A 500 on any input is a bug (README, "Bad input")."""
+
+import datetime
+import itertools
+import re
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from kampungkb.growth.models import Measurement, Posyandu
+from kampungkb.growth.services import child_register, measurement_record
+from kampungkb.wilayah.models import Wilayah
+from tests.conftest import KURNIA_JAYA
+
+JUNK_VALUES = {
+    "int": ["1", "2", "999999"],
+    "str": ["19.06.01.2002", datetime.date.today().isoformat(), "2026-13-45", "..%2F..", "x" * 300],
+    "slug": ["x", "a-b"],
+    "path": ["a/b"],
+}
+JUNK_POST = {
+    "nama": "x" * 5000,
+    "desa": "../../etc",
+    "tanggal": "31/02/2020",
+    "tanggal_lahir": "kemarin",
+    "berat": "NaN",
+    "tinggi": "-1e309",
+    "cara_ukur": "XX",
+    "jenis_kelamin": "?",
+    "nik": "19060101'; DROP TABLE",
+    "tingkat": "legendaris",
+    "sumber": "\x00",
+    "q": "%" * 50,
+    "posyandu": "abc",
+    "page": "-1",
+    "form-TOTAL_FORMS": "99999999",
+    "pokja-TOTAL_FORMS": "-5",
+    "groups-TOTAL_FORMS": "x",
+}
+
+
+def _patterns(resolver=None, prefix=""):
+    resolver = resolver or get_resolver()
+    for p in resolver.url_patterns:
+        route = prefix + str(p.pattern)
+        if isinstance(p, URLResolver):
+            yield from _patterns(p, route)
+        elif isinstance(p, URLPattern):
+            yield route
+
+
+def _urls():
+    for route in sorted(set(_patterns())):
+        if route.startswith(("admin/", "^static", "static/")) or "(?P" in route:
+            continue
+        parts = re.findall(r"<(?:(\w+):)?(\w+)>", route)
+        choices = [JUNK_VALUES.get(conv or "str", ["x"]) for conv, _ in parts]
+        for combo in itertools.product(*choices):
+            url = route
+            for value in combo:
+                url = re.sub(r"<(?:\w+:)?\w+>", value, url, count=1)
+            yield "/" + url.lstrip("^").rstrip("$")
+
+
+@pytest.fixture
+def world(users, make_kampung):
+    make_kampung(KURNIA_JAYA)
+    posyandu = Posyandu.objects.create(nama="Posyandu Uji", desa_id=KURNIA_JAYA)
+    child = child_register(
+        user=None,
+        desa=Wilayah.objects.get(kode=KURNIA_JAYA),
+        posyandu=posyandu,
+        nama="Anak Uji",
+        jenis_kelamin="L",
+        tanggal_lahir=datetime.date.today() - datetime.timedelta(days=300),
+        nama_ibu="Ibu Uji",
+    )
+    measurement_record(user=None, child=child, tanggal=datetime.date.today(), berat=8)
+    assert Measurement.objects.exists()
+    return users
+
+
+@pytest.mark.parametrize("who", ["anonymous", "admin", "desa", "mitra"])
+def test_no_url_answers_500_to_junk(world, who):
+    client = Client(raise_request_exception=False)
+    if who != "anonymous":
+        client.force_login(world[who])
+    failures = []
+    for url in _urls():
+        for method in ("get", "post"):
+            data = {"q": "%%", "bulan": "2026-99", "kind": "../x"} if method == "get" else JUNK_POST
+            response = getattr(client, method)(url, data)
+            if response.status_code >= 500:
+                failures.append(f"{method.upper()} {url} -> {response.status_code}")
+    assert failures == []
