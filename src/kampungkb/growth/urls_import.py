@@ -1,1 +1,14 @@
-urlpatterns = []
+from django.urls import path
+
+from kampungkb.growth import views_import as views
+
+SHA = "<str:sha>/"
+
+urlpatterns = [
+    path("", views.import_upload, name="import_upload"),
+    path("ekspor/", views.export_page, name="export_xlsx"),
+    path("hasil/<int:pk>/", views.import_result, name="import_result"),
+    path(SHA, views.import_preview, name="import_preview"),
+    path(SHA + "simpan/", views.import_commit, name="import_commit"),
+    path(SHA + "ditolak.xlsx", views.import_errors_xlsx, name="import_errors_xlsx"),
+]

@@ -1,0 +1,7 @@
+"""Import and export of e-PPGBM "entri pengukuran" files (xlsx, csv).
+
+``headers`` maps the file's columns, ``parse`` reads the file and its cell values, ``rows``
+turns a row into typed values or reasons, ``wilayah`` finds the desa a row names, ``commit``
+is the service that stores a file, ``report`` writes rejected rows back out, ``export``
+writes stored measurements in the same template.
+"""

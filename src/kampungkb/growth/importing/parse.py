@@ -1,0 +1,259 @@
+"""Read an e-PPGBM file into rows of cells, and read single cell values.
+
+xlsx is read with python-calamine (fast, gives real date cells), csv with the standard
+library (comma, semicolon or tab; UTF-8 or Windows-1252). Cell parsers accept what people
+and spreadsheets actually write: dd/mm/yyyy, d-m-yyyy, yyyy-mm-dd, Excel serial numbers,
+decimal commas.
+"""
+
+import csv
+import datetime
+import io
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+from kampungkb.growth.importing.headers import map_headers, missing_required
+
+EXTENSIONS = ("xlsx", "csv")
+HEADER_SEARCH_ROWS = 10  # title lines some exports put above the header
+_EXCEL_EPOCH = datetime.date(1899, 12, 30)
+
+
+class ImportFileError(Exception):
+    """The file cannot be read as an e-PPGBM measurement file at all."""
+
+
+@dataclass
+class Table:
+    headers: list[str]  # the header row as written in the file
+    columns: dict[str, int]  # column key -> index
+    header_row: int  # spreadsheet row number of the header (1-based)
+    rows: list[tuple[int, list]] = field(default_factory=list)  # (row number, cells)
+
+    def header_of(self, key: str) -> str:
+        from kampungkb.growth.importing.headers import HEADER
+
+        index = self.columns.get(key)
+        return self.headers[index] if index is not None else HEADER[key]
+
+
+def _read_xlsx(path: Path) -> list[list]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except Exception as exc:  # calamine raises several unrelated types for a bad file
+        raise ImportFileError(_("The file is not a readable xlsx workbook.")) from exc
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def _read_csv(path: Path) -> list[list]:
+    text = _decode(path.read_bytes())
+    if "\x00" in text:
+        raise ImportFileError(_("The file is not a readable csv file."))
+    first = text.split("\n", 1)[0]
+    delimiter = max((";", ",", "\t"), key=first.count)
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def read_table(path) -> Table:
+    """Read the first sheet (or the csv) and find its header row.
+
+    Raises :class:`ImportFileError` with a reason in the user's language when the file is
+    missing, is not xlsx/csv, or has no recognisable e-PPGBM header.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ImportFileError(_("The file %(name)s does not exist.") % {"name": path.name})
+    ext = path.suffix.lower().lstrip(".")
+    if ext not in EXTENSIONS:
+        raise ImportFileError(_("Only xlsx and csv files can be imported."))
+    cells = _read_xlsx(path) if ext == "xlsx" else _read_csv(path)
+    best: tuple[int, dict[str, int]] | None = None
+    for index, row in enumerate(cells[:HEADER_SEARCH_ROWS]):
+        found = map_headers(row)
+        if best is None or len(found) > len(best[1]):
+            best = (index, found)
+    if best is None or len(best[1]) < 3:
+        raise ImportFileError(
+            _("No e-PPGBM header row was found (expected columns such as NIK, Nama, JK).")
+        )
+    index, found = best
+    missing = missing_required(found)
+    if missing:
+        raise ImportFileError(
+            _("The header lacks the column(s): %(cols)s.") % {"cols": ", ".join(missing)}
+        )
+    headers = ["" if c is None else str(c).strip() for c in cells[index]]
+    table = Table(headers=headers, columns=found, header_row=index + 1)
+    for number, row in enumerate(cells[index + 1 :], start=index + 2):
+        if any(c not in (None, "") and str(c).strip() for c in row):
+            table.rows.append((number, list(row)))
+    return table
+
+
+# Cell values ---------------------------------------------------------------------------
+
+
+def text(value) -> str:
+    """A cell as trimmed text; whole numbers from spreadsheets lose their ``.0``."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return " ".join(str(value).split())
+
+
+def is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+_DMY = re.compile(r"^(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{4})(?:[ T].*)?$")
+_YMD = re.compile(r"^(\d{4})[/\-.](\d{1,2})[/\-.](\d{1,2})(?:[ T].*)?$")
+
+
+def parse_date(value) -> datetime.date | None:
+    """Return a date, ``None`` for an empty cell; raise ValueError if it is not a date."""
+    if is_blank(value):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _from_serial(float(value))
+    raw = str(value).strip()
+    if m := _DMY.match(raw):
+        d, mo, y = (int(g) for g in m.groups())
+        return datetime.date(y, mo, d)
+    if m := _YMD.match(raw):
+        y, mo, d = (int(g) for g in m.groups())
+        return datetime.date(y, mo, d)
+    if re.fullmatch(r"\d{4,5}(\.0+)?", raw):
+        return _from_serial(float(raw))
+    raise ValueError(raw)
+
+
+def _from_serial(serial: float) -> datetime.date:
+    # Serials between 1 (1900) and 99999 (2173); anything else is not a date.
+    if not 1 <= serial < 100_000:
+        raise ValueError(serial)
+    return _EXCEL_EPOCH + datetime.timedelta(days=int(serial))
+
+
+_UNIT = re.compile(r"\s*(kg|cm|gr|g|gram)\.?$", re.IGNORECASE)
+
+
+def parse_decimal(value, places: int) -> Decimal | None:
+    """Return a Decimal rounded to ``places``, ``None`` for an empty cell; raise ValueError."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, int | float):
+        number = Decimal(repr(float(value)))
+    else:
+        raw = _UNIT.sub("", str(value).strip()).replace(" ", "")
+        if "," in raw and "." in raw:  # 1.234,5 (Indonesian) or 1,234.5 (English)
+            if raw.rfind(",") > raw.rfind("."):
+                raw = raw.replace(".", "").replace(",", ".")
+            else:
+                raw = raw.replace(",", "")
+        else:
+            raw = raw.replace(",", ".")
+        try:
+            number = Decimal(raw)
+        except InvalidOperation:
+            raise ValueError(value) from None
+    if not number.is_finite():
+        raise ValueError(value)
+    return number.quantize(Decimal(1).scaleb(-places))
+
+
+def parse_float(value) -> float | None:
+    number = parse_decimal(value, 6)
+    return None if number is None else float(number)
+
+
+_SEX = {
+    "l": "L", "laki": "L", "lakilaki": "L", "1": "L", "m": "L", "male": "L", "pria": "L",
+    "p": "P", "perempuan": "P", "2": "P", "f": "P", "female": "P", "wanita": "P", "w": "P",
+}  # fmt: skip
+_METHOD = {
+    "telentang": "PB", "terlentang": "PB", "berbaring": "PB", "pb": "PB", "l": "PB",
+    "panjang": "PB", "length": "PB", "lying": "PB", "recumbent": "PB",
+    "berdiri": "TB", "tb": "TB", "h": "TB", "tinggi": "TB", "height": "TB", "standing": "TB",
+}  # fmt: skip
+_YES = {"ya", "y", "1", "ada", "punya", "memiliki", "true", "yes", "v", "x"}
+_NO = {"tidak", "t", "0", "tidakada", "tidakpunya", "false", "no", "n", "belum", "tdk"}
+
+
+def _token(value) -> str:
+    return re.sub(r"[^a-z0-9]+", "", text(value).lower())
+
+
+def parse_sex(value) -> str | None:
+    """L or P, ``None`` for an empty cell; raise ValueError for anything else."""
+    if is_blank(value):
+        return None
+    try:
+        return _SEX[_token(value)]
+    except KeyError:
+        raise ValueError(value) from None
+
+
+def parse_method(value) -> str:
+    """PB (lying) or TB (standing), ``""`` for an empty cell; raise ValueError otherwise."""
+    if is_blank(value):
+        return ""
+    try:
+        return _METHOD[_token(value)]
+    except KeyError:
+        raise ValueError(value) from None
+
+
+def parse_yes_no(value) -> bool | None:
+    if is_blank(value):
+        return None
+    token = _token(value)
+    if token in _YES:
+        return True
+    if token in _NO:
+        return False
+    raise ValueError(value)
+
+
+def parse_nik(value) -> str | None:
+    """A 16-digit NIK as text, ``None`` for an empty cell; raise ValueError otherwise.
+
+    Spreadsheets store a NIK typed as a number as a float (exact up to 2**53, enough for
+    16 digits) and a NIK typed as text sometimes with a leading apostrophe.
+    """
+    if is_blank(value):
+        return None
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError(value)
+        raw = str(int(value))
+    else:
+        raw = str(value).strip().lstrip("'").replace(" ", "")
+    if raw in {"-", "0"}:
+        return None
+    if not re.fullmatch(r"\d{16}", raw):
+        raise ValueError(value)
+    return raw

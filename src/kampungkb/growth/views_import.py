@@ -1,0 +1,203 @@
+"""Pages to import an e-PPGBM file (upload → preview → save → result) and to export one.
+
+The uploaded file is kept under MEDIA_ROOT/imports/<sha256>.<ext>; the preview and the save
+name it by its hash, and the save checks every row again (the preview is never trusted).
+"""
+
+import hashlib
+import re
+import tempfile
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from kampungkb.accounts.roles import can_edit, can_view_personal_data
+from kampungkb.core.forms_style import StyledFormMixin
+from kampungkb.growth.importing.commit import ImportFileError, measurements_import
+from kampungkb.growth.importing.export import measurements_export_xlsx
+from kampungkb.growth.importing.parse import EXTENSIONS
+from kampungkb.growth.importing.report import rejected_rows_xlsx
+from kampungkb.growth.importing.selectors import export_desa_choices, import_batch_get
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+PREVIEW_LIMIT = 200  # rows of errors/warnings shown on a page; the xlsx has them all
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_SHA = re.compile(r"^[0-9a-f]{64}$")
+
+
+class UploadForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("e-PPGBM file (xlsx or csv)"),
+        help_text=gettext_lazy("The “entri pengukuran” export of e-PPGBM, or a sheet like it."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if Path(upload.name).suffix.lower().lstrip(".") not in EXTENSIONS:
+            raise forms.ValidationError(_("Only xlsx and csv files can be imported."))
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)d MB.") % {"mb": MAX_UPLOAD_BYTES // 2**20}
+            )
+        return upload
+
+
+class ExportForm(StyledFormMixin, forms.Form):
+    date_from = forms.DateField(
+        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    desa = forms.ChoiceField(label=gettext_lazy("Desa"), required=False)
+
+    def __init__(self, *args, desa_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["desa"].choices = [("", _("All desa in your area")), *desa_choices]
+
+
+def _imports_dir() -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports"
+
+
+def _require_importer(user) -> None:
+    if not can_edit(user):
+        raise PermissionDenied
+
+
+def _save_upload(upload) -> str:
+    digest = hashlib.sha256()
+    folder = _imports_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    ext = Path(upload.name).suffix.lower().lstrip(".")
+    with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".part") as tmp:
+        for chunk in upload.chunks():
+            digest.update(chunk)
+            tmp.write(chunk)
+    sha = digest.hexdigest()
+    Path(tmp.name).replace(folder / f"{sha}.{ext}")
+    (folder / f"{sha}.name").write_text(Path(upload.name).name[:255], encoding="utf-8")
+    return sha
+
+
+def _stored(sha: str) -> tuple[Path, str]:
+    """The saved upload with this hash and its original name; 404 when there is none."""
+    if not _SHA.match(sha):
+        raise Http404
+    folder = _imports_dir()
+    for ext in EXTENSIONS:
+        path = folder / f"{sha}.{ext}"
+        if path.is_file():
+            name_file = folder / f"{sha}.name"
+            name = name_file.read_text(encoding="utf-8") if name_file.is_file() else path.name
+            return path, name
+    raise Http404
+
+
+def _upload_page(request, form, *, error: str = "", status: int = 200):
+    return render(
+        request, "growth/import_upload.html", {"form": form, "error": error}, status=status
+    )
+
+
+def import_upload(request):
+    _require_importer(request.user)
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            sha = _save_upload(form.cleaned_data["file"])
+            return redirect("growth:import_preview", sha=sha)
+        return _upload_page(request, form, status=400)
+    return _upload_page(request, UploadForm())
+
+
+def _summary(report: dict) -> dict:
+    errors, warnings = report["errors"], report["warnings"]
+    return {
+        "report": report,
+        "errors": errors[:PREVIEW_LIMIT],
+        "errors_cut": max(0, len(errors) - PREVIEW_LIMIT),
+        "warnings": warnings[:PREVIEW_LIMIT],
+        "warnings_cut": max(0, len(warnings) - PREVIEW_LIMIT),
+        "duplicates": report["duplicates"][:PREVIEW_LIMIT],
+    }
+
+
+def import_preview(request, sha: str):
+    _require_importer(request.user)
+    path, name = _stored(sha)
+    try:
+        result = measurements_import(user=request.user, path=path, dry_run=True, file_name=name)
+    except ImportFileError as exc:
+        return _upload_page(request, UploadForm(), error=str(exc), status=400)
+    context = {"sha": sha, "file_name": name, **_summary(result.report())}
+    return render(request, "growth/import_preview.html", context)
+
+
+@require_POST
+def import_commit(request, sha: str):
+    _require_importer(request.user)
+    path, name = _stored(sha)
+    try:
+        result = measurements_import(user=request.user, path=path, dry_run=False, file_name=name)
+    except ImportFileError as exc:
+        return _upload_page(request, UploadForm(), error=str(exc), status=400)
+    if result.batch is not None:
+        return redirect("growth:import_result", pk=result.batch.pk)
+    context = {"sha": sha, "file_name": name, "batch": None, **_summary(result.report())}
+    return render(request, "growth/import_result.html", context)
+
+
+def import_result(request, pk: int):
+    _require_importer(request.user)
+    batch = import_batch_get(user=request.user, pk=pk)
+    context = {
+        "sha": batch.sha256,
+        "file_name": batch.file_name,
+        "batch": batch,
+        **_summary(batch.report),
+    }
+    return render(request, "growth/import_result.html", context)
+
+
+def import_errors_xlsx(request, sha: str):
+    _require_importer(request.user)
+    path, name = _stored(sha)
+    try:
+        result = measurements_import(user=request.user, path=path, dry_run=True, file_name=name)
+    except ImportFileError as exc:
+        return _upload_page(request, UploadForm(), error=str(exc), status=400)
+    response = HttpResponse(content_type=XLSX)
+    rejected_rows_xlsx(result=result, out=response)
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(name).stem)[:80] or "impor"
+    response["Content-Disposition"] = f'attachment; filename="{stem}-ditolak.xlsx"'
+    return response
+
+
+def export_page(request):
+    if not can_view_personal_data(request.user):
+        raise PermissionDenied
+    form = ExportForm(request.GET or None, desa_choices=export_desa_choices(user=request.user))
+    if "unduh" in request.GET and form.is_valid():
+        data = form.cleaned_data
+        out = tempfile.SpooledTemporaryFile(max_size=20 * 2**20)  # noqa: SIM115 - FileResponse closes it
+        measurements_export_xlsx(
+            user=request.user,
+            out=out,
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            desa=data["desa"],
+        )
+        out.seek(0)
+        return FileResponse(
+            out, as_attachment=True, filename="e-ppgbm-pengukuran.xlsx", content_type=XLSX
+        )
+    return render(request, "growth/export.html", {"form": form}, status=400 if form.errors else 200)
