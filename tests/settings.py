@@ -20,3 +20,5 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# The demo seeds about 8,000 children; the tests check the same generator on a small scale.
+KAMPUNGKB_DEMO_CHILDREN = 100

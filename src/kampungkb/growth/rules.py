@@ -22,8 +22,7 @@ class KBMRule:
     scale_by_gap: bool = False
 
     def kbm(self, age_months: int) -> int | None:
-        """Return the minimum monthly gain in grams for a child of ``age_months`` completed "
-        "months."""
+        """Return the minimum monthly gain in grams at ``age_months`` completed months."""
         for start, stop, grams in self.entries:
             if start <= age_months <= stop:
                 return grams

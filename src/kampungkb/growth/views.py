@@ -218,6 +218,11 @@ def child_detail(request, pk):
             "rows": rows,
             "latest_advice": measurement_advice(latest) if latest else [],
             "can_edit": can_edit(request.user),
+            "chart_kinds": [
+                ("wfa", _("Weight-for-age (BB/U)")),
+                ("lhfa", _("Length/height-for-age (PB/U, TB/U)")),
+                ("wflh", _("Weight-for-length/height (BB/PB, BB/TB)")),
+            ],
         },
     )
 

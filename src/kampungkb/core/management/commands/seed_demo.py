@@ -4,6 +4,7 @@ from django.db import transaction
 
 from kampungkb.accounts.demo import reset_password, seed_accounts
 from kampungkb.accounts.models import Role
+from kampungkb.growth.demo import seed_growth
 from kampungkb.wilayah.demo import seed_kampungkb
 from kampungkb.wilayah.loading import wilayah_load
 
@@ -25,10 +26,18 @@ class Command(BaseCommand):
         with transaction.atomic():
             loaded = wilayah_load(folder=settings.KAMPUNGKB_DEFAULT_WILAYAH)
             n_kampung = seed_kampungkb()
+            growth = seed_growth(n_children=getattr(settings, "KAMPUNGKB_DEMO_CHILDREN", 8000))
             accounts = seed_accounts()
         self.stdout.write(
             f"Wilayah Belitung Timur: {loaded.created} baru, {loaded.updated} diperbarui, "
             f"{loaded.unchanged} tetap. Kampung KB demo baru: {n_kampung}."
+        )
+        self.stdout.write(
+            f"Data pertumbuhan demo (sintetis): {growth.puskesmas} puskesmas, "
+            f"{growth.posyandu} posyandu, {growth.children} anak, {growth.measurements} "
+            f"pengukuran dalam {growth.seconds:.1f} s."
+            if growth.created
+            else "Data pertumbuhan demo (sintetis) sudah ada; tidak diubah."
         )
         if reset_passwords:
             accounts = [(u, r, w, reset_password(u)) for u, r, w, _ in accounts]

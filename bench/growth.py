@@ -1,0 +1,167 @@
+"""Benchmark of the bulk recompute of stored measurements (run: ``python bench/growth.py``).
+
+A report, not a test: prints figures and PASS/FAIL against the target, exits 0.
+
+Without ``DATABASE_URL`` it uses a fresh SQLite database in a temporary directory (never the
+demo database under var/). With ``DATABASE_URL`` it uses that database, which should be a
+dedicated one, e.g. ``postgres://postgres@127.0.0.1:5432/kampungkb_bench_growth`` (created
+when missing); the benchmark's children and measurements there are replaced on every run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+TARGET_ROWS_PER_S = 50_000
+SEED = 20261127
+VISITS = 20  # monthly visits per child
+
+
+def _prepare_environment() -> str:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kampungkb.config.settings")
+    os.environ["KAMPUNGKB_DEMO"] = "1"  # a throwaway secret key in the temporary var dir
+    os.environ["KAMPUNGKB_VAR_DIR"] = tempfile.mkdtemp(prefix="kampungkb-bench-growth-")
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        _create_postgres_database(url)
+        return "PostgreSQL"
+    return "SQLite (temporary)"
+
+
+def _create_postgres_database(url: str) -> None:
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _generate(n: int) -> int:
+    """Insert ``n`` raw measurements of n/VISITS synthetic children; return the row count."""
+    import numpy as np
+    from django.conf import settings
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from kampungkb.growth.demo import _lms_value, bulk_insert_measurements
+    from kampungkb.growth.models import Child, Measurement
+    from kampungkb.wilayah.loading import wilayah_load
+    from kampungkb.wilayah.models import Level, Wilayah
+
+    wilayah_load(folder=settings.KAMPUNGKB_DEFAULT_WILAYAH)
+    desa = list(Wilayah.objects.filter(level=Level.DESA).values_list("kode", flat=True))
+    rng = np.random.default_rng(SEED)
+    n_children = -(-n // VISITS)
+    today = datetime.date(2026, 11, 1)
+    with transaction.atomic():
+        Measurement.objects.all().delete()
+        Child.objects.filter(is_synthetic=True).delete()
+        born_offset = rng.integers(VISITS * 31, 1826, n_children)
+        sexes = rng.integers(1, 3, n_children)
+        children = [
+            Child(
+                nama=f"Anak Bench {i}",
+                jenis_kelamin="L" if sexes[i] == 1 else "P",
+                tanggal_lahir=today - datetime.timedelta(days=int(born_offset[i])),
+                desa_id=desa[i % len(desa)],
+                match_key=f"bench|{i}",
+                punya_buku_kia=True,
+                is_synthetic=True,
+            )
+            for i in range(n_children)
+        ]
+        Child.objects.bulk_create(children, batch_size=2000)
+        zlen = rng.normal(-0.8, 1.1, n_children)
+        zwfl = rng.normal(-0.2, 1.0, n_children)
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        rows = []
+        for v in range(VISITS):
+            day = today - datetime.timedelta(days=31 * (VISITS - v))
+            age = born_offset - 31 * (VISITS - v)
+            length = _lms_value("lhfa", sexes, np.clip(age, 0, 1826), zlen)
+            key = np.where(age < 731, np.clip(np.round(length * 10), 450, 1100), 0)
+            key = np.where(age >= 731, np.clip(np.round(length * 10), 650, 1200), key)
+            weight = np.where(
+                age < 731,
+                _lms_value("wfl", sexes, key, zwfl),
+                _lms_value("wfh", sexes, key, zwfl),
+            )
+            weight = np.round(weight + rng.normal(0.0, 0.1, n_children), 1)
+            length = np.round(length + rng.normal(0.0, 0.5, n_children), 1)
+            for i, child in enumerate(children):
+                if len(rows) >= n:
+                    break
+                rows.append(
+                    (
+                        child.pk,
+                        day,
+                        None,
+                        f"{weight[i]:.1f}",
+                        f"{length[i]:.1f}",
+                        "PB" if age[i] < 731 else "TB",
+                        False,
+                        None,
+                        None,
+                        "posyandu",
+                        False,
+                        True,
+                        now,
+                        now,
+                        "",
+                        False,
+                        "",
+                    )
+                )
+        bulk_insert_measurements(rows)
+    return len(rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", type=int, default=200_000, help="measurements (default 200,000)")
+    parser.add_argument("--batch-children", type=int, default=5000)
+    args = parser.parse_args()
+    database = _prepare_environment()
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from kampungkb.growth.models import Measurement
+    from kampungkb.growth.recompute import measurements_recompute_all
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    n = _generate(args.n)
+    print(f"database: {database}")
+    print(f"generated {n:,} measurements in {time.perf_counter() - started:.1f} s")
+    result = measurements_recompute_all(batch_children=args.batch_children)
+    computed = Measurement.objects.filter(computed_at__isnull=False, zwei__isnull=False).count()
+    rate = result.rows_per_second
+    verdict = "PASS" if rate >= TARGET_ROWS_PER_S else "FAIL"
+    print(
+        f"recompute: {result.rows:,} rows of {result.children:,} children in "
+        f"{result.seconds:.2f} s = {rate:,.0f} rows/s "
+        f"(target {TARGET_ROWS_PER_S:,}) {verdict}"
+    )
+    print(f"rows with a weight-for-age z after the recompute: {computed:,}")
+
+
+if __name__ == "__main__":
+    main()

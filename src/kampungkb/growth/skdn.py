@@ -1,0 +1,151 @@
+"""SKDN per posyandu and month, from the stored measurements (database aggregation only).
+
+- **S**: children registered at the posyandu (``Child.posyandu``) who are under 60 months in
+  the month: born by its last day and not yet 60 months old on its first day.
+- **K**: those of S with a KMS / Buku KIA (``punya_buku_kia``).
+- **D**: children weighed at the posyandu in the month (a measurement with a weight).
+- **N, T, O, B, 2T, BGM**: from the stored codes of each child's *last* weighing at the
+  posyandu in the month, so each child counts once.
+- ratios K/S, D/S, N/D in percent (None when the denominator is 0), and the F1 recap identity
+  D = N + T + O + B; a weighing without a code (no KBM applies, e.g. under one month) breaks
+  it, and those children are listed so the operator can check them.
+
+SKDN is aggregate, so every role may read it for its area; the names of children without a
+code are only given to roles that may see personal data.
+"""
+
+import calendar
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Q
+
+from kampungkb.accounts.roles import can_view_personal_data
+from kampungkb.core.scoping import scope_q
+from kampungkb.growth.models import Child, Measurement, Posyandu
+
+COUNTS = ("s", "k", "d", "n", "t", "o", "b", "two_t", "bgm", "blank")
+
+
+def _pct(num: int, den: int) -> float | None:
+    return round(100 * num / den, 1) if den else None
+
+
+@dataclass
+class SKDNRow:
+    posyandu_id: int | None
+    posyandu: str
+    desa_kode: str
+    desa: str
+    s: int = 0
+    k: int = 0
+    d: int = 0
+    n: int = 0
+    t: int = 0
+    o: int = 0
+    b: int = 0
+    two_t: int = 0
+    bgm: int = 0
+    blank: int = 0
+    #: (child id, name) of weighed children without a code; empty for roles without
+    #: personal-data access.
+    blank_children: list = field(default_factory=list)
+
+    @property
+    def ks(self) -> float | None:
+        return _pct(self.k, self.s)
+
+    @property
+    def ds(self) -> float | None:
+        return _pct(self.d, self.s)
+
+    @property
+    def nd(self) -> float | None:
+        return _pct(self.n, self.d)
+
+    @property
+    def balanced(self) -> bool:
+        """The F1 recap identity D = N + T + O + B."""
+        return self.d == self.n + self.t + self.o + self.b
+
+
+@dataclass
+class SKDNTable:
+    year: int
+    month: int
+    rows: list[SKDNRow]
+    total: SKDNRow
+
+
+def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(year, month, 1), datetime.date(
+        year, month, calendar.monthrange(year, month)[1]
+    )
+
+
+def _sixty_months_before(day: datetime.date) -> datetime.date:
+    year, month = day.year - 5, day.month
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _within(desa: str) -> Q:
+    return Q(desa_id=desa) | Q(desa__kode__startswith=desa + ".")
+
+
+def skdn_table(*, user, year: int, month: int, desa: str = "") -> SKDNTable:
+    """Return SKDN rows, one per posyandu the user covers (in ``desa``, a desa or kecamatan
+    code, when given), with a total row."""
+    first, last = month_bounds(year, month)
+    posyandu = Posyandu.objects.filter(scope_q(user, "desa__kode"))
+    if desa:
+        posyandu = posyandu.filter(_within(desa))
+    rows = {
+        p["id"]: SKDNRow(p["id"], p["nama"], p["desa_id"], p["desa__nama"])
+        for p in posyandu.order_by("desa_id", "nama").values("id", "nama", "desa_id", "desa__nama")
+    }
+    registered = (
+        Child.objects.filter(
+            posyandu__in=posyandu,
+            tanggal_lahir__lte=last,
+            tanggal_lahir__gt=_sixty_months_before(first),
+        )
+        .values("posyandu_id")
+        .annotate(s=Count("id"), k=Count("id", filter=Q(punya_buku_kia=True)))
+    )
+    for r in registered:
+        rows[r["posyandu_id"]].s, rows[r["posyandu_id"]].k = r["s"], r["k"]
+
+    weighed = Measurement.objects.filter(
+        posyandu__in=posyandu, tanggal__gte=first, tanggal__lte=last, berat__isnull=False
+    )
+    later = weighed.filter(
+        child_id=OuterRef("child_id"),
+        posyandu_id=OuterRef("posyandu_id"),
+        tanggal__gt=OuterRef("tanggal"),
+    )
+    last_weighing = weighed.filter(~Exists(later))
+    by_code = last_weighing.values("posyandu_id").annotate(
+        d=Count("child_id", distinct=True),
+        n=Count("id", filter=Q(growth_code="N")),
+        t=Count("id", filter=Q(growth_code="T")),
+        o=Count("id", filter=Q(growth_code="O")),
+        b=Count("id", filter=Q(growth_code="B")),
+        two_t=Count("id", filter=Q(two_t=True)),
+        bgm=Count("id", filter=Q(bgm=True)),
+        blank=Count("id", filter=Q(growth_code="")),
+    )
+    for r in by_code:
+        row = rows[r["posyandu_id"]]
+        for key in COUNTS[2:]:
+            setattr(row, key, r[key])
+    if can_view_personal_data(user) and any(r.blank for r in rows.values()):
+        for pid, child_id, nama in last_weighing.filter(growth_code="").values_list(
+            "posyandu_id", "child_id", "child__nama"
+        ):
+            rows[pid].blank_children.append((child_id, nama))
+    total = SKDNRow(None, "", desa, "")
+    for row in rows.values():
+        for key in COUNTS:
+            setattr(total, key, getattr(total, key) + getattr(row, key))
+        total.blank_children.extend(row.blank_children)
+    return SKDNTable(year=year, month=month, rows=list(rows.values()), total=total)

@@ -1,0 +1,149 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from kampungkb.accounts.models import Role
+from kampungkb.growth.models import Posyandu
+from kampungkb.growth.services import child_register, measurement_record
+from kampungkb.growth.skdn import skdn_table
+from kampungkb.wilayah.models import Wilayah
+from tests.conftest import BATU_PENYU, KURNIA_JAYA
+
+D = datetime.date
+
+
+def _child(posyandu, nama, born, buku=True, sex="L"):
+    return child_register(
+        user=None,
+        desa=posyandu.desa,
+        posyandu=posyandu,
+        nama=nama,
+        jenis_kelamin=sex,
+        tanggal_lahir=born,
+        nama_ibu="Ibu " + nama,
+        punya_buku_kia=buku,
+    )
+
+
+def _weigh(child, posyandu, day, kg=None, cm=None):
+    measurement_record(
+        user=None,
+        child=child,
+        posyandu=posyandu,
+        tanggal=day,
+        berat=Decimal(kg) if kg else None,
+        tinggi=Decimal(cm) if cm else None,
+        cara_ukur="TB" if cm else "",
+    )
+
+
+@pytest.fixture
+def posyandu(beltim):
+    """Posyandu Melati in Kurnia Jaya (Manggar) and Mawar in Batu Penyu (Gantung), with
+    weighings that give every SKDN code in November 2025 at Melati."""
+    melati = Posyandu.objects.create(nama="Melati", desa=Wilayah.objects.get(kode=KURNIA_JAYA))
+    mawar = Posyandu.objects.create(nama="Mawar", desa=Wilayah.objects.get(kode=BATU_PENYU))
+    born = D(2024, 3, 1)
+    a = _child(melati, "Anak T dua kali", born)  # T in Oct and Nov: 2T
+    _weigh(a, melati, D(2025, 9, 10), "10.0")
+    _weigh(a, melati, D(2025, 10, 10), "10.1")
+    _weigh(a, melati, D(2025, 11, 10), "10.2")
+    b = _child(melati, "Anak lewat sebulan", born)  # not weighed in Oct: O
+    _weigh(b, melati, D(2025, 9, 10), "9.5")
+    _weigh(b, melati, D(2025, 11, 10), "10.0")
+    c = _child(melati, "Anak baru", born)  # first weighing: B
+    _weigh(c, melati, D(2025, 11, 10), "10.0")
+    d = _child(melati, "Anak naik", born)  # two weighings in Nov: the last one (N) counts
+    _weigh(d, melati, D(2025, 10, 10), "10.0")
+    _weigh(d, melati, D(2025, 11, 3), "10.1")
+    _weigh(d, melati, D(2025, 11, 20), "10.5")
+    e = _child(melati, "Anak BGM", born)  # below -3 SD weight-for-age, but gained: N, BGM
+    _weigh(e, melati, D(2025, 10, 10), "7.0")
+    _weigh(e, melati, D(2025, 11, 10), "7.3")
+    f = _child(melati, "Anak tanpa buku", born, buku=False)  # measured, not weighed: not in D
+    _weigh(f, melati, D(2025, 11, 10), None, "85.0")
+    j = _child(melati, "Bayi", D(2025, 10, 25), buku=None)  # under one month: no KBM, no code
+    _weigh(j, melati, D(2025, 10, 28), "3.4")
+    _weigh(j, melati, D(2025, 11, 20), "4.2")
+    _child(melati, "Sudah lima tahun", D(2020, 10, 31))  # 60 months before November: not in S
+    _child(melati, "Belum lahir", D(2025, 12, 2))  # born after November: not in S
+    i = _child(mawar, "Anak Gantung", born)
+    _weigh(i, mawar, D(2025, 11, 12), "11.0")
+    return melati, mawar
+
+
+def _row(table, posyandu):
+    return next(r for r in table.rows if r.posyandu_id == posyandu.pk)
+
+
+def test_skdn_counts_every_code_of_the_month(posyandu, users):
+    melati, _ = posyandu
+    row = _row(skdn_table(user=users["admin"], year=2025, month=11), melati)
+    got = {k: getattr(row, k) for k in ("s", "k", "d", "n", "t", "o", "b", "two_t", "bgm")}
+    assert got == {"s": 7, "k": 5, "d": 6, "n": 2, "t": 1, "o": 1, "b": 1, "two_t": 1, "bgm": 1}
+    assert (row.ks, row.ds, row.nd) == (71.4, 85.7, 33.3)
+
+
+def test_a_weighing_without_a_code_breaks_d_equals_n_t_o_b_and_names_the_child(posyandu, users):
+    melati, _ = posyandu
+    row = _row(skdn_table(user=users["admin"], year=2025, month=11), melati)
+    assert row.blank == 1
+    assert not row.balanced
+    assert [nama for _, nama in row.blank_children] == ["Bayi"]
+
+
+def test_a_month_where_every_weighing_has_a_code_is_balanced(posyandu, users):
+    melati, _ = posyandu
+    row = _row(skdn_table(user=users["admin"], year=2025, month=10), melati)
+    assert (row.d, row.n, row.t, row.o, row.b) == (4, 0, 1, 0, 3)
+    assert row.balanced
+
+
+def test_ratios_are_none_when_nobody_is_registered(posyandu, users):
+    melati, _ = posyandu
+    row = _row(skdn_table(user=users["admin"], year=2019, month=1), melati)
+    assert (row.s, row.ks, row.ds, row.nd) == (0, None, None, None)
+
+
+def test_another_kecamatans_posyandu_is_absent_for_a_kecamatan_operator(posyandu, users):
+    melati, mawar = posyandu
+    table = skdn_table(user=users["kecamatan"], year=2025, month=11)
+    assert [r.posyandu_id for r in table.rows] == [melati.pk]
+    assert table.total.d == 6
+    admin = skdn_table(user=users["admin"], year=2025, month=11)
+    assert {r.posyandu_id for r in admin.rows} == {melati.pk, mawar.pk}
+    assert admin.total.d == 7
+
+
+def test_the_desa_filter_keeps_one_desa(posyandu, users):
+    _, mawar = posyandu
+    table = skdn_table(user=users["admin"], year=2025, month=11, desa=BATU_PENYU)
+    assert [r.posyandu_id for r in table.rows] == [mawar.pk]
+
+
+def test_roles_without_personal_data_see_the_counts_but_no_names(posyandu, users):
+    melati, _ = posyandu
+    row = _row(skdn_table(user=users["viewer"], year=2025, month=11), melati)
+    assert (row.d, row.blank) == (6, 1)
+    assert row.blank_children == []
+
+
+def test_the_skdn_page_and_its_xlsx_answer_each_role(client, posyandu, users, make_user):
+    for role in ("admin", "kecamatan", "desa", "mitra", "viewer"):
+        client.force_login(users[role])
+        page = client.get("/pertumbuhan/skdn/?bulan=2025-11&urut=-d")
+        assert page.status_code == 200, role
+    client.force_login(make_user(Role.OPERATOR_DESA, BATU_PENYU, username="op-batu"))
+    page = client.get("/pertumbuhan/skdn/?bulan=2025-11")
+    assert "Mawar" in page.content.decode()
+    assert "Melati" not in page.content.decode()
+    client.force_login(users["admin"])
+    response = client.get("/pertumbuhan/skdn/skdn.xlsx?bulan=2025-11")
+    assert response["Content-Disposition"].endswith('skdn-2025-11.xlsx"')
+    sheet = load_workbook(filename=__import__("io").BytesIO(response.content)).active
+    values = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
+    melati = next(v for v in values if v[0] == "Melati")
+    assert melati[2:11] == [7, 5, 6, 2, 1, 1, 1, 1, 1]
+    assert values[-1][4] == 7  # total D
