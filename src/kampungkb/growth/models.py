@@ -276,8 +276,17 @@ class Measurement(models.Model):
     kenaikan_gram = models.IntegerField(_("weight gain (g)"), null=True)
     kbm_gram = models.IntegerField(_("minimum gain, KBM (g)"), null=True)
     two_t = models.BooleanField(_("2T"), default=False)
+    # Which KBM table gave the growth code. Not indexed and not checked by the database: a
+    # recompute rewrites it on every row, and an index or constraint trigger per row would
+    # cost more than the computing (KBMTable rows are reference data, never deleted in use).
     kbm_table = models.ForeignKey(
-        "growth.KBMTable", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "growth.KBMTable",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     compute_error = models.CharField(max_length=200, blank=True)
     computed_at = models.DateTimeField(null=True)
