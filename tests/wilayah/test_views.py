@@ -165,6 +165,12 @@ def test_map_spec_draws_only_the_users_desa_coloured_by_status(client, users, ma
     assert "url" not in desa_layer["data"] and "url" not in kecamatan_layer["data"]
 
 
+def test_indonesian_is_served_even_to_an_english_browser(client, users):
+    client.force_login(users["admin"])
+    body = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Beranda" in body
+
+
 def test_english_can_be_selected(client, users):
     client.force_login(users["admin"])
     assert "Beranda" in client.get("/").content.decode()

@@ -36,3 +36,19 @@ def login_exempt(view):
     """Mark a view as public (used by the later public publication pages)."""
     view.login_exempt = True
     return view
+
+
+class IndonesianByDefaultMiddleware:
+    """Serve Bahasa Indonesia unless the user chose another language.
+
+    Django would otherwise follow the browser's Accept-Language header, and many officers'
+    phones and laptops are set to English. The choice made with the language switcher
+    (a cookie) still wins; this only stops the header from deciding.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
