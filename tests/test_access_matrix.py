@@ -5,17 +5,46 @@ object lies outside the user's area (so its existence is not revealed), 302 to l
 anonymous.
 """
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
+from kampungkb.growth.models import Posyandu
+from kampungkb.growth.services import child_register, measurement_record
 from tests.conftest import BATU_PENYU, GANTUNG, KURNIA_JAYA, MANGGAR
 
 ROLES = ["admin", "kecamatan", "desa", "mitra", "viewer"]
+TODAY = datetime.date.today()
 
 
 @pytest.fixture
 def ids(make_kampung):
-    return {"own": make_kampung(KURNIA_JAYA).pk, "other": make_kampung(BATU_PENYU).pk}
+    own_pos = Posyandu.objects.create(nama="Posyandu Kurnia", desa_id=KURNIA_JAYA)
+    other_pos = Posyandu.objects.create(nama="Posyandu Batu Penyu", desa_id=BATU_PENYU)
+
+    def child(posyandu):
+        return child_register(
+            user=None,
+            desa=posyandu.desa,
+            posyandu=posyandu,
+            nama="Anak",
+            jenis_kelamin="P",
+            tanggal_lahir=TODAY - datetime.timedelta(days=300),
+            nama_ibu="Ibu",
+        )
+
+    own_child, other_child = child(own_pos), child(other_pos)
+    m = measurement_record(user=None, child=own_child, tanggal=TODAY, berat=7)
+    return {
+        "own": make_kampung(KURNIA_JAYA).pk,
+        "other": make_kampung(BATU_PENYU).pk,
+        "own_pos": own_pos.pk,
+        "other_pos": other_pos.pk,
+        "own_child": own_child.pk,
+        "other_child": other_child.pk,
+        "own_measurement": m.pk,
+    }
 
 
 def _pages(ids):
@@ -36,6 +65,19 @@ def _pages(ids):
         "kampung_edit_other": reverse("wilayah:kampungkb_edit", args=[ids["other"]]),
         "audit": reverse("core:audit"),
         "admin": "/admin/",
+        "child_list": reverse("growth:child_list"),
+        "child_own": reverse("growth:child_detail", args=[ids["own_child"]]),
+        "child_other": reverse("growth:child_detail", args=[ids["other_child"]]),
+        "child_edit_own": reverse("growth:child_edit", args=[ids["own_child"]]),
+        "chart_own": reverse("growth:child_chart_spec", args=[ids["own_child"], "wfa"]),
+        "chart_other": reverse("growth:child_chart_spec", args=[ids["other_child"], "wfa"]),
+        "measurement_edit_own": reverse("growth:measurement_edit", args=[ids["own_measurement"]]),
+        "session_start": reverse("growth:session_start"),
+        "session_own": reverse("growth:session", args=[ids["own_pos"], TODAY.isoformat()]),
+        "session_other": reverse("growth:session", args=[ids["other_pos"], TODAY.isoformat()]),
+        "import": reverse("growth:import_upload"),
+        "export": reverse("growth:export_xlsx"),
+        "skdn": reverse("growth:skdn"),
     }
 
 
@@ -57,6 +99,20 @@ EXPECTED = {
     "kampung_edit_other": (200, 404, 404, 403, 403),
     "audit": (200, 403, 403, 403, 403),
     "admin": (302, 302, 302, 302, 302),  # Django admin: superusers only
+    # Personal records: Mitra OPD and Viewer never see a child (403 for lists, 404 for ids).
+    "child_list": (200, 200, 200, 403, 403),
+    "child_own": (200, 200, 200, 404, 404),
+    "child_other": (200, 404, 404, 404, 404),
+    "child_edit_own": (200, 200, 200, 404, 404),
+    "chart_own": (200, 200, 200, 404, 404),
+    "chart_other": (200, 404, 404, 404, 404),
+    "measurement_edit_own": (200, 200, 200, 404, 404),
+    "session_start": (200, 200, 200, 403, 403),
+    "session_own": (200, 200, 200, 403, 403),
+    "session_other": (200, 404, 404, 403, 403),
+    "import": (200, 200, 200, 403, 403),
+    "export": (200, 200, 200, 403, 403),
+    "skdn": (200, 200, 200, 200, 200),  # aggregates
 }
 
 

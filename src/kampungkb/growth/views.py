@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kampungkb.accounts.roles import can_edit, can_view_full_nik
+from kampungkb.accounts.roles import can_edit, can_view_full_nik, can_view_personal_data
 from kampungkb.core.privacy import mask_nik
 from kampungkb.core.scoping import user_covers
 from kampungkb.growth import selectors, services
@@ -185,6 +185,8 @@ def session_measure_after_register(request, pos, day, kid):
 
 
 def child_list(request):
+    if not can_view_personal_data(request.user):
+        raise PermissionDenied
     search = request.GET.get("q", "").strip()[:100]
     desa = request.GET.get("desa", "").strip()[:13]
     children = selectors.child_list(user=request.user, search=search, desa=desa)
