@@ -22,6 +22,9 @@ demo: setup
 	KAMPUNGKB_DEMO=1 $(BIN)/kampungkb seed_demo
 	@echo ""
 	@echo "KampungKB: http://127.0.0.1:$(PORT)/  (Ctrl+C to stop)"
+	@# The background worker refreshes the analytics after edits; it stops with the server.
+	KAMPUNGKB_DEMO=1 $(BIN)/kampungkb db_worker --interval 2 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	KAMPUNGKB_DEMO=1 $(BIN)/kampungkb runserver 127.0.0.1:$(PORT)
 
 test: setup

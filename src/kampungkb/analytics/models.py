@@ -1,1 +1,349 @@
-from django.db import models  # noqa: F401
+"""Analysis and publication: stored summaries, survey figures, targets, priority weights and
+frozen publications.
+
+The summary tables are derived data: ``services.summaries_rebuild`` replaces them from the
+stored measurements. Everything else here is entered by people and kept.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kampungkb.core.scoping import scope_q
+
+
+class PeriodType(models.TextChoices):
+    MONTH = "month", _("Month")
+    PENIMBANGAN = "penimbangan", _("Weighing month (Feb/Aug)")
+    YEAR = "year", _("Year")
+
+
+class Indicator(models.TextChoices):
+    STUNTING = "stunting", _("Stunting")
+    SEVERE_STUNTING = "severe_stunting", _("Severe stunting")
+    WASTING = "wasting", _("Wasting")
+    SEVERE_WASTING = "severe_wasting", _("Severe wasting")
+    UNDERWEIGHT = "underweight", _("Underweight")
+    OVERWEIGHT = "overweight", _("Overweight")
+
+
+class SummaryLevel(models.TextChoices):
+    KABUPATEN = "kabupaten", _("Regency")
+    KECAMATAN = "kecamatan", _("Sub-district")
+    DESA = "desa_kelurahan", _("Village")
+
+
+class Group(models.TextChoices):
+    ALL = "all", _("All desa")
+    KAMPUNG_KB = "kampung_kb", _("Kampung KB desa")
+    OTHER = "other", _("Other desa")
+
+
+class SummaryQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(scope_q(user, "wilayah_kode"))
+
+
+class _SummaryKey(models.Model):
+    wilayah_kode = models.CharField(_("wilayah code"), max_length=13)
+    level = models.CharField(_("level"), max_length=15, choices=SummaryLevel.choices)
+    group = models.CharField(_("group"), max_length=12, choices=Group.choices, default="all")
+    period_type = models.CharField(_("period type"), max_length=12, choices=PeriodType.choices)
+    period_start = models.DateField(_("period start"))
+
+    objects = SummaryQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class PrevalenceSummary(_SummaryKey):
+    """One cell: an area (or its Kampung KB / other desa) × period × indicator."""
+
+    indicator = models.CharField(_("indicator"), max_length=16, choices=Indicator.choices)
+    n = models.IntegerField(_("children measured (valid)"))
+    cases = models.IntegerField(_("cases"))
+    prevalence = models.FloatField(_("prevalence"), null=True)
+    ci_low = models.FloatField(null=True)
+    ci_high = models.FloatField(null=True)
+
+    class Meta:
+        verbose_name = _("prevalence summary")
+        verbose_name_plural = _("prevalence summaries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["wilayah_kode", "group", "period_type", "period_start", "indicator"],
+                name="prevalence_summary_unique_cell",
+            ),
+            models.CheckConstraint(
+                condition=Q(cases__lte=models.F("n")) & Q(cases__gte=0),
+                name="prevalence_summary_cases_within_n",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["period_type", "indicator", "wilayah_kode"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.wilayah_kode} {self.group} {self.period_start} {self.indicator}"
+
+
+class QualitySummary(_SummaryKey):
+    """Coverage and data quality of an area × period (independent of the indicator)."""
+
+    n_registered = models.IntegerField(_("children registered and under five"))
+    n_measured = models.IntegerField(_("children measured"))
+    coverage = models.FloatField(_("coverage"), null=True)
+    n_records = models.IntegerField(_("measurements recorded"))
+    n_flagged = models.IntegerField(_("measurements flagged"))
+    n_missing_height = models.IntegerField(_("measurements without length/height"))
+    n_height = models.IntegerField(_("measurements with length/height"))
+    n_digit_05 = models.IntegerField(_("lengths/heights ending in .0 or .5"))
+    share_flagged = models.FloatField(null=True)
+    share_missing_height = models.FloatField(null=True)
+    digit_preference = models.FloatField(null=True)
+
+    class Meta:
+        verbose_name = _("coverage and quality summary")
+        verbose_name_plural = _("coverage and quality summaries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["wilayah_kode", "group", "period_type", "period_start"],
+                name="quality_summary_unique_cell",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.wilayah_kode} {self.group} {self.period_start}"
+
+
+class SummaryState(models.Model):
+    """When the summaries were last rebuilt and how long it took (one row)."""
+
+    rebuilt_at = models.DateTimeField(null=True)
+    seconds = models.FloatField(default=0)
+    n_measurements = models.IntegerField(default=0)
+    n_rows = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.rebuilt_at)
+
+
+class SurveyName(models.TextChoices):
+    SSGI = "ssgi", "SSGI"
+    SKI = "ski", "SKI"
+    RISKESDAS = "riskesdas", "Riskesdas"
+    OTHER = "other", _("Other survey")
+
+
+class SurveyFigure(models.Model):
+    """A survey prevalence (SSGI, SKI, ...) for an area and year, with its source.
+
+    Kept apart from the posyandu (e-PPGBM) figures: surveys sample and measure differently.
+    """
+
+    survey = models.CharField(_("survey"), max_length=12, choices=SurveyName.choices)
+    tahun = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    wilayah = models.ForeignKey(
+        "wilayah.Wilayah",
+        verbose_name=_("wilayah"),
+        on_delete=models.PROTECT,
+        related_name="survey_figures",
+    )
+    indicator = models.CharField(
+        _("indicator"), max_length=16, choices=Indicator.choices, default=Indicator.STUNTING
+    )
+    prevalensi = models.DecimalField(
+        _("prevalence (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    sumber = models.CharField(_("source"), max_length=400)
+    catatan = models.CharField(_("notes"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("survey figure")
+        verbose_name_plural = _("survey figures")
+        ordering = ["wilayah_id", "indicator", "tahun", "survey"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "tahun", "wilayah", "indicator"], name="survey_figure_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_survey_display()} {self.tahun} {self.wilayah_id}: {self.prevalensi}%"
+
+
+class TargetScope(models.TextChoices):
+    NATIONAL = "national", _("National")
+    DISTRICT = "district", _("District")
+
+
+class Target(models.Model):
+    """A prevalence target for a year: national (no wilayah) or the district's own."""
+
+    scope = models.CharField(_("target of"), max_length=10, choices=TargetScope.choices)
+    wilayah = models.ForeignKey(
+        "wilayah.Wilayah",
+        verbose_name=_("district"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="targets",
+    )
+    tahun = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    indicator = models.CharField(
+        _("indicator"), max_length=16, choices=Indicator.choices, default=Indicator.STUNTING
+    )
+    nilai = models.DecimalField(
+        _("target (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    sumber = models.CharField(_("source"), max_length=400)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["scope", "wilayah_id", "indicator", "tahun"]
+        constraints = [
+            # One target per year and indicator: nationally, and per district. Two partial
+            # constraints, because SQLite cannot treat the national rows' NULL wilayah as equal.
+            models.UniqueConstraint(
+                fields=["tahun", "indicator"],
+                condition=Q(scope="national"),
+                name="target_unique_national",
+            ),
+            models.UniqueConstraint(
+                fields=["wilayah", "tahun", "indicator"],
+                condition=Q(scope="district"),
+                name="target_unique_district",
+            ),
+            models.CheckConstraint(
+                condition=Q(scope="national", wilayah__isnull=True)
+                | Q(scope="district", wilayah__isnull=False),
+                name="target_national_has_no_wilayah",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_scope_display()} {self.tahun}: {self.nilai}%"
+
+
+class PriorityWeights(models.Model):
+    """How much each criterion counts in the priority-desa (lokus) ranking of a district."""
+
+    kabupaten = models.OneToOneField(
+        "wilayah.Wilayah",
+        verbose_name=_("district"),
+        on_delete=models.CASCADE,
+        related_name="priority_weights",
+    )
+    w_prevalence = models.PositiveSmallIntegerField(_("weight: stunting prevalence"), default=35)
+    w_cases = models.PositiveSmallIntegerField(_("weight: number of stunted children"), default=25)
+    w_trend = models.PositiveSmallIntegerField(_("weight: trend (rise in prevalence)"), default=15)
+    w_coverage = models.PositiveSmallIntegerField(_("weight: low weighing coverage"), default=15)
+    w_quality = models.PositiveSmallIntegerField(_("weight: poor data quality"), default=10)
+    # Families at risk of stunting (KRS) will be a criterion once the families app stores them.
+    w_krs = models.PositiveSmallIntegerField(
+        _("weight: families at risk of stunting (not yet available)"), default=0
+    )
+    n_lokus = models.PositiveSmallIntegerField(
+        _("number of priority desa (lokus)"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(200)],
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("priority weights")
+        verbose_name_plural = _("priority weights")
+
+    def __str__(self) -> str:
+        return str(self.kabupaten_id)
+
+
+class Publication(models.Model):
+    """A published period of a district (aksi 7): a frozen copy of its figures.
+
+    Publishing the same period again makes a new version; older versions are kept.
+    """
+
+    kabupaten = models.ForeignKey(
+        "wilayah.Wilayah",
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        related_name="publications",
+    )
+    period_type = models.CharField(_("period type"), max_length=12, choices=PeriodType.choices)
+    period_start = models.DateField(_("period start"))
+    version = models.PositiveSmallIntegerField(_("version"))
+    catatan = models.CharField(_("notes"), max_length=300, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(_("published at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kabupaten", "period_type", "period_start", "version"],
+                name="publication_unique_version",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kabupaten_id} {self.period_type} {self.period_start} v{self.version}"
+
+
+class PublishedFigure(models.Model):
+    """One frozen cell of a publication (unsuppressed; suppression is applied on display)."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="figures")
+    wilayah_kode = models.CharField(max_length=13)
+    wilayah_nama = models.CharField(max_length=100)
+    parent_kode = models.CharField(max_length=13, blank=True)
+    level = models.CharField(max_length=15, choices=SummaryLevel.choices)
+    group = models.CharField(max_length=12, choices=Group.choices, default="all")
+    indicator = models.CharField(max_length=16, choices=Indicator.choices)
+    n = models.IntegerField()
+    cases = models.IntegerField()
+    prevalence = models.FloatField(null=True)
+    ci_low = models.FloatField(null=True)
+    ci_high = models.FloatField(null=True)
+    coverage = models.FloatField(null=True)
+
+    class Meta:
+        ordering = ["publication_id", "wilayah_kode", "group", "indicator"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "wilayah_kode", "group", "indicator"],
+                name="published_figure_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.publication_id} {self.wilayah_kode} {self.indicator}"

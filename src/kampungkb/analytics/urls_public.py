@@ -1,3 +1,13 @@
+from django.urls import path
+
+from kampungkb.analytics import views_public
+
 app_name = "analytics_public"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views_public.index, name="index"),
+    path("v/<int:pk>/", views_public.version, name="version"),
+    path("v/<int:pk>/peta.json", views_public.map_spec, name="map_spec"),
+    path("v/<int:pk>/publikasi-data-stunting.pdf", views_public.report_pdf, name="pdf"),
+    path("v/<int:pk>/publikasi-data-stunting.xlsx", views_public.report_xlsx, name="xlsx"),
+]

@@ -220,12 +220,12 @@ if not DEMO:
 
 # Background work (analytics refresh after imports and edits) runs through Django's tasks API
 # with a database queue: no broker to operate on a district server. Run `kampungkb db_worker`
-# beside the web server; the demo and the tests run tasks immediately.
+# beside the web server (`make demo` starts one); the tests run tasks immediately.
 TASKS = {
     "default": {
         "BACKEND": (
             "django_tasks.backends.immediate.ImmediateBackend"
-            if DEMO and not _env_flag("KAMPUNGKB_TASK_QUEUE")
+            if _env_flag("KAMPUNGKB_TASKS_IMMEDIATE")
             else "django_tasks_db.DatabaseBackend"
         )
     }

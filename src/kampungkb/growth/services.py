@@ -57,6 +57,13 @@ def _ensure_may_edit(user, desa_kode: str) -> None:
         raise PermissionDenied(_("You may not change records of this area."))
 
 
+def _refresh_analytics_on_commit() -> None:
+    """Rebuild the prevalence summaries once this write is committed (in the background)."""
+    from kampungkb.analytics.services import analytics_refresh_enqueue
+
+    transaction.on_commit(analytics_refresh_enqueue)
+
+
 def _audit_child_values(values: dict) -> dict:
     # The trail must not become a second copy of whole NIKs.
     out = dict(values)
@@ -97,6 +104,7 @@ def child_register(*, user, desa, is_synthetic: bool = False, **values) -> Child
         wilayah_kode=desa.kode,
         changes=_audit_child_values(snapshot(child, CHILD_FIELDS)),
     )
+    _refresh_analytics_on_commit()
     return child
 
 
@@ -119,6 +127,7 @@ def child_update(*, user, child: Child, **values) -> Child:
             wilayah_kode=child.desa_id,
             changes=changes,
         )
+        _refresh_analytics_on_commit()
     if "tanggal_lahir" in changes or "jenis_kelamin" in changes:
         measurements_recompute_child(child=child)
     return child
@@ -135,6 +144,7 @@ def child_delete(*, user, child: Child) -> None:
         changes=_audit_child_values(snapshot(child, CHILD_FIELDS)),
     )
     child.delete()
+    _refresh_analytics_on_commit()
 
 
 def validate_measurement_values(*, child: Child, values: dict) -> dict[str, str]:
@@ -173,6 +183,7 @@ def measurements_recompute_child(*, child: Child, kbm=None) -> list[Measurement]
     series = list(child.measurements.order_by("tanggal").select_related("child"))
     compute_child_series(series, kbm=kbm)
     Measurement.objects.bulk_update(series, COMPUTED_FIELDS)
+    _refresh_analytics_on_commit()
     return series
 
 

@@ -4,6 +4,7 @@ from django.db import transaction
 
 from kampungkb.accounts.demo import reset_password, seed_accounts
 from kampungkb.accounts.models import Role
+from kampungkb.analytics.demo import seed_demo_analytics
 from kampungkb.growth.demo import seed_growth
 from kampungkb.wilayah.demo import seed_kampungkb
 from kampungkb.wilayah.loading import wilayah_load
@@ -28,6 +29,8 @@ class Command(BaseCommand):
             n_kampung = seed_kampungkb()
             growth = seed_growth(n_children=getattr(settings, "KAMPUNGKB_DEMO_CHILDREN", 8000))
             accounts = seed_accounts()
+            # After the accounts: the demo publication is made by the district admin.
+            analytics = seed_demo_analytics()
         self.stdout.write(
             f"Wilayah Belitung Timur: {loaded.created} baru, {loaded.updated} diperbarui, "
             f"{loaded.unchanged} tetap. Kampung KB demo baru: {n_kampung}."
@@ -38,6 +41,11 @@ class Command(BaseCommand):
             f"pengukuran dalam {growth.seconds:.1f} s."
             if growth.created
             else "Data pertumbuhan demo (sintetis) sudah ada; tidak diubah."
+        )
+        self.stdout.write(
+            f"Analisis: ringkasan prevalensi {analytics['rebuild_seconds']:.1f} s, "
+            f"{analytics['surveys']} angka survei, {analytics['targets']} target, "
+            f"{analytics['publications']} publikasi baru."
         )
         if reset_passwords:
             accounts = [(u, r, w, reset_password(u)) for u, r, w, _ in accounts]

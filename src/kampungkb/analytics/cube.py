@@ -1,0 +1,347 @@
+"""The prevalence cube: stored measurements → summary rows, in bulk.
+
+One query reads the columns analytics need from every measurement (the stored booleans and
+flags, the date as a day number, the length/height), one more reads the children (desa, date
+of birth). Everything after that is numpy over whole columns:
+
+- rows are sorted once by (child, date), so within any subset the last row of each run of
+  (child, period) is that child's latest measurement in the period;
+- a measurement counts for an indicator only when its stored status is known (the compute
+  step leaves it NULL when the z-score is flagged or not computable) and the indicator's WHO
+  flag is not set: the "latest valid measurement" of the child in the period;
+- counts per (desa, period) come from ``np.bincount``; kecamatan, kabupaten and the Kampung KB
+  / other-desa splits are sums of desa rows (a child belongs to one desa, so nothing is
+  counted twice); intervals come from ``anthro.prevalence.wilson_interval``.
+
+Only children under five at the measurement (``umur_hari`` < 1826, or unknown) count.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import connection
+from django.db.models import F, FloatField, Func, IntegerField, Value
+from django.db.models.functions import Cast, Coalesce
+
+from kampungkb.anthro.prevalence import wilson_interval
+from kampungkb.growth.models import Child, Measurement
+from kampungkb.wilayah.models import KampungKB, Level, Wilayah
+
+UNDER_FIVE_DAYS = 1826
+EPOCH = datetime.date(1970, 1, 1)
+
+# indicator → (stored boolean, the WHO flag of the z-score it comes from)
+INDICATOR_FIELDS = {
+    "stunting": ("stunted", "flen"),
+    "severe_stunting": ("severely_stunted", "flen"),
+    "wasting": ("wasted", "fwfl"),
+    "severe_wasting": ("severely_wasted", "fwfl"),
+    "underweight": ("underweight", "fwei"),
+    "overweight": ("overweight", "fwfl"),
+}
+FLAGS = ("flen", "fwei", "fwfl")
+
+
+class _EpochDay(Func):
+    """Days since 1970-01-01 of a date column, as an integer, computed by the database."""
+
+    arity = 1
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) - 2440587.5 AS INTEGER)",
+            **extra,
+        )
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler, connection, template="((%(expressions)s) - DATE '1970-01-01')", **extra
+        )
+
+
+def _int(field: str):
+    return Coalesce(Cast(field, IntegerField()), Value(-1))
+
+
+def _fetch(queryset) -> np.ndarray:
+    """Run a values_list queryset through a raw cursor into one float64 array."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    width = len(queryset.query.values_select) + len(queryset.query.annotation_select)
+    if not rows:
+        return np.empty((0, width))
+    return np.array(rows, dtype=np.float64)
+
+
+MEASUREMENT_COLUMNS = ["child_id", "day", "age", "h", *INDICATOR_FIELDS, *FLAGS]
+
+
+def read_measurements() -> dict[str, np.ndarray]:
+    """Every measurement's analytic columns as arrays (booleans as 1/0/-1 for NULL)."""
+    annotations = {
+        "a_day": _EpochDay("tanggal"),
+        "a_age": Coalesce(F("umur_hari"), Value(-1)),
+        "a_h": Coalesce(Cast("tinggi", FloatField()), Value(-1.0)),
+        **{f"a_{ind}": _int(field) for ind, (field, _flag) in INDICATOR_FIELDS.items()},
+        **{f"a_{flag}": _int(flag) for flag in FLAGS},
+    }
+    qs = (
+        Measurement.objects.order_by()
+        .annotate(**annotations)
+        .values_list("child_id", *annotations.keys())
+    )
+    data = _fetch(qs)
+    return {name: data[:, i] for i, name in enumerate(MEASUREMENT_COLUMNS)}
+
+
+def read_children() -> tuple[np.ndarray, list[str], np.ndarray]:
+    """(child ids, desa code of each, date of birth as day number) of every child."""
+    qs = (
+        Child.objects.order_by("id")
+        .annotate(a_born=_EpochDay("tanggal_lahir"))
+        .values_list("id", "desa_id", "a_born")
+    )
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not rows:
+        return np.empty(0, np.int64), [], np.empty(0, np.int64)
+    ids, desa, born = zip(*rows, strict=True)
+    return np.array(ids, np.int64), list(desa), np.array(born, np.int64)
+
+
+@dataclass
+class Unit:
+    kode: str
+    level: str
+    group: str
+    members: np.ndarray  # boolean over desa
+
+
+@dataclass
+class Periods:
+    period_type: str
+    starts: list[datetime.date]
+    start_day: np.ndarray
+    end_day: np.ndarray  # inclusive
+
+
+def _day(d: datetime.date) -> int:
+    return (d - EPOCH).days
+
+
+def _month_start(index: int) -> datetime.date:
+    return datetime.date(1970 + index // 12, index % 12 + 1, 1)
+
+
+def _periods(months: np.ndarray) -> tuple[dict[str, Periods], dict[str, np.ndarray]]:
+    """The periods covering the measured months and, per type, each row's period index."""
+    lo, hi = int(months.min()), int(months.max())
+    month_idx = np.arange(lo, hi + 1)
+    out, row_index = {}, {}
+
+    def make(kind, starts_idx, start_dates, end_dates, row_pi):
+        out[kind] = Periods(
+            kind,
+            start_dates,
+            np.array([_day(d) for d in start_dates], np.int64),
+            np.array([_day(d) - 1 for d in end_dates], np.int64),
+        )
+        row_index[kind] = row_pi
+
+    starts = [_month_start(int(i)) for i in month_idx]
+    ends = [_month_start(int(i) + 1) for i in month_idx]
+    make("month", month_idx, starts, ends, (months - lo).astype(np.int64))
+
+    pen_idx = month_idx[np.isin(month_idx % 12, (1, 7))]
+    lookup = np.full(hi - lo + 1, -1, np.int64)
+    lookup[pen_idx - lo] = np.arange(pen_idx.size)
+    make(
+        "penimbangan",
+        pen_idx,
+        [_month_start(int(i)) for i in pen_idx],
+        [_month_start(int(i) + 1) for i in pen_idx],
+        lookup[(months - lo).astype(np.int64)],
+    )
+
+    years = np.arange(lo // 12, hi // 12 + 1)
+    make(
+        "year",
+        years,
+        [datetime.date(1970 + int(y), 1, 1) for y in years],
+        [datetime.date(1971 + int(y), 1, 1) for y in years],
+        (months // 12 - lo // 12).astype(np.int64),
+    )
+    return out, row_index
+
+
+def _units(desa_codes: list[str]) -> list[Unit]:
+    """Desa, kecamatan, kabupaten and the Kampung KB / other splits, as desa memberships."""
+    codes = np.array(desa_codes, dtype=object)
+    kkb = set(KampungKB.objects.filter(desa_id__in=desa_codes).values_list("desa_id", flat=True))
+    is_kkb = np.array([c in kkb for c in desa_codes], dtype=bool)
+    units = []
+    for i, code in enumerate(desa_codes):
+        members = np.zeros(len(desa_codes), bool)
+        members[i] = True
+        units.append(Unit(code, Level.DESA, "all", members))
+    for level, width in ((Level.KECAMATAN, 8), (Level.KABUPATEN, 5)):
+        prefix = np.array([c[:width] for c in codes], dtype=object)
+        for area in sorted(set(prefix)):
+            members = prefix == area
+            units.append(Unit(area, level, "all", members))
+            units.append(Unit(area, level, "kampung_kb", members & is_kkb))
+            units.append(Unit(area, level, "other", members & ~is_kkb))
+    return units
+
+
+@dataclass
+class Cube:
+    """Everything summaries_rebuild writes, as plain Python rows."""
+
+    prevalence: list[dict]
+    quality: list[dict]
+    n_measurements: int
+
+
+def _run_ends(child: np.ndarray, period: np.ndarray) -> np.ndarray:
+    """Mask of the last row of each run of equal (child, period) in sorted arrays."""
+    last = np.ones(child.size, dtype=bool)
+    if child.size > 1:
+        last[:-1] = (child[1:] != child[:-1]) | (period[1:] != period[:-1])
+    return last
+
+
+def build_cube() -> Cube:
+    """Compute every prevalence and quality cell from the stored data."""
+    m = read_measurements()
+    child_ids, child_desa, child_born = read_children()
+    desa_codes = sorted(
+        set(Wilayah.objects.filter(level=Level.DESA).values_list("kode", flat=True))
+        | set(child_desa)
+    )
+    if m["child_id"].size == 0 or not desa_codes:
+        return Cube([], [], 0)
+    desa_pos = {code: i for i, code in enumerate(desa_codes)}
+    child_desa_idx = np.array([desa_pos[c] for c in child_desa], np.int64)
+
+    # Sort once by (child, date): every subset keeps that order.
+    child = m["child_id"].astype(np.int64)
+    day = m["day"].astype(np.int64)
+    order = np.lexsort((day, child))
+    m = {k: v[order] for k, v in m.items()}
+    child, day = child[order], day[order]
+    row_desa = child_desa_idx[np.searchsorted(child_ids, child)]
+    under_five = m["age"] < UNDER_FIVE_DAYS  # -1 (unknown) counts
+
+    months = day.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    periods, row_period = _periods(months)
+    units = _units(desa_codes)
+    membership = np.array([u.members for u in units], dtype=np.float64)  # U × D
+    n_desa = len(desa_codes)
+
+    h = m["h"]
+    has_h = h >= 0
+    digit = np.floor(np.where(has_h, h, 0) * 10 + 1e-6) % 10
+    digit_05 = has_h & np.isin(digit, (0, 5))
+    any_flag = (m["flen"] == 1) | (m["fwei"] == 1) | (m["fwfl"] == 1)
+
+    prevalence_rows, quality_rows = [], []
+    for kind, per in periods.items():
+        n_p = len(per.starts)
+        pi = row_period[kind]
+        in_period = (pi >= 0) & under_five
+
+        def per_desa(mask, weights=None, *, _pi=pi, _n_p=n_p):
+            key = row_desa[mask] * _n_p + _pi[mask]
+            w = None if weights is None else weights[mask].astype(np.float64)
+            counts = np.bincount(key, weights=w, minlength=n_desa * _n_p)
+            return counts.reshape(n_desa, _n_p)
+
+        def latest_per_desa(mask, weights=None, *, _pi=pi, _n_p=n_p):
+            idx = np.flatnonzero(mask)
+            idx = idx[_run_ends(child[idx], _pi[idx])]
+            key = row_desa[idx] * _n_p + _pi[idx]
+            w = None if weights is None else weights[idx].astype(np.float64)
+            counts = np.bincount(key, weights=w, minlength=n_desa * _n_p)
+            return counts.reshape(n_desa, _n_p)
+
+        # Coverage and quality (indicator independent).
+        registered = np.zeros((n_desa, n_p))
+        for p in range(n_p):
+            alive = (child_born <= per.end_day[p]) & (
+                child_born > per.start_day[p] - UNDER_FIVE_DAYS
+            )
+            registered[:, p] = np.bincount(child_desa_idx[alive], minlength=n_desa)
+        quality = {
+            "n_registered": registered,
+            "n_measured": latest_per_desa(in_period),
+            "n_records": per_desa(in_period),
+            "n_flagged": per_desa(in_period & any_flag),
+            "n_missing_height": per_desa(in_period & ~has_h),
+            "n_height": per_desa(in_period & has_h),
+            "n_digit_05": per_desa(in_period & digit_05),
+        }
+        q_units = {k: (membership @ v).round().astype(np.int64) for k, v in quality.items()}
+        keep = (q_units["n_registered"] > 0) | (q_units["n_records"] > 0)  # U × P
+        with np.errstate(divide="ignore", invalid="ignore"):
+            coverage = q_units["n_measured"] / q_units["n_registered"]
+            share_flagged = q_units["n_flagged"] / q_units["n_records"]
+            share_missing = q_units["n_missing_height"] / q_units["n_records"]
+            digit_pref = q_units["n_digit_05"] / q_units["n_height"]
+
+        def nan_none(x):
+            return None if np.isnan(x) or np.isinf(x) else float(x)
+
+        for u_i, p_i in zip(*np.nonzero(keep), strict=True):
+            unit = units[u_i]
+            quality_rows.append(
+                {
+                    "wilayah_kode": unit.kode,
+                    "level": unit.level,
+                    "group": unit.group,
+                    "period_type": kind,
+                    "period_start": per.starts[p_i],
+                    **{k: int(v[u_i, p_i]) for k, v in q_units.items()},
+                    "coverage": nan_none(coverage[u_i, p_i]),
+                    "share_flagged": nan_none(share_flagged[u_i, p_i]),
+                    "share_missing_height": nan_none(share_missing[u_i, p_i]),
+                    "digit_preference": nan_none(digit_pref[u_i, p_i]),
+                }
+            )
+
+        for ind, (_field, flag) in INDICATOR_FIELDS.items():
+            status = m[ind]
+            valid = in_period & (status >= 0) & (m[flag] != 1)
+            n = (membership @ latest_per_desa(valid)).round().astype(np.int64)
+            cases = (membership @ latest_per_desa(valid, status == 1)).round().astype(np.int64)
+            low, high = wilson_interval(cases, n)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                prop = cases / n
+            for u_i, p_i in zip(*np.nonzero(keep), strict=True):
+                unit = units[u_i]
+                prevalence_rows.append(
+                    {
+                        "wilayah_kode": unit.kode,
+                        "level": unit.level,
+                        "group": unit.group,
+                        "period_type": kind,
+                        "period_start": per.starts[p_i],
+                        "indicator": ind,
+                        "n": int(n[u_i, p_i]),
+                        "cases": int(cases[u_i, p_i]),
+                        "prevalence": nan_none(prop[u_i, p_i]),
+                        "ci_low": nan_none(low[u_i, p_i]),
+                        "ci_high": nan_none(high[u_i, p_i]),
+                    }
+                )
+    return Cube(prevalence_rows, quality_rows, int(child.size))

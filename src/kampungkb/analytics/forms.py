@@ -1,0 +1,45 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kampungkb.analytics.models import PeriodType, PriorityWeights, SurveyFigure
+from kampungkb.core.forms_style import StyledFormMixin
+from kampungkb.wilayah.models import Level, Wilayah
+
+
+class SurveyFigureForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = SurveyFigure
+        fields = ["survey", "tahun", "wilayah", "indicator", "prevalensi", "sumber", "catatan"]
+
+    def __init__(self, *args, kabupaten, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The district, its kecamatan and desa, and the province and nation above it.
+        self.fields["wilayah"].queryset = Wilayah.objects.filter(
+            kode__startswith=kabupaten.kode
+        ) | Wilayah.objects.filter(kode=kabupaten.parent_id, level=Level.PROVINSI)
+
+
+class DistrictTargetForm(StyledFormMixin, forms.Form):
+    tahun = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
+    nilai = forms.DecimalField(
+        label=_("target (%)"), min_value=0, max_value=100, max_digits=5, decimal_places=2
+    )
+    sumber = forms.CharField(label=_("source"), max_length=400)
+
+
+class PriorityWeightsForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = PriorityWeights
+        fields = ["w_prevalence", "w_cases", "w_trend", "w_coverage", "w_quality", "n_lokus"]
+
+    def clean(self):
+        data = super().clean()
+        if sum(data.get(k) or 0 for k in self.Meta.fields if k.startswith("w_")) <= 0:
+            raise forms.ValidationError(_("At least one weight must be more than zero."))
+        return data
+
+
+class PublishForm(StyledFormMixin, forms.Form):
+    period_type = forms.ChoiceField(label=_("period type"), choices=PeriodType.choices)
+    period_start = forms.DateField(label=_("period start"))
+    catatan = forms.CharField(label=_("notes"), max_length=300, required=False)

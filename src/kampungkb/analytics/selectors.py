@@ -1,0 +1,327 @@
+"""Reads of the analytics app. Every function takes the acting user and reads only the stored
+summaries of the area that user covers; another area is a 404."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy
+
+from kampungkb.analytics.models import (
+    Group,
+    Indicator,
+    PeriodType,
+    PrevalenceSummary,
+    QualitySummary,
+    SurveyFigure,
+    Target,
+    TargetScope,
+)
+from kampungkb.core.scoping import covered_kode
+from kampungkb.wilayah.models import KampungKB, Level, Wilayah
+
+CHILD_LEVEL = {Level.KABUPATEN: Level.KECAMATAN, Level.KECAMATAN: Level.DESA}
+
+
+def area_default(*, user) -> Wilayah | None:
+    """The area a user's dashboard starts at (a kecamatan operator: their kecamatan)."""
+    area = covered_kode(user)
+    if area is None:
+        return None
+    if area == "":
+        return Wilayah.objects.filter(level=Level.KABUPATEN).order_by("kode").first()
+    wilayah = Wilayah.objects.filter(kode=area).first()
+    if wilayah is not None and wilayah.level == Level.PROVINSI:
+        return Wilayah.objects.filter(parent=wilayah).order_by("kode").first()
+    return wilayah
+
+
+def area_get(*, user, kode: str) -> Wilayah:
+    """The kabupaten, kecamatan or desa ``kode`` if the user covers it, else 404."""
+    return get_object_or_404(
+        Wilayah.objects.for_user(user)
+        .filter(level__in=[Level.KABUPATEN, Level.KECAMATAN, Level.DESA])
+        .select_related("parent", "parent__parent"),
+        kode=kode,
+    )
+
+
+def area_breadcrumbs(area: Wilayah, *, user) -> list[Wilayah]:
+    """The areas above ``area`` that the user also covers, top first."""
+    chain, w = [], area.parent
+    while w is not None and w.level != Level.PROVINSI:
+        chain.append(w)
+        w = w.parent
+    area_code = covered_kode(user) or ""
+    return [w for w in reversed(chain) if w.kode.startswith(area_code)]
+
+
+def _within(kode: str) -> Q:
+    return Q(wilayah_kode=kode) | Q(wilayah_kode__startswith=kode + ".")
+
+
+def period_options(*, period_type: str, area: Wilayah | None = None) -> list[datetime.date]:
+    """The periods of a type that have measurements, newest first."""
+    qs = QualitySummary.objects.filter(period_type=period_type, n_records__gt=0, group="all")
+    if area is not None:
+        qs = qs.filter(wilayah_kode=area.kode)
+    return list(qs.order_by("-period_start").values_list("period_start", flat=True).distinct())
+
+
+@dataclass
+class Selection:
+    period_type: str
+    period_start: datetime.date | None
+    indicator: str
+    options: list[datetime.date] = field(default_factory=list)
+
+    @property
+    def previous(self) -> datetime.date | None:
+        """The previous period of the same type that has data."""
+        older = [d for d in self.options if self.period_start and d < self.period_start]
+        return older[0] if older else None
+
+
+def selection_parse(params, *, area: Wilayah | None = None) -> Selection:
+    """Read ``periode``, ``mulai`` and ``indikator`` from the query string, with defaults:
+    the latest bulan penimbangan (else month) with data, stunting."""
+    period_type = params.get("periode", "")
+    if period_type not in PeriodType.values:
+        period_type = PeriodType.PENIMBANGAN
+        if not period_options(period_type=period_type, area=area):
+            period_type = PeriodType.MONTH
+    indicator = params.get("indikator", "")
+    if indicator not in Indicator.values:
+        indicator = Indicator.STUNTING
+    options = period_options(period_type=period_type, area=area)
+    start = None
+    try:
+        start = datetime.date.fromisoformat(params.get("mulai", ""))
+    except ValueError:
+        start = None
+    if start not in options:
+        start = options[0] if options else None
+    return Selection(period_type, start, indicator, options)
+
+
+def headline(*, user, area: Wilayah, sel: Selection) -> dict:
+    """The area's figures of the selected period: every indicator, coverage and quality."""
+    cells = {
+        c.indicator: c
+        for c in PrevalenceSummary.objects.for_user(user).filter(
+            wilayah_kode=area.kode,
+            group=Group.ALL,
+            period_type=sel.period_type,
+            period_start=sel.period_start,
+        )
+    }
+    previous = None
+    if sel.previous:
+        previous = (
+            PrevalenceSummary.objects.for_user(user)
+            .filter(
+                wilayah_kode=area.kode,
+                group=Group.ALL,
+                period_type=sel.period_type,
+                period_start=sel.previous,
+                indicator=sel.indicator,
+            )
+            .first()
+        )
+    quality = (
+        QualitySummary.objects.for_user(user)
+        .filter(
+            wilayah_kode=area.kode,
+            group=Group.ALL,
+            period_type=sel.period_type,
+            period_start=sel.period_start,
+        )
+        .first()
+    )
+    main = cells.get(sel.indicator)
+    change = None
+    if main and previous and main.prevalence is not None and previous.prevalence is not None:
+        change = main.prevalence - previous.prevalence
+    return {
+        "cells": [cells.get(i) for i in Indicator.values],
+        "indicators": list(
+            zip(Indicator.labels, [cells.get(i) for i in Indicator.values], strict=False)
+        ),
+        "main": main,
+        "previous": previous,
+        "change": change,
+        "quality": quality,
+    }
+
+
+@dataclass
+class SubareaRow:
+    wilayah: Wilayah
+    cell: PrevalenceSummary | None
+    quality: QualitySummary | None
+    kampung_kb: bool = False
+
+
+def subarea_rows(*, user, area: Wilayah, sel: Selection) -> list[SubareaRow]:
+    """The kecamatan of a kabupaten or the desa of a kecamatan, with their figures."""
+    level = CHILD_LEVEL.get(area.level)
+    if level is None:
+        return []
+    children = list(Wilayah.objects.for_user(user).filter(parent=area, level=level))
+    codes = [w.kode for w in children]
+    cells = {
+        c.wilayah_kode: c
+        for c in PrevalenceSummary.objects.for_user(user).filter(
+            wilayah_kode__in=codes,
+            group=Group.ALL,
+            period_type=sel.period_type,
+            period_start=sel.period_start,
+            indicator=sel.indicator,
+        )
+    }
+    quality = {
+        q.wilayah_kode: q
+        for q in QualitySummary.objects.for_user(user).filter(
+            wilayah_kode__in=codes,
+            group=Group.ALL,
+            period_type=sel.period_type,
+            period_start=sel.period_start,
+        )
+    }
+    kkb = set(KampungKB.objects.filter(desa_id__in=codes).values_list("desa_id", flat=True))
+    return [
+        SubareaRow(w, cells.get(w.kode), quality.get(w.kode), w.kode in kkb)
+        for w in sorted(children, key=lambda w: w.kode)
+    ]
+
+
+def trend_rows(*, user, area: Wilayah, indicator: str) -> list[PrevalenceSummary]:
+    """The area's monthly and yearly figures of one indicator, oldest first."""
+    return list(
+        PrevalenceSummary.objects.for_user(user)
+        .filter(
+            wilayah_kode=area.kode,
+            group=Group.ALL,
+            indicator=indicator,
+            period_type__in=[PeriodType.MONTH, PeriodType.YEAR],
+        )
+        .order_by("period_type", "period_start")
+    )
+
+
+def kkb_rows(*, user, area: Wilayah, sel: Selection) -> list[PrevalenceSummary]:
+    """Kampung KB desa vs other desa of a kabupaten or kecamatan in the selected period."""
+    if area.level not in (Level.KABUPATEN, Level.KECAMATAN):
+        return []
+    rows = {
+        c.group: c
+        for c in PrevalenceSummary.objects.for_user(user).filter(
+            wilayah_kode=area.kode,
+            group__in=[Group.KAMPUNG_KB, Group.OTHER],
+            period_type=sel.period_type,
+            period_start=sel.period_start,
+            indicator=sel.indicator,
+        )
+    }
+    return [rows[g] for g in (Group.KAMPUNG_KB, Group.OTHER) if g in rows]
+
+
+def map_cells(*, user, area: Wilayah, sel: Selection) -> dict[str, PrevalenceSummary]:
+    """Figures of every desa and kecamatan inside ``area`` in the selected period."""
+    return {
+        c.wilayah_kode: c
+        for c in PrevalenceSummary.objects.for_user(user)
+        .filter(_within(area.kode))
+        .filter(
+            group=Group.ALL,
+            period_type=sel.period_type,
+            period_start=sel.period_start,
+            indicator=sel.indicator,
+        )
+    }
+
+
+def survey_figures(*, area: Wilayah, indicator: str = Indicator.STUNTING) -> list[SurveyFigure]:
+    """Survey figures of the area and the areas above it (province, nation), by year."""
+    codes, w = [], area
+    while w is not None:
+        codes.append(w.kode)
+        w = w.parent
+    return list(
+        SurveyFigure.objects.filter(wilayah_id__in=codes, indicator=indicator)
+        .select_related("wilayah")
+        .order_by("-tahun", "-wilayah_id", "survey")
+    )
+
+
+# --- targets and "on course" -------------------------------------------------------------
+
+ON_COURSE_RULE = gettext_lazy(
+    "An area is on course for a year when its latest prevalence in that year is at or below the "
+    "target for that year. Between two target years the target is read off the straight line "
+    "joining them; after the last target year the last target holds; before the first there "
+    "is none. Posyandu (e-PPGBM) and survey (SSGI/SKI) figures are judged separately."
+)
+
+
+def target_for_year(points: list[tuple[int, float]], year: int) -> float | None:
+    """The target in ``year`` from (year, target %) points, by the rule in ON_COURSE_RULE."""
+    points = sorted(points)
+    if not points or year < points[0][0]:
+        return None
+    for (y0, v0), (y1, v1) in itertools.pairwise(points):
+        if y0 <= year <= y1:
+            return v0 + (v1 - v0) * (year - y0) / (y1 - y0)
+    return points[-1][1]
+
+
+def target_points(*, area: Wilayah, indicator: str = Indicator.STUNTING) -> dict[str, list]:
+    kabupaten = area.kode[:5]
+    out = {TargetScope.NATIONAL: [], TargetScope.DISTRICT: []}
+    for t in Target.objects.filter(indicator=indicator).filter(
+        Q(scope=TargetScope.NATIONAL) | Q(scope=TargetScope.DISTRICT, wilayah_id=kabupaten)
+    ):
+        out[t.scope].append((t.tahun, float(t.nilai)))
+    return out
+
+
+@dataclass
+class CourseCheck:
+    label: str
+    year: int
+    value: float  # percent
+    target_scope: str
+    target: float | None
+
+    @property
+    def on_course(self) -> bool | None:
+        return None if self.target is None else self.value <= self.target + 1e-9
+
+
+def on_course_checks(
+    *, area: Wilayah, posyandu: PrevalenceSummary | None, surveys: list[SurveyFigure]
+) -> list[CourseCheck]:
+    """Whether the area's latest posyandu and survey stunting figures meet the targets."""
+    from django.utils.translation import gettext as _
+
+    points = target_points(area=area)
+    checks = []
+    figures = []
+    if posyandu is not None and posyandu.prevalence is not None:
+        figures.append(
+            (_("Posyandu (e-PPGBM)"), posyandu.period_start.year, posyandu.prevalence * 100)
+        )
+    own = [s for s in surveys if s.wilayah_id == area.kode]
+    if own:
+        s = own[0]
+        figures.append((s.get_survey_display(), s.tahun, float(s.prevalensi)))
+    for label, year, value in figures:
+        for scope in (TargetScope.NATIONAL, TargetScope.DISTRICT):
+            checks.append(
+                CourseCheck(label, year, value, scope, target_for_year(points[scope], year))
+            )
+    return checks

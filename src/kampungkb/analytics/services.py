@@ -1,0 +1,278 @@
+"""Writes of the analytics app: rebuild the summaries, enter survey figures and targets, set
+the priority weights, publish a period."""
+
+from __future__ import annotations
+
+import datetime
+import time
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kampungkb.analytics.cube import build_cube
+from kampungkb.analytics.models import (
+    Group,
+    PrevalenceSummary,
+    PriorityWeights,
+    Publication,
+    PublishedFigure,
+    QualitySummary,
+    SummaryState,
+    SurveyFigure,
+    Target,
+    TargetScope,
+)
+from kampungkb.analytics.permissions import can_manage_analytics, managed_kabupaten
+from kampungkb.core.audit import audit_record, diff, snapshot
+from kampungkb.core.models import AuditAction
+from kampungkb.core.scoping import kode_within
+from kampungkb.wilayah.models import Level, Wilayah
+
+
+@dataclass(frozen=True)
+class RebuildResult:
+    measurements: int
+    prevalence_rows: int
+    quality_rows: int
+    seconds: float
+
+
+def summaries_rebuild() -> RebuildResult:
+    """Replace every prevalence, coverage and quality summary from the stored measurements.
+
+    Readers keep seeing the previous summaries until the new ones are committed.
+    """
+    started = time.perf_counter()
+    # The data read below is at least as new as this moment: a refresh requested before it
+    # is already satisfied by this rebuild (see tasks.analytics_refresh).
+    read_from = timezone.now()
+    cube = build_cube()
+    with transaction.atomic():
+        PrevalenceSummary.objects.all().delete()
+        QualitySummary.objects.all().delete()
+        PrevalenceSummary.objects.bulk_create(
+            (PrevalenceSummary(**row) for row in cube.prevalence), batch_size=5000
+        )
+        QualitySummary.objects.bulk_create(
+            (QualitySummary(**row) for row in cube.quality), batch_size=5000
+        )
+        seconds = time.perf_counter() - started
+        SummaryState.objects.update_or_create(
+            pk=1,
+            defaults={
+                "rebuilt_at": read_from,
+                "seconds": seconds,
+                "n_measurements": cube.n_measurements,
+                "n_rows": len(cube.prevalence) + len(cube.quality),
+            },
+        )
+    return RebuildResult(cube.n_measurements, len(cube.prevalence), len(cube.quality), seconds)
+
+
+def analytics_refresh_enqueue():
+    """Queue a rebuild of the summaries (after an import or an edit).
+
+    Call it from ``transaction.on_commit`` so the worker sees the committed data;
+    ``kampungkb db_worker`` runs it (the tests run it at once). Many edits in a row queue
+    many requests, but each is skipped when a rebuild that started after it has finished.
+    """
+    from kampungkb.analytics.tasks import analytics_refresh
+
+    return analytics_refresh.enqueue(requested_at=timezone.now().isoformat())
+
+
+def _require_manager(user) -> Wilayah:
+    if not can_manage_analytics(user):
+        raise PermissionDenied
+    kabupaten = managed_kabupaten(user)
+    if kabupaten is None:
+        raise PermissionDenied
+    return kabupaten
+
+
+SURVEY_FIELDS = ["survey", "tahun", "wilayah", "indicator", "prevalensi", "sumber", "catatan"]
+
+
+@transaction.atomic
+def survey_figure_save(*, user, figure: SurveyFigure | None = None, **values) -> SurveyFigure:
+    """Create or change a survey prevalence (Admin Kabupaten of the area only)."""
+    kabupaten = _require_manager(user)
+    wilayah = values.get("wilayah") or (figure.wilayah if figure else None)
+    if wilayah is None or not (
+        kode_within(wilayah.kode, kabupaten.kode) or kode_within(kabupaten.kode, wilayah.kode)
+    ):
+        raise PermissionDenied
+    before = snapshot(figure, SURVEY_FIELDS) if figure else {}
+    figure = figure or SurveyFigure(created_by=user)
+    for key, value in values.items():
+        setattr(figure, key, value)
+    figure.full_clean()
+    figure.save()
+    audit_record(
+        actor=user,
+        action=AuditAction.UPDATE if before else AuditAction.CREATE,
+        obj=figure,
+        wilayah_kode=figure.wilayah_id,
+        changes=diff(before, snapshot(figure, SURVEY_FIELDS)),
+    )
+    return figure
+
+
+@transaction.atomic
+def survey_figure_delete(*, user, figure: SurveyFigure) -> None:
+    kabupaten = _require_manager(user)
+    if not kode_within(figure.wilayah_id, kabupaten.kode):
+        raise PermissionDenied
+    audit_record(actor=user, action=AuditAction.DELETE, obj=figure, wilayah_kode=figure.wilayah_id)
+    figure.delete()
+
+
+TARGET_FIELDS = ["tahun", "indicator", "nilai", "sumber"]
+
+
+@transaction.atomic
+def district_target_save(*, user, tahun: int, nilai, sumber: str, indicator="stunting") -> Target:
+    """Set the district's own target for a year (one per year and indicator)."""
+    kabupaten = _require_manager(user)
+    target = Target.objects.filter(
+        scope=TargetScope.DISTRICT, wilayah=kabupaten, tahun=tahun, indicator=indicator
+    ).first()
+    before = snapshot(target, TARGET_FIELDS) if target else {}
+    target = target or Target(
+        scope=TargetScope.DISTRICT, wilayah=kabupaten, tahun=tahun, indicator=indicator
+    )
+    target.nilai, target.sumber, target.updated_by = nilai, sumber, user
+    target.full_clean()
+    target.save()
+    audit_record(
+        actor=user,
+        action=AuditAction.UPDATE if before else AuditAction.CREATE,
+        obj=target,
+        wilayah_kode=kabupaten.kode,
+        changes=diff(before, snapshot(target, TARGET_FIELDS)),
+    )
+    return target
+
+
+@transaction.atomic
+def district_target_delete(*, user, target: Target) -> None:
+    kabupaten = _require_manager(user)
+    if target.scope != TargetScope.DISTRICT or target.wilayah_id != kabupaten.kode:
+        raise PermissionDenied
+    audit_record(actor=user, action=AuditAction.DELETE, obj=target, wilayah_kode=kabupaten.kode)
+    target.delete()
+
+
+WEIGHT_FIELDS = [
+    "w_prevalence",
+    "w_cases",
+    "w_trend",
+    "w_coverage",
+    "w_quality",
+    "w_krs",
+    "n_lokus",
+]
+
+
+@transaction.atomic
+def priority_weights_save(*, user, **values) -> PriorityWeights:
+    """Change the weights of the priority-desa ranking of the user's district."""
+    kabupaten = _require_manager(user)
+    weights, _created = PriorityWeights.objects.select_for_update().get_or_create(
+        kabupaten=kabupaten
+    )
+    before = snapshot(weights, WEIGHT_FIELDS)
+    for key in WEIGHT_FIELDS:
+        if key in values:
+            setattr(weights, key, values[key])
+    if sum(getattr(weights, k) for k in WEIGHT_FIELDS if k.startswith("w_")) <= 0:
+        raise ValidationError(_("At least one weight must be more than zero."))
+    weights.updated_by = user
+    weights.full_clean()
+    weights.save()
+    audit_record(
+        actor=user,
+        action=AuditAction.UPDATE,
+        obj=weights,
+        wilayah_kode=kabupaten.kode,
+        changes=diff(before, snapshot(weights, WEIGHT_FIELDS)),
+    )
+    return weights
+
+
+@transaction.atomic
+def publication_publish(
+    *, user, period_type: str, period_start: datetime.date, catatan: str = ""
+) -> Publication:
+    """Freeze the current figures of a period of the user's district as a new version."""
+    kabupaten = _require_manager(user)
+    inside = {"wilayah_kode__startswith": kabupaten.kode + "."}
+    cells = PrevalenceSummary.objects.filter(
+        period_type=period_type, period_start=period_start
+    ).filter(**inside) | PrevalenceSummary.objects.filter(
+        period_type=period_type, period_start=period_start, wilayah_kode=kabupaten.kode
+    )
+    cells = list(cells)
+    if not any(c.n > 0 for c in cells):
+        raise ValidationError(_("There are no measurements in this period to publish."))
+    coverage = {
+        (q.wilayah_kode, q.group): q.coverage
+        for q in QualitySummary.objects.filter(
+            period_type=period_type, period_start=period_start
+        ).filter(wilayah_kode__startswith=kabupaten.kode)
+    }
+    names = dict(
+        Wilayah.objects.filter(kode__startswith=kabupaten.kode).values_list("kode", "nama")
+    )
+    parents = dict(
+        Wilayah.objects.filter(kode__startswith=kabupaten.kode).values_list("kode", "parent_id")
+    )
+    # Lock the existing versions of the period so two admins cannot both make version n.
+    existing = Publication.objects.select_for_update().filter(
+        kabupaten=kabupaten, period_type=period_type, period_start=period_start
+    )
+    version = (existing.aggregate(v=Max("version"))["v"] or 0) + 1
+    publication = Publication.objects.create(
+        kabupaten=kabupaten,
+        period_type=period_type,
+        period_start=period_start,
+        version=version,
+        catatan=catatan,
+        published_by=user if getattr(user, "pk", None) else None,
+    )
+    PublishedFigure.objects.bulk_create(
+        PublishedFigure(
+            publication=publication,
+            wilayah_kode=c.wilayah_kode,
+            wilayah_nama=names.get(c.wilayah_kode, c.wilayah_kode),
+            parent_kode=parents.get(c.wilayah_kode) or "",
+            level=c.level,
+            group=c.group,
+            indicator=c.indicator,
+            n=c.n,
+            cases=c.cases,
+            prevalence=c.prevalence,
+            ci_low=c.ci_low,
+            ci_high=c.ci_high,
+            coverage=coverage.get((c.wilayah_kode, c.group)),
+        )
+        for c in cells
+        if c.group == Group.ALL or c.level != Level.DESA
+    )
+    audit_record(
+        actor=user,
+        action=AuditAction.CREATE,
+        obj=publication,
+        wilayah_kode=kabupaten.kode,
+        changes={
+            "period_type": period_type,
+            "period_start": period_start,
+            "version": version,
+            "figures": len(cells),
+        },
+    )
+    return publication

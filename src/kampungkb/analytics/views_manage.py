@@ -1,0 +1,170 @@
+"""Survey figures, targets, priority weights and publishing: read by all, changed by the
+Admin Kabupaten only."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kampungkb.analytics import selectors, services
+from kampungkb.analytics.forms import (
+    DistrictTargetForm,
+    PriorityWeightsForm,
+    PublishForm,
+    SurveyFigureForm,
+)
+from kampungkb.analytics.models import PeriodType, SurveyFigure, Target, TargetScope
+from kampungkb.analytics.permissions import can_manage_analytics, managed_kabupaten
+from kampungkb.analytics.priority import weights_for
+from kampungkb.analytics.publication import publication_history
+from kampungkb.analytics.views import period_label
+
+
+def _kabupaten_of(user):
+    area = selectors.area_default(user=user)
+    return area.kode[:5] if area else ""
+
+
+def _require_manager(request):
+    kabupaten = managed_kabupaten(request.user)
+    if kabupaten is None:
+        raise PermissionDenied
+    return kabupaten
+
+
+def references(request):
+    """Survey figures and targets of the user's district, with the 'on course' rule."""
+    area = selectors.area_default(user=request.user)
+    kab = _kabupaten_of(request.user)
+    surveys = SurveyFigure.objects.select_related("wilayah").filter(
+        wilayah_id__in=[kab, kab[:2]]
+    ) | SurveyFigure.objects.select_related("wilayah").filter(wilayah__kode__startswith=kab + ".")
+    targets = Target.objects.filter(scope=TargetScope.NATIONAL) | Target.objects.filter(
+        scope=TargetScope.DISTRICT, wilayah_id=kab
+    )
+    return render(
+        request,
+        "analytics/references.html",
+        {
+            "area": area,
+            "surveys": surveys.order_by("-tahun", "wilayah_id", "survey") if kab else [],
+            "targets": targets.order_by("scope", "tahun"),
+            "can_manage": can_manage_analytics(request.user),
+            "on_course_rule": str(selectors.ON_COURSE_RULE),
+        },
+    )
+
+
+def survey_add(request):
+    kabupaten = _require_manager(request)
+    form = SurveyFigureForm(request.POST or None, kabupaten=kabupaten)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.survey_figure_save(user=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("Survey figure saved."))
+            return redirect("analytics:references")
+    return render(
+        request,
+        "analytics/form.html",
+        {"form": form, "title": _("Add a survey figure")},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def survey_delete(request, pk):
+    _require_manager(request)
+    figure = get_object_or_404(SurveyFigure, pk=pk)
+    services.survey_figure_delete(user=request.user, figure=figure)
+    messages.success(request, _("Survey figure deleted."))
+    return redirect("analytics:references")
+
+
+def target_edit(request):
+    _require_manager(request)
+    form = DistrictTargetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.district_target_save(user=request.user, **form.cleaned_data)
+        messages.success(request, _("District target saved."))
+        return redirect("analytics:references")
+    return render(
+        request,
+        "analytics/form.html",
+        {
+            "form": form,
+            "title": _("Set the district's own target for a year"),
+            "help": _("Saving a year that already has a target replaces it."),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def weights_edit(request):
+    kabupaten = _require_manager(request)
+    weights = weights_for(kabupaten.kode)
+    form = PriorityWeightsForm(request.POST or None, instance=weights)
+    if request.method == "POST" and form.is_valid():
+        services.priority_weights_save(user=request.user, **form.cleaned_data)
+        messages.success(request, _("Priority weights saved."))
+        return redirect("analytics:priority", kode=kabupaten.kode)
+    return render(
+        request,
+        "analytics/form.html",
+        {
+            "form": form,
+            "title": _("Weights of the priority desa ranking"),
+            "help": _(
+                "Each criterion is scaled from 0 (most favourable desa) to 1 (least favourable) "
+                "and multiplied by its weight; the score is the weighted mean × 100."
+            ),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def publications(request):
+    kab = _kabupaten_of(request.user)
+    history = list(publication_history(kabupaten_kode=kab)) if kab else []
+    for p in history:
+        p.label = period_label(p.period_type, p.period_start)
+    form = None
+    if can_manage_analytics(request.user):
+        latest = selectors.period_options(period_type=PeriodType.PENIMBANGAN)
+        form = PublishForm(
+            initial={
+                "period_type": PeriodType.PENIMBANGAN,
+                "period_start": latest[0] if latest else None,
+            }
+        )
+    return render(
+        request,
+        "analytics/publications.html",
+        {"history": history, "form": form},
+    )
+
+
+@require_POST
+def publish(request):
+    _require_manager(request)
+    form = PublishForm(request.POST)
+    if form.is_valid():
+        try:
+            publication = services.publication_publish(user=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        else:
+            messages.success(
+                request,
+                _("Published %(period)s as version %(version)s.")
+                % {
+                    "period": period_label(publication.period_type, publication.period_start),
+                    "version": publication.version,
+                },
+            )
+    else:
+        messages.error(request, _("Choose a period type and a start date."))
+    return redirect("analytics:publications")

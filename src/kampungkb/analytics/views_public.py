@@ -1,0 +1,159 @@
+"""The public publication pages (aksi 7): no login, published figures only, small cells
+suppressed, no personal data. Every number goes through ``publication.public_tables``."""
+
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from kampungkb.analytics import charts
+from kampungkb.analytics.exports import pct_value, workbook_response
+from kampungkb.analytics.models import Publication
+from kampungkb.analytics.pdf import pdf_response
+from kampungkb.analytics.publication import (
+    MIN_CASES,
+    MIN_N,
+    public_tables,
+    publication_history,
+    publication_latest,
+)
+from kampungkb.analytics.templatetags.analytics_tags import pct
+from kampungkb.analytics.views import period_label
+from kampungkb.core.middleware import login_exempt
+from kampungkb.wilayah.models import Wilayah
+
+
+def _context(publication):
+    tables = public_tables(publication)
+    history = list(publication_history(kabupaten_kode=publication.kabupaten_id))
+    for p in history:
+        p.label = period_label(p.period_type, p.period_start)
+    return {
+        "publication": publication,
+        "label": period_label(publication.period_type, publication.period_start),
+        "tables": tables,
+        "history": history,
+        "min_n": MIN_N,
+        "min_cases": MIN_CASES,
+    }
+
+
+def _get(pk):
+    return get_object_or_404(Publication.objects.select_related("kabupaten"), pk=pk)
+
+
+@login_exempt
+def index(request):
+    publication = publication_latest()
+    if publication is None:
+        return render(request, "analytics/public_empty.html", status=404)
+    return render(request, "analytics/public.html", _context(publication))
+
+
+@login_exempt
+def version(request, pk):
+    return render(request, "analytics/public.html", _context(_get(pk)))
+
+
+def _features(publication, tables, level):
+    rows = tables["kecamatan" if level == "kecamatan" else "desa"]
+    shapes = {w.kode: w for w in Wilayah.objects.filter(kode__in=[r.kode for r in rows])}
+    out = []
+    for r in rows:
+        if r.kode not in shapes:
+            continue
+        cell = r.stunting
+        out.append(
+            {
+                "wilayah": shapes[r.kode],
+                "value": cell.prevalence,
+                "text": pct(cell.prevalence),
+                "n": "–" if cell.n is None else str(cell.n),
+                "url": "",
+            }
+        )
+    return out
+
+
+def _map(publication, tables, level="desa", **kwargs):
+    return charts.choropleth_spec(
+        publication.kabupaten,
+        _features(publication, tables, level),
+        legend_title=_("Stunting (%)"),
+        **kwargs,
+    )
+
+
+@login_exempt
+def map_spec(request, pk):
+    publication = _get(pk)
+    level = "kecamatan" if request.GET.get("tingkat") == "kecamatan" else "desa"
+    return JsonResponse(_map(publication, public_tables(publication), level))
+
+
+@login_exempt
+def report_pdf(request, pk):
+    publication = _get(pk)
+    ctx = _context(publication)
+    ctx["chart_map"] = charts.png_data_uri(_map(publication, ctx["tables"], height=320))
+    return pdf_response(
+        request,
+        "analytics/public_pdf.html",
+        ctx,
+        f"publikasi-data-stunting-{publication.kabupaten_id}-v{publication.version}.pdf",
+    )
+
+
+@login_exempt
+def report_xlsx(request, pk):
+    publication = _get(pk)
+    tables = public_tables(publication)
+    headers = [
+        _("Code"),
+        _("Area"),
+        _("Children measured"),
+        _("Stunted children"),
+        _("Stunting (%)"),
+        _("95% CI low (%)"),
+        _("95% CI high (%)"),
+        _("Wasting (%)"),
+        _("Underweight (%)"),
+    ]
+    dash = "–"
+
+    def row(r):
+        s = r.cells
+        st = s["stunting"]
+        return [
+            r.kode,
+            r.nama,
+            dash if st.n is None else st.n,
+            dash if st.cases is None else st.cases,
+            dash if st.suppressed else pct_value(st.prevalence),
+            dash if st.suppressed else pct_value(st.ci_low),
+            dash if st.suppressed else pct_value(st.ci_high),
+            dash if s["wasting"].suppressed else pct_value(s["wasting"].prevalence),
+            dash if s["underweight"].suppressed else pct_value(s["underweight"].prevalence),
+        ]
+
+    sheets = [
+        (_("Regency"), headers, [row(r) for r in tables["kabupaten"]]),
+        (_("Sub-districts"), headers, [row(r) for r in tables["kecamatan"]]),
+        (_("Villages"), headers, [row(r) for r in tables["desa"]]),
+        (
+            _("Notes"),
+            [_("Note")],
+            [
+                [_("Published figures, version %(v)s.") % {"v": publication.version}],
+                [
+                    _(
+                        "Cells with fewer than %(n)s children measured or fewer than %(c)s "
+                        "cases are shown as –."
+                    )
+                    % {"n": MIN_N, "c": MIN_CASES}
+                ],
+            ],
+        ),
+    ]
+    return workbook_response(
+        f"publikasi-data-stunting-{publication.kabupaten_id}-v{publication.version}.xlsx", sheets
+    )

@@ -1,0 +1,132 @@
+import datetime
+import math
+
+import pytest
+from django.core.management import call_command
+
+from kampungkb.analytics.models import PrevalenceSummary, QualitySummary
+from kampungkb.analytics.services import analytics_refresh_enqueue, summaries_rebuild
+from tests.conftest import KURNIA_JAYA, LALANG_JAYA, MANGGAR
+
+AUG = datetime.date(2025, 8, 1)
+
+
+def _cell(kode, period_type="month", start=AUG, indicator="stunting", group="all"):
+    return PrevalenceSummary.objects.get(
+        wilayah_kode=kode,
+        period_type=period_type,
+        period_start=start,
+        indicator=indicator,
+        group=group,
+    )
+
+
+def _wilson(cases, n, z=1.959963984540054):
+    p = cases / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return centre - half, centre + half
+
+
+@pytest.fixture
+def august(data, make_kampung):
+    """Kurnia Jaya (a Kampung KB) in August 2025, counted by hand:
+
+    A measured twice: stunted on the 5th, not on the 20th → counts once, not a case.
+    B stunted, no length recorded.  C flagged only → not in n.
+    D stunted on the 3rd, flagged on the 25th → the latest *valid* one counts: a case.
+    E stunted in July only → not in August, but in 2025.
+    Lalang Jaya: one registered child, never measured (an empty cell).
+    """
+    make_kampung(KURNIA_JAYA)
+    a, b, c, d, e = (data.child(KURNIA_JAYA) for _ in range(5))
+    data.measure(a, "2025-08-05", stunted=True, tinggi="80.0")
+    data.measure(a, "2025-08-20", stunted=False, tinggi="80.5")
+    data.measure(b, "2025-08-10", stunted=True, tinggi=None)
+    data.measure(c, "2025-08-12", flen=True, tinggi="81.3")
+    data.measure(d, "2025-08-03", stunted=True, tinggi="79.5")
+    data.measure(d, "2025-08-25", flen=True, tinggi="82.2")
+    data.measure(e, "2025-07-15", stunted=True)
+    data.child(LALANG_JAYA)
+    summaries_rebuild()
+
+
+def test_latest_valid_measurement_per_child_counts_once_and_flagged_values_are_left_out(august):
+    cell = _cell(KURNIA_JAYA)
+    assert (cell.n, cell.cases) == (3, 2)
+    assert cell.prevalence == pytest.approx(2 / 3)
+    low, high = _wilson(2, 3)
+    assert (cell.ci_low, cell.ci_high) == (pytest.approx(low), pytest.approx(high))
+    assert (round(cell.ci_low, 4), round(cell.ci_high, 4)) == (0.2077, 0.9385)
+
+
+def test_kecamatan_and_kabupaten_are_sums_of_their_desa(august):
+    assert (_cell(MANGGAR).n, _cell(MANGGAR).cases) == (3, 2)
+    assert (_cell("19.06").n, _cell("19.06").cases) == (3, 2)
+
+
+def test_year_and_bulan_penimbangan_periods(august):
+    year = _cell(KURNIA_JAYA, "year", datetime.date(2025, 1, 1))
+    assert (year.n, year.cases) == (4, 3)  # E's July case joins
+    penimbangan = _cell(KURNIA_JAYA, "penimbangan")
+    assert (penimbangan.n, penimbangan.cases) == (3, 2)
+    assert not PrevalenceSummary.objects.filter(
+        period_type="penimbangan", period_start=datetime.date(2025, 7, 1)
+    ).exists()
+
+
+def test_a_desa_with_registered_children_but_no_measurement_is_an_empty_cell(august):
+    cell = _cell(LALANG_JAYA)
+    assert (cell.n, cell.cases, cell.prevalence, cell.ci_low) == (0, 0, None, None)
+
+
+def test_kampung_kb_and_other_desa_are_split_per_kecamatan_and_kabupaten(august):
+    assert _cell(MANGGAR, group="kampung_kb").n == 3
+    assert _cell(MANGGAR, group="other").n == 0
+    assert _cell("19.06", group="kampung_kb").cases == 2
+
+
+def test_coverage_and_data_quality(august):
+    q = QualitySummary.objects.get(
+        wilayah_kode=MANGGAR, group="all", period_type="month", period_start=AUG
+    )
+    # Registered and under five: A-E and Lalang Jaya's child; measured: A, B, C, D.
+    assert (q.n_registered, q.n_measured) == (6, 4)
+    assert q.coverage == pytest.approx(4 / 6)
+    # 6 records: C and D's second are flagged; B has no length; of the 5 lengths
+    # 80.0, 80.5 and 79.5 end in .0/.5.
+    assert (q.n_records, q.n_flagged, q.n_missing_height) == (6, 2, 1)
+    assert q.share_flagged == pytest.approx(2 / 6)
+    assert q.share_missing_height == pytest.approx(1 / 6)
+    assert q.digit_preference == pytest.approx(3 / 5)
+
+
+def test_children_not_yet_born_or_past_five_are_not_registered(data):
+    data.measure(data.child(KURNIA_JAYA), "2025-08-10")
+    data.child(KURNIA_JAYA, born=datetime.date(2025, 9, 1))  # born after August
+    data.child(KURNIA_JAYA, born=datetime.date(2019, 1, 1))  # over five in August 2025
+    summaries_rebuild()
+    q = QualitySummary.objects.get(wilayah_kode=KURNIA_JAYA, period_type="month", period_start=AUG)
+    assert (q.n_registered, q.n_measured) == (1, 1)
+
+
+def test_rebuild_replaces_the_summaries_and_the_command_and_task_run_it(august, data):
+    data.measure(data.child(KURNIA_JAYA), "2025-08-15", stunted=True)
+    analytics_refresh_enqueue()  # the immediate backend runs it now
+    assert (_cell(KURNIA_JAYA).n, _cell(KURNIA_JAYA).cases) == (4, 3)
+    data.measure(data.child(KURNIA_JAYA), "2025-08-16", stunted=False)
+    call_command("rebuild_analytics", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert _cell(KURNIA_JAYA).n == 5
+    assert (
+        PrevalenceSummary.objects.filter(
+            wilayah_kode=KURNIA_JAYA, period_start=AUG, period_type="month"
+        ).count()
+        == 6
+    )
+
+
+def test_rebuild_of_an_empty_database_writes_nothing(beltim):
+    result = summaries_rebuild()
+    assert result.prevalence_rows == 0
+    assert not PrevalenceSummary.objects.exists()
