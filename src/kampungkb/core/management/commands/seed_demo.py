@@ -5,6 +5,7 @@ from django.db import transaction
 from kampungkb.accounts.demo import reset_password, seed_accounts
 from kampungkb.accounts.models import Role
 from kampungkb.analytics.demo import seed_demo_analytics
+from kampungkb.convergence.demo import seed_demo_convergence
 from kampungkb.growth.demo import seed_growth
 from kampungkb.wilayah.demo import seed_kampungkb
 from kampungkb.wilayah.loading import wilayah_load
@@ -31,6 +32,7 @@ class Command(BaseCommand):
             accounts = seed_accounts()
             # After the accounts: the demo publication is made by the district admin.
             analytics = seed_demo_analytics()
+            convergence = seed_demo_convergence()
         self.stdout.write(
             f"Wilayah Belitung Timur: {loaded.created} baru, {loaded.updated} diperbarui, "
             f"{loaded.unchanged} tetap. Kampung KB demo baru: {n_kampung}."
@@ -46,6 +48,12 @@ class Command(BaseCommand):
             f"Analisis: ringkasan prevalensi {analytics['rebuild_seconds']:.1f} s, "
             f"{analytics['surveys']} angka survei, {analytics['targets']} target, "
             f"{analytics['publications']} publikasi baru."
+        )
+        self.stdout.write(
+            "Konvergensi demo (sintetis): sudah ada; tidak diubah."
+            if convergence.get("skipped")
+            else "Konvergensi demo (sintetis): aksi, rencana, kader, pembinaan dan penilaian "
+            "Kampung KB dibuat."
         )
         if reset_passwords:
             accounts = [(u, r, w, reset_password(u)) for u, r, w, _ in accounts]

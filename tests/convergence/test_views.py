@@ -1,0 +1,278 @@
+"""Pages per role: 200 / 403 / 404, bad input refused in Indonesian, reports."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from kampungkb.convergence import services
+from kampungkb.convergence.models import ActionDefinition, Cadre, CoachingVisit, EvidenceFile, Plan
+from kampungkb.wilayah.models import Wilayah
+from tests.conftest import BATU_PENYU, KURNIA_JAYA
+
+ROLES = ["admin", "kecamatan", "desa", "mitra", "viewer"]
+
+
+@pytest.fixture
+def objs(users, kampungs, ref, mitra_dpupr):
+    year = datetime.date.today().year
+    own_plan = services.plan_create(user=None, tahun=year, kampung=kampungs["own"])
+    other_plan = services.plan_create(user=None, tahun=year, kampung=kampungs["other"])
+    opd_plan = services.plan_create(user=None, tahun=year, opd=ref["dpupr"])
+    cadres = {
+        key: services.cadre_save(
+            user=None,
+            desa=Wilayah.objects.get(kode=kode),
+            nama=f"Kader {key}",
+            peran="kpm",
+            telepon="081234500",
+        )
+        for key, kode in (("own", KURNIA_JAYA), ("other", BATU_PENYU))
+    }
+    visits = {
+        key: services.visit_record(
+            user=None,
+            opd=ref["dkppkb"],
+            desa=Wilayah.objects.get(kode=kode),
+            tanggal=datetime.date.today(),
+            topik="Pembinaan",
+            temuan="Temuan",
+        )
+        for key, kode in (("own", KURNIA_JAYA), ("other", BATU_PENYU))
+    }
+    action = ActionDefinition.objects.filter(framework__kode="transformasi-2025").first()
+    return {
+        "year": year,
+        "own_plan": own_plan,
+        "other_plan": other_plan,
+        "opd_plan": opd_plan,
+        "cadres": cadres,
+        "visits": visits,
+        "kampungs": kampungs,
+        "action": action,
+    }
+
+
+def _pages(o):
+    k = o["kampungs"]
+    return {
+        "home": reverse("convergence:home"),
+        "actions": reverse("convergence:action_year"),
+        "action": reverse("convergence:action_edit", args=[o["year"], o["action"].pk]),
+        "plans": reverse("convergence:plan_list"),
+        "plan_create": reverse("convergence:plan_create"),
+        "summary": reverse("convergence:plan_summary") + "?by=kecamatan",
+        "plan_own": reverse("convergence:plan_detail", args=[o["own_plan"].pk]),
+        "plan_other": reverse("convergence:plan_detail", args=[o["other_plan"].pk]),
+        "plan_opd": reverse("convergence:plan_detail", args=[o["opd_plan"].pk]),
+        "cadres": reverse("convergence:cadre_list"),
+        "cadre_create": reverse("convergence:cadre_create"),
+        "cadre_own": reverse("convergence:cadre_detail", args=[o["cadres"]["own"].pk]),
+        "cadre_other": reverse("convergence:cadre_detail", args=[o["cadres"]["other"].pk]),
+        "visits": reverse("convergence:visit_list"),
+        "visit_create": reverse("convergence:visit_create"),
+        "visit_own": reverse("convergence:visit_detail", args=[o["visits"]["own"].pk]),
+        "visit_other": reverse("convergence:visit_detail", args=[o["visits"]["other"].pk]),
+        "overdue": reverse("convergence:followup_overdue"),
+        "indicators_own": reverse("convergence:indicator_entry", args=[k["own"].pk]),
+        "indicators_other": reverse("convergence:indicator_entry", args=[k["other"].pk]),
+        "review_own": reverse("convergence:kampung_review", args=[k["own"].pk]),
+        "review_other": reverse("convergence:kampung_review", args=[k["other"].pk]),
+        "review_year": reverse("convergence:review_year"),
+        "xlsx": reverse("convergence:review_xlsx"),
+        "innovations": reverse("convergence:innovation_list"),
+        "innovation_create": reverse("convergence:innovation_create"),
+        "target": reverse("convergence:target"),
+    }
+
+
+# page: (admin, kecamatan Manggar, desa Kurnia Jaya, mitra (DKPPKB), viewer)
+EXPECTED = {
+    "home": (200, 200, 200, 200, 200),
+    "actions": (200, 200, 200, 200, 200),
+    "action": (200, 200, 200, 200, 200),
+    "plans": (200, 200, 200, 200, 200),
+    "plan_create": (200, 200, 200, 403, 403),
+    "summary": (200, 200, 200, 200, 200),
+    "plan_own": (200, 200, 200, 200, 200),
+    "plan_other": (200, 404, 404, 200, 200),
+    "plan_opd": (200, 200, 200, 200, 200),
+    "cadres": (200, 200, 200, 200, 200),
+    "cadre_create": (200, 200, 200, 403, 403),
+    "cadre_own": (200, 200, 200, 200, 200),
+    "cadre_other": (200, 404, 404, 200, 200),
+    "visits": (200, 200, 200, 200, 200),
+    "visit_create": (200, 403, 403, 200, 403),
+    "visit_own": (200, 200, 200, 200, 200),
+    "visit_other": (200, 404, 404, 200, 200),
+    "overdue": (200, 200, 200, 200, 200),
+    "indicators_own": (200, 200, 200, 403, 403),
+    "indicators_other": (200, 404, 404, 403, 403),
+    "review_own": (200, 200, 200, 200, 200),
+    "review_other": (200, 404, 404, 200, 200),
+    "review_year": (200, 200, 200, 200, 200),
+    "xlsx": (200, 200, 200, 200, 200),
+    "innovations": (200, 200, 200, 200, 200),
+    "innovation_create": (200, 200, 200, 403, 403),
+    "target": (200, 200, 200, 200, 200),
+}
+
+
+@pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
+def test_every_convergence_page_answers_each_role_as_designed(client, users, objs, role_index):
+    user = users[ROLES[role_index]]
+    if user.role == "mitra_opd":
+        user.organisation = "DKPPKB"
+        user.save()
+    client.force_login(user)
+    got = {name: client.get(url).status_code for name, url in _pages(objs).items()}
+    assert got == {name: codes[role_index] for name, codes in EXPECTED.items()}
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, objs):
+    response = client.get(reverse("convergence:review_year"))
+    assert response.status_code == 302
+
+
+def test_a_mitra_opd_sees_only_its_own_visits(client, objs, mitra_dpupr):
+    client.force_login(mitra_dpupr)
+    assert (
+        client.get(reverse("convergence:visit_detail", args=[objs["visits"]["own"].pk])).status_code
+        == 404
+    )
+    assert list(client.get(reverse("convergence:visit_list")).context["visits"]) == []
+
+
+def test_cadre_phone_numbers_are_hidden_from_mitra_and_viewer(client, users, objs):
+    for role, shown in (("kecamatan", True), ("mitra", False), ("viewer", False)):
+        client.force_login(users[role])
+        page = client.get(reverse("convergence:cadre_list")).content.decode()
+        assert ("081234500" in page) is shown, role
+        detail = client.get(reverse("convergence:cadre_detail", args=[objs["cadres"]["own"].pk]))
+        assert ("081234500" in detail.content.decode()) is shown, role
+
+
+def test_a_plan_activity_with_bad_values_is_refused_in_indonesian_and_nothing_saved(
+    client, users, objs
+):
+    client.force_login(users["desa"])
+    url = reverse("convergence:activity_add", args=[objs["own_plan"].pk])
+    response = client.post(
+        url,
+        {
+            "kegiatan": "Penyuluhan",
+            "programme_area": "",
+            "sasaran": "Keluarga",
+            "jumlah_sasaran": "0",
+            "anggaran": "-5",
+            "sumber_dana": "apbd",
+            "penanggung_jawab": "Ketua",
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Bidang program" in page and "Bulan" in page
+    assert "lebih besar dari atau sama dengan" in page  # Django's Indonesian min-value message
+    assert objs["own_plan"].activities.count() == 0
+    other = reverse("convergence:activity_add", args=[objs["other_plan"].pk])
+    assert client.post(other, {}).status_code == 404
+
+
+def test_a_coaching_visit_with_a_half_filled_follow_up_is_refused(client, users, objs, ref):
+    client.force_login(users["admin"])
+    before = CoachingVisit.objects.count()
+    response = client.post(
+        reverse("convergence:visit_create"),
+        {
+            "opd": ref["dpupr"].pk,
+            "desa": KURNIA_JAYA,
+            "tanggal": "2099-01-01",
+            "topik": "Air bersih",
+            "temuan": "Sumur",
+            "tindakan": "Perbaiki sumur",
+        },
+    )
+    assert response.status_code == 400
+    assert "Tindak lanjut perlu tindakan" in response.content.decode()
+    assert CoachingVisit.objects.count() == before
+
+
+def test_the_mitra_opd_form_offers_only_its_own_opd(client, objs, mitra_dpupr, ref):
+    client.force_login(mitra_dpupr)
+    response = client.post(
+        reverse("convergence:visit_create"),
+        {
+            "opd": ref["dkppkb"].pk,
+            "desa": KURNIA_JAYA,
+            "tanggal": datetime.date.today().isoformat(),
+            "topik": "Air bersih",
+            "temuan": "Sumur",
+        },
+    )
+    assert response.status_code == 400
+    assert not CoachingVisit.objects.filter(opd=ref["dkppkb"], topik="Air bersih").exists()
+
+
+def test_evidence_of_the_wrong_type_is_refused_through_the_page(
+    client, users, objs, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    record = services.action_record_save(
+        user=None,
+        kabupaten=Wilayah.objects.get(kode="19.06"),
+        tahun=objs["year"],
+        action=objs["action"],
+        values={},
+    )
+    client.force_login(users["admin"])
+    url = reverse("convergence:evidence_upload", args=[record.pk])
+    fake = SimpleUploadedFile(
+        "laporan.pdf", b"<html>not a pdf</html>", content_type="application/pdf"
+    )
+    response = client.post(url, {"judul": "Laporan", "berkas": fake})
+    assert response.status_code == 400
+    assert "Hanya berkas PDF, JPEG atau PNG" in response.content.decode()
+    assert EvidenceFile.objects.count() == 0
+    good = SimpleUploadedFile("laporan.pdf", b"%PDF-1.4\n%%EOF\n")
+    assert client.post(url, {"judul": "Laporan", "berkas": good}).status_code == 302
+    evidence = EvidenceFile.objects.get()
+    download = client.get(reverse("convergence:evidence_download", args=[evidence.pk]))
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    client.force_login(users["kecamatan"])
+    assert client.post(url, {"judul": "x", "berkas": good}).status_code == 403
+
+
+def test_the_year_view_shows_done_late_and_missing_actions(client, users, objs):
+    client.force_login(users["viewer"])
+    response = client.get(reverse("convergence:action_year") + "?tahun=2025")
+    states = [r["state"] for r in response.context["rows"]]
+    assert len(states) == 6 and set(states) <= {"missing", "late", "done", "pending"}
+    assert "missing" in states  # nothing was recorded for 2025, all of it is past due
+
+
+def test_the_annual_review_pdf_is_a_pdf(client, users, objs):
+    services.evaluation_run(user=users["admin"], tahun=objs["year"])
+    client.force_login(users["kecamatan"])
+    response = client.get(reverse("convergence:review_pdf"))
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+
+
+def test_the_admin_runs_an_evaluation_and_others_may_not(client, users, objs):
+    client.force_login(users["kecamatan"])
+    assert client.post(reverse("convergence:evaluate")).status_code == 403
+    client.force_login(users["admin"])
+    assert client.post(reverse("convergence:evaluate")).status_code == 302
+    assert objs["kampungs"]["own"].evaluations.count() == 1
+
+
+def test_a_plan_is_created_only_for_a_kampung_kb_of_ones_own_area(client, users, objs):
+    client.force_login(users["kecamatan"])
+    response = client.post(
+        reverse("convergence:plan_create") + "?tahun=2024",
+        {"kampung": objs["kampungs"]["other"].pk},
+    )
+    assert response.status_code == 400
+    assert not Plan.objects.filter(tahun=2024).exists()
+    assert not Cadre.objects.filter(nama="x").exists()
