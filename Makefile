@@ -38,9 +38,16 @@ format: setup
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Benchmarks print figures and PASS/FAIL against the targets; PostgreSQL ones use BENCH_PG.
+BENCH_PG ?= postgres://postgres@127.0.0.1:5432
 bench: setup
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/anthro.py
+	$(BIN)/python bench/growth.py
+	DATABASE_URL=$(BENCH_PG)/kampungkb_bench_growth $(BIN)/python bench/growth.py
+	$(BIN)/python bench/import_measurements.py
+	DATABASE_URL=$(BENCH_PG)/kampungkb_bench $(BIN)/python bench/import_measurements.py
+	DATABASE_URL=$(BENCH_PG)/kampungkb_bench_analytics $(BIN)/python bench/analytics.py
 
 # Refresh the Indonesian/English message catalogues after changing UI text.
 messages: setup
