@@ -125,3 +125,39 @@ def test_the_command_prints_the_rows_and_the_speed(series, capsys):
     out = capsys.readouterr().out
     assert "12 pengukuran dari 2 anak" in out
     assert "baris/s" in out
+
+
+def test_a_recompute_with_nothing_changed_writes_nothing(series):
+    before = dict(Measurement.objects.values_list("id", "computed_at"))
+
+    result = measurements_recompute_all()
+
+    assert (result.rows, result.written, result.relabelled) == (12, 0, 0)
+    assert dict(Measurement.objects.values_list("id", "computed_at")) == before
+
+
+def test_a_recompute_writes_only_the_rows_that_change_and_relabels_the_others(series):
+    by_service = _stored()
+    bima = series[1]
+    changed = bima.measurements.order_by("tanggal").first()
+    Measurement.objects.filter(pk=changed.pk).update(zwei=None, growth_code="T", two_t=True)
+    Measurement.objects.filter(pk=changed.pk + 1).update(kbm_table=None)
+    before = dict(Measurement.objects.values_list("id", "computed_at"))
+
+    result = measurements_recompute_all()
+
+    assert (result.written, result.relabelled) == (1, 1)
+    assert _stored() == by_service
+    after = dict(Measurement.objects.values_list("id", "computed_at"))
+    assert {pk for pk in after if after[pk] != before[pk]} == {changed.pk, changed.pk + 1}
+
+
+def test_switching_the_kbm_table_relabels_rows_whose_codes_stay(series):
+    KBMTable.objects.update(is_default=False)
+    KBMTable.objects.filter(kode="lembar-posyandu-600").update(is_default=True)
+
+    result = measurements_recompute_all()
+
+    assert result.written + result.relabelled == 12
+    assert 0 < result.written < 12
+    assert Measurement.objects.filter(kbm_table__kode="lembar-posyandu-600").count() == 12

@@ -12,7 +12,7 @@ import numpy as np
 from django.utils import timezone
 
 from kampungkb import anthro
-from kampungkb.growth.rules import GrowthResult, KBMRule, Weighing, growth_codes
+from kampungkb.growth.rules import KBMRule, growth_codes_arrays
 
 ANTHRO_FIELDS = (
     "umur_hari", "umur_bulan", "clenhei", "cbmi",
@@ -99,22 +99,44 @@ def anthro_columns(
     return cols
 
 
-def python_value(field: str, value):
-    """Convert one engine value to what the model field stores (None for missing)."""
-    if value is None:
-        return None
+_FLAGS = frozenset({"flen", "fwei", "fwfl", "fbmi", "fhc", "fac"})
+_STATUS = frozenset(
+    {"stunted", "severely_stunted", "wasted", "severely_wasted", "underweight", "overweight", "bgm"}
+)
+
+
+def _stored_column(field: str, values) -> list:
+    """One engine column as the model field stores it (None for missing), vectorised."""
     if field == "compute_error":
-        return str(value)
-    if field in {"flen", "fwei", "fwfl", "fbmi", "fhc", "fac"}:
-        return None if math.isnan(value) else bool(value)
-    if field.startswith("cat_"):
-        return None if value == anthro.NO_CATEGORY else int(value)
+        return [str(v) for v in values]
     if field == "umur_hari":
-        return int(value)
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    value = float(value)
-    return None if math.isnan(value) or math.isinf(value) else value
+        return np.asarray(values, dtype=np.int64).tolist()
+    if field in _FLAGS:  # 0/1, NaN when not computed
+        values = np.asarray(values, dtype=float)
+        out = (values != 0).astype(object)
+        out[np.isnan(values)] = None
+        return out.tolist()
+    if field.startswith("cat_"):
+        values = np.asarray(values)
+        out = values.astype(np.int64).astype(object)
+        out[values == anthro.NO_CATEGORY] = None
+        return out.tolist()
+    if field in _STATUS:  # bools, None when not computable
+        values = np.asarray(values, dtype=object)
+        out = values.astype(bool).astype(object)
+        out[np.equal(values, None)] = None
+        return out.tolist()
+    values = np.asarray(values, dtype=float)  # floats: NaN and ±inf are not stored
+    out = values.astype(object)
+    out[~np.isfinite(values)] = None
+    return out.tolist()
+
+
+def stored_columns(cols: dict[str, np.ndarray]) -> dict[str, list]:
+    """Convert the columns of ``anthro_columns`` to lists of what the model fields store:
+    None for NaN/±inf and missing, bools for flags and statuses, ints for categories and
+    ``umur_hari``, str for ``compute_error``, floats otherwise."""
+    return {field: _stored_column(field, cols[field]) for field in ANTHRO_FIELDS}
 
 
 def apply_anthro(measurements: Sequence, *, children: dict | None = None) -> None:
@@ -136,9 +158,11 @@ def apply_anthro(measurements: Sequence, *, children: dict | None = None) -> Non
         armc=[m.lila for m in measurements],
         headc=[m.lingkar_kepala for m in measurements],
     )
-    for i, m in enumerate(measurements):
-        for field in ANTHRO_FIELDS:
-            setattr(m, field, python_value(field, cols[field][i]))
+    values = stored_columns(cols)
+    for m, *row in zip(measurements, *(values[f] for f in ANTHRO_FIELDS), strict=True):
+        # Plain concrete fields: setting them is setting the instance dict (no descriptor
+        # with a __set__), done here in one call per row instead of 28 setattr.
+        m.__dict__.update(zip(ANTHRO_FIELDS, row, strict=True))
 
 
 def default_kbm():
@@ -154,28 +178,33 @@ def default_kbm():
     return table, KBMRule(entries=entries, scale_by_gap=table.scale_by_gap)
 
 
-def apply_growth_codes(measurements: Sequence, *, table, rule: KBMRule | None) -> None:
-    """Set N/T/O/B, gain, KBM and 2T on one child's measurements (given in date order)."""
-    if rule is None:
-        results = [GrowthResult("", None, None, False)] * len(measurements)
-    else:
-        results = growth_codes(
-            [
-                Weighing(
-                    m.tanggal.year,
-                    m.tanggal.month,
-                    m.umur_hari,
-                    float(m.berat) if m.berat is not None else None,
-                )
-                for m in measurements
-            ],
-            rule,
-        )
-    for m, r in zip(measurements, results, strict=True):
-        m.growth_code = r.code
-        m.kenaikan_gram = r.gain_g
-        m.kbm_gram = r.kbm_g
-        m.two_t = r.two_t
+def apply_growth_codes(
+    measurements: Sequence, *, table, rule: KBMRule | None, series: Sequence[int] | None = None
+) -> None:
+    """Set N/T/O/B, gain, KBM and 2T on measurements whose ``umur_hari`` is computed.
+
+    ``measurements`` is one child's series in date order, or several series one after the
+    other with ``series`` giving each measurement's series number (children may be unsaved,
+    so their ids cannot tell the series apart).
+    """
+    n = len(measurements)
+    if n == 0:
+        return
+    code, gain, kbm, two_t = growth_codes_arrays(
+        np.zeros(n, dtype=np.int64) if series is None else np.asarray(series),
+        np.fromiter((m.tanggal.year for m in measurements), np.int64, n),
+        np.fromiter((m.tanggal.month for m in measurements), np.int64, n),
+        np.fromiter((_f(m.umur_hari) for m in measurements), float, n),
+        np.fromiter((_f(m.berat) for m in measurements), float, n),
+        rule,
+    )
+    for m, c, g, k, t in zip(
+        measurements, code.tolist(), gain.tolist(), kbm.tolist(), two_t.tolist(), strict=True
+    ):
+        m.growth_code = c
+        m.kenaikan_gram = g
+        m.kbm_gram = k
+        m.two_t = t
         m.kbm_table = table
 
 

@@ -2,21 +2,24 @@
 
 The per-child service path (``services.measurements_recompute_child``) builds model objects and
 saves them with ``bulk_update``; that is right for one child and far too slow for a district.
-Here the raw columns are read with ``values_list`` a chunk of children at a time (so memory
-stays bounded), the z-scores come from the same vectorised ``compute.anthro_columns``, the
-growth codes from the same ``rules.growth_codes``, and the rows go back through the fastest
-path each database has: ``executemany`` of one prepared UPDATE on SQLite, COPY into a
-temporary table and one ``UPDATE ... FROM`` on PostgreSQL. Each chunk is one transaction.
+Here the raw columns, and the computed columns as they are stored, are read with
+``values_list`` a chunk of children at a time (so memory stays bounded); the z-scores come from
+the same vectorised ``compute.anthro_columns`` and ``compute.stored_columns``, the growth codes
+from the same ``rules.growth_codes_arrays``. Only the rows whose values change go back, through
+the fastest path each database has: ``executemany`` of one prepared UPDATE on SQLite, COPY into
+a temporary table and one ``UPDATE ... FROM`` on PostgreSQL; rows where only the KBM table
+changes get one set-based UPDATE by id. Each chunk is one transaction.
 
 The values written are exactly those of the service path (same functions, same conversions);
-``tests/growth/test_recompute.py`` checks it.
-"""
+``tests/growth/test_recompute.py`` checks it."""
 
+import gc
+import json
 import math
 import time
-from collections import namedtuple
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 import numpy as np
 from django.db import connection, transaction
@@ -24,10 +27,9 @@ from django.db.models import F, FloatField, Func, IntegerField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from kampungkb import anthro
-from kampungkb.growth.compute import ANTHRO_FIELDS, anthro_columns, default_kbm
+from kampungkb.growth.compute import ANTHRO_FIELDS, anthro_columns, default_kbm, stored_columns
 from kampungkb.growth.models import Measurement
-from kampungkb.growth.rules import growth_codes
+from kampungkb.growth.rules import growth_codes_arrays
 
 
 class _DaysBetween(Func):
@@ -94,15 +96,11 @@ _RAW = (
     "id", "child_id", "_age", "_year", "_month", "_berat", "_tinggi", "cara_ukur", "oedema",
     "_lila", "_lk", "child__jenis_kelamin",
 )  # fmt: skip
-# What rules.growth_codes reads of a rules.Weighing, as a plain tuple (a frozen dataclass
-# costs microseconds a row to build, a large share of the whole recompute).
-_Weighing = namedtuple("_Weighing", "year month age_days weight_kg")
-_FLAGS = {"flen", "fwei", "fwfl", "fbmi", "fhc", "fac"}
-_STATUS = {"stunted", "severely_stunted", "wasted", "severely_wasted", "underweight"}
-_STATUS |= {"overweight", "bgm"}
 #: Columns written back per row, in this order, then ``id`` for the WHERE clause;
 #: ``kbm_table_id`` and ``computed_at`` are the same for every row and set once per chunk.
 WRITE_COLUMNS = (*ANTHRO_FIELDS, "growth_code", "kenaikan_gram", "kbm_gram", "two_t")
+#: What is read back of the stored row after ``_RAW``, to write only rows that change.
+_STORED = (*WRITE_COLUMNS, "kbm_table_id")
 
 
 @dataclass(frozen=True)
@@ -110,124 +108,138 @@ class RecomputeResult:
     rows: int
     children: int
     seconds: float
+    written: int = 0  # rows whose computed values changed, written whole
+    relabelled: int = 0  # rows where only the KBM table (and computed_at) was written
 
     @property
     def rows_per_second(self) -> float:
         return self.rows / self.seconds if self.seconds > 0 else math.inf
 
 
-def _float_list(values: np.ndarray) -> list:
-    """Floats as the model stores them: NaN and ±inf become None (as ``python_value``)."""
-    values = np.asarray(values, dtype=float)
-    out = values.astype(object)
-    out[~np.isfinite(values)] = None
-    return out.tolist()
-
-
-def _column_list(field: str, values: np.ndarray) -> list:
-    """Convert one engine column to model values, vectorised; mirrors ``compute.python_value``."""
-    if field == "compute_error":
-        return [str(v) for v in values]
-    if field == "umur_hari":
-        return np.asarray(values, dtype=np.int64).tolist()
-    if field in _FLAGS:
-        values = np.asarray(values, dtype=float)
-        out = (values != 0).astype(object)
-        out[np.isnan(values)] = None
-        return out.tolist()
-    if field.startswith("cat_"):
-        values = np.asarray(values)
-        out = values.astype(np.int64).astype(object)
-        out[values == anthro.NO_CATEGORY] = None
-        return out.tolist()
-    if field in _STATUS:
-        values = np.asarray(values, dtype=object)
-        out = values.astype(bool).astype(object)
-        out[np.equal(values, None)] = None
-        return out.tolist()
-    return _float_list(values)
-
-
 def computed_rows(raw: list[tuple], *, rule) -> list[tuple]:
     """Return the computed columns (``WRITE_COLUMNS`` then id) of raw rows in child/date order.
 
-    ``raw`` holds tuples in ``_RAW`` order; one child's rows must be consecutive and in date
+    ``raw`` holds tuples starting with ``_RAW``; one child's rows must be consecutive and in date
     order, since a growth code depends on the child's previous weighing.
     """
     if not raw:
         return []
-    ids, child_ids, age, years, months, berat, tinggi, cara, oedema, lila, lk, sex = zip(
-        *raw, strict=True
+    # Column by column (any columns after ``_RAW`` are not used here).
+    ids, child_ids, age, years, months, berat, tinggi, cara, oedema, lila, lk, sex = (
+        list(map(itemgetter(i), raw)) for i in range(len(_RAW))
     )
     age = np.array(age, dtype=np.int64)
+    weight = np.array(berat, dtype=float)  # None -> NaN
     cols = anthro_columns(
         sex=sex,
         age_days=age,
-        weight=berat,
+        weight=weight,
         lenhei=tinggi,
         method=cara,
         oedema=oedema,
         armc=lila,
         headc=lk,
     )
-    out_cols = [_column_list(field, cols[field]) for field in ANTHRO_FIELDS]
-    n = len(raw)
-    code, gain, kbm, two_t = [""] * n, [None] * n, [None] * n, [False] * n
-    if rule is not None:
-        ages = out_cols[0]  # umur_hari as ints, as the service path passes it
-        start = 0
-        while start < n:
-            stop = start
-            child = child_ids[start]
-            while stop < n and child_ids[stop] == child:
-                stop += 1
-            results = growth_codes(
-                [_Weighing(years[i], months[i], ages[i], berat[i]) for i in range(start, stop)],
-                rule,
-            )
-            for i, r in enumerate(results, start):
-                code[i], gain[i], kbm[i], two_t[i] = r.code, r.gain_g, r.kbm_g, r.two_t
-            start = stop
-    return list(zip(*out_cols, code, gain, kbm, two_t, ids, strict=True))
+    stored = stored_columns(cols)
+    code, gain, kbm, two_t = growth_codes_arrays(
+        np.array(child_ids, dtype=np.int64),
+        np.array(years, dtype=np.int64),
+        np.array(months, dtype=np.int64),
+        age.astype(float),
+        weight,
+        rule,
+    )
+    return list(
+        zip(
+            *(stored[f] for f in ANTHRO_FIELDS),
+            code.tolist(),
+            gain.tolist(),
+            kbm.tolist(),
+            two_t.tolist(),
+            ids,
+            strict=True,
+        )
+    )
 
 
-def _write_sqlite(cursor, rows: list[tuple], table_id: int | None, now) -> None:
+def changed_rows(raw: list[tuple], rows: list[tuple], *, table_id: int | None):
+    """Split computed ``rows`` by what differs from the stored values read along in ``raw``.
+
+    Returns ``(changed, relabel)``: the rows whose computed values differ (to be written
+    whole), and the ids of the other rows whose only difference is the KBM table (after a
+    switch of the default table that leaves their codes as they are). A row never computed
+    has no stored ``umur_hari``, so it is always changed. The database hands booleans back
+    as 0/1 on SQLite, which compare equal to False/True.
+    """
+    start = len(_RAW)
+    stop = start + len(WRITE_COLUMNS)
+    changed, relabel = [], []
+    for stored, row in zip(raw, rows, strict=True):
+        if stored[start:stop] != row[:-1]:
+            changed.append(row)
+        elif stored[stop] != table_id:
+            relabel.append(row[-1])
+    return changed, relabel
+
+
+def _write_sqlite(cursor, rows: list[tuple], relabel: list[int], table_id, now) -> None:
     # The two per-chunk constants are written into the statement (an int, and a timestamp
     # the backend itself formatted): fewer parameters to bind per row is most of the speed.
-    constants = [f"kbm_table_id = {int(table_id) if table_id is not None else 'NULL'}"]
-    constants.append(f"computed_at = '{now}'")
-    assignments = ", ".join([f"{c} = %s" for c in WRITE_COLUMNS] + constants)
-    cursor.executemany(f"UPDATE growth_measurement SET {assignments} WHERE id = %s", rows)  # noqa: S608
+    constants = f"kbm_table_id = {int(table_id) if table_id is not None else 'NULL'}, "
+    constants += f"computed_at = '{now}'"
+    if rows:
+        assignments = ", ".join(f"{c} = %s" for c in WRITE_COLUMNS)
+        cursor.executemany(
+            f"UPDATE growth_measurement SET {assignments}, {constants} WHERE id = %s",  # noqa: S608
+            rows,
+        )
+    if relabel:
+        cursor.execute(
+            f"UPDATE growth_measurement SET {constants} "  # noqa: S608
+            "WHERE id IN (SELECT value FROM json_each(%s))",
+            [json.dumps(relabel)],
+        )
 
 
-def _write_postgresql(cursor, rows: list[tuple], table_id: int | None, now) -> None:
-    columns = ", ".join(WRITE_COLUMNS)
-    cursor.execute(
-        f"CREATE TEMP TABLE IF NOT EXISTS _recompute AS SELECT {columns}, id "  # noqa: S608
-        "FROM growth_measurement WITH NO DATA"
-    )
-    cursor.execute("TRUNCATE _recompute")
-    with cursor.cursor.copy(f"COPY _recompute ({columns}, id) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
-    assignments = ", ".join(f"{c} = r.{c}" for c in WRITE_COLUMNS)
-    cursor.execute(
-        f"UPDATE growth_measurement AS m SET {assignments}, kbm_table_id = %s, "  # noqa: S608
-        "computed_at = %s FROM _recompute AS r WHERE m.id = r.id",
-        [table_id, now],
-    )
+def _write_postgresql(cursor, rows: list[tuple], relabel: list[int], table_id, now) -> None:
+    if rows:
+        columns = ", ".join(WRITE_COLUMNS)
+        cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS _recompute AS SELECT {columns}, id "  # noqa: S608
+            "FROM growth_measurement WITH NO DATA"
+        )
+        cursor.execute("TRUNCATE _recompute")
+        with cursor.cursor.copy(f"COPY _recompute ({columns}, id) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        # Statistics for the temporary table (autovacuum never sees it) and memory enough
+        # to hash it without spilling: the planner then joins it in one pass.
+        cursor.execute("ANALYZE _recompute")
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        assignments = ", ".join(f"{c} = r.{c}" for c in WRITE_COLUMNS)
+        cursor.execute(
+            f"UPDATE growth_measurement AS m SET {assignments}, kbm_table_id = %s, "  # noqa: S608
+            "computed_at = %s FROM _recompute AS r WHERE m.id = r.id",
+            [table_id, now],
+        )
+    if relabel:
+        cursor.execute(
+            "UPDATE growth_measurement SET kbm_table_id = %s, computed_at = %s WHERE id = ANY(%s)",
+            [table_id, now, relabel],
+        )
 
 
-def write_computed(rows: list[tuple], *, table_id: int | None, now) -> None:
+def write_computed(
+    rows: list[tuple], *, table_id: int | None, now, relabel: Sequence[int] = ()
+) -> None:
     """Write computed rows (``WRITE_COLUMNS`` then id) with the database's bulk path, with
-    ``kbm_table_id`` and ``computed_at`` (a value adapted by the backend) on every row."""
-    if not rows:
+    ``kbm_table_id`` and ``computed_at`` (a value adapted by the backend) on every row; and
+    only those two on the rows whose ids are in ``relabel``."""
+    if not rows and not relabel:
         return
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            _write_postgresql(cursor, rows, table_id, now)
-        else:
-            _write_sqlite(cursor, rows, table_id, now)
+        write = _write_postgresql if connection.vendor == "postgresql" else _write_sqlite
+        write(cursor, rows, list(relabel), table_id, now)
 
 
 def _read_raw(queryset) -> list[tuple]:
@@ -242,7 +254,7 @@ def _read_raw(queryset) -> list[tuple]:
 def _child_chunks(child_ids: list[int], size: int):
     for i in range(0, len(child_ids), size):
         chunk = child_ids[i : i + size]
-        yield chunk[0], chunk[-1]
+        yield chunk[0], chunk[-1], len(chunk)
 
 
 def measurements_recompute_all(
@@ -256,10 +268,16 @@ def measurements_recompute_all(
 
     ``batch_children`` children are read, computed and written per transaction; ``kbm`` is a
     ``(KBMTable, KBMRule)`` pair and defaults to the default table; ``progress`` is called
-    with (rows done, children done) after each chunk.
+    with (rows done, children done) after each chunk is written.
+
+    The stored computed columns are read along with the raw ones, and only rows whose
+    computed values differ are written (with the new ``computed_at``); rows where only the
+    KBM table differs get just that and ``computed_at``; the others are left as they are, so
+    ``computed_at`` is when a row's values last changed.
     """
     started = time.perf_counter()
     table, rule = kbm if kbm is not None else default_kbm()
+    table_id = table.pk if table is not None else None
     measurements = Measurement.objects.all()
     if children is not None:
         measurements = measurements.filter(child__in=children)
@@ -267,23 +285,38 @@ def measurements_recompute_all(
         measurements.order_by("child_id").values_list("child_id", flat=True).distinct()
     )
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    rows_done = 0
-    for low, high in _child_chunks(child_ids, max(1, batch_children)):
-        with transaction.atomic():
-            raw = _read_raw(
-                measurements.filter(child_id__gte=low, child_id__lte=high)
-                .annotate(**_READ)
-                .order_by("child_id", "tanggal")
-                .values_list(*_RAW)
-            )
-            write_computed(
-                computed_rows(raw, rule=rule),
-                table_id=table.pk if table is not None else None,
-                now=now,
-            )
-        rows_done += len(raw)
-        if progress is not None:
-            progress(rows_done, len(child_ids))
+
+    rows_done = children_done = written = relabelled = 0
+    # Each chunk makes a few million tuples and values that live until it is written; the
+    # cyclic collector would scan them again and again (they hold no cycles).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for low, high, n_children in _child_chunks(child_ids, max(1, batch_children)):
+            with transaction.atomic():
+                raw = _read_raw(
+                    measurements.filter(child_id__gte=low, child_id__lte=high)
+                    .annotate(**_READ)
+                    .order_by("child_id", "tanggal")
+                    .values_list(*_RAW, *_STORED)
+                )
+                changed, relabel = changed_rows(
+                    raw, computed_rows(raw, rule=rule), table_id=table_id
+                )
+                write_computed(changed, table_id=table_id, now=now, relabel=relabel)
+            rows_done += len(raw)
+            children_done += n_children
+            written += len(changed)
+            relabelled += len(relabel)
+            if progress is not None:
+                progress(rows_done, children_done)
+    finally:
+        if collecting:
+            gc.enable()
     return RecomputeResult(
-        rows=rows_done, children=len(child_ids), seconds=time.perf_counter() - started
+        rows=rows_done,
+        children=children_done,
+        seconds=time.perf_counter() - started,
+        written=written,
+        relabelled=relabelled,
     )

@@ -9,6 +9,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from django.utils.translation import gettext as _
 
 DAYS_PER_MONTH = 30.4375
@@ -91,6 +92,88 @@ def growth_codes(weighings: Sequence[Weighing], rule: KBMRule) -> list[GrowthRes
         results.append(result)
         last_by_month[current] = i
     return results
+
+
+def _kbm_lookup(rule: KBMRule, months: np.ndarray) -> np.ndarray:
+    """``rule.kbm`` of each age in completed months, vectorised; -1 where there is no KBM."""
+    if not rule.entries:
+        return np.full(len(months), -1, dtype=np.int64)
+    bounds = [b for start, stop, _g in rule.entries for b in (start, stop)]
+    low, high = min(0, *bounds), max(0, *bounds)
+    # Every age the entries can say something about, computed by the reference itself; below
+    # the table nothing matches, above it the last entry's grams apply (as ``KBMRule.kbm``).
+    table = np.array(
+        [-1 if (g := rule.kbm(m)) is None else g for m in range(low, high + 1)], dtype=np.int64
+    )
+    out = table[np.clip(months, low, high) - low]
+    out[months < low] = -1
+    out[months > high] = rule.entries[-1][2]
+    return out
+
+
+def growth_codes_arrays(
+    child_ids: np.ndarray,
+    year: np.ndarray,
+    month: np.ndarray,
+    age_days: np.ndarray,
+    weight_kg: np.ndarray,
+    rule: KBMRule | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``growth_codes`` for many children at once, with numpy.
+
+    The rows must be sorted by child, then date (one child's rows consecutive). ``age_days``
+    and ``weight_kg`` are floats with NaN for missing. Returns ``(code, gain_g, kbm_g,
+    two_t)``: codes as an object array of str, gains and KBMs as object arrays of int or
+    None, 2T as a bool array; row for row exactly what ``growth_codes`` gives per child.
+    """
+    n = len(child_ids)
+    code = np.full(n, "", dtype=object)
+    gain_g = np.full(n, None, dtype=object)
+    kbm_g = np.full(n, None, dtype=object)
+    two_t = np.zeros(n, dtype=bool)
+    if n == 0 or rule is None:
+        return code, gain_g, kbm_g, two_t
+    child_ids = np.asarray(child_ids)
+    weight = np.asarray(weight_kg, dtype=float)
+    age = np.asarray(age_days, dtype=float)
+    mi = np.asarray(year, dtype=np.int64) * 12 + (np.asarray(month, dtype=np.int64) - 1)
+    index = np.arange(n)
+    weighed = ~np.isnan(weight)
+    new_child = np.ones(n, dtype=bool)
+    new_child[1:] = child_ids[1:] != child_ids[:-1]
+    new_month = new_child.copy()
+    new_month[1:] |= mi[1:] != mi[:-1]
+    child_start = np.maximum.accumulate(np.where(new_child, index, 0))
+    month_start = np.maximum.accumulate(np.where(new_month, index, 0))
+    # The weighing compared with: the child's last weighing before the first row of this
+    # calendar month, i.e. its last weighing in the most recent earlier month.
+    last_weighed = np.maximum.accumulate(np.where(weighed, index, -1))
+    prev = np.where(month_start > 0, last_weighed[month_start - 1], -1)
+    has_prev = weighed & (prev >= child_start)
+    prev = np.where(has_prev, prev, 0)
+
+    gap = mi - mi[prev]
+    with np.errstate(invalid="ignore"):
+        # Python's round(): nearest integer, ties to even, of the same double.
+        gain = np.rint((weight - weight[prev]) * 1000)
+        months = np.floor_divide(age, DAYS_PER_MONTH)
+    known_age = ~np.isnan(months)
+    kbm = np.full(n, -1, dtype=np.int64)
+    kbm[known_age] = _kbm_lookup(rule, months[known_age].astype(np.int64))
+    skipped = has_prev & (gap > 1) & (not rule.scale_by_gap)
+    coded = has_prev & ~skipped & (kbm >= 0)
+    needed = kbm * gap
+    passed = coded & (gain >= needed)
+    failed = coded & ~passed
+
+    code[weighed & ~has_prev] = "B"
+    code[skipped] = "O"
+    code[passed] = "N"
+    code[failed] = "T"
+    gain_g[has_prev] = gain[has_prev].astype(np.int64).astype(object)
+    kbm_g[coded] = needed[coded].astype(object)
+    two_t = failed & failed[prev] & has_prev
+    return code, gain_g, kbm_g, two_t
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,11 @@ A file is read and checked as a whole (``dry_run`` stops there: the preview), th
 with bulk statements in one transaction. Children are matched by NIK, else by
 ``child_match_key``; a measurement of a matched child on a date already stored updates that
 measurement when its values differ. Growth codes depend on the whole series of a child, so
-every touched child's series is recomputed: z-scores in one vectorised call over all of them,
-codes per child.
+every touched child's series is recomputed: z-scores and growth codes each in one vectorised
+call over all of them. On PostgreSQL new children and measurements go in with COPY.
 """
 
+import functools
 import gc
 import hashlib
 from collections.abc import Callable, Iterable
@@ -15,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models.base import ModelState
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -158,6 +160,7 @@ class _Places:
                 self.puskesmas.setdefault((p.kecamatan_id, self.token(p.nama)), p)
 
     @staticmethod
+    @functools.lru_cache(maxsize=8192)
     def token(name: str) -> str:
         words = normalise_name(name).split()
         if words and words[0] in {"posyandu", "puskesmas", "pkm", "pusk"} and len(words) > 1:
@@ -208,22 +211,27 @@ class _Places:
 
 
 class _Maker:
-    """Build unsaved model instances fast: Django's positional ``__init__`` path with every
-    field's default computed once, instead of keyword arguments per row (most of the time of
-    a 100,000-row import would otherwise go to ``Model.__init__``)."""
+    """Build unsaved model instances fast: what ``Model.__init__`` with positional values does
+    (a fresh ``ModelState`` and every concrete field's value, its default computed once, in
+    the instance dict), without its per-field ``setattr`` and the init signals, which no
+    receiver listens to for these models. Most of the time of a 100,000-row import would
+    otherwise go to ``Model.__init__``."""
 
     def __init__(self, model):
         self.model = model
-        self.fields = model._meta.concrete_fields
-        self.index = {f.attname: i for i, f in enumerate(self.fields)}
-        self.index.update({f.name: i for i, f in enumerate(self.fields)})
-        self.defaults = [f.get_default() for f in self.fields]
+        fields = model._meta.concrete_fields
+        self.attname = {f.attname: f.attname for f in fields}
+        self.attname.update({f.name: f.attname for f in fields})
+        self.defaults = {f.attname: f.get_default() for f in fields}
 
     def __call__(self, values: dict, related: dict):
-        args = list(self.defaults)
+        obj = self.model.__new__(self.model)
+        state = dict(self.defaults)
+        attname = self.attname
         for key, value in values.items():
-            args[self.index[key]] = value
-        obj = self.model(*args)
+            state[attname[key]] = value
+        obj.__dict__.update(state)
+        obj._state = ModelState()
         for key, value in related.items():  # through the descriptor: caches unsaved objects
             setattr(obj, key, value)
         return obj
@@ -481,11 +489,11 @@ class _Importer:
         everything = [m for series in series_of.values() for m in series]
         apply_anthro(everything)
         table, rule = kbm
+        numbers = [n for n, series in enumerate(series_of.values()) for _m in series]
+        apply_growth_codes(everything, table=table, rule=rule, series=numbers)
         now = timezone.now()
-        for series in series_of.values():
-            apply_growth_codes(series, table=table, rule=rule)
-            for m in series:
-                m.computed_at = now
+        for m in everything:
+            m.computed_at = now
         for row, m in self.row_measurement:
             for key, z_field in ZSCORE_COLUMNS:
                 theirs, ours = row.zscores.get(z_field), getattr(m, z_field)
@@ -555,7 +563,7 @@ class _Importer:
         result, user = self.result, self.user
         self.places.save()
         progress("places")
-        Child.objects.bulk_create([s.child for s in self.slots if s.is_new], batch_size=BATCH_SIZE)
+        _insert_children([s.child for s in self.slots if s.is_new])
         for slot in self.slots:
             if slot.fills and not slot.is_new:
                 for key, value in slot.fills.items():
@@ -602,10 +610,38 @@ class _Importer:
         )
 
 
+def _insert_children(children: list[Child]) -> None:
+    """bulk_create, or on PostgreSQL COPY with ids taken from the table's sequence in one
+    query; either way each child has its id afterwards (its measurements refer to it)."""
+    if connection.vendor != "postgresql" or not children:
+        Child.objects.bulk_create(children, batch_size=BATCH_SIZE)
+        return
+    now = timezone.now()
+    opts = Child._meta
+    fields = opts.concrete_fields
+    attnames = [f.attname for f in fields]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(opts.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [opts.db_table, opts.pk.column, len(children)],
+        )
+        ids = sorted(pk for (pk,) in cursor.fetchall())  # in file order, as bulk_create
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for child, pk in zip(children, ids, strict=True):
+                child.pk = pk
+                posyandu = child._state.fields_cache.get("posyandu")
+                if child.posyandu_id is None and posyandu is not None:
+                    child.posyandu_id = posyandu.pk  # saved just before, as bulk_create does
+                child.created_at = child.updated_at = now
+                child._state.adding = False
+                child._state.db = connection.alias
+                copy.write_row([getattr(child, a) for a in attnames])
+
+
 def _insert_measurements(measurements: list[Measurement]) -> None:
     """bulk_create, or COPY on PostgreSQL (nothing refers to the new rows' ids afterwards)."""
-    from django.db import connection
-
     if connection.vendor != "postgresql" or not measurements:
         Measurement.objects.bulk_create(measurements, batch_size=BATCH_SIZE)
         return

@@ -8,6 +8,7 @@ decimal commas.
 
 import csv
 import datetime
+import functools
 import io
 import re
 from dataclasses import dataclass, field
@@ -108,8 +109,28 @@ def read_table(path) -> Table:
 # Cell values ---------------------------------------------------------------------------
 
 
+def _memo(parse):
+    """Remember a parser's answers per cell value (and its type: 1, 1.0 and True differ).
+
+    A file repeats the same cells over and over (dates, sexes, methods, weights); the
+    answers are immutable, and a cell that does not parse raises again each time.
+    """
+    cached = functools.lru_cache(maxsize=65536, typed=True)(parse)
+
+    @functools.wraps(parse)
+    def parse_cell(value, *args, **kwargs):
+        try:
+            return cached(value, *args, **kwargs)
+        except TypeError:  # an unhashable cell value
+            return parse(value, *args, **kwargs)
+
+    return parse_cell
+
+
 def text(value) -> str:
     """A cell as trimmed text; whole numbers from spreadsheets lose their ``.0``."""
+    if type(value) is str:
+        return " ".join(value.split())
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -127,6 +148,7 @@ _DMY = re.compile(r"^(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{4})(?:[ T].*)?$")
 _YMD = re.compile(r"^(\d{4})[/\-.](\d{1,2})[/\-.](\d{1,2})(?:[ T].*)?$")
 
 
+@_memo
 def parse_date(value) -> datetime.date | None:
     """Return a date, ``None`` for an empty cell; raise ValueError if it is not a date."""
     if is_blank(value):
@@ -159,6 +181,7 @@ def _from_serial(serial: float) -> datetime.date:
 _UNIT = re.compile(r"\s*(kg|cm|gr|g|gram)\.?$", re.IGNORECASE)
 
 
+@_memo
 def parse_decimal(value, places: int) -> Decimal | None:
     """Return a Decimal rounded to ``places``, ``None`` for an empty cell; raise ValueError."""
     if is_blank(value):
@@ -207,6 +230,7 @@ def _token(value) -> str:
     return re.sub(r"[^a-z0-9]+", "", text(value).lower())
 
 
+@_memo
 def parse_sex(value) -> str | None:
     """L or P, ``None`` for an empty cell; raise ValueError for anything else."""
     if is_blank(value):
@@ -217,6 +241,7 @@ def parse_sex(value) -> str | None:
         raise ValueError(value) from None
 
 
+@_memo
 def parse_method(value) -> str:
     """PB (lying) or TB (standing), ``""`` for an empty cell; raise ValueError otherwise."""
     if is_blank(value):
@@ -227,6 +252,7 @@ def parse_method(value) -> str:
         raise ValueError(value) from None
 
 
+@_memo
 def parse_yes_no(value) -> bool | None:
     if is_blank(value):
         return None

@@ -82,19 +82,12 @@ class Row:
         self.errors.append(RowError(self.number, table.header_of(key), reason))
 
 
-def _cell(cells: list, index: int | None):
-    if index is None or index >= len(cells):
-        return None
-    return cells[index]
-
-
 def read_row(table: Table, number: int, cells: list) -> Row:
     """Read the cells of one row; reasons for what cannot be read go to ``row.errors``."""
     row = Row(number=number, cells=cells)
-    col = table.columns
-
-    def get(key):
-        return _cell(cells, col.get(key))
+    n = len(cells)
+    # The row's cells by column key, once (a key the file lacks, or a short row, gives None).
+    get = {key: cells[i] for key, i in table.columns.items() if i < n}.get
 
     def typed(key, parser, reason, *args):
         value = get(key)
