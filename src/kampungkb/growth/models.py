@@ -188,7 +188,11 @@ class Measurement(models.Model):
     """One weighing/measuring of a child. Raw values are kept as entered; everything below
     ``computed`` is derived by ``growth.compute`` when the row is written or recomputed."""
 
-    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="measurements")
+    # Each row is rewritten by a recompute and every index costs a write, so no index repeats
+    # another: child and posyandu lead the (child, tanggal) and (posyandu, tanggal) indexes.
+    child = models.ForeignKey(
+        Child, on_delete=models.CASCADE, related_name="measurements", db_index=False
+    )
     tanggal = models.DateField(_("measurement date"))
     posyandu = models.ForeignKey(
         Posyandu,
@@ -197,6 +201,7 @@ class Measurement(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="measurements",
+        db_index=False,
     )
     berat = models.DecimalField(
         _("weight (kg)"), max_digits=6, decimal_places=3, null=True, blank=True
@@ -224,12 +229,14 @@ class Measurement(models.Model):
     pmt_kg = models.DecimalField(
         _("PMT received (kg)"), max_digits=6, decimal_places=2, null=True, blank=True
     )
+    # Looked up only when a user is deleted (rare): not worth an index on every write.
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     import_batch = models.ForeignKey(
         "growth.ImportBatch",
