@@ -313,6 +313,10 @@ def measurements_recompute_all(
     finally:
         if collecting:
             gc.enable()
+    if written or relabelled:
+        from kampungkb.growth.services import analytics_refresh_on_commit
+
+        analytics_refresh_on_commit()
     return RecomputeResult(
         rows=rows_done,
         children=children_done,

@@ -57,7 +57,7 @@ def _ensure_may_edit(user, desa_kode: str) -> None:
         raise PermissionDenied(_("You may not change records of this area."))
 
 
-def _refresh_analytics_on_commit() -> None:
+def analytics_refresh_on_commit() -> None:
     """Rebuild the prevalence summaries once this write is committed (in the background)."""
     from kampungkb.analytics.services import analytics_refresh_enqueue
 
@@ -104,7 +104,7 @@ def child_register(*, user, desa, is_synthetic: bool = False, **values) -> Child
         wilayah_kode=desa.kode,
         changes=_audit_child_values(snapshot(child, CHILD_FIELDS)),
     )
-    _refresh_analytics_on_commit()
+    analytics_refresh_on_commit()
     return child
 
 
@@ -127,7 +127,7 @@ def child_update(*, user, child: Child, **values) -> Child:
             wilayah_kode=child.desa_id,
             changes=changes,
         )
-        _refresh_analytics_on_commit()
+        analytics_refresh_on_commit()
     if "tanggal_lahir" in changes or "jenis_kelamin" in changes:
         measurements_recompute_child(child=child)
     return child
@@ -144,7 +144,7 @@ def child_delete(*, user, child: Child) -> None:
         changes=_audit_child_values(snapshot(child, CHILD_FIELDS)),
     )
     child.delete()
-    _refresh_analytics_on_commit()
+    analytics_refresh_on_commit()
 
 
 def validate_measurement_values(*, child: Child, values: dict) -> dict[str, str]:
@@ -183,7 +183,7 @@ def measurements_recompute_child(*, child: Child, kbm=None) -> list[Measurement]
     series = list(child.measurements.order_by("tanggal").select_related("child"))
     compute_child_series(series, kbm=kbm)
     Measurement.objects.bulk_update(series, COMPUTED_FIELDS)
-    _refresh_analytics_on_commit()
+    analytics_refresh_on_commit()
     return series
 
 

@@ -45,7 +45,12 @@ from kampungkb.growth.models import (
     Posyandu,
     Puskesmas,
 )
-from kampungkb.growth.services import child_match_key, normalise_name, validate_measurement_values
+from kampungkb.growth.services import (
+    analytics_refresh_on_commit,
+    child_match_key,
+    normalise_name,
+    validate_measurement_values,
+)
 
 __all__ = ["ImportFileError", "ImportResult", "file_sha256", "measurements_import"]
 
@@ -729,4 +734,5 @@ def _import(*, user, path: Path, table, dry_run: bool, file_name: str, progress)
         importer.write(
             file_name=result.file_name, sha256=result.sha256, progress=progress or _no_progress
         )
+        analytics_refresh_on_commit()
     return result
