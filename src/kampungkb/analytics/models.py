@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kampungkb.core.scoping import scope_q
+from kampungkb.core.scoping import ScopedQuerySet
 
 
 class PeriodType(models.TextChoices):
@@ -41,9 +41,8 @@ class Group(models.TextChoices):
     OTHER = "other", _("Other desa")
 
 
-class SummaryQuerySet(models.QuerySet):
-    def for_user(self, user):
-        return self.filter(scope_q(user, "wilayah_kode"))
+class SummaryQuerySet(ScopedQuerySet):
+    scope_field = "wilayah_kode"
 
 
 class _SummaryKey(models.Model):

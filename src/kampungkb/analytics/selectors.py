@@ -21,7 +21,7 @@ from kampungkb.analytics.models import (
     Target,
     TargetScope,
 )
-from kampungkb.core.scoping import covered_kode
+from kampungkb.core.scoping import covered_kode, within_q
 from kampungkb.wilayah.models import KampungKB, Level, Wilayah
 
 CHILD_LEVEL = {Level.KABUPATEN: Level.KECAMATAN, Level.KECAMATAN: Level.DESA}
@@ -61,7 +61,7 @@ def area_breadcrumbs(area: Wilayah, *, user) -> list[Wilayah]:
 
 
 def _within(kode: str) -> Q:
-    return Q(wilayah_kode=kode) | Q(wilayah_kode__startswith=kode + ".")
+    return within_q("wilayah_kode", kode)
 
 
 def period_options(*, period_type: str, area: Wilayah | None = None) -> list[datetime.date]:

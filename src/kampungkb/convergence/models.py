@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kampungkb.core.scoping import scope_q
+from kampungkb.core.scoping import ScopedQuerySet, scope_q
 from kampungkb.wilayah.models import FundingSourceType, KampungKB, MaturityLevel, Wilayah
 
 YEAR_VALIDATORS = [MinValueValidator(2015), MaxValueValidator(2100)]
@@ -175,13 +175,6 @@ class ActionStatus(models.TextChoices):
     BELUM = "belum", _("Not started")
     BERJALAN = "berjalan", _("In progress")
     SELESAI = "selesai", _("Done")
-
-
-class ScopedQuerySet(models.QuerySet):
-    scope_field = "desa__kode"
-
-    def for_user(self, user):
-        return self.filter(scope_q(user, self.scope_field))
 
 
 class ActionRecord(models.Model):

@@ -5,6 +5,7 @@ the area a user covers" is "the code equals it or starts with it and a dot". Eve
 filters through :func:`scope_q`; a user without a role or a wilayah sees nothing.
 """
 
+from django.db import models
 from django.db.models import Q
 
 NOTHING = Q(pk__in=[])
@@ -26,6 +27,11 @@ def kode_within(kode: str, area: str) -> bool:
     return area == "" or kode == area or kode.startswith(area + ".")
 
 
+def within_q(field: str, kode: str) -> Q:
+    """Return a filter keeping rows whose wilayah code (``field``) is ``kode`` or inside it."""
+    return Q(**{field: kode}) | Q(**{f"{field}__startswith": kode + "."})
+
+
 def scope_q(user, field: str = "kode") -> Q:
     """Return a filter keeping rows whose wilayah code (``field``) the user covers."""
     area = covered_kode(user)
@@ -33,10 +39,19 @@ def scope_q(user, field: str = "kode") -> Q:
         return NOTHING
     if area == "":
         return Q()
-    return Q(**{field: area}) | Q(**{f"{field}__startswith": area + "."})
+    return within_q(field, area)
 
 
 def user_covers(user, kode: str) -> bool:
     """Say whether a user's area contains the wilayah ``kode``."""
     area = covered_kode(user)
     return area is not None and kode_within(kode, area)
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A queryset whose rows belong to a wilayah, named by ``scope_field`` (a code lookup)."""
+
+    scope_field = "desa__kode"
+
+    def for_user(self, user):
+        return self.filter(scope_q(user, self.scope_field))

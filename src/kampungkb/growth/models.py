@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kampungkb.core.scoping import scope_q
+from kampungkb.core.scoping import ScopedQuerySet
 from kampungkb.wilayah.models import Level
 
 NIK_VALIDATOR = RegexValidator(r"^\d{16}$", _("A NIK has exactly 16 digits."))
@@ -45,9 +45,8 @@ class Puskesmas(models.Model):
         return self.nama
 
 
-class PosyanduQuerySet(models.QuerySet):
-    def for_user(self, user):
-        return self.filter(scope_q(user, "desa__kode"))
+class PosyanduQuerySet(ScopedQuerySet):
+    scope_field = "desa__kode"
 
 
 class Posyandu(models.Model):
@@ -89,9 +88,8 @@ class Sex(models.TextChoices):
     PEREMPUAN = "P", _("Girl")
 
 
-class ChildQuerySet(models.QuerySet):
-    def for_user(self, user):
-        return self.filter(scope_q(user, "desa__kode"))
+class ChildQuerySet(ScopedQuerySet):
+    scope_field = "desa__kode"
 
 
 class Child(models.Model):
@@ -179,9 +177,8 @@ class GrowthCode(models.TextChoices):
     B = "B", _("B (first weighing)")
 
 
-class MeasurementQuerySet(models.QuerySet):
-    def for_user(self, user):
-        return self.filter(scope_q(user, "child__desa__kode"))
+class MeasurementQuerySet(ScopedQuerySet):
+    scope_field = "child__desa__kode"
 
 
 class Measurement(models.Model):

@@ -10,6 +10,7 @@ from django.db.models import Count, Max, Q
 from django.shortcuts import get_object_or_404
 
 from kampungkb.accounts.roles import can_view_personal_data
+from kampungkb.core.scoping import within_q
 from kampungkb.growth.models import Child, Measurement, Posyandu
 from kampungkb.growth.services import normalise_name
 
@@ -42,7 +43,7 @@ def child_list(*, user, search: str = "", desa: str = "", posyandu: int | None =
         .annotate(last_measured=Max("measurements__tanggal"), n_measurements=Count("measurements"))
     )
     if desa:
-        qs = qs.filter(Q(desa_id=desa) | Q(desa__kode__startswith=desa + "."))
+        qs = qs.filter(within_q("desa__kode", desa))
     if posyandu:
         qs = qs.filter(posyandu_id=posyandu)
     if search:
@@ -88,7 +89,7 @@ def measurement_list(
     if date_to:
         qs = qs.filter(tanggal__lte=date_to)
     if desa:
-        qs = qs.filter(Q(child__desa_id=desa) | Q(child__desa__kode__startswith=desa + "."))
+        qs = qs.filter(within_q("child__desa__kode", desa))
     if posyandu:
         qs = qs.filter(posyandu_id=posyandu)
     return qs.order_by("child__desa_id", "child__nama", "tanggal")

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Q
 
 from kampungkb.accounts.roles import can_view_personal_data
-from kampungkb.core.scoping import scope_q
+from kampungkb.core.scoping import scope_q, within_q
 from kampungkb.growth.models import Child, Measurement, Posyandu
 
 COUNTS = ("s", "k", "d", "n", "t", "o", "b", "two_t", "bgm", "blank")
@@ -89,7 +89,7 @@ def _sixty_months_before(day: datetime.date) -> datetime.date:
 
 
 def _within(desa: str) -> Q:
-    return Q(desa_id=desa) | Q(desa__kode__startswith=desa + ".")
+    return within_q("desa__kode", desa)
 
 
 def skdn_table(*, user, year: int, month: int, desa: str = "") -> SKDNTable:

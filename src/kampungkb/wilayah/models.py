@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kampungkb.core.scoping import scope_q
+from kampungkb.core.scoping import ScopedQuerySet, within_q
 
 KODE_VALIDATOR = RegexValidator(
     r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$",
@@ -23,12 +23,11 @@ class Level(models.TextChoices):
 KODE_LENGTH = {Level.PROVINSI: 2, Level.KABUPATEN: 5, Level.KECAMATAN: 8, Level.DESA: 13}
 
 
-class WilayahQuerySet(models.QuerySet):
-    def for_user(self, user):
-        return self.filter(scope_q(user, "kode"))
+class WilayahQuerySet(ScopedQuerySet):
+    scope_field = "kode"
 
     def within(self, kode: str):
-        return self.filter(Q(kode=kode) | Q(kode__startswith=kode + "."))
+        return self.filter(within_q("kode", kode))
 
     def desa(self):
         return self.filter(level=Level.DESA)
@@ -94,9 +93,8 @@ class Wilayah(models.Model):
         return self.kode[:8] if len(self.kode) >= 8 else None
 
 
-class KampungKBQuerySet(models.QuerySet):
-    def for_user(self, user):
-        return self.filter(scope_q(user, "desa__kode"))
+class KampungKBQuerySet(ScopedQuerySet):
+    scope_field = "desa__kode"
 
 
 class MaturityLevel(models.TextChoices):
