@@ -6,7 +6,9 @@ each timed as a whole ``measurements_recompute_all``:
 1. first computation of freshly inserted raw rows (every row changes, every row is written);
 2. a recompute after the default KBM table is switched to ``lembar-posyandu-600`` (every row
    gets the new table id; only rows whose code, gain or KBM changes are written whole);
-3. a recompute with nothing changed (everything is read and computed, nothing written).
+3. a recompute with nothing changed (everything is read and computed, nothing written);
+4. a forced recompute (``--force``): every row, already computed, is written whole again, as
+   after a change of the WHO tables or the rules that changes every row.
 
 Without ``DATABASE_URL`` it uses a fresh SQLite database in a temporary directory (never the
 demo database under var/). With ``DATABASE_URL`` it uses that database, which should be a
@@ -151,7 +153,7 @@ def _generate(n: int) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=200_000, help="measurements (default 200,000)")
-    parser.add_argument("--batch-children", type=int, default=5000)
+    parser.add_argument("--batch-children", type=int, default=None)
     args = parser.parse_args()
     database = _prepare_environment()
 
@@ -170,15 +172,23 @@ def main() -> None:
     print(f"database: {database}")
     print(f"generated {n:,} measurements in {time.perf_counter() - started:.1f} s")
     cases = [
-        ("first computation (all rows change)", None),
-        ("after switching the default KBM table to lembar-posyandu-600", "lembar-posyandu-600"),
-        ("again, nothing changed", None),
+        ("first computation (all rows change)", None, False),
+        (
+            "after switching the default KBM table to lembar-posyandu-600",
+            "lembar-posyandu-600",
+            False,
+        ),
+        ("again, nothing changed", None, False),
+        ("forced: every computed row written again", None, True),
     ]
     verdicts = []
-    for label, kbm_kode in cases:
+    for label, kbm_kode, force in cases:
         if kbm_kode is not None:
             _set_default_kbm(kbm_kode)
-        result = measurements_recompute_all(batch_children=args.batch_children)
+        result = measurements_recompute_all(
+            force=force,
+            **({"batch_children": args.batch_children} if args.batch_children else {}),
+        )
         rate = result.rows_per_second
         verdict = "PASS" if rate >= TARGET_ROWS_PER_S else "FAIL"
         verdicts.append(verdict)

@@ -13,6 +13,7 @@ from kampungkb.core.models import AuditEntry
 from kampungkb.growth.importing.commit import ImportFileError, measurements_import
 from kampungkb.growth.importing.parse import parse_date, parse_decimal, parse_method, parse_sex
 from kampungkb.growth.models import Child, ImportBatch, Measurement, Posyandu, Puskesmas
+from kampungkb.growth.recompute import measurements_recompute_all
 from kampungkb.growth.services import child_register, measurement_record
 from kampungkb.wilayah.models import Wilayah
 from tests.conftest import KURNIA_JAYA, LALANG_JAYA
@@ -262,6 +263,27 @@ def test_a_new_row_between_stored_ones_recomputes_the_growth_codes_of_the_series
     _import(users["kecamatan"], eppgbm.xlsx([middle], name="b.xlsx"))
     codes = list(Measurement.objects.order_by("tanggal").values_list("growth_code", flat=True))
     assert codes == ["B", "N", "N"]
+
+
+def test_imported_and_recomputed_rows_carry_the_digest_a_recompute_computes(eppgbm, users):
+    """New rows, updated rows and the stored rows of a series an import recomputes all get
+    the digest of their values, so a recompute right after the import writes nothing."""
+    first = [
+        eppgbm.row(**{"Tanggal Pengukuran": "15/08/2025", "Berat": "9,6"}),
+        eppgbm.row(**{"Tanggal Pengukuran": "15/10/2025", "Berat": "10,4"}),
+        eppgbm.row(**GOOD_2),
+    ]
+    _import(users["kecamatan"], eppgbm.xlsx(first, name="a.xlsx"))
+    second = [
+        eppgbm.row(**{"Tanggal Pengukuran": "15/09/2025", "Berat": "10,0"}),
+        eppgbm.row(**{**GOOD_2, "Berat": "11.6"}),
+    ]
+    _import(users["kecamatan"], eppgbm.xlsx(second, name="b.xlsx"))
+    assert not Measurement.objects.filter(computed_digest__isnull=True).exists()
+
+    result = measurements_recompute_all()
+
+    assert (result.rows, result.written, result.relabelled) == (4, 0, 0)
 
 
 def test_the_same_child_twice_on_one_date_in_a_file_rejects_the_second_row(eppgbm, users):

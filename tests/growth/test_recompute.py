@@ -3,10 +3,13 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.db.models import F
+from django.utils import timezone
 
 from kampungkb.growth.compute import COMPUTED_FIELDS
 from kampungkb.growth.models import Child, KBMTable, Measurement
-from kampungkb.growth.recompute import measurements_recompute_all
+from kampungkb.growth.recompute import _writes_overlap, measurements_recompute_all
 from kampungkb.growth.services import (
     child_register,
     measurement_record,
@@ -42,10 +45,14 @@ def _weigh(child, day, berat=None, tinggi=None, cara="", **extra):
     )
 
 
+def _column(field: str) -> str:
+    return "kbm_table_id" if field == "kbm_table" else field
+
+
 def _stored():
     return {
-        m["id"]: {f: m[f if f != "kbm_table" else "kbm_table_id"] for f in COMPARED}
-        for m in Measurement.objects.values("id", *COMPARED[:-1], "kbm_table_id")
+        m["id"]: {f: m[_column(f)] for f in COMPARED}
+        for m in Measurement.objects.values("id", *map(_column, COMPARED))
     }
 
 
@@ -75,12 +82,27 @@ def series(beltim):
 
 def test_recompute_all_writes_exactly_what_the_per_child_service_writes(series):
     by_service = _stored()
-    Measurement.objects.update(zlen=None, growth_code="", stunted=None, cat_bbu=None)
+    # As rows stored raw and never computed (what the demo generator inserts).
+    Measurement.objects.update(
+        zlen=None, growth_code="", stunted=None, cat_bbu=None, computed_digest=None
+    )
 
     result = measurements_recompute_all(batch_children=1)
 
-    assert result.rows == 12
-    assert result.children == 2
+    assert (result.rows, result.children, result.written) == (12, 2, 12)
+    assert _stored() == by_service
+
+
+def test_values_changed_behind_the_applications_back_are_repaired_by_a_forced_recompute(series):
+    by_service = _stored()
+    # An edit in SQL that leaves the digest as it was: the digest still describes the
+    # computed values, so an ordinary recompute sees nothing to do, and --force repairs it.
+    Measurement.objects.update(zlen=None, growth_code="", stunted=None, cat_bbu=None)
+
+    assert measurements_recompute_all().written == 0
+    result = measurements_recompute_all(force=True)
+
+    assert result.written == 12
     assert _stored() == by_service
 
 
@@ -125,6 +147,12 @@ def test_the_command_prints_the_rows_and_the_speed(series, capsys):
     out = capsys.readouterr().out
     assert "12 pengukuran dari 2 anak" in out
     assert "baris/s" in out
+    assert "0 baris berubah" in out
+
+
+def test_the_command_can_force_every_row_to_be_written(series, capsys):
+    call_command("recompute_measurements", "--force")
+    assert "12 baris berubah" in capsys.readouterr().out
 
 
 def test_a_recompute_with_nothing_changed_writes_nothing(series):
@@ -140,7 +168,10 @@ def test_a_recompute_writes_only_the_rows_that_change_and_relabels_the_others(se
     by_service = _stored()
     bima = series[1]
     changed = bima.measurements.order_by("tanggal").first()
-    Measurement.objects.filter(pk=changed.pk).update(zwei=None, growth_code="T", two_t=True)
+    # As computed under other rules: other values, so another digest.
+    Measurement.objects.filter(pk=changed.pk).update(
+        zwei=None, growth_code="T", two_t=True, computed_digest=F("computed_digest") + 1
+    )
     Measurement.objects.filter(pk=changed.pk + 1).update(kbm_table=None)
     before = dict(Measurement.objects.values_list("id", "computed_at"))
 
@@ -161,3 +192,54 @@ def test_switching_the_kbm_table_relabels_rows_whose_codes_stay(series):
     assert result.written + result.relabelled == 12
     assert 0 < result.written < 12
     assert Measurement.objects.filter(kbm_table__kode="lembar-posyandu-600").count() == 12
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_chunks_are_written_while_the_next_is_computed(beltim):
+    """On PostgreSQL a second connection writes each chunk (its own transaction) while the
+    next is read and computed; what ends up stored is what the service path stores."""
+    kids = [
+        _child(KURNIA_JAYA, f"Anak {i}", "LP"[i % 2], datetime.date(2024, 1 + i % 12, 3))
+        for i in range(7)
+    ]
+    for i, kid in enumerate(kids):
+        for month in range(1, 7):
+            _weigh(kid, datetime.date(2025, month, 10), f"{8 + month * 0.2 + i * 0.1:.2f}")
+    by_service = _stored()
+    Measurement.objects.update(zwei=None, growth_code="", computed_digest=None)
+    chunks_written = []
+
+    result = measurements_recompute_all(
+        batch_children=2, progress=lambda rows, children: chunks_written.append(rows)
+    )
+
+    assert _writes_overlap() is (connection.vendor == "postgresql")
+    assert (result.rows, result.children, result.written) == (42, 7, 42)
+    assert chunks_written == [12, 24, 36, 42]
+    assert _stored() == by_service
+
+
+def test_a_row_recomputed_by_an_edit_after_it_was_read_is_not_overwritten(series):
+    """Between reading a chunk and writing it, an edit may recompute a child's rows: the
+    write then leaves those rows (their digest is no longer the one read) and writes the rest."""
+    from kampungkb.growth.compute import default_kbm
+    from kampungkb.growth.recompute import _RAW, _READ, _STORED, changed_rows, write_computed
+
+    table, rule = default_kbm()
+    Measurement.objects.update(computed_digest=None)  # every row to be written
+    ids = sorted(Measurement.objects.values_list("child_id", flat=True).distinct())
+    raw = list(
+        Measurement.objects.annotate(**_READ)
+        .order_by("child_id", "tanggal")
+        .values_list(*_RAW, *_STORED)
+    )
+    rows, _relabel = changed_rows(raw, rule=rule, table_id=table.pk)
+    edited = series[0].measurements.order_by("tanggal").first()
+    Measurement.objects.filter(pk=edited.pk).update(zwei=9.99, computed_digest=123)
+
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    written = write_computed(rows, table_id=table.pk, now=now, children=(ids[0], ids[-1]))
+
+    assert written == 11
+    assert Measurement.objects.get(pk=edited.pk).zwei == 9.99
+    assert not Measurement.objects.filter(computed_digest__isnull=True).exists()

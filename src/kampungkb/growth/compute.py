@@ -6,6 +6,7 @@ every stored row, so the three can never disagree.
 """
 
 import math
+import zlib
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -23,11 +24,20 @@ ANTHRO_FIELDS = (
     "bgm", "compute_error",
 )  # fmt: skip
 CODE_FIELDS = ("growth_code", "kenaikan_gram", "kbm_gram", "two_t", "kbm_table")
-COMPUTED_FIELDS = (*ANTHRO_FIELDS, *CODE_FIELDS, "computed_at")
+#: The computed values a row's digest covers, in this order: everything computed per row
+#: (the KBM table and the time of computing are the same for a whole recompute).
+DIGEST_FIELDS = (*ANTHRO_FIELDS, "growth_code", "kenaikan_gram", "kbm_gram", "two_t")
+COMPUTED_FIELDS = (*ANTHRO_FIELDS, *CODE_FIELDS, "computed_digest", "computed_at")
 
 
 def _f(value) -> float:
     return math.nan if value is None else float(value)
+
+
+def _floats(values) -> np.ndarray:
+    """Numbers, Decimals or None (-> NaN) as a float array; numpy converts each value with
+    ``float()``, as ``_f`` does, without a Python call per value."""
+    return np.asarray(values, dtype=float)
 
 
 def anthro_columns(
@@ -46,7 +56,6 @@ def anthro_columns(
     ``method`` is PB/TB (blank when unknown); ``sex`` is L/P. Returns arrays keyed by the
     Measurement field names in ANTHRO_FIELDS (NaN / None where not computable).
     """
-    n = len(age_days)
     measure = np.array(
         ["l" if m == "PB" else "h" if m == "TB" else "" for m in method], dtype=object
     )
@@ -54,12 +63,12 @@ def anthro_columns(
         {
             "sex": np.asarray(sex, dtype=object),
             "age_days": np.asarray(age_days, dtype=float),
-            "weight": np.fromiter((_f(v) for v in weight), float, n),
-            "lenhei": np.fromiter((_f(v) for v in lenhei), float, n),
+            "weight": _floats(weight),
+            "lenhei": _floats(lenhei),
             "measure": measure,
             "oedema": np.array(["y" if o else "n" for o in oedema], dtype=object),
-            "armc": np.fromiter((_f(v) for v in armc), float, n),
-            "headc": np.fromiter((_f(v) for v in headc), float, n),
+            "armc": _floats(armc),
+            "headc": _floats(headc),
         },
         indicators=("zlen", "zwei", "zwfl", "zbmi", "zhc", "zac"),
     )
@@ -105,7 +114,7 @@ _STATUS = frozenset(
 )
 
 
-def _stored_column(field: str, values) -> list:
+def _stored_column(field: str, values, flag_type: type) -> list:
     """One engine column as the model field stores it (None for missing), vectorised."""
     if field == "compute_error":
         return [str(v) for v in values]
@@ -113,7 +122,7 @@ def _stored_column(field: str, values) -> list:
         return np.asarray(values, dtype=np.int64).tolist()
     if field in _FLAGS:  # 0/1, NaN when not computed
         values = np.asarray(values, dtype=float)
-        out = (values != 0).astype(object)
+        out = (values != 0).astype(flag_type).astype(object)
         out[np.isnan(values)] = None
         return out.tolist()
     if field.startswith("cat_"):
@@ -123,7 +132,7 @@ def _stored_column(field: str, values) -> list:
         return out.tolist()
     if field in _STATUS:  # bools, None when not computable
         values = np.asarray(values, dtype=object)
-        out = values.astype(bool).astype(object)
+        out = values.astype(bool).astype(flag_type).astype(object)
         out[np.equal(values, None)] = None
         return out.tolist()
     values = np.asarray(values, dtype=float)  # floats: NaN and ±inf are not stored
@@ -132,11 +141,16 @@ def _stored_column(field: str, values) -> list:
     return out.tolist()
 
 
-def stored_columns(cols: dict[str, np.ndarray]) -> dict[str, list]:
+def stored_columns(cols: dict[str, np.ndarray], *, flags_as_ints: bool = False) -> dict[str, list]:
     """Convert the columns of ``anthro_columns`` to lists of what the model fields store:
     None for NaN/±inf and missing, bools for flags and statuses, ints for categories and
-    ``umur_hari``, str for ``compute_error``, floats otherwise."""
-    return {field: _stored_column(field, cols[field]) for field in ANTHRO_FIELDS}
+    ``umur_hari``, str for ``compute_error``, floats otherwise.
+
+    With ``flags_as_ints`` flags and statuses are 0/1 instead of False/True, the same stored
+    value: SQLite binds an int several times faster than a bool (which goes through the
+    adapter lookup), and that is most of the cost of writing a recompute there."""
+    flag_type = np.int64 if flags_as_ints else bool
+    return {field: _stored_column(field, cols[field], flag_type) for field in ANTHRO_FIELDS}
 
 
 def apply_anthro(measurements: Sequence, *, children: dict | None = None) -> None:
@@ -163,6 +177,67 @@ def apply_anthro(measurements: Sequence, *, children: dict | None = None) -> Non
         # Plain concrete fields: setting them is setting the instance dict (no descriptor
         # with a __set__), done here in one call per row instead of 28 setattr.
         m.__dict__.update(zip(ANTHRO_FIELDS, row, strict=True))
+
+
+_STRING_FIELDS = frozenset({"compute_error", "growth_code"})
+_FNV_OFFSET = np.uint64(0xCBF29CE484222325)
+_FNV_PRIME = np.uint64(0x100000001B3)
+_MISSING = np.uint64(0x7FF8DEADBEEF0001)  # a NaN no computation produces: None, NaN, ±inf
+
+
+def _column_bits(field: str, values) -> np.ndarray:
+    """A column as 64-bit words that are equal exactly when the stored values are equal."""
+    if field in _STRING_FIELDS:
+        crc: dict[str, int] = {}
+        numbers = [
+            crc[v] if v in crc else crc.setdefault(v, zlib.crc32(v.encode())) for v in values
+        ]
+        return np.asarray(numbers, dtype=np.uint64)
+    as_float = np.asarray(values, dtype=float) + 0.0  # None -> NaN, bools -> 0/1, -0.0 -> 0.0
+    return np.where(np.isfinite(as_float), as_float.view(np.uint64), _MISSING)
+
+
+def computed_digests(columns: dict[str, Sequence]) -> np.ndarray:
+    """Return a 64-bit digest (as int64) per row of the computed values in ``columns``.
+
+    ``columns`` maps every name in ``DIGEST_FIELDS`` to a column of values as stored (None for
+    missing; numpy arrays with NaN do as well). A recompute compares the digest of what it
+    computes with the digest stored with the row, instead of reading back and comparing 32
+    columns, and writes only the rows that differ.
+
+    The words of each column are folded in with FNV-1a's step ``h = (h ^ word) * prime``
+    (mod 2**64). Each step is a bijection of ``h`` for a given word and of the word for a
+    given ``h``, so two rows that differ in a single column always get different digests;
+    rows that differ in several collide with a chance of about 2**-64. The result depends
+    on the values only (no Python hash seed), so it is the same in every process.
+
+    >>> import numpy as np
+    >>> cols = {f: [None, None] for f in DIGEST_FIELDS}
+    >>> cols |= {"compute_error": ["", ""], "growth_code": ["B", "N"]}
+    >>> a, b = computed_digests(cols)
+    >>> bool(a != b)
+    True
+    >>> cols["zlen"] = np.array([np.nan, np.inf])  # the same as None when stored
+    >>> bool(computed_digests(cols)[0] == a)
+    True
+    """
+    digest = None
+    with np.errstate(over="ignore"):
+        for field in DIGEST_FIELDS:
+            words = _column_bits(field, columns[field])
+            if digest is None:
+                digest = np.full(len(words), _FNV_OFFSET, dtype=np.uint64)
+            digest = (digest ^ words) * _FNV_PRIME
+    return digest.view(np.int64)
+
+
+def apply_digests(measurements: Sequence) -> None:
+    """Set ``computed_digest`` on measurements whose computed fields are filled."""
+    if not measurements:
+        return
+    columns = {f: [m.__dict__[f] for m in measurements] for f in DIGEST_FIELDS}
+    for m, digest in zip(measurements, computed_digests(columns).tolist(), strict=True):
+        m.computed_digest = digest
 
 
 def default_kbm():
@@ -213,6 +288,7 @@ def compute_child_series(measurements: Sequence, *, children: dict | None = None
     table, rule = kbm if kbm is not None else default_kbm()
     apply_anthro(measurements, children=children)
     apply_growth_codes(measurements, table=table, rule=rule)
+    apply_digests(measurements)
     now = timezone.now()
     for m in measurements:
         m.computed_at = now

@@ -293,6 +293,9 @@ class Measurement(models.Model):
         db_constraint=False,
     )
     compute_error = models.CharField(max_length=200, blank=True)
+    # A digest of the computed values above (``compute.computed_digests``): a recompute
+    # compares it with the digest of what it computes and rewrites only the rows that differ.
+    computed_digest = models.BigIntegerField(null=True, editable=False)
     computed_at = models.DateTimeField(null=True)
 
     objects = MeasurementQuerySet.as_manager()

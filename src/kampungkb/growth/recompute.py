@@ -2,13 +2,15 @@
 
 The per-child service path (``services.measurements_recompute_child``) builds model objects and
 saves them with ``bulk_update``; that is right for one child and far too slow for a district.
-Here the raw columns, and the computed columns as they are stored, are read with
+Here the raw columns, and the digest of the computed values as stored, are read with
 ``values_list`` a chunk of children at a time (so memory stays bounded); the z-scores come from
 the same vectorised ``compute.anthro_columns`` and ``compute.stored_columns``, the growth codes
-from the same ``rules.growth_codes_arrays``. Only the rows whose values change go back, through
-the fastest path each database has: ``executemany`` of one prepared UPDATE on SQLite, COPY into
-a temporary table and one ``UPDATE ... FROM`` on PostgreSQL; rows where only the KBM table
-changes get one set-based UPDATE by id. Each chunk is one transaction.
+from the same ``rules.growth_codes_arrays``, the digest from the same
+``compute.computed_digests``. Only the rows whose digest changes go back, through the fastest
+path each database has: ``executemany`` of one prepared UPDATE on SQLite, a binary COPY into a
+temporary table and one ``UPDATE ... FROM`` on PostgreSQL; rows where only the KBM table
+changes get just that. Each chunk is one transaction; on PostgreSQL a second connection writes
+one chunk while the next is read and computed.
 
 The values written are exactly those of the service path (same functions, same conversions);
 ``tests/growth/test_recompute.py`` checks it."""
@@ -18,6 +20,7 @@ import json
 import math
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -27,7 +30,13 @@ from django.db.models import F, FloatField, Func, IntegerField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from kampungkb.growth.compute import ANTHRO_FIELDS, anthro_columns, default_kbm, stored_columns
+from kampungkb.growth.compute import (
+    DIGEST_FIELDS,
+    anthro_columns,
+    computed_digests,
+    default_kbm,
+    stored_columns,
+)
 from kampungkb.growth.models import Measurement
 from kampungkb.growth.rules import growth_codes_arrays
 
@@ -96,11 +105,14 @@ _RAW = (
     "id", "child_id", "_age", "_year", "_month", "_berat", "_tinggi", "cara_ukur", "oedema",
     "_lila", "_lk", "child__jenis_kelamin",
 )  # fmt: skip
-#: Columns written back per row, in this order, then ``id`` for the WHERE clause;
+#: Columns written back per changed row, in this order, then ``id`` for the WHERE clause;
 #: ``kbm_table_id`` and ``computed_at`` are the same for every row and set once per chunk.
-WRITE_COLUMNS = (*ANTHRO_FIELDS, "growth_code", "kenaikan_gram", "kbm_gram", "two_t")
-#: What is read back of the stored row after ``_RAW``, to write only rows that change.
-_STORED = (*WRITE_COLUMNS, "kbm_table_id")
+WRITE_COLUMNS = (*DIGEST_FIELDS, "computed_digest")
+#: What is read of the stored row after ``_RAW``, to write only the rows that change.
+_STORED = ("computed_digest", "kbm_table_id")
+#: The digest a row had when it was read: it is written only if it still has it, so a
+#: recompute never overwrites what an edit computed for the row in the meantime.
+_READ_DIGEST = "read_digest"
 
 
 @dataclass(frozen=True)
@@ -116,31 +128,33 @@ class RecomputeResult:
         return self.rows / self.seconds if self.seconds > 0 else math.inf
 
 
-def computed_rows(raw: list[tuple], *, rule) -> list[tuple]:
-    """Return the computed columns (``WRITE_COLUMNS`` then id) of raw rows in child/date order.
+def computed_columns(raw: list[tuple], *, rule, flags_as_ints: bool = False) -> dict[str, Sequence]:
+    """Return the computed columns (``WRITE_COLUMNS``, and ``id``) of raw rows in child/date
+    order, each as a list of what the row stores (``computed_digest`` as an int64 array).
 
     ``raw`` holds tuples starting with ``_RAW``; one child's rows must be consecutive and in date
-    order, since a growth code depends on the child's previous weighing.
+    order, since a growth code depends on the child's previous weighing. ``flags_as_ints``
+    gives booleans as 0/1 (see ``compute.stored_columns``).
     """
-    if not raw:
-        return []
     # Column by column (any columns after ``_RAW`` are not used here).
     ids, child_ids, age, years, months, berat, tinggi, cara, oedema, lila, lk, sex = (
         list(map(itemgetter(i), raw)) for i in range(len(_RAW))
     )
     age = np.array(age, dtype=np.int64)
     weight = np.array(berat, dtype=float)  # None -> NaN
-    cols = anthro_columns(
-        sex=sex,
-        age_days=age,
-        weight=weight,
-        lenhei=tinggi,
-        method=cara,
-        oedema=oedema,
-        armc=lila,
-        headc=lk,
+    columns: dict[str, Sequence] = stored_columns(
+        anthro_columns(
+            sex=sex,
+            age_days=age,
+            weight=weight,
+            lenhei=tinggi,
+            method=cara,
+            oedema=oedema,
+            armc=lila,
+            headc=lk,
+        ),
+        flags_as_ints=flags_as_ints,
     )
-    stored = stored_columns(cols)
     code, gain, kbm, two_t = growth_codes_arrays(
         np.array(child_ids, dtype=np.int64),
         np.array(years, dtype=np.int64),
@@ -149,103 +163,162 @@ def computed_rows(raw: list[tuple], *, rule) -> list[tuple]:
         weight,
         rule,
     )
-    return list(
-        zip(
-            *(stored[f] for f in ANTHRO_FIELDS),
-            code.tolist(),
-            gain.tolist(),
-            kbm.tolist(),
-            two_t.tolist(),
-            ids,
-            strict=True,
-        )
-    )
+    columns |= {
+        "growth_code": code.tolist(),
+        "kenaikan_gram": gain.tolist(),
+        "kbm_gram": kbm.tolist(),
+        "two_t": (two_t.astype(np.int64) if flags_as_ints else two_t).tolist(),
+    }
+    columns["computed_digest"] = computed_digests(columns)
+    columns["id"] = ids
+    return columns
 
 
-def changed_rows(raw: list[tuple], rows: list[tuple], *, table_id: int | None):
-    """Split computed ``rows`` by what differs from the stored values read along in ``raw``.
+def changed_rows(
+    raw: list[tuple], *, rule, table_id: int | None, force: bool = False
+) -> tuple[list[tuple], list[int]]:
+    """Compute raw rows and split them by what differs from what is stored.
 
-    Returns ``(changed, relabel)``: the rows whose computed values differ (to be written
-    whole), and the ids of the other rows whose only difference is the KBM table (after a
-    switch of the default table that leaves their codes as they are). A row never computed
-    has no stored ``umur_hari``, so it is always changed. The database hands booleans back
-    as 0/1 on SQLite, which compare equal to False/True.
+    Returns ``(changed, relabel)``: the rows (``WRITE_COLUMNS``, id, then the digest read)
+    whose computed values differ from the stored ones, by their digest, to be written whole;
+    and the ids of the
+    other rows whose only difference is the KBM table (after a switch of the default table
+    that leaves their codes as they are). A row never computed has no stored digest, so it is
+    always changed; with ``force`` every row is.
     """
-    start = len(_RAW)
-    stop = start + len(WRITE_COLUMNS)
-    changed, relabel = [], []
-    for stored, row in zip(raw, rows, strict=True):
-        if stored[start:stop] != row[:-1]:
-            changed.append(row)
-        elif stored[stop] != table_id:
-            relabel.append(row[-1])
-    return changed, relabel
+    if not raw:
+        return [], []
+    # SQLite binds ints far faster than bools and stores both as 0/1.
+    columns = computed_columns(raw, rule=rule, flags_as_ints=connection.vendor == "sqlite")
+    digest_at = len(_RAW)
+    stored = [row[digest_at] for row in raw]
+    changed = np.array([d is None for d in stored]) | force
+    changed |= (
+        np.array([0 if d is None else d for d in stored], dtype=np.int64)
+        != (columns["computed_digest"])
+    )
+    columns["computed_digest"] = columns["computed_digest"].tolist()
+    values = [columns[f] for f in (*WRITE_COLUMNS, "id")] + [stored]
+    if changed.all():
+        rows = list(zip(*values, strict=True))
+    else:
+        picked = np.flatnonzero(changed).tolist()
+        rows = [tuple(column[i] for column in values) for i in picked]
+    ids = columns["id"]
+    relabel = [
+        ids[i] for i in np.flatnonzero(~changed).tolist() if raw[i][digest_at + 1] != table_id
+    ]
+    return rows, relabel
 
 
-def _write_sqlite(cursor, rows: list[tuple], relabel: list[int], table_id, now) -> None:
+def _write_sqlite(cursor, rows: list[tuple], relabel: list[int], table_id, now, _children) -> int:
     # The two per-chunk constants are written into the statement (an int, and a timestamp
     # the backend itself formatted): fewer parameters to bind per row is most of the speed.
     constants = f"kbm_table_id = {int(table_id) if table_id is not None else 'NULL'}, "
     constants += f"computed_at = '{now}'"
+    written = 0
     if rows:
         assignments = ", ".join(f"{c} = %s" for c in WRITE_COLUMNS)
         cursor.executemany(
-            f"UPDATE growth_measurement SET {assignments}, {constants} WHERE id = %s",  # noqa: S608
+            f"UPDATE growth_measurement SET {assignments}, {constants} "  # noqa: S608
+            "WHERE id = %s AND computed_digest IS %s",
             rows,
         )
+        written = cursor.rowcount
     if relabel:
         cursor.execute(
             f"UPDATE growth_measurement SET {constants} "  # noqa: S608
             "WHERE id IN (SELECT value FROM json_each(%s))",
             [json.dumps(relabel)],
         )
+    return written
 
 
-def _write_postgresql(cursor, rows: list[tuple], relabel: list[int], table_id, now) -> None:
+def _copy_into(cursor, table: str, columns: Sequence[str], rows) -> None:
+    """Empty the temporary ``table`` (made like growth_measurement's ``columns`` when it does
+    not exist yet; ``read_digest`` is like ``computed_digest``) and fill it with ``rows`` by a
+    binary COPY: no text to format and parse."""
+    source = {_READ_DIGEST: "computed_digest"}
+    fields = {f.column: f for f in Measurement._meta.concrete_fields}
+    # PostgreSQL type names for the binary COPY (``varchar(200)`` -> ``varchar``).
+    types = [fields[source.get(c, c)].db_type(connection).split("(")[0] for c in columns]
+    selected = ", ".join(f"{source[c]} AS {c}" if c in source else c for c in columns)
+    names = ", ".join(columns)
+    cursor.execute(
+        f"CREATE TEMP TABLE IF NOT EXISTS {table} AS SELECT {selected} "  # noqa: S608
+        "FROM growth_measurement WITH NO DATA"
+    )
+    cursor.execute(f"TRUNCATE {table}")
+    with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)") as copy:
+        copy.set_types(types)
+        for row in rows:
+            copy.write_row(row)
+
+
+def _write_postgresql(
+    cursor, rows: list[tuple], relabel: list[int], table_id, now, children: tuple[int, int]
+) -> int:
+    # COPY into a temporary table, then one UPDATE joined on id. The temporary table is not
+    # analysed (that cost a fifth of the write): the planner sizes a never-analysed table by
+    # its pages, which is enough for it to hash the chunk and join it in one pass. The
+    # chunk's range of children lets it read only their rows (by the (child, tanggal) index)
+    # instead of the whole table on every chunk.
+    cursor.execute("SET LOCAL work_mem = '64MB'")
+    written = 0
     if rows:
-        columns = ", ".join(WRITE_COLUMNS)
-        cursor.execute(
-            f"CREATE TEMP TABLE IF NOT EXISTS _recompute AS SELECT {columns}, id "  # noqa: S608
-            "FROM growth_measurement WITH NO DATA"
-        )
-        cursor.execute("TRUNCATE _recompute")
-        with cursor.cursor.copy(f"COPY _recompute ({columns}, id) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        # Statistics for the temporary table (autovacuum never sees it) and memory enough
-        # to hash it without spilling: the planner then joins it in one pass.
-        cursor.execute("ANALYZE _recompute")
-        cursor.execute("SET LOCAL work_mem = '64MB'")
+        _copy_into(cursor, "_recompute", (*WRITE_COLUMNS, "id", _READ_DIGEST), rows)
         assignments = ", ".join(f"{c} = r.{c}" for c in WRITE_COLUMNS)
         cursor.execute(
             f"UPDATE growth_measurement AS m SET {assignments}, kbm_table_id = %s, "  # noqa: S608
-            "computed_at = %s FROM _recompute AS r WHERE m.id = r.id",
-            [table_id, now],
+            "computed_at = %s FROM _recompute AS r "
+            "WHERE m.id = r.id AND m.child_id BETWEEN %s AND %s "
+            f"AND m.computed_digest IS NOT DISTINCT FROM r.{_READ_DIGEST}",
+            [table_id, now, *children],
         )
+        written = cursor.rowcount
     if relabel:
+        _copy_into(cursor, "_relabel", ("id",), ((i,) for i in relabel))
         cursor.execute(
-            "UPDATE growth_measurement SET kbm_table_id = %s, computed_at = %s WHERE id = ANY(%s)",
-            [table_id, now, relabel],
+            "UPDATE growth_measurement AS m SET kbm_table_id = %s, computed_at = %s "
+            "FROM _relabel AS r WHERE m.id = r.id AND m.child_id BETWEEN %s AND %s",
+            [table_id, now, *children],
         )
+    return written
 
 
 def write_computed(
-    rows: list[tuple], *, table_id: int | None, now, relabel: Sequence[int] = ()
-) -> None:
-    """Write computed rows (``WRITE_COLUMNS`` then id) with the database's bulk path, with
-    ``kbm_table_id`` and ``computed_at`` (a value adapted by the backend) on every row; and
-    only those two on the rows whose ids are in ``relabel``."""
+    rows: list[tuple],
+    *,
+    table_id: int | None,
+    now,
+    children: tuple[int, int],
+    relabel: Sequence[int] = (),
+) -> int:
+    """Write computed rows (``WRITE_COLUMNS``, id, then the digest the row had when read)
+    with the database's bulk path, with ``kbm_table_id`` and ``computed_at`` (a value adapted
+    by the backend) on every row; and only those two on the rows whose ids are in
+    ``relabel``. Every row belongs to a child whose id is in the inclusive range
+    ``children``. A row whose digest is no longer the one read (an edit recomputed it since)
+    is left as it is. Returns the number of rows written whole."""
     if not rows and not relabel:
-        return
+        return 0
     with connection.cursor() as cursor:
         write = _write_postgresql if connection.vendor == "postgresql" else _write_sqlite
-        write(cursor, rows, list(relabel), table_id, now)
+        return write(cursor, rows, list(relabel), table_id, now, children)
 
 
 def _read_raw(queryset) -> list[tuple]:
     """Run a ``values_list`` query on the cursor: the values are already plain numbers and
-    strings, and Django's per-value converters would cost as much as the computing."""
+    strings, and Django's per-value converters would cost as much as the computing. On
+    PostgreSQL the rows come in binary, which saves parsing a text form of every number."""
     sql, params = queryset.query.sql_with_params()
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        connection.ensure_connection()
+        with psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(sql, params, binary=True)
+            return cursor.fetchall()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
@@ -257,11 +330,40 @@ def _child_chunks(child_ids: list[int], size: int):
         yield chunk[0], chunk[-1], len(chunk)
 
 
+def _writes_overlap() -> bool:
+    """Whether chunks are written by a second connection while the next one is read.
+
+    On PostgreSQL, outside a caller's transaction (inside one, everything must be written in
+    it, by this connection). Not on SQLite: measured there, the reading connection slowed
+    down more than the overlap saved (it reads through the writer's fresh WAL pages, and the
+    two threads share the interpreter for building rows and binding parameters).
+    """
+    return connection.vendor == "postgresql" and not connection.in_atomic_block
+
+
+def _write_chunk(changed: list[tuple], relabel: list[int], table_id, now, children) -> int:
+    """Write one chunk in its own transaction, on the calling thread's connection."""
+    with transaction.atomic():
+        return write_computed(
+            changed, table_id=table_id, now=now, children=children, relabel=relabel
+        )
+
+
+def _close_connection() -> None:
+    connection.close()
+
+
+#: Children per chunk (a transaction each): about 15,000-20,000 rows of two years of monthly
+#: weighings, small enough for the writing of one chunk to overlap the computing of the next.
+DEFAULT_BATCH_CHILDREN = 1000
+
+
 def measurements_recompute_all(
     *,
-    batch_children: int = 5000,
+    batch_children: int = DEFAULT_BATCH_CHILDREN,
     children=None,
     kbm=None,
+    force: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> RecomputeResult:
     """Recompute the derived columns of every stored measurement (or of ``children`` only).
@@ -270,10 +372,19 @@ def measurements_recompute_all(
     ``(KBMTable, KBMRule)`` pair and defaults to the default table; ``progress`` is called
     with (rows done, children done) after each chunk is written.
 
-    The stored computed columns are read along with the raw ones, and only rows whose
-    computed values differ are written (with the new ``computed_at``); rows where only the
-    KBM table differs get just that and ``computed_at``; the others are left as they are, so
-    ``computed_at`` is when a row's values last changed.
+    The digest of the stored computed values is read along with the raw ones, and only rows
+    whose computed values differ from it are written (with the new ``computed_at``); rows
+    where only the KBM table differs get just that and ``computed_at``; the others are left
+    as they are, so ``computed_at`` is when a row's values last changed. ``force`` writes
+    every row, for stored values changed behind the application's back (by hand, in SQL),
+    which their digests do not show.
+
+    Outside a transaction, each chunk is written by a second thread (with its own connection
+    and its own transaction) while this one reads and computes the next: the database's work
+    of writing and the work here of computing then overlap instead of taking turns. Chunks
+    hold disjoint children, and a child's growth codes depend only on that child's rows, so
+    the order of the writes does not matter. Inside a caller's transaction every chunk is
+    written here, in that transaction.
     """
     started = time.perf_counter()
     table, rule = kbm if kbm is not None else default_kbm()
@@ -286,41 +397,58 @@ def measurements_recompute_all(
     )
     now = connection.ops.adapt_datetimefield_value(timezone.now())
 
-    rows_done = children_done = written = relabelled = 0
+    totals = {"rows": 0, "children": 0, "written": 0, "relabelled": 0}
+
+    def done(n_rows: int, n_children: int, written: int, relabelled: int) -> None:
+        totals["rows"] += n_rows
+        totals["children"] += n_children
+        totals["written"] += written
+        totals["relabelled"] += relabelled
+        if progress is not None:
+            progress(totals["rows"], totals["children"])
+
+    writer = ThreadPoolExecutor(max_workers=1) if _writes_overlap() else None
+    in_flight: tuple[Future, int, int, int] | None = None  # the write, and its chunk's counts
+
+    def wait_for_write() -> None:
+        if in_flight is not None:
+            write, n_rows, n_children, relabelled = in_flight
+            done(n_rows, n_children, write.result(), relabelled)
+
     # Each chunk makes a few million tuples and values that live until it is written; the
     # cyclic collector would scan them again and again (they hold no cycles).
     collecting = gc.isenabled()
     gc.disable()
     try:
         for low, high, n_children in _child_chunks(child_ids, max(1, batch_children)):
-            with transaction.atomic():
-                raw = _read_raw(
-                    measurements.filter(child_id__gte=low, child_id__lte=high)
-                    .annotate(**_READ)
-                    .order_by("child_id", "tanggal")
-                    .values_list(*_RAW, *_STORED)
-                )
-                changed, relabel = changed_rows(
-                    raw, computed_rows(raw, rule=rule), table_id=table_id
-                )
-                write_computed(changed, table_id=table_id, now=now, relabel=relabel)
-            rows_done += len(raw)
-            children_done += n_children
-            written += len(changed)
-            relabelled += len(relabel)
-            if progress is not None:
-                progress(rows_done, children_done)
+            raw = _read_raw(
+                measurements.filter(child_id__gte=low, child_id__lte=high)
+                .annotate(**_READ)
+                .order_by("child_id", "tanggal")
+                .values_list(*_RAW, *_STORED)
+            )
+            changed, relabel = changed_rows(raw, rule=rule, table_id=table_id, force=force)
+            chunk = (changed, relabel, table_id, now, (low, high))
+            if writer is None:
+                done(len(raw), n_children, _write_chunk(*chunk), len(relabel))
+                continue
+            wait_for_write()  # one chunk in flight: memory stays that of two chunks
+            in_flight = (writer.submit(_write_chunk, *chunk), len(raw), n_children, len(relabel))
+        wait_for_write()
     finally:
         if collecting:
             gc.enable()
-    if written or relabelled:
+        if writer is not None:
+            writer.submit(_close_connection).result()
+            writer.shutdown()
+    if totals["written"] or totals["relabelled"]:
         from kampungkb.growth.services import analytics_refresh_on_commit
 
         analytics_refresh_on_commit()
     return RecomputeResult(
-        rows=rows_done,
-        children=children_done,
+        rows=totals["rows"],
+        children=totals["children"],
         seconds=time.perf_counter() - started,
-        written=written,
-        relabelled=relabelled,
+        written=totals["written"],
+        relabelled=totals["relabelled"],
     )

@@ -26,7 +26,13 @@ from kampungkb.core.audit import audit_record
 from kampungkb.core.models import AuditAction
 from kampungkb.core.privacy import mask_nik
 from kampungkb.core.scoping import covered_kode
-from kampungkb.growth.compute import COMPUTED_FIELDS, apply_anthro, apply_growth_codes, default_kbm
+from kampungkb.growth.compute import (
+    COMPUTED_FIELDS,
+    apply_anthro,
+    apply_digests,
+    apply_growth_codes,
+    default_kbm,
+)
 from kampungkb.growth.importing.parse import ImportFileError, read_table
 from kampungkb.growth.importing.rows import (
     FIELD_COLUMN,
@@ -496,6 +502,7 @@ class _Importer:
         table, rule = kbm
         numbers = [n for n, series in enumerate(series_of.values()) for _m in series]
         apply_growth_codes(everything, table=table, rule=rule, series=numbers)
+        apply_digests(everything)
         now = timezone.now()
         for m in everything:
             m.computed_at = now

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from kampungkb.growth.recompute import measurements_recompute_all
+from kampungkb.growth.recompute import DEFAULT_BATCH_CHILDREN, measurements_recompute_all
 
 
 class Command(BaseCommand):
@@ -13,17 +13,32 @@ class Command(BaseCommand):
         parser.add_argument(
             "--batch-children",
             type=int,
-            default=5000,
-            help="Children per chunk; each chunk is one transaction (default 5000).",
+            default=DEFAULT_BATCH_CHILDREN,
+            help=(
+                "Children per chunk; each chunk is one transaction "
+                f"(default {DEFAULT_BATCH_CHILDREN})."
+            ),
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help=(
+                "Rewrite every row, even where the stored digest says nothing changed (after "
+                "stored values were edited outside the application)."
+            ),
         )
 
-    def handle(self, *args, batch_children=5000, **options):
+    def handle(self, *args, batch_children=DEFAULT_BATCH_CHILDREN, force=False, **options):
         def progress(rows, children):
             if options["verbosity"] > 1:
                 self.stdout.write(f"  {rows} baris / rows …")
 
-        result = measurements_recompute_all(batch_children=batch_children, progress=progress)
+        result = measurements_recompute_all(
+            batch_children=batch_children, force=force, progress=progress
+        )
         self.stdout.write(
             f"Dihitung ulang / recomputed: {result.rows} pengukuran dari {result.children} anak "
-            f"dalam {result.seconds:.2f} s ({result.rows_per_second:,.0f} baris/s)."
+            f"dalam {result.seconds:.2f} s ({result.rows_per_second:,.0f} baris/s); "
+            f"{result.written} baris berubah / rows changed, "
+            f"{result.relabelled} hanya tabel KBM / only the KBM table."
         )
