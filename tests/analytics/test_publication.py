@@ -1,13 +1,20 @@
 import datetime
 import io
 
+import numpy as np
 import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from kampungkb.analytics.models import Publication, PublishedFigure
-from kampungkb.analytics.publication import PublicCell, is_suppressed, public_tables
+from kampungkb.analytics.publication import (
+    MIN_CASES,
+    PublicCell,
+    complementary_cells,
+    is_suppressed,
+    public_tables,
+)
 from kampungkb.analytics.services import publication_publish, summaries_rebuild
 from tests.conftest import BATU_PENYU, KURNIA_JAYA, LALANG_JAYA
 
@@ -29,13 +36,22 @@ def test_small_cells_are_suppressed(n, cases, suppressed):
     assert (cell.n is None) is (n < 10)
 
 
+PADANG = "19.06.01.2003"
+KELUBI = "19.06.01.2004"
+GANTUNG_DESA = "19.06.02.2001"
+
+
 @pytest.fixture
 def published(data, users):
-    """Kurnia Jaya: 10 measured, 3 stunted (shown); Lalang Jaya: 9 measured (hidden);
-    Batu Penyu (Gantung): 20 measured, 2 stunted (hidden)."""
+    """Manggar: Kurnia Jaya 10 measured, 3 stunted (shown); Lalang Jaya 9 measured (hidden);
+    Padang 2 stunted (hidden); Kelubi 5 measured, none stunted (hidden). Gantung: Batu Penyu
+    2 stunted (hidden), so Gantung desa's 5 are hidden too (else 7 - 5 = 2 gives them away)."""
     data.many(KURNIA_JAYA, "2025-08-10", n=10, cases=3)
     data.many(LALANG_JAYA, "2025-08-10", n=9, cases=4)
+    data.many(PADANG, "2025-08-10", n=12, cases=2)
+    data.many(KELUBI, "2025-08-10", n=5, cases=0)
     data.many(BATU_PENYU, "2025-08-10", n=20, cases=2)
+    data.many(GANTUNG_DESA, "2025-08-10", n=15, cases=5)
     summaries_rebuild()
     return publication_publish(user=users["admin"], period_type="penimbangan", period_start=AUG)
 
@@ -50,7 +66,86 @@ def test_public_tables_show_10_and_3_and_hide_9_measured_and_2_cases(published):
     assert desa[KURNIA_JAYA].prevalence == pytest.approx(0.3)
     assert desa[LALANG_JAYA] == PublicCell(None, None, None, None, None, True)
     assert desa[BATU_PENYU].n == 20 and desa[BATU_PENYU].cases is None
-    assert _rows(published, "kabupaten")["19.06"].cases == 9
+    assert (desa[PADANG].n, desa[PADANG].cases, desa[PADANG].secondary) == (12, None, False)
+    kecamatan = _rows(published, "kecamatan")
+    assert (kecamatan["19.06.01"].n, kecamatan["19.06.01"].cases) == (36, 9)
+    assert _rows(published, "kabupaten")["19.06"].cases == 16
+
+
+def test_a_cell_that_would_give_a_hidden_one_away_by_subtraction_is_hidden_too(published):
+    desa = _rows(published, "desa")
+    # Gantung kecamatan shows 7 of 35: with Gantung desa's 5 shown, Batu Penyu's 2 would follow.
+    assert _rows(published, "kecamatan")["19.06.02"].cases == 7
+    gantung = desa[GANTUNG_DESA]
+    assert (gantung.n, gantung.cases, gantung.suppressed, gantung.secondary) == (
+        15,
+        None,
+        True,
+        True,
+    )
+    # Lalang Jaya's 9 measured and Kelubi's 5 are both hidden: only their sum (14) follows.
+    assert desa[LALANG_JAYA].n is None and desa[KELUBI].n is None
+
+
+def _determined(hidden, values, sums):
+    """Independent check: a hidden cell is determined when every change of the hidden cells
+    that keeps all sums leaves it unchanged (the null space of the equations is 0 on it)."""
+    order = sorted(hidden)
+    rows = []
+    for total, parts in sums:
+        row = [0.0] * len(order)
+        for cell, sign in ((total, 1.0), *((p, -1.0) for p in parts)):
+            if cell in order:
+                row[order.index(cell)] += sign
+        rows.append(row)
+    if not order:
+        return set()
+    matrix = np.array(rows or [[0.0] * len(order)])
+    _u, singular, vt = np.linalg.svd(matrix)
+    rank = int((singular > 1e-9).sum())
+    null = vt[rank:]
+    return {c for i, c in enumerate(order) if not null.size or np.allclose(null[:, i], 0)}
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_no_hidden_cell_follows_from_the_shown_ones_in_random_districts(seed):
+    """Random kabupaten of 2-5 kecamatan of 1-6 desa with a Kampung KB split: after the
+    complementary cells are added, no hidden cell is pinned down by the sums."""
+    rng = np.random.default_rng(seed)
+    values, sums, kecamatan = {}, [], []
+    for k in range(rng.integers(2, 6)):
+        desa = [f"d{k}.{d}" for d in range(rng.integers(1, 7))]
+        for d in desa:
+            values[d] = int(rng.choice([0, 1, 2, 3, 5, 8, 13, 40]))
+        values[f"k{k}"] = sum(values[d] for d in desa)
+        sums.append((f"k{k}", desa))
+        kecamatan.append(f"k{k}")
+    values["kab"] = sum(values[k] for k in kecamatan)
+    values["kkb"] = int(rng.integers(0, values["kab"] + 1))
+    values["other"] = values["kab"] - values["kkb"]
+    sums += [("kab", kecamatan), ("kab", ["kkb", "other"])]
+    small = {c for c, v in values.items() if 0 < v < MIN_CASES}
+
+    hidden = small | complementary_cells(values, small, sums)
+
+    known_zero = {c for c, v in values.items() if v == 0}
+    shown_or_zero = {c for c in values if c not in hidden} | known_zero
+    assert small <= hidden
+    assert not (_determined(hidden - shown_or_zero, values, sums) & small)
+    assert not _determined(hidden - shown_or_zero, values, sums)
+
+
+def test_complementary_cells_follow_a_chain_up_the_tree():
+    # One small desa in a kecamatan of one desa: the kecamatan is as small; at the kabupaten
+    # it could be found as total minus the other kecamatan, so one of those goes too.
+    values = {"kab": 30, "k1": 2, "k2": 12, "k3": 16, "d1": 2, "d2": 12, "d3": 16}
+    sums = [("kab", ["k1", "k2", "k3"]), ("k1", ["d1"]), ("k2", ["d2"]), ("k3", ["d3"])]
+
+    extra = complementary_cells(values, {"d1", "k1"}, sums)
+
+    # k2 hides k1 at the kabupaten; d2 must go with k2, or k2 = d2 would show it again.
+    assert extra == {"k2", "d2"}
+    assert not _determined({"d1", "k1"} | extra, values, sums)
 
 
 def test_public_page_pdf_and_xlsx_show_dashes_for_small_cells_without_login(client, published):
@@ -70,6 +165,7 @@ def test_public_page_pdf_and_xlsx_show_dashes_for_small_cells_without_login(clie
     assert values["Lalang Jaya"][2:7] == ("–",) * 5
     assert values["Kurnia Jaya"][2:5] == (10, 3, 30.0)
     assert values["Batu Penyu"][2:4] == (20, "–")
+    assert values["Gantung"][2:4] == (15, "–")
 
     spec = client.get(reverse("analytics_public:map_spec", args=[published.pk])).json()
     props = [f["properties"] for f in spec["datasets"]["shapes"]]

@@ -151,6 +151,12 @@ def report_xlsx(request, pk):
                     )
                     % {"n": MIN_N, "c": MIN_CASES}
                 ],
+                [
+                    _(
+                        "Some larger cells are also shown as – so that a hidden cell cannot be "
+                        "worked out by subtracting the others from their area's total."
+                    )
+                ],
             ],
         ),
     ]
