@@ -78,6 +78,8 @@ def _pages(ids):
         "import": reverse("growth:import_upload"),
         "export": reverse("growth:export_xlsx"),
         "skdn": reverse("growth:skdn"),
+        "kbm_tables": reverse("growth:kbm_tables"),
+        "kbm_choose": reverse("growth:kbm_default_choose", args=[1]),
     }
 
 
@@ -113,6 +115,8 @@ EXPECTED = {
     "import": (200, 200, 200, 403, 403),
     "export": (200, 200, 200, 403, 403),
     "skdn": (200, 200, 200, 200, 200),  # aggregates
+    "kbm_tables": (200, 200, 200, 200, 200),  # reference data
+    "kbm_choose": (405, 405, 405, 405, 405),  # a POST only (tests/growth/test_kbm_tables.py)
 }
 
 

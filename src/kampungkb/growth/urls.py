@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from kampungkb.growth import views
+from kampungkb.growth import views, views_kbm
 
 app_name = "growth"
 
@@ -17,6 +17,8 @@ urlpatterns = [
     path(SESSION + "cari/", views.session_search, name="session_search"),
     path(SESSION + "anak-baru/", views.session_register, name="session_register"),
     path(SESSION + "ukur/<int:child>/", views.session_measure, name="session_measure"),
+    path("kbm/", views_kbm.kbm_tables_page, name="kbm_tables"),
+    path("kbm/<int:pk>/jadikan-bawaan/", views_kbm.kbm_default_choose, name="kbm_default_choose"),
     path("impor/", include("kampungkb.growth.urls_import")),
     path("", include("kampungkb.growth.urls_charts")),
 ]

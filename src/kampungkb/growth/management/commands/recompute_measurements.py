@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand
 
-from kampungkb.growth.recompute import DEFAULT_BATCH_CHILDREN, measurements_recompute_all
+from kampungkb.growth.kbm_tables import recompute_run_execute
+from kampungkb.growth.models import KBMTable, RecomputeRun
+from kampungkb.growth.recompute import DEFAULT_BATCH_CHILDREN
 
 
 class Command(BaseCommand):
@@ -33,8 +35,12 @@ class Command(BaseCommand):
             if options["verbosity"] > 1:
                 self.stdout.write(f"  {rows} baris / rows …")
 
-        result = measurements_recompute_all(
-            batch_children=batch_children, force=force, progress=progress
+        run = RecomputeRun.objects.create(
+            reason="recompute_measurements" + (" --force" if force else ""),
+            kbm_table=KBMTable.objects.filter(is_default=True).first(),
+        )
+        result = recompute_run_execute(
+            run, batch_children=batch_children, force=force, progress=progress
         )
         self.stdout.write(
             f"Dihitung ulang / recomputed: {result.rows} pengukuran dari {result.children} anak "

@@ -1,0 +1,100 @@
+"""Choosing the default KBM table, and the recompute of every measurement that follows.
+
+The default table applies to the whole installation (every stored growth code comes from it),
+so it is chosen by the system administrator, or by the Admin Kabupaten when the installation
+serves their kabupaten alone. Choosing it records who and when in the audit trail and queues a
+recompute (``tasks.measurements_recompute``), which the page follows as a ``RecomputeRun``.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kampungkb.accounts.models import Role
+from kampungkb.core.audit import audit_record
+from kampungkb.core.models import AuditAction
+from kampungkb.growth.models import KBMTable, RecomputeRun
+from kampungkb.growth.recompute import RecomputeResult, measurements_recompute_all
+from kampungkb.wilayah.models import Level, Wilayah
+
+#: Recomputes listed on the page.
+RECENT_RUNS = 10
+
+
+def kbm_tables_list() -> list[KBMTable]:
+    """Every KBM table with its entries, the default first."""
+    return list(KBMTable.objects.prefetch_related("entries").order_by("-is_default", "kode"))
+
+
+def can_choose_kbm_table(user) -> bool:
+    """Whether ``user`` may change the installation's default KBM table."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if user.role != Role.ADMIN_KABUPATEN or user.wilayah_id is None:
+        return False
+    kabupaten = list(Wilayah.objects.filter(level=Level.KABUPATEN).values_list("kode", flat=True))
+    return kabupaten == [user.wilayah_id]
+
+
+def recompute_runs_recent() -> list[RecomputeRun]:
+    return list(RecomputeRun.objects.select_related("requested_by", "kbm_table")[:RECENT_RUNS])
+
+
+@transaction.atomic
+def kbm_default_set(*, user, table: KBMTable) -> RecomputeRun:
+    """Make ``table`` the default KBM table and queue a recompute of every measurement."""
+    if not can_choose_kbm_table(user):
+        raise PermissionDenied
+    current = KBMTable.objects.select_for_update().filter(is_default=True).first()
+    if current is not None and current.pk == table.pk:
+        raise ValidationError(_("%(table)s is already the default KBM table.") % {"table": table})
+    KBMTable.objects.filter(is_default=True).update(is_default=False)
+    KBMTable.objects.filter(pk=table.pk).update(is_default=True)
+    table.is_default = True
+    audit_record(
+        actor=user,
+        action=AuditAction.UPDATE,
+        obj=table,
+        changes={"default_kbm_table": [current.kode if current else None, table.kode]},
+    )
+    return recompute_request(
+        user=user, reason=_("Default KBM table: %(kode)s") % {"kode": table.kode}
+    )
+
+
+def recompute_request(*, user, reason: str) -> RecomputeRun:
+    """Record a recompute and queue it once the current transaction commits."""
+    from kampungkb.growth.tasks import measurements_recompute
+
+    run = RecomputeRun.objects.create(
+        requested_by=user if getattr(user, "pk", None) else None,
+        reason=reason[:200],
+        kbm_table=KBMTable.objects.filter(is_default=True).first(),
+    )
+    transaction.on_commit(lambda: measurements_recompute.enqueue(run_id=run.pk))
+    return run
+
+
+def recompute_run_execute(run: RecomputeRun, **options) -> RecomputeResult:
+    """Run the recompute of ``run`` now and record its start, end and counts (or its error).
+
+    ``options`` go to ``measurements_recompute_all`` (``batch_children``, ``force``,
+    ``progress``).
+    """
+    run.started_at = timezone.now()
+    run.save(update_fields=["started_at"])
+    try:
+        result = measurements_recompute_all(**options)
+    except Exception as error:
+        run.error = f"{type(error).__name__}: {error}"[:2000]
+        run.finished_at = timezone.now()
+        run.save(update_fields=["error", "finished_at"])
+        raise
+    run.rows, run.written, run.relabelled = result.rows, result.written, result.relabelled
+    run.seconds = round(result.seconds, 2)
+    run.finished_at = timezone.now()
+    run.save(update_fields=["rows", "written", "relabelled", "seconds", "finished_at"])
+    return result
