@@ -5,8 +5,8 @@ One vectorised path serves a single form entry, an import of 100,000 rows and a 
 every stored row, so the three can never disagree.
 """
 
+import hashlib
 import math
-import zlib
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -187,12 +187,11 @@ _MISSING = np.uint64(0x7FF8DEADBEEF0001)  # a NaN no computation produces: None,
 
 def _column_bits(field: str, values) -> np.ndarray:
     """A column as 64-bit words that are equal exactly when the stored values are equal."""
-    if field in _STRING_FIELDS:
-        crc: dict[str, int] = {}
-        numbers = [
-            crc[v] if v in crc else crc.setdefault(v, zlib.crc32(v.encode())) for v in values
-        ]
-        return np.asarray(numbers, dtype=np.uint64)
+    if field in _STRING_FIELDS:  # each distinct text as 64 bits of its BLAKE2b hash
+        words: dict[str, int] = {}
+        for v in set(values):
+            words[v] = int.from_bytes(hashlib.blake2b(v.encode(), digest_size=8).digest())
+        return np.fromiter((words[v] for v in values), np.uint64, len(values))
     as_float = np.asarray(values, dtype=float) + 0.0  # None -> NaN, bools -> 0/1, -0.0 -> 0.0
     return np.where(np.isfinite(as_float), as_float.view(np.uint64), _MISSING)
 
@@ -205,11 +204,12 @@ def computed_digests(columns: dict[str, Sequence]) -> np.ndarray:
     computes with the digest stored with the row, instead of reading back and comparing 32
     columns, and writes only the rows that differ.
 
-    The words of each column are folded in with FNV-1a's step ``h = (h ^ word) * prime``
-    (mod 2**64). Each step is a bijection of ``h`` for a given word and of the word for a
-    given ``h``, so two rows that differ in a single column always get different digests;
-    rows that differ in several collide with a chance of about 2**-64. The result depends
-    on the values only (no Python hash seed), so it is the same in every process.
+    Each value becomes a 64-bit word (a number its IEEE bits, a text 64 bits of its BLAKE2b
+    hash), and the words are folded in with FNV-1a's step ``h = (h ^ word) * prime`` (mod
+    2**64). Each step is a bijection of ``h`` for a given word and of the word for a given
+    ``h``, so two rows that differ in a single number always get different digests; other
+    differences collide with a chance of about 2**-64. The result depends on the values only
+    (no Python hash seed), so it is the same in every process.
 
     >>> import numpy as np
     >>> cols = {f: [None, None] for f in DIGEST_FIELDS}
