@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from kampungkb.core.models import AuditEntry
 from kampungkb.growth.kbm_tables import can_choose_kbm_table, kbm_default_set
@@ -148,3 +149,15 @@ def test_the_age_bands_are_labelled_by_their_first_and_last_month(client, users)
     # Buku KIA 2023: 300 g from 7 to 10 months, then 11 on its own where the tables differ.
     assert '<th scope="row">7–10</th>' in html
     assert '<th scope="row">11</th>' in html
+
+
+def test_no_second_table_is_chosen_while_a_recompute_runs_unless_it_was_lost(users):
+    sheet = KBMTable.objects.get(kode="lembar-posyandu-600")
+    running = RecomputeRun.objects.create(reason="running", started_at=timezone.now())
+    with pytest.raises(ValidationError, match="masih berjalan"):
+        kbm_default_set(user=users["admin"], table=sheet)
+    # A worker that stopped leaves its run unfinished; after an hour it no longer blocks.
+    RecomputeRun.objects.filter(pk=running.pk).update(
+        requested_at=timezone.now() - datetime.timedelta(hours=2)
+    )
+    assert kbm_default_set(user=users["admin"], table=sheet).status == "queued"

@@ -6,6 +6,8 @@ serves their kabupaten alone. Choosing it records who and when in the audit trai
 recompute (``tasks.measurements_recompute``), which the page follows as a ``RecomputeRun``.
 """
 
+import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +22,9 @@ from kampungkb.wilayah.models import Level, Wilayah
 
 #: Recomputes listed on the page.
 RECENT_RUNS = 10
+#: A recompute queued or started longer ago than this without finishing is taken as lost
+#: (a worker that stopped) and no longer holds back the next one.
+RUN_TIMEOUT = datetime.timedelta(hours=1)
 
 
 def kbm_tables_list() -> list[KBMTable]:
@@ -39,6 +44,16 @@ def can_choose_kbm_table(user) -> bool:
     return kabupaten == [user.wilayah_id]
 
 
+def recompute_in_progress() -> RecomputeRun | None:
+    """A recompute queued or running (and not lost), if any."""
+    since = timezone.now() - RUN_TIMEOUT
+    return (
+        RecomputeRun.objects.filter(finished_at__isnull=True, requested_at__gte=since)
+        .order_by("-requested_at")
+        .first()
+    )
+
+
 def recompute_runs_recent() -> list[RecomputeRun]:
     return list(RecomputeRun.objects.select_related("requested_by", "kbm_table")[:RECENT_RUNS])
 
@@ -49,6 +64,9 @@ def kbm_default_set(*, user, table: KBMTable) -> RecomputeRun:
     if not can_choose_kbm_table(user):
         raise PermissionDenied
     current = KBMTable.objects.select_for_update().filter(is_default=True).first()
+    if recompute_in_progress() is not None:
+        # Two recomputes with different tables could finish in the wrong order.
+        raise ValidationError(_("A recompute is still running. Choose again when it has finished."))
     if current is not None and current.pk == table.pk:
         raise ValidationError(_("%(table)s is already the default KBM table.") % {"table": table})
     KBMTable.objects.filter(is_default=True).update(is_default=False)

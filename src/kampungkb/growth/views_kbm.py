@@ -11,6 +11,7 @@ from kampungkb.growth.kbm_tables import (
     can_choose_kbm_table,
     kbm_default_set,
     kbm_tables_list,
+    recompute_in_progress,
     recompute_runs_recent,
 )
 from kampungkb.growth.models import KBMTable
@@ -43,7 +44,7 @@ def kbm_tables_page(request):
         "tables": tables,
         "age_rows": _age_rows(tables),
         "runs": runs,
-        "busy": any(r.status in ("queued", "running") for r in runs),
+        "busy": recompute_in_progress() is not None,
         "can_choose": can_choose_kbm_table(request.user),
     }
     template = "growth/partials/recompute_runs.html" if request.htmx else "growth/kbm_tables.html"
