@@ -130,3 +130,65 @@ def test_rebuild_of_an_empty_database_writes_nothing(beltim):
     result = summaries_rebuild()
     assert result.prevalence_rows == 0
     assert not PrevalenceSummary.objects.exists()
+
+
+def test_a_desa_counts_as_a_kampung_kb_from_the_period_it_was_launched_in(data, make_kampung):
+    """Launched 15 March 2025: February is an other desa's month, March a Kampung KB's
+    (the period ends after the launch), and so is the year 2025; 2024 is not."""
+    make_kampung(KURNIA_JAYA, tanggal_pencanangan=datetime.date(2025, 3, 15))
+    kid = data.child(KURNIA_JAYA)
+    for day in ("2024-11-10", "2025-02-10", "2025-03-10"):
+        data.measure(kid, day, stunted=True)
+    summaries_rebuild()
+
+    def n(group, period_type, start):
+        """The children measured, None where the group has no cell (no desa in it then)."""
+        cells = PrevalenceSummary.objects.filter(
+            wilayah_kode=MANGGAR,
+            period_type=period_type,
+            period_start=datetime.date(*start),
+            indicator="stunting",
+            group=group,
+        )
+        return cells.get().n if cells.exists() else None
+
+    assert (n("kampung_kb", "month", (2025, 2, 1)), n("other", "month", (2025, 2, 1))) == (
+        None,
+        1,
+    )
+    assert (n("kampung_kb", "month", (2025, 3, 1)), n("other", "month", (2025, 3, 1))) == (
+        1,
+        None,
+    )
+    assert (n("kampung_kb", "year", (2025, 1, 1)), n("other", "year", (2025, 1, 1))) == (1, None)
+    assert (n("kampung_kb", "year", (2024, 1, 1)), n("other", "year", (2024, 1, 1))) == (
+        None,
+        1,
+    )
+    # Either way the two halves add up to the whole.
+    assert n("all", "month", (2025, 2, 1)) == 1
+
+
+def test_a_kampung_kb_without_a_launch_or_decree_date_counts_in_every_period(data, make_kampung):
+    make_kampung(KURNIA_JAYA, tanggal_pencanangan=None, sk_tanggal=None)
+    kid = data.child(KURNIA_JAYA)
+    data.measure(kid, "2019-05-10", stunted=True)
+    summaries_rebuild()
+    cell = _cell(MANGGAR, "month", datetime.date(2019, 5, 1), group="kampung_kb")
+    assert (cell.n, cell.cases) == (1, 1)
+
+
+def test_the_decree_date_counts_when_the_launch_date_is_missing(data, make_kampung):
+    make_kampung(
+        KURNIA_JAYA,
+        tanggal_pencanangan=None,
+        sk_nomor="1/2025",
+        sk_tanggal=datetime.date(2025, 6, 1),
+    )
+    kid = data.child(KURNIA_JAYA)
+    data.measure(kid, "2025-05-10", stunted=True)
+    data.measure(kid, "2025-06-10", stunted=True)
+    summaries_rebuild()
+    may = _cell(MANGGAR, "month", datetime.date(2025, 5, 1), group="other")
+    june = _cell(MANGGAR, "month", datetime.date(2025, 6, 1), group="kampung_kb")
+    assert (may.n, june.n) == (1, 1)

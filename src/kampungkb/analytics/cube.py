@@ -11,7 +11,10 @@ of birth). Everything after that is numpy over whole columns:
   flag is not set: the "latest valid measurement" of the child in the period;
 - counts per (desa, period) come from ``np.bincount``; kecamatan, kabupaten and the Kampung KB
   / other-desa splits are sums of desa rows (a child belongs to one desa, so nothing is
-  counted twice); intervals come from ``anthro.prevalence.wilson_interval``.
+  counted twice); intervals come from ``anthro.prevalence.wilson_interval``;
+- a desa counts as a Kampung KB in the periods that end on or after its launch
+  (pencanangan, else its SK date; always when neither is recorded), and as an other desa
+  before: the comparison over time follows when each village became one.
 
 Only children under five at the measurement (``umur_hari`` < 1826, or unknown) count.
 """
@@ -184,11 +187,23 @@ def _periods(months: np.ndarray) -> tuple[dict[str, Periods], dict[str, np.ndarr
     return out, row_index
 
 
+def kampung_kb_since(desa_codes: list[str]) -> np.ndarray:
+    """Per desa, the day number from which it is a Kampung KB: its launch (pencanangan) date,
+    else its SK date; -inf when it is one with neither date recorded, +inf when it is none."""
+    since = np.full(len(desa_codes), np.inf)
+    position = {code: i for i, code in enumerate(desa_codes)}
+    for desa, launched, decreed in KampungKB.objects.filter(desa_id__in=desa_codes).values_list(
+        "desa_id", "tanggal_pencanangan", "sk_tanggal"
+    ):
+        day = launched or decreed
+        since[position[desa]] = -np.inf if day is None else _day(day)
+    return since
+
+
 def _units(desa_codes: list[str]) -> list[Unit]:
-    """Desa, kecamatan, kabupaten and the Kampung KB / other splits, as desa memberships."""
+    """Desa, kecamatan, kabupaten and the Kampung KB / other splits, each with the desa of
+    its area (which of them are Kampung KB depends on the period: see ``_unit_sums``)."""
     codes = np.array(desa_codes, dtype=object)
-    kkb = set(KampungKB.objects.filter(desa_id__in=desa_codes).values_list("desa_id", flat=True))
-    is_kkb = np.array([c in kkb for c in desa_codes], dtype=bool)
     units = []
     for i, code in enumerate(desa_codes):
         members = np.zeros(len(desa_codes), bool)
@@ -199,9 +214,25 @@ def _units(desa_codes: list[str]) -> list[Unit]:
         for area in sorted(set(prefix)):
             members = prefix == area
             units.append(Unit(area, level, "all", members))
-            units.append(Unit(area, level, "kampung_kb", members & is_kkb))
-            units.append(Unit(area, level, "other", members & ~is_kkb))
+            units.append(Unit(area, level, "kampung_kb", members))
+            units.append(Unit(area, level, "other", members))
     return units
+
+
+def _unit_sums(units: list[Unit], membership: np.ndarray, is_kkb: np.ndarray):
+    """A function summing desa × period counts into unit × period ones, where ``is_kkb``
+    (desa × period) says which desa are Kampung KB in each period."""
+    kkb_rows = np.array([u.group == "kampung_kb" for u in units])
+    other_rows = np.array([u.group == "other" for u in units])
+    weight = is_kkb.astype(np.float64)
+
+    def sums(per_desa: np.ndarray) -> np.ndarray:
+        out = membership @ per_desa
+        out[kkb_rows] = membership[kkb_rows] @ (per_desa * weight)
+        out[other_rows] = membership[other_rows] @ (per_desa * (1.0 - weight))
+        return out.round().astype(np.int64)
+
+    return sums
 
 
 @dataclass
@@ -248,6 +279,7 @@ def build_cube() -> Cube:
     units = _units(desa_codes)
     membership = np.array([u.members for u in units], dtype=np.float64)  # U × D
     n_desa = len(desa_codes)
+    kkb_since = kampung_kb_since(desa_codes)
 
     h = m["h"]
     has_h = h >= 0
@@ -260,6 +292,7 @@ def build_cube() -> Cube:
         n_p = len(per.starts)
         pi = row_period[kind]
         in_period = (pi >= 0) & under_five
+        unit_sums = _unit_sums(units, membership, kkb_since[:, None] <= per.end_day[None, :])
 
         def per_desa(mask, weights=None, *, _pi=pi, _n_p=n_p):
             key = row_desa[mask] * _n_p + _pi[mask]
@@ -291,7 +324,7 @@ def build_cube() -> Cube:
             "n_height": per_desa(in_period & has_h),
             "n_digit_05": per_desa(in_period & digit_05),
         }
-        q_units = {k: (membership @ v).round().astype(np.int64) for k, v in quality.items()}
+        q_units = {k: unit_sums(v) for k, v in quality.items()}
         keep = (q_units["n_registered"] > 0) | (q_units["n_records"] > 0)  # U × P
         with np.errstate(divide="ignore", invalid="ignore"):
             coverage = q_units["n_measured"] / q_units["n_registered"]
@@ -322,8 +355,8 @@ def build_cube() -> Cube:
         for ind, (_field, flag) in INDICATOR_FIELDS.items():
             status = m[ind]
             valid = in_period & (status >= 0) & (m[flag] != 1)
-            n = (membership @ latest_per_desa(valid)).round().astype(np.int64)
-            cases = (membership @ latest_per_desa(valid, status == 1)).round().astype(np.int64)
+            n = unit_sums(latest_per_desa(valid))
+            cases = unit_sums(latest_per_desa(valid, status == 1))
             low, high = wilson_interval(cases, n)
             with np.errstate(divide="ignore", invalid="ignore"):
                 prop = cases / n
