@@ -1,44 +1,49 @@
-"""Outcome figures of a desa read straight from ``growth.Measurement``.
+"""Outcome figures of a desa, read from the analytics app's yearly summaries.
 
-A stand-in for the analytics app's prevalence summaries (built in parallel): the same rule,
-the latest valid length/height measurement of each child in the year (WHO-flagged values
-excluded), counted in the database. Swap these two functions for the analytics summaries
-when they exist.
+One definition everywhere: the review, the district target page and the stunting dashboard
+all count each child's latest valid length/height measurement in the year (WHO-flagged
+values left out, under-fives only), as ``analytics.cube`` builds it. The summaries are
+rebuilt in the background after every edit and import (``kampungkb rebuild_analytics``
+rebuilds them at once).
 """
 
 import datetime
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from kampungkb.analytics.models import (
+    Group,
+    Indicator,
+    PeriodType,
+    PrevalenceSummary,
+    QualitySummary,
+    SummaryLevel,
+)
 
-from kampungkb.growth.models import Child, Measurement
 
-
-def _valid_length(qs):
-    return qs.filter(zlen__isnull=False, stunted__isnull=False).exclude(flen=True)
+def _desa_year(model, *, tahun: int, desa_kodes=None):
+    cells = model.objects.filter(
+        period_type=PeriodType.YEAR,
+        period_start=datetime.date(tahun, 1, 1),
+        level=SummaryLevel.DESA,
+        group=Group.ALL,
+    )
+    if desa_kodes is not None:
+        cells = cells.filter(wilayah_kode__in=list(desa_kodes))
+    return cells
 
 
 def stunting_by_desa(*, tahun: int, desa_kodes=None) -> dict[str, dict]:
-    """Return ``{desa kode: {"n", "n_stunted", "prevalence"}}`` for a year."""
-    latest = (
-        _valid_length(Measurement.objects.filter(child=OuterRef("child"), tanggal__year=tahun))
-        .order_by("-tanggal")
-        .values("tanggal")[:1]
-    )
-    qs = _valid_length(Measurement.objects.filter(tanggal__year=tahun)).filter(
-        tanggal=Subquery(latest)
-    )
-    if desa_kodes is not None:
-        qs = qs.filter(child__desa_id__in=list(desa_kodes))
-    rows = qs.values("child__desa_id").annotate(
-        n=Count("id"), n_stunted=Count("id", filter=Q(stunted=True))
+    """Return ``{desa kode: {"n", "n_stunted", "prevalence"}}`` for a year (desa with
+    children measured only)."""
+    cells = _desa_year(PrevalenceSummary, tahun=tahun, desa_kodes=desa_kodes).filter(
+        indicator=Indicator.STUNTING, n__gt=0
     )
     return {
-        r["child__desa_id"]: {
-            "n": r["n"],
-            "n_stunted": r["n_stunted"],
-            "prevalence": round(100.0 * r["n_stunted"] / r["n"], 2) if r["n"] else None,
+        c.wilayah_kode: {
+            "n": c.n,
+            "n_stunted": c.cases,
+            "prevalence": round(100.0 * c.cases / c.n, 2),
         }
-        for r in rows
+        for c in cells
     }
 
 
@@ -50,16 +55,8 @@ def prevalence_of(rows: dict[str, dict]) -> float | None:
 
 def measured_coverage_by_desa(*, tahun: int, desa_kodes=None) -> dict[str, float | None]:
     """Return the share (%) of registered under-fives of each desa measured in the year."""
-    end = datetime.date(tahun, 12, 31)
-    children = Child.objects.filter(
-        tanggal_lahir__lte=end, tanggal_lahir__gt=end.replace(year=tahun - 5)
-    )
-    if desa_kodes is not None:
-        children = children.filter(desa_id__in=list(desa_kodes))
-    counts = children.values("desa_id").annotate(
-        n=Count("id", distinct=True),
-        measured=Count("id", filter=Q(measurements__tanggal__year=tahun), distinct=True),
-    )
+    cells = _desa_year(QualitySummary, tahun=tahun, desa_kodes=desa_kodes)
     return {
-        r["desa_id"]: round(100.0 * r["measured"] / r["n"], 1) if r["n"] else None for r in counts
+        c.wilayah_kode: round(100.0 * c.coverage, 1) if c.coverage is not None else None
+        for c in cells
     }
