@@ -10,6 +10,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from kampungkb.convergence.models import RuleSet
 from kampungkb.growth.models import Posyandu
 from kampungkb.growth.services import child_register, measurement_record
 from tests.conftest import BATU_PENYU, GANTUNG, KURNIA_JAYA, MANGGAR
@@ -44,6 +45,7 @@ def ids(make_kampung):
         "own_child": own_child.pk,
         "other_child": other_child.pk,
         "own_measurement": m.pk,
+        "rule_set": RuleSet.objects.order_by("pk").values_list("pk", flat=True).first(),
     }
 
 
@@ -80,6 +82,8 @@ def _pages(ids):
         "skdn": reverse("growth:skdn"),
         "kbm_tables": reverse("growth:kbm_tables"),
         "kbm_choose": reverse("growth:kbm_default_choose", args=[1]),
+        "rule_sets": reverse("convergence:rule_set_list"),
+        "rule_set": reverse("convergence:rule_set_detail", args=[ids["rule_set"]]),
     }
 
 
@@ -117,6 +121,8 @@ EXPECTED = {
     "skdn": (200, 200, 200, 200, 200),  # aggregates
     "kbm_tables": (200, 200, 200, 200, 200),  # reference data
     "kbm_choose": (405, 405, 405, 405, 405),  # a POST only (tests/growth/test_kbm_tables.py)
+    "rule_sets": (200, 200, 200, 200, 200),  # read by all; changed by the admin only
+    "rule_set": (200, 200, 200, 200, 200),  # (tests/convergence/test_rule_sets.py)
 }
 
 

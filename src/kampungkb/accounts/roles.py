@@ -54,3 +54,19 @@ def can_view_full_nik(user) -> bool:
     Lists always mask it; roles without personal-data access never see one at all.
     """
     return can_view_personal_data(user)
+
+
+def can_manage_installation(user) -> bool:
+    """Whether ``user`` may change what applies to the whole installation (the default KBM
+    table, the maturity rule sets): the system administrator, or the Admin Kabupaten when the
+    installation serves their kabupaten alone."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if user.role != Role.ADMIN_KABUPATEN or user.wilayah_id is None:
+        return False
+    from kampungkb.wilayah.models import Level, Wilayah
+
+    kabupaten = list(Wilayah.objects.filter(level=Level.KABUPATEN).values_list("kode", flat=True))
+    return kabupaten == [user.wilayah_id]

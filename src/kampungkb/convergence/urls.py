@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kampungkb.convergence import views
+from kampungkb.convergence import views, views_rules
 
 app_name = "convergence"
 
@@ -33,6 +33,8 @@ urlpatterns = [
     path("reviu/evaluasi/", views.evaluate, name="evaluate"),
     path("reviu/laporan.pdf", views.review_pdf, name="review_pdf"),
     path("reviu/laporan.xlsx", views.review_xlsx, name="review_xlsx"),
+    path("aturan/", views_rules.rule_set_list, name="rule_set_list"),
+    path("aturan/<int:pk>/", views_rules.rule_set_detail, name="rule_set_detail"),
     path("inovasi/", views.innovation_list, name="innovation_list"),
     path("inovasi/baru/", views.innovation_create, name="innovation_create"),
     path("target/", views.target, name="target"),

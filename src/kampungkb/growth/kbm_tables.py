@@ -13,12 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kampungkb.accounts.models import Role
+from kampungkb.accounts.roles import can_manage_installation
 from kampungkb.core.audit import audit_record
 from kampungkb.core.models import AuditAction
 from kampungkb.growth.models import KBMTable, RecomputeRun
 from kampungkb.growth.recompute import RecomputeResult, measurements_recompute_all
-from kampungkb.wilayah.models import Level, Wilayah
 
 #: Recomputes listed on the page.
 RECENT_RUNS = 10
@@ -34,14 +33,7 @@ def kbm_tables_list() -> list[KBMTable]:
 
 def can_choose_kbm_table(user) -> bool:
     """Whether ``user`` may change the installation's default KBM table."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    if user.role != Role.ADMIN_KABUPATEN or user.wilayah_id is None:
-        return False
-    kabupaten = list(Wilayah.objects.filter(level=Level.KABUPATEN).values_list("kode", flat=True))
-    return kabupaten == [user.wilayah_id]
+    return can_manage_installation(user)
 
 
 def recompute_in_progress() -> RecomputeRun | None:
