@@ -30,6 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from pgdb import ensure_postgres_database  # noqa: E402  (bench/, the script's folder)
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/kampungkb_bench_analytics"
 TARGET_REBUILD_S = 60.0
 TARGET_PAGE_MS = 300.0
@@ -42,15 +44,7 @@ def _prepare_environment() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kampungkb.config.settings")
     os.environ["KAMPUNGKB_DEMO"] = "1"
     os.environ["KAMPUNGKB_VAR_DIR"] = tempfile.mkdtemp(prefix="kampungkb-bench-analytics-")
-    from urllib.parse import urlsplit, urlunsplit
-
-    import psycopg
-
-    parts = urlsplit(os.environ["DATABASE_URL"])
-    name = parts.path.lstrip("/")
-    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
+    ensure_postgres_database(os.environ["DATABASE_URL"])
 
 
 def _generate(n: int) -> int:

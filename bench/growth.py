@@ -29,6 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from pgdb import ensure_postgres_database  # noqa: E402  (bench/, the script's folder)
+
 TARGET_ROWS_PER_S = 50_000
 SEED = 20261127
 VISITS = 20  # monthly visits per child
@@ -40,23 +42,9 @@ def _prepare_environment() -> str:
     os.environ["KAMPUNGKB_VAR_DIR"] = tempfile.mkdtemp(prefix="kampungkb-bench-growth-")
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://")):
-        _create_postgres_database(url)
+        ensure_postgres_database(url)
         return "PostgreSQL"
     return "SQLite (temporary)"
-
-
-def _create_postgres_database(url: str) -> None:
-    from urllib.parse import urlsplit, urlunsplit
-
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def _generate(n: int) -> int:

@@ -24,6 +24,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from pgdb import ensure_postgres_database  # noqa: E402  (bench/, the script's folder)
+
 N = 100_000
 TARGET_ROWS_PER_S = 5_000
 SEED = 20261127
@@ -37,6 +39,7 @@ def _setup_django(tmp: Path) -> None:
     url = os.environ.get("DATABASE_URL", "")
     if url and "kampungkb_bench" not in url:
         sys.exit("Refusing to flush a database whose name is not kampungkb_bench: " + url)
+    ensure_postgres_database(url)
     import django
 
     django.setup()
