@@ -9,8 +9,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from kampungkb.accounts.roles import can_manage_installation
 from kampungkb.core.models import AuditEntry
-from kampungkb.growth.kbm_tables import can_choose_kbm_table, kbm_default_set
+from kampungkb.growth.kbm_tables import kbm_default_set
 from kampungkb.growth.models import KBMTable, Measurement, RecomputeRun
 from kampungkb.growth.services import child_register, measurement_record
 from kampungkb.wilayah.models import Wilayah
@@ -103,12 +104,12 @@ def test_other_roles_may_not_choose_the_default(client, users, role):
 
 
 def test_an_admin_kabupaten_may_not_choose_for_an_installation_serving_other_kabupaten(users):
-    assert can_choose_kbm_table(users["admin"])
+    assert can_manage_installation(users["admin"])
     # A second kabupaten in the same installation: the table would apply to it as well.
     Wilayah.objects.create(kode="19.01", nama="Bangka", level="kabupaten", parent_id="19")
-    assert not can_choose_kbm_table(users["admin"])
+    assert not can_manage_installation(users["admin"])
     users["admin"].is_superuser = True
-    assert can_choose_kbm_table(users["admin"])
+    assert can_manage_installation(users["admin"])
 
 
 def test_choosing_the_table_that_is_already_default_is_refused(client, users):

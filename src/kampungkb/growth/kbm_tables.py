@@ -31,11 +31,6 @@ def kbm_tables_list() -> list[KBMTable]:
     return list(KBMTable.objects.prefetch_related("entries").order_by("-is_default", "kode"))
 
 
-def can_choose_kbm_table(user) -> bool:
-    """Whether ``user`` may change the installation's default KBM table."""
-    return can_manage_installation(user)
-
-
 def recompute_in_progress() -> RecomputeRun | None:
     """A recompute queued or running (and not lost), if any."""
     since = timezone.now() - RUN_TIMEOUT
@@ -53,7 +48,7 @@ def recompute_runs_recent() -> list[RecomputeRun]:
 @transaction.atomic
 def kbm_default_set(*, user, table: KBMTable) -> RecomputeRun:
     """Make ``table`` the default KBM table and queue a recompute of every measurement."""
-    if not can_choose_kbm_table(user):
+    if not can_manage_installation(user):
         raise PermissionDenied
     current = KBMTable.objects.select_for_update().filter(is_default=True).first()
     if recompute_in_progress() is not None:

@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kampungkb.accounts.roles import can_manage_installation
 from kampungkb.growth.kbm_tables import (
-    can_choose_kbm_table,
     kbm_default_set,
     kbm_tables_list,
     recompute_in_progress,
@@ -45,7 +45,7 @@ def kbm_tables_page(request):
         "age_rows": _age_rows(tables),
         "runs": runs,
         "busy": recompute_in_progress() is not None,
-        "can_choose": can_choose_kbm_table(request.user),
+        "can_choose": can_manage_installation(request.user),
     }
     template = "growth/partials/recompute_runs.html" if request.htmx else "growth/kbm_tables.html"
     return render(request, template, context)
@@ -53,7 +53,7 @@ def kbm_tables_page(request):
 
 @require_POST
 def kbm_default_choose(request, pk: int):
-    if not can_choose_kbm_table(request.user):
+    if not can_manage_installation(request.user):
         raise PermissionDenied
     table = get_object_or_404(KBMTable, pk=pk)
     try:
