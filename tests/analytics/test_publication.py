@@ -207,3 +207,39 @@ def test_only_the_admin_kabupaten_may_publish(data, users):
         publication_publish(
             user=users["admin"], period_type="month", period_start=datetime.date(2020, 1, 1)
         )
+
+
+def _published(users):
+    summaries_rebuild()
+    return publication_publish(user=users["admin"], period_type="penimbangan", period_start=AUG)
+
+
+def test_a_hidden_number_measured_hides_the_cases_and_prevalence_beside_it(data, users):
+    """Kurnia Jaya's n is hidden to protect Lalang Jaya's 8 (Manggar 118 − 50 − 60); showing
+    its 20 stunted at 40.0% would give the 50 back (20 / 0.4)."""
+    data.many(LALANG_JAYA, "2025-08-10", n=8, cases=2)
+    data.many(KURNIA_JAYA, "2025-08-10", n=50, cases=20)
+    data.many(PADANG, "2025-08-10", n=60, cases=5)
+    desa = _rows(_published(users), "desa")
+    assert desa[LALANG_JAYA].n is None
+    hidden_n = [kode for kode in (KURNIA_JAYA, PADANG) if desa[kode].n is None]
+    assert hidden_n
+    for kode in hidden_n:
+        cell = desa[kode]
+        assert (cell.cases, cell.prevalence, cell.ci_low, cell.ci_high) == (None,) * 4
+
+
+def test_the_public_kampung_kb_registry_is_counted_as_a_sum_too(data, users, make_kampung):
+    """Lalang Jaya and Gantung desa are Kampung KB: the split row is their sum, so with
+    Gantung desa's 10 shown, the Kampung KB row's 12 would give Lalang Jaya's hidden 2."""
+    for kode in (LALANG_JAYA, GANTUNG_DESA):
+        make_kampung(kode, tanggal_pencanangan=datetime.date(2020, 1, 1))
+    data.many(LALANG_JAYA, "2025-08-10", n=20, cases=2)
+    data.many(KURNIA_JAYA, "2025-08-10", n=40, cases=20)
+    data.many(GANTUNG_DESA, "2025-08-10", n=30, cases=10)
+    data.many(BATU_PENYU, "2025-08-10", n=60, cases=28)
+    tables = public_tables(_published(users))
+    desa = {r.kode: r.stunting for r in tables["desa"]}
+    split = {r.group: r.stunting for r in tables["kampung_kb"]}
+    assert desa[LALANG_JAYA].cases is None
+    assert split["kampung_kb"].cases is None or desa[GANTUNG_DESA].cases is None

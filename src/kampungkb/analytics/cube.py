@@ -200,6 +200,13 @@ def kampung_kb_since(desa_codes: list[str]) -> np.ndarray:
     return since
 
 
+def kampung_kb_desa(desa_codes: list[str], period_end: datetime.date) -> set[str]:
+    """The desa of ``desa_codes`` that count as Kampung KB in a period ending on
+    ``period_end`` (the rule of the summaries, for readers of published figures)."""
+    since = kampung_kb_since(desa_codes)
+    return {code for code, day in zip(desa_codes, since, strict=True) if day <= _day(period_end)}
+
+
 def _units(desa_codes: list[str]) -> list[Unit]:
     """Desa, kecamatan, kabupaten and the Kampung KB / other splits, each with the desa of
     its area (which of them are Kampung KB depends on the period: see ``_unit_sums``)."""

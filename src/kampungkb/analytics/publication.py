@@ -13,17 +13,27 @@ value follows from the shown ones, for the cases and, separately, for the number
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
-from kampungkb.analytics.models import Group, Indicator, Publication, PublishedFigure, SummaryLevel
+from kampungkb.analytics.cube import kampung_kb_desa
+from kampungkb.analytics.models import (
+    Group,
+    Indicator,
+    PeriodType,
+    Publication,
+    PublishedFigure,
+    SummaryLevel,
+)
 
 MIN_N = 10
 MIN_CASES = 3
 DASH = "–"
 PUBLIC_INDICATORS = (Indicator.STUNTING, Indicator.WASTING, Indicator.UNDERWEIGHT)
+ONE_DAY = datetime.timedelta(days=1)
 
 
 def is_suppressed(n: int, cases: int) -> bool:
@@ -52,12 +62,13 @@ class PublicCell:
     ) -> PublicCell:
         """The cell of figure ``f``, with its cases (and what follows from them) hidden when
         it is small or ``hide_cases``, and its number measured when under MIN_N or
-        ``hide_n``."""
+        ``hide_n``. A hidden number measured hides the cases too: n would follow from the
+        cases and the prevalence shown beside them."""
         if f is None:
             return cls(None, None, None, None, None, True)
         primary = is_suppressed(f.n, f.cases)
         n = None if f.n < MIN_N or hide_n else f.n
-        if primary or hide_cases:
+        if primary or hide_cases or n is None:
             return cls(n, None, None, None, None, True, secondary=not primary)
         return cls(n, f.cases, f.prevalence, f.ci_low, f.ci_high, False)
 
@@ -164,9 +175,10 @@ def publication_history(*, kabupaten_kode: str | None = None):
     return qs.order_by("-published_at", "-id")
 
 
-def _sums(rows: dict[tuple, PublicRow]) -> list[tuple[tuple, list[tuple]]]:
+def _sums(rows: dict[tuple, PublicRow], kampung_kb: set[str]) -> list[tuple[tuple, list[tuple]]]:
     """The published totals and their parts: kabupaten = its kecamatan = its Kampung KB +
-    other desa; kecamatan = its desa."""
+    other desa; kecamatan = its desa; and, since the registry of Kampung KB is public, the
+    Kampung KB row = the desa in ``kampung_kb``, the other-desa row = the rest."""
     children: dict[tuple, list[tuple]] = {}
     by_kode = {key[2]: key for key in rows if key[1] == Group.ALL}
     for key, row in rows.items():
@@ -184,7 +196,19 @@ def _sums(rows: dict[tuple, PublicRow]) -> list[tuple[tuple, list[tuple]]]:
         tree = [p for p in parts if p[1] == Group.ALL]
         split = [p for p in parts if p[1] != Group.ALL]
         out += [(total, group) for group in (tree, split) if group]
+    desa = [key for key in rows if key[0] == SummaryLevel.DESA and key[1] == Group.ALL]
+    for key in rows:
+        if key[0] == SummaryLevel.KABUPATEN and key[1] != Group.ALL:
+            members = [d for d in desa if (d[2] in kampung_kb) == (key[1] == Group.KAMPUNG_KB)]
+            out.append((key, members))
     return out
+
+
+def _period_end(publication: Publication) -> datetime.date:
+    start = publication.period_start
+    if publication.period_type == PeriodType.YEAR:
+        return datetime.date(start.year, 12, 31)
+    return datetime.date(start.year + start.month // 12, start.month % 12 + 1, 1) - ONE_DAY
 
 
 def public_tables(publication: Publication) -> dict[str, list[PublicRow]]:
@@ -199,7 +223,8 @@ def public_tables(publication: Publication) -> dict[str, list[PublicRow]]:
         if row is None:
             row = rows[key] = PublicRow(f.wilayah_kode, f.wilayah_nama, f.parent_kode, f.level, {})
         row.cells[f.indicator] = f
-    sums = _sums(rows)
+    desa_codes = [key[2] for key in rows if key[0] == SummaryLevel.DESA]
+    sums = _sums(rows, kampung_kb_desa(desa_codes, _period_end(publication)))
     for indicator in PUBLIC_INDICATORS:
         figures_of = {key: row.cells.get(indicator) for key, row in rows.items()}
         cases = {k: f.cases for k, f in figures_of.items() if f is not None}
