@@ -134,3 +134,38 @@ def test_an_installation_serving_several_kabupaten_leaves_the_rules_to_its_admin
     html = client.get(reverse("convergence:rule_set_detail", args=[rule_set.pk])).content.decode()
     assert "Simpan aturan" not in html
     assert 'data-testid="threshold-contribution"' in html
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("contribution-sys_prevalensi-weight", "1e308"),
+        ("contribution-sys_prevalensi-worst", "-1.7e308"),
+        ("contribution-sys_prevalensi-best", "1e7"),
+    ],
+)
+def test_numbers_too_large_to_score_are_refused(client, users, rule_set, field, value):
+    """A weight of 1e308 on every indicator would make the sum of weights infinite and every
+    later evaluation fail; the form keeps weights to 1,000 and ends to a million."""
+    client.force_login(users["admin"])
+    response = client.post(
+        reverse("convergence:rule_set_detail", args=[rule_set.pk]),
+        _post_data(rule_set, **{field: value}),
+    )
+    assert response.status_code == 200
+    assert "lebih kecil dari atau sama dengan" in response.content.decode() or (
+        "lebih besar dari atau sama dengan" in response.content.decode()
+    )
+    assert RuleSet.objects.get(pk=rule_set.pk).rules == rule_set.rules
+
+
+def test_the_engine_refuses_weights_whose_sum_is_not_a_number(users, rule_set):
+    huge = {**rule_set.rules}
+    huge["management"] = {
+        **huge["management"],
+        "indicators": {
+            k: {**v, "weight": 1e308} for k, v in huge["management"]["indicators"].items()
+        },
+    }
+    with pytest.raises(ValidationError):
+        rule_set_update(user=users["admin"], rule_set=rule_set, rules=huge)

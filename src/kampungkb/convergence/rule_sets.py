@@ -26,6 +26,10 @@ GROUP_LABELS = {
     "management": gettext_lazy("Management"),
     "contribution": gettext_lazy("Contribution"),
 }
+#: Bounds of what a form may store: far beyond any real indicator, and small enough that
+#: sums of weights and differences of ends stay finite numbers.
+MAX_WEIGHT = 1000
+MAX_END = 1_000_000
 MISSING_CHOICES = [
     ("zero", gettext_lazy("counts as 0 (the worst)")),
     ("skip", gettext_lazy("is left out of the score")),
@@ -102,7 +106,10 @@ class RuleSetForm(StyledFormMixin, forms.Form):
                     ("best", gettext_lazy("best")),
                 ):
                     name = f"{group}-{kode}-{key}"
-                    bounds = {"min_value": 0} if key == "weight" else {}
+                    if key == "weight":
+                        bounds = {"min_value": 0, "max_value": MAX_WEIGHT}
+                    else:
+                        bounds = {"min_value": -MAX_END, "max_value": MAX_END}
                     self.fields[name] = _number(label, **bounds)
                     self.initial[name] = ind[key]
 

@@ -76,10 +76,15 @@ def _is_number(value) -> bool:
 def check_rules(rules: dict) -> None:
     """Raise :class:`RuleSetError` naming the first problem in ``rules``.
 
-    >>> check_rules({"management": {"threshold": 60, "indicators": {}}})
+    >>> one = {"pr_kie": {"weight": 1, "worst": 0, "best": 12}}
+    >>> check_rules({"management": {"threshold": 60, "indicators": one}})
     Traceback (most recent call last):
     ...
     kampungkb.convergence.scoring.RuleSetError: contribution: missing
+    >>> check_rules({"management": {"threshold": 60, "indicators": {}}})
+    Traceback (most recent call last):
+    ...
+    kampungkb.convergence.scoring.RuleSetError: management: indicators must be a non-empty object
     """
     if not isinstance(rules, dict):
         raise RuleSetError("the rule set must be an object")
@@ -102,6 +107,10 @@ def check_rules(rules: dict) -> None:
                 raise RuleSetError(f"{group}.{kode}: weight must be positive")
             if ind["worst"] == ind["best"]:
                 raise RuleSetError(f"{group}.{kode}: worst and best must differ")
+            if not math.isfinite(ind["best"] - ind["worst"]):
+                raise RuleSetError(f"{group}.{kode}: worst and best are too far apart")
+        if not math.isfinite(sum(i["weight"] for i in indicators.values())):
+            raise RuleSetError(f"{group}: the weights add up to more than a number can hold")
     if rules.get("missing", "zero") not in ("zero", "skip"):
         raise RuleSetError('missing must be "zero" or "skip"')
     cov = rules.get("min_coverage", 0)
