@@ -139,3 +139,25 @@ def test_maturity_in_the_future_or_by_a_mitra_is_refused(users):
             sumber="x",
         )
     assert not kampung.maturity_records.exists()
+
+
+def test_a_new_kampung_kb_or_a_new_launch_date_refreshes_the_analytics_split(
+    users, django_capture_on_commit_callbacks
+):
+    """The summaries split desa into Kampung KB and others by launch date, per period."""
+    from kampungkb.analytics.models import SummaryState
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        kampung = _save(users["kecamatan"], KURNIA_JAYA)
+    assert len(callbacks) == 1 and SummaryState.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        _save(users["kecamatan"], KURNIA_JAYA, kampung=kampung, catatan="Catatan baru")
+    assert callbacks == []  # a note changes nothing in the analytics
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        _save(
+            users["kecamatan"],
+            KURNIA_JAYA,
+            kampung=kampung,
+            tanggal_pencanangan=datetime.date(2024, 5, 1),
+        )
+    assert len(callbacks) == 1

@@ -24,6 +24,8 @@ from kampungkb.wilayah.models import (
 )
 
 PROFILE_FIELDS = ("desa", "nama", "tanggal_pencanangan", "sk_nomor", "sk_tanggal", "catatan")
+#: What decides in which periods a desa counts as a Kampung KB in the analytics.
+SPLIT_FIELDS = {"desa", "tanggal_pencanangan", "sk_tanggal"}
 POKJA_FIELDS = ("nama", "jabatan", "seksi", "telepon")
 GROUP_FIELDS = ("jenis", "aktif", "tanggal_mulai")
 PARTNER_FIELDS = ("jenis", "nama")
@@ -116,6 +118,11 @@ def kampungkb_save(
             wilayah_kode=desa.kode,
             changes=changes,
         )
+    if creating or changes.keys() & SPLIT_FIELDS:
+        # The analytics split desa into Kampung KB and others by these, per period.
+        from kampungkb.analytics.services import analytics_refresh_enqueue
+
+        transaction.on_commit(analytics_refresh_enqueue)
     return kampung
 
 
