@@ -13,6 +13,7 @@ GANTUNG = "19.06.02"
 KURNIA_JAYA = "19.06.01.2002"
 LALANG_JAYA = "19.06.01.2001"
 BATU_PENYU = "19.06.02.2010"
+PADANG = "19.06.01.2003"
 
 
 @pytest.fixture(autouse=True)

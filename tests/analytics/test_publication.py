@@ -16,7 +16,7 @@ from kampungkb.analytics.publication import (
     public_tables,
 )
 from kampungkb.analytics.services import publication_publish, summaries_rebuild
-from tests.conftest import BATU_PENYU, KURNIA_JAYA, LALANG_JAYA
+from tests.conftest import BATU_PENYU, KURNIA_JAYA, LALANG_JAYA, PADANG
 
 AUG = datetime.date(2025, 8, 1)
 
@@ -36,7 +36,6 @@ def test_small_cells_are_suppressed(n, cases, suppressed):
     assert (cell.n is None) is (n < 10)
 
 
-PADANG = "19.06.01.2003"
 KELUBI = "19.06.01.2004"
 GANTUNG_DESA = "19.06.02.2001"
 

@@ -7,7 +7,7 @@ from kampungkb.accounts.models import Role
 from kampungkb.analytics.reference import national_targets_load
 from kampungkb.analytics.services import publication_publish, summaries_rebuild
 from tests.analytics.conftest import Data
-from tests.conftest import BATU_PENYU, KURNIA_JAYA, LALANG_JAYA
+from tests.conftest import BATU_PENYU, KURNIA_JAYA, LALANG_JAYA, PADANG
 from tests.e2e.test_foundation import _login
 
 
@@ -19,6 +19,9 @@ def analysed(transactional_db, make_user, make_kampung):
     data = Data()
     data.many(KURNIA_JAYA, "2025-08-10", n=12, cases=4)
     data.many(LALANG_JAYA, "2025-08-10", n=9, cases=3)
+    # Padang's 11 measured are hidden as well, so Lalang Jaya's 9 cannot be worked out from
+    # Manggar's total (complementary suppression) and Kurnia Jaya's figures can be shown.
+    data.many(PADANG, "2025-08-10", n=11, cases=2)
     data.many(BATU_PENYU, "2025-08-10", n=10, cases=2)
     summaries_rebuild()
     admin = make_user(Role.ADMIN_KABUPATEN, "19.06", username="dkppkb.admin")
