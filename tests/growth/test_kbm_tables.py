@@ -162,3 +162,28 @@ def test_no_second_table_is_chosen_while_a_recompute_runs_unless_it_was_lost(use
         requested_at=timezone.now() - datetime.timedelta(hours=2)
     )
     assert kbm_default_set(user=users["admin"], table=sheet).status == "queued"
+
+
+def test_a_queued_recompute_is_claimed_once(ayu):
+    from kampungkb.growth.tasks import measurements_recompute
+
+    run = RecomputeRun.objects.create(reason="test")
+    first = measurements_recompute.call(run_id=run.pk)
+    second = measurements_recompute.call(run_id=run.pk)  # delivered twice
+    assert first["rows"] == 2 and second == {"skipped": True}
+    run.refresh_from_db()
+    assert run.status == "done"
+
+
+def test_a_worker_stopped_half_way_leaves_the_run_failed_not_running(ayu, monkeypatch):
+    from kampungkb.growth import kbm_tables
+
+    def stopped(**options):
+        raise SystemExit(1)  # db_worker exits on a second SIGTERM
+
+    monkeypatch.setattr(kbm_tables, "measurements_recompute_all", stopped)
+    run = RecomputeRun.objects.create(reason="test")
+    with pytest.raises(SystemExit):
+        kbm_tables.recompute_run_execute(run)
+    run.refresh_from_db()
+    assert run.status == "failed" and "SystemExit" in run.error

@@ -56,17 +56,16 @@ def anthro_columns(
     ``method`` is PB/TB (blank when unknown); ``sex`` is L/P. Returns arrays keyed by the
     Measurement field names in ANTHRO_FIELDS (NaN / None where not computable).
     """
-    measure = np.array(
-        ["l" if m == "PB" else "h" if m == "TB" else "" for m in method], dtype=object
-    )
+    # Fixed-width strings, not objects: the engine then reads them without a Python loop.
+    measure = np.array(["l" if m == "PB" else "h" if m == "TB" else "" for m in method], "U1")
     out = anthro.anthro_zscores(
         {
-            "sex": np.asarray(sex, dtype=object),
+            "sex": np.array(["" if s is None else s for s in sex], dtype=str),
             "age_days": np.asarray(age_days, dtype=float),
             "weight": _floats(weight),
             "lenhei": _floats(lenhei),
             "measure": measure,
-            "oedema": np.array(["y" if o else "n" for o in oedema], dtype=object),
+            "oedema": np.array(["y" if o else "n" for o in oedema], "U1"),
             "armc": _floats(armc),
             "headc": _floats(headc),
         },

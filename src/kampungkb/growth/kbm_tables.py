@@ -9,7 +9,7 @@ recompute (``tasks.measurements_recompute``), which the page follows as a ``Reco
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -83,19 +83,32 @@ def recompute_request(*, user, reason: str) -> RecomputeRun:
     return run
 
 
+def recompute_run_claim(run_id: int) -> RecomputeRun | None:
+    """Mark a queued run as started and return it; None if it was started already (a task
+    delivered twice) or is gone. One UPDATE, so two workers cannot both claim it."""
+    claimed = RecomputeRun.objects.filter(pk=run_id, started_at__isnull=True).update(
+        started_at=timezone.now()
+    )
+    return RecomputeRun.objects.get(pk=run_id) if claimed else None
+
+
 def recompute_run_execute(run: RecomputeRun, **options) -> RecomputeResult:
-    """Run the recompute of ``run`` now and record its start, end and counts (or its error).
+    """Run the recompute of ``run`` now and record its start, end and counts (or its error,
+    also when the worker is stopped half-way).
 
     ``options`` go to ``measurements_recompute_all`` (``batch_children``, ``force``,
     ``progress``).
     """
-    run.started_at = timezone.now()
-    run.save(update_fields=["started_at"])
+    if run.started_at is None:
+        run.started_at = timezone.now()
+        run.save(update_fields=["started_at"])
     try:
         result = measurements_recompute_all(**options)
-    except Exception as error:
+    except BaseException as error:
         run.error = f"{type(error).__name__}: {error}"[:2000]
         run.finished_at = timezone.now()
+        if not connection.in_atomic_block and connection.connection and not connection.is_usable():
+            connection.close()  # a lost connection: the save below opens a new one
         run.save(update_fields=["error", "finished_at"])
         raise
     run.rows, run.written, run.relabelled = result.rows, result.written, result.relabelled

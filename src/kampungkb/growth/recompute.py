@@ -9,20 +9,20 @@ from the same ``rules.growth_codes_arrays``, the digest from the same
 ``compute.computed_digests``. Only the rows whose digest changes go back, through the fastest
 path each database has: ``executemany`` of one prepared UPDATE on SQLite, a binary COPY into a
 temporary table and one ``UPDATE ... FROM`` on PostgreSQL; rows where only the KBM table
-changes get just that. Each chunk is one transaction; on PostgreSQL a second connection writes
-one chunk while the next is read and computed.
+changes get just that. Each chunk is one transaction; on PostgreSQL two more connections write
+chunks while the next one is read and computed.
 
 The values written are exactly those of the service path (same functions, same conversions);
 ``tests/growth/test_recompute.py`` checks it."""
 
 import gc
-import json
 import math
+import threading
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from operator import itemgetter
 
 import numpy as np
 from django.db import connection, transaction
@@ -117,7 +117,7 @@ _READ_DIGEST = "read_digest"
 
 @dataclass(frozen=True)
 class RecomputeResult:
-    rows: int
+    rows: int  # rows read (a row read again by a sweep for stale KBM tables counts again)
     children: int
     seconds: float
     written: int = 0  # rows whose computed values changed, written whole
@@ -136,10 +136,10 @@ def computed_columns(raw: list[tuple], *, rule, flags_as_ints: bool = False) -> 
     order, since a growth code depends on the child's previous weighing. ``flags_as_ints``
     gives booleans as 0/1 (see ``compute.stored_columns``).
     """
-    # Column by column (any columns after ``_RAW`` are not used here).
-    ids, child_ids, age, years, months, berat, tinggi, cara, oedema, lila, lk, sex = (
-        list(map(itemgetter(i), raw)) for i in range(len(_RAW))
-    )
+    # Column by column, transposed in one pass (the columns after ``_RAW`` are not used).
+    ids, child_ids, age, years, months, berat, tinggi, cara, oedema, lila, lk, sex = list(
+        zip(*raw, strict=True)
+    )[: len(_RAW)]
     age = np.array(age, dtype=np.int64)
     weight = np.array(berat, dtype=float)  # None -> NaN
     columns: dict[str, Sequence] = stored_columns(
@@ -176,15 +176,14 @@ def computed_columns(raw: list[tuple], *, rule, flags_as_ints: bool = False) -> 
 
 def changed_rows(
     raw: list[tuple], *, rule, table_id: int | None, force: bool = False
-) -> tuple[list[tuple], list[int]]:
+) -> tuple[list[tuple], list[tuple]]:
     """Compute raw rows and split them by what differs from what is stored.
 
     Returns ``(changed, relabel)``: the rows (``WRITE_COLUMNS``, id, then the digest read)
     whose computed values differ from the stored ones, by their digest, to be written whole;
-    and the ids of the
-    other rows whose only difference is the KBM table (after a switch of the default table
-    that leaves their codes as they are). A row never computed has no stored digest, so it is
-    always changed; with ``force`` every row is.
+    and ``(id, digest read)`` of the other rows whose only difference is the KBM table (after
+    a switch of the default table that leaves their codes as they are). A row never computed
+    has no stored digest, so it is always changed; with ``force`` every row is.
     """
     if not raw:
         return [], []
@@ -206,17 +205,21 @@ def changed_rows(
         rows = [tuple(column[i] for column in values) for i in picked]
     ids = columns["id"]
     relabel = [
-        ids[i] for i in np.flatnonzero(~changed).tolist() if raw[i][digest_at + 1] != table_id
+        (ids[i], stored[i])
+        for i in np.flatnonzero(~changed).tolist()
+        if raw[i][digest_at + 1] != table_id
     ]
     return rows, relabel
 
 
-def _write_sqlite(cursor, rows: list[tuple], relabel: list[int], table_id, now, _children) -> int:
+def _write_sqlite(
+    cursor, rows: list[tuple], relabel: list[tuple], table_id, now, _children
+) -> tuple[int, int]:
     # The two per-chunk constants are written into the statement (an int, and a timestamp
     # the backend itself formatted): fewer parameters to bind per row is most of the speed.
     constants = f"kbm_table_id = {int(table_id) if table_id is not None else 'NULL'}, "
     constants += f"computed_at = '{now}'"
-    written = 0
+    written = relabelled = 0
     if rows:
         assignments = ", ".join(f"{c} = %s" for c in WRITE_COLUMNS)
         cursor.executemany(
@@ -226,12 +229,13 @@ def _write_sqlite(cursor, rows: list[tuple], relabel: list[int], table_id, now, 
         )
         written = cursor.rowcount
     if relabel:
-        cursor.execute(
+        cursor.executemany(
             f"UPDATE growth_measurement SET {constants} "  # noqa: S608
-            "WHERE id IN (SELECT value FROM json_each(%s))",
-            [json.dumps(relabel)],
+            "WHERE id = %s AND computed_digest IS %s",
+            relabel,
         )
-    return written
+        relabelled = cursor.rowcount
+    return written, relabelled
 
 
 def _copy_into(cursor, table: str, columns: Sequence[str], rows) -> None:
@@ -256,34 +260,34 @@ def _copy_into(cursor, table: str, columns: Sequence[str], rows) -> None:
 
 
 def _write_postgresql(
-    cursor, rows: list[tuple], relabel: list[int], table_id, now, children: tuple[int, int]
-) -> int:
+    cursor, rows: list[tuple], relabel: list[tuple], table_id, now, children: tuple[int, int]
+) -> tuple[int, int]:
     # COPY into a temporary table, then one UPDATE joined on id. The temporary table is not
     # analysed (that cost a fifth of the write): the planner sizes a never-analysed table by
     # its pages, which is enough for it to hash the chunk and join it in one pass. The
     # chunk's range of children lets it read only their rows (by the (child, tanggal) index)
     # instead of the whole table on every chunk.
-    cursor.execute("SET LOCAL work_mem = '64MB'")
-    written = 0
+    written = relabelled = 0
+    guard = f"m.computed_digest IS NOT DISTINCT FROM r.{_READ_DIGEST}"
     if rows:
         _copy_into(cursor, "_recompute", (*WRITE_COLUMNS, "id", _READ_DIGEST), rows)
         assignments = ", ".join(f"{c} = r.{c}" for c in WRITE_COLUMNS)
         cursor.execute(
             f"UPDATE growth_measurement AS m SET {assignments}, kbm_table_id = %s, "  # noqa: S608
             "computed_at = %s FROM _recompute AS r "
-            "WHERE m.id = r.id AND m.child_id BETWEEN %s AND %s "
-            f"AND m.computed_digest IS NOT DISTINCT FROM r.{_READ_DIGEST}",
+            f"WHERE m.id = r.id AND m.child_id BETWEEN %s AND %s AND {guard}",
             [table_id, now, *children],
         )
         written = cursor.rowcount
     if relabel:
-        _copy_into(cursor, "_relabel", ("id",), ((i,) for i in relabel))
+        _copy_into(cursor, "_relabel", ("id", _READ_DIGEST), relabel)
         cursor.execute(
-            "UPDATE growth_measurement AS m SET kbm_table_id = %s, computed_at = %s "
-            "FROM _relabel AS r WHERE m.id = r.id AND m.child_id BETWEEN %s AND %s",
+            "UPDATE growth_measurement AS m SET kbm_table_id = %s, computed_at = %s "  # noqa: S608
+            f"FROM _relabel AS r WHERE m.id = r.id AND m.child_id BETWEEN %s AND %s AND {guard}",
             [table_id, now, *children],
         )
-    return written
+        relabelled = cursor.rowcount
+    return written, relabelled
 
 
 def write_computed(
@@ -292,16 +296,16 @@ def write_computed(
     table_id: int | None,
     now,
     children: tuple[int, int],
-    relabel: Sequence[int] = (),
-) -> int:
+    relabel: Sequence[tuple] = (),
+) -> tuple[int, int]:
     """Write computed rows (``WRITE_COLUMNS``, id, then the digest the row had when read)
     with the database's bulk path, with ``kbm_table_id`` and ``computed_at`` (a value adapted
-    by the backend) on every row; and only those two on the rows whose ids are in
-    ``relabel``. Every row belongs to a child whose id is in the inclusive range
-    ``children``. A row whose digest is no longer the one read (an edit recomputed it since)
-    is left as it is. Returns the number of rows written whole."""
+    by the backend) on every row; and only those two on the rows of ``relabel`` (id, digest
+    read). Every row belongs to a child whose id is in the inclusive range ``children``. A
+    row whose digest is no longer the one read (an edit recomputed it since) is left as it
+    is. Returns the numbers of rows written whole and relabelled."""
     if not rows and not relabel:
-        return 0
+        return 0, 0
     with connection.cursor() as cursor:
         write = _write_postgresql if connection.vendor == "postgresql" else _write_sqlite
         return write(cursor, rows, list(relabel), table_id, now, children)
@@ -341,7 +345,9 @@ def _writes_overlap() -> bool:
     return connection.vendor == "postgresql" and not connection.in_atomic_block
 
 
-def _write_chunk(changed: list[tuple], relabel: list[int], table_id, now, children) -> int:
+def _write_chunk(
+    changed: list[tuple], relabel: list[tuple], table_id, now, children
+) -> tuple[int, int]:
     """Write one chunk in its own transaction, on the calling thread's connection."""
     with transaction.atomic():
         return write_computed(
@@ -349,7 +355,8 @@ def _write_chunk(changed: list[tuple], relabel: list[int], table_id, now, childr
         )
 
 
-def _close_connection() -> None:
+def _close_connection(barrier: threading.Barrier) -> None:
+    barrier.wait()
     connection.close()
 
 
@@ -379,12 +386,16 @@ def measurements_recompute_all(
     every row, for stored values changed behind the application's back (by hand, in SQL),
     which their digests do not show.
 
-    Outside a transaction, each chunk is written by a second thread (with its own connection
-    and its own transaction) while this one reads and computes the next: the database's work
-    of writing and the work here of computing then overlap instead of taking turns. Chunks
-    hold disjoint children, and a child's growth codes depend only on that child's rows, so
-    the order of the writes does not matter. Inside a caller's transaction every chunk is
-    written here, in that transaction.
+    On PostgreSQL outside a transaction, chunks are written by ``WRITERS`` threads (each with
+    its own connection, each chunk its own transaction) while this one reads and computes the
+    next: the database's work of writing and the work here of computing overlap instead of
+    taking turns. Chunks hold disjoint children, and a child's growth codes depend only on
+    that child's rows, so the order of the writes does not matter. Inside a caller's
+    transaction every chunk is written here, in that transaction.
+
+    Rows left with another KBM table when the pass ends (written meanwhile by an import that
+    began before a switch of the default table) are gone over again, up to
+    ``STALE_SWEEPS`` times.
     """
     started = time.perf_counter()
     table, rule = kbm if kbm is not None else default_kbm()
@@ -392,55 +403,38 @@ def measurements_recompute_all(
     measurements = Measurement.objects.all()
     if children is not None:
         measurements = measurements.filter(child__in=children)
-    child_ids = list(
-        measurements.order_by("child_id").values_list("child_id", flat=True).distinct()
-    )
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-
     totals = {"rows": 0, "children": 0, "written": 0, "relabelled": 0}
 
-    def done(n_rows: int, n_children: int, written: int, relabelled: int) -> None:
+    def done(n_rows: int, n_children: int, counts: tuple[int, int]) -> None:
         totals["rows"] += n_rows
         totals["children"] += n_children
-        totals["written"] += written
-        totals["relabelled"] += relabelled
+        totals["written"] += counts[0]
+        totals["relabelled"] += counts[1]
         if progress is not None:
             progress(totals["rows"], totals["children"])
-
-    writer = ThreadPoolExecutor(max_workers=1) if _writes_overlap() else None
-    in_flight: tuple[Future, int, int, int] | None = None  # the write, and its chunk's counts
-
-    def wait_for_write() -> None:
-        if in_flight is not None:
-            write, n_rows, n_children, relabelled = in_flight
-            done(n_rows, n_children, write.result(), relabelled)
 
     # Each chunk makes a few million tuples and values that live until it is written; the
     # cyclic collector would scan them again and again (they hold no cycles).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        for low, high, n_children in _child_chunks(child_ids, max(1, batch_children)):
-            raw = _read_raw(
-                measurements.filter(child_id__gte=low, child_id__lte=high)
-                .annotate(**_READ)
-                .order_by("child_id", "tanggal")
-                .values_list(*_RAW, *_STORED)
+        child_ids = _child_ids(measurements)
+        for sweep in range(1 + STALE_SWEEPS):
+            _recompute_children(
+                measurements, child_ids, batch_children, rule, table_id, now, force, done
             )
-            changed, relabel = changed_rows(raw, rule=rule, table_id=table_id, force=force)
-            chunk = (changed, relabel, table_id, now, (low, high))
-            if writer is None:
-                done(len(raw), n_children, _write_chunk(*chunk), len(relabel))
-                continue
-            wait_for_write()  # one chunk in flight: memory stays that of two chunks
-            in_flight = (writer.submit(_write_chunk, *chunk), len(raw), n_children, len(relabel))
-        wait_for_write()
+            # Rows another write computed with an earlier default table while this ran (an
+            # import that started before the switch and committed after its children were
+            # read): go over their children again, until there are none.
+            if children is not None or table_id is None or sweep == STALE_SWEEPS:
+                break
+            child_ids = _child_ids(measurements.exclude(kbm_table_id=table_id))  # NULL too
+            if not child_ids:
+                break
     finally:
         if collecting:
             gc.enable()
-        if writer is not None:
-            writer.submit(_close_connection).result()
-            writer.shutdown()
     if totals["written"] or totals["relabelled"]:
         from kampungkb.growth.services import analytics_refresh_on_commit
 
@@ -452,3 +446,54 @@ def measurements_recompute_all(
         written=totals["written"],
         relabelled=totals["relabelled"],
     )
+
+
+#: Passes over the children left with rows of another KBM table after the main pass.
+STALE_SWEEPS = 2
+#: Connections writing chunks at once on PostgreSQL while the next chunk is computed: the
+#: server's rewriting of rows is the slowest part, and two writers use both cores for it.
+WRITERS = 2
+
+
+def _child_ids(measurements) -> list[int]:
+    return list(measurements.order_by("child_id").values_list("child_id", flat=True).distinct())
+
+
+def _recompute_children(measurements, child_ids, batch_children, rule, table_id, now, force, done):
+    """One pass over ``child_ids``: read, compute and write chunk by chunk, calling
+    ``done(rows, children, (written, relabelled))`` after each chunk is written (in order)."""
+    writers = WRITERS if _writes_overlap() else 0
+    pool = ThreadPoolExecutor(max_workers=writers) if writers else None
+    in_flight: deque[tuple[Future, int, int]] = deque()  # writes, and their chunks' counts
+
+    def wait_for_oldest() -> None:
+        write, n_rows, n_children = in_flight.popleft()
+        done(n_rows, n_children, write.result())
+
+    try:
+        for low, high, n_children in _child_chunks(child_ids, max(1, batch_children)):
+            raw = _read_raw(
+                measurements.filter(child_id__gte=low, child_id__lte=high)
+                .annotate(**_READ)
+                .order_by("child_id", "tanggal")
+                .values_list(*_RAW, *_STORED)
+            )
+            changed, relabel = changed_rows(raw, rule=rule, table_id=table_id, force=force)
+            chunk = (changed, relabel, table_id, now, (low, high))
+            if pool is None:
+                done(len(raw), n_children, _write_chunk(*chunk))
+                continue
+            if len(in_flight) == writers:  # memory stays that of writers + 1 chunks
+                wait_for_oldest()
+            in_flight.append((pool.submit(_write_chunk, *chunk), len(raw), n_children))
+        while in_flight:
+            wait_for_oldest()
+    finally:
+        if pool is not None:
+            # Each worker thread has its own connection: one close per thread, the barrier
+            # making every thread take exactly one.
+            barrier = threading.Barrier(writers)
+            closes = [pool.submit(_close_connection, barrier) for _ in range(writers)]
+            for close in closes:
+                close.result()
+            pool.shutdown()

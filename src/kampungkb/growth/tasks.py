@@ -7,10 +7,9 @@ from django_tasks import task
 @task()
 def measurements_recompute(run_id: int) -> dict:
     """Recompute every measurement for the recorded ``RecomputeRun``; returns its counts."""
-    from kampungkb.growth.kbm_tables import recompute_run_execute
-    from kampungkb.growth.models import RecomputeRun
+    from kampungkb.growth.kbm_tables import recompute_run_claim, recompute_run_execute
 
-    run = RecomputeRun.objects.filter(pk=run_id, started_at__isnull=True).first()
+    run = recompute_run_claim(run_id)
     if run is None:  # already run (a task delivered twice), or deleted
         return {"skipped": True}
     result = recompute_run_execute(run)
