@@ -335,14 +335,18 @@ def _child_chunks(child_ids: list[int], size: int):
 
 
 def _writes_overlap() -> bool:
-    """Whether chunks are written by a second connection while the next one is read.
+    """Whether chunks are written by other connections while the next one is read.
 
     On PostgreSQL, outside a caller's transaction (inside one, everything must be written in
     it, by this connection). Not on SQLite: measured there, the reading connection slowed
     down more than the overlap saved (it reads through the writer's fresh WAL pages, and the
     two threads share the interpreter for building rows and binding parameters).
     """
-    return connection.vendor == "postgresql" and not connection.in_atomic_block
+    return (
+        connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+        and connection.get_autocommit()  # nor in a transaction opened by hand
+    )
 
 
 def _write_chunk(
