@@ -225,3 +225,20 @@ def test_on_course_rule_interpolates_between_target_years():
     assert target_for_year(points, 2026) == pytest.approx(14.08)
     assert target_for_year(points, 2050) == 5.0
     assert datetime.date(2025, 8, 1)  # keeps the import used
+
+
+def test_the_kampung_kb_badge_of_a_desa_follows_the_period_shown(client, users, data, make_kampung):
+    """Lalang Jaya launched in June 2025: a Kampung KB in August's table, not in February's."""
+    make_kampung(LALANG_JAYA, tanggal_pencanangan=datetime.date(2025, 6, 1))
+    for day in ("2025-02-10", "2025-08-10"):
+        data.many(LALANG_JAYA, day, n=3, cases=1)
+    summaries_rebuild()
+    client.force_login(users["admin"])
+
+    def badge(start):
+        url = reverse("analytics:area", args=[MANGGAR]) + f"?periode=penimbangan&mulai={start}"
+        rows = client.get(url).content.decode().split("<tr")
+        row = next(r for r in rows if ">Lalang Jaya</a>" in r)
+        return "badge-kkb" in row
+
+    assert (badge("2025-02-01"), badge("2025-08-01")) == (False, True)

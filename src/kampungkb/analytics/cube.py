@@ -200,6 +200,15 @@ def kampung_kb_since(desa_codes: list[str]) -> np.ndarray:
     return since
 
 
+def period_end(period_type: str, start: datetime.date) -> datetime.date:
+    """The last day of a summary period: the year's, else the month's (a weighing month is
+    a month)."""
+    if period_type == "year":
+        return datetime.date(start.year, 12, 31)
+    first_of_next = datetime.date(start.year + start.month // 12, start.month % 12 + 1, 1)
+    return first_of_next - datetime.timedelta(days=1)
+
+
 def kampung_kb_desa(desa_codes: list[str], period_end: datetime.date) -> set[str]:
     """The desa of ``desa_codes`` that count as Kampung KB in a period ending on
     ``period_end`` (the rule of the summaries, for readers of published figures)."""

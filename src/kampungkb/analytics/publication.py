@@ -13,17 +13,15 @@ value follows from the shown ones, for the cases and, separately, for the number
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
-from kampungkb.analytics.cube import kampung_kb_desa
+from kampungkb.analytics.cube import kampung_kb_desa, period_end
 from kampungkb.analytics.models import (
     Group,
     Indicator,
-    PeriodType,
     Publication,
     PublishedFigure,
     SummaryLevel,
@@ -33,7 +31,6 @@ MIN_N = 10
 MIN_CASES = 3
 DASH = "–"
 PUBLIC_INDICATORS = (Indicator.STUNTING, Indicator.WASTING, Indicator.UNDERWEIGHT)
-ONE_DAY = datetime.timedelta(days=1)
 
 
 def is_suppressed(n: int, cases: int) -> bool:
@@ -204,13 +201,6 @@ def _sums(rows: dict[tuple, PublicRow], kampung_kb: set[str]) -> list[tuple[tupl
     return out
 
 
-def _period_end(publication: Publication) -> datetime.date:
-    start = publication.period_start
-    if publication.period_type == PeriodType.YEAR:
-        return datetime.date(start.year, 12, 31)
-    return datetime.date(start.year + start.month // 12, start.month % 12 + 1, 1) - ONE_DAY
-
-
 def public_tables(publication: Publication) -> dict[str, list[PublicRow]]:
     """Suppressed rows per level (kabupaten, kecamatan, desa) plus the Kampung KB split."""
     figures = PublishedFigure.objects.filter(
@@ -224,7 +214,8 @@ def public_tables(publication: Publication) -> dict[str, list[PublicRow]]:
             row = rows[key] = PublicRow(f.wilayah_kode, f.wilayah_nama, f.parent_kode, f.level, {})
         row.cells[f.indicator] = f
     desa_codes = [key[2] for key in rows if key[0] == SummaryLevel.DESA]
-    sums = _sums(rows, kampung_kb_desa(desa_codes, _period_end(publication)))
+    end = period_end(publication.period_type, publication.period_start)
+    sums = _sums(rows, kampung_kb_desa(desa_codes, end))
     for indicator in PUBLIC_INDICATORS:
         figures_of = {key: row.cells.get(indicator) for key, row in rows.items()}
         cases = {k: f.cases for k, f in figures_of.items() if f is not None}

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
 
+from kampungkb.analytics.cube import kampung_kb_desa, period_end
 from kampungkb.analytics.models import (
     Group,
     Indicator,
@@ -22,7 +23,7 @@ from kampungkb.analytics.models import (
     TargetScope,
 )
 from kampungkb.core.scoping import covered_kode, within_q
-from kampungkb.wilayah.models import KampungKB, Level, Wilayah
+from kampungkb.wilayah.models import Level, Wilayah
 
 CHILD_LEVEL = {Level.KABUPATEN: Level.KECAMATAN, Level.KECAMATAN: Level.DESA}
 
@@ -192,7 +193,12 @@ def subarea_rows(*, user, area: Wilayah, sel: Selection) -> list[SubareaRow]:
             period_start=sel.period_start,
         )
     }
-    kkb = set(KampungKB.objects.filter(desa_id__in=codes).values_list("desa_id", flat=True))
+    # A Kampung KB as the period's figures count it: from the period of its launch.
+    kkb = (
+        kampung_kb_desa(codes, period_end(sel.period_type, sel.period_start))
+        if sel.period_start
+        else set()
+    )
     return [
         SubareaRow(w, cells.get(w.kode), quality.get(w.kode), w.kode in kkb)
         for w in sorted(children, key=lambda w: w.kode)
