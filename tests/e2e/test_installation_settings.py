@@ -1,9 +1,6 @@
 """The installation-wide settings in a browser: the default KBM table (and the recompute it
 starts) and the maturity rule sets, by the Admin Kabupaten of a one-kabupaten installation."""
 
-import datetime
-from decimal import Decimal
-
 import pytest
 from playwright.sync_api import expect
 
@@ -11,10 +8,8 @@ from kampungkb.accounts.models import Role
 from kampungkb.convergence.models import RuleSet
 from kampungkb.convergence.reference import reference_load
 from kampungkb.growth.models import KBMTable
-from kampungkb.growth.services import child_register, measurement_record
-from kampungkb.wilayah.models import Wilayah
-from tests.conftest import KURNIA_JAYA
 from tests.e2e.test_foundation import _login
+from tests.growth.conftest import ayu_with_a_700_g_gain
 
 
 @pytest.fixture
@@ -24,20 +19,7 @@ def admin(transactional_db, make_user):
 
 
 def test_admin_makes_the_600_g_sheet_default_and_the_codes_are_recomputed(page, live_server, admin):
-    # At 3 completed months a 700 g gain: T under Buku KIA (800 g), N under the 600 g sheet.
-    ayu = child_register(
-        user=None,
-        desa=Wilayah.objects.get(kode=KURNIA_JAYA),
-        nama="Ayu",
-        jenis_kelamin="P",
-        tanggal_lahir=datetime.date(2025, 3, 10),
-        nama_ibu="Ibu Ayu",
-        is_synthetic=True,
-    )
-    for day, kg in [((2025, 5, 12), "5.10"), ((2025, 6, 12), "5.80")]:
-        measurement_record(
-            user=None, child=ayu, tanggal=datetime.date(*day), berat=Decimal(kg), tinggi=None
-        )
+    ayu = ayu_with_a_700_g_gain()  # T under Buku KIA, N under the 600 g sheet
     assert ayu.measurements.order_by("tanggal").last().growth_code == "T"
 
     _login(page, live_server, "admin.dkppkb")

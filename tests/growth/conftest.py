@@ -2,11 +2,43 @@
 
 import csv
 import datetime
+from decimal import Decimal
 
 import openpyxl
 import pytest
 
 from kampungkb.growth.importing.headers import TEMPLATE_HEADERS
+
+# --- a weighed child, through the services ---------------------------------------------
+
+
+def weighed_child(nama: str, born: datetime.date, weighings, desa: str = "19.06.01.2002"):
+    """Register a girl in ``desa`` (Kurnia Jaya) and record ``weighings`` ((date, kg) pairs,
+    weight only) through the services, as a posyandu session does."""
+    from kampungkb.growth.services import child_register, measurement_record
+    from kampungkb.wilayah.models import Wilayah
+
+    child = child_register(
+        user=None,
+        desa=Wilayah.objects.get(kode=desa),
+        nama=nama,
+        jenis_kelamin="P",
+        tanggal_lahir=born,
+        nama_ibu="Ibu " + nama,
+        is_synthetic=True,
+    )
+    for day, kg in weighings:
+        measurement_record(
+            user=None, child=child, tanggal=day, berat=Decimal(kg), tinggi=None, cara_ukur=""
+        )
+    return child
+
+
+def ayu_with_a_700_g_gain():
+    """At 3 completed months a 700 g gain: T under Buku KIA (800 g), N under the 600 g sheet."""
+    born, may, june = (datetime.date(2025, m, d) for m, d in ((3, 10), (5, 12), (6, 12)))
+    return weighed_child("Ayu", born, [(may, "5.10"), (june, "5.80")])
+
 
 # --- e-PPGBM files (import/export tests) -------------------------------------------------
 

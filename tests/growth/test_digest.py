@@ -3,7 +3,6 @@
 import datetime
 import subprocess
 import sys
-from decimal import Decimal
 
 import numpy as np
 import pytest
@@ -11,9 +10,7 @@ import pytest
 from kampungkb.growth.compute import DIGEST_FIELDS, computed_digests
 from kampungkb.growth.models import Measurement
 from kampungkb.growth.recompute import measurements_recompute_all
-from kampungkb.growth.services import child_register, measurement_record
-from kampungkb.wilayah.models import Wilayah
-from tests.conftest import KURNIA_JAYA
+from tests.growth.conftest import weighed_child
 
 STRINGS = {"compute_error", "growth_code"}
 
@@ -85,24 +82,11 @@ def test_each_row_gets_its_own_digest():
 def test_every_write_path_stores_the_digest_a_recompute_computes(beltim):
     """Rows written by the service (and, in test_import_service, by an import) carry the
     digest the recompute computes, so a recompute right after them writes nothing."""
-    child = child_register(
-        user=None,
-        desa=Wilayah.objects.get(kode=KURNIA_JAYA),
-        nama="Citra",
-        jenis_kelamin="P",
-        tanggal_lahir=datetime.date(2025, 1, 2),
-        nama_ibu="Ibu Citra",
-        is_synthetic=True,
+    weighed_child(
+        "Citra",
+        datetime.date(2025, 1, 2),
+        [(datetime.date(2025, month, 4), kg) for month, kg in [(2, "3.9"), (3, "4.8"), (5, "5.9")]],
     )
-    for month, kg in [(2, "3.9"), (3, "4.8"), (5, "5.9")]:
-        measurement_record(
-            user=None,
-            child=child,
-            tanggal=datetime.date(2025, month, 4),
-            berat=Decimal(kg),
-            tinggi=None,
-            cara_ukur="",
-        )
     assert not Measurement.objects.filter(computed_digest__isnull=True).exists()
 
     result = measurements_recompute_all()

@@ -1,7 +1,6 @@
 """The KBM tables page: variants side by side, choosing the default, the recompute it queues."""
 
 import datetime
-from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,35 +12,15 @@ from kampungkb.accounts.roles import can_manage_installation
 from kampungkb.core.models import AuditEntry
 from kampungkb.growth.kbm_tables import kbm_default_set
 from kampungkb.growth.models import KBMTable, Measurement, RecomputeRun
-from kampungkb.growth.services import child_register, measurement_record
 from kampungkb.wilayah.models import Wilayah
-from tests.conftest import KURNIA_JAYA
+from tests.growth.conftest import ayu_with_a_700_g_gain
 
 URL = reverse("growth:kbm_tables")
 
 
 @pytest.fixture
 def ayu(beltim):
-    """At 3 completed months a 700 g gain: T under Buku KIA (800 g), N under the 600 g sheet."""
-    child = child_register(
-        user=None,
-        desa=Wilayah.objects.get(kode=KURNIA_JAYA),
-        nama="Ayu",
-        jenis_kelamin="P",
-        tanggal_lahir=datetime.date(2025, 3, 10),
-        nama_ibu="Ibu Ayu",
-        is_synthetic=True,
-    )
-    for day, kg in [((2025, 5, 12), "5.10"), ((2025, 6, 12), "5.80")]:
-        measurement_record(
-            user=None,
-            child=child,
-            tanggal=datetime.date(*day),
-            berat=Decimal(kg),
-            tinggi=None,
-            cara_ukur="",
-        )
-    return child
+    return ayu_with_a_700_g_gain()
 
 
 def _codes(child):

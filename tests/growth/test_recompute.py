@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
-from kampungkb.growth.compute import COMPUTED_FIELDS
+from kampungkb.growth.compute import COMPUTED_FIELDS, kbm_of
 from kampungkb.growth.models import Child, KBMTable, Measurement
 from kampungkb.growth.recompute import _writes_overlap, measurements_recompute_all
 from kampungkb.growth.services import (
@@ -286,7 +286,7 @@ def test_rows_written_with_the_old_table_while_a_recompute_ran_are_swept_up(seri
         if not late:  # after the first chunk (Ayu's) is written
             late.append(True)
             for child in series:
-                measurements_recompute_child(child=child, kbm=(old, _rule(old)))
+                measurements_recompute_child(child=child, kbm=kbm_of(old))
 
     result = measurements_recompute_all(batch_children=1, progress=an_import_commits_late)
 
@@ -294,12 +294,3 @@ def test_rows_written_with_the_old_table_while_a_recompute_ran_are_swept_up(seri
     codes = list(ayu.measurements.order_by("tanggal").values_list("growth_code", flat=True))
     assert codes == ["B", "N", "N", "T", "T", "N"]
     assert result.rows > 12  # Ayu's rows were read again by the sweep
-
-
-def _rule(table):
-    from kampungkb.growth.rules import KBMRule
-
-    entries = tuple(
-        (e.umur_bulan_dari, e.umur_bulan_sampai, e.kbm_gram) for e in table.entries.all()
-    )
-    return KBMRule(entries=entries, scale_by_gap=table.scale_by_gap)

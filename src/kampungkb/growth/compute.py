@@ -244,8 +244,11 @@ def default_kbm():
     from kampungkb.growth.models import KBMTable
 
     table = KBMTable.objects.filter(is_default=True).prefetch_related("entries").first()
-    if table is None:
-        return None, None
+    return kbm_of(table) if table is not None else (None, None)
+
+
+def kbm_of(table) -> tuple:
+    """Return (``table``, its KBMRule): the pair ``kbm=`` arguments take."""
     entries = tuple(
         (e.umur_bulan_dari, e.umur_bulan_sampai, e.kbm_gram) for e in table.entries.all()
     )
