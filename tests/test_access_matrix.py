@@ -51,7 +51,7 @@ def ids(make_kampung):
 
 def _pages(ids):
     return {
-        "home": reverse("core:home"),
+        "home": reverse("site:home"),
         "wilayah_list": reverse("wilayah:list"),
         "map": reverse("wilayah:map"),
         "map_spec": reverse("wilayah:map_spec"),

@@ -20,7 +20,7 @@ def test_login_with_the_right_password_opens_the_home_page(client, make_user):
     response = client.post(
         LOGIN, {"username": "pkb", "password": "not-a-real-password-1"}, follow=True
     )
-    assert response.redirect_chain[-1][0] == reverse("core:home")
+    assert response.redirect_chain[-1][0] == reverse("site:home")
     assert "Manggar" in response.content.decode()
 
 

@@ -5,7 +5,8 @@ import pytest
 from django.core.management import call_command
 
 from kampungkb.analytics.models import PrevalenceSummary, QualitySummary
-from kampungkb.analytics.services import analytics_refresh_enqueue, summaries_rebuild
+from kampungkb.analytics.services import summaries_rebuild
+from kampungkb.analytics.tasks import analytics_refresh_enqueue
 from tests.conftest import KURNIA_JAYA, LALANG_JAYA, MANGGAR
 
 AUG = datetime.date(2025, 8, 1)

@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from kampungkb.accounts.roles import can_manage_installation
 from kampungkb.core.models import AuditEntry
+from kampungkb.core.permissions import can_manage_installation
 from kampungkb.growth.kbm_tables import kbm_default_set
 from kampungkb.growth.models import KBMTable, Measurement, RecomputeRun
 from kampungkb.wilayah.models import Wilayah

@@ -3,13 +3,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kampungkb.core.roles import Role
 
-class Role(models.TextChoices):
-    ADMIN_KABUPATEN = "admin_kabupaten", _("District admin (DKPPKB)")
-    OPERATOR_KECAMATAN = "operator_kecamatan", _("Sub-district operator (PKB/PLKB)")
-    OPERATOR_DESA = "operator_desa", _("Village operator (kader, TPK, KPM)")
-    MITRA_OPD = "mitra_opd", _("OPD partner (read only)")
-    VIEWER = "viewer", _("Viewer (aggregates only)")
+__all__ = ["Role", "User"]
 
 
 class User(AbstractUser):

@@ -6,9 +6,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kampungkb.accounts.models import Role
-from kampungkb.accounts.roles import role_fits_wilayah
 from kampungkb.core.audit import audit_record
 from kampungkb.core.models import AuditAction
+from kampungkb.core.permissions import role_fits_wilayah
 
 
 def generate_password() -> str:

@@ -26,11 +26,12 @@ from kampungkb.analytics.models import (
     Target,
     TargetScope,
 )
-from kampungkb.analytics.permissions import can_manage_analytics, managed_kabupaten
 from kampungkb.core.audit import audit_record, diff, snapshot
 from kampungkb.core.models import AuditAction
+from kampungkb.core.permissions import is_district_admin
 from kampungkb.core.scoping import kode_within
 from kampungkb.wilayah.models import Level, Wilayah
+from kampungkb.wilayah.selectors import managed_kabupaten
 
 
 @dataclass(frozen=True)
@@ -73,20 +74,8 @@ def summaries_rebuild() -> RebuildResult:
     return RebuildResult(cube.n_measurements, len(cube.prevalence), len(cube.quality), seconds)
 
 
-def analytics_refresh_enqueue():
-    """Queue a rebuild of the summaries (after an import or an edit).
-
-    Call it from ``transaction.on_commit`` so the worker sees the committed data;
-    ``kampungkb db_worker`` runs it (the tests run it at once). Many edits in a row queue
-    many requests, but each is skipped when a rebuild that started after it has finished.
-    """
-    from kampungkb.analytics.tasks import analytics_refresh
-
-    return analytics_refresh.enqueue(requested_at=timezone.now().isoformat())
-
-
 def _require_manager(user) -> Wilayah:
-    if not can_manage_analytics(user):
+    if not is_district_admin(user):
         raise PermissionDenied
     kabupaten = managed_kabupaten(user)
     if kabupaten is None:

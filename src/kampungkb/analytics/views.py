@@ -10,9 +10,9 @@ from kampungkb.analytics import charts, selectors
 from kampungkb.analytics.exports import pct_value, workbook_response
 from kampungkb.analytics.models import Group, Indicator, PeriodType, SummaryState
 from kampungkb.analytics.pdf import pdf_response
-from kampungkb.analytics.permissions import can_manage_analytics
 from kampungkb.analytics.priority import priority_ranking
 from kampungkb.analytics.templatetags.analytics_tags import pct
+from kampungkb.core.permissions import is_district_admin
 from kampungkb.wilayah.models import Level, Wilayah
 
 
@@ -73,7 +73,7 @@ def _context(request, area):
         "on_course_rule": str(selectors.ON_COURSE_RULE),
         "child_level": selectors.CHILD_LEVEL.get(area.level),
         "state": SummaryState.objects.first(),
-        "can_manage": can_manage_analytics(user),
+        "can_manage": is_district_admin(user),
     }
 
 
@@ -259,7 +259,7 @@ def _priority_context(request, kode):
         "period_types": PeriodType.choices,
         "rows": rows,
         "weights": weights,
-        "can_manage": can_manage_analytics(request.user),
+        "can_manage": is_district_admin(request.user),
         "subareas": selectors.subarea_rows(user=request.user, area=area, sel=sel)
         if area.level == Level.KABUPATEN
         else [],

@@ -15,10 +15,11 @@ from kampungkb.analytics.forms import (
     SurveyFigureForm,
 )
 from kampungkb.analytics.models import PeriodType, SurveyFigure, Target, TargetScope
-from kampungkb.analytics.permissions import can_manage_analytics, managed_kabupaten
 from kampungkb.analytics.priority import weights_for
 from kampungkb.analytics.publication import publication_history
 from kampungkb.analytics.views import period_label
+from kampungkb.core.permissions import is_district_admin
+from kampungkb.wilayah.selectors import managed_kabupaten
 
 
 def _kabupaten_of(user):
@@ -50,7 +51,7 @@ def references(request):
             "area": area,
             "surveys": surveys.order_by("-tahun", "wilayah_id", "survey") if kab else [],
             "targets": targets.order_by("scope", "tahun"),
-            "can_manage": can_manage_analytics(request.user),
+            "can_manage": is_district_admin(request.user),
             "on_course_rule": str(selectors.ON_COURSE_RULE),
         },
     )
@@ -132,7 +133,7 @@ def publications(request):
     for p in history:
         p.label = period_label(p.period_type, p.period_start)
     form = None
-    if can_manage_analytics(request.user):
+    if is_district_admin(request.user):
         latest = selectors.period_options(period_type=PeriodType.PENIMBANGAN)
         form = PublishForm(
             initial={

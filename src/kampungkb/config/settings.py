@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "kampungkb.growth",
     "kampungkb.analytics",
     "kampungkb.convergence",
+    "kampungkb.site",
 ]
 
 MIDDLEWARE = [
@@ -163,7 +164,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "site:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Lock a username from one address out for an hour after 5 failed logins.

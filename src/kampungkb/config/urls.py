@@ -6,6 +6,7 @@ from kampungkb.core.admin_site import restrict_admin_to_superusers
 restrict_admin_to_superusers(admin.site)
 
 urlpatterns = [
+    path("", include("kampungkb.site.urls")),
     path("", include("kampungkb.core.urls")),
     path("akun/", include("kampungkb.accounts.urls")),
     path("wilayah/", include("kampungkb.wilayah.urls")),

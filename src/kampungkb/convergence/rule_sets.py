@@ -15,12 +15,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kampungkb.accounts.roles import can_manage_installation
 from kampungkb.convergence.models import IndicatorDefinition, RuleSet
 from kampungkb.convergence.scoring import GROUPS, RuleSetError, check_rules
 from kampungkb.core.audit import audit_record, diff
 from kampungkb.core.forms_style import StyledFormMixin
 from kampungkb.core.models import AuditAction
+from kampungkb.core.permissions import can_manage_installation
 
 GROUP_LABELS = {
     "management": gettext_lazy("Management"),

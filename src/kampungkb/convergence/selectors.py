@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from kampungkb.analytics.models import TargetScope
 from kampungkb.analytics.selectors import ON_COURSE_RULE, target_for_year, target_points
 from kampungkb.convergence import scoring
-from kampungkb.convergence.access import is_district_admin, is_mitra, user_opd
 from kampungkb.convergence.models import (
     TPK_ROLES,
     ActionDefinition,
@@ -29,6 +28,7 @@ from kampungkb.convergence.models import (
     IndicatorDefinition,
     IndicatorRecord,
     Innovation,
+    Opd,
     Plan,
     PlanActivity,
     RuleSet,
@@ -38,6 +38,7 @@ from kampungkb.convergence.outcomes import (
     prevalence_of,
     stunting_by_desa,
 )
+from kampungkb.core.permissions import can_record_coaching_visit, is_district_admin, is_mitra
 from kampungkb.core.scoping import covered_kode, kode_within, scope_q
 from kampungkb.wilayah.models import ActivityGroup, KampungKB, Level, MaturityLevel, Wilayah
 from kampungkb.wilayah.selectors import wilayah_area
@@ -48,6 +49,18 @@ REASONS = {
     "rising": _("stunting prevalence rising"),
     "unclassified": _("too few indicators to classify"),
 }
+
+
+def user_opd(user):
+    """Return the OPD a Mitra OPD user belongs to (by its ``organisation``), or ``None``."""
+    if not is_mitra(user):
+        return None
+    return next((o for o in Opd.objects.all() if o.matches(user.organisation)), None)
+
+
+def user_may_record_visit(user) -> bool:
+    """Whether the user may record a coaching visit (see ``can_record_coaching_visit``)."""
+    return can_record_coaching_visit(user, opd=user_opd(user))
 
 
 def _today():

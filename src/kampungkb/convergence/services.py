@@ -12,7 +12,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kampungkb.convergence import scoring
-from kampungkb.convergence.access import is_district_admin, may_edit_desa, user_opd
 from kampungkb.convergence.models import (
     ActionRecord,
     ActionStatus,
@@ -32,9 +31,10 @@ from kampungkb.convergence.models import (
     Realisation,
     Training,
 )
-from kampungkb.convergence.selectors import indicator_values, rule_set_for_year
+from kampungkb.convergence.selectors import indicator_values, rule_set_for_year, user_opd
 from kampungkb.core.audit import audit_record
 from kampungkb.core.models import AuditAction
+from kampungkb.core.permissions import can_edit_area, is_district_admin
 from kampungkb.wilayah.models import KampungKB, Level
 
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
@@ -51,7 +51,7 @@ def _deny(message=None):
 
 
 def _ensure_desa(user, kode: str) -> None:
-    if user is not None and not may_edit_desa(user, kode):
+    if user is not None and not can_edit_area(user, kode):
         _deny()
 
 
@@ -497,7 +497,7 @@ def may_close_followup(user, fu: FollowUp) -> bool:
     own = user_opd(user)
     if own is not None:
         return own.pk in (fu.visit.opd_id, fu.owner_opd_id)
-    return fu.owner_opd_id is None and may_edit_desa(user, fu.visit.desa_id)
+    return fu.owner_opd_id is None and can_edit_area(user, fu.visit.desa_id)
 
 
 @transaction.atomic

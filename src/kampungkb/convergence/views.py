@@ -9,14 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kampungkb.accounts.roles import can_edit, can_view_personal_data
 from kampungkb.convergence import reports, selectors, services
-from kampungkb.convergence.access import (
-    is_district_admin,
-    may_edit_desa,
-    may_record_visit,
-    user_opd,
-)
 from kampungkb.convergence.forms import (
     ActionRecordForm,
     ActivityForm,
@@ -32,6 +25,13 @@ from kampungkb.convergence.forms import (
     VisitForm,
 )
 from kampungkb.convergence.models import IndicatorRecord
+from kampungkb.convergence.selectors import user_may_record_visit, user_opd
+from kampungkb.core.permissions import (
+    can_edit,
+    can_edit_area,
+    can_view_personal_data,
+    is_district_admin,
+)
 from kampungkb.core.scoping import covered_kode
 from kampungkb.wilayah.models import KampungKB, Wilayah
 
@@ -244,7 +244,7 @@ def plan_create(request):
 
 
 def _may_edit_plan(user, plan):
-    return may_edit_desa(user, plan.desa_id) if plan.desa_id else is_district_admin(user)
+    return can_edit_area(user, plan.desa_id) if plan.desa_id else is_district_admin(user)
 
 
 def _plan_page(request, plan, *, activity_form=None, status=200):
@@ -362,7 +362,7 @@ def cadre_create(request):
 
 
 def _cadre_page(request, cadre, *, training_form=None, assignment_form=None, status=200):
-    may_edit = may_edit_desa(request.user, cadre.desa_id)
+    may_edit = can_edit_area(request.user, cadre.desa_id)
     return render(
         request,
         "convergence/cadre_detail.html",
@@ -384,7 +384,7 @@ def cadre_detail(request, pk):
 @require_POST
 def training_add(request, pk):
     cadre = selectors.cadre_get(user=request.user, pk=pk)
-    if not may_edit_desa(request.user, cadre.desa_id):
+    if not can_edit_area(request.user, cadre.desa_id):
         raise PermissionDenied
     form = TrainingForm(request.POST)
     if form.is_valid():
@@ -400,7 +400,7 @@ def training_add(request, pk):
 @require_POST
 def assignment_add(request, pk):
     cadre = selectors.cadre_get(user=request.user, pk=pk)
-    if not may_edit_desa(request.user, cadre.desa_id):
+    if not can_edit_area(request.user, cadre.desa_id):
         raise PermissionDenied
     form = AssignmentForm(request.POST)
     if form.is_valid():
@@ -423,14 +423,14 @@ def visit_list(request):
         "convergence/visit_list.html",
         {
             "visits": selectors.visit_list(user=request.user),
-            "may_create": may_record_visit(request.user),
+            "may_create": user_may_record_visit(request.user),
         },
     )
 
 
 def visit_create(request):
     user = request.user
-    if not may_record_visit(user):
+    if not user_may_record_visit(user):
         raise PermissionDenied
     fixed = None if is_district_admin(user) else user_opd(user)
     initial = {"tanggal": datetime.date.today()}
@@ -531,7 +531,7 @@ def followup_overdue(request):
 def indicator_entry(request, pk):
     user = request.user
     kampung = selectors.kampung_get(user=user, pk=pk)
-    if not may_edit_desa(user, kampung.desa_id):
+    if not can_edit_area(user, kampung.desa_id):
         raise PermissionDenied
     tahun = _year(request)
     definitions = list(selectors.indicator_definitions(computed=False))
@@ -571,8 +571,8 @@ def kampung_review(request, pk):
             "kampung": kampung,
             "tahun": tahun,
             **selectors.kampung_review(user=request.user, kampung=kampung, tahun=tahun),
-            "may_edit": may_edit_desa(request.user, kampung.desa_id),
-            "may_visit": may_record_visit(request.user),
+            "may_edit": can_edit_area(request.user, kampung.desa_id),
+            "may_visit": user_may_record_visit(request.user),
         },
     )
 

@@ -6,9 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from kampungkb.accounts.roles import can_manage_installation
 from kampungkb.convergence.models import RuleSet
 from kampungkb.convergence.rule_sets import RuleSetForm, rule_set_rows, rule_set_update
+from kampungkb.core.permissions import can_manage_installation
 
 
 def rule_set_list(request):

@@ -63,3 +63,56 @@ def audit_record(
         wilayah_kode=wilayah_kode,
         changes=_jsonable(changes or {}),
     )
+
+
+def audited_save(
+    obj: models.Model,
+    *,
+    actor,
+    fields: Iterable[str],
+    values: dict[str, Any] | None = None,
+    wilayah_kode: str = "",
+    clean: bool = True,
+    clean_exclude: Iterable[str] | None = None,
+    audit_values=None,
+    created_as: str = "diff",
+) -> dict[str, list[Any]]:
+    """Apply ``values`` to ``obj``, validate, save and audit the change; return the changes.
+
+    The one sequence every service follows for a single record: snapshot the audited
+    ``fields``, set the new values, ``full_clean`` (unless ``clean`` is false, for services
+    that validated already), save, and write a CREATE entry for a new object or an UPDATE
+    entry listing ``{field: [old, new]}`` when something changed (nothing is written for an
+    update that changed nothing). ``audit_values`` may transform a snapshot before it is
+    stored (to mask a NIK, say). A CREATE entry records ``{field: [None, new]}``, or the plain
+    values with ``created_as="values"`` (the growth records' older form, which readers of the
+    trail already know). Call it inside the service's transaction.
+    """
+    fields = list(fields)
+    creating = obj._state.adding
+    shown = audit_values or (lambda snap: snap)
+    before = {} if creating else shown(snapshot(obj, fields))
+    for name, value in (values or {}).items():
+        setattr(obj, name, value)
+    if clean:
+        obj.full_clean(exclude=list(clean_exclude) if clean_exclude else None)
+    obj.save()
+    after = shown(snapshot(obj, fields))
+    changes = diff(before, after)
+    if creating:
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=obj,
+            wilayah_kode=wilayah_kode,
+            changes=after if created_as == "values" else changes,
+        )
+    elif changes:
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=obj,
+            wilayah_kode=wilayah_kode,
+            changes=changes,
+        )
+    return changes

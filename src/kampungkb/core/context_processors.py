@@ -1,4 +1,4 @@
-from kampungkb.accounts.roles import can_edit, can_view_audit, can_view_personal_data
+from kampungkb.core.permissions import can_edit, can_view_audit, can_view_personal_data
 
 
 def navigation(request):

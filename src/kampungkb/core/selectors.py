@@ -1,5 +1,5 @@
-from kampungkb.accounts.roles import can_view_audit
 from kampungkb.core.models import AuditEntry
+from kampungkb.core.permissions import can_view_audit
 from kampungkb.core.scoping import NOTHING, scope_q
 
 

@@ -2,27 +2,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from kampungkb.accounts.roles import can_view_audit
 from kampungkb.core.models import AuditAction
+from kampungkb.core.permissions import can_view_audit
 from kampungkb.core.selectors import audit_entry_list
-from kampungkb.wilayah.models import MaturityLevel
-from kampungkb.wilayah.selectors import area_summary, wilayah_area
-
-
-def home(request):
-    summary = area_summary(user=request.user)
-    levels = [(label, summary["levels"].get(value, 0)) for value, label in MaturityLevel.choices]
-    unrated = summary["levels"].get("", 0)
-    return render(
-        request,
-        "core/home.html",
-        {
-            "area": wilayah_area(user=request.user),
-            "summary": summary,
-            "levels": levels,
-            "unrated": unrated,
-        },
-    )
 
 
 def audit_list(request):

@@ -13,9 +13,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kampungkb.accounts.roles import can_manage_installation
 from kampungkb.core.audit import audit_record
 from kampungkb.core.models import AuditAction
+from kampungkb.core.permissions import can_manage_installation
 from kampungkb.growth.models import KBMTable, RecomputeRun
 from kampungkb.growth.recompute import RecomputeResult, measurements_recompute_all
 

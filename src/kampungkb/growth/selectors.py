@@ -9,7 +9,7 @@ import datetime
 from django.db.models import Count, Max, Q
 from django.shortcuts import get_object_or_404
 
-from kampungkb.accounts.roles import can_view_personal_data
+from kampungkb.core.permissions import can_view_personal_data
 from kampungkb.core.scoping import within_q
 from kampungkb.growth.models import Child, Measurement, Posyandu
 from kampungkb.growth.services import normalise_name

@@ -10,9 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from kampungkb.accounts.roles import can_edit
 from kampungkb.core.audit import audit_record, diff, snapshot
+from kampungkb.core.events import records_changed_on_commit
 from kampungkb.core.models import AuditAction
+from kampungkb.core.permissions import can_edit
 from kampungkb.core.privacy import mask_nik
 from kampungkb.core.scoping import user_covers
 from kampungkb.growth.compute import COMPUTED_FIELDS, compute_child_series
@@ -59,9 +60,7 @@ def _ensure_may_edit(user, desa_kode: str) -> None:
 
 def analytics_refresh_on_commit() -> None:
     """Rebuild the prevalence summaries once this write is committed (in the background)."""
-    from kampungkb.analytics.services import analytics_refresh_enqueue
-
-    transaction.on_commit(analytics_refresh_enqueue)
+    records_changed_on_commit(sender="growth")
 
 
 def _audit_child_values(values: dict) -> dict:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q
 
-from kampungkb.accounts.roles import can_view_personal_data
+from kampungkb.core.permissions import can_view_personal_data
 from kampungkb.core.scoping import scope_q, within_q
 from kampungkb.growth.models import Child, Measurement, Posyandu
 

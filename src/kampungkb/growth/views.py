@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kampungkb.accounts.roles import can_edit, can_view_full_nik, can_view_personal_data
+from kampungkb.core.permissions import can_edit, can_view_full_nik, can_view_personal_data
 from kampungkb.core.privacy import mask_nik
 from kampungkb.core.scoping import user_covers
 from kampungkb.growth import selectors, services

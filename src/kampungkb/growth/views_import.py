@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from kampungkb.accounts.roles import can_edit, can_view_personal_data
 from kampungkb.core.forms_style import StyledFormMixin
+from kampungkb.core.permissions import can_edit, can_view_personal_data
 from kampungkb.growth.importing.commit import ImportFileError, measurements_import
 from kampungkb.growth.importing.export import measurements_export_xlsx
 from kampungkb.growth.importing.parse import EXTENSIONS

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kampungkb.accounts.roles import can_manage_installation
+from kampungkb.core.permissions import can_manage_installation
 from kampungkb.growth.kbm_tables import (
     kbm_default_set,
     kbm_tables_list,

@@ -6,6 +6,7 @@ from collections import Counter
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
+from kampungkb.core.permissions import is_district_admin
 from kampungkb.core.scoping import covered_kode
 from kampungkb.wilayah.models import KampungKB, Level, MaturityRecord, Wilayah
 
@@ -108,3 +109,12 @@ def area_summary(*, user) -> dict:
         "coverage": (100.0 * n_kampung / n_desa) if n_desa else None,
         "levels": levels,
     }
+
+
+def managed_kabupaten(user) -> Wilayah | None:
+    """The district whose settings and publications the user manages (district admins only)."""
+    if not is_district_admin(user):
+        return None
+    if user.is_superuser and not getattr(user, "wilayah_id", None):
+        return Wilayah.objects.filter(level=Level.KABUPATEN).order_by("kode").first()
+    return Wilayah.objects.filter(kode=(user.wilayah_id or "")[:5], level=Level.KABUPATEN).first()

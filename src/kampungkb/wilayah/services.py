@@ -7,9 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from kampungkb.accounts.roles import can_edit, can_register_kampungkb
 from kampungkb.core.audit import audit_record, diff, snapshot
+from kampungkb.core.events import records_changed_on_commit
 from kampungkb.core.models import AuditAction
+from kampungkb.core.permissions import can_edit, can_register_kampung_kb
 from kampungkb.core.scoping import user_covers
 from kampungkb.wilayah.models import (
     ActivityGroup,
@@ -37,7 +38,7 @@ def _ensure_may_edit(user, desa: Wilayah, *, creating: bool = False) -> None:
     # views always pass request.user, which is never None.
     if user is None:
         return
-    allowed = can_register_kampungkb(user) if creating else can_edit(user)
+    allowed = can_register_kampung_kb(user) if creating else can_edit(user)
     if not allowed or not user_covers(user, desa.kode):
         raise PermissionDenied(_("You may not change Kampung KB data of this area."))
 
@@ -120,9 +121,7 @@ def kampungkb_save(
         )
     if creating or changes.keys() & SPLIT_FIELDS:
         # The analytics split desa into Kampung KB and others by these, per period.
-        from kampungkb.analytics.services import analytics_refresh_enqueue
-
-        transaction.on_commit(analytics_refresh_enqueue)
+        records_changed_on_commit(sender="wilayah")
     return kampung
 
 

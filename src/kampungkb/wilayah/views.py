@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kampungkb.accounts.roles import can_edit, can_register_kampungkb, can_view_personal_data
+from kampungkb.core.permissions import can_edit, can_register_kampung_kb, can_view_personal_data
 from kampungkb.core.scoping import user_covers
 from kampungkb.wilayah import selectors, services
 from kampungkb.wilayah.forms import (
@@ -64,7 +64,7 @@ def kampungkb_list(request):
             "kecamatan_options": selectors.kecamatan_list(user=request.user),
             "kecamatan": kecamatan,
             "search": search,
-            "can_create": can_register_kampungkb(request.user),
+            "can_create": can_register_kampung_kb(request.user),
         },
     )
 
@@ -110,7 +110,7 @@ def _kampungkb_form_page(request, kampung):
     user = request.user
     creating = kampung is None
     allowed = (
-        can_register_kampungkb(user)
+        can_register_kampung_kb(user)
         if creating
         else (can_edit(user) and user_covers(user, kampung.desa_id))
     )

@@ -21,9 +21,9 @@ from django.db.models.base import ModelState
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kampungkb.accounts.roles import can_edit
 from kampungkb.core.audit import audit_record
 from kampungkb.core.models import AuditAction
+from kampungkb.core.permissions import can_edit
 from kampungkb.core.privacy import mask_nik
 from kampungkb.core.scoping import covered_kode
 from kampungkb.growth.compute import (

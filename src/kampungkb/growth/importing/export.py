@@ -12,16 +12,11 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from kampungkb import anthro
-from kampungkb.accounts.roles import can_view_personal_data
+from kampungkb.core.permissions import can_view_full_nik, can_view_personal_data
 from kampungkb.core.privacy import mask_nik
 from kampungkb.growth import selectors
 from kampungkb.growth.importing.headers import TEMPLATE_HEADERS
 from kampungkb.wilayah.models import Level, Wilayah
-
-try:  # the whole-NIK rule has its own name once accounts.roles grows it
-    from kampungkb.accounts.roles import can_view_full_nik
-except ImportError:  # pragma: no cover
-    can_view_full_nik = can_view_personal_data
 
 METHOD_LABEL = {"PB": "Telentang", "TB": "Berdiri"}
 

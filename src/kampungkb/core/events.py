@@ -1,0 +1,22 @@
+"""Signals through which a lower layer tells the layers above that something happened, without
+importing them.
+
+Growth and wilayah write the records the analytics summaries are built from; the analytics app
+listens (``AnalyticsConfig.ready``) and queues a rebuild. This is the one named entry point for
+"a write must refresh the analytics" (docs/architecture.md, deliberate exceptions).
+"""
+
+from django.db import transaction
+from django.dispatch import Signal
+
+#: Sent once a transaction that changed measurements, children or the Kampung KB registry has
+#: committed. Receivers must be cheap (queue work, do not do it).
+records_changed = Signal()
+
+
+def records_changed_on_commit(*, sender: str) -> None:
+    """Send :data:`records_changed` when the current transaction commits (at once outside one).
+
+    ``sender`` names what changed (``"growth"``, ``"wilayah"``) for receivers that care.
+    """
+    transaction.on_commit(lambda: records_changed.send(sender=sender))

@@ -1,0 +1,117 @@
+"""What each role may do: the one definition of every permission, used by every app, the access
+tests and the templates (through ``core.context_processors``).
+
+Scoping (which area) is separate: see ``core.scoping``. A check here answers "may this kind of
+user ever do this?"; a selector then limits the rows to the user's area.
+"""
+
+from django.apps import apps
+
+from kampungkb.core.roles import Role, role_fits_wilayah
+from kampungkb.core.scoping import user_covers
+
+__all__ = [
+    "can_edit",
+    "can_edit_area",
+    "can_manage_installation",
+    "can_record_coaching_visit",
+    "can_register_kampung_kb",
+    "can_view_audit",
+    "can_view_full_nik",
+    "can_view_personal_data",
+    "is_district_admin",
+    "is_mitra",
+    "role_fits_wilayah",
+]
+
+_EDITORS = {Role.ADMIN_KABUPATEN, Role.OPERATOR_KECAMATAN, Role.OPERATOR_DESA}
+_PERSONAL = {Role.ADMIN_KABUPATEN, Role.OPERATOR_KECAMATAN, Role.OPERATOR_DESA}
+_REGISTRARS = {Role.ADMIN_KABUPATEN, Role.OPERATOR_KECAMATAN}
+
+
+def _active(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def _role(user) -> str:
+    return user.role if _active(user) else ""
+
+
+def _superuser(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_superuser)
+
+
+def can_edit(user) -> bool:
+    """Whether the user may change records in their area."""
+    return _superuser(user) or _role(user) in _EDITORS
+
+
+def can_edit_area(user, kode: str) -> bool:
+    """Whether the user may change records of the wilayah ``kode``."""
+    return can_edit(user) and user_covers(user, kode)
+
+
+def can_register_kampung_kb(user) -> bool:
+    """Whether the user may create a new Kampung KB in their area."""
+    return _superuser(user) or _role(user) in _REGISTRARS
+
+
+def can_view_personal_data(user) -> bool:
+    """Whether names, phone numbers and other personal details may be shown."""
+    return _superuser(user) or _role(user) in _PERSONAL
+
+
+def can_view_full_nik(user) -> bool:
+    """Whether a whole NIK may be shown (on a child's own page and in e-PPGBM exports).
+
+    Lists always mask it; roles without personal-data access never see one at all.
+    """
+    return can_view_personal_data(user)
+
+
+def can_view_audit(user) -> bool:
+    """Whether the user may read the audit trail of their area."""
+    return _superuser(user) or _role(user) == Role.ADMIN_KABUPATEN
+
+
+def is_district_admin(user) -> bool:
+    """Whether the user runs a district: the Admin Kabupaten (with an area) or a superuser.
+
+    The district admin publishes, enters survey figures, sets targets and weights, and
+    coaches every OPD.
+    """
+    if not _active(user):
+        return False
+    return user.is_superuser or (user.role == Role.ADMIN_KABUPATEN and bool(user.wilayah_id))
+
+
+def is_mitra(user) -> bool:
+    """Whether the user is a partner agency (OPD) reading its coaching work."""
+    return _role(user) == Role.MITRA_OPD
+
+
+def can_record_coaching_visit(user, *, opd) -> bool:
+    """Whether the user may record a coaching visit: the district admin for any OPD, a Mitra
+    OPD only for ``opd``, the agency their account belongs to (``None`` when none matches)."""
+    return is_district_admin(user) or (is_mitra(user) and opd is not None)
+
+
+def can_manage_installation(user) -> bool:
+    """Whether ``user`` may change what applies to the whole installation (the default KBM
+    table, the maturity rule sets): the system administrator, or the Admin Kabupaten when the
+    installation serves their kabupaten alone."""
+    if not _active(user):
+        return False
+    if user.is_superuser:
+        return True
+    if user.role != Role.ADMIN_KABUPATEN or user.wilayah_id is None:
+        return False
+    return _installation_kabupaten() == [user.wilayah_id]
+
+
+def _installation_kabupaten() -> list[str]:
+    # The one place the ground floor reads the wilayah registry (documented in
+    # docs/architecture.md): which kabupaten this installation serves decides who manages it.
+    # Looked up through the app registry so that core does not import the wilayah app.
+    wilayah = apps.get_model("wilayah", "Wilayah")
+    return list(wilayah.objects.filter(level="kabupaten").values_list("kode", flat=True))
