@@ -1,9 +1,8 @@
-import datetime
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kampungkb.core.forms_style import StyledFormMixin
+from kampungkb.core.validators import DATE_IN_FUTURE, is_in_future
 from kampungkb.wilayah.models import (
     ActivityGroupType,
     FundingSourceType,
@@ -19,10 +18,9 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _not_in_future(form, data, *names):
-    today = datetime.date.today()
     for name in names:
-        if data.get(name) and data[name] > today:
-            form.add_error(name, _("The date cannot be in the future."))
+        if is_in_future(data.get(name)):
+            form.add_error(name, DATE_IN_FUTURE)
 
 
 class DesaChoiceField(forms.ModelChoiceField):

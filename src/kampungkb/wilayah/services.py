@@ -12,6 +12,7 @@ from kampungkb.core.events import records_changed_on_commit
 from kampungkb.core.models import AuditAction
 from kampungkb.core.permissions import can_edit, can_register_kampung_kb
 from kampungkb.core.scoping import user_covers
+from kampungkb.core.validators import ensure_not_in_future
 from kampungkb.wilayah.models import (
     ActivityGroup,
     ActivityGroupType,
@@ -137,8 +138,7 @@ def maturity_record_add(
 ) -> MaturityRecord:
     """Add a dated maturity level to a Kampung KB's history (the newest is current)."""
     _ensure_may_edit(user, kampung.desa)
-    if tanggal > datetime.date.today():
-        raise ValidationError({"tanggal": _("The date cannot be in the future.")})
+    ensure_not_in_future(tanggal=tanggal)
     record = MaturityRecord(
         kampung=kampung,
         tingkat=tingkat,
