@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint format bench messages clean
+.PHONY: setup demo test lint format hooks bench messages clean
 
 # Reinstall when the dependency list changes.
 $(STAMP): pyproject.toml
@@ -37,6 +37,10 @@ lint: setup
 format: setup
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Run ruff on every commit (.pre-commit-config.yaml).
+hooks: setup
+	$(BIN)/pre-commit install
 
 # Benchmarks print figures and PASS/FAIL against the targets; PostgreSQL ones use BENCH_PG.
 BENCH_PG ?= postgres://postgres@127.0.0.1:5432
