@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from kampungkb.anthro import anthro_zscores  # noqa: E402
-from kampungkb.anthro._tables import get_table  # noqa: E402
+from kampungkb.anthro._who_tables import get_table  # noqa: E402
 
 N = 1_000_000
 PEER_N = 20_000

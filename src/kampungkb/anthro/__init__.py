@@ -25,8 +25,9 @@ array([ 0.  , -2.23])
 'Normal'
 """
 
-from ._check import DAYS_PER_MONTH, ERROR_MESSAGES, error_messages
+from ._inputs import DAYS_PER_MONTH, ERROR_MESSAGES, error_messages
 from ._lms import FLAG_LIMITS, round_r
+from .all_indicators import OUTPUT_COLUMNS, anthro_zscores, zscores_for_child
 from .categories import (
     CATEGORY_KEYS,
     CATEGORY_LABELS,
@@ -43,7 +44,6 @@ from .flags import flag
 from .growth_reference import zbfa, zhfa, zwfa
 from .growth_standards import clenhei, zac, zbmi, zhc, zlen, zss, zts, zwei
 from .prevalence import Prevalence, prevalence, wilson_interval
-from .table import OUTPUT_COLUMNS, anthro_zscores, zscores_for_child
 from .weight_for_lenhei import zwfl
 
 __all__ = [

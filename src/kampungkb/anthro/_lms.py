@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._tables import Table
+from ._who_tables import Table
 
 
 def lms_z(y: np.ndarray, l: np.ndarray, m: np.ndarray, s: np.ndarray) -> np.ndarray:  # noqa: E741

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._check import Inputs, _check_inputs
+from ._inputs import Inputs, _check_inputs
 from ._lms import round_r, zscore_interpolated
-from ._tables import get_table
+from ._who_tables import get_table
 from .growth_standards import bmi
 
 MONTH_WIDTH = 230  # months 0..229 per sex

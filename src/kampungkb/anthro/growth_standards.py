@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._check import Inputs, _check_inputs
+from ._inputs import Inputs, _check_inputs
 from ._lms import round_r, zscore_from_table
-from ._tables import get_table
+from ._who_tables import get_table
 
 AGE_WIDTH = 1827  # days 0..1826 per sex in the 2006 tables
 LAST_TABLE_DAY = 1826
@@ -80,7 +80,7 @@ def _without_oedema(index: np.ndarray, inp: Inputs) -> np.ndarray:
     return np.where(inp.oedema, 3 * AGE_WIDTH, index)
 
 
-# Kernels on clean inputs; the table function calls these block by block.
+# Kernels on clean inputs; ``anthro_zscores`` (all_indicators.py) calls these block by block.
 def _zlen(inp: Inputs, index: np.ndarray, clen: np.ndarray) -> np.ndarray:
     return _age_z("lhfa", clen, index, restricted=False)
 

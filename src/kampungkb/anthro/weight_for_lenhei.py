@@ -12,9 +12,9 @@ import functools
 
 import numpy as np
 
-from ._check import Inputs, _check_inputs
+from ._inputs import Inputs, _check_inputs
 from ._lms import round_r, zscore_interpolated
-from ._tables import get_table
+from ._who_tables import get_table
 from .growth_standards import adjust_lenhei
 
 WIDTH = 1202  # keys 0..1201 mm/10 per sex

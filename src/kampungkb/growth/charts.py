@@ -16,7 +16,7 @@ import numpy as np
 from django.utils.translation import gettext as _
 
 from kampungkb.anthro import DAYS_PER_MONTH
-from kampungkb.anthro._tables import get_table
+from kampungkb.anthro._who_tables import get_table
 
 KINDS = ("wfa", "lhfa", "wflh")
 SD_LINES = (-3, -2, 0, 2, 3)

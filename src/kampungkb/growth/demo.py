@@ -38,7 +38,7 @@ import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
-from kampungkb.anthro._tables import get_table
+from kampungkb.anthro._who_tables import get_table
 from kampungkb.core.audit import audit_record
 from kampungkb.core.models import AuditAction
 from kampungkb.growth.models import Child, Posyandu, Puskesmas
