@@ -10,7 +10,8 @@ Inputs are plain arrays (lists, numpy arrays, pandas Series) or scalars;
 outputs are numpy arrays with NaN for "not computable".  Rows the R code
 would abort on (negative age or measurement, unknown codes) become NaN
 with a reason in ``anthro_zscores(...)["error"]``; a batch never raises
-because of one bad row.
+because of one bad row.  ``value_at_z`` goes the other way: the measurement
+at a z-score (growth-chart curves, synthetic data).
 
 Examples
 --------
@@ -43,6 +44,7 @@ from .categories import (
 from .flags import flag
 from .growth_reference import zbfa, zhfa, zwfa
 from .growth_standards import clenhei, zac, zbmi, zhc, zlen, zss, zts, zwei
+from .inverse import value_at_z
 from .prevalence import Prevalence, prevalence, wilson_interval
 from .weight_for_lenhei import zwfl
 
@@ -68,6 +70,7 @@ __all__ = [
     "flag",
     "prevalence",
     "round_r",
+    "value_at_z",
     "wilson_interval",
     "zac",
     "zbfa",
