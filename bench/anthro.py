@@ -19,8 +19,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from kampungkb.anthro import anthro_zscores  # noqa: E402
-from kampungkb.anthro._tables import get_table  # noqa: E402
+from kampungkb.anthro import anthro_zscores, value_at_z  # noqa: E402
 
 N = 1_000_000
 PEER_N = 20_000
@@ -33,14 +32,11 @@ def generate(n: int, seed: int = SEED) -> dict[str, np.ndarray]:
     sex = rng.integers(1, 3, n).astype(np.int8)
     age = np.round(rng.uniform(0, 1826, n), 1)
     day = np.floor(age + 0.5).astype(np.intp)
-    idx = sex.astype(np.intp) * 1827 + day
 
     def draw(table: str, sd: float = 1.3) -> np.ndarray:
-        t = get_table(table)
         z = np.clip(rng.normal(0, sd, n), -4.0, 4.0)
-        with np.errstate(invalid="ignore"):
-            y = t.m[idx] * (1 + t.l[idx] * t.s[idx] * z) ** (1 / t.l[idx])
-        return np.where(np.isnan(y), t.m[idx], y)
+        y = value_at_z(table, sex=sex, z=z, age_days=age, restricted=False)
+        return np.where(np.isnan(y), value_at_z(table, sex=sex, z=0, age_days=age), y)
 
     standing = day >= 731
     swap = rng.random(n) < 0.01

@@ -54,7 +54,8 @@ def _generate(n: int) -> int:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from kampungkb.growth.demo import _lms_value, bulk_insert_measurements
+    from kampungkb.anthro import value_at_z
+    from kampungkb.growth.demo import bulk_insert_measurements
     from kampungkb.growth.models import Child, Measurement
     from kampungkb.wilayah.loading import wilayah_load
     from kampungkb.wilayah.models import Level, Wilayah
@@ -94,13 +95,15 @@ def _generate(n: int) -> int:
         for v in range(VISITS):
             day = today - datetime.timedelta(days=31 * (VISITS - v))
             age = born_offset - 31 * (VISITS - v)
-            length = _lms_value("lhfa", sexes, np.clip(age, 0, 1826), zlen)
+            length = value_at_z(
+                "lhfa", sex=sexes, z=zlen, age_days=np.clip(age, 0, 1826), restricted=False
+            )
             key = np.where(age < 731, np.clip(np.round(length * 10), 450, 1100), 0)
             key = np.where(age >= 731, np.clip(np.round(length * 10), 650, 1200), key)
             weight = np.where(
                 age < 731,
-                _lms_value("wfl", sexes, key, zwfl),
-                _lms_value("wfh", sexes, key, zwfl),
+                value_at_z("wfl", sex=sexes, z=zwfl, lenhei=key / 10, restricted=False),
+                value_at_z("wfh", sex=sexes, z=zwfl, lenhei=key / 10, restricted=False),
             )
             weight = np.round(weight + rng.normal(0.0, 0.1, n_children), 1)
             length = np.round(length + rng.normal(0.0, 0.5, n_children), 1)

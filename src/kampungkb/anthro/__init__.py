@@ -10,7 +10,8 @@ Inputs are plain arrays (lists, numpy arrays, pandas Series) or scalars;
 outputs are numpy arrays with NaN for "not computable".  Rows the R code
 would abort on (negative age or measurement, unknown codes) become NaN
 with a reason in ``anthro_zscores(...)["error"]``; a batch never raises
-because of one bad row.
+because of one bad row.  ``value_at_z`` goes the other way: the measurement
+at a z-score (growth-chart curves, synthetic data).
 
 Examples
 --------
@@ -25,8 +26,9 @@ array([ 0.  , -2.23])
 'Normal'
 """
 
-from ._check import DAYS_PER_MONTH, ERROR_MESSAGES, error_messages
+from ._inputs import DAYS_PER_MONTH, ERROR_MESSAGES, error_messages
 from ._lms import FLAG_LIMITS, round_r
+from .all_indicators import OUTPUT_COLUMNS, anthro_zscores, zscores_for_child
 from .categories import (
     CATEGORY_KEYS,
     CATEGORY_LABELS,
@@ -42,8 +44,8 @@ from .categories import (
 from .flags import flag
 from .growth_reference import zbfa, zhfa, zwfa
 from .growth_standards import clenhei, zac, zbmi, zhc, zlen, zss, zts, zwei
+from .inverse import value_at_z
 from .prevalence import Prevalence, prevalence, wilson_interval
-from .table import OUTPUT_COLUMNS, anthro_zscores, zscores_for_child
 from .weight_for_lenhei import zwfl
 
 __all__ = [
@@ -68,6 +70,7 @@ __all__ = [
     "flag",
     "prevalence",
     "round_r",
+    "value_at_z",
     "wilson_interval",
     "zac",
     "zbfa",

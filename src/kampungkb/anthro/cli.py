@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
-from ._check import (
+from ._inputs import (
     ERR_MEASURE,
     ERR_NOT_NUMBER,
     MEASURE_CODES,
@@ -28,8 +28,8 @@ from ._check import (
     OEDEMA_CODES,
     SEX_CODES,
 )
+from .all_indicators import CATEGORIES, FLAGS, INPUT_COLUMNS, ZSCORES, anthro_zscores
 from .categories import CATEGORY_LABELS
-from .table import CATEGORIES, FLAGS, INPUT_COLUMNS, ZSCORES, anthro_zscores
 
 NUMERIC = ("age_days", "weight", "lenhei", "headc", "armc", "triskin", "subskin")
 OUT_COLUMNS = (
@@ -124,7 +124,7 @@ _LABELS = {
 
 
 def _outputs(out: dict, extra: np.ndarray) -> list[pa.Array]:
-    from ._check import error_messages
+    from ._inputs import error_messages
 
     errors = out["error"]
     if extra.any():

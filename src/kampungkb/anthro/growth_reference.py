@@ -10,29 +10,29 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._check import Inputs, _check_inputs
+from ._inputs import Inputs, _check_inputs
 from ._lms import round_r, zscore_interpolated
-from ._tables import get_table
+from ._who_tables import RESTRICTED_TABLES, get_table
 from .growth_standards import bmi
 
 MONTH_WIDTH = 230  # months 0..229 per sex
+FIRST_MONTH = 60.0
+#: table -> last month with a z-score (the tables themselves go on to 229)
+LAST_MONTH = {"hfa2007": 228.0, "wfa2007": 120.0, "bfa2007": 228.0}
 
 
-def _month_z(
-    table_name: str, y: np.ndarray, inp: Inputs, max_month: float, *, oedema_na: bool
-) -> np.ndarray:
+def month_lms(
+    table_name: str, sex: np.ndarray, months: np.ndarray, valid: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """L, M, S at age ``months`` (unrounded), interpolated between whole months.
+
+    Rows that are not ``valid`` get NaN.
+    """
     table = get_table(table_name)
-    m = inp.age_months
-    with np.errstate(invalid="ignore"):
-        valid = inp.ok & (m >= 60.0) & (m <= max_month)
-    if oedema_na:
-        valid &= ~inp.oedema
-    if not valid.any():  # e.g. a block of under-fives: nothing to compute
-        return np.full(inp.n, np.nan)
-    low = np.trunc(m)
-    upp = np.trunc(m + 1.0)
-    diff = m - low
-    base = np.where(valid, inp.sex, 0.0) * MONTH_WIDTH
+    low = np.trunc(months)
+    upp = np.trunc(months + 1.0)
+    diff = months - low
+    base = np.where(valid, sex, 0.0) * MONTH_WIDTH
     i_low = np.where(valid, base + low, table.sentinel).astype(np.intp)
     i_upp = np.where(valid, base + upp, table.sentinel).astype(np.intp)
     interp = diff > 0.0
@@ -42,20 +42,38 @@ def _month_z(
         p_upp = arr.take(i_upp)
         params.append(np.where(interp, p_low + diff * (p_upp - p_low), p_low))
     lp, mp, sp = params
-    restricted = table_name != "hfa2007"
-    return zscore_interpolated(y, lp, mp, sp, restricted=restricted, l_is_one=table.l_is_one)
+    return lp, mp, sp
+
+
+def month_valid(table_name: str, inp: Inputs) -> np.ndarray:
+    """Rows of ``inp`` whose age is inside the months ``table_name`` scores."""
+    m = inp.age_months
+    with np.errstate(invalid="ignore"):
+        return inp.ok & (m >= FIRST_MONTH) & (m <= LAST_MONTH[table_name])
+
+
+def _month_z(table_name: str, y: np.ndarray, inp: Inputs, *, oedema_na: bool) -> np.ndarray:
+    valid = month_valid(table_name, inp)
+    if oedema_na:
+        valid &= ~inp.oedema
+    if not valid.any():  # e.g. a block of under-fives: nothing to compute
+        return np.full(inp.n, np.nan)
+    lp, mp, sp = month_lms(table_name, inp.sex, inp.age_months, valid)
+    restricted = table_name in RESTRICTED_TABLES
+    l_is_one = get_table(table_name).l_is_one
+    return zscore_interpolated(y, lp, mp, sp, restricted=restricted, l_is_one=l_is_one)
 
 
 def _zhfa(inp: Inputs) -> np.ndarray:
-    return _month_z("hfa2007", inp.lenhei, inp, 228.0, oedema_na=False)
+    return _month_z("hfa2007", inp.lenhei, inp, oedema_na=False)
 
 
 def _zwfa(inp: Inputs) -> np.ndarray:
-    return _month_z("wfa2007", inp.weight, inp, 120.0, oedema_na=True)
+    return _month_z("wfa2007", inp.weight, inp, oedema_na=True)
 
 
 def _zbfa(inp: Inputs) -> np.ndarray:
-    return _month_z("bfa2007", bmi(inp.weight, inp.lenhei), inp, 228.0, oedema_na=True)
+    return _month_z("bfa2007", bmi(inp.weight, inp.lenhei), inp, oedema_na=True)
 
 
 def _finish(z: np.ndarray, rounded: bool) -> np.ndarray:

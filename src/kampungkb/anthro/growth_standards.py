@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._check import Inputs, _check_inputs
+from ._inputs import Inputs, _check_inputs
 from ._lms import round_r, zscore_from_table
-from ._tables import get_table
+from ._who_tables import RESTRICTED_TABLES, get_table
 
 AGE_WIDTH = 1827  # days 0..1826 per sex in the 2006 tables
 LAST_TABLE_DAY = 1826
@@ -72,7 +72,14 @@ def _positive(y: np.ndarray) -> np.ndarray:
         return np.where(y > 0.0, y, np.nan)
 
 
-def _age_z(table: str, y: np.ndarray, index: np.ndarray, restricted: bool) -> np.ndarray:
+def age_lms(table: str, index: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """L, M, S of age-based ``table`` at the flat indices of :func:`age_index`."""
+    t = get_table(table)
+    return t.l.take(index), t.m.take(index), t.s.take(index)
+
+
+def _age_z(table: str, y: np.ndarray, index: np.ndarray) -> np.ndarray:
+    restricted = table in RESTRICTED_TABLES
     return zscore_from_table(get_table(table), index, _positive(y), restricted=restricted)
 
 
@@ -80,33 +87,33 @@ def _without_oedema(index: np.ndarray, inp: Inputs) -> np.ndarray:
     return np.where(inp.oedema, 3 * AGE_WIDTH, index)
 
 
-# Kernels on clean inputs; the table function calls these block by block.
+# Kernels on clean inputs; ``anthro_zscores`` (all_indicators.py) calls these block by block.
 def _zlen(inp: Inputs, index: np.ndarray, clen: np.ndarray) -> np.ndarray:
-    return _age_z("lhfa", clen, index, restricted=False)
+    return _age_z("lhfa", clen, index)
 
 
 def _zwei(inp: Inputs, index: np.ndarray, index_no_oedema: np.ndarray) -> np.ndarray:
-    return _age_z("wfa", inp.weight, index_no_oedema, restricted=True)
+    return _age_z("wfa", inp.weight, index_no_oedema)
 
 
 def _zbmi(inp: Inputs, index_no_oedema: np.ndarray, cbmi: np.ndarray) -> np.ndarray:
-    return _age_z("bmifa", cbmi, index_no_oedema, restricted=True)
+    return _age_z("bmifa", cbmi, index_no_oedema)
 
 
 def _zhc(inp: Inputs, index: np.ndarray) -> np.ndarray:
-    return _age_z("hcfa", inp.headc, index, restricted=False)
+    return _age_z("hcfa", inp.headc, index)
 
 
 def _zac(inp: Inputs, index: np.ndarray) -> np.ndarray:
-    return _age_z("acfa", inp.armc, index, restricted=True)
+    return _age_z("acfa", inp.armc, index)
 
 
 def _zts(inp: Inputs, index: np.ndarray) -> np.ndarray:
-    return _age_z("tsfa", inp.triskin, index, restricted=True)
+    return _age_z("tsfa", inp.triskin, index)
 
 
 def _zss(inp: Inputs, index: np.ndarray) -> np.ndarray:
-    return _age_z("ssfa", inp.subskin, index, restricted=True)
+    return _age_z("ssfa", inp.subskin, index)
 
 
 def clenhei(age_days, lenhei, measure=None) -> np.ndarray:

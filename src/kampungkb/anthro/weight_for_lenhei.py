@@ -12,13 +12,15 @@ import functools
 
 import numpy as np
 
-from ._check import Inputs, _check_inputs
+from ._inputs import Inputs, _check_inputs
 from ._lms import round_r, zscore_interpolated
-from ._tables import get_table
+from ._who_tables import get_table
 from .growth_standards import adjust_lenhei
 
 WIDTH = 1202  # keys 0..1201 mm/10 per sex
 WFH_OFFSET = 3 * WIDTH
+LENGTH_RANGE = (45.0, 110.0)  # cm, the weight-for-length table
+HEIGHT_RANGE = (65.0, 120.0)  # cm, the weight-for-height table
 
 
 @functools.lru_cache(maxsize=1)
@@ -30,25 +32,21 @@ def _combined() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     )
 
 
-def _zwfl(inp: Inputs, clen: np.ndarray, cmeasure: np.ndarray) -> np.ndarray:
-    ar = inp.age_rounded
+def lenhei_lms(
+    sex: np.ndarray, clen: np.ndarray, use_wfl, valid: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """L, M, S at length/height ``clen`` (cm), interpolated between 0.1 cm rows as R does.
+
+    ``use_wfl`` picks the weight-for-length table (else weight-for-height) per row or for
+    all; rows that are not ``valid`` get NaN.
+    """
     sentinel = 2 * WFH_OFFSET
     with np.errstate(invalid="ignore"):
-        age_known = ~np.isnan(ar)
-        use_wfl = np.where(
-            age_known, ar < 731.0, np.where(cmeasure != 0, cmeasure == 1, clen < 87.0)
-        )
-        in_range = np.where(
-            use_wfl, (clen >= 45.0) & (clen <= 110.0), (clen >= 65.0) & (clen <= 120.0)
-        )
-        # Age may be missing (then zwfl is still computed); when known it must
-        # be at most 1856 days and under 60 months.
-        valid = inp.ok & in_range & ~inp.oedema & ~(ar > 1856.0) & ~(inp.age_months >= 60.0)
         x10 = clen * 10.0
         low_k = np.trunc(x10)
         upp_k = np.trunc(x10 + 1.0)
         diff = (clen - low_k / 10.0) / 0.1
-    base = np.where(use_wfl, 0, WFH_OFFSET) + np.where(valid, inp.sex, 0.0) * WIDTH
+    base = np.where(use_wfl, 0, WFH_OFFSET) + np.where(valid, sex, 0.0) * WIDTH
     i_low = np.where(valid, base + low_k, sentinel).astype(np.intp)
     i_upp = np.where(valid, base + np.minimum(upp_k, WIDTH - 1), sentinel).astype(np.intp)
     interp = diff > 0.0
@@ -58,7 +56,25 @@ def _zwfl(inp: Inputs, clen: np.ndarray, cmeasure: np.ndarray) -> np.ndarray:
         p_upp = arr.take(i_upp)
         params.append(np.where(interp, p_low + diff * (p_upp - p_low), p_low))
     lp, mp, sp = params
-    return zscore_interpolated(inp.weight, lp, mp, sp, restricted=True)
+    return lp, mp, sp
+
+
+def _zwfl(inp: Inputs, clen: np.ndarray, cmeasure: np.ndarray) -> np.ndarray:
+    ar = inp.age_rounded
+    with np.errstate(invalid="ignore"):
+        age_known = ~np.isnan(ar)
+        use_wfl = np.where(
+            age_known, ar < 731.0, np.where(cmeasure != 0, cmeasure == 1, clen < 87.0)
+        )
+        (l_low, l_high), (h_low, h_high) = LENGTH_RANGE, HEIGHT_RANGE
+        in_range = np.where(
+            use_wfl, (clen >= l_low) & (clen <= l_high), (clen >= h_low) & (clen <= h_high)
+        )
+        # Age may be missing (then zwfl is still computed); when known it must
+        # be at most 1856 days and under 60 months.
+        valid = inp.ok & in_range & ~inp.oedema & ~(ar > 1856.0) & ~(inp.age_months >= 60.0)
+    lp, mp, sp = lenhei_lms(inp.sex, clen, use_wfl, valid)
+    return zscore_interpolated(inp.weight, lp, mp, sp, restricted=True)  # wfl and wfh both are
 
 
 def zwfl(

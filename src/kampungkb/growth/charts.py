@@ -2,11 +2,11 @@
 child's stored measurements, as Vega-Lite specs (Vega-Altair).
 
 The same spec is drawn in the browser by the vendored vega-embed and rendered to PNG/PDF for
-printing by vl-convert, which bundles Vega and needs no network. Curves come from the engine's
-LMS tables, ``M·(1 + L·S·z)^(1/L)``: weight-for-age and length/height-for-age by day (lying
-length under 731 days, standing height from 731, as in the WHO tables), weight-for-length
-(45-110 cm) under 731 days and weight-for-height (65-120 cm) from 731, chosen by the child's
-age at the latest measurement as the engine chooses per row.
+printing by vl-convert, which bundles Vega and needs no network. Curves come from the engine
+(``anthro.value_at_z``, ``M·(1 + L·S·z)^(1/L)`` within ±3 SD): weight-for-age and
+length/height-for-age by day (lying length under 731 days, standing height from 731, as in the
+WHO tables), weight-for-length (45-110 cm) under 731 days and weight-for-height (65-120 cm)
+from 731, chosen by the child's age at the latest measurement as the engine chooses per row.
 """
 
 import datetime
@@ -15,8 +15,7 @@ import altair as alt
 import numpy as np
 from django.utils.translation import gettext as _
 
-from kampungkb.anthro import DAYS_PER_MONTH
-from kampungkb.anthro._tables import get_table
+from kampungkb.anthro import DAYS_PER_MONTH, value_at_z
 
 KINDS = ("wfa", "lhfa", "wflh")
 SD_LINES = (-3, -2, 0, 2, 3)
@@ -30,14 +29,6 @@ def _sd_label(z: int) -> str:
     return _("Median") if z == 0 else f"{z:+d} SD"
 
 
-def lms_curve(table: str, *, sex: int, keys: np.ndarray, z: float) -> np.ndarray:
-    """The measurement at z-score ``z`` for integer table keys (days or millimetres)."""
-    t = get_table(table)
-    idx = sex * t.width + keys.astype(np.intp)
-    lam, mu, sigma = t.l[idx], t.m[idx], t.s[idx]
-    return mu * (1 + lam * sigma * z) ** (1 / lam)
-
-
 def _age_window(ages: list[int]) -> tuple[int, int]:
     """Days to draw: the child's measured ages with ~3 months either side, at least 6 months."""
     if not ages:
@@ -49,10 +40,11 @@ def _age_window(ages: list[int]) -> tuple[int, int]:
     return low, high
 
 
-def _curves(table: str, *, sex: int, keys: np.ndarray, x: np.ndarray) -> list[dict]:
+def _curves(table: str, *, sex: int, x: np.ndarray, **key) -> list[dict]:
+    """Rows of the SD lines of ``table`` at ``key`` (``age_days`` or ``lenhei``) drawn at ``x``."""
     rows = []
     for z in SD_LINES:
-        y = lms_curve(table, sex=sex, keys=keys, z=z)
+        y = value_at_z(table, sex=sex, z=z, **key)
         label = _sd_label(z)
         rows.extend(
             {"x": round(float(a), 2), "y": round(float(b), 3), "garis": label, "z": z}
@@ -104,7 +96,7 @@ def _chart_parts(child, measurements, kind: str):
         if kind == "lhfa" and low < 731 <= high:
             # The WHO curves step down 0.7 cm where lying length gives way to standing height.
             days = np.unique(np.r_[days, 730, 731])
-        curves = _curves(table, sex=sex, keys=days, x=days / DAYS_PER_MONTH)
+        curves = _curves(table, sex=sex, x=days / DAYS_PER_MONTH, age_days=days)
         if kind == "wfa":
             title, y_title = _("Weight-for-age (BB/U)"), _("Weight (kg)")
         else:
@@ -118,7 +110,7 @@ def _chart_parts(child, measurements, kind: str):
     if xs:
         lo, hi = max(lo, np.floor(min(xs)) - 5), min(hi, np.ceil(max(xs)) + 5)
     mm = np.arange(round(lo * 10), round(hi * 10) + 1, 5)
-    curves = _curves(table, sex=sex, keys=mm, x=mm / 10)
+    curves = _curves(table, sex=sex, x=mm / 10, lenhei=mm / 10)
     if table == "wfl":
         title, x_title = _("Weight-for-length (BB/PB)"), _("Length (cm)")
     else:

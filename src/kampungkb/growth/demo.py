@@ -15,7 +15,7 @@ What is drawn, all from one seeded generator (same seed, same ``today`` → same
   ``sumber="bulan_penimbangan"``, length/height and LiLA always measured);
 - growth from latent z-scores: each child has a length-for-age and a weight-for-length z that
   drift slowly (AR(1) around the child's level) and are turned into centimetres and kilograms
-  with the WHO LMS inverse ``M·(1 + L·S·z)^(1/L)`` from the engine's tables; the mean
+  on the plain WHO LMS curve ``M·(1 + L·S·z)^(1/L)`` (``anthro.value_at_z``); the mean
   length-for-age z of a desa is set so that its stunting prevalence is a fixed 5-25 %
   (drawn per desa from the seed; the admin figure for the district is lower, 4-6 %, but a
   demo needs contrast between desa);
@@ -38,7 +38,7 @@ import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
-from kampungkb.anthro._tables import get_table
+from kampungkb.anthro import value_at_z
 from kampungkb.core.audit import audit_record
 from kampungkb.core.models import AuditAction
 from kampungkb.growth.models import Child, Posyandu, Puskesmas
@@ -148,15 +148,13 @@ def bulk_insert_measurements(rows: list[tuple]) -> None:
             )
 
 
-def _lms_value(table: str, sex: np.ndarray, key: np.ndarray, z: np.ndarray) -> np.ndarray:
-    """WHO LMS inverse: the measurement at z-score ``z`` for integer table keys ``key``."""
-    t = get_table(table)
-    idx = sex.astype(np.intp) * t.width + key.astype(np.intp)
-    lam, mu, sigma = t.l[idx], t.m[idx], t.s[idx]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(
-            np.abs(lam) < 1e-12, mu * np.exp(sigma * z), mu * (1 + lam * sigma * z) ** (1 / lam)
-        )
+def _lms_value(table: str, sex, z, **key) -> np.ndarray:
+    """The measurement at z-score ``z`` on the plain LMS curve of ``table``.
+
+    Plain, not WHO's restricted line beyond ±3 SD, as the demo has always drawn: the
+    restricted inverse would move the few children beyond ±3 SD and change the seeded data.
+    """
+    return value_at_z(table, sex=sex, z=z, restricted=False, **key)
 
 
 def _swap_two_digits(value: float) -> float:
@@ -317,8 +315,8 @@ def _seed_children(rng, desa_list, posyandu, targets, n_children, today):
             if rng.random() < 0.9:
                 sex = np.array([2 if girl else 1])
                 z = np.array([zlen0 + rng.normal(0, 0.5)])
-                birth_length = round(float(_lms_value("lhfa", sex, np.array([0]), z)[0]) * 2) / 2
-                birth_weight = round(float(_lms_value("wfa", sex, np.array([0]), z)[0]), 1)
+                birth_length = round(float(_lms_value("lhfa", sex, z, age_days=0)[0]) * 2) / 2
+                birth_weight = round(float(_lms_value("wfa", sex, z, age_days=0)[0]), 1)
             buku = rng.random()
             children.append(
                 Child(
@@ -386,7 +384,7 @@ def _draw_measurements(rng, children, per_child, posyandu, today) -> list[tuple]
     zl = zlen0[ci] + dev_len[ci, mi]
     zw = zwfl0[ci] + dev_wfl[ci, mi]
     # Lying length under 731 days, standing height from 731 (that is what the table holds).
-    true_len = _lms_value("lhfa", sx, a, zl)
+    true_len = _lms_value("lhfa", sx, zl, age_days=a)
     lying = a < 731
     key = np.where(
         lying,
@@ -394,7 +392,9 @@ def _draw_measurements(rng, children, per_child, posyandu, today) -> list[tuple]
         np.clip(np.round(true_len * 10), 650, 1200),
     )
     weight = np.where(
-        lying, _lms_value("wfl", sx, key, zw), _lms_value("wfh", sx, key, zw)
+        lying,
+        _lms_value("wfl", sx, zw, lenhei=key / 10),
+        _lms_value("wfh", sx, zw, lenhei=key / 10),
     ) + rng.normal(0, 0.05, a.size)
     wrong = rng.random(a.size) < WRONG_POSITION
     measured_lying = lying ^ wrong
@@ -404,7 +404,9 @@ def _draw_measurements(rng, children, per_child, posyandu, today) -> list[tuple]
     in_weighing = weighing_month[mi]
     has_len = in_weighing | (rng.random(a.size) < 0.85)
     lila = np.where(
-        in_weighing & (a >= 182), _lms_value("acfa", sx, np.clip(a, 91, 1826), zw * 0.8), np.nan
+        in_weighing & (a >= 182),
+        _lms_value("acfa", sx, zw * 0.8, age_days=np.clip(a, 91, 1826)),
+        np.nan,
     )
     weight = np.round(weight, 1)
     shown_len = np.round(shown_len, 1)

@@ -35,6 +35,12 @@ _FILES = {
     "bfa2007": ("who2007_bfa_by_month.csv", 230),
 }
 
+#: Tables whose z-scores use WHO's restricted LMS formula beyond ±3 SD (ALGORITHM.md §1);
+#: length/height-for-age and head circumference-for-age use the plain formula throughout.
+RESTRICTED_TABLES = frozenset(
+    {"wfa", "bmifa", "acfa", "tsfa", "ssfa", "wfl", "wfh", "wfa2007", "bfa2007"}
+)
+
 
 @dataclass(frozen=True)
 class Table:

@@ -4,7 +4,7 @@ import json
 import numpy as np
 import pytest
 
-from kampungkb.anthro._tables import get_table
+from kampungkb.anthro._who_tables import get_table
 
 from ._ref import DATA, lms
 

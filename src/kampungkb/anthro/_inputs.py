@@ -132,20 +132,21 @@ def _tokens(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.char.lower(np.char.strip(uniques.astype(str))), inverse.reshape(arr.shape)
 
 
-def parse_float(x, field: str) -> tuple[np.ndarray, np.ndarray]:
-    """Float64 values of ``x`` and an error bitmask for the strings that are not numbers.
+def parse_numbers(x) -> tuple[np.ndarray, np.ndarray]:
+    """Float64 values of ``x`` and a mask of the entries that are not numbers.
 
     Missing values (None, NaN, "", "NA") become NaN.  A decimal comma is
-    accepted ("12,5").  Non-finite numbers count as "not a number".
+    accepted ("12,5").  Non-finite numbers count as "not a number" and become
+    NaN.  The mask is 0-d (``False``) when every entry is a number or missing.
     """
     if x is None:
-        return np.full((), np.nan), np.zeros((), dtype=np.int32)
+        return np.full((), np.nan), np.zeros((), dtype=bool)
     arr = _to_array(x)
     if arr.dtype.kind in "fiub":
         values = arr.astype(np.float64, copy=False)
         bad = np.isinf(values)
         if not bad.any():
-            return values, np.zeros((), dtype=np.int32)
+            return values, np.zeros((), dtype=bool)
     elif arr.dtype.kind == "O" and all(
         v is None or isinstance(v, (int, float, np.number)) for v in arr.ravel()
     ):
@@ -172,7 +173,15 @@ def parse_float(x, field: str) -> tuple[np.ndarray, np.ndarray]:
                     ubad[i] = True
         values = parsed[inverse]
         bad = ubad[inverse]
-    values = np.where(bad, np.nan, values)
+    return np.where(bad, np.nan, values), bad
+
+
+def parse_float(x, field: str) -> tuple[np.ndarray, np.ndarray]:
+    """Float64 values of ``x`` and an error bitmask for the strings that are not numbers.
+
+    As :func:`parse_numbers`, with the "not a number" bit of ``field`` as the mask.
+    """
+    values, bad = parse_numbers(x)
     return values, np.where(bad, ERR_NOT_NUMBER[field], 0).astype(np.int32)
 
 
