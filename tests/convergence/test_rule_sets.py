@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from kampungkb.convergence import services
 from kampungkb.convergence.models import Evaluation, IndicatorDefinition, RuleSet
-from kampungkb.convergence.rule_sets import RuleSetForm, rule_set_update
+from kampungkb.convergence.review.rule_sets import RuleSetForm, rule_set_update
 from kampungkb.core.models import AuditEntry
 from kampungkb.wilayah.models import Wilayah
 

@@ -18,7 +18,7 @@ from kampungkb.convergence.models import (
     ProgrammeArea,
     RuleSet,
 )
-from kampungkb.convergence.outcomes import stunting_by_desa
+from kampungkb.convergence.review.outcomes import stunting_by_desa
 from kampungkb.core.models import AuditEntry
 from kampungkb.growth.models import Child, Measurement
 from kampungkb.wilayah.models import Wilayah

@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 from kampungkb.analytics.models import TargetScope
 from kampungkb.analytics.selectors import ON_COURSE_RULE, target_for_year, target_points
-from kampungkb.convergence import scoring
 from kampungkb.convergence.models import (
     TPK_ROLES,
     ActionDefinition,
@@ -33,7 +32,8 @@ from kampungkb.convergence.models import (
     PlanActivity,
     RuleSet,
 )
-from kampungkb.convergence.outcomes import (
+from kampungkb.convergence.review import scoring
+from kampungkb.convergence.review.outcomes import (
     measured_coverage_by_desa,
     prevalence_of,
     stunting_by_desa,

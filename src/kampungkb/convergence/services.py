@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from kampungkb.convergence import scoring
 from kampungkb.convergence.models import (
     ActionRecord,
     ActionStatus,
@@ -31,6 +30,7 @@ from kampungkb.convergence.models import (
     Realisation,
     Training,
 )
+from kampungkb.convergence.review import scoring
 from kampungkb.convergence.selectors import indicator_values, rule_set_for_year, user_opd
 from kampungkb.core.audit import audit_record
 from kampungkb.core.models import AuditAction

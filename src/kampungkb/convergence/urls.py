@@ -1,6 +1,7 @@
 from django.urls import path
 
-from kampungkb.convergence import views, views_rules
+from kampungkb.convergence import views
+from kampungkb.convergence.review import views_rules
 
 app_name = "convergence"
 

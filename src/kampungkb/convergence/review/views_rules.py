@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from kampungkb.convergence.models import RuleSet
-from kampungkb.convergence.rule_sets import RuleSetForm, rule_set_rows, rule_set_update
+from kampungkb.convergence.review.models import RuleSet
+from kampungkb.convergence.review.rule_sets import RuleSetForm, rule_set_rows, rule_set_update
 from kampungkb.core.permissions import can_manage_installation
 
 
