@@ -1,7 +1,6 @@
 """Writes of the district's convergence actions: the yearly record of each action and its
 evidence files. Only the district admin writes them (``user=None``: the system)."""
 
-import datetime
 import os
 
 from django.core.exceptions import ValidationError
@@ -17,6 +16,7 @@ from kampungkb.convergence.actions.models import (
 from kampungkb.convergence.guards import author, ensure_district_admin
 from kampungkb.core.audit import audit_record
 from kampungkb.core.models import AuditAction
+from kampungkb.core.validators import ensure_not_in_future
 from kampungkb.wilayah.models import Level
 
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
@@ -79,8 +79,7 @@ def action_record_save(
         record.keluaran = values["keluaran"] or {}
     if record.status == ActionStatus.SELESAI and record.tanggal_selesai is None:
         raise ValidationError({"tanggal_selesai": _("A done action needs the date it was done.")})
-    if record.tanggal_selesai and record.tanggal_selesai > datetime.date.today():
-        raise ValidationError({"tanggal_selesai": _("The date cannot be in the future.")})
+    ensure_not_in_future(tanggal_selesai=record.tanggal_selesai)
     record.full_clean()
     record.save()
     lokus = list(lokus_desa)

@@ -1,16 +1,15 @@
 """Writes of the cadres of a desa, their trainings and assignments, by whoever edits the desa
 (``user=None``: the system)."""
 
-import datetime
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kampungkb.convergence.cadres.models import Assignment, Cadre, Training
 from kampungkb.convergence.guards import ensure_area_editor
-from kampungkb.core.audit import audit_record
+from kampungkb.core.audit import audit_record, audited_save
 from kampungkb.core.models import AuditAction
+from kampungkb.core.validators import ensure_not_in_future
 from kampungkb.wilayah.models import Level
 
 
@@ -57,8 +56,7 @@ def training_add(
     *, user, cadre: Cadre, tanggal, topik: str, penyelenggara: str, sertifikat: str = ""
 ) -> Training:
     ensure_area_editor(user, cadre.desa_id)
-    if tanggal > datetime.date.today():
-        raise ValidationError({"tanggal": _("The date cannot be in the future.")})
+    ensure_not_in_future(tanggal=tanggal)
     training = Training(
         cadre=cadre,
         tanggal=tanggal,
@@ -66,14 +64,12 @@ def training_add(
         penyelenggara=penyelenggara,
         sertifikat=sertifikat,
     )
-    training.full_clean()
-    training.save()
-    audit_record(
+    audited_save(
+        training,
         actor=user,
-        action=AuditAction.CREATE,
-        obj=training,
+        fields=["cadre", "topik", "tanggal"],
         wilayah_kode=cadre.desa_id,
-        changes={"cadre": cadre.pk, "topik": topik, "tanggal": tanggal},
+        created_as="values",
     )
     return training
 
@@ -84,13 +80,11 @@ def assignment_add(*, user, cadre: Cadre, tugas: str, mulai, selesai=None) -> As
     if selesai and selesai < mulai:
         raise ValidationError({"selesai": _("The end date is before the start date.")})
     assignment = Assignment(cadre=cadre, tugas=tugas, mulai=mulai, selesai=selesai)
-    assignment.full_clean()
-    assignment.save()
-    audit_record(
+    audited_save(
+        assignment,
         actor=user,
-        action=AuditAction.CREATE,
-        obj=assignment,
+        fields=["cadre", "tugas"],
         wilayah_kode=cadre.desa_id,
-        changes={"cadre": cadre.pk, "tugas": tugas},
+        created_as="values",
     )
     return assignment

@@ -14,6 +14,7 @@ from kampungkb.core.audit import audit_record
 from kampungkb.core.models import AuditAction
 from kampungkb.core.permissions import can_edit_area, is_district_admin
 from kampungkb.core.scoping import user_covers
+from kampungkb.core.validators import ensure_not_in_future
 from kampungkb.wilayah.models import KampungKB, Level
 
 
@@ -44,8 +45,7 @@ def visit_record(
         raise ValidationError({"desa": _("Choose a desa.")})
     if user is not None and not user_covers(user, desa.kode):
         deny()
-    if tanggal > datetime.date.today():
-        raise ValidationError({"tanggal": _("The date cannot be in the future.")})
+    ensure_not_in_future(tanggal=tanggal)
     visit = CoachingVisit(
         opd=opd,
         desa=desa,
@@ -136,8 +136,7 @@ def followup_complete(
     if user is not None and not may_close_followup(user, followup):
         deny()
     tanggal = tanggal or datetime.date.today()
-    if tanggal > datetime.date.today():
-        raise ValidationError({"tanggal_selesai": _("The date cannot be in the future.")})
+    ensure_not_in_future(tanggal_selesai=tanggal)
     followup.status, followup.tanggal_selesai = FollowUpStatus.SELESAI, tanggal
     followup.save(update_fields=["status", "tanggal_selesai"])
     audit_record(

@@ -6,8 +6,7 @@ from django.utils.translation import gettext as _
 
 from kampungkb.convergence.guards import ensure_area_editor
 from kampungkb.convergence.innovations.models import Innovation
-from kampungkb.core.audit import audit_record
-from kampungkb.core.models import AuditAction
+from kampungkb.core.audit import audited_save
 from kampungkb.wilayah.models import Level
 
 
@@ -29,14 +28,12 @@ def innovation_save(
     innovation = Innovation(
         desa=desa, nama=nama, tahun=tahun, deskripsi=deskripsi, bukti=bukti, is_demo=is_demo
     )
-    innovation.full_clean()
-    innovation.save()
-    innovation.direplikasi_di.set([d for d in direplikasi_di if d.level == Level.DESA])
-    audit_record(
+    audited_save(
+        innovation,
         actor=user,
-        action=AuditAction.CREATE,
-        obj=innovation,
+        fields=["nama", "tahun"],
         wilayah_kode=desa.kode,
-        changes={"nama": nama, "tahun": tahun},
+        created_as="values",
     )
+    innovation.direplikasi_di.set([d for d in direplikasi_di if d.level == Level.DESA])
     return innovation

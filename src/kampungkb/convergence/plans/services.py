@@ -12,6 +12,7 @@ from kampungkb.convergence.plans.models import Plan, PlanActivity, Realisation
 from kampungkb.core.audit import audit_record
 from kampungkb.core.models import AuditAction
 from kampungkb.core.permissions import can_edit_area, is_district_admin
+from kampungkb.core.validators import ensure_not_in_future
 from kampungkb.wilayah.models import KampungKB
 
 
@@ -99,8 +100,7 @@ def realisation_add(
     """Record progress of a planned activity; the activity keeps its latest figures."""
     activity = PlanActivity.objects.select_for_update().select_related("plan").get(pk=activity.pk)
     _ensure_plan_editor(user, activity.plan)
-    if tanggal > datetime.date.today():
-        raise ValidationError({"tanggal": _("The date cannot be in the future.")})
+    ensure_not_in_future(tanggal=tanggal)
     if tanggal.year != activity.plan.tahun:
         raise ValidationError(
             {

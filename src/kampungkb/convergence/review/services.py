@@ -1,8 +1,6 @@
 """Writes of the annual review: a Kampung KB's recorded indicator values (by whoever edits its
 desa) and the evaluation runs (by the district admin; ``user=None``: the system)."""
 
-import datetime
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -13,6 +11,7 @@ from kampungkb.convergence.review.models import Evaluation, IndicatorDefinition,
 from kampungkb.convergence.review.selectors import indicator_values, rule_set_for_year
 from kampungkb.core.audit import audit_record
 from kampungkb.core.models import AuditAction
+from kampungkb.core.validators import ensure_not_in_future
 from kampungkb.wilayah.models import KampungKB
 
 
@@ -20,8 +19,7 @@ from kampungkb.wilayah.models import KampungKB
 def indicator_values_save(*, user, kampung: KampungKB, tahun: int, values: dict) -> int:
     """Save a Kampung KB's recorded indicators for a year (kode → value; ``None`` clears)."""
     ensure_area_editor(user, kampung.desa_id)
-    if tahun > datetime.date.today().year:
-        raise ValidationError({"tahun": _("The year cannot be in the future.")})
+    ensure_not_in_future(tahun=tahun)
     defs = {d.kode: d for d in IndicatorDefinition.objects.filter(computed=False)}
     changed = {}
     for kode, value in values.items():
