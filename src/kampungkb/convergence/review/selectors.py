@@ -31,6 +31,15 @@ REASONS = {
 }
 
 
+def rule_set_list():
+    """Return the maturity rule sets, oldest first (they apply to the whole installation)."""
+    return RuleSet.objects.order_by("berlaku_dari")
+
+
+def rule_set_get(*, pk: int) -> RuleSet:
+    return get_object_or_404(RuleSet, pk=pk)
+
+
 def rule_set_for_year(tahun: int) -> RuleSet | None:
     return RuleSet.objects.filter(berlaku_dari__lte=tahun).order_by("-berlaku_dari").first()
 
