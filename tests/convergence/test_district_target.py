@@ -5,7 +5,7 @@ import datetime
 
 from kampungkb.analytics.models import Target, TargetScope
 from kampungkb.analytics.services import summaries_rebuild
-from kampungkb.convergence.selectors import district_target
+from kampungkb.convergence.review.target import district_target
 from kampungkb.growth.models import Child, Measurement
 
 TODAY = datetime.date(2026, 11, 27)

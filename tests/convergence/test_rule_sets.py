@@ -5,9 +5,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from kampungkb.convergence import services
 from kampungkb.convergence.models import Evaluation, IndicatorDefinition, RuleSet
-from kampungkb.convergence.rule_sets import RuleSetForm, rule_set_update
+from kampungkb.convergence.review.rule_sets import RuleSetForm, rule_set_update
+from kampungkb.convergence.review.services import evaluation_run, indicator_values_save
 from kampungkb.core.models import AuditEntry
 from kampungkb.wilayah.models import Wilayah
 
@@ -60,8 +60,8 @@ def test_the_admin_changes_a_threshold_and_a_weight_audited_and_used_by_the_next
         d.kode: 100.0 if d.satuan == "%" else 12.0
         for d in IndicatorDefinition.objects.filter(computed=False)
     }
-    services.indicator_values_save(user=users["desa"], kampung=kampung, tahun=2025, values=values)
-    before = services.evaluation_run(user=users["admin"], tahun=2025, kampungs=[kampung])[0]
+    indicator_values_save(user=users["desa"], kampung=kampung, tahun=2025, values=values)
+    before = evaluation_run(user=users["admin"], tahun=2025, kampungs=[kampung])[0]
     client.force_login(users["admin"])
 
     response = client.post(
@@ -89,7 +89,7 @@ def test_the_admin_changes_a_threshold_and_a_weight_audited_and_used_by_the_next
         "min_coverage": [0.5, 0.0],
         "missing": ["zero", "skip"],
     }
-    after = services.evaluation_run(user=users["admin"], tahun=2025, kampungs=[kampung])[0]
+    after = evaluation_run(user=users["admin"], tahun=2025, kampungs=[kampung])[0]
     # Missing system figures left out, and a contribution threshold of 0: the village's
     # best-valued management indicators make it berkelanjutan.
     assert (before.tingkat, after.tingkat) == ("", "berkelanjutan")

@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
-from kampungkb.convergence import scoring
 from kampungkb.convergence.reference import RULE_SETS
+from kampungkb.convergence.review import scoring
 
 RULES = {
     "management": {

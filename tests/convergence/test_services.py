@@ -8,7 +8,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kampungkb.analytics.services import summaries_rebuild
-from kampungkb.convergence import selectors, services
+from kampungkb.convergence.actions.services import action_record_save, evidence_add, evidence_check
+from kampungkb.convergence.cadres.selectors import desa_gaps
+from kampungkb.convergence.cadres.services import cadre_save, training_add
+from kampungkb.convergence.coaching.selectors import followups_overdue, visit_list
+from kampungkb.convergence.coaching.services import followup_complete, visit_record
 from kampungkb.convergence.models import (
     ActionDefinition,
     Evaluation,
@@ -18,7 +22,11 @@ from kampungkb.convergence.models import (
     ProgrammeArea,
     RuleSet,
 )
-from kampungkb.convergence.outcomes import stunting_by_desa
+from kampungkb.convergence.plans.selectors import plan_summary
+from kampungkb.convergence.plans.services import activity_add, plan_create, realisation_add
+from kampungkb.convergence.review.outcomes import stunting_by_desa
+from kampungkb.convergence.review.selectors import village_lists
+from kampungkb.convergence.review.services import evaluation_run, indicator_values_save
 from kampungkb.core.models import AuditEntry
 from kampungkb.growth.models import Child, Measurement
 from kampungkb.wilayah.models import Wilayah
@@ -45,7 +53,7 @@ def png_bytes() -> bytes:
 
 
 def _activity(user, plan, area="d", anggaran=10_000_000, **extra):
-    return services.activity_add(
+    return activity_add(
         user=user,
         plan=plan,
         kegiatan=extra.pop("kegiatan", "Penyuluhan"),
@@ -64,15 +72,15 @@ def _activity(user, plan, area="d", anggaran=10_000_000, **extra):
 def test_plan_realisation_sums_per_desa_kecamatan_opd_and_area(users, kampungs, ref, today):
     year = today.year
     day = datetime.date(year, 1, 15)
-    own = services.plan_create(user=users["desa"], tahun=year, kampung=kampungs["own"])
-    other = services.plan_create(user=users["admin"], tahun=year, kampung=kampungs["other"])
-    opd_plan = services.plan_create(user=users["admin"], tahun=year, opd=ref["dpupr"])
+    own = plan_create(user=users["desa"], tahun=year, kampung=kampungs["own"])
+    other = plan_create(user=users["admin"], tahun=year, kampung=kampungs["other"])
+    opd_plan = plan_create(user=users["admin"], tahun=year, opd=ref["dpupr"])
     a1 = _activity(users["desa"], own, "d", 10_000_000)
     a2 = _activity(users["desa"], own, "h", 4_000_000, opd=ref["dpupr"])
     _activity(users["admin"], other, "d", 6_000_000)
     c1 = _activity(users["admin"], opd_plan, "h", 20_000_000)
     for act, spent, progress in ((a1, 5_000_000, 50), (a2, 4_000_000, 100), (c1, 1_000_000, 10)):
-        services.realisation_add(
+        realisation_add(
             user=users["admin"],
             activity=act,
             tanggal=day,
@@ -81,7 +89,7 @@ def test_plan_realisation_sums_per_desa_kecamatan_opd_and_area(users, kampungs, 
             anggaran_realisasi=spent,
         )
     # A later entry replaces the activity's figures, it is not added on top.
-    services.realisation_add(
+    realisation_add(
         user=users["admin"],
         activity=a1,
         tanggal=day + datetime.timedelta(days=1),
@@ -90,37 +98,33 @@ def test_plan_realisation_sums_per_desa_kecamatan_opd_and_area(users, kampungs, 
         anggaran_realisasi=6_000_000,
     )
     admin = users["admin"]
-    by_desa = {r["key"]: r for r in selectors.plan_summary(user=admin, tahun=year, by="desa")}
+    by_desa = {r["key"]: r for r in plan_summary(user=admin, tahun=year, by="desa")}
     assert by_desa["Kurnia Jaya"]["anggaran"] == 14_000_000
     assert by_desa["Kurnia Jaya"]["realisasi"] == 10_000_000
     assert by_desa["Kurnia Jaya"]["progres"] == 80
     assert by_desa["Batu Penyu"]["realisasi"] == 0
-    by_kec = {
-        r["key"]: r["anggaran"]
-        for r in selectors.plan_summary(user=admin, tahun=year, by="kecamatan")
-    }
+    by_kec = {r["key"]: r["anggaran"] for r in plan_summary(user=admin, tahun=year, by="kecamatan")}
     assert by_kec == {"": 20_000_000, "Manggar": 14_000_000, "Gantung": 6_000_000}
     by_opd = {
         r["key"]: (r["anggaran"], r["realisasi"])
-        for r in selectors.plan_summary(user=admin, tahun=year, by="opd")
+        for r in plan_summary(user=admin, tahun=year, by="opd")
     }
     assert by_opd["DPUPR"] == (24_000_000, 5_000_000)
     assert by_opd[""] == (16_000_000, 6_000_000)
     by_area = {
-        r["key"][:2]: r["anggaran"]
-        for r in selectors.plan_summary(user=admin, tahun=year, by="bidang")
+        r["key"][:2]: r["anggaran"] for r in plan_summary(user=admin, tahun=year, by="bidang")
     }
     assert by_area == {"d.": 16_000_000, "h.": 24_000_000}
     # The desa operator's sums cover its own desa plus the district-wide OPD plans.
-    mine = {r["key"] for r in selectors.plan_summary(user=users["desa"], tahun=year, by="desa")}
+    mine = {r["key"] for r in plan_summary(user=users["desa"], tahun=year, by="desa")}
     assert mine == {"Kurnia Jaya", ""}
 
 
 def test_realisation_cannot_go_back_or_fall_outside_the_plan_year(users, kampungs, today):
-    plan = services.plan_create(user=users["desa"], tahun=today.year, kampung=kampungs["own"])
+    plan = plan_create(user=users["desa"], tahun=today.year, kampung=kampungs["own"])
     act = _activity(users["desa"], plan)
     day = datetime.date(today.year, 1, 10)
-    services.realisation_add(
+    realisation_add(
         user=users["desa"],
         activity=act,
         tanggal=day,
@@ -129,7 +133,7 @@ def test_realisation_cannot_go_back_or_fall_outside_the_plan_year(users, kampung
         anggaran_realisasi=100,
     )
     with pytest.raises(ValidationError, match="mundur"):
-        services.realisation_add(
+        realisation_add(
             user=users["desa"],
             activity=act,
             tanggal=day,
@@ -138,7 +142,7 @@ def test_realisation_cannot_go_back_or_fall_outside_the_plan_year(users, kampung
             anggaran_realisasi=100,
         )
     with pytest.raises(ValidationError):
-        services.realisation_add(
+        realisation_add(
             user=users["desa"],
             activity=act,
             tanggal=datetime.date(today.year - 1, 5, 1),
@@ -151,15 +155,15 @@ def test_realisation_cannot_go_back_or_fall_outside_the_plan_year(users, kampung
 
 def test_operators_may_not_plan_for_another_area(users, kampungs, today):
     with pytest.raises(PermissionDenied):
-        services.plan_create(user=users["kecamatan"], tahun=today.year, kampung=kampungs["other"])
+        plan_create(user=users["kecamatan"], tahun=today.year, kampung=kampungs["other"])
     with pytest.raises(PermissionDenied):
-        services.plan_create(user=users["mitra"], tahun=today.year, kampung=kampungs["own"])
+        plan_create(user=users["mitra"], tahun=today.year, kampung=kampungs["own"])
     with pytest.raises(PermissionDenied):
-        services.plan_create(user=users["kecamatan"], tahun=today.year, opd=Opd.objects.first())
+        plan_create(user=users["kecamatan"], tahun=today.year, opd=Opd.objects.first())
 
 
 def _visit(user, opd, kode, *, due, owner_opd=None, days_ago=40):
-    return services.visit_record(
+    return visit_record(
         user=user,
         opd=opd,
         desa=Wilayah.objects.get(kode=kode),
@@ -187,7 +191,7 @@ def test_overdue_follow_ups_reach_their_owner_and_the_district_admin(
     _visit(users["admin"], ref["dkppkb"], KURNIA_JAYA, due=future)
 
     def ids(user):
-        return {fu.visit_id for fu in selectors.followups_overdue(user=user)}
+        return {fu.visit_id for fu in followups_overdue(user=user)}
 
     assert ids(users["admin"]) == {desa_owned.pk, opd_owned.pk}
     assert ids(users["desa"]) == {desa_owned.pk}
@@ -196,11 +200,11 @@ def test_overdue_follow_ups_reach_their_owner_and_the_district_admin(
     assert ids(users["viewer"]) == set()
     # Done is no longer overdue.
     fu = desa_owned.follow_ups.get()
-    services.followup_complete(user=users["desa"], followup=fu)
+    followup_complete(user=users["desa"], followup=fu)
     assert ids(users["admin"]) == {opd_owned.pk}
     # A desa operator may not close what an OPD owns.
     with pytest.raises(PermissionDenied):
-        services.followup_complete(user=users["desa"], followup=opd_owned.follow_ups.get())
+        followup_complete(user=users["desa"], followup=opd_owned.follow_ups.get())
 
 
 def test_a_mitra_opd_records_only_its_own_opd_and_sees_only_its_own_visits(
@@ -210,8 +214,8 @@ def test_a_mitra_opd_records_only_its_own_opd_and_sees_only_its_own_visits(
         _visit(mitra_dpupr, ref["dkppkb"], KURNIA_JAYA, due=datetime.date.today())
     mine = _visit(mitra_dpupr, ref["dpupr"], KURNIA_JAYA, due=datetime.date.today())
     _visit(users["admin"], ref["dkppkb"], KURNIA_JAYA, due=datetime.date.today())
-    assert [v.pk for v in selectors.visit_list(user=mitra_dpupr)] == [mine.pk]
-    assert selectors.visit_list(user=users["desa"]).count() == 2
+    assert [v.pk for v in visit_list(user=mitra_dpupr)] == [mine.pk]
+    assert visit_list(user=users["desa"]).count() == 2
     assert AuditEntry.objects.filter(object_type="convergence.coachingvisit").count() == 2
 
 
@@ -226,12 +230,12 @@ def test_a_mitra_opd_records_only_its_own_opd_and_sees_only_its_own_visits(
 )
 def test_evidence_of_the_wrong_type_is_refused(name, content, message):
     with pytest.raises(ValidationError, match=message):
-        services.evidence_check(name=name, head=content[:16], size=len(content))
+        evidence_check(name=name, head=content[:16], size=len(content))
 
 
 def test_evidence_over_the_size_limit_is_refused():
     with pytest.raises(ValidationError, match="batasnya"):
-        services.evidence_check(name="a.pdf", head=PDF, size=11 * 1024 * 1024)
+        evidence_check(name="a.pdf", head=PDF, size=11 * 1024 * 1024)
 
 
 def test_evidence_upload_stores_a_real_pdf_and_png_under_media_root(
@@ -239,7 +243,7 @@ def test_evidence_upload_stores_a_real_pdf_and_png_under_media_root(
 ):
     settings.MEDIA_ROOT = tmp_path
     action = ActionDefinition.objects.filter(framework__kode="transformasi-2025").first()
-    record = services.action_record_save(
+    record = action_record_save(
         user=users["admin"],
         kabupaten=Wilayah.objects.get(kode="19.06"),
         tahun=today.year,
@@ -247,14 +251,14 @@ def test_evidence_upload_stores_a_real_pdf_and_png_under_media_root(
         values={"status": "berjalan"},
     )
     for name, data in (("notulen.pdf", PDF), ("foto.png", png_bytes())):
-        services.evidence_add(
+        evidence_add(
             user=users["admin"], record=record, judul=name, upload=SimpleUploadedFile(name, data)
         )
     stored = list(EvidenceFile.objects.order_by("id"))
     assert [e.content_type for e in stored] == ["application/pdf", "image/png"]
     assert all((tmp_path / e.berkas.name).exists() for e in stored)
     with pytest.raises(ValidationError):
-        services.evidence_add(
+        evidence_add(
             user=users["admin"],
             record=record,
             judul="x",
@@ -262,7 +266,7 @@ def test_evidence_upload_stores_a_real_pdf_and_png_under_media_root(
             max_bytes=10,
         )
     with pytest.raises(PermissionDenied):
-        services.evidence_add(
+        evidence_add(
             user=users["kecamatan"],
             record=record,
             judul="x",
@@ -312,16 +316,13 @@ def test_evaluation_uses_the_rule_set_of_the_year_and_keeps_every_run(users, kam
     }
     values["out_kb_aktif"] = 60.0
     for year in (2024, 2025):
-        services.indicator_values_save(
-            user=users["desa"], kampung=kampung, tahun=year, values=values
-        )
+        indicator_values_save(user=users["desa"], kampung=kampung, tahun=year, values=values)
     runs = [
-        services.evaluation_run(user=users["admin"], tahun=y, kampungs=[kampung])[0]
-        for y in (2024, 2025)
+        evaluation_run(user=users["admin"], tahun=y, kampungs=[kampung])[0] for y in (2024, 2025)
     ]
     assert [r.rule_set.kode for r in runs] == ["kkb-2022", "kkb-2025"]
     assert runs[0].skor_kontribusi != runs[1].skor_kontribusi
-    services.evaluation_run(user=users["admin"], tahun=2025, kampungs=[kampung])
+    evaluation_run(user=users["admin"], tahun=2025, kampungs=[kampung])
     assert Evaluation.objects.filter(kampung=kampung, tahun=2025).count() == 2
     # Without measurements the prevalence is missing and is named among the missing indicators.
     assert "sys_prevalensi" in runs[1].detail["contribution"]["missing"]
@@ -339,14 +340,14 @@ def test_a_new_rule_set_changes_the_result_for_its_years_only(users, kampungs):
     RuleSet.objects.create(
         kode="uji-2026", nama="Uji", berlaku_dari=2026, rules=lenient, sumber="uji"
     )
-    services.indicator_values_save(
+    indicator_values_save(
         user=users["desa"], kampung=kampung, tahun=2025, values={"pr_kie": 1, "out_mkjp": 1}
     )
-    services.indicator_values_save(
+    indicator_values_save(
         user=users["desa"], kampung=kampung, tahun=2026, values={"pr_kie": 1, "out_mkjp": 1}
     )
-    e25 = services.evaluation_run(user=users["admin"], tahun=2025, kampungs=[kampung])[0]
-    e26 = services.evaluation_run(user=users["admin"], tahun=2026, kampungs=[kampung])[0]
+    e25 = evaluation_run(user=users["admin"], tahun=2025, kampungs=[kampung])[0]
+    e26 = evaluation_run(user=users["admin"], tahun=2026, kampungs=[kampung])[0]
     # 2025: one indicator is too little to classify; the 2026 set asks for no coverage.
     assert (e25.tingkat, e26.tingkat) == ("", "berkelanjutan")
     assert e26.rule_set.kode == "uji-2026"
@@ -354,7 +355,7 @@ def test_a_new_rule_set_changes_the_result_for_its_years_only(users, kampungs):
 
 def test_indicator_values_out_of_range_are_refused_and_nothing_is_saved(users, kampungs):
     with pytest.raises(ValidationError, match="0 sampai 100"):
-        services.indicator_values_save(
+        indicator_values_save(
             user=users["desa"],
             kampung=kampungs["own"],
             tahun=2025,
@@ -362,47 +363,47 @@ def test_indicator_values_out_of_range_are_refused_and_nothing_is_saved(users, k
         )
     assert not kampungs["own"].indicator_records.exists()
     with pytest.raises(PermissionDenied):
-        services.indicator_values_save(
+        indicator_values_save(
             user=users["desa"], kampung=kampungs["other"], tahun=2025, values={"pr_kie": 4}
         )
 
 
 def test_support_list_names_lagging_indicators_and_the_opd_to_coach(users, kampungs):
     kampung = kampungs["own"]
-    services.indicator_values_save(
+    indicator_values_save(
         user=users["desa"],
         kampung=kampung,
         tahun=2025,
         values={"pr_kie": 1, "in_sarana": 10, "pr_seksi_aktif": 1},
     )
-    services.evaluation_run(user=users["admin"], tahun=2025)
-    lists = selectors.village_lists(user=users["admin"], tahun=2025)
+    evaluation_run(user=users["admin"], tahun=2025)
+    lists = village_lists(user=users["admin"], tahun=2025)
     entry = next(s for s in lists["support"] if s["key"] == kampung.pk)
     names = [i["kode"] for i in entry["lagging_list"]]
     assert names[:1] == ["in_sarana"] or "in_sarana" in names
     assert "DPUPR" in [o.singkatan for o in entry["opds"]]  # sarana → area h → DPUPR
     assert lists["model"] == []
     # A desa operator's lists hold only its own Kampung KB.
-    mine = selectors.village_lists(user=users["desa"], tahun=2025)
+    mine = village_lists(user=users["desa"], tahun=2025)
     assert {s["key"] for s in mine["support"]} == {kampung.pk}
 
 
 def test_desa_gaps_show_missing_trained_kpm_and_incomplete_tpk(users, kampungs):
     desa = Wilayah.objects.get(kode=KURNIA_JAYA)
-    kpm = services.cadre_save(user=users["desa"], desa=desa, nama="KPM Sintetis", peran="kpm")
+    kpm = cadre_save(user=users["desa"], desa=desa, nama="KPM Sintetis", peran="kpm")
     for role in ("tpk_bidan", "tpk_pkk"):
-        services.cadre_save(user=users["desa"], desa=desa, nama=f"{role} sintetis", peran=role)
-    row = next(d for d in selectors.desa_gaps(user=users["desa"]) if d.kode == KURNIA_JAYA)
+        cadre_save(user=users["desa"], desa=desa, nama=f"{role} sintetis", peran=role)
+    row = next(d for d in desa_gaps(user=users["desa"]) if d.kode == KURNIA_JAYA)
     assert (row.trained_kpm, row.tpk_complete, row.has_gap) == (False, False, True)
-    services.training_add(
+    training_add(
         user=users["desa"],
         cadre=kpm,
         tanggal=datetime.date(2025, 3, 1),
         topik="Pelatihan KPM",
         penyelenggara="DPMD",
     )
-    services.cadre_save(user=users["desa"], desa=desa, nama="Kader KB", peran="tpk_kb")
-    row = next(d for d in selectors.desa_gaps(user=users["desa"]) if d.kode == KURNIA_JAYA)
+    cadre_save(user=users["desa"], desa=desa, nama="Kader KB", peran="tpk_kb")
+    row = next(d for d in desa_gaps(user=users["desa"]) if d.kode == KURNIA_JAYA)
     assert (row.trained_kpm, row.tpk_complete, row.has_gap) == (True, True, False)
 
 
@@ -411,7 +412,7 @@ def test_xlsx_report_has_the_review_rows(users, kampungs):
 
     from kampungkb.convergence.reports import review_xlsx_bytes
 
-    services.evaluation_run(user=users["admin"], tahun=2025)
+    evaluation_run(user=users["admin"], tahun=2025)
     wb = load_workbook(io.BytesIO(review_xlsx_bytes(user=users["kecamatan"], tahun=2025)))
     names = [row[0].value for row in wb.worksheets[0].iter_rows(min_row=2)]
     assert names == ["Kampung KB Kurnia Jaya"]

@@ -6,8 +6,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from kampungkb.convergence import services
+from kampungkb.convergence.actions.services import action_record_save
+from kampungkb.convergence.cadres.services import cadre_save
+from kampungkb.convergence.coaching.services import visit_record
 from kampungkb.convergence.models import ActionDefinition, Cadre, CoachingVisit, EvidenceFile, Plan
+from kampungkb.convergence.plans.services import plan_create
+from kampungkb.convergence.review.services import evaluation_run
 from kampungkb.wilayah.models import Wilayah
 from tests.conftest import BATU_PENYU, KURNIA_JAYA
 
@@ -17,11 +21,11 @@ ROLES = ["admin", "kecamatan", "desa", "mitra", "viewer"]
 @pytest.fixture
 def objs(users, kampungs, ref, mitra_dpupr):
     year = datetime.date.today().year
-    own_plan = services.plan_create(user=None, tahun=year, kampung=kampungs["own"])
-    other_plan = services.plan_create(user=None, tahun=year, kampung=kampungs["other"])
-    opd_plan = services.plan_create(user=None, tahun=year, opd=ref["dpupr"])
+    own_plan = plan_create(user=None, tahun=year, kampung=kampungs["own"])
+    other_plan = plan_create(user=None, tahun=year, kampung=kampungs["other"])
+    opd_plan = plan_create(user=None, tahun=year, opd=ref["dpupr"])
     cadres = {
-        key: services.cadre_save(
+        key: cadre_save(
             user=None,
             desa=Wilayah.objects.get(kode=kode),
             nama=f"Kader {key}",
@@ -31,7 +35,7 @@ def objs(users, kampungs, ref, mitra_dpupr):
         for key, kode in (("own", KURNIA_JAYA), ("other", BATU_PENYU))
     }
     visits = {
-        key: services.visit_record(
+        key: visit_record(
             user=None,
             opd=ref["dkppkb"],
             desa=Wilayah.objects.get(kode=kode),
@@ -218,7 +222,7 @@ def test_evidence_of_the_wrong_type_is_refused_through_the_page(
     client, users, objs, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
-    record = services.action_record_save(
+    record = action_record_save(
         user=None,
         kabupaten=Wilayah.objects.get(kode="19.06"),
         tahun=objs["year"],
@@ -252,7 +256,7 @@ def test_the_year_view_shows_done_late_and_missing_actions(client, users, objs):
 
 
 def test_the_annual_review_pdf_is_a_pdf(client, users, objs):
-    services.evaluation_run(user=users["admin"], tahun=objs["year"])
+    evaluation_run(user=users["admin"], tahun=objs["year"])
     client.force_login(users["kecamatan"])
     response = client.get(reverse("convergence:review_pdf"))
     assert response.status_code == 200

@@ -13,17 +13,19 @@ import random
 
 from django.db import transaction
 
-from kampungkb.convergence import services
-from kampungkb.convergence.models import (
-    ActionStatus,
-    CadreRole,
-    IndicatorDefinition,
-    Opd,
-    Plan,
-    ProgrammeArea,
-)
+from kampungkb.convergence.actions.models import ActionStatus
+from kampungkb.convergence.actions.selectors import framework_for_year
+from kampungkb.convergence.actions.services import action_record_save
+from kampungkb.convergence.agencies import Opd, ProgrammeArea
+from kampungkb.convergence.cadres.models import CadreRole
+from kampungkb.convergence.cadres.services import cadre_save, training_add
+from kampungkb.convergence.coaching.services import visit_record
+from kampungkb.convergence.innovations.services import innovation_save
+from kampungkb.convergence.plans.models import Plan
+from kampungkb.convergence.plans.services import activity_add, plan_create, realisation_add
 from kampungkb.convergence.reference import reference_load
-from kampungkb.convergence.selectors import framework_for_year
+from kampungkb.convergence.review.models import IndicatorDefinition
+from kampungkb.convergence.review.services import evaluation_run, indicator_values_save
 from kampungkb.wilayah.models import KampungKB, Level, Wilayah
 
 NAMES = [
@@ -95,7 +97,7 @@ def seed_demo_convergence(*, today: datetime.date | None = None, seed: int = 202
             if done:
                 values["tanggal_selesai"] = datetime.date(tahun, action.bulan_selesai, 15)
                 values["catatan_reviu"] = "Catatan demo (sintetis)."
-            services.action_record_save(
+            action_record_save(
                 user=None,
                 kabupaten=kab,
                 tahun=tahun,
@@ -117,11 +119,11 @@ def seed_demo_convergence(*, today: datetime.date | None = None, seed: int = 202
     kampungs = list(KampungKB.objects.select_related("desa").order_by("desa_id"))
     month_now = today.month
     for i, kampung in enumerate(kampungs):
-        plan = services.plan_create(user=None, tahun=tahun, kampung=kampung, is_demo=True)
+        plan = plan_create(user=None, tahun=tahun, kampung=kampung, is_demo=True)
         counts["plans"] += 1
         for kegiatan, area, sasaran, opd_kode in rng.sample(ACTIVITIES, 3):
             start = rng.randint(1, 6)
-            activity = services.activity_add(
+            activity = activity_add(
                 user=None,
                 plan=plan,
                 kegiatan=kegiatan,
@@ -136,7 +138,7 @@ def seed_demo_convergence(*, today: datetime.date | None = None, seed: int = 202
             )
             if start < month_now:
                 progres = rng.choice([40, 70, 100])
-                services.realisation_add(
+                realisation_add(
                     user=None,
                     activity=activity,
                     tanggal=datetime.date(tahun, min(start + 2, month_now), 10),
@@ -155,7 +157,7 @@ def seed_demo_convergence(*, today: datetime.date | None = None, seed: int = 202
         if i % 4:
             roles.append(CadreRole.TPK_KB)
         for role in roles:
-            cadre = services.cadre_save(
+            cadre = cadre_save(
                 user=None,
                 desa=kampung.desa,
                 nama=_name(rng),
@@ -165,7 +167,7 @@ def seed_demo_convergence(*, today: datetime.date | None = None, seed: int = 202
             )
             counts["cadres"] += 1
             if role == CadreRole.KPM and i % 5:
-                services.training_add(
+                training_add(
                     user=None,
                     cadre=cadre,
                     tanggal=datetime.date(tahun, 3, 12),
@@ -181,7 +183,7 @@ def seed_demo_convergence(*, today: datetime.date | None = None, seed: int = 202
             opd_kode = rng.choice(["dkppkb", "dpmd", "dpupr", "disdukcapil"])
             due = visit_day + datetime.timedelta(days=30)
             overdue = i % 3 == 0 and n == 0 and due < today
-            services.visit_record(
+            visit_record(
                 user=None,
                 opd=opd[opd_kode],
                 desa=kampung.desa,
@@ -218,12 +220,12 @@ def seed_demo_convergence(*, today: datetime.date | None = None, seed: int = 202
                 values[d.kode] = round(
                     top * min(1.0, max(0.0, strength + rng.uniform(-0.2, 0.2))), 1
                 )
-            services.indicator_values_save(user=None, kampung=kampung, tahun=year, values=values)
+            indicator_values_save(user=None, kampung=kampung, tahun=year, values=values)
 
     if kampungs:
-        services.evaluation_run(user=None, tahun=tahun, kampungs=kampungs)
+        evaluation_run(user=None, tahun=tahun, kampungs=kampungs)
         first, second = kampungs[0], kampungs[min(1, len(kampungs) - 1)]
-        services.innovation_save(
+        innovation_save(
             user=None,
             desa=first.desa,
             nama="Arisan Gizi Balita (demo)",
@@ -233,7 +235,7 @@ def seed_demo_convergence(*, today: datetime.date | None = None, seed: int = 202
             direplikasi_di=[second.desa],
             is_demo=True,
         )
-        services.innovation_save(
+        innovation_save(
             user=None,
             desa=second.desa,
             nama="Rumah DataKu Keliling (demo)",

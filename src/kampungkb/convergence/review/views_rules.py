@@ -3,11 +3,12 @@ the installation."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from kampungkb.convergence.models import RuleSet
-from kampungkb.convergence.rule_sets import RuleSetForm, rule_set_rows, rule_set_update
+from kampungkb.convergence.review import selectors
+from kampungkb.convergence.review.rule_sets import RuleSetForm, rule_set_rows, rule_set_update
+from kampungkb.core.form_errors import add_validation_errors
 from kampungkb.core.permissions import can_manage_installation
 
 
@@ -16,14 +17,14 @@ def rule_set_list(request):
         request,
         "convergence/rule_set_list.html",
         {
-            "rule_sets": RuleSet.objects.order_by("berlaku_dari"),
+            "rule_sets": selectors.rule_set_list(),
             "may_change": can_manage_installation(request.user),
         },
     )
 
 
 def rule_set_detail(request, pk: int):
-    rule_set = get_object_or_404(RuleSet, pk=pk)
+    rule_set = selectors.rule_set_get(pk=pk)
     may_change = can_manage_installation(request.user)
     form = None
     if may_change:
@@ -32,7 +33,7 @@ def rule_set_detail(request, pk: int):
             try:
                 rule_set_update(user=request.user, rule_set=rule_set, rules=form.rules())
             except ValidationError as error:
-                form.add_error(None, error)
+                add_validation_errors(form, error)
             else:
                 messages.success(
                     request,

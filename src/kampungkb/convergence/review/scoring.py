@@ -80,11 +80,12 @@ def check_rules(rules: dict) -> None:
     >>> check_rules({"management": {"threshold": 60, "indicators": one}})
     Traceback (most recent call last):
     ...
-    kampungkb.convergence.scoring.RuleSetError: contribution: missing
-    >>> check_rules({"management": {"threshold": 60, "indicators": {}}})
-    Traceback (most recent call last):
-    ...
-    kampungkb.convergence.scoring.RuleSetError: management: indicators must be a non-empty object
+    kampungkb.convergence.review.scoring.RuleSetError: contribution: missing
+    >>> try:
+    ...     check_rules({"management": {"threshold": 60, "indicators": {}}})
+    ... except RuleSetError as error:
+    ...     print(error)
+    management: indicators must be a non-empty object
     """
     if not isinstance(rules, dict):
         raise RuleSetError("the rule set must be an object")

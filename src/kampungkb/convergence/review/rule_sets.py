@@ -15,8 +15,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kampungkb.convergence.models import IndicatorDefinition, RuleSet
-from kampungkb.convergence.scoring import GROUPS, RuleSetError, check_rules
+from kampungkb.convergence.review.models import IndicatorDefinition, RuleSet
+from kampungkb.convergence.review.scoring import GROUPS, RuleSetError, check_rules
 from kampungkb.core.audit import audit_record, diff
 from kampungkb.core.forms_style import StyledFormMixin
 from kampungkb.core.models import AuditAction

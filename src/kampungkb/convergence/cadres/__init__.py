@@ -1,0 +1,1 @@
+"""Cadres of a desa (TPK, KPM, posyandu...), their trainings and assignments."""

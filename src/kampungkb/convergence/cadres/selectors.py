@@ -1,0 +1,69 @@
+"""Reads of the cadres: who works in each desa of the user's area and where a desa lacks a
+trained KPM or a complete TPK."""
+
+from collections import defaultdict
+
+from django.db.models import Count, Exists, OuterRef
+from django.shortcuts import get_object_or_404
+
+from kampungkb.convergence.cadres.models import TPK_ROLES, Cadre, CadreRole
+from kampungkb.wilayah.models import Wilayah
+
+
+def cadre_list(*, user, desa: str = ""):
+    qs = (
+        Cadre.objects.for_user(user)
+        .select_related("desa")
+        .annotate(n_trainings=Count("trainings"))
+        .order_by("desa_id", "peran", "nama")
+    )
+    if desa:
+        qs = qs.filter(desa_id=desa)
+    return qs
+
+
+def cadre_get(*, user, pk: int) -> Cadre:
+    return get_object_or_404(
+        Cadre.objects.for_user(user)
+        .select_related("desa")
+        .prefetch_related("trainings", "assignments"),
+        pk=pk,
+    )
+
+
+def desa_gaps(*, user) -> list:
+    """Return the desa in the user's area, each saying whether it has a trained KPM and a
+    complete TPK (an active bidan, PKK cadre and KB cadre); gaps first."""
+
+    def active(role):
+        return Cadre.objects.filter(desa_id=OuterRef("kode"), peran=role, aktif=True)
+
+    qs = (
+        Wilayah.objects.for_user(user)
+        .desa()
+        .select_related("parent")
+        .annotate(
+            trained_kpm=Exists(active(CadreRole.KPM).filter(trainings__isnull=False)),
+            has_kpm=Exists(active(CadreRole.KPM)),
+            **{f"has_{r}": Exists(active(r)) for r in TPK_ROLES},
+        )
+        .order_by("kode")
+    )
+    out = []
+    for d in qs:
+        d.tpk_missing = [CadreRole(r).label for r in TPK_ROLES if not getattr(d, f"has_{r}")]
+        d.tpk_complete = not d.tpk_missing
+        d.has_gap = not (d.trained_kpm and d.tpk_complete)
+        out.append(d)
+    return sorted(out, key=lambda d: (not d.has_gap, d.kode))
+
+
+def kpm_per_desa(*, user) -> list[dict]:
+    """Return each desa in the user's area with its active KPM (an Aksi 5 output)."""
+    names = defaultdict(list)
+    for c in Cadre.objects.for_user(user).filter(peran=CadreRole.KPM, aktif=True):
+        names[c.desa_id].append(c.nama)
+    return [
+        {"desa": d, "kpm": names.get(d.kode, [])}
+        for d in Wilayah.objects.for_user(user).desa().order_by("kode")
+    ]

@@ -1,0 +1,90 @@
+"""Writes of the cadres of a desa, their trainings and assignments, by whoever edits the desa
+(``user=None``: the system)."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kampungkb.convergence.cadres.models import Assignment, Cadre, Training
+from kampungkb.convergence.guards import ensure_area_editor
+from kampungkb.core.audit import audit_record, audited_save
+from kampungkb.core.models import AuditAction
+from kampungkb.core.validators import ensure_not_in_future
+from kampungkb.wilayah.models import Level
+
+
+@transaction.atomic
+def cadre_save(
+    *,
+    user,
+    cadre: Cadre | None = None,
+    desa,
+    nama: str,
+    peran: str,
+    telepon: str = "",
+    aktif: bool = True,
+    is_demo: bool = False,
+) -> Cadre:
+    if desa.level != Level.DESA:
+        raise ValidationError({"desa": _("Choose a desa.")})
+    ensure_area_editor(user, desa.kode)
+    creating = cadre is None
+    if not creating:
+        ensure_area_editor(user, cadre.desa_id)
+    cadre = cadre or Cadre(is_demo=is_demo)
+    cadre.desa, cadre.nama, cadre.peran, cadre.telepon, cadre.aktif = (
+        desa,
+        nama,
+        peran,
+        telepon,
+        aktif,
+    )
+    cadre.full_clean()
+    cadre.save()
+    audit_record(
+        actor=user,
+        action=AuditAction.CREATE if creating else AuditAction.UPDATE,
+        obj=cadre,
+        wilayah_kode=desa.kode,
+        changes={"peran": peran, "aktif": aktif},
+    )
+    return cadre
+
+
+@transaction.atomic
+def training_add(
+    *, user, cadre: Cadre, tanggal, topik: str, penyelenggara: str, sertifikat: str = ""
+) -> Training:
+    ensure_area_editor(user, cadre.desa_id)
+    ensure_not_in_future(tanggal=tanggal)
+    training = Training(
+        cadre=cadre,
+        tanggal=tanggal,
+        topik=topik,
+        penyelenggara=penyelenggara,
+        sertifikat=sertifikat,
+    )
+    audited_save(
+        training,
+        actor=user,
+        fields=["cadre", "topik", "tanggal"],
+        wilayah_kode=cadre.desa_id,
+        created_as="values",
+    )
+    return training
+
+
+@transaction.atomic
+def assignment_add(*, user, cadre: Cadre, tugas: str, mulai, selesai=None) -> Assignment:
+    ensure_area_editor(user, cadre.desa_id)
+    if selesai and selesai < mulai:
+        raise ValidationError({"selesai": _("The end date is before the start date.")})
+    assignment = Assignment(cadre=cadre, tugas=tugas, mulai=mulai, selesai=selesai)
+    audited_save(
+        assignment,
+        actor=user,
+        fields=["cadre", "tugas"],
+        wilayah_kode=cadre.desa_id,
+        created_as="values",
+    )
+    return assignment

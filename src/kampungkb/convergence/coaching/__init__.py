@@ -1,0 +1,1 @@
+"""OPD technical coaching of a desa: visits and their follow-ups."""

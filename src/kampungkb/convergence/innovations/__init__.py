@@ -1,0 +1,1 @@
+"""The innovations register of the desa."""

@@ -1,0 +1,57 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from kampungkb.convergence.agencies import Opd, ProgrammeArea
+from kampungkb.convergence.form_fields import DATE
+from kampungkb.core.forms_style import StyledFormMixin
+from kampungkb.wilayah.models import FundingSourceType
+
+MONTHS = [(i, str(i)) for i in range(1, 13)]
+
+
+class PlanCreateForm(StyledFormMixin, forms.Form):
+    kampung = forms.ModelChoiceField(label=_("Kampung KB"), queryset=None, required=False)
+    opd = forms.ModelChoiceField(label=_("OPD"), queryset=Opd.objects.all(), required=False)
+
+    def __init__(self, *args, kampung_qs, allow_opd, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kampung"].queryset = kampung_qs
+        if not allow_opd:
+            del self.fields["opd"]
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("kampung")) == bool(data.get("opd")):
+            raise ValidationError(_("Choose either a Kampung KB or an OPD."))
+        return data
+
+
+class ActivityForm(StyledFormMixin, forms.Form):
+    kegiatan = forms.CharField(label=_("Activity"), max_length=200)
+    programme_area = forms.ModelChoiceField(
+        label=_("Programme area"), queryset=ProgrammeArea.objects.all()
+    )
+    opd = forms.ModelChoiceField(
+        label=_("Responsible OPD"), queryset=Opd.objects.all(), required=False
+    )
+    sasaran = forms.CharField(label=_("Target group"), max_length=150)
+    jumlah_sasaran = forms.IntegerField(label=_("Number targeted"), min_value=1)
+    anggaran = forms.DecimalField(
+        label=_("Budget (Rp)"), min_value=0, decimal_places=0, max_digits=15
+    )
+    sumber_dana = forms.ChoiceField(label=_("Budget source"), choices=FundingSourceType.choices)
+    bulan = forms.TypedMultipleChoiceField(
+        label=_("Months"), choices=MONTHS, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    penanggung_jawab = forms.CharField(label=_("Owner"), max_length=150)
+
+
+class RealisationForm(StyledFormMixin, forms.Form):
+    tanggal = forms.DateField(label=_("Date"), widget=DATE)
+    progres = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
+    output_tercapai = forms.IntegerField(label=_("Output achieved"), min_value=0)
+    anggaran_realisasi = forms.DecimalField(
+        label=_("Budget spent so far (Rp)"), min_value=0, decimal_places=0, max_digits=15
+    )
+    catatan = forms.CharField(label=_("Notes"), max_length=300, required=False)

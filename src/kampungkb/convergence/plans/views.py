@@ -1,0 +1,135 @@
+"""Pages of the activity plans: the year's plans, a plan with its activities and realisation,
+and the planned-vs-realised summary."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kampungkb.convergence.pages import form_page, require_area, year_asked
+from kampungkb.convergence.plans import selectors, services
+from kampungkb.convergence.plans.forms import ActivityForm, PlanCreateForm, RealisationForm
+from kampungkb.core.form_errors import add_validation_errors
+from kampungkb.core.permissions import can_edit, is_district_admin
+
+
+def plan_list(request):
+    require_area(request.user)
+    tahun = year_asked(request)
+    return render(
+        request,
+        "convergence/plan_list.html",
+        {
+            "tahun": tahun,
+            "plans": selectors.plan_list(user=request.user, tahun=tahun),
+            "may_create": can_edit(request.user),
+        },
+    )
+
+
+def plan_create(request):
+    user = request.user
+    if not can_edit(user):
+        raise PermissionDenied
+    tahun = year_asked(request)
+    form = PlanCreateForm(
+        request.POST or None,
+        kampung_qs=selectors.kampung_choices(user=user),
+        allow_opd=is_district_admin(user),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.plan_create(user=user, tahun=tahun, **form.cleaned_data)
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            return redirect("convergence:plan_detail", pk=plan.pk)
+    return form_page(
+        request,
+        title=_("New activity plan %(year)s") % {"year": tahun},
+        form=form,
+        back=reverse("convergence:plan_list"),
+    )
+
+
+def _plan_page(request, plan, *, activity_form=None, status=200):
+    may_edit = services.may_edit_plan(request.user, plan)
+    return render(
+        request,
+        "convergence/plan_detail.html",
+        {
+            "plan": plan,
+            "activities": selectors.plan_activities(plan=plan),
+            "may_edit": may_edit,
+            "activity_form": (activity_form or ActivityForm()) if may_edit else None,
+            "realisation_form": RealisationForm() if may_edit else None,
+        },
+        status=status,
+    )
+
+
+def plan_detail(request, pk):
+    return _plan_page(request, selectors.plan_get(user=request.user, pk=pk))
+
+
+@require_POST
+def activity_add(request, pk):
+    plan = selectors.plan_get(user=request.user, pk=pk)
+    if not services.may_edit_plan(request.user, plan):
+        raise PermissionDenied
+    form = ActivityForm(request.POST)
+    if form.is_valid():
+        try:
+            services.activity_add(user=request.user, plan=plan, **form.cleaned_data)
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, _("Activity added."))
+            return redirect("convergence:plan_detail", pk=plan.pk)
+    return _plan_page(request, plan, activity_form=form, status=400)
+
+
+@require_POST
+def realisation_add(request, pk):
+    activity = selectors.activity_get(user=request.user, pk=pk)
+    if not services.may_edit_plan(request.user, activity.plan):
+        raise PermissionDenied
+    form = RealisationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.realisation_add(user=request.user, activity=activity, **form.cleaned_data)
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, _("Realisation recorded."))
+            return redirect("convergence:plan_detail", pk=activity.plan_id)
+    return form_page(
+        request,
+        title=_("Realisation of %(activity)s") % {"activity": activity},
+        form=form,
+        back=reverse("convergence:plan_detail", args=[activity.plan_id]),
+    )
+
+
+def plan_summary(request):
+    require_area(request.user)
+    tahun = year_asked(request)
+    by = request.GET.get("by", "desa")
+    by = by if by in selectors.SUMMARY_KEYS else "desa"
+    return render(
+        request,
+        "convergence/plan_summary.html",
+        {
+            "tahun": tahun,
+            "by": by,
+            "rows": selectors.plan_summary(user=request.user, tahun=tahun, by=by),
+            "groupings": [
+                ("desa", _("Desa")),
+                ("kecamatan", _("Kecamatan")),
+                ("opd", _("OPD")),
+                ("bidang", _("Programme area")),
+            ],
+        },
+    )
