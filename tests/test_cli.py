@@ -4,7 +4,32 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+import kampungkb
+from kampungkb.cli import STANDALONE
+
 KAMPUNGKB = shutil.which("kampungkb", path=str(Path(sys.executable).parent))
+# Every command of ours: those in the apps' management/commands folders and those that
+# run without Django. A new command is covered without touching this file.
+DJANGO_COMMANDS = sorted(
+    p.stem
+    for p in Path(kampungkb.__file__).parent.glob("*/management/commands/*.py")
+    if not p.name.startswith("_")
+)
+OUR_COMMANDS = DJANGO_COMMANDS + sorted(STANDALONE)
+
+
+def run_unconfigured(tmp_path, *args) -> subprocess.CompletedProcess:
+    """``kampungkb ARGS`` as on a fresh server: no secret key, no demo, no settings module."""
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "KAMPUNGKB_VAR_DIR": str(tmp_path)}
+    return subprocess.run(
+        [KAMPUNGKB, *args], cwd=tmp_path, env=env, capture_output=True, text=True, check=False
+    )
+
+
+def test_our_commands_are_found():
+    assert {"import_measurements", "load_wilayah", "seed_demo", "zscore"} <= set(OUR_COMMANDS)
 
 
 def test_console_script_is_django_admin_with_our_settings_from_any_folder(tmp_path):
@@ -13,9 +38,46 @@ def test_console_script_is_django_admin_with_our_settings_from_any_folder(tmp_pa
     out = subprocess.run(
         [KAMPUNGKB, "help"], cwd=tmp_path, env=env, capture_output=True, text=True, check=True
     )
-    for command in ("migrate", "runserver", "createsuperuser", "load_wilayah", "seed_demo"):
+    for command in ("migrate", "runserver", "createsuperuser", *OUR_COMMANDS):
         assert command in out.stdout
     check = subprocess.run(
         [KAMPUNGKB, "check"], cwd=tmp_path, env=env, capture_output=True, text=True, check=False
     )
     assert check.returncode == 0, check.stderr
+
+
+@pytest.mark.parametrize("args", [[], ["--help"], ["-h"], ["help"]], ids=repr)
+def test_the_list_of_commands_needs_no_configuration(tmp_path, args):
+    out = run_unconfigured(tmp_path, *args)
+    assert out.returncode == 0, out.stderr
+    assert out.stderr == ""
+    listed = {line.strip() for line in out.stdout.splitlines()}
+    assert set(OUR_COMMANDS) | {"migrate", "runserver"} <= listed
+    assert "KAMPUNGKB_SECRET_KEY" in out.stdout  # what is still missing
+    assert list(tmp_path.iterdir()) == []  # no secret key or database made on the way
+
+
+@pytest.mark.parametrize("command", [*OUR_COMMANDS, "runserver", "migrate"])
+def test_the_help_of_each_command_needs_no_configuration(tmp_path, command):
+    for args in ([command, "--help"], ["help", command]):
+        out = run_unconfigured(tmp_path, *args)
+        assert out.returncode == 0, out.stderr
+        assert out.stdout.startswith(f"usage: kampungkb {command} ")
+        assert out.stderr == ""
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", [*DJANGO_COMMANDS, "runserver", "migrate", "check"])
+def test_a_command_that_needs_the_configuration_stops_with_one_clear_line(tmp_path, command):
+    out = run_unconfigured(tmp_path, command)
+    assert out.returncode == 2
+    assert out.stdout == ""
+    assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr
+    assert out.stderr.startswith(f"kampungkb {command}: KAMPUNGKB_SECRET_KEY belum diisi")
+    assert "KAMPUNGKB_SECRET_KEY is not set" in out.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_web_server_refuses_to_start_without_a_secret_key(tmp_path):
+    out = run_unconfigured(tmp_path, "runserver", "--noreload", "127.0.0.1:0")
+    assert out.returncode == 2 and "KAMPUNGKB_SECRET_KEY" in out.stderr

@@ -62,3 +62,13 @@ def test_zscores_for_child_with_oedema_and_bad_code():
     assert r["zwei"] is None and r["zlen"] is not None and r["cat_bbu"] is None
     bad = zscores_for_child(sex="Q", age_days=400, weight=8.0)
     assert bad["zwei"] is None and "jenis kelamin" in bad["error"]
+
+
+def test_form_entry_with_an_invalid_arm_circumference_keeps_its_other_z_scores():
+    r = zscores_for_child(
+        sex="P", age_days=700, weight=9.5, lenhei=80.0, measure="h", headc=45.0, armc=-14.0
+    )
+    assert r["error"] == "lingkar lengan atas negatif"
+    assert r["zac"] is None and r["fac"] is None
+    assert None not in (r["zlen"], r["zwei"], r["zwfl"], r["zbmi"], r["zhc"])
+    assert r["cat_bbtb_label"] == "Gizi baik"

@@ -5,6 +5,7 @@ import pytest
 
 from kampungkb.anthro import anthro_zscores, zac, zbmi, zhc, zss, zts
 
+from ._invalid import INVALID, UNDER_FIVE, check_indicator
 from ._ref import lms, sd
 
 RESTRICTED = [
@@ -95,3 +96,11 @@ def test_oedema_blanks_only_weight_based_indicators():
         assert np.isnan(out[name][0]), name
     for name in ("zlen", "zhc", "zac", "zts", "zss"):
         assert not np.isnan(out[name][0]), name
+
+
+@pytest.mark.parametrize("z", ["zbmi", "zhc", "zac", "zts", "zss"])
+@pytest.mark.parametrize("field", sorted(INVALID))
+def test_indicator_is_lost_only_with_an_invalid_input_it_reads(z, field):
+    # A triceps skinfold of -0.4 mm loses zts and nothing else, as in WHO's anthro, which
+    # sets a measurement <= 0 to NA for its own indicator only (ALGORITHM.md §3).
+    check_indicator(z, UNDER_FIVE, field)

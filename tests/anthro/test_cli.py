@@ -66,6 +66,32 @@ def test_cli_writes_inputs_then_results(tmp_path):
     assert rows[7]["zwei"] == "" and rows[7]["zhc"] != "" and rows[7]["zss"] != ""
 
 
+def test_cli_invalid_measurement_costs_only_its_indicators(tmp_path):
+    src = write(
+        tmp_path / "in.csv",
+        HEADER
+        + (
+            "1,1,400,9,75,l,n,45,14,8,6\n"
+            "2,1,400,9,75,l,n,45,14,-0.4,6\n"
+            "3,1,400,9,75,l,n,45,abc,8,6\n"
+            "4,1,400,9,75,q,n,45,14,8,6\n"
+        ),
+    )
+    dst = tmp_path / "out.csv"
+    assert cli.main([str(src), "-o", str(dst)]) == 0
+    good, triskin, armc, measure = read(dst)
+    assert triskin["error"] == "lipatan kulit trisep negatif" and triskin["zts"] == ""
+    assert armc["error"] == "lingkar lengan atas bukan angka" and armc["zac"] == ""
+    assert measure["error"].startswith("cara ukur tidak dikenal")
+    for name in ("zlen", "zwei", "zwfl", "zbmi", "zhc", "zac", "zss", "cat_tbu"):
+        assert triskin[name] == good[name] != "", name
+    for name in ("zlen", "zwei", "zwfl", "zbmi", "zhc", "zts", "zss", "cat_tbu"):
+        assert armc[name] == good[name] != "", name
+    assert measure["zlen"] == measure["zwfl"] == measure["zbmi"] == measure["clenhei"] == ""
+    for name in ("zwei", "zhc", "zac", "zts", "zss", "cat_bbu"):
+        assert measure[name] == good[name] != "", name
+
+
 def test_cli_unrounded_option(tmp_path):
     src = write(tmp_path / "in.csv", "sex,age_days,lenhei,measure\n1,365,75.123,l\n")
     dst = tmp_path / "out.csv"

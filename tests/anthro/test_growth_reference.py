@@ -5,6 +5,7 @@ import pytest
 
 from kampungkb.anthro import DAYS_PER_MONTH, anthro_zscores, zbfa, zhfa, zwfa
 
+from ._invalid import INVALID, OVER_FIVE, check_indicator
 from ._ref import lms, sd, z_restricted
 
 HFA, WFA, BFA = "who2007_hfa_by_month.csv", "who2007_wfa_by_month.csv", "who2007_bfa_by_month.csv"
@@ -107,3 +108,11 @@ def test_flags_2007():
     )
     assert out["fhfa"][0] == (abs(out["zhfa"][0]) > 6)
     assert out["fbfa"][1] == (abs(out["zbfa"][1]) > 5)
+
+
+@pytest.mark.parametrize("z", ["zhfa", "zwfa", "zbfa"])
+@pytest.mark.parametrize("field", sorted(INVALID))
+def test_indicator_is_lost_only_with_an_invalid_input_it_reads(z, field):
+    # anthroplus aborts the whole call on a negative height or weight (ALGORITHM.md §5); per
+    # row, only the indicators that read the value are lost (a measure code is never read).
+    check_indicator(z, OVER_FIVE, field)

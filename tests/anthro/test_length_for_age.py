@@ -5,6 +5,7 @@ import pytest
 
 from kampungkb.anthro import flag, zlen
 
+from ._invalid import INVALID, UNDER_FIVE, check_indicator
 from ._ref import lms
 
 LHFA = "who2006_lhfa_by_day.csv"
@@ -43,3 +44,9 @@ def test_zlen_flag_is_abs_above_6_on_rounded_value():
 def test_zlen_length_zero_or_missing_is_nan():
     z = zlen(1, 100, [0.0, np.nan], "l")
     assert np.isnan(z).all()
+
+
+@pytest.mark.parametrize("field", sorted(INVALID))
+def test_zlen_is_lost_only_with_an_invalid_input_it_reads(field):
+    # WHO's anthro sets a measurement <= 0 to NA for its own indicator only (ALGORITHM.md §3).
+    check_indicator("zlen", UNDER_FIVE, field)

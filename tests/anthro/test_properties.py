@@ -1,4 +1,5 @@
-"""Property tests: monotonic in the measurement, continuous at ±3 SD."""
+"""Property tests: monotonic in the measurement, continuous at ±3 SD, an invalid input
+costs only what reads it."""
 
 import numpy as np
 from hypothesis import given, settings
@@ -6,7 +7,16 @@ from hypothesis import strategies as st
 
 from kampungkb.anthro import zac, zbfa, zhfa, zlen, zss, zts, zwei, zwfa, zwfl
 
+from ._invalid import INVALID, assert_costs_only_what_reads, valid_and_invalid
 from ._ref import lms, sd
+
+#: input -> the words every reason about it starts with
+FIELD_NAMES = {
+    **{f: reason.rsplit(" ", 1)[0] for f, (_, reason) in INVALID.items()},
+    "sex": "jenis kelamin",
+    "measure": "cara ukur",
+    "oedema": "kode edema",
+}
 
 sexes = st.sampled_from([1, 2])
 ages = st.integers(min_value=91, max_value=1826)
@@ -66,3 +76,35 @@ def test_restricted_formula_is_continuous_at_3(sex, day, sign):
     z = zwei(sex, day, [at3 - eps, at3, at3 + eps], rounded=False)
     assert abs(z[0] - sign * 3) < 1e-6 and abs(z[2] - sign * 3) < 1e-6
     assert z[0] <= z[1] <= z[2]
+
+
+valid_rows = st.fixed_dictionaries(
+    {
+        "sex": sexes,
+        "age_days": st.floats(0, 6900),
+        "weight": st.floats(1, 60),
+        "lenhei": st.floats(40, 180),
+        "measure": st.sampled_from(["l", "h", ""]),
+        "oedema": st.sampled_from(["n", "y", ""]),
+        "headc": st.floats(30, 55),
+        "armc": st.floats(8, 25),
+        "triskin": st.floats(3, 25),
+        "subskin": st.floats(3, 25),
+    }
+)
+negative = st.floats(-500, -1e-9)
+not_a_number = st.sampled_from(["abc", "12a", "1..2", "inf"])
+unknown_code = st.sampled_from(["x", "3", "?", "ya"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(row=valid_rows, field=st.sampled_from(sorted(INVALID)), data=st.data())
+def test_an_invalid_input_costs_only_the_outputs_that_read_it(row, field, data):
+    if field in ("sex", "measure", "oedema"):
+        bad = data.draw(unknown_code)
+    else:
+        bad = data.draw(st.one_of(negative, not_a_number))
+    out = valid_and_invalid(row, field, bad)
+    assert out["error"][0] == ""
+    assert FIELD_NAMES[field] in out["error"][1]
+    assert_costs_only_what_reads(out, field)

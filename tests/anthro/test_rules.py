@@ -3,8 +3,16 @@
 import numpy as np
 import pytest
 
-from kampungkb.anthro import anthro_zscores, clenhei, zlen, zwei
+from kampungkb.anthro import ERROR_MESSAGES, anthro_zscores, clenhei, zlen, zwei
 
+from ._invalid import (
+    INVALID,
+    NOT_A_NUMBER,
+    OVER_FIVE,
+    UNDER_FIVE,
+    assert_costs_only_what_reads,
+    valid_and_invalid,
+)
 from ._ref import lms
 
 
@@ -110,46 +118,53 @@ def test_female_codes(sex):
     assert zwei(np.array([sex], dtype=object), 0, m)[0] == 0.0
 
 
+@pytest.mark.parametrize("base", [UNDER_FIVE, OVER_FIVE], ids=["under-five", "over-five"])
+@pytest.mark.parametrize("field", sorted(INVALID))
+def test_an_invalid_input_costs_only_the_outputs_that_read_it(field, base):
+    bad, reason = INVALID[field]
+    out = valid_and_invalid(base, field, bad)
+    assert out["error"][0] == ""
+    assert out["error"][1] == next(m for m in ERROR_MESSAGES.values() if m.startswith(reason))
+    assert_costs_only_what_reads(out, field)
+
+
+@pytest.mark.parametrize("field", sorted(NOT_A_NUMBER))
+@pytest.mark.parametrize("bad", ["abc", np.inf], ids=["text", "inf"])
+def test_a_value_that_is_not_a_number_costs_what_a_negative_one_does(field, bad):
+    out = valid_and_invalid(UNDER_FIVE, field, bad)
+    assert out["error"][1] == NOT_A_NUMBER[field]
+    assert_costs_only_what_reads(out, field)
+
+
 @pytest.mark.parametrize(
     ("cols", "message"),
     [
-        ({"age_days": -1}, "umur negatif"),
-        ({"weight": -0.1}, "berat badan negatif"),
-        ({"lenhei": -5.0}, "panjang/tinggi badan negatif"),
-        ({"headc": -1.0}, "lingkar kepala negatif"),
-        ({"armc": -1.0}, "lingkar lengan atas negatif"),
-        ({"triskin": -1.0}, "lipatan kulit trisep negatif"),
-        ({"subskin": -1.0}, "lipatan kulit subskapula negatif"),
-        ({"sex": "x"}, "jenis kelamin tidak dikenal"),
         ({"sex": 3}, "jenis kelamin tidak dikenal"),
-        ({"measure": "x"}, "cara ukur tidak dikenal"),
-        ({"oedema": "maybe"}, "kode edema tidak dikenal"),
         ({"oedema": 0}, "kode edema tidak dikenal"),
-        ({"weight": "abc"}, "berat badan bukan angka"),
-        ({"age_days": np.inf}, "umur bukan angka"),
     ],
 )
-def test_rejected_input_gives_nan_row_and_reason_not_an_exception(cols, message):
-    base = {
-        "sex": 1,
-        "age_days": 400,
-        "weight": 9.0,
-        "lenhei": 75.0,
-        "measure": "l",
-        "headc": 45.0,
-        "armc": 14.0,
-        "triskin": 8.0,
-        "subskin": 6.0,
-        "oedema": "n",
-    }
-    bad = {k: np.array([base[k], v], dtype=object) for k, v in cols.items()}
-    out = anthro_zscores({**base, **bad})
-    assert out["error"][0] == ""
-    assert message in out["error"][1]
-    for name in ("zlen", "zwei", "zwfl", "zbmi", "zhc", "zac", "zts", "zss", "clenhei"):
-        assert not np.isnan(out[name][0]), name
-        assert np.isnan(out[name][1]), name
-    assert out["cat_bbu"][1] == -1
+def test_numeric_codes_out_of_range_are_invalid_codes(cols, message):
+    bad = {k: np.array([UNDER_FIVE[k], v], dtype=object) for k, v in cols.items()}
+    out = anthro_zscores({**UNDER_FIVE, **bad})
+    assert out["error"][0] == "" and message in out["error"][1]
+    assert_costs_only_what_reads(out, next(iter(cols)))
+
+
+def test_a_negative_triceps_skinfold_keeps_every_other_z_score():
+    out = anthro_zscores({**UNDER_FIVE, "triskin": [8.0, -0.4]})
+    assert out["error"].tolist() == ["", "lipatan kulit trisep negatif"]
+    assert np.isnan(out["zts"][1]) and np.isnan(out["fts"][1])
+    for name in ("zlen", "zwei", "zwfl", "zbmi", "zhc", "zac", "zss", "clenhei", "cbmi"):
+        assert out[name][1] == out[name][0], name
+    assert out["cat_tbu"][1] == out["cat_tbu"][0] != -1
+
+
+def test_an_invalid_age_is_not_a_missing_age_for_weight_for_length():
+    # A missing age still gives zwfl (ALGORITHM.md §4); a negative one gives nothing that
+    # needs the age, zwfl included: the table and the ±0.7 cm cannot be chosen.
+    out = anthro_zscores({**UNDER_FIVE, "age_days": [None, -1.0]})
+    assert not np.isnan(out["zwfl"][0]) and np.isnan(out["zwfl"][1])
+    assert out["clenhei"][0] == 75.0 and np.isnan(out["clenhei"][1])
 
 
 def test_several_reasons_are_joined():

@@ -5,6 +5,7 @@ import pytest
 
 from kampungkb.anthro import anthro_zscores, zwei
 
+from ._invalid import INVALID, UNDER_FIVE, check_indicator
 from ._ref import lms, sd, z_restricted
 
 WFA = "who2006_wfa_by_day.csv"
@@ -65,3 +66,9 @@ def test_fwei_limits_are_minus_6_and_plus_5_on_rounded_values():
     unrounded = anthro_zscores({"sex": 1, "age_days": 200, "weight": w}, rounded=False)
     assert list(unrounded["fwei"]) == [1.0, 1.0, 1.0, 1.0]
     assert unrounded["zwei"][0] == pytest.approx(-6.004, abs=1e-9)
+
+
+@pytest.mark.parametrize("field", sorted(INVALID))
+def test_zwei_is_lost_only_with_an_invalid_input_it_reads(field):
+    # WHO's anthro sets a measurement <= 0 to NA for its own indicator only (ALGORITHM.md §3).
+    check_indicator("zwei", UNDER_FIVE, field)

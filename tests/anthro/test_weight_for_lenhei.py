@@ -5,6 +5,7 @@ import pytest
 
 from kampungkb.anthro import anthro_zscores, zwfl
 
+from ._invalid import INVALID, UNDER_FIVE, check_indicator
 from ._ref import lms, sd, z_restricted
 
 WFL, WFH = "who2006_wfl_by_length.csv", "who2006_wfh_by_height.csv"
@@ -130,3 +131,9 @@ def test_zwfl_computed_when_age_missing_but_not_from_60_months():
 def test_zwfl_oedema_and_missing_sex_give_nan():
     assert np.isnan(zwfl(1, 400, 9.0, 75.0, "l", "y")[0])
     assert np.isnan(zwfl(np.nan, 400, 9.0, 75.0, "l")[0])
+
+
+@pytest.mark.parametrize("field", sorted(INVALID))
+def test_zwfl_is_lost_only_with_an_invalid_input_it_reads(field):
+    # WHO's anthro sets a measurement <= 0 to NA for its own indicator only (ALGORITHM.md §3).
+    check_indicator("zwfl", UNDER_FIVE, field)

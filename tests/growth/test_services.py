@@ -12,6 +12,7 @@ from kampungkb.growth.services import (
     measurement_delete,
     measurement_record,
     measurement_update,
+    measurements_recompute_child,
 )
 from kampungkb.wilayah.models import Wilayah
 from tests.conftest import BATU_PENYU, KURNIA_JAYA
@@ -177,3 +178,27 @@ def test_changing_the_date_of_birth_recomputes_the_measurements(users, child):
     )
     m.refresh_from_db()
     assert m.umur_hari == 500
+
+
+def test_an_impossible_arm_circumference_stored_earlier_costs_only_its_own_z_score(users, child):
+    # The form and the import refuse such a value; one stored before the limits (or in SQL)
+    # must not take the child's stunting and wasting status with it when recomputed.
+    m = _record(users["desa"], child, 0, berat=D("6.5"), tinggi=D("68.0"), cara_ukur="PB")
+    Measurement.objects.filter(pk=m.pk).update(lila=D("-14"))
+    measurements_recompute_child(child=child)
+    m.refresh_from_db()
+    assert m.zac is None and m.fac is None
+    assert m.compute_error == "lingkar lengan atas negatif"
+    assert None not in (m.zlen, m.zwei, m.zwfl, m.zbmi, m.cat_tbu)
+    assert m.stunted is True and m.underweight is True and m.wasted is not None
+
+
+def test_a_measurement_dated_before_a_corrected_birth_date_keeps_no_z_score(users, child):
+    m = _record(users["desa"], child, 100, berat=D("8"), tinggi=D("70.0"), cara_ukur="PB")
+    child_update(user=users["desa"], child=child, tanggal_lahir=TODAY - datetime.timedelta(days=50))
+    m.refresh_from_db()
+    assert m.compute_error == "umur negatif"
+    # Not even weight-for-length, which a missing age would allow: a wrong age cannot
+    # choose between the length and the height table.
+    assert (m.zlen, m.zwei, m.zwfl, m.zbmi, m.clenhei) == (None,) * 5
+    assert (m.stunted, m.wasted, m.underweight, m.overweight) == (None,) * 4

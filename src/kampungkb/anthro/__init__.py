@@ -7,9 +7,11 @@ ages in days rounded half up, the ±0.7 cm length/height adjustment, the
 restricted LMS formula beyond ±3 SD, R's ``round(x, 2)`` before flagging.
 
 Inputs are plain arrays (lists, numpy arrays, pandas Series) or scalars;
-outputs are numpy arrays with NaN for "not computable".  Rows the R code
-would abort on (negative age or measurement, unknown codes) become NaN
-with a reason in ``anthro_zscores(...)["error"]``; a batch never raises
+outputs are numpy arrays with NaN for "not computable".  An invalid input
+(a negative age or measurement, a text that is not a number, an unknown
+code) costs only the outputs that read it, with the reason in
+``anthro_zscores(...)["error"]``: a negative triceps skinfold loses ``zts``
+and keeps the other z-scores, as WHO's ``anthro`` does.  A batch never raises
 because of one bad row.  ``value_at_z`` goes the other way: the measurement
 at a z-score (growth-chart curves, synthetic data).
 

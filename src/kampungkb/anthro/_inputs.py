@@ -2,9 +2,16 @@
 
 ``_check_inputs`` turns whatever the caller gave (numpy arrays, lists,
 scalars, pandas Series, strings) into clean float64 arrays of one length and
-a per-row error bitmask.  It never raises for bad *values*: a row whose input
-the WHO R code would abort on gets an error bit, and every output of that row
-is NaN.  It raises only for programming errors (arrays of different lengths).
+a per-row error bitmask.  It never raises for bad *values*: an invalid input
+(a negative age or measurement, a text that is not a number, an unknown code)
+gets its error bit and costs only the outputs that read it.  A negative
+triceps skinfold makes ``zts`` NaN and leaves the other indicators as they
+are, as WHO's ``anthro`` does (ALGORITHM.md §3: ``y <= 0`` is NA for that
+indicator only); an invalid sex costs every z-score, an invalid age every
+indicator that reads the age (``zwfl`` included: a wrong age cannot choose
+its table).  The R code aborts the whole call on a negative age or an unknown
+code (ALGORITHM.md §7.11); a per-row reason is the useful policy for a batch.
+It raises only for programming errors (arrays of different lengths).
 """
 
 from __future__ import annotations
@@ -48,6 +55,15 @@ _FIELD_ID = {
     "armc": "lingkar lengan atas",
     "triskin": "lipatan kulit trisep",
     "subskin": "lipatan kulit subskapula",
+}
+
+#: The error bits of each input: a row with one of them set cannot use that input.
+FIELD_ERRORS = {
+    "sex": ERR_SEX,
+    "age_days": ERR_AGE_NEGATIVE | ERR_NOT_NUMBER["age_days"],
+    "measure": ERR_MEASURE,
+    "oedema": ERR_OEDEMA,
+    **{f: ERR_NEGATIVE[f] | ERR_NOT_NUMBER[f] for f in MEASUREMENTS},
 }
 
 ERROR_MESSAGES: dict[int, str] = {ERR_AGE_NEGATIVE: "umur negatif"}
@@ -265,9 +281,11 @@ def parse_oedema(x) -> tuple[np.ndarray, np.ndarray]:
 class Inputs:
     """Clean, equal-length inputs of one batch (see ``_check_inputs``)."""
 
+    # An invalid number is NaN here, an invalid code its "missing" value; ``invalid`` tells
+    # the two apart where missing and invalid must be treated differently.
     n: int
-    sex: np.ndarray  # float64 1/2/NaN (NaN also for error rows)
-    age_days: np.ndarray  # float64 unrounded days, NaN when missing
+    sex: np.ndarray  # float64 1/2/NaN (NaN when missing or invalid)
+    age_days: np.ndarray  # float64 unrounded days, NaN when missing or invalid
     age_rounded: np.ndarray  # float64 whole days (round half up), NaN when missing
     age_months: np.ndarray  # float64 age_days / 30.4375, unrounded
     measure: np.ndarray  # int8 0 missing / 1 l / 2 h, as given (before the 9-month rule)
@@ -290,9 +308,22 @@ class Inputs:
         return Inputs(**fields)
 
     @property
-    def ok(self) -> np.ndarray:
-        """Rows usable for z-scores: no error and sex known."""
-        return (self.error == 0) & ~np.isnan(self.sex)
+    def sex_known(self) -> np.ndarray:
+        """Rows with a valid sex: every z-score needs it."""
+        return ~np.isnan(self.sex)
+
+    def invalid(self, *fields: str) -> np.ndarray:
+        """Rows where any of ``fields`` was given but cannot be used (``FIELD_ERRORS``)."""
+        bits = 0
+        for name in fields:
+            bits |= FIELD_ERRORS[name]
+        return (self.error & bits) != 0
+
+    @property
+    def weight_excluded(self) -> np.ndarray:
+        """Rows whose weight-based z-scores are not computed: oedema (the weight holds
+        fluid), or an oedema code that cannot be read (it may be oedema)."""
+        return self.oedema | self.invalid("oedema")
 
 
 def round_half_up(x: np.ndarray) -> np.ndarray:
@@ -348,18 +379,25 @@ def _check_inputs(
     for _values, bits in parsed.values():
         error |= full(bits)
 
+    # A negative value is not a measurement: it becomes NaN (with its reason), so that it
+    # costs only the outputs that read it.
     age = np.ascontiguousarray(full(parsed["age_days"][0]), dtype=np.float64)
     with np.errstate(invalid="ignore"):
-        error[age < 0] |= ERR_AGE_NEGATIVE
+        negative = age < 0
+    if negative.any():
+        error[negative] |= ERR_AGE_NEGATIVE
+        age = np.where(negative, np.nan, age)
     clean = {}
     for name in MEASUREMENTS:
         v = np.ascontiguousarray(full(parsed[name][0]), dtype=np.float64)
         with np.errstate(invalid="ignore"):
-            error[v < 0] |= ERR_NEGATIVE[name]
+            negative = v < 0
+        if negative.any():
+            error[negative] |= ERR_NEGATIVE[name]
+            v = np.where(negative, np.nan, v)
         clean[name] = v
 
-    sex_v = np.array(full(parsed["sex"][0]), dtype=np.float64)
-    sex_v[error != 0] = np.nan
+    sex_v = np.array(full(parsed["sex"][0]), dtype=np.float64)  # NaN for an invalid code
     age_rounded = round_half_up(age)
     return Inputs(
         n=n,

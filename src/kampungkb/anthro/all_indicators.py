@@ -135,8 +135,10 @@ def anthro_zscores(data, *, rounded: bool = True, indicators=None) -> dict[str, 
         (``f...``: 1.0/0.0, NaN when the z-score is NaN); Permenkes 2/2020
         category codes ``cat_bbu cat_tbu cat_bbtb cat_imtu cat_imtu_5_18``
         (int8, -1 = none; labels in ``CATEGORY_LABELS``); and ``error``
-        (object array, "" when the row is fine, else the reason in
-        Bahasa Indonesia; all outputs of such a row are NaN).
+        (object array, "" when the row is fine, else the reasons in
+        Bahasa Indonesia).  An invalid input costs only the outputs that
+        read it: a negative triceps skinfold makes ``zts`` NaN and names
+        the skinfold in ``error``; the other z-scores are computed.
 
     Examples
     --------
@@ -148,6 +150,9 @@ def anthro_zscores(data, *, rounded: bool = True, indicators=None) -> dict[str, 
     (array([-0.87,   nan,   nan]), array([-0.66,   nan,   nan]), array([  nan, -0.16,   nan]))
     >>> out["cat_tbu"], out["error"][2]
     (array([ 3, -1, -1], dtype=int8), 'jenis kelamin tidak dikenal (isi 1/2, L/P atau m/f)')
+    >>> out = anthro_zscores({"sex": 1, "age_days": 400, "weight": 9.0, "triskin": -0.4})
+    >>> out["zwei"], out["zts"], out["error"]
+    (array([-0.87]), array([nan]), array(['lipatan kulit trisep negatif'], dtype=object))
     """
     cols = _columns(data)
     inp = _check_inputs(**cols)
@@ -204,7 +209,8 @@ def zscores_for_child(
         Keys as :func:`anthro_zscores` (flags and ``c9mo_flag`` as 0/1 or
         None, ``cmeasure`` "l"/"h"/None, categories as int codes or None
         plus ``<cat>_label`` with the Indonesian label), and ``error``:
-        None or the reason the input was rejected.
+        None or the reasons an input was rejected (each costs only the
+        outputs that read it).
 
     Examples
     --------
@@ -215,6 +221,10 @@ def zscores_for_child(
     ('Gizi baik', None, None)
     >>> zscores_for_child(sex="L", age_days=-3, weight=3.0)["error"]
     'umur negatif'
+    >>> r = zscores_for_child(sex="P", age_days=700, weight=9.5, lenhei=80.0, measure="h",
+    ...                       armc=-14.0)
+    >>> r["zwfl"], r["zac"], r["error"]
+    (-0.84, None, 'lingkar lengan atas negatif')
     """
     values = {
         "sex": sex,

@@ -20,14 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
-from ._inputs import (
-    ERR_MEASURE,
-    ERR_NOT_NUMBER,
-    MEASURE_CODES,
-    MISSING_TOKENS,
-    OEDEMA_CODES,
-    SEX_CODES,
-)
+from ._inputs import MEASURE_CODES, MISSING_TOKENS, OEDEMA_CODES, SEX_CODES
 from .all_indicators import CATEGORIES, FLAGS, INPUT_COLUMNS, ZSCORES, anthro_zscores
 from .categories import CATEGORY_LABELS
 
@@ -54,8 +47,12 @@ def _normalised(col: pa.Array) -> pa.Array:
     return pc.if_else(pc.is_in(text, value_set=_MISSING), pa.scalar(None, pa.string()), text)
 
 
-def _parse_number(col: pa.Array, field: str) -> tuple[np.ndarray, np.ndarray]:
-    """float64 values (NaN when missing or not a number) and error bits."""
+def _parse_number(col: pa.Array) -> np.ndarray:
+    """float64 values: NaN when missing, +inf when not a number.
+
+    ``anthro_zscores`` reads an infinite value as "not a number" of that field,
+    so the engine alone decides what an invalid input costs and says why.
+    """
     text = pc.replace_substring(_normalised(col), ",", ".")
     try:
         values = pc.cast(text, pa.float64())
@@ -65,13 +62,9 @@ def _parse_number(col: pa.Array, field: str) -> tuple[np.ndarray, np.ndarray]:
         bad = pc.fill_null(pc.invert(ok), False).to_numpy(zero_copy_only=False)
         values = pc.cast(pc.if_else(ok, text, pa.scalar(None, pa.string())), pa.float64())
     out = pc.fill_null(values, np.nan).to_numpy(zero_copy_only=False).astype(np.float64)
-    inf = np.isinf(out)
-    if inf.any():
-        bad = inf if bad is None else bad | inf
-        out[inf] = np.nan
-    if bad is None:
-        return out, np.zeros(out.shape, dtype=np.int32)
-    return out, np.where(bad, ERR_NOT_NUMBER[field], 0).astype(np.int32)
+    if bad is not None:
+        out[bad] = np.inf
+    return out
 
 
 def _parse_code(col: pa.Array, mapping: dict, missing: float, invalid: float) -> np.ndarray:
@@ -86,26 +79,27 @@ def _parse_code(col: pa.Array, mapping: dict, missing: float, invalid: float) ->
     return lookup[indices.to_numpy(zero_copy_only=False)]
 
 
-def _inputs(batch: pa.RecordBatch, columns: dict[str, str]) -> tuple[dict, np.ndarray]:
-    """Numeric input arrays for ``anthro_zscores`` plus extra error bits."""
-    n = batch.num_rows
+# Measure codes as the engine reads them: -1 (unknown) -> "?", 0 -> "", 1 -> "l", 2 -> "h".
+_MEASURE_TEXT = np.array(["?", "", "l", "h"])
+
+
+def _inputs(batch: pa.RecordBatch, columns: dict[str, str]) -> dict:
+    """Input arrays for ``anthro_zscores``, with invalid values kept recognisable as such
+    (unknown codes as codes the engine does not know, bad numbers as +inf)."""
     data: dict = {}
-    extra = np.zeros(n, dtype=np.int32)
     for name, source in columns.items():
         col = batch.column(source)
         if name in NUMERIC:
-            data[name], bits = _parse_number(col, name)
-            extra |= bits
+            data[name] = _parse_number(col)
         elif name == "sex":
             data[name] = _parse_code(col, SEX_CODES, np.nan, 3.0)  # 3 -> "unknown sex"
         elif name == "measure":
             codes = _parse_code(col, MEASURE_CODES, 0.0, -1.0)
-            extra[codes < 0] |= ERR_MEASURE
-            data[name] = np.maximum(codes, 0).astype(np.int8)
+            data[name] = _MEASURE_TEXT[codes.astype(np.intp) + 1]
         elif name == "oedema":
             yes_no = {k: (1.0 if v else 2.0) for k, v in OEDEMA_CODES.items()}
             data[name] = _parse_code(col, yes_no, np.nan, 3.0)  # 3 -> "unknown oedema"
-    return data, extra
+    return data
 
 
 def _float_array(values: np.ndarray) -> pa.Array:
@@ -123,25 +117,11 @@ _LABELS = {
 }
 
 
-def _outputs(out: dict, extra: np.ndarray) -> list[pa.Array]:
-    from ._inputs import error_messages
-
-    errors = out["error"]
-    if extra.any():
-        # Errors found while parsing text (not a number, unknown measure) are
-        # merged with those found by the engine.
-        merged = error_messages(extra)
-        both = (merged != "") & (errors != "")
-        errors = np.where(both, errors + "; " + merged, np.where(errors != "", errors, merged))
-        for name in OUT_COLUMNS:
-            if name in out and name != "error" and out[name].dtype.kind == "f":
-                out[name][extra != 0] = np.nan
-            elif name.startswith("cat_"):
-                out[name][extra != 0] = -1
+def _outputs(out: dict) -> list[pa.Array]:
     arrays = []
     for name in OUT_COLUMNS:
         if name == "error":
-            arrays.append(pa.array(errors, type=pa.string()))
+            arrays.append(pa.array(out["error"], type=pa.string()))
         elif name.startswith("cat_"):
             codes = out[name]
             arrays.append(pc.take(_LABELS[name], pa.array(codes - 1, mask=codes < 0)))
@@ -232,10 +212,10 @@ def run(
                     raise InputError(
                         f"berkas masukan bukan CSV yang valid (sekitar baris {rows + 2:,}): {exc}"
                     ) from exc
-                data, extra = _inputs(batch, columns)
+                data = _inputs(batch, columns)
                 data.setdefault("age_days", np.full(batch.num_rows, np.nan))
                 out = anthro_zscores(data, rounded=rounded)
-                arrays = [batch.column(c) for c in passthrough] + _outputs(out, extra)
+                arrays = [batch.column(c) for c in passthrough] + _outputs(out)
                 writer.write_batch(pa.RecordBatch.from_arrays(arrays, schema=schema))
                 rows += batch.num_rows
                 if show:

@@ -49,13 +49,13 @@ def month_valid(table_name: str, inp: Inputs) -> np.ndarray:
     """Rows of ``inp`` whose age is inside the months ``table_name`` scores."""
     m = inp.age_months
     with np.errstate(invalid="ignore"):
-        return inp.ok & (m >= FIRST_MONTH) & (m <= LAST_MONTH[table_name])
+        return inp.sex_known & (m >= FIRST_MONTH) & (m <= LAST_MONTH[table_name])
 
 
 def _month_z(table_name: str, y: np.ndarray, inp: Inputs, *, oedema_na: bool) -> np.ndarray:
     valid = month_valid(table_name, inp)
     if oedema_na:
-        valid &= ~inp.oedema
+        valid &= ~inp.weight_excluded
     if not valid.any():  # e.g. a block of under-fives: nothing to compute
         return np.full(inp.n, np.nan)
     lp, mp, sp = month_lms(table_name, inp.sex, inp.age_months, valid)

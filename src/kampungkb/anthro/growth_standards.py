@@ -27,7 +27,8 @@ def adjust_lenhei(inp: Inputs) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return ``(clenhei, cmeasure, c9mo_flag)`` as the R code computes them.
 
     ``cmeasure`` is int8 (0 missing, 1 "l", 2 "h") after the under-9-months
-    rule; ``c9mo_flag`` is float 0/1 (NaN on error rows).
+    rule; ``c9mo_flag`` is float 0/1.  An invalid age or measure code makes all
+    three unknown (NaN, 0, NaN): the ±0.7 cm adjustment cannot be chosen.
     """
     months = inp.age_months
     ar = inp.age_rounded
@@ -40,7 +41,7 @@ def adjust_lenhei(inp: Inputs) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     clen[plus] += 0.7
     clen[minus] -= 0.7
     c9mo = standing_too_young.astype(np.float64)
-    bad = inp.error != 0
+    bad = inp.invalid("age_days", "measure")
     clen[bad] = np.nan
     c9mo[bad] = np.nan
     cmeasure[bad] = 0
@@ -57,12 +58,12 @@ def bmi(weight: np.ndarray, lenhei_cm: np.ndarray) -> np.ndarray:
 def age_index(inp: Inputs) -> np.ndarray:
     """Flat table index ``sex*1827 + day`` of every row, or the NaN sentinel.
 
-    A row gets the sentinel when it has an error, no sex, no age, a rounded
+    A row gets the sentinel when it has no valid sex, no valid age, a rounded
     age past the tables (1826 days) or an unrounded age of 60 months or more.
     """
     ar = inp.age_rounded
     with np.errstate(invalid="ignore"):
-        valid = inp.ok & (ar <= LAST_TABLE_DAY) & (inp.age_months < 60.0)
+        valid = inp.sex_known & (ar <= LAST_TABLE_DAY) & (inp.age_months < 60.0)
     sentinel = 3 * AGE_WIDTH
     return np.where(valid, inp.sex * AGE_WIDTH + ar, sentinel).astype(np.intp)
 
@@ -84,7 +85,7 @@ def _age_z(table: str, y: np.ndarray, index: np.ndarray) -> np.ndarray:
 
 
 def _without_oedema(index: np.ndarray, inp: Inputs) -> np.ndarray:
-    return np.where(inp.oedema, 3 * AGE_WIDTH, index)
+    return np.where(inp.weight_excluded, 3 * AGE_WIDTH, index)
 
 
 # Kernels on clean inputs; ``anthro_zscores`` (all_indicators.py) calls these block by block.

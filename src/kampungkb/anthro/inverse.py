@@ -61,7 +61,7 @@ def _lms_at(table: str, inp: Inputs) -> tuple[np.ndarray, np.ndarray, np.ndarray
     if table in ("wfl", "wfh"):
         low, high = LENGTH_RANGE if table == "wfl" else HEIGHT_RANGE
         with np.errstate(invalid="ignore"):
-            valid = inp.ok & (inp.lenhei >= low) & (inp.lenhei <= high)
+            valid = inp.sex_known & (inp.lenhei >= low) & (inp.lenhei <= high)
         return lenhei_lms(inp.sex, inp.lenhei, table == "wfl", valid)
     if table in LAST_MONTH:
         return month_lms(table, inp.sex, inp.age_months, month_valid(table, inp))

@@ -71,8 +71,10 @@ def _zwfl(inp: Inputs, clen: np.ndarray, cmeasure: np.ndarray) -> np.ndarray:
             use_wfl, (clen >= l_low) & (clen <= l_high), (clen >= h_low) & (clen <= h_high)
         )
         # Age may be missing (then zwfl is still computed); when known it must
-        # be at most 1856 days and under 60 months.
-        valid = inp.ok & in_range & ~inp.oedema & ~(ar > 1856.0) & ~(inp.age_months >= 60.0)
+        # be at most 1856 days and under 60 months.  An invalid age or measure
+        # is not a missing one: the table cannot be chosen.
+        valid = inp.sex_known & in_range & ~inp.weight_excluded
+        valid &= ~inp.invalid("age_days", "measure") & ~(ar > 1856.0) & ~(inp.age_months >= 60.0)
     lp, mp, sp = lenhei_lms(inp.sex, clen, use_wfl, valid)
     return zscore_interpolated(inp.weight, lp, mp, sp, restricted=True)  # wfl and wfh both are
 

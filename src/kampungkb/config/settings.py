@@ -46,9 +46,11 @@ def _secret_key() -> str:
     if key:
         return key
     if not DEMO:
+        # One line in both languages: the `kampungkb` command prints it as it is.
         raise ImproperlyConfigured(
-            "KAMPUNGKB_SECRET_KEY is not set. Set it in the environment "
-            "(or run the local demo with KAMPUNGKB_DEMO=1)."
+            "KAMPUNGKB_SECRET_KEY belum diisi: isi di environment, atau untuk demo lokal pakai "
+            "KAMPUNGKB_DEMO=1 / KAMPUNGKB_SECRET_KEY is not set: set it in the environment, "
+            "or for the local demo use KAMPUNGKB_DEMO=1."
         )
     key_file = VAR_DIR / "secret_key"
     if not key_file.exists():

@@ -102,6 +102,9 @@ def anthro_columns(
             # BGM, below the red line of the KMS chart, read as BB/U < -3 SD (an inferred
             # reading of the chart: a warning to confirm, not a diagnosis).
             "bgm": status(ok_wei, zwei < -3),
+            # An input the engine could not use, named; it costs only the z-scores that read
+            # it. Forms and imports refuse impossible values before (services.LIMITS), so this
+            # is mostly a measurement dated before a corrected birth date ("umur negatif").
             "compute_error": out["error"],
         }
     return cols
