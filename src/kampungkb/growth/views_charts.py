@@ -78,9 +78,9 @@ def _sorted_rows(rows, key: str):
 
 
 def _skdn(request):
-    year, month = _parse_month(request.GET.get("bulan", ""))
+    tahun, month = _parse_month(request.GET.get("bulan", ""))
     desa = request.GET.get("desa", "").strip()[:20]
-    table = skdn_table(user=request.user, year=year, month=month, desa=desa)
+    table = skdn_table(user=request.user, tahun=tahun, month=month, desa=desa)
     return table, desa
 
 
@@ -114,7 +114,7 @@ def skdn_page(request):
             "rows": _sorted_rows(table.rows, sort),
             "columns": columns,
             "sort": sort,
-            "bulan": f"{table.year:04d}-{table.month:02d}",
+            "bulan": f"{table.tahun:04d}-{table.month:02d}",
             "desa": desa,
             "desa_choices": desa_choices,
             "unbalanced": [r for r in table.rows if not r.balanced],
@@ -129,8 +129,8 @@ def skdn_xlsx(request):
     table, desa = _skdn(request)
     wb = Workbook()
     ws = wb.active
-    ws.title = f"SKDN {table.year:04d}-{table.month:02d}"
-    ws.append([_("SKDN per posyandu"), f"{table.year:04d}-{table.month:02d}", desa])
+    ws.title = f"SKDN {table.tahun:04d}-{table.month:02d}"
+    ws.append([_("SKDN per posyandu"), f"{table.tahun:04d}-{table.month:02d}", desa])
     header = [_("Posyandu"), _("Desa"), "S", "K", "D", "N", "T", "O", "B", "2T", "BGM"]
     header += ["K/S %", "D/S %", "N/D %", "D = N+T+O+B", _("Weighed without a code")]
     ws.append(header)
@@ -171,6 +171,6 @@ def skdn_xlsx(request):
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = (
-        f'attachment; filename="skdn-{table.year:04d}-{table.month:02d}.xlsx"'
+        f'attachment; filename="skdn-{table.tahun:04d}-{table.month:02d}.xlsx"'
     )
     return response
