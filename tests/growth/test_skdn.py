@@ -10,6 +10,7 @@ from kampungkb.growth.services import child_register, measurement_record
 from kampungkb.growth.skdn import skdn_table
 from kampungkb.wilayah.models import Wilayah
 from tests.conftest import BATU_PENYU, KURNIA_JAYA
+from tests.spreadsheets import HOSTILE, assert_kept_as_text
 
 D = datetime.date
 
@@ -147,3 +148,17 @@ def test_the_skdn_page_and_its_xlsx_answer_each_role(client, posyandu, users, ma
     melati = next(v for v in values if v[0] == "Melati")
     assert melati[2:11] == [7, 5, 6, 2, 1, 1, 1, 1, 1]
     assert values[-1][4] == 7  # total D
+
+
+def test_the_skdn_xlsx_writes_posyandu_desa_and_filter_text_as_text(client, posyandu, users):
+    melati, mawar = posyandu
+    for p, nama in ((melati, HOSTILE[0]), (mawar, HOSTILE[1])):
+        p.nama = nama
+        p.save()
+    Wilayah.objects.filter(kode=KURNIA_JAYA).update(nama=HOSTILE[2])
+    client.force_login(users["admin"])
+    response = client.get("/pertumbuhan/skdn/skdn.xlsx?bulan=2025-11")
+    assert_kept_as_text(response.content, *HOSTILE[:3])
+    # The desa filter is echoed above the header: the query string is user input too.
+    filtered = client.get("/pertumbuhan/skdn/skdn.xlsx", {"bulan": "2025-11", "desa": HOSTILE[3]})
+    assert_kept_as_text(filtered.content, HOSTILE[3])
