@@ -29,7 +29,7 @@ from kampungkb.analytics.models import (
 from kampungkb.core.audit import audit_record, audited_save
 from kampungkb.core.models import AuditAction
 from kampungkb.core.permissions import is_district_admin
-from kampungkb.core.scoping import kode_within
+from kampungkb.core.scoping import kode_within, within_q
 from kampungkb.wilayah.models import Level, Wilayah
 from kampungkb.wilayah.selectors import managed_kabupaten
 
@@ -187,27 +187,25 @@ def publication_publish(
 ) -> Publication:
     """Freeze the current figures of a period of the user's district as a new version."""
     kabupaten = _require_manager(user)
-    inside = {"wilayah_kode__startswith": kabupaten.kode + "."}
-    cells = PrevalenceSummary.objects.filter(
-        period_type=period_type, period_start=period_start
-    ).filter(**inside) | PrevalenceSummary.objects.filter(
-        period_type=period_type, period_start=period_start, wilayah_kode=kabupaten.kode
+    cells = list(
+        PrevalenceSummary.objects.filter(
+            within_q("wilayah_kode", kabupaten.kode),
+            period_type=period_type,
+            period_start=period_start,
+        )
     )
-    cells = list(cells)
     if not any(c.n > 0 for c in cells):
         raise ValidationError(_("There are no measurements in this period to publish."))
     coverage = {
         (q.wilayah_kode, q.group): q.coverage
         for q in QualitySummary.objects.filter(
-            period_type=period_type, period_start=period_start
-        ).filter(wilayah_kode__startswith=kabupaten.kode)
+            within_q("wilayah_kode", kabupaten.kode),
+            period_type=period_type,
+            period_start=period_start,
+        )
     }
-    names = dict(
-        Wilayah.objects.filter(kode__startswith=kabupaten.kode).values_list("kode", "nama")
-    )
-    parents = dict(
-        Wilayah.objects.filter(kode__startswith=kabupaten.kode).values_list("kode", "parent_id")
-    )
+    names = dict(Wilayah.objects.within(kabupaten.kode).values_list("kode", "nama"))
+    parents = dict(Wilayah.objects.within(kabupaten.kode).values_list("kode", "parent_id"))
     # Lock the existing versions of the period so two admins cannot both make version n.
     existing = Publication.objects.select_for_update().filter(
         kabupaten=kabupaten, period_type=period_type, period_start=period_start

@@ -12,7 +12,7 @@ from kampungkb.analytics.priority import priority_ranking
 from kampungkb.analytics.templatetags.analytics_tags import pct
 from kampungkb.core.downloads import pdf_response, xlsx_response
 from kampungkb.core.permissions import is_district_admin
-from kampungkb.wilayah.models import Level, Wilayah
+from kampungkb.wilayah.models import Level
 
 
 def _query(sel) -> str:
@@ -111,14 +111,7 @@ def kkb_spec(request, kode):
 
 def _map_features(request, area, sel, *, level):
     cells = selectors.map_cells(user=request.user, area=area, sel=sel)
-    if area.level == Level.DESA:
-        shapes = [area]
-    else:
-        shapes = list(
-            Wilayah.objects.for_user(request.user)
-            .filter(level=level, kode__startswith=area.kode + ".")
-            .order_by("kode")
-        )
+    shapes = selectors.map_shapes(user=request.user, area=area, level=level)
     query = _query(sel)
     features = []
     for w in shapes:
