@@ -7,6 +7,7 @@ nothing for it.
 
 import datetime
 import io
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -114,7 +115,7 @@ def _write_sheet(workbook: Workbook, sheet: Sheet) -> int:
     return n
 
 
-def xlsx_write(sheets: Iterable[Sheet], out: str | IO[bytes]) -> list[int]:
+def xlsx_write(sheets: Iterable[Sheet], out: str | os.PathLike | IO[bytes]) -> list[int]:
     """Write ``sheets`` as one workbook to ``out`` (a path or a binary file object).
 
     Rows are written as they come, so a big export streams. Returns the number of body rows
