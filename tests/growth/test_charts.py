@@ -119,3 +119,5 @@ def test_the_charts_print_as_png_and_pdf(client, baby, users):
     pdf = client.get(f"/pertumbuhan/anak/{baby.pk}/grafik.pdf")
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content[:5] == b"%PDF-"
+    assert png["Content-Disposition"] == f'inline; filename="grafik-lhfa-{baby.pk}.png"'
+    assert pdf["Content-Disposition"] == f'inline; filename="grafik-pertumbuhan-{baby.pk}.pdf"'

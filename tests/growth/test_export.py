@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from kampungkb.growth.importing.commit import measurements_import
 from kampungkb.growth.importing.headers import TEMPLATE_HEADERS
-from kampungkb.growth.models import Measurement
+from kampungkb.growth.models import Child, Measurement, Posyandu
+from tests.spreadsheets import HOSTILE, assert_kept_as_text
 
 
 @pytest.fixture
@@ -107,3 +108,13 @@ def test_an_exported_file_reimports_as_unchanged(client, users, stored, tmp_path
     assert (result.n_rejected, result.n_children_created, result.warnings) == (0, 0, [])
     assert result.duplicates == [] and result.batch is None
     assert list(Measurement.objects.values_list("pk", "updated_at")) == before
+
+
+def test_names_and_addresses_typed_like_formulas_are_exported_as_text(client, users, stored):
+    child = Child.objects.get(nama="Anak Contoh Satu")
+    child.nama, child.nama_ibu, child.alamat = HOSTILE[:3]
+    child.save()
+    Posyandu.objects.filter(nama="Mawar").update(nama=HOSTILE[3])
+    client.force_login(users["admin"])
+    _, content = _download(client)
+    assert_kept_as_text(content, *HOSTILE)

@@ -10,6 +10,7 @@ from kampungkb.growth.services import child_register, measurement_record
 from kampungkb.growth.skdn import skdn_table
 from kampungkb.wilayah.models import Wilayah
 from tests.conftest import BATU_PENYU, KURNIA_JAYA
+from tests.spreadsheets import HOSTILE, assert_kept_as_text
 
 D = datetime.date
 
@@ -80,7 +81,7 @@ def _row(table, posyandu):
 
 def test_skdn_counts_every_code_of_the_month(posyandu, users):
     melati, _ = posyandu
-    row = _row(skdn_table(user=users["admin"], year=2025, month=11), melati)
+    row = _row(skdn_table(user=users["admin"], tahun=2025, month=11), melati)
     got = {k: getattr(row, k) for k in ("s", "k", "d", "n", "t", "o", "b", "two_t", "bgm")}
     assert got == {"s": 7, "k": 5, "d": 6, "n": 2, "t": 1, "o": 1, "b": 1, "two_t": 1, "bgm": 1}
     assert (row.ks, row.ds, row.nd) == (71.4, 85.7, 33.3)
@@ -88,7 +89,7 @@ def test_skdn_counts_every_code_of_the_month(posyandu, users):
 
 def test_a_weighing_without_a_code_breaks_d_equals_n_t_o_b_and_names_the_child(posyandu, users):
     melati, _ = posyandu
-    row = _row(skdn_table(user=users["admin"], year=2025, month=11), melati)
+    row = _row(skdn_table(user=users["admin"], tahun=2025, month=11), melati)
     assert row.blank == 1
     assert not row.balanced
     assert [nama for _, nama in row.blank_children] == ["Bayi"]
@@ -96,36 +97,36 @@ def test_a_weighing_without_a_code_breaks_d_equals_n_t_o_b_and_names_the_child(p
 
 def test_a_month_where_every_weighing_has_a_code_is_balanced(posyandu, users):
     melati, _ = posyandu
-    row = _row(skdn_table(user=users["admin"], year=2025, month=10), melati)
+    row = _row(skdn_table(user=users["admin"], tahun=2025, month=10), melati)
     assert (row.d, row.n, row.t, row.o, row.b) == (4, 0, 1, 0, 3)
     assert row.balanced
 
 
 def test_ratios_are_none_when_nobody_is_registered(posyandu, users):
     melati, _ = posyandu
-    row = _row(skdn_table(user=users["admin"], year=2019, month=1), melati)
+    row = _row(skdn_table(user=users["admin"], tahun=2019, month=1), melati)
     assert (row.s, row.ks, row.ds, row.nd) == (0, None, None, None)
 
 
 def test_another_kecamatans_posyandu_is_absent_for_a_kecamatan_operator(posyandu, users):
     melati, mawar = posyandu
-    table = skdn_table(user=users["kecamatan"], year=2025, month=11)
+    table = skdn_table(user=users["kecamatan"], tahun=2025, month=11)
     assert [r.posyandu_id for r in table.rows] == [melati.pk]
     assert table.total.d == 6
-    admin = skdn_table(user=users["admin"], year=2025, month=11)
+    admin = skdn_table(user=users["admin"], tahun=2025, month=11)
     assert {r.posyandu_id for r in admin.rows} == {melati.pk, mawar.pk}
     assert admin.total.d == 7
 
 
 def test_the_desa_filter_keeps_one_desa(posyandu, users):
     _, mawar = posyandu
-    table = skdn_table(user=users["admin"], year=2025, month=11, desa=BATU_PENYU)
+    table = skdn_table(user=users["admin"], tahun=2025, month=11, desa=BATU_PENYU)
     assert [r.posyandu_id for r in table.rows] == [mawar.pk]
 
 
 def test_roles_without_personal_data_see_the_counts_but_no_names(posyandu, users):
     melati, _ = posyandu
-    row = _row(skdn_table(user=users["viewer"], year=2025, month=11), melati)
+    row = _row(skdn_table(user=users["viewer"], tahun=2025, month=11), melati)
     assert (row.d, row.blank) == (6, 1)
     assert row.blank_children == []
 
@@ -147,3 +148,17 @@ def test_the_skdn_page_and_its_xlsx_answer_each_role(client, posyandu, users, ma
     melati = next(v for v in values if v[0] == "Melati")
     assert melati[2:11] == [7, 5, 6, 2, 1, 1, 1, 1, 1]
     assert values[-1][4] == 7  # total D
+
+
+def test_the_skdn_xlsx_writes_posyandu_desa_and_filter_text_as_text(client, posyandu, users):
+    melati, mawar = posyandu
+    for p, nama in ((melati, HOSTILE[0]), (mawar, HOSTILE[1])):
+        p.nama = nama
+        p.save()
+    Wilayah.objects.filter(kode=KURNIA_JAYA).update(nama=HOSTILE[2])
+    client.force_login(users["admin"])
+    response = client.get("/pertumbuhan/skdn/skdn.xlsx?bulan=2025-11")
+    assert_kept_as_text(response.content, *HOSTILE[:3])
+    # The desa filter is echoed above the header: the query string is user input too.
+    filtered = client.get("/pertumbuhan/skdn/skdn.xlsx", {"bulan": "2025-11", "desa": HOSTILE[3]})
+    assert_kept_as_text(filtered.content, HOSTILE[3])

@@ -14,8 +14,8 @@ class SurveyFigureForm(StyledFormMixin, forms.ModelForm):
     def __init__(self, *args, kabupaten, **kwargs):
         super().__init__(*args, **kwargs)
         # The district, its kecamatan and desa, and the province and nation above it.
-        self.fields["wilayah"].queryset = Wilayah.objects.filter(
-            kode__startswith=kabupaten.kode
+        self.fields["wilayah"].queryset = Wilayah.objects.within(
+            kabupaten.kode
         ) | Wilayah.objects.filter(kode=kabupaten.parent_id, level=Level.PROVINSI)
 
 

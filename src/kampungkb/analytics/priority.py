@@ -77,13 +77,11 @@ def priority_ranking(
     weights = weights_for(area.kode[:5])
     desa = list(
         Wilayah.objects.for_user(user)
+        .within(area.kode)
         .filter(level=Level.DESA)
-        .filter(kode__startswith=area.kode + "." if area.level != Level.DESA else area.kode)
         .select_related("parent")
         .order_by("kode")
     )
-    if area.level == Level.DESA:
-        desa = [d for d in desa if d.kode == area.kode]
     codes = [d.kode for d in desa]
     if not codes or sel.period_start is None:
         return [], weights

@@ -22,7 +22,7 @@ from kampungkb.analytics.models import (
     Target,
     TargetScope,
 )
-from kampungkb.core.scoping import covered_kode, within_q
+from kampungkb.core.scoping import covered_kode, kode_within, within_q
 from kampungkb.wilayah.models import Level, Wilayah
 
 CHILD_LEVEL = {Level.KABUPATEN: Level.KECAMATAN, Level.KECAMATAN: Level.DESA}
@@ -58,7 +58,7 @@ def area_breadcrumbs(area: Wilayah, *, user) -> list[Wilayah]:
         chain.append(w)
         w = w.parent
     area_code = covered_kode(user) or ""
-    return [w for w in reversed(chain) if w.kode.startswith(area_code)]
+    return [w for w in reversed(chain) if kode_within(w.kode, area_code)]
 
 
 def _within(kode: str) -> Q:
@@ -249,6 +249,16 @@ def map_cells(*, user, area: Wilayah, sel: Selection) -> dict[str, PrevalenceSum
             indicator=sel.indicator,
         )
     }
+
+
+def map_shapes(*, user, area: Wilayah, level: str) -> list[Wilayah]:
+    """The areas of ``level`` inside ``area`` that the user covers, to draw on its map; a
+    desa's map draws the desa itself."""
+    if area.level == Level.DESA:
+        return [area]
+    return list(
+        Wilayah.objects.for_user(user).within(area.kode).filter(level=level).order_by("kode")
+    )
 
 
 def survey_figures(*, area: Wilayah, indicator: str = Indicator.STUNTING) -> list[SurveyFigure]:

@@ -26,10 +26,10 @@ from kampungkb.analytics.models import (
     Target,
     TargetScope,
 )
-from kampungkb.core.audit import audit_record, diff, snapshot
+from kampungkb.core.audit import audit_record, audited_save
 from kampungkb.core.models import AuditAction
 from kampungkb.core.permissions import is_district_admin
-from kampungkb.core.scoping import kode_within
+from kampungkb.core.scoping import kode_within, within_q
 from kampungkb.wilayah.models import Level, Wilayah
 from kampungkb.wilayah.selectors import managed_kabupaten
 
@@ -95,18 +95,14 @@ def survey_figure_save(*, user, figure: SurveyFigure | None = None, **values) ->
         kode_within(wilayah.kode, kabupaten.kode) or kode_within(kabupaten.kode, wilayah.kode)
     ):
         raise PermissionDenied
-    before = snapshot(figure, SURVEY_FIELDS) if figure else {}
     figure = figure or SurveyFigure(created_by=user)
-    for key, value in values.items():
-        setattr(figure, key, value)
-    figure.full_clean()
-    figure.save()
-    audit_record(
+    audited_save(
+        figure,
         actor=user,
-        action=AuditAction.UPDATE if before else AuditAction.CREATE,
-        obj=figure,
-        wilayah_kode=figure.wilayah_id,
-        changes=diff(before, snapshot(figure, SURVEY_FIELDS)),
+        fields=SURVEY_FIELDS,
+        values=values,
+        wilayah_kode=wilayah.kode,
+        record_unchanged=True,
     )
     return figure
 
@@ -130,19 +126,16 @@ def district_target_save(*, user, tahun: int, nilai, sumber: str, indicator="stu
     target = Target.objects.filter(
         scope=TargetScope.DISTRICT, wilayah=kabupaten, tahun=tahun, indicator=indicator
     ).first()
-    before = snapshot(target, TARGET_FIELDS) if target else {}
     target = target or Target(
         scope=TargetScope.DISTRICT, wilayah=kabupaten, tahun=tahun, indicator=indicator
     )
-    target.nilai, target.sumber, target.updated_by = nilai, sumber, user
-    target.full_clean()
-    target.save()
-    audit_record(
+    audited_save(
+        target,
         actor=user,
-        action=AuditAction.UPDATE if before else AuditAction.CREATE,
-        obj=target,
+        fields=TARGET_FIELDS,
+        values={"nilai": nilai, "sumber": sumber, "updated_by": user},
         wilayah_kode=kabupaten.kode,
-        changes=diff(before, snapshot(target, TARGET_FIELDS)),
+        record_unchanged=True,
     )
     return target
 
@@ -174,21 +167,16 @@ def priority_weights_save(*, user, **values) -> PriorityWeights:
     weights, _created = PriorityWeights.objects.select_for_update().get_or_create(
         kabupaten=kabupaten
     )
-    before = snapshot(weights, WEIGHT_FIELDS)
-    for key in WEIGHT_FIELDS:
-        if key in values:
-            setattr(weights, key, values[key])
-    if sum(getattr(weights, k) for k in WEIGHT_FIELDS if k.startswith("w_")) <= 0:
+    new = {k: values[k] for k in WEIGHT_FIELDS if k in values}
+    if sum(new.get(k, getattr(weights, k)) for k in WEIGHT_FIELDS if k.startswith("w_")) <= 0:
         raise ValidationError(_("At least one weight must be more than zero."))
-    weights.updated_by = user
-    weights.full_clean()
-    weights.save()
-    audit_record(
+    audited_save(
+        weights,
         actor=user,
-        action=AuditAction.UPDATE,
-        obj=weights,
+        fields=WEIGHT_FIELDS,
+        values={**new, "updated_by": user},
         wilayah_kode=kabupaten.kode,
-        changes=diff(before, snapshot(weights, WEIGHT_FIELDS)),
+        record_unchanged=True,
     )
     return weights
 
@@ -199,27 +187,25 @@ def publication_publish(
 ) -> Publication:
     """Freeze the current figures of a period of the user's district as a new version."""
     kabupaten = _require_manager(user)
-    inside = {"wilayah_kode__startswith": kabupaten.kode + "."}
-    cells = PrevalenceSummary.objects.filter(
-        period_type=period_type, period_start=period_start
-    ).filter(**inside) | PrevalenceSummary.objects.filter(
-        period_type=period_type, period_start=period_start, wilayah_kode=kabupaten.kode
+    cells = list(
+        PrevalenceSummary.objects.filter(
+            within_q("wilayah_kode", kabupaten.kode),
+            period_type=period_type,
+            period_start=period_start,
+        )
     )
-    cells = list(cells)
     if not any(c.n > 0 for c in cells):
         raise ValidationError(_("There are no measurements in this period to publish."))
     coverage = {
         (q.wilayah_kode, q.group): q.coverage
         for q in QualitySummary.objects.filter(
-            period_type=period_type, period_start=period_start
-        ).filter(wilayah_kode__startswith=kabupaten.kode)
+            within_q("wilayah_kode", kabupaten.kode),
+            period_type=period_type,
+            period_start=period_start,
+        )
     }
-    names = dict(
-        Wilayah.objects.filter(kode__startswith=kabupaten.kode).values_list("kode", "nama")
-    )
-    parents = dict(
-        Wilayah.objects.filter(kode__startswith=kabupaten.kode).values_list("kode", "parent_id")
-    )
+    names = dict(Wilayah.objects.within(kabupaten.kode).values_list("kode", "nama"))
+    parents = dict(Wilayah.objects.within(kabupaten.kode).values_list("kode", "parent_id"))
     # Lock the existing versions of the period so two admins cannot both make version n.
     existing = Publication.objects.select_for_update().filter(
         kabupaten=kabupaten, period_type=period_type, period_start=period_start

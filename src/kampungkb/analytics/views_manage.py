@@ -3,6 +3,7 @@ Admin Kabupaten only."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,6 +20,7 @@ from kampungkb.analytics.priority import weights_for
 from kampungkb.analytics.publication import publication_history
 from kampungkb.analytics.views import period_label
 from kampungkb.core.permissions import is_district_admin
+from kampungkb.core.scoping import within_q
 from kampungkb.wilayah.selectors import managed_kabupaten
 
 
@@ -39,8 +41,8 @@ def references(request):
     area = selectors.area_default(user=request.user)
     kab = _kabupaten_of(request.user)
     surveys = SurveyFigure.objects.select_related("wilayah").filter(
-        wilayah_id__in=[kab, kab[:2]]
-    ) | SurveyFigure.objects.select_related("wilayah").filter(wilayah__kode__startswith=kab + ".")
+        Q(wilayah_id=kab[:2]) | within_q("wilayah__kode", kab)
+    )
     targets = Target.objects.filter(scope=TargetScope.NATIONAL) | Target.objects.filter(
         scope=TargetScope.DISTRICT, wilayah_id=kab
     )

@@ -5,10 +5,8 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from kampungkb.analytics import charts
-from kampungkb.analytics.exports import pct_value, workbook_response
+from kampungkb.analytics import charts, reports
 from kampungkb.analytics.models import Publication
-from kampungkb.analytics.pdf import pdf_response
 from kampungkb.analytics.publication import (
     MIN_CASES,
     MIN_N,
@@ -18,6 +16,7 @@ from kampungkb.analytics.publication import (
 )
 from kampungkb.analytics.templatetags.analytics_tags import pct
 from kampungkb.analytics.views import period_label
+from kampungkb.core.downloads import pdf_response, xlsx_response
 from kampungkb.core.middleware import login_exempt
 from kampungkb.wilayah.models import Wilayah
 
@@ -94,72 +93,20 @@ def map_spec(request, pk):
 def report_pdf(request, pk):
     publication = _get(pk)
     ctx = _context(publication)
-    ctx["chart_map"] = charts.png_data_uri(_map(publication, ctx["tables"], height=320))
+    ctx = reports.pdf_context(ctx, chart_map=_map(publication, ctx["tables"], height=320))
     return pdf_response(
-        request,
         "analytics/public_pdf.html",
         ctx,
-        f"publikasi-data-stunting-{publication.kabupaten_id}-v{publication.version}.pdf",
+        request=request,
+        filename=reports.public_filename(publication, "pdf"),
+        inline=True,
     )
 
 
 @login_exempt
 def report_xlsx(request, pk):
     publication = _get(pk)
-    tables = public_tables(publication)
-    headers = [
-        _("Code"),
-        _("Area"),
-        _("Children measured"),
-        _("Stunted children"),
-        _("Stunting (%)"),
-        _("95% CI low (%)"),
-        _("95% CI high (%)"),
-        _("Wasting (%)"),
-        _("Underweight (%)"),
-    ]
-    dash = "–"
-
-    def row(r):
-        s = r.cells
-        st = s["stunting"]
-        return [
-            r.kode,
-            r.nama,
-            dash if st.n is None else st.n,
-            dash if st.cases is None else st.cases,
-            dash if st.suppressed else pct_value(st.prevalence),
-            dash if st.suppressed else pct_value(st.ci_low),
-            dash if st.suppressed else pct_value(st.ci_high),
-            dash if s["wasting"].suppressed else pct_value(s["wasting"].prevalence),
-            dash if s["underweight"].suppressed else pct_value(s["underweight"].prevalence),
-        ]
-
-    sheets = [
-        (_("Regency"), headers, [row(r) for r in tables["kabupaten"]]),
-        (_("Sub-districts"), headers, [row(r) for r in tables["kecamatan"]]),
-        (_("Villages"), headers, [row(r) for r in tables["desa"]]),
-        (
-            _("Notes"),
-            [_("Note")],
-            [
-                [_("Published figures, version %(v)s.") % {"v": publication.version}],
-                [
-                    _(
-                        "Cells with fewer than %(n)s children measured or fewer than %(c)s "
-                        "cases are shown as –."
-                    )
-                    % {"n": MIN_N, "c": MIN_CASES}
-                ],
-                [
-                    _(
-                        "Some larger cells are also shown as – so that a hidden cell cannot be "
-                        "worked out by subtracting the others from their area's total."
-                    )
-                ],
-            ],
-        ),
-    ]
-    return workbook_response(
-        f"publikasi-data-stunting-{publication.kabupaten_id}-v{publication.version}.xlsx", sheets
+    return xlsx_response(
+        reports.public_sheets(publication, public_tables(publication)),
+        filename=reports.public_filename(publication, "xlsx"),
     )

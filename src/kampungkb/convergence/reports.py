@@ -1,12 +1,18 @@
-"""The annual performance review (aksi 8) as PDF (WeasyPrint, from an HTML template) and xlsx."""
-
-import io
+"""The annual performance review (aksi 8) as PDF (WeasyPrint, from an HTML template) and xlsx,
+through ``kampungkb.core.downloads``."""
 
 from django.http import HttpResponse
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from kampungkb.convergence import selectors
+from kampungkb.core.downloads import (
+    PDF_TYPE,
+    Sheet,
+    download_response,
+    pdf_bytes,
+    xlsx_bytes,
+    xlsx_response,
+)
 
 
 def review_context(*, user, tahun: int) -> dict:
@@ -20,54 +26,26 @@ def review_context(*, user, tahun: int) -> dict:
 
 
 def review_pdf_bytes(*, user, tahun: int, request=None) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string(
+    return pdf_bytes(
         "convergence/review_report.html", review_context(user=user, tahun=tahun), request=request
     )
-    return HTML(string=html).write_pdf()
 
 
 def review_pdf_response(request, *, tahun: int) -> HttpResponse:
-    response = HttpResponse(
+    return download_response(
         review_pdf_bytes(user=request.user, tahun=tahun, request=request),
-        content_type="application/pdf",
+        filename=f"reviu-kinerja-{tahun}.pdf",
+        content_type=PDF_TYPE,
     )
-    response["Content-Disposition"] = f'attachment; filename="reviu-kinerja-{tahun}.pdf"'
-    return response
 
 
-def review_xlsx_bytes(*, user, tahun: int) -> bytes:
-    from openpyxl import Workbook
-
-    ctx = review_context(user=user, tahun=tahun)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("Kampung KB")[:31]
-    ws.append(
-        [
-            _("Kampung KB"),
-            _("Desa"),
-            _("Kecamatan"),
-            _("Management score"),
-            _("Contribution score"),
-            _("Computed level"),
-            _("Computed level last year"),
-            _("Official level"),
-            _("Stunting prevalence (%)"),
-            _("Change (points)"),
-            _("Activities"),
-            _("Activities done"),
-            _("Budget (Rp)"),
-            _("Budget spent (Rp)"),
-            _("Coaching visits"),
-            _("Overdue follow-ups"),
-        ]
-    )
+def review_sheets(ctx: dict) -> list[Sheet]:
+    """The review rows, the model villages and those that need support (``review_context``)."""
+    rows = []
     for r in ctx["rows"]:
         e = r["evaluation"]
         k = r["kampung"]
-        ws.append(
+        rows.append(
             [
                 k.nama,
                 k.desa.nama,
@@ -87,36 +65,64 @@ def review_xlsx_bytes(*, user, tahun: int) -> bytes:
                 r["followups"]["overdue"],
             ]
         )
-    ws2 = wb.create_sheet(_("Model villages")[:31])
-    ws2.append([_("Kampung KB"), _("What worked"), _("Innovations")])
-    for m in ctx["model"]:
-        ws2.append(
-            [
-                m["row"]["kampung"].nama,
-                "; ".join(i["nama"] for i in m["worked_list"]),
-                "; ".join(i.nama for i in m["innovations"]),
-            ]
-        )
-    ws3 = wb.create_sheet(_("Needs support")[:31])
-    ws3.append([_("Kampung KB"), _("Why"), _("Lagging indicators"), _("OPD to coach")])
-    for s in ctx["support"]:
-        ws3.append(
-            [
-                s["row"]["kampung"].nama,
-                ", ".join(str(r) for r in s["reason_labels"]),
-                "; ".join(i["nama"] for i in s["lagging_list"]),
-                ", ".join(o.singkatan for o in s["opds"]),
-            ]
-        )
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    model = [
+        [
+            m["row"]["kampung"].nama,
+            "; ".join(i["nama"] for i in m["worked_list"]),
+            "; ".join(i.nama for i in m["innovations"]),
+        ]
+        for m in ctx["model"]
+    ]
+    support = [
+        [
+            s["row"]["kampung"].nama,
+            ", ".join(str(r) for r in s["reason_labels"]),
+            "; ".join(i["nama"] for i in s["lagging_list"]),
+            ", ".join(o.singkatan for o in s["opds"]),
+        ]
+        for s in ctx["support"]
+    ]
+    header = [
+        _("Kampung KB"),
+        _("Desa"),
+        _("Kecamatan"),
+        _("Management score"),
+        _("Contribution score"),
+        _("Computed level"),
+        _("Computed level last year"),
+        _("Official level"),
+        _("Stunting prevalence (%)"),
+        _("Change (points)"),
+        _("Activities"),
+        _("Activities done"),
+        _("Budget (Rp)"),
+        _("Budget spent (Rp)"),
+        _("Coaching visits"),
+        _("Overdue follow-ups"),
+    ]
+    return [
+        Sheet(_("Kampung KB"), header=header, rows=rows, bold_header=False),
+        Sheet(
+            _("Model villages"),
+            header=[_("Kampung KB"), _("What worked"), _("Innovations")],
+            rows=model,
+            bold_header=False,
+        ),
+        Sheet(
+            _("Needs support"),
+            header=[_("Kampung KB"), _("Why"), _("Lagging indicators"), _("OPD to coach")],
+            rows=support,
+            bold_header=False,
+        ),
+    ]
+
+
+def review_xlsx_bytes(*, user, tahun: int) -> bytes:
+    return xlsx_bytes(review_sheets(review_context(user=user, tahun=tahun)))
 
 
 def review_xlsx_response(request, *, tahun: int) -> HttpResponse:
-    response = HttpResponse(
-        review_xlsx_bytes(user=request.user, tahun=tahun),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return xlsx_response(
+        review_sheets(review_context(user=request.user, tahun=tahun)),
+        filename=f"reviu-kinerja-{tahun}.xlsx",
     )
-    response["Content-Disposition"] = f'attachment; filename="reviu-kinerja-{tahun}.xlsx"'
-    return response

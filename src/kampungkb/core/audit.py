@@ -76,6 +76,7 @@ def audited_save(
     clean_exclude: Iterable[str] | None = None,
     audit_values=None,
     created_as: str = "diff",
+    record_unchanged: bool = False,
 ) -> dict[str, list[Any]]:
     """Apply ``values`` to ``obj``, validate, save and audit the change; return the changes.
 
@@ -83,8 +84,9 @@ def audited_save(
     ``fields``, set the new values, ``full_clean`` (unless ``clean`` is false, for services
     that validated already), save, and write a CREATE entry for a new object or an UPDATE
     entry listing ``{field: [old, new]}`` when something changed (nothing is written for an
-    update that changed nothing). ``audit_values`` may transform a snapshot before it is
-    stored (to mask a NIK, say). A CREATE entry records ``{field: [None, new]}``, or the plain
+    update that changed nothing, unless ``record_unchanged``, for settings pages that log
+    every save). ``audit_values`` may transform a snapshot before it is stored (to mask a
+    NIK, say). A CREATE entry records ``{field: [None, new]}``, or the plain
     values with ``created_as="values"`` (the growth records' older form, which readers of the
     trail already know). Call it inside the service's transaction.
     """
@@ -107,7 +109,7 @@ def audited_save(
             wilayah_kode=wilayah_kode,
             changes=after if created_as == "values" else changes,
         )
-    elif changes:
+    elif changes or record_unchanged:
         audit_record(
             actor=actor,
             action=AuditAction.UPDATE,

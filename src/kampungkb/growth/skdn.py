@@ -71,31 +71,31 @@ class SKDNRow:
 
 @dataclass
 class SKDNTable:
-    year: int
+    tahun: int
     month: int
     rows: list[SKDNRow]
     total: SKDNRow
 
 
-def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
-    return datetime.date(year, month, 1), datetime.date(
-        year, month, calendar.monthrange(year, month)[1]
+def month_bounds(tahun: int, month: int) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(tahun, month, 1), datetime.date(
+        tahun, month, calendar.monthrange(tahun, month)[1]
     )
 
 
 def _sixty_months_before(day: datetime.date) -> datetime.date:
-    year, month = day.year - 5, day.month
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    tahun, month = day.year - 5, day.month
+    return datetime.date(tahun, month, min(day.day, calendar.monthrange(tahun, month)[1]))
 
 
 def _within(desa: str) -> Q:
     return within_q("desa__kode", desa)
 
 
-def skdn_table(*, user, year: int, month: int, desa: str = "") -> SKDNTable:
+def skdn_table(*, user, tahun: int, month: int, desa: str = "") -> SKDNTable:
     """Return SKDN rows, one per posyandu the user covers (in ``desa``, a desa or kecamatan
     code, when given), with a total row."""
-    first, last = month_bounds(year, month)
+    first, last = month_bounds(tahun, month)
     posyandu = Posyandu.objects.filter(scope_q(user, "desa__kode"))
     if desa:
         posyandu = posyandu.filter(_within(desa))
@@ -148,4 +148,4 @@ def skdn_table(*, user, year: int, month: int, desa: str = "") -> SKDNTable:
         for key in COUNTS:
             setattr(total, key, getattr(total, key) + getattr(row, key))
         total.blank_children.extend(row.blank_children)
-    return SKDNTable(year=year, month=month, rows=list(rows.values()), total=total)
+    return SKDNTable(tahun=tahun, month=month, rows=list(rows.values()), total=total)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kampungkb.growth import views_charts
+from kampungkb.growth import views_charts, views_skdn
 
 urlpatterns = [
     path(
@@ -10,6 +10,6 @@ urlpatterns = [
     ),
     path("anak/<int:pk>/grafik.png", views_charts.child_chart_png, name="child_chart_png"),
     path("anak/<int:pk>/grafik.pdf", views_charts.child_chart_pdf, name="child_chart_pdf"),
-    path("skdn/", views_charts.skdn_page, name="skdn"),
-    path("skdn/skdn.xlsx", views_charts.skdn_xlsx, name="skdn_xlsx"),
+    path("skdn/", views_skdn.skdn_page, name="skdn"),
+    path("skdn/skdn.xlsx", views_skdn.skdn_xlsx, name="skdn_xlsx"),
 ]

@@ -7,7 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
 from kampungkb.core.permissions import is_district_admin
-from kampungkb.core.scoping import covered_kode
+from kampungkb.core.scoping import covered_kode, within_q
 from kampungkb.wilayah.models import KampungKB, Level, MaturityRecord, Wilayah
 
 
@@ -68,7 +68,7 @@ def kampungkb_list(*, user, kecamatan: str = "", search: str = ""):
         .annotate(n_active_groups=Count("groups", filter=Q(groups__aktif=True)))
     )
     if kecamatan:
-        qs = qs.filter(desa__kode__startswith=kecamatan + ".")
+        qs = qs.filter(within_q("desa__kode", kecamatan))
     if search:
         qs = qs.filter(Q(nama__icontains=search) | Q(desa__nama__icontains=search))
     return qs.order_by("desa_id")

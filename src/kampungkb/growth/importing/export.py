@@ -1,6 +1,6 @@
 """Stored measurements back out as an e-PPGBM "entri pengukuran" xlsx (the import template).
 
-Written with openpyxl's write-only workbook, row by row from a scoped queryset iterator, so a
+Streamed through the core xlsx writer, row by row from a scoped queryset iterator, so a
 kabupaten's years of measurements do not sit in memory. The file re-imports as unchanged.
 """
 
@@ -8,16 +8,16 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from kampungkb import anthro
+from kampungkb.core.downloads import Sheet, xlsx_write
 from kampungkb.core.permissions import can_view_full_nik, can_view_personal_data
 from kampungkb.core.privacy import mask_nik
 from kampungkb.growth import selectors
 from kampungkb.growth.importing.headers import TEMPLATE_HEADERS
 from kampungkb.wilayah.models import Level, Wilayah
 
+DATE_FORMAT = "DD/MM/YYYY"
 METHOD_LABEL = {"PB": "Telentang", "TB": "Berdiri"}
 
 
@@ -63,62 +63,64 @@ def measurements_export_xlsx(*, user, out, date_from=None, date_to=None, desa: s
             "kode", "nama"
         )
     )
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("e-PPGBM")
-    sheet.append(list(TEMPLATE_HEADERS))
-
-    def date_cell(value):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "DD/MM/YYYY"
-        return cell
-
     qs = selectors.measurement_list(
         user=user, date_from=date_from, date_to=date_to, desa=desa
     ).select_related("child__posyandu", "child__posyandu__puskesmas")
-    n = 0
-    for m in qs.iterator(chunk_size=2000):
-        child, desa_obj = m.child, m.child.desa
-        posyandu = m.posyandu or child.posyandu
-        puskesmas = posyandu.puskesmas if posyandu is not None else None
-        nik = child.nik or ""
-        sheet.append(
-            [
-                nik if whole_nik else mask_nik(nik),
-                child.nama,
-                child.jenis_kelamin,
-                date_cell(child.tanggal_lahir),
-                _num(child.berat_lahir),
-                _num(child.panjang_lahir),
-                child.nama_ibu,
-                upper.get(desa_obj.kode[:2], ""),
-                upper.get(desa_obj.kode[:5], ""),
-                desa_obj.parent.nama if desa_obj.parent else "",
-                puskesmas.nama if puskesmas else "",
-                desa_obj.nama,
-                posyandu.nama if posyandu else "",
-                child.rt,
-                child.rw,
-                child.alamat,
-                usia_text(child.tanggal_lahir, m.tanggal),
-                date_cell(m.tanggal),
-                _num(m.berat),
-                _num(m.tinggi),
-                METHOD_LABEL.get(m.cara_ukur, ""),
-                _num(m.lila),
-                _label("bbu", m.cat_bbu),
-                _z(m.zwei),
-                _label("tbu", m.cat_tbu),
-                _z(m.zlen),
-                _label("bbtb", m.cat_bbtb),
-                _z(m.zwfl),
-                m.growth_code,
-                _num(m.pmt_kg),
-                1 if m.vitamin_a else 0,
-                "",
-                {True: "Ya", False: "Tidak"}.get(child.punya_buku_kia, ""),
-                "",
-            ]
-        )
-        n += 1
-    workbook.save(out)
+
+    def rows():
+        for m in qs.iterator(chunk_size=2000):
+            yield _row(m, upper=upper, whole_nik=whole_nik)
+
+    sheet = Sheet(
+        "e-PPGBM",
+        header=list(TEMPLATE_HEADERS),
+        rows=rows(),
+        date_format=DATE_FORMAT,
+        bold_header=False,
+    )
+    (n,) = xlsx_write([sheet], out)
     return n
+
+
+def _row(m, *, upper: dict, whole_nik: bool) -> list:
+    """One measurement as a line of the e-PPGBM template."""
+    child, desa_obj = m.child, m.child.desa
+    posyandu = m.posyandu or child.posyandu
+    puskesmas = posyandu.puskesmas if posyandu is not None else None
+    nik = child.nik or ""
+    return [
+        nik if whole_nik else mask_nik(nik),
+        child.nama,
+        child.jenis_kelamin,
+        child.tanggal_lahir,
+        _num(child.berat_lahir),
+        _num(child.panjang_lahir),
+        child.nama_ibu,
+        upper.get(desa_obj.kode[:2], ""),
+        upper.get(desa_obj.kode[:5], ""),
+        desa_obj.parent.nama if desa_obj.parent else "",
+        puskesmas.nama if puskesmas else "",
+        desa_obj.nama,
+        posyandu.nama if posyandu else "",
+        child.rt,
+        child.rw,
+        child.alamat,
+        usia_text(child.tanggal_lahir, m.tanggal),
+        m.tanggal,
+        _num(m.berat),
+        _num(m.tinggi),
+        METHOD_LABEL.get(m.cara_ukur, ""),
+        _num(m.lila),
+        _label("bbu", m.cat_bbu),
+        _z(m.zwei),
+        _label("tbu", m.cat_tbu),
+        _z(m.zlen),
+        _label("bbtb", m.cat_bbtb),
+        _z(m.zwfl),
+        m.growth_code,
+        _num(m.pmt_kg),
+        1 if m.vitamin_a else 0,
+        "",
+        {True: "Ya", False: "Tidak"}.get(child.punya_buku_kia, ""),
+        "",
+    ]
