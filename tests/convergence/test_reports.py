@@ -5,7 +5,7 @@ import datetime
 
 from django.urls import reverse
 
-from kampungkb.convergence import services
+from kampungkb.convergence.review import services
 from tests.conftest import BATU_PENYU, KURNIA_JAYA, LALANG_JAYA, PADANG
 from tests.spreadsheets import HOSTILE, assert_kept_as_text, workbook
 

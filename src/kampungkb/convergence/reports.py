@@ -4,7 +4,7 @@ through ``kampungkb.core.downloads``."""
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
-from kampungkb.convergence import selectors
+from kampungkb.convergence.review import selectors
 from kampungkb.core.downloads import (
     PDF_TYPE,
     Sheet,

@@ -1,9 +1,5 @@
 """Reads that span the convergence sub-domains: the counts of the app's landing page and the
 desa a form offers. Each sub-domain keeps its own reads in ``<sub-domain>/selectors.py``.
-
-``review_rows``, ``review_kecamatan`` and ``village_lists`` are named here only for
-``reports.py``, which is being moved onto the shared download layer in another branch; once it
-imports them from ``review.selectors``, drop them from this module.
 """
 
 import datetime
@@ -11,10 +7,9 @@ import datetime
 from kampungkb.convergence.cadres.models import Cadre
 from kampungkb.convergence.coaching.selectors import followups_overdue, visits_for
 from kampungkb.convergence.plans.models import Plan
-from kampungkb.convergence.review.selectors import review_kecamatan, review_rows, village_lists
 from kampungkb.wilayah.models import Wilayah
 
-__all__ = ["desa_choices", "home_counts", "review_kecamatan", "review_rows", "village_lists"]
+__all__ = ["desa_choices", "home_counts"]
 
 
 def desa_choices(*, user):
