@@ -20,8 +20,8 @@ from kampungkb.convergence.models import (
 )
 from kampungkb.convergence.outcomes import stunting_by_desa
 from kampungkb.core.models import AuditEntry
-from kampungkb.growth.models import Child, Measurement
 from kampungkb.wilayah.models import Wilayah
+from tests import factories
 from tests.conftest import BATU_PENYU, KURNIA_JAYA
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -272,9 +272,9 @@ def test_evidence_upload_stores_a_real_pdf_and_png_under_media_root(
 
 
 def _measure(child, day, stunted, flen=False):
-    return Measurement.objects.create(
-        child=child,
-        tanggal=day,
+    return factories.measurement_row(
+        child,
+        day,
         tinggi=80,
         zlen=-2.5 if stunted else 0.1,
         stunted=stunted,
@@ -283,11 +283,8 @@ def _measure(child, day, stunted, flen=False):
 
 
 def _child(kode, n):
-    return Child.objects.create(
-        nama=f"Anak Sintetis {n}",
-        jenis_kelamin="L",
-        tanggal_lahir=datetime.date(2023, 1, 1),
-        desa_id=kode,
+    return factories.child_row(
+        kode, nama=f"Anak Sintetis {n}", tanggal_lahir=datetime.date(2023, 1, 1)
     )
 
 
