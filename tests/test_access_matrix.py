@@ -66,7 +66,8 @@ AREAS = {"own": KURNIA_JAYA, "other": BATU_PENYU}
 LOGIN = reverse("accounts:login")
 
 # Django's own routes, checked by Django: the language switch (any visitor may POST to it) and
-# the admin site (superusers only: ``test_superuser_may_use_django_admin``).
+# the admin site (superusers only: ``test_superuser_may_use_django_admin``). There is no static
+# route to skip: WhiteNoise serves the static files before URL resolution.
 NOT_OURS_NAMES = {"set_language"}
 NOT_OURS_NAMESPACES = {"admin"}
 
