@@ -2,18 +2,28 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from kampungkb.accounts.models import Role, User
-from kampungkb.growth.reference import kbm_tables_load
-from kampungkb.wilayah.loading import wilayah_load
-from kampungkb.wilayah.models import KampungKB, Wilayah
-from kampungkb.wilayah.services import kampungkb_save
+from kampungkb.accounts.models import User
+from kampungkb.wilayah.models import KampungKB, Level, Wilayah
+from tests import factories
+from tests.factories import (  # noqa: F401 - the place names tests import from here
+    BATU_PENYU,
+    GANTUNG,
+    KURNIA_JAYA,
+    LALANG_JAYA,
+    MANGGAR,
+    PADANG,
+)
 
-MANGGAR = "19.06.01"
-GANTUNG = "19.06.02"
-KURNIA_JAYA = "19.06.01.2002"
-LALANG_JAYA = "19.06.01.2001"
-BATU_PENYU = "19.06.02.2010"
-PADANG = "19.06.01.2003"
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Migrate the test database (pytest-django), then load Belitung Timur's wilayah once.
+
+    Ordinary tests roll back to this state, so they find the wilayah there without reading the
+    GeoJSON again; transactional tests flush every table and ``beltim`` loads it back.
+    """
+    with django_db_blocker.unblock():
+        factories.reference_data_load()
 
 
 @pytest.fixture(autouse=True)
@@ -26,56 +36,40 @@ def _default_language():
 
 @pytest.fixture
 def beltim(db):
-    """Belitung Timur's wilayah, loaded from the package's reference data."""
-    if not Wilayah.objects.exists():
-        wilayah_load(folder=settings.KAMPUNGKB_DEFAULT_WILAYAH)
-    # Transactional (browser) tests flush every table, migrations' reference data included.
-    kbm_tables_load()
-    return Wilayah.objects.get(kode="19.06")
+    """Belitung Timur's wilayah, from the package's reference data."""
+    factories.reference_data_load()
+    return Wilayah.objects.get(kode=factories.BELTIM)
 
 
 @pytest.fixture
 def make_user(beltim):
     def make(role: str, kode: str, username: str | None = None, **extra) -> User:
-        user = User(
-            username=username or f"{role}-{kode}",
-            role=role,
-            wilayah=Wilayah.objects.get(kode=kode),
-            **extra,
-        )
-        user.set_password("not-a-real-password-1")
-        user.save()
-        return user
+        return factories.user(role, kode, username=username, **extra)
 
     return make
 
 
 @pytest.fixture
-def users(make_user):
+def users(beltim):
     """One user per role: the kabupaten-wide ones, Manggar's operator, Kurnia Jaya's operator."""
-    return {
-        "admin": make_user(Role.ADMIN_KABUPATEN, "19.06"),
-        "kecamatan": make_user(Role.OPERATOR_KECAMATAN, MANGGAR),
-        "desa": make_user(Role.OPERATOR_DESA, KURNIA_JAYA),
-        "mitra": make_user(Role.MITRA_OPD, "19.06"),
-        "viewer": make_user(Role.VIEWER, "19.06"),
-    }
+    return factories.users_by_role()
 
 
 @pytest.fixture
 def make_kampung(beltim):
     def make(kode: str, nama: str | None = None, **profile) -> KampungKB:
-        desa = Wilayah.objects.get(kode=kode)
-        return kampungkb_save(
-            user=None,
-            kampung=None,
-            profile={"desa": desa, "nama": nama or f"Kampung KB {desa.nama}", **profile},
-            pokja=[
-                {"nama": "Contoh Ketua", "jabatan": "ketua", "seksi": "", "telepon": "081234567"}
-            ],
-            groups=[{"jenis": "bkb", "aktif": True, "tanggal_mulai": None}],
-            partners=[],
-            funding=[],
-        )
+        return factories.kampung_kb(kode, nama, **profile)
 
     return make
+
+
+@pytest.fixture
+def no_wilayah(db):
+    """An empty wilayah table, for tests of loading it: the preloaded reference wilayah and
+    the audit entry of their load are deleted inside the test's transaction (so they are
+    back for the next test)."""
+    from kampungkb.core.models import AuditEntry
+
+    for level in (Level.DESA, Level.KECAMATAN, Level.KABUPATEN, Level.PROVINSI):
+        Wilayah.objects.filter(level=level).delete()
+    AuditEntry.objects.filter(action="load").delete()

@@ -9,9 +9,8 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from kampungkb.growth.models import Measurement, Posyandu
-from kampungkb.growth.services import child_register, measurement_record
-from kampungkb.wilayah.models import Wilayah
+from kampungkb.growth.models import Measurement
+from tests import factories
 from tests.conftest import KURNIA_JAYA
 
 JUNK_VALUES = {
@@ -67,17 +66,14 @@ def _urls():
 @pytest.fixture
 def world(users, make_kampung):
     make_kampung(KURNIA_JAYA)
-    posyandu = Posyandu.objects.create(nama="Posyandu Uji", desa_id=KURNIA_JAYA)
-    child = child_register(
-        user=None,
-        desa=Wilayah.objects.get(kode=KURNIA_JAYA),
-        posyandu=posyandu,
+    child = factories.child(
+        posyandu=factories.posyandu(KURNIA_JAYA, "Posyandu Uji"),
         nama="Anak Uji",
         jenis_kelamin="L",
         tanggal_lahir=datetime.date.today() - datetime.timedelta(days=300),
         nama_ibu="Ibu Uji",
     )
-    measurement_record(user=None, child=child, tanggal=datetime.date.today(), berat=8)
+    factories.measurement(child, datetime.date.today(), berat=8)
     assert Measurement.objects.exists()
     return users
 

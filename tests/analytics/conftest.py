@@ -9,31 +9,18 @@ import datetime
 import pytest
 
 from kampungkb.analytics.reference import national_targets_load
-from kampungkb.growth.models import Child, Measurement
-from kampungkb.wilayah.models import Wilayah
+from kampungkb.growth.models import Child
+from tests import factories
 
 BORN = datetime.date(2024, 1, 15)
 
 
 class Data:
-    def __init__(self):
-        self._n = 0
-
     def child(self, desa: str, born: datetime.date = BORN, **extra) -> Child:
-        self._n += 1
-        return Child.objects.create(
-            nama=f"Anak Sintetis {self._n}",
-            jenis_kelamin="L",
-            tanggal_lahir=born,
-            desa=Wilayah.objects.get(kode=desa),
-            match_key=f"test-{self._n}",
-            is_synthetic=True,
-            **extra,
-        )
+        return factories.child_row(desa, tanggal_lahir=born, **extra)
 
     def measure(self, child, tanggal, *, stunted=False, flen=False, tinggi="80.3", **extra):
         """A measurement whose stunting status is ``stunted`` (None when flagged)."""
-        tanggal = datetime.date.fromisoformat(tanggal) if isinstance(tanggal, str) else tanggal
         values = {
             "stunted": None if flen else stunted,
             "severely_stunted": None if flen else False,
@@ -46,15 +33,7 @@ class Data:
             "fwfl": False,
             **extra,
         }
-        return Measurement.objects.create(
-            child=child,
-            tanggal=tanggal,
-            berat="10.0",
-            tinggi=tinggi,
-            umur_hari=(tanggal - child.tanggal_lahir).days,
-            is_synthetic=True,
-            **values,
-        )
+        return factories.measurement_row(child, tanggal, berat="10.0", tinggi=tinggi, **values)
 
     def many(self, desa, tanggal, *, n, cases):
         """``n`` children measured once, ``cases`` of them stunted."""

@@ -8,8 +8,8 @@ from django.utils import timezone
 from kampungkb.analytics.models import PrevalenceSummary, SummaryState
 from kampungkb.analytics.services import summaries_rebuild
 from kampungkb.analytics.tasks import analytics_refresh
-from kampungkb.growth.models import Posyandu
-from kampungkb.growth.services import child_register, measurement_record
+from kampungkb.growth.services import measurement_record
+from tests import factories
 from tests.conftest import KURNIA_JAYA
 
 TODAY = datetime.date.today()
@@ -18,11 +18,10 @@ TODAY = datetime.date.today()
 def test_a_recorded_measurement_refreshes_the_summaries_once_committed(
     users, django_capture_on_commit_callbacks
 ):
-    posyandu = Posyandu.objects.create(nama="Posyandu Uji", desa_id=KURNIA_JAYA)
+    posyandu = factories.posyandu(KURNIA_JAYA, "Posyandu Uji")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        child = child_register(
+        child = factories.child(
             user=users["desa"],
-            desa=posyandu.desa,
             posyandu=posyandu,
             nama="Anak",
             jenis_kelamin="L",

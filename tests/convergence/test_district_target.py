@@ -6,23 +6,23 @@ import datetime
 from kampungkb.analytics.models import Target, TargetScope
 from kampungkb.analytics.services import summaries_rebuild
 from kampungkb.convergence.review.target import district_target
-from kampungkb.growth.models import Child, Measurement
+from tests import factories
+from tests.conftest import KURNIA_JAYA
 
 TODAY = datetime.date(2026, 11, 27)
 
 
 def _stunted_share(year: int, stunted: int, total: int, beltim) -> None:
     for i in range(total):
-        child = Child.objects.create(
+        child = factories.child_row(
+            KURNIA_JAYA,
             nama=f"Anak {year}-{i}",
-            jenis_kelamin="L",
             tanggal_lahir=datetime.date(year - 2, 1, 1),
-            desa_id="19.06.01.2002",
             match_key=f"{year}-{i}",
         )
-        Measurement.objects.create(
-            child=child,
-            tanggal=datetime.date(year, 8, 1),
+        factories.measurement_row(
+            child,
+            datetime.date(year, 8, 1),
             berat=10,
             zlen=-2.5 if i < stunted else 0.0,
             flen=False,

@@ -28,8 +28,8 @@ from kampungkb.convergence.review.outcomes import stunting_by_desa
 from kampungkb.convergence.review.selectors import village_lists
 from kampungkb.convergence.review.services import evaluation_run, indicator_values_save
 from kampungkb.core.models import AuditEntry
-from kampungkb.growth.models import Child, Measurement
 from kampungkb.wilayah.models import Wilayah
+from tests import factories
 from tests.conftest import BATU_PENYU, KURNIA_JAYA
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -276,9 +276,9 @@ def test_evidence_upload_stores_a_real_pdf_and_png_under_media_root(
 
 
 def _measure(child, day, stunted, flen=False):
-    return Measurement.objects.create(
-        child=child,
-        tanggal=day,
+    return factories.measurement_row(
+        child,
+        day,
         tinggi=80,
         zlen=-2.5 if stunted else 0.1,
         stunted=stunted,
@@ -287,11 +287,8 @@ def _measure(child, day, stunted, flen=False):
 
 
 def _child(kode, n):
-    return Child.objects.create(
-        nama=f"Anak Sintetis {n}",
-        jenis_kelamin="L",
-        tanggal_lahir=datetime.date(2023, 1, 1),
-        desa_id=kode,
+    return factories.child_row(
+        kode, nama=f"Anak Sintetis {n}", tanggal_lahir=datetime.date(2023, 1, 1)
     )
 
 

@@ -5,8 +5,8 @@ import pytest
 from playwright.sync_api import expect
 
 from kampungkb.accounts.models import Role
-from kampungkb.growth.models import Measurement, Posyandu
-from kampungkb.growth.services import child_register
+from kampungkb.growth.models import Measurement
+from tests import factories
 from tests.conftest import KURNIA_JAYA
 from tests.e2e.test_foundation import _login
 
@@ -15,11 +15,8 @@ TODAY = datetime.date.today()
 
 @pytest.fixture
 def kader(transactional_db, make_user, beltim):
-    posyandu = Posyandu.objects.create(nama="Posyandu Melati", desa_id=KURNIA_JAYA)
-    child_register(
-        user=None,
-        desa=posyandu.desa,
-        posyandu=posyandu,
+    factories.child(
+        posyandu=factories.posyandu(KURNIA_JAYA, "Posyandu Melati"),
         nama="Budi Santoso",
         jenis_kelamin="L",
         tanggal_lahir=TODAY - datetime.timedelta(days=700),

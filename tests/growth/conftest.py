@@ -8,6 +8,7 @@ import openpyxl
 import pytest
 
 from kampungkb.growth.importing.headers import TEMPLATE_HEADERS
+from tests import factories
 
 # --- a weighed child, through the services ---------------------------------------------
 
@@ -15,22 +16,11 @@ from kampungkb.growth.importing.headers import TEMPLATE_HEADERS
 def weighed_child(nama: str, born: datetime.date, weighings, desa: str = "19.06.01.2002"):
     """Register a girl in ``desa`` (Kurnia Jaya) and record ``weighings`` ((date, kg) pairs,
     weight only) through the services, as a posyandu session does."""
-    from kampungkb.growth.services import child_register, measurement_record
-    from kampungkb.wilayah.models import Wilayah
-
-    child = child_register(
-        user=None,
-        desa=Wilayah.objects.get(kode=desa),
-        nama=nama,
-        jenis_kelamin="P",
-        tanggal_lahir=born,
-        nama_ibu="Ibu " + nama,
-        is_synthetic=True,
+    child = factories.child(
+        desa, nama=nama, jenis_kelamin="P", tanggal_lahir=born, nama_ibu="Ibu " + nama
     )
     for day, kg in weighings:
-        measurement_record(
-            user=None, child=child, tanggal=day, berat=Decimal(kg), tinggi=None, cara_ukur=""
-        )
+        factories.measurement(child, day, berat=Decimal(kg), tinggi=None, cara_ukur="")
     return child
 
 

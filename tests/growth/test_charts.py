@@ -6,29 +6,16 @@ import pytest
 
 from kampungkb import anthro
 from kampungkb.growth import charts
-from kampungkb.growth.services import child_register, measurement_record
-from kampungkb.wilayah.models import Wilayah
+from tests import factories
 from tests.conftest import BATU_PENYU, KURNIA_JAYA
 
 
 def _child(desa, born, sex="P", weighings=()):
-    child = child_register(
-        user=None,
-        desa=Wilayah.objects.get(kode=desa),
-        nama="Anak Grafik",
-        jenis_kelamin=sex,
-        tanggal_lahir=born,
-        nama_ibu="Ibu Grafik",
+    child = factories.child(
+        desa, nama="Anak Grafik", jenis_kelamin=sex, tanggal_lahir=born, nama_ibu="Ibu Grafik"
     )
     for day, kg, cm in weighings:
-        measurement_record(
-            user=None,
-            child=child,
-            tanggal=day,
-            berat=Decimal(kg),
-            tinggi=Decimal(cm),
-            cara_ukur="PB",
-        )
+        factories.measurement(child, day, berat=Decimal(kg), tinggi=Decimal(cm), cara_ukur="PB")
     return child
 
 

@@ -14,8 +14,7 @@ from kampungkb.growth.importing.commit import ImportFileError, measurements_impo
 from kampungkb.growth.importing.parse import parse_date, parse_decimal, parse_method, parse_sex
 from kampungkb.growth.models import Child, ImportBatch, Measurement, Posyandu, Puskesmas
 from kampungkb.growth.recompute import measurements_recompute_all
-from kampungkb.growth.services import child_register, measurement_record
-from kampungkb.wilayah.models import Wilayah
+from tests import factories
 from tests.conftest import KURNIA_JAYA, LALANG_JAYA
 from tests.growth.conftest import days_ago
 
@@ -213,9 +212,9 @@ def test_a_changed_value_on_a_stored_date_updates_that_measurement(eppgbm, users
 
 
 def test_a_child_is_matched_by_nik_even_when_the_name_is_spelled_differently(eppgbm, users):
-    child = child_register(
+    child = factories.child(
+        KURNIA_JAYA,
         user=users["kecamatan"],
-        desa=Wilayah.objects.get(kode=KURNIA_JAYA),
         nik="1906010101240001",
         nama="Anak C. Satu",
         jenis_kelamin="L",
@@ -231,9 +230,9 @@ def test_a_child_is_matched_by_nik_even_when_the_name_is_spelled_differently(epp
 
 
 def test_a_child_without_nik_is_matched_by_name_birth_date_mother_and_desa(eppgbm, users):
-    child = child_register(
+    child = factories.child(
+        KURNIA_JAYA,
         user=users["kecamatan"],
-        desa=Wilayah.objects.get(kode=KURNIA_JAYA),
         nama="ANAK  contoh satu",
         jenis_kelamin="L",
         tanggal_lahir=datetime.date(2024, 3, 10),
@@ -302,9 +301,9 @@ def test_the_same_child_twice_on_one_date_in_a_file_rejects_the_second_row(eppgb
 
 
 def test_likely_duplicates_are_listed_for_review_and_not_merged(eppgbm, users):
-    child_register(
+    factories.child(
+        KURNIA_JAYA,
         user=users["kecamatan"],
-        desa=Wilayah.objects.get(kode=KURNIA_JAYA),
         nama="Anak Contoh Satu",
         jenis_kelamin="L",
         tanggal_lahir=datetime.date(2024, 3, 10),
@@ -447,17 +446,16 @@ def test_a_desa_operator_may_import_only_rows_of_their_desa(eppgbm, users):
 
 
 def test_a_nik_registered_outside_the_users_area_is_rejected(eppgbm, users):
-    measurement_record(
-        user=None,
-        child=child_register(
-            user=None,
-            desa=Wilayah.objects.get(kode=LALANG_JAYA),
+    factories.measurement(
+        factories.child(
+            LALANG_JAYA,
             nik="1906010101240001",
             nama="Anak Contoh Satu",
             jenis_kelamin="L",
             tanggal_lahir=datetime.date(2024, 3, 10),
+            nama_ibu="",
         ),
-        tanggal=datetime.date(2025, 8, 1),
+        datetime.date(2025, 8, 1),
         berat=Decimal("9.5"),
     )
     result = _import(users["desa"], eppgbm.xlsx([eppgbm.row()]))

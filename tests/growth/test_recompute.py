@@ -10,34 +10,23 @@ from django.utils import timezone
 from kampungkb.growth.compute import COMPUTED_FIELDS, kbm_of
 from kampungkb.growth.models import Child, KBMTable, Measurement
 from kampungkb.growth.recompute import _writes_overlap, measurements_recompute_all
-from kampungkb.growth.services import (
-    child_register,
-    measurement_record,
-    measurements_recompute_child,
-)
-from kampungkb.wilayah.models import Wilayah
+from kampungkb.growth.services import measurements_recompute_child
+from tests import factories
 from tests.conftest import BATU_PENYU, KURNIA_JAYA
 
 COMPARED = [f for f in COMPUTED_FIELDS if f != "computed_at"]
 
 
 def _child(desa: str, nama: str, sex: str, born: datetime.date) -> Child:
-    return child_register(
-        user=None,
-        desa=Wilayah.objects.get(kode=desa),
-        nama=nama,
-        jenis_kelamin=sex,
-        tanggal_lahir=born,
-        nama_ibu="Ibu " + nama,
-        is_synthetic=True,
+    return factories.child(
+        desa, nama=nama, jenis_kelamin=sex, tanggal_lahir=born, nama_ibu="Ibu " + nama
     )
 
 
 def _weigh(child, day, berat=None, tinggi=None, cara="", **extra):
-    return measurement_record(
-        user=None,
-        child=child,
-        tanggal=day,
+    return factories.measurement(
+        child,
+        day,
         berat=Decimal(berat) if berat is not None else None,
         tinggi=Decimal(tinggi) if tinggi is not None else None,
         cara_ukur=cara,

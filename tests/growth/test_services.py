@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from kampungkb.core.models import AuditEntry
-from kampungkb.growth.models import Child, KBMTable, Measurement, Posyandu
+from kampungkb.growth.models import Child, KBMTable, Measurement
 from kampungkb.growth.services import (
     child_register,
     child_update,
@@ -15,6 +15,7 @@ from kampungkb.growth.services import (
     measurements_recompute_child,
 )
 from kampungkb.wilayah.models import Wilayah
+from tests import factories
 from tests.conftest import BATU_PENYU, KURNIA_JAYA
 
 D = Decimal
@@ -23,14 +24,13 @@ TODAY = datetime.date.today()
 
 @pytest.fixture
 def posyandu(beltim):
-    return Posyandu.objects.create(nama="Posyandu Melati", desa_id=KURNIA_JAYA)
+    return factories.posyandu(KURNIA_JAYA, "Posyandu Melati")
 
 
 @pytest.fixture
 def child(users, posyandu):
-    return child_register(
+    return factories.child(
         user=users["desa"],
-        desa=Wilayah.objects.get(kode=KURNIA_JAYA),
         posyandu=posyandu,
         nama="Putri Contoh",
         jenis_kelamin="P",

@@ -5,10 +5,9 @@ import pytest
 from openpyxl import load_workbook
 
 from kampungkb.accounts.models import Role
-from kampungkb.growth.models import Posyandu
-from kampungkb.growth.services import child_register, measurement_record
 from kampungkb.growth.skdn import skdn_table
 from kampungkb.wilayah.models import Wilayah
+from tests import factories
 from tests.conftest import BATU_PENYU, KURNIA_JAYA
 from tests.spreadsheets import HOSTILE, assert_kept_as_text
 
@@ -16,9 +15,7 @@ D = datetime.date
 
 
 def _child(posyandu, nama, born, buku=True, sex="L"):
-    return child_register(
-        user=None,
-        desa=posyandu.desa,
+    return factories.child(
         posyandu=posyandu,
         nama=nama,
         jenis_kelamin=sex,
@@ -29,11 +26,10 @@ def _child(posyandu, nama, born, buku=True, sex="L"):
 
 
 def _weigh(child, posyandu, day, kg=None, cm=None):
-    measurement_record(
-        user=None,
-        child=child,
+    factories.measurement(
+        child,
+        day,
         posyandu=posyandu,
-        tanggal=day,
         berat=Decimal(kg) if kg else None,
         tinggi=Decimal(cm) if cm else None,
         cara_ukur="TB" if cm else "",
@@ -44,8 +40,8 @@ def _weigh(child, posyandu, day, kg=None, cm=None):
 def posyandu(beltim):
     """Posyandu Melati in Kurnia Jaya (Manggar) and Mawar in Batu Penyu (Gantung), with
     weighings that give every SKDN code in November 2025 at Melati."""
-    melati = Posyandu.objects.create(nama="Melati", desa=Wilayah.objects.get(kode=KURNIA_JAYA))
-    mawar = Posyandu.objects.create(nama="Mawar", desa=Wilayah.objects.get(kode=BATU_PENYU))
+    melati = factories.posyandu(KURNIA_JAYA, "Melati")
+    mawar = factories.posyandu(BATU_PENYU, "Mawar")
     born = D(2024, 3, 1)
     a = _child(melati, "Anak T dua kali", born)  # T in Oct and Nov: 2T
     _weigh(a, melati, D(2025, 9, 10), "10.0")

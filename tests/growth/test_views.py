@@ -4,9 +4,8 @@ import pytest
 from django.urls import reverse
 
 from kampungkb.core.models import AuditEntry
-from kampungkb.growth.models import Child, Measurement, Posyandu
-from kampungkb.growth.services import child_register
-from kampungkb.wilayah.models import Wilayah
+from kampungkb.growth.models import Child, Measurement
+from tests import factories
 from tests.conftest import BATU_PENYU, KURNIA_JAYA
 
 TODAY = datetime.date.today()
@@ -15,19 +14,17 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 @pytest.fixture
 def posyandu(beltim):
-    return Posyandu.objects.create(nama="Posyandu Melati", desa_id=KURNIA_JAYA)
+    return factories.posyandu(KURNIA_JAYA, "Posyandu Melati")
 
 
 @pytest.fixture
 def other_posyandu(beltim):
-    return Posyandu.objects.create(nama="Posyandu Anggrek", desa_id=BATU_PENYU)
+    return factories.posyandu(BATU_PENYU, "Posyandu Anggrek")
 
 
 @pytest.fixture
 def child(posyandu):
-    return child_register(
-        user=None,
-        desa=posyandu.desa,
+    return factories.child(
         posyandu=posyandu,
         nama="Budi Santoso",
         jenis_kelamin="L",
@@ -168,9 +165,8 @@ def test_roles_without_personal_data_see_no_child(client, users, child, who):
 def test_another_areas_child_and_posyandu_answer_404(client, users, child, other_posyandu):
     client.force_login(users["kecamatan"])
     assert client.get(reverse("growth:child_detail", args=[child.pk])).status_code == 200
-    other = child_register(
-        user=None,
-        desa=Wilayah.objects.get(kode=BATU_PENYU),
+    other = factories.child(
+        BATU_PENYU,
         nama="Di Gantung",
         jenis_kelamin="L",
         tanggal_lahir=TODAY,

@@ -14,7 +14,7 @@ from kampungkb.wilayah.models import Level, Wilayah
 BELTIM = settings.KAMPUNGKB_DEFAULT_WILAYAH
 
 
-def test_belitung_timur_loads_with_its_7_kecamatan_and_39_desa(db):
+def test_belitung_timur_loads_with_its_7_kecamatan_and_39_desa(no_wilayah):
     result = wilayah_load(folder=BELTIM)
     assert result.created == 48
     assert Wilayah.objects.filter(level=Level.KECAMATAN).count() == 7
@@ -27,7 +27,7 @@ def test_belitung_timur_loads_with_its_7_kecamatan_and_39_desa(db):
     assert manggar.boundary["type"] in {"Polygon", "MultiPolygon"}
 
 
-def test_reloading_updates_and_never_duplicates(db, tmp_path):
+def test_reloading_updates_and_never_duplicates(no_wilayah, tmp_path):
     wilayah_load(folder=BELTIM)
     again = wilayah_load(folder=BELTIM)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 48)
@@ -69,7 +69,7 @@ def _write_kabupaten(folder, rows, features=()):
 SQUARE = {"type": "Polygon", "coordinates": [[[110, -7], [110.1, -7], [110.1, -7.1], [110, -7]]]}
 
 
-def test_another_kabupaten_in_the_same_format_loads_the_same_way(db, tmp_path):
+def test_another_kabupaten_in_the_same_format_loads_the_same_way(no_wilayah, tmp_path):
     folder = tmp_path / "contoh"
     _write_kabupaten(
         folder,
@@ -97,7 +97,7 @@ def test_another_kabupaten_in_the_same_format_loads_the_same_way(db, tmp_path):
     assert kel.jenis == "kelurahan" and kel.parent_id == "33.01.01" and kel.boundary == SQUARE
 
 
-def test_unknown_parent_code_names_the_row_and_writes_nothing(db, tmp_path):
+def test_unknown_parent_code_names_the_row_and_writes_nothing(no_wilayah, tmp_path):
     folder = tmp_path / "salah"
     _write_kabupaten(
         folder,
@@ -136,7 +136,7 @@ def test_unknown_parent_code_names_the_row_and_writes_nothing(db, tmp_path):
         ),
     ],
 )
-def test_each_bad_row_is_reported_in_bahasa_indonesia(db, tmp_path, row, message):
+def test_each_bad_row_is_reported_in_bahasa_indonesia(no_wilayah, tmp_path, row, message):
     folder = tmp_path / "salah"
     _write_kabupaten(folder, [["33", "Jawa Tengah", "provinsi", "", "", "", "", "33", "33"], row])
     with pytest.raises(WilayahLoadError) as err:
@@ -145,7 +145,7 @@ def test_each_bad_row_is_reported_in_bahasa_indonesia(db, tmp_path, row, message
     assert not Wilayah.objects.exists()
 
 
-def test_boundary_for_an_unknown_code_stops_the_load(db, tmp_path):
+def test_boundary_for_an_unknown_code_stops_the_load(no_wilayah, tmp_path):
     folder = tmp_path / "salah"
     _write_kabupaten(
         folder,
@@ -160,7 +160,9 @@ def test_boundary_for_an_unknown_code_stops_the_load(db, tmp_path):
     assert not Wilayah.objects.exists()
 
 
-def test_load_wilayah_command_loads_beltim_by_default_and_fails_cleanly(db, tmp_path, capsys):
+def test_load_wilayah_command_loads_beltim_by_default_and_fails_cleanly(
+    no_wilayah, tmp_path, capsys
+):
     call_command("load_wilayah")
     assert Wilayah.objects.count() == 48
     with pytest.raises(CommandError):
