@@ -10,6 +10,8 @@ environment:
   when unset.
 - ``KAMPUNGKB_ALLOWED_HOSTS``: comma-separated host names (outside the demo).
 - ``KAMPUNGKB_VAR_DIR``: where the SQLite file, secret key, uploads and static files live.
+- ``KAMPUNGKB_PROXY_COUNT``: reverse proxies in front of the app (default 1 outside the demo,
+  0 in it); the client's address is read from ``X-Forwarded-For`` accordingly.
 """
 
 import os
@@ -167,12 +169,21 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "site:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Lock a username from one address out for an hour after 5 failed logins.
+# Lock a username out for an hour after 5 failed logins, from whatever addresses they came, and
+# an address after 20 failures across usernames (an office shares one address, so its limit is
+# higher). See kampungkb.accounts.lockout.
 AXES_FAILURE_LIMIT = 5
+KAMPUNGKB_LOGIN_ADDRESS_FAILURE_LIMIT = 20
 AXES_COOLOFF_TIME = 1
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "kampungkb.accounts.lockout.LoginLockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "kampungkb.accounts.lockout.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Reverse proxies in front of the app (nginx: 1). The login address is then read from
+# X-Forwarded-For; without it every login would share the proxy's address and the address
+# limit would lock everyone out together.
+KAMPUNGKB_PROXY_COUNT = int(os.environ.get("KAMPUNGKB_PROXY_COUNT", "0" if DEMO else "1"))
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
