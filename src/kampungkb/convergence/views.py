@@ -32,6 +32,7 @@ from kampungkb.core.permissions import (
     can_view_personal_data,
     is_district_admin,
 )
+from kampungkb.core.redirects import safe_next
 from kampungkb.core.scoping import covered_kode
 from kampungkb.wilayah.models import KampungKB, Wilayah
 
@@ -508,9 +509,7 @@ def followup_done(request, pk):
     fu = selectors.followup_get(user=request.user, pk=pk)
     services.followup_complete(user=request.user, followup=fu)
     messages.success(request, _("Follow-up marked done."))
-    return redirect(
-        request.POST.get("next") or reverse("convergence:visit_detail", args=[fu.visit_id])
-    )
+    return redirect(safe_next(request, reverse("convergence:visit_detail", args=[fu.visit_id])))
 
 
 def followup_overdue(request):
