@@ -94,10 +94,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After whitenoise: static files keep their own (long) caching.
+    "kampungkb.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kampungkb.core.middleware.IndonesianByDefaultMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF, whose check reads the form: an oversized body is refused unread.
+    "kampungkb.core.middleware.RequestBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -217,6 +221,33 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Sent with every page (core.middleware.SecurityHeadersMiddleware): scripts, styles, fonts and
+# images only from this site (the vendored files), no inline script, no eval (Vega runs its
+# expression interpreter, see core/static/core/charts.js), no inline <style>; data: images for
+# Bootstrap's icons; no plugins, no framing, forms post only here.
+# style-src-attr still allows style="" attributes: four convergence templates use them (a
+# progress bar's width, three input widths; tests/core/test_security_headers.py lists them).
+# Without them, drop that directive. Style attributes cannot read the page (unlike a <style>
+# element with selectors), so the risk they leave is small.
+KAMPUNGKB_CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "style-src-attr 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+# The largest file a page takes, unless its view says otherwise (core.middleware.upload_limit;
+# the e-PPGBM import takes 50 MB): a larger body is refused from its Content-Length, unread.
+# The front server must refuse what is larger still (README, "Security").
+KAMPUNGKB_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 if not DEMO:
     # A real deployment sits behind HTTPS (usually a reverse proxy that sets this header).
