@@ -110,11 +110,11 @@ class RequestBodyLimitMiddleware:
     """Refuse a request whose declared body is larger than its view takes, before anything
     reads the body (HTTP 413).
 
-    Django refuses a large form only once it has read it, and streams a multipart upload of any
-    size to disk before a form can say it is too big. Content-Length is known before the body
-    is read, so the check runs here, ahead of the CSRF check (which reads the form). It must
-    stay before ``CsrfViewMiddleware`` in MIDDLEWARE. The front server should refuse larger
-    bodies first (README, "Security").
+    Django refuses an oversized plain form before reading it (DATA_UPLOAD_MAX_MEMORY_SIZE), but
+    streams a multipart upload of any size to disk before a form can say the file is too big.
+    Content-Length is known before the body is read, so the check runs here, ahead of the CSRF
+    check (which reads the form): keep it before ``CsrfViewMiddleware`` in MIDDLEWARE. The
+    front server should refuse larger bodies first (README, "Security").
     """
 
     def __init__(self, get_response):
