@@ -226,7 +226,7 @@ X_FRAME_OPTIONS = "DENY"
 # expression interpreter, see core/static/core/charts.js), no inline <style>; data: images for
 # Bootstrap's icons; no plugins, no framing, forms post only here.
 # style-src-attr still allows style="" attributes: four convergence templates use them (a
-# progress bar's width, three input widths; tests/core/test_security_headers.py lists them).
+# progress bar's width and a few fixed widths; tests/core/test_security_headers.py lists them).
 # Without them, drop that directive. Style attributes cannot read the page (unlike a <style>
 # element with selectors), so the risk they leave is small.
 KAMPUNGKB_CONTENT_SECURITY_POLICY = "; ".join(
