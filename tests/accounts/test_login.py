@@ -1,5 +1,6 @@
 import pytest
-from django.test import Client
+from django.conf import settings
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from kampungkb.accounts.models import Role
@@ -39,6 +40,82 @@ def test_repeated_failures_lock_the_account_out(client, make_user):
     assert locked.status_code == 429
     assert "Terlalu banyak percobaan masuk" in locked.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def _fail(client, username, address, **headers):
+    return client.post(
+        LOGIN, {"username": username, "password": "salah"}, REMOTE_ADDR=address, **headers
+    )
+
+
+def _login(username, address, **headers):
+    """A fresh browser (no session) logging in from ``address``."""
+    return Client().post(
+        LOGIN,
+        {"username": username, "password": "not-a-real-password-1"},
+        REMOTE_ADDR=address,
+        **headers,
+    )
+
+
+def test_a_locked_username_stays_locked_from_any_other_address(client, make_user):
+    make_user(Role.OPERATOR_KECAMATAN, "19.06.01", username="pkb")
+    for _ in range(5):
+        _fail(client, "pkb", "127.0.0.1")
+    elsewhere = _login("pkb", "127.0.0.2")
+    assert elsewhere.status_code == 429
+    assert "Terlalu banyak percobaan masuk" in elsewhere.content.decode()
+
+
+def test_failures_spread_over_addresses_still_lock_the_username(client, make_user):
+    make_user(Role.OPERATOR_KECAMATAN, "19.06.01", username="pkb")
+    for n in range(5):
+        _fail(client, "pkb", f"127.0.1.{n}")
+    assert _login("pkb", "127.0.2.1").status_code == 429
+
+
+def test_one_address_trying_many_usernames_is_throttled(client, make_user):
+    make_user(Role.OPERATOR_KECAMATAN, "19.06.01", username="pkb")
+    for n in range(settings.KAMPUNGKB_LOGIN_ADDRESS_FAILURE_LIMIT):
+        _fail(client, f"tebakan{n}", "127.0.0.9")
+    assert _login("pkb", "127.0.0.9").status_code == 429
+    # Only that address: the same account logs in from elsewhere.
+    assert _login("pkb", "127.0.0.10").status_code == 302
+
+
+def test_a_few_typos_at_a_shared_office_address_lock_no_one_else_out(client, make_user):
+    make_user(Role.OPERATOR_KECAMATAN, "19.06.01", username="pkb")
+    for n in range(settings.KAMPUNGKB_LOGIN_ADDRESS_FAILURE_LIMIT - 1):
+        _fail(client, f"kader{n}", "127.0.0.9")
+    assert _login("pkb", "127.0.0.9").status_code == 302
+
+
+def test_logging_in_with_one_account_does_not_clear_the_addresss_failures(client, make_user):
+    make_user(Role.OPERATOR_KECAMATAN, "19.06.01", username="pkb")
+    make_user(Role.VIEWER, "19.06", username="penyerang")
+    for n in range(settings.KAMPUNGKB_LOGIN_ADDRESS_FAILURE_LIMIT - 1):
+        _fail(client, f"tebakan{n}", "127.0.0.9")
+    assert _login("penyerang", "127.0.0.9").status_code == 302
+    _fail(client, "tebakan-lagi", "127.0.0.9")
+    assert _login("pkb", "127.0.0.9").status_code == 429
+
+
+@override_settings(KAMPUNGKB_PROXY_COUNT=1)
+def test_behind_a_proxy_the_address_is_the_one_the_proxy_saw(client, make_user):
+    make_user(Role.OPERATOR_KECAMATAN, "19.06.01", username="pkb")
+    for n in range(settings.KAMPUNGKB_LOGIN_ADDRESS_FAILURE_LIMIT):
+        # Whatever the client writes into X-Forwarded-For, the proxy appends what it saw.
+        _fail(client, f"tebakan{n}", "127.0.0.1", HTTP_X_FORWARDED_FOR=f"127.0.5.{n}, 127.0.0.9")
+    assert _login("pkb", "127.0.0.1", HTTP_X_FORWARDED_FOR="127.0.0.9").status_code == 429
+    # Another office behind the same proxy is not throttled with it.
+    assert _login("pkb", "127.0.0.1", HTTP_X_FORWARDED_FOR="127.0.0.10").status_code == 302
+
+
+@override_settings(KAMPUNGKB_PROXY_COUNT=1)
+def test_a_forwarded_address_that_is_not_an_address_is_ignored(client, make_user):
+    make_user(Role.OPERATOR_KECAMATAN, "19.06.01", username="pkb")
+    response = _login("pkb", "127.0.0.1", HTTP_X_FORWARDED_FOR="bukan-alamat")
+    assert response.status_code == 302
 
 
 def test_forms_without_a_csrf_token_are_rejected(make_user, make_kampung):

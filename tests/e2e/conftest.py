@@ -47,13 +47,37 @@ def browser():
         browser.close()
 
 
+# Every page reports what the Content-Security-Policy blocked; a browser test fails on any.
+_REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"}`);
+});
+"""
+
+
+def _watched_page(context):
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.csp_violations = []
+    page.add_init_script(_REPORT_CSP_VIOLATIONS)
+    page.on(
+        "console",
+        lambda m: (
+            page.csp_violations.append(m.text)
+            if "CSP violation" in m.text or "Content Security Policy" in m.text
+            else None
+        ),
+    )
+    return page
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(locale="id-ID", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+    page = _watched_page(context)
     yield page
     context.close()
+    assert page.csp_violations == []
 
 
 @pytest.fixture
@@ -61,7 +85,7 @@ def phone(browser):
     context = browser.new_context(
         locale="id-ID", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
     )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+    page = _watched_page(context)
     yield page
     context.close()
+    assert page.csp_violations == []

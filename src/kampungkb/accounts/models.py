@@ -1,4 +1,6 @@
+from django.contrib.auth import password_validation
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +8,20 @@ from django.utils.translation import gettext_lazy as _
 from kampungkb.core.roles import Role
 
 __all__ = ["Role", "User"]
+
+
+class UserManager(DjangoUserManager):
+    """Django's user manager, with every password it is given checked by the validators.
+
+    ``createsuperuser`` goes through here: without this, its ``--noinput`` mode would take
+    ``DJANGO_SUPERUSER_PASSWORD`` unchecked and its prompt would offer to bypass the checks.
+    """
+
+    def _create_user_object(self, username, email, password, **extra_fields):
+        user = super()._create_user_object(username, email, password, **extra_fields)
+        if password is not None:
+            password_validation.validate_password(password, user)
+        return user
 
 
 class User(AbstractUser):
@@ -23,6 +39,8 @@ class User(AbstractUser):
     organisation = models.CharField(
         _("organisation"), max_length=150, blank=True, help_text=_("e.g. the OPD of a partner")
     )
+
+    objects = UserManager()
 
     class Meta:
         verbose_name = _("user")

@@ -1,6 +1,6 @@
 import secrets
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -11,9 +11,43 @@ from kampungkb.core.models import AuditAction
 from kampungkb.core.permissions import role_fits_wilayah
 
 
-def generate_password() -> str:
+def generate_password(*, user=None) -> str:
     """Return a random password that passes the validators and is easy to type once."""
-    return secrets.token_urlsafe(12)
+    while True:
+        # 16 characters of the URL-safe alphabet; drawn again in the (very rare) case a
+        # validator refuses one, e.g. one made of digits only.
+        password = secrets.token_urlsafe(12)
+        try:
+            password_validation.validate_password(password, user)
+        except ValidationError:
+            continue
+        return password
+
+
+def _password_check(password: str, user) -> None:
+    """Apply AUTH_PASSWORD_VALIDATORS; their messages name what is wrong (in the user's
+    language: Django ships them in Bahasa Indonesia)."""
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.error_list}) from exc
+
+
+@transaction.atomic
+def user_password_set(*, actor, user, password: str):
+    """Give ``user`` a new password, refused unless it passes the validators."""
+    _password_check(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=user,
+        wilayah_kode=user.wilayah.kode if user.wilayah_id else "",
+        # Never the password or its hash: only that it changed.
+        changes={"password": ["********", "********"]},
+    )
+    return user
 
 
 @transaction.atomic
@@ -40,6 +74,7 @@ def user_create(
         first_name=full_name[:150],
         organisation=organisation,
     )
+    _password_check(password, user)
     user.set_password(password)
     user.full_clean()
     user.save()

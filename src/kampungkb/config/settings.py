@@ -10,6 +10,8 @@ environment:
   when unset.
 - ``KAMPUNGKB_ALLOWED_HOSTS``: comma-separated host names (outside the demo).
 - ``KAMPUNGKB_VAR_DIR``: where the SQLite file, secret key, uploads and static files live.
+- ``KAMPUNGKB_PROXY_COUNT``: reverse proxies in front of the app (default 1 outside the demo,
+  0 in it); the client's address is read from ``X-Forwarded-For`` accordingly.
 """
 
 import os
@@ -94,10 +96,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After whitenoise: static files keep their own (long) caching.
+    "kampungkb.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kampungkb.core.middleware.IndonesianByDefaultMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF, whose check reads the form: an oversized body is refused unread.
+    "kampungkb.core.middleware.RequestBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -156,7 +162,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 10},
+        "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -169,12 +175,21 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "site:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Lock a username from one address out for an hour after 5 failed logins.
+# Lock a username out for an hour after 5 failed logins, from whatever addresses they came, and
+# an address after 20 failures across usernames (an office shares one address, so its limit is
+# higher). See kampungkb.accounts.lockout.
 AXES_FAILURE_LIMIT = 5
+KAMPUNGKB_LOGIN_ADDRESS_FAILURE_LIMIT = 20
 AXES_COOLOFF_TIME = 1
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "kampungkb.accounts.lockout.LoginLockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "kampungkb.accounts.lockout.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Reverse proxies in front of the app (nginx: 1). The login address is then read from
+# X-Forwarded-For; without it every login would share the proxy's address and the address
+# limit would lock everyone out together.
+KAMPUNGKB_PROXY_COUNT = int(os.environ.get("KAMPUNGKB_PROXY_COUNT", "0" if DEMO else "1"))
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
@@ -208,6 +223,30 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Sent with every page (core.middleware.SecurityHeadersMiddleware): scripts, styles, fonts and
+# images only from this site (the vendored files), no inline script, no eval (Vega runs its
+# expression interpreter, see core/static/core/charts.js), no inline <style>; data: images for
+# Bootstrap's icons; no plugins, no framing, forms post only here.
+# No style="" attributes either: widths are classes in core/static/core/app.css, and bars are
+# sized through the CSSOM from data-width-percent (core/static/core/app.js).
+KAMPUNGKB_CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+# The largest file a page takes, unless its view says otherwise (core.middleware.upload_limit;
+# the e-PPGBM import takes 50 MB): a larger body is refused from its Content-Length, unread.
+# The front server must refuse what is larger still (README, "Security").
+KAMPUNGKB_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 if not DEMO:
     # A real deployment sits behind HTTPS (usually a reverse proxy that sets this header).

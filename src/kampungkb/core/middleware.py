@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 
 # Paths reachable without logging in. Everything else requires a session: access is
 # denied by default, so a new page cannot be exposed by forgetting a decorator.
@@ -52,3 +54,86 @@ class IndonesianByDefaultMiddleware:
     def __call__(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+# Responses anyone may keep in a cache, when nobody is logged in: the published aggregates.
+# (Static files never reach this middleware: whitenoise answers them first, with long caching.)
+SHAREABLE_PREFIXES = ("/publik/",)
+
+
+class SecurityHeadersMiddleware:
+    """Add the Content-Security-Policy to every response, and forbid keeping any response that
+    may hold personal data in a cache.
+
+    "May hold personal data" is, simply and on purpose: every response to a logged-in user
+    (pages, downloads, chart data alike), and every response outside ``SHAREABLE_PREFIXES``
+    to anyone else (the login page, redirects). A browser's back button, a shared computer at
+    a puskesmas or a proxy in between then keeps nothing.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault(
+            "Content-Security-Policy", settings.KAMPUNGKB_CONTENT_SECURITY_POLICY
+        )
+        if not _shareable(request):
+            add_never_cache_headers(response)
+        return response
+
+
+def _shareable(request) -> bool:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return False
+    return request.path_info.startswith(SHAREABLE_PREFIXES)
+
+
+# What a multipart body adds to its file: boundaries, part headers and the other fields.
+FORM_ALLOWANCE_BYTES = 256 * 1024
+
+
+def upload_limit(max_bytes: int):
+    """Let a view take a file of up to ``max_bytes`` (the default is
+    ``KAMPUNGKB_MAX_UPLOAD_BYTES``); see :class:`RequestBodyLimitMiddleware`."""
+
+    def decorate(view):
+        view.max_upload_bytes = max_bytes
+        return view
+
+    return decorate
+
+
+class RequestBodyLimitMiddleware:
+    """Refuse a request whose declared body is larger than its view takes, before anything
+    reads the body (HTTP 413).
+
+    Django refuses an oversized plain form before reading it (DATA_UPLOAD_MAX_MEMORY_SIZE), but
+    streams a multipart upload of any size to disk before a form can say the file is too big.
+    Content-Length is known before the body is read, so the check runs here, ahead of the CSRF
+    check (which reads the form): keep it before ``CsrfViewMiddleware`` in MIDDLEWARE. The
+    front server should refuse larger bodies first (README, "Security").
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django reads no body then either
+        limit = getattr(view_func, "max_upload_bytes", settings.KAMPUNGKB_MAX_UPLOAD_BYTES)
+        if length <= limit + FORM_ALLOWANCE_BYTES:
+            return None
+        return render(
+            request,
+            "core/413.html",
+            {"limit_mb": limit // (1024 * 1024), "sent_mb": length / (1024 * 1024)},
+            status=413,
+        )

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kampungkb.core.forms_style import StyledFormMixin
+from kampungkb.core.middleware import upload_limit
 from kampungkb.core.permissions import can_edit, can_view_personal_data
 from kampungkb.growth.importing.commit import ImportFileError, measurements_import
 from kampungkb.growth.importing.export import measurements_export_xlsx
@@ -108,6 +109,7 @@ def _upload_page(request, form, *, error: str = "", status: int = 200):
     )
 
 
+@upload_limit(MAX_UPLOAD_BYTES)
 def import_upload(request):
     _require_importer(request.user)
     if request.method == "POST":

@@ -16,6 +16,7 @@ from kampungkb.convergence.pages import form_page, require_area
 from kampungkb.convergence.selectors import desa_choices
 from kampungkb.core.form_errors import add_validation_errors
 from kampungkb.core.permissions import is_district_admin
+from kampungkb.core.redirects import safe_next
 
 
 def visit_list(request):
@@ -108,9 +109,7 @@ def followup_done(request, pk):
     fu = selectors.followup_get(user=request.user, pk=pk)
     services.followup_complete(user=request.user, followup=fu)
     messages.success(request, _("Follow-up marked done."))
-    return redirect(
-        request.POST.get("next") or reverse("convergence:visit_detail", args=[fu.visit_id])
-    )
+    return redirect(safe_next(request, reverse("convergence:visit_detail", args=[fu.visit_id])))
 
 
 def followup_overdue(request):
