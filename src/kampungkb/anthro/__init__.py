@@ -28,7 +28,8 @@ array([ 0.  , -2.23])
 'Normal'
 """
 
-from ._inputs import DAYS_PER_MONTH, ERROR_MESSAGES, error_messages
+from ._input_errors import ERROR_MESSAGES, error_messages
+from ._inputs import DAYS_PER_MONTH
 from ._lms import FLAG_LIMITS, round_r
 from .all_indicators import OUTPUT_COLUMNS, anthro_zscores, zscores_for_child
 from .categories import (

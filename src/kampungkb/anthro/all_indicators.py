@@ -7,7 +7,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ._inputs import Inputs, _check_inputs, error_messages
+from ._input_errors import error_messages
+from ._inputs import Inputs, _check_inputs
 from ._lms import flag_array, round_r
 from .categories import CATEGORY_LABELS, categorize
 from .growth_reference import _zbfa, _zhfa, _zwfa
