@@ -150,8 +150,8 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
+    from kampungkb.growth.kbm.recompute import measurements_recompute_all
     from kampungkb.growth.models import Measurement
-    from kampungkb.growth.recompute import measurements_recompute_all
 
     call_command("migrate", verbosity=0)
     _set_default_kbm("buku-kia-2023")  # a previous run may have left the other one default

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.utils import translation
 
 from kampungkb.accounts.models import Role, User
-from kampungkb.growth.reference import kbm_tables_load
+from kampungkb.growth.kbm.reference import kbm_tables_load
 from kampungkb.wilayah.loading import wilayah_load
 from kampungkb.wilayah.models import KampungKB, Wilayah
 from kampungkb.wilayah.services import kampungkb_save

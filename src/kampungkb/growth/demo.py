@@ -41,8 +41,8 @@ from django.utils import timezone
 from kampungkb.anthro._tables import get_table
 from kampungkb.core.audit import audit_record
 from kampungkb.core.models import AuditAction
+from kampungkb.growth.kbm.recompute import measurements_recompute_all
 from kampungkb.growth.models import Child, Posyandu, Puskesmas
-from kampungkb.growth.recompute import measurements_recompute_all
 from kampungkb.growth.services import child_match_key
 from kampungkb.wilayah.models import Level, Wilayah
 

@@ -17,6 +17,7 @@ from kampungkb.core.permissions import can_edit
 from kampungkb.core.privacy import mask_nik
 from kampungkb.core.scoping import user_covers
 from kampungkb.growth.compute import COMPUTED_FIELDS, compute_child_series
+from kampungkb.growth.kbm.selectors import default_kbm
 from kampungkb.growth.models import Child, Measurement, Posyandu
 from kampungkb.wilayah.models import Level
 
@@ -180,7 +181,7 @@ def validate_measurement_values(*, child: Child, values: dict) -> dict[str, str]
 def measurements_recompute_child(*, child: Child, kbm=None) -> list[Measurement]:
     """Recompute every measurement of one child (growth codes depend on the previous one)."""
     series = list(child.measurements.order_by("tanggal").select_related("child"))
-    compute_child_series(series, kbm=kbm)
+    compute_child_series(series, kbm=kbm if kbm is not None else default_kbm())
     Measurement.objects.bulk_update(series, COMPUTED_FIELDS)
     analytics_refresh_on_commit()
     return series

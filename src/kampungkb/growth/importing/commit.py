@@ -31,7 +31,6 @@ from kampungkb.growth.compute import (
     apply_anthro,
     apply_digests,
     apply_growth_codes,
-    default_kbm,
 )
 from kampungkb.growth.importing.parse import ImportFileError, read_table
 from kampungkb.growth.importing.rows import (
@@ -43,6 +42,7 @@ from kampungkb.growth.importing.rows import (
     read_row,
 )
 from kampungkb.growth.importing.wilayah import WilayahIndex
+from kampungkb.growth.kbm.selectors import default_kbm
 from kampungkb.growth.models import (
     Child,
     ImportBatch,
