@@ -54,7 +54,8 @@ def _generate(n: int) -> int:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from kampungkb.growth.demo import _lms_value, bulk_insert_measurements
+    from kampungkb.core.bulk import bulk_insert
+    from kampungkb.growth.demo import INSERT_COLUMNS, _lms_value
     from kampungkb.growth.models import Child, Measurement
     from kampungkb.wilayah.loading import wilayah_load
     from kampungkb.wilayah.models import Level, Wilayah
@@ -128,7 +129,7 @@ def _generate(n: int) -> int:
                         "",
                     )
                 )
-        bulk_insert_measurements(rows)
+        bulk_insert(Measurement, INSERT_COLUMNS, rows)
     if connection.vendor == "postgresql":
         # The deleted children of the previous run stay dead until autovacuum comes by, and
         # the new rows have no statistics yet; a table in use is vacuumed and analysed.
