@@ -166,3 +166,19 @@ def test_a_worker_stopped_half_way_leaves_the_run_failed_not_running(ayu, monkey
         kbm_tables.recompute_run_execute(run)
     run.refresh_from_db()
     assert run.status == "failed" and "SystemExit" in run.error
+
+
+def test_choosing_a_table_records_a_run_that_the_caller_queues(
+    users, ayu, django_capture_on_commit_callbacks
+):
+    from kampungkb.growth.kbm.tasks import recompute_enqueue
+
+    sheet = KBMTable.objects.get(kode="lembar-posyandu-600")
+    with django_capture_on_commit_callbacks() as callbacks:
+        run = kbm_default_set(user=users["admin"], table=sheet)
+    assert callbacks == [] and run.status == "queued"  # the service never queues itself
+    with django_capture_on_commit_callbacks(execute=True):
+        recompute_enqueue(run)
+    run.refresh_from_db()
+    assert (run.status, run.rows) == ("done", 2)
+    assert _codes(ayu) == ["B", "N"]

@@ -102,7 +102,7 @@ def child_register(*, user, desa, is_synthetic: bool = False, **values) -> Child
         actor=user,
         fields=CHILD_FIELDS,
         wilayah_kode=desa.kode,
-        clean=False,  # _validate_child did, with the checks a form cannot make
+        clean=False,  # _validate_child ran full_clean after its own checks
         audit_values=_audit_child_values,
         created_as="values",
     )
@@ -235,7 +235,7 @@ def measurement_update(*, user, measurement: Measurement, **values) -> Measureme
         fields=MEASUREMENT_FIELDS,
         values=values,
         wilayah_kode=m.child.desa_id,
-        clean=False,  # checked above against the child, as the form cannot
+        clean=False,  # checked above by validate_measurement_values, as before
     )
     series = measurements_recompute_child(child=m.child)
     return next(x for x in series if x.pk == m.pk)
