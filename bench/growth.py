@@ -55,7 +55,8 @@ def _generate(n: int) -> int:
     from django.utils import timezone
 
     from kampungkb.anthro import value_at_z
-    from kampungkb.growth.demo import bulk_insert_measurements
+    from kampungkb.core.bulk import bulk_insert
+    from kampungkb.growth.demo import INSERT_COLUMNS
     from kampungkb.growth.models import Child, Measurement
     from kampungkb.wilayah.loading import wilayah_load
     from kampungkb.wilayah.models import Level, Wilayah
@@ -131,7 +132,7 @@ def _generate(n: int) -> int:
                         "",
                     )
                 )
-        bulk_insert_measurements(rows)
+        bulk_insert(Measurement, INSERT_COLUMNS, rows)
     if connection.vendor == "postgresql":
         # The deleted children of the previous run stay dead until autovacuum comes by, and
         # the new rows have no statistics yet; a table in use is vacuumed and analysed.
@@ -153,8 +154,8 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
+    from kampungkb.growth.kbm.recompute import measurements_recompute_all
     from kampungkb.growth.models import Measurement
-    from kampungkb.growth.recompute import measurements_recompute_all
 
     call_command("migrate", verbosity=0)
     _set_default_kbm("buku-kia-2023")  # a previous run may have left the other one default

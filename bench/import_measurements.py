@@ -107,8 +107,8 @@ def _fresh_database() -> str:
     from django.core.management import call_command
     from django.db import connection
 
+    from kampungkb.growth.kbm.reference import kbm_tables_load
     from kampungkb.growth.models import KBMEntry, KBMTable
-    from kampungkb.growth.reference import kbm_tables_load
     from kampungkb.wilayah.loading import wilayah_load
 
     call_command("migrate", verbosity=0, interactive=False)

@@ -18,8 +18,8 @@ from decimal import Decimal
 from django.conf import settings
 
 from kampungkb.accounts.models import Role, User
+from kampungkb.growth.kbm.reference import kbm_tables_load
 from kampungkb.growth.models import Child, Measurement, Posyandu
-from kampungkb.growth.reference import kbm_tables_load
 from kampungkb.growth.services import child_register, measurement_record
 from kampungkb.wilayah.loading import wilayah_load
 from kampungkb.wilayah.models import KampungKB, Wilayah

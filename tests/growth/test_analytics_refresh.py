@@ -7,7 +7,7 @@ def test_an_import_and_a_recompute_refresh_the_summaries(
     users, eppgbm, django_capture_on_commit_callbacks
 ):
     from kampungkb.growth.importing.commit import measurements_import
-    from kampungkb.growth.recompute import measurements_recompute_all
+    from kampungkb.growth.kbm.recompute import measurements_recompute_all
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         measurements_import(user=users["kecamatan"], path=eppgbm.xlsx([eppgbm.row()]))

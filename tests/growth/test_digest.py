@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from kampungkb.growth.compute import DIGEST_FIELDS, computed_digests
+from kampungkb.growth.kbm.recompute import measurements_recompute_all
 from kampungkb.growth.models import Measurement
-from kampungkb.growth.recompute import measurements_recompute_all
 from tests.growth.conftest import weighed_child
 
 STRINGS = {"compute_error", "growth_code"}

@@ -12,8 +12,8 @@ from django.core.management import call_command
 from kampungkb.core.models import AuditEntry
 from kampungkb.growth.importing.commit import ImportFileError, measurements_import
 from kampungkb.growth.importing.parse import parse_date, parse_decimal, parse_method, parse_sex
+from kampungkb.growth.kbm.recompute import measurements_recompute_all
 from kampungkb.growth.models import Child, ImportBatch, Measurement, Posyandu, Puskesmas
-from kampungkb.growth.recompute import measurements_recompute_all
 from tests import factories
 from tests.conftest import KURNIA_JAYA, LALANG_JAYA
 from tests.growth.conftest import days_ago

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from kampungkb.core.models import AuditEntry
 from kampungkb.core.permissions import can_manage_installation
-from kampungkb.growth.kbm_tables import kbm_default_set
+from kampungkb.growth.kbm.services import kbm_default_set
 from kampungkb.growth.models import KBMTable, Measurement, RecomputeRun
 from kampungkb.wilayah.models import Wilayah
 from tests.growth.conftest import ayu_with_a_700_g_gain
@@ -109,7 +109,7 @@ def test_the_command_records_its_run(ayu, capsys):
 
 
 def test_a_failed_recompute_is_recorded_with_its_error(ayu, monkeypatch):
-    from kampungkb.growth import kbm_tables
+    from kampungkb.growth.kbm import services as kbm_tables
 
     def broken(**options):
         raise RuntimeError("disk full")
@@ -144,7 +144,7 @@ def test_no_second_table_is_chosen_while_a_recompute_runs_unless_it_was_lost(use
 
 
 def test_a_queued_recompute_is_claimed_once(ayu):
-    from kampungkb.growth.tasks import measurements_recompute
+    from kampungkb.growth.kbm.tasks import measurements_recompute
 
     run = RecomputeRun.objects.create(reason="test")
     first = measurements_recompute.call(run_id=run.pk)
@@ -155,7 +155,7 @@ def test_a_queued_recompute_is_claimed_once(ayu):
 
 
 def test_a_worker_stopped_half_way_leaves_the_run_failed_not_running(ayu, monkeypatch):
-    from kampungkb.growth import kbm_tables
+    from kampungkb.growth.kbm import services as kbm_tables
 
     def stopped(**options):
         raise SystemExit(1)  # db_worker exits on a second SIGTERM
@@ -166,3 +166,19 @@ def test_a_worker_stopped_half_way_leaves_the_run_failed_not_running(ayu, monkey
         kbm_tables.recompute_run_execute(run)
     run.refresh_from_db()
     assert run.status == "failed" and "SystemExit" in run.error
+
+
+def test_choosing_a_table_records_a_run_that_the_caller_queues(
+    users, ayu, django_capture_on_commit_callbacks
+):
+    from kampungkb.growth.kbm.tasks import recompute_enqueue
+
+    sheet = KBMTable.objects.get(kode="lembar-posyandu-600")
+    with django_capture_on_commit_callbacks() as callbacks:
+        run = kbm_default_set(user=users["admin"], table=sheet)
+    assert callbacks == [] and run.status == "queued"  # the service never queues itself
+    with django_capture_on_commit_callbacks(execute=True):
+        recompute_enqueue(run)
+    run.refresh_from_db()
+    assert (run.status, run.rows) == ("done", 2)
+    assert _codes(ayu) == ["B", "N"]

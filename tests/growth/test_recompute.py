@@ -7,9 +7,10 @@ from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
-from kampungkb.growth.compute import COMPUTED_FIELDS, kbm_of
+from kampungkb.growth.compute import COMPUTED_FIELDS
+from kampungkb.growth.kbm.recompute import _writes_overlap, measurements_recompute_all
+from kampungkb.growth.kbm.selectors import kbm_of
 from kampungkb.growth.models import Child, KBMTable, Measurement
-from kampungkb.growth.recompute import _writes_overlap, measurements_recompute_all
 from kampungkb.growth.services import measurements_recompute_child
 from tests import factories
 from tests.conftest import BATU_PENYU, KURNIA_JAYA
@@ -211,8 +212,9 @@ def test_outside_a_transaction_chunks_are_written_while_the_next_is_computed(bel
 def test_a_row_recomputed_by_an_edit_after_it_was_read_is_not_overwritten(series):
     """Between reading a chunk and writing it, an edit may recompute a child's rows: the
     write then leaves those rows (their digest is no longer the one read) and writes the rest."""
-    from kampungkb.growth.compute import default_kbm
-    from kampungkb.growth.recompute import _RAW, _READ, _STORED, changed_rows, write_computed
+    from kampungkb.growth.kbm.recompute_rows import _RAW, _READ, _STORED, changed_rows
+    from kampungkb.growth.kbm.recompute_write import write_computed
+    from kampungkb.growth.kbm.selectors import default_kbm
 
     table, rule = default_kbm()
     Measurement.objects.update(computed_digest=None)  # every row to be written
@@ -235,8 +237,9 @@ def test_a_row_recomputed_by_an_edit_after_it_was_read_is_not_overwritten(series
 
 
 def test_a_relabel_skips_a_row_an_edit_recomputed_after_it_was_read(series):
-    from kampungkb.growth.compute import default_kbm
-    from kampungkb.growth.recompute import _RAW, _READ, _STORED, changed_rows, write_computed
+    from kampungkb.growth.kbm.recompute_rows import _RAW, _READ, _STORED, changed_rows
+    from kampungkb.growth.kbm.recompute_write import write_computed
+    from kampungkb.growth.kbm.selectors import default_kbm
 
     KBMTable.objects.update(is_default=False)
     sheet = KBMTable.objects.get(kode="lembar-posyandu-600")

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kampungkb.growth.reference import KBM_TABLES
+from kampungkb.growth.kbm.reference import KBM_TABLES
 from kampungkb.growth.rules import KBMRule, Weighing, growth_codes, growth_codes_arrays
 
 RULES = {

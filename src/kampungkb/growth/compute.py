@@ -242,22 +242,6 @@ def apply_digests(measurements: Sequence) -> None:
         m.computed_digest = digest
 
 
-def default_kbm():
-    """Return (KBMTable, KBMRule) for the default KBM table, or (None, None) if none is set."""
-    from kampungkb.growth.models import KBMTable
-
-    table = KBMTable.objects.filter(is_default=True).prefetch_related("entries").first()
-    return kbm_of(table) if table is not None else (None, None)
-
-
-def kbm_of(table) -> tuple:
-    """Return (``table``, its KBMRule): the pair ``kbm=`` arguments take."""
-    entries = tuple(
-        (e.umur_bulan_dari, e.umur_bulan_sampai, e.kbm_gram) for e in table.entries.all()
-    )
-    return table, KBMRule(entries=entries, scale_by_gap=table.scale_by_gap)
-
-
 def apply_growth_codes(
     measurements: Sequence, *, table, rule: KBMRule | None, series: Sequence[int] | None = None
 ) -> None:
@@ -288,9 +272,11 @@ def apply_growth_codes(
         m.kbm_table = table
 
 
-def compute_child_series(measurements: Sequence, *, children: dict | None = None, kbm=None) -> None:
-    """Compute everything for one child's measurements in date order, in place."""
-    table, rule = kbm if kbm is not None else default_kbm()
+def compute_child_series(measurements: Sequence, *, kbm, children: dict | None = None) -> None:
+    """Compute everything for one child's measurements in date order, in place, with ``kbm``
+    a (KBMTable, KBMRule) pair (``kbm.selectors.default_kbm()``: this module reads nothing
+    from the database, so that it can be imported without Django set up)."""
+    table, rule = kbm
     apply_anthro(measurements, children=children)
     apply_growth_codes(measurements, table=table, rule=rule)
     apply_digests(measurements)

@@ -40,9 +40,21 @@ from django.utils import timezone
 
 from kampungkb.anthro import value_at_z
 from kampungkb.core.audit import audit_record
+from kampungkb.core.bulk import bulk_insert
 from kampungkb.core.models import AuditAction
-from kampungkb.growth.models import Child, Posyandu, Puskesmas
-from kampungkb.growth.recompute import measurements_recompute_all
+from kampungkb.growth.demo_registry import (
+    BOYS,
+    GIRLS,
+    MOTHER_FIRST,
+    MOTHER_LAST,
+    POSYANDU,
+    SECOND_BOY,
+    SECOND_GIRL,
+    seed_places,
+    synthetic_nik,
+)
+from kampungkb.growth.kbm.recompute import measurements_recompute_all
+from kampungkb.growth.models import Child, Measurement
 from kampungkb.growth.services import child_match_key
 from kampungkb.wilayah.models import Level, Wilayah
 
@@ -66,28 +78,6 @@ WRONG_POSITION = 0.05
 WEIGHT_DIGIT_SWAP = 0.003
 LENGTH_DIGIT_SWAP = 0.002
 NIK_SHARE = 0.7
-
-_POSYANDU = [
-    "Melati", "Mawar", "Anggrek", "Kenanga", "Dahlia", "Cempaka", "Teratai", "Flamboyan",
-    "Seroja", "Kamboja", "Bougenville", "Nusa Indah",
-]  # fmt: skip
-_BOYS = [
-    "Muhammad", "Ahmad", "Rizky", "Fajar", "Dimas", "Bayu", "Arif", "Raka", "Galih", "Yusuf",
-    "Farhan", "Ilham", "Rafi", "Hafiz", "Aditya", "Bagas", "Daffa", "Alif", "Fikri", "Zidan",
-]  # fmt: skip
-_GIRLS = [
-    "Aisyah", "Nabila", "Putri", "Zahra", "Salsabila", "Nayla", "Keisha", "Alya", "Citra",
-    "Dinda", "Intan", "Kirana", "Laila", "Naura", "Syifa", "Anisa", "Fitri", "Amelia", "Rahma",
-    "Khanza",
-]  # fmt: skip
-_SECOND_BOY = ["Pratama", "Saputra", "Ramadhan", "Hidayat", "Maulana", "Kurniawan", "Nugraha"]
-_SECOND_GIRL = ["Lestari", "Anggraini", "Rahmawati", "Safitri", "Wulandari", "Ramadhani"]
-_MOTHER_FIRST = [
-    "Siti", "Nur", "Dewi", "Sri", "Rina", "Yuli", "Ani", "Erna", "Lina", "Fatimah", "Maryam",
-    "Rosmala", "Juliana", "Hartini", "Suryani",
-]  # fmt: skip
-_MOTHER_LAST = ["Aminah", "Hasanah", "Sari", "Wahyuni", "Yanti", "Susanti", "Rahayu", "Purnama"]
-_DUSUN = ["Dusun I", "Dusun II", "Dusun III", "Dusun IV"]
 
 # Columns written by the raw bulk insert of measurements (the rest keep their NULL/defaults
 # and are filled by the recompute).
@@ -122,30 +112,9 @@ def period_months(today: datetime.date, months: int = MONTHS) -> list[tuple[int,
 
 def desa_stunting_targets(*, seed: int = SEED) -> dict[str, float]:
     """The stunting prevalence each desa is drawn to have, fixed per desa by the seed."""
-    codes = sorted(
-        Wilayah.objects.filter(level=Level.DESA, kode__startswith="19.06.").values_list(
-            "kode", flat=True
-        )
-    )
+    codes = sorted(Wilayah.objects.desa().within("19.06").values_list("kode", flat=True))
     rng = np.random.default_rng([seed, 1])
     return dict(zip(codes, rng.uniform(*PREVALENCE_RANGE, len(codes)).tolist(), strict=True))
-
-
-def bulk_insert_measurements(rows: list[tuple]) -> None:
-    """Insert raw measurement rows (``INSERT_COLUMNS`` order) without computing anything:
-    ``executemany`` on SQLite, COPY on PostgreSQL. Run a recompute afterwards."""
-    columns = ", ".join(INSERT_COLUMNS)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY growth_measurement ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(INSERT_COLUMNS))
-            cursor.executemany(
-                f"INSERT INTO growth_measurement ({columns}) VALUES ({marks})",  # noqa: S608
-                rows,
-            )
 
 
 def _lms_value(table: str, sex, z, **key) -> np.ndarray:
@@ -173,11 +142,6 @@ def _allocate(total: int, weights: np.ndarray) -> np.ndarray:
     return counts
 
 
-def _nik(kec: str, born: datetime.date, girl: bool, serial: int) -> str:
-    day = born.day + (40 if girl else 0)
-    return f"1906{kec}{day:02d}{born.month:02d}{born.year % 100:02d}{serial:04d}"
-
-
 def seed_growth(
     *,
     seed: int = SEED,
@@ -203,10 +167,10 @@ def seed_growth(
     )
     rng = np.random.default_rng(seed)
     with transaction.atomic():
-        puskesmas, posyandu = _seed_places(rng, desa_list)
+        puskesmas, posyandu = seed_places(rng, desa_list)
         children, per_child = _seed_children(rng, desa_list, posyandu, targets, n_children, today)
         rows = _draw_measurements(rng, children, per_child, posyandu, today)
-        bulk_insert_measurements(rows)
+        bulk_insert(Measurement, INSERT_COLUMNS, rows)
         measurements_recompute_all(children=Child.objects.filter(is_synthetic=True))
         result = GrowthSeedResult(
             created=True,
@@ -233,40 +197,6 @@ def seed_growth(
             },
         )
     return result
-
-
-def _seed_places(rng, desa_list):
-    by_kecamatan: dict[str, list] = {}
-    for d in desa_list:
-        by_kecamatan.setdefault(d.parent_id, []).append(d)
-    puskesmas = []
-    posyandu: dict[str, list[Posyandu]] = {}
-    for kec_kode, desa_in_kec in sorted(by_kecamatan.items()):
-        kecamatan = desa_in_kec[0].parent
-        pk, _ = Puskesmas.objects.get_or_create(
-            kecamatan=kecamatan,
-            nama=f"Puskesmas {kecamatan.nama}",
-            defaults={"kode": f"DEMO-{kec_kode}", "is_synthetic": True},
-        )
-        pk.wilayah_kerja.add(*desa_in_kec)
-        puskesmas.append(pk)
-        for d in desa_in_kec:
-            names = rng.choice(_POSYANDU, size=int(rng.integers(2, 6)), replace=False)
-            posyandu[d.kode] = [
-                Posyandu.objects.get_or_create(
-                    desa=d,
-                    nama=f"Posyandu {name}",
-                    defaults={
-                        "dusun": _DUSUN[i % len(_DUSUN)],
-                        "puskesmas": pk,
-                        "is_synthetic": True,
-                    },
-                )[0]
-                for i, name in enumerate(names)
-            ]
-            for p in posyandu[d.kode]:
-                p.demo_day = int(rng.integers(5, 26))  # the posyandu's day of the month
-    return puskesmas, posyandu
 
 
 def _seed_children(rng, desa_list, posyandu, targets, n_children, today):
@@ -299,17 +229,17 @@ def _seed_children(rng, desa_list, posyandu, targets, n_children, today):
             born = first_birth + datetime.timedelta(days=int(rng.integers(0, span_days)))
             zlen0 = float(rng.normal(mu, ZLEN_SD))
             zwfl0 = float(rng.normal(ZWFL_MEAN, ZWFL_SD))
-            first = rng.choice(_GIRLS if girl else _BOYS)
-            second = rng.choice(_SECOND_GIRL if girl else _SECOND_BOY)
+            first = rng.choice(GIRLS if girl else BOYS)
+            second = rng.choice(SECOND_GIRL if girl else SECOND_BOY)
             nama = f"{first} {second}"
-            nama_ibu = f"{rng.choice(_MOTHER_FIRST)} {rng.choice(_MOTHER_LAST)}"
+            nama_ibu = f"{rng.choice(MOTHER_FIRST)} {rng.choice(MOTHER_LAST)}"
             nik = nik_ibu = ""
             if rng.random() < NIK_SHARE:
                 key = (kec, born, girl)
                 serials[key] = serials.get(key, 9000) + 1
-                nik = _nik(kec, born, girl, serials[key])
+                nik = synthetic_nik(kec, born, girl, serials[key])
                 mother_born = born - datetime.timedelta(days=int(rng.integers(19 * 365, 40 * 365)))
-                nik_ibu = _nik(kec, mother_born, True, 9000 + int(rng.integers(1, 999)))
+                nik_ibu = synthetic_nik(kec, mother_born, True, 9000 + int(rng.integers(1, 999)))
             pos = posyandu[d.kode][int(rng.integers(0, len(posyandu[d.kode])))]
             birth_weight = birth_length = None
             if rng.random() < 0.9:
@@ -334,7 +264,7 @@ def _seed_children(rng, desa_list, posyandu, targets, n_children, today):
                     dusun=pos.dusun,
                     rt=f"{int(rng.integers(1, 16)):03d}",
                     rw=f"{int(rng.integers(1, 5)):03d}",
-                    alamat=f"Jl. {rng.choice(_POSYANDU)} No. {int(rng.integers(1, 120))}",
+                    alamat=f"Jl. {rng.choice(POSYANDU)} No. {int(rng.integers(1, 120))}",
                     match_key=child_match_key(
                         nama=nama, tanggal_lahir=born, nama_ibu=nama_ibu, desa_kode=d.kode
                     ),

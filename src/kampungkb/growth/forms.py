@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kampungkb.core.forms_style import StyledFormMixin
+from kampungkb.core.validators import is_in_future, validate_not_in_future
 from kampungkb.growth.models import Child, Measurement, MeasureMethod, Sex
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -22,18 +23,14 @@ class LocalDecimalField(forms.DecimalField):
 
 class SessionStartForm(StyledFormMixin, forms.Form):
     posyandu = forms.ModelChoiceField(queryset=None, label=_("Posyandu"))
-    tanggal = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
+    tanggal = forms.DateField(
+        label=_("Date"), widget=DATE_WIDGET, validators=[validate_not_in_future]
+    )
 
     def __init__(self, *args, posyandu_queryset, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["posyandu"].queryset = posyandu_queryset
         self.fields["posyandu"].label_from_instance = lambda p: f"{p.nama} · {p.desa.nama}"
-
-    def clean_tanggal(self):
-        value = self.cleaned_data["tanggal"]
-        if value > datetime.date.today():
-            raise forms.ValidationError(_("The date cannot be in the future."))
-        return value
 
 
 class ChildForm(StyledFormMixin, forms.ModelForm):
@@ -68,10 +65,9 @@ class ChildForm(StyledFormMixin, forms.ModelForm):
 
     def clean_tanggal_lahir(self):
         value = self.cleaned_data["tanggal_lahir"]
-        today = datetime.date.today()
-        if value > today:
+        if is_in_future(value):
             raise forms.ValidationError(_("The date of birth cannot be in the future."))
-        if (today - value).days > 1856:
+        if (datetime.date.today() - value).days > 1856:
             raise forms.ValidationError(_("This child is already five years old or more."))
         return value
 

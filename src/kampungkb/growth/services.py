@@ -1,7 +1,6 @@
 """Writes of children and measurements. Each checks the user's right and area, computes what
 is derived, and records the change in the audit trail in the same transaction."""
 
-import datetime
 import re
 import unicodedata
 from decimal import Decimal
@@ -10,13 +9,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from kampungkb.core.audit import audit_record, diff, snapshot
+from kampungkb.core.audit import audit_record, audited_save, diff, snapshot
 from kampungkb.core.events import records_changed_on_commit
 from kampungkb.core.models import AuditAction
-from kampungkb.core.permissions import can_edit
+from kampungkb.core.permissions import can_edit_area
 from kampungkb.core.privacy import mask_nik
-from kampungkb.core.scoping import user_covers
+from kampungkb.core.scoping import kode_within
+from kampungkb.core.validators import ensure_not_in_future, is_in_future
 from kampungkb.growth.compute import COMPUTED_FIELDS, compute_child_series
+from kampungkb.growth.kbm.selectors import default_kbm
 from kampungkb.growth.models import Child, Measurement, Posyandu
 from kampungkb.wilayah.models import Level
 
@@ -54,7 +55,7 @@ def child_match_key(*, nama: str, tanggal_lahir, nama_ibu: str, desa_kode: str) 
 def _ensure_may_edit(user, desa_kode: str) -> None:
     if user is None:  # the system itself (imports run as a user; demo seeding as None)
         return
-    if not can_edit(user) or not user_covers(user, desa_kode):
+    if not can_edit_area(user, desa_kode):
         raise PermissionDenied(_("You may not change records of this area."))
 
 
@@ -75,8 +76,9 @@ def _audit_child_values(values: dict) -> dict:
 def _validate_child(child: Child) -> None:
     if child.desa_id and child.desa.level != Level.DESA:
         raise ValidationError({"desa": _("Choose a desa or kelurahan.")})
-    if child.tanggal_lahir and child.tanggal_lahir > datetime.date.today():
-        raise ValidationError({"tanggal_lahir": _("The date of birth cannot be in the future.")})
+    ensure_not_in_future(
+        _("The date of birth cannot be in the future."), tanggal_lahir=child.tanggal_lahir
+    )
     if child.posyandu_id and child.posyandu.desa_id != child.desa_id:
         raise ValidationError({"posyandu": _("The posyandu is in another desa.")})
     child.nik = child.nik or None
@@ -95,13 +97,14 @@ def child_register(*, user, desa, is_synthetic: bool = False, **values) -> Child
     _ensure_may_edit(user, desa.kode)
     child = Child(desa=desa, is_synthetic=is_synthetic, **values)
     _validate_child(child)
-    child.save()
-    audit_record(
+    audited_save(
+        child,
         actor=user,
-        action=AuditAction.CREATE,
-        obj=child,
+        fields=CHILD_FIELDS,
         wilayah_kode=desa.kode,
-        changes=_audit_child_values(snapshot(child, CHILD_FIELDS)),
+        clean=False,  # _validate_child ran full_clean after its own checks
+        audit_values=_audit_child_values,
+        created_as="values",
     )
     analytics_refresh_on_commit()
     return child
@@ -111,6 +114,8 @@ def child_register(*, user, desa, is_synthetic: bool = False, **values) -> Child
 def child_update(*, user, child: Child, **values) -> Child:
     child = Child.objects.select_for_update().get(pk=child.pk)
     _ensure_may_edit(user, child.desa_id)
+    # Not core.audit.audited_save: the new values are checked once they are set (a move to
+    # another desa must stay in the user's area) and before the save, which it has no room for.
     before = snapshot(child, CHILD_FIELDS)
     for key, value in values.items():
         setattr(child, key, value)
@@ -153,7 +158,7 @@ def validate_measurement_values(*, child: Child, values: dict) -> dict[str, str]
     if tanggal is None:
         errors["tanggal"] = _("Enter the measurement date.")
     else:
-        if tanggal > datetime.date.today():
+        if is_in_future(tanggal):
             errors["tanggal"] = _("The measurement date cannot be in the future.")
         elif tanggal < child.tanggal_lahir:
             errors["tanggal"] = _("The measurement date is before the date of birth.")
@@ -171,7 +176,7 @@ def validate_measurement_values(*, child: Child, values: dict) -> dict[str, str]
     if (
         posyandu is not None
         and isinstance(posyandu, Posyandu)
-        and not posyandu.desa_id.startswith(child.desa_id[:8])
+        and not kode_within(posyandu.desa_id, child.desa_id[:8])
     ):
         errors["posyandu"] = _("The posyandu is outside the child's kecamatan.")
     return errors
@@ -180,7 +185,7 @@ def validate_measurement_values(*, child: Child, values: dict) -> dict[str, str]
 def measurements_recompute_child(*, child: Child, kbm=None) -> list[Measurement]:
     """Recompute every measurement of one child (growth codes depend on the previous one)."""
     series = list(child.measurements.order_by("tanggal").select_related("child"))
-    compute_child_series(series, kbm=kbm)
+    compute_child_series(series, kbm=kbm if kbm is not None else default_kbm())
     Measurement.objects.bulk_update(series, COMPUTED_FIELDS)
     analytics_refresh_on_commit()
     return series
@@ -204,6 +209,8 @@ def measurement_record(*, user, child: Child, **values) -> Measurement:
     m.save()
     series = measurements_recompute_child(child=child)
     m = next(x for x in series if x.pk == m.pk)
+    # The trail keeps the values as stored, read back by the recompute (decimals with the
+    # field's places), not as given: hence no core.audit.audited_save for this create.
     audit_record(
         actor=user,
         action=AuditAction.CREATE,
@@ -222,20 +229,15 @@ def measurement_update(*, user, measurement: Measurement, **values) -> Measureme
     errors = validate_measurement_values(child=m.child, values=merged)
     if errors:
         raise ValidationError(errors)
-    before = snapshot(m, MEASUREMENT_FIELDS)
-    for key, value in values.items():
-        setattr(m, key, value)
-    m.save()
+    audited_save(
+        m,
+        actor=user,
+        fields=MEASUREMENT_FIELDS,
+        values=values,
+        wilayah_kode=m.child.desa_id,
+        clean=False,  # checked above by validate_measurement_values, as before
+    )
     series = measurements_recompute_child(child=m.child)
-    changes = diff(before, snapshot(m, MEASUREMENT_FIELDS))
-    if changes:
-        audit_record(
-            actor=user,
-            action=AuditAction.UPDATE,
-            obj=m,
-            wilayah_kode=m.child.desa_id,
-            changes=changes,
-        )
     return next(x for x in series if x.pk == m.pk)
 
 

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
-from kampungkb.growth import views, views_kbm
+from kampungkb.growth import views
+from kampungkb.growth.kbm import views as kbm_views
 
 app_name = "growth"
 
@@ -17,8 +18,8 @@ urlpatterns = [
     path(SESSION + "cari/", views.session_search, name="session_search"),
     path(SESSION + "anak-baru/", views.session_register, name="session_register"),
     path(SESSION + "ukur/<int:child>/", views.session_measure, name="session_measure"),
-    path("kbm/", views_kbm.kbm_tables_page, name="kbm_tables"),
-    path("kbm/<int:pk>/jadikan-bawaan/", views_kbm.kbm_default_choose, name="kbm_default_choose"),
+    path("kbm/", kbm_views.kbm_tables_page, name="kbm_tables"),
+    path("kbm/<int:pk>/jadikan-bawaan/", kbm_views.kbm_default_choose, name="kbm_default_choose"),
     path("impor/", include("kampungkb.growth.urls_import")),
     path("", include("kampungkb.growth.urls_charts")),
 ]

@@ -10,9 +10,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kampungkb.core.form_errors import add_validation_errors
 from kampungkb.core.permissions import can_edit, can_view_full_nik, can_view_personal_data
 from kampungkb.core.privacy import mask_nik
 from kampungkb.core.scoping import user_covers
+from kampungkb.core.validators import is_in_future
 from kampungkb.growth import selectors, services
 from kampungkb.growth.forms import ChildForm, MeasurementForm, SessionStartForm
 from kampungkb.growth.models import MeasurementSource
@@ -31,14 +33,9 @@ def _parse_day(text: str) -> datetime.date:
         day = datetime.date.fromisoformat(text)
     except ValueError as exc:
         raise Http404 from exc
-    if day > datetime.date.today():
+    if is_in_future(day):
         raise Http404
     return day
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    for field, errs in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errs)
 
 
 # --- posyandu session ---------------------------------------------------------------------
@@ -130,7 +127,7 @@ def session_measure(request, posyandu, tanggal, child):
                 user=request.user, child=kid, tanggal=day, posyandu=pos, **values
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             ctx = {
                 "m": m,
@@ -155,7 +152,7 @@ def session_register(request, posyandu, tanggal):
                 user=request.user, desa=pos.desa, posyandu=pos, **form.cleaned_data
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             url = reverse("growth:session_measure", args=[pos.pk, day.isoformat(), kid.pk])
             if request.htmx:
@@ -237,7 +234,7 @@ def child_edit(request, pk):
         try:
             services.child_update(user=request.user, child=kid, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Child's data saved."))
             return redirect("growth:child_detail", pk=kid.pk)
@@ -257,7 +254,7 @@ def measurement_edit(request, pk):
         try:
             services.measurement_update(user=request.user, measurement=m, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Measurement saved."))
             return redirect("growth:child_detail", pk=m.child_id)

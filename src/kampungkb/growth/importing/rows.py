@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from kampungkb.core.validators import is_in_future
 from kampungkb.growth.importing import parse as p
 from kampungkb.growth.importing.parse import Table
 
@@ -118,7 +119,7 @@ def read_row(table: Table, number: int, cells: list) -> Row:
     row.tanggal_lahir = typed("tgl_lahir", p.parse_date, date_reason)
     if row.tanggal_lahir is None and p.is_blank(get("tgl_lahir")):
         row.reject(table, "tgl_lahir", _("Fill in the date of birth."))
-    elif row.tanggal_lahir and row.tanggal_lahir > datetime.date.today():
+    elif is_in_future(row.tanggal_lahir):
         row.reject(table, "tgl_lahir", _("The date of birth cannot be in the future."))
     row.berat_lahir = typed("bb_lahir", p.parse_decimal, number_reason, 2)
     row.panjang_lahir = typed("tb_lahir", p.parse_decimal, number_reason, 1)

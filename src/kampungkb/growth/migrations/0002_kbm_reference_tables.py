@@ -1,8 +1,8 @@
-"""Load the KBM reference tables (see kampungkb.growth.reference)."""
+"""Load the KBM reference tables (see kampungkb.growth.kbm.reference)."""
 
 from django.db import migrations
 
-from kampungkb.growth.reference import KBM_TABLES, kbm_tables_load
+from kampungkb.growth.kbm.reference import KBM_TABLES, kbm_tables_load
 
 
 def load(apps, schema_editor):

@@ -1,8 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from kampungkb.growth.kbm_tables import recompute_run_execute
-from kampungkb.growth.models import KBMTable, RecomputeRun
-from kampungkb.growth.recompute import DEFAULT_BATCH_CHILDREN
+from kampungkb.growth.kbm.recompute import DEFAULT_BATCH_CHILDREN
+from kampungkb.growth.kbm.services import recompute_run_create, recompute_run_execute
 
 
 class Command(BaseCommand):
@@ -35,9 +34,8 @@ class Command(BaseCommand):
             if options["verbosity"] > 1:
                 self.stdout.write(f"  {rows} baris / rows …")
 
-        run = RecomputeRun.objects.create(
-            reason="recompute_measurements" + (" --force" if force else ""),
-            kbm_table=KBMTable.objects.filter(is_default=True).first(),
+        run = recompute_run_create(
+            user=None, reason="recompute_measurements" + (" --force" if force else "")
         )
         result = recompute_run_execute(
             run, batch_children=batch_children, force=force, progress=progress

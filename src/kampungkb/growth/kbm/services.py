@@ -1,12 +1,10 @@
-"""Choosing the default KBM table, and the recompute of every measurement that follows.
+"""Choosing the default KBM table, and running the recorded recompute that follows it.
 
 The default table applies to the whole installation (every stored growth code comes from it),
 so it is chosen by the system administrator, or by the Admin Kabupaten when the installation
-serves their kabupaten alone. Choosing it records who and when in the audit trail and queues a
-recompute (``tasks.measurements_recompute``), which the page follows as a ``RecomputeRun``.
+serves their kabupaten alone. Choosing it records who and when in the audit trail and records a
+``RecomputeRun``, which the caller queues (``kbm.tasks.recompute_enqueue``) and the page follows.
 """
-
-import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -16,38 +14,17 @@ from django.utils.translation import gettext as _
 from kampungkb.core.audit import audit_record
 from kampungkb.core.models import AuditAction
 from kampungkb.core.permissions import can_manage_installation
+from kampungkb.growth.kbm.recompute import RecomputeResult, measurements_recompute_all
+from kampungkb.growth.kbm.selectors import recompute_in_progress
 from kampungkb.growth.models import KBMTable, RecomputeRun
-from kampungkb.growth.recompute import RecomputeResult, measurements_recompute_all
-
-#: Recomputes listed on the page.
-RECENT_RUNS = 10
-#: A recompute queued or started longer ago than this without finishing is taken as lost
-#: (a worker that stopped) and no longer holds back the next one.
-RUN_TIMEOUT = datetime.timedelta(hours=1)
-
-
-def kbm_tables_list() -> list[KBMTable]:
-    """Every KBM table with its entries, the default first."""
-    return list(KBMTable.objects.prefetch_related("entries").order_by("-is_default", "kode"))
-
-
-def recompute_in_progress() -> RecomputeRun | None:
-    """A recompute queued or running (and not lost), if any."""
-    since = timezone.now() - RUN_TIMEOUT
-    return (
-        RecomputeRun.objects.filter(finished_at__isnull=True, requested_at__gte=since)
-        .order_by("-requested_at")
-        .first()
-    )
-
-
-def recompute_runs_recent() -> list[RecomputeRun]:
-    return list(RecomputeRun.objects.select_related("requested_by", "kbm_table")[:RECENT_RUNS])
 
 
 @transaction.atomic
 def kbm_default_set(*, user, table: KBMTable) -> RecomputeRun:
-    """Make ``table`` the default KBM table and queue a recompute of every measurement."""
+    """Make ``table`` the default KBM table and record the recompute of every measurement.
+
+    Returns the run, still to be queued: ``kbm.tasks.recompute_enqueue(run)``.
+    """
     if not can_manage_installation(user):
         raise PermissionDenied
     current = KBMTable.objects.select_for_update().filter(is_default=True).first()
@@ -65,22 +42,18 @@ def kbm_default_set(*, user, table: KBMTable) -> RecomputeRun:
         obj=table,
         changes={"default_kbm_table": [current.kode if current else None, table.kode]},
     )
-    return recompute_request(
+    return recompute_run_create(
         user=user, reason=_("Default KBM table: %(kode)s") % {"kode": table.kode}
     )
 
 
-def recompute_request(*, user, reason: str) -> RecomputeRun:
-    """Record a recompute and queue it once the current transaction commits."""
-    from kampungkb.growth.tasks import measurements_recompute
-
-    run = RecomputeRun.objects.create(
+def recompute_run_create(*, user, reason: str) -> RecomputeRun:
+    """Record a recompute of every measurement with the default KBM table (not yet queued)."""
+    return RecomputeRun.objects.create(
         requested_by=user if getattr(user, "pk", None) else None,
         reason=reason[:200],
         kbm_table=KBMTable.objects.filter(is_default=True).first(),
     )
-    transaction.on_commit(lambda: measurements_recompute.enqueue(run_id=run.pk))
-    return run
 
 
 def recompute_run_claim(run_id: int) -> RecomputeRun | None:

@@ -3,17 +3,19 @@ queues a recompute of every measurement), and the recent recomputes."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kampungkb.core.permissions import can_manage_installation
-from kampungkb.growth.kbm_tables import (
-    kbm_default_set,
+from kampungkb.growth.kbm.selectors import (
     kbm_tables_list,
     recompute_in_progress,
     recompute_runs_recent,
 )
+from kampungkb.growth.kbm.services import kbm_default_set
+from kampungkb.growth.kbm.tasks import recompute_enqueue
 from kampungkb.growth.models import KBMTable
 
 
@@ -57,7 +59,9 @@ def kbm_default_choose(request, pk: int):
         raise PermissionDenied
     table = get_object_or_404(KBMTable, pk=pk)
     try:
-        kbm_default_set(user=request.user, table=table)
+        with transaction.atomic():
+            run = kbm_default_set(user=request.user, table=table)
+            recompute_enqueue(run)  # once the choice is committed
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -1,0 +1,228 @@
+"""Which child each row of an import is about: matched by NIK, else by ``child_match_key``
+(name, date of birth, mother, desa), among the children stored and those earlier rows of the
+file bring in; a child found nowhere is made (unsaved).
+
+Each child of the file gets one :class:`ChildSlot` holding its rows. A row is checked here
+against its child (``services.validate_measurement_values``, the same rules as the form) and
+rejected with its reasons; so is a second row of one child on one date. New children that
+look like another child are listed as possible duplicates (never merged: a person decides).
+"""
+
+from django.utils.translation import gettext as _
+
+from kampungkb.core.privacy import mask_nik
+from kampungkb.growth.importing.instances import InstanceMaker, in_chunks
+from kampungkb.growth.importing.parse import Table
+from kampungkb.growth.importing.places import ImportPlaces
+from kampungkb.growth.importing.rows import FIELD_COLUMN, Row
+from kampungkb.growth.importing.wilayah import WilayahIndex
+from kampungkb.growth.models import Child
+from kampungkb.growth.services import (
+    child_match_key,
+    normalise_name,
+    validate_measurement_values,
+)
+
+
+class ChildSlot:
+    """One child of the file: an existing Child or one to create, with its rows."""
+
+    __slots__ = ("child", "dates", "fills", "is_new", "rows")
+
+    def __init__(self, child: Child, *, is_new: bool):
+        self.child = child
+        self.is_new = is_new
+        self.rows: list[Row] = []
+        self.dates: dict = {}  # tanggal -> row number
+        self.fills: dict = {}  # child field -> value the file offers where it is empty
+
+
+def _existing_children(rows: list[Row]) -> tuple[dict[str, Child], dict[str, Child]]:
+    niks = {r.nik for r in rows if r.nik}
+    keys = {r.match_key for r in rows}
+    by_nik: dict[str, Child] = {}
+    by_key: dict[str, Child] = {}
+    for chunk in in_chunks(niks):
+        by_nik.update((c.nik, c) for c in Child.objects.filter(nik__in=chunk))
+    for chunk in in_chunks(keys):
+        for c in Child.objects.filter(match_key__in=chunk).order_by("pk"):
+            by_key.setdefault(c.match_key, c)
+    for c in by_nik.values():
+        by_key.setdefault(c.match_key, c)
+    return by_nik, by_key
+
+
+def _new_child(row: Row, make: InstanceMaker) -> Child:
+    return make(
+        {
+            "nik": row.nik,
+            "nama": row.nama[:150],
+            "jenis_kelamin": row.jenis_kelamin,
+            "tanggal_lahir": row.tanggal_lahir,
+            "berat_lahir": row.berat_lahir,
+            "panjang_lahir": row.panjang_lahir,
+            "nama_ibu": row.nama_ibu,
+            "desa_id": row.desa_kode,
+            "rt": row.rt,
+            "rw": row.rw,
+            "alamat": row.alamat,
+            "punya_buku_kia": row.punya_buku_kia,
+            "match_key": row.match_key,
+        },
+        {},
+    )
+
+
+class ChildMatcher:
+    """Match the rows of a file to children; afterwards ``slots`` holds every child of the
+    file with its rows (in file order), and ``places`` the posyandu and puskesmas named."""
+
+    def __init__(self, *, table: Table, index: WilayahIndex):
+        self.table = table
+        self.index = index
+        self.slots: list[ChildSlot] = []
+        self.nik_slots: dict[str, ChildSlot] = {}
+        self.key_slots: dict[str, ChildSlot] = {}
+        self.slot_of_child: dict[int, ChildSlot] = {}
+        self.make_child = InstanceMaker(Child)
+        self.places: ImportPlaces | None = None
+
+    def _slot_for(self, row: Row, by_nik, by_key) -> ChildSlot | None:
+        """Find (without registering) the slot of a row; None means reject (already said)."""
+        if row.nik:
+            if row.nik in self.nik_slots:
+                return self.nik_slots[row.nik]
+            child = by_nik.get(row.nik)
+            if child is not None:
+                if not self.index.covers(child.desa_id):
+                    row.reject(
+                        self.table,
+                        "nik",
+                        _("A child with this NIK is registered in a desa outside your area."),
+                    )
+                    return None
+                return self.slot_of_child.get(child.pk) or ChildSlot(child, is_new=False)
+            child = by_key.get(row.match_key)
+            if child is not None and not child.nik:
+                slot = self.slot_of_child.get(child.pk) or ChildSlot(child, is_new=False)
+                slot.fills["nik"] = row.nik
+                return slot
+            slot = self.key_slots.get(row.match_key)
+            if slot is not None and not slot.child.nik:
+                return slot
+            return ChildSlot(_new_child(row, self.make_child), is_new=True)
+        slot = self.key_slots.get(row.match_key)
+        if slot is not None:
+            return slot
+        child = by_key.get(row.match_key)
+        if child is not None:
+            return self.slot_of_child.get(child.pk) or ChildSlot(child, is_new=False)
+        return ChildSlot(_new_child(row, self.make_child), is_new=True)
+
+    def _register(self, slot: ChildSlot, row: Row) -> None:
+        if not slot.rows:
+            self.slots.append(slot)
+            if slot.child.pk:
+                self.slot_of_child[slot.child.pk] = slot
+        slot.rows.append(row)
+        slot.dates[row.tanggal] = row.number
+        nik = slot.fills.get("nik") or slot.child.nik
+        if nik:
+            self.nik_slots.setdefault(nik, slot)
+        self.key_slots.setdefault(row.match_key, slot)
+        self.key_slots.setdefault(slot.child.match_key, slot)
+
+    def match(self, rows: list[Row]) -> None:
+        """Give every row without errors its child's slot, or reject it with its reasons."""
+        table = self.table
+        valid = [r for r in rows if not r.errors]
+        for row in valid:
+            row.match_key = child_match_key(
+                nama=row.nama,
+                tanggal_lahir=row.tanggal_lahir,
+                nama_ibu=row.nama_ibu,
+                desa_kode=row.desa_kode,
+            )
+        by_nik, by_key = _existing_children(valid)
+        self.places = ImportPlaces({r.desa_kode for r in valid})
+        for row in valid:
+            slot = self._slot_for(row, by_nik, by_key)
+            if slot is None:
+                continue
+            values = {
+                "tanggal": row.tanggal,
+                "berat": row.berat,
+                "tinggi": row.tinggi,
+                "lila": row.lila,
+                "cara_ukur": row.cara_ukur,
+                "posyandu": self.places.find_posyandu(row),
+            }
+            errors = validate_measurement_values(child=slot.child, values=values)
+            if row.date_unreadable:
+                errors.pop("tanggal", None)
+            for field_name, reason in errors.items():
+                row.reject(table, FIELD_COLUMN.get(field_name, "berat"), str(reason))
+            if row.date_unreadable:
+                continue
+            if row.errors:
+                continue
+            if row.tanggal in slot.dates:
+                row.reject(
+                    table,
+                    "tanggal",
+                    _("This child's measurement on this date is already in row %(row)d.")
+                    % {"row": slot.dates[row.tanggal]},
+                )
+                continue
+            self._register(slot, row)
+
+
+def duplicates_find(slots: list[ChildSlot], *, names: dict[str, str]) -> list[dict]:
+    """List the new children of ``slots`` that look like another child, registered or new in
+    the file (same normalised name, date of birth and desa); ``names`` gives desa names."""
+    duplicates: list[dict] = []
+    new = [s for s in slots if s.is_new]
+    if not new:
+        return duplicates
+    ident = lambda nama, dob, desa: (normalise_name(nama), dob, desa)  # noqa: E731
+    seen: dict[tuple, list[dict]] = {}
+    desas = {s.child.desa_id for s in new}
+    dobs = {s.child.tanggal_lahir for s in new}
+    for chunk in in_chunks(dobs):
+        existing = Child.objects.filter(desa_id__in=desas, tanggal_lahir__in=chunk)
+        for c in existing.values("pk", "nama", "nama_ibu", "nik", "tanggal_lahir", "desa_id"):
+            seen.setdefault(ident(c["nama"], c["tanggal_lahir"], c["desa_id"]), []).append(
+                {"what": _("registered child"), **c}
+            )
+    for slot in new:
+        c = slot.child
+        key = ident(c.nama, c.tanggal_lahir, c.desa_id)
+        row = slot.rows[0].number
+        for other in seen.get(key, []):
+            duplicates.append(
+                {
+                    "row": row,
+                    "nama": c.nama,
+                    "tanggal_lahir": c.tanggal_lahir.isoformat(),
+                    "desa": names.get(c.desa_id, c.desa_id),
+                    "nama_ibu": c.nama_ibu,
+                    "nik": mask_nik(c.nik),
+                    "other": _("%(what)s %(nama)s, mother %(ibu)s, NIK %(nik)s")
+                    % {
+                        "what": other["what"],
+                        "nama": other["nama"],
+                        "ibu": other["nama_ibu"] or "–",
+                        "nik": mask_nik(other["nik"]) or "–",
+                    },
+                }
+            )
+        seen.setdefault(key, []).append(
+            {
+                "what": _("row %(row)d:") % {"row": row},
+                "pk": None,
+                "nama": c.nama,
+                "nama_ibu": c.nama_ibu,
+                "nik": c.nik,
+            }
+        )
+    return duplicates

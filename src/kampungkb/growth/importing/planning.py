@@ -1,0 +1,162 @@
+"""What an import will write, computed: the measurements to create, to update and to
+recompute, and the children whose empty fields the file fills.
+
+A measurement of a matched child on a date already stored updates that measurement when its
+values differ. Growth codes depend on the whole series of a child, so every touched child's
+series is recomputed: z-scores and growth codes each in one vectorised call over all of them.
+Where the file carries its own z-scores, those that differ from ours are warned about.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kampungkb.growth.compute import apply_anthro, apply_digests, apply_growth_codes
+from kampungkb.growth.importing.instances import InstanceMaker, in_chunks
+from kampungkb.growth.importing.matching import ChildMatcher, ChildSlot
+from kampungkb.growth.importing.parse import Table
+from kampungkb.growth.importing.rows import MEASUREMENT_COLUMNS, ZSCORE_COLUMNS, Row
+from kampungkb.growth.models import Child, Measurement, MeasurementSource
+
+#: How far the file's z-score may be from ours before it is warned about.
+Z_TOLERANCE = 0.1
+
+
+@dataclass
+class ImportPlan:
+    """The writes of an import, every measurement in them computed."""
+
+    to_create: list[Measurement] = field(default_factory=list)
+    to_update: list[Measurement] = field(default_factory=list)
+    # Stored measurements of a touched child that the file does not name: only recomputed.
+    to_recompute: list[Measurement] = field(default_factory=list)
+    children_to_update: list[Child] = field(default_factory=list)
+    row_measurement: list[tuple[Row, Measurement]] = field(default_factory=list)
+    n_unchanged: int = 0
+    warnings: list[dict] = field(default_factory=list)
+
+
+def import_plan(matched: ChildMatcher, *, table: Table, kbm, user) -> ImportPlan:
+    """Plan the writes of the matched rows, computed with ``kbm`` (a (KBMTable, KBMRule)
+    pair); ``user`` is recorded as who measured the new measurements."""
+    plan = ImportPlan()
+    columns = table.columns
+    present = [f for f, key in MEASUREMENT_COLUMNS.items() if key in columns]
+    has_posyandu = "posyandu" in columns
+    places = matched.places
+    stored: dict[int, dict] = {}
+    existing_ids = [s.child.pk for s in matched.slots if not s.is_new]
+    for chunk in in_chunks(existing_ids):
+        for m in Measurement.objects.filter(child_id__in=chunk):
+            m.child = matched.slot_of_child[m.child_id].child
+            stored.setdefault(m.child_id, {})[m.tanggal] = m
+    make_measurement = InstanceMaker(Measurement)
+    series_of: dict[int, list[Measurement]] = {}
+    user_id = getattr(user, "pk", None)
+    for n, slot in enumerate(matched.slots):
+        child = slot.child
+        by_date = stored.get(child.pk, {}) if not slot.is_new else {}
+        touched = slot.is_new
+        mine: list[Measurement] = []
+        for row in slot.rows:
+            posyandu = places.posyandu_for(row)
+            m = by_date.get(row.tanggal)
+            values = {f: getattr(row, f) for f in present}
+            if has_posyandu and posyandu is not None:
+                values["posyandu"] = posyandu
+            if m is None:
+                related = {"child": child}
+                if "posyandu" in values:
+                    related["posyandu"] = values.pop("posyandu")
+                values.update(
+                    tanggal=row.tanggal, sumber=MeasurementSource.IMPORT, recorded_by_id=user_id
+                )
+                m = make_measurement(values, related)
+                plan.to_create.append(m)
+                touched = True
+            elif _differs(m, values):
+                for key, value in values.items():
+                    setattr(m, key, value)
+                plan.to_update.append(m)
+                touched = True
+            else:
+                plan.n_unchanged += 1
+            mine.append(m)
+            plan.row_measurement.append((row, m))
+            _plan_fills(slot, row, posyandu)
+        if slot.fills and not slot.is_new:
+            plan.children_to_update.append(child)
+        if touched:
+            in_file = {id(m) for m in mine}
+            others = [m for m in by_date.values() if id(m) not in in_file]
+            plan.to_recompute.extend(others)
+            series_of[n] = sorted(mine + others, key=lambda m: m.tanggal)
+    _compute(series_of, kbm)
+    plan.warnings = _zscore_warnings(plan.row_measurement, table)
+    return plan
+
+
+def _differs(m: Measurement, values: dict) -> bool:
+    for key, value in values.items():
+        if key == "posyandu":
+            if value.pk is None or m.posyandu_id != value.pk:
+                return True
+        elif getattr(m, key) != value:
+            return True
+    return False
+
+
+def _plan_fills(slot: ChildSlot, row: Row, posyandu) -> None:
+    """Note the child fields the row fills where the stored child has them empty (an import
+    never overwrites them); a new child takes the posyandu of its first row that names one."""
+    child = slot.child
+    if slot.is_new:
+        if child.posyandu is None and posyandu is not None:
+            child.posyandu = posyandu
+        return
+    offered = {
+        "berat_lahir": row.berat_lahir,
+        "panjang_lahir": row.panjang_lahir,
+        "posyandu": posyandu,
+        "punya_buku_kia": row.punya_buku_kia,
+        "rt": row.rt,
+        "rw": row.rw,
+        "alamat": row.alamat,
+    }
+    for key, value in offered.items():
+        current = child.posyandu_id if key == "posyandu" else getattr(child, key)
+        if current in (None, "") and value not in (None, "") and key not in slot.fills:
+            slot.fills[key] = value
+
+
+def _compute(series_of: dict[int, list[Measurement]], kbm) -> None:
+    everything = [m for series in series_of.values() for m in series]
+    apply_anthro(everything)
+    table, rule = kbm
+    numbers = [n for n, series in enumerate(series_of.values()) for _m in series]
+    apply_growth_codes(everything, table=table, rule=rule, series=numbers)
+    apply_digests(everything)
+    now = timezone.now()
+    for m in everything:
+        m.computed_at = now
+
+
+def _zscore_warnings(row_measurement: list[tuple[Row, Measurement]], table: Table) -> list[dict]:
+    warnings = []
+    for row, m in row_measurement:
+        for key, z_field in ZSCORE_COLUMNS:
+            theirs, ours = row.zscores.get(z_field), getattr(m, z_field)
+            if theirs is None or ours is None or abs(theirs - ours) <= Z_TOLERANCE:
+                continue
+            warnings.append(
+                {
+                    "row": row.number,
+                    "column": table.header_of(key),
+                    "theirs": round(theirs, 2),
+                    "ours": round(ours, 2),
+                    "message": _("%(column)s: the file says %(theirs).2f, computed %(ours).2f.")
+                    % {"column": table.header_of(key), "theirs": theirs, "ours": ours},
+                }
+            )
+    return warnings

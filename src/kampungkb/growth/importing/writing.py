@@ -1,0 +1,125 @@
+"""An import's plan written in bulk, inside the import's transaction: new places, new children,
+the fills of stored children, the import batch, new measurements, then the updated and
+recomputed ones.
+
+New children and measurements go in with ``core.bulk`` (COPY) on PostgreSQL, new children with
+ids taken from their sequence first, since their measurements refer to them; elsewhere with
+``bulk_create``, which also gives each new child its id and converts every value as Django
+does.
+"""
+
+from collections.abc import Callable
+
+from django.db import connection
+from django.utils import timezone
+
+from kampungkb.core.bulk import bulk_insert, next_ids
+from kampungkb.core.scoping import covered_kode
+from kampungkb.growth.compute import COMPUTED_FIELDS
+from kampungkb.growth.importing.instances import BATCH_SIZE
+from kampungkb.growth.importing.matching import ChildMatcher
+from kampungkb.growth.importing.planning import ImportPlan
+from kampungkb.growth.importing.rows import MEASUREMENT_COLUMNS
+from kampungkb.growth.models import Child, ImportBatch, Measurement
+
+# Child fields an import fills when the stored child has them empty (never overwrites).
+CHILD_FILL_FIELDS = (
+    "nik", "berat_lahir", "panjang_lahir", "posyandu", "punya_buku_kia", "rt", "rw", "alamat",
+)  # fmt: skip
+RAW_FIELDS = ("posyandu", *MEASUREMENT_COLUMNS)
+
+
+def import_write(
+    plan: ImportPlan,
+    matched: ChildMatcher,
+    *,
+    user,
+    counts: dict[str, int],
+    file_name: str,
+    sha256: str,
+    progress: Callable[[str], None],
+) -> ImportBatch:
+    """Write ``plan`` and return the ``ImportBatch`` recorded with ``counts``; ``progress`` is
+    called with the name of each step once it is written."""
+    matched.places.save()
+    progress("places")
+    _insert_children([s.child for s in matched.slots if s.is_new])
+    for slot in matched.slots:
+        if slot.fills and not slot.is_new:
+            for key, value in slot.fills.items():
+                setattr(slot.child, key, value)
+    if plan.children_to_update:
+        now = timezone.now()
+        for c in plan.children_to_update:
+            c.updated_at = now
+        Child.objects.bulk_update(
+            plan.children_to_update, [*CHILD_FILL_FIELDS, "updated_at"], batch_size=BATCH_SIZE
+        )
+    progress("children")
+    batch = ImportBatch.objects.create(
+        file_name=file_name[:255],
+        sha256=sha256,
+        imported_by=user if getattr(user, "pk", None) else None,
+        wilayah_kode=("" if user is None else covered_kode(user)) or "",
+        **{k: v for k, v in counts.items() if hasattr(ImportBatch, k)},
+    )
+    now = timezone.now()
+    for m in plan.to_create:
+        m.import_batch = batch
+    for m in plan.to_update:
+        m.import_batch = batch
+        m.updated_at = now
+    _insert_measurements(plan.to_create)
+    progress("measurements")
+    Measurement.objects.bulk_update(
+        plan.to_update,
+        [*RAW_FIELDS, *COMPUTED_FIELDS, "import_batch", "updated_at"],
+        batch_size=BATCH_SIZE,
+    )
+    Measurement.objects.bulk_update(plan.to_recompute, COMPUTED_FIELDS, batch_size=BATCH_SIZE)
+    progress("recomputed")
+    return batch
+
+
+def _insert_children(children: list[Child]) -> None:
+    """bulk_create, or on PostgreSQL COPY with ids taken from the table's sequence in one
+    query; either way each child has its id afterwards (its measurements refer to it)."""
+    if connection.vendor != "postgresql" or not children:
+        Child.objects.bulk_create(children, batch_size=BATCH_SIZE)
+        return
+    now = timezone.now()
+    attnames = [f.attname for f in Child._meta.concrete_fields]
+    ids = next_ids(Child, len(children))  # in file order, as bulk_create
+
+    def rows():
+        for child, pk in zip(children, ids, strict=True):
+            child.pk = pk
+            posyandu = child._state.fields_cache.get("posyandu")
+            if child.posyandu_id is None and posyandu is not None:
+                child.posyandu_id = posyandu.pk  # saved just before, as bulk_create does
+            child.created_at = child.updated_at = now
+            child._state.adding = False
+            child._state.db = connection.alias
+            yield [getattr(child, a) for a in attnames]
+
+    bulk_insert(Child, attnames, rows())
+
+
+def _insert_measurements(measurements: list[Measurement]) -> None:
+    """bulk_create, or COPY on PostgreSQL (nothing refers to the new rows' ids afterwards)."""
+    if connection.vendor != "postgresql" or not measurements:
+        Measurement.objects.bulk_create(measurements, batch_size=BATCH_SIZE)
+        return
+    now = timezone.now()
+    attnames = [f.attname for f in Measurement._meta.concrete_fields if not f.primary_key]
+
+    def rows():
+        for m in measurements:
+            cache = m._state.fields_cache
+            m.child_id = m.child_id or cache["child"].pk
+            if m.posyandu_id is None and cache.get("posyandu") is not None:
+                m.posyandu_id = cache["posyandu"].pk
+            m.created_at = m.updated_at = now
+            yield [getattr(m, a) for a in attnames]
+
+    bulk_insert(Measurement, attnames, rows())

@@ -1,0 +1,34 @@
+"""Children under five, posyandu and their measurements, with what is computed at write; the
+KBM tables and their recomputes; committed imports. One module per kind of record, all of
+them importable from here (Django finds the app's models in this package)."""
+
+from kampungkb.growth.models.children import NIK_VALIDATOR, Child, ChildQuerySet, Sex
+from kampungkb.growth.models.imports import ImportBatch
+from kampungkb.growth.models.kbm import KBMEntry, KBMTable, RecomputeRun
+from kampungkb.growth.models.measurements import (
+    GrowthCode,
+    Measurement,
+    MeasurementQuerySet,
+    MeasurementSource,
+    MeasureMethod,
+)
+from kampungkb.growth.models.places import Posyandu, PosyanduQuerySet, Puskesmas
+
+__all__ = [
+    "NIK_VALIDATOR",
+    "Child",
+    "ChildQuerySet",
+    "GrowthCode",
+    "ImportBatch",
+    "KBMEntry",
+    "KBMTable",
+    "MeasureMethod",
+    "Measurement",
+    "MeasurementQuerySet",
+    "MeasurementSource",
+    "Posyandu",
+    "PosyanduQuerySet",
+    "Puskesmas",
+    "RecomputeRun",
+    "Sex",
+]

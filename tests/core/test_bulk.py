@@ -1,0 +1,49 @@
+"""The one bulk writer: rows into a model's table or a temporary table, names from _meta."""
+
+import datetime
+
+import pytest
+from django.db import connection
+
+from kampungkb.core.bulk import bulk_insert, column_names
+from kampungkb.core.models import AuditEntry
+
+FIELDS = (
+    "actor", "actor_username", "action", "object_type", "object_id", "object_repr", "at",
+    "wilayah_kode", "changes",
+)  # fmt: skip
+
+
+def _at():
+    return connection.ops.adapt_datetimefield_value(
+        datetime.datetime(2026, 1, 2, 3, 4, tzinfo=datetime.UTC)
+    )
+
+
+def test_rows_go_into_the_models_table_by_field_name_or_attname(db):
+    rows = [
+        (None, "system", "load", "wilayah.wilayah", str(i), f"row {i}", _at(), "19.06", "{}")
+        for i in range(3)
+    ]
+    bulk_insert(AuditEntry, FIELDS, rows)
+    bulk_insert(AuditEntry, ("actor_id", *FIELDS[1:]), iter([rows[0]]))  # a generator will do
+    entries = AuditEntry.objects.order_by("id")
+    assert [e.object_id for e in entries] == ["0", "1", "2", "0"]
+    assert entries[0].at == datetime.datetime(2026, 1, 2, 3, 4, tzinfo=datetime.UTC)
+    assert (entries[0].changes, entries[0].actor, entries[0].wilayah_kode) == ({}, None, "19.06")
+
+
+def test_column_names_come_from_the_model(db):
+    assert column_names(AuditEntry, ["actor", "actor_id", "at"]) == ["actor_id", "actor_id", "at"]
+    with pytest.raises(ValueError, match="no column"):
+        column_names(AuditEntry, ["nothing"])
+
+
+def test_a_temporary_table_is_made_like_the_fields_and_emptied_before_each_fill(db):
+    like = {"other_id": "object_id"}
+    bulk_insert(AuditEntry, ("id", "other_id"), [(1, "a"), (2, "b")], into="_bulk_test", like=like)
+    bulk_insert(AuditEntry, ("id", "other_id"), [(3, "c")], into="_bulk_test", like=like)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, other_id FROM _bulk_test")
+        assert cursor.fetchall() == [(3, "c")]
+    assert not AuditEntry.objects.exists()
