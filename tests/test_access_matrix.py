@@ -578,24 +578,25 @@ EXPECTED: dict[str, tuple] = {
     "convergence:assignment_add POST other": (302, 302, 404, 404, 403, 403),
     "convergence:visit_list GET": (302, 200, 200, 200, 200, 200),
     "convergence:visit_list POST": (302, 200, 200, 200, 200, 200),
-    # A Mitra OPD records its own OPD's coaching visits and their follow-ups (all
-    # of them were made by DKPPKB here); operators and the Viewer do not.
-    "convergence:visit_create GET": (302, 200, 403, 403, 200, 403),
-    "convergence:visit_create POST own": (302, 302, 403, 403, 302, 403),
-    "convergence:visit_create POST other": (302, 302, 403, 403, 302, 403),
+    # The district admin records coaching visits and their follow-ups for every OPD. The
+    # Mitra OPD reads its own OPD's (all of them were made by DKPPKB here) and, read only,
+    # records nothing (issue 11, item 7: it once recorded and closed its OPD's).
+    "convergence:visit_create GET": (302, 200, 403, 403, 403, 403),
+    "convergence:visit_create POST own": (302, 302, 403, 403, 403, 403),
+    "convergence:visit_create POST other": (302, 302, 403, 403, 403, 403),
     "convergence:visit_detail GET own": (302, 200, 200, 200, 200, 200),
     "convergence:visit_detail GET other": (302, 200, 404, 404, 200, 200),
     "convergence:visit_detail POST own": (302, 200, 200, 200, 200, 200),
     "convergence:visit_detail POST other": (302, 200, 404, 404, 200, 200),
     "convergence:followup_add GET own": (302, 405, 405, 405, 405, 405),
     "convergence:followup_add GET other": (302, 405, 405, 405, 405, 405),
-    "convergence:followup_add POST own": (302, 302, 403, 403, 302, 403),
-    "convergence:followup_add POST other": (302, 302, 404, 404, 302, 403),
+    "convergence:followup_add POST own": (302, 302, 403, 403, 403, 403),
+    "convergence:followup_add POST other": (302, 302, 404, 404, 403, 403),
     "convergence:followup_done GET own": (302, 405, 405, 405, 405, 405),
     "convergence:followup_done GET other": (302, 405, 405, 405, 405, 405),
-    # Operators close the follow-ups their desa owns; the visit's OPD closes its own.
-    "convergence:followup_done POST own": (302, 302, 302, 302, 302, 403),
-    "convergence:followup_done POST other": (302, 302, 404, 404, 302, 403),
+    # Operators close the follow-ups their desa owns; the Mitra OPD, read only, none.
+    "convergence:followup_done POST own": (302, 302, 302, 302, 403, 403),
+    "convergence:followup_done POST other": (302, 302, 404, 404, 403, 403),
     "convergence:followup_overdue GET": (302, 200, 200, 200, 200, 200),
     "convergence:followup_overdue POST": (302, 200, 200, 200, 200, 200),
     "convergence:indicator_entry GET own": (302, 200, 200, 200, 403, 403),

@@ -12,11 +12,19 @@ from kampungkb.convergence.actions.services import action_record_save, evidence_
 from kampungkb.convergence.cadres.selectors import desa_gaps
 from kampungkb.convergence.cadres.services import cadre_save, training_add
 from kampungkb.convergence.coaching.selectors import followups_overdue, visit_list
-from kampungkb.convergence.coaching.services import followup_complete, visit_record
+from kampungkb.convergence.coaching.services import (
+    followup_add,
+    followup_complete,
+    may_add_followup,
+    may_close_followup,
+    visit_record,
+)
 from kampungkb.convergence.models import (
     ActionDefinition,
+    CoachingVisit,
     Evaluation,
     EvidenceFile,
+    FollowUp,
     IndicatorDefinition,
     Opd,
     ProgrammeArea,
@@ -187,7 +195,7 @@ def test_overdue_follow_ups_reach_their_owner_and_the_district_admin(
     past = datetime.date.today() - datetime.timedelta(days=3)
     future = datetime.date.today() + datetime.timedelta(days=3)
     desa_owned = _visit(users["admin"], ref["dkppkb"], KURNIA_JAYA, due=past)
-    opd_owned = _visit(mitra_dpupr, ref["dpupr"], BATU_PENYU, due=past, owner_opd=ref["dpupr"])
+    opd_owned = _visit(users["admin"], ref["dpupr"], BATU_PENYU, due=past, owner_opd=ref["dpupr"])
     _visit(users["admin"], ref["dkppkb"], KURNIA_JAYA, due=future)
 
     def ids(user):
@@ -207,16 +215,55 @@ def test_overdue_follow_ups_reach_their_owner_and_the_district_admin(
         followup_complete(user=users["desa"], followup=opd_owned.follow_ups.get())
 
 
-def test_a_mitra_opd_records_only_its_own_opd_and_sees_only_its_own_visits(
+def test_a_mitra_opd_records_no_visit_and_sees_only_its_own_opds_visits(
     users, ref, mitra_dpupr, kampungs
 ):
-    with pytest.raises(PermissionDenied):
-        _visit(mitra_dpupr, ref["dkppkb"], KURNIA_JAYA, due=datetime.date.today())
-    mine = _visit(mitra_dpupr, ref["dpupr"], KURNIA_JAYA, due=datetime.date.today())
+    # The Mitra OPD is read only (issue 11, item 7): it once recorded its own OPD's visits.
+    for opd in (ref["dkppkb"], ref["dpupr"]):
+        with pytest.raises(PermissionDenied):
+            _visit(mitra_dpupr, opd, KURNIA_JAYA, due=datetime.date.today())
+    mine = _visit(users["admin"], ref["dpupr"], KURNIA_JAYA, due=datetime.date.today())
     _visit(users["admin"], ref["dkppkb"], KURNIA_JAYA, due=datetime.date.today())
     assert [v.pk for v in visit_list(user=mitra_dpupr)] == [mine.pk]
     assert visit_list(user=users["desa"]).count() == 2
     assert AuditEntry.objects.filter(object_type="convergence.coachingvisit").count() == 2
+
+
+@pytest.mark.parametrize("who", ["mitra", "viewer"])
+def test_read_only_roles_may_not_record_add_or_close_coaching_work(
+    users, ref, kampungs, mitra_dpupr, who
+):
+    user = mitra_dpupr if who == "mitra" else users["viewer"]
+    today = datetime.date.today()
+    # Their own OPD's visit, with a follow-up the desa owns and one their OPD owns.
+    visit = _visit(users["admin"], ref["dpupr"], KURNIA_JAYA, due=today)
+    followup_add(
+        user=users["admin"],
+        visit=visit,
+        tindakan="Perbaiki sumur",
+        penanggung_jawab="Penanggung Jawab Sintetis",
+        batas_waktu=today,
+        owner_opd=ref["dpupr"],
+    )
+    before = (CoachingVisit.objects.count(), FollowUp.objects.count(), AuditEntry.objects.count())
+    with pytest.raises(PermissionDenied):
+        _visit(user, ref["dpupr"], KURNIA_JAYA, due=today)
+    with pytest.raises(PermissionDenied):
+        followup_add(
+            user=user,
+            visit=visit,
+            tindakan="Lagi",
+            penanggung_jawab="Siapa Saja",
+            batas_waktu=today,
+        )
+    for fu in visit.follow_ups.all():
+        assert not may_close_followup(user, fu)
+        with pytest.raises(PermissionDenied):
+            followup_complete(user=user, followup=fu)
+    assert not may_add_followup(user, visit)
+    after = (CoachingVisit.objects.count(), FollowUp.objects.count(), AuditEntry.objects.count())
+    assert after == before
+    assert visit.follow_ups.filter(status="terbuka").count() == 2
 
 
 @pytest.mark.parametrize(

@@ -107,7 +107,8 @@ EXPECTED = {
     "cadre_own": (200, 200, 200, 200, 200),
     "cadre_other": (200, 404, 404, 200, 200),
     "visits": (200, 200, 200, 200, 200),
-    "visit_create": (200, 403, 403, 200, 403),
+    # The Mitra OPD reads its OPD's visits and records none (read only).
+    "visit_create": (200, 403, 403, 403, 403),
     "visit_own": (200, 200, 200, 200, 200),
     "visit_other": (200, 404, 404, 200, 200),
     "overdue": (200, 200, 200, 200, 200),
@@ -202,20 +203,25 @@ def test_a_coaching_visit_with_a_half_filled_follow_up_is_refused(client, users,
     assert CoachingVisit.objects.count() == before
 
 
-def test_the_mitra_opd_form_offers_only_its_own_opd(client, objs, mitra_dpupr, ref):
+def test_a_mitra_opd_records_no_visit_even_for_its_own_opd(client, objs, mitra_dpupr, ref):
+    # Read only (issue 11, item 7): the form was once offered with the Mitra's own OPD, and
+    # another OPD's visit was refused with 400.
     client.force_login(mitra_dpupr)
-    response = client.post(
-        reverse("convergence:visit_create"),
-        {
-            "opd": ref["dkppkb"].pk,
-            "desa": KURNIA_JAYA,
-            "tanggal": datetime.date.today().isoformat(),
-            "topik": "Air bersih",
-            "temuan": "Sumur",
-        },
-    )
-    assert response.status_code == 400
-    assert not CoachingVisit.objects.filter(opd=ref["dkppkb"], topik="Air bersih").exists()
+    for opd in (ref["dkppkb"], ref["dpupr"]):
+        response = client.post(
+            reverse("convergence:visit_create"),
+            {
+                "opd": opd.pk,
+                "desa": KURNIA_JAYA,
+                "tanggal": datetime.date.today().isoformat(),
+                "topik": "Air bersih",
+                "temuan": "Sumur",
+            },
+        )
+        assert response.status_code == 403
+    assert not CoachingVisit.objects.filter(topik="Air bersih").exists()
+    page = client.get(reverse("convergence:visit_list")).content.decode()
+    assert reverse("convergence:visit_create") not in page
 
 
 def test_evidence_of_the_wrong_type_is_refused_through_the_page(
