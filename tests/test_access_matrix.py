@@ -16,8 +16,10 @@ of Kurnia Jaya (``own``: inside every role's area) and of Batu Penyu in Gantung 
 outside the kecamatan and desa operators' areas, inside the kabupaten-wide roles' area).
 """
 
+import contextlib
 import datetime
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -27,9 +29,10 @@ import altair
 import pytest
 import vl_convert
 import weasyprint
+from django.apps import apps
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -834,9 +837,10 @@ def _stub_rendering(patch) -> None:
     patch.setattr(growth_charts, "child_charts_print_spec", lambda **k: dict(stub))
 
 
-def _answer(world: World, key: str, role: str):
+def _answer(world: World, key: str, role: str, *, watch=contextlib.nullcontext):
     """Request the route of ``key`` as ``role``, in a savepoint rolled back afterwards (so a
-    POST that deletes or changes something does not change what the next role sees)."""
+    POST that deletes or changes something does not change what the next role sees).
+    ``watch()`` is entered around the request, inside the savepoint."""
     name, method, *where = key.split()
     ask = ASK.get(name, district())
     o = world.objects[where[0] if where else "own"]
@@ -845,10 +849,11 @@ def _answer(world: World, key: str, role: str):
     if role != "anonymous":
         client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]
     with transaction.atomic():
-        if method == "GET":
-            response = client.get(url)
-        else:
-            response = client.post(url, ask.data(o) if ask.data else {})
+        with watch():
+            if method == "GET":
+                response = client.get(url)
+            else:
+                response = client.post(url, ask.data(o) if ask.data else {})
         transaction.set_rollback(True)
     return response
 
@@ -908,6 +913,92 @@ def test_every_expectation_has_a_route():
 
 def test_every_expectation_lists_each_role():
     assert [key for key, codes in EXPECTED.items() if len(codes) != len(ROLES)] == []
+
+
+# --- the read-only roles ------------------------------------------------------------------
+# The Mitra OPD and the Viewer change nothing, whatever they POST to whichever route (issue 11,
+# item 7: a Mitra OPD recorded a coaching visit). Checked on the database itself, not on the
+# answer: no statement that writes, and every table keeps its number of rows.
+
+READ_ONLY_ROLES = ("mitra", "viewer")
+# Logging out ends the user's own session and notes the time in the login log (django-axes):
+# those two tables may change there, and nowhere else.
+OWN_SESSION_ROUTES = {"accounts:logout"}
+OWN_SESSION_TABLES = {"django_session", "axes_accesslog"}
+WRITE_SQL = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|MERGE|COPY|TRUNCATE)\b", re.I)
+
+
+def _row_counts(ignore: set[str]) -> dict[str, int]:
+    """The number of rows of every table of every model (but ``ignore``), in one query."""
+    tables = {
+        m._meta.db_table
+        for m in apps.get_models(include_auto_created=True)
+        if m._meta.managed and not m._meta.proxy
+    }
+    quote = connection.ops.quote_name
+    # The table names come from the model registry, not from a request.
+    sql = " UNION ALL ".join(
+        f"SELECT '{t}', COUNT(*) FROM {quote(t)}"  # noqa: S608
+        for t in sorted(tables - ignore)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return dict(cursor.fetchall())
+
+
+class DatabaseWatch:
+    """What the statements run inside it wrote: ``writes`` (the write statements) and
+    ``recounted`` (the tables whose number of rows changed), both but on ``ignore``."""
+
+    def __init__(self, ignore=()):
+        self.ignore = set(ignore)
+
+    def __enter__(self):
+        self.writes: list[str] = []
+        self.recounted: dict[str, tuple[int, int]] = {}
+        self._before = _row_counts(self.ignore)
+        self._wrapper = connection.execute_wrapper(self._record)
+        self._wrapper.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self._wrapper.__exit__(*exc)
+        after = _row_counts(self.ignore)
+        self.recounted = {t: (n, after[t]) for t, n in self._before.items() if after[t] != n}
+        return False
+
+    def _record(self, execute, sql, params, many, context):
+        if WRITE_SQL.match(sql) and not any(t in sql for t in self.ignore):
+            self.writes.append(sql[:160])
+        return execute(sql, params, many, context)
+
+
+def _post_keys() -> list[str]:
+    return sorted(
+        key
+        for name in routes()
+        for key in ASK.get(name, district()).keys(name)
+        if key.split()[1] == "POST"
+    )
+
+
+@pytest.mark.parametrize("key", _post_keys())
+def test_read_only_roles_change_nothing_through_any_post_route(db, world, key):
+    ignore = OWN_SESSION_TABLES if key.split()[0] in OWN_SESSION_ROUTES else ()
+    changed = {}
+    for role in READ_ONLY_ROLES:
+        watch = DatabaseWatch(ignore)
+        status = _answer(world, key, role, watch=lambda w=watch: w).status_code
+        if watch.writes or watch.recounted:
+            changed[role] = (status, watch.writes, watch.recounted)
+    assert changed == {}
+
+
+def test_the_database_watch_sees_a_write(db, world):
+    # The check above would pass on a watch that sees nothing: the admin's POST writes.
+    watch = DatabaseWatch()
+    assert _answer(world, "convergence:visit_create POST own", "admin", watch=lambda: watch)
+    assert watch.writes and "convergence_coachingvisit" in watch.recounted
 
 
 # --- hand-written checks --------------------------------------------------------------------
