@@ -19,7 +19,9 @@ outside the kecamatan and desa operators' areas, inside the kabupaten-wide roles
 import contextlib
 import datetime
 import hashlib
+import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -46,10 +48,11 @@ from kampungkb.analytics.services import (
 )
 from kampungkb.convergence.actions.selectors import framework_for_year
 from kampungkb.convergence.actions.services import action_record_save, evidence_add
-from kampungkb.convergence.cadres.services import cadre_save
+from kampungkb.convergence.cadres.services import cadre_save, training_add
 from kampungkb.convergence.coaching.services import visit_record
 from kampungkb.convergence.models import (
     ActionDefinition,
+    CoachingVisit,
     IndicatorDefinition,
     Opd,
     ProgrammeArea,
@@ -69,6 +72,7 @@ from tests.growth.conftest import EppgbmFiles
 TODAY = datetime.date.today()
 ROLES = ("anonymous", "admin", "kecamatan", "desa", "mitra", "viewer")
 AREAS = {"own": KURNIA_JAYA, "other": BATU_PENYU}
+SIGNATORY = "Penandatangan Sintetis"
 LOGIN = reverse("accounts:login")
 
 # Django's own routes, checked by Django: the language switch (any visitor may POST to it) and
@@ -562,8 +566,10 @@ EXPECTED: dict[str, tuple] = {
     "convergence:realisation_add GET other": (302, 405, 405, 405, 405, 405),
     "convergence:realisation_add POST own": (302, 302, 302, 302, 403, 403),
     "convergence:realisation_add POST other": (302, 302, 404, 404, 403, 403),
-    "convergence:cadre_list GET": (302, 200, 200, 200, 200, 200),
-    "convergence:cadre_list POST": (302, 200, 200, 200, 200, 200),
+    # A list of persons: the Viewer (aggregates only) may not open it (issue 11, item 7); the
+    # Mitra OPD reads the counts per desa, without names.
+    "convergence:cadre_list GET": (302, 200, 200, 200, 200, 403),
+    "convergence:cadre_list POST": (302, 200, 200, 200, 200, 403),
     "convergence:cadre_create GET": (302, 200, 200, 200, 403, 403),
     "convergence:cadre_create POST own": (302, 302, 302, 302, 403, 403),
     "convergence:cadre_create POST other": (302, 302, 400, 400, 403, 403),
@@ -708,6 +714,9 @@ def _build(folder: Path) -> World:
         tahun=year,
         action=action,
         values={},
+        commitments=[
+            {"penandatangan": SIGNATORY, "lembaga": "Bappelitbangda", "komitmen": "Sintetis"}
+        ],
     )
     dkppkb = Opd.objects.get(kode="dkppkb")
     shared = {
@@ -744,7 +753,31 @@ def _build(folder: Path) -> World:
         child = factories.child(posyandu=posyandu)
         plan = plan_create(user=None, tahun=year, kampung=kampung)
         cadre = cadre_save(
-            user=None, desa=desa, nama=f"Kader {desa.nama}", peran="kpm", telepon="081234500"
+            user=None, desa=desa, nama=f"Kader Sintetis {kode}", peran="kpm", telepon="081234500"
+        )
+        training_add(
+            user=None,
+            cadre=cadre,
+            tanggal=TODAY,
+            topik="Gizi",
+            penyelenggara="DKPPKB",
+            sertifikat=f"SERT-SINTETIS-{kode}",
+        )
+        # An older visit whose follow-up is overdue, for the overdue list.
+        visit_record(
+            user=None,
+            opd=dkppkb,
+            desa=desa,
+            tanggal=TODAY - datetime.timedelta(days=40),
+            topik="Pembinaan lama",
+            temuan="Temuan",
+            follow_ups=[
+                {
+                    "tindakan": "Lengkapi register",
+                    "penanggung_jawab": f"PJ Terlambat Sintetis {kode}",
+                    "batas_waktu": TODAY - datetime.timedelta(days=10),
+                }
+            ],
         )
         visit = visit_record(
             user=None,
@@ -756,7 +789,7 @@ def _build(folder: Path) -> World:
             follow_ups=[
                 {
                     "tindakan": "Lengkapi data",
-                    "penanggung_jawab": "Ketua Pokja",
+                    "penanggung_jawab": f"PJ Tindak Lanjut Sintetis {kode}",
                     "batas_waktu": TODAY + datetime.timedelta(days=30),
                 }
             ],
@@ -786,7 +819,7 @@ def _build(folder: Path) -> World:
                 anggaran=500000,
                 sumber_dana="dana_desa",
                 bulan=[2, 3],
-                penanggung_jawab="Ketua Pokja",
+                penanggung_jawab=f"PJ Kegiatan Sintetis {kode}",
             ),
             cadre=cadre,
             visit=visit,
@@ -822,13 +855,18 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             transaction.set_rollback(True)
 
 
+def _pdf_of_its_text(html, *args, **kwargs) -> bytes:
+    # A stub PDF that carries the document's text, so what a PDF would show can be checked.
+    return b"%PDF-1.4 stub\n" + "".join(html.etree_element.itertext()).encode()
+
+
 def _stub_rendering(patch) -> None:
     # Who may reach a page is checked here, not how it renders: the PDF and PNG engines, the
     # serialisation of Vega-Lite charts and the growth charts (a few hundred KB of WHO curves)
     # are stubbed. Their output is tested with the pages themselves (tests/growth/test_charts.py,
     # tests/analytics/test_views.py, ...).
     stub = {"stub": True}
-    patch.setattr(weasyprint.HTML, "write_pdf", lambda self, *a, **k: b"%PDF-1.4 stub")
+    patch.setattr(weasyprint.HTML, "write_pdf", _pdf_of_its_text)
     patch.setattr(vl_convert, "vegalite_to_png", lambda *a, **k: b"\x89PNG\r\n\x1a\nstub")
     patch.setattr(vl_convert, "vegalite_to_pdf", lambda *a, **k: b"%PDF-1.4 stub")
     for chart in (altair.Chart, altair.TopLevelMixin):
@@ -999,6 +1037,84 @@ def test_the_database_watch_sees_a_write(db, world):
     watch = DatabaseWatch()
     assert _answer(world, "convergence:visit_create POST own", "admin", watch=lambda: watch)
     assert watch.writes and "convergence_coachingvisit" in watch.recounted
+
+
+# --- names of persons ----------------------------------------------------------------------
+# Names and phone numbers of persons (cadres, KPM, Pokja members, whoever is responsible for an
+# activity or a follow-up, signatories, the accounts that did something) are shown only to the
+# roles that may see personal data. The Mitra OPD and the Viewer get every page, download and
+# chart they may open without one of them (issue 11, item 7: 47 cadre names on /konvergensi/kader/).
+
+
+def _persons(world: World) -> set[str]:
+    """The names and phone numbers of the synthetic persons of the world."""
+    found = {SIGNATORY, world.users["admin"].get_username()}
+    for o in world.objects.values():
+        found |= {o.cadre.nama, o.cadre.telepon, o.activity.penanggung_jawab}
+        found |= {t.sertifikat for t in o.cadre.trainings.all()}
+        found |= {m.nama for m in o.kampung.pokja_members.all()}
+        found |= {m.telepon for m in o.kampung.pokja_members.all()}
+        found |= {
+            fu.penanggung_jawab
+            for v in CoachingVisit.objects.filter(desa_id=o.kode)
+            for fu in v.follow_ups.all()
+        }
+    return found - {""}
+
+
+def _text(response) -> str:
+    """A response's text: a page, JSON, the text of a (stub) PDF, the cells of an xlsx."""
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if body.startswith(b"PK"):
+        with zipfile.ZipFile(io.BytesIO(body)) as book:
+            body = b"".join(book.read(n) for n in book.namelist() if n.endswith(".xml"))
+    return body.decode("utf-8", "replace")
+
+
+def _readable_gets(role: str) -> list[str]:
+    index = ROLES.index(role)
+    return [k for k, codes in EXPECTED.items() if " GET" in k and codes[index] == 200]
+
+
+@pytest.mark.parametrize("role", READ_ONLY_ROLES)
+def test_read_only_roles_see_no_name_of_a_person(db, world, role):
+    persons = _persons(world)
+    assert len(persons) >= 12 and all(len(p) > 6 for p in persons)
+    seen = {}
+    for key in _readable_gets(role):
+        text = _text(_answer(world, key, role))
+        seen[key] = sorted(p for p in persons if p in text)
+    # The KPM per desa are listed on the page of aksi 5.
+    aksi_5 = ActionDefinition.objects.get(framework=world.objects["own"].action.framework, nomor=5)
+    client = Client()
+    client.force_login(world.users[role])
+    page = client.get(reverse("convergence:action_edit", args=[TODAY.year, aksi_5.pk]))
+    assert page.status_code == 200
+    seen["aksi 5"] = sorted(p for p in persons if p in _text(page))
+    assert {k: v for k, v in seen.items() if v} == {}
+
+
+def test_the_roles_with_personal_data_see_those_names(db, world):
+    # The check above would pass on pages that show no names to anyone.
+    persons = _persons(world)
+    client = Client()
+    client.force_login(world.users["admin"])
+    own = world.objects["own"]
+    pages = [
+        reverse("convergence:cadre_list"),
+        reverse("convergence:followup_overdue"),
+        reverse("convergence:action_edit", args=[own.year, own.action.pk]),
+        reverse("analytics:publications"),
+    ]
+    for o in world.objects.values():
+        pages += [
+            reverse("convergence:cadre_detail", args=[o.cadre.pk]),
+            reverse("convergence:plan_detail", args=[o.plan.pk]),
+            reverse("convergence:visit_detail", args=[o.visit.pk]),
+            reverse("wilayah:kampungkb_detail", args=[o.kampung.pk]),
+        ]
+    text = "".join(_text(client.get(url)) for url in pages)
+    assert sorted(p for p in persons if p not in text) == []
 
 
 # --- hand-written checks --------------------------------------------------------------------

@@ -102,7 +102,8 @@ EXPECTED = {
     "plan_own": (200, 200, 200, 200, 200),
     "plan_other": (200, 404, 404, 200, 200),
     "plan_opd": (200, 200, 200, 200, 200),
-    "cadres": (200, 200, 200, 200, 200),
+    # A list of persons: not for the Viewer, who sees aggregates only.
+    "cadres": (200, 200, 200, 200, 403),
     "cadre_create": (200, 200, 200, 403, 403),
     "cadre_own": (200, 200, 200, 200, 200),
     "cadre_other": (200, 404, 404, 200, 200),
@@ -156,6 +157,27 @@ def test_cadre_phone_numbers_are_hidden_from_mitra_and_viewer(client, users, obj
         assert ("081234500" in page) is shown, role
         detail = client.get(reverse("convergence:cadre_detail", args=[objs["cadres"]["own"].pk]))
         assert ("081234500" in detail.content.decode()) is shown, role
+
+
+def test_the_mitra_opd_reads_cadre_counts_and_no_cadre_names(client, users, objs):
+    client.force_login(users["mitra"])
+    response = client.get(reverse("convergence:cadre_list"))
+    page = response.content.decode()
+    assert response.context["cadres"] is None
+    counts = {r["desa_id"]: (r["n_active"], r["n_trained"]) for r in response.context["counts"]}
+    assert counts == {KURNIA_JAYA: (1, 0), BATU_PENYU: (1, 0)}
+    assert "Kader own" not in page and "Kader other" not in page
+    assert "Nama dan nomor telepon kader hanya terlihat oleh operator." in page
+    cadre = objs["cadres"]["own"]
+    for role in ("mitra", "viewer"):
+        client.force_login(users[role])
+        detail = client.get(reverse("convergence:cadre_detail", args=[cadre.pk]))
+        assert detail.status_code == 200
+        assert "Kader own" not in detail.content.decode()
+        assert "Kurnia Jaya" in detail.content.decode()
+    # The Viewer's pages do not link to the list it may not open.
+    home = client.get(reverse("convergence:home")).content.decode()
+    assert reverse("convergence:cadre_list") not in home
 
 
 def test_a_plan_activity_with_bad_values_is_refused_in_indonesian_and_nothing_saved(

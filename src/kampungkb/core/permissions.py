@@ -23,6 +23,7 @@ __all__ = [
     "is_mitra",
     "is_read_only",
     "role_fits_wilayah",
+    "sees_aggregates_only",
 ]
 
 _EDITORS = {Role.ADMIN_KABUPATEN, Role.OPERATOR_KECAMATAN, Role.OPERATOR_DESA}
@@ -62,6 +63,12 @@ def can_register_kampung_kb(user) -> bool:
 def can_view_personal_data(user) -> bool:
     """Whether names, phone numbers and other personal details may be shown."""
     return _superuser(user) or _role(user) in _PERSONAL
+
+
+def sees_aggregates_only(user) -> bool:
+    """Whether the user sees aggregates only (the Viewer): a page that lists persons (children,
+    cadres) answers 403, and a detail page shows no name."""
+    return not _superuser(user) and _role(user) == Role.VIEWER
 
 
 def can_view_full_nik(user) -> bool:

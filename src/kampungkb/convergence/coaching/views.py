@@ -15,7 +15,7 @@ from kampungkb.convergence.coaching.forms import FollowUpForm, VisitForm
 from kampungkb.convergence.pages import form_page, require_area
 from kampungkb.convergence.selectors import desa_choices
 from kampungkb.core.form_errors import add_validation_errors
-from kampungkb.core.permissions import can_record_coaching_visit
+from kampungkb.core.permissions import can_record_coaching_visit, can_view_personal_data
 from kampungkb.core.redirects import safe_next
 
 
@@ -76,6 +76,7 @@ def _visit_page(request, visit, *, followup_form=None, status=200):
         {
             "visit": visit,
             "follow_ups": follow_ups,
+            "show_personal": can_view_personal_data(request.user),
             "today": datetime.date.today(),
             "followup_form": (followup_form or FollowUpForm()) if may_add else None,
         },
@@ -120,6 +121,7 @@ def followup_overdue(request):
         "convergence/followup_overdue.html",
         {
             "follow_ups": selectors.followups_overdue(user=request.user),
+            "show_personal": can_view_personal_data(request.user),
             "today": datetime.date.today(),
         },
     )
