@@ -16,8 +16,12 @@ of Kurnia Jaya (``own``: inside every role's area) and of Batu Penyu in Gantung 
 outside the kecamatan and desa operators' areas, inside the kabupaten-wide roles' area).
 """
 
+import contextlib
 import datetime
 import hashlib
+import io
+import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -27,9 +31,10 @@ import altair
 import pytest
 import vl_convert
 import weasyprint
+from django.apps import apps
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -43,10 +48,11 @@ from kampungkb.analytics.services import (
 )
 from kampungkb.convergence.actions.selectors import framework_for_year
 from kampungkb.convergence.actions.services import action_record_save, evidence_add
-from kampungkb.convergence.cadres.services import cadre_save
+from kampungkb.convergence.cadres.services import cadre_save, training_add
 from kampungkb.convergence.coaching.services import visit_record
 from kampungkb.convergence.models import (
     ActionDefinition,
+    CoachingVisit,
     IndicatorDefinition,
     Opd,
     ProgrammeArea,
@@ -66,6 +72,7 @@ from tests.growth.conftest import EppgbmFiles
 TODAY = datetime.date.today()
 ROLES = ("anonymous", "admin", "kecamatan", "desa", "mitra", "viewer")
 AREAS = {"own": KURNIA_JAYA, "other": BATU_PENYU}
+SIGNATORY = "Penandatangan Sintetis"
 LOGIN = reverse("accounts:login")
 
 # Django's own routes, checked by Django: the language switch (any visitor may POST to it) and
@@ -559,8 +566,10 @@ EXPECTED: dict[str, tuple] = {
     "convergence:realisation_add GET other": (302, 405, 405, 405, 405, 405),
     "convergence:realisation_add POST own": (302, 302, 302, 302, 403, 403),
     "convergence:realisation_add POST other": (302, 302, 404, 404, 403, 403),
-    "convergence:cadre_list GET": (302, 200, 200, 200, 200, 200),
-    "convergence:cadre_list POST": (302, 200, 200, 200, 200, 200),
+    # A list of persons: the Viewer (aggregates only) may not open it (issue 11, item 7); the
+    # Mitra OPD reads the counts per desa, without names.
+    "convergence:cadre_list GET": (302, 200, 200, 200, 200, 403),
+    "convergence:cadre_list POST": (302, 200, 200, 200, 200, 403),
     "convergence:cadre_create GET": (302, 200, 200, 200, 403, 403),
     "convergence:cadre_create POST own": (302, 302, 302, 302, 403, 403),
     "convergence:cadre_create POST other": (302, 302, 400, 400, 403, 403),
@@ -578,24 +587,25 @@ EXPECTED: dict[str, tuple] = {
     "convergence:assignment_add POST other": (302, 302, 404, 404, 403, 403),
     "convergence:visit_list GET": (302, 200, 200, 200, 200, 200),
     "convergence:visit_list POST": (302, 200, 200, 200, 200, 200),
-    # A Mitra OPD records its own OPD's coaching visits and their follow-ups (all
-    # of them were made by DKPPKB here); operators and the Viewer do not.
-    "convergence:visit_create GET": (302, 200, 403, 403, 200, 403),
-    "convergence:visit_create POST own": (302, 302, 403, 403, 302, 403),
-    "convergence:visit_create POST other": (302, 302, 403, 403, 302, 403),
+    # The district admin records coaching visits and their follow-ups for every OPD. The
+    # Mitra OPD reads its own OPD's (all of them were made by DKPPKB here) and, read only,
+    # records nothing (issue 11, item 7: it once recorded and closed its OPD's).
+    "convergence:visit_create GET": (302, 200, 403, 403, 403, 403),
+    "convergence:visit_create POST own": (302, 302, 403, 403, 403, 403),
+    "convergence:visit_create POST other": (302, 302, 403, 403, 403, 403),
     "convergence:visit_detail GET own": (302, 200, 200, 200, 200, 200),
     "convergence:visit_detail GET other": (302, 200, 404, 404, 200, 200),
     "convergence:visit_detail POST own": (302, 200, 200, 200, 200, 200),
     "convergence:visit_detail POST other": (302, 200, 404, 404, 200, 200),
     "convergence:followup_add GET own": (302, 405, 405, 405, 405, 405),
     "convergence:followup_add GET other": (302, 405, 405, 405, 405, 405),
-    "convergence:followup_add POST own": (302, 302, 403, 403, 302, 403),
-    "convergence:followup_add POST other": (302, 302, 404, 404, 302, 403),
+    "convergence:followup_add POST own": (302, 302, 403, 403, 403, 403),
+    "convergence:followup_add POST other": (302, 302, 404, 404, 403, 403),
     "convergence:followup_done GET own": (302, 405, 405, 405, 405, 405),
     "convergence:followup_done GET other": (302, 405, 405, 405, 405, 405),
-    # Operators close the follow-ups their desa owns; the visit's OPD closes its own.
-    "convergence:followup_done POST own": (302, 302, 302, 302, 302, 403),
-    "convergence:followup_done POST other": (302, 302, 404, 404, 302, 403),
+    # Operators close the follow-ups their desa owns; the Mitra OPD, read only, none.
+    "convergence:followup_done POST own": (302, 302, 302, 302, 403, 403),
+    "convergence:followup_done POST other": (302, 302, 404, 404, 403, 403),
     "convergence:followup_overdue GET": (302, 200, 200, 200, 200, 200),
     "convergence:followup_overdue POST": (302, 200, 200, 200, 200, 200),
     "convergence:indicator_entry GET own": (302, 200, 200, 200, 403, 403),
@@ -704,6 +714,9 @@ def _build(folder: Path) -> World:
         tahun=year,
         action=action,
         values={},
+        commitments=[
+            {"penandatangan": SIGNATORY, "lembaga": "Bappelitbangda", "komitmen": "Sintetis"}
+        ],
     )
     dkppkb = Opd.objects.get(kode="dkppkb")
     shared = {
@@ -740,7 +753,31 @@ def _build(folder: Path) -> World:
         child = factories.child(posyandu=posyandu)
         plan = plan_create(user=None, tahun=year, kampung=kampung)
         cadre = cadre_save(
-            user=None, desa=desa, nama=f"Kader {desa.nama}", peran="kpm", telepon="081234500"
+            user=None, desa=desa, nama=f"Kader Sintetis {kode}", peran="kpm", telepon="081234500"
+        )
+        training_add(
+            user=None,
+            cadre=cadre,
+            tanggal=TODAY,
+            topik="Gizi",
+            penyelenggara="DKPPKB",
+            sertifikat=f"SERT-SINTETIS-{kode}",
+        )
+        # An older visit whose follow-up is overdue, for the overdue list.
+        visit_record(
+            user=None,
+            opd=dkppkb,
+            desa=desa,
+            tanggal=TODAY - datetime.timedelta(days=40),
+            topik="Pembinaan lama",
+            temuan="Temuan",
+            follow_ups=[
+                {
+                    "tindakan": "Lengkapi register",
+                    "penanggung_jawab": f"PJ Terlambat Sintetis {kode}",
+                    "batas_waktu": TODAY - datetime.timedelta(days=10),
+                }
+            ],
         )
         visit = visit_record(
             user=None,
@@ -752,7 +789,7 @@ def _build(folder: Path) -> World:
             follow_ups=[
                 {
                     "tindakan": "Lengkapi data",
-                    "penanggung_jawab": "Ketua Pokja",
+                    "penanggung_jawab": f"PJ Tindak Lanjut Sintetis {kode}",
                     "batas_waktu": TODAY + datetime.timedelta(days=30),
                 }
             ],
@@ -782,7 +819,7 @@ def _build(folder: Path) -> World:
                 anggaran=500000,
                 sumber_dana="dana_desa",
                 bulan=[2, 3],
-                penanggung_jawab="Ketua Pokja",
+                penanggung_jawab=f"PJ Kegiatan Sintetis {kode}",
             ),
             cadre=cadre,
             visit=visit,
@@ -818,13 +855,18 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             transaction.set_rollback(True)
 
 
+def _pdf_of_its_text(html, *args, **kwargs) -> bytes:
+    # A stub PDF that carries the document's text, so what a PDF would show can be checked.
+    return b"%PDF-1.4 stub\n" + "".join(html.etree_element.itertext()).encode()
+
+
 def _stub_rendering(patch) -> None:
     # Who may reach a page is checked here, not how it renders: the PDF and PNG engines, the
     # serialisation of Vega-Lite charts and the growth charts (a few hundred KB of WHO curves)
     # are stubbed. Their output is tested with the pages themselves (tests/growth/test_charts.py,
     # tests/analytics/test_views.py, ...).
     stub = {"stub": True}
-    patch.setattr(weasyprint.HTML, "write_pdf", lambda self, *a, **k: b"%PDF-1.4 stub")
+    patch.setattr(weasyprint.HTML, "write_pdf", _pdf_of_its_text)
     patch.setattr(vl_convert, "vegalite_to_png", lambda *a, **k: b"\x89PNG\r\n\x1a\nstub")
     patch.setattr(vl_convert, "vegalite_to_pdf", lambda *a, **k: b"%PDF-1.4 stub")
     for chart in (altair.Chart, altair.TopLevelMixin):
@@ -833,9 +875,10 @@ def _stub_rendering(patch) -> None:
     patch.setattr(growth_charts, "child_charts_print_spec", lambda **k: dict(stub))
 
 
-def _answer(world: World, key: str, role: str):
+def _answer(world: World, key: str, role: str, *, watch=contextlib.nullcontext):
     """Request the route of ``key`` as ``role``, in a savepoint rolled back afterwards (so a
-    POST that deletes or changes something does not change what the next role sees)."""
+    POST that deletes or changes something does not change what the next role sees).
+    ``watch()`` is entered around the request, inside the savepoint."""
     name, method, *where = key.split()
     ask = ASK.get(name, district())
     o = world.objects[where[0] if where else "own"]
@@ -844,10 +887,11 @@ def _answer(world: World, key: str, role: str):
     if role != "anonymous":
         client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]
     with transaction.atomic():
-        if method == "GET":
-            response = client.get(url)
-        else:
-            response = client.post(url, ask.data(o) if ask.data else {})
+        with watch():
+            if method == "GET":
+                response = client.get(url)
+            else:
+                response = client.post(url, ask.data(o) if ask.data else {})
         transaction.set_rollback(True)
     return response
 
@@ -907,6 +951,170 @@ def test_every_expectation_has_a_route():
 
 def test_every_expectation_lists_each_role():
     assert [key for key, codes in EXPECTED.items() if len(codes) != len(ROLES)] == []
+
+
+# --- the read-only roles ------------------------------------------------------------------
+# The Mitra OPD and the Viewer change nothing, whatever they POST to whichever route (issue 11,
+# item 7: a Mitra OPD recorded a coaching visit). Checked on the database itself, not on the
+# answer: no statement that writes, and every table keeps its number of rows.
+
+READ_ONLY_ROLES = ("mitra", "viewer")
+# Logging out ends the user's own session and notes the time in the login log (django-axes):
+# those two tables may change there, and nowhere else.
+OWN_SESSION_ROUTES = {"accounts:logout"}
+OWN_SESSION_TABLES = {"django_session", "axes_accesslog"}
+WRITE_SQL = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|MERGE|COPY|TRUNCATE)\b", re.I)
+
+
+def _row_counts(ignore: set[str]) -> dict[str, int]:
+    """The number of rows of every table of every model (but ``ignore``), in one query."""
+    tables = {
+        m._meta.db_table
+        for m in apps.get_models(include_auto_created=True)
+        if m._meta.managed and not m._meta.proxy
+    }
+    quote = connection.ops.quote_name
+    # The table names come from the model registry, not from a request.
+    sql = " UNION ALL ".join(
+        f"SELECT '{t}', COUNT(*) FROM {quote(t)}"  # noqa: S608
+        for t in sorted(tables - ignore)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return dict(cursor.fetchall())
+
+
+class DatabaseWatch:
+    """What the statements run inside it wrote: ``writes`` (the write statements) and
+    ``recounted`` (the tables whose number of rows changed), both but on ``ignore``."""
+
+    def __init__(self, ignore=()):
+        self.ignore = set(ignore)
+
+    def __enter__(self):
+        self.writes: list[str] = []
+        self.recounted: dict[str, tuple[int, int]] = {}
+        self._before = _row_counts(self.ignore)
+        self._wrapper = connection.execute_wrapper(self._record)
+        self._wrapper.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self._wrapper.__exit__(*exc)
+        after = _row_counts(self.ignore)
+        self.recounted = {t: (n, after[t]) for t, n in self._before.items() if after[t] != n}
+        return False
+
+    def _record(self, execute, sql, params, many, context):
+        if WRITE_SQL.match(sql) and not any(t in sql for t in self.ignore):
+            self.writes.append(sql[:160])
+        return execute(sql, params, many, context)
+
+
+def _post_keys() -> list[str]:
+    return sorted(
+        key
+        for name in routes()
+        for key in ASK.get(name, district()).keys(name)
+        if key.split()[1] == "POST"
+    )
+
+
+@pytest.mark.parametrize("key", _post_keys())
+def test_read_only_roles_change_nothing_through_any_post_route(db, world, key):
+    ignore = OWN_SESSION_TABLES if key.split()[0] in OWN_SESSION_ROUTES else ()
+    changed = {}
+    for role in READ_ONLY_ROLES:
+        watch = DatabaseWatch(ignore)
+        status = _answer(world, key, role, watch=lambda w=watch: w).status_code
+        if watch.writes or watch.recounted:
+            changed[role] = (status, watch.writes, watch.recounted)
+    assert changed == {}
+
+
+def test_the_database_watch_sees_a_write(db, world):
+    # The check above would pass on a watch that sees nothing: the admin's POST writes.
+    watch = DatabaseWatch()
+    assert _answer(world, "convergence:visit_create POST own", "admin", watch=lambda: watch)
+    assert watch.writes and "convergence_coachingvisit" in watch.recounted
+
+
+# --- names of persons ----------------------------------------------------------------------
+# Names and phone numbers of persons (cadres, KPM, Pokja members, whoever is responsible for an
+# activity or a follow-up, signatories, the accounts that did something) are shown only to the
+# roles that may see personal data. The Mitra OPD and the Viewer get every page, download and
+# chart they may open without one of them (issue 11, item 7: 47 cadre names on /konvergensi/kader/).
+
+
+def _persons(world: World) -> set[str]:
+    """The names and phone numbers of the synthetic persons of the world."""
+    found = {SIGNATORY, world.users["admin"].get_username()}
+    for o in world.objects.values():
+        found |= {o.cadre.nama, o.cadre.telepon, o.activity.penanggung_jawab}
+        found |= {t.sertifikat for t in o.cadre.trainings.all()}
+        found |= {m.nama for m in o.kampung.pokja_members.all()}
+        found |= {m.telepon for m in o.kampung.pokja_members.all()}
+        found |= {
+            fu.penanggung_jawab
+            for v in CoachingVisit.objects.filter(desa_id=o.kode)
+            for fu in v.follow_ups.all()
+        }
+    return found - {""}
+
+
+def _text(response) -> str:
+    """A response's text: a page, JSON, the text of a (stub) PDF, the cells of an xlsx."""
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if body.startswith(b"PK"):
+        with zipfile.ZipFile(io.BytesIO(body)) as book:
+            body = b"".join(book.read(n) for n in book.namelist() if n.endswith(".xml"))
+    return body.decode("utf-8", "replace")
+
+
+def _readable_gets(role: str) -> list[str]:
+    index = ROLES.index(role)
+    return [k for k, codes in EXPECTED.items() if " GET" in k and codes[index] == 200]
+
+
+@pytest.mark.parametrize("role", READ_ONLY_ROLES)
+def test_read_only_roles_see_no_name_of_a_person(db, world, role):
+    persons = _persons(world)
+    assert len(persons) >= 12 and all(len(p) > 6 for p in persons)
+    seen = {}
+    for key in _readable_gets(role):
+        text = _text(_answer(world, key, role))
+        seen[key] = sorted(p for p in persons if p in text)
+    # The KPM per desa are listed on the page of aksi 5.
+    aksi_5 = ActionDefinition.objects.get(framework=world.objects["own"].action.framework, nomor=5)
+    client = Client()
+    client.force_login(world.users[role])
+    page = client.get(reverse("convergence:action_edit", args=[TODAY.year, aksi_5.pk]))
+    assert page.status_code == 200
+    seen["aksi 5"] = sorted(p for p in persons if p in _text(page))
+    assert {k: v for k, v in seen.items() if v} == {}
+
+
+def test_the_roles_with_personal_data_see_those_names(db, world):
+    # The check above would pass on pages that show no names to anyone.
+    persons = _persons(world)
+    client = Client()
+    client.force_login(world.users["admin"])
+    own = world.objects["own"]
+    pages = [
+        reverse("convergence:cadre_list"),
+        reverse("convergence:followup_overdue"),
+        reverse("convergence:action_edit", args=[own.year, own.action.pk]),
+        reverse("analytics:publications"),
+    ]
+    for o in world.objects.values():
+        pages += [
+            reverse("convergence:cadre_detail", args=[o.cadre.pk]),
+            reverse("convergence:plan_detail", args=[o.plan.pk]),
+            reverse("convergence:visit_detail", args=[o.visit.pk]),
+            reverse("wilayah:kampungkb_detail", args=[o.kampung.pk]),
+        ]
+    text = "".join(_text(client.get(url)) for url in pages)
+    assert sorted(p for p in persons if p not in text) == []
 
 
 # --- hand-written checks --------------------------------------------------------------------

@@ -10,13 +10,22 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from kampungkb.analytics.services import summaries_rebuild
 from kampungkb.convergence.actions.services import action_record_save, evidence_add, evidence_check
 from kampungkb.convergence.cadres.selectors import desa_gaps
-from kampungkb.convergence.cadres.services import cadre_save, training_add
+from kampungkb.convergence.cadres.services import assignment_add, cadre_save, training_add
 from kampungkb.convergence.coaching.selectors import followups_overdue, visit_list
-from kampungkb.convergence.coaching.services import followup_complete, visit_record
+from kampungkb.convergence.coaching.services import (
+    followup_add,
+    followup_complete,
+    may_add_followup,
+    may_close_followup,
+    visit_record,
+)
+from kampungkb.convergence.innovations.services import innovation_save
 from kampungkb.convergence.models import (
     ActionDefinition,
+    CoachingVisit,
     Evaluation,
     EvidenceFile,
+    FollowUp,
     IndicatorDefinition,
     Opd,
     ProgrammeArea,
@@ -25,6 +34,7 @@ from kampungkb.convergence.models import (
 from kampungkb.convergence.plans.selectors import plan_summary
 from kampungkb.convergence.plans.services import activity_add, plan_create, realisation_add
 from kampungkb.convergence.review.outcomes import stunting_by_desa
+from kampungkb.convergence.review.rule_sets import rule_set_update
 from kampungkb.convergence.review.selectors import village_lists
 from kampungkb.convergence.review.services import evaluation_run, indicator_values_save
 from kampungkb.core.models import AuditEntry
@@ -187,7 +197,7 @@ def test_overdue_follow_ups_reach_their_owner_and_the_district_admin(
     past = datetime.date.today() - datetime.timedelta(days=3)
     future = datetime.date.today() + datetime.timedelta(days=3)
     desa_owned = _visit(users["admin"], ref["dkppkb"], KURNIA_JAYA, due=past)
-    opd_owned = _visit(mitra_dpupr, ref["dpupr"], BATU_PENYU, due=past, owner_opd=ref["dpupr"])
+    opd_owned = _visit(users["admin"], ref["dpupr"], BATU_PENYU, due=past, owner_opd=ref["dpupr"])
     _visit(users["admin"], ref["dkppkb"], KURNIA_JAYA, due=future)
 
     def ids(user):
@@ -207,16 +217,55 @@ def test_overdue_follow_ups_reach_their_owner_and_the_district_admin(
         followup_complete(user=users["desa"], followup=opd_owned.follow_ups.get())
 
 
-def test_a_mitra_opd_records_only_its_own_opd_and_sees_only_its_own_visits(
+def test_a_mitra_opd_records_no_visit_and_sees_only_its_own_opds_visits(
     users, ref, mitra_dpupr, kampungs
 ):
-    with pytest.raises(PermissionDenied):
-        _visit(mitra_dpupr, ref["dkppkb"], KURNIA_JAYA, due=datetime.date.today())
-    mine = _visit(mitra_dpupr, ref["dpupr"], KURNIA_JAYA, due=datetime.date.today())
+    # The Mitra OPD is read only (issue 11, item 7): it once recorded its own OPD's visits.
+    for opd in (ref["dkppkb"], ref["dpupr"]):
+        with pytest.raises(PermissionDenied):
+            _visit(mitra_dpupr, opd, KURNIA_JAYA, due=datetime.date.today())
+    mine = _visit(users["admin"], ref["dpupr"], KURNIA_JAYA, due=datetime.date.today())
     _visit(users["admin"], ref["dkppkb"], KURNIA_JAYA, due=datetime.date.today())
     assert [v.pk for v in visit_list(user=mitra_dpupr)] == [mine.pk]
     assert visit_list(user=users["desa"]).count() == 2
     assert AuditEntry.objects.filter(object_type="convergence.coachingvisit").count() == 2
+
+
+@pytest.mark.parametrize("who", ["mitra", "viewer"])
+def test_read_only_roles_may_not_record_add_or_close_coaching_work(
+    users, ref, kampungs, mitra_dpupr, who
+):
+    user = mitra_dpupr if who == "mitra" else users["viewer"]
+    today = datetime.date.today()
+    # Their own OPD's visit, with a follow-up the desa owns and one their OPD owns.
+    visit = _visit(users["admin"], ref["dpupr"], KURNIA_JAYA, due=today)
+    followup_add(
+        user=users["admin"],
+        visit=visit,
+        tindakan="Perbaiki sumur",
+        penanggung_jawab="Penanggung Jawab Sintetis",
+        batas_waktu=today,
+        owner_opd=ref["dpupr"],
+    )
+    before = (CoachingVisit.objects.count(), FollowUp.objects.count(), AuditEntry.objects.count())
+    with pytest.raises(PermissionDenied):
+        _visit(user, ref["dpupr"], KURNIA_JAYA, due=today)
+    with pytest.raises(PermissionDenied):
+        followup_add(
+            user=user,
+            visit=visit,
+            tindakan="Lagi",
+            penanggung_jawab="Siapa Saja",
+            batas_waktu=today,
+        )
+    for fu in visit.follow_ups.all():
+        assert not may_close_followup(user, fu)
+        with pytest.raises(PermissionDenied):
+            followup_complete(user=user, followup=fu)
+    assert not may_add_followup(user, visit)
+    after = (CoachingVisit.objects.count(), FollowUp.objects.count(), AuditEntry.objects.count())
+    assert after == before
+    assert visit.follow_ups.filter(status="terbuka").count() == 2
 
 
 @pytest.mark.parametrize(
@@ -414,3 +463,88 @@ def test_xlsx_report_has_the_review_rows(users, kampungs):
     names = [row[0].value for row in wb.worksheets[0].iter_rows(min_row=2)]
     assert names == ["Kampung KB Kurnia Jaya"]
     assert len(wb.worksheets) == 3
+
+
+def _every_write(users, ref, kampungs, today):
+    """Each convergence service that writes, called with valid values of the Mitra's OPD and
+    Kurnia Jaya (inside every read-only user's area)."""
+    admin = users["admin"]
+    desa = Wilayah.objects.get(kode=KURNIA_JAYA)
+    kampung = kampungs["own"]
+    plan = plan_create(user=admin, tahun=today.year, kampung=kampung)
+    activity = _activity(admin, plan)
+    cadre = cadre_save(user=admin, desa=desa, nama="Kader Sintetis", peran="kpm")
+    visit = _visit(admin, ref["dpupr"], KURNIA_JAYA, due=today, owner_opd=ref["dpupr"])
+    action = ActionDefinition.objects.filter(framework__kode="transformasi-2025").first()
+    record = action_record_save(
+        user=admin, kabupaten=desa.parent.parent, tahun=today.year, action=action, values={}
+    )
+    rule_set = RuleSet.objects.order_by("pk").first()
+    return {
+        "plan_create": lambda u: plan_create(user=u, tahun=today.year + 1, kampung=kampung),
+        "plan_create (OPD)": lambda u: plan_create(user=u, tahun=today.year, opd=ref["dpupr"]),
+        "activity_add": lambda u: _activity(u, plan),
+        "realisation_add": lambda u: realisation_add(
+            user=u,
+            activity=activity,
+            tanggal=today,
+            progres=10,
+            output_tercapai=1,
+            anggaran_realisasi=100,
+        ),
+        "cadre_save": lambda u: cadre_save(user=u, desa=desa, nama="Kader Baru", peran="kpm"),
+        "cadre_save (edit)": lambda u: cadre_save(
+            user=u, cadre=cadre, desa=desa, nama="Kader Ganti", peran="kpm"
+        ),
+        "training_add": lambda u: training_add(
+            user=u, cadre=cadre, tanggal=today, topik="Gizi", penyelenggara="DKPPKB"
+        ),
+        "assignment_add": lambda u: assignment_add(
+            user=u, cadre=cadre, tugas="Pendampingan", mulai=today
+        ),
+        "visit_record": lambda u: _visit(u, ref["dpupr"], KURNIA_JAYA, due=today),
+        "followup_add": lambda u: followup_add(
+            user=u, visit=visit, tindakan="Lagi", penanggung_jawab="Siapa", batas_waktu=today
+        ),
+        "followup_complete": lambda u: followup_complete(
+            user=u, followup=visit.follow_ups.order_by("id").first()
+        ),
+        "innovation_save": lambda u: innovation_save(
+            user=u, desa=desa, nama="Inovasi", tahun=today.year, deskripsi="x", bukti="x"
+        ),
+        "indicator_values_save": lambda u: indicator_values_save(
+            user=u, kampung=kampung, tahun=today.year, values={"out_kb_aktif": 50.0}
+        ),
+        "evaluation_run": lambda u: evaluation_run(user=u, tahun=today.year),
+        "action_record_save": lambda u: action_record_save(
+            user=u, kabupaten=record.kabupaten, tahun=today.year, action=action, values={}
+        ),
+        "evidence_add": lambda u: evidence_add(
+            user=u, record=record, judul="Bukti", upload=SimpleUploadedFile("b.pdf", PDF)
+        ),
+        "rule_set_update": lambda u: rule_set_update(
+            user=u, rule_set=rule_set, rules=rule_set.rules
+        ),
+    }
+
+
+@pytest.mark.parametrize("who", ["mitra", "viewer"])
+def test_every_convergence_write_refuses_the_read_only_roles(
+    users, ref, kampungs, mitra_dpupr, today, settings, tmp_path, who
+):
+    settings.MEDIA_ROOT = tmp_path
+    user = mitra_dpupr if who == "mitra" else users["viewer"]
+    writes = _every_write(users, ref, kampungs, today)
+    before = AuditEntry.objects.count()
+    allowed = []
+    for name, write in writes.items():
+        try:
+            write(user)
+        except PermissionDenied:
+            continue
+        allowed.append(name)
+    assert allowed == []
+    assert AuditEntry.objects.count() == before
+    # The same calls by the district admin pass: each refusal above is the role's.
+    for name in ("visit_record", "followup_add", "followup_complete", "cadre_save"):
+        writes[name](users["admin"])

@@ -102,12 +102,14 @@ EXPECTED = {
     "plan_own": (200, 200, 200, 200, 200),
     "plan_other": (200, 404, 404, 200, 200),
     "plan_opd": (200, 200, 200, 200, 200),
-    "cadres": (200, 200, 200, 200, 200),
+    # A list of persons: not for the Viewer, who sees aggregates only.
+    "cadres": (200, 200, 200, 200, 403),
     "cadre_create": (200, 200, 200, 403, 403),
     "cadre_own": (200, 200, 200, 200, 200),
     "cadre_other": (200, 404, 404, 200, 200),
     "visits": (200, 200, 200, 200, 200),
-    "visit_create": (200, 403, 403, 200, 403),
+    # The Mitra OPD reads its OPD's visits and records none (read only).
+    "visit_create": (200, 403, 403, 403, 403),
     "visit_own": (200, 200, 200, 200, 200),
     "visit_other": (200, 404, 404, 200, 200),
     "overdue": (200, 200, 200, 200, 200),
@@ -157,6 +159,27 @@ def test_cadre_phone_numbers_are_hidden_from_mitra_and_viewer(client, users, obj
         assert ("081234500" in detail.content.decode()) is shown, role
 
 
+def test_the_mitra_opd_reads_cadre_counts_and_no_cadre_names(client, users, objs):
+    client.force_login(users["mitra"])
+    response = client.get(reverse("convergence:cadre_list"))
+    page = response.content.decode()
+    assert response.context["cadres"] is None
+    counts = {r["desa_id"]: (r["n_active"], r["n_trained"]) for r in response.context["counts"]}
+    assert counts == {KURNIA_JAYA: (1, 0), BATU_PENYU: (1, 0)}
+    assert "Kader own" not in page and "Kader other" not in page
+    assert "Nama dan nomor telepon kader hanya terlihat oleh operator." in page
+    cadre = objs["cadres"]["own"]
+    for role in ("mitra", "viewer"):
+        client.force_login(users[role])
+        detail = client.get(reverse("convergence:cadre_detail", args=[cadre.pk]))
+        assert detail.status_code == 200
+        assert "Kader own" not in detail.content.decode()
+        assert "Kurnia Jaya" in detail.content.decode()
+    # The Viewer's pages do not link to the list it may not open.
+    home = client.get(reverse("convergence:home")).content.decode()
+    assert reverse("convergence:cadre_list") not in home
+
+
 def test_a_plan_activity_with_bad_values_is_refused_in_indonesian_and_nothing_saved(
     client, users, objs
 ):
@@ -202,20 +225,25 @@ def test_a_coaching_visit_with_a_half_filled_follow_up_is_refused(client, users,
     assert CoachingVisit.objects.count() == before
 
 
-def test_the_mitra_opd_form_offers_only_its_own_opd(client, objs, mitra_dpupr, ref):
+def test_a_mitra_opd_records_no_visit_even_for_its_own_opd(client, objs, mitra_dpupr, ref):
+    # Read only (issue 11, item 7): the form was once offered with the Mitra's own OPD, and
+    # another OPD's visit was refused with 400.
     client.force_login(mitra_dpupr)
-    response = client.post(
-        reverse("convergence:visit_create"),
-        {
-            "opd": ref["dkppkb"].pk,
-            "desa": KURNIA_JAYA,
-            "tanggal": datetime.date.today().isoformat(),
-            "topik": "Air bersih",
-            "temuan": "Sumur",
-        },
-    )
-    assert response.status_code == 400
-    assert not CoachingVisit.objects.filter(opd=ref["dkppkb"], topik="Air bersih").exists()
+    for opd in (ref["dkppkb"], ref["dpupr"]):
+        response = client.post(
+            reverse("convergence:visit_create"),
+            {
+                "opd": opd.pk,
+                "desa": KURNIA_JAYA,
+                "tanggal": datetime.date.today().isoformat(),
+                "topik": "Air bersih",
+                "temuan": "Sumur",
+            },
+        )
+        assert response.status_code == 403
+    assert not CoachingVisit.objects.filter(topik="Air bersih").exists()
+    page = client.get(reverse("convergence:visit_list")).content.decode()
+    assert reverse("convergence:visit_create") not in page
 
 
 def test_evidence_of_the_wrong_type_is_refused_through_the_page(

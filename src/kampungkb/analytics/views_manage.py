@@ -19,7 +19,7 @@ from kampungkb.analytics.models import PeriodType, SurveyFigure, Target, TargetS
 from kampungkb.analytics.priority import weights_for
 from kampungkb.analytics.publication import publication_history
 from kampungkb.analytics.views import period_label
-from kampungkb.core.permissions import is_district_admin
+from kampungkb.core.permissions import can_view_personal_data, is_district_admin
 from kampungkb.core.scoping import within_q
 from kampungkb.wilayah.selectors import managed_kabupaten
 
@@ -146,7 +146,11 @@ def publications(request):
     return render(
         request,
         "analytics/publications.html",
-        {"history": history, "form": form},
+        {
+            "history": history,
+            "form": form,
+            "show_personal": can_view_personal_data(request.user),
+        },
     )
 
 

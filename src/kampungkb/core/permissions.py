@@ -21,12 +21,16 @@ __all__ = [
     "can_view_personal_data",
     "is_district_admin",
     "is_mitra",
+    "is_read_only",
     "role_fits_wilayah",
+    "sees_aggregates_only",
 ]
 
 _EDITORS = {Role.ADMIN_KABUPATEN, Role.OPERATOR_KECAMATAN, Role.OPERATOR_DESA}
 _PERSONAL = {Role.ADMIN_KABUPATEN, Role.OPERATOR_KECAMATAN, Role.OPERATOR_DESA}
 _REGISTRARS = {Role.ADMIN_KABUPATEN, Role.OPERATOR_KECAMATAN}
+# They read and never write: no service changes anything for them, whatever the area.
+_READ_ONLY = {Role.MITRA_OPD, Role.VIEWER}
 
 
 def _active(user) -> bool:
@@ -61,6 +65,12 @@ def can_view_personal_data(user) -> bool:
     return _superuser(user) or _role(user) in _PERSONAL
 
 
+def sees_aggregates_only(user) -> bool:
+    """Whether the user sees aggregates only (the Viewer): a page that lists persons (children,
+    cadres) answers 403, and a detail page shows no name."""
+    return not _superuser(user) and _role(user) == Role.VIEWER
+
+
 def can_view_full_nik(user) -> bool:
     """Whether a whole NIK may be shown (on a child's own page and in e-PPGBM exports).
 
@@ -90,10 +100,18 @@ def is_mitra(user) -> bool:
     return _role(user) == Role.MITRA_OPD
 
 
-def can_record_coaching_visit(user, *, opd) -> bool:
-    """Whether the user may record a coaching visit: the district admin for any OPD, a Mitra
-    OPD only for ``opd``, the agency their account belongs to (``None`` when none matches)."""
-    return is_district_admin(user) or (is_mitra(user) and opd is not None)
+def is_read_only(user) -> bool:
+    """Whether the user may change nothing at all: the Mitra OPD and the Viewer.
+
+    Every service refuses them with ``PermissionDenied``, whatever the area or the object.
+    """
+    return not _superuser(user) and _role(user) in _READ_ONLY
+
+
+def can_record_coaching_visit(user) -> bool:
+    """Whether the user may record coaching visits and their follow-ups: the district admin,
+    for any OPD. A Mitra OPD reads its own OPD's visits but records nothing (read only)."""
+    return is_district_admin(user)
 
 
 def can_manage_installation(user) -> bool:

@@ -16,7 +16,7 @@ from kampungkb.convergence.actions.forms import ActionRecordForm, EvidenceForm, 
 from kampungkb.convergence.cadres.selectors import kpm_per_desa
 from kampungkb.convergence.pages import require_area, year_asked
 from kampungkb.core.form_errors import add_validation_errors
-from kampungkb.core.permissions import is_district_admin
+from kampungkb.core.permissions import can_view_personal_data, is_district_admin
 
 
 def action_year(request):
@@ -72,6 +72,7 @@ def action_edit(request, tahun, pk):
             "form": form if may_edit else None,
             "evidence_form": EvidenceForm() if may_edit and record else None,
             "kpm": kpm_per_desa(user=user) if action.nomor == 5 else None,
+            "show_personal": can_view_personal_data(user),
         },
         status=status,
     )

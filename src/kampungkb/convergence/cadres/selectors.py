@@ -3,10 +3,11 @@ trained KPM or a complete TPK."""
 
 from collections import defaultdict
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 
 from kampungkb.convergence.cadres.models import TPK_ROLES, Cadre, CadreRole
+from kampungkb.core.permissions import can_view_personal_data
 from kampungkb.wilayah.models import Wilayah
 
 
@@ -20,6 +21,23 @@ def cadre_list(*, user, desa: str = ""):
     if desa:
         qs = qs.filter(desa_id=desa)
     return qs
+
+
+def cadre_counts(*, user) -> list[dict]:
+    """Return, per desa of the user's area and per role, how many cadres are active and how
+    many of those are trained: the cadre list of those who may not see the cadres' names."""
+    rows = list(
+        Cadre.objects.for_user(user)
+        .values("desa_id", "desa__nama", "peran")
+        .annotate(
+            n_active=Count("id", filter=Q(aktif=True), distinct=True),
+            n_trained=Count("id", filter=Q(aktif=True, trainings__isnull=False), distinct=True),
+        )
+        .order_by("desa_id", "peran")
+    )
+    for r in rows:
+        r["peran_label"] = CadreRole(r["peran"]).label
+    return rows
 
 
 def cadre_get(*, user, pk: int) -> Cadre:
@@ -59,11 +77,17 @@ def desa_gaps(*, user) -> list:
 
 
 def kpm_per_desa(*, user) -> list[dict]:
-    """Return each desa in the user's area with its active KPM (an Aksi 5 output)."""
+    """Return each desa in the user's area with the number of its active KPM (an Aksi 5
+    output) and, for those who may see personal data, their names (``None`` otherwise)."""
     names = defaultdict(list)
     for c in Cadre.objects.for_user(user).filter(peran=CadreRole.KPM, aktif=True):
         names[c.desa_id].append(c.nama)
+    shown = can_view_personal_data(user)
     return [
-        {"desa": d, "kpm": names.get(d.kode, [])}
+        {
+            "desa": d,
+            "n": len(names.get(d.kode, [])),
+            "kpm": names.get(d.kode, []) if shown else None,
+        }
         for d in Wilayah.objects.for_user(user).desa().order_by("kode")
     ]

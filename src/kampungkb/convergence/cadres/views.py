@@ -1,5 +1,7 @@
 """Pages of the cadres: the list with each desa's gaps, a cadre with trainings and
-assignments."""
+assignments. Cadres' names and phone numbers are shown only where personal data may be seen:
+the Mitra OPD reads counts per desa instead of the list, the Viewer (aggregates only) not even
+that (403); a cadre's own page names the role and desa instead of the person."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
@@ -12,19 +14,29 @@ from kampungkb.convergence.cadres.forms import AssignmentForm, CadreForm, Traini
 from kampungkb.convergence.pages import form_page, require_area
 from kampungkb.convergence.selectors import desa_choices
 from kampungkb.core.form_errors import add_validation_errors
-from kampungkb.core.permissions import can_edit, can_edit_area, can_view_personal_data
+from kampungkb.core.permissions import (
+    can_edit,
+    can_edit_area,
+    can_view_personal_data,
+    sees_aggregates_only,
+)
 
 
 def cadre_list(request):
-    require_area(request.user)
+    user = request.user
+    require_area(user)
+    if sees_aggregates_only(user):
+        raise PermissionDenied
+    show_personal = can_view_personal_data(user)
     return render(
         request,
         "convergence/cadre_list.html",
         {
-            "cadres": selectors.cadre_list(user=request.user),
-            "gaps": selectors.desa_gaps(user=request.user),
-            "show_personal": can_view_personal_data(request.user),
-            "may_create": can_edit(request.user),
+            "cadres": selectors.cadre_list(user=user) if show_personal else None,
+            "counts": None if show_personal else selectors.cadre_counts(user=user),
+            "gaps": selectors.desa_gaps(user=user),
+            "show_personal": show_personal,
+            "may_create": can_edit(user),
         },
     )
 

@@ -40,12 +40,9 @@ class VisitForm(StyledFormMixin, forms.Form):
     )
     batas_waktu = forms.DateField(label=_("Due date"), required=False, widget=DATE)
 
-    def __init__(self, *args, desa_qs, fixed_opd=None, **kwargs):
+    def __init__(self, *args, desa_qs, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["desa"].queryset = desa_qs
-        if fixed_opd is not None:
-            self.fields["opd"].queryset = Opd.objects.filter(pk=fixed_opd.pk)
-            self.fields["opd"].initial = fixed_opd.pk
 
     def clean(self):
         data = super().clean()

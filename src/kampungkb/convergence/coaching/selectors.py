@@ -1,5 +1,5 @@
-"""Reads of the coaching work. A Mitra OPD sees only its own OPD's visits; everyone else the
-visits to the desa of their area."""
+"""Reads of the coaching work. A Mitra OPD reads only its own OPD's visits and follow-ups;
+everyone else the visits to the desa of their area."""
 
 import datetime
 
@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 
 from kampungkb.convergence.agencies import Opd
 from kampungkb.convergence.coaching.models import CoachingVisit, FollowUp, FollowUpStatus
-from kampungkb.core.permissions import can_record_coaching_visit, is_district_admin, is_mitra
+from kampungkb.core.permissions import is_district_admin, is_mitra
 from kampungkb.core.scoping import scope_q
 
 
@@ -17,11 +17,6 @@ def user_opd(user):
     if not is_mitra(user):
         return None
     return next((o for o in Opd.objects.all() if o.matches(user.organisation)), None)
-
-
-def user_may_record_visit(user) -> bool:
-    """Whether the user may record a coaching visit (see ``can_record_coaching_visit``)."""
-    return can_record_coaching_visit(user, opd=user_opd(user))
 
 
 def visits_for(*, user):

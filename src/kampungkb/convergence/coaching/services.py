@@ -1,5 +1,6 @@
 """Writes of the coaching work: an OPD's visit to a desa and the follow-ups it agrees on. The
-district admin records for any OPD, a Mitra OPD for its own (``user=None``: the system)."""
+district admin records them for any OPD (``user=None``: the system); the operators of a desa
+close the follow-ups the desa owns. A Mitra OPD, read only, changes nothing."""
 
 import datetime
 
@@ -8,22 +9,23 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kampungkb.convergence.coaching.models import CoachingVisit, FollowUp, FollowUpStatus
-from kampungkb.convergence.coaching.selectors import user_opd
 from kampungkb.convergence.guards import author, deny
 from kampungkb.core.audit import audit_record
 from kampungkb.core.models import AuditAction
-from kampungkb.core.permissions import can_edit_area, is_district_admin
+from kampungkb.core.permissions import (
+    can_edit_area,
+    can_record_coaching_visit,
+    is_district_admin,
+    is_read_only,
+)
 from kampungkb.core.scoping import user_covers
 from kampungkb.core.validators import ensure_not_in_future
 from kampungkb.wilayah.models import KampungKB, Level
 
 
-def _ensure_may_record_visit(user, opd) -> None:
-    if user is None or is_district_admin(user):
-        return
-    own = user_opd(user)
-    if own is None or own.pk != opd.pk:
-        deny(_("You may record only your own OPD's coaching visits."))
+def _ensure_may_record_visit(user) -> None:
+    if user is not None and not can_record_coaching_visit(user):
+        deny(_("Only the district admin may record coaching visits."))
 
 
 @transaction.atomic
@@ -40,7 +42,7 @@ def visit_record(
     is_demo: bool = False,
 ) -> CoachingVisit:
     """Record an OPD's coaching visit to a desa (and its Kampung KB) with follow-ups."""
-    _ensure_may_record_visit(user, opd)
+    _ensure_may_record_visit(user)
     if desa.level != Level.DESA:
         raise ValidationError({"desa": _("Choose a desa.")})
     if user is not None and not user_covers(user, desa.kode):
@@ -98,17 +100,13 @@ def _followup_create(
 
 
 def may_add_followup(user, visit: CoachingVisit) -> bool:
-    """Whether ``user`` may add a follow-up to ``visit``: the district admin, or the visit's
-    own OPD."""
-    if is_district_admin(user):
-        return True
-    own = user_opd(user)
-    return own is not None and own.pk == visit.opd_id
+    """Whether ``user`` may add a follow-up to ``visit``: whoever records its visits."""
+    return can_record_coaching_visit(user)
 
 
 @transaction.atomic
 def followup_add(*, user, visit: CoachingVisit, **values) -> FollowUp:
-    _ensure_may_record_visit(user, visit.opd)
+    _ensure_may_record_visit(user)
     fu = _followup_create(visit=visit, **values)
     audit_record(
         actor=user,
@@ -121,11 +119,12 @@ def followup_add(*, user, visit: CoachingVisit, **values) -> FollowUp:
 
 
 def may_close_followup(user, fu: FollowUp) -> bool:
+    """Whether ``user`` may mark ``fu`` done: the district admin, or the operators of the
+    visited desa when the desa owns it. Read-only roles (the Mitra OPD too) never."""
+    if is_read_only(user):
+        return False
     if is_district_admin(user):
         return True
-    own = user_opd(user)
-    if own is not None:
-        return own.pk in (fu.visit.opd_id, fu.owner_opd_id)
     return fu.owner_opd_id is None and can_edit_area(user, fu.visit.desa_id)
 
 

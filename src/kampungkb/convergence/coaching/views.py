@@ -15,7 +15,7 @@ from kampungkb.convergence.coaching.forms import FollowUpForm, VisitForm
 from kampungkb.convergence.pages import form_page, require_area
 from kampungkb.convergence.selectors import desa_choices
 from kampungkb.core.form_errors import add_validation_errors
-from kampungkb.core.permissions import is_district_admin
+from kampungkb.core.permissions import can_record_coaching_visit, can_view_personal_data
 from kampungkb.core.redirects import safe_next
 
 
@@ -26,22 +26,19 @@ def visit_list(request):
         "convergence/visit_list.html",
         {
             "visits": selectors.visit_list(user=request.user),
-            "may_create": selectors.user_may_record_visit(request.user),
+            "may_create": can_record_coaching_visit(request.user),
         },
     )
 
 
 def visit_create(request):
     user = request.user
-    if not selectors.user_may_record_visit(user):
+    if not can_record_coaching_visit(user):
         raise PermissionDenied
-    fixed = None if is_district_admin(user) else selectors.user_opd(user)
     initial = {"tanggal": datetime.date.today()}
     if request.GET.get("desa"):
         initial["desa"] = request.GET["desa"]
-    form = VisitForm(
-        request.POST or None, initial=initial, desa_qs=desa_choices(user=user), fixed_opd=fixed
-    )
+    form = VisitForm(request.POST or None, initial=initial, desa_qs=desa_choices(user=user))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -79,6 +76,7 @@ def _visit_page(request, visit, *, followup_form=None, status=200):
         {
             "visit": visit,
             "follow_ups": follow_ups,
+            "show_personal": can_view_personal_data(request.user),
             "today": datetime.date.today(),
             "followup_form": (followup_form or FollowUpForm()) if may_add else None,
         },
@@ -93,6 +91,8 @@ def visit_detail(request, pk):
 @require_POST
 def followup_add(request, pk):
     visit = selectors.visit_get(user=request.user, pk=pk)
+    if not services.may_add_followup(request.user, visit):
+        raise PermissionDenied
     form = FollowUpForm(request.POST)
     if form.is_valid():
         try:
@@ -107,6 +107,8 @@ def followup_add(request, pk):
 @require_POST
 def followup_done(request, pk):
     fu = selectors.followup_get(user=request.user, pk=pk)
+    if not services.may_close_followup(request.user, fu):
+        raise PermissionDenied
     services.followup_complete(user=request.user, followup=fu)
     messages.success(request, _("Follow-up marked done."))
     return redirect(safe_next(request, reverse("convergence:visit_detail", args=[fu.visit_id])))
@@ -119,6 +121,7 @@ def followup_overdue(request):
         "convergence/followup_overdue.html",
         {
             "follow_ups": selectors.followups_overdue(user=request.user),
+            "show_personal": can_view_personal_data(request.user),
             "today": datetime.date.today(),
         },
     )

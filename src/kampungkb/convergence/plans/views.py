@@ -12,7 +12,7 @@ from kampungkb.convergence.pages import form_page, require_area, year_asked
 from kampungkb.convergence.plans import selectors, services
 from kampungkb.convergence.plans.forms import ActivityForm, PlanCreateForm, RealisationForm
 from kampungkb.core.form_errors import add_validation_errors
-from kampungkb.core.permissions import can_edit, is_district_admin
+from kampungkb.core.permissions import can_edit, can_view_personal_data, is_district_admin
 
 
 def plan_list(request):
@@ -62,6 +62,7 @@ def _plan_page(request, plan, *, activity_form=None, status=200):
         {
             "plan": plan,
             "activities": selectors.plan_activities(plan=plan),
+            "show_personal": can_view_personal_data(request.user),
             "may_edit": may_edit,
             "activity_form": (activity_form or ActivityForm()) if may_edit else None,
             "realisation_form": RealisationForm() if may_edit else None,

@@ -9,13 +9,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kampungkb.convergence import reports
-from kampungkb.convergence.coaching.selectors import user_may_record_visit
 from kampungkb.convergence.pages import form_page, require_area, year_asked
 from kampungkb.convergence.review import selectors, services
 from kampungkb.convergence.review.forms import IndicatorForm
 from kampungkb.convergence.review.target import district_target
 from kampungkb.core.form_errors import add_validation_errors
-from kampungkb.core.permissions import can_edit_area, is_district_admin
+from kampungkb.core.permissions import (
+    can_edit_area,
+    can_record_coaching_visit,
+    is_district_admin,
+)
 
 
 def indicator_entry(request, pk):
@@ -58,7 +61,7 @@ def kampung_review(request, pk):
             "tahun": tahun,
             **selectors.kampung_review(user=request.user, kampung=kampung, tahun=tahun),
             "may_edit": can_edit_area(request.user, kampung.desa_id),
-            "may_visit": user_may_record_visit(request.user),
+            "may_visit": can_record_coaching_visit(request.user),
         },
     )
 

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kampungkb.core.permissions import can_manage_installation
+from kampungkb.core.permissions import can_manage_installation, can_view_personal_data
 from kampungkb.growth.kbm.selectors import (
     kbm_tables_list,
     recompute_in_progress,
@@ -48,6 +48,7 @@ def kbm_tables_page(request):
         "runs": runs,
         "busy": recompute_in_progress() is not None,
         "can_choose": can_manage_installation(request.user),
+        "show_personal": can_view_personal_data(request.user),
     }
     template = "growth/partials/recompute_runs.html" if request.htmx else "growth/kbm_tables.html"
     return render(request, template, context)
