@@ -9,6 +9,8 @@ import datetime
 
 import numpy as np
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from kampungkb.analytics import publication as pub
 from kampungkb.analytics.models import PublishedFigure
@@ -202,3 +204,47 @@ def test_no_hidden_cell_follows_from_three_random_versions_taken_together(seed):
         derived = _derivable_across(published)
         assert derived <= unavoidable, seed
         assert not [value for _cell, value in derived if value < MIN_CASES], seed
+
+
+PUBLIC_ROUTES = ("version", "map_spec", "pdf", "xlsx")
+
+
+def test_only_the_newest_version_of_a_period_is_on_the_public_site(versions):
+    v1, v2, v3 = versions
+    client = Client()
+    for old in (v1, v2):
+        for route in PUBLIC_ROUTES:
+            response = client.get(reverse(f"analytics_public:{route}", args=[old.pk]))
+            assert response.status_code == 302, route
+            assert response["Location"] == reverse(f"analytics_public:{route}", args=[v3.pk])
+    moved = client.get(reverse("analytics_public:map_spec", args=[v1.pk]), {"tingkat": "kecamatan"})
+    assert moved["Location"].endswith(f"/v/{v3.pk}/peta.json?tingkat=kecamatan")
+    assert client.get(reverse("analytics_public:xlsx", args=[v3.pk])).status_code == 200
+
+    html = client.get(reverse("analytics_public:index")).content.decode()
+    assert "Versi 3, diterbitkan" in html
+    assert "menggantikan versi sebelumnya" in html
+    history = html.split('data-testid="public-history"')[1].split("</ul>")[0]
+    assert history.count("<li>") == 1 and "versi 3" in history
+    assert f"/v/{v1.pk}/" not in html and f"/v/{v2.pk}/" not in html
+
+
+def test_the_officials_archive_keeps_every_version_with_a_note(versions, users):
+    v1, _v2, v3 = versions
+    archive = reverse("analytics:publication", args=[v1.pk])
+    assert Client().get(archive).status_code == 302  # to the login page
+
+    viewer = Client()
+    viewer.force_login(users["viewer"])
+    html = viewer.get(archive).content.decode()
+    assert 'data-testid="superseded-note"' in html
+    assert "Versi 1 telah diganti oleh versi 3" in html
+    lalang = [r for r in html.split('data-testid="public-row"') if "Lalang Jaya" in r[:200]]
+    assert lalang and "–" in lalang[0]
+    current = viewer.get(reverse("analytics:publication", args=[v3.pk])).content.decode()
+    assert 'data-testid="current-note"' in current
+
+    listing = viewer.get(reverse("analytics:publications")).content.decode()
+    rows = listing.split('data-testid="publication-row"')[1:]
+    assert len(rows) == 3
+    assert "publik</span>" in rows[0] and "diganti versi 3 (arsip)" in rows[1] + rows[2]

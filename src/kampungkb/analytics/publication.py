@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 
 from kampungkb.analytics.cube import kampung_kb_desa, period_end
 from kampungkb.analytics.models import (
@@ -94,18 +94,46 @@ class PublicRow:
         return self.cells[Indicator.STUNTING]
 
 
+def _period_versions():
+    """The versions of the outer query's publication's period (for subqueries)."""
+    return Publication.objects.filter(
+        kabupaten_id=OuterRef("kabupaten_id"),
+        period_type=OuterRef("period_type"),
+        period_start=OuterRef("period_start"),
+    )
+
+
+def _with_status(qs):
+    """Annotate ``current_version`` (the newest version of the period) and ``superseded``
+    (a newer version exists: this one is off the public site, in the officials' archive)."""
+    return qs.annotate(
+        current_version=Subquery(_period_versions().order_by("-version").values("version")[:1]),
+        superseded=Exists(_period_versions().filter(version__gt=OuterRef("version"))),
+    )
+
+
 def publication_latest(*, kabupaten_kode: str | None = None) -> Publication | None:
-    qs = Publication.objects.select_related("kabupaten")
+    """The publication on the public site's front page: the newest published."""
+    qs = _with_status(Publication.objects.select_related("kabupaten")).filter(superseded=False)
     if kabupaten_kode:
         qs = qs.filter(kabupaten_id=kabupaten_kode)
     return qs.order_by("-published_at", "-id").first()
 
 
-def publication_history(*, kabupaten_kode: str | None = None):
-    qs = Publication.objects.select_related("kabupaten", "published_by")
+def publication_history(*, kabupaten_kode: str | None = None, public: bool = False):
+    """Every version, newest first, with its status (``_with_status``); ``public``: only
+    the versions on the public site, the newest of each period."""
+    qs = _with_status(Publication.objects.select_related("kabupaten", "published_by"))
     if kabupaten_kode:
         qs = qs.filter(kabupaten_id=kabupaten_kode)
+    if public:
+        qs = qs.filter(superseded=False)
     return qs.order_by("-published_at", "-id")
+
+
+def publication_current(publication: Publication) -> Publication:
+    """The version of ``publication``'s period on the public site: the newest."""
+    return publications_of_period(publication).select_related("kabupaten").last()
 
 
 def _sums(rows: dict[tuple, PublicRow], kampung_kb: set[str]) -> list[tuple[tuple, list[tuple]]]:
