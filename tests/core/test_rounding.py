@@ -53,3 +53,27 @@ def test_ties_go_away_from_zero_and_none_stays_none():
     assert round_half_up(-0.25) == Decimal("-0.3")
     assert round_half_up(Decimal("16.65")) == Decimal("16.7")
     assert round_half_up(float("nan")) is None and percent(None) is None
+
+
+def test_a_rounded_figure_is_stored_in_xlsx_as_a_number_showing_the_same_digits():
+    import io
+
+    import openpyxl
+
+    from kampungkb.core.downloads import Sheet, xlsx_bytes
+
+    content = xlsx_bytes(
+        [
+            Sheet(
+                "s",
+                header=["a", "b"],
+                rows=[[percent(400 / 2402), percent(0.06)]],
+                totals=[[round_half_up(2.5, 0), None]],
+            )
+        ]
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    body, total = sheet["A2"], sheet["A3"]
+    assert (body.data_type, body.number_format, body.value) == ("n", "0.0", 16.7)
+    assert (sheet["B2"].number_format, sheet["B2"].value) == ("0.0", 6)
+    assert (total.number_format, total.value, total.font.bold) == ("0", 3, True)
