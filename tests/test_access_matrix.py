@@ -245,6 +245,7 @@ ASK = {
     "analytics:publish": district(
         data=lambda o: {"period_type": PeriodType.MONTH, "period_start": o.month.isoformat()}
     ),
+    "analytics:publication": district(lambda o: [o.publication.pk]),
     "analytics_public:version": district(lambda o: [o.publication.pk]),
     "analytics_public:map_spec": district(lambda o: [o.publication.pk]),
     "analytics_public:pdf": district(lambda o: [o.publication.pk]),
@@ -534,6 +535,9 @@ EXPECTED: dict[str, tuple] = {
     "analytics:publications POST": (302, 200, 200, 200, 200, 200),
     "analytics:publish GET": (302, 405, 405, 405, 405, 405),
     "analytics:publish POST": (302, 302, 403, 403, 403, 403),
+    # A version as it was published (the officials' archive): every role of the district.
+    "analytics:publication GET": (302, 200, 200, 200, 200, 200),
+    "analytics:publication POST": (302, 200, 200, 200, 200, 200),
     # --- convergence ---------------------------------------------------------------------
     "convergence:home GET": (302, 200, 200, 200, 200, 200),
     "convergence:home POST": (302, 200, 200, 200, 200, 200),

@@ -9,13 +9,17 @@ import base64
 import altair as alt
 from django.utils.translation import gettext as _
 
+from kampungkb.core.rounding import percent, round_half_up
 from kampungkb.wilayah.models import Level, Wilayah
 
 PRINT_WIDTH = 520
 
 
 def _pct(x):
-    return None if x is None else round(x * 100, 2)
+    """A proportion as the percentage shown on the pages (``core.rounding``), for the
+    tooltips to read the same."""
+    rounded = percent(x)
+    return None if rounded is None else float(rounded)
 
 
 def trend_spec(rows, *, title: str = "", width="container") -> dict:
@@ -102,7 +106,11 @@ def score_spec(rows: list[dict], *, width="container") -> dict:
     """Horizontal bars of the priority score of the desa ranked (``nama``, ``score``, ``lokus``)."""
     yes, no = _("Priority desa (lokus)"), _("Other desa")
     values = [
-        {"desa": r["nama"], "skor": round(r["score"], 1), "status": yes if r["lokus"] else no}
+        {
+            "desa": r["nama"],
+            "skor": float(round_half_up(r["score"])),
+            "status": yes if r["lokus"] else no,
+        }
         for r in rows
     ]
     chart = (

@@ -319,7 +319,13 @@ class Publication(models.Model):
 
 
 class PublishedFigure(models.Model):
-    """One frozen cell of a publication (unsuppressed; suppression is applied on display)."""
+    """One frozen cell of a publication: its true figures and what the public may see of them.
+
+    ``n_hidden`` and ``cases_hidden`` are decided once, when the version is published
+    (``publication.suppression_plan``), and never recomputed: what a version showed is fixed
+    like its numbers, so a later version can be checked against it. They are None on versions
+    published before they were stored; those are suppressed on display, as they always were.
+    """
 
     publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="figures")
     wilayah_kode = models.CharField(max_length=13)
@@ -334,6 +340,8 @@ class PublishedFigure(models.Model):
     ci_low = models.FloatField(null=True)
     ci_high = models.FloatField(null=True)
     coverage = models.FloatField(null=True)
+    n_hidden = models.BooleanField(null=True)
+    cases_hidden = models.BooleanField(null=True)
 
     class Meta:
         ordering = ["publication_id", "wilayah_kode", "group", "indicator"]

@@ -14,6 +14,7 @@ least; all equal → 0), multiplied by its weight; the score is the weighted mea
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import numpy as np
 from django.utils.formats import date_format
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 from kampungkb.analytics.models import Group, Indicator, PrevalenceSummary, PriorityWeights
 from kampungkb.analytics.models import QualitySummary as Q
 from kampungkb.analytics.selectors import Selection
+from kampungkb.core.rounding import RULE_PLACES, percent, proportion
 from kampungkb.wilayah.models import KampungKB, Level, Wilayah
 
 CRITERIA = ("prevalence", "cases", "trend", "coverage", "quality")
@@ -40,7 +42,7 @@ class RankedDesa:
     n: int
     cases: int
     prevalence: float | None
-    trend: float | None
+    trend: Fraction | None  # exact: from the counts
     coverage: float | None
     quality: float | None
     scores: dict = field(default_factory=dict)
@@ -54,10 +56,10 @@ class RankedDesa:
         return "; ".join(self.reasons)
 
 
-def _pct(x: float) -> str:
+def _pct(x) -> str:
     from django.utils.formats import number_format
 
-    return number_format(x * 100, 1)
+    return number_format(percent(x), RULE_PLACES)
 
 
 def _scaled(values: np.ndarray) -> np.ndarray:
@@ -114,8 +116,9 @@ def priority_ranking(
     for d in desa:
         c, b, q = now.get(d.kode), before.get(d.kode), quality.get(d.kode)
         prev = c.prevalence if c else None
+        # From the counts, exactly: the change is shown rounded (``core.rounding``).
         trend = (
-            prev - b.prevalence
+            proportion(c.cases, c.n) - proportion(b.cases, b.n)
             if prev is not None and b is not None and b.prevalence is not None
             else None
         )

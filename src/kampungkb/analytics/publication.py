@@ -9,14 +9,24 @@ children are the sum of its desa's, the kabupaten's the sum of its kecamatan's, 
 Kampung KB and other desa. One hidden desa beside a shown kecamatan total could be worked out
 by subtraction. So other cells are hidden as well (complementary suppression) until no hidden
 value follows from the shown ones, for the cases and, separately, for the number measured.
+
+Nor is one version enough. Publishing a period again after a correction makes a new version
+whose figures differ a little; set beside the old one, a cell hidden in one and shown in the
+other, or a different choice of complementary cells, can give a hidden cell away. A version
+once served may have been saved by anyone, so every version of a period counts as public for
+ever. Two rules follow. What a version hides is decided when it is published, against all
+the versions of its period before it (:func:`suppression_plan`): what they hid stays hidden,
+and no hidden cell of any of them may follow from all of them together. It is then stored with
+the figures, so a version shows the same cells for ever, whatever later code decides. And only
+the newest version of a period is on the public site (``views_public``): the older ones stay
+in the officials' archive, so the site never invites the comparison.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
-import numpy as np
+from django.db.models import Exists, OuterRef, Q, Subquery
 
 from kampungkb.analytics.cube import kampung_kb_desa, period_end
 from kampungkb.analytics.models import (
@@ -26,6 +36,7 @@ from kampungkb.analytics.models import (
     PublishedFigure,
     SummaryLevel,
 )
+from kampungkb.analytics.suppression import complementary_cells
 
 MIN_N = 10
 MIN_CASES = 3
@@ -70,81 +81,6 @@ class PublicCell:
         return cls(n, f.cases, f.prevalence, f.ci_low, f.ci_high, False)
 
 
-def complementary_cells(
-    values: dict[Hashable, int],
-    hidden: Iterable[Hashable],
-    sums: Iterable[tuple[Hashable, list[Hashable]]],
-) -> set[Hashable]:
-    """Return the cells to hide besides ``hidden`` so that no hidden value can be derived.
-
-    ``values`` holds every cell's value; ``sums`` lists each total with the cells that add up
-    to it. A hidden cell can be derived when the equations "total = sum of its parts", with
-    the shown values put in, pin it down (``_derivable``). While some can, one more shown cell
-    of their equations is hidden: not a total where another will do, then the one that
-    leaves the fewest derivable, then a cell of the same sum, then the smallest value. Cells
-    whose value is 0 count as known (a reader may guess an empty cell) and are never relied
-    on to hide another.
-
-    >>> sums = [("kec", ["a", "b", "c"])]
-    >>> sorted(complementary_cells({"kec": 12, "a": 2, "b": 4, "c": 6}, {"a"}, sums))
-    ['b']
-    >>> sorted(complementary_cells({"kec": 12, "a": 2, "b": 4, "c": 6}, {"a", "c"}, sums))
-    []
-    """
-    equations = [(total, list(parts)) for total, parts in sums]
-    hidden = {c for c in hidden if values.get(c, 0) != 0}
-    extra: set[Hashable] = set()
-    exposed = _derivable(hidden, equations)
-    while exposed:
-        # How each shown cell relates to an exposed one: 0 a cell of the same sum (sibling),
-        # 1 one of its parts, 2 its total (a total is hidden only when nothing else will do).
-        relation: dict[Hashable, int] = {}
-        for cell in exposed:
-            for total, parts in equations:
-                if cell != total and cell not in parts:
-                    continue
-                for other in (total, *parts):
-                    if other in hidden or other in extra or values.get(other, 0) == 0:
-                        continue
-                    kind = 2 if other == total else (1 if cell == total else 0)
-                    relation[other] = min(kind, relation.get(other, 2))
-        if not relation:  # nothing left to hide them behind (cannot happen with a total)
-            return extra
-        ranked = []
-        for other, kind in relation.items():
-            after = _derivable(hidden | extra | {other}, equations)
-            ranked.append((kind == 2, len(after), kind, values[other], str(other), other, after))
-        *_, chosen, exposed = min(ranked)
-        extra.add(chosen)
-    return extra
-
-
-def _derivable(hidden: set, equations: list[tuple[Hashable, list[Hashable]]]) -> list:
-    """The hidden cells whose value follows from the equations and the shown cells.
-
-    With the shown values moved to the right-hand side, the equations are ``A x = b`` over
-    the hidden cells ``x``. Every solution is one solution plus a vector of A's null space,
-    so a cell is pinned down exactly when every null-space vector is 0 there.
-    """
-    order = sorted(hidden, key=str)
-    if not order:
-        return []
-    column = {c: i for i, c in enumerate(order)}
-    rows = []
-    for total, parts in equations:
-        row = np.zeros(len(order))
-        for cell, sign in ((total, 1.0), *((p, -1.0) for p in parts)):
-            if cell in column:
-                row[column[cell]] += sign
-        if row.any():
-            rows.append(row)
-    if not rows:
-        return []
-    _u, singular, vt = np.linalg.svd(np.array(rows))
-    null_space = vt[int((singular > 1e-9).sum()) :]
-    return [c for c in order if not np.abs(null_space[:, column[c]]).max(initial=0.0) > 1e-9]
-
-
 @dataclass
 class PublicRow:
     kode: str
@@ -158,18 +94,46 @@ class PublicRow:
         return self.cells[Indicator.STUNTING]
 
 
+def _period_versions():
+    """The versions of the outer query's publication's period (for subqueries)."""
+    return Publication.objects.filter(
+        kabupaten_id=OuterRef("kabupaten_id"),
+        period_type=OuterRef("period_type"),
+        period_start=OuterRef("period_start"),
+    )
+
+
+def _with_status(qs):
+    """Annotate ``current_version`` (the newest version of the period) and ``superseded``
+    (a newer version exists: this one is off the public site, in the officials' archive)."""
+    return qs.annotate(
+        current_version=Subquery(_period_versions().order_by("-version").values("version")[:1]),
+        superseded=Exists(_period_versions().filter(version__gt=OuterRef("version"))),
+    )
+
+
 def publication_latest(*, kabupaten_kode: str | None = None) -> Publication | None:
-    qs = Publication.objects.select_related("kabupaten")
+    """The publication on the public site's front page: the newest published."""
+    qs = _with_status(Publication.objects.select_related("kabupaten")).filter(superseded=False)
     if kabupaten_kode:
         qs = qs.filter(kabupaten_id=kabupaten_kode)
     return qs.order_by("-published_at", "-id").first()
 
 
-def publication_history(*, kabupaten_kode: str | None = None):
-    qs = Publication.objects.select_related("kabupaten", "published_by")
+def publication_history(*, kabupaten_kode: str | None = None, public: bool = False):
+    """Every version, newest first, with its status (``_with_status``); ``public``: only
+    the versions on the public site, the newest of each period."""
+    qs = _with_status(Publication.objects.select_related("kabupaten", "published_by"))
     if kabupaten_kode:
         qs = qs.filter(kabupaten_id=kabupaten_kode)
+    if public:
+        qs = qs.filter(superseded=False)
     return qs.order_by("-published_at", "-id")
+
+
+def publication_current(publication: Publication) -> Publication:
+    """The version of ``publication``'s period on the public site: the newest."""
+    return publications_of_period(publication).select_related("kabupaten").last()
 
 
 def _sums(rows: dict[tuple, PublicRow], kampung_kb: set[str]) -> list[tuple[tuple, list[tuple]]]:
@@ -201,10 +165,13 @@ def _sums(rows: dict[tuple, PublicRow], kampung_kb: set[str]) -> list[tuple[tupl
     return out
 
 
-def public_tables(publication: Publication) -> dict[str, list[PublicRow]]:
-    """Suppressed rows per level (kabupaten, kecamatan, desa) plus the Kampung KB split."""
+def _figure_rows(publication: Publication) -> tuple[dict[tuple, PublicRow], list]:
+    """The public figures of a version, unsuppressed, by row key ``(level, group, kode)``,
+    and the sums the rows obey. (The Kampung KB split is public for the kabupaten only.)"""
     figures = PublishedFigure.objects.filter(
-        publication=publication, indicator__in=PUBLIC_INDICATORS
+        Q(group=Group.ALL) | Q(level=SummaryLevel.KABUPATEN),
+        publication=publication,
+        indicator__in=PUBLIC_INDICATORS,
     )
     rows: dict[tuple, PublicRow] = {}
     for f in figures:
@@ -215,19 +182,104 @@ def public_tables(publication: Publication) -> dict[str, list[PublicRow]]:
         row.cells[f.indicator] = f
     desa_codes = [key[2] for key in rows if key[0] == SummaryLevel.DESA]
     end = period_end(publication.period_type, publication.period_start)
-    sums = _sums(rows, kampung_kb_desa(desa_codes, end))
+    return rows, _sums(rows, kampung_kb_desa(desa_codes, end))
+
+
+def _hidden(rows, sums, indicator, published=()) -> tuple[set, set]:
+    """The cells of ``indicator`` whose cases, and whose number measured, are hidden beyond
+    the small ones, given the earlier versions ``published`` as ``{(indicator, quantity):
+    (values, hidden, sums)}``: a cell hidden in one of them stays hidden, and the
+    complementary cells are chosen against all of them together."""
+    figures_of = {key: row.cells.get(indicator) for key, row in rows.items()}
+    figures_of = {key: f for key, f in figures_of.items() if f is not None}
+    out = []
+    for quantity, small in (
+        ("cases", {k for k, f in figures_of.items() if is_suppressed(f.n, f.cases)}),
+        ("n", {k for k, f in figures_of.items() if f.n < MIN_N}),
+    ):
+        values = {k: getattr(f, quantity) for k, f in figures_of.items()}
+        before = [state[(indicator, quantity)] for state in published]
+        kept = {k for _v, hidden, _s in before for k in hidden if k in values}
+        hidden = small | kept
+        out.append(kept | complementary_cells(values, hidden, sums, published=before))
+    return out[0], out[1]
+
+
+def _apply(rows, sums, *, published=()) -> None:
+    """Replace each row's figures by the public cells: as stored when the version was
+    published, else (a version published before they were stored) worked out from the
+    version alone, as they always were."""
     for indicator in PUBLIC_INDICATORS:
         figures_of = {key: row.cells.get(indicator) for key, row in rows.items()}
-        cases = {k: f.cases for k, f in figures_of.items() if f is not None}
-        measured = {k: f.n for k, f in figures_of.items() if f is not None}
-        small = {k for k, f in figures_of.items() if f is not None and is_suppressed(f.n, f.cases)}
-        few = {k for k, f in figures_of.items() if f is not None and f.n < MIN_N}
-        hide_cases = complementary_cells(cases, small, sums)
-        hide_n = complementary_cells(measured, few, sums)
+        stored = all(f is None or f.cases_hidden is not None for f in figures_of.values())
+        if stored and not published:
+            hide_cases = {k for k, f in figures_of.items() if f is not None and f.cases_hidden}
+            hide_n = {k for k, f in figures_of.items() if f is not None and f.n_hidden}
+        else:
+            hide_cases, hide_n = _hidden(rows, sums, indicator, published)
         for key, row in rows.items():
             row.cells[indicator] = PublicCell.of(
                 figures_of[key], hide_cases=key in hide_cases, hide_n=key in hide_n
             )
+
+
+def _state(raw, rows, sums) -> dict:
+    """What the public saw of a version, ``{(indicator, quantity): (values, hidden, sums)}``,
+    from its figures ``raw`` and its public ``rows``."""
+    state = {}
+    for indicator in PUBLIC_INDICATORS:
+        for quantity in ("cases", "n"):
+            values, hidden = {}, set()
+            for key, row in rows.items():
+                figure = raw[key].get(indicator)
+                if figure is None:
+                    continue
+                values[key] = getattr(figure, quantity)
+                if getattr(row.cells[indicator], quantity) is None:
+                    hidden.add(key)
+            state[(indicator, quantity)] = (values, hidden, sums)
+    return state
+
+
+def publications_of_period(publication: Publication):
+    """Every version of ``publication``'s period, oldest first."""
+    return Publication.objects.filter(
+        kabupaten_id=publication.kabupaten_id,
+        period_type=publication.period_type,
+        period_start=publication.period_start,
+    ).order_by("version")
+
+
+def suppression_plan(publication: Publication) -> dict[int, tuple[bool, bool]]:
+    """Decide what a new version hides: ``{figure id: (n_hidden, cases_hidden)}``.
+
+    Every earlier version of the period counts as public, even after it left the site:
+    whoever downloaded it keeps it. So what an earlier version hid stays hidden, and the
+    complementary cells are chosen so that no hidden cell of any version follows from all
+    of them together (``complementary_cells(published=...)``). The plan is stored with the
+    figures (``services.publication_publish``) and never recomputed.
+    """
+    published = []
+    for earlier in publications_of_period(publication).filter(version__lt=publication.version):
+        rows, sums = _figure_rows(earlier)
+        raw = {key: dict(row.cells) for key, row in rows.items()}
+        _apply(rows, sums)
+        published.append(_state(raw, rows, sums))
+    rows, sums = _figure_rows(publication)
+    raw = {key: dict(row.cells) for key, row in rows.items()}
+    _apply(rows, sums, published=published)
+    plan = {}
+    for key, row in rows.items():
+        for indicator, figure in raw[key].items():
+            cell = row.cells[indicator]
+            plan[figure.pk] = (cell.n is None, cell.cases is None)
+    return plan
+
+
+def public_tables(publication: Publication) -> dict[str, list[PublicRow]]:
+    """Suppressed rows per level (kabupaten, kecamatan, desa) plus the Kampung KB split."""
+    rows, sums = _figure_rows(publication)
+    _apply(rows, sums)
     out = {"kabupaten": [], "kecamatan": [], "desa": [], "kampung_kb": []}
     for (level, group, _kode), row in sorted(rows.items(), key=lambda kv: kv[0][2]):
         if group != Group.ALL:

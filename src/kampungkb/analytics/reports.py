@@ -1,6 +1,10 @@
 """The analytics downloads described as data: the numbers behind the area page, the
 priority desa (aksi 1) and the public publication (aksi 7). Views pick one and return it
-through ``kampungkb.core.downloads``."""
+through ``kampungkb.core.downloads``.
+
+Every figure goes through ``core.rounding`` as on the pages: a Decimal with the decimal shown
+there, which the download layer stores as a number with that number format. Each workbook
+ends with a notes sheet stating the rule."""
 
 from django.utils.translation import gettext as _
 
@@ -8,21 +12,18 @@ from kampungkb.analytics import charts
 from kampungkb.analytics.models import Group
 from kampungkb.analytics.publication import MIN_CASES, MIN_N
 from kampungkb.core.downloads import Sheet, header_widths
+from kampungkb.core.rounding import ROUNDING_NOTE, percent, round_half_up
 
 DASH = "–"
 
 
-def pct_value(x):
-    """A proportion as a percentage rounded to 0.1, or None (an empty cell).
-
-    >>> pct_value(0.31249), pct_value(None)
-    (31.2, None)
-    """
-    return None if x is None else round(x * 100, 1)
-
-
 def _sheet(title, header, rows) -> Sheet:
     return Sheet(title, header=header, rows=rows, widths=header_widths(header))
+
+
+def _notes_sheet(*lines) -> Sheet:
+    """The workbook's notes, ending with the rounding rule (as on the pages)."""
+    return _sheet(_("Notes"), [_("Note")], [[str(line)] for line in (*lines, ROUNDING_NOTE)])
 
 
 def pdf_context(ctx: dict, **chart_specs) -> dict:
@@ -47,7 +48,7 @@ def _indicator_headers():
 def _cell_values(c):
     if c is None:
         return [0, 0, None, None, None]
-    return [c.n, c.cases, pct_value(c.prevalence), pct_value(c.ci_low), pct_value(c.ci_high)]
+    return [c.n, c.cases, percent(c.prevalence), percent(c.ci_low), percent(c.ci_high)]
 
 
 def area_sheets(ctx: dict) -> list[Sheet]:
@@ -76,9 +77,9 @@ def area_sheets(ctx: dict) -> list[Sheet]:
                     r.wilayah.nama,
                     "ya" if r.kampung_kb else "",
                     *_cell_values(r.cell),
-                    pct_value(r.quality.coverage) if r.quality else None,
-                    pct_value(r.quality.share_flagged) if r.quality else None,
-                    pct_value(r.quality.digit_preference) if r.quality else None,
+                    percent(r.quality.coverage) if r.quality else None,
+                    percent(r.quality.share_flagged) if r.quality else None,
+                    percent(r.quality.digit_preference) if r.quality else None,
                 ]
                 for r in ctx["subareas"]
             ],
@@ -97,7 +98,13 @@ def area_sheets(ctx: dict) -> list[Sheet]:
             _("Surveys"),
             [_("Survey"), _("Year"), _("Area"), _("Prevalence (%)"), _("Source")],
             [
-                [s.get_survey_display(), s.tahun, s.wilayah.nama, float(s.prevalensi), s.sumber]
+                [
+                    s.get_survey_display(),
+                    s.tahun,
+                    s.wilayah.nama,
+                    round_half_up(s.prevalensi),
+                    s.sumber,
+                ]
                 for s in ctx["surveys"]
             ],
         ),
@@ -115,14 +122,15 @@ def area_sheets(ctx: dict) -> list[Sheet]:
                 [
                     c.label,
                     c.year,
-                    round(c.value, 1),
+                    round_half_up(c.value),
                     c.target_scope,
-                    None if c.target is None else round(c.target, 2),
+                    round_half_up(c.target),
                     "" if c.on_course is None else ("ya" if c.on_course else "tidak"),
                 ]
                 for c in ctx["checks"]
             ],
         ),
+        _notes_sheet(),
     ]
 
 
@@ -145,13 +153,13 @@ def priority_sheets(ctx: dict) -> list[Sheet]:
             r.wilayah.parent.nama if r.wilayah.parent else "",
             "ya" if r.kampung_kb else "",
             "ya" if r.lokus else "",
-            round(r.score, 1),
-            pct_value(r.prevalence),
+            round_half_up(r.score),
+            percent(r.prevalence),
             r.cases,
             r.n,
-            None if r.trend is None else round(r.trend * 100, 1),
-            pct_value(r.coverage),
-            pct_value(r.quality),
+            percent(r.trend),
+            percent(r.coverage),
+            percent(r.quality),
             r.reason,
         ]
         for r in ctx["rows"]
@@ -170,8 +178,8 @@ def priority_sheets(ctx: dict) -> list[Sheet]:
             r.wilayah.nama,
             r.cell.n if r.cell else 0,
             r.cell.cases if r.cell else 0,
-            pct_value(r.cell.prevalence) if r.cell else None,
-            pct_value(r.quality.coverage) if r.quality else None,
+            percent(r.cell.prevalence) if r.cell else None,
+            percent(r.quality.coverage) if r.quality else None,
         ]
         for r in ctx["subareas"]
     ]
@@ -209,6 +217,7 @@ def priority_sheets(ctx: dict) -> list[Sheet]:
             ],
             kecamatan,
         ),
+        _notes_sheet(),
     ]
 
 
@@ -227,11 +236,11 @@ def _public_row(r) -> list:
         r.nama,
         DASH if st.n is None else st.n,
         DASH if st.cases is None else st.cases,
-        DASH if st.suppressed else pct_value(st.prevalence),
-        DASH if st.suppressed else pct_value(st.ci_low),
-        DASH if st.suppressed else pct_value(st.ci_high),
-        DASH if s["wasting"].suppressed else pct_value(s["wasting"].prevalence),
-        DASH if s["underweight"].suppressed else pct_value(s["underweight"].prevalence),
+        DASH if st.suppressed else percent(st.prevalence),
+        DASH if st.suppressed else percent(st.ci_low),
+        DASH if st.suppressed else percent(st.ci_high),
+        DASH if s["wasting"].suppressed else percent(s["wasting"].prevalence),
+        DASH if s["underweight"].suppressed else percent(s["underweight"].prevalence),
     ]
 
 
@@ -249,26 +258,19 @@ def public_sheets(publication, tables: dict) -> list[Sheet]:
         _("Underweight (%)"),
     ]
     notes = [
-        [_("Published figures, version %(v)s.") % {"v": publication.version}],
-        [
-            _(
-                "Cells with fewer than %(n)s children measured or fewer than %(c)s "
-                "cases are shown as –."
-            )
-            % {"n": MIN_N, "c": MIN_CASES}
-        ],
-        [
-            _(
-                "Some larger cells are also shown as – so that a hidden cell cannot be "
-                "worked out by subtracting the others from their area's total."
-            )
-        ],
+        _("Published figures, version %(v)s.") % {"v": publication.version},
+        _("Cells with fewer than %(n)s children measured or fewer than %(c)s cases are shown as –.")
+        % {"n": MIN_N, "c": MIN_CASES},
+        _(
+            "Some larger cells are also shown as – so that a hidden cell cannot be "
+            "worked out by subtracting the others from their area's total."
+        ),
     ]
     return [
         _sheet(_("Regency"), header, [_public_row(r) for r in tables["kabupaten"]]),
         _sheet(_("Sub-districts"), header, [_public_row(r) for r in tables["kecamatan"]]),
         _sheet(_("Villages"), header, [_public_row(r) for r in tables["desa"]]),
-        _sheet(_("Notes"), [_("Note")], notes),
+        _notes_sheet(*notes),
     ]
 
 

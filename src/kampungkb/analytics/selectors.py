@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import itertools
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
@@ -22,6 +23,7 @@ from kampungkb.analytics.models import (
     Target,
     TargetScope,
 )
+from kampungkb.core.rounding import exact, proportion
 from kampungkb.core.scoping import covered_kode, kode_within, within_q
 from kampungkb.wilayah.models import Level, Wilayah
 
@@ -146,7 +148,8 @@ def headline(*, user, area: Wilayah, sel: Selection) -> dict:
     main = cells.get(sel.indicator)
     change = None
     if main and previous and main.prevalence is not None and previous.prevalence is not None:
-        change = main.prevalence - previous.prevalence
+        # From the counts, exactly: the change is shown rounded (``core.rounding``).
+        change = proportion(main.cases, main.n) - proportion(previous.cases, previous.n)
     return {
         "cells": [cells.get(i) for i in Indicator.values],
         "indicators": list(
@@ -309,7 +312,7 @@ def target_points(*, area: Wilayah, indicator: str = Indicator.STUNTING) -> dict
 class CourseCheck:
     label: str
     year: int
-    value: float  # percent
+    value: Fraction  # percent, exact (shown rounded by ``core.rounding``)
     target_scope: str
     target: float | None
 
@@ -329,12 +332,16 @@ def on_course_checks(
     figures = []
     if posyandu is not None and posyandu.prevalence is not None:
         figures.append(
-            (_("Posyandu (e-PPGBM)"), posyandu.period_start.year, posyandu.prevalence * 100)
+            (
+                _("Posyandu (e-PPGBM)"),
+                posyandu.period_start.year,
+                proportion(posyandu.cases, posyandu.n) * 100,
+            )
         )
     own = [s for s in surveys if s.wilayah_id == area.kode]
     if own:
         s = own[0]
-        figures.append((s.get_survey_display(), s.tahun, float(s.prevalensi)))
+        figures.append((s.get_survey_display(), s.tahun, exact(s.prevalensi)))
     for label, year, value in figures:
         for scope in (TargetScope.NATIONAL, TargetScope.DISTRICT):
             checks.append(

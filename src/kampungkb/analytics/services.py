@@ -26,6 +26,7 @@ from kampungkb.analytics.models import (
     Target,
     TargetScope,
 )
+from kampungkb.analytics.publication import suppression_plan
 from kampungkb.core.audit import audit_record, audited_save
 from kampungkb.core.models import AuditAction
 from kampungkb.core.permissions import is_district_admin
@@ -238,6 +239,14 @@ def publication_publish(
         for c in cells
         if c.group == Group.ALL or c.level != Level.DESA
     )
+    # What the version hides is decided now, against the versions before it, and frozen
+    # with its figures; a figure that is never shown (not a public indicator, a kecamatan's
+    # Kampung KB split) is marked hidden whole.
+    plan = suppression_plan(publication)
+    figures = list(publication.figures.all())
+    for f in figures:
+        f.n_hidden, f.cases_hidden = plan.get(f.pk, (True, True))
+    PublishedFigure.objects.bulk_update(figures, ["n_hidden", "cases_hidden"], batch_size=2000)
     audit_record(
         actor=user,
         action=AuditAction.CREATE,

@@ -23,4 +23,5 @@ urlpatterns = [
     path("target/ubah/", views_manage.target_edit, name="target_edit"),
     path("publikasi/", views_manage.publications, name="publications"),
     path("publikasi/terbitkan/", views_manage.publish, name="publish"),
+    path("publikasi/<int:pk>/", views_manage.publication_archive, name="publication"),
 ]

@@ -4,6 +4,7 @@ Admin Kabupaten only."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,6 +20,7 @@ from kampungkb.analytics.models import PeriodType, SurveyFigure, Target, TargetS
 from kampungkb.analytics.priority import weights_for
 from kampungkb.analytics.publication import publication_history
 from kampungkb.analytics.views import period_label
+from kampungkb.analytics.views_public import page_context
 from kampungkb.core.permissions import can_view_personal_data, is_district_admin
 from kampungkb.core.scoping import within_q
 from kampungkb.wilayah.selectors import managed_kabupaten
@@ -130,6 +132,7 @@ def weights_edit(request):
 
 
 def publications(request):
+    """Every version published in the user's district: the public ones and the archive."""
     kab = _kabupaten_of(request.user)
     history = list(publication_history(kabupaten_kode=kab)) if kab else []
     for p in history:
@@ -152,6 +155,17 @@ def publications(request):
             "show_personal": can_view_personal_data(request.user),
         },
     )
+
+
+def publication_archive(request, pk):
+    """One version as it was published, for the district's officials: a superseded version
+    has left the public site but stays readable here, with a note saying so."""
+    kab = _kabupaten_of(request.user)
+    if not kab:
+        raise Http404
+    publication = get_object_or_404(publication_history(kabupaten_kode=kab), pk=pk)
+    ctx = page_context(publication)
+    return render(request, "analytics/publication_archive.html", ctx)
 
 
 @require_POST

@@ -1,8 +1,15 @@
 """The public publication pages (aksi 7): no login, published figures only, small cells
-suppressed, no personal data. Every number goes through ``publication.public_tables``."""
+suppressed, no personal data. Every number goes through ``publication.public_tables``.
+
+Only the newest version of each period is public. An older version's page and files
+redirect to the newest version's: taken with it, the older one could give a hidden figure
+away (see ``publication``), so the site never offers both. The older versions stay in the
+officials' archive (``views_manage.publication_archive``).
+"""
 
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kampungkb.analytics import charts, reports
@@ -11,6 +18,7 @@ from kampungkb.analytics.publication import (
     MIN_CASES,
     MIN_N,
     public_tables,
+    publication_current,
     publication_history,
     publication_latest,
 )
@@ -21,9 +29,10 @@ from kampungkb.core.middleware import login_exempt
 from kampungkb.wilayah.models import Wilayah
 
 
-def _context(publication):
+def page_context(publication):
+    """The context of a version's page (public, PDF, or the officials' archive)."""
     tables = public_tables(publication)
-    history = list(publication_history(kabupaten_kode=publication.kabupaten_id))
+    history = list(publication_history(kabupaten_kode=publication.kabupaten_id, public=True))
     for p in history:
         p.label = period_label(p.period_type, p.period_start)
     return {
@@ -36,8 +45,16 @@ def _context(publication):
     }
 
 
-def _get(pk):
-    return get_object_or_404(Publication.objects.select_related("kabupaten"), pk=pk)
+def _current(request, pk, route):
+    """The version ``pk`` if it is the public one of its period, else a redirect to the
+    same ``route`` (and query) of the one that is."""
+    publication = get_object_or_404(Publication.objects.select_related("kabupaten"), pk=pk)
+    current = publication_current(publication)
+    if current.pk != publication.pk:
+        url = reverse(route, args=[current.pk])
+        query = request.GET.urlencode()
+        return None, redirect(f"{url}?{query}" if query else url)
+    return publication, None
 
 
 @login_exempt
@@ -45,12 +62,13 @@ def index(request):
     publication = publication_latest()
     if publication is None:
         return render(request, "analytics/public_empty.html", status=404)
-    return render(request, "analytics/public.html", _context(publication))
+    return render(request, "analytics/public.html", page_context(publication))
 
 
 @login_exempt
 def version(request, pk):
-    return render(request, "analytics/public.html", _context(_get(pk)))
+    publication, moved = _current(request, pk, "analytics_public:version")
+    return moved or render(request, "analytics/public.html", page_context(publication))
 
 
 def _features(publication, tables, level):
@@ -84,15 +102,19 @@ def _map(publication, tables, level="desa", **kwargs):
 
 @login_exempt
 def map_spec(request, pk):
-    publication = _get(pk)
+    publication, moved = _current(request, pk, "analytics_public:map_spec")
+    if moved:
+        return moved
     level = "kecamatan" if request.GET.get("tingkat") == "kecamatan" else "desa"
     return JsonResponse(_map(publication, public_tables(publication), level))
 
 
 @login_exempt
 def report_pdf(request, pk):
-    publication = _get(pk)
-    ctx = _context(publication)
+    publication, moved = _current(request, pk, "analytics_public:pdf")
+    if moved:
+        return moved
+    ctx = page_context(publication)
     ctx = reports.pdf_context(ctx, chart_map=_map(publication, ctx["tables"], height=320))
     return pdf_response(
         "analytics/public_pdf.html",
@@ -105,7 +127,9 @@ def report_pdf(request, pk):
 
 @login_exempt
 def report_xlsx(request, pk):
-    publication = _get(pk)
+    publication, moved = _current(request, pk, "analytics_public:xlsx")
+    if moved:
+        return moved
     return xlsx_response(
         reports.public_sheets(publication, public_tables(publication)),
         filename=reports.public_filename(publication, "xlsx"),

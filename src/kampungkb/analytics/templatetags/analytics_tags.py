@@ -1,17 +1,35 @@
+"""Numbers on the analytics pages and PDFs, each rounded by the one rule of
+``core.rounding`` (half up to one decimal, on the exact value) like every sheet and chart."""
+
 from django import template
 from django.utils.formats import number_format
+
+from kampungkb.core.rounding import ROUNDING_NOTE, RULE_PLACES, percent, round_half_up
 
 register = template.Library()
 
 DASH = "–"
 
 
+def _shown(rounded, places: int) -> str:
+    return DASH if rounded is None else number_format(rounded, places)
+
+
+def _given(value):
+    """None for what a template passes when there is no value (a missing variable: "")."""
+    return None if isinstance(value, str) and value == "" else value
+
+
 @register.filter
-def pct(value, digits=1):
+def pct(value, digits=RULE_PLACES):
     """A proportion (0-1) as a percentage number in the current locale; None → "–"."""
-    if value is None or value != value:
-        return DASH
-    return number_format(value * 100, int(digits))
+    return _shown(percent(_given(value), int(digits)), int(digits))
+
+
+@register.filter
+def num(value, digits=RULE_PLACES):
+    """A number already in the unit shown (a percentage, a score), rounded; None → "–"."""
+    return _shown(round_half_up(_given(value), int(digits)), int(digits))
 
 
 @register.filter
@@ -20,7 +38,7 @@ def pct_ci(cell):
     low, high = getattr(cell, "ci_low", None), getattr(cell, "ci_high", None)
     if low is None or high is None:
         return DASH
-    return f"{number_format(low * 100, 1)}–{number_format(high * 100, 1)}"
+    return f"{pct(low)}–{pct(high)}"
 
 
 @register.filter
@@ -31,7 +49,13 @@ def dash(value):
 @register.filter
 def points(value):
     """A change of a proportion in percentage points, signed; None → "–"."""
-    if value is None:
+    rounded = percent(_given(value))
+    if rounded is None:
         return DASH
-    sign = "+" if value > 0 else ""
-    return sign + number_format(value * 100, 1)
+    return ("+" if rounded > 0 else "") + number_format(rounded, RULE_PLACES)
+
+
+@register.simple_tag
+def rounding_note():
+    """The rounding rule, stated on every page and PDF that shows these numbers."""
+    return str(ROUNDING_NOTE)

@@ -11,6 +11,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import IO, Any
 
 from django.utils.functional import Promise
@@ -36,7 +37,8 @@ class Sheet:
     the column headings (bold unless ``bold_header`` is false), ``rows`` the body (any
     iterable of sequences; a generator is consumed once, row by row) and ``totals`` lines
     written after it in bold. ``widths`` maps a column index (0-based) to its width in
-    characters; ``date_format`` is the number format of every date cell of the body.
+    characters; ``date_format`` is the number format of every date cell of the body. A
+    :class:`~decimal.Decimal` is written as a number showing exactly its decimals.
     """
 
     title: str
@@ -67,6 +69,19 @@ def sheet_title(title: str) -> str:
     return _SHEET_TITLE_FORBIDDEN.sub("-", str(title))[:31]
 
 
+def decimal_format(value: Decimal) -> str:
+    """The number format that shows ``value`` with exactly its own decimals.
+
+    A :class:`~decimal.Decimal` cell is written as a number with this format, so a figure
+    rounded for the pages (``core.rounding``) shows the same digits in a spreadsheet.
+
+    >>> [decimal_format(Decimal(v)) for v in ("16.7", "3", "0.25")]
+    ['0.0', '0', '0.00']
+    """
+    places = -value.as_tuple().exponent
+    return "0." + "0" * places if places > 0 else "0"
+
+
 class _Row:
     """Turns one line of values into what the write-only sheet takes."""
 
@@ -87,6 +102,12 @@ class _Row:
     def _cell(self, value):
         if isinstance(value, Promise):
             value = str(value)
+        if isinstance(value, Decimal):
+            if not value.is_finite():
+                value = None
+            else:
+                style = {"font": BOLD} if self.bold else {}
+                return self._styled(value, number_format=decimal_format(value), **style)
         if self.bold:  # empty cells too, so the whole line reads as one
             return self._styled(value, font=BOLD)
         if isinstance(value, str):
