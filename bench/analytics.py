@@ -54,12 +54,12 @@ def _generate(n: int) -> int:
     from django.utils import timezone
 
     from kampungkb.growth.models import Child, Measurement
-    from kampungkb.wilayah.demo import seed_kampungkb
+    from kampungkb.wilayah.demo import seed_kampung_kb
     from kampungkb.wilayah.loading import wilayah_load
     from kampungkb.wilayah.models import Level, Wilayah
 
     wilayah_load(folder=settings.KAMPUNGKB_DEFAULT_WILAYAH)
-    seed_kampungkb()
+    seed_kampung_kb()
     desa = list(Wilayah.objects.filter(level=Level.DESA).values_list("kode", flat=True))
     rng = np.random.default_rng(SEED)
     n_children = -(-n // VISITS)

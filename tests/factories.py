@@ -2,7 +2,7 @@
 
 Plain functions with defaults that make a valid record and keyword overrides for what a test
 cares about. Records go through the real services (``child_register``, ``measurement_record``,
-``kampungkb_save``) so they are what the product itself would store; ``child_row`` and
+``kampung_kb_save``) so they are what the product itself would store; ``child_row`` and
 ``measurement_row`` write the models directly, for tests that set the stored (computed) values
 by hand so every expected figure can be counted.
 
@@ -23,7 +23,7 @@ from kampungkb.growth.models import Child, Measurement, Posyandu
 from kampungkb.growth.services import child_register, measurement_record
 from kampungkb.wilayah.loading import wilayah_load
 from kampungkb.wilayah.models import KampungKB, Wilayah
-from kampungkb.wilayah.services import kampungkb_save
+from kampungkb.wilayah.services import kampung_kb_save
 
 # Belitung Timur (the reference wilayah the tests run on) and the places they use most.
 BELTIM = "19.06"
@@ -114,7 +114,7 @@ def kampung_kb(
 ) -> KampungKB:
     """A Kampung KB in ``desa`` with a pokja chair and an active BKB group."""
     desa = wilayah(desa)
-    return kampungkb_save(
+    return kampung_kb_save(
         user=user,
         kampung=None,
         profile={"desa": desa, "nama": nama or f"Kampung KB {desa.nama}", **profile},

@@ -183,9 +183,9 @@ ASK = {
     "accounts:login": district(),
     "accounts:logout": district(),
     "wilayah:detail": area(lambda o: [o.kode]),
-    "wilayah:kampungkb_create": area(data=lambda o: _kampung_form(o.free_desa)),
-    "wilayah:kampungkb_detail": area(lambda o: [o.kampung.pk]),
-    "wilayah:kampungkb_edit": area(lambda o: [o.kampung.pk], lambda o: _kampung_form(o.kode)),
+    "wilayah:kampung_kb_create": area(data=lambda o: _kampung_form(o.free_desa)),
+    "wilayah:kampung_kb_detail": area(lambda o: [o.kampung.pk]),
+    "wilayah:kampung_kb_edit": area(lambda o: [o.kampung.pk], lambda o: _kampung_form(o.kode)),
     "wilayah:maturity_add": area(
         lambda o: [o.kampung.pk],
         lambda o: {"tingkat": "dasar", "tanggal": "2024-01-01", "sumber": "SK Bupati"},
@@ -212,7 +212,7 @@ ASK = {
     "analytics:area": area(lambda o: [o.kode]),
     "analytics:trend_spec": area(lambda o: [o.kode]),
     "analytics:map_spec": area(lambda o: [o.kode]),
-    "analytics:kkb_spec": area(lambda o: [o.kode]),
+    "analytics:kampung_kb_spec": area(lambda o: [o.kode]),
     "analytics:area_xlsx": area(lambda o: [o.kode]),
     "analytics:priority": area(lambda o: [o.kecamatan]),
     "analytics:priority_spec": area(lambda o: [o.kecamatan]),
@@ -314,7 +314,7 @@ ASK = {
     ),
     "convergence:followup_done": area(lambda o: [o.followup.pk]),
     "convergence:indicator_entry": area(lambda o: [o.kampung.pk], lambda o: {o.indicator: "1"}),
-    "convergence:kampung_review": area(lambda o: [o.kampung.pk]),
+    "convergence:kampung_kb_review": area(lambda o: [o.kampung.pk]),
     "convergence:innovation_create": area(
         data=lambda o: {
             "nama": "Inovasi Sintetis",
@@ -375,20 +375,20 @@ EXPECTED: dict[str, tuple] = {
     "wilayah:map POST": (302, 200, 200, 200, 200, 200),
     "wilayah:map_spec GET": (302, 200, 200, 200, 200, 200),
     "wilayah:map_spec POST": (302, 200, 200, 200, 200, 200),
-    "wilayah:kampungkb_list GET": (302, 200, 200, 200, 200, 200),
-    "wilayah:kampungkb_list POST": (302, 200, 200, 200, 200, 200),
-    "wilayah:kampungkb_create GET": (302, 200, 200, 403, 403, 403),
-    "wilayah:kampungkb_create POST own": (302, 302, 302, 403, 403, 403),
+    "wilayah:kampung_kb_list GET": (302, 200, 200, 200, 200, 200),
+    "wilayah:kampung_kb_list POST": (302, 200, 200, 200, 200, 200),
+    "wilayah:kampung_kb_create GET": (302, 200, 200, 403, 403, 403),
+    "wilayah:kampung_kb_create POST own": (302, 302, 302, 403, 403, 403),
     # other: a desa of Gantung, not offered to Manggar's operator (the form refuses it).
-    "wilayah:kampungkb_create POST other": (302, 302, 400, 403, 403, 403),
-    "wilayah:kampungkb_detail GET own": (302, 200, 200, 200, 200, 200),
-    "wilayah:kampungkb_detail GET other": (302, 200, 404, 404, 200, 200),
-    "wilayah:kampungkb_detail POST own": (302, 200, 200, 200, 200, 200),
-    "wilayah:kampungkb_detail POST other": (302, 200, 404, 404, 200, 200),
-    "wilayah:kampungkb_edit GET own": (302, 200, 200, 200, 403, 403),
-    "wilayah:kampungkb_edit GET other": (302, 200, 404, 404, 403, 403),
-    "wilayah:kampungkb_edit POST own": (302, 302, 302, 302, 403, 403),
-    "wilayah:kampungkb_edit POST other": (302, 302, 404, 404, 403, 403),
+    "wilayah:kampung_kb_create POST other": (302, 302, 400, 403, 403, 403),
+    "wilayah:kampung_kb_detail GET own": (302, 200, 200, 200, 200, 200),
+    "wilayah:kampung_kb_detail GET other": (302, 200, 404, 404, 200, 200),
+    "wilayah:kampung_kb_detail POST own": (302, 200, 200, 200, 200, 200),
+    "wilayah:kampung_kb_detail POST other": (302, 200, 404, 404, 200, 200),
+    "wilayah:kampung_kb_edit GET own": (302, 200, 200, 200, 403, 403),
+    "wilayah:kampung_kb_edit GET other": (302, 200, 404, 404, 403, 403),
+    "wilayah:kampung_kb_edit POST own": (302, 302, 302, 302, 403, 403),
+    "wilayah:kampung_kb_edit POST other": (302, 302, 404, 404, 403, 403),
     "wilayah:maturity_add GET own": (302, 405, 405, 405, 405, 405),
     "wilayah:maturity_add GET other": (302, 405, 405, 405, 405, 405),
     "wilayah:maturity_add POST own": (302, 302, 302, 302, 403, 403),
@@ -493,10 +493,10 @@ EXPECTED: dict[str, tuple] = {
     "analytics:map_spec GET other": (302, 200, 404, 404, 200, 200),
     "analytics:map_spec POST own": (302, 200, 200, 200, 200, 200),
     "analytics:map_spec POST other": (302, 200, 404, 404, 200, 200),
-    "analytics:kkb_spec GET own": (302, 200, 200, 200, 200, 200),
-    "analytics:kkb_spec GET other": (302, 200, 404, 404, 200, 200),
-    "analytics:kkb_spec POST own": (302, 200, 200, 200, 200, 200),
-    "analytics:kkb_spec POST other": (302, 200, 404, 404, 200, 200),
+    "analytics:kampung_kb_spec GET own": (302, 200, 200, 200, 200, 200),
+    "analytics:kampung_kb_spec GET other": (302, 200, 404, 404, 200, 200),
+    "analytics:kampung_kb_spec POST own": (302, 200, 200, 200, 200, 200),
+    "analytics:kampung_kb_spec POST other": (302, 200, 404, 404, 200, 200),
     "analytics:area_xlsx GET own": (302, 200, 200, 200, 200, 200),
     "analytics:area_xlsx GET other": (302, 200, 404, 404, 200, 200),
     "analytics:area_xlsx POST own": (302, 200, 200, 200, 200, 200),
@@ -616,10 +616,10 @@ EXPECTED: dict[str, tuple] = {
     "convergence:indicator_entry GET other": (302, 200, 404, 404, 403, 403),
     "convergence:indicator_entry POST own": (302, 302, 302, 302, 403, 403),
     "convergence:indicator_entry POST other": (302, 302, 404, 404, 403, 403),
-    "convergence:kampung_review GET own": (302, 200, 200, 200, 200, 200),
-    "convergence:kampung_review GET other": (302, 200, 404, 404, 200, 200),
-    "convergence:kampung_review POST own": (302, 200, 200, 200, 200, 200),
-    "convergence:kampung_review POST other": (302, 200, 404, 404, 200, 200),
+    "convergence:kampung_kb_review GET own": (302, 200, 200, 200, 200, 200),
+    "convergence:kampung_kb_review GET other": (302, 200, 404, 404, 200, 200),
+    "convergence:kampung_kb_review POST own": (302, 200, 200, 200, 200, 200),
+    "convergence:kampung_kb_review POST other": (302, 200, 404, 404, 200, 200),
     "convergence:review_year GET": (302, 200, 200, 200, 200, 200),
     "convergence:review_year POST": (302, 200, 200, 200, 200, 200),
     "convergence:evaluate GET": (302, 405, 405, 405, 405, 405),
@@ -1115,7 +1115,7 @@ def test_the_roles_with_personal_data_see_those_names(db, world):
             reverse("convergence:cadre_detail", args=[o.cadre.pk]),
             reverse("convergence:plan_detail", args=[o.plan.pk]),
             reverse("convergence:visit_detail", args=[o.visit.pk]),
-            reverse("wilayah:kampungkb_detail", args=[o.kampung.pk]),
+            reverse("wilayah:kampung_kb_detail", args=[o.kampung.pk]),
         ]
     text = "".join(_text(client.get(url)) for url in pages)
     assert sorted(p for p in persons if p not in text) == []
@@ -1157,7 +1157,7 @@ def test_user_without_role_sees_nothing(client, django_user_model, db, world):
     kampung = world.objects["own"].kampung
     client.force_login(django_user_model.objects.create(username="tanpa-peran"))
     assert client.get(reverse("wilayah:detail", args=[KURNIA_JAYA])).status_code == 404
-    assert client.get(reverse("wilayah:kampungkb_detail", args=[kampung.pk])).status_code == 404
+    assert client.get(reverse("wilayah:kampung_kb_detail", args=[kampung.pk])).status_code == 404
     assert "belum memiliki wilayah tugas" in client.get("/").content.decode()
 
 

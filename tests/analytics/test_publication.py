@@ -121,9 +121,9 @@ def test_no_hidden_cell_follows_from_the_shown_ones_in_random_districts(seed):
         sums.append((f"k{k}", desa))
         kecamatan.append(f"k{k}")
     values["kab"] = sum(values[k] for k in kecamatan)
-    values["kkb"] = int(rng.integers(0, values["kab"] + 1))
-    values["other"] = values["kab"] - values["kkb"]
-    sums += [("kab", kecamatan), ("kab", ["kkb", "other"])]
+    values["kampung_kb"] = int(rng.integers(0, values["kab"] + 1))
+    values["other"] = values["kab"] - values["kampung_kb"]
+    sums += [("kab", kecamatan), ("kab", ["kampung_kb", "other"])]
     small = {c for c, v in values.items() if 0 < v < MIN_CASES}
 
     hidden = small | complementary_cells(values, small, sums)

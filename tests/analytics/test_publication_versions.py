@@ -151,7 +151,7 @@ def test_a_version_published_before_the_hidden_cells_were_stored_shows_what_it_s
 def _random_version(rng, structure, base=None):
     """Values on ``structure`` (kecamatan → desa): new ones, or ``base`` with a correction
     of one to three desa."""
-    kecamatan, kkb = structure
+    kecamatan, kampung_kb = structure
     desa = [d for ds in kecamatan.values() for d in ds]
     if base is None:
         values = {d: int(rng.choice([0, 1, 2, 3, 4, 5, 8, 13, 40])) for d in desa}
@@ -162,8 +162,8 @@ def _random_version(rng, structure, base=None):
     for k, ds in kecamatan.items():
         values[k] = sum(values[d] for d in ds)
     values["kab"] = sum(values[k] for k in kecamatan)
-    values["kkb"] = sum(values[d] for d in kkb)
-    values["other"] = values["kab"] - values["kkb"]
+    values["kampung_kb"] = sum(values[d] for d in kampung_kb)
+    values["other"] = values["kab"] - values["kampung_kb"]
     return values
 
 
@@ -172,11 +172,11 @@ def _random_structure(rng):
         f"k{k}": [f"d{k}.{d}" for d in range(rng.integers(1, 6))] for k in range(rng.integers(2, 5))
     }
     desa = [d for ds in kecamatan.values() for d in ds]
-    kkb = [d for d in desa if rng.random() < 0.3]
+    kampung_kb = [d for d in desa if rng.random() < 0.3]
     sums = list(kecamatan.items())
-    sums += [("kab", list(kecamatan)), ("kab", ["kkb", "other"])]
-    sums += [("kkb", kkb), ("other", [d for d in desa if d not in kkb])]
-    return (kecamatan, kkb), sums
+    sums += [("kab", list(kecamatan)), ("kab", ["kampung_kb", "other"])]
+    sums += [("kampung_kb", kampung_kb), ("other", [d for d in desa if d not in kampung_kb])]
+    return (kecamatan, kampung_kb), sums
 
 
 @pytest.mark.parametrize("seed", range(60))

@@ -36,7 +36,7 @@ def _pages():
         pages[f"xlsx_{name}"] = reverse("analytics:area_xlsx", args=[kode]) + Q
         pages[f"map_{name}"] = reverse("analytics:map_spec", args=[kode]) + Q
         pages[f"trend_{name}"] = reverse("analytics:trend_spec", args=[kode])
-        pages[f"kkb_{name}"] = reverse("analytics:kkb_spec", args=[kode]) + Q
+        pages[f"kampung_kb_{name}"] = reverse("analytics:kampung_kb_spec", args=[kode]) + Q
         pages[f"priority_{name}"] = reverse("analytics:priority", args=[kode]) + Q
         pages[f"priority_xlsx_{name}"] = reverse("analytics:priority_xlsx", args=[kode]) + Q
         pages[f"priority_spec_{name}"] = reverse("analytics:priority_spec", args=[kode]) + Q
@@ -74,7 +74,7 @@ for _area, _codes in AREA.items():
         "xlsx",
         "map",
         "trend",
-        "kkb",
+        "kampung_kb",
         "priority",
         "priority_xlsx",
         "priority_spec",
@@ -153,8 +153,8 @@ def test_area_xlsx_holds_the_numbers_of_every_chart(client, users, figures):
     assert len(wb.sheetnames) == 7  # the last one: notes, with the rounding rule
     sub = {r[1]: r for r in wb.worksheets[1].iter_rows(min_row=2, values_only=True)}
     assert sub["Kurnia Jaya"][3:6] == (12, 4, 33.3)
-    kkb = list(wb.worksheets[3].iter_rows(min_row=2, values_only=True))
-    assert [r[1:3] for r in kkb] == [(12, 4), (10, 1)]
+    kampung_kb = list(wb.worksheets[3].iter_rows(min_row=2, values_only=True))
+    assert [r[1:3] for r in kampung_kb] == [(12, 4), (10, 1)]
 
 
 def test_priority_ranking_gives_reasons_and_the_pdf_has_its_charts(client, users, figures):

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from kampungkb.core.models import AuditEntry
 from kampungkb.wilayah.models import ActivityGroupType, KampungKB, Wilayah
-from kampungkb.wilayah.services import kampungkb_save, maturity_record_add
+from kampungkb.wilayah.services import kampung_kb_save, maturity_record_add
 from tests.conftest import BATU_PENYU, KURNIA_JAYA, LALANG_JAYA
 
 
@@ -14,7 +14,7 @@ def _profile(kode, **extra):
 
 
 def _save(user, kode, kampung=None, **extra):
-    return kampungkb_save(
+    return kampung_kb_save(
         user=user,
         kampung=kampung,
         profile=_profile(kode, **extra),
@@ -86,7 +86,7 @@ def test_saving_without_changes_writes_no_audit_row(users):
 
 def test_invalid_child_row_rolls_back_everything(users):
     with pytest.raises(ValidationError):
-        kampungkb_save(
+        kampung_kb_save(
             user=users["admin"],
             kampung=None,
             profile=_profile(KURNIA_JAYA),

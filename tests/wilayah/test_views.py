@@ -48,10 +48,10 @@ def _post_data(**profile):
 
 def test_kecamatan_operator_registers_a_kampung_kb_through_the_form(client, users):
     client.force_login(users["kecamatan"])
-    response = client.post(reverse("wilayah:kampungkb_create"), _post_data())
+    response = client.post(reverse("wilayah:kampung_kb_create"), _post_data())
     kampung = KampungKB.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("wilayah:kampungkb_detail", args=[kampung.pk])
+    assert response["Location"] == reverse("wilayah:kampung_kb_detail", args=[kampung.pk])
     assert kampung.pokja_members.count() == 1  # the blank extra row is ignored
     assert kampung.groups.get(jenis="bkb").tanggal_mulai.isoformat() == "2021-03-01"
     assert kampung.funding.get().sumber == "apbd"
@@ -76,7 +76,7 @@ def test_invalid_form_shows_the_error_in_bahasa_indonesia_and_saves_nothing(
     client, users, change, field_message
 ):
     client.force_login(users["admin"])
-    response = client.post(reverse("wilayah:kampungkb_create"), {**_post_data(), **change})
+    response = client.post(reverse("wilayah:kampung_kb_create"), {**_post_data(), **change})
     assert response.status_code == 400
     body = response.content.decode()
     assert field_message in body
@@ -87,7 +87,7 @@ def test_invalid_form_shows_the_error_in_bahasa_indonesia_and_saves_nothing(
 
 def test_desa_outside_the_operators_area_is_not_a_valid_choice(client, users):
     client.force_login(users["kecamatan"])
-    response = client.post(reverse("wilayah:kampungkb_create"), _post_data(desa="19.06.02.2010"))
+    response = client.post(reverse("wilayah:kampung_kb_create"), _post_data(desa="19.06.02.2010"))
     assert response.status_code == 400
     assert "Masukkan pilihan yang valid" in response.content.decode()
     assert not KampungKB.objects.exists()
@@ -96,7 +96,7 @@ def test_desa_outside_the_operators_area_is_not_a_valid_choice(client, users):
 def test_second_kampung_kb_on_the_same_desa_is_refused_at_the_field(client, users, make_kampung):
     make_kampung(KURNIA_JAYA)
     client.force_login(users["admin"])
-    response = client.post(reverse("wilayah:kampungkb_create"), _post_data(desa=KURNIA_JAYA))
+    response = client.post(reverse("wilayah:kampung_kb_create"), _post_data(desa=KURNIA_JAYA))
     assert response.status_code == 400
     assert KampungKB.objects.count() == 1
 
@@ -104,7 +104,7 @@ def test_second_kampung_kb_on_the_same_desa_is_refused_at_the_field(client, user
 def test_edit_form_shows_the_current_values_and_saves_changes(client, users, make_kampung):
     kampung = make_kampung(KURNIA_JAYA)
     client.force_login(users["desa"])
-    url = reverse("wilayah:kampungkb_edit", args=[kampung.pk])
+    url = reverse("wilayah:kampung_kb_edit", args=[kampung.pk])
     page = client.get(url).content.decode()
     assert "Contoh Ketua" in page and 'value="Kampung KB Kurnia Jaya"' in page
     response = client.post(url, _post_data(desa=KURNIA_JAYA, nama="KKB Kurnia Jaya Baru"))
@@ -129,7 +129,7 @@ def test_pokja_names_are_shown_to_operators_and_hidden_from_mitra_and_viewer(
     client, users, make_kampung
 ):
     kampung = make_kampung(KURNIA_JAYA)
-    url = reverse("wilayah:kampungkb_detail", args=[kampung.pk])
+    url = reverse("wilayah:kampung_kb_detail", args=[kampung.pk])
     client.force_login(users["desa"])
     assert "Contoh Ketua" in client.get(url).content.decode()
     assert AuditEntry.objects.filter(action="view", actor=users["desa"]).count() == 1

@@ -235,16 +235,16 @@ def _units(desa_codes: list[str]) -> list[Unit]:
     return units
 
 
-def _unit_sums(units: list[Unit], membership: np.ndarray, is_kkb: np.ndarray):
-    """A function summing desa × period counts into unit × period ones, where ``is_kkb``
+def _unit_sums(units: list[Unit], membership: np.ndarray, is_kampung_kb: np.ndarray):
+    """A function summing desa × period counts into unit × period ones, where ``is_kampung_kb``
     (desa × period) says which desa are Kampung KB in each period."""
-    kkb_rows = np.array([u.group == "kampung_kb" for u in units])
+    kampung_kb_rows = np.array([u.group == "kampung_kb" for u in units])
     other_rows = np.array([u.group == "other" for u in units])
-    weight = is_kkb.astype(np.float64)
+    weight = is_kampung_kb.astype(np.float64)
 
     def sums(per_desa: np.ndarray) -> np.ndarray:
         out = membership @ per_desa
-        out[kkb_rows] = membership[kkb_rows] @ (per_desa * weight)
+        out[kampung_kb_rows] = membership[kampung_kb_rows] @ (per_desa * weight)
         out[other_rows] = membership[other_rows] @ (per_desa * (1.0 - weight))
         return out.round().astype(np.int64)
 
@@ -295,7 +295,7 @@ def build_cube() -> Cube:
     units = _units(desa_codes)
     membership = np.array([u.members for u in units], dtype=np.float64)  # U × D
     n_desa = len(desa_codes)
-    kkb_since = kampung_kb_since(desa_codes)
+    kampung_kb_start = kampung_kb_since(desa_codes)
 
     h = m["h"]
     has_h = h >= 0
@@ -308,7 +308,7 @@ def build_cube() -> Cube:
         n_p = len(per.starts)
         pi = row_period[kind]
         in_period = (pi >= 0) & under_five
-        unit_sums = _unit_sums(units, membership, kkb_since[:, None] <= per.end_day[None, :])
+        unit_sums = _unit_sums(units, membership, kampung_kb_start[:, None] <= per.end_day[None, :])
 
         def per_desa(mask, weights=None, *, _pi=pi, _n_p=n_p):
             key = row_desa[mask] * _n_p + _pi[mask]

@@ -111,7 +111,9 @@ def priority_ranking(
             period_start=sel.period_start,
         )
     }
-    kkb = set(KampungKB.objects.filter(desa_id__in=codes).values_list("desa_id", flat=True))
+    kampung_kb_codes = set(
+        KampungKB.objects.filter(desa_id__in=codes).values_list("desa_id", flat=True)
+    )
     rows = []
     for d in desa:
         c, b, q = now.get(d.kode), before.get(d.kode), quality.get(d.kode)
@@ -133,7 +135,7 @@ def priority_ranking(
         rows.append(
             RankedDesa(
                 d,
-                d.kode in kkb,
+                d.kode in kampung_kb_codes,
                 c.n if c else 0,
                 c.cases if c else 0,
                 prev,

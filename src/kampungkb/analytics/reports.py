@@ -92,7 +92,7 @@ def area_sheets(ctx: dict) -> list[Sheet]:
         _sheet(
             _("Kampung KB vs other"),
             [_("Group"), *indicator],
-            [[str(Group(r.group).label), *_cell_values(r)] for r in ctx["kkb"]],
+            [[str(Group(r.group).label), *_cell_values(r)] for r in ctx["kampung_kb_groups"]],
         ),
         _sheet(
             _("Surveys"),

@@ -197,13 +197,13 @@ def subarea_rows(*, user, area: Wilayah, sel: Selection) -> list[SubareaRow]:
         )
     }
     # A Kampung KB as the period's figures count it: from the period of its launch.
-    kkb = (
+    kampung_kb_codes = (
         kampung_kb_desa(codes, period_end(sel.period_type, sel.period_start))
         if sel.period_start
         else set()
     )
     return [
-        SubareaRow(w, cells.get(w.kode), quality.get(w.kode), w.kode in kkb)
+        SubareaRow(w, cells.get(w.kode), quality.get(w.kode), w.kode in kampung_kb_codes)
         for w in sorted(children, key=lambda w: w.kode)
     ]
 
@@ -222,7 +222,7 @@ def trend_rows(*, user, area: Wilayah, indicator: str) -> list[PrevalenceSummary
     )
 
 
-def kkb_rows(*, user, area: Wilayah, sel: Selection) -> list[PrevalenceSummary]:
+def kampung_kb_rows(*, user, area: Wilayah, sel: Selection) -> list[PrevalenceSummary]:
     """Kampung KB desa vs other desa of a kabupaten or kecamatan in the selected period."""
     if area.level not in (Level.KABUPATEN, Level.KECAMATAN):
         return []

@@ -63,7 +63,7 @@ def _context(request, area):
         "indicator_label": Indicator(sel.indicator).label,
         "head": head,
         "subareas": selectors.subarea_rows(user=user, area=area, sel=sel),
-        "kkb": selectors.kkb_rows(user=user, area=area, sel=sel),
+        "kampung_kb_groups": selectors.kampung_kb_rows(user=user, area=area, sel=sel),
         "trend": selectors.trend_rows(user=user, area=area, indicator=sel.indicator),
         "surveys": surveys,
         "checks": selectors.on_course_checks(
@@ -88,7 +88,7 @@ def trend_spec(request, kode):
     return JsonResponse(charts.trend_spec(rows))
 
 
-def _kkb_chart_rows(rows):
+def _kampung_kb_chart_rows(rows):
     labels = dict(Group.choices)
     return [
         {
@@ -102,11 +102,11 @@ def _kkb_chart_rows(rows):
     ]
 
 
-def kkb_spec(request, kode):
+def kampung_kb_spec(request, kode):
     area = selectors.area_get(user=request.user, kode=kode)
     sel = selectors.selection_parse(request.GET, area=area)
-    rows = selectors.kkb_rows(user=request.user, area=area, sel=sel)
-    return JsonResponse(charts.comparison_spec(_kkb_chart_rows(rows)))
+    rows = selectors.kampung_kb_rows(user=request.user, area=area, sel=sel)
+    return JsonResponse(charts.comparison_spec(_kampung_kb_chart_rows(rows)))
 
 
 def _map_features(request, area, sel, *, level):

@@ -20,7 +20,7 @@ from kampungkb.wilayah.models import (
     PokjaSeksi,
     Wilayah,
 )
-from kampungkb.wilayah.services import kampungkb_save, maturity_record_add
+from kampungkb.wilayah.services import kampung_kb_save, maturity_record_add
 
 SYNTHETIC_NOTE = (
     "Anggota Pokja, kelompok kegiatan, mitra, sumber dana dan tingkat kematangan di sini adalah "
@@ -129,7 +129,7 @@ _FIRST = [
 _LAST = ["Saputra", "Wijaya", "Hasan", "Lestari", "Rahayu", "Pratama", "Santoso", "Anggraini"]
 
 
-def _synthetic_profile(rng: random.Random, kampung_name: str, launched: datetime.date):
+def _synthetic_profile(rng: random.Random, kampung_kb_name: str, launched: datetime.date):
     def person():
         return f"{rng.choice(_FIRST)} {rng.choice(_LAST)}"
 
@@ -180,7 +180,7 @@ def _synthetic_profile(rng: random.Random, kampung_name: str, launched: datetime
     return pokja, groups, partners, funding
 
 
-def seed_kampungkb(*, seed: int = 20261127) -> int:
+def seed_kampung_kb(*, seed: int = 20261127) -> int:
     """Create the demo Kampung KB that do not exist yet; return how many were created."""
     rng = random.Random(seed)  # noqa: S311 - synthetic demo data, not security
     created = 0
@@ -205,7 +205,7 @@ def seed_kampungkb(*, seed: int = 20261127) -> int:
         if KampungKB.objects.filter(desa_id=kode).exists():
             continue
         pokja, groups, partners, funding = profile_parts
-        kampung = kampungkb_save(
+        kampung = kampung_kb_save(
             user=None,
             kampung=None,
             profile={

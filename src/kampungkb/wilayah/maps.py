@@ -20,7 +20,7 @@ def _feature(w: Wilayah, **props) -> dict:
     }
 
 
-def kampungkb_map_spec(*, user) -> dict:
+def kampung_kb_map_spec(*, user) -> dict:
     """Return the Vega-Lite spec of the desa and kecamatan the user covers."""
     desa = list(
         Wilayah.objects.filter(scope_q(user, "kode"), level=Level.DESA, boundary__isnull=False)

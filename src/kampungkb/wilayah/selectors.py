@@ -58,7 +58,7 @@ def kecamatan_list(*, user):
     return list(kecamatan.values())
 
 
-def kampungkb_list(*, user, kecamatan: str = "", search: str = ""):
+def kampung_kb_list(*, user, kecamatan: str = "", search: str = ""):
     qs = (
         KampungKB.objects.for_user(user)
         .select_related("desa", "desa__parent")
@@ -74,7 +74,7 @@ def kampungkb_list(*, user, kecamatan: str = "", search: str = ""):
     return qs.order_by("desa_id")
 
 
-def kampungkb_get(*, user, pk: int) -> KampungKB:
+def kampung_kb_get(*, user, pk: int) -> KampungKB:
     return get_object_or_404(
         KampungKB.objects.for_user(user)
         .select_related("desa", "desa__parent")
@@ -83,7 +83,7 @@ def kampungkb_get(*, user, pk: int) -> KampungKB:
     )
 
 
-def desa_without_kampungkb(*, user, include: str = ""):
+def desa_without_kampung_kb(*, user, include: str = ""):
     """Return the desa in the user's area that have no Kampung KB yet (plus ``include``,
     the desa of the Kampung KB being edited)."""
     return (
@@ -101,12 +101,12 @@ def area_summary(*, user) -> dict:
     kampung = KampungKB.objects.for_user(user).prefetch_related("maturity_records")
     levels = Counter((k.current_maturity.tingkat if k.current_maturity else "") for k in kampung)
     n_desa = desa.count()
-    n_kampung = sum(levels.values())
+    n_kampung_kb = sum(levels.values())
     return {
         "n_kecamatan": len({d[:8] for d in desa.values_list("kode", flat=True)}),
         "n_desa": n_desa,
-        "n_kampung_kb": n_kampung,
-        "coverage": (100.0 * n_kampung / n_desa) if n_desa else None,
+        "n_kampung_kb": n_kampung_kb,
+        "coverage": (100.0 * n_kampung_kb / n_desa) if n_desa else None,
         "levels": levels,
     }
 

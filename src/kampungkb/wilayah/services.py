@@ -60,7 +60,7 @@ def _replace_children(kampung, model, related_name, fields, rows) -> tuple[list,
 
 
 @transaction.atomic
-def kampungkb_save(
+def kampung_kb_save(
     *,
     user,
     kampung: KampungKB | None,
@@ -159,6 +159,6 @@ def maturity_record_add(
     return record
 
 
-def kampungkb_personal_data_viewed(*, user, kampung: KampungKB) -> None:
+def kampung_kb_personal_data_viewed(*, user, kampung: KampungKB) -> None:
     """Record that a user was shown the Pokja's names and phone numbers."""
     audit_record(actor=user, action=AuditAction.VIEW, obj=kampung, wilayah_kode=kampung.desa_id)

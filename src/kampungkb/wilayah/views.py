@@ -17,7 +17,7 @@ from kampungkb.wilayah.forms import (
     PokjaFormSet,
     formset_rows,
 )
-from kampungkb.wilayah.maps import kampungkb_map_spec
+from kampungkb.wilayah.maps import kampung_kb_map_spec
 from kampungkb.wilayah.models import ActivityGroupType, Level
 
 
@@ -48,17 +48,17 @@ def map_page(request):
 
 
 def map_spec(request):
-    return JsonResponse(kampungkb_map_spec(user=request.user))
+    return JsonResponse(kampung_kb_map_spec(user=request.user))
 
 
-def kampungkb_list(request):
+def kampung_kb_list(request):
     kecamatan = request.GET.get("kecamatan", "")
     search = request.GET.get("q", "").strip()[:100]
     return render(
         request,
-        "wilayah/kampungkb_list.html",
+        "wilayah/kampung_kb_list.html",
         {
-            "kampung_list": selectors.kampungkb_list(
+            "kampung_list": selectors.kampung_kb_list(
                 user=request.user, kecamatan=kecamatan, search=search
             ),
             "kecamatan_options": selectors.kecamatan_list(user=request.user),
@@ -73,10 +73,10 @@ def _detail_page(request, kampung, *, maturity_form=None, status=200):
     show_personal = can_view_personal_data(request.user)
     may_edit = can_edit(request.user) and user_covers(request.user, kampung.desa_id)
     if show_personal and kampung.pokja_members.all():
-        services.kampungkb_personal_data_viewed(user=request.user, kampung=kampung)
+        services.kampung_kb_personal_data_viewed(user=request.user, kampung=kampung)
     return render(
         request,
-        "wilayah/kampungkb_detail.html",
+        "wilayah/kampung_kb_detail.html",
         {
             "kampung": kampung,
             "show_personal": show_personal,
@@ -90,8 +90,8 @@ def _detail_page(request, kampung, *, maturity_form=None, status=200):
     )
 
 
-def kampungkb_detail(request, pk):
-    return _detail_page(request, selectors.kampungkb_get(user=request.user, pk=pk))
+def kampung_kb_detail(request, pk):
+    return _detail_page(request, selectors.kampung_kb_get(user=request.user, pk=pk))
 
 
 def _group_initial(kampung) -> list[dict]:
@@ -106,7 +106,7 @@ def _group_initial(kampung) -> list[dict]:
     ]
 
 
-def _kampungkb_form_page(request, kampung):
+def _kampung_kb_form_page(request, kampung):
     user = request.user
     creating = kampung is None
     allowed = (
@@ -116,7 +116,7 @@ def _kampungkb_form_page(request, kampung):
     )
     if not allowed:
         raise PermissionDenied
-    desa_qs = selectors.desa_without_kampungkb(
+    desa_qs = selectors.desa_without_kampung_kb(
         user=user, include=kampung.desa_id if kampung else ""
     )
     data = request.POST if request.method == "POST" else None
@@ -152,7 +152,7 @@ def _kampungkb_form_page(request, kampung):
         and all(f.is_valid() for f in formsets.values())
     ):
         try:
-            saved = services.kampungkb_save(
+            saved = services.kampung_kb_save(
                 user=user,
                 kampung=kampung,
                 profile=form.cleaned_data,
@@ -162,26 +162,26 @@ def _kampungkb_form_page(request, kampung):
             form.add_error(None, exc)
         else:
             messages.success(request, _("Kampung KB saved."))
-            return redirect("wilayah:kampungkb_detail", pk=saved.pk)
+            return redirect("wilayah:kampung_kb_detail", pk=saved.pk)
     return render(
         request,
-        "wilayah/kampungkb_form.html",
+        "wilayah/kampung_kb_form.html",
         {"form": form, "kampung": kampung, **formsets},
         status=400 if request.method == "POST" else 200,
     )
 
 
-def kampungkb_create(request):
-    return _kampungkb_form_page(request, None)
+def kampung_kb_create(request):
+    return _kampung_kb_form_page(request, None)
 
 
-def kampungkb_edit(request, pk):
-    return _kampungkb_form_page(request, selectors.kampungkb_get(user=request.user, pk=pk))
+def kampung_kb_edit(request, pk):
+    return _kampung_kb_form_page(request, selectors.kampung_kb_get(user=request.user, pk=pk))
 
 
 @require_POST
 def maturity_add(request, pk):
-    kampung = selectors.kampungkb_get(user=request.user, pk=pk)
+    kampung = selectors.kampung_kb_get(user=request.user, pk=pk)
     if not (can_edit(request.user) and user_covers(request.user, kampung.desa_id)):
         raise PermissionDenied
     form = MaturityRecordForm(request.POST)
@@ -192,5 +192,5 @@ def maturity_add(request, pk):
             form.add_error(None, exc)
         else:
             messages.success(request, _("Maturity level recorded."))
-            return redirect("wilayah:kampungkb_detail", pk=kampung.pk)
+            return redirect("wilayah:kampung_kb_detail", pk=kampung.pk)
     return _detail_page(request, kampung, maturity_form=form, status=400)

@@ -14,9 +14,9 @@ class PlanCreateForm(StyledFormMixin, forms.Form):
     kampung = forms.ModelChoiceField(label=_("Kampung KB"), queryset=None, required=False)
     opd = forms.ModelChoiceField(label=_("OPD"), queryset=Opd.objects.all(), required=False)
 
-    def __init__(self, *args, kampung_qs, allow_opd, **kwargs):
+    def __init__(self, *args, kampung_kb_qs, allow_opd, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kampung"].queryset = kampung_qs
+        self.fields["kampung"].queryset = kampung_kb_qs
         if not allow_opd:
             del self.fields["opd"]
 

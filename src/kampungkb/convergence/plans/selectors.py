@@ -34,7 +34,7 @@ def plan_activities(*, plan: Plan):
     return plan.activities.select_related("programme_area", "opd").prefetch_related("realisations")
 
 
-def kampung_choices(*, user):
+def kampung_kb_choices(*, user):
     """Return the Kampung KB of the user's area a new plan may belong to."""
     return KampungKB.objects.for_user(user).order_by("desa_id")
 

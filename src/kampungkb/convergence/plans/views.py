@@ -36,7 +36,7 @@ def plan_create(request):
     tahun = year_asked(request)
     form = PlanCreateForm(
         request.POST or None,
-        kampung_qs=selectors.kampung_choices(user=user),
+        kampung_kb_qs=selectors.kampung_kb_choices(user=user),
         allow_opd=is_district_admin(user),
     )
     if request.method == "POST" and form.is_valid():

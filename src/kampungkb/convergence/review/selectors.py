@@ -44,7 +44,7 @@ def rule_set_for_year(tahun: int) -> RuleSet | None:
     return RuleSet.objects.filter(berlaku_dari__lte=tahun).order_by("-berlaku_dari").first()
 
 
-def kampung_get(*, user, pk: int) -> KampungKB:
+def kampung_kb_get(*, user, pk: int) -> KampungKB:
     return get_object_or_404(
         KampungKB.objects.for_user(user).select_related("desa", "desa__parent"), pk=pk
     )
@@ -109,10 +109,10 @@ def indicator_values(*, kampung: KampungKB, tahun: int) -> dict:
     return values
 
 
-def latest_evaluations(kampung_ids, tahun: int) -> dict[int, Evaluation]:
+def latest_evaluations(kampung_kb_ids, tahun: int) -> dict[int, Evaluation]:
     """Return the newest evaluation of each Kampung KB in a year (by Kampung KB id)."""
     latest = {}
-    for e in Evaluation.objects.filter(kampung_id__in=kampung_ids, tahun=tahun).order_by(
+    for e in Evaluation.objects.filter(kampung_id__in=kampung_kb_ids, tahun=tahun).order_by(
         "kampung_id", "-created_at", "-id"
     ):
         latest.setdefault(e.kampung_id, e)
@@ -279,7 +279,7 @@ def village_lists(*, user, tahun: int, rows: list[dict] | None = None) -> dict:
     return {"model": model, "support": support, "rule_set": rule_set}
 
 
-def kampung_review(*, user, kampung: KampungKB, tahun: int) -> dict:
+def kampung_kb_review(*, user, kampung: KampungKB, tahun: int) -> dict:
     """Return what the review page of one Kampung KB shows."""
     rows = [r for r in review_rows(user=user, tahun=tahun) if r["kampung"].pk == kampung.pk]
     row = rows[0]

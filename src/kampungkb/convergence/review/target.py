@@ -77,7 +77,7 @@ def district_target(*, user, today=None) -> dict:
         "on_course_rule": ON_COURSE_RULE,
         "latest": latest_known,
         "n_desa": len(desa),
-        "n_kampung": len(kampungs),
+        "n_kampung_kb": len(kampungs),
         "coverage": round(100.0 * len(kampungs) / len(desa), 1) if desa else None,
         "share": share,
         "all_desa_target": len(desa),

@@ -23,7 +23,7 @@ from kampungkb.core.permissions import (
 
 def indicator_entry(request, pk):
     user = request.user
-    kampung = selectors.kampung_get(user=user, pk=pk)
+    kampung = selectors.kampung_kb_get(user=user, pk=pk)
     if not can_edit_area(user, kampung.desa_id):
         raise PermissionDenied
     tahun = year_asked(request)
@@ -40,26 +40,26 @@ def indicator_entry(request, pk):
         else:
             messages.success(request, _("Indicators saved."))
             return redirect(
-                reverse("convergence:kampung_review", args=[kampung.pk]) + f"?tahun={tahun}"
+                reverse("convergence:kampung_kb_review", args=[kampung.pk]) + f"?tahun={tahun}"
             )
     return form_page(
         request,
         title=_("Indicators of %(kampung)s, %(year)s") % {"kampung": kampung, "year": tahun},
         form=form,
-        back=reverse("convergence:kampung_review", args=[kampung.pk]),
+        back=reverse("convergence:kampung_kb_review", args=[kampung.pk]),
     )
 
 
-def kampung_review(request, pk):
-    kampung = selectors.kampung_get(user=request.user, pk=pk)
+def kampung_kb_review(request, pk):
+    kampung = selectors.kampung_kb_get(user=request.user, pk=pk)
     tahun = year_asked(request)
     return render(
         request,
-        "convergence/kampung_review.html",
+        "convergence/kampung_kb_review.html",
         {
             "kampung": kampung,
             "tahun": tahun,
-            **selectors.kampung_review(user=request.user, kampung=kampung, tahun=tahun),
+            **selectors.kampung_kb_review(user=request.user, kampung=kampung, tahun=tahun),
             "may_edit": can_edit_area(request.user, kampung.desa_id),
             "may_visit": can_record_coaching_visit(request.user),
         },

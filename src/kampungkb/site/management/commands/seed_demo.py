@@ -7,7 +7,7 @@ from kampungkb.accounts.models import Role
 from kampungkb.analytics.demo import seed_demo_analytics
 from kampungkb.convergence.demo import seed_demo_convergence
 from kampungkb.growth.demo import seed_growth
-from kampungkb.wilayah.demo import seed_kampungkb
+from kampungkb.wilayah.demo import seed_kampung_kb
 from kampungkb.wilayah.loading import wilayah_load
 
 
@@ -27,7 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args, reset_passwords=False, **options):
         with transaction.atomic():
             loaded = wilayah_load(folder=settings.KAMPUNGKB_DEFAULT_WILAYAH)
-            n_kampung = seed_kampungkb()
+            n_kampung_kb = seed_kampung_kb()
             growth = seed_growth(n_children=getattr(settings, "KAMPUNGKB_DEMO_CHILDREN", 8000))
             accounts = seed_accounts()
             # After the accounts: the demo publication is made by the district admin.
@@ -35,7 +35,7 @@ class Command(BaseCommand):
             convergence = seed_demo_convergence()
         self.stdout.write(
             f"Wilayah Belitung Timur: {loaded.created} baru, {loaded.updated} diperbarui, "
-            f"{loaded.unchanged} tetap. Kampung KB demo baru: {n_kampung}."
+            f"{loaded.unchanged} tetap. Kampung KB demo baru: {n_kampung_kb}."
         )
         self.stdout.write(
             f"Data pertumbuhan demo (sintetis): {growth.puskesmas} puskesmas, "
