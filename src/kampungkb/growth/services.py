@@ -52,6 +52,17 @@ def child_match_key(*, nama: str, tanggal_lahir, nama_ibu: str, desa_kode: str) 
     return "|".join([normalise_name(nama), str(tanggal_lahir), normalise_name(nama_ibu), desa_kode])
 
 
+def child_nik_conflict_reason() -> str:
+    """Why an import row whose NIK is registered is not merged into that child: the sex or
+    the date of birth differ, or the child is outside the user's area. One text for every
+    case, so that a row never tells whether a NIK exists outside the user's area."""
+    return _(
+        "This NIK is already registered for another child (the sex or date of birth differ, "
+        "or the child is outside your area); the row was not merged. Check the NIK, sex and "
+        "date of birth."
+    )
+
+
 def _ensure_may_edit(user, desa_kode: str) -> None:
     if user is None:  # the system itself (imports run as a user; demo seeding as None)
         return
