@@ -7,11 +7,15 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.core.exceptions import ValidationError
 
 from kampungkb.core.models import AuditEntry
+from kampungkb.growth.forms import ChildForm
 from kampungkb.growth.importing.commit import measurements_import
 from kampungkb.growth.importing.report import REASON_HEADER, rejected_rows_xlsx
 from kampungkb.growth.models import Child, ImportBatch, Measurement
+from kampungkb.growth.services import child_register
+from kampungkb.wilayah.models import Wilayah
 from tests import factories
 from tests.conftest import KURNIA_JAYA, LALANG_JAYA
 
@@ -21,6 +25,10 @@ CONFLICT = (
     "NIK ini sudah terdaftar untuk anak lain (jenis kelamin atau tanggal lahir berbeda, atau "
     "anak berada di luar wilayah tugas Anda); baris ini tidak digabungkan. Periksa NIK, jenis "
     "kelamin, dan tanggal lahir."
+)
+TAKEN = (
+    "NIK ini sudah terdaftar untuk anak lain. Bila anak ini sudah terdaftar, cari di daftar "
+    "anak; bila belum, periksa kembali NIK-nya."
 )
 OTHER = {
     "NIK": "1906010101240002",
@@ -161,3 +169,64 @@ def test_two_rows_of_a_file_with_one_nik_and_other_birth_dates_are_not_merged(ep
     ]
     child = Child.objects.get()
     assert child.tanggal_lahir == ROW_DOB and child.measurements.count() == 2
+
+
+# --- single entry -------------------------------------------------------------------------
+
+
+def _register(user, nik, **values):
+    return child_register(
+        user=user,
+        desa=Wilayah.objects.get(kode=KURNIA_JAYA),
+        **{
+            "nama": "Anak Contoh Satu",
+            "jenis_kelamin": "L",
+            "tanggal_lahir": ROW_DOB,
+            "nama_ibu": "Ibu Contoh",
+            "nik": nik,
+            **values,
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("desa", "values"),
+    [
+        (KURNIA_JAYA, {"tanggal_lahir": datetime.date(2023, 8, 10)}),
+        (KURNIA_JAYA, {"jenis_kelamin": "P"}),
+        (LALANG_JAYA, {"tanggal_lahir": datetime.date(2023, 8, 10)}),
+        (LALANG_JAYA, {}),
+    ],
+    ids=["in-area-other-dob", "in-area-other-sex", "outside-other-dob", "outside-same"],
+)
+def test_registering_a_child_with_a_registered_nik_is_refused_with_one_neutral_reason(
+    users, desa, values
+):
+    _stored(desa, **values)
+    with pytest.raises(ValidationError) as refused:
+        _register(users["desa"], NIK)
+    assert refused.value.message_dict == {"nik": [TAKEN]}
+    assert Child.objects.count() == 1
+    form = ChildForm(
+        data={
+            "nama": "Anak Contoh Satu",
+            "jenis_kelamin": "L",
+            "tanggal_lahir": ROW_DOB.isoformat(),
+            "nik": NIK,
+            "nama_ibu": "Ibu Contoh",
+            "punya_buku_kia": "unknown",
+        }
+    )
+    assert not form.is_valid() and form.errors["nik"] == [TAKEN]
+
+
+def test_editing_a_child_to_a_nik_another_child_has_is_refused(users):
+    from kampungkb.growth.services import child_update
+
+    _stored(LALANG_JAYA)
+    mine = _register(users["desa"], "1906010101240009")
+    with pytest.raises(ValidationError) as refused:
+        child_update(user=users["desa"], child=mine, nik=NIK)
+    assert refused.value.message_dict == {"nik": [TAKEN]}
+    mine.refresh_from_db()
+    assert mine.nik == "1906010101240009"

@@ -63,6 +63,21 @@ def child_nik_conflict_reason() -> str:
     )
 
 
+def child_nik_taken_reason() -> str:
+    """Why a child cannot be registered (or edited) with a NIK another child has: one text
+    whether that child is in the user's area or not, and whatever its sex and birth date."""
+    return _(
+        "This NIK is already registered for another child. If this child is already "
+        "registered, find them in the list of children; otherwise check the NIK."
+    )
+
+
+def _ensure_nik_free(child: Child) -> None:
+    """Refuse a NIK another child has (a NIK is one person: never a second record)."""
+    if child.nik and Child.objects.filter(nik=child.nik).exclude(pk=child.pk).exists():
+        raise ValidationError({"nik": child_nik_taken_reason()})
+
+
 def _ensure_may_edit(user, desa_kode: str) -> None:
     if user is None:  # the system itself (imports run as a user; demo seeding as None)
         return
@@ -93,6 +108,7 @@ def _validate_child(child: Child) -> None:
     if child.posyandu_id and child.posyandu.desa_id != child.desa_id:
         raise ValidationError({"posyandu": _("The posyandu is in another desa.")})
     child.nik = child.nik or None
+    _ensure_nik_free(child)
     child.match_key = child_match_key(
         nama=child.nama,
         tanggal_lahir=child.tanggal_lahir,
