@@ -17,6 +17,7 @@ from kampungkb.growth.models import Child, ImportBatch, Measurement, Posyandu, P
 from tests import factories
 from tests.conftest import KURNIA_JAYA, LALANG_JAYA
 from tests.growth.conftest import days_ago
+from tests.growth.test_import_identity import CONFLICT
 
 GOOD_2 = {
     "NIK": "1906010101240002",
@@ -459,9 +460,7 @@ def test_a_nik_registered_outside_the_users_area_is_rejected(eppgbm, users):
         berat=Decimal("9.5"),
     )
     result = _import(users["desa"], eppgbm.xlsx([eppgbm.row()]))
-    assert [(e.column, e.reason) for e in result.errors] == [
-        ("NIK", "Anak dengan NIK ini terdaftar di desa di luar wilayah tugas Anda.")
-    ]
+    assert [(e.column, e.reason) for e in result.errors] == [("NIK", CONFLICT)]
 
 
 @pytest.mark.parametrize("role", ["mitra", "viewer"])

@@ -136,7 +136,7 @@ def test_registration_errors_are_shown_in_bahasa_indonesia(client, users, posyan
     assert response.status_code == 400
     assert "Bidang ini tidak boleh kosong." in body
     assert "Tanggal lahir tidak boleh di masa depan." in body
-    assert "Anak dengan NIK telah ada." in body
+    assert "NIK ini sudah terdaftar untuk anak lain." in body
     assert Child.objects.count() == 1
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from kampungkb.core.forms_style import StyledFormMixin
 from kampungkb.core.validators import is_in_future, validate_not_in_future
 from kampungkb.growth.models import Child, Measurement, MeasureMethod, Sex
+from kampungkb.growth.services import child_nik_taken_reason
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -73,10 +74,15 @@ class ChildForm(StyledFormMixin, forms.ModelForm):
 
     def validate_unique(self):
         # Unique NIK is checked here so the message lands at the field; the service saves.
+        # The message is the service's own: the same whether the other child is in the
+        # user's area or not.
         try:
             self.instance.validate_unique(exclude=["match_key"])
         except forms.ValidationError as exc:
-            self._update_errors(exc)
+            errors = exc.update_error_dict({})
+            if "nik" in errors:
+                errors["nik"] = [child_nik_taken_reason()]
+            self._update_errors(forms.ValidationError(errors))
 
 
 class MeasurementForm(StyledFormMixin, forms.ModelForm):

@@ -52,6 +52,32 @@ def child_match_key(*, nama: str, tanggal_lahir, nama_ibu: str, desa_kode: str) 
     return "|".join([normalise_name(nama), str(tanggal_lahir), normalise_name(nama_ibu), desa_kode])
 
 
+def child_nik_conflict_reason() -> str:
+    """Why an import row whose NIK is registered is not merged into that child: the sex or
+    the date of birth differ, or the child is outside the user's area. One text for every
+    case, so that a row never tells whether a NIK exists outside the user's area."""
+    return _(
+        "This NIK is already registered for another child (the sex or date of birth differ, "
+        "or the child is outside your area); the row was not merged. Check the NIK, sex and "
+        "date of birth."
+    )
+
+
+def child_nik_taken_reason() -> str:
+    """Why a child cannot be registered (or edited) with a NIK another child has: one text
+    whether that child is in the user's area or not, and whatever its sex and birth date."""
+    return _(
+        "This NIK is already registered for another child. If this child is already "
+        "registered, find them in the list of children; otherwise check the NIK."
+    )
+
+
+def _ensure_nik_free(child: Child) -> None:
+    """Refuse a NIK another child has (a NIK is one person: never a second record)."""
+    if child.nik and Child.objects.filter(nik=child.nik).exclude(pk=child.pk).exists():
+        raise ValidationError({"nik": child_nik_taken_reason()})
+
+
 def _ensure_may_edit(user, desa_kode: str) -> None:
     if user is None:  # the system itself (imports run as a user; demo seeding as None)
         return
@@ -82,6 +108,7 @@ def _validate_child(child: Child) -> None:
     if child.posyandu_id and child.posyandu.desa_id != child.desa_id:
         raise ValidationError({"posyandu": _("The posyandu is in another desa.")})
     child.nik = child.nik or None
+    _ensure_nik_free(child)
     child.match_key = child_match_key(
         nama=child.nama,
         tanggal_lahir=child.tanggal_lahir,

@@ -2,6 +2,13 @@
 (name, date of birth, mother, desa), among the children stored and those earlier rows of the
 file bring in; a child found nowhere is made (unsaved).
 
+A NIK match is the same child only when the sex and the date of birth agree exactly (no
+tolerance: a typo in either is for a person to correct, in the file or in the child's record);
+a different name or mother alone is a corrected spelling and still matches. Otherwise the row
+is a NIK conflict: rejected at the NIK column, never merged. A NIK registered outside the
+user's area is rejected with the very same reason, whatever its sex and date of birth, so a
+row tells nothing about a child the user may not see (``services.child_nik_conflict_reason``).
+
 Each child of the file gets one :class:`ChildSlot` holding its rows. A row is checked here
 against its child (``services.validate_measurement_values``, the same rules as the form) and
 rejected with its reasons; so is a second row of one child on one date. New children that
@@ -19,6 +26,7 @@ from kampungkb.growth.importing.wilayah import WilayahIndex
 from kampungkb.growth.models import Child
 from kampungkb.growth.services import (
     child_match_key,
+    child_nik_conflict_reason,
     normalise_name,
     validate_measurement_values,
 )
@@ -50,6 +58,12 @@ def _existing_children(rows: list[Row]) -> tuple[dict[str, Child], dict[str, Chi
     for c in by_nik.values():
         by_key.setdefault(c.match_key, c)
     return by_nik, by_key
+
+
+def same_child(row: Row, child: Child) -> bool:
+    """May ``row`` be about ``child``, whose NIK it carries? Only with the same sex and date of
+    birth (a different name or mother alone is a corrected spelling)."""
+    return row.jenis_kelamin == child.jenis_kelamin and row.tanggal_lahir == child.tanggal_lahir
 
 
 def _new_child(row: Row, make: InstanceMaker) -> Child:
@@ -91,15 +105,25 @@ class ChildMatcher:
         """Find (without registering) the slot of a row; None means reject (already said)."""
         if row.nik:
             if row.nik in self.nik_slots:
-                return self.nik_slots[row.nik]
-            child = by_nik.get(row.nik)
-            if child is not None:
-                if not self.index.covers(child.desa_id):
+                slot = self.nik_slots[row.nik]
+                if not same_child(row, slot.child):
+                    # Only rows of this file and children of the user's area get here.
                     row.reject(
                         self.table,
                         "nik",
-                        _("A child with this NIK is registered in a desa outside your area."),
+                        _(
+                            "Row %(row)d has this NIK with another sex or date of birth; "
+                            "the row was not merged."
+                        )
+                        % {"row": slot.rows[0].number},
                     )
+                    return None
+                return slot
+            child = by_nik.get(row.nik)
+            if child is not None:
+                # Outside the area: the same reason whatever the child's sex and date of birth.
+                if not self.index.covers(child.desa_id) or not same_child(row, child):
+                    row.reject(self.table, "nik", child_nik_conflict_reason())
                     return None
                 return self.slot_of_child.get(child.pk) or ChildSlot(child, is_new=False)
             child = by_key.get(row.match_key)
