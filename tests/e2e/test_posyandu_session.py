@@ -30,7 +30,11 @@ def test_kader_records_a_measurement_on_a_phone_and_sees_category_and_advice(
 ):
     _login(phone, live_server, "kader.kurnia")
     phone.get_by_role("button", name="Menu").click()
+    # Wait until the menu has finished opening: a click while Bootstrap's collapse is still
+    # animating can land on nothing on a slow machine.
+    expect(phone.locator("#nav.collapse.show")).to_be_visible()
     phone.locator("#nav").get_by_role("link", name="Sesi posyandu").click()
+    phone.wait_for_url("**/pertumbuhan/sesi/**")
     phone.get_by_label("Posyandu").select_option(label="Posyandu Melati · Kurnia Jaya")
     phone.get_by_role("button", name="Mulai").click()
 
