@@ -128,6 +128,26 @@ def test_a_stored_file_without_an_owner_is_nobodys_but_a_superusers(
     assert response.status_code == 200 and "lama.xlsx" in response.content.decode()
 
 
+def test_the_result_page_offers_the_rejected_rows_only_to_who_may_open_the_upload(
+    client, uploaded, make_user, settings
+):
+    uploader, sha = uploaded
+    _ask(client, uploader, "import_commit", sha)
+    result = reverse("growth:import_result", args=[ImportBatch.objects.get().pk])
+    link = reverse("growth:import_errors_xlsx", args=[sha])
+    assert link in client.get(result).content.decode()
+    # Another operator of Manggar sees the import's report, not a link that answers 404.
+    client.force_login(make_user("operator_kecamatan", MANGGAR, username="operator-manggar-2"))
+    page = client.get(result)
+    assert page.status_code == 200 and link not in page.content.decode()
+    # Once the file is purged, not even the uploader gets the link.
+    _age(Upload.objects.get(), settings.KAMPUNGKB_UPLOAD_RETENTION_DAYS + 1)
+    uploads_purge()
+    client.force_login(uploader)
+    page = client.get(result)
+    assert page.status_code == 200 and link not in page.content.decode()
+
+
 # --- retention ------------------------------------------------------------------------------
 
 

@@ -28,6 +28,7 @@ from kampungkb.growth.importing.report import rejected_rows_xlsx
 from kampungkb.growth.importing.selectors import (
     export_desa_choices,
     import_batch_get,
+    upload_available,
     upload_get,
 )
 from kampungkb.growth.importing.tasks import uploads_purge_enqueue
@@ -141,8 +142,10 @@ def import_commit(request, sha: str):
 def import_result(request, pk: int):
     _require_importer(request.user)
     batch = import_batch_get(user=request.user, pk=pk)
+    # The rejected rows are offered only while the file is kept and is the user's to open.
+    available = upload_available(user=request.user, sha=batch.sha256)
     context = {
-        "sha": batch.sha256,
+        "sha": batch.sha256 if available else "",
         "file_name": batch.file_name,
         "batch": batch,
         **_summary(batch.report),

@@ -45,6 +45,16 @@ def upload_get(*, user, sha: str) -> Upload:
     return found
 
 
+def upload_available(*, user, sha: str) -> bool:
+    """Whether :func:`upload_get` would give the user this upload (still kept and theirs to
+    open)."""
+    try:
+        upload_get(user=user, sha=sha)
+    except Http404:
+        return False
+    return True
+
+
 def _unowned(sha: str) -> Upload | None:
     folder = imports_dir()
     for ext in EXTENSIONS:
