@@ -10,6 +10,7 @@ environment:
   when unset.
 - ``KAMPUNGKB_ALLOWED_HOSTS``: comma-separated host names (outside the demo).
 - ``KAMPUNGKB_VAR_DIR``: where the SQLite file, secret key, uploads and static files live.
+- ``KAMPUNGKB_UPLOAD_RETENTION_DAYS``: days an uploaded import file is kept (default 3).
 - ``KAMPUNGKB_PROXY_COUNT``: reverse proxies in front of the app (default 1 outside the demo,
   0 in it); the client's address is read from ``X-Forwarded-For`` accordingly.
 """
@@ -247,6 +248,11 @@ KAMPUNGKB_CONTENT_SECURITY_POLICY = "; ".join(
 # the e-PPGBM import takes 50 MB): a larger body is refused from its Content-Length, unread.
 # The front server must refuse what is larger still (README, "Security").
 KAMPUNGKB_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# An uploaded e-PPGBM file (full NIKs, names, mothers' names) is kept this many days for its
+# preview and save, then removed with its upload record by `kampungkb purge_uploads` (queued to
+# the worker after each upload and save; or run it daily from cron). A committed import keeps
+# its ImportBatch and audit entries, not the file.
+KAMPUNGKB_UPLOAD_RETENTION_DAYS = int(os.environ.get("KAMPUNGKB_UPLOAD_RETENTION_DAYS", "3"))
 
 if not DEMO:
     # A real deployment sits behind HTTPS (usually a reverse proxy that sets this header).

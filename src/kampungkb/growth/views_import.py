@@ -1,18 +1,18 @@
 """Pages to import an e-PPGBM file (upload → preview → save → result) and to export one.
 
-The uploaded file is kept under MEDIA_ROOT/imports/<sha256>.<ext>; the preview and the save
-name it by its hash, and the save checks every row again (the preview is never trusted).
+The uploaded file is kept under MEDIA_ROOT/imports/<sha256>.<ext> as its uploader's
+(``importing.uploads``); the preview, the save and the rejected rows name it by its hash and
+answer only to the uploader and the admins of their area (``selectors.upload_get``). The save
+checks every row again (the preview is never trusted).
 """
 
-import hashlib
 import re
 import tempfile
 from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,12 +25,18 @@ from kampungkb.growth.importing.commit import ImportFileError, measurements_impo
 from kampungkb.growth.importing.export import measurements_export_xlsx
 from kampungkb.growth.importing.parse import EXTENSIONS
 from kampungkb.growth.importing.report import rejected_rows_xlsx
-from kampungkb.growth.importing.selectors import export_desa_choices, import_batch_get
+from kampungkb.growth.importing.selectors import (
+    export_desa_choices,
+    import_batch_get,
+    upload_available,
+    upload_get,
+)
+from kampungkb.growth.importing.tasks import uploads_purge_enqueue
+from kampungkb.growth.importing.uploads import upload_path, upload_store
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 PREVIEW_LIMIT = 200  # rows of errors/warnings shown on a page; the xlsx has them all
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_SHA = re.compile(r"^[0-9a-f]{64}$")
 
 
 class UploadForm(StyledFormMixin, forms.Form):
@@ -65,42 +71,15 @@ class ExportForm(StyledFormMixin, forms.Form):
         self.fields["desa"].choices = [("", _("All desa in your area")), *desa_choices]
 
 
-def _imports_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports"
-
-
 def _require_importer(user) -> None:
     if not can_edit(user):
         raise PermissionDenied
 
 
-def _save_upload(upload) -> str:
-    digest = hashlib.sha256()
-    folder = _imports_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    ext = Path(upload.name).suffix.lower().lstrip(".")
-    with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".part") as tmp:
-        for chunk in upload.chunks():
-            digest.update(chunk)
-            tmp.write(chunk)
-    sha = digest.hexdigest()
-    Path(tmp.name).replace(folder / f"{sha}.{ext}")
-    (folder / f"{sha}.name").write_text(Path(upload.name).name[:255], encoding="utf-8")
-    return sha
-
-
-def _stored(sha: str) -> tuple[Path, str]:
-    """The saved upload with this hash and its original name; 404 when there is none."""
-    if not _SHA.match(sha):
-        raise Http404
-    folder = _imports_dir()
-    for ext in EXTENSIONS:
-        path = folder / f"{sha}.{ext}"
-        if path.is_file():
-            name_file = folder / f"{sha}.name"
-            name = name_file.read_text(encoding="utf-8") if name_file.is_file() else path.name
-            return path, name
-    raise Http404
+def _stored(user, sha: str) -> tuple[Path, str]:
+    """The user's upload with this hash and its original name; 404 when they have none."""
+    upload = upload_get(user=user, sha=sha)
+    return upload_path(upload), upload.file_name
 
 
 def _upload_page(request, form, *, error: str = "", status: int = 200):
@@ -115,8 +94,9 @@ def import_upload(request):
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
-            sha = _save_upload(form.cleaned_data["file"])
-            return redirect("growth:import_preview", sha=sha)
+            upload = upload_store(user=request.user, upload=form.cleaned_data["file"])
+            uploads_purge_enqueue()
+            return redirect("growth:import_preview", sha=upload.sha256)
         return _upload_page(request, form, status=400)
     return _upload_page(request, UploadForm())
 
@@ -135,7 +115,7 @@ def _summary(report: dict) -> dict:
 
 def import_preview(request, sha: str):
     _require_importer(request.user)
-    path, name = _stored(sha)
+    path, name = _stored(request.user, sha)
     try:
         result = measurements_import(user=request.user, path=path, dry_run=True, file_name=name)
     except ImportFileError as exc:
@@ -147,11 +127,12 @@ def import_preview(request, sha: str):
 @require_POST
 def import_commit(request, sha: str):
     _require_importer(request.user)
-    path, name = _stored(sha)
+    path, name = _stored(request.user, sha)
     try:
         result = measurements_import(user=request.user, path=path, dry_run=False, file_name=name)
     except ImportFileError as exc:
         return _upload_page(request, UploadForm(), error=str(exc), status=400)
+    uploads_purge_enqueue()
     if result.batch is not None:
         return redirect("growth:import_result", pk=result.batch.pk)
     context = {"sha": sha, "file_name": name, "batch": None, **_summary(result.report())}
@@ -161,8 +142,10 @@ def import_commit(request, sha: str):
 def import_result(request, pk: int):
     _require_importer(request.user)
     batch = import_batch_get(user=request.user, pk=pk)
+    # The rejected rows are offered only while the file is kept and is the user's to open.
+    available = upload_available(user=request.user, sha=batch.sha256)
     context = {
-        "sha": batch.sha256,
+        "sha": batch.sha256 if available else "",
         "file_name": batch.file_name,
         "batch": batch,
         **_summary(batch.report),
@@ -172,7 +155,7 @@ def import_result(request, pk: int):
 
 def import_errors_xlsx(request, sha: str):
     _require_importer(request.user)
-    path, name = _stored(sha)
+    path, name = _stored(request.user, sha)
     try:
         result = measurements_import(user=request.user, path=path, dry_run=True, file_name=name)
     except ImportFileError as exc:

@@ -1,11 +1,18 @@
 """Reads for the import and export pages, scoped by the acting user."""
 
+import re
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from kampungkb.core.scoping import covered_kode, kode_within
-from kampungkb.growth.models import ImportBatch
+from kampungkb.core.permissions import is_district_admin
+from kampungkb.core.scoping import NOTHING, covered_kode, kode_within, scope_q
+from kampungkb.growth.importing.parse import EXTENSIONS
+from kampungkb.growth.importing.uploads import imports_dir
+from kampungkb.growth.models import ImportBatch, Upload
 from kampungkb.wilayah.models import Wilayah
+
+_SHA = re.compile(r"^[0-9a-f]{64}$")
 
 
 def import_batch_get(*, user, pk: int) -> ImportBatch:
@@ -16,6 +23,46 @@ def import_batch_get(*, user, pk: int) -> ImportBatch:
     if not mine and (area is None or not kode_within(batch.wilayah_kode, area)):
         raise Http404
     return batch
+
+
+def upload_get(*, user, sha: str) -> Upload:
+    """The stored upload with this hash that the user may open: their own, or (for an Admin
+    Kabupaten) one whose uploader's area lies inside theirs. Anything else is a 404, whoever
+    else uploaded it; a file that no upload names (stored before uploads had owners) is
+    nobody's: only a superuser opens it."""
+    if not _SHA.match(sha) or user is None or not user.is_authenticated:
+        raise Http404
+    uploads = Upload.objects.filter(sha256=sha)
+    visible = scope_q(user, "wilayah_kode") if is_district_admin(user) else NOTHING
+    found = (
+        uploads.filter(uploaded_by_id=user.pk).first()
+        or uploads.filter(visible).order_by("-created_at").first()
+    )
+    if found is None and user.is_superuser and not uploads.exists():
+        found = _unowned(sha)
+    if found is None or not (imports_dir() / f"{found.sha256}.{found.ext}").is_file():
+        raise Http404
+    return found
+
+
+def upload_available(*, user, sha: str) -> bool:
+    """Whether :func:`upload_get` would give the user this upload (still kept and theirs to
+    open)."""
+    try:
+        upload_get(user=user, sha=sha)
+    except Http404:
+        return False
+    return True
+
+
+def _unowned(sha: str) -> Upload | None:
+    folder = imports_dir()
+    for ext in EXTENSIONS:
+        if (folder / f"{sha}.{ext}").is_file():
+            name_file = folder / f"{sha}.name"
+            name = name_file.read_text(encoding="utf-8") if name_file.is_file() else f"{sha}.{ext}"
+            return Upload(sha256=sha, ext=ext, file_name=name[:255])
+    return None
 
 
 def export_desa_choices(*, user) -> list[tuple[str, str]]:

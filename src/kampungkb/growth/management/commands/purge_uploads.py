@@ -1,0 +1,43 @@
+"""``kampungkb purge_uploads [--dry-run] [--days N]``: forget old e-PPGBM uploads."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from kampungkb.growth.importing.uploads import retention_days, uploads_purge
+
+
+class Command(BaseCommand):
+    help = (
+        "Remove uploaded e-PPGBM files and their upload records older than the retention "
+        "period (KAMPUNGKB_UPLOAD_RETENTION_DAYS), and files of the imports folder that no "
+        "upload names. Committed imports keep their record and audit entries, not the file. "
+        "Run it daily (cron or a systemd timer) when no worker runs."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--dry-run", action="store_true", help="List what would be removed; remove nothing."
+        )
+        parser.add_argument(
+            "--days",
+            type=int,
+            default=None,
+            help="Keep uploads younger than this many days (default: the retention setting).",
+        )
+
+    def handle(self, *args, dry_run=False, days=None, **options):
+        if days is not None and days < 0:
+            raise CommandError("--days >= 0")
+        days = retention_days() if days is None else days
+        result = uploads_purge(days=days, dry_run=dry_run)
+        for upload in result.uploads:
+            self.stdout.write(
+                f"  {upload.sha256}.{upload.ext} ({upload.file_name}, "
+                f"{upload.created_at:%Y-%m-%d %H:%M})"
+            )
+        for path in result.files:
+            self.stdout.write(f"  {path}")
+        verb = "Akan dihapus / would remove" if dry_run else "Dihapus / removed"
+        self.stdout.write(
+            f"{verb}: {len(result.uploads)} unggahan / uploads, {len(result.files)} berkas / "
+            f"files, lebih lama dari / older than {days} hari / days."
+        )
