@@ -23,7 +23,7 @@ checks every count up to 600 and random ones up to ten million).
 from __future__ import annotations
 
 import math
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
 
 from django.utils.translation import gettext_lazy
@@ -56,6 +56,28 @@ def exact(value) -> Fraction | None:
     return Fraction(value)
 
 
+# Enough digits that no product or quantize below loses one (a float's repr has at most 17).
+_EXACT = Context(prec=80)
+
+
+def _as_decimal(value) -> Decimal | None:
+    """``value`` as an exact Decimal when that is cheap (floats, Decimals, ints), else None."""
+    if isinstance(value, float):
+        return Decimal(repr(float(value))) if math.isfinite(value) else None
+    if isinstance(value, Decimal):
+        return value if value.is_finite() else None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value)
+    return None
+
+
+def _quantized(value: Decimal, places: int) -> Decimal:
+    # Decimal's ROUND_HALF_UP is the rule (ties away from zero), on the exact value; a result
+    # of zero carries no sign ("-0,0" would read as a loss).
+    rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=_EXACT)
+    return rounded.copy_abs() if rounded == 0 else rounded
+
+
 def round_half_up(value, places: int = RULE_PLACES) -> Decimal | None:
     """Round ``value`` half up (ties away from zero) to ``places`` decimals, exactly.
 
@@ -64,6 +86,9 @@ def round_half_up(value, places: int = RULE_PLACES) -> Decimal | None:
     >>> round_half_up(None) is None
     True
     """
+    fast = _as_decimal(value)
+    if fast is not None:  # the common case, without Fraction arithmetic (pages show hundreds)
+        return _quantized(fast, places)
     fraction = exact(value)
     if fraction is None:
         return None
@@ -80,6 +105,9 @@ def percent(proportion, places: int = RULE_PLACES) -> Decimal | None:
     >>> percent(400 / 2402), percent(3 / 80), percent(Fraction(1, 3), 0), percent(None)
     (Decimal('16.7'), Decimal('3.8'), Decimal('33'), None)
     """
+    fast = _as_decimal(proportion)
+    if fast is not None:
+        return _quantized(_EXACT.multiply(fast, 100), places)
     fraction = exact(proportion)
     return None if fraction is None else round_half_up(fraction * 100, places)
 
