@@ -9,23 +9,18 @@ STAMP := $(VENV)/.installed
 
 # Reinstall when the dependency list changes.
 $(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	@echo "Memasang dependensi ke $(VENV) / installing dependencies (first run: a few minutes)..."
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install -qq --upgrade pip
+	@$(BIN)/python -m pip install -qq -e '.[dev]'
+	@touch $(STAMP)
 
 setup: $(STAMP)
 
 demo: setup
-	mkdir -p var
-	KAMPUNGKB_DEMO=1 $(BIN)/kampungkb migrate --noinput
-	KAMPUNGKB_DEMO=1 $(BIN)/kampungkb seed_demo
-	@echo ""
-	@echo "KampungKB: http://127.0.0.1:$(PORT)/  (Ctrl+C to stop)"
-	@# The background worker refreshes the analytics after edits; it stops with the server.
-	KAMPUNGKB_DEMO=1 $(BIN)/kampungkb db_worker --interval 2 & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	KAMPUNGKB_DEMO=1 $(BIN)/kampungkb runserver 127.0.0.1:$(PORT)
+	@# Migrates and seeds quietly, starts the worker and the server (logs in var/), then
+	@# prints the demo accounts and the login address last.
+	@KAMPUNGKB_DEMO=1 $(BIN)/kampungkb serve_demo --port $(PORT)
 
 test: setup
 	$(BIN)/pytest

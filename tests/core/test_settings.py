@@ -63,5 +63,6 @@ def test_demo_generates_and_reuses_a_secret_key_in_var(tmp_path):
     assert oct(key_file.stat().st_mode & 0o777) == "0o600"
     second = _settings({"KAMPUNGKB_DEMO": "1", "KAMPUNGKB_VAR_DIR": str(tmp_path)})
     assert second.returncode == 0 and key_file.read_text() == key
-    assert json.loads(first.stdout)["DEBUG"] is True
+    # The demo shows the product's own error pages, not Django's debug pages (issue 12.12).
+    assert json.loads(first.stdout)["DEBUG"] is False
     assert json.loads(first.stdout)["SESSION_COOKIE_SECURE"] is None

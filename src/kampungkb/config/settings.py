@@ -3,8 +3,11 @@
 Everything that differs between a demo laptop and a district server comes from the
 environment:
 
-- ``KAMPUNGKB_DEMO=1``: the local demo (DEBUG on, plain HTTP, a secret key generated into
-  ``var/``). Never set it on a server that faces a network.
+- ``KAMPUNGKB_DEMO=1``: the local demo (plain HTTP, a secret key generated into ``var/``,
+  static files served from the apps). Never set it on a server that faces a network.
+- ``KAMPUNGKB_DEBUG=1``: Django's debug pages (a developer's machine only; the demo shows the
+  product's own error pages).
+- ``KAMPUNGKB_DEMO_CHILDREN``: how many synthetic children ``seed_demo`` creates (8000).
 - ``KAMPUNGKB_SECRET_KEY``: required outside the demo.
 - ``DATABASE_URL``: e.g. ``postgres://user@127.0.0.1:5432/kampungkb``; SQLite under ``var/``
   when unset.
@@ -41,7 +44,7 @@ def _env_flag(name: str, default: bool = False) -> bool:
 
 VAR_DIR = Path(os.environ.get("KAMPUNGKB_VAR_DIR") or _default_var_dir())
 DEMO = _env_flag("KAMPUNGKB_DEMO")
-DEBUG = _env_flag("KAMPUNGKB_DEBUG", default=DEMO)
+DEBUG = _env_flag("KAMPUNGKB_DEBUG")
 
 
 def _secret_key() -> str:
@@ -207,7 +210,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
+            if DEBUG or DEMO
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -288,3 +291,5 @@ LOGGING = {
 
 # The wilayah data set loaded when `kampungkb load_wilayah` is called without arguments.
 KAMPUNGKB_DEFAULT_WILAYAH = PACKAGE_DIR / "wilayah" / "data" / "beltim"
+# The size of the synthetic demo (`seed_demo`).
+KAMPUNGKB_DEMO_CHILDREN = int(os.environ.get("KAMPUNGKB_DEMO_CHILDREN", "8000"))

@@ -28,7 +28,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             loaded = wilayah_load(folder=settings.KAMPUNGKB_DEFAULT_WILAYAH)
             n_kampung_kb = seed_kampung_kb()
-            growth = seed_growth(n_children=getattr(settings, "KAMPUNGKB_DEMO_CHILDREN", 8000))
+            growth = seed_growth(n_children=settings.KAMPUNGKB_DEMO_CHILDREN)
             accounts = seed_accounts()
             # After the accounts: the demo publication is made by the district admin.
             analytics = seed_demo_analytics()

@@ -1,0 +1,119 @@
+"""`make demo` as a first-time user meets it: `kampungkb serve_demo` in a fresh folder.
+
+It runs the real command (migrate, a small synthetic seed, worker and server as children) and
+reads what the user reads: the accounts and the login address come last, no migration, pip or
+worker lines in between; the product's own Indonesian pages answer (no debug page); Ctrl+C
+stops the server and the worker.
+"""
+
+import os
+import select
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+START_SECONDS = 240
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _read_until(process, marker: str, seconds: float) -> list[str]:
+    lines: list[str] = []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([process.stdout], [], [], 1.0)
+        if not ready:
+            if process.poll() is not None:
+                break
+            continue
+        line = process.stdout.readline()
+        if not line:
+            break
+        lines.append(line.rstrip("\n"))
+        if marker in line:
+            return lines
+    pytest.fail("serve_demo never said it was ready:\n" + "\n".join(lines))
+
+
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+@pytest.fixture
+def demo(tmp_path):
+    port = _free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("KAMPUNGKB_", "DJANGO_"))},
+        "KAMPUNGKB_DEMO": "1",
+        "KAMPUNGKB_VAR_DIR": str(tmp_path),
+        "KAMPUNGKB_DEMO_CHILDREN": "40",
+    }
+    env.pop("DATABASE_URL", None)  # the demo is SQLite under var/
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kampungkb.cli", "serve_demo", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        lines = _read_until(process, "siap / ready", START_SECONDS)
+        yield process, port, lines, tmp_path
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def test_demo_prints_accounts_last_serves_indonesian_pages_and_stops_on_ctrl_c(demo):
+    process, port, lines, var = demo
+    text = "\n".join(lines)
+    # The accounts, then the logs' place and the login address, are the last lines.
+    assert lines[-1].startswith(f"KampungKB siap / ready: http://127.0.0.1:{port}/akun/masuk/")
+    accounts = lines.index("Akun demo / demo accounts:")
+    assert accounts > len(lines) - 12
+    assert "admin" in text
+    # Nothing a user has to scroll past: no migration, worker or warning lines.
+    for noise in ("Applying ", "Task ", "WARNING", "Operations to perform", "Traceback"):
+        assert noise not in text
+    assert (var / "worker.log").exists() and (var / "server.log").exists()
+
+    # A missing record: the product's own Indonesian 404, never Django's debug page.
+    status, body = _get(f"http://127.0.0.1:{port}/publik/v/999999/")
+    assert status == 404
+    assert "Halaman tidak ditemukan" in body or "tidak ditemukan" in body.lower()
+    assert "URLconf" not in body and "DEBUG = True" not in body
+    status, body = _get(f"http://127.0.0.1:{port}/akun/masuk/")
+    assert status == 200 and 'lang="id"' in body
+    status, css = _get(f"http://127.0.0.1:{port}/static/core/app.css")
+    assert status == 200 and css  # static files without DEBUG or collectstatic
+
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=30) == 0
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+        except OSError:
+            break
+        time.sleep(0.2)
+    else:
+        pytest.fail("the web server still answers after Ctrl+C")
