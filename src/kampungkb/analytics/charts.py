@@ -9,6 +9,7 @@ import base64
 import altair as alt
 from django.utils.translation import gettext as _
 
+from kampungkb.core.chart_locale import localized
 from kampungkb.core.rounding import percent, round_half_up
 from kampungkb.wilayah.models import Level, Wilayah
 
@@ -64,7 +65,7 @@ def trend_spec(rows, *, title: str = "", width="container") -> dict:
     chart = alt.layer(band, line).properties(width=width, height=260)
     if title:
         chart = chart.properties(title=title)
-    return chart.configure_view(stroke=None).to_dict(validate=False)
+    return localized(chart.configure_view(stroke=None).to_dict(validate=False))
 
 
 def comparison_spec(rows: list[dict], *, width="container") -> dict:
@@ -94,7 +95,7 @@ def comparison_spec(rows: list[dict], *, width="container") -> dict:
             alt.Tooltip("n:Q", title=_("Children measured")),
         ],
     )
-    return (
+    return localized(
         alt.layer(bars, points)
         .properties(width=width, height=40 + 30 * len(values))
         .configure_view(stroke=None)
@@ -129,7 +130,7 @@ def score_spec(rows: list[dict], *, width="container") -> dict:
         )
         .properties(width=width, height=max(120, 16 * len(values)))
     )
-    return chart.configure_view(stroke=None).to_dict(validate=False)
+    return localized(chart.configure_view(stroke=None).to_dict(validate=False))
 
 
 def choropleth_spec(
@@ -206,7 +207,7 @@ def choropleth_spec(
         .configure_view(stroke=None)
     )
     # The geometries join the spec after to_dict: Altair would walk every coordinate.
-    spec = chart.to_dict(validate=False)
+    spec = localized(chart.to_dict(validate=False))
     spec["datasets"] = {"shapes": shapes, "outlines": outlines}
     return spec
 

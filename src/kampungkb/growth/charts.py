@@ -16,6 +16,7 @@ import numpy as np
 from django.utils.translation import gettext as _
 
 from kampungkb.anthro import DAYS_PER_MONTH, value_at_z
+from kampungkb.core.chart_locale import localized
 
 KINDS = ("wfa", "lhfa", "wflh")
 SD_LINES = (-3, -2, 0, 2, 3)
@@ -172,7 +173,7 @@ def child_chart_spec(*, child, measurements, kind: str, width="container") -> di
     if kind not in KINDS:
         raise ValueError(f"unknown chart kind {kind!r}")
     chart = _layered(child, list(measurements), kind, width=width)
-    return chart.configure_view(stroke=None).to_dict()
+    return localized(chart.configure_view(stroke=None).to_dict())
 
 
 def child_charts_print_spec(*, child, measurements) -> dict:
@@ -188,7 +189,7 @@ def child_charts_print_spec(*, child, measurements) -> dict:
             % {"date": datetime.date.today().strftime("%d-%m-%Y")},
         ),
     )
-    return chart.configure_view(stroke=None).to_dict()
+    return localized(chart.configure_view(stroke=None).to_dict())
 
 
 def render_png(spec: dict, *, scale: float = 2.0) -> bytes:

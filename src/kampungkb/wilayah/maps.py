@@ -8,6 +8,7 @@ import altair as alt
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from kampungkb.core.chart_locale import localized
 from kampungkb.core.scoping import scope_q
 from kampungkb.wilayah.models import KampungKB, Level, Wilayah
 
@@ -82,4 +83,4 @@ def kampung_kb_map_spec(*, user) -> dict:
         .properties(width="container", height=480)
         .configure_view(stroke=None)
     )
-    return chart.to_dict()
+    return localized(chart.to_dict())
