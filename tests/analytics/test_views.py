@@ -242,3 +242,29 @@ def test_the_kampung_kb_badge_of_a_desa_follows_the_period_shown(client, users, 
         return "badge-kkb" in row
 
     assert (badge("2025-02-01"), badge("2025-08-01")) == (False, True)
+
+
+@pytest.mark.parametrize(
+    ("language", "period", "scope", "answer"),
+    [
+        ("id", {"Bulan", "Bulan penimbangan (Feb/Agu)", "Tahun"}, "Nasional", "tidak"),
+        ("en", {"Month", "Weighing month (Feb/Aug)", "Year"}, "National", "no"),
+    ],
+)
+def test_the_area_xlsx_writes_choices_in_the_users_language(
+    client, figures, users, language, period, scope, answer
+):
+    """The xlsx said "penimbangan", "national" and "ya" whatever the language (issue 12.11)."""
+    client.force_login(users["admin"])
+    client.cookies["django_language"] = language
+    xlsx = client.get(reverse("analytics:area_xlsx", args=["19.06"]) + Q).content
+    sheets = openpyxl.load_workbook(io.BytesIO(xlsx)).worksheets
+    trend = [r[0] for r in sheets[2].iter_rows(min_row=2, values_only=True)]
+    assert trend and set(trend) <= period
+    on_course = list(sheets[5].iter_rows(min_row=2, values_only=True))
+    assert {r[3] for r in on_course} <= {scope, "Kabupaten", "District"}
+    assert scope in {r[3] for r in on_course} and answer in {r[5] for r in on_course}
+    codes = {"penimbangan", "month", "national", "district"}
+    codes |= {"ya", "tidak"} if language == "en" else set()
+    cells = {str(v) for s in sheets for row in s.iter_rows(values_only=True) for v in row}
+    assert not (codes & cells)

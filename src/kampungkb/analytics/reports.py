@@ -9,7 +9,7 @@ ends with a notes sheet stating the rule."""
 from django.utils.translation import gettext as _
 
 from kampungkb.analytics import charts
-from kampungkb.analytics.models import Group
+from kampungkb.analytics.models import Group, PeriodType, TargetScope
 from kampungkb.analytics.publication import MIN_CASES, MIN_N
 from kampungkb.core.downloads import Sheet, header_widths
 from kampungkb.core.rounding import ROUNDING_NOTE, percent, round_half_up
@@ -75,7 +75,7 @@ def area_sheets(ctx: dict) -> list[Sheet]:
                 [
                     r.wilayah.kode,
                     r.wilayah.nama,
-                    "ya" if r.kampung_kb else "",
+                    _("yes") if r.kampung_kb else "",
                     *_cell_values(r.cell),
                     percent(r.quality.coverage) if r.quality else None,
                     percent(r.quality.share_flagged) if r.quality else None,
@@ -87,7 +87,10 @@ def area_sheets(ctx: dict) -> list[Sheet]:
         _sheet(
             _("Trend"),
             [_("Period type"), _("Period start"), *indicator],
-            [[r.period_type, r.period_start, *_cell_values(r)] for r in ctx["trend"]],
+            [
+                [str(PeriodType(r.period_type).label), r.period_start, *_cell_values(r)]
+                for r in ctx["trend"]
+            ],
         ),
         _sheet(
             _("Kampung KB vs other"),
@@ -123,9 +126,9 @@ def area_sheets(ctx: dict) -> list[Sheet]:
                     c.label,
                     c.year,
                     round_half_up(c.value),
-                    c.target_scope,
+                    str(TargetScope(c.target_scope).label),
                     round_half_up(c.target),
-                    "" if c.on_course is None else ("ya" if c.on_course else "tidak"),
+                    "" if c.on_course is None else (_("yes") if c.on_course else _("no")),
                 ]
                 for c in ctx["checks"]
             ],
@@ -151,8 +154,8 @@ def priority_sheets(ctx: dict) -> list[Sheet]:
             r.wilayah.kode,
             r.wilayah.nama,
             r.wilayah.parent.nama if r.wilayah.parent else "",
-            "ya" if r.kampung_kb else "",
-            "ya" if r.lokus else "",
+            _("yes") if r.kampung_kb else "",
+            _("yes") if r.lokus else "",
             round_half_up(r.score),
             percent(r.prevalence),
             r.cases,
