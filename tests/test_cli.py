@@ -1,3 +1,4 @@
+import argparse
 import os
 import shutil
 import subprocess
@@ -81,3 +82,34 @@ def test_a_command_that_needs_the_configuration_stops_with_one_clear_line(tmp_pa
 def test_the_web_server_refuses_to_start_without_a_secret_key(tmp_path):
     out = run_unconfigured(tmp_path, "runserver", "--noreload", "127.0.0.1:0")
     assert out.returncode == 2 and "KAMPUNGKB_SECRET_KEY" in out.stderr
+
+
+@pytest.mark.parametrize("command", DJANGO_COMMANDS)
+def test_the_help_of_each_command_is_in_indonesian(tmp_path, command):
+    """Command help was English in the Indonesian installation (issue 12.11)."""
+    from django.core.management import load_command_class
+    from django.utils import translation
+
+    from kampungkb.core.management.base import TranslatedCommand
+
+    app = next(
+        p.parent.parent.parent.name
+        for p in Path(kampungkb.__file__).parent.glob(f"*/management/commands/{command}.py")
+    )
+    cls = type(load_command_class(f"kampungkb.{app}", command))
+    assert issubclass(cls, TranslatedCommand)
+    with translation.override("id"):
+        indonesian = translation.gettext(cls.help)
+    assert indonesian != cls.help, f"{command}: its help has no Indonesian translation"
+    out = run_unconfigured(tmp_path, command, "--help")
+    words = " ".join(out.stdout.split())
+    assert " ".join(indonesian.split()) in words
+    assert " ".join(cls.help.split()) not in words
+    # Each argument's help too.
+    ours = argparse.ArgumentParser(add_help=False)
+    cls().add_arguments(ours)
+    for action in ours._actions:
+        if action.help:
+            with translation.override("id"):
+                shown = translation.gettext(action.help)
+            assert shown != action.help, f"{command} {action.dest}: no Indonesian help"

@@ -1,10 +1,13 @@
-from django.core.management.base import BaseCommand
+from django.utils.translation import gettext_noop
 
 from kampungkb.analytics.services import summaries_rebuild
+from kampungkb.core.management.base import TranslatedCommand
 
 
-class Command(BaseCommand):
-    help = "Rebuild every analytics summary (prevalence, coverage, data quality) from the data."
+class Command(TranslatedCommand):
+    help = gettext_noop(
+        "Rebuild every analytics summary (prevalence, coverage, data quality) from the data."
+    )
 
     def handle(self, *args, **options):
         result = summaries_rebuild()

@@ -5,29 +5,35 @@ Exit 0 when the file was processed (some rows may be rejected), 2 when it cannot
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from kampungkb.core.management.base import TranslatedCommand
 from kampungkb.growth.importing.commit import ImportFileError, measurements_import
 
 EXIT_UNREADABLE = 2
 
 
-class Command(BaseCommand):
-    help = (
+class Command(TranslatedCommand):
+    help = gettext_noop(
         "Import an e-PPGBM 'entri pengukuran' export (xlsx or csv). Valid rows are stored in "
         "one transaction; rejected rows are listed with their row number, column and reason."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="xlsx or csv file")
+        parser.add_argument("file", help=gettext_noop("xlsx or csv file"))
         parser.add_argument(
-            "--dry-run", action="store_true", help="Check and count only; write nothing."
+            "--dry-run",
+            action="store_true",
+            help=gettext_noop("Check and count only; write nothing."),
         )
         parser.add_argument(
             "--user",
             default="",
-            help="Import as this user (their area and rights). Default: the system, all areas.",
+            help=gettext_noop(
+                "Import as this user (their area and rights). Default: the system, all areas."
+            ),
         )
 
     def handle(self, *args, file, dry_run=False, user="", **options):

@@ -1,12 +1,14 @@
 """``kampungkb purge_uploads [--dry-run] [--days N]``: forget old e-PPGBM uploads."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext_noop
 
+from kampungkb.core.management.base import TranslatedCommand
 from kampungkb.growth.importing.uploads import retention_days, uploads_purge
 
 
-class Command(BaseCommand):
-    help = (
+class Command(TranslatedCommand):
+    help = gettext_noop(
         "Remove uploaded e-PPGBM files and their upload records older than the retention "
         "period (KAMPUNGKB_UPLOAD_RETENTION_DAYS), and files of the imports folder that no "
         "upload names. Committed imports keep their record and audit entries, not the file. "
@@ -15,13 +17,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--dry-run", action="store_true", help="List what would be removed; remove nothing."
+            "--dry-run",
+            action="store_true",
+            help=gettext_noop("List what would be removed; remove nothing."),
         )
         parser.add_argument(
             "--days",
             type=int,
             default=None,
-            help="Keep uploads younger than this many days (default: the retention setting).",
+            help=gettext_noop(
+                "Keep uploads younger than this many days (default: the retention setting)."
+            ),
         )
 
     def handle(self, *args, dry_run=False, days=None, **options):

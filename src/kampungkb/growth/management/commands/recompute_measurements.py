@@ -1,11 +1,12 @@
-from django.core.management.base import BaseCommand
+from django.utils.translation import gettext_noop
 
+from kampungkb.core.management.base import TranslatedCommand
 from kampungkb.growth.kbm.recompute import DEFAULT_BATCH_CHILDREN
 from kampungkb.growth.kbm.services import recompute_run_create, recompute_run_execute
 
 
-class Command(BaseCommand):
-    help = (
+class Command(TranslatedCommand):
+    help = gettext_noop(
         "Recompute the z-scores, flags, categories and N/T/O/B/2T codes of every stored "
         "measurement (after the WHO tables, the engine or the default KBM table change)."
     )
@@ -15,15 +16,14 @@ class Command(BaseCommand):
             "--batch-children",
             type=int,
             default=DEFAULT_BATCH_CHILDREN,
-            help=(
-                "Children per chunk; each chunk is one transaction "
-                f"(default {DEFAULT_BATCH_CHILDREN})."
+            help=gettext_noop(
+                "Children per chunk; each chunk is one transaction (default %(default)s)."
             ),
         )
         parser.add_argument(
             "--force",
             action="store_true",
-            help=(
+            help=gettext_noop(
                 "Rewrite every row, even where the stored digest says nothing changed (after "
                 "stored values were edited outside the application)."
             ),

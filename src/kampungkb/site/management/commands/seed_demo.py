@@ -1,18 +1,19 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from kampungkb.accounts.demo import reset_password, seed_accounts
 from kampungkb.accounts.models import Role
 from kampungkb.analytics.demo import seed_demo_analytics
 from kampungkb.convergence.demo import seed_demo_convergence
+from kampungkb.core.management.base import TranslatedCommand
 from kampungkb.growth.demo import seed_growth
 from kampungkb.wilayah.demo import seed_kampung_kb
 from kampungkb.wilayah.loading import wilayah_load
 
 
-class Command(BaseCommand):
-    help = (
+class Command(TranslatedCommand):
+    help = gettext_noop(
         "Load Belitung Timur and the synthetic demo data, and create one demo account per role "
         "(random passwords, printed once). Safe to run again: existing data is left as it is."
     )
@@ -21,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reset-passwords",
             action="store_true",
-            help="Give the demo accounts new random passwords and print them.",
+            help=gettext_noop("Give the demo accounts new random passwords and print them."),
         )
 
     def handle(self, *args, reset_passwords=False, **options):

@@ -16,8 +16,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils.translation import gettext_noop
+
+from kampungkb.core.management.base import TranslatedCommand
 
 SERVER_START_SECONDS = 60
 
@@ -46,15 +49,17 @@ def _stop(processes: list[subprocess.Popen]) -> None:
             process.kill()
 
 
-class Command(BaseCommand):
-    help = (
+class Command(TranslatedCommand):
+    help = gettext_noop(
         "Run the local demo: migrate, seed the synthetic demo data and accounts, start the "
         "background worker and the web server (logs in var/), then print the accounts and the "
         "login address. Only with KAMPUNGKB_DEMO=1."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--port", type=int, default=8000, help="Port on 127.0.0.1.")
+        parser.add_argument(
+            "--port", type=int, default=8000, help=gettext_noop("Port on 127.0.0.1.")
+        )
 
     def handle(self, *args, port: int, **options):
         if not settings.DEMO:
