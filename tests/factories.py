@@ -196,3 +196,40 @@ def measurement_row(child: Child, tanggal: datetime.date | str, **values) -> Mea
         **values,
     }
     return Measurement.objects.create(child=child, tanggal=tanggal, **values)
+
+
+def family_row(
+    desa: str | Wilayah = KURNIA_JAYA,
+    *,
+    members: list[dict],
+    tanggal: datetime.date | str = "2025-06-30",
+    sumber_air: int | None = 2,
+    jamban: int | None = 1,
+    no_kk: str | None = None,
+    **values,
+):
+    """A family with one survey round and its ``members`` (dicts of FamilyMember fields; a
+    synthetic name and sex "P" unless given), written straight to the tables; the labels are
+    not computed (``families.labels.labels_compute`` does it). Returns the survey round."""
+    from kampungkb.families.models import FamilyMember, FamilySurvey, Keluarga
+
+    tanggal = datetime.date.fromisoformat(tanggal) if isinstance(tanggal, str) else tanggal
+    n = next(_serial)
+    keluarga, _created = Keluarga.objects.get_or_create(
+        no_kk=no_kk or f"1906{n:012d}",
+        defaults={"desa": wilayah(desa), "is_synthetic": True, **values},
+    )
+    survey = FamilySurvey.objects.create(
+        keluarga=keluarga,
+        tahun=tanggal.year,
+        tanggal_pendataan=tanggal,
+        sumber_air=sumber_air,
+        jamban=jamban,
+    )
+    for i, member in enumerate(members):
+        member = {"nama": f"Anggota Sintetis {n}-{i}", "jenis_kelamin": "P", **member}
+        for key in ("tanggal_lahir",):
+            if isinstance(member.get(key), str):
+                member[key] = datetime.date.fromisoformat(member[key])
+        FamilyMember.objects.create(survey=survey, urutan=i, **member)
+    return survey

@@ -19,6 +19,7 @@ LAYERS = [
     ["wilayah"],
     ["accounts"],
     ["growth"],
+    ["families"],
     ["analytics"],
     ["convergence"],
     ["site"],

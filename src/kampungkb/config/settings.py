@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "kampungkb.accounts",
     "kampungkb.wilayah",
     "kampungkb.growth",
+    "kampungkb.families",
     "kampungkb.analytics",
     "kampungkb.convergence",
     "kampungkb.site",
