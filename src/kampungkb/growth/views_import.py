@@ -149,17 +149,19 @@ def _posted_decisions(post) -> list[PosyanduDecision]:
 def import_preview(request, sha: str):
     _require_importer(request.user)
     path, name = _stored(request.user, sha)
+    choices = _posyandu_choices(request, sha)
     try:
         result = measurements_import(
-            user=request.user,
-            path=path,
-            dry_run=True,
-            file_name=name,
-            posyandu=_posyandu_choices(request, sha),
+            user=request.user, path=path, dry_run=True, file_name=name, posyandu=choices
         )
     except ImportFileError as exc:
         return _upload_page(request, UploadForm(), error=str(exc), status=400)
-    context = {"sha": sha, "file_name": name, **_summary(result.report())}
+    context = {
+        "sha": sha,
+        "file_name": name,
+        "posyandu_chosen_new": bool(choices.create),
+        **_summary(result.report()),
+    }
     return render(request, "growth/import_preview.html", context)
 
 
