@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kampungkb.growth.importing.commit import (
     ImportFileError,
@@ -40,7 +41,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--create-posyandu",
             action="store_true",
-            help=(
+            help=gettext_noop(
                 "Make a new posyandu of every posyandu name that matches none of its desa. "
                 "Without it (or --map-posyandu) such names are listed with similar posyandu "
                 "and nothing is saved (exit 2)."
@@ -51,7 +52,7 @@ class Command(BaseCommand):
             action="append",
             default=[],
             metavar="DESA_KODE:NAME=POSYANDU_ID",
-            help=(
+            help=gettext_noop(
                 "The posyandu a name of the file means in its desa, e.g. "
                 '"19.06.01.2002:POSYANDU KURNYA 1=12"; remembered for later imports once '
                 "saved. Repeat for each name."
