@@ -61,7 +61,8 @@ from kampungkb.convergence.plans.services import activity_add, plan_create
 from kampungkb.convergence.reference import reference_load
 from kampungkb.convergence.review.rule_sets import RuleSetForm
 from kampungkb.growth import charts as growth_charts
-from kampungkb.growth.importing.commit import measurements_import
+from kampungkb.growth.importing.aliases import posyandu_alias_save
+from kampungkb.growth.importing.commit import PosyanduChoices, measurements_import
 from kampungkb.growth.importing.uploads import upload_store
 from kampungkb.growth.models import KBMTable
 from kampungkb.wilayah.models import Wilayah
@@ -206,6 +207,11 @@ ASK = {
     "growth:import_preview": area(lambda o: [o.sha]),
     "growth:import_commit": area(lambda o: [o.sha]),
     "growth:import_errors_xlsx": area(lambda o: [o.sha]),
+    "growth:import_posyandu_map": area(
+        lambda o: [o.sha],
+        lambda o: {"desa": o.kode, "nama": "POSYANDU SINTETIS", "pilihan": str(o.posyandu.pk)},
+    ),
+    "growth:posyandu_alias_delete": area(lambda o: [o.alias.pk]),
     "growth:child_chart_spec": area(lambda o: [o.child.pk, "wfa"]),
     "growth:child_chart_png": area(lambda o: [o.child.pk]),
     "growth:child_chart_pdf": area(lambda o: [o.child.pk]),
@@ -452,6 +458,17 @@ EXPECTED: dict[str, tuple] = {
     "growth:import_errors_xlsx GET other": (302, 200, 404, 404, 403, 403),
     "growth:import_errors_xlsx POST own": (302, 200, 404, 200, 403, 403),
     "growth:import_errors_xlsx POST other": (302, 200, 404, 404, 403, 403),
+    # Deciding what the unknown posyandu names of an upload are: as its preview.
+    "growth:import_posyandu_map GET own": (302, 405, 405, 405, 405, 405),
+    "growth:import_posyandu_map GET other": (302, 405, 405, 405, 405, 405),
+    "growth:import_posyandu_map POST own": (302, 302, 404, 302, 403, 403),
+    "growth:import_posyandu_map POST other": (302, 302, 404, 404, 403, 403),
+    "growth:posyandu_aliases GET": (302, 200, 200, 200, 403, 403),
+    "growth:posyandu_aliases POST": (302, 200, 200, 200, 403, 403),
+    "growth:posyandu_alias_delete GET own": (302, 405, 405, 405, 405, 405),
+    "growth:posyandu_alias_delete GET other": (302, 405, 405, 405, 405, 405),
+    "growth:posyandu_alias_delete POST own": (302, 302, 302, 302, 403, 403),
+    "growth:posyandu_alias_delete POST other": (302, 302, 404, 404, 403, 403),
     "growth:child_chart_spec GET own": (302, 200, 200, 200, 404, 404),
     "growth:child_chart_spec GET other": (302, 200, 404, 404, 404, 404),
     "growth:child_chart_spec POST own": (302, 200, 200, 200, 404, 404),
@@ -794,6 +811,9 @@ def _build(folder: Path) -> World:
             free_desa=LALANG_JAYA if key == "own" else "19.06.02.2001",
             kampung=kampung,
             posyandu=posyandu,
+            alias=posyandu_alias_save(
+                user=None, desa_kode=kode, nama="Posyandu Alias Sintetis", posyandu=posyandu
+            ),
             child=child,
             measurement=factories.measurement(
                 child, weighed, berat=8, tinggi=70, cara_ukur="PB", posyandu=posyandu
@@ -814,7 +834,10 @@ def _build(folder: Path) -> World:
             cadre=cadre,
             visit=visit,
             followup=visit.follow_ups.get(),
-            batch=measurements_import(user=importer, path=upload, dry_run=False).batch,
+            # The file's posyandu (Melati) is not the desa's: made new, as the importer says.
+            batch=measurements_import(
+                user=importer, path=upload, posyandu=PosyanduChoices(create_all=True)
+            ).batch,
             sha=_stored_upload(upload, world.users["desa"] if key == "own" else importer),
         )
     summaries_rebuild()

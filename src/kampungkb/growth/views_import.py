@@ -11,7 +11,8 @@ import tempfile
 from pathlib import Path
 
 from django import forms
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -21,13 +22,24 @@ from django.views.decorators.http import require_POST
 from kampungkb.core.forms_style import StyledFormMixin
 from kampungkb.core.middleware import upload_limit
 from kampungkb.core.permissions import can_edit, can_view_personal_data
-from kampungkb.growth.importing.commit import ImportFileError, measurements_import
+from kampungkb.growth.importing.aliases import (
+    PosyanduDecision,
+    posyandu_alias_delete,
+    posyandu_names_decide,
+)
+from kampungkb.growth.importing.commit import (
+    ImportFileError,
+    PosyanduChoices,
+    measurements_import,
+)
 from kampungkb.growth.importing.export import measurements_export_xlsx
 from kampungkb.growth.importing.parse import EXTENSIONS
 from kampungkb.growth.importing.report import rejected_rows_xlsx
 from kampungkb.growth.importing.selectors import (
     export_desa_choices,
     import_batch_get,
+    posyandu_alias_get,
+    posyandu_alias_list,
     upload_available,
     upload_get,
 )
@@ -36,6 +48,7 @@ from kampungkb.growth.importing.uploads import upload_path, upload_store
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 PREVIEW_LIMIT = 200  # rows of errors/warnings shown on a page; the xlsx has them all
+MAX_POSYANDU_DECISIONS = 5000  # names decided in one post; a file names far fewer
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -113,15 +126,63 @@ def _summary(report: dict) -> dict:
     }
 
 
+def _new_posyandu_session_key(sha: str) -> str:
+    return f"import-posyandu-baru-{sha}"
+
+
+def _posyandu_choices(request, sha: str) -> PosyanduChoices:
+    """The names this user chose to make as new posyandu for this upload (kept in their
+    session until the import is saved; the choices of a posyandu are aliases already)."""
+    stored = request.session.get(_new_posyandu_session_key(sha), [])
+    return PosyanduChoices(create=frozenset((desa, key) for desa, key in stored))
+
+
+def _posted_decisions(post) -> list[PosyanduDecision]:
+    desa, nama, choice = post.getlist("desa"), post.getlist("nama"), post.getlist("pilihan")
+    n = min(len(desa), len(nama), len(choice), MAX_POSYANDU_DECISIONS)
+    return [
+        PosyanduDecision(desa_kode=desa[i][:13], nama=nama[i][:150], choice=choice[i][:20])
+        for i in range(n)
+    ]
+
+
 def import_preview(request, sha: str):
     _require_importer(request.user)
     path, name = _stored(request.user, sha)
+    choices = _posyandu_choices(request, sha)
     try:
-        result = measurements_import(user=request.user, path=path, dry_run=True, file_name=name)
+        result = measurements_import(
+            user=request.user, path=path, dry_run=True, file_name=name, posyandu=choices
+        )
     except ImportFileError as exc:
         return _upload_page(request, UploadForm(), error=str(exc), status=400)
-    context = {"sha": sha, "file_name": name, **_summary(result.report())}
+    context = {
+        "sha": sha,
+        "file_name": name,
+        "posyandu_chosen_new": bool(choices.create),
+        **_summary(result.report()),
+    }
     return render(request, "growth/import_preview.html", context)
+
+
+@require_POST
+def import_posyandu_map(request, sha: str):
+    """Store the importer's decisions on unknown posyandu names, then show the preview again:
+    a posyandu chosen is remembered as an alias; "new" is kept in the session until the save."""
+    _require_importer(request.user)
+    _stored(request.user, sha)
+    session_key = _new_posyandu_session_key(sha)
+    if "batal" in request.POST:
+        request.session.pop(session_key, None)
+        return redirect("growth:import_preview", sha=sha)
+    try:
+        create = posyandu_names_decide(user=request.user, decisions=_posted_decisions(request.POST))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("growth:import_preview", sha=sha)
+    stored = {tuple(k) for k in request.session.get(session_key, [])}
+    request.session[session_key] = sorted(stored | create)
+    return redirect("growth:import_preview", sha=sha)
 
 
 @require_POST
@@ -129,9 +190,21 @@ def import_commit(request, sha: str):
     _require_importer(request.user)
     path, name = _stored(request.user, sha)
     try:
-        result = measurements_import(user=request.user, path=path, dry_run=False, file_name=name)
+        result = measurements_import(
+            user=request.user,
+            path=path,
+            dry_run=False,
+            file_name=name,
+            posyandu=_posyandu_choices(request, sha),
+        )
     except ImportFileError as exc:
         return _upload_page(request, UploadForm(), error=str(exc), status=400)
+    if result.waits_for_posyandu:
+        messages.warning(
+            request, _("Nothing was saved: choose a posyandu for every name below first.")
+        )
+        return redirect("growth:import_preview", sha=sha)
+    request.session.pop(_new_posyandu_session_key(sha), None)
     uploads_purge_enqueue()
     if result.batch is not None:
         return redirect("growth:import_result", pk=result.batch.pk)
@@ -165,6 +238,24 @@ def import_errors_xlsx(request, sha: str):
     stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(name).stem)[:80] or "impor"
     response["Content-Disposition"] = f'attachment; filename="{stem}-ditolak.xlsx"'
     return response
+
+
+def posyandu_aliases(request):
+    _require_importer(request.user)
+    aliases = posyandu_alias_list(user=request.user)
+    return render(request, "growth/posyandu_aliases.html", {"aliases": aliases})
+
+
+@require_POST
+def posyandu_alias_remove(request, pk: int):
+    _require_importer(request.user)
+    alias = posyandu_alias_get(user=request.user, pk=pk)
+    posyandu_alias_delete(user=request.user, alias=alias)
+    messages.success(
+        request,
+        _("“%(name)s” is forgotten: the next import asks about it again.") % {"name": alias.nama},
+    )
+    return redirect("growth:posyandu_aliases")
 
 
 def export_page(request):

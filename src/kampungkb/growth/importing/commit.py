@@ -22,6 +22,7 @@ from kampungkb.core.models import AuditAction
 from kampungkb.core.permissions import can_edit
 from kampungkb.growth.importing.matching import ChildMatcher, duplicates_find
 from kampungkb.growth.importing.parse import ImportFileError, Table, read_table
+from kampungkb.growth.importing.places import PosyanduChoices
 from kampungkb.growth.importing.planning import import_plan
 from kampungkb.growth.importing.rows import Row, RowError, read_row
 from kampungkb.growth.importing.wilayah import WilayahIndex
@@ -30,7 +31,13 @@ from kampungkb.growth.kbm.selectors import default_kbm
 from kampungkb.growth.models import ImportBatch
 from kampungkb.growth.services import analytics_refresh_on_commit
 
-__all__ = ["ImportFileError", "ImportResult", "file_sha256", "measurements_import"]
+__all__ = [
+    "ImportFileError",
+    "ImportResult",
+    "PosyanduChoices",
+    "file_sha256",
+    "measurements_import",
+]
 
 
 @dataclass
@@ -55,11 +62,22 @@ class ImportResult:
     warnings: list[dict] = field(default_factory=list)
     duplicates: list[dict] = field(default_factory=list)
     rejected_cells: dict[int, list] = field(default_factory=dict)
+    # Posyandu names matching none of their desa and waiting for a decision (nothing is saved
+    # while there are any), the posyandu the import makes, and decisions naming no posyandu of
+    # the desa: see ``places``.
+    posyandu_unknown: list[dict] = field(default_factory=list)
+    posyandu_new: list[dict] = field(default_factory=list)
+    posyandu_bad_choices: list[dict] = field(default_factory=list)
     batch: ImportBatch | None = None
 
     @property
     def changes_anything(self) -> bool:
         return bool(self.n_created or self.n_updated or self.n_children_created)
+
+    @property
+    def waits_for_posyandu(self) -> bool:
+        """Whether unknown posyandu names keep the import from being saved."""
+        return bool(self.posyandu_unknown)
 
     def reasons_by_row(self) -> dict[int, list[RowError]]:
         out: dict[int, list[RowError]] = {}
@@ -87,6 +105,8 @@ class ImportResult:
             "errors": [{"row": e.row, "column": e.column, "reason": e.reason} for e in self.errors],
             "warnings": self.warnings,
             "duplicates": self.duplicates,
+            "posyandu_unknown": self.posyandu_unknown,
+            "posyandu_new": self.posyandu_new,
         }
 
 
@@ -122,6 +142,7 @@ def measurements_import(
     dry_run: bool = False,
     file_name: str = "",
     progress: Callable[[str], None] | None = None,
+    posyandu: PosyanduChoices | None = None,
 ) -> ImportResult:
     """Check an e-PPGBM file and, unless ``dry_run``, store its valid rows.
 
@@ -129,6 +150,8 @@ def measurements_import(
     user's area are rejected. Raises :class:`ImportFileError` when the file cannot be read
     at all and PermissionDenied when the user may not edit records. ``progress`` is called
     with a stage name after each write step (a seam for progress output and tests).
+    ``posyandu`` holds the importer's decisions for posyandu names that match none of their
+    desa; while one such name has none, nothing is saved (``result.waits_for_posyandu``).
     """
     path = Path(path)
     # Read the file before touching the database: an unreadable file is the caller's error,
@@ -149,13 +172,16 @@ def measurements_import(
                 dry_run=dry_run,
                 file_name=file_name,
                 progress=progress,
+                posyandu=posyandu,
             )
     finally:
         if collecting:
             gc.enable()
 
 
-def _import(*, user, path: Path, table, dry_run: bool, file_name: str, progress) -> ImportResult:
+def _import(
+    *, user, path: Path, table, dry_run: bool, file_name: str, progress, posyandu
+) -> ImportResult:
     result = ImportResult(
         file_name=file_name or path.name,
         sha256=file_sha256(path),
@@ -164,7 +190,7 @@ def _import(*, user, path: Path, table, dry_run: bool, file_name: str, progress)
         header_row=table.header_row,
     )
     rows, index = _rows_read(table, user)
-    matched = ChildMatcher(table=table, index=index)
+    matched = ChildMatcher(table=table, index=index, posyandu=posyandu)
     matched.match(rows)
     plan = import_plan(matched, table=table, kbm=default_kbm(), user=user)
     result.n_created = len(plan.to_create)
@@ -174,6 +200,11 @@ def _import(*, user, path: Path, table, dry_run: bool, file_name: str, progress)
     result.n_children_updated = len(plan.children_to_update)
     result.n_posyandu_created = len(matched.places.new_posyandu)
     result.n_puskesmas_created = len(matched.places.new_puskesmas)
+    result.posyandu_unknown = matched.places.unknown_list(index.names)
+    result.posyandu_new = matched.places.new_list(index.names)
+    result.posyandu_bad_choices = [
+        {"desa_kode": desa, "key": key, "pk": pk} for desa, key, pk in matched.places.bad_mapped
+    ]
     result.warnings.extend(plan.warnings)
     result.duplicates.extend(duplicates_find(matched.slots, names=index.names))
     rejected = [r for r in rows if r.errors]
@@ -183,7 +214,7 @@ def _import(*, user, path: Path, table, dry_run: bool, file_name: str, progress)
     result.rejected_cells = {r.number: r.cells for r in rejected}
     result.duplicates.sort(key=lambda d: d["row"])
     result.warnings.sort(key=lambda w: w["row"])
-    if not dry_run and result.changes_anything:
+    if not dry_run and result.changes_anything and not result.waits_for_posyandu:
         batch = import_write(
             plan,
             matched,

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from kampungkb.core.privacy import mask_nik
 from kampungkb.growth.importing.instances import InstanceMaker, in_chunks
 from kampungkb.growth.importing.parse import Table
-from kampungkb.growth.importing.places import ImportPlaces
+from kampungkb.growth.importing.places import ImportPlaces, PosyanduChoices
 from kampungkb.growth.importing.rows import FIELD_COLUMN, Row
 from kampungkb.growth.importing.wilayah import WilayahIndex
 from kampungkb.growth.models import Child
@@ -89,11 +89,15 @@ def _new_child(row: Row, make: InstanceMaker) -> Child:
 
 class ChildMatcher:
     """Match the rows of a file to children; afterwards ``slots`` holds every child of the
-    file with its rows (in file order), and ``places`` the posyandu and puskesmas named."""
+    file with its rows (in file order), and ``places`` the posyandu and puskesmas named
+    (``posyandu``: what the importer decided for names that match none of their desa)."""
 
-    def __init__(self, *, table: Table, index: WilayahIndex):
+    def __init__(
+        self, *, table: Table, index: WilayahIndex, posyandu: PosyanduChoices | None = None
+    ):
         self.table = table
         self.index = index
+        self.posyandu_choices = posyandu
         self.slots: list[ChildSlot] = []
         self.nik_slots: dict[str, ChildSlot] = {}
         self.key_slots: dict[str, ChildSlot] = {}
@@ -168,7 +172,9 @@ class ChildMatcher:
                 desa_kode=row.desa_kode,
             )
         by_nik, by_key = _existing_children(valid)
-        self.places = ImportPlaces({r.desa_kode for r in valid})
+        self.places = ImportPlaces(
+            {r.desa_kode for r in valid}, user=self.index.user, choices=self.posyandu_choices
+        )
         for row in valid:
             slot = self._slot_for(row, by_nik, by_key)
             if slot is None:

@@ -9,7 +9,7 @@ from kampungkb.core.permissions import is_district_admin
 from kampungkb.core.scoping import NOTHING, covered_kode, kode_within, scope_q
 from kampungkb.growth.importing.parse import EXTENSIONS
 from kampungkb.growth.importing.uploads import imports_dir
-from kampungkb.growth.models import ImportBatch, Upload
+from kampungkb.growth.models import ImportBatch, PosyanduAlias, Upload
 from kampungkb.wilayah.models import Wilayah
 
 _SHA = re.compile(r"^[0-9a-f]{64}$")
@@ -69,3 +69,17 @@ def export_desa_choices(*, user) -> list[tuple[str, str]]:
     """(code, "Desa · Kecamatan") of the desa the user may export."""
     qs = Wilayah.objects.for_user(user).desa().select_related("parent").order_by("kode")
     return [(w.kode, f"{w.nama} · {w.parent.nama}") for w in qs]
+
+
+def posyandu_alias_list(*, user):
+    """The posyandu aliases of the user's area, by desa and name."""
+    return (
+        PosyanduAlias.objects.for_user(user)
+        .select_related("desa", "posyandu", "created_by")
+        .order_by("desa_id", "name_key")
+    )
+
+
+def posyandu_alias_get(*, user, pk: int) -> PosyanduAlias:
+    """An alias of the user's area; another area's is a 404."""
+    return get_object_or_404(posyandu_alias_list(user=user), pk=pk)

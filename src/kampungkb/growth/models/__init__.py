@@ -12,7 +12,13 @@ from kampungkb.growth.models.measurements import (
     MeasurementSource,
     MeasureMethod,
 )
-from kampungkb.growth.models.places import Posyandu, PosyanduQuerySet, Puskesmas
+from kampungkb.growth.models.places import (
+    Posyandu,
+    PosyanduAlias,
+    PosyanduAliasQuerySet,
+    PosyanduQuerySet,
+    Puskesmas,
+)
 
 __all__ = [
     "NIK_VALIDATOR",
@@ -27,6 +33,8 @@ __all__ = [
     "MeasurementQuerySet",
     "MeasurementSource",
     "Posyandu",
+    "PosyanduAlias",
+    "PosyanduAliasQuerySet",
     "PosyanduQuerySet",
     "Puskesmas",
     "RecomputeRun",

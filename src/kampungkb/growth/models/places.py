@@ -1,5 +1,6 @@
 """Where children are weighed: puskesmas and the posyandu of each desa."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -76,3 +77,49 @@ class Posyandu(models.Model):
 
     def __str__(self) -> str:
         return self.nama
+
+
+class PosyanduAliasQuerySet(ScopedQuerySet):
+    scope_field = "desa__kode"
+
+
+class PosyanduAlias(models.Model):
+    """Another name of a posyandu in its desa, as an import file writes it ("POSYANDU KURNYA
+    1" for "Posyandu Kurnia I"): decided once by whoever imported it, then matched without a
+    question. ``name_key`` is the name as the importer compares it (``places.posyandu_key``)."""
+
+    desa = models.ForeignKey(
+        "wilayah.Wilayah",
+        verbose_name=_("desa"),
+        on_delete=models.PROTECT,
+        related_name="posyandu_aliases",
+        limit_choices_to={"level": Level.DESA},
+    )
+    nama = models.CharField(_("name in the file"), max_length=150)
+    name_key = models.CharField(max_length=150)
+    posyandu = models.ForeignKey(
+        Posyandu, verbose_name=_("posyandu"), on_delete=models.CASCADE, related_name="aliases"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PosyanduAliasQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("posyandu alias")
+        verbose_name_plural = _("posyandu aliases")
+        ordering = ["desa_id", "name_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["desa", "name_key"], name="posyandu_alias_unique_name_in_desa"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nama} → {self.posyandu.nama}"
