@@ -8,7 +8,7 @@ ends with a notes sheet stating the rule."""
 
 from django.utils.translation import gettext as _
 
-from kampungkb.analytics import charts
+from kampungkb.analytics import charts, course
 from kampungkb.analytics.models import Group
 from kampungkb.analytics.publication import MIN_CASES, MIN_N
 from kampungkb.core.downloads import Sheet, header_widths
@@ -86,8 +86,17 @@ def area_sheets(ctx: dict) -> list[Sheet]:
         ),
         _sheet(
             _("Trend"),
-            [_("Period type"), _("Period start"), *indicator],
-            [[r.period_type, r.period_start, *_cell_values(r)] for r in ctx["trend"]],
+            [_("Period type"), _("Period start"), *indicator, _("Provisional"), _("Small n")],
+            [
+                [
+                    r.period_type,
+                    r.period_start,
+                    *_cell_values(r),
+                    _yes(r.status.provisional),
+                    _yes(r.status.small_n),
+                ]
+                for r in ctx["trend"]
+            ],
         ),
         _sheet(
             _("Kampung KB vs other"),
@@ -117,6 +126,7 @@ def area_sheets(ctx: dict) -> list[Sheet]:
                 _("Target of"),
                 _("Target (%)"),
                 _("On course"),
+                _("Provisional"),
             ],
             [
                 [
@@ -126,12 +136,17 @@ def area_sheets(ctx: dict) -> list[Sheet]:
                     c.target_scope,
                     round_half_up(c.target),
                     "" if c.on_course is None else ("ya" if c.on_course else "tidak"),
+                    _yes(c.status.provisional),
                 ]
                 for c in ctx["checks"]
             ],
         ),
-        _notes_sheet(),
+        _notes_sheet(course.ON_COURSE_RULE, course.PROVISIONAL_RULE),
     ]
+
+
+def _yes(flag: bool) -> str:
+    return "ya" if flag else ""
 
 
 def area_filename(ctx: dict) -> str:
