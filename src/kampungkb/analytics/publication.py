@@ -300,10 +300,11 @@ def public_cells(tables) -> dict[tuple, tuple[str, PublicCell]]:
     for section in SECTIONS:
         for row in tables.get(section, []):
             group = getattr(row, "group", "")
+            name = str(Group(group).label) if group else row.nama
             for indicator in PUBLIC_INDICATORS:
                 cell = row.cells.get(indicator)
                 if cell is not None:
-                    out[(section, row.kode, group, indicator)] = (row.nama, cell)
+                    out[(section, row.kode, group, indicator)] = (name, cell)
     return out
 
 
