@@ -197,3 +197,29 @@ def test_only_the_admin_kabupaten_sees_the_preview(client, users, measured):
     for role in ("kecamatan", "desa", "mitra", "viewer"):
         client.force_login(users[role])
         assert _preview(client).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"period_type": "month", "period_start": "9999-12-01", "konfirmasi": "x"},
+        {"period_type": "nope", "period_start": "2025-08-01", "konfirmasi": "x"},
+        {"period_type": "year", "period_start": "0001-01-01", "konfirmasi": "x" * 64},
+    ],
+)
+def test_a_hostile_confirmation_is_refused_without_an_error(admin, data):
+    response = admin.post(reverse("analytics:publish"), data)
+    assert response.status_code == 302
+    assert not Publication.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"period_type": "month", "period_start": "9999-12-01", "period_end": "9999-12-31"},
+        {"period_type": "year", "period_start": "0001-01-01", "period_end": "0001-12-31"},
+        {"period_type": "month", "period_start": "2025-02-30", "period_end": "x" * 300},
+    ],
+)
+def test_a_hostile_preview_query_is_a_form_error(admin, query):
+    assert admin.get(reverse("analytics:publication_preview"), query).status_code == 400

@@ -212,9 +212,10 @@ class YearCourse:
         return self.national
 
 
-def year_courses(*, user, area, years=None, today=None) -> list[YearCourse]:
+def year_courses(*, user, area, years=None, today=None, points=None) -> list[YearCourse]:
     """The area's posyandu stunting figure of each year with data (``years``: only those)
-    against the national and district targets, oldest first."""
+    against the national and district targets (``points``: those of ``target_points``, read
+    when not given), oldest first."""
     from django.utils.translation import gettext as _
 
     rows = list(
@@ -229,7 +230,7 @@ def year_courses(*, user, area, years=None, today=None) -> list[YearCourse]:
     )
     status = statuses(rows, today=today)
     by_year = {r.period_start.year: r for r in rows}
-    points = target_points(area=area)
+    points = points if points is not None else target_points(area=area)
     label = _("Posyandu (e-PPGBM)")
     out = []
     for tahun in sorted(years if years is not None else by_year):
@@ -270,7 +271,8 @@ def on_course_checks(*, user, area, surveys, today=None) -> list[CourseCheck]:
     """The dashboard's verdict: the latest complete year's posyandu figure (and the current
     year's, marked provisional and not judged), then the latest survey figure of the area,
     each against the national and the district target."""
-    courses = year_courses(user=user, area=area, today=today)
+    points = target_points(area=area)
+    courses = year_courses(user=user, area=area, today=today, points=points)
     judged = latest_judged(courses)
     shown = [c for c in courses if c.prevalence is not None]
     shown = [c for c in shown if c is judged or (c.status.provisional and shown[-1] is c)]
@@ -278,7 +280,6 @@ def on_course_checks(*, user, area, surveys, today=None) -> list[CourseCheck]:
     own = [s for s in surveys if s.wilayah_id == area.kode]
     if own:
         s = own[0]
-        points = target_points(area=area)
         for scope in (TargetScope.NATIONAL, TargetScope.DISTRICT):
             checks.append(
                 CourseCheck(

@@ -258,8 +258,8 @@ def _preview_url(data) -> str:
     params = {k: data.get(k, "") for k in ("period_type", "period_start", "catatan")}
     try:
         start = datetime.date.fromisoformat(params["period_start"])
-        period_type = PeriodType(params["period_type"])
+        end = period_end(PeriodType(params["period_type"]), start)  # ValueError after 9999
     except ValueError:
         return reverse("analytics:publications")
-    params["period_end"] = min(period_end(period_type, start), timezone.localdate()).isoformat()
+    params["period_end"] = min(end, timezone.localdate()).isoformat()
     return reverse("analytics:publication_preview") + "?" + urlencode(params)

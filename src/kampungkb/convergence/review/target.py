@@ -31,8 +31,10 @@ def district_target(*, user, today=None) -> dict:
     # The figure of a year, its targets, whether it is provisional and the verdict are the
     # analytics app's (``analytics.course``), the same as the dashboard's "On course?" table.
     area = wilayah_area(user=user)
-    trend = year_courses(user=user, area=area, years=years, today=today) if area else []
     points = target_points(area=area) if area is not None else {}
+    trend = (
+        year_courses(user=user, area=area, years=years, today=today, points=points) if area else []
+    )
     kampungs = list(KampungKB.objects.for_user(user).prefetch_related("maturity_records"))
     share = []
     for y in years:
