@@ -251,6 +251,12 @@ ASK = {
     "analytics:publish": district(
         data=lambda o: {"period_type": PeriodType.MONTH, "period_start": o.month.isoformat()}
     ),
+    # The day the world's children were weighed, as the first and the last day of the period.
+    "analytics:publication_preview": district(
+        query="?period_type=month&period_start={0}&period_end={0}".format(
+            (TODAY - datetime.timedelta(days=20)).isoformat()
+        )
+    ),
     "analytics:publication": district(lambda o: [o.publication.pk]),
     "analytics_public:version": district(lambda o: [o.publication.pk]),
     "analytics_public:map_spec": district(lambda o: [o.publication.pk]),
@@ -541,6 +547,8 @@ EXPECTED: dict[str, tuple] = {
     "analytics:target_edit POST": (302, 302, 403, 403, 403, 403),
     "analytics:publications GET": (302, 200, 200, 200, 200, 200),
     "analytics:publications POST": (302, 200, 200, 200, 200, 200),
+    "analytics:publication_preview GET": (302, 200, 403, 403, 403, 403),
+    "analytics:publication_preview POST": (302, 405, 405, 405, 405, 405),
     "analytics:publish GET": (302, 405, 405, 405, 405, 405),
     "analytics:publish POST": (302, 302, 403, 403, 403, 403),
     # A version as it was published (the officials' archive): every role of the district.

@@ -9,21 +9,24 @@ as a number with a one-decimal format), and the rule is stated beside them.
 
 import datetime
 import io
+import itertools
 from decimal import Decimal
 
 import numpy as np
 import openpyxl
 import pytest
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 
 from kampungkb.analytics import charts
-from kampungkb.analytics.models import Indicator, PrevalenceSummary, QualitySummary
+from kampungkb.analytics.models import Indicator, PrevalenceSummary, QualitySummary, Target
 from kampungkb.analytics.services import publication_publish
 from kampungkb.anthro.prevalence import wilson_interval
 from tests.conftest import KURNIA_JAYA, LALANG_JAYA, MANGGAR
 
 AUG = datetime.date(2025, 8, 1)
+PERIODS = (("penimbangan", AUG), ("year", datetime.date(2025, 1, 1)))
 Q = "?periode=penimbangan&mulai=2025-08-01"
 
 # cases of n per indicator: the kabupaten's are the issue's figures, 400/2402 = 16.65 %
@@ -52,13 +55,16 @@ WRONG = ("16,6", "8,6", "5,9", "3,7")  # what the page showed before, cut or flo
 @pytest.fixture
 def summaries(data):
     """The summaries of August 2025 as the cube would store them (built by hand: 2,402
-    children would take long to measure one by one)."""
-    for kode, (level, _parent, n, by_indicator) in FIGURES.items():
+    children would take long to measure one by one), and of the year 2025, whose only
+    weighing they were (the year's figure is the one judged against the targets)."""
+    for (kode, (level, _parent, n, by_indicator)), (period_type, start) in itertools.product(
+        FIGURES.items(), PERIODS
+    ):
         QualitySummary.objects.create(
             wilayah_kode=kode,
             level=level,
-            period_type="penimbangan",
-            period_start=AUG,
+            period_type=period_type,
+            period_start=start,
             n_registered=2 * n,
             n_measured=n,
             coverage=0.5,
@@ -77,8 +83,8 @@ def summaries(data):
                 wilayah_kode=kode,
                 level=level,
                 group="all",
-                period_type="penimbangan",
-                period_start=AUG,
+                period_type=period_type,
+                period_start=start,
                 indicator=indicator,
                 n=n,
                 cases=cases,
@@ -157,7 +163,9 @@ def test_the_dashboard_its_target_table_charts_and_xlsx_show_the_same_figures(
     assert "setengah ke atas" in str(list(workbook.worksheets[-1].values))
 
     # The charts' tooltips read the same figure (the page's, not the float's).
-    row = PrevalenceSummary.objects.get(wilayah_kode=KURNIA_JAYA, indicator="stunting")
+    row = PrevalenceSummary.objects.get(
+        wilayah_kode=KURNIA_JAYA, indicator="stunting", period_type="penimbangan"
+    )
     assert str(charts.trend_spec([row])).count("'prevalensi': 3.8") == 1
     spec = client.get(reverse("analytics:map_spec", args=[MANGGAR]) + Q).json()
     props = {f["properties"]["kode"]: f["properties"] for f in spec["datasets"]["shapes"]}
@@ -176,3 +184,46 @@ def test_the_priority_page_and_its_xlsx_show_the_same_figures(client, summaries,
     }
     _assert_one_decimal_number(ranking["Kurnia Jaya"][7], "3,8")
     _assert_one_decimal_number(ranking["Lalang Jaya"][7], "17,1")
+
+
+def test_the_district_target_page_shows_the_dashboards_figure_and_targets(client, summaries, users):
+    """Issue 12 item 4: the district-target page (convergence) said 16,13 % for a year while
+    the dashboard's target table said another figure. Both now read ``analytics.course``:
+    the year's summary, rounded by the one rule, against the same interpolated target."""
+    Target.objects.create(
+        scope="district", wilayah_id="19.06", tahun=2024, indicator="stunting", nilai="14.00"
+    )
+    Target.objects.create(
+        scope="district", wilayah_id="19.06", tahun=2029, indicator="stunting", nilai="10.00"
+    )
+    client.force_login(users["admin"])
+    dashboard = client.get(reverse("analytics:area", args=["19.06"]) + Q).content.decode()
+    course = dashboard.split('id="h-course"')[1].split("</table>")[0]
+    page = client.get(reverse("convergence:target")).content.decode()
+    row = next(r for r in page.split('data-testid="target-row"')[1:] if ">2025 " in r)
+    row = row.split("</tr>")[0]
+    assert ">16,7%<" in row and "16,65" not in row and "16,6%" not in row
+    # 2025 between 14 % (2024) and 10 % (2029): 13,2; nationally 18 % (the 2025 target).
+    assert ">13,2%<" in row and ">18,0%<" in row
+    assert ">16,7<" in course and ">13,2<" in course and ">18,0<" in course
+    assert 'data-testid="rounding-note"' in page
+    # The national targets are listed with their sources (RPJMN).
+    assert "RPJMN 2025-2029" in page and "Perpres 18/2020" in page
+
+
+def test_the_public_pdf_shows_the_same_rounded_figures(summaries, users):
+    publication = publication_publish(
+        user=users["admin"], period_type="penimbangan", period_start=AUG
+    )
+    response = Client().get(reverse("analytics_public:pdf", args=[publication.pk]))
+    assert response.content.startswith(b"%PDF")
+    # WeasyPrint lays out the HTML of this template and context; its text is read here
+    # (the PDF's own text is in subset-font glyphs).
+    context = next(c for c in response.context if "tables" in c).flatten()
+    html = render_to_string("analytics/public_pdf.html", context)
+    row = _row(html, "Kabupaten Belitung Timur")
+    for figure in SHOWN["19.06"].values():
+        assert f">{figure}<" in row, figure
+    assert ">3,8<" in _row(html, "Kurnia Jaya")
+    assert not any(f">{wrong}<" in html for wrong in WRONG)
+    assert "setengah ke atas" in html

@@ -210,14 +210,20 @@ def test_admin_sets_weights_targets_and_survey_figures(client, users, figures):
         },
     )
     assert SurveyFigure.objects.get(survey="ski").wilayah_id == "19.06"
-    client.post(
-        reverse("analytics:publish"), {"period_type": "penimbangan", "period_start": "2025-08-01"}
+    # Publishing takes a preview and its confirmation (issue 12 item 9): a bare POST does not.
+    period = {"period_type": "penimbangan", "period_start": "2025-08-01"}
+    assert client.post(reverse("analytics:publish"), period).status_code == 302
+    assert not Publication.objects.exists()
+    preview = client.get(
+        reverse("analytics:publication_preview"), {**period, "period_end": "2025-08-31"}
     )
+    token = preview.context["confirm"].initial["konfirmasi"]
+    client.post(reverse("analytics:publish"), {**period, "konfirmasi": token})
     assert Publication.objects.get().version == 1
 
 
 def test_on_course_rule_interpolates_between_target_years():
-    from kampungkb.analytics.selectors import target_for_year
+    from kampungkb.analytics.course import target_for_year
 
     points = [(2024, 14.0), (2029, 14.2), (2045, 5.0)]
     assert target_for_year(points, 2023) is None

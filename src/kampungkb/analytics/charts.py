@@ -23,8 +23,20 @@ def _pct(x):
     return None if rounded is None else float(rounded)
 
 
+def _trend_status(r) -> str:
+    """ "provisional" / "small n" / "" for a trend row (a summary, or one with a status)."""
+    status = getattr(r, "status", None)
+    if status is None:
+        return ""
+    parts = [_("provisional")] if status.provisional else []
+    if status.small_n:
+        parts.append(_("small n"))
+    return ", ".join(str(p) for p in parts)
+
+
 def trend_spec(rows, *, title: str = "", width="container") -> dict:
-    """Monthly line with its 95% interval band, and yearly points, of one indicator."""
+    """Monthly line with its 95% interval band, and yearly points, of one indicator. A
+    provisional period (``analytics.course``) is drawn as a hollow point, off the line."""
     monthly, yearly = _("Monthly"), _("Yearly")
     values = [
         {
@@ -34,6 +46,8 @@ def trend_spec(rows, *, title: str = "", width="container") -> dict:
             "bawah": _pct(r.ci_low),
             "atas": _pct(r.ci_high),
             "n": r.n,
+            "sementara": bool(getattr(getattr(r, "status", None), "provisional", False)),
+            "status": _trend_status(r),
         }
         for r in rows
         if r.prevalence is not None
@@ -41,28 +55,32 @@ def trend_spec(rows, *, title: str = "", width="container") -> dict:
     base = alt.Chart(alt.Data(values=values)).encode(
         x=alt.X("periode:T", title=_("Period")),
     )
+    final = alt.datum.sementara == False  # noqa: E712 (a Vega expression, not Python)
     band = (
-        base.transform_filter(alt.datum.jenis == monthly)
+        base.transform_filter((alt.datum.jenis == monthly) & final)
         .mark_area(opacity=0.2)
         .encode(y=alt.Y("bawah:Q", title=_("Prevalence (%)")), y2="atas:Q")
     )
-    line = base.mark_line(point=True).encode(
+    scale = alt.Scale(domain=[monthly, yearly], range=["#198754", "#d63384"])
+    color = alt.Color("jenis:N", title="", scale=scale, legend=alt.Legend(orient="bottom"))
+    tooltip = [
+        alt.Tooltip("periode:T", title=_("Period")),
+        alt.Tooltip("prevalensi:Q", title=_("Prevalence (%)"), format=".1f"),
+        alt.Tooltip("bawah:Q", title=_("95% CI low"), format=".1f"),
+        alt.Tooltip("atas:Q", title=_("95% CI high"), format=".1f"),
+        alt.Tooltip("n:Q", title=_("Children measured")),
+        alt.Tooltip("status:N", title=_("Status")),
+    ]
+    line = base.transform_filter(final).mark_line().encode(y="prevalensi:Q", color=color)
+    points = base.mark_point(size=60, strokeWidth=2).encode(
         y="prevalensi:Q",
-        color=alt.Color(
-            "jenis:N",
-            title="",
-            scale=alt.Scale(domain=[monthly, yearly], range=["#198754", "#d63384"]),
-            legend=alt.Legend(orient="bottom"),
+        color=color,
+        fill=alt.condition(
+            final, alt.Fill("jenis:N", scale=scale, legend=None), alt.value("white")
         ),
-        tooltip=[
-            alt.Tooltip("periode:T", title=_("Period")),
-            alt.Tooltip("prevalensi:Q", title=_("Prevalence (%)"), format=".1f"),
-            alt.Tooltip("bawah:Q", title=_("95% CI low"), format=".1f"),
-            alt.Tooltip("atas:Q", title=_("95% CI high"), format=".1f"),
-            alt.Tooltip("n:Q", title=_("Children measured")),
-        ],
+        tooltip=tooltip,
     )
-    chart = alt.layer(band, line).properties(width=width, height=260)
+    chart = alt.layer(band, line, points).properties(width=width, height=260)
     if title:
         chart = chart.properties(title=title)
     return localized(chart.configure_view(stroke=None).to_dict(validate=False))

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kampungkb.analytics.models import PeriodType, PriorityWeights, SurveyFigure
@@ -39,7 +40,35 @@ class PriorityWeightsForm(StyledFormMixin, forms.ModelForm):
         return data
 
 
+class DateInput(forms.DateInput):
+    """The browser's date picker; the value travels as yyyy-mm-dd whatever the language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 class PublishForm(StyledFormMixin, forms.Form):
+    """The period to publish, chosen with two date pickers (a preview follows)."""
+
     period_type = forms.ChoiceField(label=_("period type"), choices=PeriodType.choices)
-    period_start = forms.DateField(label=_("period start"))
+    period_start = forms.DateField(label=_("period start"), widget=DateInput())
+    period_end = forms.DateField(label=_("period end"), widget=DateInput())
     catatan = forms.CharField(label=_("notes"), max_length=300, required=False)
+
+    def __init__(self, *args, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = today or timezone.localdate()
+        for name in ("period_start", "period_end"):
+            self.fields[name].widget.attrs["max"] = today.isoformat()
+            self.fields[name].input_formats = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
+
+
+class PublishConfirmForm(forms.Form):
+    """The confirmation of a preview: the period it showed and its fingerprint."""
+
+    period_type = forms.ChoiceField(choices=PeriodType.choices)
+    period_start = forms.DateField(input_formats=["%Y-%m-%d"])
+    catatan = forms.CharField(max_length=300, required=False)
+    konfirmasi = forms.CharField(max_length=64)

@@ -24,6 +24,7 @@ in the officials' archive, so the site never invites the comparison.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, Subquery
@@ -37,11 +38,13 @@ from kampungkb.analytics.models import (
     SummaryLevel,
 )
 from kampungkb.analytics.suppression import complementary_cells
+from kampungkb.core.rounding import percent
 
 MIN_N = 10
 MIN_CASES = 3
 DASH = "–"
 PUBLIC_INDICATORS = (Indicator.STUNTING, Indicator.WASTING, Indicator.UNDERWEIGHT)
+SECTIONS = ("kabupaten", "kampung_kb", "kecamatan", "desa")  # of ``public_tables``
 
 
 def is_suppressed(n: int, cases: int) -> bool:
@@ -289,3 +292,36 @@ def public_tables(publication: Publication) -> dict[str, list[PublicRow]]:
             continue
         out[{"kabupaten": "kabupaten", "kecamatan": "kecamatan"}.get(level, "desa")].append(row)
     return out
+
+
+def public_cells(tables) -> dict[tuple, tuple[str, PublicCell]]:
+    """``{(section, kode, group, indicator): (name, cell)}`` of a version's public tables."""
+    out = {}
+    for section in SECTIONS:
+        for row in tables.get(section, []):
+            group = getattr(row, "group", "")
+            name = str(Group(group).label) if group else row.nama
+            for indicator in PUBLIC_INDICATORS:
+                cell = row.cells.get(indicator)
+                if cell is not None:
+                    out[(section, row.kode, group, indicator)] = (name, cell)
+    return out
+
+
+def shown_values(cell: PublicCell) -> tuple:
+    """What the public sees of a cell: its counts and its percentages as rounded."""
+    return (
+        cell.n,
+        cell.cases,
+        percent(cell.prevalence),
+        percent(cell.ci_low),
+        percent(cell.ci_high),
+    )
+
+
+def tables_fingerprint(tables, *, version: int) -> str:
+    """A digest of everything a version shows (as rounded on the page) and hides."""
+    digest = hashlib.sha256(str(version).encode())
+    for key, (_nama, cell) in sorted(public_cells(tables).items()):
+        digest.update(repr((key, shown_values(cell), cell.suppressed)).encode())
+    return digest.hexdigest()[:32]

@@ -8,8 +8,13 @@ ends with a notes sheet stating the rule."""
 
 from django.utils.translation import gettext as _
 
+<<<<<<< HEAD
 from kampungkb.analytics import charts
 from kampungkb.analytics.models import Group, PeriodType, TargetScope
+=======
+from kampungkb.analytics import charts, course
+from kampungkb.analytics.models import Group
+>>>>>>> wt-figures
 from kampungkb.analytics.publication import MIN_CASES, MIN_N
 from kampungkb.core.downloads import Sheet, header_widths
 from kampungkb.core.rounding import ROUNDING_NOTE, percent, round_half_up
@@ -86,9 +91,21 @@ def area_sheets(ctx: dict) -> list[Sheet]:
         ),
         _sheet(
             _("Trend"),
+<<<<<<< HEAD
             [_("Period type"), _("Period start"), *indicator],
             [
                 [str(PeriodType(r.period_type).label), r.period_start, *_cell_values(r)]
+=======
+            [_("Period type"), _("Period start"), *indicator, _("Provisional"), _("Small n")],
+            [
+                [
+                    r.period_type,
+                    r.period_start,
+                    *_cell_values(r),
+                    _yes(r.status.provisional),
+                    _yes(r.status.small_n),
+                ]
+>>>>>>> wt-figures
                 for r in ctx["trend"]
             ],
         ),
@@ -120,6 +137,7 @@ def area_sheets(ctx: dict) -> list[Sheet]:
                 _("Target of"),
                 _("Target (%)"),
                 _("On course"),
+                _("Provisional"),
             ],
             [
                 [
@@ -128,13 +146,22 @@ def area_sheets(ctx: dict) -> list[Sheet]:
                     round_half_up(c.value),
                     str(TargetScope(c.target_scope).label),
                     round_half_up(c.target),
+<<<<<<< HEAD
                     "" if c.on_course is None else (_("yes") if c.on_course else _("no")),
+=======
+                    "" if c.on_course is None else ("ya" if c.on_course else "tidak"),
+                    _yes(c.status.provisional),
+>>>>>>> wt-figures
                 ]
                 for c in ctx["checks"]
             ],
         ),
-        _notes_sheet(),
+        _notes_sheet(course.ON_COURSE_RULE, course.PROVISIONAL_RULE),
     ]
+
+
+def _yes(flag: bool) -> str:
+    return "ya" if flag else ""
 
 
 def area_filename(ctx: dict) -> str:

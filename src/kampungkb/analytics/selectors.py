@@ -4,13 +4,10 @@ summaries of the area that user covers; another area is a 404."""
 from __future__ import annotations
 
 import datetime
-import itertools
 from dataclasses import dataclass, field
-from fractions import Fraction
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext_lazy
 
 from kampungkb.analytics.cube import kampung_kb_desa, period_end
 from kampungkb.analytics.models import (
@@ -20,10 +17,8 @@ from kampungkb.analytics.models import (
     PrevalenceSummary,
     QualitySummary,
     SurveyFigure,
-    Target,
-    TargetScope,
 )
-from kampungkb.core.rounding import exact, proportion
+from kampungkb.core.rounding import proportion
 from kampungkb.core.scoping import covered_kode, kode_within, within_q
 from kampungkb.wilayah.models import Level, Wilayah
 
@@ -275,76 +270,3 @@ def survey_figures(*, area: Wilayah, indicator: str = Indicator.STUNTING) -> lis
         .select_related("wilayah")
         .order_by("-tahun", "-wilayah_id", "survey")
     )
-
-
-# --- targets and "on course" -------------------------------------------------------------
-
-ON_COURSE_RULE = gettext_lazy(
-    "An area is on course for a year when its latest prevalence in that year is at or below the "
-    "target for that year. Between two target years the target is read off the straight line "
-    "joining them; after the last target year the last target holds; before the first there "
-    "is none. Posyandu (e-PPGBM) and survey (SSGI/SKI) figures are judged separately."
-)
-
-
-def target_for_year(points: list[tuple[int, float]], year: int) -> float | None:
-    """The target in ``year`` from (year, target %) points, by the rule in ON_COURSE_RULE."""
-    points = sorted(points)
-    if not points or year < points[0][0]:
-        return None
-    for (y0, v0), (y1, v1) in itertools.pairwise(points):
-        if y0 <= year <= y1:
-            return v0 + (v1 - v0) * (year - y0) / (y1 - y0)
-    return points[-1][1]
-
-
-def target_points(*, area: Wilayah, indicator: str = Indicator.STUNTING) -> dict[str, list]:
-    kabupaten = area.kode[:5]
-    out = {TargetScope.NATIONAL: [], TargetScope.DISTRICT: []}
-    for t in Target.objects.filter(indicator=indicator).filter(
-        Q(scope=TargetScope.NATIONAL) | Q(scope=TargetScope.DISTRICT, wilayah_id=kabupaten)
-    ):
-        out[t.scope].append((t.tahun, float(t.nilai)))
-    return out
-
-
-@dataclass
-class CourseCheck:
-    label: str
-    year: int
-    value: Fraction  # percent, exact (shown rounded by ``core.rounding``)
-    target_scope: str
-    target: float | None
-
-    @property
-    def on_course(self) -> bool | None:
-        return None if self.target is None else self.value <= self.target + 1e-9
-
-
-def on_course_checks(
-    *, area: Wilayah, posyandu: PrevalenceSummary | None, surveys: list[SurveyFigure]
-) -> list[CourseCheck]:
-    """Whether the area's latest posyandu and survey stunting figures meet the targets."""
-    from django.utils.translation import gettext as _
-
-    points = target_points(area=area)
-    checks = []
-    figures = []
-    if posyandu is not None and posyandu.prevalence is not None:
-        figures.append(
-            (
-                _("Posyandu (e-PPGBM)"),
-                posyandu.period_start.year,
-                proportion(posyandu.cases, posyandu.n) * 100,
-            )
-        )
-    own = [s for s in surveys if s.wilayah_id == area.kode]
-    if own:
-        s = own[0]
-        figures.append((s.get_survey_display(), s.tahun, exact(s.prevalensi)))
-    for label, year, value in figures:
-        for scope in (TargetScope.NATIONAL, TargetScope.DISTRICT):
-            checks.append(
-                CourseCheck(label, year, value, scope, target_for_year(points[scope], year))
-            )
-    return checks

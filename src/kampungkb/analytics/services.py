@@ -26,7 +26,7 @@ from kampungkb.analytics.models import (
     Target,
     TargetScope,
 )
-from kampungkb.analytics.publication import suppression_plan
+from kampungkb.analytics.publication import public_tables, suppression_plan, tables_fingerprint
 from kampungkb.core.audit import audit_record, audited_save
 from kampungkb.core.models import AuditAction
 from kampungkb.core.permissions import is_district_admin
@@ -184,9 +184,17 @@ def priority_weights_save(*, user, **values) -> PriorityWeights:
 
 @transaction.atomic
 def publication_publish(
-    *, user, period_type: str, period_start: datetime.date, catatan: str = ""
+    *,
+    user,
+    period_type: str,
+    period_start: datetime.date,
+    catatan: str = "",
+    fingerprint: str | None = None,
 ) -> Publication:
-    """Freeze the current figures of a period of the user's district as a new version."""
+    """Freeze the current figures of a period of the user's district as a new version.
+
+    ``fingerprint``: that of the preview the admin confirmed (``publishing``); publishing
+    is refused when what would become public is no longer what they saw."""
     kabupaten = _require_manager(user)
     cells = list(
         PrevalenceSummary.objects.filter(
@@ -247,6 +255,16 @@ def publication_publish(
     for f in figures:
         f.n_hidden, f.cases_hidden = plan.get(f.pk, (True, True))
     PublishedFigure.objects.bulk_update(figures, ["n_hidden", "cases_hidden"], batch_size=2000)
+    if fingerprint is not None and fingerprint != tables_fingerprint(
+        public_tables(publication), version=version
+    ):
+        raise ValidationError(
+            _(
+                "The figures have changed since the preview (new data, or another version "
+                "was published). Check the new preview before publishing."
+            ),
+            code="stale_preview",
+        )
     audit_record(
         actor=user,
         action=AuditAction.CREATE,

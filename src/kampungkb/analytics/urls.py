@@ -22,6 +22,7 @@ urlpatterns = [
     path("survei/<int:pk>/hapus/", views_manage.survey_delete, name="survey_delete"),
     path("target/ubah/", views_manage.target_edit, name="target_edit"),
     path("publikasi/", views_manage.publications, name="publications"),
+    path("publikasi/pratinjau/", views_manage.publication_preview, name="publication_preview"),
     path("publikasi/terbitkan/", views_manage.publish, name="publish"),
     path("publikasi/<int:pk>/", views_manage.publication_archive, name="publication"),
 ]

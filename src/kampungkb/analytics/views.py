@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from kampungkb.analytics import charts, reports, selectors
+from kampungkb.analytics import charts, course, reports, selectors
 from kampungkb.analytics.models import Group, Indicator, PeriodType, SummaryState
 from kampungkb.analytics.priority import priority_ranking
 from kampungkb.analytics.templatetags.analytics_tags import pct
@@ -49,7 +49,6 @@ def _context(request, area):
     sel = selectors.selection_parse(request.GET, area=area)
     head = selectors.headline(user=user, area=area, sel=sel)
     surveys = selectors.survey_figures(area=area)
-    posyandu_stunting = head["cells"][0]
     return {
         "area": area,
         "breadcrumbs": selectors.area_breadcrumbs(area, user=user),
@@ -62,14 +61,16 @@ def _context(request, area):
         "indicators": Indicator.choices,
         "indicator_label": Indicator(sel.indicator).label,
         "head": head,
+        "head_status": course.selection_status(user=user, area=area, sel=sel),
         "subareas": selectors.subarea_rows(user=user, area=area, sel=sel),
         "kampung_kb_groups": selectors.kampung_kb_rows(user=user, area=area, sel=sel),
-        "trend": selectors.trend_rows(user=user, area=area, indicator=sel.indicator),
-        "surveys": surveys,
-        "checks": selectors.on_course_checks(
-            area=area, posyandu=posyandu_stunting, surveys=surveys
+        "trend": course.trend_with_status(
+            selectors.trend_rows(user=user, area=area, indicator=sel.indicator)
         ),
-        "on_course_rule": str(selectors.ON_COURSE_RULE),
+        "surveys": surveys,
+        "checks": course.on_course_checks(user=user, area=area, surveys=surveys),
+        "on_course_rule": str(course.ON_COURSE_RULE),
+        "provisional_rule": str(course.PROVISIONAL_RULE),
         "child_level": selectors.CHILD_LEVEL.get(area.level),
         "state": SummaryState.objects.first(),
         "can_manage": is_district_admin(user),
@@ -85,7 +86,7 @@ def trend_spec(request, kode):
     area = selectors.area_get(user=request.user, kode=kode)
     sel = selectors.selection_parse(request.GET, area=area)
     rows = selectors.trend_rows(user=request.user, area=area, indicator=sel.indicator)
-    return JsonResponse(charts.trend_spec(rows))
+    return JsonResponse(charts.trend_spec(course.trend_with_status(rows)))
 
 
 def _kampung_kb_chart_rows(rows):

@@ -1,26 +1,34 @@
 """Survey figures, targets, priority weights and publishing: read by all, changed by the
 Admin Kabupaten only."""
 
+import datetime
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from kampungkb.analytics import selectors, services
+from kampungkb.analytics import course, publishing, selectors, services
+from kampungkb.analytics.cube import period_end
 from kampungkb.analytics.forms import (
     DistrictTargetForm,
     PriorityWeightsForm,
+    PublishConfirmForm,
     PublishForm,
     SurveyFigureForm,
 )
 from kampungkb.analytics.models import PeriodType, SurveyFigure, Target, TargetScope
 from kampungkb.analytics.priority import weights_for
-from kampungkb.analytics.publication import publication_history
+from kampungkb.analytics.publication import MIN_CASES, MIN_N, publication_history
 from kampungkb.analytics.views import period_label
 from kampungkb.analytics.views_public import page_context
+from kampungkb.core.form_errors import add_validation_errors
 from kampungkb.core.permissions import can_view_personal_data, is_district_admin
 from kampungkb.core.scoping import within_q
 from kampungkb.wilayah.selectors import managed_kabupaten
@@ -56,7 +64,7 @@ def references(request):
             "surveys": surveys.order_by("-tahun", "wilayah_id", "survey") if kab else [],
             "targets": targets.order_by("scope", "tahun"),
             "can_manage": is_district_admin(request.user),
-            "on_course_rule": str(selectors.ON_COURSE_RULE),
+            "on_course_rule": str(course.ON_COURSE_RULE),
         },
     )
 
@@ -131,29 +139,75 @@ def weights_edit(request):
     )
 
 
-def publications(request):
-    """Every version published in the user's district: the public ones and the archive."""
+def _publications_context(request, form=None) -> dict:
     kab = _kabupaten_of(request.user)
     history = list(publication_history(kabupaten_kode=kab)) if kab else []
     for p in history:
         p.label = period_label(p.period_type, p.period_start)
-    form = None
-    if is_district_admin(request.user):
+    if form is None and is_district_admin(request.user):
         latest = selectors.period_options(period_type=PeriodType.PENIMBANGAN)
+        start = latest[0] if latest else None
         form = PublishForm(
             initial={
                 "period_type": PeriodType.PENIMBANGAN,
-                "period_start": latest[0] if latest else None,
+                "period_start": start,
+                "period_end": min(period_end(PeriodType.PENIMBANGAN, start), timezone.localdate())
+                if start
+                else None,
             }
         )
+    return {
+        "history": history,
+        "form": form,
+        "show_personal": can_view_personal_data(request.user),
+    }
+
+
+def publications(request):
+    """Every version published in the user's district: the public ones and the archive."""
+    return render(request, "analytics/publications.html", _publications_context(request))
+
+
+@require_GET
+def publication_preview(request):
+    """What publishing the chosen period would make public, hide and change; nothing is
+    published until the admin confirms (``publish``)."""
+    _require_manager(request)
+    form = PublishForm(request.GET)
+    if form.is_valid():
+        try:
+            preview = publishing.publication_preview(
+                user=request.user,
+                period_type=form.cleaned_data["period_type"],
+                start=form.cleaned_data["period_start"],
+                end=form.cleaned_data["period_end"],
+                catatan=form.cleaned_data["catatan"],
+            )
+        except ValidationError as e:
+            add_validation_errors(form, e)
+        else:
+            confirm = PublishConfirmForm(
+                initial={
+                    "period_type": preview.period_type,
+                    "period_start": preview.period_start.isoformat(),
+                    "catatan": preview.catatan,
+                    "konfirmasi": preview.fingerprint,
+                }
+            )
+            return render(
+                request,
+                "analytics/publication_preview.html",
+                {
+                    "preview": preview,
+                    "confirm": confirm,
+                    "label": period_label(preview.period_type, preview.period_start),
+                    "edit_query": request.GET.urlencode(),
+                    "min_n": MIN_N,
+                    "min_cases": MIN_CASES,
+                },
+            )
     return render(
-        request,
-        "analytics/publications.html",
-        {
-            "history": history,
-            "form": form,
-            "show_personal": can_view_personal_data(request.user),
-        },
+        request, "analytics/publications.html", _publications_context(request, form), status=400
     )
 
 
@@ -170,22 +224,42 @@ def publication_archive(request, pk):
 
 @require_POST
 def publish(request):
+    """Publish a previewed period. Without the preview's confirmation nothing is published:
+    the admin is sent to the preview."""
     _require_manager(request)
-    form = PublishForm(request.POST)
-    if form.is_valid():
-        try:
-            publication = services.publication_publish(user=request.user, **form.cleaned_data)
-        except ValidationError as e:
-            messages.error(request, " ".join(e.messages))
-        else:
-            messages.success(
-                request,
-                _("Published %(period)s as version %(version)s.")
-                % {
-                    "period": period_label(publication.period_type, publication.period_start),
-                    "version": publication.version,
-                },
-            )
-    else:
-        messages.error(request, _("Choose a period type and a start date."))
+    form = PublishConfirmForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Check the preview, then confirm to publish."))
+        return redirect(_preview_url(request.POST))
+    try:
+        publication = services.publication_publish(
+            user=request.user,
+            period_type=form.cleaned_data["period_type"],
+            period_start=form.cleaned_data["period_start"],
+            catatan=form.cleaned_data["catatan"],
+            fingerprint=form.cleaned_data["konfirmasi"],
+        )
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+        return redirect(_preview_url(request.POST))
+    messages.success(
+        request,
+        _("Published %(period)s as version %(version)s.")
+        % {
+            "period": period_label(publication.period_type, publication.period_start),
+            "version": publication.version,
+        },
+    )
     return redirect("analytics:publications")
+
+
+def _preview_url(data) -> str:
+    """The preview of the period a confirmation named (the whole period), else the form."""
+    params = {k: data.get(k, "") for k in ("period_type", "period_start", "catatan")}
+    try:
+        start = datetime.date.fromisoformat(params["period_start"])
+        end = period_end(PeriodType(params["period_type"]), start)  # ValueError after 9999
+    except ValueError:
+        return reverse("analytics:publications")
+    params["period_end"] = min(end, timezone.localdate()).isoformat()
+    return reverse("analytics:publication_preview") + "?" + urlencode(params)

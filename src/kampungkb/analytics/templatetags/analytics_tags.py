@@ -3,6 +3,8 @@
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from kampungkb.core.rounding import ROUNDING_NOTE, RULE_PLACES, percent, round_half_up
 
@@ -53,6 +55,24 @@ def points(value):
     if rounded is None:
         return DASH
     return ("+" if rounded > 0 else "") + number_format(rounded, RULE_PLACES)
+
+
+@register.filter
+def hidden_mark(cell):
+    """On the publish preview, why a hidden figure is hidden: 1 a small cell, 2 hidden so
+    that another cannot be worked out ("" when it is shown)."""
+    if not getattr(cell, "suppressed", False) and getattr(cell, "n", 0) is not None:
+        return ""
+    if getattr(cell, "secondary", False):
+        reason, mark = _("Hidden so that another hidden figure cannot be worked out"), "2"
+    else:
+        reason, mark = _("Small cell"), "1"
+    return format_html(
+        '<sup class="hidden-mark" data-testid="hidden-{}" title="{}">{}</sup>',
+        "secondary" if mark == "2" else "small",
+        reason,
+        mark,
+    )
 
 
 @register.simple_tag
