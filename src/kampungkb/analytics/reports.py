@@ -8,13 +8,8 @@ ends with a notes sheet stating the rule."""
 
 from django.utils.translation import gettext as _
 
-<<<<<<< HEAD
-from kampungkb.analytics import charts
-from kampungkb.analytics.models import Group, PeriodType, TargetScope
-=======
 from kampungkb.analytics import charts, course
-from kampungkb.analytics.models import Group
->>>>>>> wt-figures
+from kampungkb.analytics.models import Group, PeriodType, TargetScope
 from kampungkb.analytics.publication import MIN_CASES, MIN_N
 from kampungkb.core.downloads import Sheet, header_widths
 from kampungkb.core.rounding import ROUNDING_NOTE, percent, round_half_up
@@ -91,21 +86,15 @@ def area_sheets(ctx: dict) -> list[Sheet]:
         ),
         _sheet(
             _("Trend"),
-<<<<<<< HEAD
-            [_("Period type"), _("Period start"), *indicator],
-            [
-                [str(PeriodType(r.period_type).label), r.period_start, *_cell_values(r)]
-=======
             [_("Period type"), _("Period start"), *indicator, _("Provisional"), _("Small n")],
             [
                 [
-                    r.period_type,
+                    str(PeriodType(r.period_type).label),
                     r.period_start,
                     *_cell_values(r),
                     _yes(r.status.provisional),
                     _yes(r.status.small_n),
                 ]
->>>>>>> wt-figures
                 for r in ctx["trend"]
             ],
         ),
@@ -146,12 +135,8 @@ def area_sheets(ctx: dict) -> list[Sheet]:
                     round_half_up(c.value),
                     str(TargetScope(c.target_scope).label),
                     round_half_up(c.target),
-<<<<<<< HEAD
                     "" if c.on_course is None else (_("yes") if c.on_course else _("no")),
-=======
-                    "" if c.on_course is None else ("ya" if c.on_course else "tidak"),
                     _yes(c.status.provisional),
->>>>>>> wt-figures
                 ]
                 for c in ctx["checks"]
             ],
