@@ -146,7 +146,7 @@ def area_sheets(ctx: dict) -> list[Sheet]:
 
 
 def _yes(flag: bool) -> str:
-    return "ya" if flag else ""
+    return _("yes") if flag else ""
 
 
 def area_filename(ctx: dict) -> str:
