@@ -121,12 +121,12 @@ def test_the_chart_and_the_xlsx_mark_the_open_month(client, users, months):
     trend = list(book["Tren"].iter_rows(values_only=True))
     header, rows = trend[0], trend[1:]
     status = {(r[0], r[1].date() if hasattr(r[1], "date") else r[1]): r for r in rows}
-    current = status[("month", THIS_MONTH)]
+    current = status[("Bulan", THIS_MONTH)]
     assert current[header.index("Sementara")] == "ya"
     assert current[header.index("n kecil")] == "ya"
-    assert status[("month", _month(1))][header.index("Sementara")] in ("", None)
+    assert status[("Bulan", _month(1))][header.index("Sementara")] in ("", None)
     course_rows = list(book["Sesuai jalur"].iter_rows(min_row=2, values_only=True))
-    national = {r[1]: r for r in course_rows if r[3] == "national"}
+    national = {r[1]: r for r in course_rows if r[3] == "Nasional"}
     assert (national[TODAY.year - 1][5], national[TODAY.year - 1][6]) == ("ya", None)
     assert (national[TODAY.year][5], national[TODAY.year][6]) == (None, "ya")  # not judged
 
