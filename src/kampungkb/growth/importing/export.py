@@ -101,11 +101,18 @@ def measurements_export_queryset(*, user, date_from=None, date_to=None, desa: st
 
 
 def measurements_export_xlsx(
-    *, user, out, date_from=None, date_to=None, desa: str = "", progress=None
+    *,
+    user,
+    out,
+    date_from=None,
+    date_to=None,
+    desa: str = "",
+    progress=None,
+    progress_every: int = PROGRESS_EVERY,
 ) -> int:
     """Write the user's measurements (optionally by date range and desa) to ``out``.
 
-    ``progress(rows_written)`` is called every :data:`PROGRESS_EVERY` rows when given.
+    ``progress(rows_written)`` is called every ``progress_every`` rows when given.
     Raises PermissionDenied for roles without personal-data access. Returns the row count.
     """
     qs = measurements_export_queryset(user=user, date_from=date_from, date_to=date_to, desa=desa)
@@ -116,7 +123,7 @@ def measurements_export_xlsx(
     def rows():
         for n, values in enumerate(lines.iterator(chunk_size=5000), start=1):
             yield _row(values, places=places, whole_nik=whole_nik)
-            if progress is not None and n % PROGRESS_EVERY == 0:
+            if progress is not None and n % progress_every == 0:
                 progress(n)
 
     sheet = Sheet(

@@ -87,9 +87,12 @@ def file_job_claim(job_id: int) -> FileJob | None:
     return FileJob.objects.select_related("requested_by").get(pk=job_id) if claimed else None
 
 
-def file_job_execute(job: FileJob) -> FileJob:
-    """Run a claimed job now: write its file, recording its progress as it goes, then its end
-    (or its error, also when the worker is stopped half-way)."""
+def file_job_execute(
+    job: FileJob, *, progress_seconds: float = PROGRESS_SECONDS, progress_every: int = 5000
+) -> FileJob:
+    """Run a claimed job now: write its file, recording its progress as it goes (every
+    ``progress_every`` rows, at most once in ``progress_seconds``), then its end (or its
+    error, also when the worker is stopped half-way)."""
     folder = exports_dir()
     folder.mkdir(parents=True, exist_ok=True)
     name = new_file_name("xlsx")
@@ -98,7 +101,7 @@ def file_job_execute(job: FileJob) -> FileJob:
 
     def progress(done: int) -> None:
         now = time.monotonic()
-        if now - last[0] >= PROGRESS_SECONDS:
+        if now - last[0] >= progress_seconds:
             last[0] = now
             FileJob.objects.filter(pk=job.pk).update(done=done)
 
@@ -108,6 +111,7 @@ def file_job_execute(job: FileJob) -> FileJob:
                 user=job.requested_by,
                 out=out,
                 progress=progress,
+                progress_every=progress_every,
                 **_export_arguments(job.params),
             )
         partial.replace(folder / name)
