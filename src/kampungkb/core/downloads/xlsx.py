@@ -132,6 +132,8 @@ class _Styles:
             f'<numFmt numFmtId="{i}" formatCode="{_escape(code).replace(chr(34), "&quot;")}"/>'
             for code, i in self.formats.items()
         )
+        if formats:  # an empty list is left out, as Excel writes it
+            formats = f'<numFmts count="{len(self.formats)}">{formats}</numFmts>'
         xfs = []
         for number_format, bold in self.xfs:
             fmt = 0 if number_format is None else self.BUILTIN.get(number_format)
@@ -144,7 +146,7 @@ class _Styles:
         return (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             f'<styleSheet xmlns="{_NS}">'
-            f'<numFmts count="{len(self.formats)}">{formats}</numFmts>'
+            f"{formats}"
             '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
             '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
             '<fills count="2"><fill><patternFill patternType="none"/></fill>'

@@ -9,7 +9,7 @@ from django.db import transaction
 from django_tasks import task
 
 from kampungkb.growth.jobs.services import file_job_claim, file_job_execute
-from kampungkb.growth.models import FileJob
+from kampungkb.growth.models import FileJob, JobStatus
 
 # An export of at most this many rows is written in the request itself (a second or so) and
 # handed out at once; a bigger one goes to the worker and its progress page.
@@ -38,6 +38,6 @@ def file_job_start(job: FileJob) -> bool:
         if claimed is not None:
             file_job_execute(claimed)
             job.refresh_from_db()
-        return job.status == "done"
+        return job.status == JobStatus.DONE
     transaction.on_commit(lambda: file_job_run.enqueue(job_id=job.pk))
     return False
