@@ -47,6 +47,8 @@ bench: setup
 	$(BIN)/python bench/import_measurements.py
 	DATABASE_URL=$(BENCH_PG)/kampungkb_bench $(BIN)/python bench/import_measurements.py
 	DATABASE_URL=$(BENCH_PG)/kampungkb_bench_analytics $(BIN)/python bench/analytics.py
+	$(BIN)/python bench/export.py
+	DATABASE_URL=$(BENCH_PG)/kampungkb_bench_export $(BIN)/python bench/export.py
 
 # Refresh the Indonesian/English message catalogues after changing UI text.
 messages: setup

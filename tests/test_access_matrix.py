@@ -64,6 +64,8 @@ from kampungkb.growth import charts as growth_charts
 from kampungkb.growth.importing.aliases import posyandu_alias_save
 from kampungkb.growth.importing.commit import PosyanduChoices, measurements_import
 from kampungkb.growth.importing.uploads import upload_store
+from kampungkb.growth.jobs.services import measurements_export_request
+from kampungkb.growth.jobs.tasks import file_job_start
 from kampungkb.growth.models import KBMTable
 from kampungkb.wilayah.models import Wilayah
 from tests import factories
@@ -212,6 +214,8 @@ ASK = {
         lambda o: {"desa": o.kode, "nama": "POSYANDU SINTETIS", "pilihan": str(o.posyandu.pk)},
     ),
     "growth:posyandu_alias_delete": area(lambda o: [o.alias.pk]),
+    "growth:job": area(lambda o: [o.job.pk]),
+    "growth:job_download": area(lambda o: [o.job.pk]),
     "growth:child_chart_spec": area(lambda o: [o.child.pk, "wfa"]),
     "growth:child_chart_png": area(lambda o: [o.child.pk]),
     "growth:child_chart_pdf": area(lambda o: [o.child.pk]),
@@ -475,6 +479,16 @@ EXPECTED: dict[str, tuple] = {
     "growth:posyandu_alias_delete GET other": (302, 405, 405, 405, 405, 405),
     "growth:posyandu_alias_delete POST own": (302, 302, 302, 302, 403, 403),
     "growth:posyandu_alias_delete POST other": (302, 302, 404, 404, 403, 403),
+    # An export (background job) and its file are only its requester's (own: the Operator
+    # Desa of Kurnia Jaya; other: an operator of Batu Penyu): whole NIKs, made for that person.
+    "growth:job GET own": (302, 404, 404, 200, 404, 404),
+    "growth:job GET other": (302, 404, 404, 404, 404, 404),
+    "growth:job POST own": (302, 405, 405, 405, 405, 405),
+    "growth:job POST other": (302, 405, 405, 405, 405, 405),
+    "growth:job_download GET own": (302, 404, 404, 200, 404, 404),
+    "growth:job_download GET other": (302, 404, 404, 404, 404, 404),
+    "growth:job_download POST own": (302, 405, 405, 405, 405, 405),
+    "growth:job_download POST other": (302, 405, 405, 405, 405, 405),
     "growth:child_chart_spec GET own": (302, 200, 200, 200, 404, 404),
     "growth:child_chart_spec GET other": (302, 200, 404, 404, 404, 404),
     "growth:child_chart_spec POST own": (302, 200, 200, 200, 404, 404),
@@ -698,6 +712,13 @@ def _stored_upload(path: Path, uploader) -> str:
     return upload_store(user=uploader, upload=upload).sha256
 
 
+def _finished_export(user):
+    """An export ``user`` asked for, already written (it is small: done in the request)."""
+    job = measurements_export_request(user=user)
+    assert file_job_start(job)
+    return job
+
+
 def _small_boundaries() -> None:
     """Replace each wilayah's boundary by a small square around its centroid: the maps then
     take milliseconds to build instead of seconds, and who sees them does not change."""
@@ -847,6 +868,7 @@ def _build(folder: Path) -> World:
                 user=importer, path=upload, posyandu=PosyanduChoices(create_all=True)
             ).batch,
             sha=_stored_upload(upload, world.users["desa"] if key == "own" else importer),
+            job=_finished_export(world.users["desa"] if key == "own" else importer),
         )
     summaries_rebuild()
     publication = publication_publish(

@@ -116,3 +116,45 @@ def test_responses_name_the_file_and_its_type():
     assert shown["Content-Disposition"] == 'inline; filename="grafik.pdf"'
     odd = download_response(b"", filename='a"b é.xlsx', content_type=XLSX_TYPE)
     assert odd["Content-Disposition"] == "attachment; filename*=utf-8''a%22b%20%C3%A9.xlsx"
+
+
+def test_values_of_every_kind_come_back_as_written():
+    import decimal
+    import zoneinfo
+
+    jakarta = zoneinfo.ZoneInfo("Asia/Jakarta")
+    row = [
+        True,
+        7,
+        -0.25,
+        decimal.Decimal("16.70"),
+        datetime.datetime(2025, 11, 3, 8, 30, tzinfo=jakarta),
+        "  spaces kept  ",
+        "line\r\nbreak & <tag>",
+        float("nan"),
+        "bell\x07 dropped",
+    ]
+    ws = workbook(xlsx_bytes([Sheet("s", rows=[row])])).active
+    assert [c.value for c in ws[1]] == [
+        True,
+        7,
+        -0.25,
+        16.7,
+        datetime.datetime(2025, 11, 3, 8, 30),
+        "  spaces kept  ",
+        "line\r\nbreak & <tag>",
+        None,
+        "bell dropped",
+    ]
+    assert ws["D1"].number_format == "0.00"
+
+
+def test_the_workbook_is_read_by_calamine_too(tmp_path):
+    # The import reads xlsx with calamine: an export must re-import.
+    from python_calamine import CalamineWorkbook
+
+    path = tmp_path / "a.xlsx"
+    sheet = Sheet("a", header=["t", "d"], rows=[["=1+1", datetime.date(2025, 1, 2)], [None, 3]])
+    xlsx_write([sheet], path)
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    assert rows == [["t", "d"], ["=1+1", datetime.date(2025, 1, 2)], ["", 3]]

@@ -111,9 +111,10 @@ def test_every_response_to_a_logged_in_user_is_never_cached(client, users, child
         assert _never_cached(response), (url, response.get("Cache-Control"))
 
 
-def test_an_e_ppgbm_export_with_full_niks_is_never_cached(client, users, child):
+def test_an_e_ppgbm_export_with_full_niks_is_never_cached(client, users, child, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     client.force_login(users["kecamatan"])
-    response = client.get(reverse("growth:export_xlsx"), {"desa": "", "unduh": "1"})
+    response = client.post(reverse("growth:export_xlsx"), {"desa": ""})
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
     assert _never_cached(response)

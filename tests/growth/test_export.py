@@ -12,6 +12,11 @@ from kampungkb.growth.models import Child, Measurement, Posyandu
 from tests.spreadsheets import HOSTILE, assert_kept_as_text
 
 
+@pytest.fixture(autouse=True)
+def _exports_in_tmp(media_root):
+    """Every export is kept as a file (MEDIA_ROOT/exports/) until it is purged."""
+
+
 @pytest.fixture
 def stored(eppgbm, users):
     """Three children in two desa of Manggar and one in Gantung, measured on several dates."""
@@ -40,7 +45,7 @@ def stored(eppgbm, users):
 
 
 def _download(client, **params):
-    response = client.get(reverse("growth:export_xlsx"), {"unduh": "1", **params})
+    response = client.post(reverse("growth:export_xlsx"), params)
     assert response.status_code == 200, response.content[:500]
     content = b"".join(response.streaming_content)
     return openpyxl.load_workbook(io.BytesIO(content)).active, content
@@ -80,7 +85,7 @@ def test_an_operator_kecamatan_exports_their_kecamatan_and_may_filter(client, us
 
 def test_an_export_filtered_to_another_areas_desa_is_refused(client, users, stored):
     client.force_login(users["desa"])
-    response = client.get(reverse("growth:export_xlsx"), {"unduh": "1", "desa": "19.06.02.2010"})
+    response = client.post(reverse("growth:export_xlsx"), {"desa": "19.06.02.2010"})
     assert response.status_code == 400
 
 
@@ -88,7 +93,7 @@ def test_an_export_filtered_to_another_areas_desa_is_refused(client, users, stor
 def test_roles_without_personal_data_access_cannot_export(client, users, stored, role):
     client.force_login(users[role])
     assert client.get(reverse("growth:export_xlsx")).status_code == 403
-    assert client.get(reverse("growth:export_xlsx"), {"unduh": "1"}).status_code == 403
+    assert client.post(reverse("growth:export_xlsx")).status_code == 403
 
 
 def test_the_export_form_page_shows_for_operators(client, users, stored):

@@ -1,4 +1,5 @@
-"""Pages to import an e-PPGBM file (upload → preview → save → result) and to export one.
+"""Pages to import an e-PPGBM file (upload → preview → save → result) and to export one
+(a big export runs in the background: ``growth.jobs``).
 
 The uploaded file is kept under MEDIA_ROOT/imports/<sha256>.<ext> as its uploader's
 (``importing.uploads``); the preview, the save and the rejected rows name it by its hash and
@@ -7,18 +8,18 @@ checks every row again (the preview is never trusted).
 """
 
 import re
-import tempfile
 from pathlib import Path
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from kampungkb.core.downloads import XLSX_TYPE, file_response
 from kampungkb.core.forms_style import StyledFormMixin
 from kampungkb.core.middleware import upload_limit
 from kampungkb.core.permissions import can_edit, can_view_personal_data
@@ -32,7 +33,6 @@ from kampungkb.growth.importing.commit import (
     PosyanduChoices,
     measurements_import,
 )
-from kampungkb.growth.importing.export import measurements_export_xlsx
 from kampungkb.growth.importing.parse import EXTENSIONS
 from kampungkb.growth.importing.report import rejected_rows_xlsx
 from kampungkb.growth.importing.selectors import (
@@ -45,6 +45,9 @@ from kampungkb.growth.importing.selectors import (
 )
 from kampungkb.growth.importing.tasks import uploads_purge_enqueue
 from kampungkb.growth.importing.uploads import upload_path, upload_store
+from kampungkb.growth.jobs.selectors import file_job_file
+from kampungkb.growth.jobs.services import measurements_export_request
+from kampungkb.growth.jobs.tasks import file_job_start
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 PREVIEW_LIMIT = 200  # rows of errors/warnings shown on a page; the xlsx has them all
@@ -259,21 +262,19 @@ def posyandu_alias_remove(request, pk: int):
 
 
 def export_page(request):
+    """The export form. A small export is handed out at once; a bigger one runs in the
+    background and the user is sent to its progress page."""
     if not can_view_personal_data(request.user):
         raise PermissionDenied
-    form = ExportForm(request.GET or None, desa_choices=export_desa_choices(user=request.user))
-    if "unduh" in request.GET and form.is_valid():
-        data = form.cleaned_data
-        out = tempfile.SpooledTemporaryFile(max_size=20 * 2**20)  # noqa: SIM115 - FileResponse closes it
-        measurements_export_xlsx(
-            user=request.user,
-            out=out,
-            date_from=data["date_from"],
-            date_to=data["date_to"],
-            desa=data["desa"],
-        )
-        out.seek(0)
-        return FileResponse(
-            out, as_attachment=True, filename="e-ppgbm-pengukuran.xlsx", content_type=XLSX
-        )
+    posted = request.method == "POST"
+    form = ExportForm(
+        request.POST if posted else None, desa_choices=export_desa_choices(user=request.user)
+    )
+    if posted and form.is_valid():
+        job = measurements_export_request(user=request.user, **form.cleaned_data)
+        uploads_purge_enqueue()  # old exports go as new ones come
+        if file_job_start(job):
+            job, path = file_job_file(user=request.user, pk=job.pk)
+            return file_response(path, filename=job.download_name, content_type=XLSX_TYPE)
+        return redirect("growth:job", pk=job.pk)
     return render(request, "growth/export.html", {"form": form}, status=400 if form.errors else 200)

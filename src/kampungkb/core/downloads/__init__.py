@@ -12,6 +12,7 @@ from kampungkb.core.downloads.http import (
     PDF_TYPE,
     XLSX_TYPE,
     download_response,
+    file_response,
     pdf_response,
     xlsx_response,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "XLSX_TYPE",
     "Sheet",
     "download_response",
+    "file_response",
     "header_widths",
     "pdf_bytes",
     "pdf_response",

@@ -1,8 +1,9 @@
 """HTTP responses for downloads: the content type and the file name the browser saves."""
 
 from collections.abc import Iterable
+from pathlib import Path
 
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.utils.http import content_disposition_header
 
 from kampungkb.core.downloads.pdf import pdf_bytes
@@ -20,6 +21,13 @@ def download_response(
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(not inline, filename)
     return response
+
+
+def file_response(path: Path, *, filename: str, content_type: str) -> FileResponse:
+    """Stream the stored file at ``path`` as a download named ``filename``."""
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=filename, content_type=content_type
+    )
 
 
 def xlsx_response(sheets: Iterable[Sheet], *, filename: str) -> HttpResponse:

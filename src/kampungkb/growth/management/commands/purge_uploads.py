@@ -1,17 +1,21 @@
-"""``kampungkb purge_uploads [--dry-run] [--days N]``: forget old e-PPGBM uploads."""
+"""``kampungkb purge_uploads [--dry-run] [--days N]``: forget old e-PPGBM uploads and the
+files of old exports."""
 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext_noop
 
 from kampungkb.core.management.base import TranslatedCommand
 from kampungkb.growth.importing.uploads import retention_days, uploads_purge
+from kampungkb.growth.jobs.files import file_jobs_purge
 
 
 class Command(TranslatedCommand):
     help = gettext_noop(
         "Remove uploaded e-PPGBM files and their upload records older than the retention "
         "period (KAMPUNGKB_UPLOAD_RETENTION_DAYS), and files of the imports folder that no "
-        "upload names. Committed imports keep their record and audit entries, not the file. "
+        "upload names; exports (background jobs and their files) of the same age, and files "
+        "of the exports folder that no job names. Committed imports keep their record and "
+        "audit entries, not the file. "
         "Run it daily (cron or a systemd timer) when no worker runs."
     )
 
@@ -35,15 +39,22 @@ class Command(TranslatedCommand):
             raise CommandError("--days >= 0")
         days = retention_days() if days is None else days
         result = uploads_purge(days=days, dry_run=dry_run)
+        jobs = file_jobs_purge(days=days, dry_run=dry_run)
         for upload in result.uploads:
             self.stdout.write(
                 f"  {upload.sha256}.{upload.ext} ({upload.file_name}, "
                 f"{upload.created_at:%Y-%m-%d %H:%M})"
             )
-        for path in result.files:
+        for job in jobs.jobs:
+            self.stdout.write(f"  {job} ({job.download_name})")
+        for path in [*result.files, *jobs.files]:
             self.stdout.write(f"  {path}")
         verb = "Akan dihapus / would remove" if dry_run else "Dihapus / removed"
         self.stdout.write(
             f"{verb}: {len(result.uploads)} unggahan / uploads, {len(result.files)} berkas / "
             f"files, lebih lama dari / older than {days} hari / days."
+        )
+        self.stdout.write(
+            f"{verb}: {len(jobs.jobs)} ekspor / exports, {len(jobs.files)} berkas ekspor / "
+            f"export files, lebih lama dari / older than {days} hari / days."
         )

@@ -1,0 +1,24 @@
+"""A job's progress page (polled by htmx until it is finished) and its file's download."""
+
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from kampungkb.core.downloads import XLSX_TYPE, file_response
+from kampungkb.growth.importing.uploads import retention_days
+from kampungkb.growth.jobs.selectors import file_job_file, file_job_get
+
+POLL = "2s"
+
+
+@require_safe
+def job_page(request, pk: int):
+    job = file_job_get(user=request.user, pk=pk)
+    context = {"job": job, "poll": POLL, "retention_days": retention_days()}
+    template = "growth/partials/job_progress.html" if request.htmx else "growth/job.html"
+    return render(request, template, context)
+
+
+@require_safe
+def job_download(request, pk: int):
+    job, path = file_job_file(user=request.user, pk=pk)
+    return file_response(path, filename=job.download_name, content_type=XLSX_TYPE)

@@ -1,0 +1,245 @@
+"""Big e-PPGBM exports run in the background: a progress page, a download for the requester
+only, an audit entry, and the file forgotten after the retention period."""
+
+import datetime
+import io
+import os
+
+import openpyxl
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from kampungkb.core.models import AuditAction, AuditEntry
+from kampungkb.growth.importing.commit import measurements_import
+from kampungkb.growth.importing.export import measurements_export_xlsx
+from kampungkb.growth.jobs.files import exports_dir, file_job_path, file_jobs_purge
+from kampungkb.growth.jobs.services import (
+    file_job_claim,
+    file_job_execute,
+    measurements_export_request,
+)
+from kampungkb.growth.jobs.tasks import file_job_run, file_job_start
+from kampungkb.growth.models import FileJob, JobStatus
+
+
+@pytest.fixture
+def stored(eppgbm, users, media_root):
+    """Four measurements: three in Manggar (two desa), one in Gantung."""
+    rows = [
+        eppgbm.row(**{"Tanggal Pengukuran": "15/08/2025"}),
+        eppgbm.row(**{"Tanggal Pengukuran": "15/09/2025"}),
+        eppgbm.row(
+            NIK="",
+            Nama="Anak Tanpa NIK",
+            JK="P",
+            **{"Nama Ortu": "Ibu Dua", "Desa/Kel": "Lalang Jaya", "Posyandu": "Mawar"},
+        ),
+        eppgbm.row(
+            NIK="1906020101240004",
+            Nama="Anak Gantung",
+            Kec="Gantung",
+            Pukesmas="Puskesmas Gantung",
+            **{"Desa/Kel": "Batu Penyu", "Tgl Lahir": "01/12/2022", "Cara Ukur": "Berdiri"},
+        ),
+    ]
+    result = measurements_import(user=users["admin"], path=eppgbm.xlsx(rows))
+    assert result.n_rejected == 0 and result.n_created == 4
+
+
+@pytest.fixture
+def in_background(settings):
+    """Every export counts as big: it goes to the worker."""
+    settings.KAMPUNGKB_EXPORT_SYNC_ROWS = 0
+
+
+def _request(client, django_capture_on_commit_callbacks, *, run=True, **params):
+    # The tests run tasks at once (ImmediateBackend) when the request's transaction commits.
+    with django_capture_on_commit_callbacks(execute=run):
+        response = client.post(reverse("growth:export_xlsx"), params)
+    assert response.status_code == 302, response.content[:300]
+    return FileJob.objects.get(), response["Location"]
+
+
+def test_a_big_export_goes_to_its_progress_page_and_is_downloaded_when_ready(
+    client, users, stored, in_background, django_capture_on_commit_callbacks
+):
+    client.force_login(users["kecamatan"])
+    job, location = _request(client, django_capture_on_commit_callbacks)
+    assert location == reverse("growth:job", args=[job.pk])
+    assert (job.status, job.done, job.total) == (JobStatus.DONE, 3, 3)
+    path = file_job_path(job)
+    assert path.parent == exports_dir() and path.is_file()
+    html = client.get(location).content.decode()
+    assert "siap" in html and "3 dari 3 baris" in html
+    assert reverse("growth:job_download", args=[job.pk]) in html
+    assert 'hx-trigger="every' not in html  # finished: nothing left to poll
+    response = client.get(reverse("growth:job_download", args=[job.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="e-ppgbm-pengukuran.xlsx"'
+    assert {"no-store", "private"} <= {d.strip() for d in response["Cache-Control"].split(",")}
+    content = b"".join(response.streaming_content)
+    rows = list(openpyxl.load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
+    assert len(rows) == 4 and {r[9] for r in rows[1:]} == {"Manggar"}
+
+
+def test_a_queued_export_shows_its_progress_and_polls_until_it_is_done(
+    client, users, stored, in_background, django_capture_on_commit_callbacks
+):
+    client.force_login(users["desa"])
+    job, location = _request(client, django_capture_on_commit_callbacks, run=False)
+    assert (job.status, job.total) == (JobStatus.QUEUED, 2)
+    html = client.get(location).content.decode()
+    assert 'hx-trigger="every 2s"' in html and 'data-status="queued"' in html
+    assert '<progress id="job-bar-' in html and 'value="0"' in html
+    assert reverse("growth:job_download", args=[job.pk]) not in html
+    # Not ready yet: nothing to download.
+    assert client.get(reverse("growth:job_download", args=[job.pk])).status_code == 404
+    file_job_run.enqueue(job_id=job.pk)  # what the worker does
+    partial = client.get(location, headers={"HX-Request": "true"}).content.decode()
+    assert partial.lstrip().startswith('<div id="job-progress"')
+    assert 'data-status="done"' in partial and 'value="100"' in partial
+    assert 'hx-trigger="every' not in partial and "<html" not in partial
+
+
+def test_a_small_export_is_handed_out_at_once_and_kept_as_a_job_too(
+    client, users, stored, settings
+):
+    settings.KAMPUNGKB_EXPORT_SYNC_ROWS = 10
+    client.force_login(users["admin"])
+    response = client.post(reverse("growth:export_xlsx"), {"desa": "19.06.01.2002"})
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attach")
+    job = FileJob.objects.get()
+    assert (job.status, job.done, job.download_name) == (
+        JobStatus.DONE,
+        2,
+        "e-ppgbm-pengukuran-19.06.01.2002.xlsx",
+    )
+
+
+def test_only_the_requester_sees_the_job_and_its_file(
+    client, users, stored, in_background, django_capture_on_commit_callbacks
+):
+    client.force_login(users["desa"])
+    job, _ = _request(client, django_capture_on_commit_callbacks)
+    # The Admin Kabupaten covers the desa, yet the file is a copy made for its requester.
+    for role in ("admin", "kecamatan", "mitra", "viewer"):
+        client.force_login(users[role])
+        assert client.get(reverse("growth:job", args=[job.pk])).status_code == 404, role
+        assert client.get(reverse("growth:job_download", args=[job.pk])).status_code == 404
+    client.logout()
+    response = client.get(reverse("growth:job_download", args=[job.pk]))
+    assert response.status_code == 302 and "/akun/masuk/" in response["Location"]
+
+
+def test_an_export_is_audited_as_a_read_of_personal_data_with_its_filters(
+    users, stored, media_root
+):
+    job = measurements_export_request(
+        user=users["kecamatan"], date_from=datetime.date(2025, 9, 1), desa="19.06.01.2002"
+    )
+    entry = AuditEntry.objects.get(object_type="growth.filejob", object_id=str(job.pk))
+    assert (entry.action, entry.actor, entry.wilayah_kode) == (
+        AuditAction.VIEW,
+        users["kecamatan"],
+        users["kecamatan"].wilayah_id,
+    )
+    assert entry.changes == {
+        "export": "e-PPGBM",
+        "rows": 1,
+        "date_from": "2025-09-01",
+        "date_to": None,
+        "desa": "19.06.01.2002",
+    }
+
+
+def test_the_worker_writes_the_export_as_its_requester_with_the_current_area(
+    users, stored, media_root, make_user
+):
+    operator = make_user("operator_kecamatan", "19.06.01", username="pindah")
+    job = measurements_export_request(user=operator)
+    assert job.total == 3
+    operator.wilayah_id = "19.06.02"  # moved to Gantung before the worker ran
+    operator.save()
+    file_job_run.enqueue(job_id=job.pk)
+    job.refresh_from_db()
+    sheet = openpyxl.load_workbook(file_job_path(job)).active
+    assert [r[1] for r in list(sheet.iter_rows(values_only=True))[1:]] == ["Anak Gantung"]
+
+
+def test_a_job_delivered_twice_runs_once(users, stored, media_root):
+    job = measurements_export_request(user=users["admin"])
+    assert file_job_run.enqueue(job_id=job.pk).return_value == {"rows": 4}
+    assert file_job_run.enqueue(job_id=job.pk).return_value == {"skipped": True}
+    assert len(list(exports_dir().iterdir())) == 1
+
+
+def test_progress_is_recorded_while_the_file_is_written(users, stored, media_root):
+    seen = []
+    measurements_export_xlsx(
+        user=users["admin"], out=io.BytesIO(), progress=seen.append, progress_every=1
+    )
+    assert seen == [1, 2, 3, 4]
+    job = file_job_claim(measurements_export_request(user=users["admin"]).pk)
+    with CaptureQueriesContext(connection) as queries:
+        file_job_execute(job, progress_seconds=0, progress_every=1)
+    updates = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "growth_filejob"')]
+    assert len(updates) == 5  # four rows of progress, then the end
+
+
+def test_a_failed_export_says_so_and_leaves_no_file(client, users, stored, media_root):
+    job = file_job_claim(measurements_export_request(user=users["desa"]).pk)
+    job.params = {"date_from": "not-a-date"}  # as if the stored filters were damaged
+    with pytest.raises(ValueError):
+        file_job_execute(job)
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and "ValueError" in job.error
+    assert list(exports_dir().iterdir()) == []
+    client.force_login(users["desa"])
+    html = client.get(reverse("growth:job", args=[job.pk])).content.decode()
+    assert "Ekspor gagal" in html and 'hx-trigger="every' not in html
+
+
+def test_old_exports_and_their_files_are_purged_recent_ones_kept(users, stored, media_root):
+    old, recent = (measurements_export_request(user=users["admin"]) for _ in range(2))
+    for job in (old, recent):
+        file_job_execute(file_job_claim(job.pk))
+    FileJob.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=5))
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    old_file, recent_file = file_job_path(old), file_job_path(recent)
+    stray, fresh = exports_dir() / "nobodys.xlsx", exports_dir() / "being-written.xlsx.part"
+    for path in (stray, fresh):
+        path.write_bytes(b"x")
+    long_ago = (timezone.now() - datetime.timedelta(days=30)).timestamp()
+    os.utime(stray, (long_ago, long_ago))
+    out = io.StringIO()
+    call_command("purge_uploads", "--dry-run", stdout=out)
+    assert "1 ekspor / exports, 2 berkas ekspor / export files" in out.getvalue()
+    assert old_file.is_file() and FileJob.objects.count() == 2
+    call_command("purge_uploads", stdout=io.StringIO())
+    assert list(FileJob.objects.all()) == [recent]
+    assert {p.name for p in exports_dir().iterdir()} == {recent_file.name, fresh.name}
+    deleted = AuditEntry.objects.get(action=AuditAction.DELETE, object_type="growth.filejob")
+    assert deleted.object_id == str(old.pk)
+    assert file_jobs_purge(days=0).jobs == [recent]
+
+
+def test_an_export_request_queues_the_purge_of_old_ones(
+    client, users, stored, in_background, django_capture_on_commit_callbacks
+):
+    old = measurements_export_request(user=users["admin"])
+    FileJob.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=5))
+    client.force_login(users["admin"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("growth:export_xlsx"))
+    assert not FileJob.objects.filter(pk=old.pk).exists() and FileJob.objects.count() == 1
+
+
+def test_file_job_start_runs_a_small_job_in_the_request(users, stored, media_root, settings):
+    settings.KAMPUNGKB_EXPORT_SYNC_ROWS = 4
+    job = measurements_export_request(user=users["admin"])
+    assert file_job_start(job) and job.status == JobStatus.DONE
