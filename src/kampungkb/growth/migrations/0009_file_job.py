@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('growth', '0007_upload'),
+        ('growth', '0008_posyandu_alias'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
