@@ -1,0 +1,159 @@
+"""Form errors in the posyandu session, with htmx and without JavaScript, and the child form's
+layout on a phone and on a desktop (issue 12, items 1 and 3)."""
+
+import datetime
+import os
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from kampungkb.accounts.models import Role
+from kampungkb.growth.models import Child, Measurement
+from tests import factories
+from tests.conftest import KURNIA_JAYA
+from tests.e2e.conftest import _watched_page
+from tests.e2e.test_foundation import _login
+
+TODAY = datetime.date.today()
+SCREENS = Path(__file__).resolve().parents[2] / "docs" / "screens"
+
+
+def screenshot(page, name: str) -> None:
+    """Write docs/screens/NAME when KAMPUNGKB_SCREENSHOTS is set (they are committed)."""
+    if os.environ.get("KAMPUNGKB_SCREENSHOTS"):
+        SCREENS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENS / name), full_page=True)
+
+
+@pytest.fixture
+def session(transactional_db, make_user, beltim):
+    pos = factories.posyandu(KURNIA_JAYA, "Posyandu Melati")
+    kid = factories.child(
+        posyandu=pos,
+        nama="Budi Santoso",
+        jenis_kelamin="L",
+        tanggal_lahir=TODAY - datetime.timedelta(days=700),
+        nama_ibu="Siti Aminah",
+    )
+    make_user(Role.OPERATOR_DESA, KURNIA_JAYA, username="kader.kurnia")
+    return pos, kid
+
+
+def _session_url(live_server, pos, *rest) -> str:
+    return "/".join([f"{live_server.url}/pertumbuhan/sesi/{pos.pk}/{TODAY.isoformat()}", *rest])
+
+
+def _error_beside(page, field_id: str):
+    """The error text shown right after the field (its Bootstrap invalid-feedback)."""
+    expect(page.locator(f"#{field_id}")).to_have_class(re.compile(r"\bis-invalid\b"))
+    return page.locator(f"#{field_id} ~ .invalid-feedback, #{field_id} + .invalid-feedback")
+
+
+def test_a_weight_out_of_range_shows_its_reason_beside_the_field_on_a_phone(
+    phone, live_server, session
+):
+    pos, _kid = session
+    _login(phone, live_server, "kader.kurnia")
+    phone.goto(_session_url(live_server, pos))
+    phone.get_by_label("Cari anak berdasarkan nama atau NIK").fill("budi")
+    phone.get_by_test_id("search-results").get_by_role("link", name="Ukur").click()
+
+    phone.get_by_label("Berat badan (kg)").fill("130")
+    phone.get_by_label("Panjang/tinggi badan (cm)").fill("80")
+    phone.get_by_label("TB (berdiri)").check()
+    phone.get_by_role("button", name="Simpan dan lihat hasil").click()
+
+    expect(_error_beside(phone, "id_berat")).to_have_text("Harus di antara 0.5 dan 60.")
+    # The rest of what was typed is kept, so only the weight needs typing again.
+    expect(phone.get_by_label("Panjang/tinggi badan (cm)")).to_have_value("80")
+    screenshot(phone, "posyandu-error-phone.png")
+    assert not Measurement.objects.exists()
+
+    phone.get_by_label("Berat badan (kg)").fill("11,3")
+    phone.get_by_role("button", name="Simpan dan lihat hasil").click()
+    expect(phone.get_by_test_id("result")).to_be_visible()
+    assert float(Measurement.objects.get().berat) == 11.3
+
+
+def test_registering_with_a_bad_nik_shows_its_reason_beside_the_nik(phone, live_server, session):
+    pos, _kid = session
+    _login(phone, live_server, "kader.kurnia")
+    phone.goto(_session_url(live_server, pos))
+    phone.get_by_role("link", name="Daftarkan anak baru").click()
+    phone.locator("#id_nama").fill("Ani Lestari")
+    phone.get_by_label("Perempuan").check()
+    phone.get_by_label("Tanggal lahir").fill((TODAY - datetime.timedelta(days=90)).isoformat())
+    phone.get_by_label("Nama ibu").fill("Rina")
+    phone.get_by_label("NIK", exact=True).fill("12345")
+    phone.get_by_role("button", name="Daftarkan dan ukur").click()
+
+    expect(_error_beside(phone, "id_nik")).to_contain_text("NIK terdiri dari tepat 16 angka")
+    assert not Child.objects.filter(nama="Ani Lestari").exists()
+
+
+def test_without_javascript_the_errors_are_shown_beside_the_fields_too(
+    browser, live_server, session
+):
+    pos, kid = session
+    context = browser.new_context(
+        locale="id-ID", viewport={"width": 390, "height": 844}, java_script_enabled=False
+    )
+    page = _watched_page(context)
+    try:
+        _login(page, live_server, "kader.kurnia")
+        page.goto(_session_url(live_server, pos, "ukur", f"{kid.pk}/"))
+        page.get_by_label("Berat badan (kg)").fill("0,2")
+        page.get_by_role("button", name="Simpan dan lihat hasil").click()
+        expect(_error_beside(page, "id_berat")).to_have_text("Harus di antara 0.5 dan 60.")
+
+        page.goto(_session_url(live_server, pos))
+        page.get_by_role("link", name="Daftarkan anak baru").click()
+        page.get_by_label("NIK", exact=True).fill("abc")
+        page.get_by_role("button", name="Daftarkan dan ukur").click()
+        expect(_error_beside(page, "id_nik")).to_contain_text("NIK terdiri dari tepat 16 angka")
+        expect(_error_beside(page, "id_nama")).to_be_visible()
+    finally:
+        context.close()
+    assert not Measurement.objects.exists()
+
+
+def _boxes_apart(page, upper: str, lower: str) -> None:
+    """The whole of ``upper`` ends above where ``lower`` starts (nothing overlaps)."""
+    a = page.locator(upper).bounding_box()
+    b = page.locator(lower).bounding_box()
+    assert a and b
+    assert a["y"] + a["height"] <= b["y"], (upper, a, lower, b)
+
+
+def _check_sex_radios_do_not_overlap_the_date(page) -> None:
+    for radio in ("#id_jenis_kelamin_0", "#id_jenis_kelamin_1"):
+        _boxes_apart(page, radio, "label[for=id_tanggal_lahir]")
+        _boxes_apart(page, f"label[for={radio[1:]}]", "label[for=id_tanggal_lahir]")
+        # Each radio sits inside the form, not pulled left over its edge.
+        form_box = page.locator("form").filter(has=page.locator(radio)).bounding_box()
+        assert page.locator(radio).bounding_box()["x"] >= form_box["x"]
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+
+
+@pytest.mark.parametrize("device", ["phone", "page"])
+def test_sex_radios_sit_above_the_date_of_birth_in_the_register_and_edit_forms(
+    request, device, live_server, session
+):
+    browser_page = request.getfixturevalue(device)
+    pos, kid = session
+    _login(browser_page, live_server, "kader.kurnia")
+    browser_page.goto(_session_url(live_server, pos))
+    browser_page.get_by_role("link", name="Daftarkan anak baru").click()
+    expect(browser_page.get_by_label("Laki-laki")).to_be_visible()
+    _check_sex_radios_do_not_overlap_the_date(browser_page)
+    if device == "phone":
+        screenshot(browser_page, "child-form-phone.png")
+
+    browser_page.goto(f"{live_server.url}/pertumbuhan/anak/{kid.pk}/ubah/")
+    expect(browser_page.get_by_label("Laki-laki")).to_be_checked()
+    _check_sex_radios_do_not_overlap_the_date(browser_page)
+    if device == "page":
+        screenshot(browser_page, "child-form-desktop.png")
