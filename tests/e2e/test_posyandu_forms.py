@@ -4,6 +4,7 @@ layout on a phone and on a desktop (issue 12, items 1 and 3)."""
 import datetime
 import os
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from playwright.sync_api import expect
 from kampungkb.accounts.models import Role
 from kampungkb.growth.models import Child, Measurement
 from tests import factories
-from tests.conftest import KURNIA_JAYA
+from tests.conftest import KURNIA_JAYA, MANGGAR
 from tests.e2e.conftest import _watched_page
 from tests.e2e.test_foundation import _login
 
@@ -157,3 +158,60 @@ def test_sex_radios_sit_above_the_date_of_birth_in_the_register_and_edit_forms(
     _check_sex_radios_do_not_overlap_the_date(browser_page)
     if device == "page":
         screenshot(browser_page, "child-form-desktop.png")
+
+
+# --- values that need checking (issue 12, item 2) ---------------------------------------------
+
+
+@pytest.fixture
+def toddler(session, make_user):
+    """Budi, weighed a month ago at 13.4 kg and 101.3 cm standing; a Manggar PKB reviews."""
+    from kampungkb.growth.services import measurement_record
+
+    pos, kid = session
+    measurement_record(
+        user=None, child=kid, tanggal=TODAY - datetime.timedelta(days=31), berat=Decimal("13.4"),
+        tinggi=Decimal("101.3"), cara_ukur="TB", posyandu=pos,
+    )  # fmt: skip
+    make_user(Role.OPERATOR_KECAMATAN, MANGGAR, username="pkb.manggar")
+    return pos, kid
+
+
+def test_an_impossible_weight_asks_the_kader_to_check_and_the_pkb_confirms_it(
+    phone, page, live_server, toddler
+):
+    pos, kid = toddler
+    _login(phone, live_server, "kader.kurnia")
+    phone.goto(_session_url(live_server, pos, "ukur", f"{kid.pk}/"))
+    phone.get_by_label("Berat badan (kg)").fill("45")
+    phone.get_by_label("Panjang/tinggi badan (cm)").fill("102")
+    phone.get_by_label("TB (berdiri)").check()
+    phone.get_by_role("button", name="Simpan dan lihat hasil").click()
+
+    expect(_error_beside(phone, "id_berat").first).to_contain_text("batas WHO")
+    expect(phone.get_by_test_id("needs-check")).to_be_visible()
+    screenshot(phone, "posyandu-check-phone.png")
+    assert Measurement.objects.count() == 1  # nothing saved yet
+
+    phone.get_by_role("button", name="Saya sudah cek, simpan").click()
+    result = phone.get_by_test_id("result")
+    expect(result.get_by_test_id("needs-check-badge")).to_have_text("perlu dicek")
+    expect(result.get_by_test_id("growth-code")).not_to_contain_text("naik")
+    # One advice only, the mark: no referral (BB/U would otherwise say "obesity risk").
+    expect(result.get_by_test_id("advice").locator(".alert")).to_have_count(1)
+    expect(result.get_by_test_id("advice")).to_contain_text("perlu dicek")
+    m = Measurement.objects.get(tanggal=TODAY)
+    assert m.needs_check and m.growth_code == ""
+
+    _login(page, live_server, "pkb.manggar")
+    page.goto(f"{live_server.url}/pertumbuhan/perlu-dicek/")
+    row = page.get_by_test_id("check-row")
+    expect(row).to_contain_text("Budi Santoso")
+    expect(row).to_contain_text("BB/U di luar batas WHO")
+    screenshot(page, "check-list-desktop.png")
+    page.once("dialog", lambda dialog: dialog.accept())
+    row.get_by_role("button", name="Benar (konfirmasi)").click()
+    expect(page.get_by_text("dikonfirmasi benar")).to_be_visible()
+    expect(page.get_by_test_id("check-row")).to_have_count(0)
+    m.refresh_from_db()
+    assert not m.needs_check

@@ -241,3 +241,18 @@ def test_the_review_list_shows_marked_values_and_confirming_clears_them(client, 
     assert not m.needs_check
     body = client.get("/pertumbuhan/perlu-dicek/").content.decode()
     assert "dikonfirmasi benar" in body and 'data-testid="check-row"' not in body
+
+
+def test_correcting_from_the_review_list_asks_again_and_a_good_value_clears_the_mark(
+    client, users, toddler
+):
+    m = _weigh(users["desa"], toddler, berat=D("45"), confirmed=True)
+    client.force_login(users["kecamatan"])
+    url = f"/pertumbuhan/pengukuran/{m.pk}/ubah/"
+    assert 'data-testid="marked-needs-check"' in client.get(url).content.decode()
+    response = client.post(url, {"berat": "45"})
+    assert response.status_code == 400
+    assert 'name="confirm" value="1"' in response.content.decode()
+    assert client.post(url, {"berat": "13,6"}).status_code == 302
+    m.refresh_from_db()
+    assert not m.needs_check and m.kenaikan_gram == 200

@@ -78,7 +78,8 @@ _WHO = (
 class Finding:
     reason: str  # a Reason value
     field: str  # the form field it concerns
-    message: str  # what the kader reads beside the field
+    message: str  # what the kader reads beside the field (a WHO flag: the index and its z)
+    who: bool = False
 
 
 def reasons_text(codes: str) -> list[str]:
@@ -114,18 +115,8 @@ def _who_findings(m) -> list[Finding]:
     for flag, reason, field, index, z_field, limits in _WHO:
         if getattr(m, flag, None):
             z = getattr(m, z_field, None)
-            out.append(
-                Finding(
-                    reason,
-                    field,
-                    _("z-score %(index)s %(z)s is outside the WHO limits (%(limits)s).")
-                    % {
-                        "index": index,
-                        "z": "?" if z is None else number_format(round(z, 1), 1),
-                        "limits": limits,
-                    },
-                )
-            )
+            shown = "?" if z is None else number_format(round(z, 1), 1)
+            out.append(Finding(reason, field, f"{index} {shown} ({limits})", who=True))
     return out
 
 
@@ -208,8 +199,15 @@ def reason_codes(findings: Sequence[Finding]) -> str:
 
 
 def messages_by_field(findings: Sequence[Finding]) -> dict[str, list[str]]:
-    """What to show beside each form field: the findings' messages, grouped by field."""
+    """What to show beside each form field: the findings' messages, grouped by field, the WHO
+    flags of a field in one message (a phone shows a few lines, not one per index)."""
     out: dict[str, list[str]] = {}
-    for f in findings:
-        out.setdefault(f.field, []).append(f.message)
+    for field in dict.fromkeys(f.field for f in findings):
+        mine = [f for f in findings if f.field == field]
+        flagged = [f.message for f in mine if f.who]
+        if flagged:
+            out[field] = [
+                _("z-score outside the WHO limits: %(indices)s.") % {"indices": "; ".join(flagged)}
+            ]
+        out.setdefault(field, []).extend(f.message for f in mine if not f.who)
     return out
