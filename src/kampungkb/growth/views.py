@@ -75,12 +75,23 @@ def _session(request, posyandu: int, tanggal: str):
 
 def _session_context(request, pos, day, **extra):
     done = selectors.session_measurements(user=request.user, posyandu=pos, tanggal=day)
-    return {"posyandu": pos, "tanggal": day, "done": done, **extra}
+    return {"posyandu": pos, "tanggal": day, "done": done, "search_children": None, **extra}
 
 
 def session(request, posyandu, tanggal):
     pos, day = _session(request, posyandu, tanggal)
-    return render(request, "growth/session.html", _session_context(request, pos, day))
+    # Without JavaScript the search box submits here: the page shows what it found.
+    query = request.GET.get("q", "").strip()[:100]
+    found = (
+        selectors.session_candidates(user=request.user, posyandu=pos, tanggal=day, search=query)
+        if "q" in request.GET
+        else None
+    )
+    return render(
+        request,
+        "growth/session.html",
+        _session_context(request, pos, day, search_children=found, q=query),
+    )
 
 
 def session_search(request, posyandu, tanggal):
