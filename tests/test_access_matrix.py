@@ -197,6 +197,7 @@ ASK = {
     "growth:child_edit": area(lambda o: [o.child.pk], _child_form),
     "growth:measurement_edit": area(lambda o: [o.measurement.pk], _measurement_form),
     "growth:measurement_delete": area(lambda o: [o.measurement.pk]),
+    "growth:measurement_confirm": area(lambda o: [o.measurement.pk]),
     "growth:session": area(lambda o: [o.posyandu.pk, TODAY.isoformat()]),
     "growth:session_search": area(lambda o: [o.posyandu.pk, TODAY.isoformat()], query="?q=anak"),
     "growth:session_register": area(lambda o: [o.posyandu.pk, TODAY.isoformat()], _child_form),
@@ -422,6 +423,14 @@ EXPECTED: dict[str, tuple] = {
     "growth:measurement_delete GET other": (302, 405, 405, 405, 405, 405),
     "growth:measurement_delete POST own": (302, 302, 302, 302, 404, 404),
     "growth:measurement_delete POST other": (302, 302, 404, 404, 404, 404),
+    # Measurements that need checking: listed for roles with personal data; confirmed (the
+    # mark cleared) by those who may edit the area; read-only roles never act.
+    "growth:check_list GET": (302, 200, 200, 200, 403, 403),
+    "growth:check_list POST": (302, 200, 200, 200, 403, 403),
+    "growth:measurement_confirm GET own": (302, 405, 405, 405, 405, 405),
+    "growth:measurement_confirm GET other": (302, 405, 405, 405, 405, 405),
+    "growth:measurement_confirm POST own": (302, 302, 302, 302, 404, 404),
+    "growth:measurement_confirm POST other": (302, 302, 404, 404, 404, 404),
     "growth:session_start GET": (302, 200, 200, 200, 403, 403),
     "growth:session_start POST": (302, 200, 200, 200, 403, 403),
     "growth:session GET own": (302, 200, 200, 200, 403, 403),

@@ -103,6 +103,22 @@ def test_coverage_and_data_quality(august):
     assert q.digit_preference == pytest.approx(3 / 5)
 
 
+def test_a_measurement_that_needs_checking_counts_in_no_prevalence_and_as_flagged(data):
+    """Three children in Kurnia Jaya, August 2025: F stunted; G stunted by a value waiting
+    to be checked (its stored status as an older write left it); H stunted on the 2nd,
+    then a value waiting to be checked on the 20th → H's latest valid one counts."""
+    f, g, h = (data.child(KURNIA_JAYA) for _ in range(3))
+    data.measure(f, "2025-08-05", stunted=True)
+    data.measure(g, "2025-08-06", stunted=True, underweight=True, needs_check=True)
+    data.measure(h, "2025-08-02", stunted=True)
+    data.measure(h, "2025-08-20", stunted=False, needs_check=True, check_reasons="height_drop")
+    summaries_rebuild()
+    assert (_cell(KURNIA_JAYA).n, _cell(KURNIA_JAYA).cases) == (2, 2)
+    assert (_cell(KURNIA_JAYA, indicator="underweight").n,) == (2,)
+    q = QualitySummary.objects.get(wilayah_kode=KURNIA_JAYA, period_type="month", period_start=AUG)
+    assert (q.n_records, q.n_flagged, q.n_measured) == (4, 2, 3)
+
+
 def test_children_not_yet_born_or_past_five_are_not_registered(data):
     data.measure(data.child(KURNIA_JAYA), "2025-08-10")
     data.child(KURNIA_JAYA, born=datetime.date(2025, 9, 1))  # born after August

@@ -31,6 +31,8 @@ def _weigh(child, day, berat=None, tinggi=None, cara="", **extra):
         berat=Decimal(berat) if berat is not None else None,
         tinggi=Decimal(tinggi) if tinggi is not None else None,
         cara_ukur=cara,
+        # The fixture's flagged values are meant: confirmed, they are stored "needs checking".
+        confirmed=True,
         **extra,
     )
 
@@ -246,7 +248,9 @@ def test_a_relabel_skips_a_row_an_edit_recomputed_after_it_was_read(series):
     KBMTable.objects.filter(pk=sheet.pk).update(is_default=True)
     table, rule = default_kbm()
     raw = list(
-        Measurement.objects.filter(child=series[1])
+        # Bima's weighings before the one that needs checking: after it, his next weighing is
+        # compared with February's (two months), which the two tables code differently.
+        Measurement.objects.filter(child=series[1], tanggal__lt=datetime.date(2025, 3, 1))
         .annotate(**_READ)
         .order_by("child_id", "tanggal")
         .values_list(*_RAW, *_STORED)

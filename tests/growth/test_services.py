@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from kampungkb.core.models import AuditEntry
 from kampungkb.growth.models import Child, KBMTable, Measurement
 from kampungkb.growth.services import (
+    MeasurementNeedsCheck,
     child_register,
     child_update,
     measurement_delete,
@@ -65,8 +66,11 @@ def test_the_engine_and_the_stored_values_agree(users, child):
 
 
 def test_flagged_values_are_stored_but_do_not_count_as_stunted(users, child):
-    m = _record(users["desa"], child, 0, berat=D("8.9"), tinggi=D("45.0"), cara_ukur="PB")
-    assert m.flen is True and m.stunted is None
+    values = {"berat": D("8.9"), "tinggi": D("45.0"), "cara_ukur": "PB"}
+    with pytest.raises(MeasurementNeedsCheck):  # the kader is asked to check them first
+        _record(users["desa"], child, 0, **values)
+    m = _record(users["desa"], child, 0, confirmed=True, **values)
+    assert m.flen is True and m.stunted is None and m.needs_check
 
 
 def test_a_later_weighing_gets_n_or_t_and_editing_the_earlier_one_recomputes_it(users, child):

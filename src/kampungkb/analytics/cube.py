@@ -7,8 +7,9 @@ of birth). Everything after that is numpy over whole columns:
 - rows are sorted once by (child, date), so within any subset the last row of each run of
   (child, period) is that child's latest measurement in the period;
 - a measurement counts for an indicator only when its stored status is known (the compute
-  step leaves it NULL when the z-score is flagged or not computable) and the indicator's WHO
-  flag is not set: the "latest valid measurement" of the child in the period;
+  step leaves it NULL when the z-score is flagged or not computable), the indicator's WHO
+  flag is not set and it does not wait to be checked (``needs_check``): the "latest valid
+  measurement" of the child in the period;
 - counts per (desa, period) come from ``np.bincount``; kecamatan, kabupaten and the Kampung KB
   / other-desa splits are sums of desa rows (a child belongs to one desa, so nothing is
   counted twice); intervals come from ``anthro.prevalence.wilson_interval``;
@@ -84,7 +85,7 @@ def _fetch(queryset) -> np.ndarray:
     return np.array(rows, dtype=np.float64)
 
 
-MEASUREMENT_COLUMNS = ["child_id", "day", "age", "h", *INDICATOR_FIELDS, *FLAGS]
+MEASUREMENT_COLUMNS = ["child_id", "day", "age", "h", *INDICATOR_FIELDS, *FLAGS, "needs_check"]
 
 
 def read_measurements() -> dict[str, np.ndarray]:
@@ -95,6 +96,7 @@ def read_measurements() -> dict[str, np.ndarray]:
         "a_h": Coalesce(Cast("tinggi", FloatField()), Value(-1.0)),
         **{f"a_{ind}": _int(field) for ind, (field, _flag) in INDICATOR_FIELDS.items()},
         **{f"a_{flag}": _int(flag) for flag in FLAGS},
+        "a_needs_check": _int("needs_check"),
     }
     qs = (
         Measurement.objects.order_by()
@@ -301,7 +303,10 @@ def build_cube() -> Cube:
     has_h = h >= 0
     digit = np.floor(np.where(has_h, h, 0) * 10 + 1e-6) % 10
     digit_05 = has_h & np.isin(digit, (0, 5))
-    any_flag = (m["flen"] == 1) | (m["fwei"] == 1) | (m["fwfl"] == 1)
+    # A measurement waiting to be checked (growth.plausibility) counts as flagged in the data
+    # quality figures and in no prevalence, whatever its stored statuses say.
+    unchecked = m["needs_check"] == 1
+    any_flag = (m["flen"] == 1) | (m["fwei"] == 1) | (m["fwfl"] == 1) | unchecked
 
     prevalence_rows, quality_rows = [], []
     for kind, per in periods.items():
@@ -370,7 +375,7 @@ def build_cube() -> Cube:
 
         for ind, (_field, flag) in INDICATOR_FIELDS.items():
             status = m[ind]
-            valid = in_period & (status >= 0) & (m[flag] != 1)
+            valid = in_period & (status >= 0) & (m[flag] != 1) & ~unchecked
             n = unit_sums(latest_per_desa(valid))
             cases = unit_sums(latest_per_desa(valid, status == 1))
             low, high = wilson_interval(cases, n)

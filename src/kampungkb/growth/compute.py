@@ -50,11 +50,14 @@ def anthro_columns(
     oedema: Sequence[bool],
     armc: Sequence,
     headc: Sequence,
+    needs_check: Sequence[bool] | None = None,
 ) -> dict[str, np.ndarray]:
     """Run the engine on columns of stored values and derive the stored columns.
 
-    ``method`` is PB/TB (blank when unknown); ``sex`` is L/P. Returns arrays keyed by the
-    Measurement field names in ANTHRO_FIELDS (NaN / None where not computable).
+    ``method`` is PB/TB (blank when unknown); ``sex`` is L/P; ``needs_check`` marks rows whose
+    values wait to be checked (``growth.plausibility``): they get z-scores and flags but no
+    status. Returns arrays keyed by the Measurement field names in ANTHRO_FIELDS (NaN / None
+    where not computable).
     """
     # Fixed-width strings, not objects: the engine then reads them without a Python loop.
     measure = np.array(["l" if m == "PB" else "h" if m == "TB" else "" for m in method], "U1")
@@ -77,6 +80,9 @@ def anthro_columns(
     ok_len = ~np.isnan(zlen) & (out["flen"] != 1)
     ok_wei = ~np.isnan(zwei) & (out["fwei"] != 1)
     ok_wfl = ~np.isnan(zwfl) & (out["fwfl"] != 1)
+    if needs_check is not None:
+        unchecked = np.asarray(needs_check, dtype=bool)
+        ok_len, ok_wei, ok_wfl = ok_len & ~unchecked, ok_wei & ~unchecked, ok_wfl & ~unchecked
 
     def status(ok, condition):
         return np.where(ok, condition, None)
@@ -173,6 +179,7 @@ def apply_anthro(measurements: Sequence, *, children: dict | None = None) -> Non
         oedema=[m.oedema for m in measurements],
         armc=[m.lila for m in measurements],
         headc=[m.lingkar_kepala for m in measurements],
+        needs_check=[m.needs_check for m in measurements],
     )
     values = stored_columns(cols)
     for m, *row in zip(measurements, *(values[f] for f in ANTHRO_FIELDS), strict=True):
@@ -242,6 +249,14 @@ def apply_digests(measurements: Sequence) -> None:
         m.computed_digest = digest
 
 
+def grading_weights(weight_kg: np.ndarray, *, fwei, needs_check) -> np.ndarray:
+    """The weights the N/T/2T rule may use: NaN (not weighed, as far as grading goes) where the
+    weight-for-age is WHO-flagged or the measurement waits to be checked, so that no code,
+    gain or 2T comes from it nor from a comparison with it."""
+    unusable = np.asarray(needs_check, dtype=bool) | np.equal(np.asarray(fwei, dtype=object), 1)
+    return np.where(unusable, np.nan, np.asarray(weight_kg, dtype=float))
+
+
 def apply_growth_codes(
     measurements: Sequence, *, table, rule: KBMRule | None, series: Sequence[int] | None = None
 ) -> None:
@@ -259,7 +274,11 @@ def apply_growth_codes(
         np.fromiter((m.tanggal.year for m in measurements), np.int64, n),
         np.fromiter((m.tanggal.month for m in measurements), np.int64, n),
         np.fromiter((_f(m.umur_hari) for m in measurements), float, n),
-        np.fromiter((_f(m.berat) for m in measurements), float, n),
+        grading_weights(
+            np.fromiter((_f(m.berat) for m in measurements), float, n),
+            fwei=[m.fwei for m in measurements],
+            needs_check=[m.needs_check for m in measurements],
+        ),
         rule,
     )
     for m, c, g, k, t in zip(

@@ -38,6 +38,7 @@ def _index(short: str, name: str, kind: str, z, code, flagged) -> IndexResult:
 
 
 def measurement_indices(m: Measurement) -> list[IndexResult]:
+    unsure = m.needs_check  # every index is then shown grey, marked "check value"
     under_two = m.umur_hari is not None and m.umur_hari < 731
     if under_two:
         tbu = ("PB/U", _("Length-for-age (PB/U)"))
@@ -46,14 +47,31 @@ def measurement_indices(m: Measurement) -> list[IndexResult]:
         tbu = ("TB/U", _("Height-for-age (TB/U)"))
         bbtb = ("BB/TB", _("Weight-for-height (BB/TB)"))
     return [
-        _index("BB/U", _("Weight-for-age (BB/U)"), "bbu", m.zwei, m.cat_bbu, m.fwei),
-        _index(*tbu, "tbu", m.zlen, m.cat_tbu, m.flen),
-        _index(*bbtb, "bbtb", m.zwfl, m.cat_bbtb, m.fwfl),
-        _index("IMT/U", _("BMI-for-age (IMT/U)"), "imtu", m.zbmi, m.cat_imtu, m.fbmi),
+        _index("BB/U", _("Weight-for-age (BB/U)"), "bbu", m.zwei, m.cat_bbu, m.fwei or unsure),
+        _index(*tbu, "tbu", m.zlen, m.cat_tbu, m.flen or unsure),
+        _index(*bbtb, "bbtb", m.zwfl, m.cat_bbtb, m.fwfl or unsure),
+        _index("IMT/U", _("BMI-for-age (IMT/U)"), "imtu", m.zbmi, m.cat_imtu, m.fbmi or unsure),
     ]
 
 
 def measurement_advice(m: Measurement) -> list[Advice]:
+    if m.needs_check:
+        # Values waiting to be checked refer no one (no stunting, wasting or T from a typing
+        # error); oedema is seen, not computed, and still sends the child on.
+        advice = [a for a in referral_advice(
+            growth_code="", two_t=False, bgm=None, zlen=None, zwfl=None, zwei=None,
+            lila_cm=None, age_months=None, oedema=m.oedema, flagged=False,
+        ) if a.level == "danger"]  # fmt: skip
+        return [
+            *advice,
+            Advice(
+                "warning",
+                _(
+                    "Saved marked “needs checking”: these values give no growth code, referral "
+                    "or report until they are checked. Measure again at the next visit."
+                ),
+            ),
+        ]
     return referral_advice(
         growth_code=m.growth_code,
         two_t=m.two_t,

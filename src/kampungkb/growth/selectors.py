@@ -78,6 +78,16 @@ def measurement_get(*, user, pk: int) -> Measurement:
     )
 
 
+def measurements_needing_check(*, user):
+    """The measurements of the user's area marked "needs checking", newest first."""
+    return (
+        _measurements(user)
+        .filter(needs_check=True)
+        .select_related("child", "child__desa", "posyandu")
+        .order_by("-tanggal", "-pk")
+    )
+
+
 def measurement_list(
     *, user, date_from=None, date_to=None, desa: str = "", posyandu: int | None = None
 ):

@@ -16,7 +16,8 @@ from kampungkb.core.permissions import can_edit_area
 from kampungkb.core.privacy import mask_nik
 from kampungkb.core.scoping import kode_within
 from kampungkb.core.validators import ensure_not_in_future, is_in_future
-from kampungkb.growth.compute import COMPUTED_FIELDS, compute_child_series
+from kampungkb.growth import plausibility
+from kampungkb.growth.compute import COMPUTED_FIELDS, apply_anthro, compute_child_series
 from kampungkb.growth.kbm.selectors import default_kbm
 from kampungkb.growth.models import Child, Measurement, Posyandu
 from kampungkb.wilayah.models import Level
@@ -29,6 +30,7 @@ MEASUREMENT_FIELDS = (
     "tanggal", "posyandu", "berat", "tinggi", "cara_ukur", "oedema", "lila", "lingkar_kepala",
     "sumber", "vitamin_a", "pmt_kg",
 )  # fmt: skip
+MEASUREMENT_AUDIT_FIELDS = (*MEASUREMENT_FIELDS, "needs_check", "check_reasons")
 # Impossible values (typing errors that are not measurements at all) are refused; merely
 # implausible ones are stored and flagged by the WHO rules, as e-PPGBM does.
 LIMITS = {
@@ -209,6 +211,42 @@ def validate_measurement_values(*, child: Child, values: dict) -> dict[str, str]
     return errors
 
 
+class MeasurementNeedsCheck(ValidationError):
+    """Values the plausibility rules question (``growth.plausibility``), each message keyed by
+    the field it concerns. Nothing was saved; the same values sent again with
+    ``confirmed=True`` are saved marked as needing checking."""
+
+    def __init__(self, findings: list[plausibility.Finding]):
+        self.findings = findings
+        super().__init__(plausibility.messages_by_field(findings))
+
+
+def measurement_findings(
+    *, child: Child, values: dict, replacing: Measurement | None = None
+) -> list[plausibility.Finding]:
+    """What the plausibility rules find in ``values`` as a measurement of ``child`` (in place
+    of ``replacing``), compared with the child's earlier measurements."""
+    candidate = Measurement(
+        child=child, **{k: v for k, v in values.items() if k in MEASUREMENT_FIELDS}
+    )
+    apply_anthro([candidate])
+    earlier = child.measurements.filter(tanggal__lt=values["tanggal"]).order_by("tanggal")
+    if replacing is not None:
+        earlier = earlier.exclude(pk=replacing.pk)
+    series = [*earlier, candidate]
+    return plausibility.check_series(series, {len(series) - 1}).get(len(series) - 1, [])
+
+
+def _mark_for_check(values: dict, findings: list, *, confirmed: bool) -> dict:
+    """Refuse questioned values unless confirmed; else say whether they need checking."""
+    if findings and not confirmed:
+        raise MeasurementNeedsCheck(findings)
+    return values | {
+        "needs_check": bool(findings),
+        "check_reasons": plausibility.reason_codes(findings),
+    }
+
+
 def measurements_recompute_child(*, child: Child, kbm=None) -> list[Measurement]:
     """Recompute every measurement of one child (growth codes depend on the previous one)."""
     series = list(child.measurements.order_by("tanggal").select_related("child"))
@@ -219,10 +257,12 @@ def measurements_recompute_child(*, child: Child, kbm=None) -> list[Measurement]
 
 
 @transaction.atomic
-def measurement_record(*, user, child: Child, **values) -> Measurement:
+def measurement_record(*, user, child: Child, confirmed: bool = False, **values) -> Measurement:
     """Store a weighing/measurement of ``child`` and compute everything derived from it.
 
-    A second measurement of the same child on the same date replaces the first (a correction).
+    Values the plausibility rules question raise ``MeasurementNeedsCheck`` (nothing saved)
+    unless ``confirmed``; confirmed, they are saved marked ``needs_check``. A second
+    measurement of the same child on the same date replaces the first (a correction).
     """
     _ensure_may_edit(user, child.desa_id)
     errors = validate_measurement_values(child=child, values=values)
@@ -230,7 +270,9 @@ def measurement_record(*, user, child: Child, **values) -> Measurement:
         raise ValidationError(errors)
     existing = Measurement.objects.filter(child=child, tanggal=values["tanggal"]).first()
     if existing is not None:
-        return measurement_update(user=user, measurement=existing, **values)
+        return measurement_update(user=user, measurement=existing, confirmed=confirmed, **values)
+    findings = measurement_findings(child=child, values=values)
+    values = _mark_for_check(values, findings, confirmed=confirmed)
     m = Measurement(child=child, recorded_by=user if getattr(user, "pk", None) else None, **values)
     m.full_clean(exclude=["child", *COMPUTED_FIELDS, "kbm_table", "import_batch", "recorded_by"])
     m.save()
@@ -243,23 +285,29 @@ def measurement_record(*, user, child: Child, **values) -> Measurement:
         action=AuditAction.CREATE,
         obj=m,
         wilayah_kode=child.desa_id,
-        changes=snapshot(m, MEASUREMENT_FIELDS),
+        changes=snapshot(m, MEASUREMENT_AUDIT_FIELDS),
     )
     return m
 
 
 @transaction.atomic
-def measurement_update(*, user, measurement: Measurement, **values) -> Measurement:
+def measurement_update(
+    *, user, measurement: Measurement, confirmed: bool = False, **values
+) -> Measurement:
+    """Change a measurement; its values are checked again as in ``measurement_record`` (a
+    correction that passes clears the "needs checking" mark)."""
     m = Measurement.objects.select_for_update().select_related("child").get(pk=measurement.pk)
     _ensure_may_edit(user, m.child.desa_id)
     merged = {f: getattr(m, f) for f in MEASUREMENT_FIELDS} | values
     errors = validate_measurement_values(child=m.child, values=merged)
     if errors:
         raise ValidationError(errors)
+    findings = measurement_findings(child=m.child, values=merged, replacing=m)
+    values = _mark_for_check(values, findings, confirmed=confirmed)
     audited_save(
         m,
         actor=user,
-        fields=MEASUREMENT_FIELDS,
+        fields=MEASUREMENT_AUDIT_FIELDS,
         values=values,
         wilayah_kode=m.child.desa_id,
         clean=False,  # checked above by validate_measurement_values, as before
@@ -277,7 +325,7 @@ def measurement_delete(*, user, measurement: Measurement) -> None:
         action=AuditAction.DELETE,
         obj=measurement,
         wilayah_kode=child.desa_id,
-        changes=snapshot(measurement, MEASUREMENT_FIELDS),
+        changes=snapshot(measurement, MEASUREMENT_AUDIT_FIELDS),
     )
     measurement.delete()
     measurements_recompute_child(child=child)
@@ -286,3 +334,23 @@ def measurement_delete(*, user, measurement: Measurement) -> None:
 def child_viewed(*, user, child: Child) -> None:
     """Record that a user opened a child's personal record."""
     audit_record(actor=user, action=AuditAction.VIEW, obj=child, wilayah_kode=child.desa_id)
+
+
+@transaction.atomic
+def measurement_check_confirm(*, user, measurement: Measurement) -> Measurement:
+    """Confirm that a measurement marked "needs checking" is right: the mark is cleared (the
+    trail keeps who confirmed it and why it was questioned) and the values count again."""
+    m = Measurement.objects.select_for_update().select_related("child").get(pk=measurement.pk)
+    _ensure_may_edit(user, m.child.desa_id)
+    if not m.needs_check:
+        return m
+    audited_save(
+        m,
+        actor=user,
+        fields=("needs_check", "check_reasons"),
+        values={"needs_check": False, "check_reasons": ""},
+        wilayah_kode=m.child.desa_id,
+        clean=False,
+    )
+    series = measurements_recompute_child(child=m.child)
+    return next(x for x in series if x.pk == m.pk)

@@ -7,8 +7,9 @@
 - **N, T, O, B, 2T, BGM**: from the stored codes of each child's *last* weighing at the
   posyandu in the month, so each child counts once.
 - ratios K/S, D/S, N/D in percent (None when the denominator is 0), and the F1 recap identity
-  D = N + T + O + B; a weighing without a code (no KBM applies, e.g. under one month) breaks
-  it, and those children are listed so the operator can check them.
+  D = N + T + O + B; a weighing without a code (no KBM applies, e.g. under one month, or its
+  weight needs checking: ``growth.plausibility``) breaks it, and those children are listed so
+  the operator can check them.
 
 SKDN is aggregate, so every role may read it for its area; the names of children without a
 code are only given to roles that may see personal data.

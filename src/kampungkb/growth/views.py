@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -26,6 +27,11 @@ def _require_editor(user, desa_kode: str) -> None:
         raise PermissionDenied
     if not user_covers(user, desa_kode):
         raise Http404
+
+
+def _confirmed(request) -> bool:
+    """Whether the kader pressed "I have checked, save" for values the rules questioned."""
+    return request.POST.get("confirm") == "1"
 
 
 def _parse_day(text: str) -> datetime.date:
@@ -69,12 +75,23 @@ def _session(request, posyandu: int, tanggal: str):
 
 def _session_context(request, pos, day, **extra):
     done = selectors.session_measurements(user=request.user, posyandu=pos, tanggal=day)
-    return {"posyandu": pos, "tanggal": day, "done": done, **extra}
+    return {"posyandu": pos, "tanggal": day, "done": done, "search_children": None, **extra}
 
 
 def session(request, posyandu, tanggal):
     pos, day = _session(request, posyandu, tanggal)
-    return render(request, "growth/session.html", _session_context(request, pos, day))
+    # Without JavaScript the search box submits here: the page shows what it found.
+    query = request.GET.get("q", "").strip()[:100]
+    found = (
+        selectors.session_candidates(user=request.user, posyandu=pos, tanggal=day, search=query)
+        if "q" in request.GET
+        else None
+    )
+    return render(
+        request,
+        "growth/session.html",
+        _session_context(request, pos, day, search_children=found, q=query),
+    )
 
 
 def session_search(request, posyandu, tanggal):
@@ -115,6 +132,7 @@ def session_measure(request, posyandu, tanggal, child):
         ctx = _measure_context(pos, day, kid, form)
         return render(request, template, _session_context(request, pos, day, **ctx))
     form = MeasurementForm(request.POST)
+    needs_check = False
     if form.is_valid():
         values = dict(form.cleaned_data.items())
         values["sumber"] = (
@@ -124,10 +142,16 @@ def session_measure(request, posyandu, tanggal, child):
         )
         try:
             m = services.measurement_record(
-                user=request.user, child=kid, tanggal=day, posyandu=pos, **values
+                user=request.user,
+                child=kid,
+                tanggal=day,
+                posyandu=pos,
+                confirmed=_confirmed(request),
+                **values,
             )
         except ValidationError as exc:
             add_validation_errors(form, exc)
+            needs_check = isinstance(exc, services.MeasurementNeedsCheck)
         else:
             ctx = {
                 "m": m,
@@ -138,7 +162,7 @@ def session_measure(request, posyandu, tanggal, child):
             }
             template = "growth/partials/result.html" if request.htmx else "growth/session.html"
             return render(request, template, _session_context(request, pos, day, **ctx))
-    ctx = _measure_context(pos, day, kid, form)
+    ctx = _measure_context(pos, day, kid, form) | {"needs_check": needs_check}
     return render(request, template, _session_context(request, pos, day, **ctx), status=400)
 
 
@@ -250,18 +274,25 @@ def measurement_edit(request, pk):
     m = selectors.measurement_get(user=request.user, pk=pk)
     _require_editor(request.user, m.child.desa_id)
     form = MeasurementForm(request.POST or None, instance=m)
+    needs_check = False
     if request.method == "POST" and form.is_valid():
         try:
-            services.measurement_update(user=request.user, measurement=m, **form.cleaned_data)
+            services.measurement_update(
+                user=request.user,
+                measurement=m,
+                confirmed=_confirmed(request),
+                **form.cleaned_data,
+            )
         except ValidationError as exc:
             add_validation_errors(form, exc)
+            needs_check = isinstance(exc, services.MeasurementNeedsCheck)
         else:
             messages.success(request, _("Measurement saved."))
             return redirect("growth:child_detail", pk=m.child_id)
     return render(
         request,
         "growth/measurement_form.html",
-        {"form": form, "m": m},
+        {"form": form, "m": m, "needs_check": needs_check},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -274,3 +305,31 @@ def measurement_delete(request, pk):
     services.measurement_delete(user=request.user, measurement=m)
     messages.success(request, _("Measurement deleted."))
     return redirect("growth:child_detail", pk=child_id)
+
+
+# --- measurements that need checking ------------------------------------------------------
+
+
+def check_list(request):
+    """The measurements of the user's area marked "needs checking", to confirm or correct."""
+    if not can_view_personal_data(request.user):
+        raise PermissionDenied
+    rows = selectors.measurements_needing_check(user=request.user)
+    return render(
+        request,
+        "growth/check_list.html",
+        {"rows": rows[:200], "n_rows": rows.count(), "can_edit": can_edit(request.user)},
+    )
+
+
+@require_POST
+def measurement_confirm(request, pk):
+    m = selectors.measurement_get(user=request.user, pk=pk)
+    _require_editor(request.user, m.child.desa_id)
+    services.measurement_check_confirm(user=request.user, measurement=m)
+    messages.success(
+        request,
+        _("The measurement of %(name)s on %(date)s is confirmed: it counts again.")
+        % {"name": m.child.nama, "date": date_format(m.tanggal, "j M Y")},
+    )
+    return redirect("growth:check_list")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kampungkb.growth import plausibility
 from kampungkb.growth.compute import apply_anthro, apply_digests, apply_growth_codes
 from kampungkb.growth.importing.instances import InstanceMaker, in_chunks
 from kampungkb.growth.importing.matching import ChildMatcher, ChildSlot
@@ -92,7 +93,7 @@ def import_plan(matched: ChildMatcher, *, table: Table, kbm, user) -> ImportPlan
             others = [m for m in by_date.values() if id(m) not in in_file]
             plan.to_recompute.extend(others)
             series_of[n] = sorted(mine + others, key=lambda m: m.tanggal)
-    _compute(series_of, kbm)
+    _compute(series_of, kbm, written={id(m) for m in (*plan.to_create, *plan.to_update)})
     plan.warnings = _zscore_warnings(plan.row_measurement, table)
     return plan
 
@@ -130,9 +131,22 @@ def _plan_fills(slot: ChildSlot, row: Row, posyandu) -> None:
             slot.fills[key] = value
 
 
-def _compute(series_of: dict[int, list[Measurement]], kbm) -> None:
+def _compute(series_of: dict[int, list[Measurement]], kbm, *, written: set[int]) -> None:
     everything = [m for series in series_of.values() for m in series]
     apply_anthro(everything)
+    # The file's new and changed values that the plausibility rules question are written
+    # marked "needs checking" (no one is there to confirm them), and then give no status.
+    questioned = []
+    for series in series_of.values():
+        targets = {i for i, m in enumerate(series) if id(m) in written}
+        found = plausibility.check_series(series, targets)
+        for i in targets:
+            m = series[i]
+            m.needs_check = i in found
+            m.check_reasons = plausibility.reason_codes(found.get(i, []))
+            if m.needs_check:
+                questioned.append(m)
+    apply_anthro(questioned)
     table, rule = kbm
     numbers = [n for n, series in enumerate(series_of.values()) for _m in series]
     apply_growth_codes(everything, table=table, rule=rule, series=numbers)

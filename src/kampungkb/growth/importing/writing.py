@@ -73,7 +73,14 @@ def import_write(
     progress("measurements")
     Measurement.objects.bulk_update(
         plan.to_update,
-        [*RAW_FIELDS, *COMPUTED_FIELDS, "import_batch", "updated_at"],
+        [
+            *RAW_FIELDS,
+            *COMPUTED_FIELDS,
+            "needs_check",
+            "check_reasons",
+            "import_batch",
+            "updated_at",
+        ],
         batch_size=BATCH_SIZE,
     )
     Measurement.objects.bulk_update(plan.to_recompute, COMPUTED_FIELDS, batch_size=BATCH_SIZE)

@@ -18,6 +18,7 @@ from kampungkb.growth.compute import (
     DIGEST_FIELDS,
     anthro_columns,
     computed_digests,
+    grading_weights,
     stored_columns,
 )
 from kampungkb.growth.rules import growth_codes_arrays
@@ -85,7 +86,7 @@ _READ = {
 }
 _RAW = (
     "id", "child_id", "_age", "_year", "_month", "_berat", "_tinggi", "cara_ukur", "oedema",
-    "_lila", "_lk", "child__jenis_kelamin",
+    "_lila", "_lk", "child__jenis_kelamin", "needs_check",
 )  # fmt: skip
 #: Columns written back per changed row, in this order, then ``id`` for the WHERE clause;
 #: ``kbm_table_id`` and ``computed_at`` are the same for every row and set once per chunk.
@@ -106,9 +107,10 @@ def computed_columns(raw: list[tuple], *, rule, flags_as_ints: bool = False) -> 
     gives booleans as 0/1 (see ``compute.stored_columns``).
     """
     # Column by column, transposed in one pass (the columns after ``_RAW`` are not used).
-    ids, child_ids, age, years, months, berat, tinggi, cara, oedema, lila, lk, sex = list(
-        zip(*raw, strict=True)
-    )[: len(_RAW)]
+    columns_in = list(zip(*raw, strict=True))[: len(_RAW)]
+    ids, child_ids, age, years, months, berat, tinggi, cara, oedema, lila, lk, sex, unchecked = (
+        columns_in
+    )
     age = np.array(age, dtype=np.int64)
     weight = np.array(berat, dtype=float)  # None -> NaN
     columns: dict[str, Sequence] = stored_columns(
@@ -121,6 +123,7 @@ def computed_columns(raw: list[tuple], *, rule, flags_as_ints: bool = False) -> 
             oedema=oedema,
             armc=lila,
             headc=lk,
+            needs_check=unchecked,
         ),
         flags_as_ints=flags_as_ints,
     )
@@ -129,7 +132,7 @@ def computed_columns(raw: list[tuple], *, rule, flags_as_ints: bool = False) -> 
         np.array(years, dtype=np.int64),
         np.array(months, dtype=np.int64),
         age.astype(float),
-        weight,
+        grading_weights(weight, fwei=columns["fwei"], needs_check=unchecked),
         rule,
     )
     columns |= {

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from kampungkb.core.scoping import ScopedQuerySet
 from kampungkb.growth.models.children import Child
 from kampungkb.growth.models.places import Posyandu
+from kampungkb.growth.plausibility import reasons_text
 
 
 class MeasureMethod(models.TextChoices):
@@ -94,6 +95,15 @@ class Measurement(models.Model):
         related_name="measurements",
     )
     is_synthetic = models.BooleanField(_("synthetic demo record"), default=False)
+    # Values the plausibility rules (growth.plausibility) question, saved after the kader
+    # confirmed them or by an import: they count nowhere (no status, no growth code, no
+    # analytics) until a reviewer confirms them or they are corrected.
+    # Defaults in the database too: raw bulk inserts (the demo seed, core.bulk) leave them out.
+    needs_check = models.BooleanField(_("needs checking"), default=False, db_default=False)
+    #: The rules that questioned them: codes of ``plausibility.Reason``, space-separated.
+    check_reasons = models.CharField(
+        _("why it needs checking"), max_length=200, blank=True, default="", db_default=""
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -169,3 +179,8 @@ class Measurement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.child} {self.tanggal}"
+
+    @property
+    def check_reasons_text(self) -> list[str]:
+        """Why the measurement needs checking, as labels (see ``growth.plausibility``)."""
+        return reasons_text(self.check_reasons)
