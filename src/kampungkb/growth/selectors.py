@@ -33,7 +33,9 @@ def _measurements(user):
 
 
 def posyandu_list(*, user, desa: str = ""):
+    # Not the desa's boundary: a kabupaten's 141 posyandu would decode it 141 times.
     qs = Posyandu.objects.for_user(user).select_related("desa", "puskesmas")
+    qs = qs.defer("desa__boundary")
     if desa:
         qs = qs.filter(desa_id=desa)
     return qs.order_by("desa_id", "nama")
@@ -172,10 +174,11 @@ def child_list_page(*, user, filters: ChildFilters = ChildFilters(), page=None, 
     first, one past the end the last), each child with its desa, posyandu and ``latest``
     measurement (or None).
 
-    Only the ids are sorted and counted over the whole list; the rows shown are read by id
+    The filters are evaluated once, in one query that returns the sorted ids of the whole
+    list (a count and a slice would evaluate them twice); the rows shown are read by id
     afterwards, so a late page costs no more than the first.
     """
-    ids = child_list(user=user, filters=filters, today=today).values_list("pk", flat=True)
+    ids = list(child_list(user=user, filters=filters, today=today).values_list("pk", flat=True))
     result = Paginator(ids, CHILDREN_PER_PAGE).get_page(page)
     ids = list(result.object_list)
     rows = _with_latest_measurement(_children(user).filter(pk__in=ids))
