@@ -90,6 +90,7 @@ def _pages() -> list[tuple[str, str]]:
     )
     kurnia_jaya = "19.06.01.2002"
     posyandu = Posyandu.objects.filter(desa_id=kurnia_jaya).order_by("nama").first()
+    every_filter = f"desa={kurnia_jaya}&umur=24-59&status=stunting&belum_diukur=on&urut=status"
     nik = Child.objects.filter(nik__isnull=False).order_by("pk").values_list("nik", flat=True)[0]
     pages = [
         ("children, page 1", children),
@@ -101,11 +102,7 @@ def _pages() -> list[tuple[str, str]]:
         ("children not measured this month", f"{children}?belum_diukur=on"),
         ("children, search by name", f"{children}?q=putri"),
         ("children, search by NIK", f"{children}?q={nik[:10]}"),
-        (
-            "children, every filter at once",
-            f"{children}?desa={kurnia_jaya}&umur=24-59&status=stunting&belum_diukur=on"
-            "&urut=status",
-        ),
+        ("children, every filter at once", f"{children}?{every_filter}"),
     ]
     pages += [(f"children aged {key} months", f"{children}?umur={key}") for key in AGE_BANDS]
     pages += [(f"children, latest {key}", f"{children}?status={key}") for key in LATEST_STATUS]
