@@ -52,6 +52,8 @@ bench: setup
 	$(BIN)/python bench/import_measurements.py
 	DATABASE_URL=$(BENCH_PG)/kampungkb_bench $(BIN)/python bench/import_measurements.py
 	DATABASE_URL=$(BENCH_PG)/kampungkb_bench_analytics $(BIN)/python bench/analytics.py
+	$(BIN)/python bench/lists.py
+	DATABASE_URL=$(BENCH_PG)/kampungkb_bench_lists $(BIN)/python bench/lists.py
 
 # Refresh the Indonesian/English message catalogues after changing UI text.
 messages: setup

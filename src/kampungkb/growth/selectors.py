@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, When
+from django.db.models import BooleanField, Case, Count, F, IntegerField, OuterRef, Q, Subquery, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -123,6 +123,14 @@ def _status_rank():
     return Subquery(ranked.values("rank")[:1], output_field=IntegerField())
 
 
+def _latest_matches(condition: Q):
+    """Whether the child's latest measurement meets ``condition``: evaluated in the one row
+    the (child, tanggal) index finds for each child. (An ``Exists`` on the latest id would be
+    turned by PostgreSQL into a join over every measurement.)"""
+    hit = Case(When(condition, then=True), default=False, output_field=BooleanField())
+    return Subquery(_latest_measurement().annotate(hit=hit).values("hit")[:1])
+
+
 def _born_between(today: datetime.date, months_from: int, months_to: int | None) -> Q:
     """Children whose completed months of age today lie in [months_from, months_to)."""
 
@@ -158,9 +166,8 @@ def child_list(*, user, filters: ChildFilters = ChildFilters(), today: datetime.
     if f.age_band in AGE_BANDS:
         qs = qs.filter(_born_between(today, *AGE_BANDS[f.age_band][1:]))
     if f.status in LATEST_STATUS:
-        condition = LATEST_STATUS[f.status][1]
-        latest_matches = Measurement.objects.filter(condition, pk=OuterRef("latest_measurement_id"))
-        qs = qs.filter(Exists(latest_matches))
+        qs = qs.annotate(latest_matches=_latest_matches(LATEST_STATUS[f.status][1]))
+        qs = qs.filter(latest_matches=True)
     if f.not_measured_this_month:
         qs = qs.filter(Q(last_measured__isnull=True) | Q(last_measured__lt=today.replace(day=1)))
     sort = f.sort if f.sort in CHILD_SORTS else "nama"
