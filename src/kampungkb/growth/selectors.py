@@ -98,7 +98,7 @@ CHILD_SORTS = {
 @dataclass(frozen=True)
 class ChildFilters:
     """What the child list is narrowed to and sorted by; every value already validated
-    (``forms.ChildListForm``), empty for "any"."""
+    (``list_forms.ChildListForm``), empty for "any"."""
 
     search: str = ""
     desa: str = ""  # a desa or kecamatan code
@@ -192,7 +192,9 @@ def child_list_page(*, user, filters: ChildFilters = ChildFilters(), page=None, 
     rows = rows.select_related("desa", "posyandu").defer("desa__boundary")
     by_id = {c.pk: c for c in rows}
     result.object_list = children = [by_id[pk] for pk in ids if pk in by_id]
-    latest = Measurement.objects.in_bulk([c.latest_measurement_id for c in children])
+    latest = Measurement.objects.in_bulk(
+        [c.latest_measurement_id for c in children if c.latest_measurement_id]
+    )
     for c in children:
         c.latest = latest.get(c.latest_measurement_id)
     return result
