@@ -9,7 +9,18 @@ import math
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import BooleanField, Case, Count, F, IntegerField, OuterRef, Q, Subquery, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    When,
+)
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -169,7 +180,12 @@ def child_list(*, user, filters: ChildFilters = ChildFilters(), today: datetime.
         qs = qs.annotate(latest_matches=_latest_matches(LATEST_STATUS[f.status][1]))
         qs = qs.filter(latest_matches=True)
     if f.not_measured_this_month:
-        qs = qs.filter(Q(last_measured__isnull=True) | Q(last_measured__lt=today.replace(day=1)))
+        # Not "last_measured < the 1st": that would run the latest-date lookup twice per
+        # child (with the IS NULL); this month's measurements are found by date instead.
+        this_month = Measurement.objects.filter(
+            child=OuterRef("pk"), tanggal__gte=today.replace(day=1)
+        )
+        qs = qs.filter(~Exists(this_month))
     sort = f.sort if f.sort in CHILD_SORTS else "nama"
     if sort == "status":
         qs = qs.annotate(status_rank=_status_rank())
