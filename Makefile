@@ -49,6 +49,8 @@ bench: setup
 	DATABASE_URL=$(BENCH_PG)/kampungkb_bench_analytics $(BIN)/python bench/analytics.py
 	$(BIN)/python bench/export.py
 	DATABASE_URL=$(BENCH_PG)/kampungkb_bench_export $(BIN)/python bench/export.py
+	$(BIN)/python bench/lists.py
+	DATABASE_URL=$(BENCH_PG)/kampungkb_bench_lists $(BIN)/python bench/lists.py
 
 # Refresh the Indonesian/English message catalogues after changing UI text.
 messages: setup
