@@ -90,6 +90,15 @@ def test_the_status_filters_read_only_the_latest_measurement(admin):
     assert _list(admin, status="normal") == ["Hanya Berat", "Pulih"]
 
 
+def test_the_needs_checking_filter_lists_children_whose_latest_value_waits_for_a_check(admin):
+    doubtful = factories.child_row(nama="Ragu")
+    _measured(doubtful, "2026-10-10", needs_check=True, check_reasons="who_flag")
+    checked = factories.child_row(nama="Sudah Dicek")
+    _measured(checked, "2026-09-10", needs_check=True, check_reasons="who_flag")
+    _measured(checked, "2026-10-10", stunted=False, wasted=False, underweight=False)
+    assert _list(admin, status="perlu_dicek") == ["Ragu"]
+
+
 def test_not_measured_this_month_keeps_the_never_and_the_earlier_measured(admin):
     _measured(factories.child_row(nama="Bulan Ini"), "2026-11-01")
     _measured(factories.child_row(nama="Bulan Lalu"), "2026-10-31")

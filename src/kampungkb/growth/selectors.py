@@ -82,6 +82,8 @@ LATEST_STATUS = {
         & ~Q(underweight=True)
         & (Q(stunted=False) | Q(wasted=False) | Q(underweight=False)),
     ),
+    # The latest measurement waits for a check (growth.plausibility): it has no status.
+    "perlu_dicek": (_("Needs checking"), Q(needs_check=True)),
 }
 
 # Sort key → (label, ordering). Every ordering ends with the primary key: page N and page
