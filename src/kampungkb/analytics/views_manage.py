@@ -153,6 +153,7 @@ def publications(request):
             "history": history,
             "form": form,
             "show_personal": can_view_personal_data(request.user),
+            "freshness": selectors.summaries_freshness(),
         },
     )
 

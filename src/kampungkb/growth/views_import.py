@@ -14,14 +14,19 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kampungkb.core.forms_style import StyledFormMixin
-from kampungkb.core.middleware import upload_limit
+from kampungkb.core.middleware import busy_response, upload_limit
 from kampungkb.core.permissions import can_edit, can_view_personal_data
-from kampungkb.growth.importing.commit import ImportFileError, measurements_import
+from kampungkb.growth.importing.commit import (
+    ImportBusyError,
+    ImportFileError,
+    measurements_import,
+)
 from kampungkb.growth.importing.export import measurements_export_xlsx
 from kampungkb.growth.importing.parse import EXTENSIONS
 from kampungkb.growth.importing.report import rejected_rows_xlsx
@@ -132,6 +137,9 @@ def import_commit(request, sha: str):
         result = measurements_import(user=request.user, path=path, dry_run=False, file_name=name)
     except ImportFileError as exc:
         return _upload_page(request, UploadForm(), error=str(exc), status=400)
+    except ImportBusyError:
+        # Nothing saved; the preview offers the save again.
+        return busy_response(request, retry_url=reverse("growth:import_preview", args=[sha]))
     uploads_purge_enqueue()
     if result.batch is not None:
         return redirect("growth:import_result", pk=result.batch.pk)

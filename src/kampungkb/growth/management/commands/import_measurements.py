@@ -1,6 +1,8 @@
 """``kampungkb import_measurements FILE [--dry-run] [--user USERNAME]``.
 
-Exit 0 when the file was processed (some rows may be rejected), 2 when it cannot be read.
+Exit 0 when the file was processed (some rows may be rejected), 2 when it cannot be read or
+when the database stayed busy (nothing saved: run it again). The rows are read, checked and
+planned without holding the database's write lock; only the final write holds it, briefly.
 """
 
 from django.contrib.auth import get_user_model
@@ -8,9 +10,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from kampungkb.growth.importing.commit import ImportFileError, measurements_import
+from kampungkb.growth.importing.commit import (
+    ImportBusyError,
+    ImportFileError,
+    measurements_import,
+)
 
 EXIT_UNREADABLE = 2
+EXIT_BUSY = 2
 
 
 class Command(BaseCommand):
@@ -30,7 +37,7 @@ class Command(BaseCommand):
             help="Import as this user (their area and rights). Default: the system, all areas.",
         )
 
-    def handle(self, *args, file, dry_run=False, user="", **options):
+    def handle(self, *args, file, dry_run=False, user="", verbosity=1, **options):
         acting = None
         if user:
             try:
@@ -38,10 +45,18 @@ class Command(BaseCommand):
             except get_user_model().DoesNotExist:
                 raise CommandError(_("No such user: %(name)s") % {"name": user}) from None
         try:
-            result = measurements_import(user=acting, path=file, dry_run=dry_run)
+            result = measurements_import(
+                user=acting,
+                path=file,
+                dry_run=dry_run,
+                progress=self._progress if verbosity >= 2 else None,
+            )
         except ImportFileError as exc:
             self.stderr.write(f"{file}: {exc}")
             raise SystemExit(EXIT_UNREADABLE) from None
+        except ImportBusyError as exc:
+            self.stderr.write(f"{file}: {exc}")
+            raise SystemExit(EXIT_BUSY) from None
         except PermissionDenied as exc:
             raise CommandError(str(exc)) from None
         out = self.stdout
@@ -81,3 +96,8 @@ class Command(BaseCommand):
             )
         if result.batch is not None:
             out.write("  " + _("saved as import #%(pk)d") % {"pk": result.batch.pk})
+
+    def _progress(self, stage: str) -> None:
+        if stage == "planned":
+            self.stderr.write(_("Rows checked; saving..."))
+            self.stderr.flush()
