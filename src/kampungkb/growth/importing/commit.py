@@ -209,7 +209,12 @@ def _commit(source: _Source, progress) -> ImportResult:
             # Another writer stored a row of this file between our check and our write
             # (PostgreSQL only lets writers other than imports run meanwhile): plan again.
             if attempt == 2:
-                raise ImportBusyError(_("The records changed while the file was saved.")) from None
+                raise ImportBusyError(
+                    _(
+                        "The records changed while the file was being saved, so nothing was "
+                        "saved. Please save it again."
+                    )
+                ) from None
             mark = None
         except OperationalError as exc:
             if database_busy(exc):
