@@ -8,16 +8,25 @@ the test with ``BEGIN IMMEDIATE``. PostgreSQL's own test (two threads, two conne
 when the suite runs on PostgreSQL.
 """
 
+import html
+import http.cookiejar
 import os
+import re
 import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
 import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kampungkb.core.database import BUSY_MESSAGE
@@ -251,3 +260,105 @@ def test_two_imports_of_one_file_at_once_on_postgresql_store_it_once(beltim, epp
     assert Measurement.objects.count() == 12 and Child.objects.count() == 6
     assert ImportBatch.objects.count() == 1
     assert sorted((r.n_created, r.n_unchanged) for r in results) == [(0, 12), (12, 0)]
+
+
+# --- the web pages, served by `kampungkb runserver` on the same file ----------------------
+
+
+class Browser:
+    """A plain HTTP client with cookies, posting forms with their CSRF token."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+
+    def request(self, path: str, data: dict | None = None) -> tuple[int, str]:
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        try:
+            with self.opener.open(self.base + path, data=body, timeout=60) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode()
+
+    def post_form(self, path: str, form_page: str, data: dict) -> tuple[int, str]:
+        status, page = self.request(form_page)
+        assert status == 200, page
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        return self.request(path, {"csrfmiddlewaretoken": token, **data})
+
+
+@pytest.fixture
+def served(var_dir, eppgbm):
+    """The application on a free port over ``var_dir``'s database, with an Admin Kabupaten
+    ("admin") whose upload of a two-child file waits for its save; yields (url, sha)."""
+    path = eppgbm.csv(_rows(eppgbm, 2))
+    setup = (
+        "from django.core.files.uploadedfile import SimpleUploadedFile\n"
+        "from kampungkb.accounts.models import User\n"
+        "from kampungkb.growth.importing.uploads import upload_store\n"
+        "u = User(username='admin', role='admin_kabupaten', wilayah_id='19.06')\n"
+        f"u.set_password({factories.PASSWORD!r}); u.save()\n"
+        f"f = SimpleUploadedFile('eppgbm.csv', open({str(path)!r}, 'rb').read())\n"
+        "print(upload_store(user=u, upload=f).sha256)\n"
+    )
+    done = _run(var_dir, "shell", "-c", setup)
+    assert done.returncode == 0, done.stderr
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [KAMPUNGKB, "runserver", f"127.0.0.1:{port}", "--noreload"],
+        env=_env(var_dir, KAMPUNGKB_SQLITE_TIMEOUT="1"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _i in range(300):
+            try:
+                urllib.request.urlopen(base + "/akun/masuk/", timeout=1).close()  # noqa: S310
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield base, done.stdout.split()[-1]
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)
+
+
+@on_sqlite_files
+def test_saving_an_import_while_the_database_is_locked_is_a_503_page_saying_try_again(
+    served, var_dir
+):
+    base, sha = served
+    browser = Browser(base)
+    login = reverse("accounts:login")
+    status, _page = browser.post_form(
+        login, login, {"username": "admin", "password": factories.PASSWORD}
+    )
+    assert status == 200
+    preview = reverse("growth:import_preview", args=[sha])
+    with WriteLock(var_dir / "kampungkb.sqlite3") as lock:
+        status, page = browser.post_form(reverse("growth:import_commit", args=[sha]), preview, {})
+        assert lock.count("growth_measurement") == 0
+    assert status == 503
+    assert html.escape(str(BUSY_MESSAGE)) in page and preview in page
+    # Once the lock is gone, the same save goes through.
+    status, page = browser.post_form(reverse("growth:import_commit", args=[sha]), preview, {})
+    assert status == 200 and lock.count("growth_measurement") == 4
+
+
+@on_sqlite_files
+def test_logging_in_while_the_database_is_locked_is_a_503_page_not_a_server_error(served, var_dir):
+    base, _sha = served
+    login = reverse("accounts:login")
+    with WriteLock(var_dir / "kampungkb.sqlite3"):
+        for password in ("wrong-password-123", factories.PASSWORD):
+            status, page = Browser(base).post_form(
+                login, login, {"username": "admin", "password": password}
+            )
+            assert status == 503, page
+            assert html.escape(str(BUSY_MESSAGE)) in page
