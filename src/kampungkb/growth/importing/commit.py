@@ -30,7 +30,7 @@ from kampungkb.growth.importing.parse import ImportFileError, Table, read_table
 from kampungkb.growth.importing.planning import ImportPlan, import_plan
 from kampungkb.growth.importing.rows import Row, RowError, read_row
 from kampungkb.growth.importing.wilayah import WilayahIndex
-from kampungkb.growth.importing.writing import import_write
+from kampungkb.growth.importing.writing import PreparedRows, import_write, rows_prepare
 from kampungkb.growth.kbm.selectors import default_kbm
 from kampungkb.growth.models import ImportBatch
 from kampungkb.growth.services import analytics_refresh_on_commit
@@ -186,6 +186,7 @@ class _Planned:
     result: ImportResult
     plan: ImportPlan
     matched: ChildMatcher
+    prepared: PreparedRows | None = None
 
 
 def _commit(source: _Source, progress) -> ImportResult:
@@ -193,15 +194,18 @@ def _commit(source: _Source, progress) -> ImportResult:
     what the plan read has changed meanwhile (another import of the same file, an edit)."""
     mark = records_mark()
     planned = _planned(source, dry_run=False)
-    progress("planned")
     if not planned.result.changes_anything:
+        progress("planned")
         return planned.result
+    planned.prepared = rows_prepare(planned.plan, planned.matched)
+    progress("planned")
     for attempt in (1, 2):
         try:
             with transaction.atomic():
                 imports_serialise()
                 if mark is None or records_mark() != mark:
                     planned = _planned(source, dry_run=False)
+                    planned.prepared = rows_prepare(planned.plan, planned.matched)
                 if planned.result.changes_anything:
                     _write(planned, source, progress)
             return planned.result
@@ -267,6 +271,7 @@ def _write(planned: _Planned, source: _Source, progress) -> None:
         file_name=result.file_name,
         sha256=result.sha256,
         progress=progress,
+        prepared=planned.prepared,
     )
     result.batch = batch
     batch.report = result.report()
