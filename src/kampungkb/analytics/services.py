@@ -77,8 +77,9 @@ def summaries_rebuild() -> RebuildResult:
 
 def summaries_changed_note() -> None:
     """Record that the records the summaries are built from have just changed (called once
-    the change is committed, before the refresh is queued)."""
-    SummaryState.objects.update_or_create(pk=1, defaults={"changed_at": timezone.now()})
+    the change is committed, before the refresh is queued). Before the first rebuild there
+    is nothing to be behind: no state row is made."""
+    SummaryState.objects.filter(pk=1).update(changed_at=timezone.now())
 
 
 def summaries_failure_note(*, error: BaseException) -> None:
