@@ -189,37 +189,51 @@ class _Planned:
     prepared: PreparedRows | None = None
 
 
+#: Plans made outside the write lock before one is made inside it: when the records keep
+#: changing under an import, it finally plans holding the lock (slow for others, but it ends).
+PLANS_OUTSIDE = 3
+
+
+class _RecordsChanged(Exception):
+    """The records a plan read changed before its write: plan again, outside the lock."""
+
+
 def _commit(source: _Source, progress) -> ImportResult:
-    """Plan outside any transaction, then write in a short one that plans again first if
-    what the plan read has changed meanwhile (another import of the same file, an edit)."""
-    mark = records_mark()
-    planned = _planned(source, dry_run=False)
-    if not planned.result.changes_anything:
+    """Plan outside any transaction, then write in a short one; when what the plan read has
+    changed meanwhile (another import of the same file, an edit), let go of the lock and plan
+    again, the last time inside the transaction."""
+    for attempt in range(1, PLANS_OUTSIDE + 1):
+        last = attempt == PLANS_OUTSIDE
+        mark = records_mark()
+        planned = _planned(source, dry_run=False)
+        if not planned.result.changes_anything:
+            progress("planned")
+            return planned.result
+        planned.prepared = rows_prepare(planned.plan, planned.matched)
         progress("planned")
-        return planned.result
-    planned.prepared = rows_prepare(planned.plan, planned.matched)
-    progress("planned")
-    for attempt in (1, 2):
         try:
             with transaction.atomic():
                 imports_serialise()
-                if mark is None or records_mark() != mark:
+                if records_mark() != mark:
+                    if not last:
+                        raise _RecordsChanged
                     planned = _planned(source, dry_run=False)
                     planned.prepared = rows_prepare(planned.plan, planned.matched)
                 if planned.result.changes_anything:
                     _write(planned, source, progress)
             return planned.result
+        except _RecordsChanged:
+            continue
         except IntegrityError:
             # Another writer stored a row of this file between our check and our write
-            # (PostgreSQL only lets writers other than imports run meanwhile): plan again.
-            if attempt == 2:
+            # (PostgreSQL lets writers other than imports run meanwhile): plan again.
+            if last:
                 raise ImportBusyError(
                     _(
                         "The records changed while the file was being saved, so nothing was "
                         "saved. Please save it again."
                     )
                 ) from None
-            mark = None
         except OperationalError as exc:
             if database_busy(exc):
                 raise ImportBusyError(str(BUSY_MESSAGE)) from exc
