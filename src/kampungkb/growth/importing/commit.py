@@ -189,8 +189,9 @@ class _Planned:
     prepared: PreparedRows | None = None
 
 
-#: Plans made outside the write lock before one is made inside it: when the records keep
-#: changing under an import, it finally plans holding the lock (slow for others, but it ends).
+#: Times an import plans outside the write lock; when the records changed again under the
+#: last of these plans, it plans once more inside the write transaction (slow for the other
+#: writers, but the import ends).
 PLANS_OUTSIDE = 3
 
 
@@ -201,7 +202,7 @@ class _RecordsChanged(Exception):
 def _commit(source: _Source, progress) -> ImportResult:
     """Plan outside any transaction, then write in a short one; when what the plan read has
     changed meanwhile (another import of the same file, an edit), let go of the lock and plan
-    again, the last time inside the transaction."""
+    again (``PLANS_OUTSIDE`` times, then inside the transaction)."""
     for attempt in range(1, PLANS_OUTSIDE + 1):
         last = attempt == PLANS_OUTSIDE
         mark = records_mark()
