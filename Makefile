@@ -45,6 +45,7 @@ bench: setup
 	$(BIN)/python bench/growth.py
 	DATABASE_URL=$(BENCH_PG)/kampungkb_bench_growth $(BIN)/python bench/growth.py
 	$(BIN)/python bench/import_measurements.py
+	$(BIN)/python bench/import_locking.py
 	DATABASE_URL=$(BENCH_PG)/kampungkb_bench $(BIN)/python bench/import_measurements.py
 	DATABASE_URL=$(BENCH_PG)/kampungkb_bench_analytics $(BIN)/python bench/analytics.py
 	$(BIN)/python bench/export.py

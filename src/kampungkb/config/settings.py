@@ -86,9 +86,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "django_htmx",
+    # Before django_tasks_db: core's `db_worker` (which outlasts a busy database) replaces
+    # django-tasks-db's command of the same name.
+    "kampungkb.core",
     "django_tasks",
     "django_tasks_db",
-    "kampungkb.core",
     "kampungkb.accounts",
     "kampungkb.wilayah",
     "kampungkb.growth",
@@ -107,6 +109,8 @@ MIDDLEWARE = [
     "kampungkb.core.middleware.IndonesianByDefaultMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # A view that met a busy database answers 503 "try again", not a server error.
+    "kampungkb.core.middleware.DatabaseBusyMiddleware",
     # Before CSRF, whose check reads the form: an oversized body is refused unread.
     "kampungkb.core.middleware.RequestBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -152,7 +156,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
+            # Seconds a writer waits for another's write lock before giving up (a 503 page,
+            # exit code 2); an import holds it only while it writes.
+            "timeout": float(os.environ.get("KAMPUNGKB_SQLITE_TIMEOUT", "20")),
         }
     )
 
