@@ -9,7 +9,7 @@ to create, update and recompute, and computes it; ``writing`` writes it in bulk.
 
 import gc
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,7 +54,7 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
     warnings: list[dict] = field(default_factory=list)
     duplicates: list[dict] = field(default_factory=list)
-    rejected_cells: dict[int, list] = field(default_factory=dict)
+    rejected_cells: Mapping[int, list] = field(default_factory=dict)  # read when asked for
     batch: ImportBatch | None = None
 
     @property
@@ -180,7 +180,7 @@ def _import(*, user, path: Path, table, dry_run: bool, file_name: str, progress)
     result.n_rows = len(rows)
     result.n_rejected = len(rejected)
     result.errors = [e for r in rejected for e in r.errors]
-    result.rejected_cells = {r.number: r.cells for r in rejected}
+    result.rejected_cells = table.cells_of(r.number for r in rejected)
     result.duplicates.sort(key=lambda d: d["row"])
     result.warnings.sort(key=lambda w: w["row"])
     if not dry_run and result.changes_anything:

@@ -45,12 +45,15 @@ class RowError:
     reason: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
-    """A row's values, typed. ``errors`` is empty when the row can be stored."""
+    """A row's values, typed. ``errors`` is empty when the row can be stored.
+
+    A file makes hundreds of thousands of rows: they hold no cells (``Table.cells_of`` reads
+    the cells of the rejected ones again) and no dict (slots).
+    """
 
     number: int
-    cells: list
     errors: list[RowError] = field(default_factory=list)
     nik: str | None = None
     nama: str = ""
@@ -85,7 +88,7 @@ class Row:
 
 def read_row(table: Table, number: int, cells: list) -> Row:
     """Read the cells of one row; reasons for what cannot be read go to ``row.errors``."""
-    row = Row(number=number, cells=cells)
+    row = Row(number=number)
     n = len(cells)
     # The row's cells by column key, once (a key the file lacks, or a short row, gives None).
     get = {key: cells[i] for key, i in table.columns.items() if i < n}.get
