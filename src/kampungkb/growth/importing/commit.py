@@ -166,9 +166,9 @@ def _import(*, user, path: Path, table, dry_run: bool, file_name: str, progress)
     rows, index = _rows_read(table, user)
     matched = ChildMatcher(table=table, index=index)
     matched.match(rows)
-    plan = import_plan(matched, table=table, kbm=default_kbm(), user=user)
-    result.n_created = len(plan.to_create)
-    result.n_updated = len(plan.to_update)
+    plan = import_plan(matched, table=table, kbm=default_kbm(), user=user, keep=not dry_run)
+    result.n_created = plan.n_created
+    result.n_updated = plan.n_updated
     result.n_unchanged = plan.n_unchanged
     result.n_children_created = sum(1 for s in matched.slots if s.is_new)
     result.n_children_updated = len(plan.children_to_update)

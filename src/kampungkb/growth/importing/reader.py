@@ -308,6 +308,19 @@ def _cap(limit: int, value: int) -> None:
     resource.setrlimit(limit, (value, value))
 
 
+def _peak_mb() -> float:
+    """This process's largest resident size since it started this program (VmHWM: the
+    rusage figure would count the server's pages it was forked from)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def main(argv: list[str]) -> int:
     path, kind, limits = argv[1], argv[2], json.loads(argv[3])
     # No core file: this process holds children's NIKs and names.
@@ -323,7 +336,7 @@ def main(argv: list[str]) -> int:
         except MemoryError:
             print(json.dumps({"refused": "memory"}))
             return 0
-    print(json.dumps({"rows": rows}))
+    print(json.dumps({"rows": rows, "peak_mb": _peak_mb()}))
     return 0
 
 

@@ -52,7 +52,9 @@ def sheet_spool(path: Path, *, kind: str, limits: ParseLimits) -> "RowSpool":
         outcome = _run_reader(path, kind=kind, limits=limits, fd=spool.fileno())
         if "refused" in outcome:
             raise SheetRefused(outcome.pop("refused"), outcome)
-        return RowSpool(spool)
+        rows = RowSpool(spool)
+        rows.reader_peak_mb = float(outcome.get("peak_mb") or 0)
+        return rows
     except BaseException:
         spool.close()
         raise
@@ -127,6 +129,8 @@ class RowSpool:
 
     Holds only each row's number and offset in memory (16 bytes a row).
     """
+
+    reader_peak_mb: float = 0.0  # the largest resident size of the reader that wrote them
 
     def __init__(self, file):
         self._file = file
