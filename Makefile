@@ -51,6 +51,7 @@ bench: setup
 	DATABASE_URL=$(BENCH_PG)/kampungkb_bench_growth $(BIN)/python bench/growth.py
 	$(BIN)/python bench/import_measurements.py
 	DATABASE_URL=$(BENCH_PG)/kampungkb_bench $(BIN)/python bench/import_measurements.py
+	$(BIN)/python bench/import_memory.py
 	DATABASE_URL=$(BENCH_PG)/kampungkb_bench_analytics $(BIN)/python bench/analytics.py
 
 # Refresh the Indonesian/English message catalogues after changing UI text.
