@@ -58,13 +58,22 @@ def _chunks(slots: list[ChildSlot], size: int):
         yield chunk
 
 
-def import_plan(matched: ChildMatcher, *, table: Table, kbm, user, keep: bool = True) -> ImportPlan:
+def import_plan(
+    matched: ChildMatcher,
+    *,
+    table: Table,
+    kbm,
+    user,
+    keep: bool = True,
+    chunk_rows: int = CHUNK_ROWS,
+) -> ImportPlan:
     """Plan the writes of the matched rows, computed with ``kbm`` (a (KBMTable, KBMRule)
     pair); ``user`` is recorded as who measured the new measurements. ``keep=False`` (a dry
-    run) counts and warns without keeping the measurements."""
+    run) counts and warns without keeping the measurements. Children are planned about
+    ``chunk_rows`` rows at a time, each with its whole series."""
     plan = ImportPlan()
     now = timezone.now()
-    for slots in _chunks(matched.slots, CHUNK_ROWS):
+    for slots in _chunks(matched.slots, chunk_rows):
         chunk = _plan_chunk(slots, matched, table=table, kbm=kbm, user=user, now=now)
         plan.n_created += len(chunk.to_create)
         plan.n_updated += len(chunk.to_update)

@@ -63,6 +63,9 @@ def sheet_spool(path: Path, *, kind: str, limits: ParseLimits) -> "RowSpool":
 def _run_reader(path: Path, *, kind: str, limits: ParseLimits, fd: int) -> dict:
     config = {**limits.as_dict(), "fd": fd}
     command = [sys.executable, "-I", str(READER), str(path), kind, json.dumps(config)]
+    if not sys.executable:
+        logger.error("no Python interpreter to run the import reader with (sys.executable)")
+        raise SheetRefused("failed")
     start = time.monotonic()
     try:
         done = subprocess.run(  # noqa: S603 - our own program; the file is an argument
@@ -76,6 +79,9 @@ def _run_reader(path: Path, *, kind: str, limits: ParseLimits, fd: int) -> dict:
         )
     except subprocess.TimeoutExpired:  # run() has killed it
         raise SheetRefused("time") from None
+    except OSError as exc:  # no process could be started (no memory, too many processes)
+        logger.error("the import reader could not start: %s", exc)
+        raise SheetRefused("failed") from None
     code = done.returncode
     if code < 0:
         logger.warning(
