@@ -292,8 +292,10 @@ def read_csv(path: str, limits: dict, out) -> int:
                 if not _blank(cells):
                     _write(out, number, cells, None)
                     written += 1
-        except csv.Error:
-            raise Refused("cell", row=number + 1, limit=MAX_CELL_CHARS) from None
+        except csv.Error as error:
+            if "field larger than field limit" in str(error):
+                raise Refused("cell", row=number + 1, limit=MAX_CELL_CHARS) from None
+            raise Refused("not_csv") from None
     return written
 
 
