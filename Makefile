@@ -47,6 +47,7 @@ bench: setup
 	$(BIN)/python bench/import_measurements.py
 	$(BIN)/python bench/import_locking.py
 	DATABASE_URL=$(BENCH_PG)/kampungkb_bench $(BIN)/python bench/import_measurements.py
+	$(BIN)/python bench/import_memory.py
 	DATABASE_URL=$(BENCH_PG)/kampungkb_bench_analytics $(BIN)/python bench/analytics.py
 	$(BIN)/python bench/export.py
 	DATABASE_URL=$(BENCH_PG)/kampungkb_bench_export $(BIN)/python bench/export.py

@@ -14,6 +14,11 @@ environment:
 - ``KAMPUNGKB_ALLOWED_HOSTS``: comma-separated host names (outside the demo).
 - ``KAMPUNGKB_VAR_DIR``: where the SQLite file, secret key, uploads and static files live.
 - ``KAMPUNGKB_UPLOAD_RETENTION_DAYS``: days an uploaded import file is kept (default 3).
+- ``KAMPUNGKB_IMPORT_MAX_ROWS`` (default 250000), ``KAMPUNGKB_IMPORT_MAX_COLUMNS`` (200),
+  ``KAMPUNGKB_IMPORT_MAX_UNCOMPRESSED_MB`` (1024: a csv's size, an xlsx's parts unpacked):
+  an imported file past one of them is refused with a message naming it.
+  ``KAMPUNGKB_IMPORT_PARSE_MEMORY_MB`` (1024) and ``KAMPUNGKB_IMPORT_PARSE_SECONDS`` (60, CPU
+  time; twice that on the clock): the memory and time of the child process that reads it.
 - ``KAMPUNGKB_PROXY_COUNT``: reverse proxies in front of the app (default 1 outside the demo,
   0 in it); the client's address is read from ``X-Forwarded-For`` accordingly.
 """
@@ -263,6 +268,14 @@ KAMPUNGKB_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # the worker after each upload and save; or run it daily from cron). A committed import keeps
 # its ImportBatch and audit entries, not the file.
 KAMPUNGKB_UPLOAD_RETENTION_DAYS = int(os.environ.get("KAMPUNGKB_UPLOAD_RETENTION_DAYS", "3"))
+# An imported file is read by a child process within these (growth/importing/limits.py).
+KAMPUNGKB_IMPORT_MAX_ROWS = int(os.environ.get("KAMPUNGKB_IMPORT_MAX_ROWS", "250000"))
+KAMPUNGKB_IMPORT_MAX_COLUMNS = int(os.environ.get("KAMPUNGKB_IMPORT_MAX_COLUMNS", "200"))
+KAMPUNGKB_IMPORT_MAX_UNCOMPRESSED_MB = int(
+    os.environ.get("KAMPUNGKB_IMPORT_MAX_UNCOMPRESSED_MB", "1024")
+)
+KAMPUNGKB_IMPORT_PARSE_MEMORY_MB = int(os.environ.get("KAMPUNGKB_IMPORT_PARSE_MEMORY_MB", "1024"))
+KAMPUNGKB_IMPORT_PARSE_SECONDS = int(os.environ.get("KAMPUNGKB_IMPORT_PARSE_SECONDS", "60"))
 
 if not DEMO:
     # A real deployment sits behind HTTPS (usually a reverse proxy that sets this header).

@@ -12,7 +12,7 @@ to create, update and recompute, and computes it; ``writing`` writes it in bulk.
 
 import gc
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,7 +67,7 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
     warnings: list[dict] = field(default_factory=list)
     duplicates: list[dict] = field(default_factory=list)
-    rejected_cells: dict[int, list] = field(default_factory=dict)
+    rejected_cells: Mapping[int, list] = field(default_factory=dict)  # read when asked for
     # Posyandu names matching none of their desa and waiting for a decision (nothing is saved
     # while there are any), the posyandu the import makes, and decisions naming no posyandu of
     # the desa: see ``places``.
@@ -279,9 +279,9 @@ def _planned(source: _Source, *, dry_run: bool) -> _Planned:
     rows, index = _rows_read(table, user)
     matched = ChildMatcher(table=table, index=index, posyandu=source.posyandu)
     matched.match(rows)
-    plan = import_plan(matched, table=table, kbm=default_kbm(), user=user)
-    result.n_created = len(plan.to_create)
-    result.n_updated = len(plan.to_update)
+    plan = import_plan(matched, table=table, kbm=default_kbm(), user=user, keep=not dry_run)
+    result.n_created = plan.n_created
+    result.n_updated = plan.n_updated
     result.n_unchanged = plan.n_unchanged
     result.n_children_created = sum(1 for s in matched.slots if s.is_new)
     result.n_children_updated = len(plan.children_to_update)
@@ -298,7 +298,7 @@ def _planned(source: _Source, *, dry_run: bool) -> _Planned:
     result.n_rows = len(rows)
     result.n_rejected = len(rejected)
     result.errors = [e for r in rejected for e in r.errors]
-    result.rejected_cells = {r.number: r.cells for r in rejected}
+    result.rejected_cells = table.cells_of(r.number for r in rejected)
     result.duplicates.sort(key=lambda d: d["row"])
     result.warnings.sort(key=lambda w: w["row"])
     return _Planned(result=result, plan=plan, matched=matched)
