@@ -2,12 +2,20 @@
 
 import datetime
 import decimal
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
 
 from kampungkb.core.models import AuditAction, AuditEntry
+from kampungkb.core.privacy import mask_nik
+
+# Keys whose values are NIKs wherever they appear in an entry's changes: the trail never
+# keeps a whole one, whichever service wrote it.
+NIK_KEYS = frozenset({"nik", "nik_ibu"})
+# A run of digits long enough to be a NIK (or most of one) typed into a search box.
+_DIGIT_RUN = re.compile(r"\d{9,}")
 
 
 def _jsonable(value: Any) -> Any:
@@ -43,25 +51,113 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     }
 
 
-def audit_record(
+def mask_niks(changes: Any) -> Any:
+    """Return ``changes`` with every value under a NIK key masked (``[old, new]`` pairs too)."""
+    if isinstance(changes, dict):
+        return {k: _masked_value(v) if k in NIK_KEYS else mask_niks(v) for k, v in changes.items()}
+    if isinstance(changes, list):
+        return [mask_niks(v) for v in changes]
+    return changes
+
+
+def _masked_value(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_masked_value(v) for v in value]
+    return mask_nik(value) if isinstance(value, str) else value
+
+
+def mask_search(text: str) -> str:
+    """A search as the trail keeps it: a NIK (or a long start of one) typed in is masked.
+
+    >>> mask_search("1906012345670001")
+    '1906********0001'
+    >>> mask_search("siti 1906")
+    'siti 1906'
+    """
+    return _DIGIT_RUN.sub(lambda m: mask_nik(m.group()), text or "")
+
+
+def audit_entry(
     *,
     actor,
     action: AuditAction | str,
-    obj: models.Model,
+    obj: models.Model | type[models.Model],
     wilayah_kode: str = "",
     changes: dict | None = None,
+    object_repr: str | None = None,
 ) -> AuditEntry:
-    """Write one audit entry for ``obj``; ``actor`` may be ``None`` for system jobs."""
+    """Build (not save) one audit entry; :func:`audit_record` saves it, bulk writers
+    ``bulk_create`` many.
+
+    ``obj`` is the record concerned, or its model class for what concerns no single record
+    (a list, a search, an export, a login with an unknown username): then the object id is
+    empty and ``object_repr`` says what it was. NIKs in ``changes`` are masked.
+    """
     actor_obj = actor if actor is not None and getattr(actor, "pk", None) else None
-    return AuditEntry.objects.create(
+    one = isinstance(obj, models.Model)
+    if object_repr is None:
+        object_repr = str(obj) if one else str(obj._meta.verbose_name_plural)
+    return AuditEntry(
         actor=actor_obj,
         actor_username=actor_obj.get_username() if actor_obj else "system",
         action=action,
         object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:200],
+        object_id=str(obj.pk) if one else "",
+        object_repr=object_repr[:200],
+        wilayah_kode=wilayah_kode or "",
+        changes=mask_niks(_jsonable(changes or {})),
+    )
+
+
+def audit_record(
+    *,
+    actor,
+    action: AuditAction | str,
+    obj: models.Model | type[models.Model],
+    wilayah_kode: str = "",
+    changes: dict | None = None,
+    object_repr: str | None = None,
+) -> AuditEntry:
+    """Write one audit entry for ``obj``; ``actor`` may be ``None`` for system jobs."""
+    entry = audit_entry(
+        actor=actor,
+        action=action,
+        obj=obj,
         wilayah_kode=wilayah_kode,
-        changes=_jsonable(changes or {}),
+        changes=changes,
+        object_repr=object_repr,
+    )
+    entry.save()
+    return entry
+
+
+def audit_records_bulk(entries: Iterable[AuditEntry]) -> None:
+    """Save many entries built by :func:`audit_entry` at once (an import's updates)."""
+    AuditEntry.objects.bulk_create(entries, batch_size=2000)
+
+
+def audit_read(
+    *,
+    actor,
+    obj: models.Model | type[models.Model],
+    wilayah_kode: str = "",
+    details: dict | None = None,
+    object_repr: str | None = None,
+) -> AuditEntry:
+    """Record that ``actor`` was shown personal data: one entry per page or download.
+
+    ``obj`` is the record shown, or its model class for a list, a search or an export;
+    ``details`` says what was shown (the page, the filters, how many rows, whether whole
+    NIKs), never the personal data itself: a search typed in goes through
+    :func:`mask_search` first.
+    """
+    return audit_record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        obj=obj,
+        wilayah_kode=wilayah_kode,
+        changes=details,
+        object_repr=object_repr,
     )
 
 

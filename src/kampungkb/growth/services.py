@@ -281,8 +281,3 @@ def measurement_delete(*, user, measurement: Measurement) -> None:
     )
     measurement.delete()
     measurements_recompute_child(child=child)
-
-
-def child_viewed(*, user, child: Child) -> None:
-    """Record that a user opened a child's personal record."""
-    audit_record(actor=user, action=AuditAction.VIEW, obj=child, wilayah_kode=child.desa_id)

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from kampungkb.core.forms_style import StyledFormMixin
 from kampungkb.core.middleware import upload_limit
 from kampungkb.core.permissions import can_edit, can_view_personal_data
+from kampungkb.growth import personal_data
 from kampungkb.growth.importing.commit import ImportFileError, measurements_import
 from kampungkb.growth.importing.export import measurements_export_xlsx
 from kampungkb.growth.importing.parse import EXTENSIONS
@@ -121,6 +122,9 @@ def import_preview(request, sha: str):
     except ImportFileError as exc:
         return _upload_page(request, UploadForm(), error=str(exc), status=400)
     context = {"sha": sha, "file_name": name, **_summary(result.report())}
+    personal_data.import_rows_shown(
+        user=request.user, upload_sha=sha, file_name=name, page="preview", rows=result.n_rows
+    )
     return render(request, "growth/import_preview.html", context)
 
 
@@ -162,6 +166,13 @@ def import_errors_xlsx(request, sha: str):
         return _upload_page(request, UploadForm(), error=str(exc), status=400)
     response = HttpResponse(content_type=XLSX)
     rejected_rows_xlsx(result=result, out=response)
+    personal_data.import_rows_shown(
+        user=request.user,
+        upload_sha=sha,
+        file_name=name,
+        page="rejected_xlsx",
+        rows=result.n_rejected,
+    )
     stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(name).stem)[:80] or "impor"
     response["Content-Disposition"] = f'attachment; filename="{stem}-ditolak.xlsx"'
     return response

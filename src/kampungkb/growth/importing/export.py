@@ -13,7 +13,7 @@ from kampungkb import anthro
 from kampungkb.core.downloads import Sheet, xlsx_write
 from kampungkb.core.permissions import can_view_full_nik, can_view_personal_data
 from kampungkb.core.privacy import mask_nik
-from kampungkb.growth import selectors
+from kampungkb.growth import personal_data, selectors
 from kampungkb.growth.importing.headers import TEMPLATE_HEADERS
 from kampungkb.wilayah.models import Level, Wilayah
 
@@ -54,6 +54,7 @@ def measurements_export_xlsx(*, user, out, date_from=None, date_to=None, desa: s
     """Write the user's measurements (optionally by date range and desa) to ``out``.
 
     Raises PermissionDenied for roles without personal-data access. Returns the row count.
+    The export is recorded in the audit trail (area, filters, rows, whole NIKs or not).
     """
     if not can_view_personal_data(user):
         raise PermissionDenied(_("Your role may not export personal records."))
@@ -79,6 +80,12 @@ def measurements_export_xlsx(*, user, out, date_from=None, date_to=None, desa: s
         bold_header=False,
     )
     (n,) = xlsx_write([sheet], out)
+    personal_data.measurements_exported(
+        user=user,
+        filters={"date_from": date_from, "date_to": date_to, "desa": desa},
+        rows=n,
+        full_nik=whole_nik,
+    )
     return n
 
 

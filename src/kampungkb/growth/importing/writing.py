@@ -13,7 +13,9 @@ from collections.abc import Callable
 from django.db import connection
 from django.utils import timezone
 
+from kampungkb.core.audit import audit_entry, audit_records_bulk
 from kampungkb.core.bulk import bulk_insert, next_ids
+from kampungkb.core.models import AuditAction
 from kampungkb.core.scoping import covered_kode
 from kampungkb.growth.compute import COMPUTED_FIELDS
 from kampungkb.growth.importing.instances import BATCH_SIZE
@@ -44,10 +46,13 @@ def import_write(
     matched.places.save()
     progress("places")
     _insert_children([s.child for s in matched.slots if s.is_new])
+    fills = []
     for slot in matched.slots:
         if slot.fills and not slot.is_new:
+            before = {k: _stored(slot.child, k) for k in slot.fills}
             for key, value in slot.fills.items():
                 setattr(slot.child, key, value)
+            fills.append((slot.child, {k: [before[k], _stored(slot.child, k)] for k in before}))
     if plan.children_to_update:
         now = timezone.now()
         for c in plan.children_to_update:
@@ -78,7 +83,42 @@ def import_write(
     )
     Measurement.objects.bulk_update(plan.to_recompute, COMPUTED_FIELDS, batch_size=BATCH_SIZE)
     progress("recomputed")
+    _audit_updates(plan, fills, user=user, batch=batch)
     return batch
+
+
+def _stored(obj, key: str):
+    """The value of ``key`` as stored: a foreign key as its id."""
+    return obj.posyandu_id if key == "posyandu" else getattr(obj, key)
+
+
+def _audit_updates(plan: ImportPlan, fills: list, *, user, batch: ImportBatch) -> None:
+    """One UPDATE entry per measurement the file changed and per child whose empty fields it
+    filled, each with ``{field: [old, new]}`` (NIKs masked by the audit trail), in bulk; a
+    measurement's entry names the import that changed it (``import_batch``)."""
+
+    def entries():
+        for m, changes in zip(plan.to_update, plan.update_changes, strict=True):
+            if "posyandu" in changes:
+                changes["posyandu"] = [changes["posyandu"][0], m.posyandu_id]
+            changes["import_batch"] = [changes["import_batch"], batch.pk]
+            yield audit_entry(
+                actor=user,
+                action=AuditAction.UPDATE,
+                obj=m,
+                wilayah_kode=m.child.desa_id,
+                changes=changes,
+            )
+        for child, changes in fills:
+            yield audit_entry(
+                actor=user,
+                action=AuditAction.UPDATE,
+                obj=child,
+                wilayah_kode=child.desa_id,
+                changes=changes,
+            )
+
+    audit_records_bulk(entries())
 
 
 def _insert_children(children: list[Child]) -> None:
