@@ -177,3 +177,10 @@ def test_the_import_preview_and_rejected_rows_record_a_read_each(
     rejected = AuditEntry.objects.filter(action="view").exclude(pk=preview.pk).get()
     assert rejected.changes == {"page": "rejected_xlsx", "sha256": sha, "rows": 1}
     assert rejected.wilayah_kode == "19.06.01"
+
+
+def test_a_desa_filter_outside_the_users_area_files_the_read_under_their_area(
+    operator, users, child
+):
+    [entry] = _views(operator.get(reverse("growth:child_list"), {"desa": "zz"}), users)
+    assert entry.wilayah_kode == KURNIA_JAYA and entry.changes["desa"] == "zz"

@@ -4,13 +4,17 @@ masked) and how many, or which, children were shown; never a name or a whole NIK
 """
 
 from kampungkb.core.audit import audit_read, mask_search
-from kampungkb.core.scoping import covered_kode
+from kampungkb.core.scoping import covered_kode, user_covers
 from kampungkb.growth.models import Child, Measurement, Upload
 
 
 def _area(user, desa: str = "") -> str:
-    """The area a list covered: the desa (or kecamatan) filtered on, else the user's own."""
-    return desa or covered_kode(user) or ""
+    """The area a list covered: the desa (or kecamatan) filtered on when it lies in the
+    user's area (anything else typed in filters nothing), else the user's own; so that the
+    entry is always in the trail of the user's Admin Kabupaten."""
+    if desa and user_covers(user, desa):
+        return desa
+    return covered_kode(user) or ""
 
 
 def child_shown(*, user, child: Child, page: str, full_nik: bool = False) -> None:
