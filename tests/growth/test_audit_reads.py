@@ -184,3 +184,8 @@ def test_a_desa_filter_outside_the_users_area_files_the_read_under_their_area(
 ):
     [entry] = _views(operator.get(reverse("growth:child_list"), {"desa": "zz"}), users)
     assert entry.wilayah_kode == KURNIA_JAYA and entry.changes["desa"] == "zz"
+
+
+def test_a_search_with_a_nul_character_is_recorded_without_it(operator, users, child):
+    [entry] = _views(operator.get(reverse("growth:child_list"), {"q": "bu\x00di"}), users)
+    assert entry.changes["q"] == "budi"

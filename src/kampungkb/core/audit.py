@@ -2,12 +2,15 @@
 
 import datetime
 import decimal
+import json
 import re
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import models
+from django.db import connection, models
+from django.utils import timezone
 
+from kampungkb.core.bulk import bulk_insert
 from kampungkb.core.models import AuditAction, AuditEntry
 from kampungkb.core.privacy import mask_nik
 
@@ -60,6 +63,17 @@ def mask_niks(changes: Any) -> Any:
     return changes
 
 
+def _without_nul(value: Any) -> Any:
+    # PostgreSQL stores no NUL character in text or JSON; a search typed in may hold one.
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {k: _without_nul(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    return value
+
+
 def _masked_value(value: Any) -> Any:
     if isinstance(value, list):
         return [_masked_value(v) for v in value]
@@ -86,8 +100,7 @@ def audit_entry(
     changes: dict | None = None,
     object_repr: str | None = None,
 ) -> AuditEntry:
-    """Build (not save) one audit entry; :func:`audit_record` saves it, bulk writers
-    ``bulk_create`` many.
+    """Build (not save) one audit entry; :func:`audit_record` saves it.
 
     ``obj`` is the record concerned, or its model class for what concerns no single record
     (a list, a search, an export, a login with an unknown username): then the object id is
@@ -103,9 +116,9 @@ def audit_entry(
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk) if one else "",
-        object_repr=object_repr[:200],
+        object_repr=_without_nul(object_repr)[:200],
         wilayah_kode=wilayah_kode or "",
-        changes=mask_niks(_jsonable(changes or {})),
+        changes=_without_nul(mask_niks(_jsonable(changes or {}))),
     )
 
 
@@ -131,9 +144,36 @@ def audit_record(
     return entry
 
 
-def audit_records_bulk(entries: Iterable[AuditEntry]) -> None:
-    """Save many entries built by :func:`audit_entry` at once (an import's updates)."""
-    AuditEntry.objects.bulk_create(entries, batch_size=2000)
+def audit_records_bulk(
+    *, actor, action: AuditAction | str, items: Iterable[tuple[models.Model, str, dict]]
+) -> None:
+    """Write one entry per ``(obj, wilayah_kode, changes)`` of ``items`` at once (an import's
+    updates), as :func:`audit_record` would, through ``core.bulk``: no model instance per
+    entry, COPY on PostgreSQL. NIKs are masked the same way."""
+    actor_obj = actor if actor is not None and getattr(actor, "pk", None) else None
+    username = actor_obj.get_username() if actor_obj else "system"
+    at = connection.ops.adapt_datetimefield_value(timezone.now())
+    fields = [
+        "at", "actor", "actor_username", "action", "object_type", "object_id", "object_repr",
+        "wilayah_kode", "changes",
+    ]  # fmt: skip
+
+    def rows():
+        for obj, wilayah_kode, changes in items:
+            stored = _without_nul(mask_niks(_jsonable(changes or {})))
+            yield [
+                at,
+                actor_obj.pk if actor_obj else None,
+                username,
+                str(action),
+                obj._meta.label_lower,
+                str(obj.pk),
+                _without_nul(str(obj))[:200],
+                wilayah_kode or "",
+                json.dumps(stored, ensure_ascii=False),
+            ]
+
+    bulk_insert(AuditEntry, fields, rows())
 
 
 def audit_read(

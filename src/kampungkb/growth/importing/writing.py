@@ -13,7 +13,7 @@ from collections.abc import Callable
 from django.db import connection
 from django.utils import timezone
 
-from kampungkb.core.audit import audit_entry, audit_records_bulk
+from kampungkb.core.audit import audit_records_bulk
 from kampungkb.core.bulk import bulk_insert, next_ids
 from kampungkb.core.models import AuditAction
 from kampungkb.core.scoping import covered_kode
@@ -97,28 +97,16 @@ def _audit_updates(plan: ImportPlan, fills: list, *, user, batch: ImportBatch) -
     filled, each with ``{field: [old, new]}`` (NIKs masked by the audit trail), in bulk; a
     measurement's entry names the import that changed it (``import_batch``)."""
 
-    def entries():
+    def items():
         for m, changes in zip(plan.to_update, plan.update_changes, strict=True):
             if "posyandu" in changes:
                 changes["posyandu"] = [changes["posyandu"][0], m.posyandu_id]
             changes["import_batch"] = [changes["import_batch"], batch.pk]
-            yield audit_entry(
-                actor=user,
-                action=AuditAction.UPDATE,
-                obj=m,
-                wilayah_kode=m.child.desa_id,
-                changes=changes,
-            )
+            yield m, m.child.desa_id, changes
         for child, changes in fills:
-            yield audit_entry(
-                actor=user,
-                action=AuditAction.UPDATE,
-                obj=child,
-                wilayah_kode=child.desa_id,
-                changes=changes,
-            )
+            yield child, child.desa_id, changes
 
-    audit_records_bulk(entries())
+    audit_records_bulk(actor=user, action=AuditAction.UPDATE, items=items())
 
 
 def _insert_children(children: list[Child]) -> None:
