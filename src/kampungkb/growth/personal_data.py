@@ -60,6 +60,16 @@ def session_children_shown(*, user, posyandu, tanggal, search: str, children) ->
     )
 
 
+def skdn_children_shown(*, user, desa: str, tahun: int, month: int, ids: list[int]) -> None:
+    """The SKDN page named the children whose weighing has no growth code yet."""
+    audit_read(
+        actor=user,
+        obj=Child,
+        wilayah_kode=_area(user, desa),
+        details={"page": "skdn", "bulan": f"{tahun:04d}-{month:02d}", "desa": desa, "ids": ids},
+    )
+
+
 def session_shown(*, user, posyandu, tanggal, measurements) -> None:
     """A posyandu session's page: the children measured there that day, by measurement id."""
     audit_read(
