@@ -91,6 +91,17 @@ def mask_search(text: str) -> str:
     return _DIGIT_RUN.sub(lambda m: mask_nik(m.group()), text or "")
 
 
+def _actor(actor):
+    """The acting user (``None`` for the system) and the name the trail keeps for it."""
+    actor_obj = actor if actor is not None and getattr(actor, "pk", None) else None
+    return actor_obj, actor_obj.get_username() if actor_obj else "system"
+
+
+def _stored(changes: dict | None) -> Any:
+    """``changes`` as the trail keeps them: JSON values, NIKs masked, no NUL character."""
+    return _without_nul(mask_niks(_jsonable(changes or {})))
+
+
 def audit_entry(
     *,
     actor,
@@ -106,19 +117,19 @@ def audit_entry(
     (a list, a search, an export, a login with an unknown username): then the object id is
     empty and ``object_repr`` says what it was. NIKs in ``changes`` are masked.
     """
-    actor_obj = actor if actor is not None and getattr(actor, "pk", None) else None
+    actor_obj, username = _actor(actor)
     one = isinstance(obj, models.Model)
     if object_repr is None:
         object_repr = str(obj) if one else str(obj._meta.verbose_name_plural)
     return AuditEntry(
         actor=actor_obj,
-        actor_username=actor_obj.get_username() if actor_obj else "system",
+        actor_username=username,
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk) if one else "",
         object_repr=_without_nul(object_repr)[:200],
         wilayah_kode=wilayah_kode or "",
-        changes=_without_nul(mask_niks(_jsonable(changes or {}))),
+        changes=_stored(changes),
     )
 
 
@@ -150,8 +161,7 @@ def audit_records_bulk(
     """Write one entry per ``(obj, wilayah_kode, changes)`` of ``items`` at once (an import's
     updates), as :func:`audit_record` would, through ``core.bulk``: no model instance per
     entry, COPY on PostgreSQL. NIKs are masked the same way."""
-    actor_obj = actor if actor is not None and getattr(actor, "pk", None) else None
-    username = actor_obj.get_username() if actor_obj else "system"
+    actor_obj, username = _actor(actor)
     at = connection.ops.adapt_datetimefield_value(timezone.now())
     fields = [
         "at", "actor", "actor_username", "action", "object_type", "object_id", "object_repr",
@@ -160,7 +170,6 @@ def audit_records_bulk(
 
     def rows():
         for obj, wilayah_kode, changes in items:
-            stored = _without_nul(mask_niks(_jsonable(changes or {})))
             yield [
                 at,
                 actor_obj.pk if actor_obj else None,
@@ -170,7 +179,7 @@ def audit_records_bulk(
                 str(obj.pk),
                 _without_nul(str(obj))[:200],
                 wilayah_kode or "",
-                json.dumps(stored, ensure_ascii=False),
+                json.dumps(_stored(changes), ensure_ascii=False),
             ]
 
     bulk_insert(AuditEntry, fields, rows())
