@@ -7,8 +7,9 @@ from django.utils.translation import gettext as _
 
 from kampungkb.convergence.cadres.models import Assignment, Cadre, Training
 from kampungkb.convergence.guards import ensure_area_editor
-from kampungkb.core.audit import audit_record, audited_save
+from kampungkb.core.audit import audit_read, audit_record, audited_save
 from kampungkb.core.models import AuditAction
+from kampungkb.core.scoping import covered_kode
 from kampungkb.core.validators import ensure_not_in_future
 from kampungkb.wilayah.models import Level
 
@@ -88,3 +89,19 @@ def assignment_add(*, user, cadre: Cadre, tugas: str, mulai, selesai=None) -> As
         created_as="values",
     )
     return assignment
+
+
+def cadres_personal_data_viewed(*, user, cadres) -> None:
+    """Record that a user was shown the cadres' names and phone numbers (the list): which
+    cadres, by id."""
+    audit_read(
+        actor=user,
+        obj=Cadre,
+        wilayah_kode=covered_kode(user) or "",
+        details={"page": "list", "ids": [c.pk for c in cadres]},
+    )
+
+
+def cadre_personal_data_viewed(*, user, cadre: Cadre) -> None:
+    """Record that a user was shown one cadre's name, phone number and trainings."""
+    audit_read(actor=user, obj=cadre, wilayah_kode=cadre.desa_id, details={"page": "detail"})
