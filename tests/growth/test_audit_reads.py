@@ -139,8 +139,13 @@ def test_the_measurement_edit_form_records_the_measurement(operator, users, chil
 
 def test_the_e_ppgbm_export_records_area_filters_rows_and_whole_niks(client, users, child):
     client.force_login(users["kecamatan"])
-    response = client.get(reverse("growth:export_xlsx"), {"unduh": "1", "date_from": "2020-01-01"})
-    [entry] = _views(response, users, "kecamatan")
+    response = client.post(reverse("growth:export_xlsx"), {"date_from": "2020-01-01"})
+    entries = _views(response, users, "kecamatan")
+    # The request of the export (a job, with what was asked) and the file written (with what
+    # it held): one entry each.
+    [job] = [e for e in entries if e.object_type == "growth.filejob"]
+    [entry] = [e for e in entries if e.object_type == "growth.measurement"]
+    assert job.changes["rows"] == 1 and job.wilayah_kode == "19.06.01"
     assert (entry.object_type, entry.object_id, entry.wilayah_kode) == (
         "growth.measurement",
         "",

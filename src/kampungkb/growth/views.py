@@ -225,8 +225,12 @@ def child_list(request):
     page = selectors.child_list_page(
         user=request.user, filters=filters, page=request.GET.get("page")
     )
+    # What was asked (a bad filter included, which the list ignored) and how many were shown.
     personal_data.children_listed(
-        user=request.user, search=filters.search, desa=filters.desa, count=page.paginator.count
+        user=request.user,
+        search=request.GET.get("q", "")[:100].strip(),
+        desa=request.GET.get("desa", "")[:13].strip(),
+        count=page.paginator.count,
     )
     return render(request, "growth/child_list.html", {"form": form, "page": page})
 

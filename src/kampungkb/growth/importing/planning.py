@@ -87,6 +87,7 @@ def import_plan(
         if keep:
             plan.to_create.extend(chunk.to_create)
             plan.to_update.extend(chunk.to_update)
+            plan.update_changes.extend(chunk.update_changes)  # one per measurement updated
             plan.to_recompute.extend(chunk.to_recompute)
     return plan
 
