@@ -247,3 +247,18 @@ def test_the_admin_run_still_stores_a_run_each_time(users, kampungs):
     evaluation_run(user=users["admin"], tahun=YEAR, kampungs=[kampung])
     evaluation_run(user=users["admin"], tahun=YEAR, kampungs=[kampung])
     assert Evaluation.objects.filter(kampung=kampung).count() == 2
+
+
+def test_the_review_lists_say_not_evaluated_rather_than_none_before_any_evaluation(
+    client, users, kampungs
+):
+    client.force_login(users["admin"])
+    page = client.get(reverse("convergence:review_year")).content.decode()
+    assert page.count("Belum dievaluasi.") == 2 and "Tidak ada tahun ini." not in page
+    indicator_values_save(user=None, kampung=kampungs["own"], tahun=YEAR, values=_values(0.1))
+    page = client.get(reverse("convergence:review_year")).content.decode()
+    assert "Belum dievaluasi." not in page
+    # Kurnia Jaya needs support: listed with its weakest indicators and the OPD to coach.
+    support = page.split('data-testid="support-list"')[1].split("</ul></div>")[0]
+    assert "Kampung KB Kurnia Jaya" in support and support.count("<li>") >= 3
+    assert "Tidak ada tahun ini." in page.split('data-testid="model-list"')[1].split("</ul>")[0]

@@ -48,25 +48,21 @@ def management_outcome_spec(chart: dict, *, width="container") -> dict:
     y = alt.Y("prevalensi:Q", title=_("Stunting prevalence (%)"), scale=alt.Scale(domain=[0, top]))
     layers = []
     if threshold is not None:
-        zones = [
-            {"x": 0, "x2": threshold, "y": 0, "y2": top, "zona": _("Needs support")},
-        ]
+        # Fixed colours (not a colour encoding): the points' legend keeps its own scale.
+        zones = [({"x": 0, "x2": threshold, "y": 0, "y2": top}, "#f8d7da")]
         if line is not None:
-            zones.append({"x": threshold, "x2": 100, "y": 0, "y2": line, "zona": _("Model zone")})
-        zone_colours = alt.Scale(
-            domain=[_("Model zone"), _("Needs support")], range=["#d1e7dd", "#f8d7da"]
-        )
-        layers.append(
-            alt.Chart(alt.Data(values=zones))
-            .mark_rect(opacity=0.5)
-            .encode(
-                x=alt.X("x:Q", scale=alt.Scale(domain=[0, 100]), title=""),
-                x2="x2:Q",
-                y=alt.Y("y:Q", scale=alt.Scale(domain=[0, top]), title=""),
-                y2="y2:Q",
-                color=alt.Color("zona:N", scale=zone_colours, legend=None),
+            zones.append(({"x": threshold, "x2": 100, "y": 0, "y2": line}, "#d1e7dd"))
+        for zone, colour in zones:
+            layers.append(
+                alt.Chart(alt.Data(values=[zone]))
+                .mark_rect(opacity=0.6, color=colour)
+                .encode(
+                    x=alt.X("x:Q", scale=alt.Scale(domain=[0, 100]), title=""),
+                    x2="x2:Q",
+                    y=alt.Y("y:Q", scale=alt.Scale(domain=[0, top]), title=""),
+                    y2="y2:Q",
+                )
             )
-        )
         labels = [{"x": threshold / 2, "y": top * 0.96, "teks": _("Needs support")}]
         if line is not None:
             labels.append({"x": (threshold + 100) / 2, "y": line / 2, "teks": _("Model zone")})
