@@ -73,6 +73,7 @@ def indicator_columns(rules: dict) -> list[dict]:
                     "group_label": GROUP_SHORT[group],
                     "nama": d.nama if d else kode,
                     "satuan": d.satuan if d else "",
+                    "computed": bool(d and d.computed),
                     "opd": d.programme_area.opd if d and d.programme_area else None,
                     "lower_is_better": spec["best"] < spec["worst"],
                     "spec": spec,
