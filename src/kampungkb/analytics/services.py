@@ -27,6 +27,7 @@ from kampungkb.analytics.models import (
     TargetScope,
 )
 from kampungkb.analytics.publication import public_tables, suppression_plan, tables_fingerprint
+from kampungkb.analytics.signals import summaries_rebuilt
 from kampungkb.core.audit import audit_record, audited_save
 from kampungkb.core.models import AuditAction
 from kampungkb.core.permissions import is_district_admin
@@ -72,6 +73,7 @@ def summaries_rebuild() -> RebuildResult:
                 "n_rows": len(cube.prevalence) + len(cube.quality),
             },
         )
+    summaries_rebuilt.send(sender="analytics")
     return RebuildResult(cube.n_measurements, len(cube.prevalence), len(cube.quality), seconds)
 
 

@@ -104,9 +104,20 @@ def system_values(*, kampungs, tahun: int) -> dict[int, dict]:
 
 def indicator_values(*, kampung: KampungKB, tahun: int) -> dict:
     """Return every indicator value of a Kampung KB for a year: recorded plus system ones."""
-    values = recorded_values(kampung=kampung, tahun=tahun)
-    values.update(system_values(kampungs=[kampung], tahun=tahun)[kampung.pk])
-    return values
+    return indicator_values_many(kampungs=[kampung], tahun=tahun)[kampung.pk]
+
+
+def indicator_values_many(*, kampungs, tahun: int) -> dict[int, dict]:
+    """Return :func:`indicator_values` of several Kampung KB (by id) in a few queries."""
+    kampungs = list(kampungs)
+    out = {k.pk: {} for k in kampungs}
+    for kampung_id, kode, nilai in IndicatorRecord.objects.filter(
+        kampung__in=kampungs, tahun=tahun
+    ).values_list("kampung_id", "indicator__kode", "nilai"):
+        out[kampung_id][kode] = nilai
+    for pk, values in system_values(kampungs=kampungs, tahun=tahun).items():
+        out[pk].update(values)
+    return out
 
 
 def latest_evaluations(kampung_kb_ids, tahun: int) -> dict[int, Evaluation]:
@@ -276,23 +287,15 @@ def village_lists(*, user, tahun: int, rows: list[dict] | None = None) -> dict:
             if item["opd"] and item["opd"] not in opds:
                 opds.append(item["opd"])
         s["opds"] = opds
-    return {"model": model, "support": support, "rule_set": rule_set}
+    return {"model": model, "support": support, "rule_set": rule_set, "evaluated": bool(inputs)}
 
 
 def kampung_kb_review(*, user, kampung: KampungKB, tahun: int) -> dict:
     """Return what the review page of one Kampung KB shows."""
     rows = [r for r in review_rows(user=user, tahun=tahun) if r["kampung"].pk == kampung.pk]
     row = rows[0]
-    trend = []
-    for y in range(tahun - 3, tahun + 1):
-        s = stunting_by_desa(tahun=y, desa_kodes=[kampung.desa_id]).get(kampung.desa_id)
-        trend.append(
-            {"tahun": y, "prevalence": s["prevalence"] if s else None, "n": s["n"] if s else 0}
-        )
-    lists = village_lists(user=user, tahun=tahun, rows=rows)
     return {
         "row": row,
-        "trend": trend,
         "evaluations": kampung.evaluations.select_related("rule_set").order_by(
             "-tahun", "-created_at"
         )[:10],
@@ -303,11 +306,6 @@ def kampung_kb_review(*, user, kampung: KampungKB, tahun: int) -> dict:
         "activities": PlanActivity.objects.filter(
             plan__kampung=kampung, plan__tahun=tahun
         ).select_related("programme_area"),
-        "records": IndicatorRecord.objects.filter(kampung=kampung, tahun=tahun).select_related(
-            "indicator"
-        ),
-        "model": lists["model"],
-        "support": lists["support"],
         "innovations": Innovation.objects.filter(desa_id=kampung.desa_id),
         "official_history": kampung.maturity_records.order_by("-tanggal", "-id"),
     }
