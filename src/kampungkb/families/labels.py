@@ -55,71 +55,112 @@ def _ymd(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return y, m, d
 
 
-def _chunk_labels(surveys: list[tuple], rules: dict) -> dict[str, np.ndarray]:
-    """Labels of one chunk of rounds: ``surveys`` as (id, survey date, water, latrine)."""
-    index = {sid: i for i, (sid, *_rest) in enumerate(surveys)}
-    rows = list(
-        FamilyMember.objects.filter(survey_id__in=index).values_list(
-            "survey_id",
-            "hubungan",
-            "jenis_kelamin",
-            "status_kawin",
-            "hamil",
-            "tanggal_lahir",
-            "anak_lahir_hidup",
-            "ber_kb",
-            "metode_kb",
-        )
+_MEMBER_COLUMNS = (
+    "survey_id",
+    "hubungan",
+    "jenis_kelamin",
+    "status_kawin",
+    "hamil",
+    "tanggal_lahir",
+    "anak_lahir_hidup",
+    "ber_kb",
+    "metode_kb",
+)
+
+
+def survey_rows(surveys: list[int] | None) -> list[tuple]:
+    """(id, survey date, water, latrine) of the rounds ``surveys`` (None: every round), by id."""
+    qs = FamilySurvey.objects.order_by("pk")
+    if surveys is not None:
+        qs = qs.filter(pk__in=surveys)
+    return list(qs.values_list("pk", "tanggal_pendataan", "sumber_air", "jamban"))
+
+
+def _member_rows(surveys: list[tuple], *, contiguous: bool) -> list[tuple]:
+    qs = FamilyMember.objects.order_by()
+    if contiguous:  # every round between the first and the last id is in the chunk
+        qs = qs.filter(survey_id__gte=surveys[0][0], survey_id__lte=surveys[-1][0])
+    else:
+        qs = qs.filter(survey_id__in=[s[0] for s in surveys])
+    return list(qs.values_list(*_MEMBER_COLUMNS))
+
+
+def _no_members() -> krs.Members:
+    none = np.zeros(0, dtype=np.int64)
+    return krs.Members(
+        family=none,
+        relation=none,
+        sex=np.zeros(0, dtype="<U1"),
+        married=np.zeros(0, dtype=bool),
+        pregnant=np.zeros(0, dtype=bool),
+        age_years=none,
+        age_months=none,
+        birth_day=none,
+        live_births=np.zeros(0, dtype=float),
     )
+
+
+def member_arrays(
+    surveys: list[tuple], *, contiguous: bool = False
+) -> tuple[krs.Members, krs.Families, np.ndarray]:
+    """The arrays ``krs.evaluate`` takes for the rounds ``surveys`` (rows of
+    :func:`survey_rows`, by id), and per member whether a modern method is used.
+
+    ``contiguous``: every round whose id lies between the first and the last is in
+    ``surveys``, so the members are read by that id range (no list of ids is sent)."""
     n = len(surveys)
+    ids = np.fromiter((s[0] for s in surveys), dtype=np.int64, count=n)
     dates = np.array([s[1] for s in surveys], dtype="datetime64[D]")
     families = krs.Families(
         water=np.array([s[2] or 0 for s in surveys], dtype=np.int64),
         latrine=np.array([s[3] or 0 for s in surveys], dtype=np.int64),
     )
-    if rows:
+    rows = _member_rows(surveys, contiguous=contiguous) if n else []
+    if not rows:  # no members: no sasaran
+        return _no_members(), families, np.zeros(0, dtype=bool)
+    cols = list(zip(*rows, strict=True))
+    survey_ids = np.array(cols[0], dtype=np.int64)
+    family = np.minimum(np.searchsorted(ids, survey_ids), n - 1)
+    known = ids[family] == survey_ids
+    if not known.all():  # a round written meanwhile inside the id range: left for later
+        rows = [r for r, k in zip(rows, known.tolist(), strict=True) if k]
+        if not rows:
+            return _no_members(), families, np.zeros(0, dtype=bool)
         cols = list(zip(*rows, strict=True))
-        family = np.array([index[s] for s in cols[0]], dtype=np.int64)
-        born = np.array(cols[5], dtype="datetime64[D]")
-        years, months = _age(born, dates[family])
-        members = krs.Members(
-            family=family,
-            relation=np.array(cols[1], dtype=np.int64),
-            sex=np.array(cols[2]),
-            married=np.array([s == MaritalStatus.MARRIED for s in cols[3]]),
-            pregnant=np.array(cols[4], dtype=bool),
-            age_years=years,
-            age_months=months,
-            birth_day=born.astype(np.int64),
-            live_births=np.array([np.nan if b is None else float(b) for b in cols[6]], dtype=float),
-        )
-        modern = np.array(
-            [bool(kb) and m in MODERN_METHODS for kb, m in zip(cols[7], cols[8], strict=True)]
-        )
-    else:  # no members: no sasaran
-        none = np.zeros(0, dtype=np.int64)
-        members = krs.Members(
-            family=none,
-            relation=none,
-            sex=np.zeros(0, dtype="<U1"),
-            married=np.zeros(0, dtype=bool),
-            pregnant=np.zeros(0, dtype=bool),
-            age_years=none,
-            age_months=none,
-            birth_day=none,
-            live_births=np.zeros(0, dtype=float),
-        )
+        family = family[known]
+    born = np.array(cols[5], dtype="datetime64[D]")
+    years, months = _age(born, dates[family])
+    # None reads as NaN in a float array: the codes and counts convert without a Python loop.
+    members = krs.Members(
+        family=family,
+        relation=np.array(cols[1], dtype=np.int64),
+        sex=np.array(cols[2], dtype="<U1"),
+        married=np.array(cols[3], dtype=float) == MaritalStatus.MARRIED,
+        pregnant=np.array(cols[4], dtype=bool),
+        age_years=years,
+        age_months=months,
+        birth_day=born.astype(np.int64),
+        live_births=np.array(cols[6], dtype=float),
+    )
+    modern = np.array(cols[7], dtype=bool) & np.isin(
+        np.array(cols[8], dtype="<U12"), [str(m) for m in MODERN_METHODS]
+    )
+    return members, families, modern
+
+
+def _chunk_labels(
+    surveys: list[tuple], rules: dict, *, contiguous: bool = False
+) -> dict[str, np.ndarray]:
+    """Labels of one chunk of rounds: ``surveys`` as (id, survey date, water, latrine)."""
+    n = len(surveys)
+    members, families, modern = member_arrays(surveys, contiguous=contiguous)
     out = krs.evaluate(members, families, rules)
     # A PUS using a modern method: the wife (or her husband, for MOP and condoms) says so.
-    if rows:
-        wife = (
-            (members.sex == "P")
-            & members.married
-            & np.isin(members.relation, (Relation.HEAD, Relation.SPOUSE))
-        )
+    if members.family.size:
+        couple = np.isin(members.relation, (Relation.HEAD, Relation.SPOUSE)) & members.married
+        wife = (members.sex == "P") & couple
         lo, hi = rules["pus_age"]
         pus = wife & (members.age_years >= lo) & (members.age_years <= hi)
-        couple = np.isin(members.relation, (Relation.HEAD, Relation.SPOUSE)) & members.married
         out["pus_kb_modern"] = out["sasaran_pus"] & (
             np.bincount(members.family[(pus | couple) & modern], minlength=n) > 0
         )
@@ -140,19 +181,25 @@ def labels_compute(
     rule_set = rule_set or default_rule_set()
     if rule_set is None:
         return 0
-    qs = FamilySurvey.objects.order_by("pk")
-    if surveys is not None:
-        qs = qs.filter(pk__in=list(surveys))
-    ids = list(qs.values_list("pk", flat=True))
+    wanted = None if surveys is None else list(surveys)
+    if wanted is None:
+        ids = list(FamilySurvey.objects.order_by("pk").values_list("pk", flat=True))
+    else:
+        ids = list(
+            FamilySurvey.objects.filter(pk__in=wanted).order_by("pk").values_list("pk", flat=True)
+        )
     done = 0
     for start in range(0, len(ids), CHUNK):
         part = ids[start : start + CHUNK]
-        rows = list(
-            FamilySurvey.objects.filter(pk__in=part)
-            .order_by("pk")
-            .values_list("pk", "tanggal_pendataan", "sumber_air", "jamban")
-        )
-        out = _chunk_labels(rows, rule_set.rules)
+        if wanted is None:  # every round: read the chunk by its id range
+            rows = list(
+                FamilySurvey.objects.filter(pk__gte=part[0], pk__lte=part[-1])
+                .order_by("pk")
+                .values_list("pk", "tanggal_pendataan", "sumber_air", "jamban")
+            )
+        else:
+            rows = survey_rows(part)
+        out = _chunk_labels(rows, rule_set.rules, contiguous=wanted is None)
         columns = [out[name].tolist() for name in _OUTPUTS.values()]
         values = list(zip(*columns, [r[0] for r in rows], strict=True))
         with transaction.atomic():
