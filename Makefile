@@ -47,6 +47,8 @@ bench: setup
 	$(BIN)/python bench/import_measurements.py
 	DATABASE_URL=$(BENCH_PG)/kampungkb_bench $(BIN)/python bench/import_measurements.py
 	DATABASE_URL=$(BENCH_PG)/kampungkb_bench_analytics $(BIN)/python bench/analytics.py
+	$(BIN)/python bench/families.py
+	DATABASE_URL=$(BENCH_PG)/kampungkb_bench_families $(BIN)/python bench/families.py
 
 # Refresh the Indonesian/English message catalogues after changing UI text.
 messages: setup
