@@ -45,11 +45,9 @@ def sasaran_labels() -> dict[str, str]:
     }
 
 
-def rule_lines(rules: dict) -> list[dict]:
-    """The rule set in sentences: one dict per line (``label``, ``text``, ``enabled``)."""
-    from kampungkb.families.models import Latrine, WaterSource
-
-    water, latrine = dict(WaterSource.choices), dict(Latrine.choices)
+def rule_lines(rules: dict, *, water: dict[int, str], latrine: dict[int, str]) -> list[dict]:
+    """The rule set in sentences: one dict per line (``label``, ``text``, ``enabled``);
+    ``water`` and ``latrine`` name the codes (``families.models.WaterSource``, ``Latrine``)."""
     f = rules["factors"]
     lines = [
         {

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from kampungkb.core.form_errors import add_validation_errors
 from kampungkb.core.permissions import can_manage_installation, can_view_personal_data
+from kampungkb.families.models import Latrine, WaterSource
 from kampungkb.families.reasons import rule_lines
 from kampungkb.families.rules.forms import KrsRuleSetForm
 from kampungkb.families.rules.selectors import (
@@ -42,7 +43,11 @@ def rule_set_detail(request, pk: int):
         "families/rules_detail.html",
         {
             "rule_set": rule_set,
-            "lines": rule_lines(rule_set.rules),
+            "lines": rule_lines(
+                rule_set.rules,
+                water=dict(WaterSource.choices),
+                latrine=dict(Latrine.choices),
+            ),
             "can_manage": can_manage_installation(request.user),
         },
     )
