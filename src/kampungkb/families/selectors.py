@@ -70,8 +70,8 @@ class FamilyFilters:
 
 def family_rounds(*, user, filters: FamilyFilters):
     """The round shown for each family in the user's area that passes ``filters``: the
-    family's latest round, or its round of the year ``filters.tahun``. Annotated with the
-    head's name, the member count and ``has_stunted`` (a priority family)."""
+    family's latest round, or its round of the year ``filters.tahun``. Annotated with
+    ``has_stunted`` (a priority family)."""
     qs = _surveys(user)
     if filters.tahun:
         qs = qs.filter(tahun=filters.tahun)
@@ -95,18 +95,22 @@ def family_rounds(*, user, filters: FamilyFilters):
     qs = qs.annotate(has_stunted=has_stunted_child())
     if filters.stunted:
         qs = qs.filter(has_stunted=True)
-    head = FamilyMember.objects.filter(survey_id=OuterRef("pk")).order_by("hubungan", "urutan")
-    qs = qs.annotate(
-        head_name=Subquery(head.filter(hubungan=Relation.HEAD).values("nama")[:1]),
-        n_members=Subquery(
-            FamilyMember.objects.filter(survey_id=OuterRef("pk"))
-            .values("survey_id")
-            .annotate(n=Count("pk"))
-            .values("n")[:1]
-        ),
-    )
     order = SORTS.get(filters.sort, SORTS["desa"])
     return qs.select_related("keluarga", "keluarga__desa", "rule_set").order_by(*order)
+
+
+def with_heads(rounds):
+    """``rounds`` with the head's name and the member count (for the rows shown: the counts
+    on top are taken without them)."""
+    members = FamilyMember.objects.filter(survey_id=OuterRef("pk"))
+    return rounds.annotate(
+        head_name=Subquery(
+            members.filter(hubungan=Relation.HEAD).order_by("urutan").values("nama")[:1]
+        ),
+        n_members=Subquery(
+            members.order_by().values("survey_id").annotate(n=Count("pk")).values("n")[:1]
+        ),
+    )
 
 
 def family_rounds_counts(rounds) -> dict[str, int]:

@@ -38,10 +38,11 @@ def family_list(request):
         raise PermissionDenied
     filters = _filters(request)
     rounds = selectors.family_rounds(user=request.user, filters=filters)
-    page = Paginator(rounds, selectors.PAGE_SIZE).get_page(request.GET.get("halaman"))
+    page = Paginator(selectors.with_heads(rounds), selectors.PAGE_SIZE).get_page(
+        request.GET.get("halaman")
+    )
     query = request.GET.copy()
     query.pop("halaman", None)
-    rules = None
     return render(
         request,
         "families/list.html",
@@ -53,7 +54,7 @@ def family_list(request):
             "years": selectors.survey_years(user=request.user),
             "desa_options": Wilayah.objects.for_user(request.user).desa().order_by("nama"),
             "factors": [
-                (field, factor_reason(name, rules))
+                (field, factor_reason(name, None))
                 for name, field in FamilySurvey.FACTOR_FIELDS.items()
             ],
             "sasaran": list(sasaran_labels().items()),
