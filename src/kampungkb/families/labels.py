@@ -1,9 +1,12 @@
 """Derive the sasaran, risk factors and KRS label of family survey rounds, in bulk.
 
 The rounds and their members are read as packed integer columns (``families.labels_read``),
-given to ``families.krs.evaluate`` as arrays, and only the rounds whose labels changed are
-written back; every round read gets the rule set and the time. Both the import (for the rounds
-it wrote) and a rule change (for every round) call :func:`labels_compute`.
+given to ``families.krs.evaluate`` as arrays, and only the rounds whose labels changed (or that
+were never labelled) are written back, with the rule set and the time: a round's ``rule_set``
+and ``computed_at`` say which rule set last gave it its labels, and when. A recompute after a
+rule change that leaves most labels as they were therefore writes few rows (each written row
+costs far more than reading and evaluating it). Both the import (for the rounds it wrote) and a
+rule change (for every round) call :func:`labels_compute`.
 """
 
 from collections.abc import Callable, Iterable
@@ -67,38 +70,23 @@ def labels_compute(
         rounds = survey_arrays(part, contiguous=contiguous)
         if rounds["id"].size:
             labels = chunk_labels(rounds, rule_set.rules, contiguous=contiguous)
-            changed = labels != rounds["labels"]
+            written = (labels != rounds["labels"]) | (rounds["fresh"] > 0)
             with transaction.atomic():
-                _write(rounds["id"][changed], labels[changed])
-                _stamp(rounds["id"].tolist(), contiguous=contiguous, rule_set=rule_set)
+                _write(rounds["id"][written], labels[written], rule_set=rule_set)
         done += int(rounds["id"].size)
         if progress is not None:
             progress(done, len(ids))
     return done
 
 
-def _stamp(ids: list[int], *, contiguous: bool, rule_set: KrsRuleSet) -> None:
-    """Record the rule set and the time on every round read (one UPDATE)."""
-    table = connection.ops.quote_name(FamilySurvey._meta.db_table)
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    if contiguous:
-        where, params = "id BETWEEN %s AND %s", [ids[0], ids[-1]]
-    else:
-        where, params = f"id IN ({', '.join(['%s'] * len(ids))})", ids
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET rule_set_id = %s, computed_at = %s WHERE {where}",  # noqa: S608
-            [rule_set.pk, now, *params],
-        )
-
-
-def _write(ids: np.ndarray, labels: np.ndarray) -> None:
-    """Write the derived columns of the rounds ``ids`` from their packed ``labels``: one
-    prepared UPDATE per row on SQLite; on PostgreSQL a binary COPY into a temporary table and
-    one UPDATE joined on id."""
+def _write(ids: np.ndarray, labels: np.ndarray, *, rule_set: KrsRuleSet) -> None:
+    """Write the derived columns of the rounds ``ids`` from their packed ``labels``, with the
+    rule set and the time: one prepared UPDATE per row on SQLite; on PostgreSQL a binary COPY
+    into a temporary table and one UPDATE joined on id."""
     if not ids.size:
         return
     table = connection.ops.quote_name(FamilySurvey._meta.db_table)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     names = column_names(FamilySurvey, LABEL_FIELDS)
     bits = [((labels >> i) & 1).tolist() for i in range(len(LABEL_FIELDS))]
     with connection.cursor() as cursor:
@@ -107,7 +95,8 @@ def _write(ids: np.ndarray, labels: np.ndarray) -> None:
             # SQLite binds ints faster than bools (bools go through the adapter lookup).
             rows = list(zip(*bits, ids.tolist(), strict=True))
             cursor.executemany(
-                f"UPDATE {table} SET {assignments} WHERE id = %s",  # noqa: S608
+                f"UPDATE {table} SET {assignments}, rule_set_id = {int(rule_set.pk)}, "  # noqa: S608
+                f"computed_at = '{now}' WHERE id = %s",
                 rows,
             )
             return
@@ -115,6 +104,7 @@ def _write(ids: np.ndarray, labels: np.ndarray) -> None:
         bulk_insert(FamilySurvey, (*LABEL_FIELDS, "id"), rows, into="_krs_labels", binary=True)
         assignments = ", ".join(f"{c} = r.{c}" for c in names)
         cursor.execute(
-            f"UPDATE {table} AS s SET {assignments} "  # noqa: S608
-            "FROM _krs_labels AS r WHERE s.id = r.id"
+            f"UPDATE {table} AS s SET {assignments}, rule_set_id = %s, "  # noqa: S608
+            "computed_at = %s FROM _krs_labels AS r WHERE s.id = r.id",
+            [rule_set.pk, now],
         )

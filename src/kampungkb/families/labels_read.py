@@ -60,21 +60,23 @@ def _where(ids: list[int], contiguous: bool, column: str) -> tuple[str, list]:
 
 
 def survey_arrays(ids: list[int], *, contiguous: bool) -> dict[str, np.ndarray]:
-    """Per round, by id: ``id``, ``day`` (survey date), ``water``, ``latrine`` and
-    ``labels`` (the stored derived columns packed as bits of LABEL_FIELDS)."""
+    """Per round, by id: ``id``, ``day`` (survey date), ``water``, ``latrine``, ``labels``
+    (the stored derived columns packed as bits of LABEL_FIELDS) and ``fresh`` (1: never
+    labelled)."""
     table = FamilySurvey._meta.db_table
     labels = " + ".join(_flag(_q(f), 1 << i) for i, f in enumerate(LABEL_FIELDS))
     where, params = _where(ids, contiguous, _q("id"))
     sql = (
         f"SELECT {_q('id')}, {_day_number(_q('tanggal_pendataan'))}, "  # noqa: S608
-        f"COALESCE({_q('sumber_air')}, 0), COALESCE({_q('jamban')}, 0), {labels} "
+        f"COALESCE({_q('sumber_air')}, 0), COALESCE({_q('jamban')}, 0), {labels}, "
+        f"{_flag(_q('rule_set_id') + ' IS NULL', 1)} "
         f"FROM {_q(table)} WHERE {where} ORDER BY {_q('id')}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    data = np.array(rows, dtype=np.int64).reshape(-1, 5)
-    return dict(zip(("id", "day", "water", "latrine", "labels"), data.T, strict=True))
+    data = np.array(rows, dtype=np.int64).reshape(-1, 6)
+    return dict(zip(("id", "day", "water", "latrine", "labels", "fresh"), data.T, strict=True))
 
 
 def _member_matrix(ids: list[int], *, contiguous: bool) -> np.ndarray:
