@@ -53,6 +53,8 @@ bench: setup
 	DATABASE_URL=$(BENCH_PG)/kampungkb_bench_export $(BIN)/python bench/export.py
 	$(BIN)/python bench/lists.py
 	DATABASE_URL=$(BENCH_PG)/kampungkb_bench_lists $(BIN)/python bench/lists.py
+	$(BIN)/python bench/families.py
+	DATABASE_URL=$(BENCH_PG)/kampungkb_bench_families $(BIN)/python bench/families.py
 
 # Refresh the Indonesian/English message catalogues after changing UI text.
 messages: setup

@@ -60,6 +60,8 @@ from kampungkb.convergence.models import (
 from kampungkb.convergence.plans.services import activity_add, plan_create
 from kampungkb.convergence.reference import reference_load
 from kampungkb.convergence.review.rule_sets import RuleSetForm
+from kampungkb.families.models import KrsRuleSet
+from kampungkb.families.rules.forms import KrsRuleSetForm
 from kampungkb.growth import charts as growth_charts
 from kampungkb.growth.importing.aliases import posyandu_alias_save
 from kampungkb.growth.importing.commit import PosyanduChoices, measurements_import
@@ -174,6 +176,13 @@ def _measurement_form(o):
 
 def _upload(o):
     return {"file": SimpleUploadedFile("eppgbm.xlsx", o.upload)}
+
+
+def _krs_rule_form(o):
+    form = KrsRuleSetForm(rule_set=o.krs_rule_set)
+    data = {k: v for k, v in form.initial.items() if not isinstance(v, bool)}
+    data.update({k: "on" for k, v in form.initial.items() if v is True})
+    return {**data, "muda_under_years": "18"}
 
 
 def _rule_set_form(o):
@@ -343,6 +352,9 @@ ASK = {
         }
     ),
     "convergence:rule_set_detail": district(lambda o: [o.rule_set.pk], _rule_set_form),
+    "families:detail": area(lambda o: [o.keluarga.pk]),
+    "families:rule_detail": district(lambda o: [o.krs_rule_set.pk]),
+    "families:rule_edit": district(lambda o: [o.krs_rule_set.pk], _krs_rule_form),
 }
 
 
@@ -689,6 +701,22 @@ EXPECTED: dict[str, tuple] = {
     "convergence:innovation_create POST other": (302, 302, 400, 400, 403, 403),
     "convergence:target GET": (302, 200, 200, 200, 200, 200),
     "convergence:target POST": (302, 200, 200, 200, 200, 200),
+    # --- families ------------------------------------------------------------------------
+    # Families are personal records, as children: Mitra OPD and Viewer see none (403 for the
+    # list, 404 for a family). The KRS rule is read by everyone and changed by whoever
+    # manages the installation (here the Admin Kabupaten of its one kabupaten).
+    "families:list GET": (302, 200, 200, 200, 403, 403),
+    "families:list POST": (302, 200, 200, 200, 403, 403),
+    "families:detail GET own": (302, 200, 200, 200, 404, 404),
+    "families:detail GET other": (302, 200, 404, 404, 404, 404),
+    "families:detail POST own": (302, 200, 200, 200, 404, 404),
+    "families:detail POST other": (302, 200, 404, 404, 404, 404),
+    "families:rules GET": (302, 200, 200, 200, 200, 200),
+    "families:rules POST": (302, 200, 200, 200, 200, 200),
+    "families:rule_detail GET": (302, 200, 200, 200, 200, 200),
+    "families:rule_detail POST": (302, 200, 200, 200, 200, 200),
+    "families:rule_edit GET": (302, 200, 403, 403, 403, 403),
+    "families:rule_edit POST": (302, 302, 403, 403, 403, 403),
     # --- analytics_public ----------------------------------------------------------------
     # The public site (aksi 7): no login, published aggregates only.
     "analytics_public:index GET": (200, 200, 200, 200, 200, 200),
@@ -790,6 +818,7 @@ def _build(folder: Path) -> World:
         "programme_area": ProgrammeArea.objects.order_by("pk").first(),
         "kbm_table": KBMTable.objects.filter(is_default=False).order_by("pk").first(),
         "rule_set": RuleSet.objects.order_by("pk").first(),
+        "krs_rule_set": KrsRuleSet.objects.get(is_default=True),
         "indicator": IndicatorDefinition.objects.filter(computed=False).order_by("pk")[0].kode,
         "survey": survey_figure_save(
             user=admin,
@@ -864,6 +893,7 @@ def _build(folder: Path) -> World:
                 user=None, desa_kode=kode, nama="Posyandu Alias Sintetis", posyandu=posyandu
             ),
             child=child,
+            keluarga=factories.family_row(desa, members=[]).keluarga,
             measurement=factories.measurement(
                 child, weighed, berat=8, tinggi=70, cara_ukur="PB", posyandu=posyandu
             ),

@@ -7,6 +7,7 @@ from kampungkb.accounts.models import Role
 from kampungkb.analytics.demo import seed_demo_analytics
 from kampungkb.convergence.demo import seed_demo_convergence
 from kampungkb.core.management.base import TranslatedCommand
+from kampungkb.families.demo import seed_families
 from kampungkb.growth.demo import seed_growth
 from kampungkb.wilayah.demo import seed_kampung_kb
 from kampungkb.wilayah.loading import wilayah_load
@@ -30,6 +31,7 @@ class Command(TranslatedCommand):
             loaded = wilayah_load(folder=settings.KAMPUNGKB_DEFAULT_WILAYAH)
             n_kampung_kb = seed_kampung_kb()
             growth = seed_growth(n_children=settings.KAMPUNGKB_DEMO_CHILDREN)
+            families = seed_families(n_children=settings.KAMPUNGKB_DEMO_CHILDREN)
             accounts = seed_accounts()
             # After the accounts: the demo publication is made by the district admin.
             analytics = seed_demo_analytics()
@@ -44,6 +46,13 @@ class Command(TranslatedCommand):
             f"pengukuran dalam {growth.seconds:.1f} s."
             if growth.created
             else "Data pertumbuhan demo (sintetis) sudah ada; tidak diubah."
+        )
+        self.stdout.write(
+            f"Keluarga demo (sintetis): {families.families} keluarga, {families.rounds} putaran "
+            f"pendataan, {families.members} anggota, {families.krs_latest} KRS pada putaran "
+            f"terakhir, dalam {families.seconds:.1f} s."
+            if families.created
+            else "Keluarga demo (sintetis) sudah ada; tidak diubah."
         )
         self.stdout.write(
             f"Analisis: ringkasan prevalensi {analytics['rebuild_seconds']:.1f} s, "
