@@ -14,8 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kampungkb.analytics.cube import build_cube
+from kampungkb.analytics.krs_cube import build_krs_rows
 from kampungkb.analytics.models import (
     Group,
+    KrsSummary,
     PrevalenceSummary,
     PriorityWeights,
     Publication,
@@ -44,7 +46,8 @@ class RebuildResult:
 
 
 def summaries_rebuild() -> RebuildResult:
-    """Replace every prevalence, coverage and quality summary from the stored measurements.
+    """Replace every prevalence, coverage and quality summary from the stored measurements,
+    and every KRS summary from the stored family survey rounds (``krs_cube``).
 
     Readers keep seeing the previous summaries until the new ones are committed.
     """
@@ -53,9 +56,12 @@ def summaries_rebuild() -> RebuildResult:
     # is already satisfied by this rebuild (see tasks.analytics_refresh).
     read_from = timezone.now()
     cube = build_cube()
+    krs_rows = build_krs_rows()
     with transaction.atomic():
         PrevalenceSummary.objects.all().delete()
         QualitySummary.objects.all().delete()
+        KrsSummary.objects.all().delete()
+        KrsSummary.objects.bulk_create((KrsSummary(**row) for row in krs_rows), batch_size=5000)
         PrevalenceSummary.objects.bulk_create(
             (PrevalenceSummary(**row) for row in cube.prevalence), batch_size=5000
         )

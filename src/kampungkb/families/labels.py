@@ -3,7 +3,8 @@
 The members of the rounds are read as columns (``values_list``), turned into arrays and
 given to ``families.krs.evaluate``; the rounds are written back with one bulk UPDATE per chunk.
 Both the import (for the rounds it wrote) and a rule change (for every round) call
-:func:`labels_compute`.
+:func:`labels_compute`; it asks for an analytics refresh once the labels are committed
+(``core.events.records_changed_on_commit``), so callers need not.
 """
 
 from collections.abc import Callable, Iterable
@@ -13,6 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from kampungkb.core.bulk import bulk_insert, column_names
+from kampungkb.core.events import records_changed_on_commit
 from kampungkb.families import krs
 from kampungkb.families.models import (
     MODERN_METHODS,
@@ -160,6 +162,9 @@ def labels_compute(
         done += len(rows)
         if progress is not None:
             progress(done, len(ids))
+    if done:
+        # The KRS summaries (analytics) are built from these labels.
+        records_changed_on_commit(sender="families")
     return done
 
 
