@@ -82,3 +82,30 @@ def test_the_rebuild_reads_the_families_in_a_fixed_number_of_queries(
 
     with django_assert_max_num_queries(4):
         build_krs_rows()
+
+
+def test_the_area_page_has_a_krs_section_with_the_kampung_kb_split(client):
+    krs_data.district()
+    factories.kampung_kb(KURNIA_JAYA, tanggal_pencanangan=datetime.date(2020, 3, 1))
+    summaries_rebuild()
+    client.force_login(factories.mitra_opd())
+    html = client.get(f"/analisis/w/{BELTIM}/").content.decode()
+    section = html.split('data-testid="krs-section"')[1].split("</section>")[0]
+    assert "2025" in section and "60,0" in section  # 6 KRS of 10 target families
+    assert section.count('data-testid="krs-group"') == 2  # Kampung KB and other desa
+    assert "75,0" in section and "50,0" in section  # Kampung KB 3 of 4, other 3 of 6
+    assert f"/keluarga/krs/{BELTIM}/?tahun=2025" in section
+
+
+def test_an_earlier_period_shows_the_round_of_its_year():
+    from kampungkb.analytics.krs_selectors import krs_section
+    from kampungkb.wilayah.models import Wilayah
+
+    krs_data.district()
+    summaries_rebuild()
+    viewer = factories.viewer()
+    area = Wilayah.objects.get(kode=KURNIA_JAYA)
+    assert krs_section(user=viewer, area=area, when=datetime.date(2024, 8, 1)).tahun == 2024
+    assert krs_section(user=viewer, area=area, when=datetime.date(2026, 2, 1)).tahun == 2025
+    assert krs_section(user=viewer, area=area, when=datetime.date(2020, 2, 1)).tahun == 2025
+    assert krs_section(user=viewer, area=area, when=None).main.krs == 3

@@ -29,6 +29,7 @@ from kampungkb.analytics.models import (
     TargetScope,
 )
 from kampungkb.analytics.publication import public_tables, suppression_plan, tables_fingerprint
+from kampungkb.analytics.publication_krs import krs_freeze
 from kampungkb.core.audit import audit_record, audited_save
 from kampungkb.core.models import AuditAction
 from kampungkb.core.permissions import is_district_admin
@@ -261,6 +262,8 @@ def publication_publish(
     for f in figures:
         f.n_hidden, f.cases_hidden = plan.get(f.pk, (True, True))
     PublishedFigure.objects.bulk_update(figures, ["n_hidden", "cases_hidden"], batch_size=2000)
+    # The KRS figures of the round of the period's year are frozen with it (publication_krs).
+    krs_freeze(publication)
     if fingerprint is not None and fingerprint != tables_fingerprint(
         public_tables(publication), version=version
     ):

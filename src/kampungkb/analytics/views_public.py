@@ -22,6 +22,7 @@ from kampungkb.analytics.publication import (
     publication_history,
     publication_latest,
 )
+from kampungkb.analytics.publication_krs import krs_public_tables
 from kampungkb.analytics.templatetags.analytics_tags import pct
 from kampungkb.analytics.views import period_label
 from kampungkb.core.downloads import pdf_response, xlsx_response
@@ -35,10 +36,13 @@ def page_context(publication):
     history = list(publication_history(kabupaten_kode=publication.kabupaten_id, public=True))
     for p in history:
         p.label = period_label(p.period_type, p.period_start)
+    krs = krs_public_tables(publication)
     return {
         "publication": publication,
         "label": period_label(publication.period_type, publication.period_start),
         "tables": tables,
+        "krs_tables": krs,
+        "krs_sections": [krs[s] for s in ("kabupaten", "kampung_kb", "kecamatan", "desa")],
         "history": history,
         "min_n": MIN_N,
         "min_cases": MIN_CASES,
