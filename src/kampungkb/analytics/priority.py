@@ -22,8 +22,8 @@ import numpy as np
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from kampungkb.analytics.models import Group, Indicator, PrevalenceSummary, PriorityWeights
 from kampungkb.analytics.krs_selectors import krs_share_by_desa
+from kampungkb.analytics.models import Group, Indicator, PrevalenceSummary, PriorityWeights
 from kampungkb.analytics.models import QualitySummary as Q
 from kampungkb.analytics.selectors import Selection
 from kampungkb.core.rounding import RULE_PLACES, percent, proportion
