@@ -80,7 +80,7 @@ def krs_map_spec(picture: KrsPicture, *, width="container", height=420) -> dict:
                 "properties.nilai:Q",
                 title=legend,
                 scale=alt.Scale(scheme="orangered", zero=True),
-                legend=alt.Legend(orient="bottom"),
+                legend=alt.Legend(orient="bottom", titleLimit=400),
             ),
             tooltip=tooltip,
             href="properties.url:N",
