@@ -114,3 +114,19 @@ def test_a_cell_hidden_by_an_earlier_publication_of_the_round_stays_hidden():
     first.delete()
     second.krs_figures.update(n_hidden=None, cases_hidden=None)
     assert krs_suppression_plan(second)[kept.pk] == (False, False)
+
+
+def test_the_public_xlsx_has_a_krs_sheet_with_dashes_for_hidden_cells():
+    import io
+
+    import openpyxl
+
+    krs_data.district()
+    summaries_rebuild()
+    publication = _publish()
+    response = Client().get(reverse("analytics_public:xlsx", args=[publication.pk]))
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames[-2] == "KRS 2025"  # before the notes
+    rows = {r[0]: r for r in book["KRS 2025"].iter_rows(min_row=2, values_only=True)}
+    assert rows[BELTIM][2:4] == (10, 6) and float(rows[BELTIM][4]) == 60
+    assert rows[KURNIA_JAYA][2:] == ("–", "–", "–")

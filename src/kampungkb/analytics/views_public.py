@@ -23,6 +23,7 @@ from kampungkb.analytics.publication import (
     publication_latest,
 )
 from kampungkb.analytics.publication_krs import krs_public_tables
+from kampungkb.analytics.reports_krs import krs_public_sheet
 from kampungkb.analytics.templatetags.analytics_tags import pct
 from kampungkb.analytics.views import period_label
 from kampungkb.core.downloads import pdf_response, xlsx_response
@@ -134,7 +135,8 @@ def report_xlsx(request, pk):
     publication, moved = _current(request, pk, "analytics_public:xlsx")
     if moved:
         return moved
-    return xlsx_response(
-        reports.public_sheets(publication, public_tables(publication)),
-        filename=reports.public_filename(publication, "xlsx"),
-    )
+    sheets = reports.public_sheets(publication, public_tables(publication))
+    krs = krs_public_sheet(krs_public_tables(publication))
+    if krs is not None:  # before the notes sheet
+        sheets = [*sheets[:-1], krs, sheets[-1]]
+    return xlsx_response(sheets, filename=reports.public_filename(publication, "xlsx"))
