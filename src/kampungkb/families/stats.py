@@ -1,8 +1,9 @@
 """The KRS picture: counts of family survey rounds per desa and round, and their totals.
 
 Aggregates only (no names): the database counts the rounds of each (desa, round) with one
-grouped query (``Count`` with a filter per label), and the members with another; kecamatan
-and kabupaten totals are sums of desa rows. Nothing loops over families in Python.
+grouped query (``Count`` with a filter per label), the families with a stunted child with a
+second, the members with a third; kecamatan and kabupaten totals are sums of desa rows.
+Nothing loops over families in Python.
 
 ``krs_counts`` is also what the analytics summaries are built from (``analytics.cube``), so
 the picture and the analytics figures count the same way.
@@ -13,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 
 from kampungkb.core.rounding import proportion
@@ -37,24 +38,23 @@ MEMBER_COUNTS = ("members", "jkn_known", "jkn_yes", "akta_known", "akta_yes")
 COUNTS = SURVEY_COUNTS + MEMBER_COUNTS
 
 
-def _latest_stunted():
-    """A member's linked growth child whose latest measurement with a known length/height
-    status says stunted."""
-    latest = (
-        Measurement.objects.filter(child_id=OuterRef("child_id"), stunted__isnull=False)
-        .order_by("-tanggal", "-pk")
-        .values("stunted")[:1]
+def _children_latest_stunted():
+    """The growth children whose latest measurement with a known length/height status says
+    stunted (uncorrelated: the database works the set out once)."""
+    later = Measurement.objects.filter(child_id=OuterRef("child_id"), stunted__isnull=False).filter(
+        Q(tanggal__gt=OuterRef("tanggal")) | Q(tanggal=OuterRef("tanggal"), pk__gt=OuterRef("pk"))
     )
     return (
-        FamilyMember.objects.filter(survey_id=OuterRef("pk"), child__isnull=False)
-        .annotate(latest_stunted=Subquery(latest))
-        .filter(latest_stunted=True)
+        Measurement.objects.filter(stunted=True)
+        .exclude(Exists(later))
+        .order_by()
+        .values("child_id")
     )
 
 
 def krs_counts(surveys=None) -> dict[tuple[str, int], dict[str, int]]:
     """{(desa code, round): {count name: value}} of the survey rounds ``surveys`` (a
-    FamilySurvey queryset; default every round). Two grouped queries, whatever the size.
+    FamilySurvey queryset; default every round). Three grouped queries, whatever the size.
 
     A factor is counted among the target families (so among the KRS ones: a KRS family is a
     target family with a factor); a family with a stunted child is one with a member linked
@@ -72,7 +72,6 @@ def krs_counts(surveys=None) -> dict[tuple[str, int], dict[str, int]]:
             sasaran=Count("pk", filter=Q(is_sasaran=True)),
             krs=Count("pk", filter=Q(is_krs=True)),
             **factor_counts,
-            stunted=Count("pk", filter=Q(Exists(_latest_stunted()))),
             pus=Count("pk", filter=Q(sasaran_pus=True)),
             pus_kb_modern=Count("pk", filter=Q(pus_kb_modern=True)),
         )
@@ -80,7 +79,20 @@ def krs_counts(surveys=None) -> dict[tuple[str, int], dict[str, int]]:
     out: dict[tuple[str, int], dict[str, int]] = {}
     for r in rows:
         key = (r["keluarga__desa_id"], r["tahun"])
-        out[key] = {name: r[name] for name in SURVEY_COUNTS} | dict.fromkeys(MEMBER_COUNTS, 0)
+        out[key] = {name: r[name] for name in SURVEY_COUNTS if name != "stunted"}
+        out[key] |= {"stunted": 0} | dict.fromkeys(MEMBER_COUNTS, 0)
+    stunted = (
+        FamilyMember.objects.filter(
+            survey__in=surveys.order_by().values("pk"), child_id__in=_children_latest_stunted()
+        )
+        .order_by()
+        .values("survey__keluarga__desa_id", "survey__tahun")
+        .annotate(stunted=Count("survey_id", distinct=True))
+    )
+    for r in stunted:
+        key = (r["survey__keluarga__desa_id"], r["survey__tahun"])
+        if key in out:
+            out[key]["stunted"] = r["stunted"]
     members = (
         FamilyMember.objects.filter(survey__in=surveys.order_by().values("pk"))
         .order_by()
