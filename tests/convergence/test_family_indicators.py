@@ -57,6 +57,9 @@ def test_the_entry_page_shows_the_computed_mcpr_with_its_source_instead_of_a_fie
     assert 'name="out_kb_aktif"' not in html
     note = html.split('data-testid="form-note">')[1].split("</p>")[0]
     assert SOURCE in note and "50,0" in note
+    computed = html.split('data-testid="computed-indicators"')[1].split("</details>")[0]
+    assert f"Keluarga berisiko stunting (KRS): 3 keluarga ({SOURCE})" in computed
+    assert f"KRS di antara keluarga sasaran: 75,0 % ({SOURCE})" in computed
     # No family survey in 2023: the mCPR is typed as before.
     assert 'name="out_kb_aktif"' in client.get(url, {"tahun": 2023}).content.decode()
 

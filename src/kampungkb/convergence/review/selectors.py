@@ -361,3 +361,18 @@ def computed_replacements(*, kampung: KampungKB, tahun: int) -> dict[str, str]:
             "name": names.get(computed, computed),
         }
     return out
+
+
+def family_indicator_notes(*, kampung: KampungKB, tahun: int) -> list[str]:
+    """One line per indicator computed from the family data of the year (name, value, source),
+    for the entry page: they are shown, not typed."""
+    values = family.family_values(desa_kodes=[kampung.desa_id], tahun=tahun).get(kampung.desa_id)
+    if not values:
+        return []
+    source = family.source_label(tahun)
+    lines = []
+    for d in IndicatorDefinition.objects.filter(kode__in=family.FAMILY_INDICATORS):
+        value = values.get(d.kode)
+        shown = "–" if value is None else number_format(value, 1 if d.satuan == "%" else 0)
+        lines.append(f"{d.nama}: {shown} {d.satuan} ({source})")
+    return lines

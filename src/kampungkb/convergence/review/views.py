@@ -50,7 +50,10 @@ def indicator_entry(request, pk):
         title=_("Indicators of %(kampung)s, %(year)s") % {"kampung": kampung, "year": tahun},
         form=form,
         back=reverse("convergence:kampung_kb_review", args=[kampung.pk]),
-        extra={"notes": list(computed.values())},
+        extra={
+            "notes": list(computed.values()),
+            "computed_lines": selectors.family_indicator_notes(kampung=kampung, tahun=tahun),
+        },
     )
 
 
