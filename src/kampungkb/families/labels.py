@@ -7,6 +7,8 @@ and ``computed_at`` say which rule set last gave it its labels, and when. A reco
 rule change that leaves most labels as they were therefore writes few rows (each written row
 costs far more than reading and evaluating it). Both the import (for the rounds it wrote) and a
 rule change (for every round) call :func:`labels_compute`.
+It asks for an analytics refresh once the labels are committed
+(``core.events.records_changed_on_commit``), so callers need not.
 """
 
 from collections.abc import Callable, Iterable
@@ -16,6 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from kampungkb.core.bulk import bulk_insert, column_names
+from kampungkb.core.events import records_changed_on_commit
 from kampungkb.families import krs
 from kampungkb.families.labels_read import (
     LABEL_FIELDS,
@@ -76,6 +79,9 @@ def labels_compute(
         done += int(rounds["id"].size)
         if progress is not None:
             progress(done, len(ids))
+    if done:
+        # The KRS summaries (analytics) are built from these labels.
+        records_changed_on_commit(sender="families")
     return done
 
 

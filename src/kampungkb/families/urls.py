@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kampungkb.families import views
+from kampungkb.families import views, views_krs
 from kampungkb.families.rules import views as rules_views
 
 app_name = "families"
@@ -11,4 +11,9 @@ urlpatterns = [
     path("aturan-krs/", rules_views.rule_set_list, name="rules"),
     path("aturan-krs/<int:pk>/", rules_views.rule_set_detail, name="rule_detail"),
     path("aturan-krs/<int:pk>/ubah/", rules_views.rule_set_edit, name="rule_edit"),
+    path("krs/", views_krs.krs_start, name="krs_start"),
+    path("krs/<str:kode>/", views_krs.krs_page, name="krs"),
+    path("krs/<str:kode>/peta.json", views_krs.krs_map_spec, name="krs_map_spec"),
+    path("krs/<str:kode>/krs.xlsx", views_krs.krs_xlsx, name="krs_xlsx"),
+    path("krs/<str:kode>/krs.pdf", views_krs.krs_pdf, name="krs_pdf"),
 ]

@@ -31,7 +31,10 @@ def indicator_entry(request, pk):
     if not can_edit_area(user, kampung.desa_id):
         raise PermissionDenied
     tahun = year_asked(request)
-    definitions = list(selectors.indicator_definitions(computed=False))
+    computed = selectors.computed_replacements(kampung=kampung, tahun=tahun)
+    definitions = [
+        d for d in selectors.indicator_definitions(computed=False) if d.kode not in computed
+    ]
     initial = selectors.recorded_values(kampung=kampung, tahun=tahun)
     form = IndicatorForm(request.POST or None, initial=initial, definitions=definitions)
     if request.method == "POST" and form.is_valid():
@@ -51,6 +54,10 @@ def indicator_entry(request, pk):
         title=_("Indicators of %(kampung)s, %(year)s") % {"kampung": kampung, "year": tahun},
         form=form,
         back=reverse("convergence:kampung_kb_review", args=[kampung.pk]),
+        extra={
+            "notes": list(computed.values()),
+            "computed_lines": selectors.family_indicator_notes(kampung=kampung, tahun=tahun),
+        },
     )
 
 
