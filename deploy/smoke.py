@@ -74,9 +74,7 @@ def pages(client: Client, username: str, password: str) -> None:
     check("script-src 'self'" in csp, "login page carries the Content-Security-Policy", csp)
     cache = response.headers.get("Cache-Control", "")
     check("no-store" in cache, "login page is not cached (no-store)", cache)
-    check(
-        "Strict-Transport-Security" in response.headers, "HSTS is sent behind the HTTPS proxy"
-    )
+    check("Strict-Transport-Security" in response.headers, "HSTS is sent behind the HTTPS proxy")
 
     css = re.search(r'href="(/static/[^"]+\.[0-9a-f]{12}\.css)"', html)
     check(css is not None, "login page links a hashed (collected) stylesheet")
