@@ -12,6 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN="${BIN:-.venv/bin}"
+[ "$BIN" != .venv/bin ] || make -s setup
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kampungkb_smoke}"
 case "$DATABASE_URL" in postgres://* | postgresql://*) ;; *)
   echo "smoke_test: DATABASE_URL must name a PostgreSQL database" >&2
@@ -35,6 +36,7 @@ cleanup() {
   rm -rf "$VAR_DIR"
 }
 trap cleanup EXIT
+trap 'exit 143' TERM INT
 
 # What a server's environment file sets (deploy/kampungkb.env.example), minus the real names.
 export KAMPUNGKB_VAR_DIR="$VAR_DIR"

@@ -77,7 +77,7 @@ def check_mode() -> Check:
 def check_secret_key() -> Check:
     name = _("Secret key")
     key = settings.SECRET_KEY or ""
-    if settings.DEMO or not os.environ.get("KAMPUNGKB_SECRET_KEY", "").strip():
+    if not os.environ.get("KAMPUNGKB_SECRET_KEY", "").strip():
         detail = _("not set in the environment (the demo's key from var/ is used)")
     elif key.startswith(THROWAWAY_KEY_PREFIXES):
         detail = _("a throwaway key of the tests or of the help is used")
@@ -217,7 +217,7 @@ def check_folders() -> Check:
             _("Give the service's user the folder: chown -R kampungkb: %(path)s")
             % {"path": var_dir},
         )
-    if var_dir.exists() and var_dir.stat().st_mode & stat.S_IRWXO:
+    if var_dir.exists() and var_dir.stat().st_mode & (stat.S_IROTH | stat.S_IWOTH):
         return _warning(
             name,
             _("%(path)s is open to other users of the server") % {"path": var_dir},
@@ -331,7 +331,10 @@ def install_checks() -> list[Check]:
     for check, name in WITH_DATABASE:
         if database.status == MISSING:
             checks.append(_missing(_(name), _("not checked"), _("Fix the database first.")))
-        else:
+            continue
+        try:
             checks.append(check())
+        except DatabaseError:  # its tables are not there yet
+            checks.append(_missing(_(name), _("cannot be read"), _("Run: kampungkb migrate")))
     checks += [check() for check in AFTER]
     return checks

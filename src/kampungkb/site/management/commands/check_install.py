@@ -1,7 +1,8 @@
 """``kampungkb check_install``: what a server still lacks, each with what to do.
 
 Exit code 0 when every essential item is in place, 1 otherwise (warnings do not count), so a
-deployment script can stop on it. Read-only: it creates nothing, not even a folder.
+deployment script can stop on it. It changes nothing (connecting to a SQLite database that
+is not there yet creates its empty file, as any command does).
 """
 
 from django.core.management.base import CommandError
