@@ -58,7 +58,7 @@ def test_the_test_settings_are_no_server(make_user, settings, tmp_path):
     assert "[OK] Wilayah: 1 kabupaten, 39 desa" in words
     assert "[OK] Admin Kabupaten: 1 aktif" in words
     assert "[PERINGATAN] Basis data: sqlite" in words or "[OK] Basis data: PostgreSQL" in words
-    assert "[PERINGATAN] Pekerja latar belakang: tugas dijalankan di dalam permintaan web" in words
+    assert "[PERINGATAN] Proses latar belakang: tugas dijalankan di dalam permintaan web" in words
 
 
 def test_english_on_request(settings, tmp_path, db):
@@ -206,7 +206,7 @@ def test_a_new_server_is_told_what_is_missing(tmp_path):
         "Migrasi": "KURANG",
         "Wilayah": "KURANG",  # no table yet
         "Admin Kabupaten": "KURANG",
-        "Pekerja latar belakang": "KURANG",
+        "Proses latar belakang": "KURANG",
         "Berkas statis": "KURANG",
         "Folder": "OK",
         "Laporan PDF": "OK",
