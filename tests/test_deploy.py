@@ -3,6 +3,7 @@ units and the environment file (deploy/). The whole run is checked by deploy/smo
 
 import importlib
 import re
+import subprocess
 from pathlib import Path
 
 from django.conf import settings
@@ -111,3 +112,22 @@ def test_the_environment_file_documents_every_setting_and_holds_no_secret():
     missing = sorted(name for name in read if name not in example)
     assert missing == []
     assert re.search(r"^KAMPUNGKB_SECRET_KEY=$", example, re.M)  # empty: fill it in
+
+
+def test_ci_runs_the_production_smoke_test():
+    ci = (DEPLOY.parent / ".ci" / "run").read_text()
+    assert "bash deploy/smoke_test.sh" in ci
+    # After the PostgreSQL tests.
+    assert ci.index("bash deploy/smoke_test.sh") > ci.rindex("make test")
+    script = DEPLOY / "smoke_test.sh"
+    subprocess.run(["bash", "-n", str(script)], check=True)
+    text = script.read_text()
+    # Nothing left running, whatever happens.
+    assert "trap cleanup EXIT" in text
+    for step in (
+        '/gunicorn" -c python:kampungkb.config.gunicorn',
+        '/kampungkb" db_worker',
+        '/kampungkb" check_install',
+        "deploy/smoke.py",
+    ):
+        assert step in text
