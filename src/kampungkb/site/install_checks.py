@@ -45,8 +45,8 @@ class Check:
     essential: bool = True
 
 
-def _ok(name, detail, *, essential=True) -> Check:
-    return Check(name, OK, detail, essential=essential)
+def _ok(name, detail) -> Check:
+    return Check(name, OK, detail)
 
 
 def _missing(name, detail, advice) -> Check:
