@@ -250,3 +250,7 @@ class FamilyMember(models.Model):
 
     def __str__(self) -> str:
         return self.nama
+
+
+# TPK accompaniment (families/tpk/), imported last so that Django finds its models.
+from kampungkb.families.tpk.models import Target, TpkTeam, Visit  # noqa: E402, F401
