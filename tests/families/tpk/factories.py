@@ -8,6 +8,7 @@ from kampungkb.families.tpk.models import TargetKind
 from tests import factories
 
 TODAY = datetime.date.today()
+NAMES = {"tpk_bidan": "Bidan Rahma", "tpk_pkk": "Kader Yanti", "tpk_kb": "Kader Sari"}
 DAY = datetime.timedelta(days=1)
 
 
@@ -16,7 +17,9 @@ def team(desa=factories.KURNIA_JAYA, *, roles=("tpk_bidan", "tpk_pkk", "tpk_kb")
     desa = factories.wilayah(desa)
     tim = services.team_save(user=None, desa=desa, nama=nama or f"TPK {desa.nama}")
     for role in roles:
-        cadre = cadre_save(user=None, desa=desa, nama=f"Kader {role} {desa.nama}", peran=role)
+        cadre = cadre_save(
+            user=None, desa=desa, nama=f"{NAMES[role]} Sintetis {desa.nama}", peran=role
+        )
         tpk_member_assign(user=None, team=tim, cadre=cadre)
     return tim
 

@@ -244,3 +244,19 @@ def test_a_target_changes_team_only_within_its_desa(users):
         services.target_team_assign(user=users["desa"], target=hamil, team=other)
     services.target_team_assign(user=users["desa"], target=hamil, team=second)
     assert Target.objects.get(pk=hamil.pk).team == second
+
+
+def test_the_daily_command_applies_the_transitions(users):
+    from django.core.management import call_command
+
+    nifas = services.target_register(
+        user=None,
+        kind=TargetKind.PASCA_PERSALINAN,
+        desa=factories.wilayah(factories.KURNIA_JAYA),
+        nama="Ibu Nifas Sintetis",
+        tanggal_persalinan=TODAY - 43 * DAY,
+        tanggal_daftar=TODAY - 43 * DAY,
+    )
+    call_command("tpk_transition", date=TODAY.isoformat())
+    nifas.refresh_from_db()
+    assert (nifas.aktif, nifas.alasan_selesai) == (False, EndReason.POSTPARTUM_OVER)

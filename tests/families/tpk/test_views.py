@@ -98,7 +98,7 @@ def test_a_targets_page_is_audited_and_another_areas_is_not_found(world, client)
     c = _client(client, world["users"]["desa"])
     page = c.get(reverse("families:tpk_target", args=[world["fresh"].pk]))
     assert page.status_code == 200
-    assert "trimester" in page.content.decode()
+    assert "Trimester" in page.content.decode()
     assert (
         AuditEntry.objects.filter(
             action=AuditAction.VIEW, object_type="families.target", object_id=str(world["fresh"].pk)

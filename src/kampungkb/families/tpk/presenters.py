@@ -4,6 +4,7 @@ and the warnings (BBLR, short at birth, an incomplete team)."""
 import datetime
 
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from kampungkb.families.tpk.lifecycle import (
@@ -66,4 +67,5 @@ def target_facts(target: Target, on: datetime.date) -> dict:
     if target.team is None:
         warnings.append(_("No TPK team accompanies this target."))
     state = target_state(target, on)
+    facts = [(capfirst(label), value) for label, value in facts]
     return {"facts": facts, "warnings": warnings, "state": state}
