@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from kampungkb.convergence.cadres.models import TPK_ROLES
 from kampungkb.convergence.cadres.services import cadre_save, tpk_member_assign
 from kampungkb.core.models import AuditAction, AuditEntry
-from kampungkb.families.tpk import services
+from kampungkb.families.tpk import services, services_visits
 from kampungkb.families.tpk.models import TEAM_ROLES, EndReason, Target, TargetKind
 from tests import factories
 from tests.families.tpk import factories as tpk
@@ -115,6 +115,20 @@ def test_registration_errors_name_the_field_in_indonesian(users):
     assert _messages(exc.value) == {
         "hpht": ["Hari pertama haid terakhir tidak boleh di masa depan."]
     }
+    with pytest.raises(ValidationError) as exc:
+        services.target_register(
+            user=users["desa"],
+            kind=TargetKind.IBU_HAMIL,
+            desa=desa,
+            nama="Ibu",
+            hpl=TODAY - 40 * DAY,
+        )
+    assert _messages(exc.value) == {
+        "hpl": [
+            "Hari perkiraan lahir ini sudah lewat lebih dari 4 minggu: catat persalinannya "
+            "atau periksa tanggalnya."
+        ]
+    }
 
 
 def test_another_desa_and_read_only_roles_are_refused(users):
@@ -125,7 +139,9 @@ def test_another_desa_and_read_only_roles_are_refused(users):
             user=users["desa"], kind=TargetKind.IBU_HAMIL, desa=elsewhere, nama="Ibu", hpht=TODAY
         )
     with pytest.raises(PermissionDenied):
-        services.visit_record(user=users["kecamatan"], target=hamil, tanggal=TODAY, jenis="kie")
+        services_visits.visit_record(
+            user=users["kecamatan"], target=hamil, tanggal=TODAY, jenis="kie"
+        )
     for role in ("mitra", "viewer"):
         with pytest.raises(PermissionDenied):
             services.target_register(
@@ -197,18 +213,20 @@ def test_the_transition_closes_ended_stages_and_opens_the_next(users):
 def test_a_visit_in_the_future_is_refused_beside_its_date(users):
     hamil = tpk.pregnant()
     with pytest.raises(ValidationError) as exc:
-        services.visit_record(user=users["desa"], target=hamil, tanggal=TODAY + DAY, jenis="kie")
+        services_visits.visit_record(
+            user=users["desa"], target=hamil, tanggal=TODAY + DAY, jenis="kie"
+        )
     assert _messages(exc.value) == {"tanggal": ["Tanggal tidak boleh di masa depan."]}
 
 
 def test_a_referral_needs_its_place_and_its_follow_up_comes_after_it(users):
     hamil = tpk.pregnant()
     with pytest.raises(ValidationError) as exc:
-        services.visit_record(
+        services_visits.visit_record(
             user=users["desa"], target=hamil, tanggal=TODAY, jenis="rujukan", rujukan=True
         )
     assert _messages(exc.value) == {"rujukan_ke": ["Sebutkan ke mana sasaran dirujuk."]}
-    visit = services.visit_record(
+    visit = services_visits.visit_record(
         user=users["desa"],
         target=hamil,
         tanggal=TODAY - 5 * DAY,
@@ -219,13 +237,13 @@ def test_a_referral_needs_its_place_and_its_follow_up_comes_after_it(users):
     )
     assert visit.team == hamil.team
     with pytest.raises(ValidationError, match="sebelum kunjungan"):
-        services.visit_followup_record(
+        services_visits.visit_followup_record(
             user=users["desa"],
             visit=visit,
             tindak_lanjut_tanggal=TODAY - 6 * DAY,
             tindak_lanjut_hasil="Diperiksa",
         )
-    services.visit_followup_record(
+    services_visits.visit_followup_record(
         user=users["desa"],
         visit=visit,
         tindak_lanjut_tanggal=TODAY,

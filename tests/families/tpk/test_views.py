@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from kampungkb.core.models import AuditAction, AuditEntry
-from kampungkb.families.tpk import selectors, services
+from kampungkb.families.tpk import selectors, services_visits
 from kampungkb.families.tpk.models import Target, Visit
 from tests import factories
 from tests.families.tpk import factories as tpk
@@ -26,7 +26,7 @@ def world(users):
     fresh = tpk.pregnant(nama="Ibu Baru Sintetis", nik="1906014101950002")
     far = tpk.catin(nama="Catin Jauh Sintetis", days_to_marriage=200)
     other = tpk.pregnant(factories.BATU_PENYU, nama="Ibu Gantung Sintetis")
-    services.visit_record(user=None, target=fresh, tanggal=TODAY - 3 * DAY, jenis="kie")
+    services_visits.visit_record(user=None, target=fresh, tanggal=TODAY - 3 * DAY, jenis="kie")
     return {
         "team": team,
         "incomplete": incomplete,
@@ -70,6 +70,14 @@ def test_overdue_lists_per_desa_and_kecamatan_stay_in_the_users_area(world, clie
     c = _client(client, world["users"]["kecamatan"])
     page = c.get(reverse("families:tpk_overdue") + f"?wilayah={factories.MANGGAR}")
     assert "Ibu Terlambat Sintetis" in page.content.decode()
+    # The whole area's list (no wilayah asked) is a read of names too: audited.
+    assert c.get(reverse("families:tpk_overdue")).status_code == 200
+    assert (
+        AuditEntry.objects.filter(
+            action=AuditAction.VIEW, object_type="wilayah.wilayah", wilayah_kode=factories.MANGGAR
+        ).count()
+        == 2
+    )
     assert (
         c.get(reverse("families:tpk_overdue") + f"?wilayah={factories.GANTUNG}").status_code == 404
     )

@@ -183,9 +183,9 @@ def desa_choices(*, user):
 
 def overdue_area(*, user, kode: str):
     """The desa or kecamatan ``kode`` of an overdue list, inside the user's area (404
-    otherwise); ``None`` for the user's whole area."""
+    otherwise); without it, the user's own area (``None`` for a superuser's whole country)."""
     if not kode:
-        return None
+        return Wilayah.objects.defer("boundary").filter(pk=user.wilayah_id).first()
     if not user_covers(user, kode):
         raise Http404
     return get_object_or_404(Wilayah.objects.defer("boundary"), kode=kode)

@@ -19,7 +19,6 @@ from kampungkb.families.tpk.models import (
     Target,
     TargetKind,
     TpkTeam,
-    Visit,
 )
 
 TARGET_FIELDS = (
@@ -48,17 +47,6 @@ TARGET_FIELDS = (
     "alasan_selesai",
     "previous",
 )
-VISIT_FIELDS = (
-    "target",
-    "team",
-    "tanggal",
-    "jenis",
-    "temuan",
-    "rujukan",
-    "rujukan_ke",
-    "tindak_lanjut_tanggal",
-    "tindak_lanjut_hasil",
-)
 # Fields a registration may set, by kind (the rest stay empty).
 STAGE_FIELDS = {
     TargetKind.CATIN: ("nama_pasangan", "nik_pasangan", "tanggal_rencana_nikah"),
@@ -85,7 +73,7 @@ def _masked(values: dict) -> dict:
     return out
 
 
-def _ensure_may_work(user, desa_kode: str) -> None:
+def ensure_may_work(user, desa_kode: str) -> None:
     if user is None:  # the system itself (demo seeding, the nightly transition)
         return
     if not can_record_tpk_work(user) or not can_edit_area(user, desa_kode):
@@ -115,7 +103,7 @@ def default_team(desa_kode: str) -> TpkTeam | None:
 @transaction.atomic
 def team_save(*, user, desa, nama: str, aktif: bool = True, team: TpkTeam | None = None):
     """Create a TPK team of ``desa`` (or change ``team``)."""
-    _ensure_may_work(user, desa.kode)
+    ensure_may_work(user, desa.kode)
     nama = (nama or "").strip()
     if not nama:
         raise ValidationError({"nama": _("Give the team a name.")})
@@ -135,7 +123,7 @@ def team_save(*, user, desa, nama: str, aktif: bool = True, team: TpkTeam | None
 @transaction.atomic
 def target_team_assign(*, user, target: Target, team: TpkTeam | None) -> Target:
     """Give ``target`` to ``team`` (one team at a time; ``None`` takes it off any)."""
-    _ensure_may_work(user, target.desa_id)
+    ensure_may_work(user, target.desa_id)
     if team is not None and team.desa_id != target.desa_id:
         raise ValidationError({"team": _("Choose a team of the target's own desa.")})
     if team is not None and not team.aktif:
@@ -163,6 +151,10 @@ def _check_stage(kind: str, values: dict, *, today: datetime.date) -> None:
             errors["hpht"] = _("This HPHT is more than 44 weeks ago: check the date.")
         if hpl and (hpl - today).days > 280:
             errors["hpl"] = _("A due date is at most 40 weeks ahead: check the date.")
+        elif hpl and (today - hpl).days > 28:
+            errors["hpl"] = _(
+                "This due date passed more than 4 weeks ago: record the delivery or check the date."
+            )
     elif kind == TargetKind.PASCA_PERSALINAN and not values.get("tanggal_persalinan"):
         errors["tanggal_persalinan"] = _("Enter the delivery date.")
     if errors:
@@ -221,7 +213,7 @@ def target_register(
         tanggal_lahir = tanggal_lahir or child.tanggal_lahir
     if desa is None:
         raise ValidationError({"desa": _("Choose the desa.")})
-    _ensure_may_work(user, desa.kode)
+    ensure_may_work(user, desa.kode)
     ensure_not_in_future(tanggal_daftar=tanggal_daftar, tanggal_lahir=tanggal_lahir)
     if not (nama or "").strip():
         raise ValidationError({"nama": _("Enter the name.")})
@@ -268,7 +260,7 @@ def _ensure_not_registered(kind: str, *, member, child, nik: str) -> None:
 def marriage_record(*, user, target: Target, tanggal_nikah: datetime.date) -> Target:
     """Record a catin couple's marriage: the catin stage ends on that day."""
     target = Target.objects.select_for_update().get(pk=target.pk)
-    _ensure_may_work(user, target.desa_id)
+    ensure_may_work(user, target.desa_id)
     if target.kind != TargetKind.CATIN or not target.aktif:
         raise ValidationError(_("Only an active catin target can get a marriage."))
     ensure_not_in_future(tanggal_nikah=tanggal_nikah)
@@ -291,7 +283,7 @@ def delivery_record(
     persalinan target (same team), which is returned. ``child`` is the baby's growth record,
     when it is registered (its birth weight and length fill in what is not given)."""
     target = Target.objects.select_for_update().get(pk=target.pk)
-    _ensure_may_work(user, target.desa_id)
+    ensure_may_work(user, target.desa_id)
     if target.kind != TargetKind.IBU_HAMIL or not target.aktif:
         raise ValidationError(_("Only an active pregnancy can get a delivery."))
     ensure_not_in_future(tanggal_persalinan=tanggal_persalinan)
@@ -368,7 +360,7 @@ def targets_transition(*, user, on: datetime.date | None = None, desa_kode: str 
         qs = qs.for_user(user)
     ended = 0
     for target in qs.select_for_update(of=("self",)):
-        _ensure_may_work(user, target.desa_id)
+        ensure_may_work(user, target.desa_id)
         if not target_state(target, on).active:
             _apply_state(target, user=user, on=on)
             ended += 1
@@ -391,95 +383,6 @@ def targets_list_viewed(*, user, area, count: int) -> None:
     )
 
 
-# --- visits -------------------------------------------------------------------------------
-
-
-def _check_visit(target: Target, values: dict) -> None:
-    ensure_not_in_future(
-        tanggal=values["tanggal"], tindak_lanjut_tanggal=values.get("tindak_lanjut_tanggal")
-    )
-    errors: dict[str, str] = {}
-    day = values["tanggal"]
-    if values.get("jenis") not in {k for k, _label in Visit._meta.get_field("jenis").choices}:
-        errors["jenis"] = _("Choose the type of visit.")
-    if day < target.tanggal_daftar - datetime.timedelta(days=366):
-        errors["tanggal"] = _("The visit date is long before the target was registered.")
-    if not target.aktif and target.tanggal_selesai and day > target.tanggal_selesai:
-        errors["tanggal"] = _("The target's stage ended on %(day)s: no visit after it.") % {
-            "day": target.tanggal_selesai.strftime("%d/%m/%Y")
-        }
-    if values.get("rujukan") and not (values.get("rujukan_ke") or "").strip():
-        errors["rujukan_ke"] = _("Say where the target was referred to.")
-    if not values.get("rujukan"):
-        if (values.get("rujukan_ke") or "").strip():
-            errors["rujukan_ke"] = _("Tick 'referral made' or leave the place empty.")
-        if values.get("tindak_lanjut_tanggal") or (values.get("tindak_lanjut_hasil") or ""):
-            errors["tindak_lanjut_tanggal"] = _("A follow-up belongs to a referral.")
-    follow = values.get("tindak_lanjut_tanggal")
-    if follow and follow < day:
-        errors["tindak_lanjut_tanggal"] = _("The follow-up cannot be before the visit.")
-    if errors:
-        raise ValidationError(errors)
-
-
-@transaction.atomic
-def visit_record(
-    *,
-    user,
-    target: Target,
-    tanggal: datetime.date,
-    jenis: str,
-    temuan: str = "",
-    rujukan: bool = False,
-    rujukan_ke: str = "",
-    tindak_lanjut_tanggal: datetime.date | None = None,
-    tindak_lanjut_hasil: str = "",
-    is_synthetic: bool = False,
-) -> Visit:
-    """Record an accompaniment visit to ``target`` by its team."""
-    _ensure_may_work(user, target.desa_id)
-    values = {
-        "target": target,
-        "team": target.team,
-        "tanggal": tanggal,
-        "jenis": jenis,
-        "temuan": (temuan or "").strip(),
-        "rujukan": bool(rujukan),
-        "rujukan_ke": (rujukan_ke or "").strip(),
-        "tindak_lanjut_tanggal": tindak_lanjut_tanggal,
-        "tindak_lanjut_hasil": (tindak_lanjut_hasil or "").strip(),
-    }
-    _check_visit(target, values)
-    visit = Visit(
-        recorded_by=user if getattr(user, "pk", None) else None, is_synthetic=is_synthetic
-    )
-    audited_save(visit, actor=user, fields=VISIT_FIELDS, values=values, wilayah_kode=target.desa_id)
-    return visit
-
-
-@transaction.atomic
-def visit_followup_record(
-    *, user, visit: Visit, tindak_lanjut_tanggal: datetime.date, tindak_lanjut_hasil: str
-) -> Visit:
-    """Record the follow-up of a visit's referral (done on that day, with its result)."""
-    visit = Visit.objects.select_for_update().select_related("target").get(pk=visit.pk)
-    _ensure_may_work(user, visit.target.desa_id)
-    values = {f: getattr(visit, f) for f in VISIT_FIELDS}
-    values |= {
-        "tindak_lanjut_tanggal": tindak_lanjut_tanggal,
-        "tindak_lanjut_hasil": (tindak_lanjut_hasil or "").strip(),
-    }
-    _check_visit(visit.target, values)
-    audited_save(
-        visit,
-        actor=user,
-        fields=VISIT_FIELDS,
-        values={k: values[k] for k in ("tindak_lanjut_tanggal", "tindak_lanjut_hasil")},
-        wilayah_kode=visit.target.desa_id,
-    )
-    return visit
-
-
 __all__ = [
     "EndReason",
     "default_team",
@@ -491,6 +394,4 @@ __all__ = [
     "targets_list_viewed",
     "targets_transition",
     "team_save",
-    "visit_followup_record",
-    "visit_record",
 ]

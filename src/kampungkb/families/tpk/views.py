@@ -15,7 +15,7 @@ from kampungkb.core.permissions import (
     can_view_tpk_targets,
 )
 from kampungkb.core.scoping import user_covers
-from kampungkb.families.tpk import selectors, services
+from kampungkb.families.tpk import selectors, services, services_visits
 from kampungkb.families.tpk.forms import TargetForm, VisitForm
 from kampungkb.families.tpk.presenters import target_facts
 
@@ -112,7 +112,7 @@ def visit_create(request, pk):
     form = VisitForm(request.POST)
     if form.is_valid():
         try:
-            visit = services.visit_record(user=request.user, target=obj, **form.cleaned_data)
+            visit = services_visits.visit_record(user=request.user, target=obj, **form.cleaned_data)
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:
