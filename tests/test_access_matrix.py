@@ -72,6 +72,7 @@ from kampungkb.growth.models import KBMTable
 from kampungkb.wilayah.models import Wilayah
 from tests import factories
 from tests.conftest import BATU_PENYU, GANTUNG, KURNIA_JAYA, LALANG_JAYA, MANGGAR
+from tests.families.tpk import factories as tpk_factories
 from tests.growth.conftest import EppgbmFiles
 
 TODAY = datetime.date.today()
@@ -359,6 +360,19 @@ ASK = {
     "families:detail": area(lambda o: [o.keluarga.pk]),
     "families:rule_detail": district(lambda o: [o.krs_rule_set.pk]),
     "families:rule_edit": district(lambda o: [o.krs_rule_set.pk], _krs_rule_form),
+    "families:tpk_team": area(lambda o: [o.tpk_team.pk]),
+    "families:tpk_target": area(lambda o: [o.tpk_target.pk]),
+    "families:tpk_target_create": area(
+        data=lambda o: {
+            "kind": "ibu_hamil",
+            "desa": o.kode,
+            "nama": "Ibu Hamil Baru Sintetis",
+            "hpht": (TODAY - datetime.timedelta(days=70)).isoformat(),
+        }
+    ),
+    "families:tpk_visit_create": area(
+        lambda o: [o.tpk_target.pk], lambda o: {"tanggal": TODAY.isoformat(), "jenis": "kie"}
+    ),
 }
 
 
@@ -740,6 +754,30 @@ EXPECTED: dict[str, tuple] = {
     "families:rule_detail POST": (302, 200, 200, 200, 200, 200),
     "families:rule_edit GET": (302, 200, 403, 403, 403, 403),
     "families:rule_edit POST": (302, 302, 403, 403, 403, 403),
+    # --- families: TPK accompaniment ----------------------------------------------------
+    # Targets by name for the roles with personal data; the Mitra OPD and the Viewer get the
+    # counts per desa on the TPK home page and a 403 everywhere else (issue 14).
+    "families:tpk_home GET": (302, 200, 200, 200, 200, 200),
+    "families:tpk_home POST": (302, 200, 200, 200, 200, 200),
+    "families:tpk_overdue GET": (302, 200, 200, 200, 403, 403),
+    "families:tpk_overdue POST": (302, 200, 200, 200, 403, 403),
+    "families:tpk_team GET own": (302, 200, 200, 200, 403, 403),
+    "families:tpk_team GET other": (302, 200, 404, 404, 403, 403),
+    "families:tpk_team POST own": (302, 200, 200, 200, 403, 403),
+    "families:tpk_team POST other": (302, 200, 404, 404, 403, 403),
+    "families:tpk_target GET own": (302, 200, 200, 200, 403, 403),
+    "families:tpk_target GET other": (302, 200, 404, 404, 403, 403),
+    "families:tpk_target POST own": (302, 200, 200, 200, 403, 403),
+    "families:tpk_target POST other": (302, 200, 404, 404, 403, 403),
+    "families:tpk_target_create GET": (302, 200, 200, 200, 403, 403),
+    "families:tpk_target_create POST own": (302, 302, 302, 302, 403, 403),
+    # other: a desa of Gantung, not offered to the operators of Manggar and Kurnia Jaya.
+    "families:tpk_target_create POST other": (302, 302, 400, 400, 403, 403),
+    # A visit is recorded from the target's page (GET goes back there).
+    "families:tpk_visit_create GET own": (302, 302, 302, 302, 403, 403),
+    "families:tpk_visit_create GET other": (302, 302, 404, 404, 403, 403),
+    "families:tpk_visit_create POST own": (302, 302, 302, 302, 403, 403),
+    "families:tpk_visit_create POST other": (302, 302, 404, 404, 403, 403),
     # --- analytics_public ----------------------------------------------------------------
     # The public site (aksi 7): no login, published aggregates only.
     "analytics_public:index GET": (200, 200, 200, 200, 200, 200),
@@ -934,6 +972,8 @@ def _build(folder: Path) -> World:
                 penanggung_jawab=f"PJ Kegiatan Sintetis {kode}",
             ),
             cadre=cadre,
+            tpk_team=tpk_factories.team(desa),
+            tpk_target=tpk_factories.pregnant(desa, nama=f"Ibu Hamil Sintetis {kode}"),
             visit=visit,
             followup=visit.follow_ups.get(),
             # The file's posyandu (Melati) is not the desa's: made new, as the importer says.
@@ -1171,6 +1211,7 @@ def _persons(world: World) -> set[str]:
     found = {SIGNATORY, world.users["admin"].get_username()}
     for o in world.objects.values():
         found |= {o.cadre.nama, o.cadre.telepon, o.activity.penanggung_jawab}
+        found |= {o.tpk_target.nama} | {m.cadre.nama for m in o.tpk_team.memberships.all()}
         found |= {t.sertifikat for t in o.cadre.trainings.all()}
         found |= {m.nama for m in o.kampung.pokja_members.all()}
         found |= {m.telepon for m in o.kampung.pokja_members.all()}
@@ -1232,6 +1273,8 @@ def test_the_roles_with_personal_data_see_those_names(db, world):
             reverse("convergence:plan_detail", args=[o.plan.pk]),
             reverse("convergence:visit_detail", args=[o.visit.pk]),
             reverse("wilayah:kampung_kb_detail", args=[o.kampung.pk]),
+            reverse("families:tpk_team", args=[o.tpk_team.pk]),
+            reverse("families:tpk_target", args=[o.tpk_target.pk]),
         ]
     text = "".join(_text(client.get(url)) for url in pages)
     assert sorted(p for p in persons if p not in text) == []

@@ -299,3 +299,7 @@ class KrsRecomputeRun(models.Model):
         if self.finished_at:
             return "done"
         return "running" if self.started_at else "queued"
+
+
+# TPK accompaniment (families/tpk/), imported last so that Django finds its models.
+from kampungkb.families.tpk.models import Target, TpkTeam, Visit  # noqa: E402, F401

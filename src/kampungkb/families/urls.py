@@ -2,6 +2,7 @@ from django.urls import path
 
 from kampungkb.families import views, views_krs
 from kampungkb.families.rules import views as rules_views
+from kampungkb.families.tpk import views as tpk
 
 app_name = "families"
 
@@ -16,4 +17,10 @@ urlpatterns = [
     path("krs/<str:kode>/peta.json", views_krs.krs_map_spec, name="krs_map_spec"),
     path("krs/<str:kode>/krs.xlsx", views_krs.krs_xlsx, name="krs_xlsx"),
     path("krs/<str:kode>/krs.pdf", views_krs.krs_pdf, name="krs_pdf"),
+    path("tpk/", tpk.home, name="tpk_home"),
+    path("tpk/tim/<int:pk>/", tpk.team, name="tpk_team"),
+    path("tpk/terlambat/", tpk.overdue, name="tpk_overdue"),
+    path("tpk/sasaran/baru/", tpk.target_create, name="tpk_target_create"),
+    path("tpk/sasaran/<int:pk>/", tpk.target, name="tpk_target"),
+    path("tpk/sasaran/<int:pk>/kunjungan/", tpk.visit_create, name="tpk_visit_create"),
 ]
