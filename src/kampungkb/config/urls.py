@@ -14,7 +14,6 @@ urlpatterns = [
     path("keluarga/", include("kampungkb.families.urls")),
     path("analisis/", include("kampungkb.analytics.urls")),
     path("konvergensi/", include("kampungkb.convergence.urls")),
-    path("keluarga/", include("kampungkb.families.urls")),
     path("publik/", include("kampungkb.analytics.urls_public")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
