@@ -131,23 +131,28 @@ def _iso_value(text: str):
 
 
 class SheetRows:
-    """The expat handlers that turn a sheet's XML into rows written to ``out``."""
+    """The expat handlers that turn a sheet's XML into rows written to ``out``.
 
-    def __init__(self, out, limits: dict, strings: list[str], kinds, date1904: bool):
+    Called for every element of the sheet, millions of times: written for speed (the element
+    names compared whole, with the namespace prefix the sheet uses; a cell's value kept while
+    its row is read).
+    """
+
+    def __init__(self, out, limits: dict, strings: list[str], kinds, date1904: bool, prefix=""):
         self.out = out
         self.max_rows = limits["max_rows"]
         self.max_columns = limits["max_columns"]
         self.strings = strings
         self.kinds = kinds
         self.date1904 = date1904
+        self.tags = {prefix + name: name for name in ("c", "v", "row", "is", "t", "rPh")}
         self.columns: dict[str, int] = {}
         self.number = 0  # the row being read
         self.cells: list = []
         self.column = -1  # of the cell being read (0 for A)
         self.type = "n"
         self.style = 0
-        self.text: list[str] | None = None  # the value's text while it is read
-        self.size = 0
+        self.text: str | None = None  # the value's text while it is read
         self.inline = False
         self.preserve = False
         self.phonetic = 0
@@ -157,71 +162,71 @@ class SheetRows:
         self.far = None  # (row, column) past a limit: only the sheet's extent is read on
 
     def start(self, name, attrs):
-        local = name if ":" not in name else local_name(name)
-        if local == "c":
+        tag = self.tags.get(name)
+        if tag == "c":
             ref = attrs.get("r")
             if ref:
-                letters = ref.rstrip(_DIGITS)
-                column = self.columns.get(letters)
+                column = self.columns.get(ref.rstrip(_DIGITS))
                 if column is None:
-                    column = column_number(letters) - 1
-                    if column < self.max_columns:
-                        self.columns[letters] = column
+                    column = self._column(ref.rstrip(_DIGITS))
             else:
                 column = self.column + 1
             self.column = column
             self.type = attrs.get("t", "n")
-            style = attrs.get("s")
-            self.style = int(style) if style else 0
+            self.style = attrs.get("s")
             self.value = None
             self.inline = False
-        elif local == "v":
-            self.text = []
-            self.size = 0
-        elif local == "row":
+        elif tag == "v":
+            self.text = ""
+        elif tag == "row":
             ref = attrs.get("r")
             self.number = int(ref) if ref else self.number + 1
             self.cells = []
             self.column = -1
-        elif local == "is":
+        elif tag == "is":
             self.inline = True
             self.value = ""
-        elif local == "t" and self.inline and not self.phonetic:
-            self.text = []
-            self.size = 0
+        elif tag == "t" and self.inline and not self.phonetic:
+            self.text = ""
             self.preserve = attrs.get("xml:space") == "preserve"
-        elif local == "rPh":
+        elif tag == "rPh":
             self.phonetic += 1
 
+    def _column(self, letters: str) -> int:
+        column = column_number(letters) - 1
+        if column < self.max_columns:
+            self.columns[letters] = column
+        return column
+
     def chars(self, data):
-        text = self.text
-        if text is not None:
-            text.append(data)
-            self.size += len(data)
-            if self.size > MAX_CELL_CHARS:
+        if self.text is not None:
+            text = self.text + data
+            if len(text) > MAX_CELL_CHARS:
                 raise Refused("cell", row=self.number, limit=MAX_CELL_CHARS)
+            self.text = text
 
     def end(self, name):
-        local = name if ":" not in name else local_name(name)
-        if local == "c":
-            self._cell()
-        elif local == "v":
-            self.value = "".join(self.text) or None  # a formula not yet computed: empty
+        tag = self.tags.get(name)
+        if tag == "c":
+            if self.value is not None:
+                self._cell(self.value)
+        elif tag == "v":
+            self.value = self.text or None  # a formula not yet computed: empty
             self.text = None
-        elif local == "row":
-            self._row()
-        elif local == "t" and self.text is not None and self.inline:
-            self.value += trim("".join(self.text), self.preserve)
+        elif tag == "row":
+            cells = self.cells
+            if cells and not self.far and not is_blank(cells):
+                write_row(self.out, self.number, cells, encode(cells))
+                self.written += 1
+        elif tag == "t" and self.text is not None and self.inline:
+            self.value += trim(self.text, self.preserve)
             self.text = None
             if len(self.value) > MAX_CELL_CHARS:
                 raise Refused("cell", row=self.number, limit=MAX_CELL_CHARS)
-        elif local == "rPh":
+        elif tag == "rPh":
             self.phonetic -= 1
 
-    def _cell(self):
-        text = self.value
-        if text is None:
-            return
+    def _cell(self, text: str) -> None:
         column = self.column
         if self.number > self.max_rows or column >= self.max_columns or self.far:
             far = self.far or (0, 0)
@@ -230,43 +235,35 @@ class SheetRows:
         kind = self.type
         try:
             if kind == "n":
-                number = _number(text)
-                style = self.kinds[self.style] if self.style < len(self.kinds) else None
-                if style is None or isinstance(number, str):
-                    value = number
-                else:
-                    value = serial_value(number, style, self.date1904)
+                value = _number(text)
+                if self.style:
+                    style = int(self.style)
+                    style = self.kinds[style] if style < len(self.kinds) else None
+                    if style is not None and not isinstance(value, str):
+                        value = serial_value(value, style, self.date1904)
             elif kind == "s":
                 value = self.strings[int(text)]
                 if len(value) > MAX_CELL_CHARS:
                     raise Refused("cell", row=self.number, limit=MAX_CELL_CHARS)
             elif kind == "inlineStr":
                 value = unescape(text)
-            elif kind == "str":
-                value = text
             elif kind == "b":
                 value = text != "0"
             elif kind == "e":
                 value = ""
             elif kind == "d":
                 value = _iso_value(text)
-            else:
+            else:  # str: a formula's text
                 value = text
         except (ValueError, IndexError):
             raise Refused("not_xlsx") from None
         cells = self.cells
-        if column > len(cells):
-            cells.extend([""] * (column - len(cells)))
         if column == len(cells):
+            cells.append(value)
+        elif column > len(cells):
+            cells.extend([""] * (column - len(cells)))
             cells.append(value)
         else:
             cells[column] = value
         if column >= self.width:
             self.width = column + 1
-
-    def _row(self):
-        cells = self.cells
-        if cells and not self.far and not is_blank(cells):
-            write_row(self.out, self.number, cells, encode(cells))
-            self.written += 1
-        self.cells = []

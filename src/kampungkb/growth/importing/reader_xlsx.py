@@ -138,6 +138,7 @@ def check_xlsx(path: str, limits: dict) -> None:
             raise Refused("not_xlsx") from None
 
 
+_ROOT = re.compile(rb"<(\w+:)?worksheet[\s>]")
 _RELS_TYPE = re.compile(rb"/(sharedStrings|styles)$")
 _DATE_1904 = re.compile(rb"<(?:\w+:)?workbookPr\s[^>]*?date1904=\"(?:1|true)\"")
 
@@ -280,6 +281,13 @@ def style_kinds(archive: zipfile.ZipFile, name: str) -> list[str | None]:
     return kinds
 
 
+def _prefix(archive: zipfile.ZipFile, name: str) -> str:
+    """The namespace prefix of the sheet's elements ("x:" in <x:worksheet>, usually none)."""
+    with archive.open(name) as part:
+        found = _ROOT.search(part.read(PROLOG_BYTES))
+    return found.group(1).decode() if found and found.group(1) else ""
+
+
 def read_xlsx(path: str, limits: dict, out) -> tuple[int, int]:
     """Write the first sheet's non-blank rows to ``out``; return how many and the width of
     the widest (the rows are written without their empty cells at the end)."""
@@ -294,7 +302,8 @@ def read_xlsx(path: str, limits: dict, out) -> tuple[int, int]:
             parts = _parts(archive)
             strings = shared_strings(archive, parts["sharedStrings"], limits)
             kinds = style_kinds(archive, parts["styles"])
-            reader = SheetRows(out, limits, strings, kinds, _DATE_1904.search(workbook) is not None)
+            date1904 = _DATE_1904.search(workbook) is not None
+            reader = SheetRows(out, limits, strings, kinds, date1904, _prefix(archive, sheet))
             _parse(
                 archive,
                 sheet,
