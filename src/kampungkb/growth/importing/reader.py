@@ -1,20 +1,19 @@
 """The program that reads an uploaded xlsx or csv, run by ``sandbox`` in a child process.
 
 Never imported by the server: it runs as ``python -I reader.py PATH KIND LIMITS`` with the
-memory and CPU time it may use capped by the kernel, so a file that makes a parser allocate
-without end (a cell at XFD1048576 asks python-calamine for 550 GB and it aborts the process)
-or loop without end ends this process only. It uses the standard library and python-calamine
-and nothing of kampungkb or Django.
+memory and CPU time it may use capped by the kernel, so a file that makes the reader allocate
+or loop without end ends this process only. It uses the standard library only (its modules
+``reader_rows``, ``reader_xlsx`` and ``reader_sheet``), nothing of kampungkb or Django.
 
 Before reading, it checks what can be checked cheaply: an xlsx's parts from the zip directory
 (how many, their unpacked size, their compression ratio), that no XML part declares a DTD
 (entities: "billion laughs"), and the first sheet's ``<dimension>``; a csv's size, its
 encoding, its line and cell lengths. Then it streams the non-blank rows to the file
-descriptor it is given, as JSON lines ``[row number, cells]`` (``[row number, cells, [i,
-...]]`` when the cells at those indexes are dates or times, written as text after a letter
-for their type: d, t, h, s), and prints one JSON line on stdout: ``{"rows": n}``, or
-``{"refused": reason, ...}`` naming what broke which limit. The server turns that into a
-message in the user's language.
+descriptor it is given, as JSON lines (``reader_rows``): an xlsx sheet is read with expat as
+it unpacks, so the reader holds one row and the shared strings, never the sheet. It prints
+one JSON line on stdout: ``{"rows": n, "width": w}`` (an xlsx's rows are written without
+their empty cells at the end; ``w`` is the widest), or ``{"refused": reason, ...}`` naming
+what broke which limit. The server turns that into a message in the user's language.
 """
 
 import codecs
