@@ -61,6 +61,11 @@ def _row(number: int, values) -> str:
     return f'<row r="{number}">{cells}</row>'
 
 
+def row_xml(number: int, values) -> str:
+    """A sheet row of inline strings."""
+    return _row(number, values)
+
+
 def header_xml() -> str:
     """The e-PPGBM header as the first row of a sheet."""
     return _row(1, TEMPLATE_HEADERS)

@@ -9,6 +9,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from kampungkb.growth.importing.limits import ParseLimits
+from kampungkb.growth.importing.parse import ImportFileError, read_table
 from kampungkb.growth.importing.reader_rows import is_blank
 from kampungkb.growth.importing.reader_sheet import format_kind
 from kampungkb.growth.importing.sandbox import sheet_spool
@@ -161,6 +162,15 @@ def test_an_openpyxl_workbook_of_every_kind_of_cell_reads_as_calamine_read_it(tm
 def test_an_eppgbm_workbook_reads_as_calamine_read_it(eppgbm):
     rows = [eppgbm.row(NIK=f"19060101012400{i:02d}", Nama=f"Anak {i}") for i in range(40)]
     _same_rows(eppgbm.xlsx(rows, title="Data e-PPGBM"))
+
+
+def test_rows_out_of_order_are_refused(tmp_path):
+    # A workbook lists its rows in order; the rows read are looked up by their number.
+    rows = hostile.header_xml() + hostile.row_xml(5, ["1906", "A"]) + hostile.row_xml(3, ["1906", "B"])
+    path = tmp_path / "acak.xlsx"
+    path.write_bytes(hostile.xlsx(hostile.sheet_xml(rows)))
+    with pytest.raises(ImportFileError, match="bukan buku kerja xlsx"):
+        read_table(path)
 
 
 @pytest.mark.parametrize(

@@ -180,7 +180,10 @@ class SheetRows:
             self.text = ""
         elif tag == "row":
             ref = attrs.get("r")
-            self.number = int(ref) if ref else self.number + 1
+            number = int(ref) if ref else self.number + 1
+            if number <= self.number:  # rows come in order (the spool is searched by number)
+                raise Refused("not_xlsx")
+            self.number = number
             self.cells = []
             self.column = -1
         elif tag == "is":
