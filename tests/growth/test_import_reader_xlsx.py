@@ -166,7 +166,9 @@ def test_an_eppgbm_workbook_reads_as_calamine_read_it(eppgbm):
 
 def test_rows_out_of_order_are_refused(tmp_path):
     # A workbook lists its rows in order; the rows read are looked up by their number.
-    rows = hostile.header_xml() + hostile.row_xml(5, ["1906", "A"]) + hostile.row_xml(3, ["1906", "B"])
+    rows = (
+        hostile.header_xml() + hostile.row_xml(5, ["1906", "A"]) + hostile.row_xml(3, ["1906", "B"])
+    )
     path = tmp_path / "acak.xlsx"
     path.write_bytes(hostile.xlsx(hostile.sheet_xml(rows)))
     with pytest.raises(ImportFileError, match="bukan buku kerja xlsx"):
