@@ -61,6 +61,11 @@ def _row(number: int, values) -> str:
     return f'<row r="{number}">{cells}</row>'
 
 
+def row_xml(number: int, values) -> str:
+    """A sheet row of inline strings."""
+    return _row(number, values)
+
+
 def header_xml() -> str:
     """The e-PPGBM header as the first row of a sheet."""
     return _row(1, TEMPLATE_HEADERS)
@@ -74,16 +79,37 @@ def sheet_xml(rows: str, *, dimension: str = "", prolog: str = "") -> str:
     )
 
 
-def xlsx(sheet: str | bytes) -> bytes:
-    """A workbook whose only sheet is ``sheet`` (its XML)."""
+def xlsx(
+    sheet: str | bytes, *, shared: str = "", styles: str = "", date1904: bool = False
+) -> bytes:
+    """A workbook whose only sheet is ``sheet`` (its XML), with the shared strings and styles
+    parts when given."""
     out = io.BytesIO()
+    workbook = _WORKBOOK.replace("<sheets>", '<workbookPr date1904="1"/><sheets>')
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
         archive.writestr("_rels/.rels", _ROOT_RELS)
-        archive.writestr("xl/workbook.xml", _WORKBOOK)
+        archive.writestr("xl/workbook.xml", workbook if date1904 else _WORKBOOK)
         archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
         archive.writestr("xl/worksheets/sheet1.xml", sheet)
+        if shared:
+            archive.writestr("xl/sharedStrings.xml", shared)
+        if styles:
+            archive.writestr("xl/styles.xml", styles)
     return out.getvalue()
+
+
+def shared_strings_xml(items: list[str]) -> str:
+    """A shared strings part of these ``<si>`` bodies."""
+    return f'<sst xmlns="{_MAIN}">' + "".join(f"<si>{i}</si>" for i in items) + "</sst>"
+
+
+def many_strings(count: int, chars: int = 40) -> bytes:
+    """The header, one row, and ``count`` different shared strings of ``chars`` characters
+    (the one part of a workbook the reader holds whole)."""
+    items = [f"<t>{n:0{chars}d}</t>" for n in range(count)]
+    row = f'<row r="2"><c r="A2" t="s"><v>{count - 1}</v></c></row>'
+    return xlsx(sheet_xml(header_xml() + row), shared=shared_strings_xml(items))
 
 
 def far_cell(cell: str, *, claimed: bool) -> bytes:

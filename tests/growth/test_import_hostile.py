@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
+from kampungkb.growth.importing import sandbox
 from kampungkb.growth.importing.commit import ImportFileError, measurements_import
 from kampungkb.growth.importing.limits import ParseLimits
 from kampungkb.growth.importing.parse import read_table
@@ -31,7 +32,7 @@ REFUSED = [
         "sel-jauh.xlsx",
         hostile.far_cell("XFD1048576", claimed=False),
         {},
-        "membutuhkan lebih dari 1.024 MB memori",
+        "Lembar kerja ini mencapai sel XFD1048576; paling banyak 250.000 baris dan 200 kolom",
         id="a-cell-at-XFD1048576",
     ),
     pytest.param(
@@ -102,6 +103,13 @@ REFUSED = [
         id="more-rows-than-the-limit-xlsx",
     ),
     pytest.param(
+        "teks.xlsx",
+        hostile.many_strings(801),
+        SMALL,
+        "lebih dari 800 teks yang berbeda",
+        id="more-shared-strings-than-cells",
+    ),
+    pytest.param(
         "lebar.csv", hostile.wide_csv(50), SMALL, "Baris 2 memuat lebih dari 40 kolom", id="wide"
     ),
 ]
@@ -148,28 +156,40 @@ def test_the_command_exits_2_with_the_message_for_a_hostile_file(
     assert message in capsys.readouterr().err
 
 
-def test_a_native_abort_of_the_reader_ends_only_the_reader(operator, caplog, eppgbm):
-    """python-calamine asks for 550 GB for a cell at XFD1048576 and aborts (SIGABRT, which
-    Python cannot catch): the reader dies, the server answers this request and the next."""
+def test_a_native_abort_of_the_reader_ends_only_the_reader(
+    operator, caplog, eppgbm, tmp_path, monkeypatch
+):
+    """A parser that aborts (SIGABRT, which Python cannot catch; python-calamine did for a cell
+    at XFD1048576) ends the reader only: the server answers this request and the next."""
+    aborting = tmp_path / "aborting_reader.py"
+    aborting.write_text(
+        "import os, sys\n"
+        "print('memory allocation failed', file=sys.stderr, flush=True)\n"
+        "os.abort()\n"
+    )
+    monkeypatch.setattr(sandbox, "READER", aborting)
     with caplog.at_level(logging.WARNING, logger="kampungkb.growth.importing.sandbox"):
-        response = _preview(operator, "xfd.xlsx", hostile.far_cell("XFD1048576", claimed=False))
+        response = _preview(operator, "xfd.xlsx", eppgbm.xlsx([eppgbm.row()]).read_bytes())
     assert response.status_code == 400
+    assert "membutuhkan lebih dari" in response.content.decode()
     assert "killed by signal 6" in caplog.text  # the child aborted; this process did not
-    assert "memory allocation of" in caplog.text
+    assert "memory allocation failed" in caplog.text
+    monkeypatch.undo()
     good = eppgbm.xlsx([eppgbm.row()]).read_bytes()
     assert _preview(operator, "baik.xlsx", good).status_code == 200
 
 
 def test_the_memory_limit_is_the_setting(tmp_path, settings):
-    settings.KAMPUNGKB_IMPORT_PARSE_MEMORY_MB = 300
-    path = tmp_path / "z.xlsx"
-    path.write_bytes(hostile.far_cell("Z1048576", claimed=False))  # 1.1 GB of cells
-    with pytest.raises(ImportFileError, match="lebih dari 300 MB memori"):
+    # 30 MB of different texts in the shared strings, which the reader holds whole (70 MB).
+    settings.KAMPUNGKB_IMPORT_PARSE_MEMORY_MB = 50
+    path = tmp_path / "teks.xlsx"
+    path.write_bytes(hostile.many_strings(300_000, chars=100))
+    with pytest.raises(ImportFileError, match="lebih dari 50 MB memori"):
         read_table(path)
 
 
 def test_a_reader_past_its_cpu_time_is_stopped_with_a_message_naming_the_limit(tmp_path):
-    # Allowed to read a million rows in one second, it runs out of time first.
+    # Allowed to read 2 million rows in one second, it runs out of time first.
     limits = ParseLimits(
         max_rows=2_000_000,
         max_columns=200,
@@ -178,7 +198,7 @@ def test_a_reader_past_its_cpu_time_is_stopped_with_a_message_naming_the_limit(t
         seconds=1,
     )
     path = tmp_path / "lama.xlsx"
-    path.write_bytes(hostile.far_cell("AH1048576", claimed=False))
+    path.write_bytes(hostile.big_sheet(60_000))
     with pytest.raises(ImportFileError, match="lebih lama dari 1 detik"):
         read_table(path, limits=limits)
 

@@ -76,6 +76,11 @@ def refusal_message(reason: str, details: dict, limits: ParseLimits) -> str:
         ),
         "rows": _("The file has more than %(max_rows)s rows. Split it into smaller files."),
         "columns": _("Row %(row)s has more than %(max_columns)s columns."),
+        "strings": _(
+            "The xlsx file lists more than %(limit)s different texts, more than a sheet of "
+            "%(max_rows)s rows and %(max_columns)s columns can hold: it is not an ordinary "
+            "workbook."
+        ),
         "cell": _("Row %(row)s has a cell longer than %(limit)s characters."),
         "line": _(
             "The file has a line longer than %(limit)s characters: it is not an e-PPGBM csv."

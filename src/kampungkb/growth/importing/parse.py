@@ -1,9 +1,9 @@
 """Read an e-PPGBM file into rows of cells, and read single cell values.
 
 The file is read by a child process within limits of memory and time (``sandbox``, which runs
-``reader``: python-calamine for xlsx, which gives real date cells; the standard library for
-csv: comma, semicolon or tab; UTF-8, UTF-16 with its mark, or Windows-1252); a file that
-breaks a limit is refused with a message naming it (``limits``). Cell parsers accept what
+``reader``: expat for xlsx, streamed, with real date cells from the cell styles; the standard
+library for csv: comma, semicolon or tab; UTF-8, UTF-16 with its mark, or Windows-1252); a
+file that breaks a limit is refused with a message naming it (``limits``). Cell parsers accept what
 people and spreadsheets actually write: dd/mm/yyyy, d-m-yyyy, yyyy-mm-dd, Excel serial
 numbers, decimal commas.
 """

@@ -52,7 +52,7 @@ def sheet_spool(path: Path, *, kind: str, limits: ParseLimits) -> "RowSpool":
         outcome = _run_reader(path, kind=kind, limits=limits, fd=spool.fileno())
         if "refused" in outcome:
             raise SheetRefused(outcome.pop("refused"), outcome)
-        rows = RowSpool(spool)
+        rows = RowSpool(spool, width=int(outcome.get("width") or 0))
         rows.reader_peak_mb = float(outcome.get("peak_mb") or 0)
         return rows
     except BaseException:
@@ -121,25 +121,29 @@ _TYPED = {
 }
 
 
-def _decode(line: bytes) -> tuple[int, list]:
+def _decode(line: bytes, width: int) -> tuple[int, list]:
     record = json.loads(line)
     number, cells = record[0], record[1]
     for i in record[2] if len(record) > 2 else ():
         text = cells[i]
         cells[i] = _TYPED[text[0]](text[1:])
+    if len(cells) < width:  # an xlsx row is written without its empty cells at the end
+        cells.extend([""] * (width - len(cells)))
     return number, cells
 
 
 class RowSpool:
     """The rows a reader wrote: read in order, or a few again by their row number.
 
-    Holds only each row's number and offset in memory (16 bytes a row).
+    Holds only each row's number and offset in memory (16 bytes a row). Every row of an xlsx
+    is given ``width`` cells, the width of the sheet's widest row, as a sheet is a rectangle.
     """
 
     reader_peak_mb: float = 0.0  # the largest resident size of the reader that wrote them
 
-    def __init__(self, file):
+    def __init__(self, file, *, width: int = 0):
         self._file = file
+        self.width = width
         self._closer = weakref.finalize(self, file.close)
         self.numbers = array("q")
         self.offsets = array("q")
@@ -166,7 +170,7 @@ class RowSpool:
         file = self._file
         file.seek(self.offsets[start])
         for line in file:  # cells_at, called in between, puts the position back
-            yield _decode(line)
+            yield _decode(line, self.width)
 
     def cells_of(self, numbers: Iterable[int]) -> "RowCells":
         return RowCells(self, sorted(set(numbers)))
@@ -178,7 +182,7 @@ class RowSpool:
         file = self._file
         back = file.tell()
         file.seek(self.offsets[index])
-        cells = _decode(file.readline())[1]
+        cells = _decode(file.readline(), self.width)[1]
         file.seek(back)
         return cells
 
