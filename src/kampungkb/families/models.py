@@ -7,6 +7,7 @@ move in and out of KRS over time. The labels are derived at write time by
 ``families.labels`` with the default :class:`KrsRuleSet` and recomputed when it changes.
 """
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -250,3 +251,32 @@ class FamilyMember(models.Model):
 
     def __str__(self) -> str:
         return self.nama
+
+
+class FamilyImportBatch(models.Model):
+    """One saved import of a family-survey file (``families.importing``): who, which file,
+    what it did; ``report`` keeps the counts and the listed rows (No KK and NIK masked)."""
+
+    file_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    wilayah_kode = models.CharField(_("wilayah code"), max_length=13, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    n_rows = models.PositiveIntegerField(_("rows"), default=0)
+    n_rejected = models.PositiveIntegerField(_("rejected rows"), default=0)
+    report = models.JSONField(_("report"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("family import")
+        verbose_name_plural = _("family imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.file_name
