@@ -66,4 +66,4 @@ def write_csv(
 
 
 def date(text: str) -> datetime.date:
-    return datetime.datetime.strptime(text, "%d/%m/%Y").date()  # noqa: DTZ007
+    return datetime.datetime.strptime(text, "%d/%m/%Y").date()

@@ -68,15 +68,17 @@ def children_link(rounds: list[Round], *, index: WilayahIndex) -> dict[str, list
     if not rounds:
         return out
     dobs = _dob_range({r.first.desa_kode for r in rounds})
-    if dobs is None:
-        return out
     candidates: list[tuple[MemberRow, Round, str]] = []
     for rnd in rounds:
         mother = ""
         mother_done = False
         for row in rnd.rows:
             young = (rnd.tanggal - row.tanggal_lahir).days <= MAX_AGE_DAYS
-            child = row.hubungan == Relation.CHILD and dobs[0] <= row.tanggal_lahir <= dobs[1]
+            child = (
+                row.hubungan == Relation.CHILD
+                and dobs is not None
+                and dobs[0] <= row.tanggal_lahir <= dobs[1]
+            )
             if not (young or child):
                 continue
             if not mother_done:
