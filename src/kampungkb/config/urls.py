@@ -11,6 +11,7 @@ urlpatterns = [
     path("akun/", include("kampungkb.accounts.urls")),
     path("wilayah/", include("kampungkb.wilayah.urls")),
     path("pertumbuhan/", include("kampungkb.growth.urls")),
+    path("keluarga/", include("kampungkb.families.urls")),
     path("analisis/", include("kampungkb.analytics.urls")),
     path("konvergensi/", include("kampungkb.convergence.urls")),
     path("publik/", include("kampungkb.analytics.urls_public")),
