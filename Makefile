@@ -45,10 +45,14 @@ bench: setup
 	$(BIN)/python bench/growth.py
 	DATABASE_URL=$(BENCH_PG)/kampungkb_bench_growth $(BIN)/python bench/growth.py
 	$(BIN)/python bench/import_measurements.py
+	$(BIN)/python bench/import_locking.py
 	DATABASE_URL=$(BENCH_PG)/kampungkb_bench $(BIN)/python bench/import_measurements.py
+	$(BIN)/python bench/import_memory.py
 	DATABASE_URL=$(BENCH_PG)/kampungkb_bench_analytics $(BIN)/python bench/analytics.py
 	$(BIN)/python bench/export.py
 	DATABASE_URL=$(BENCH_PG)/kampungkb_bench_export $(BIN)/python bench/export.py
+	$(BIN)/python bench/lists.py
+	DATABASE_URL=$(BENCH_PG)/kampungkb_bench_lists $(BIN)/python bench/lists.py
 
 # Refresh the Indonesian/English message catalogues after changing UI text.
 messages: setup

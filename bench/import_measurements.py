@@ -45,13 +45,16 @@ def _setup_django(tmp: Path) -> None:
     django.setup()
 
 
-def generate(path: Path, n: int, desa: list[tuple[str, str]], seed: int = SEED) -> None:
-    """Write ``n`` plausible rows: children measured 1-6 times, about monthly."""
+def generate(
+    path: Path, n: int, desa: list[tuple[str, str]], seed: int = SEED, first_child: int = 0
+) -> None:
+    """Write ``n`` plausible rows: children measured 1-6 times, about monthly (children
+    numbered from ``first_child`` + 1, so two files can hold different children)."""
     from kampungkb.growth.importing.headers import TEMPLATE_HEADERS
 
     rng = np.random.default_rng(seed)
     rows_written = 0
-    child = 0
+    child = first_child
     with path.open("w", newline="", encoding="utf-8") as fh:
         out = csv.writer(fh, delimiter=";")
         out.writerow(TEMPLATE_HEADERS)

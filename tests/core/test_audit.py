@@ -27,3 +27,18 @@ def test_system_actor_is_recorded_as_system(beltim):
     entry = audit_record(actor=None, action="load", obj=beltim)
     assert entry.actor_username == "system"
     assert AuditEntry.objects.filter(action="load").exists()
+
+
+def test_the_audit_pages_keep_the_action_filter_in_their_links(client, users, beltim):
+    from django.urls import reverse
+
+    from kampungkb.wilayah.models import Wilayah
+
+    desa = Wilayah.objects.get(kode="19.06.01.2002")
+    for _ in range(60):
+        audit_record(actor=users["admin"], action="view", obj=desa, wilayah_kode=desa.kode)
+    client.force_login(users["admin"])
+    body = client.get(reverse("core:audit"), {"action": "view"}).content.decode()
+    assert 'href="?action=view&amp;page=2"' in body
+    page_2 = client.get(reverse("core:audit"), {"action": "view", "page": 2})
+    assert 'href="?action=view&amp;page=1"' in page_2.content.decode()

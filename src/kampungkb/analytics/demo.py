@@ -66,7 +66,8 @@ def seed_demo_analytics(*, publish: bool = True) -> dict:
     """
     from kampungkb.analytics.models import SummaryState
 
-    rebuilt = None if SummaryState.objects.exists() else summaries_rebuild()
+    built = SummaryState.objects.filter(rebuilt_at__isnull=False).exists()
+    rebuilt = None if built else summaries_rebuild()
     created = {"surveys": 0, "targets": national_targets_load(), "publications": 0}
     with transaction.atomic():
         existing = set(

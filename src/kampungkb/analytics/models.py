@@ -119,12 +119,17 @@ class QualitySummary(_SummaryKey):
 
 
 class SummaryState(models.Model):
-    """When the summaries were last rebuilt and how long it took (one row)."""
+    """When the summaries were last rebuilt and how long it took (one row); when the records
+    they are built from last changed, and when a refresh last failed and why (so a page can
+    say its figures are behind)."""
 
     rebuilt_at = models.DateTimeField(null=True)
     seconds = models.FloatField(default=0)
     n_measurements = models.IntegerField(default=0)
     n_rows = models.IntegerField(default=0)
+    changed_at = models.DateTimeField(null=True)
+    failed_at = models.DateTimeField(null=True)
+    failure = models.CharField(max_length=300, blank=True)
 
     def __str__(self) -> str:
         return str(self.rebuilt_at)

@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from kampungkb.analytics.cube import kampung_kb_desa, period_end
 from kampungkb.analytics.models import (
@@ -16,6 +18,7 @@ from kampungkb.analytics.models import (
     PeriodType,
     PrevalenceSummary,
     QualitySummary,
+    SummaryState,
     SurveyFigure,
 )
 from kampungkb.core.rounding import proportion
@@ -270,3 +273,41 @@ def survey_figures(*, area: Wilayah, indicator: str = Indicator.STUNTING) -> lis
         .select_related("wilayah")
         .order_by("-tahun", "-wilayah_id", "survey")
     )
+
+
+#: Minutes a change may wait for its refresh before the pages say the figures are behind.
+STALE_AFTER_MINUTES = 10
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """How current the summaries are: when they were rebuilt, since when changes wait for the
+    next rebuild (None: none waits), whether the last refresh failed, and whether a page
+    should say so (``stale``)."""
+
+    rebuilt_at: datetime.datetime | None
+    waiting_since: datetime.datetime | None
+    failed_at: datetime.datetime | None
+    stale: bool
+
+
+def summaries_freshness(*, now: datetime.datetime | None = None) -> Freshness:
+    """Are the summaries behind the records? Stale when a change has waited longer than
+    ``KAMPUNGKB_SUMMARY_STALE_MINUTES`` (default 10) for a rebuild, or when the last refresh
+    failed after the last rebuild (the figures then stay behind until one succeeds)."""
+    state = SummaryState.objects.filter(pk=1).first()
+    if state is None:
+        return Freshness(None, None, None, stale=False)
+    now = now or timezone.now()
+    rebuilt = state.rebuilt_at
+    waiting = (
+        state.changed_at
+        if state.changed_at and (not rebuilt or state.changed_at > rebuilt)
+        else None
+    )
+    failed = (
+        state.failed_at if state.failed_at and (not rebuilt or state.failed_at > rebuilt) else None
+    )
+    minutes = getattr(settings, "KAMPUNGKB_SUMMARY_STALE_MINUTES", STALE_AFTER_MINUTES)
+    late = waiting is not None and now - waiting > datetime.timedelta(minutes=minutes)
+    return Freshness(rebuilt, waiting, failed, stale=late or failed is not None)

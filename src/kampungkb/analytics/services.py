@@ -75,6 +75,22 @@ def summaries_rebuild() -> RebuildResult:
     return RebuildResult(cube.n_measurements, len(cube.prevalence), len(cube.quality), seconds)
 
 
+def summaries_changed_note() -> None:
+    """Record that the records the summaries are built from have just changed (called once
+    the change is committed, before the refresh is queued). Before the first rebuild there
+    is nothing to be behind: no state row is made."""
+    SummaryState.objects.filter(pk=1).update(changed_at=timezone.now())
+
+
+def summaries_failure_note(*, error: BaseException) -> None:
+    """Record that a refresh of the summaries failed, and why (the pages then say their
+    figures are behind)."""
+    failure = f"{type(error).__name__}: {error}"[:300]
+    SummaryState.objects.update_or_create(
+        pk=1, defaults={"failed_at": timezone.now(), "failure": failure}
+    )
+
+
 def _require_manager(user) -> Wilayah:
     if not is_district_admin(user):
         raise PermissionDenied

@@ -1,18 +1,44 @@
-"""Background work: rebuild the summaries after imports and edits."""
+"""Background work: rebuild the summaries after imports and edits.
+
+A refresh that meets a busy or unreachable database waits and tries again (1 s, doubling, up
+to about half a minute in all); one that still fails is recorded, and the analytics pages then
+say their figures are behind (``selectors.summaries_freshness``).
+"""
 
 import datetime
+import logging
 
+from django.db import DatabaseError
 from django.utils import timezone
 from django_tasks import task
 
 from kampungkb.analytics.models import SummaryState
-from kampungkb.analytics.services import summaries_rebuild
+from kampungkb.analytics.services import (
+    summaries_changed_note,
+    summaries_failure_note,
+    summaries_rebuild,
+)
+from kampungkb.core.database import retry_when_unavailable
+
+logger = logging.getLogger(__name__)
 
 
 @task()
 def analytics_refresh(requested_at: str = "") -> dict:
     """Rebuild every summary table unless a rebuild that started after ``requested_at`` (an
     ISO timestamp) already did; returns the counts (kept in the task result)."""
+    try:
+        return _refresh(requested_at)
+    except Exception as exc:
+        try:
+            summaries_failure_note(error=exc)
+        except DatabaseError:
+            logger.exception("could not record the failed refresh of the summaries")
+        raise
+
+
+@retry_when_unavailable()
+def _refresh(requested_at: str) -> dict:
     if requested_at:
         asked = datetime.datetime.fromisoformat(requested_at)
         state = SummaryState.objects.filter(pk=1).first()
@@ -28,10 +54,21 @@ def analytics_refresh(requested_at: str = "") -> dict:
 
 
 def analytics_refresh_enqueue(**_signal):
-    """Queue a rebuild of the summaries (after an import or an edit).
+    """Note the change and queue a rebuild of the summaries (after an import or an edit).
 
     Runs on commit (``core.events.records_changed``) so the worker sees the committed data;
     ``kampungkb db_worker`` runs it (the tests run it at once). Many edits in a row queue
     many requests, but each is skipped when a rebuild that started after it has finished.
     """
-    return analytics_refresh.enqueue(requested_at=timezone.now().isoformat())
+    try:
+        summaries_changed_note()
+    except DatabaseError:
+        # The change itself is committed; only the staleness notice may come late.
+        logger.warning("could not note the change for the summaries", exc_info=True)
+    try:
+        return analytics_refresh.enqueue(requested_at=timezone.now().isoformat())
+    except DatabaseError:
+        # Not the user's error, and their change is saved: the next change queues a refresh
+        # (and the pages say the figures are behind once the change is older than a while).
+        logger.warning("could not queue a refresh of the summaries", exc_info=True)
+        return None

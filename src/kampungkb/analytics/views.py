@@ -7,7 +7,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from kampungkb.analytics import charts, course, reports, selectors
-from kampungkb.analytics.models import Group, Indicator, PeriodType, SummaryState
+from kampungkb.analytics.models import Group, Indicator, PeriodType
 from kampungkb.analytics.priority import priority_ranking
 from kampungkb.analytics.templatetags.analytics_tags import pct
 from kampungkb.core.downloads import pdf_response, xlsx_response
@@ -72,7 +72,7 @@ def _context(request, area):
         "on_course_rule": str(course.ON_COURSE_RULE),
         "provisional_rule": str(course.PROVISIONAL_RULE),
         "child_level": selectors.CHILD_LEVEL.get(area.level),
-        "state": SummaryState.objects.first(),
+        "freshness": selectors.summaries_freshness(),
         "can_manage": is_district_admin(user),
     }
 
@@ -167,6 +167,7 @@ def _priority_context(request, kode):
         "rows": rows,
         "weights": weights,
         "can_manage": is_district_admin(request.user),
+        "freshness": selectors.summaries_freshness(),
         "subareas": selectors.subarea_rows(user=request.user, area=area, sel=sel)
         if area.level == Level.KABUPATEN
         else [],

@@ -160,6 +160,7 @@ def _publications_context(request, form=None) -> dict:
         "history": history,
         "form": form,
         "show_personal": can_view_personal_data(request.user),
+        "freshness": selectors.summaries_freshness(),
     }
 
 

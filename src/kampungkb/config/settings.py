@@ -14,6 +14,11 @@ environment:
 - ``KAMPUNGKB_ALLOWED_HOSTS``: comma-separated host names (outside the demo).
 - ``KAMPUNGKB_VAR_DIR``: where the SQLite file, secret key, uploads and static files live.
 - ``KAMPUNGKB_UPLOAD_RETENTION_DAYS``: days an uploaded import file is kept (default 3).
+- ``KAMPUNGKB_IMPORT_MAX_ROWS`` (default 250000), ``KAMPUNGKB_IMPORT_MAX_COLUMNS`` (200),
+  ``KAMPUNGKB_IMPORT_MAX_UNCOMPRESSED_MB`` (1024: a csv's size, an xlsx's parts unpacked):
+  an imported file past one of them is refused with a message naming it.
+  ``KAMPUNGKB_IMPORT_PARSE_MEMORY_MB`` (1024) and ``KAMPUNGKB_IMPORT_PARSE_SECONDS`` (60, CPU
+  time; twice that on the clock): the memory and time of the child process that reads it.
 - ``KAMPUNGKB_PROXY_COUNT``: reverse proxies in front of the app (default 1 outside the demo,
   0 in it); the client's address is read from ``X-Forwarded-For`` accordingly.
 """
@@ -86,9 +91,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "django_htmx",
+    # Before django_tasks_db: core's `db_worker` (which outlasts a busy database) replaces
+    # django-tasks-db's command of the same name.
+    "kampungkb.core",
     "django_tasks",
     "django_tasks_db",
-    "kampungkb.core",
     "kampungkb.accounts",
     "kampungkb.wilayah",
     "kampungkb.growth",
@@ -107,6 +114,8 @@ MIDDLEWARE = [
     "kampungkb.core.middleware.IndonesianByDefaultMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # A view that met a busy database answers 503 "try again", not a server error.
+    "kampungkb.core.middleware.DatabaseBusyMiddleware",
     # Before CSRF, whose check reads the form: an oversized body is refused unread.
     "kampungkb.core.middleware.RequestBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -152,7 +161,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
+            # Seconds a writer waits for another's write lock before giving up (a 503 page,
+            # exit code 2); an import holds it only while it writes.
+            "timeout": float(os.environ.get("KAMPUNGKB_SQLITE_TIMEOUT", "20")),
         }
     )
 
@@ -257,6 +268,14 @@ KAMPUNGKB_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # the worker after each upload and save; or run it daily from cron). A committed import keeps
 # its ImportBatch and audit entries, not the file.
 KAMPUNGKB_UPLOAD_RETENTION_DAYS = int(os.environ.get("KAMPUNGKB_UPLOAD_RETENTION_DAYS", "3"))
+# An imported file is read by a child process within these (growth/importing/limits.py).
+KAMPUNGKB_IMPORT_MAX_ROWS = int(os.environ.get("KAMPUNGKB_IMPORT_MAX_ROWS", "250000"))
+KAMPUNGKB_IMPORT_MAX_COLUMNS = int(os.environ.get("KAMPUNGKB_IMPORT_MAX_COLUMNS", "200"))
+KAMPUNGKB_IMPORT_MAX_UNCOMPRESSED_MB = int(
+    os.environ.get("KAMPUNGKB_IMPORT_MAX_UNCOMPRESSED_MB", "1024")
+)
+KAMPUNGKB_IMPORT_PARSE_MEMORY_MB = int(os.environ.get("KAMPUNGKB_IMPORT_PARSE_MEMORY_MB", "1024"))
+KAMPUNGKB_IMPORT_PARSE_SECONDS = int(os.environ.get("KAMPUNGKB_IMPORT_PARSE_SECONDS", "60"))
 
 if not DEMO:
     # A real deployment sits behind HTTPS (usually a reverse proxy that sets this header).

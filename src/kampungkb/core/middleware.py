@@ -1,7 +1,16 @@
+import logging
+
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
+
+from kampungkb.core.database import BUSY_MESSAGE, database_busy
+
+logger = logging.getLogger(__name__)
+
+# What a 503 "busy" answer asks the browser to wait before trying again.
+BUSY_RETRY_AFTER_SECONDS = 30
 
 # Paths reachable without logging in. Everything else requires a session: access is
 # denied by default, so a new page cannot be exposed by forgetting a decorator.
@@ -137,3 +146,34 @@ class RequestBodyLimitMiddleware:
             {"limit_mb": limit // (1024 * 1024), "sent_mb": length / (1024 * 1024)},
             status=413,
         )
+
+
+def busy_response(request, *, retry_url: str = ""):
+    """The page saying the database was too busy to answer (HTTP 503, try again shortly)."""
+    response = render(
+        request, "core/busy.html", {"message": BUSY_MESSAGE, "retry_url": retry_url}, status=503
+    )
+    response["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
+    return response
+
+
+class DatabaseBusyMiddleware:
+    """Answer a view that waited too long for the database (SQLite's write lock held by an
+    import, a PostgreSQL deadlock) with a 503 page saying to try again, not a server error.
+
+    Logging in writes (the session, the lockout's failure count), so it too can meet a busy
+    database; the write transactions are kept short so that this stays rare.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not database_busy(exception):
+            return None
+        logger.warning("database busy answering %s %s: %s", request.method, request.path, exception)
+        retry = request.get_full_path() if request.method == "GET" else ""
+        return busy_response(request, retry_url=retry)

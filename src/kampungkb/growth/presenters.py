@@ -100,3 +100,15 @@ def age_text(days: int | None) -> str:
         parts.append(_("%(n)d mo") % {"n": months})
     parts.append(_("%(n)d d") % {"n": max(rest, 0)})
     return " ".join(parts)
+
+
+def age_short(days: int | None) -> str:
+    """Age in a list: years and completed months; days only in the first month."""
+    if days is None or days < 0:
+        return "–"
+    months = int(days // anthro.DAYS_PER_MONTH)
+    if months == 0:
+        return _("%(n)d d") % {"n": days}
+    years, months = divmod(months, 12)
+    parts = [_("%(n)d yr") % {"n": years}] if years else []
+    return " ".join([*parts, _("%(n)d mo") % {"n": months}])

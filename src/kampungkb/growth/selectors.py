@@ -5,14 +5,32 @@ Viewer) get empty querysets here, and aggregates come from the analytics instead
 """
 
 import datetime
+import math
+from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    When,
+)
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from kampungkb.anthro import DAYS_PER_MONTH
 from kampungkb.core.permissions import can_view_personal_data
 from kampungkb.core.scoping import within_q
 from kampungkb.growth.models import Child, Measurement, Posyandu
 from kampungkb.growth.services import normalise_name
+from kampungkb.wilayah.models import Wilayah
 
 
 def _children(user):
@@ -26,7 +44,9 @@ def _measurements(user):
 
 
 def posyandu_list(*, user, desa: str = ""):
+    # Not the desa's boundary: a kabupaten's 141 posyandu would decode it 141 times.
     qs = Posyandu.objects.for_user(user).select_related("desa", "puskesmas")
+    qs = qs.defer("desa__boundary")
     if desa:
         qs = qs.filter(desa_id=desa)
     return qs.order_by("desa_id", "nama")
@@ -36,19 +56,195 @@ def posyandu_get(*, user, pk: int) -> Posyandu:
     return get_object_or_404(Posyandu.objects.for_user(user).select_related("desa"), pk=pk)
 
 
-def child_list(*, user, search: str = "", desa: str = "", posyandu: int | None = None):
-    qs = (
-        _children(user)
-        .select_related("desa", "posyandu")
-        .annotate(last_measured=Max("measurements__tanggal"), n_measurements=Count("measurements"))
+# --- the child list -------------------------------------------------------------------------
+
+CHILDREN_PER_PAGE = 50
+
+# Age bands in completed months (as ``presenters.age_text`` counts them): key → (from, to).
+AGE_BANDS = {
+    "0-5": (_("0–5 months"), 0, 6),
+    "6-11": (_("6–11 months"), 6, 12),
+    "12-23": (_("12–23 months"), 12, 24),
+    "24-59": (_("24–59 months"), 24, 60),
+    "60+": (_("60 months or older"), 60, None),
+}
+
+# What the child's latest measurement says: key → (label, condition on that measurement).
+# A new status (e.g. a flag on Measurement) is one more line here; the form offers it.
+LATEST_STATUS = {
+    "stunting": (_("Stunting"), Q(stunted=True)),
+    "wasting": (_("Wasting"), Q(wasted=True)),
+    "underweight": (_("Underweight"), Q(underweight=True)),
+    "normal": (
+        _("None of the three"),
+        ~Q(stunted=True)
+        & ~Q(wasted=True)
+        & ~Q(underweight=True)
+        & (Q(stunted=False) | Q(wasted=False) | Q(underweight=False)),
+    ),
+    # The latest measurement waits for a check (growth.plausibility): it has no status.
+    "perlu_dicek": (_("Needs checking"), Q(needs_check=True)),
+}
+
+# Sort key → (label, ordering). Every ordering ends with the primary key: page N and page
+# N+1 never share or skip a child.
+CHILD_SORTS = {
+    "nama": (_("Name (A–Z)"), ("nama", "tanggal_lahir", "pk")),
+    "-nama": (_("Name (Z–A)"), ("-nama", "-tanggal_lahir", "-pk")),
+    "umur": (_("Age (youngest first)"), ("-tanggal_lahir", "nama", "pk")),
+    "-umur": (_("Age (oldest first)"), ("tanggal_lahir", "nama", "pk")),
+    "diukur": (
+        _("Last measured (longest ago first)"),
+        (F("last_measured").asc(nulls_first=True), "nama", "pk"),
+    ),
+    "-diukur": (
+        _("Last measured (most recent first)"),
+        (F("last_measured").desc(nulls_last=True), "nama", "pk"),
+    ),
+    "status": (
+        _("Status (most problems first)"),
+        (F("status_rank").desc(nulls_last=True), "nama", "pk"),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ChildFilters:
+    """What the child list is narrowed to and sorted by; every value already validated
+    (``list_forms.ChildListForm``), empty for "any"."""
+
+    search: str = ""
+    desa: str = ""  # a desa or kecamatan code
+    posyandu: int | None = None
+    age_band: str = ""  # a key of AGE_BANDS
+    status: str = ""  # a key of LATEST_STATUS
+    not_measured_this_month: bool = False
+    sort: str = "nama"  # a key of CHILD_SORTS
+
+
+def _latest_measurement():
+    """The child's latest measurement, for a subquery (the (child, tanggal) unique index)."""
+    return Measurement.objects.filter(child=OuterRef("pk")).order_by("-tanggal")
+
+
+def _status_rank():
+    """How many of stunting, wasting and underweight the latest measurement shows (NULL when
+    the child was never measured)."""
+    flags = ("stunted", "wasted", "underweight")
+    stunted, wasted, underweight = (Case(When(**{f: True}, then=1), default=0) for f in flags)
+    ranked = _latest_measurement().annotate(rank=stunted + wasted + underweight)
+    return Subquery(ranked.values("rank")[:1], output_field=IntegerField())
+
+
+def _latest_matches(condition: Q):
+    """Whether the child's latest measurement meets ``condition``: evaluated in the one row
+    the (child, tanggal) index finds for each child. (An ``Exists`` on the latest id would be
+    turned by PostgreSQL into a join over every measurement.)"""
+    hit = Case(When(condition, then=True), default=False, output_field=BooleanField())
+    return Subquery(_latest_measurement().annotate(hit=hit).values("hit")[:1])
+
+
+def _born_between(today: datetime.date, months_from: int, months_to: int | None) -> Q:
+    """Children whose completed months of age today lie in [months_from, months_to)."""
+
+    def born_on(months: int) -> datetime.date:
+        return today - datetime.timedelta(days=math.ceil(months * DAYS_PER_MONTH))
+
+    q = Q(tanggal_lahir__lte=born_on(months_from))
+    return q if months_to is None else q & Q(tanggal_lahir__gt=born_on(months_to))
+
+
+def _with_latest_measurement(qs):
+    """Annotate children with ``last_measured`` and ``latest_measurement_id``: one lookup in
+    the (child, tanggal) unique index per child, never a join over every measurement."""
+    latest = _latest_measurement()
+    return qs.annotate(
+        last_measured=Subquery(latest.values("tanggal")[:1]),
+        latest_measurement_id=Subquery(latest.values("pk")[:1]),
     )
+
+
+def child_list(*, user, filters: ChildFilters = ChildFilters(), today: datetime.date | None = None):
+    """Return the user's children narrowed by ``filters`` and sorted, each with
+    ``last_measured`` and ``latest_measurement_id``."""
+    today = today or timezone.localdate()
+    qs = _with_latest_measurement(_children(user))
+    f = filters
+    if f.desa:
+        qs = qs.filter(within_q("desa__kode", f.desa))
+    if f.posyandu:
+        qs = qs.filter(posyandu_id=f.posyandu)
+    if f.search:
+        qs = child_search_filter(qs, f.search)
+    if f.age_band in AGE_BANDS:
+        qs = qs.filter(_born_between(today, *AGE_BANDS[f.age_band][1:]))
+    if f.status in LATEST_STATUS:
+        qs = qs.annotate(latest_matches=_latest_matches(LATEST_STATUS[f.status][1]))
+        qs = qs.filter(latest_matches=True)
+    if f.not_measured_this_month:
+        # Not "last_measured < the 1st": that would run the latest-date lookup twice per
+        # child (with the IS NULL); this month's measurements are found by date instead.
+        this_month = Measurement.objects.filter(
+            child=OuterRef("pk"), tanggal__gte=today.replace(day=1)
+        )
+        qs = qs.filter(~Exists(this_month))
+    sort = f.sort if f.sort in CHILD_SORTS else "nama"
+    if sort == "status":
+        qs = qs.annotate(status_rank=_status_rank())
+    return qs.order_by(*CHILD_SORTS[sort][1])
+
+
+def child_list_page(*, user, filters: ChildFilters = ChildFilters(), page=None, today=None) -> Page:
+    """Return one page of :func:`child_list` (any ``page`` value gives a page: a bad one the
+    first, one past the end the last), each child with its desa, posyandu and ``latest``
+    measurement (or None).
+
+    The filters are evaluated once, in one query that returns the sorted ids of the whole
+    list (a count and a slice would evaluate them twice); the rows shown are read by id
+    afterwards, so a late page costs no more than the first.
+    """
+    ids = list(child_list(user=user, filters=filters, today=today).values_list("pk", flat=True))
+    result = Paginator(ids, CHILDREN_PER_PAGE).get_page(page)
+    ids = list(result.object_list)
+    rows = _with_latest_measurement(_children(user).filter(pk__in=ids))
+    rows = rows.select_related("desa", "posyandu").defer("desa__boundary")
+    by_id = {c.pk: c for c in rows}
+    result.object_list = children = [by_id[pk] for pk in ids if pk in by_id]
+    latest = Measurement.objects.in_bulk(
+        [c.latest_measurement_id for c in children if c.latest_measurement_id]
+    )
+    for c in children:
+        c.latest = latest.get(c.latest_measurement_id)
+    return result
+
+
+def child_list_desa_choices(*, user) -> list:
+    """The desa of the user's area grouped by kecamatan, each group led by the kecamatan
+    itself (``within_q`` reads a kecamatan code as all its desa); a single desa, ungrouped."""
+    desa = list(
+        Wilayah.objects.for_user(user)
+        .desa()
+        .order_by("kode")
+        .values_list("kode", "nama", "parent_id", "parent__nama")
+    )
+    if len(desa) <= 1:
+        return [(kode, nama) for kode, nama, *_parent in desa]
+    groups: dict[str, tuple[str, list]] = {}
+    for kode, nama, kecamatan, kecamatan_nama in desa:
+        if kecamatan not in groups:
+            whole = _("All of %(kecamatan)s") % {"kecamatan": kecamatan_nama}
+            groups[kecamatan] = (kecamatan_nama, [(kecamatan, whole)])
+        groups[kecamatan][1].append((kode, nama))
+    return list(groups.values())
+
+
+def child_list_posyandu_choices(*, user, desa: str = "") -> list[tuple[int, str]]:
+    """The posyandu of the user's area, or of a desa or kecamatan in it."""
+    qs = Posyandu.objects.for_user(user)
     if desa:
         qs = qs.filter(within_q("desa__kode", desa))
-    if posyandu:
-        qs = qs.filter(posyandu_id=posyandu)
-    if search:
-        qs = child_search_filter(qs, search)
-    return qs.order_by("nama", "tanggal_lahir")
+    rows = qs.order_by("desa_id", "nama").values_list("pk", "nama", "desa__nama")
+    return [(pk, f"{nama} · {desa_nama}") for pk, nama, desa_nama in rows]
 
 
 def child_search_filter(qs, search: str):

@@ -119,10 +119,16 @@ def skdn_table(*, user, tahun: int, month: int, desa: str = "") -> SKDNTable:
     weighed = Measurement.objects.filter(
         posyandu__in=posyandu, tanggal__gte=first, tanggal__lte=last, berat__isnull=False
     )
-    later = weighed.filter(
+    # A later weighing of the child at the posyandu that month. Not built on ``weighed``:
+    # its posyandu list would lead the database to the (posyandu, tanggal) index and a walk
+    # over the whole posyandu's month for every weighing; the child's own (child, tanggal)
+    # index finds it directly (it is the same set: same posyandu, later in the month).
+    later = Measurement.objects.filter(
         child_id=OuterRef("child_id"),
         posyandu_id=OuterRef("posyandu_id"),
         tanggal__gt=OuterRef("tanggal"),
+        tanggal__lte=last,
+        berat__isnull=False,
     )
     last_weighing = weighed.filter(~Exists(later))
     by_code = last_weighing.values("posyandu_id").annotate(

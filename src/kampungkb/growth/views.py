@@ -18,6 +18,7 @@ from kampungkb.core.scoping import user_covers
 from kampungkb.core.validators import is_in_future
 from kampungkb.growth import selectors, services
 from kampungkb.growth.forms import ChildForm, MeasurementForm, SessionStartForm
+from kampungkb.growth.list_forms import ChildListForm
 from kampungkb.growth.models import MeasurementSource
 from kampungkb.growth.presenters import age_text, measurement_advice, measurement_indices
 
@@ -208,19 +209,11 @@ def session_measure_after_register(request, pos, day, kid):
 def child_list(request):
     if not can_view_personal_data(request.user):
         raise PermissionDenied
-    search = request.GET.get("q", "").strip()[:100]
-    desa = request.GET.get("desa", "").strip()[:13]
-    children = selectors.child_list(user=request.user, search=search, desa=desa)
-    return render(
-        request,
-        "growth/child_list.html",
-        {
-            "children": children[:200],
-            "n_children": children.count(),
-            "search": search,
-            "desa": desa,
-        },
+    form = ChildListForm(request.GET, user=request.user)
+    page = selectors.child_list_page(
+        user=request.user, filters=form.filters(), page=request.GET.get("page")
     )
+    return render(request, "growth/child_list.html", {"form": form, "page": page})
 
 
 def child_detail(request, pk):

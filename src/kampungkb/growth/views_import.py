@@ -15,13 +15,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kampungkb.core.downloads import XLSX_TYPE, file_response
 from kampungkb.core.forms_style import StyledFormMixin
-from kampungkb.core.middleware import upload_limit
+from kampungkb.core.middleware import busy_response, upload_limit
 from kampungkb.core.permissions import can_edit, can_view_personal_data
 from kampungkb.growth.importing.aliases import (
     PosyanduDecision,
@@ -29,6 +30,7 @@ from kampungkb.growth.importing.aliases import (
     posyandu_names_decide,
 )
 from kampungkb.growth.importing.commit import (
+    ImportBusyError,
     ImportFileError,
     PosyanduChoices,
     measurements_import,
@@ -202,6 +204,9 @@ def import_commit(request, sha: str):
         )
     except ImportFileError as exc:
         return _upload_page(request, UploadForm(), error=str(exc), status=400)
+    except ImportBusyError:
+        # Nothing saved; the preview offers the save again.
+        return busy_response(request, retry_url=reverse("growth:import_preview", args=[sha]))
     if result.waits_for_posyandu:
         messages.warning(
             request, _("Nothing was saved: choose a posyandu for every name below first.")

@@ -1,7 +1,9 @@
-"""Personal data in templates: a person's name only for those who may see it."""
+"""Personal data in templates: a person's name only for those who may see it, NIK masked."""
 
 from django import template
 from django.utils.translation import gettext as _
+
+from kampungkb.core.privacy import mask_nik
 
 register = template.Library()
 
@@ -16,3 +18,9 @@ def person_name(name, shown):
     if not name:
         return "–"
     return name if shown else _("(name hidden)")
+
+
+@register.filter
+def masked_nik(nik):
+    """A NIK as lists show it, whoever looks: ``1906********0001`` (``core.privacy``)."""
+    return mask_nik(nik)

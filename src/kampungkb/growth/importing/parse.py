@@ -1,23 +1,26 @@
 """Read an e-PPGBM file into rows of cells, and read single cell values.
 
-xlsx is read with python-calamine (fast, gives real date cells), csv with the standard
-library (comma, semicolon or tab; UTF-8 or Windows-1252). Cell parsers accept what people
-and spreadsheets actually write: dd/mm/yyyy, d-m-yyyy, yyyy-mm-dd, Excel serial numbers,
-decimal commas.
+The file is read by a child process within limits of memory and time (``sandbox``, which runs
+``reader``: python-calamine for xlsx, which gives real date cells; the standard library for
+csv: comma, semicolon or tab; UTF-8, UTF-16 with its mark, or Windows-1252); a file that
+breaks a limit is refused with a message naming it (``limits``). Cell parsers accept what
+people and spreadsheets actually write: dd/mm/yyyy, d-m-yyyy, yyyy-mm-dd, Excel serial
+numbers, decimal commas.
 """
 
-import csv
 import datetime
 import functools
-import io
 import re
-from dataclasses import dataclass, field
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from kampungkb.growth.importing.headers import map_headers, missing_required
+from kampungkb.growth.importing.headers import HEADER, map_headers, missing_required
+from kampungkb.growth.importing.limits import ParseLimits, refusal_message
+from kampungkb.growth.importing.sandbox import RowSpool, SheetRefused, sheet_spool
 
 EXTENSIONS = ("xlsx", "csv")
 HEADER_SEARCH_ROWS = 10  # title lines some exports put above the header
@@ -28,53 +31,55 @@ class ImportFileError(Exception):
     """The file cannot be read as an e-PPGBM measurement file at all."""
 
 
-@dataclass
 class Table:
-    headers: list[str]  # the header row as written in the file
-    columns: dict[str, int]  # column key -> index
-    header_row: int  # spreadsheet row number of the header (1-based)
-    rows: list[tuple[int, list]] = field(default_factory=list)  # (row number, cells)
+    """A file's header and its rows, which are read from the spool one at a time."""
+
+    def __init__(self, *, headers: list[str], columns: dict[str, int], header_row: int, spool):
+        self.headers = headers  # the header row as written in the file
+        self.columns = columns  # column key -> index
+        self.header_row = header_row  # spreadsheet row number of the header (1-based)
+        self._spool: RowSpool = spool
+        self._first = bisect_right(spool.numbers, header_row)  # the first row under it
 
     def header_of(self, key: str) -> str:
-        from kampungkb.growth.importing.headers import HEADER
-
         index = self.columns.get(key)
         return self.headers[index] if index is not None else HEADER[key]
 
-
-def _read_xlsx(path: Path) -> list[list]:
-    from python_calamine import CalamineWorkbook
-
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except Exception as exc:  # calamine raises several unrelated types for a bad file
-        raise ImportFileError(_("The file is not a readable xlsx workbook.")) from exc
-
-
-def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
+    @property
+    def rows(self) -> Iterator[tuple[int, list]]:
+        """(row number, cells) of each non-blank row under the header, in file order."""
         try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
+            yield from self._spool.records(self._first)
+        except (SheetRefused, ValueError, LookupError, TypeError):
+            raise ImportFileError(_("The file could not be read.")) from None
+
+    def cells_of(self, numbers: Iterable[int]) -> Mapping[int, list]:
+        """The cells of these rows as read, by row number (read again when asked for)."""
+        return self._spool.cells_of(numbers)
 
 
-def _read_csv(path: Path) -> list[list]:
-    text = _decode(path.read_bytes())
-    if "\x00" in text:
-        raise ImportFileError(_("The file is not a readable csv file."))
-    first = text.split("\n", 1)[0]
-    delimiter = max((";", ",", "\t"), key=first.count)
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+def _header(spool: RowSpool) -> tuple[int, list, dict[str, int]]:
+    """The row among the first ones that names the most e-PPGBM columns."""
+    best: tuple[int, list, dict[str, int]] | None = None
+    for number, cells in spool.records():
+        if number > HEADER_SEARCH_ROWS:
+            break
+        found = map_headers(cells)
+        if best is None or len(found) > len(best[2]):
+            best = (number, cells, found)
+    if best is None or len(best[2]) < 3:
+        raise ImportFileError(
+            _("No e-PPGBM header row was found (expected columns such as NIK, Nama, JK).")
+        )
+    return best
 
 
-def read_table(path) -> Table:
+def read_table(path, *, limits: ParseLimits | None = None) -> Table:
     """Read the first sheet (or the csv) and find its header row.
 
     Raises :class:`ImportFileError` with a reason in the user's language when the file is
-    missing, is not xlsx/csv, or has no recognisable e-PPGBM header.
+    missing, is not xlsx/csv, breaks a limit (``limits``, by default the settings'), or has
+    no recognisable e-PPGBM header.
     """
     path = Path(path)
     if not path.is_file():
@@ -82,28 +87,27 @@ def read_table(path) -> Table:
     ext = path.suffix.lower().lstrip(".")
     if ext not in EXTENSIONS:
         raise ImportFileError(_("Only xlsx and csv files can be imported."))
-    cells = _read_xlsx(path) if ext == "xlsx" else _read_csv(path)
-    best: tuple[int, dict[str, int]] | None = None
-    for index, row in enumerate(cells[:HEADER_SEARCH_ROWS]):
-        found = map_headers(row)
-        if best is None or len(found) > len(best[1]):
-            best = (index, found)
-    if best is None or len(best[1]) < 3:
-        raise ImportFileError(
-            _("No e-PPGBM header row was found (expected columns such as NIK, Nama, JK).")
-        )
-    index, found = best
+    limits = limits or ParseLimits.from_settings()
+    try:
+        spool = sheet_spool(path, kind=ext, limits=limits)
+    except SheetRefused as refused:
+        raise ImportFileError(refusal_message(refused.reason, refused.details, limits)) from None
+    try:
+        number, cells, found = _header(spool)
+    except (ValueError, LookupError, TypeError):
+        spool.close()
+        raise ImportFileError(_("The file could not be read.")) from None
+    except ImportFileError:
+        spool.close()
+        raise
     missing = missing_required(found)
     if missing:
+        spool.close()
         raise ImportFileError(
             _("The header lacks the column(s): %(cols)s.") % {"cols": ", ".join(missing)}
         )
-    headers = ["" if c is None else str(c).strip() for c in cells[index]]
-    table = Table(headers=headers, columns=found, header_row=index + 1)
-    for number, row in enumerate(cells[index + 1 :], start=index + 2):
-        if any(c not in (None, "") and str(c).strip() for c in row):
-            table.rows.append((number, list(row)))
-    return table
+    headers = ["" if c is None else str(c).strip() for c in cells]
+    return Table(headers=headers, columns=found, header_row=number, spool=spool)
 
 
 # Cell values ---------------------------------------------------------------------------

@@ -24,38 +24,89 @@ from kampungkb.growth.models import Child, Measurement, MeasurementSource
 Z_TOLERANCE = 0.1
 
 
+#: Rows whose measurements are built and computed at a time. A dry run keeps only what it
+#: counts and warns about, so a 200,000-row file never holds 200,000 Measurement instances.
+CHUNK_ROWS = 10_000
+
+
 @dataclass
 class ImportPlan:
-    """The writes of an import, every measurement in them computed."""
+    """The writes of an import, every measurement in them computed.
+
+    The lists are kept only for writing (``keep``); the counts are there either way.
+    """
 
     to_create: list[Measurement] = field(default_factory=list)
     to_update: list[Measurement] = field(default_factory=list)
     # Stored measurements of a touched child that the file does not name: only recomputed.
     to_recompute: list[Measurement] = field(default_factory=list)
     children_to_update: list[Child] = field(default_factory=list)
-    row_measurement: list[tuple[Row, Measurement]] = field(default_factory=list)
+    n_created: int = 0
+    n_updated: int = 0
     n_unchanged: int = 0
     warnings: list[dict] = field(default_factory=list)
 
 
-def import_plan(matched: ChildMatcher, *, table: Table, kbm, user) -> ImportPlan:
+def _chunks(slots: list[ChildSlot], size: int):
+    chunk, rows = [], 0
+    for slot in slots:
+        chunk.append(slot)
+        rows += len(slot.rows)
+        if rows >= size:
+            yield chunk
+            chunk, rows = [], 0
+    if chunk:
+        yield chunk
+
+
+def import_plan(
+    matched: ChildMatcher,
+    *,
+    table: Table,
+    kbm,
+    user,
+    keep: bool = True,
+    chunk_rows: int = CHUNK_ROWS,
+) -> ImportPlan:
     """Plan the writes of the matched rows, computed with ``kbm`` (a (KBMTable, KBMRule)
-    pair); ``user`` is recorded as who measured the new measurements."""
+    pair); ``user`` is recorded as who measured the new measurements. ``keep=False`` (a dry
+    run) counts and warns without keeping the measurements. Children are planned about
+    ``chunk_rows`` rows at a time, each with its whole series."""
+    plan = ImportPlan()
+    now = timezone.now()
+    for slots in _chunks(matched.slots, chunk_rows):
+        chunk = _plan_chunk(slots, matched, table=table, kbm=kbm, user=user, now=now)
+        plan.n_created += len(chunk.to_create)
+        plan.n_updated += len(chunk.to_update)
+        plan.n_unchanged += chunk.n_unchanged
+        plan.children_to_update.extend(chunk.children_to_update)
+        plan.warnings.extend(chunk.warnings)
+        if keep:
+            plan.to_create.extend(chunk.to_create)
+            plan.to_update.extend(chunk.to_update)
+            plan.to_recompute.extend(chunk.to_recompute)
+    return plan
+
+
+def _plan_chunk(
+    slots: list[ChildSlot], matched: ChildMatcher, *, table: Table, kbm, user, now
+) -> ImportPlan:
     plan = ImportPlan()
     columns = table.columns
     present = [f for f, key in MEASUREMENT_COLUMNS.items() if key in columns]
     has_posyandu = "posyandu" in columns
     places = matched.places
     stored: dict[int, dict] = {}
-    existing_ids = [s.child.pk for s in matched.slots if not s.is_new]
+    existing_ids = [s.child.pk for s in slots if not s.is_new]
     for chunk in in_chunks(existing_ids):
         for m in Measurement.objects.filter(child_id__in=chunk):
             m.child = matched.slot_of_child[m.child_id].child
             stored.setdefault(m.child_id, {})[m.tanggal] = m
     make_measurement = InstanceMaker(Measurement)
     series_of: dict[int, list[Measurement]] = {}
+    row_measurement: list[tuple[Row, Measurement]] = []
     user_id = getattr(user, "pk", None)
-    for n, slot in enumerate(matched.slots):
+    for n, slot in enumerate(slots):
         child = slot.child
         by_date = stored.get(child.pk, {}) if not slot.is_new else {}
         touched = slot.is_new
@@ -84,7 +135,7 @@ def import_plan(matched: ChildMatcher, *, table: Table, kbm, user) -> ImportPlan
             else:
                 plan.n_unchanged += 1
             mine.append(m)
-            plan.row_measurement.append((row, m))
+            row_measurement.append((row, m))
             _plan_fills(slot, row, posyandu)
         if slot.fills and not slot.is_new:
             plan.children_to_update.append(child)
@@ -93,8 +144,8 @@ def import_plan(matched: ChildMatcher, *, table: Table, kbm, user) -> ImportPlan
             others = [m for m in by_date.values() if id(m) not in in_file]
             plan.to_recompute.extend(others)
             series_of[n] = sorted(mine + others, key=lambda m: m.tanggal)
-    _compute(series_of, kbm, written={id(m) for m in (*plan.to_create, *plan.to_update)})
-    plan.warnings = _zscore_warnings(plan.row_measurement, table)
+    _compute(series_of, kbm, now, written={id(m) for m in (*plan.to_create, *plan.to_update)})
+    plan.warnings = _zscore_warnings(row_measurement, table)
     return plan
 
 
@@ -131,7 +182,7 @@ def _plan_fills(slot: ChildSlot, row: Row, posyandu) -> None:
             slot.fills[key] = value
 
 
-def _compute(series_of: dict[int, list[Measurement]], kbm, *, written: set[int]) -> None:
+def _compute(series_of: dict[int, list[Measurement]], kbm, now, *, written: set[int]) -> None:
     everything = [m for series in series_of.values() for m in series]
     apply_anthro(everything)
     # The file's new and changed values that the plausibility rules question are written
@@ -151,7 +202,6 @@ def _compute(series_of: dict[int, list[Measurement]], kbm, *, written: set[int])
     numbers = [n for n, series in enumerate(series_of.values()) for _m in series]
     apply_growth_codes(everything, table=table, rule=rule, series=numbers)
     apply_digests(everything)
-    now = timezone.now()
     for m in everything:
         m.computed_at = now
 

@@ -7,8 +7,11 @@ measurement before birth, an impossible weight) is checked by
 """
 
 import datetime
+import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from types import MappingProxyType
 
 from django.utils.translation import gettext as _
 
@@ -36,6 +39,12 @@ MEASUREMENT_COLUMNS = {
     "vitamin_a": "vit_a",
 }
 ZSCORE_COLUMNS = (("zs_bbu", "zwei"), ("zs_tbu", "zlen"), ("zs_bbtb", "zwfl"))
+_NO_ZSCORES: Mapping[str, float] = MappingProxyType({})
+
+
+def _text(value) -> str:
+    # Interned: places, names and addresses repeat row after row (one object, not 200,000).
+    return sys.intern(p.text(value))
 
 
 @dataclass(frozen=True)
@@ -45,13 +54,16 @@ class RowError:
     reason: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
-    """A row's values, typed. ``errors`` is empty when the row can be stored."""
+    """A row's values, typed. ``errors`` is empty when the row can be stored.
+
+    A file makes hundreds of thousands of rows: they hold no cells (``Table.cells_of`` reads
+    the cells of the rejected ones again) and no dict (slots).
+    """
 
     number: int
-    cells: list
-    errors: list[RowError] = field(default_factory=list)
+    errors: list[RowError] | tuple = ()  # a list from the first reason on
     nik: str | None = None
     nama: str = ""
     jenis_kelamin: str | None = None
@@ -74,18 +86,21 @@ class Row:
     pmt_kg: Decimal | None = None
     vitamin_a: bool = False
     punya_buku_kia: bool | None = None
-    zscores: dict[str, float] = field(default_factory=dict)  # model field -> the file's z
+    # model field -> the file's z; one shared empty mapping for the rows without any
+    zscores: Mapping[str, float] = field(default_factory=lambda: _NO_ZSCORES)
     desa_kode: str = ""
     match_key: str = ""
     date_unreadable: bool = False
 
     def reject(self, table: Table, key: str, reason: str) -> None:
+        if not self.errors:
+            self.errors = []
         self.errors.append(RowError(self.number, table.header_of(key), reason))
 
 
 def read_row(table: Table, number: int, cells: list) -> Row:
     """Read the cells of one row; reasons for what cannot be read go to ``row.errors``."""
-    row = Row(number=number, cells=cells)
+    row = Row(number=number)
     n = len(cells)
     # The row's cells by column key, once (a key the file lacks, or a short row, gives None).
     get = {key: cells[i] for key, i in table.columns.items() if i < n}.get
@@ -105,7 +120,7 @@ def read_row(table: Table, number: int, cells: list) -> Row:
         row.nik = p.parse_nik(get("nik"))
     except ValueError:
         row.reject(table, "nik", _("A NIK has exactly 16 digits."))
-    row.nama = p.text(get("nama"))
+    row.nama = _text(get("nama"))
     if not row.nama:
         row.reject(table, "nama", _("Fill in the child's name."))
     try:
@@ -128,14 +143,14 @@ def read_row(table: Table, number: int, cells: list) -> Row:
         row.berat_lahir = None
     if row.panjang_lahir is not None and not 20 <= row.panjang_lahir <= 65:
         row.panjang_lahir = None
-    row.nama_ibu = p.text(get("nama_ortu"))[:150]
-    row.kec = p.text(get("kec"))
-    row.desa = p.text(get("desa"))
-    row.puskesmas = p.text(get("puskesmas"))[:150]
-    row.posyandu = p.text(get("posyandu"))[:150]
-    row.rt = p.text(get("rt"))[:3]
-    row.rw = p.text(get("rw"))[:3]
-    row.alamat = p.text(get("alamat"))[:250]
+    row.nama_ibu = _text(get("nama_ortu"))[:150]
+    row.kec = _text(get("kec"))
+    row.desa = _text(get("desa"))
+    row.puskesmas = _text(get("puskesmas"))[:150]
+    row.posyandu = _text(get("posyandu"))[:150]
+    row.rt = _text(get("rt"))[:3]
+    row.rw = _text(get("rw"))[:3]
+    row.alamat = _text(get("alamat"))[:250]
     row.tanggal = typed("tanggal", p.parse_date, date_reason)
     row.date_unreadable = row.tanggal is None and not p.is_blank(get("tanggal"))
     row.berat = typed("berat", p.parse_decimal, number_reason, 3)
@@ -162,11 +177,14 @@ def read_row(table: Table, number: int, cells: list) -> Row:
         row.reject(
             table, "kia", _("'%(value)s' is not Ya or Tidak.") % {"value": p.text(get("kia"))}
         )
+    zscores = {}
     for key, z_field in ZSCORE_COLUMNS:
         try:
             z = p.parse_float(get(key))
         except ValueError:
             z = None  # the file's own z-scores are only compared, never required
         if z is not None:
-            row.zscores[z_field] = z
+            zscores[z_field] = z
+    if zscores:
+        row.zscores = zscores
     return row

@@ -5,10 +5,13 @@ recomputed ones.
 New children and measurements go in with ``core.bulk`` (COPY) on PostgreSQL, new children with
 ids taken from their sequence first, since their measurements refer to them; elsewhere with
 ``bulk_create``, which also gives each new child its id and converts every value as Django
-does.
+does. On SQLite the new measurements' values are converted by :func:`rows_prepare` before the
+write transaction (the ORM takes seconds for 20,000 rows, and every other writer would wait
+them out), and only the ids known once written (child, posyandu, batch) are filled in then.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import connection
 from django.utils import timezone
@@ -29,6 +32,37 @@ CHILD_FILL_FIELDS = (
 RAW_FIELDS = ("posyandu", *MEASUREMENT_COLUMNS)
 
 
+@dataclass
+class PreparedRows:
+    """The database values of the new children and measurements, converted ahead of the
+    write (columns in ``*_attnames`` order); the ids known only then are filled in by it."""
+
+    child_attnames: list[str]
+    child_rows: list[list]
+    attnames: list[str]
+    rows: list[list]
+
+
+def _converted(model, objects) -> tuple[list[str], list[list]]:
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    now = timezone.now()
+    rows = []
+    for obj in objects:
+        obj.created_at = obj.updated_at = now
+        rows.append([f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields])
+    return [f.attname for f in fields], rows
+
+
+def rows_prepare(plan: ImportPlan, matched: ChildMatcher) -> PreparedRows | None:
+    """Convert the new children's and measurements' values for the database now, outside the
+    write transaction (SQLite; None elsewhere: COPY converts little and fast)."""
+    if connection.vendor == "postgresql":
+        return None
+    child_attnames, child_rows = _converted(Child, [s.child for s in matched.slots if s.is_new])
+    attnames, rows = _converted(Measurement, plan.to_create)
+    return PreparedRows(child_attnames, child_rows, attnames, rows)
+
+
 def import_write(
     plan: ImportPlan,
     matched: ChildMatcher,
@@ -38,12 +72,18 @@ def import_write(
     file_name: str,
     sha256: str,
     progress: Callable[[str], None],
+    prepared: PreparedRows | None = None,
 ) -> ImportBatch:
     """Write ``plan`` and return the ``ImportBatch`` recorded with ``counts``; ``progress`` is
-    called with the name of each step once it is written."""
+    called with the name of each step once it is written. ``prepared``: the new measurements'
+    values from :func:`rows_prepare` (SQLite), else they are converted here."""
     matched.places.save()
     progress("places")
-    _insert_children([s.child for s in matched.slots if s.is_new])
+    new_children = [s.child for s in matched.slots if s.is_new]
+    if prepared is not None:
+        _insert_prepared_children(new_children, prepared)
+    else:
+        _insert_children(new_children)
     for slot in matched.slots:
         if slot.fills and not slot.is_new:
             for key, value in slot.fills.items():
@@ -69,7 +109,10 @@ def import_write(
     for m in plan.to_update:
         m.import_batch = batch
         m.updated_at = now
-    _insert_measurements(plan.to_create)
+    if prepared is not None:
+        _insert_prepared(plan.to_create, prepared, batch)
+    else:
+        _insert_measurements(plan.to_create)
     progress("measurements")
     Measurement.objects.bulk_update(
         plan.to_update,
@@ -110,6 +153,54 @@ def _insert_children(children: list[Child]) -> None:
             yield [getattr(child, a) for a in attnames]
 
     bulk_insert(Child, attnames, rows())
+
+
+def _posyandu_fill(obj, row: list, at: int) -> None:
+    """A posyandu new in this import has its id only now (saved just before)."""
+    posyandu = obj._state.fields_cache.get("posyandu")
+    if row[at] is None and posyandu is not None:
+        row[at] = obj.posyandu_id = posyandu.pk
+
+
+def _insert_prepared_children(children: list[Child], prepared: PreparedRows) -> None:
+    """Insert the prepared children with one prepared INSERT and give each its id.
+
+    Inside the write transaction SQLite's write lock is ours, so the rows get consecutive
+    ids ending at ``last_insert_rowid()``; counted again to be sure."""
+    if not children:
+        return
+    at = prepared.child_attnames.index("posyandu_id")
+    for child, row in zip(children, prepared.child_rows, strict=True):
+        _posyandu_fill(child, row, at)
+    bulk_insert(Child, prepared.child_attnames, prepared.child_rows)
+    table = connection.ops.quote_name(Child._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT last_insert_rowid()")
+        last = cursor.fetchone()[0]
+        first = last - len(children) + 1
+        cursor.execute(
+            f"SELECT COUNT(*) FROM {table} WHERE id BETWEEN %s AND %s",  # noqa: S608
+            [first, last],
+        )
+        if cursor.fetchone()[0] != len(children):
+            raise RuntimeError("the new children's ids are not consecutive")
+    for pk, child in enumerate(children, start=first):
+        child.pk = pk
+        child._state.adding = False
+        child._state.db = connection.alias
+
+
+def _insert_prepared(measurements: list[Measurement], prepared: PreparedRows, batch) -> None:
+    """Fill in the ids of the prepared rows (the child, a posyandu new in this import, the
+    batch) and insert them with one prepared INSERT."""
+    child_at = prepared.attnames.index("child_id")
+    posyandu_at = prepared.attnames.index("posyandu_id")
+    batch_at = prepared.attnames.index("import_batch_id")
+    for m, row in zip(measurements, prepared.rows, strict=True):
+        row[child_at] = m.child_id or m._state.fields_cache["child"].pk
+        _posyandu_fill(m, row, posyandu_at)
+        row[batch_at] = batch.pk
+    bulk_insert(Measurement, prepared.attnames, prepared.rows)
 
 
 def _insert_measurements(measurements: list[Measurement]) -> None:

@@ -2,7 +2,10 @@
 [--map-posyandu "DESA_KODE:NAME=POSYANDU_ID" ...]``.
 
 Exit 0 when the file was processed (some rows may be rejected), 2 when it cannot be read or
-when posyandu names that match none of their desa wait for a decision (nothing is saved then).
+when posyandu names that match none of their desa wait for a decision, or when the
+database stayed busy (nothing is saved then: run it again). The rows are read, checked
+and planned without holding the database's write lock; only the final write holds it,
+briefly.
 """
 
 from django.contrib.auth import get_user_model
@@ -13,6 +16,7 @@ from django.utils.translation import gettext_noop
 
 from kampungkb.core.management.base import TranslatedCommand
 from kampungkb.growth.importing.commit import (
+    ImportBusyError,
     ImportFileError,
     PosyanduChoices,
     measurements_import,
@@ -21,6 +25,7 @@ from kampungkb.growth.importing.places import posyandu_key
 
 EXIT_UNREADABLE = 2
 EXIT_UNDECIDED = 2
+EXIT_BUSY = 2
 
 
 class Command(TranslatedCommand):
@@ -78,7 +83,7 @@ class Command(TranslatedCommand):
             mapped[(desa.strip(), posyandu_key(nama))] = int(pk[:18])
         return PosyanduChoices(create_all=create_posyandu, mapped=mapped)
 
-    def handle(self, *args, file, dry_run=False, user="", **options):
+    def handle(self, *args, file, dry_run=False, user="", verbosity=1, **options):
         choices = self._choices(
             create_posyandu=options.get("create_posyandu", False),
             map_posyandu=options.get("map_posyandu") or [],
@@ -90,10 +95,19 @@ class Command(TranslatedCommand):
             except get_user_model().DoesNotExist:
                 raise CommandError(_("No such user: %(name)s") % {"name": user}) from None
         try:
-            result = measurements_import(user=acting, path=file, dry_run=dry_run, posyandu=choices)
+            result = measurements_import(
+                user=acting,
+                path=file,
+                dry_run=dry_run,
+                posyandu=choices,
+                progress=self._progress if verbosity >= 2 else None,
+            )
         except ImportFileError as exc:
             self.stderr.write(f"{file}: {exc}")
             raise SystemExit(EXIT_UNREADABLE) from None
+        except ImportBusyError as exc:
+            self.stderr.write(f"{file}: {exc}")
+            raise SystemExit(EXIT_BUSY) from None
         except PermissionDenied as exc:
             raise CommandError(str(exc)) from None
         out = self.stdout
@@ -181,3 +195,8 @@ class Command(TranslatedCommand):
             )
             % {"example": example}
         )
+
+    def _progress(self, stage: str) -> None:
+        if stage == "planned":
+            self.stderr.write(_("Rows checked; saving..."))
+            self.stderr.flush()

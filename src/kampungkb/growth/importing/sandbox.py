@@ -1,0 +1,204 @@
+"""Read an uploaded file in a child process that may use only so much memory and time.
+
+The server never parses an xlsx or csv itself: ``reader.py`` does, in a fresh Python process
+whose address space and CPU time the kernel caps (``ParseLimits``). Whatever the file makes
+that process do (allocate 550 GB for a cell at XFD1048576 and abort, loop, unpack a zip bomb)
+ends that process; the server sees a refusal and tells the user which limit the file broke.
+
+The child writes the rows to an unnamed temporary file (the rows never sit on disk under a
+name, and the file is gone when it is closed), which :class:`RowSpool` reads row by row, so
+the rows of a large file are never all in memory at once as cells.
+"""
+
+import datetime
+import json
+import logging
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import weakref
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+
+from kampungkb.growth.importing.limits import ParseLimits
+
+logger = logging.getLogger(__name__)
+READER = Path(__file__).with_name("reader.py")
+_MEMORY_SIGNALS = {signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS}
+_TIME_SIGNALS = {signal.SIGXCPU, signal.SIGKILL}
+
+
+class SheetRefused(Exception):
+    """The reader refused the file, or died reading it; ``reason`` names why."""
+
+    def __init__(self, reason: str, details: dict | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.details = details or {}
+
+
+def sheet_spool(path: Path, *, kind: str, limits: ParseLimits) -> "RowSpool":
+    """Read ``path`` (``kind`` xlsx or csv) in a child process within ``limits``.
+
+    Returns the non-blank rows; raises :class:`SheetRefused` when the file breaks a limit or
+    the reader dies (a native abort, a signal, the clock).
+    """
+    spool = tempfile.TemporaryFile(prefix="kampungkb-rows-")  # noqa: SIM115 - RowSpool closes it
+    try:
+        outcome = _run_reader(path, kind=kind, limits=limits, fd=spool.fileno())
+        if "refused" in outcome:
+            raise SheetRefused(outcome.pop("refused"), outcome)
+        rows = RowSpool(spool)
+        rows.reader_peak_mb = float(outcome.get("peak_mb") or 0)
+        return rows
+    except BaseException:
+        spool.close()
+        raise
+
+
+def _run_reader(path: Path, *, kind: str, limits: ParseLimits, fd: int) -> dict:
+    config = {**limits.as_dict(), "fd": fd}
+    command = [sys.executable, "-I", str(READER), str(path), kind, json.dumps(config)]
+    if not sys.executable:
+        logger.error("no Python interpreter to run the import reader with (sys.executable)")
+        raise SheetRefused("failed")
+    start = time.monotonic()
+    try:
+        done = subprocess.run(  # noqa: S603 - our own program; the file is an argument
+            command,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            pass_fds=(fd,),
+            env={"LC_ALL": "C.UTF-8"},  # nothing of the server's environment (secrets)
+            timeout=2 * limits.seconds,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:  # run() has killed it
+        raise SheetRefused("time") from None
+    except OSError as exc:  # no process could be started (no memory, too many processes)
+        logger.error("the import reader could not start: %s", exc)
+        raise SheetRefused("failed") from None
+    code = done.returncode
+    if code < 0:
+        logger.warning(
+            "import reader killed by signal %s after %.1f s reading %s: %s",
+            -code,
+            time.monotonic() - start,
+            path.name,
+            done.stderr[-2000:].decode(errors="replace"),
+        )
+        if -code in _TIME_SIGNALS and time.monotonic() - start >= limits.seconds:
+            raise SheetRefused("time")
+        if -code in _MEMORY_SIGNALS or -code in _TIME_SIGNALS:
+            raise SheetRefused("memory")
+        raise SheetRefused("failed")
+    try:
+        outcome = json.loads(done.stdout.decode().strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        outcome = None
+    if code != 0 or not isinstance(outcome, dict):
+        logger.error(
+            "import reader failed (exit %s) reading %s: %s",
+            code,
+            path.name,
+            done.stderr[-2000:].decode(errors="replace"),
+        )
+        raise SheetRefused("failed")
+    return outcome
+
+
+# The rows the reader wrote ---------------------------------------------------------------
+
+_TYPED = {
+    "d": datetime.date.fromisoformat,
+    "t": datetime.datetime.fromisoformat,
+    "h": datetime.time.fromisoformat,
+    "s": lambda text: datetime.timedelta(seconds=float(text)),
+}
+
+
+def _decode(line: bytes) -> tuple[int, list]:
+    record = json.loads(line)
+    number, cells = record[0], record[1]
+    for i in record[2] if len(record) > 2 else ():
+        text = cells[i]
+        cells[i] = _TYPED[text[0]](text[1:])
+    return number, cells
+
+
+class RowSpool:
+    """The rows a reader wrote: read in order, or a few again by their row number.
+
+    Holds only each row's number and offset in memory (16 bytes a row).
+    """
+
+    reader_peak_mb: float = 0.0  # the largest resident size of the reader that wrote them
+
+    def __init__(self, file):
+        self._file = file
+        self._closer = weakref.finalize(self, file.close)
+        self.numbers = array("q")
+        self.offsets = array("q")
+        file.seek(0)
+        offset = 0
+        try:
+            for line in file:
+                self.numbers.append(int(line[1 : line.index(b",")]))
+                self.offsets.append(offset)
+                offset += len(line)
+        except ValueError:
+            raise SheetRefused("failed") from None
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def close(self) -> None:
+        self._closer()
+
+    def records(self, start: int = 0) -> Iterator[tuple[int, list]]:
+        """(row number, cells) of every row from the ``start``-th on, in file order."""
+        if start >= len(self.offsets):
+            return
+        file = self._file
+        file.seek(self.offsets[start])
+        for line in file:  # cells_at, called in between, puts the position back
+            yield _decode(line)
+
+    def cells_of(self, numbers: Iterable[int]) -> "RowCells":
+        return RowCells(self, sorted(set(numbers)))
+
+    def cells_at(self, number: int) -> list:
+        index = bisect_left(self.numbers, number)
+        if index == len(self.numbers) or self.numbers[index] != number:
+            raise KeyError(number)
+        file = self._file
+        back = file.tell()
+        file.seek(self.offsets[index])
+        cells = _decode(file.readline())[1]
+        file.seek(back)
+        return cells
+
+
+class RowCells(Mapping):
+    """Cells of some rows by row number, read from the spool when asked for (the rejected rows
+    of a file where every row is rejected would otherwise all be in memory)."""
+
+    def __init__(self, spool: RowSpool, numbers: list[int]):
+        self._spool = spool
+        self._numbers = numbers
+
+    def __getitem__(self, number: int) -> list:
+        index = bisect_left(self._numbers, number)
+        if index == len(self._numbers) or self._numbers[index] != number:
+            raise KeyError(number)
+        return self._spool.cells_at(number)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._numbers)
+
+    def __len__(self) -> int:
+        return len(self._numbers)
