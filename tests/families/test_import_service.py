@@ -11,6 +11,7 @@ from kampungkb.families.importing.headers import TEMPLATE_HEADERS
 from kampungkb.families.models import FamilyImportBatch, FamilyMember, FamilySurvey, Keluarga
 from tests import factories
 from tests.families.import_files import family_rows, write_csv, write_xlsx
+from tests.growth import hostile_files
 
 pytestmark = pytest.mark.django_db
 
@@ -169,3 +170,20 @@ def test_a_header_without_a_required_column_is_named(tmp_path, operator):
     path.write_text(";".join(headers) + "\n", encoding="utf-8")
     with pytest.raises(ImportFileError, match="Tanggal Pendataan"):
         families_import(user=operator, path=path)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        lambda: hostile_files.far_cell("XFD1048576", claimed=True),
+        lambda: hostile_files.zip_bomb(),
+        lambda: hostile_files.billion_laughs(),
+    ],
+    ids=["far-cell", "zip-bomb", "billion-laughs"],
+)
+def test_a_hostile_file_is_refused_by_the_bounded_reader(tmp_path, operator, content):
+    path = tmp_path / "pk.xlsx"
+    path.write_bytes(content())
+    with pytest.raises(ImportFileError):
+        families_import(user=operator, path=path)
+    assert not Keluarga.objects.exists()
