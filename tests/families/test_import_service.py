@@ -40,8 +40,9 @@ def test_a_family_file_is_stored_with_labels_and_an_audited_batch(tmp_path, oper
     assert survey.is_krs and survey.air and survey.sasaran_baduta
     assert not FamilySurvey.objects.get(keluarga__no_kk=KK2).is_krs
     assert result.n_krs == 1
-    water = str(FamilySurvey._meta.get_field("air").verbose_name)
-    assert [(k["no_kk"], k["factors"]) for k in result.krs] == [("1906********0001", [water])]
+    assert [(k["no_kk"], k["factors"]) for k in result.krs] == [
+        ("1906********0001", ["air minum tidak layak"])
+    ]
     wife = FamilyMember.objects.get(survey=survey, hubungan=2)
     assert (wife.metode_kb, wife.ber_kb, wife.jkn, wife.usia_kawin_pertama) == (
         "suntik",

@@ -16,6 +16,7 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from kampungkb.core.audit import audit_record
 from kampungkb.core.events import records_changed_on_commit
@@ -38,6 +39,15 @@ from kampungkb.growth.importing.wilayah import WilayahIndex
 __all__ = ["FamilyImportResult", "ImportFileError", "families_import"]
 
 LISTED_KRS = 200  # KRS rounds listed with their reasons in the result; the counts have all
+# Each risk factor as the import's result names it (families.krs names).
+FACTOR_REASONS = {
+    "air": pgettext_lazy("KRS factor", "drinking water not proper"),
+    "jamban": pgettext_lazy("KRS factor", "latrine not proper"),
+    "muda": pgettext_lazy("KRS factor", "wife too young (under 20)"),
+    "tua": pgettext_lazy("KRS factor", "wife too old (35-40)"),
+    "dekat": pgettext_lazy("KRS factor", "births too close (under 24 months)"),
+    "banyak": pgettext_lazy("KRS factor", "too many children (more than 3)"),
+}
 LABEL_CHUNK = 20_000  # rounds per labels_compute call (an IN list SQLite accepts)
 COUNTS = (
     "n_rows", "n_rejected", "n_families", "n_rounds_created", "n_rounds_updated",
@@ -204,8 +214,11 @@ def _krs_list(result: FamilyImportResult, rounds, index: WilayahIndex) -> None:
     result.n_krs = krs_rounds.count()
     for values in krs_rounds.values(*fields)[:LISTED_KRS]:
         rnd = by_id[values["pk"]]
-        factors = [str(FamilySurvey._meta.get_field(f).verbose_name) for f in factor_fields]
-        factors = [name for name, f in zip(factors, factor_fields, strict=True) if values[f]]
+        factors = [
+            str(FACTOR_REASONS[name])
+            for name, f in zip(krs.FACTORS, factor_fields, strict=True)
+            if values[f]
+        ]
         result.krs.append(
             {
                 "no_kk": mask_nik(rnd.no_kk),
