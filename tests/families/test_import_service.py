@@ -188,3 +188,40 @@ def test_a_hostile_file_is_refused_by_the_bounded_reader(tmp_path, operator, con
     with pytest.raises(ImportFileError):
         families_import(user=operator, path=path)
     assert not Keluarga.objects.exists()
+
+
+def test_the_preview_labels_the_rounds_as_the_import_stores_them(tmp_path, operator):
+    young = family_rows(KK1, **{"Sumber Air Minum": "1", "Jamban": "3"})
+    young[1]["Tgl Lahir"] = "01/03/2007"  # 18 on the survey date: too young
+    close = family_rows(KK2, **{"Sumber Air Minum": "2"})
+    close[1]["Tgl Lahir"] = "01/03/1988"  # 37: too old
+    close[1]["Anak Lahir Hidup"] = "4"  # too many
+    close.append({**close[2], "Nama": "Kakak Sintetis", "Tgl Lahir": "10/06/2024"})  # too close
+    safe = family_rows(KK3, **{"Sumber Air Minum": "1"})
+    path = write_xlsx(tmp_path / "pk.xlsx", young + close + safe)
+    preview = families_import(user=operator, path=path, dry_run=True)
+    stored = families_import(user=operator, path=path)
+    assert (preview.n_krs, preview.krs) == (stored.n_krs, stored.krs)
+    assert [k["factors"] for k in stored.krs] == [
+        ["jamban tidak layak", "istri terlalu muda (di bawah 20 tahun)"],
+        [
+            "istri terlalu tua (35-40 tahun)",
+            "jarak kelahiran terlalu dekat (kurang dari 24 bulan)",
+            "anak terlalu banyak (lebih dari 3)",
+        ],
+    ]
+
+
+def test_a_busy_database_saves_nothing_and_says_so(tmp_path, operator, monkeypatch):
+    from django.db import OperationalError
+
+    from kampungkb.families.importing import commit
+
+    def locked(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(commit, "families_write", locked)
+    path = write_xlsx(tmp_path / "pk.xlsx", family_rows(KK1))
+    with pytest.raises(commit.FamilyImportBusyError, match="coba lagi"):
+        families_import(user=operator, path=path)
+    assert not Keluarga.objects.exists()

@@ -14,15 +14,20 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kampungkb.core.downloads import XLSX_TYPE
 from kampungkb.core.forms_style import StyledFormMixin
-from kampungkb.core.middleware import upload_limit
+from kampungkb.core.middleware import busy_response, upload_limit
 from kampungkb.core.permissions import can_edit
-from kampungkb.families.importing.commit import ImportFileError, families_import
+from kampungkb.families.importing.commit import (
+    FamilyImportBusyError,
+    ImportFileError,
+    families_import,
+)
 from kampungkb.families.importing.parse import EXTENSIONS
 from kampungkb.families.importing.report import rejected_rows_xlsx, template_xlsx
 from kampungkb.families.importing.selectors import family_import_batch_get
@@ -120,6 +125,8 @@ def import_commit(request, sha: str):
         result = families_import(user=request.user, path=path, file_name=name)
     except ImportFileError as exc:
         return _upload_page(request, FamilyUploadForm(), error=str(exc), status=400)
+    except FamilyImportBusyError:  # nothing saved; the preview offers the save again
+        return busy_response(request, retry_url=reverse("families:import_preview", args=[sha]))
     uploads_purge_enqueue()
     if result.batch is not None:
         return redirect("families:import_result", pk=result.batch.pk)

@@ -4,9 +4,10 @@
 (growth's ``WilayahIndex``: a row of another area is rejected with a neutral reason), groups
 the rows into survey rounds and reports the family-level conflicts (``planning``), links the
 children among the members to growth (``linking``), writes the new and changed rounds
-(``writing``) and computes their labels (``families.labels.labels_compute``). A dry run (the
-preview) does all of it in a transaction that is rolled back, so the preview shows the very
-labels the import gives. Importing the same file again changes nothing.
+(``writing``) and computes their labels (``families.labels.labels_compute``), in one
+transaction. Reading and checking run before it; a dry run (the preview) stops there and
+labels the rounds in memory (``preview``: the same rule, the same arrays), writing nothing.
+Importing the same file again changes nothing.
 """
 
 import gc
@@ -14,11 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from kampungkb.core.audit import audit_record
+from kampungkb.core.database import BUSY_MESSAGE, database_busy
 from kampungkb.core.events import records_changed_on_commit
 from kampungkb.core.models import AuditAction
 from kampungkb.core.permissions import can_edit
@@ -29,6 +31,7 @@ from kampungkb.families.importing.linking import children_link
 from kampungkb.families.importing.parse import FamilyTable, ImportFileError, read_rows
 from kampungkb.families.importing.places import desa_resolve
 from kampungkb.families.importing.planning import rounds_compare, rounds_existing, rounds_group
+from kampungkb.families.importing.preview import rounds_factors
 from kampungkb.families.importing.rows import MemberRow, RowError, read_row
 from kampungkb.families.importing.writing import families_write, rounds_write
 from kampungkb.families.labels import labels_compute
@@ -36,7 +39,7 @@ from kampungkb.families.models import FamilyImportBatch, FamilySurvey
 from kampungkb.growth.importing.commit import file_sha256
 from kampungkb.growth.importing.wilayah import WilayahIndex
 
-__all__ = ["FamilyImportResult", "ImportFileError", "families_import"]
+__all__ = ["FamilyImportBusyError", "FamilyImportResult", "ImportFileError", "families_import"]
 
 LISTED_KRS = 200  # KRS rounds listed with their reasons in the result; the counts have all
 # Each risk factor as the import's result names it (families.krs names).
@@ -122,6 +125,11 @@ def _rows_read(table: FamilyTable, index: WilayahIndex) -> list[MemberRow]:
     return rows
 
 
+class FamilyImportBusyError(Exception):
+    """The database stayed busy (another writer, or families written meanwhile by another
+    import): nothing was saved; try again."""
+
+
 def families_import(
     *, user, path, dry_run: bool = False, file_name: str = ""
 ) -> FamilyImportResult:
@@ -129,7 +137,8 @@ def families_import(
 
     ``user`` is the acting user (``None``: the system, the whole country); rows outside the
     user's area are rejected. Raises :class:`ImportFileError` when the file cannot be read at
-    all and PermissionDenied when the user may not edit records.
+    all, PermissionDenied when the user may not edit records and
+    :class:`FamilyImportBusyError` when the write could not get its turn.
     """
     path = Path(path)
     table = read_rows(path)  # an unreadable file is found before the database is touched
@@ -147,19 +156,32 @@ def families_import(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        with transaction.atomic():
-            _import(result, table=table, user=user)
-            if dry_run:
-                transaction.set_rollback(True)
+        # Reading, checking and the preview run outside any transaction: on SQLite any
+        # transaction takes the write lock, and a preview writes nothing.
+        index = WilayahIndex(user=user)
+        rows = _rows_read(table, index)
+        if dry_run:
+            rounds, _families = _plan(result, rows, table=table, index=index)
+            _krs_preview(result, rounds, index)
+            return result
+        try:
+            with transaction.atomic():
+                rounds, families = _plan(result, rows, table=table, index=index)
+                _write(result, rounds, families, index=index, user=user)
+        except IntegrityError as exc:  # a family another import wrote meanwhile
+            raise FamilyImportBusyError(str(BUSY_MESSAGE)) from exc
+        except OperationalError as exc:
+            if database_busy(exc):
+                raise FamilyImportBusyError(str(BUSY_MESSAGE)) from exc
+            raise
     finally:
         if collecting:
             gc.enable()
     return result
 
 
-def _import(result: FamilyImportResult, *, table: FamilyTable, user) -> None:
-    index = WilayahIndex(user=user)
-    rows = _rows_read(table, index)
+def _plan(result: FamilyImportResult, rows: list[MemberRow], *, table, index):
+    """Group, check against the stored families, link and compare; fill in the counts."""
     rounds, result.conflicts = rounds_group(rows, table=table)
     rounds, families = rounds_existing(rounds, table=table)
     links = children_link(rounds, index=index)
@@ -169,21 +191,24 @@ def _import(result: FamilyImportResult, *, table: FamilyTable, user) -> None:
     result.n_rows = len(rows)
     result.errors = [e for r in rows if r.errors for e in r.errors]
     result.n_rejected = sum(1 for r in rows if r.errors)
-    del rows
     result.n_families = len({r.no_kk for r in rounds})
     result.n_members = sum(len(r.rows) for r in rounds)
     states = [r.state for r in rounds]
     result.n_rounds_created = states.count("new")
     result.n_rounds_updated = states.count("updated")
     result.n_rounds_unchanged = states.count("unchanged")
-    if result.changes_anything:
-        families_write([r for r in rounds if r.state != "unchanged"], families)
-        written = rounds_write(rounds)
-        for start in range(0, len(written), LABEL_CHUNK):
-            labels_compute(written[start : start + LABEL_CHUNK])
-    _krs_list(result, rounds, index)
-    if result.dry_run or not result.changes_anything:
+    return rounds, families
+
+
+def _write(result: FamilyImportResult, rounds, families: dict, *, index, user) -> None:
+    if not result.changes_anything:
+        _krs_list(result, rounds, index)
         return
+    families_write([r for r in rounds if r.state != "unchanged"], families)
+    written = rounds_write(rounds)
+    for start in range(0, len(written), LABEL_CHUNK):
+        labels_compute(written[start : start + LABEL_CHUNK])
+    _krs_list(result, rounds, index)
     area = "" if user is None else (covered_kode(user) or "")
     batch = FamilyImportBatch.objects.create(
         file_name=result.file_name,
@@ -205,26 +230,31 @@ def _import(result: FamilyImportResult, *, table: FamilyTable, user) -> None:
     records_changed_on_commit(sender="families")
 
 
+def _krs_entry(rnd, factors: list[str], index: WilayahIndex) -> dict:
+    return {
+        "no_kk": mask_nik(rnd.no_kk),
+        "tahun": rnd.tahun,
+        "desa": index.names.get(rnd.first.desa_kode, rnd.first.desa_kode),
+        "row": rnd.first.number,
+        "factors": [str(FACTOR_REASONS[name]) for name in factors],
+    }
+
+
+def _krs_preview(result: FamilyImportResult, rounds, index: WilayahIndex) -> None:
+    """Count and list the KRS rounds of a dry run, labelled in memory (``preview``)."""
+    labelled = [
+        (rnd, f) for rnd, f in zip(rounds, rounds_factors(rounds), strict=True) if f is not None
+    ]
+    result.n_krs = len(labelled)
+    result.krs = [_krs_entry(rnd, factors, index) for rnd, factors in labelled[:LISTED_KRS]]
+
+
 def _krs_list(result: FamilyImportResult, rounds, index: WilayahIndex) -> None:
-    """Count the file's KRS rounds and list the first with their reasons."""
+    """Count the file's KRS rounds as stored and list the first with their reasons."""
     by_id = {r.survey_id: r for r in rounds if r.survey_id is not None}
     factor_fields = [FamilySurvey.FACTOR_FIELDS[name] for name in krs.FACTORS]
-    fields = ["pk", *factor_fields]
-    krs_rounds = FamilySurvey.objects.filter(pk__in=list(by_id), is_krs=True).order_by("pk")
-    result.n_krs = krs_rounds.count()
-    for values in krs_rounds.values(*fields)[:LISTED_KRS]:
-        rnd = by_id[values["pk"]]
-        factors = [
-            str(FACTOR_REASONS[name])
-            for name, f in zip(krs.FACTORS, factor_fields, strict=True)
-            if values[f]
-        ]
-        result.krs.append(
-            {
-                "no_kk": mask_nik(rnd.no_kk),
-                "tahun": rnd.tahun,
-                "desa": index.names.get(rnd.first.desa_kode, rnd.first.desa_kode),
-                "row": rnd.first.number,
-                "factors": factors,
-            }
-        )
+    stored = FamilySurvey.objects.filter(pk__in=list(by_id), is_krs=True).order_by("pk")
+    result.n_krs = stored.count()
+    for values in stored.values("pk", *factor_fields)[:LISTED_KRS]:
+        factors = [name for name, f in zip(krs.FACTORS, factor_fields, strict=True) if values[f]]
+        result.krs.append(_krs_entry(by_id[values["pk"]], factors, index))

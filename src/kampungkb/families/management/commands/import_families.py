@@ -1,7 +1,7 @@
 """``kampungkb import_families FILE [--dry-run] [--user USERNAME]``.
 
-Exit 0 when the file was processed (some rows may be rejected), 2 when it cannot be read or
-holds no row that can be imported.
+Exit 0 when the file was processed (some rows may be rejected), 2 when it cannot be read,
+holds no row that can be imported, or the database stayed busy (nothing saved).
 """
 
 from django.contrib.auth import get_user_model
@@ -11,9 +11,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from kampungkb.core.management.base import TranslatedCommand
-from kampungkb.families.importing.commit import ImportFileError, families_import
+from kampungkb.families.importing.commit import (
+    FamilyImportBusyError,
+    ImportFileError,
+    families_import,
+)
 
 EXIT_UNREADABLE = 2
+EXIT_BUSY = 2
 
 
 class Command(TranslatedCommand):
@@ -50,6 +55,9 @@ class Command(TranslatedCommand):
         except ImportFileError as exc:
             self.stderr.write(f"{file}: {exc}")
             raise SystemExit(EXIT_UNREADABLE) from None
+        except FamilyImportBusyError as exc:
+            self.stderr.write(str(exc))
+            raise SystemExit(EXIT_BUSY) from None
         except PermissionDenied as exc:
             raise CommandError(str(exc)) from None
         out = self.stdout
