@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kampungkb.core.validators import is_in_future
 from kampungkb.families.importing.codes import parse_code
@@ -19,6 +20,26 @@ from kampungkb.growth.importing.rows import RowError
 EARLIEST_BIRTH = datetime.date(1900, 1, 1)
 
 __all__ = ["MemberRow", "RowError", "read_row"]
+
+# Why a coded cell is refused (translated only for a row that has one).
+REASONS = {
+    "relation": gettext_lazy(
+        "'%(value)s' is not a relation; write 1 Kepala keluarga, 2 Istri/Suami, 3 Anak or "
+        "4 Lainnya."
+    ),
+    "marital": gettext_lazy(
+        "'%(value)s' is not a marital status; write 1 Belum kawin, 2 Kawin, 3 Cerai hidup or "
+        "4 Cerai mati."
+    ),
+    "method": gettext_lazy(
+        "'%(value)s' is not a contraceptive method; write Pil, Suntik, IUD, Implan, MOW, MOP, "
+        "Kondom, MAL or Tradisional."
+    ),
+    "water": gettext_lazy(
+        "'%(value)s' is not a drinking-water source; write a code from 1 to 10 or its name."
+    ),
+    "latrine": gettext_lazy("'%(value)s' is not a latrine; write a code from 1 to 4 or its name."),
+}
 
 
 @dataclass(slots=True)
@@ -60,7 +81,7 @@ def _coded(row, table, get, key, name, reason):
     try:
         return parse_code(get(key), name)
     except ValueError:
-        row.reject(table, key, reason % {"value": p.text(get(key))})
+        row.reject(table, key, str(reason) % {"value": p.text(get(key))})
         return None
 
 
@@ -100,7 +121,7 @@ def _date(row, table, get, key, missing):
         )
         return None
     if day is None:
-        row.reject(table, key, missing)
+        row.reject(table, key, str(missing))
     return day
 
 
@@ -129,11 +150,7 @@ def read_row(table: FamilyTable, number: int, cells: list) -> MemberRow:
     row.nama = p.text(get("nama"))[:150]
     if not row.nama:
         row.reject(table, "nama", _("Fill in the member's name."))
-    row.hubungan = _coded(
-        row, table, get, "hubungan", "relation",
-        _("'%(value)s' is not a relation; write 1 Kepala keluarga, 2 Istri/Suami, 3 Anak or "
-          "4 Lainnya."),
-    )  # fmt: skip
+    row.hubungan = _coded(row, table, get, "hubungan", "relation", REASONS["relation"])
     if row.hubungan is None and p.is_blank(get("hubungan")):
         row.reject(table, "hubungan", _("Fill in the relation to the head of the family."))
     try:
@@ -144,8 +161,10 @@ def read_row(table: FamilyTable, number: int, cells: list) -> MemberRow:
         row.reject(
             table, "jk", _("'%(value)s' is not a sex; write L or P.") % {"value": p.text(get("jk"))}
         )
-    row.tanggal_lahir = _date(row, table, get, "tgl_lahir", _("Fill in the date of birth."))
-    row.tanggal = _date(row, table, get, "tanggal", _("Fill in the survey date."))
+    row.tanggal_lahir = _date(
+        row, table, get, "tgl_lahir", gettext_lazy("Fill in the date of birth.")
+    )
+    row.tanggal = _date(row, table, get, "tanggal", gettext_lazy("Fill in the survey date."))
     if row.tanggal_lahir is not None:
         if is_in_future(row.tanggal_lahir):
             row.reject(table, "tgl_lahir", _("The date of birth cannot be in the future."))
@@ -155,35 +174,21 @@ def read_row(table: FamilyTable, number: int, cells: list) -> MemberRow:
             row.reject(table, "tgl_lahir", _("The date of birth is after the survey date."))
     if row.tanggal is not None and is_in_future(row.tanggal):
         row.reject(table, "tanggal", _("The survey date cannot be in the future."))
-    row.status_kawin = _coded(
-        row, table, get, "status_kawin", "marital",
-        _("'%(value)s' is not a marital status; write 1 Belum kawin, 2 Kawin, 3 Cerai hidup or "
-          "4 Cerai mati."),
-    )  # fmt: skip
+    row.status_kawin = _coded(row, table, get, "status_kawin", "marital", REASONS["marital"])
     row.usia_kawin_pertama = _whole(row, table, get, "usia_kawin", 10, 80)
     row.hamil = bool(_yes_no(row, table, get, "hamil"))
     if row.hamil and row.jenis_kelamin == "L":
         row.reject(table, "hamil", _("Only a woman can be pregnant; check Hamil and JK."))
     row.anak_lahir_hidup = _whole(row, table, get, "anak_lahir_hidup", 0, 30)
     ber_kb = _yes_no(row, table, get, "ber_kb")
-    method_reason = _(
-        "'%(value)s' is not a contraceptive method; write Pil, Suntik, IUD, Implan, MOW, MOP, "
-        "Kondom, MAL or Tradisional."
-    )
-    row.metode_kb = _coded(row, table, get, "metode_kb", "method", method_reason) or ""
+    row.metode_kb = _coded(row, table, get, "metode_kb", "method", REASONS["method"]) or ""
     if row.metode_kb and ber_kb is False:
         row.reject(
             table, "metode_kb", _("A method is given but Ber-KB says Tidak; correct one of them.")
         )
     row.ber_kb = bool(ber_kb) or bool(row.metode_kb)
-    row.sumber_air = _coded(
-        row, table, get, "sumber_air", "water",
-        _("'%(value)s' is not a drinking-water source; write a code from 1 to 10 or its name."),
-    )  # fmt: skip
-    row.jamban = _coded(
-        row, table, get, "jamban", "latrine",
-        _("'%(value)s' is not a latrine; write a code from 1 to 4 or its name."),
-    )  # fmt: skip
+    row.sumber_air = _coded(row, table, get, "sumber_air", "water", REASONS["water"])
+    row.jamban = _coded(row, table, get, "jamban", "latrine", REASONS["latrine"])
     row.jkn = _yes_no(row, table, get, "jkn")
     row.akta_lahir = _yes_no(row, table, get, "akta")
     return row
