@@ -225,3 +225,17 @@ def test_a_busy_database_saves_nothing_and_says_so(tmp_path, operator, monkeypat
     with pytest.raises(commit.FamilyImportBusyError, match="coba lagi"):
         families_import(user=operator, path=path)
     assert not Keluarga.objects.exists()
+
+
+def test_a_new_address_updates_the_family_and_two_rounds_stay_idempotent(tmp_path, operator):
+    rows = family_rows(KK1, **{"Tanggal Pendataan": "01/03/2024", "Alamat": "Jl. Lama"})
+    rows += family_rows(KK1, **{"Alamat": "Jl. Baru"})
+    path = write_xlsx(tmp_path / "a.xlsx", rows)
+    families_import(user=operator, path=path)
+    assert Keluarga.objects.get().alamat == "Jl. Baru"
+    again = families_import(user=operator, path=path)
+    assert (again.n_rounds_unchanged, again.n_rounds_updated) == (2, 0)
+    moved = family_rows(KK1, **{"Alamat": "Jl. Pindah", "RT": "007"})
+    result = families_import(user=operator, path=write_xlsx(tmp_path / "b.xlsx", moved))
+    assert result.n_rounds_updated == 1
+    assert (Keluarga.objects.get().alamat, Keluarga.objects.get().rt) == ("Jl. Pindah", "007")

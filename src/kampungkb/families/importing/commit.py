@@ -185,7 +185,7 @@ def _plan(result: FamilyImportResult, rows: list[MemberRow], *, table, index):
     rounds, result.conflicts = rounds_group(rows, table=table)
     rounds, families = rounds_existing(rounds, table=table)
     links = children_link(rounds, index=index)
-    rounds_compare(rounds)
+    rounds_compare(rounds, families)
     result.link_conflicts, result.ambiguous = links["conflicts"], links["ambiguous"]
     result.n_linked = len(links["linked"])
     result.n_rows = len(rows)

@@ -141,8 +141,10 @@ def rounds_existing(rounds: list[Round], *, table: FamilyTable) -> tuple[list[Ro
     return kept, families
 
 
-def rounds_compare(rounds: list[Round]) -> None:
-    """Set each round's ``state`` (and ``survey_id`` when stored) against the database."""
+def rounds_compare(rounds: list[Round], families: dict[str, dict]) -> None:
+    """Set each round's ``state`` (and ``survey_id`` when stored) against the database. The
+    latest round of a family in the file also carries its address (RT, RW, Alamat): a new
+    address makes that round "updated" (``families``: the stored families by No KK)."""
     by_key = {(r.keluarga_id, r.tahun): r for r in rounds if r.keluarga_id is not None}
     surveys: dict[int, tuple] = {}
     for chunk in in_chunks({k for k, _t in by_key}):
@@ -161,6 +163,10 @@ def rounds_compare(rounds: list[Round]) -> None:
             .values_list("survey_id", *MEMBER_FIELDS)
         ):
             members.setdefault(values[0], []).append(tuple(values[1:]))
+    latest: dict[str, Round] = {}
+    for rnd in rounds:
+        if rnd.no_kk not in latest or rnd.tahun > latest[rnd.no_kk].tahun:
+            latest[rnd.no_kk] = rnd
     for rnd in rounds:
         if rnd.survey_id is None:
             rnd.state = "new"
@@ -169,4 +175,11 @@ def rounds_compare(rounds: list[Round]) -> None:
         same = surveys[rnd.survey_id] == (rnd.tanggal, first.sumber_air, first.jamban) and (
             members.get(rnd.survey_id, []) == rnd.member_values()
         )
+        if same and latest[rnd.no_kk] is rnd:
+            stored = families[rnd.no_kk]
+            same = (stored["rt"], stored["rw"], stored["alamat"]) == (
+                first.rt,
+                first.rw,
+                first.alamat,
+            )
         rnd.state = "unchanged" if same else "updated"
