@@ -9,9 +9,10 @@ refused with the message naming it (``growth.importing.limits``). The cell parse
 growth's (``growth.importing.parse``).
 """
 
+import datetime
 from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -32,6 +33,7 @@ class FamilyTable:
     columns: dict[str, int]  # column key -> index
     header_row: int  # spreadsheet row number of the header (1-based)
     rows: Iterator[tuple[int, list]]  # (row number, cells), blank rows skipped; read once
+    today: datetime.date = field(default_factory=datetime.date.today)  # for "in the future"
 
     def header_of(self, key: str) -> str:
         index = self.columns.get(key)

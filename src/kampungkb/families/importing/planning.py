@@ -17,7 +17,9 @@ when something differs: the survey date, water, latrine or any member (in file o
 including the growth child each is linked to); otherwise it is left as it is.
 """
 
+import operator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.utils.translation import gettext as _
 
@@ -68,17 +70,24 @@ class Round:
     def first(self) -> MemberRow:
         return self.rows[0]
 
-    @property
+    @cached_property
     def tanggal(self):
+        """The round's survey date: the latest of its rows (asked once the rows are in)."""
         return max(r.tanggal for r in self.rows)
 
     def member_values(self) -> list[tuple]:
         return [tuple(getattr(r, f) for f in MEMBER_FIELDS) for r in self.rows]
 
 
-def _value(row: MemberRow, attr: str, fold: bool):
-    value = getattr(row, attr)
-    return value.casefold() if fold and isinstance(value, str) else value
+_FAMILY_VALUES = operator.attrgetter(*(attr for _k, attr, _f in _FAMILY_FIELDS))
+_FOLDED = tuple(fold for _k, _a, fold in _FAMILY_FIELDS)
+
+
+def _family_values(row: MemberRow) -> tuple:
+    """The family's columns of a row, as compared (text without regard to case)."""
+    return tuple(
+        v.casefold() if fold else v for v, fold in zip(_FAMILY_VALUES(row), _FOLDED, strict=True)
+    )
 
 
 def rounds_group(rows: list[MemberRow], *, table: FamilyTable) -> tuple[list[Round], list[dict]]:
@@ -92,11 +101,14 @@ def rounds_group(rows: list[MemberRow], *, table: FamilyTable) -> tuple[list[Rou
     kept: list[Round] = []
     conflicts: list[dict] = []
     for rnd in rounds.values():
-        first = rnd.first
+        first = _family_values(rnd.first)
         differing: dict[str, list[int]] = {}
         for row in rnd.rows[1:]:
-            for key, attr, fold in _FAMILY_FIELDS:
-                if _value(row, attr, fold) != _value(first, attr, fold):
+            values = _family_values(row)
+            if values == first:
+                continue
+            for (key, _a, _f), mine, theirs in zip(_FAMILY_FIELDS, values, first, strict=True):
+                if mine != theirs:
                     differing.setdefault(key, []).append(row.number)
         if not differing:
             kept.append(rnd)

@@ -166,13 +166,13 @@ def read_row(table: FamilyTable, number: int, cells: list) -> MemberRow:
     )
     row.tanggal = _date(row, table, get, "tanggal", gettext_lazy("Fill in the survey date."))
     if row.tanggal_lahir is not None:
-        if is_in_future(row.tanggal_lahir):
+        if is_in_future(row.tanggal_lahir, today=table.today):
             row.reject(table, "tgl_lahir", _("The date of birth cannot be in the future."))
         elif row.tanggal_lahir < EARLIEST_BIRTH:
             row.reject(table, "tgl_lahir", _("The date of birth is before 1900."))
         elif row.tanggal is not None and row.tanggal_lahir > row.tanggal:
             row.reject(table, "tgl_lahir", _("The date of birth is after the survey date."))
-    if row.tanggal is not None and is_in_future(row.tanggal):
+    if row.tanggal is not None and is_in_future(row.tanggal, today=table.today):
         row.reject(table, "tanggal", _("The survey date cannot be in the future."))
     row.status_kawin = _coded(row, table, get, "status_kawin", "marital", REASONS["marital"])
     row.usia_kawin_pertama = _whole(row, table, get, "usia_kawin", 10, 80)

@@ -18,26 +18,29 @@ from kampungkb.growth.importing.instances import BATCH_SIZE, in_chunks
 MEMBER_COLUMNS = ("survey_id", "urutan", *MEMBER_FIELDS)
 
 
-def _insert_with_ids(model, objects: list) -> None:
-    """Give ``objects`` ids and insert them (COPY on PostgreSQL, bulk_create elsewhere)."""
-    if not objects:
-        return
+def _insert_with_ids(model, values: list[dict]) -> list[int]:
+    """Insert one row per dict of ``values`` (field attnames; the other fields take their
+    defaults) and return their ids in order: COPY with ids taken from the sequence on
+    PostgreSQL (no model instance is made), ``bulk_create`` elsewhere."""
+    if not values:
+        return []
     if connection.vendor != "postgresql":
+        objects = [model(**v) for v in values]
         model.objects.bulk_create(objects, batch_size=BATCH_SIZE)
-        return
+        return [o.pk for o in objects]
     now = timezone.now()
-    attnames = [f.attname for f in model._meta.concrete_fields]
-    ids = next_ids(model, len(objects))
-
-    def rows():
-        for obj, pk in zip(objects, ids, strict=True):
-            obj.pk = pk
-            for name in ("created_at", "updated_at"):
-                if hasattr(obj, name):
-                    setattr(obj, name, now)
-            yield [getattr(obj, a) for a in attnames]
-
-    bulk_insert(model, attnames, rows())
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    defaults = {f.attname: f.get_default() for f in fields}
+    for name in ("created_at", "updated_at"):
+        if name in defaults:
+            defaults[name] = now
+    attnames = [f.attname for f in fields]
+    ids = next_ids(model, len(values))
+    rows = (
+        [pk, *(v.get(a, defaults[a]) for a in attnames)] for pk, v in zip(ids, values, strict=True)
+    )
+    bulk_insert(model, ["id", *attnames], rows)
+    return ids
 
 
 def families_write(rounds: list[Round], families: dict[str, dict]) -> None:
@@ -47,7 +50,7 @@ def families_write(rounds: list[Round], families: dict[str, dict]) -> None:
     for rnd in rounds:
         if rnd.no_kk not in latest or rnd.tahun > latest[rnd.no_kk].tahun:
             latest[rnd.no_kk] = rnd
-    new: list[Keluarga] = []
+    new: list[dict] = []
     changed: list[Keluarga] = []
     now = timezone.now()
     for no_kk, rnd in latest.items():
@@ -55,11 +58,10 @@ def families_write(rounds: list[Round], families: dict[str, dict]) -> None:
         address = {"rt": row.rt, "rw": row.rw, "alamat": row.alamat}
         stored = families.get(no_kk)
         if stored is None:
-            new.append(Keluarga(no_kk=no_kk, desa_id=row.desa_kode, **address))
+            new.append({"no_kk": no_kk, "desa_id": row.desa_kode, **address})
         elif any(stored[k] != v for k, v in address.items()):
             changed.append(Keluarga(pk=stored["pk"], updated_at=now, **address))
-    _insert_with_ids(Keluarga, new)
-    ids = {k.no_kk: k.pk for k in new}
+    ids = dict(zip((v["no_kk"] for v in new), _insert_with_ids(Keluarga, new), strict=True))
     Keluarga.objects.bulk_update(
         changed, ["rt", "rw", "alamat", "updated_at"], batch_size=BATCH_SIZE
     )
@@ -74,18 +76,17 @@ def rounds_write(rounds: list[Round]) -> list[int]:
     changed = [r for r in rounds if r.state == "updated"]
     now = timezone.now()
     surveys = [
-        FamilySurvey(
-            keluarga_id=r.keluarga_id,
-            tahun=r.tahun,
-            tanggal_pendataan=r.tanggal,
-            sumber_air=r.first.sumber_air,
-            jamban=r.first.jamban,
-        )
+        {
+            "keluarga_id": r.keluarga_id,
+            "tahun": r.tahun,
+            "tanggal_pendataan": r.tanggal,
+            "sumber_air": r.first.sumber_air,
+            "jamban": r.first.jamban,
+        }
         for r in new
     ]
-    _insert_with_ids(FamilySurvey, surveys)
-    for rnd, survey in zip(new, surveys, strict=True):
-        rnd.survey_id = survey.pk
+    for rnd, pk in zip(new, _insert_with_ids(FamilySurvey, surveys), strict=True):
+        rnd.survey_id = pk
     FamilySurvey.objects.bulk_update(
         [
             FamilySurvey(
