@@ -114,3 +114,19 @@ def test_a_new_link_updates_an_otherwise_unchanged_round(tmp_path, operator):
     assert (result.n_rounds_updated, result.n_linked) == (1, 1)
     assert _baby().child == child
     assert families_import(user=operator, path=path).n_rounds_unchanged == 1
+
+
+def test_an_older_child_of_the_head_within_the_growth_range_is_linked(tmp_path, operator):
+    # Six on the survey date, but registered in growth when under five.
+    born = datetime.date(2019, 5, 1)
+    child = factories.child_row(
+        nama="Kakak Sintetis 0021",
+        tanggal_lahir=born,
+        nama_ibu="Ibu Sintetis 0021",
+        match_key=f"kakak sintetis 0021|{born}|ibu sintetis 0021|{factories.KURNIA_JAYA}",
+    )
+    rows = family_rows(KK)
+    rows.append({**rows[2], "Nama": "Kakak Sintetis 0021", "Tgl Lahir": "01/05/2019"})
+    result = families_import(user=operator, path=write_xlsx(tmp_path / "pk.xlsx", rows))
+    assert result.n_linked == 1
+    assert FamilyMember.objects.get(nama="Kakak Sintetis 0021").child == child

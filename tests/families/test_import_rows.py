@@ -144,3 +144,9 @@ def test_a_pregnant_man_and_a_method_without_kb_are_rejected(tmp_path, operator)
     rows[1]["Ber-KB"] = "T"
     result = families_import(user=operator, path=write_csv(tmp_path / "pk.csv", rows))
     assert [(e.row, e.column) for e in result.errors] == [(2, "Hamil"), (3, "Metode KB")]
+
+
+def test_a_tab_separated_csv_with_english_headers_and_codes(tmp_path, operator):
+    path = write_csv(tmp_path / "pk.csv", family_rows(KK), headers=ENGLISH, delimiter="\t")
+    result = families_import(user=operator, path=path)
+    assert (result.n_rejected, result.n_rounds_created, result.n_members) == (0, 1, 3)

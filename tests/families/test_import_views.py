@@ -121,3 +121,17 @@ def test_another_users_upload_is_a_404(desa_client, client, tmp_path, users):
     sha = _sha(_upload(desa_client, write_xlsx(tmp_path / "pk.xlsx", _rows())))
     client.force_login(users["kecamatan"])
     assert client.get(reverse("families:import_preview", args=[sha])).status_code == 404
+
+
+def test_a_family_upload_is_purged_like_any_upload(desa_client, tmp_path, media_root):
+    import datetime
+
+    from kampungkb.growth.importing.uploads import uploads_purge
+
+    sha = _sha(_upload(desa_client, write_xlsx(tmp_path / "pk.xlsx", _rows())))
+    assert (media_root / "imports" / f"{sha}.xlsx").is_file()
+    later = datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(days=30)
+    purged = uploads_purge(now=later)
+    assert [u.sha256 for u in purged.uploads] == [sha]
+    assert not (media_root / "imports" / f"{sha}.xlsx").exists()
+    assert desa_client.get(reverse("families:import_preview", args=[sha])).status_code == 404
