@@ -239,3 +239,29 @@ def test_a_new_address_updates_the_family_and_two_rounds_stay_idempotent(tmp_pat
     result = families_import(user=operator, path=write_xlsx(tmp_path / "b.xlsx", moved))
     assert result.n_rounds_updated == 1
     assert (Keluarga.objects.get().alamat, Keluarga.objects.get().rt) == ("Jl. Pindah", "007")
+
+
+def test_the_analytics_hear_of_a_saved_import_only(
+    tmp_path, operator, django_capture_on_commit_callbacks
+):
+    from kampungkb.core.events import records_changed
+
+    heard = []
+
+    def receiver(sender, **kwargs):
+        heard.append(sender)
+
+    records_changed.connect(receiver, dispatch_uid="test-family-import")
+    try:
+        path = write_xlsx(tmp_path / "pk.xlsx", family_rows(KK1))
+        with django_capture_on_commit_callbacks(execute=True):
+            families_import(user=operator, path=path, dry_run=True)
+        assert heard == []
+        with django_capture_on_commit_callbacks(execute=True):
+            families_import(user=operator, path=path)
+        assert heard == ["families"]
+        with django_capture_on_commit_callbacks(execute=True):
+            families_import(user=operator, path=path)  # nothing changes
+        assert heard == ["families"]
+    finally:
+        records_changed.disconnect(dispatch_uid="test-family-import")
