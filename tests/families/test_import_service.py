@@ -265,3 +265,13 @@ def test_the_analytics_hear_of_a_saved_import_only(
         assert heard == ["families"]
     finally:
         records_changed.disconnect(dispatch_uid="test-family-import")
+
+
+def test_a_member_twice_in_one_family_is_rejected_once(tmp_path, operator):
+    rows = family_rows(KK1)
+    rows[0]["NIK"] = "1906010101980001"
+    rows += [dict(rows[0]), dict(rows[2])]  # the head again (by NIK), the baby again (by name)
+    result = families_import(user=operator, path=write_xlsx(tmp_path / "pk.xlsx", rows))
+    assert [(e.row, e.column) for e in result.errors] == [(5, "NIK"), (6, "Nama")]
+    assert "baris 2" in result.errors[0].reason and "baris 4" in result.errors[1].reason
+    assert result.n_members == 3

@@ -94,10 +94,23 @@ def rounds_group(rows: list[MemberRow], *, table: FamilyTable) -> tuple[list[Rou
     """Group the valid rows into rounds (file order); reject every row of a round whose
     family columns disagree and return the kept rounds and the conflicts listed."""
     rounds: dict[tuple[str, int], Round] = {}
+    seen: dict[tuple, int] = {}  # a member of a round (NIK, else name and birth) -> row
     for row in rows:
-        if not row.errors:
-            key = (row.no_kk, row.tanggal.year)
-            rounds.setdefault(key, Round(no_kk=row.no_kk, tahun=row.tanggal.year)).rows.append(row)
+        if row.errors:
+            continue
+        key = (row.no_kk, row.tanggal.year)
+        member = (*key, row.nik or (row.nama.casefold(), row.tanggal_lahir))
+        if member in seen:
+            column = "nik" if row.nik else "nama"
+            row.reject(
+                table,
+                column,
+                _("The same member is already in row %(row)d of this family.")
+                % {"row": seen[member]},
+            )
+            continue
+        seen[member] = row.number
+        rounds.setdefault(key, Round(no_kk=row.no_kk, tahun=row.tanggal.year)).rows.append(row)
     kept: list[Round] = []
     conflicts: list[dict] = []
     for rnd in rounds.values():
