@@ -7,6 +7,8 @@ New families and rounds take their ids from their sequences and go in with ``cor
 (which gives each its id). The members are COPYed on PostgreSQL (nothing refers to them).
 """
 
+import itertools
+
 from django.db import connection
 from django.utils import timezone
 
@@ -16,6 +18,7 @@ from kampungkb.families.models import FamilyMember, FamilySurvey, Keluarga
 from kampungkb.growth.importing.instances import BATCH_SIZE, in_chunks
 
 MEMBER_COLUMNS = ("survey_id", "urutan", *MEMBER_FIELDS)
+MEMBER_CHUNK = 10_000  # members made into instances at a time (not PostgreSQL)
 
 
 def _insert_with_ids(model, values: list[dict]) -> list[int]:
@@ -114,15 +117,14 @@ def rounds_write(rounds: list[Round]) -> list[int]:
                 for i, values in enumerate(rnd.member_values())
             ),
         )
-    else:
-        FamilyMember.objects.bulk_create(
-            (
-                FamilyMember(
-                    survey_id=rnd.survey_id, urutan=i, **dict(zip(MEMBER_FIELDS, v, strict=True))
-                )
-                for rnd in written
-                for i, v in enumerate(rnd.member_values())
-            ),
-            batch_size=BATCH_SIZE,
+    else:  # bulk_create holds every instance it is given: a chunk at a time
+        members = (
+            FamilyMember(
+                survey_id=rnd.survey_id, urutan=i, **dict(zip(MEMBER_FIELDS, v, strict=True))
+            )
+            for rnd in written
+            for i, v in enumerate(rnd.member_values())
         )
+        while chunk := list(itertools.islice(members, MEMBER_CHUNK)):
+            FamilyMember.objects.bulk_create(chunk, batch_size=BATCH_SIZE)
     return [r.survey_id for r in written]
