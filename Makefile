@@ -55,6 +55,9 @@ bench: setup
 	DATABASE_URL=$(BENCH_PG)/kampungkb_bench_export $(BIN)/python bench/export.py
 	$(BIN)/python bench/lists.py
 	DATABASE_URL=$(BENCH_PG)/kampungkb_bench_lists $(BIN)/python bench/lists.py
+	$(BIN)/python bench/families.py
+	DATABASE_URL=$(BENCH_PG)/kampungkb_bench_families $(BIN)/python bench/families.py
+	DATABASE_URL=$(BENCH_PG)/kampungkb_bench_krs $(BIN)/python bench/krs.py
 
 # Refresh the Indonesian/English message catalogues after changing UI text.
 messages: setup

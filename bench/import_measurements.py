@@ -46,10 +46,16 @@ def _setup_django(tmp: Path) -> None:
 
 
 def generate(
-    path: Path, n: int, desa: list[tuple[str, str]], seed: int = SEED, first_child: int = 0
+    path: Path,
+    n: int,
+    desa: list[tuple[str, str]],
+    seed: int = SEED,
+    first_child: int = 0,
+    extra_kg: float = 0.0,
 ) -> None:
     """Write ``n`` plausible rows: children measured 1-6 times, about monthly (children
-    numbered from ``first_child`` + 1, so two files can hold different children)."""
+    numbered from ``first_child`` + 1, so two files can hold different children); ``extra_kg``
+    added to every weight (the same file otherwise: a re-import that updates every row)."""
     from kampungkb.growth.importing.headers import TEMPLATE_HEADERS
 
     rng = np.random.default_rng(seed)
@@ -74,6 +80,7 @@ def generate(
                 months = (day - born).days / 30.4375
                 weight = max(2.0, 3.3 + 0.55 * min(months, 12) + 0.2 * max(months - 12, 0))
                 weight *= 1 + 0.08 * z + rng.normal(0, 0.02)
+                weight += extra_kg
                 height = 50 + 2.0 * min(months, 12) + 0.85 * max(months - 12, 0) + 3 * z
                 out.writerow(
                     [
@@ -166,6 +173,14 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"re-import (unchanged {again.n_unchanged:,}, created {again.n_created}): "
             f"{t_again:.1f} s = {again.n_rows / t_again:,.0f} rows/s"
+        )
+        changed_path = tmp / "eppgbm-100k-changed.csv"
+        generate(changed_path, args.n, desa, extra_kg=0.1)
+        updated, t_updated = _import(changed_path, dry_run=False)
+        print(
+            f"re-import with every weight changed (updated {updated.n_updated:,}, each with its "
+            f"audit entry): {t_updated:.1f} s = {updated.n_rows / t_updated:,.0f} rows/s "
+            f"(first import: {rate:,.0f} rows/s)"
         )
         if args.xlsx:
             xlsx_path = tmp / "eppgbm-100k.xlsx"

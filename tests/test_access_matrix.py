@@ -61,6 +61,8 @@ from kampungkb.convergence.plans.services import activity_add, plan_create
 from kampungkb.convergence.reference import reference_load
 from kampungkb.convergence.review.rule_sets import RuleSetForm
 from kampungkb.families.importing.commit import families_import
+from kampungkb.families.models import KrsRuleSet
+from kampungkb.families.rules.forms import KrsRuleSetForm
 from kampungkb.growth import charts as growth_charts
 from kampungkb.growth.importing.aliases import posyandu_alias_save
 from kampungkb.growth.importing.commit import PosyanduChoices, measurements_import
@@ -72,6 +74,7 @@ from kampungkb.wilayah.models import Wilayah
 from tests import factories
 from tests.conftest import BATU_PENYU, GANTUNG, KURNIA_JAYA, LALANG_JAYA, MANGGAR
 from tests.families.import_files import family_rows, write_xlsx
+from tests.families.tpk import factories as tpk_factories
 from tests.growth.conftest import EppgbmFiles
 
 TODAY = datetime.date.today()
@@ -178,6 +181,13 @@ def _upload(o):
     return {"file": SimpleUploadedFile("eppgbm.xlsx", o.upload)}
 
 
+def _krs_rule_form(o):
+    form = KrsRuleSetForm(rule_set=o.krs_rule_set)
+    data = {k: v for k, v in form.initial.items() if not isinstance(v, bool)}
+    data.update({k: "on" for k, v in form.initial.items() if v is True})
+    return {**data, "muda_under_years": "18"}
+
+
 def _family_upload(o):
     return {"file": SimpleUploadedFile("keluarga.xlsx", o.family_upload)}
 
@@ -231,6 +241,10 @@ ASK = {
     "growth:child_chart_spec": area(lambda o: [o.child.pk, "wfa"]),
     "growth:child_chart_png": area(lambda o: [o.child.pk]),
     "growth:child_chart_pdf": area(lambda o: [o.child.pk]),
+    "families:krs": area(lambda o: [o.kode]),
+    "families:krs_map_spec": area(lambda o: [o.kode]),
+    "families:krs_xlsx": area(lambda o: [o.kode]),
+    "families:krs_pdf": area(lambda o: [o.kode]),
     "analytics:area": area(lambda o: [o.kode]),
     "analytics:trend_spec": area(lambda o: [o.kode]),
     "analytics:map_spec": area(lambda o: [o.kode]),
@@ -343,6 +357,7 @@ ASK = {
     "convergence:followup_done": area(lambda o: [o.followup.pk]),
     "convergence:indicator_entry": area(lambda o: [o.kampung.pk], lambda o: {o.indicator: "1"}),
     "convergence:kampung_kb_review": area(lambda o: [o.kampung.pk]),
+    "convergence:kampung_kb_rapor_pdf": area(lambda o: [o.kampung.pk]),
     "convergence:innovation_create": area(
         data=lambda o: {
             "nama": "Inovasi Sintetis",
@@ -353,6 +368,22 @@ ASK = {
         }
     ),
     "convergence:rule_set_detail": district(lambda o: [o.rule_set.pk], _rule_set_form),
+    "families:detail": area(lambda o: [o.keluarga.pk]),
+    "families:rule_detail": district(lambda o: [o.krs_rule_set.pk]),
+    "families:rule_edit": district(lambda o: [o.krs_rule_set.pk], _krs_rule_form),
+    "families:tpk_team": area(lambda o: [o.tpk_team.pk]),
+    "families:tpk_target": area(lambda o: [o.tpk_target.pk]),
+    "families:tpk_target_create": area(
+        data=lambda o: {
+            "kind": "ibu_hamil",
+            "desa": o.kode,
+            "nama": "Ibu Hamil Baru Sintetis",
+            "hpht": (TODAY - datetime.timedelta(days=70)).isoformat(),
+        }
+    ),
+    "families:tpk_visit_create": area(
+        lambda o: [o.tpk_target.pk], lambda o: {"tanggal": TODAY.isoformat(), "jenis": "kie"}
+    ),
 }
 
 
@@ -379,6 +410,8 @@ EXPECTED: dict[str, tuple] = {
     "site:home POST": (302, 200, 200, 200, 200, 200),
     "core:audit GET": (302, 200, 403, 403, 403, 403),
     "core:audit POST": (302, 200, 403, 403, 403, 403),
+    "core:audit_export GET": (302, 200, 403, 403, 403, 403),
+    "core:audit_export POST": (302, 200, 403, 403, 403, 403),
     # --- accounts ------------------------------------------------------------------------
     # Logged in already: sent on to the home page.
     "accounts:login GET": (200, 302, 302, 302, 302, 302),
@@ -549,6 +582,25 @@ EXPECTED: dict[str, tuple] = {
     "growth:skdn POST": (302, 200, 200, 200, 200, 200),
     "growth:skdn_xlsx GET": (302, 200, 200, 200, 200, 200),
     "growth:skdn_xlsx POST": (302, 200, 200, 200, 200, 200),
+    # --- families: the KRS picture (aggregates only: every role of the area) ----------------
+    "families:krs_start GET": (302, 302, 302, 302, 302, 302),
+    "families:krs_start POST": (302, 302, 302, 302, 302, 302),
+    "families:krs GET own": (302, 200, 200, 200, 200, 200),
+    "families:krs GET other": (302, 200, 404, 404, 200, 200),
+    "families:krs POST own": (302, 200, 200, 200, 200, 200),
+    "families:krs POST other": (302, 200, 404, 404, 200, 200),
+    "families:krs_map_spec GET own": (302, 200, 200, 200, 200, 200),
+    "families:krs_map_spec GET other": (302, 200, 404, 404, 200, 200),
+    "families:krs_map_spec POST own": (302, 200, 200, 200, 200, 200),
+    "families:krs_map_spec POST other": (302, 200, 404, 404, 200, 200),
+    "families:krs_xlsx GET own": (302, 200, 200, 200, 200, 200),
+    "families:krs_xlsx GET other": (302, 200, 404, 404, 200, 200),
+    "families:krs_xlsx POST own": (302, 200, 200, 200, 200, 200),
+    "families:krs_xlsx POST other": (302, 200, 404, 404, 200, 200),
+    "families:krs_pdf GET own": (302, 200, 200, 200, 200, 200),
+    "families:krs_pdf GET other": (302, 200, 404, 404, 200, 200),
+    "families:krs_pdf POST own": (302, 200, 200, 200, 200, 200),
+    "families:krs_pdf POST other": (302, 200, 404, 404, 200, 200),
     # --- analytics -----------------------------------------------------------------------
     "analytics:dashboard GET": (302, 302, 302, 302, 302, 302),
     "analytics:dashboard POST": (302, 302, 302, 302, 302, 302),
@@ -693,8 +745,16 @@ EXPECTED: dict[str, tuple] = {
     "convergence:kampung_kb_review GET other": (302, 200, 404, 404, 200, 200),
     "convergence:kampung_kb_review POST own": (302, 200, 200, 200, 200, 200),
     "convergence:kampung_kb_review POST other": (302, 200, 404, 404, 200, 200),
+    "convergence:kampung_kb_rapor_pdf GET own": (302, 200, 200, 200, 200, 200),
+    "convergence:kampung_kb_rapor_pdf GET other": (302, 200, 404, 404, 200, 200),
+    "convergence:kampung_kb_rapor_pdf POST own": (302, 200, 200, 200, 200, 200),
+    "convergence:kampung_kb_rapor_pdf POST other": (302, 200, 404, 404, 200, 200),
     "convergence:review_year GET": (302, 200, 200, 200, 200, 200),
     "convergence:review_year POST": (302, 200, 200, 200, 200, 200),
+    "convergence:review_scorecard GET": (302, 200, 200, 200, 200, 200),
+    "convergence:review_scorecard POST": (302, 200, 200, 200, 200, 200),
+    "convergence:review_chart_spec GET": (302, 200, 200, 200, 200, 200),
+    "convergence:review_chart_spec POST": (302, 200, 200, 200, 200, 200),
     "convergence:evaluate GET": (302, 405, 405, 405, 405, 405),
     "convergence:evaluate POST": (302, 302, 403, 403, 403, 403),
     "convergence:review_pdf GET": (302, 200, 200, 200, 200, 200),
@@ -712,6 +772,46 @@ EXPECTED: dict[str, tuple] = {
     "convergence:innovation_create POST other": (302, 302, 400, 400, 403, 403),
     "convergence:target GET": (302, 200, 200, 200, 200, 200),
     "convergence:target POST": (302, 200, 200, 200, 200, 200),
+    # --- families ------------------------------------------------------------------------
+    # Families are personal records, as children: Mitra OPD and Viewer see none (403 for the
+    # list, 404 for a family). The KRS rule is read by everyone and changed by whoever
+    # manages the installation (here the Admin Kabupaten of its one kabupaten).
+    "families:list GET": (302, 200, 200, 200, 403, 403),
+    "families:list POST": (302, 200, 200, 200, 403, 403),
+    "families:detail GET own": (302, 200, 200, 200, 404, 404),
+    "families:detail GET other": (302, 200, 404, 404, 404, 404),
+    "families:detail POST own": (302, 200, 200, 200, 404, 404),
+    "families:detail POST other": (302, 200, 404, 404, 404, 404),
+    "families:rules GET": (302, 200, 200, 200, 200, 200),
+    "families:rules POST": (302, 200, 200, 200, 200, 200),
+    "families:rule_detail GET": (302, 200, 200, 200, 200, 200),
+    "families:rule_detail POST": (302, 200, 200, 200, 200, 200),
+    "families:rule_edit GET": (302, 200, 403, 403, 403, 403),
+    "families:rule_edit POST": (302, 302, 403, 403, 403, 403),
+    # --- families: TPK accompaniment ----------------------------------------------------
+    # Targets by name for the roles with personal data; the Mitra OPD and the Viewer get the
+    # counts per desa on the TPK home page and a 403 everywhere else (issue 14).
+    "families:tpk_home GET": (302, 200, 200, 200, 200, 200),
+    "families:tpk_home POST": (302, 200, 200, 200, 200, 200),
+    "families:tpk_overdue GET": (302, 200, 200, 200, 403, 403),
+    "families:tpk_overdue POST": (302, 200, 200, 200, 403, 403),
+    "families:tpk_team GET own": (302, 200, 200, 200, 403, 403),
+    "families:tpk_team GET other": (302, 200, 404, 404, 403, 403),
+    "families:tpk_team POST own": (302, 200, 200, 200, 403, 403),
+    "families:tpk_team POST other": (302, 200, 404, 404, 403, 403),
+    "families:tpk_target GET own": (302, 200, 200, 200, 403, 403),
+    "families:tpk_target GET other": (302, 200, 404, 404, 403, 403),
+    "families:tpk_target POST own": (302, 200, 200, 200, 403, 403),
+    "families:tpk_target POST other": (302, 200, 404, 404, 403, 403),
+    "families:tpk_target_create GET": (302, 200, 200, 200, 403, 403),
+    "families:tpk_target_create POST own": (302, 302, 302, 302, 403, 403),
+    # other: a desa of Gantung, not offered to the operators of Manggar and Kurnia Jaya.
+    "families:tpk_target_create POST other": (302, 302, 400, 400, 403, 403),
+    # A visit is recorded from the target's page (GET goes back there).
+    "families:tpk_visit_create GET own": (302, 302, 302, 302, 403, 403),
+    "families:tpk_visit_create GET other": (302, 302, 404, 404, 403, 403),
+    "families:tpk_visit_create POST own": (302, 302, 302, 302, 403, 403),
+    "families:tpk_visit_create POST other": (302, 302, 404, 404, 403, 403),
     # --- analytics_public ----------------------------------------------------------------
     # The public site (aksi 7): no login, published aggregates only.
     "analytics_public:index GET": (200, 200, 200, 200, 200, 200),
@@ -821,6 +921,7 @@ def _build(folder: Path) -> World:
         "programme_area": ProgrammeArea.objects.order_by("pk").first(),
         "kbm_table": KBMTable.objects.filter(is_default=False).order_by("pk").first(),
         "rule_set": RuleSet.objects.order_by("pk").first(),
+        "krs_rule_set": KrsRuleSet.objects.get(is_default=True),
         "indicator": IndicatorDefinition.objects.filter(computed=False).order_by("pk")[0].kode,
         "survey": survey_figure_save(
             user=admin,
@@ -896,6 +997,7 @@ def _build(folder: Path) -> World:
                 user=None, desa_kode=kode, nama="Posyandu Alias Sintetis", posyandu=posyandu
             ),
             child=child,
+            keluarga=factories.family_row(desa, members=[]).keluarga,
             measurement=factories.measurement(
                 child, weighed, berat=8, tinggi=70, cara_ukur="PB", posyandu=posyandu
             ),
@@ -913,6 +1015,8 @@ def _build(folder: Path) -> World:
                 penanggung_jawab=f"PJ Kegiatan Sintetis {kode}",
             ),
             cadre=cadre,
+            tpk_team=tpk_factories.team(desa),
+            tpk_target=tpk_factories.pregnant(desa, nama=f"Ibu Hamil Sintetis {kode}"),
             visit=visit,
             followup=visit.follow_ups.get(),
             # The file's posyandu (Melati) is not the desa's: made new, as the importer says.
@@ -1062,10 +1166,10 @@ def test_every_expectation_lists_each_role():
 # answer: no statement that writes, and every table keeps its number of rows.
 
 READ_ONLY_ROLES = ("mitra", "viewer")
-# Logging out ends the user's own session and notes the time in the login log (django-axes):
-# those two tables may change there, and nowhere else.
+# Logging out ends the user's own session and notes it in the login log (django-axes) and in
+# the audit trail: those tables may change there, and nowhere else.
 OWN_SESSION_ROUTES = {"accounts:logout"}
-OWN_SESSION_TABLES = {"django_session", "axes_accesslog"}
+OWN_SESSION_TABLES = {"django_session", "axes_accesslog", "core_auditentry"}
 WRITE_SQL = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|MERGE|COPY|TRUNCATE)\b", re.I)
 
 
@@ -1154,6 +1258,7 @@ def _persons(world: World) -> set[str]:
     found = {SIGNATORY, world.users["admin"].get_username()}
     for o in world.objects.values():
         found |= {o.cadre.nama, o.cadre.telepon, o.activity.penanggung_jawab}
+        found |= {o.tpk_target.nama} | {m.cadre.nama for m in o.tpk_team.memberships.all()}
         found |= {t.sertifikat for t in o.cadre.trainings.all()}
         found |= {m.nama for m in o.kampung.pokja_members.all()}
         found |= {m.telepon for m in o.kampung.pokja_members.all()}
@@ -1215,6 +1320,8 @@ def test_the_roles_with_personal_data_see_those_names(db, world):
             reverse("convergence:plan_detail", args=[o.plan.pk]),
             reverse("convergence:visit_detail", args=[o.visit.pk]),
             reverse("wilayah:kampung_kb_detail", args=[o.kampung.pk]),
+            reverse("families:tpk_team", args=[o.tpk_team.pk]),
+            reverse("families:tpk_target", args=[o.tpk_target.pk]),
         ]
     text = "".join(_text(client.get(url)) for url in pages)
     assert sorted(p for p in persons if p not in text) == []

@@ -369,7 +369,8 @@ def test_evaluation_uses_the_rule_set_of_the_year_and_keeps_every_run(users, kam
     assert [r.rule_set.kode for r in runs] == ["kkb-2022", "kkb-2025"]
     assert runs[0].skor_kontribusi != runs[1].skor_kontribusi
     evaluation_run(user=users["admin"], tahun=2025, kampungs=[kampung])
-    assert Evaluation.objects.filter(kampung=kampung, tahun=2025).count() == 2
+    # The save evaluated it once (the level follows its inputs), then two runs: all kept.
+    assert Evaluation.objects.filter(kampung=kampung, tahun=2025).count() == 3
     # Without measurements the prevalence is missing and is named among the missing indicators.
     assert "sys_prevalensi" in runs[1].detail["contribution"]["missing"]
 

@@ -308,3 +308,27 @@ def test_a_plan_is_created_only_for_a_kampung_kb_of_ones_own_area(client, users,
     assert response.status_code == 400
     assert not Plan.objects.filter(tahun=2024).exists()
     assert not Cadre.objects.filter(nama="x").exists()
+
+
+def test_the_cadres_names_and_phones_shown_are_recorded_once_per_page(client, users, objs):
+    from kampungkb.core.models import AuditEntry
+
+    own = objs["cadres"]["own"]
+    client.force_login(users["desa"])
+    client.get(reverse("convergence:cadre_list"))
+    [listed] = AuditEntry.objects.filter(action="view", actor=users["desa"])
+    assert (listed.object_type, listed.object_id, listed.wilayah_kode) == (
+        "convergence.cadre",
+        "",
+        KURNIA_JAYA,
+    )
+    assert listed.changes == {"page": "list", "ids": [own.pk]}
+    client.get(reverse("convergence:cadre_detail", args=[own.pk]))
+    shown = AuditEntry.objects.filter(action="view", object_id=str(own.pk)).get()
+    assert shown.wilayah_kode == KURNIA_JAYA and shown.actor == users["desa"]
+    # Those shown counts and roles only leave no entry: they read no personal data.
+    for role in ("mitra", "viewer"):
+        client.force_login(users[role])
+        client.get(reverse("convergence:cadre_list"))
+        client.get(reverse("convergence:cadre_detail", args=[own.pk]))
+        assert not AuditEntry.objects.filter(actor=users[role], action="view").exists()

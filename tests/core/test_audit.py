@@ -1,6 +1,12 @@
 import datetime
+import io
 
-from kampungkb.core.audit import audit_record, diff
+import openpyxl
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from kampungkb.core.audit import audit_record, audited_save, diff, mask_search
 from kampungkb.core.models import AuditEntry
 
 
@@ -42,3 +48,134 @@ def test_the_audit_pages_keep_the_action_filter_in_their_links(client, users, be
     assert 'href="?action=view&amp;page=2"' in body
     page_2 = client.get(reverse("core:audit"), {"action": "view", "page": 2})
     assert 'href="?action=view&amp;page=1"' in page_2.content.decode()
+
+
+# --- NIKs are never kept whole -------------------------------------------------------------
+
+WHOLE = "1906010101230007"
+MASKED = "1906********0007"
+
+
+def test_any_nik_in_an_entrys_changes_is_masked(beltim):
+    entry = audit_record(
+        actor=None,
+        action="update",
+        obj=beltim,
+        changes={"nik": [None, WHOLE], "nik_ibu": WHOLE, "nested": {"nik": WHOLE}},
+    )
+    entry.refresh_from_db()
+    assert entry.changes == {
+        "nik": [None, MASKED],
+        "nik_ibu": MASKED,
+        "nested": {"nik": MASKED},
+    }
+
+
+def test_audited_save_of_a_nik_change_keeps_it_masked(users):
+    from tests import factories
+
+    child = factories.child(nik=WHOLE)
+    audited_save(child, actor=users["admin"], fields=["nik"], values={"nik": "1906010101230008"})
+    entry = AuditEntry.objects.get(action="update", object_id=str(child.pk))
+    assert entry.changes == {"nik": [MASKED, "1906********0008"]}
+    assert WHOLE not in str(list(AuditEntry.objects.values_list("changes", flat=True)))
+
+
+def test_a_search_is_kept_with_its_nik_masked():
+    assert mask_search(WHOLE) == MASKED
+    assert mask_search("budi 19060101") == "budi 19060101"  # a short start stays as typed
+
+
+# --- the audit page: filters, pages, export, scope -------------------------------------------
+
+
+def _entry(actor, *, action="update", kode="19.06.01.2002", at=None, obj=None):
+    entry = audit_record(
+        actor=actor, action=action, obj=obj or actor, wilayah_kode=kode, changes={"x": [1, 2]}
+    )
+    if at is not None:
+        AuditEntry.objects.filter(pk=entry.pk).update(at=at)
+    return entry
+
+
+@pytest.fixture
+def trail(users):
+    AuditEntry.objects.all().delete()
+    old = timezone.make_aware(datetime.datetime(2026, 1, 15, 10))
+    return {
+        "desa_update": _entry(users["desa"]),
+        "desa_view": _entry(users["desa"], action="view"),
+        "kec_old": _entry(users["kecamatan"], kode="19.06.01", at=old),
+        "elsewhere": _entry(users["kecamatan"], kode="19.05.01"),
+        "nowhere": _entry(None, kode="", obj=users["admin"]),
+    }
+
+
+def _shown(client, **query):
+    response = client.get(reverse("core:audit"), query)
+    assert response.status_code == 200
+    return {e.pk for e in response.context["page"]}
+
+
+def test_an_admin_kabupaten_filters_the_trail_of_their_area(client, users, trail):
+    client.force_login(users["admin"])
+    login = AuditEntry.objects.get(action="login", actor=users["admin"])
+    mine = {trail[k].pk for k in ("desa_update", "desa_view", "kec_old")}
+    # Not the entries of another kabupaten, nor those of no area (superusers only).
+    assert _shown(client) == mine | {login.pk}
+    assert _shown(client, username=users["desa"].username) == {
+        trail["desa_update"].pk,
+        trail["desa_view"].pk,
+    }
+    assert _shown(client, action="view") == {trail["desa_view"].pk}
+    assert _shown(client, object_type="accounts.user", object_id=str(users["kecamatan"].pk)) == {
+        trail["kec_old"].pk
+    }
+    assert _shown(client, date_from="2026-01-15", date_to="2026-01-15") == {trail["kec_old"].pk}
+    assert trail["kec_old"].pk not in _shown(client, date_from="2026-01-16")
+
+
+def test_the_filter_form_uses_date_pickers_and_refuses_a_reversed_range(client, users, trail):
+    client.force_login(users["admin"])
+    page = client.get(reverse("core:audit")).content.decode()
+    assert 'type="date" name="date_from"' in page and 'type="date" name="date_to"' in page
+    response = client.get(
+        reverse("core:audit"), {"date_from": "2026-02-01", "date_to": "2026-01-01"}
+    )
+    assert response.status_code == 400
+    assert "Tanggal awal sesudah tanggal akhir." in response.content.decode()
+    bad = client.get(reverse("core:audit"), {"date_from": "kemarin"})
+    assert bad.status_code == 400
+
+
+def test_the_pages_keep_the_filters(client, users, trail):
+    for _ in range(60):
+        _entry(users["desa"], action="view")
+    client.force_login(users["admin"])
+    response = client.get(reverse("core:audit"), {"action": "view"})
+    assert response.context["page"].paginator.count == 61
+    assert "?action=view&amp;page=2" in response.content.decode()
+    second = client.get(reverse("core:audit"), {"action": "view", "page": 2})
+    assert len(second.context["page"]) == 11
+
+
+def test_the_filtered_trail_downloads_as_xlsx_and_the_download_is_recorded(client, users, trail):
+    client.force_login(users["admin"])
+    response = client.get(reverse("core:audit_export"), {"username": users["desa"].username})
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Waktu", "Pengguna", "Tindakan")
+    assert sorted(r[2] for r in rows[1:]) == ["Diubah", "Melihat data pribadi"]
+    assert all(r[1] == users["desa"].username for r in rows[1:])
+    assert rows[1][7] == '{"x": [1, 2]}'
+    export = AuditEntry.objects.get(actor=users["admin"], object_type="core.auditentry")
+    assert export.action == "view" and export.wilayah_kode == "19.06"
+    assert export.changes == {"page": "audit_export", "username": users["desa"].username, "rows": 2}
+
+
+@pytest.mark.parametrize("role", ["kecamatan", "desa", "mitra", "viewer"])
+def test_only_the_admin_kabupaten_reads_or_downloads_the_trail(client, users, trail, role):
+    client.force_login(users[role])
+    assert client.get(reverse("core:audit")).status_code == 403
+    assert client.get(reverse("core:audit_export")).status_code == 403

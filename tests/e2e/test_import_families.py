@@ -57,7 +57,7 @@ def test_an_operator_desa_imports_a_family_file_and_sees_the_krs_family_and_its_
     expect(counts.locator('[data-count="rejected"]')).to_have_text("1")
     krs = page.get_by_test_id("import-krs")
     expect(krs).to_contain_text("1906********0051")
-    expect(krs).to_contain_text("air minum tidak layak")
+    expect(krs).to_contain_text("Air minum tidak layak")
     errors = page.get_by_test_id("import-errors")
     expect(errors).to_contain_text("'X' bukan jenis kelamin")
     expect(page.get_by_test_id("import-linked")).to_contain_text("1 anak tertaut")
@@ -66,7 +66,7 @@ def test_an_operator_desa_imports_a_family_file_and_sees_the_krs_family_and_its_
 
     page.get_by_test_id("import-commit").click()
     expect(page.get_by_test_id("import-saved")).to_be_visible()
-    expect(page.get_by_test_id("import-krs")).to_contain_text("air minum tidak layak")
+    expect(page.get_by_test_id("import-krs")).to_contain_text("Air minum tidak layak")
     _screenshot(page, "family-import-result.png")
     assert FamilySurvey.objects.filter(is_krs=True).get().keluarga.no_kk == KK_KRS
     assert FamilyMember.objects.get(child__isnull=False).child == child

@@ -41,7 +41,7 @@ def test_a_family_file_is_stored_with_labels_and_an_audited_batch(tmp_path, oper
     assert not FamilySurvey.objects.get(keluarga__no_kk=KK2).is_krs
     assert result.n_krs == 1
     assert [(k["no_kk"], k["factors"]) for k in result.krs] == [
-        ("1906********0001", ["air minum tidak layak"])
+        ("1906********0001", ["Air minum tidak layak"])
     ]
     wife = FamilyMember.objects.get(survey=survey, hubungan=2)
     assert (wife.metode_kb, wife.ber_kb, wife.jkn, wife.usia_kawin_pertama) == (
@@ -203,11 +203,11 @@ def test_the_preview_labels_the_rounds_as_the_import_stores_them(tmp_path, opera
     stored = families_import(user=operator, path=path)
     assert (preview.n_krs, preview.krs) == (stored.n_krs, stored.krs)
     assert [k["factors"] for k in stored.krs] == [
-        ["jamban tidak layak", "istri terlalu muda (di bawah 20 tahun)"],
+        ["Jamban tidak layak", "Istri terlalu muda (<20 th)"],
         [
-            "istri terlalu tua (35-40 tahun)",
-            "jarak kelahiran terlalu dekat (kurang dari 24 bulan)",
-            "anak terlalu banyak (lebih dari 3)",
+            "Istri terlalu tua (35–40 th)",
+            "Jarak kelahiran terlalu dekat (<24 bulan)",
+            "Terlalu banyak anak (>3)",
         ],
     ]
 
@@ -259,10 +259,11 @@ def test_the_analytics_hear_of_a_saved_import_only(
         assert heard == []
         with django_capture_on_commit_callbacks(execute=True):
             families_import(user=operator, path=path)
-        assert heard == ["families"]
+        assert heard and set(heard) == {"families"}
+        heard.clear()
         with django_capture_on_commit_callbacks(execute=True):
             families_import(user=operator, path=path)  # nothing changes
-        assert heard == ["families"]
+        assert heard == []
     finally:
         records_changed.disconnect(dispatch_uid="test-family-import")
 

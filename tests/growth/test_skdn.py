@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from kampungkb.accounts.models import Role
@@ -158,3 +159,22 @@ def test_the_skdn_xlsx_writes_posyandu_desa_and_filter_text_as_text(client, posy
     # The desa filter is echoed above the header: the query string is user input too.
     filtered = client.get("/pertumbuhan/skdn/skdn.xlsx", {"bulan": "2025-11", "desa": HOSTILE[3]})
     assert_kept_as_text(filtered.content, HOSTILE[3])
+
+
+def test_the_skdn_page_naming_children_records_which_ones(client, posyandu, users):
+    from kampungkb.core.models import AuditEntry
+    from kampungkb.growth.models import Child
+
+    client.force_login(users["kecamatan"])
+    client.get(reverse("growth:skdn"), {"bulan": "2025-11"})
+    [entry] = AuditEntry.objects.filter(action="view", actor=users["kecamatan"])
+    bayi = Child.objects.get(nama="Bayi")
+    assert (entry.object_type, entry.object_id, entry.wilayah_kode) == (
+        "growth.child",
+        "",
+        "19.06.01",
+    )
+    assert entry.changes == {"page": "skdn", "bulan": "2025-11", "desa": "", "ids": [bayi.pk]}
+    # A month where every weighing has its code names nobody: no entry.
+    client.get(reverse("growth:skdn"), {"bulan": "2025-10"})
+    assert AuditEntry.objects.filter(action="view", actor=users["kecamatan"]).count() == 1

@@ -7,11 +7,12 @@ stops the server and the worker.
 """
 
 import os
-import select
+import queue
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -28,21 +29,29 @@ def _free_port() -> int:
 
 
 def _read_until(process, marker: str, seconds: float) -> list[str]:
-    lines: list[str] = []
+    """The lines ``process`` prints until one holds ``marker`` (a thread reads them: select()
+    on the pipe misses lines already in the reader's buffer)."""
+    lines: queue.Queue = queue.Queue()
+
+    def pump():
+        for line in process.stdout:
+            lines.put(line.rstrip("\n"))
+        lines.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
+    seen: list[str] = []
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        ready, _, _ = select.select([process.stdout], [], [], 1.0)
-        if not ready:
-            if process.poll() is not None:
-                break
+        try:
+            line = lines.get(timeout=1.0)
+        except queue.Empty:
             continue
-        line = process.stdout.readline()
-        if not line:
+        if line is None:
             break
-        lines.append(line.rstrip("\n"))
+        seen.append(line)
         if marker in line:
-            return lines
-    pytest.fail("serve_demo never said it was ready:\n" + "\n".join(lines))
+            return seen
+    pytest.fail("serve_demo never said it was ready:\n" + "\n".join(seen))
 
 
 def _get(url: str) -> tuple[int, str]:

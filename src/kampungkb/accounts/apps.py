@@ -6,3 +6,8 @@ class AccountsConfig(AppConfig):
     name = "kampungkb.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from kampungkb.accounts import signals
+
+        signals.connect()

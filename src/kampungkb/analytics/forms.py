@@ -31,7 +31,24 @@ class DistrictTargetForm(StyledFormMixin, forms.Form):
 class PriorityWeightsForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = PriorityWeights
-        fields = ["w_prevalence", "w_cases", "w_trend", "w_coverage", "w_quality", "n_lokus"]
+        fields = [
+            "w_prevalence",
+            "w_cases",
+            "w_trend",
+            "w_coverage",
+            "w_quality",
+            "w_krs",
+            "n_lokus",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Added after the others: a form sent without it keeps the stored weight.
+        self.fields["w_krs"].required = False
+
+    def clean_w_krs(self):
+        value = self.cleaned_data.get("w_krs")
+        return self.instance.w_krs if value is None else value
 
     def clean(self):
         data = super().clean()

@@ -265,9 +265,9 @@ class PriorityWeights(models.Model):
     w_trend = models.PositiveSmallIntegerField(_("weight: trend (rise in prevalence)"), default=15)
     w_coverage = models.PositiveSmallIntegerField(_("weight: low weighing coverage"), default=15)
     w_quality = models.PositiveSmallIntegerField(_("weight: poor data quality"), default=10)
-    # Families at risk of stunting (KRS) will be a criterion once the families app stores them.
+    # The share of KRS among the target families of the desa (analytics.priority).
     w_krs = models.PositiveSmallIntegerField(
-        _("weight: families at risk of stunting (not yet available)"), default=0
+        _("weight: families at risk of stunting (KRS share)"), default=0
     )
     n_lokus = models.PositiveSmallIntegerField(
         _("number of priority desa (lokus)"),
@@ -359,3 +359,86 @@ class PublishedFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.publication_id} {self.wilayah_kode} {self.indicator}"
+
+
+class KrsSummary(_SummaryKey):
+    """The families at risk of stunting (KRS) of an area (or its Kampung KB / other desa) in a
+    family survey round: ``period_type`` is always "year", ``period_start`` 1 January of the
+    round. Counts of survey rounds (``families.stats.krs_counts``), summed from the desa."""
+
+    families = models.IntegerField(_("families surveyed"))
+    sasaran = models.IntegerField(_("target families"))
+    krs = models.IntegerField(_("KRS families"))
+    f_air = models.IntegerField(_("drinking water not proper"))
+    f_jamban = models.IntegerField(_("latrine not proper"))
+    f_muda = models.IntegerField(_("wife too young"))
+    f_tua = models.IntegerField(_("wife too old"))
+    f_dekat = models.IntegerField(_("births too close"))
+    f_banyak = models.IntegerField(_("too many children"))
+    stunted = models.IntegerField(_("families with a stunted child"))
+    pus = models.IntegerField(_("PUS"))
+    pus_kb_modern = models.IntegerField(_("PUS using a modern method"))
+    members = models.IntegerField(_("members"))
+    jkn_known = models.IntegerField(_("members with a recorded JKN answer"))
+    jkn_yes = models.IntegerField(_("members with JKN"))
+    akta_known = models.IntegerField(_("members with a recorded birth certificate answer"))
+    akta_yes = models.IntegerField(_("members with a birth certificate"))
+    krs_share = models.FloatField(_("KRS among target families"), null=True)
+    mcpr = models.FloatField(_("mCPR"), null=True)
+
+    class Meta:
+        verbose_name = _("KRS summary")
+        verbose_name_plural = _("KRS summaries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["wilayah_kode", "group", "period_type", "period_start"],
+                name="krs_summary_unique_cell",
+            ),
+            models.CheckConstraint(
+                condition=Q(krs__lte=models.F("sasaran")) & Q(sasaran__lte=models.F("families")),
+                name="krs_summary_krs_within_sasaran",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.wilayah_kode} {self.group} {self.period_start} KRS"
+
+    @property
+    def tahun(self) -> int:
+        return self.period_start.year
+
+
+class PublishedKrsFigure(models.Model):
+    """The frozen KRS figures of an area in a publication (the round of its period's year):
+    target families as ``n``, KRS families as ``cases``, so that the public site hides them
+    by the same rule as the prevalence figures (``publication``); decided once, at publishing,
+    against the versions of the period before it, like ``PublishedFigure``."""
+
+    publication = models.ForeignKey(
+        Publication, on_delete=models.CASCADE, related_name="krs_figures"
+    )
+    wilayah_kode = models.CharField(max_length=13)
+    wilayah_nama = models.CharField(max_length=100)
+    parent_kode = models.CharField(max_length=13, blank=True)
+    level = models.CharField(max_length=15, choices=SummaryLevel.choices)
+    group = models.CharField(max_length=12, choices=Group.choices, default="all")
+    tahun = models.PositiveSmallIntegerField(_("survey round (year)"))
+    n = models.IntegerField(_("target families"))
+    cases = models.IntegerField(_("KRS families"))
+    prevalence = models.FloatField(_("KRS among target families"), null=True)
+    ci_low = models.FloatField(null=True)
+    ci_high = models.FloatField(null=True)
+    n_hidden = models.BooleanField(null=True)
+    cases_hidden = models.BooleanField(null=True)
+
+    class Meta:
+        ordering = ["publication_id", "wilayah_kode", "group"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "wilayah_kode", "group"],
+                name="published_krs_figure_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.publication_id} {self.wilayah_kode} KRS {self.tahun}"

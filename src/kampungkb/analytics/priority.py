@@ -8,7 +8,9 @@ least; all equal → 0), multiplied by its weight; the score is the weighted mea
 - trend: rise in prevalence (points) since the previous period of the same type (a fall: 0);
 - coverage: 1 - weighing coverage (children measured / registered under five);
 - quality: share of flagged measurements + share without length/height + the distance of the
-  .0/.5 share of length decimals from the expected 20 %.
+  .0/.5 share of length decimals from the expected 20 %;
+- krs: the share of families at risk of stunting (KRS) among the desa's target families, in
+  the family survey round of the period's year (else the newest before it; ``KrsSummary``).
 """
 
 from __future__ import annotations
@@ -20,13 +22,14 @@ import numpy as np
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from kampungkb.analytics.krs_selectors import krs_share_by_desa
 from kampungkb.analytics.models import Group, Indicator, PrevalenceSummary, PriorityWeights
 from kampungkb.analytics.models import QualitySummary as Q
 from kampungkb.analytics.selectors import Selection
 from kampungkb.core.rounding import RULE_PLACES, percent, proportion
 from kampungkb.wilayah.models import KampungKB, Level, Wilayah
 
-CRITERIA = ("prevalence", "cases", "trend", "coverage", "quality")
+CRITERIA = ("prevalence", "cases", "trend", "coverage", "quality", "krs")
 
 
 def weights_for(kabupaten_kode: str) -> PriorityWeights:
@@ -45,6 +48,7 @@ class RankedDesa:
     trend: Fraction | None  # exact: from the counts
     coverage: float | None
     quality: float | None
+    krs_share: float | None = None
     scores: dict = field(default_factory=dict)
     score: float = 0.0
     rank: int = 0
@@ -111,6 +115,7 @@ def priority_ranking(
             period_start=sel.period_start,
         )
     }
+    krs_round, krs = krs_share_by_desa(user=user, codes=codes, when=sel.period_start)
     kampung_kb_codes = set(
         KampungKB.objects.filter(desa_id__in=codes).values_list("desa_id", flat=True)
     )
@@ -142,6 +147,7 @@ def priority_ranking(
                 trend,
                 coverage,
                 quality_gap,
+                krs.get(d.kode),
             )
         )
 
@@ -154,6 +160,7 @@ def priority_ranking(
         "trend": _scaled(np.maximum(column(lambda r: r.trend), 0)),
         "coverage": _scaled(1 - column(lambda r: r.coverage)),
         "quality": _scaled(column(lambda r: r.quality)),
+        "krs": _scaled(column(lambda r: r.krs_share)),
     }
     w = {k: getattr(weights, f"w_{k}") for k in CRITERIA}
     total = sum(w.values()) or 1
@@ -169,11 +176,13 @@ def priority_ranking(
     for i, r in enumerate(rows):
         r.rank = i + 1
         r.lokus = i < weights.n_lokus and r.score > 0
-        r.reasons = _reasons(r, w, prevalence_rank, len(by_prevalence), previous_label)
+        r.reasons = _reasons(r, w, prevalence_rank, len(by_prevalence), previous_label, krs_round)
     return rows, weights
 
 
-def _reasons(r: RankedDesa, w: dict, prevalence_rank: dict, n_ranked: int, previous: str):
+def _reasons(
+    r: RankedDesa, w: dict, prevalence_rank: dict, n_ranked: int, previous: str, krs_round=None
+):
     """Sentences (in the user's language) for the criteria that weigh most for this desa."""
     out = []
     contribution = sorted(CRITERIA, key=lambda k: -w[k] * r.scores[k])
@@ -199,6 +208,11 @@ def _reasons(r: RankedDesa, w: dict, prevalence_rank: dict, n_ranked: int, previ
             )
         elif k == "quality" and r.quality is not None:
             out.append(_("weak data quality (index %(q)s)") % {"q": _pct(r.quality)})
+        elif k == "krs" and r.krs_share is not None:
+            out.append(
+                _("%(p)s%% of target families at risk of stunting (family survey %(year)s)")
+                % {"p": _pct(r.krs_share), "year": krs_round}
+            )
     if not out:
         out.append(_("at or below the middle of the desa on every criterion"))
     return out

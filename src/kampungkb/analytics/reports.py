@@ -185,6 +185,7 @@ def priority_sheets(ctx: dict) -> list[Sheet]:
         [_("Trend (rise in prevalence)"), w.w_trend],
         [_("Low weighing coverage"), w.w_coverage],
         [_("Poor data quality"), w.w_quality],
+        [_("Families at risk of stunting (KRS share)"), w.w_krs],
         [_("Number of priority desa (lokus)"), w.n_lokus],
     ]
     kecamatan = [

@@ -14,8 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kampungkb.analytics.cube import build_cube
+from kampungkb.analytics.krs_cube import build_krs_rows
 from kampungkb.analytics.models import (
     Group,
+    KrsSummary,
     PrevalenceSummary,
     PriorityWeights,
     Publication,
@@ -27,6 +29,8 @@ from kampungkb.analytics.models import (
     TargetScope,
 )
 from kampungkb.analytics.publication import public_tables, suppression_plan, tables_fingerprint
+from kampungkb.analytics.publication_krs import krs_freeze
+from kampungkb.analytics.signals import summaries_rebuilt
 from kampungkb.core.audit import audit_record, audited_save
 from kampungkb.core.models import AuditAction
 from kampungkb.core.permissions import is_district_admin
@@ -44,7 +48,8 @@ class RebuildResult:
 
 
 def summaries_rebuild() -> RebuildResult:
-    """Replace every prevalence, coverage and quality summary from the stored measurements.
+    """Replace every prevalence, coverage and quality summary from the stored measurements,
+    and every KRS summary from the stored family survey rounds (``krs_cube``).
 
     Readers keep seeing the previous summaries until the new ones are committed.
     """
@@ -53,9 +58,12 @@ def summaries_rebuild() -> RebuildResult:
     # is already satisfied by this rebuild (see tasks.analytics_refresh).
     read_from = timezone.now()
     cube = build_cube()
+    krs_rows = build_krs_rows()
     with transaction.atomic():
         PrevalenceSummary.objects.all().delete()
         QualitySummary.objects.all().delete()
+        KrsSummary.objects.all().delete()
+        KrsSummary.objects.bulk_create((KrsSummary(**row) for row in krs_rows), batch_size=5000)
         PrevalenceSummary.objects.bulk_create(
             (PrevalenceSummary(**row) for row in cube.prevalence), batch_size=5000
         )
@@ -72,6 +80,7 @@ def summaries_rebuild() -> RebuildResult:
                 "n_rows": len(cube.prevalence) + len(cube.quality),
             },
         )
+    summaries_rebuilt.send(sender="analytics")
     return RebuildResult(cube.n_measurements, len(cube.prevalence), len(cube.quality), seconds)
 
 
@@ -271,6 +280,8 @@ def publication_publish(
     for f in figures:
         f.n_hidden, f.cases_hidden = plan.get(f.pk, (True, True))
     PublishedFigure.objects.bulk_update(figures, ["n_hidden", "cases_hidden"], batch_size=2000)
+    # The KRS figures of the round of the period's year are frozen with it (publication_krs).
+    krs_freeze(publication)
     if fingerprint is not None and fingerprint != tables_fingerprint(
         public_tables(publication), version=version
     ):

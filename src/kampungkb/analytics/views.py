@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from kampungkb.analytics import charts, course, reports, selectors
+from kampungkb.analytics import charts, course, krs_selectors, reports, selectors
 from kampungkb.analytics.models import Group, Indicator, PeriodType
 from kampungkb.analytics.priority import priority_ranking
 from kampungkb.analytics.templatetags.analytics_tags import pct
@@ -68,6 +68,7 @@ def _context(request, area):
             selectors.trend_rows(user=user, area=area, indicator=sel.indicator)
         ),
         "surveys": surveys,
+        "krs": krs_selectors.krs_section(user=user, area=area, when=sel.period_start),
         "checks": course.on_course_checks(user=user, area=area, surveys=surveys),
         "on_course_rule": str(course.ON_COURSE_RULE),
         "provisional_rule": str(course.PROVISIONAL_RULE),

@@ -22,6 +22,8 @@ from kampungkb.analytics.publication import (
     publication_history,
     publication_latest,
 )
+from kampungkb.analytics.publication_krs import krs_public_tables
+from kampungkb.analytics.reports_krs import krs_public_sheet
 from kampungkb.analytics.templatetags.analytics_tags import pct
 from kampungkb.analytics.views import period_label
 from kampungkb.core.downloads import pdf_response, xlsx_response
@@ -35,10 +37,13 @@ def page_context(publication):
     history = list(publication_history(kabupaten_kode=publication.kabupaten_id, public=True))
     for p in history:
         p.label = period_label(p.period_type, p.period_start)
+    krs = krs_public_tables(publication)
     return {
         "publication": publication,
         "label": period_label(publication.period_type, publication.period_start),
         "tables": tables,
+        "krs_tables": krs,
+        "krs_sections": [krs[s] for s in ("kabupaten", "kampung_kb", "kecamatan", "desa")],
         "history": history,
         "min_n": MIN_N,
         "min_cases": MIN_CASES,
@@ -130,7 +135,8 @@ def report_xlsx(request, pk):
     publication, moved = _current(request, pk, "analytics_public:xlsx")
     if moved:
         return moved
-    return xlsx_response(
-        reports.public_sheets(publication, public_tables(publication)),
-        filename=reports.public_filename(publication, "xlsx"),
-    )
+    sheets = reports.public_sheets(publication, public_tables(publication))
+    krs = krs_public_sheet(krs_public_tables(publication))
+    if krs is not None:  # before the notes sheet
+        sheets = [*sheets[:-1], krs, sheets[-1]]
+    return xlsx_response(sheets, filename=reports.public_filename(publication, "xlsx"))

@@ -14,7 +14,7 @@ from kampungkb.convergence.actions.models import (
     EvidenceFile,
 )
 from kampungkb.convergence.agencies import Opd, ProgrammeArea
-from kampungkb.convergence.cadres.models import Assignment, Cadre, Training
+from kampungkb.convergence.cadres.models import Assignment, Cadre, TpkMembership, Training
 from kampungkb.convergence.coaching.models import CoachingVisit, FollowUp
 from kampungkb.convergence.innovations.models import Innovation
 from kampungkb.convergence.plans.models import Plan, PlanActivity, Realisation
@@ -45,5 +45,6 @@ __all__ = [
     "ProgrammeArea",
     "Realisation",
     "RuleSet",
+    "TpkMembership",
     "Training",
 ]

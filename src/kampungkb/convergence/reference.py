@@ -181,6 +181,17 @@ PROGRAMME_AREAS = [
 ]
 
 # (kode, nama, kelompok, satuan, computed, programme area kode)
+# Computed from the family survey rounds of the Kampung KB's desa in the year (issue 13);
+# added to existing installations by migration 0003_family_indicators.
+FAMILY_INDICATORS = [
+    ("sys_sasaran", "Keluarga sasaran (data keluarga)", "outcome", "keluarga", True, "d"),
+    ("sys_krs", "Keluarga berisiko stunting (KRS)", "outcome", "keluarga", True, "d"),
+    ("sys_krs_persen", "KRS di antara keluarga sasaran", "outcome", "%", True, "d"),
+    ("sys_mcpr", "mCPR: PUS ber-KB modern (data keluarga)", "outcome", "%", True, "c"),
+    ("sys_jkn", "Anggota keluarga ber-JKN", "outcome", "%", True, "f"),
+    ("sys_akta", "Anggota keluarga ber-akta kelahiran", "outcome", "%", True, "a"),
+]
+
 INDICATORS = [
     ("in_partisipasi", "Partisipasi sumber daya desa", "input", "%", False, "seksi-sosial-budaya"),
     (
@@ -245,6 +256,7 @@ INDICATORS = [
     ("sys_cakupan", "Cakupan balita diukur", "outcome", "%", True, "c"),
     ("sys_poktan_aktif", "Kelompok kegiatan yang aktif", "outcome", "%", True, "d"),
     ("sys_pembinaan", "Kunjungan pembinaan OPD diterima", "outcome", "kunjungan", True, "b"),
+    *FAMILY_INDICATORS,
 ]
 
 _MANAGEMENT_2022 = {

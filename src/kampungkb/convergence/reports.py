@@ -2,9 +2,14 @@
 through ``kampungkb.core.downloads``."""
 
 from django.http import HttpResponse
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from kampungkb.analytics.charts import png_data_uri
 from kampungkb.convergence.review import selectors
+from kampungkb.convergence.review.charts import management_outcome_spec
+from kampungkb.convergence.review.rapor import kampung_kb_rapor
+from kampungkb.convergence.review.scorecard import scorecard_chart
 from kampungkb.core.downloads import (
     PDF_TYPE,
     Sheet,
@@ -26,8 +31,24 @@ def review_context(*, user, tahun: int) -> dict:
 
 
 def review_pdf_bytes(*, user, tahun: int, request=None) -> bytes:
-    return pdf_bytes(
-        "convergence/review_report.html", review_context(user=user, tahun=tahun), request=request
+    chart = scorecard_chart(user=user, tahun=tahun)
+    ctx = review_context(user=user, tahun=tahun)
+    if chart["points"]:
+        ctx["chart_png"] = png_data_uri(management_outcome_spec(chart), scale=1.5)
+    return pdf_bytes("convergence/review_report.html", ctx, request=request)
+
+
+def rapor_pdf_response(request, *, kampung, tahun: int) -> HttpResponse:
+    """The rapor of one Kampung KB on one A4 page."""
+    ctx = {
+        "kampung": kampung,
+        "tahun": tahun,
+        "rapor": kampung_kb_rapor(user=request.user, kampung=kampung, tahun=tahun),
+    }
+    return download_response(
+        pdf_bytes("convergence/rapor_report.html", ctx, request=request),
+        filename=f"rapor-{slugify(kampung.nama)}-{tahun}.pdf",
+        content_type=PDF_TYPE,
     )
 
 

@@ -2,12 +2,23 @@
 
 import datetime
 import decimal
+import json
+import re
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import models
+from django.db import connection, models
+from django.utils import timezone
 
+from kampungkb.core.bulk import bulk_insert
 from kampungkb.core.models import AuditAction, AuditEntry
+from kampungkb.core.privacy import mask_nik
+
+# Keys whose values are NIKs wherever they appear in an entry's changes: the trail never
+# keeps a whole one, whichever service wrote it.
+NIK_KEYS = frozenset({"nik", "nik_ibu"})
+# A run of digits long enough to be a NIK (or most of one) typed into a search box.
+_DIGIT_RUN = re.compile(r"\d{9,}")
 
 
 def _jsonable(value: Any) -> Any:
@@ -43,25 +54,159 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     }
 
 
+def mask_niks(changes: Any) -> Any:
+    """Return ``changes`` with every value under a NIK key masked (``[old, new]`` pairs too)."""
+    if isinstance(changes, dict):
+        return {k: _masked_value(v) if k in NIK_KEYS else mask_niks(v) for k, v in changes.items()}
+    if isinstance(changes, list):
+        return [mask_niks(v) for v in changes]
+    return changes
+
+
+def _without_nul(value: Any) -> Any:
+    # PostgreSQL stores no NUL character in text or JSON; a search typed in may hold one.
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {k: _without_nul(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    return value
+
+
+def _masked_value(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_masked_value(v) for v in value]
+    return mask_nik(value) if isinstance(value, str) else value
+
+
+def mask_search(text: str) -> str:
+    """A search as the trail keeps it: a NIK (or a long start of one) typed in is masked.
+
+    >>> mask_search("1906012345670001")
+    '1906********0001'
+    >>> mask_search("siti 1906")
+    'siti 1906'
+    """
+    return _DIGIT_RUN.sub(lambda m: mask_nik(m.group()), text or "")
+
+
+def _actor(actor):
+    """The acting user (``None`` for the system) and the name the trail keeps for it."""
+    actor_obj = actor if actor is not None and getattr(actor, "pk", None) else None
+    return actor_obj, actor_obj.get_username() if actor_obj else "system"
+
+
+def _stored(changes: dict | None) -> Any:
+    """``changes`` as the trail keeps them: JSON values, NIKs masked, no NUL character."""
+    return _without_nul(mask_niks(_jsonable(changes or {})))
+
+
+def audit_entry(
+    *,
+    actor,
+    action: AuditAction | str,
+    obj: models.Model | type[models.Model],
+    wilayah_kode: str = "",
+    changes: dict | None = None,
+    object_repr: str | None = None,
+) -> AuditEntry:
+    """Build (not save) one audit entry; :func:`audit_record` saves it.
+
+    ``obj`` is the record concerned, or its model class for what concerns no single record
+    (a list, a search, an export, a login with an unknown username): then the object id is
+    empty and ``object_repr`` says what it was. NIKs in ``changes`` are masked.
+    """
+    actor_obj, username = _actor(actor)
+    one = isinstance(obj, models.Model)
+    if object_repr is None:
+        object_repr = str(obj) if one else str(obj._meta.verbose_name_plural)
+    return AuditEntry(
+        actor=actor_obj,
+        actor_username=username,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk) if one else "",
+        object_repr=_without_nul(object_repr)[:200],
+        wilayah_kode=wilayah_kode or "",
+        changes=_stored(changes),
+    )
+
+
 def audit_record(
     *,
     actor,
     action: AuditAction | str,
-    obj: models.Model,
+    obj: models.Model | type[models.Model],
     wilayah_kode: str = "",
     changes: dict | None = None,
+    object_repr: str | None = None,
 ) -> AuditEntry:
     """Write one audit entry for ``obj``; ``actor`` may be ``None`` for system jobs."""
-    actor_obj = actor if actor is not None and getattr(actor, "pk", None) else None
-    return AuditEntry.objects.create(
-        actor=actor_obj,
-        actor_username=actor_obj.get_username() if actor_obj else "system",
+    entry = audit_entry(
+        actor=actor,
         action=action,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:200],
+        obj=obj,
         wilayah_kode=wilayah_kode,
-        changes=_jsonable(changes or {}),
+        changes=changes,
+        object_repr=object_repr,
+    )
+    entry.save()
+    return entry
+
+
+def audit_records_bulk(
+    *, actor, action: AuditAction | str, items: Iterable[tuple[models.Model, str, dict]]
+) -> None:
+    """Write one entry per ``(obj, wilayah_kode, changes)`` of ``items`` at once (an import's
+    updates), as :func:`audit_record` would, through ``core.bulk``: no model instance per
+    entry, COPY on PostgreSQL. NIKs are masked the same way."""
+    actor_obj, username = _actor(actor)
+    at = connection.ops.adapt_datetimefield_value(timezone.now())
+    fields = [
+        "at", "actor", "actor_username", "action", "object_type", "object_id", "object_repr",
+        "wilayah_kode", "changes",
+    ]  # fmt: skip
+
+    def rows():
+        for obj, wilayah_kode, changes in items:
+            yield [
+                at,
+                actor_obj.pk if actor_obj else None,
+                username,
+                str(action),
+                obj._meta.label_lower,
+                str(obj.pk),
+                _without_nul(str(obj))[:200],
+                wilayah_kode or "",
+                json.dumps(_stored(changes), ensure_ascii=False),
+            ]
+
+    bulk_insert(AuditEntry, fields, rows())
+
+
+def audit_read(
+    *,
+    actor,
+    obj: models.Model | type[models.Model],
+    wilayah_kode: str = "",
+    details: dict | None = None,
+    object_repr: str | None = None,
+) -> AuditEntry:
+    """Record that ``actor`` was shown personal data: one entry per page or download.
+
+    ``obj`` is the record shown, or its model class for a list, a search or an export;
+    ``details`` says what was shown (the page, the filters, how many rows, whether whole
+    NIKs), never the personal data itself: a search typed in goes through
+    :func:`mask_search` first.
+    """
+    return audit_record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        obj=obj,
+        wilayah_kode=wilayah_kode,
+        changes=details,
+        object_repr=object_repr,
     )
 
 

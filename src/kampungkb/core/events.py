@@ -17,6 +17,7 @@ records_changed = Signal()
 def records_changed_on_commit(*, sender: str) -> None:
     """Send :data:`records_changed` when the current transaction commits (at once outside one).
 
-    ``sender`` names what changed (``"growth"``, ``"wilayah"``) for receivers that care.
+    ``sender`` names what changed (``"growth"``, ``"wilayah"``, ``"families"``) for receivers
+    that care.
     """
     transaction.on_commit(lambda: records_changed.send(sender=sender))

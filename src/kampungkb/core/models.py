@@ -9,6 +9,10 @@ class AuditAction(models.TextChoices):
     DELETE = "delete", _("Deleted")
     VIEW = "view", _("Viewed personal data")
     LOAD = "load", _("Loaded reference data")
+    LOGIN = "login", _("Logged in")
+    LOGIN_FAILED = "login_failed", _("Failed login")
+    LOGOUT = "logout", _("Logged out")
+    LOCKOUT = "lockout", _("Locked out")
 
 
 class AuditEntry(models.Model):
@@ -28,7 +32,7 @@ class AuditEntry(models.Model):
     )
     # Kept as text so the trail survives the user being deleted.
     actor_username = models.CharField(_("username"), max_length=150, blank=True)
-    action = models.CharField(_("action"), max_length=10, choices=AuditAction.choices)
+    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
     object_type = models.CharField(_("object type"), max_length=100)
     object_id = models.CharField(_("object id"), max_length=64)
     object_repr = models.CharField(_("object"), max_length=200)

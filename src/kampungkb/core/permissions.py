@@ -15,10 +15,12 @@ __all__ = [
     "can_edit_area",
     "can_manage_installation",
     "can_record_coaching_visit",
+    "can_record_tpk_work",
     "can_register_kampung_kb",
     "can_view_audit",
     "can_view_full_nik",
     "can_view_personal_data",
+    "can_view_tpk_targets",
     "is_district_admin",
     "is_mitra",
     "is_read_only",
@@ -112,6 +114,19 @@ def can_record_coaching_visit(user) -> bool:
     """Whether the user may record coaching visits and their follow-ups: the district admin,
     for any OPD. A Mitra OPD reads its own OPD's visits but records nothing (read only)."""
     return is_district_admin(user)
+
+
+def can_record_tpk_work(user) -> bool:
+    """Whether the user may do TPK work in their area: register targets, record accompaniment
+    visits, deliveries and marriages, run the teams. The roles that edit a desa (the Operator
+    Desa is the kader/TPK; the admins above may help)."""
+    return can_edit(user)
+
+
+def can_view_tpk_targets(user) -> bool:
+    """Whether the user may read the TPK's targets by name (lists, a target's page). The
+    Mitra OPD and the Viewer see only the counts per desa."""
+    return can_view_personal_data(user)
 
 
 def can_manage_installation(user) -> bool:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kampungkb.core.privacy import mask_nik
 from kampungkb.core.scoping import ScopedQuerySet
+from kampungkb.families.reasons import factor_reasons
 from kampungkb.growth.models import NIK_VALIDATOR, Child, Sex
 from kampungkb.wilayah.models import Level
 
@@ -206,6 +207,12 @@ class FamilySurvey(models.Model):
         """The risk factors of this round (families.krs names), in the rule's order."""
         return [name for name, field in self.FACTOR_FIELDS.items() if getattr(self, field)]
 
+    @property
+    def reasons(self) -> list[str]:
+        """The factors in words, with the thresholds of the rule set that gave them."""
+        rules = self.rule_set.rules if self.rule_set_id else None
+        return factor_reasons(self.factors, rules)
+
 
 class FamilyMember(models.Model):
     """A member of a family as surveyed in one round."""
@@ -253,6 +260,47 @@ class FamilyMember(models.Model):
         return self.nama
 
 
+class KrsRecomputeRun(models.Model):
+    """One recompute of every survey round's labels after a change of the KRS rule: who asked,
+    with which rule set, how far it got (``done`` of ``total``) and what it did."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    rule_set = models.ForeignKey(
+        KrsRuleSet, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    done = models.IntegerField(_("rounds done"), default=0)
+    total = models.IntegerField(_("rounds to do"), default=0)
+    rows = models.IntegerField(_("rounds"), default=0)
+    seconds = models.FloatField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("KRS recompute")
+        verbose_name_plural = _("KRS recomputes")
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.requested_at:%Y-%m-%d %H:%M} {self.reason}"
+
+    @property
+    def status(self) -> str:
+        if self.error:
+            return "failed"
+        if self.finished_at:
+            return "done"
+        return "running" if self.started_at else "queued"
+
+
 class FamilyImportBatch(models.Model):
     """One saved import of a family-survey file (``families.importing``): who, which file,
     what it did; ``report`` keeps the counts and the listed rows (No KK and NIK masked)."""
@@ -280,3 +328,7 @@ class FamilyImportBatch(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+
+# TPK accompaniment (families/tpk/), imported last so that Django finds its models.
+from kampungkb.families.tpk.models import Target, TpkTeam, Visit  # noqa: E402, F401

@@ -1,10 +1,29 @@
 from django.urls import path
 
+from kampungkb.families import views, views_krs
 from kampungkb.families import views_import as imp
+from kampungkb.families.rules import views as rules_views
+from kampungkb.families.tpk import views as tpk
 
 app_name = "families"
 
 urlpatterns = [
+    path("", views.family_list, name="list"),
+    path("<int:pk>/", views.family_detail, name="detail"),
+    path("aturan-krs/", rules_views.rule_set_list, name="rules"),
+    path("aturan-krs/<int:pk>/", rules_views.rule_set_detail, name="rule_detail"),
+    path("aturan-krs/<int:pk>/ubah/", rules_views.rule_set_edit, name="rule_edit"),
+    path("krs/", views_krs.krs_start, name="krs_start"),
+    path("krs/<str:kode>/", views_krs.krs_page, name="krs"),
+    path("krs/<str:kode>/peta.json", views_krs.krs_map_spec, name="krs_map_spec"),
+    path("krs/<str:kode>/krs.xlsx", views_krs.krs_xlsx, name="krs_xlsx"),
+    path("krs/<str:kode>/krs.pdf", views_krs.krs_pdf, name="krs_pdf"),
+    path("tpk/", tpk.home, name="tpk_home"),
+    path("tpk/tim/<int:pk>/", tpk.team, name="tpk_team"),
+    path("tpk/terlambat/", tpk.overdue, name="tpk_overdue"),
+    path("tpk/sasaran/baru/", tpk.target_create, name="tpk_target_create"),
+    path("tpk/sasaran/<int:pk>/", tpk.target, name="tpk_target"),
+    path("tpk/sasaran/<int:pk>/kunjungan/", tpk.visit_create, name="tpk_visit_create"),
     path("impor/", imp.import_upload, name="import_upload"),
     path("impor/templat.xlsx", imp.import_template, name="import_template"),
     path("impor/hasil/<int:pk>/", imp.import_result, name="import_result"),

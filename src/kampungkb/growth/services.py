@@ -331,11 +331,6 @@ def measurement_delete(*, user, measurement: Measurement) -> None:
     measurements_recompute_child(child=child)
 
 
-def child_viewed(*, user, child: Child) -> None:
-    """Record that a user opened a child's personal record."""
-    audit_record(actor=user, action=AuditAction.VIEW, obj=child, wilayah_kode=child.desa_id)
-
-
 @transaction.atomic
 def measurement_check_confirm(*, user, measurement: Measurement) -> Measurement:
     """Confirm that a measurement marked "needs checking" is right: the mark is cleared (the

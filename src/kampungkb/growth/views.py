@@ -16,7 +16,7 @@ from kampungkb.core.permissions import can_edit, can_view_full_nik, can_view_per
 from kampungkb.core.privacy import mask_nik
 from kampungkb.core.scoping import user_covers
 from kampungkb.core.validators import is_in_future
-from kampungkb.growth import selectors, services
+from kampungkb.growth import personal_data, selectors, services
 from kampungkb.growth.forms import ChildForm, MeasurementForm, SessionStartForm
 from kampungkb.growth.list_forms import ChildListForm
 from kampungkb.growth.models import MeasurementSource
@@ -88,18 +88,28 @@ def session(request, posyandu, tanggal):
         if "q" in request.GET
         else None
     )
-    return render(
-        request,
-        "growth/session.html",
-        _session_context(request, pos, day, search_children=found, q=query),
+    context = _session_context(request, pos, day, search_children=found, q=query)
+    context["done"] = list(context["done"])
+    personal_data.session_shown(
+        user=request.user, posyandu=pos, tanggal=day, measurements=context["done"]
     )
+    if found is not None:
+        found = list(found)
+        context["search_children"] = found
+        personal_data.session_children_shown(
+            user=request.user, posyandu=pos, tanggal=day, search=query, children=found
+        )
+    return render(request, "growth/session.html", context)
 
 
 def session_search(request, posyandu, tanggal):
     pos, day = _session(request, posyandu, tanggal)
     query = request.GET.get("q", "").strip()[:100]
-    children = selectors.session_candidates(
-        user=request.user, posyandu=pos, tanggal=day, search=query
+    children = list(
+        selectors.session_candidates(user=request.user, posyandu=pos, tanggal=day, search=query)
+    )
+    personal_data.session_children_shown(
+        user=request.user, posyandu=pos, tanggal=day, search=query, children=children
     )
     return render(
         request,
@@ -131,6 +141,7 @@ def session_measure(request, posyandu, tanggal, child):
             }
         )
         ctx = _measure_context(pos, day, kid, form)
+        personal_data.child_shown(user=request.user, child=kid, page="session_measure")
         return render(request, template, _session_context(request, pos, day, **ctx))
     form = MeasurementForm(request.POST)
     needs_check = False
@@ -210,15 +221,24 @@ def child_list(request):
     if not can_view_personal_data(request.user):
         raise PermissionDenied
     form = ChildListForm(request.GET, user=request.user)
+    filters = form.filters()
     page = selectors.child_list_page(
-        user=request.user, filters=form.filters(), page=request.GET.get("page")
+        user=request.user, filters=filters, page=request.GET.get("page")
+    )
+    # What was asked (a bad filter included, which the list ignored) and how many were shown.
+    personal_data.children_listed(
+        user=request.user,
+        search=request.GET.get("q", "")[:100].strip(),
+        desa=request.GET.get("desa", "")[:13].strip(),
+        count=page.paginator.count,
     )
     return render(request, "growth/child_list.html", {"form": form, "page": page})
 
 
 def child_detail(request, pk):
     kid = selectors.child_get(user=request.user, pk=pk)
-    services.child_viewed(user=request.user, child=kid)
+    full_nik = can_view_full_nik(request.user)
+    personal_data.child_shown(user=request.user, child=kid, page="detail", full_nik=full_nik)
     rows = [
         {"m": m, "age": age_text(m.umur_hari), "indices": measurement_indices(m)}
         for m in selectors.child_measurements(child=kid)
@@ -229,8 +249,8 @@ def child_detail(request, pk):
         "growth/child_detail.html",
         {
             "child": kid,
-            "nik": kid.nik if can_view_full_nik(request.user) else mask_nik(kid.nik),
-            "nik_ibu": kid.nik_ibu if can_view_full_nik(request.user) else mask_nik(kid.nik_ibu),
+            "nik": kid.nik if full_nik else mask_nik(kid.nik),
+            "nik_ibu": kid.nik_ibu if full_nik else mask_nik(kid.nik_ibu),
             "rows": rows,
             "latest_advice": measurement_advice(latest) if latest else [],
             "can_edit": can_edit(request.user),
@@ -255,6 +275,8 @@ def child_edit(request, pk):
         else:
             messages.success(request, _("Child's data saved."))
             return redirect("growth:child_detail", pk=kid.pk)
+    # The form holds the whole NIKs of the child and the mother.
+    personal_data.child_shown(user=request.user, child=kid, page="edit", full_nik=True)
     return render(
         request,
         "growth/child_form.html",
@@ -282,6 +304,7 @@ def measurement_edit(request, pk):
         else:
             messages.success(request, _("Measurement saved."))
             return redirect("growth:child_detail", pk=m.child_id)
+    personal_data.measurement_shown(user=request.user, measurement=m, page="edit")
     return render(
         request,
         "growth/measurement_form.html",

@@ -24,6 +24,7 @@ from kampungkb.core.downloads import XLSX_TYPE, file_response
 from kampungkb.core.forms_style import StyledFormMixin
 from kampungkb.core.middleware import busy_response, upload_limit
 from kampungkb.core.permissions import can_edit, can_view_personal_data
+from kampungkb.growth import personal_data
 from kampungkb.growth.importing.aliases import (
     PosyanduDecision,
     posyandu_alias_delete,
@@ -167,6 +168,9 @@ def import_preview(request, sha: str):
         "posyandu_chosen_new": bool(choices.create),
         **_summary(result.report()),
     }
+    personal_data.import_rows_shown(
+        user=request.user, upload_sha=sha, file_name=name, page="preview", rows=result.n_rows
+    )
     return render(request, "growth/import_preview.html", context)
 
 
@@ -243,6 +247,13 @@ def import_errors_xlsx(request, sha: str):
         return _upload_page(request, UploadForm(), error=str(exc), status=400)
     response = HttpResponse(content_type=XLSX)
     rejected_rows_xlsx(result=result, out=response)
+    personal_data.import_rows_shown(
+        user=request.user,
+        upload_sha=sha,
+        file_name=name,
+        page="rejected_xlsx",
+        rows=result.n_rejected,
+    )
     stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(name).stem)[:80] or "impor"
     response["Content-Disposition"] = f'attachment; filename="{stem}-ditolak.xlsx"'
     return response

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kampungkb.core.downloads import xlsx_response
-from kampungkb.growth import reports, selectors
+from kampungkb.growth import personal_data, reports, selectors
 from kampungkb.growth.skdn import skdn_table
 
 SORT_KEYS = ("posyandu", "desa", "s", "k", "d", "n", "t", "o", "b", "two_t", "bgm")
@@ -70,6 +70,12 @@ def skdn_page(request):
         ("ds", "D/S %"),
         ("nd", "N/D %"),
     ]
+    unbalanced = [r for r in table.rows if not r.balanced]
+    named = [child_id for r in unbalanced for child_id, _nama in r.blank_children]
+    if named:
+        personal_data.skdn_children_shown(
+            user=request.user, desa=desa, tahun=table.tahun, month=table.month, ids=named
+        )
     return render(
         request,
         "growth/skdn.html",
@@ -81,7 +87,7 @@ def skdn_page(request):
             "bulan": f"{table.tahun:04d}-{table.month:02d}",
             "desa": desa,
             "desa_choices": desa_choices,
-            "unbalanced": [r for r in table.rows if not r.balanced],
+            "unbalanced": unbalanced,
         },
     )
 

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from kampungkb.core.audit import audit_record, diff, snapshot
+from kampungkb.core.audit import audit_read, audit_record, diff, snapshot
 from kampungkb.core.events import records_changed_on_commit
 from kampungkb.core.models import AuditAction
 from kampungkb.core.permissions import can_edit, can_register_kampung_kb
@@ -161,4 +161,4 @@ def maturity_record_add(
 
 def kampung_kb_personal_data_viewed(*, user, kampung: KampungKB) -> None:
     """Record that a user was shown the Pokja's names and phone numbers."""
-    audit_record(actor=user, action=AuditAction.VIEW, obj=kampung, wilayah_kode=kampung.desa_id)
+    audit_read(actor=user, obj=kampung, wilayah_kode=kampung.desa_id)

@@ -79,3 +79,34 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return self.tugas
+
+
+class TpkMembership(models.Model):
+    """A cadre's place in a TPK team (families.TpkTeam): the team's bidan, PKK cadre or KB
+    cadre. Defined here because convergence sits above families; the families app reads a
+    team's members through the reverse relation ``team.memberships``."""
+
+    team = models.ForeignKey(
+        "families.TpkTeam",
+        verbose_name=_("TPK team"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    cadre = models.OneToOneField(
+        Cadre, verbose_name=_("cadre"), on_delete=models.CASCADE, related_name="tpk_membership"
+    )
+    # The cadre's TPK role, kept on the link so that a team's roles are one query.
+    peran = models.CharField(
+        _("role"), max_length=20, choices=[(r.value, r.label) for r in TPK_ROLES]
+    )
+
+    class Meta:
+        verbose_name = _("TPK team member")
+        verbose_name_plural = _("TPK team members")
+        ordering = ["team_id", "peran"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "peran"], name="tpk_one_member_per_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre} ({self.get_peran_display()})"

@@ -5,10 +5,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from kampungkb.convergence.cadres.models import Assignment, Cadre, Training
+from kampungkb.convergence.cadres.models import (
+    TPK_ROLES,
+    Assignment,
+    Cadre,
+    TpkMembership,
+    Training,
+)
 from kampungkb.convergence.guards import ensure_area_editor
-from kampungkb.core.audit import audit_record, audited_save
+from kampungkb.core.audit import audit_read, audit_record, audited_save
 from kampungkb.core.models import AuditAction
+from kampungkb.core.scoping import covered_kode
 from kampungkb.core.validators import ensure_not_in_future
 from kampungkb.wilayah.models import Level
 
@@ -88,3 +95,42 @@ def assignment_add(*, user, cadre: Cadre, tugas: str, mulai, selesai=None) -> As
         created_as="values",
     )
     return assignment
+
+
+def cadres_personal_data_viewed(*, user, cadres) -> None:
+    """Record that a user was shown the cadres' names and phone numbers (the list): which
+    cadres, by id."""
+    audit_read(
+        actor=user,
+        obj=Cadre,
+        wilayah_kode=covered_kode(user) or "",
+        details={"page": "list", "ids": [c.pk for c in cadres]},
+    )
+
+
+def cadre_personal_data_viewed(*, user, cadre: Cadre) -> None:
+    """Record that a user was shown one cadre's name, phone number and trainings."""
+    audit_read(actor=user, obj=cadre, wilayah_kode=cadre.desa_id, details={"page": "detail"})
+
+
+@transaction.atomic
+def tpk_member_assign(*, user, team, cadre: Cadre) -> TpkMembership:
+    """Make ``cadre`` (a TPK bidan, PKK cadre or KB cadre of the team's desa) the member of
+    ``team`` in its role, replacing whoever held that role."""
+    ensure_area_editor(user, team.desa_id)
+    if cadre.peran not in TPK_ROLES:
+        raise ValidationError({"cadre": _("Only a TPK bidan, PKK cadre or KB cadre can join.")})
+    if cadre.desa_id != team.desa_id:
+        raise ValidationError({"cadre": _("The cadre works in another desa.")})
+    if not cadre.aktif:
+        raise ValidationError({"cadre": _("The cadre is not active.")})
+    TpkMembership.objects.filter(team=team, peran=cadre.peran).exclude(cadre=cadre).delete()
+    link = TpkMembership.objects.filter(cadre=cadre).first() or TpkMembership(cadre=cadre)
+    audited_save(
+        link,
+        actor=user,
+        fields=("team", "cadre", "peran"),
+        values={"team": team, "peran": cadre.peran},
+        wilayah_kode=team.desa_id,
+    )
+    return link

@@ -28,11 +28,14 @@ def cadre_list(request):
     if sees_aggregates_only(user):
         raise PermissionDenied
     show_personal = can_view_personal_data(user)
+    cadres = list(selectors.cadre_list(user=user)) if show_personal else None
+    if show_personal:
+        services.cadres_personal_data_viewed(user=user, cadres=cadres)
     return render(
         request,
         "convergence/cadre_list.html",
         {
-            "cadres": selectors.cadre_list(user=user) if show_personal else None,
+            "cadres": cadres,
             "counts": None if show_personal else selectors.cadre_counts(user=user),
             "gaps": selectors.desa_gaps(user=user),
             "show_personal": show_personal,
@@ -59,6 +62,8 @@ def cadre_create(request):
 
 def _cadre_page(request, cadre, *, training_form=None, assignment_form=None, status=200):
     may_edit = can_edit_area(request.user, cadre.desa_id)
+    if can_view_personal_data(request.user):
+        services.cadre_personal_data_viewed(user=request.user, cadre=cadre)
     return render(
         request,
         "convergence/cadre_detail.html",

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from kampungkb.convergence.coaching.models import CoachingVisit, FollowUp, FollowUpStatus
 from kampungkb.convergence.guards import author, deny
+from kampungkb.convergence.review.services import evaluations_refresh
 from kampungkb.core.audit import audit_record
 from kampungkb.core.models import AuditAction
 from kampungkb.core.permissions import (
@@ -70,6 +71,9 @@ def visit_record(
         wilayah_kode=desa.kode,
         changes={"opd": opd.pk, "tanggal": tanggal, "topik": topik, "follow_ups": len(follow_ups)},
     )
+    if visit.kampung is not None:
+        # Visits received are an indicator of the Kampung KB's management.
+        evaluations_refresh(tahun=tanggal.year, kampungs=[visit.kampung], user=user)
     return visit
 
 

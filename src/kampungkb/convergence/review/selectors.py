@@ -8,11 +8,13 @@ from collections import defaultdict
 
 from django.db.models import Avg, Count, Q, Sum
 from django.shortcuts import get_object_or_404
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from kampungkb.convergence.coaching.models import CoachingVisit, FollowUp, FollowUpStatus
 from kampungkb.convergence.innovations.models import Innovation
 from kampungkb.convergence.plans.models import PlanActivity
+from kampungkb.convergence.review import family_values as family
 from kampungkb.convergence.review import scoring
 from kampungkb.convergence.review.models import (
     Evaluation,
@@ -79,6 +81,7 @@ def system_values(*, kampungs, tahun: int) -> dict[int, dict]:
         .values("kampung_id")
         .annotate(n=Count("id"), aktif=Count("id", filter=Q(aktif=True)))
     }
+    families = family.family_values(desa_kodes=desa, tahun=tahun)
     visits = dict(
         CoachingVisit.objects.filter(desa_id__in=desa, tanggal__year=tahun)
         .values("desa_id")
@@ -98,15 +101,28 @@ def system_values(*, kampungs, tahun: int) -> dict[int, dict]:
             "sys_cakupan": coverage.get(k.desa_id),
             "sys_poktan_aktif": round(100.0 * g["aktif"] / g["n"], 1) if g and g["n"] else None,
             "sys_pembinaan": visits.get(k.desa_id, 0),
+            **families.get(k.desa_id, family.empty_values()),
         }
     return out
 
 
 def indicator_values(*, kampung: KampungKB, tahun: int) -> dict:
-    """Return every indicator value of a Kampung KB for a year: recorded plus system ones."""
-    values = recorded_values(kampung=kampung, tahun=tahun)
-    values.update(system_values(kampungs=[kampung], tahun=tahun)[kampung.pk])
-    return values
+    """Return every indicator value of a Kampung KB for a year: recorded plus system ones (a
+    typed indicator the family data computes gives way to it: ``family_values``)."""
+    return indicator_values_many(kampungs=[kampung], tahun=tahun)[kampung.pk]
+
+
+def indicator_values_many(*, kampungs, tahun: int) -> dict[int, dict]:
+    """Return :func:`indicator_values` of several Kampung KB (by id) in a few queries."""
+    kampungs = list(kampungs)
+    out = {k.pk: {} for k in kampungs}
+    for kampung_id, kode, nilai in IndicatorRecord.objects.filter(
+        kampung__in=kampungs, tahun=tahun
+    ).values_list("kampung_id", "indicator__kode", "nilai"):
+        out[kampung_id][kode] = nilai
+    for pk, values in system_values(kampungs=kampungs, tahun=tahun).items():
+        out[pk].update(values)
+    return {pk: family.apply_duplicates(values) for pk, values in out.items()}
 
 
 def latest_evaluations(kampung_kb_ids, tahun: int) -> dict[int, Evaluation]:
@@ -276,23 +292,16 @@ def village_lists(*, user, tahun: int, rows: list[dict] | None = None) -> dict:
             if item["opd"] and item["opd"] not in opds:
                 opds.append(item["opd"])
         s["opds"] = opds
-    return {"model": model, "support": support, "rule_set": rule_set}
+    return {"model": model, "support": support, "rule_set": rule_set, "evaluated": bool(inputs)}
 
 
 def kampung_kb_review(*, user, kampung: KampungKB, tahun: int) -> dict:
     """Return what the review page of one Kampung KB shows."""
     rows = [r for r in review_rows(user=user, tahun=tahun) if r["kampung"].pk == kampung.pk]
     row = rows[0]
-    trend = []
-    for y in range(tahun - 3, tahun + 1):
-        s = stunting_by_desa(tahun=y, desa_kodes=[kampung.desa_id]).get(kampung.desa_id)
-        trend.append(
-            {"tahun": y, "prevalence": s["prevalence"] if s else None, "n": s["n"] if s else 0}
-        )
-    lists = village_lists(user=user, tahun=tahun, rows=rows)
     return {
         "row": row,
-        "trend": trend,
+        **family_review(row["system"], tahun=tahun),
         "evaluations": kampung.evaluations.select_related("rule_set").order_by(
             "-tahun", "-created_at"
         )[:10],
@@ -303,11 +312,65 @@ def kampung_kb_review(*, user, kampung: KampungKB, tahun: int) -> dict:
         "activities": PlanActivity.objects.filter(
             plan__kampung=kampung, plan__tahun=tahun
         ).select_related("programme_area"),
-        "records": IndicatorRecord.objects.filter(kampung=kampung, tahun=tahun).select_related(
-            "indicator"
-        ),
-        "model": lists["model"],
-        "support": lists["support"],
         "innovations": Innovation.objects.filter(desa_id=kampung.desa_id),
         "official_history": kampung.maturity_records.order_by("-tanggal", "-id"),
     }
+
+
+def family_review(system: dict, *, tahun: int) -> dict:
+    """The family-data indicators of a review page, each with its source, and the typed
+    indicators they replace (hidden from the typed list)."""
+    if not family.has_family_data(system):
+        return {"family_rows": [], "family_source": "", "overridden": set()}
+    definitions = {
+        d.kode: d for d in IndicatorDefinition.objects.filter(kode__in=family.FAMILY_INDICATORS)
+    }
+    rows = [
+        (definitions[kode], system[kode])
+        for kode in family.FAMILY_INDICATORS
+        if kode in definitions
+    ]
+    return {
+        "family_rows": rows,
+        "family_source": family.source_label(tahun),
+        "overridden": set(family.TYPED_DUPLICATES),
+    }
+
+
+def computed_replacements(*, kampung: KampungKB, tahun: int) -> dict[str, str]:
+    """{typed indicator code: a sentence naming the computed value shown instead and its
+    source} for the typed indicators the family data of the year replaces."""
+    values = family.family_values(desa_kodes=[kampung.desa_id], tahun=tahun).get(kampung.desa_id)
+    if not values:
+        return {}
+    names = dict(
+        IndicatorDefinition.objects.filter(
+            kode__in=[*family.TYPED_DUPLICATES, *family.TYPED_DUPLICATES.values()]
+        ).values_list("kode", "nama")
+    )
+    out = {}
+    for typed, computed in family.TYPED_DUPLICATES.items():
+        if values.get(computed) is None:
+            continue
+        out[typed] = _("%(typed)s: %(value)s %% %(source)s (%(name)s), not typed here.") % {
+            "typed": names.get(typed, typed),
+            "value": number_format(values[computed], 1),
+            "source": family.source_label(tahun),
+            "name": names.get(computed, computed),
+        }
+    return out
+
+
+def family_indicator_notes(*, kampung: KampungKB, tahun: int) -> list[str]:
+    """One line per indicator computed from the family data of the year (name, value, source),
+    for the entry page: they are shown, not typed."""
+    values = family.family_values(desa_kodes=[kampung.desa_id], tahun=tahun).get(kampung.desa_id)
+    if not values:
+        return []
+    source = family.source_label(tahun)
+    lines = []
+    for d in IndicatorDefinition.objects.filter(kode__in=family.FAMILY_INDICATORS):
+        value = values.get(d.kode)
+        shown = "–" if value is None else number_format(value, 1 if d.satuan == "%" else 0)
+        lines.append(f"{d.nama}: {shown} {d.satuan} ({source})")
+    return lines

@@ -1,5 +1,11 @@
 """Writes of the annual review: a Kampung KB's recorded indicator values (by whoever edits its
-desa) and the evaluation runs (by the district admin; ``user=None``: the system)."""
+desa) and the evaluation runs (by the district admin; ``user=None``: the system).
+
+The computed level follows its inputs: saving indicators, recording a coaching visit and
+rebuilding the analytics summaries (stunting, coverage) re-evaluate the Kampung KB concerned
+(``evaluations_refresh``), so no page shows a level older than its values. Every evaluation
+is kept; a refresh stores a new one only when the result changed.
+"""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -8,7 +14,11 @@ from django.utils.translation import gettext as _
 from kampungkb.convergence.guards import author, ensure_area_editor, ensure_district_admin
 from kampungkb.convergence.review import scoring
 from kampungkb.convergence.review.models import Evaluation, IndicatorDefinition, IndicatorRecord
-from kampungkb.convergence.review.selectors import indicator_values, rule_set_for_year
+from kampungkb.convergence.review.selectors import (
+    indicator_values_many,
+    latest_evaluations,
+    rule_set_for_year,
+)
 from kampungkb.core.audit import audit_record
 from kampungkb.core.models import AuditAction
 from kampungkb.core.validators import ensure_not_in_future
@@ -54,7 +64,78 @@ def indicator_values_save(*, user, kampung: KampungKB, tahun: int, values: dict)
             wilayah_kode=kampung.desa_id,
             changes={"indicators": {"tahun": tahun, **changed}},
         )
+        evaluations_refresh(tahun=tahun, kampungs=[kampung], user=user)
     return len(changed)
+
+
+def _evaluation_create(*, user, kampung, tahun, rule_set, values) -> Evaluation:
+    result = scoring.evaluate(values, rule_set.rules)
+    ev = Evaluation.objects.create(
+        kampung=kampung,
+        tahun=tahun,
+        rule_set=rule_set,
+        skor_manajemen=result.management.score,
+        skor_kontribusi=result.contribution.score,
+        tingkat=result.level or "",
+        detail={**result.as_dict(), "values": values},
+        created_by=author(user),
+    )
+    audit_record(
+        actor=user,
+        action=AuditAction.CREATE,
+        obj=ev,
+        wilayah_kode=kampung.desa_id,
+        changes={"tahun": tahun, "rule_set": rule_set.kode, "tingkat": ev.tingkat},
+    )
+    return ev
+
+
+def _same_result(ev: Evaluation, rule_set, values: dict) -> bool:
+    return ev.rule_set_id == rule_set.pk and ev.detail.get("values") == values
+
+
+@transaction.atomic
+def evaluations_refresh(*, tahun: int, kampungs=None, user=None) -> list[Evaluation]:
+    """Re-evaluate Kampung KB whose inputs may have changed (all when ``kampungs`` is None)
+    for a year; a new evaluation is stored only where the values differ from the newest.
+
+    Only a Kampung KB with indicators recorded or an evaluation stored for the year is
+    (re-)evaluated: without either it has no level to keep current. Called by the writes that
+    feed the indicators (no permission of its own: the write that calls it has checked its
+    user; ``user`` is recorded as the author)."""
+    rule_set = rule_set_for_year(tahun)
+    if rule_set is None:
+        return []
+    kampungs = list(KampungKB.objects.all() if kampungs is None else kampungs)
+    latest = latest_evaluations([k.pk for k in kampungs], tahun)
+    recorded = set(
+        IndicatorRecord.objects.filter(kampung__in=kampungs, tahun=tahun).values_list(
+            "kampung_id", flat=True
+        )
+    )
+    kampungs = [k for k in kampungs if k.pk in recorded or k.pk in latest]
+    if not kampungs:
+        return []
+    values_of = indicator_values_many(kampungs=kampungs, tahun=tahun)
+    out = []
+    for kampung in kampungs:
+        values = values_of[kampung.pk]
+        current = latest.get(kampung.pk)
+        if current is not None and _same_result(current, rule_set, values):
+            continue
+        out.append(
+            _evaluation_create(
+                user=user, kampung=kampung, tahun=tahun, rule_set=rule_set, values=values
+            )
+        )
+    return out
+
+
+def evaluations_refresh_all(**_signal) -> int:
+    """Re-evaluate every year that has evaluations (after the analytics summaries changed:
+    stunting prevalence, its trend and the measured coverage come from them)."""
+    years = sorted(set(Evaluation.objects.values_list("tahun", flat=True)))
+    return sum(len(evaluations_refresh(tahun=y)) for y in years)
 
 
 @transaction.atomic
@@ -67,26 +148,11 @@ def evaluation_run(*, user, tahun: int, kampungs=None) -> list[Evaluation]:
         raise ValidationError(_("No maturity rule set is valid for %(year)s.") % {"year": tahun})
     if kampungs is None:
         kampungs = KampungKB.objects.for_user(user) if user is not None else KampungKB.objects.all()
-    out = []
-    for kampung in kampungs:
-        values = indicator_values(kampung=kampung, tahun=tahun)
-        result = scoring.evaluate(values, rule_set.rules)
-        ev = Evaluation.objects.create(
-            kampung=kampung,
-            tahun=tahun,
-            rule_set=rule_set,
-            skor_manajemen=result.management.score,
-            skor_kontribusi=result.contribution.score,
-            tingkat=result.level or "",
-            detail={**result.as_dict(), "values": values},
-            created_by=author(user),
+    kampungs = list(kampungs)
+    values_of = indicator_values_many(kampungs=kampungs, tahun=tahun)
+    return [
+        _evaluation_create(
+            user=user, kampung=k, tahun=tahun, rule_set=rule_set, values=values_of[k.pk]
         )
-        audit_record(
-            actor=user,
-            action=AuditAction.CREATE,
-            obj=ev,
-            wilayah_kode=kampung.desa_id,
-            changes={"tahun": tahun, "rule_set": rule_set.kode, "tingkat": ev.tingkat},
-        )
-        out.append(ev)
-    return out
+        for k in kampungs
+    ]

@@ -17,7 +17,6 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
 
 from kampungkb.core.audit import audit_record
 from kampungkb.core.database import BUSY_MESSAGE, database_busy
@@ -34,23 +33,15 @@ from kampungkb.families.importing.planning import rounds_compare, rounds_existin
 from kampungkb.families.importing.preview import rounds_factors
 from kampungkb.families.importing.rows import MemberRow, RowError, read_row
 from kampungkb.families.importing.writing import families_write, rounds_write
-from kampungkb.families.labels import labels_compute
+from kampungkb.families.labels import default_rule_set, labels_compute
 from kampungkb.families.models import FamilyImportBatch, FamilySurvey
+from kampungkb.families.reasons import factor_reasons
 from kampungkb.growth.importing.commit import file_sha256
 from kampungkb.growth.importing.wilayah import WilayahIndex
 
 __all__ = ["FamilyImportBusyError", "FamilyImportResult", "ImportFileError", "families_import"]
 
 LISTED_KRS = 200  # KRS rounds listed with their reasons in the result; the counts have all
-# Each risk factor as the import's result names it (families.krs names).
-FACTOR_REASONS = {
-    "air": pgettext_lazy("KRS factor", "drinking water not proper"),
-    "jamban": pgettext_lazy("KRS factor", "latrine not proper"),
-    "muda": pgettext_lazy("KRS factor", "wife too young (under 20)"),
-    "tua": pgettext_lazy("KRS factor", "wife too old (35-40)"),
-    "dekat": pgettext_lazy("KRS factor", "births too close (under 24 months)"),
-    "banyak": pgettext_lazy("KRS factor", "too many children (more than 3)"),
-}
 LABEL_CHUNK = 20_000  # rounds per labels_compute call (an IN list SQLite accepts)
 COUNTS = (
     "n_rows", "n_rejected", "n_families", "n_rounds_created", "n_rounds_updated",
@@ -230,13 +221,13 @@ def _write(result: FamilyImportResult, rounds, families: dict, *, index, user) -
     records_changed_on_commit(sender="families")
 
 
-def _krs_entry(rnd, factors: list[str], index: WilayahIndex) -> dict:
+def _krs_entry(rnd, factors: list[str], index: WilayahIndex, rules: dict | None) -> dict:
     return {
         "no_kk": mask_nik(rnd.no_kk),
         "tahun": rnd.tahun,
         "desa": index.names.get(rnd.first.desa_kode, rnd.first.desa_kode),
         "row": rnd.first.number,
-        "factors": [str(FACTOR_REASONS[name]) for name in factors],
+        "factors": factor_reasons(factors, rules),
     }
 
 
@@ -246,7 +237,9 @@ def _krs_preview(result: FamilyImportResult, rounds, index: WilayahIndex) -> Non
         (rnd, f) for rnd, f in zip(rounds, rounds_factors(rounds), strict=True) if f is not None
     ]
     result.n_krs = len(labelled)
-    result.krs = [_krs_entry(rnd, factors, index) for rnd, factors in labelled[:LISTED_KRS]]
+    rule_set = default_rule_set()
+    rules = rule_set.rules if rule_set else None
+    result.krs = [_krs_entry(rnd, factors, index, rules) for rnd, factors in labelled[:LISTED_KRS]]
 
 
 def _krs_list(result: FamilyImportResult, rounds, index: WilayahIndex) -> None:
@@ -255,6 +248,8 @@ def _krs_list(result: FamilyImportResult, rounds, index: WilayahIndex) -> None:
     factor_fields = [FamilySurvey.FACTOR_FIELDS[name] for name in krs.FACTORS]
     stored = FamilySurvey.objects.filter(pk__in=list(by_id), is_krs=True).order_by("pk")
     result.n_krs = stored.count()
+    rule_set = default_rule_set()
+    rules = rule_set.rules if rule_set else None
     for values in stored.values("pk", *factor_fields)[:LISTED_KRS]:
         factors = [name for name, f in zip(krs.FACTORS, factor_fields, strict=True) if values[f]]
-        result.krs.append(_krs_entry(by_id[values["pk"]], factors, index))
+        result.krs.append(_krs_entry(by_id[values["pk"]], factors, index, rules))

@@ -2,7 +2,7 @@
 preview writes nothing, so it never holds the database's write lock).
 
 The arrays are built exactly as ``families.labels`` builds them from the stored members
-(the same age arithmetic, ``labels._age``) and given to the same ``families.krs.evaluate``
+(the same age arithmetic, ``labels_read._age``) and given to the same ``families.krs.evaluate``
 with the default rule set, so the preview shows the labels the import then stores.
 """
 
@@ -10,7 +10,8 @@ import numpy as np
 
 from kampungkb.families import krs
 from kampungkb.families.importing.planning import Round
-from kampungkb.families.labels import _age, default_rule_set
+from kampungkb.families.labels import default_rule_set
+from kampungkb.families.labels_read import _age
 from kampungkb.families.models import MaritalStatus
 
 
@@ -20,10 +21,11 @@ def rounds_factors(rounds: list[Round]) -> list[list[str] | None]:
     if rule_set is None or not rounds:
         return [None] * len(rounds)
     rows = [(i, row) for i, rnd in enumerate(rounds) for row in rnd.rows]
-    dates = np.array([r.tanggal for r in rounds], dtype="datetime64[D]")
+    days = np.array([r.tanggal for r in rounds], dtype="datetime64[D]").astype(np.int64)
     family = np.array([i for i, _row in rows], dtype=np.int64)
     born = np.array([row.tanggal_lahir for _i, row in rows], dtype="datetime64[D]")
-    years, months = _age(born, dates[family])
+    born = born.astype(np.int64)  # day numbers, as labels_read gives them
+    years, months = _age(born, days[family])
     members = krs.Members(
         family=family,
         relation=np.array([row.hubungan for _i, row in rows], dtype=np.int64),
@@ -32,7 +34,7 @@ def rounds_factors(rounds: list[Round]) -> list[list[str] | None]:
         pregnant=np.array([row.hamil for _i, row in rows], dtype=bool),
         age_years=years,
         age_months=months,
-        birth_day=born.astype(np.int64),
+        birth_day=born,
         live_births=np.array(
             [np.nan if r.anak_lahir_hidup is None else float(r.anak_lahir_hidup) for _i, r in rows],
             dtype=float,

@@ -17,7 +17,7 @@ from kampungkb import anthro
 from kampungkb.core.downloads import Sheet, xlsx_write
 from kampungkb.core.permissions import can_view_full_nik, can_view_personal_data
 from kampungkb.core.privacy import mask_nik
-from kampungkb.growth import selectors
+from kampungkb.growth import personal_data, selectors
 from kampungkb.growth.importing.headers import TEMPLATE_HEADERS
 from kampungkb.growth.models import Posyandu
 from kampungkb.wilayah.models import Level, Wilayah
@@ -114,6 +114,7 @@ def measurements_export_xlsx(
 
     ``progress(rows_written)`` is called every ``progress_every`` rows when given.
     Raises PermissionDenied for roles without personal-data access. Returns the row count.
+    The export is recorded in the audit trail (area, filters, rows, whole NIKs or not).
     """
     qs = measurements_export_queryset(user=user, date_from=date_from, date_to=date_to, desa=desa)
     places = _Places(user)
@@ -134,6 +135,12 @@ def measurements_export_xlsx(
         bold_header=False,
     )
     (n,) = xlsx_write([sheet], out)
+    personal_data.measurements_exported(
+        user=user,
+        filters={"date_from": date_from, "date_to": date_to, "desa": desa},
+        rows=n,
+        full_nik=whole_nik,
+    )
     return n
 
 

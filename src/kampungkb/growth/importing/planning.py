@@ -38,6 +38,9 @@ class ImportPlan:
 
     to_create: list[Measurement] = field(default_factory=list)
     to_update: list[Measurement] = field(default_factory=list)
+    # For each of to_update, in order: {field: [stored, new]} of the values the file changes
+    # (what the audit trail keeps of the update).
+    update_changes: list[dict] = field(default_factory=list)
     # Stored measurements of a touched child that the file does not name: only recomputed.
     to_recompute: list[Measurement] = field(default_factory=list)
     children_to_update: list[Child] = field(default_factory=list)
@@ -84,6 +87,7 @@ def import_plan(
         if keep:
             plan.to_create.extend(chunk.to_create)
             plan.to_update.extend(chunk.to_update)
+            plan.update_changes.extend(chunk.update_changes)  # one per measurement updated
             plan.to_recompute.extend(chunk.to_recompute)
     return plan
 
@@ -128,6 +132,7 @@ def _plan_chunk(
                 plan.to_create.append(m)
                 touched = True
             elif _differs(m, values):
+                plan.update_changes.append(_changes(m, values))
                 for key, value in values.items():
                     setattr(m, key, value)
                 plan.to_update.append(m)
@@ -157,6 +162,22 @@ def _differs(m: Measurement, values: dict) -> bool:
         elif getattr(m, key) != value:
             return True
     return False
+
+
+def _changes(m: Measurement, values: dict) -> dict[str, list]:
+    """``{field: [stored, new]}`` of the values that differ; the posyandu as the stored id
+    and the new posyandu itself (a new one has its id only once written); ``import_batch``
+    the stored batch only (the new one is made when the plan is written)."""
+    out: dict = {"import_batch": m.import_batch_id}
+    for key, value in values.items():
+        if key == "posyandu":
+            if value.pk is None or m.posyandu_id != value.pk:
+                out[key] = [m.posyandu_id, value]
+        else:
+            old = getattr(m, key)
+            if old != value:
+                out[key] = [old, value]
+    return out
 
 
 def _plan_fills(slot: ChildSlot, row: Row, posyandu) -> None:

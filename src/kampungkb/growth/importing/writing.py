@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from django.db import connection
 from django.utils import timezone
 
+from kampungkb.core.audit import audit_records_bulk
 from kampungkb.core.bulk import bulk_insert, next_ids
+from kampungkb.core.models import AuditAction
 from kampungkb.core.scoping import covered_kode
 from kampungkb.growth.compute import COMPUTED_FIELDS
 from kampungkb.growth.importing.instances import BATCH_SIZE
@@ -84,10 +86,13 @@ def import_write(
         _insert_prepared_children(new_children, prepared)
     else:
         _insert_children(new_children)
+    fills = []
     for slot in matched.slots:
         if slot.fills and not slot.is_new:
+            before = {k: _stored(slot.child, k) for k in slot.fills}
             for key, value in slot.fills.items():
                 setattr(slot.child, key, value)
+            fills.append((slot.child, {k: [before[k], _stored(slot.child, k)] for k in before}))
     if plan.children_to_update:
         now = timezone.now()
         for c in plan.children_to_update:
@@ -128,7 +133,30 @@ def import_write(
     )
     Measurement.objects.bulk_update(plan.to_recompute, COMPUTED_FIELDS, batch_size=BATCH_SIZE)
     progress("recomputed")
+    _audit_updates(plan, fills, user=user, batch=batch)
     return batch
+
+
+def _stored(obj, key: str):
+    """The value of ``key`` as stored: a foreign key as its id."""
+    return obj.posyandu_id if key == "posyandu" else getattr(obj, key)
+
+
+def _audit_updates(plan: ImportPlan, fills: list, *, user, batch: ImportBatch) -> None:
+    """One UPDATE entry per measurement the file changed and per child whose empty fields it
+    filled, each with ``{field: [old, new]}`` (NIKs masked by the audit trail), in bulk; a
+    measurement's entry names the import that changed it (``import_batch``)."""
+
+    def items():
+        for m, changes in zip(plan.to_update, plan.update_changes, strict=True):
+            if "posyandu" in changes:
+                changes["posyandu"] = [changes["posyandu"][0], m.posyandu_id]
+            changes["import_batch"] = [changes["import_batch"], batch.pk]
+            yield m, m.child.desa_id, changes
+        for child, changes in fills:
+            yield child, child.desa_id, changes
+
+    audit_records_bulk(actor=user, action=AuditAction.UPDATE, items=items())
 
 
 def _insert_children(children: list[Child]) -> None:

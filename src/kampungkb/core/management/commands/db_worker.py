@@ -15,9 +15,11 @@ import time
 from django.core.management.base import CommandError
 from django.db import InterfaceError, OperationalError
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
+from django.utils.translation import gettext_noop
 from django_tasks_db.management.commands import db_worker as upstream
 
 from kampungkb.core.database import backoff_delays, connections_reset
+from kampungkb.core.management.base import TranslatedCommand
 
 logger = logging.getLogger("django_tasks_db")
 
@@ -56,8 +58,9 @@ class Worker(upstream.Worker):
         return None
 
 
-class Command(upstream.Command):
-    help = (
+class Command(TranslatedCommand, upstream.Command):
+    # The help of django-tasks-db's own arguments is translated in our catalogue too.
+    help = gettext_noop(
         "Run the background worker (the summaries' refresh, recomputes, purges). It waits out "
         "a busy or unreachable database (1 s, doubling up to a minute) instead of stopping."
     )
@@ -68,13 +71,17 @@ class Command(upstream.Command):
             "--retry-base",
             type=upstream.valid_interval,
             default=1.0,
-            help="Seconds to wait after a first database error (default: %(default)r).",
+            help=gettext_noop(
+                "Seconds to wait after a first database error (default: %(default)r)."
+            ),
         )
         parser.add_argument(
             "--retry-cap",
             type=upstream.valid_interval,
             default=60.0,
-            help="Longest wait between tries after database errors (default: %(default)r).",
+            help=gettext_noop(
+                "Longest wait between tries after database errors (default: %(default)r)."
+            ),
         )
 
     def handle(

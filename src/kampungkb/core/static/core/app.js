@@ -33,8 +33,16 @@
       }
     });
   }
+  // <div class="table-responsive" data-scroll-end>: a table by year that does not fit (on a
+  // phone) opens scrolled to its newest columns, at the right.
+  function scrollToEnd(root) {
+    root.querySelectorAll("[data-scroll-end]").forEach(function (el) {
+      el.scrollLeft = el.scrollWidth;
+    });
+  }
   document.addEventListener("DOMContentLoaded", function () {
     sizeBars(document);
+    scrollToEnd(document);
   });
   document.addEventListener("htmx:afterSwap", function (event) {
     sizeBars(event.target);

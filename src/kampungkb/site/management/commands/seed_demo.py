@@ -5,8 +5,11 @@ from django.utils.translation import gettext_noop
 from kampungkb.accounts.demo import reset_password, seed_accounts
 from kampungkb.accounts.models import Role
 from kampungkb.analytics.demo import seed_demo_analytics
+from kampungkb.convergence.cadres.demo import seed_demo_tpk_members
 from kampungkb.convergence.demo import seed_demo_convergence
 from kampungkb.core.management.base import TranslatedCommand
+from kampungkb.families.demo import seed_families
+from kampungkb.families.tpk.demo import seed_demo_tpk
 from kampungkb.growth.demo import seed_growth
 from kampungkb.wilayah.demo import seed_kampung_kb
 from kampungkb.wilayah.loading import wilayah_load
@@ -30,10 +33,15 @@ class Command(TranslatedCommand):
             loaded = wilayah_load(folder=settings.KAMPUNGKB_DEFAULT_WILAYAH)
             n_kampung_kb = seed_kampung_kb()
             growth = seed_growth(n_children=settings.KAMPUNGKB_DEMO_CHILDREN)
+            families = seed_families(n_children=settings.KAMPUNGKB_DEMO_CHILDREN)
             accounts = seed_accounts()
             # After the accounts: the demo publication is made by the district admin.
             analytics = seed_demo_analytics()
             convergence = seed_demo_convergence()
+            # After the families demo, if any (its pregnant wives become TPK targets), and
+            # the convergence cadres (the teams' members).
+            tpk = seed_demo_tpk(n_children=settings.KAMPUNGKB_DEMO_CHILDREN)
+            tpk_members = seed_demo_tpk_members()
         self.stdout.write(
             f"Wilayah Belitung Timur: {loaded.created} baru, {loaded.updated} diperbarui, "
             f"{loaded.unchanged} tetap. Kampung KB demo baru: {n_kampung_kb}."
@@ -46,6 +54,13 @@ class Command(TranslatedCommand):
             else "Data pertumbuhan demo (sintetis) sudah ada; tidak diubah."
         )
         self.stdout.write(
+            f"Keluarga demo (sintetis): {families.families} keluarga, {families.rounds} putaran "
+            f"pendataan, {families.members} anggota, {families.krs_latest} KRS pada putaran "
+            f"terakhir, dalam {families.seconds:.1f} s."
+            if families.created
+            else "Keluarga demo (sintetis) sudah ada; tidak diubah."
+        )
+        self.stdout.write(
             f"Analisis: ringkasan prevalensi {analytics['rebuild_seconds']:.1f} s, "
             f"{analytics['surveys']} angka survei, {analytics['targets']} target, "
             f"{analytics['publications']} publikasi baru."
@@ -55,6 +70,12 @@ class Command(TranslatedCommand):
             if convergence.get("skipped")
             else "Konvergensi demo (sintetis): aksi, rencana, kader, pembinaan dan penilaian "
             "Kampung KB dibuat."
+        )
+        self.stdout.write(
+            "TPK demo (sintetis): sudah ada; tidak diubah."
+            if tpk.get("skipped")
+            else f"TPK demo (sintetis): {tpk['teams']} tim ({tpk_members} anggota), "
+            f"{tpk['targets']} sasaran, {tpk['visits']} kunjungan."
         )
         if reset_passwords:
             accounts = [(u, r, w, reset_password(u)) for u, r, w, _ in accounts]

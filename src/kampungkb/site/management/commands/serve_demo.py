@@ -25,7 +25,7 @@ from kampungkb.core.management.base import TranslatedCommand
 SERVER_START_SECONDS = 60
 
 
-def _kampungkb(*args: str) -> list[str]:
+def _command_line(*args: str) -> list[str]:
     """The ``kampungkb`` command line for ``args`` (the interpreter that runs this one)."""
     return [sys.executable, "-m", "kampungkb.cli", *args]
 
@@ -92,12 +92,12 @@ class Command(TranslatedCommand):
         server_log = (var / "server.log").open("ab")
         # Our own interpreter and command with fixed arguments (the port is an int).
         worker = subprocess.Popen(  # noqa: S603
-            _kampungkb("db_worker", "--interval", "2"),
+            _command_line("db_worker", "--interval", "2"),
             stdout=worker_log,
             stderr=subprocess.STDOUT,
         )
         server = subprocess.Popen(  # noqa: S603
-            _kampungkb("runserver", "--noreload", f"127.0.0.1:{port}"),
+            _command_line("runserver", "--noreload", f"127.0.0.1:{port}"),
             stdout=server_log,
             stderr=subprocess.STDOUT,
         )

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('families', '0002_default_krs_rule_set'),
+        ('families', '0004_tpk_teams_targets_visits'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

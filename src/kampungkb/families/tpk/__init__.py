@@ -1,0 +1,1 @@
+"""TPK (Tim Pendamping Keluarga): targets, teams, accompaniment visits and their schedule."""

@@ -1,0 +1,110 @@
+"""The family list (one row per family: its latest round, or its round of a chosen year) and
+the family page (members, labels per round with their reasons, each child's growth status)."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from kampungkb.core.permissions import can_view_full_nik, can_view_personal_data
+from kampungkb.core.privacy import mask_nik
+from kampungkb.families import selectors
+from kampungkb.families.models import FamilySurvey
+from kampungkb.families.reasons import factor_reason, sasaran_labels
+from kampungkb.families.services import family_viewed
+from kampungkb.wilayah.models import Wilayah
+
+
+def _text(request, name: str, size: int) -> str:
+    return request.GET.get(name, "").strip()[:size]
+
+
+def _filters(request) -> selectors.FamilyFilters:
+    tahun = _text(request, "tahun", 4)
+    return selectors.FamilyFilters(
+        desa=_text(request, "desa", 13),
+        rt=_text(request, "rt", 10),
+        rw=_text(request, "rw", 10),
+        krs=_text(request, "krs", 5),
+        factor=_text(request, "faktor", 20),
+        sasaran=_text(request, "sasaran", 20),
+        stunted=request.GET.get("stunting") == "1",
+        tahun=int(tahun) if tahun.isdigit() else None,
+        sort=_text(request, "urut", 10) or "desa",
+    )
+
+
+def family_list(request):
+    if not can_view_personal_data(request.user):
+        raise PermissionDenied
+    filters = _filters(request)
+    rounds = selectors.family_rounds(user=request.user, filters=filters)
+    page = Paginator(selectors.with_heads(rounds), selectors.PAGE_SIZE).get_page(
+        request.GET.get("halaman")
+    )
+    query = request.GET.copy()
+    query.pop("halaman", None)
+    return render(
+        request,
+        "families/list.html",
+        {
+            "page": page,
+            "counts": selectors.family_rounds_counts(rounds),
+            "filters": filters,
+            "query": query.urlencode(),
+            "years": selectors.survey_years(user=request.user),
+            "desa_options": Wilayah.objects.for_user(request.user).desa().order_by("nama"),
+            "factors": [
+                (field, factor_reason(name, None))
+                for name, field in FamilySurvey.FACTOR_FIELDS.items()
+            ],
+            "sasaran": list(sasaran_labels().items()),
+            "sorts": selectors.SORTS,
+        },
+    )
+
+
+def _members(survey: FamilySurvey, full_nik: bool, latest: dict, stunted: dict) -> list[dict]:
+    rows = []
+    for m in survey.members.all():
+        rows.append(
+            {
+                "m": m,
+                "nik": (m.nik if full_nik else mask_nik(m.nik)) or "–",
+                "measurement": latest.get(m.child_id),
+                "stunted": stunted.get(m.child_id),
+            }
+        )
+    return rows
+
+
+def family_detail(request, pk: int):
+    keluarga = selectors.family_get(user=request.user, pk=pk)
+    family_viewed(user=request.user, keluarga=keluarga)
+    history = selectors.family_history(keluarga=keluarga)
+    child_ids = [m.child_id for s in history for m in s.members.all() if m.child_id]
+    latest = selectors.children_latest_measurements(child_ids)
+    stunted = selectors.children_latest_stunted(child_ids)
+    current = history[0] if history else None
+    full_nik = can_view_full_nik(request.user)
+    labels = sasaran_labels()
+    return render(
+        request,
+        "families/detail.html",
+        {
+            "keluarga": keluarga,
+            "no_kk": keluarga.no_kk if full_nik else mask_nik(keluarga.no_kk),
+            "current": current,
+            "members": _members(current, full_nik, latest, stunted) if current else [],
+            "history": [
+                {
+                    "survey": s,
+                    "sasaran": [label for f, label in labels.items() if getattr(s, f)],
+                    "reasons": s.reasons,
+                }
+                for s in history
+            ],
+            "priority": any(
+                stunted.get(m.child_id) for m in (current.members.all() if current else [])
+            ),
+        },
+    )

@@ -1,0 +1,50 @@
+"""Synthetic TPK teams and targets for tests, made through the services (as the system)."""
+
+import datetime
+
+from kampungkb.convergence.cadres.services import cadre_save, tpk_member_assign
+from kampungkb.families.tpk import services
+from kampungkb.families.tpk.models import TargetKind
+from tests import factories
+
+TODAY = datetime.date.today()
+NAMES = {"tpk_bidan": "Bidan Rahma", "tpk_pkk": "Kader Yanti", "tpk_kb": "Kader Sari"}
+DAY = datetime.timedelta(days=1)
+
+
+def team(desa=factories.KURNIA_JAYA, *, roles=("tpk_bidan", "tpk_pkk", "tpk_kb"), nama=None):
+    """A TPK team of ``desa`` whose members hold ``roles`` (cadres made for it)."""
+    desa = factories.wilayah(desa)
+    tim = services.team_save(user=None, desa=desa, nama=nama or f"TPK {desa.nama}")
+    for role in roles:
+        cadre = cadre_save(
+            user=None, desa=desa, nama=f"{NAMES[role]} Sintetis {desa.nama}", peran=role
+        )
+        tpk_member_assign(user=None, team=tim, cadre=cadre)
+    return tim
+
+
+def pregnant(desa=factories.KURNIA_JAYA, *, nama="Ibu Hamil Sintetis", weeks=20, **extra):
+    """A pregnant woman registered today (``weeks`` pregnant)."""
+    return services.target_register(
+        user=None,
+        kind=TargetKind.IBU_HAMIL,
+        desa=factories.wilayah(desa),
+        nama=nama,
+        hpht=TODAY - weeks * 7 * DAY,
+        is_synthetic=True,
+        **extra,
+    )
+
+
+def catin(desa=factories.KURNIA_JAYA, *, nama="Catin Sintetis", days_to_marriage=120, **extra):
+    return services.target_register(
+        user=None,
+        kind=TargetKind.CATIN,
+        desa=factories.wilayah(desa),
+        nama=nama,
+        nama_pasangan="Pasangan Sintetis",
+        tanggal_rencana_nikah=TODAY + days_to_marriage * DAY,
+        is_synthetic=True,
+        **extra,
+    )
