@@ -41,7 +41,8 @@ def test_an_operator_desa_imports_a_family_file_and_sees_the_krs_family_and_its_
 ):
     path, child = family_file
     _login(page, live_server, "operator.kurnia")
-    page.goto(f"{live_server.url}/keluarga/impor/")
+    page.get_by_role("button", name="Data").click()
+    page.get_by_role("link", name="Impor pendataan keluarga").click()
     expect(page.get_by_role("heading", name="Impor pendataan keluarga")).to_be_visible()
     with page.expect_download() as template:
         page.get_by_test_id("import-template").click()
