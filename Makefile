@@ -47,6 +47,8 @@ bench: setup
 	$(BIN)/python bench/import_measurements.py
 	$(BIN)/python bench/import_locking.py
 	DATABASE_URL=$(BENCH_PG)/kampungkb_bench $(BIN)/python bench/import_measurements.py
+	$(BIN)/python bench/import_families.py
+	DATABASE_URL=$(BENCH_PG)/kampungkb_bench_families $(BIN)/python bench/import_families.py
 	$(BIN)/python bench/import_memory.py
 	DATABASE_URL=$(BENCH_PG)/kampungkb_bench_analytics $(BIN)/python bench/analytics.py
 	$(BIN)/python bench/export.py

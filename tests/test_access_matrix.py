@@ -60,6 +60,7 @@ from kampungkb.convergence.models import (
 from kampungkb.convergence.plans.services import activity_add, plan_create
 from kampungkb.convergence.reference import reference_load
 from kampungkb.convergence.review.rule_sets import RuleSetForm
+from kampungkb.families.importing.commit import families_import
 from kampungkb.families.models import KrsRuleSet
 from kampungkb.families.rules.forms import KrsRuleSetForm
 from kampungkb.growth import charts as growth_charts
@@ -72,6 +73,7 @@ from kampungkb.growth.models import KBMTable
 from kampungkb.wilayah.models import Wilayah
 from tests import factories
 from tests.conftest import BATU_PENYU, GANTUNG, KURNIA_JAYA, LALANG_JAYA, MANGGAR
+from tests.families.import_files import family_rows, write_xlsx
 from tests.families.tpk import factories as tpk_factories
 from tests.growth.conftest import EppgbmFiles
 
@@ -186,6 +188,10 @@ def _krs_rule_form(o):
     return {**data, "muda_under_years": "18"}
 
 
+def _family_upload(o):
+    return {"file": SimpleUploadedFile("keluarga.xlsx", o.family_upload)}
+
+
 def _rule_set_form(o):
     form = RuleSetForm(rule_set=o.rule_set)
     return {name: form.initial[name] for name in form.fields}
@@ -225,6 +231,11 @@ ASK = {
         lambda o: {"desa": o.kode, "nama": "POSYANDU SINTETIS", "pilihan": str(o.posyandu.pk)},
     ),
     "growth:posyandu_alias_delete": area(lambda o: [o.alias.pk]),
+    "families:import_upload": district(data=_family_upload),
+    "families:import_result": area(lambda o: [o.family_batch.pk]),
+    "families:import_preview": area(lambda o: [o.family_sha]),
+    "families:import_commit": area(lambda o: [o.family_sha]),
+    "families:import_errors_xlsx": area(lambda o: [o.family_sha]),
     "growth:job": area(lambda o: [o.job.pk]),
     "growth:job_download": area(lambda o: [o.job.pk]),
     "growth:child_chart_spec": area(lambda o: [o.child.pk, "wfa"]),
@@ -515,6 +526,29 @@ EXPECTED: dict[str, tuple] = {
     "growth:import_posyandu_map GET other": (302, 405, 405, 405, 405, 405),
     "growth:import_posyandu_map POST own": (302, 302, 404, 302, 403, 403),
     "growth:import_posyandu_map POST other": (302, 302, 404, 404, 403, 403),
+    # The family import: as the e-PPGBM import (those who may edit records, in their area;
+    # an upload is its uploader's and the Admin Kabupaten's).
+    "families:import_upload GET": (302, 200, 200, 200, 403, 403),
+    "families:import_upload POST": (302, 302, 302, 302, 403, 403),
+    "families:import_template GET": (302, 200, 200, 200, 403, 403),
+    "families:import_template POST": (302, 200, 200, 200, 403, 403),
+    "families:import_result GET own": (302, 200, 200, 200, 403, 403),
+    "families:import_result GET other": (302, 200, 404, 404, 403, 403),
+    "families:import_result POST own": (302, 200, 200, 200, 403, 403),
+    "families:import_result POST other": (302, 200, 404, 404, 403, 403),
+    "families:import_preview GET own": (302, 200, 404, 200, 403, 403),
+    "families:import_preview GET other": (302, 200, 404, 404, 403, 403),
+    "families:import_preview POST own": (302, 200, 404, 200, 403, 403),
+    "families:import_preview POST other": (302, 200, 404, 404, 403, 403),
+    "families:import_commit GET own": (302, 405, 405, 405, 405, 405),
+    "families:import_commit GET other": (302, 405, 405, 405, 405, 405),
+    # That file is imported already: nothing new, so its report and no redirect.
+    "families:import_commit POST own": (302, 200, 404, 200, 403, 403),
+    "families:import_commit POST other": (302, 200, 404, 404, 403, 403),
+    "families:import_errors_xlsx GET own": (302, 200, 404, 200, 403, 403),
+    "families:import_errors_xlsx GET other": (302, 200, 404, 404, 403, 403),
+    "families:import_errors_xlsx POST own": (302, 200, 404, 200, 403, 403),
+    "families:import_errors_xlsx POST other": (302, 200, 404, 404, 403, 403),
     "growth:posyandu_aliases GET": (302, 200, 200, 200, 403, 403),
     "growth:posyandu_aliases POST": (302, 200, 200, 200, 403, 403),
     "growth:posyandu_alias_delete GET own": (302, 405, 405, 405, 405, 405),
@@ -815,6 +849,14 @@ def _eppgbm_file(folder: Path, desa_kode: str) -> Path:
     return files.xlsx([row], name=f"eppgbm-{desa_kode}.xlsx")
 
 
+def _family_file(folder: Path, desa_kode: str) -> Path:
+    desa = factories.wilayah(desa_kode)
+    rows = family_rows(
+        f"{desa_kode.replace('.', '')}000001"[:16], desa=desa.nama, kec=desa.parent.nama
+    )
+    return write_xlsx(folder / f"keluarga-{desa_kode}.xlsx", rows)
+
+
 def _stored_upload(path: Path, uploader) -> str:
     """Store a file as ``uploader``'s, as the upload page does."""
     upload = SimpleUploadedFile(path.name, path.read_bytes())
@@ -891,6 +933,7 @@ def _build(folder: Path) -> World:
             sumber="SSGI 2022 (sintetis)",
         ),
         "upload": _eppgbm_file(folder, KURNIA_JAYA).read_bytes(),
+        "family_upload": _family_file(folder, KURNIA_JAYA).read_bytes(),
     }
     for key, kode in AREAS.items():
         desa = factories.wilayah(kode)
@@ -981,6 +1024,10 @@ def _build(folder: Path) -> World:
                 user=importer, path=upload, posyandu=PosyanduChoices(create_all=True)
             ).batch,
             sha=_stored_upload(upload, world.users["desa"] if key == "own" else importer),
+            family_batch=families_import(user=importer, path=_family_file(folder, kode)).batch,
+            family_sha=_stored_upload(
+                _family_file(folder, kode), world.users["desa"] if key == "own" else importer
+            ),
             job=_finished_export(world.users["desa"] if key == "own" else importer),
         )
     summaries_rebuild()

@@ -301,5 +301,34 @@ class KrsRecomputeRun(models.Model):
         return "running" if self.started_at else "queued"
 
 
+class FamilyImportBatch(models.Model):
+    """One saved import of a family-survey file (``families.importing``): who, which file,
+    what it did; ``report`` keeps the counts and the listed rows (No KK and NIK masked)."""
+
+    file_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    wilayah_kode = models.CharField(_("wilayah code"), max_length=13, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    n_rows = models.PositiveIntegerField(_("rows"), default=0)
+    n_rejected = models.PositiveIntegerField(_("rejected rows"), default=0)
+    report = models.JSONField(_("report"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("family import")
+        verbose_name_plural = _("family imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
 # TPK accompaniment (families/tpk/), imported last so that Django finds its models.
 from kampungkb.families.tpk.models import Target, TpkTeam, Visit  # noqa: E402, F401

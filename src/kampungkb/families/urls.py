@@ -1,6 +1,7 @@
 from django.urls import path
 
 from kampungkb.families import views, views_krs
+from kampungkb.families import views_import as imp
 from kampungkb.families.rules import views as rules_views
 from kampungkb.families.tpk import views as tpk
 
@@ -23,4 +24,10 @@ urlpatterns = [
     path("tpk/sasaran/baru/", tpk.target_create, name="tpk_target_create"),
     path("tpk/sasaran/<int:pk>/", tpk.target, name="tpk_target"),
     path("tpk/sasaran/<int:pk>/kunjungan/", tpk.visit_create, name="tpk_visit_create"),
+    path("impor/", imp.import_upload, name="import_upload"),
+    path("impor/templat.xlsx", imp.import_template, name="import_template"),
+    path("impor/hasil/<int:pk>/", imp.import_result, name="import_result"),
+    path("impor/<str:sha>/", imp.import_preview, name="import_preview"),
+    path("impor/<str:sha>/simpan/", imp.import_commit, name="import_commit"),
+    path("impor/<str:sha>/ditolak.xlsx", imp.import_errors_xlsx, name="import_errors_xlsx"),
 ]

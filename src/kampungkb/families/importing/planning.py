@@ -1,0 +1,210 @@
+"""The rows of a file grouped into survey rounds, checked as families, and compared with what
+is stored.
+
+A round is keyed by (No KK, year of Tanggal Pendataan), as ``FamilySurvey`` is. The family's
+own columns (desa, RT, RW, Alamat, Sumber Air Minum, Jamban; ``headers.FAMILY_COLUMNS``)
+repeat on every member row: where two rows of one round disagree, **the round is not written
+at all** and each of its rows is rejected with the columns that disagree and the row they
+disagree with (a person decides which row is right; the import never picks one). The other
+rounds of the file are written.
+
+A family already registered in another desa is not moved by an import: its rows are rejected
+with one reason whether that desa is inside the user's area or not (a row never tells whether a
+No KK exists outside the area).
+
+A stored round is replaced (its answers updated, its members deleted and inserted again) only
+when something differs: the survey date, water, latrine or any member (in file order,
+including the growth child each is linked to); otherwise it is left as it is.
+"""
+
+import operator
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.utils.translation import gettext as _
+
+from kampungkb.core.privacy import mask_nik
+from kampungkb.families.importing.parse import FamilyTable
+from kampungkb.families.importing.rows import MemberRow
+from kampungkb.families.models import FamilyMember, FamilySurvey, Keluarga
+from kampungkb.growth.importing.instances import in_chunks
+
+# (family column key, MemberRow attribute compared, case-insensitive)
+_FAMILY_FIELDS = (
+    ("desa", "desa_kode", False),
+    ("rt", "rt", True),
+    ("rw", "rw", True),
+    ("alamat", "alamat", True),
+    ("sumber_air", "sumber_air", False),
+    ("jamban", "jamban", False),
+)
+# Member fields as stored, in this order (``child_id`` last: the link).
+MEMBER_FIELDS = (
+    "nik", "nama", "hubungan", "jenis_kelamin", "tanggal_lahir", "status_kawin",
+    "usia_kawin_pertama", "hamil", "anak_lahir_hidup", "ber_kb", "metode_kb", "jkn",
+    "akta_lahir", "child_id",
+)  # fmt: skip
+
+
+def moved_family_reason() -> str:
+    """Why the rows of a No KK registered in another desa are not imported: one text whether
+    that desa is inside the user's area or not."""
+    return _(
+        "This family card number is already registered in another desa, or outside your area; "
+        "the family was not moved. Check the No KK and the desa."
+    )
+
+
+@dataclass
+class Round:
+    """One family's rows of one survey year in the file."""
+
+    no_kk: str
+    tahun: int
+    rows: list[MemberRow] = field(default_factory=list)
+    keluarga_id: int | None = None
+    survey_id: int | None = None
+    state: str = ""  # "new", "updated" or "unchanged"
+
+    @property
+    def first(self) -> MemberRow:
+        return self.rows[0]
+
+    @cached_property
+    def tanggal(self):
+        """The round's survey date: the latest of its rows (asked once the rows are in)."""
+        return max(r.tanggal for r in self.rows)
+
+    def member_values(self) -> list[tuple]:
+        return [tuple(getattr(r, f) for f in MEMBER_FIELDS) for r in self.rows]
+
+
+_FAMILY_VALUES = operator.attrgetter(*(attr for _k, attr, _f in _FAMILY_FIELDS))
+_FOLDED = tuple(fold for _k, _a, fold in _FAMILY_FIELDS)
+
+
+def _family_values(row: MemberRow) -> tuple:
+    """The family's columns of a row, as compared (text without regard to case)."""
+    return tuple(
+        v.casefold() if fold else v for v, fold in zip(_FAMILY_VALUES(row), _FOLDED, strict=True)
+    )
+
+
+def rounds_group(rows: list[MemberRow], *, table: FamilyTable) -> tuple[list[Round], list[dict]]:
+    """Group the valid rows into rounds (file order); reject every row of a round whose
+    family columns disagree and return the kept rounds and the conflicts listed."""
+    rounds: dict[tuple[str, int], Round] = {}
+    seen: dict[tuple, int] = {}  # a member of a round (NIK, else name and birth) -> row
+    for row in rows:
+        if row.errors:
+            continue
+        key = (row.no_kk, row.tanggal.year)
+        member = (*key, row.nik or (row.nama.casefold(), row.tanggal_lahir))
+        if member in seen:
+            column = "nik" if row.nik else "nama"
+            row.reject(
+                table,
+                column,
+                _("The same member is already in row %(row)d of this family.")
+                % {"row": seen[member]},
+            )
+            continue
+        seen[member] = row.number
+        rounds.setdefault(key, Round(no_kk=row.no_kk, tahun=row.tanggal.year)).rows.append(row)
+    kept: list[Round] = []
+    conflicts: list[dict] = []
+    for rnd in rounds.values():
+        first = _family_values(rnd.first)
+        differing: dict[str, list[int]] = {}
+        for row in rnd.rows[1:]:
+            values = _family_values(row)
+            if values == first:
+                continue
+            for (key, _a, _f), mine, theirs in zip(_FAMILY_FIELDS, values, first, strict=True):
+                if mine != theirs:
+                    differing.setdefault(key, []).append(row.number)
+        if not differing:
+            kept.append(rnd)
+            continue
+        columns = [table.header_of(k) for k in differing]
+        numbers = [r.number for r in rnd.rows]
+        reason = _(
+            "The family's rows disagree on %(columns)s (rows %(rows)s); the family was not "
+            "imported. Make these columns the same on every row of the family."
+        ) % {"columns": ", ".join(columns), "rows": ", ".join(str(n) for n in numbers)}
+        for row in rnd.rows:
+            row.reject(table, next(iter(differing)), reason)
+        conflicts.append(
+            {
+                "no_kk": mask_nik(rnd.no_kk),
+                "tahun": rnd.tahun,
+                "rows": numbers,
+                "columns": columns,
+            }
+        )
+    return kept, conflicts
+
+
+def rounds_existing(rounds: list[Round], *, table: FamilyTable) -> tuple[list[Round], dict]:
+    """Find each round's stored family and round; reject the rounds of families registered
+    in another desa. Returns the kept rounds and the stored families by No KK."""
+    families: dict[str, dict] = {}
+    for chunk in in_chunks({r.no_kk for r in rounds}):
+        for values in Keluarga.objects.filter(no_kk__in=chunk).values(
+            "pk", "no_kk", "desa_id", "rt", "rw", "alamat"
+        ):
+            families[values["no_kk"]] = values
+    kept: list[Round] = []
+    for rnd in rounds:
+        stored = families.get(rnd.no_kk)
+        if stored is not None and stored["desa_id"] != rnd.first.desa_kode:
+            for row in rnd.rows:
+                row.reject(table, "no_kk", moved_family_reason())
+            continue
+        rnd.keluarga_id = stored["pk"] if stored else None
+        kept.append(rnd)
+    return kept, families
+
+
+def rounds_compare(rounds: list[Round], families: dict[str, dict]) -> None:
+    """Set each round's ``state`` (and ``survey_id`` when stored) against the database. The
+    latest round of a family in the file also carries its address (RT, RW, Alamat): a new
+    address makes that round "updated" (``families``: the stored families by No KK)."""
+    by_key = {(r.keluarga_id, r.tahun): r for r in rounds if r.keluarga_id is not None}
+    surveys: dict[int, tuple] = {}
+    for chunk in in_chunks({k for k, _t in by_key}):
+        for sid, kid, tahun, tanggal, air, jamban in FamilySurvey.objects.filter(
+            keluarga_id__in=chunk
+        ).values_list("pk", "keluarga_id", "tahun", "tanggal_pendataan", "sumber_air", "jamban"):
+            rnd = by_key.get((kid, tahun))
+            if rnd is not None:
+                rnd.survey_id = sid
+                surveys[sid] = (tanggal, air, jamban)
+    members: dict[int, list[tuple]] = {}
+    for chunk in in_chunks(surveys):
+        for values in (
+            FamilyMember.objects.filter(survey_id__in=chunk)
+            .order_by("survey_id", "urutan", "pk")
+            .values_list("survey_id", *MEMBER_FIELDS)
+        ):
+            members.setdefault(values[0], []).append(tuple(values[1:]))
+    latest: dict[str, Round] = {}
+    for rnd in rounds:
+        if rnd.no_kk not in latest or rnd.tahun > latest[rnd.no_kk].tahun:
+            latest[rnd.no_kk] = rnd
+    for rnd in rounds:
+        if rnd.survey_id is None:
+            rnd.state = "new"
+            continue
+        first = rnd.first
+        same = surveys[rnd.survey_id] == (rnd.tanggal, first.sumber_air, first.jamban) and (
+            members.get(rnd.survey_id, []) == rnd.member_values()
+        )
+        if same and latest[rnd.no_kk] is rnd:
+            stored = families[rnd.no_kk]
+            same = (stored["rt"], stored["rw"], stored["alamat"]) == (
+                first.rt,
+                first.rw,
+                first.alamat,
+            )
+        rnd.state = "unchanged" if same else "updated"

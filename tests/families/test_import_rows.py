@@ -1,0 +1,152 @@
+"""Reading family-survey files: header variants, codes or texts, dates in every form, csv
+encodings, and a reason (row, column, Indonesian text) for each bad value."""
+
+import datetime
+
+import pytest
+
+from kampungkb.families.importing.commit import families_import
+from kampungkb.families.importing.headers import TEMPLATE_HEADERS, map_headers
+from kampungkb.families.models import FamilyMember, FamilySurvey
+from tests import factories
+from tests.families.import_files import family_rows, write_csv, write_xlsx
+
+pytestmark = pytest.mark.django_db
+
+KK = "1906010000000011"
+ALIASES = (
+    "Nomor KK", "Kec", "Kelurahan", "rt", "R.W.", "ALAMAT", "nik", "Nama Anggota",
+    "SHDK", "Jenis Kelamin", "Tanggal Lahir", "status kawin", "Usia Kawin Pertama",
+    "Sedang Hamil", "Jumlah Anak", "Peserta KB", "Alat Kontrasepsi", "Air Minum",
+    "Fasilitas BAB", "BPJS", "Akta Lahir", "Tgl Pendataan",
+)  # fmt: skip
+ENGLISH = (
+    "Family Card Number", "District", "Village", "RT", "RW", "Address", "NIK", "Name",
+    "Relationship", "Sex", "Date of Birth", "Marital Status", "Age at First Marriage",
+    "Pregnant", "Live Births", "Uses Contraception", "Contraceptive Method", "Drinking Water",
+    "Latrine", "Health Insurance", "Birth Certificate", "Survey Date",
+)  # fmt: skip
+
+
+@pytest.fixture
+def operator(beltim):
+    return factories.operator_desa()
+
+
+@pytest.mark.parametrize(
+    "headers", [TEMPLATE_HEADERS, ALIASES, ENGLISH], ids=["layout", "aliases", "english"]
+)
+def test_every_spelling_of_the_headers_maps_every_column(headers):
+    assert len(map_headers(headers)) == len(TEMPLATE_HEADERS)
+
+
+@pytest.mark.parametrize("headers", [ALIASES, ENGLISH], ids=["aliases", "english"])
+def test_a_file_with_other_headers_and_a_title_line_imports(tmp_path, operator, headers):
+    path = write_xlsx(tmp_path / "pk.xlsx", family_rows(KK), headers=headers, title="PK 2025")
+    result = families_import(user=operator, path=path)
+    assert (result.n_rows, result.n_rejected, result.n_rounds_created) == (3, 0, 1)
+
+
+TEXTS = {
+    "Hubungan": ["Kepala Keluarga", "Istri", "Anak"],
+    "JK": ["Laki-laki", "Perempuan", "1"],
+    "Status Kawin": ["Kawin", "kawin", "Belum Kawin"],
+    "Hamil": ["Tidak", "Ya", "0"],
+    "Ber-KB": ["", "Ya", "Tidak"],
+    "Metode KB": ["", "IMPLANT", ""],
+    "JKN": ["Ya", "1", "tidak"],
+    "Akta Lahir": ["Y", "Ya", "T"],
+}
+
+
+def test_codes_and_texts_give_the_same_values(tmp_path, operator):
+    rows = family_rows(KK, **{"Sumber Air Minum": "Sumur bor/pompa", "Jamban": "Tidak ada"})
+    for i, row in enumerate(rows):
+        for header, values in TEXTS.items():
+            row[header] = values[i]
+    rows[0]["Tgl Lahir"] = datetime.datetime(1998, 2, 1)  # a real date cell
+    rows[1]["Tgl Lahir"] = "2001-03-01"
+    rows[2]["Tgl Lahir"] = 45667  # an Excel serial: 10/01/2025
+    result = families_import(user=operator, path=write_xlsx(tmp_path / "pk.xlsx", rows))
+    assert result.n_rejected == 0, result.errors
+    survey = FamilySurvey.objects.get()
+    assert (survey.sumber_air, survey.jamban) == (3, 4)
+    got = list(
+        FamilyMember.objects.order_by("urutan").values_list(
+            "hubungan", "jenis_kelamin", "status_kawin", "hamil", "ber_kb", "metode_kb",
+            "jkn", "akta_lahir", "tanggal_lahir",
+        )
+    )  # fmt: skip
+    assert got == [
+        (1, "L", 2, False, False, "", True, True, datetime.date(1998, 2, 1)),
+        (2, "P", 2, True, True, "implan", True, True, datetime.date(2001, 3, 1)),
+        (3, "L", 1, False, False, "", False, False, datetime.date(2025, 1, 10)),
+    ]
+
+
+def test_a_windows_1252_csv_with_commas_and_dashed_dates(tmp_path, operator):
+    rows = family_rows(KK, **{"Alamat": "Jl. Café Sintetis", "Tanggal Pendataan": "15-06-2025"})
+    rows[0]["Nama"] = "Ayah Sintétis"
+    path = write_csv(tmp_path / "pk.csv", rows, delimiter=",", encoding="cp1252")
+    result = families_import(user=operator, path=path)
+    assert result.n_rejected == 0, result.errors
+    assert FamilyMember.objects.filter(nama="Ayah Sintétis").exists()
+    assert FamilySurvey.objects.get().keluarga.alamat == "Jl. Café Sintetis"
+
+
+BAD = [
+    ("No KK", "12345", "No KK", "16 angka"),
+    ("No KK", "", "No KK", "Isi nomor KK"),
+    ("Desa/Kelurahan", "Desa Antah", "Desa/Kelurahan", "Antah"),
+    ("Kecamatan", "Kec Antah", "Kecamatan", "Antah"),
+    ("NIK", "123", "NIK", "16 angka"),
+    ("Nama", "", "Nama", "nama anggota"),
+    ("Hubungan", "Tetangga", "Hubungan", "'Tetangga'"),
+    ("Hubungan", "", "Hubungan", "hubungan"),
+    ("JK", "X", "JK", "'X'"),
+    ("Tgl Lahir", "31/02/2020", "Tgl Lahir", "'31/02/2020'"),
+    ("Tgl Lahir", "01/01/2099", "Tgl Lahir", "masa depan"),
+    ("Tgl Lahir", "01/07/2025", "Tgl Lahir", "setelah tanggal pendataan"),
+    ("Status Kawin", "9", "Status Kawin", "'9'"),
+    ("Usia Kawin Pertama", "5", "Usia Kawin Pertama", "10"),
+    ("Usia Kawin Pertama", "dua", "Usia Kawin Pertama", "'dua'"),
+    ("Hamil", "mungkin", "Hamil", "'mungkin'"),
+    ("Anak Lahir Hidup", "x", "Anak Lahir Hidup", "'x'"),
+    ("Ber-KB", "kadang", "Ber-KB", "'kadang'"),
+    ("Metode KB", "Jamu", "Metode KB", "'Jamu'"),
+    ("Sumber Air Minum", "11", "Sumber Air Minum", "'11'"),
+    ("Jamban", "Kloset emas", "Jamban", "'Kloset emas'"),
+    ("JKN", "?", "JKN", "'?'"),
+    ("Akta Lahir", "mungkin", "Akta Lahir", "'mungkin'"),
+    ("Tanggal Pendataan", "kemarin", "Tanggal Pendataan", "'kemarin'"),
+    ("Tanggal Pendataan", "", "Tanggal Pendataan", "tanggal pendataan"),
+]
+
+
+@pytest.mark.parametrize(
+    ("header", "value", "column", "says"), BAD, ids=[f"{b[0]}={b[1]!r}" for b in BAD]
+)
+def test_a_bad_value_rejects_its_row_with_the_column_and_a_reason(
+    tmp_path, operator, header, value, column, says
+):
+    rows = family_rows(KK)
+    rows[0][header] = value  # the head's row (row 2); the other rows stay valid
+    result = families_import(user=operator, path=write_csv(tmp_path / "pk.csv", rows))
+    assert [(e.row, e.column) for e in result.errors] == [(2, column)]
+    assert says.lower() in result.errors[0].reason.lower()
+    assert result.n_rows == 3 and result.n_rejected == 1
+    assert result.n_members == 2  # every valid row kept
+
+
+def test_a_pregnant_man_and_a_method_without_kb_are_rejected(tmp_path, operator):
+    rows = family_rows(KK)
+    rows[0]["Hamil"] = "Y"
+    rows[1]["Ber-KB"] = "T"
+    result = families_import(user=operator, path=write_csv(tmp_path / "pk.csv", rows))
+    assert [(e.row, e.column) for e in result.errors] == [(2, "Hamil"), (3, "Metode KB")]
+
+
+def test_a_tab_separated_csv_with_english_headers_and_codes(tmp_path, operator):
+    path = write_csv(tmp_path / "pk.csv", family_rows(KK), headers=ENGLISH, delimiter="\t")
+    result = families_import(user=operator, path=path)
+    assert (result.n_rejected, result.n_rounds_created, result.n_members) == (0, 1, 3)

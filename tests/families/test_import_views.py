@@ -1,0 +1,137 @@
+"""The family import pages: upload → preview (dry run) → Simpan → result, the rejected rows
+as xlsx in the file's layout, and the template."""
+
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from kampungkb.families.importing.headers import TEMPLATE_HEADERS
+from kampungkb.families.models import FamilyImportBatch, FamilySurvey, Keluarga
+from kampungkb.growth.models import Upload
+from tests.families.import_files import family_rows, write_csv, write_xlsx
+
+KK1 = "1906010000000031"
+KK2 = "1906010000000032"
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def desa_client(client, users, media_root):
+    client.force_login(users["desa"])
+    return client
+
+
+def _upload(client, path):
+    upload = SimpleUploadedFile(path.name, path.read_bytes())
+    return client.post(reverse("families:import_upload"), {"file": upload})
+
+
+def _sha(response) -> str:
+    return response["Location"].rstrip("/").rsplit("/", 1)[-1]
+
+
+def _rows():
+    bad = family_rows(KK2)
+    bad[1]["NIK"] = "123"
+    bad[1]["No KK"] = 1906010000000032.0  # a No KK typed as a number
+    return family_rows(KK1) + bad
+
+
+def test_upload_preview_then_simpan_stores_the_families(desa_client, tmp_path, users):
+    response = _upload(desa_client, write_xlsx(tmp_path / "pk.xlsx", _rows()))
+    assert response.status_code == 302
+    assert Upload.objects.get().uploaded_by == users["desa"]
+    page = desa_client.get(response["Location"])
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'data-count="created">2<' in html and 'data-count="rejected">1<' in html
+    assert 'data-count="krs">2<' in html and 'data-testid="import-krs"' in html
+    assert "1906********0031" in html and KK1 not in html
+    assert "NIK terdiri dari tepat 16 angka." in html
+    assert not Keluarga.objects.exists()
+    saved = desa_client.post(reverse("families:import_commit", args=[_sha(response)]))
+    batch = FamilyImportBatch.objects.get()
+    assert saved["Location"] == reverse("families:import_result", args=[batch.pk])
+    assert FamilySurvey.objects.count() == 2
+    result = desa_client.get(saved["Location"]).content.decode()
+    assert 'data-testid="import-saved"' in result and 'data-count="members">5<' in result
+    again = desa_client.post(reverse("families:import_commit", args=[_sha(response)]))
+    assert again.status_code == 200 and 'data-count="unchanged">2<' in again.content.decode()
+    assert FamilyImportBatch.objects.count() == 1
+
+
+def test_the_rejected_rows_come_back_in_the_file_layout_with_a_reason(desa_client, tmp_path):
+    sha = _sha(_upload(desa_client, write_xlsx(tmp_path / "pk.xlsx", _rows())))
+    response = desa_client.get(reverse("families:import_errors_xlsx", args=[sha]))
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == (*TEMPLATE_HEADERS, "Alasan Penolakan")
+    assert len(rows) == 2
+    assert rows[1][0] == KK2 and rows[1][6] == "123"  # every digit, as text
+    assert rows[1][-1] == "NIK: NIK terdiri dari tepat 16 angka."
+
+
+def test_a_formula_in_a_rejected_row_stays_text(desa_client, tmp_path):
+    rows = family_rows(KK1)
+    rows[0]["Nama"] = '=HYPERLINK("http://x")'
+    rows[0]["JK"] = "X"
+    sha = _sha(_upload(desa_client, write_csv(tmp_path / "pk.csv", rows)))
+    response = desa_client.get(reverse("families:import_errors_xlsx", args=[sha]))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    cell = sheet.cell(row=2, column=8)
+    assert cell.value == '=HYPERLINK("http://x")' and cell.data_type == "s"
+
+
+def test_the_template_has_the_headers_and_one_synthetic_row_that_imports(
+    desa_client, tmp_path, users
+):
+    response = desa_client.get(reverse("families:import_template"))
+    assert response.status_code == 200
+    path = tmp_path / "templat.xlsx"
+    path.write_bytes(response.content)
+    rows = list(openpyxl.load_workbook(path).active.iter_rows(values_only=True))
+    assert rows[0] == TEMPLATE_HEADERS and len(rows) == 2
+    assert all(isinstance(v, str) for v in rows[1])
+    assert "Sintetis" in rows[1][7]
+    preview = desa_client.get(
+        reverse("families:import_preview", args=[_sha(_upload(desa_client, path))])
+    )
+    assert 'data-count="rejected">0<' in preview.content.decode()
+
+
+def test_an_unreadable_file_is_a_clear_error_not_a_500(desa_client, tmp_path):
+    path = tmp_path / "pk.csv"
+    path.write_text("apa;ini\n1;2\n", encoding="utf-8")
+    page = desa_client.get(
+        reverse("families:import_preview", args=[_sha(_upload(desa_client, path))])
+    )
+    assert page.status_code == 400 and 'data-testid="import-error"' in page.content.decode()
+
+
+def test_another_users_upload_is_a_404(desa_client, client, tmp_path, users):
+    sha = _sha(_upload(desa_client, write_xlsx(tmp_path / "pk.xlsx", _rows())))
+    client.force_login(users["kecamatan"])
+    assert client.get(reverse("families:import_preview", args=[sha])).status_code == 404
+
+
+def test_a_family_upload_is_purged_like_any_upload(desa_client, tmp_path, media_root):
+    import datetime
+
+    from kampungkb.growth.importing.uploads import uploads_purge
+
+    sha = _sha(_upload(desa_client, write_xlsx(tmp_path / "pk.xlsx", _rows())))
+    assert (media_root / "imports" / f"{sha}.xlsx").is_file()
+    later = datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(days=30)
+    purged = uploads_purge(now=later)
+    assert [u.sha256 for u in purged.uploads] == [sha]
+    assert not (media_root / "imports" / f"{sha}.xlsx").exists()
+    assert desa_client.get(reverse("families:import_preview", args=[sha])).status_code == 404
