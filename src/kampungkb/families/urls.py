@@ -3,6 +3,7 @@ from django.urls import path
 from kampungkb.families import views, views_krs
 from kampungkb.families.rules import views as rules_views
 from kampungkb.families.tpk import views as tpk
+from kampungkb.families.tpk import views_teams as tpk_teams
 
 app_name = "families"
 
@@ -23,4 +24,10 @@ urlpatterns = [
     path("tpk/sasaran/baru/", tpk.target_create, name="tpk_target_create"),
     path("tpk/sasaran/<int:pk>/", tpk.target, name="tpk_target"),
     path("tpk/sasaran/<int:pk>/kunjungan/", tpk.visit_create, name="tpk_visit_create"),
+    path("tpk/sasaran/<int:pk>/persalinan/", tpk.delivery_create, name="tpk_delivery_create"),
+    path("tpk/sasaran/<int:pk>/nikah/", tpk.marriage_create, name="tpk_marriage_create"),
+    path("tpk/sasaran/<int:pk>/tim/", tpk_teams.target_team, name="tpk_target_team"),
+    path("tpk/tim/baru/", tpk_teams.team_create, name="tpk_team_create"),
+    path("tpk/tim/<int:pk>/ubah/", tpk_teams.team_edit, name="tpk_team_edit"),
+    path("tpk/tim/<int:pk>/terlambat/", tpk_teams.team_overdue, name="tpk_team_overdue"),
 ]
