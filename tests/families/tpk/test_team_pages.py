@@ -142,6 +142,8 @@ def test_members_are_assigned_by_role_from_the_desas_cadres(world, client):
     page = c.get(url)
     html = page.content.decode()
     assert page.status_code == 200 and "Bidan Baru Sintetis" in html
+    read = AuditEntry.objects.filter(object_type="convergence.cadre", actor=world["users"]["desa"])
+    assert bidan.pk in read.get().changes["ids"]
     assert "Bidan Gantung Sintetis" not in html
     bad = c.post(url, {"cadre": far.pk}, **HTMX)
     assert bad.status_code == 400 and "is-invalid" in bad.content.decode()

@@ -21,9 +21,8 @@ def tpk_members(request, pk):
     team = team_get(user=user, pk=pk)
     if not user_covers(user, team.desa_id):
         raise Http404
-    form = TpkMemberForm(
-        request.POST or None, cadre_qs=selectors.tpk_member_choices(user=user, team=team)
-    )
+    choices = selectors.tpk_member_choices(user=user, team=team)
+    form = TpkMemberForm(request.POST or None, cadre_qs=choices)
     if request.method == "POST" and form.is_valid():
         try:
             services.tpk_member_assign(user=user, team=team, **form.cleaned_data)
@@ -36,7 +35,12 @@ def tpk_members(request, pk):
                 response["HX-Redirect"] = url
                 return response
             return redirect(url)
-    context = {"team": team, "members": team_members(team=team), "form": form}
+    members = list(team_members(team=team))
+    # The page names the cadres (members and choices): a read of personal data, audited.
+    services.cadres_personal_data_viewed(
+        user=user, cadres=[m.cadre for m in members] + list(choices)
+    )
+    context = {"team": team, "members": members, "form": form}
     template = (
         "convergence/partials/tpk_member_form.html"
         if request.htmx
