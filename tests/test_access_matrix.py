@@ -384,6 +384,25 @@ ASK = {
     "families:tpk_visit_create": area(
         lambda o: [o.tpk_target.pk], lambda o: {"tanggal": TODAY.isoformat(), "jenis": "kie"}
     ),
+    "families:tpk_delivery_create": area(
+        lambda o: [o.tpk_target.pk],
+        lambda o: {"tanggal_persalinan": TODAY.isoformat(), "hasil_persalinan": "lahir_hidup"},
+    ),
+    "families:tpk_marriage_create": area(
+        lambda o: [o.tpk_catin.pk], lambda o: {"tanggal_nikah": TODAY.isoformat()}
+    ),
+    "families:tpk_target_team": area(lambda o: [o.tpk_target.pk], lambda o: {"team": ""}),
+    "families:tpk_team_create": area(
+        data=lambda o: {"desa": o.kode, "nama": "Tim TPK Baru Sintetis", "aktif": "on"}
+    ),
+    "families:tpk_team_edit": area(
+        lambda o: [o.tpk_team.pk], lambda o: {"desa": o.kode, "nama": "Tim TPK Ubah Sintetis"}
+    ),
+    "families:tpk_team_overdue": area(lambda o: [o.tpk_team.pk]),
+    "convergence:tpk_members": area(
+        lambda o: [o.tpk_team.pk],
+        lambda o: {"cadre": o.tpk_team.memberships.get(peran="tpk_bidan").cadre_id},
+    ),
 }
 
 
@@ -812,6 +831,34 @@ EXPECTED: dict[str, tuple] = {
     "families:tpk_visit_create GET other": (302, 302, 404, 404, 403, 403),
     "families:tpk_visit_create POST own": (302, 302, 302, 302, 403, 403),
     "families:tpk_visit_create POST other": (302, 302, 404, 404, 403, 403),
+    "families:tpk_delivery_create GET own": (302, 200, 200, 200, 403, 403),
+    "families:tpk_delivery_create GET other": (302, 200, 404, 404, 403, 403),
+    "families:tpk_delivery_create POST own": (302, 302, 302, 302, 403, 403),
+    "families:tpk_delivery_create POST other": (302, 302, 404, 404, 403, 403),
+    "families:tpk_marriage_create GET own": (302, 200, 200, 200, 403, 403),
+    "families:tpk_marriage_create GET other": (302, 200, 404, 404, 403, 403),
+    "families:tpk_marriage_create POST own": (302, 302, 302, 302, 403, 403),
+    "families:tpk_marriage_create POST other": (302, 302, 404, 404, 403, 403),
+    "families:tpk_target_team GET own": (302, 200, 200, 200, 403, 403),
+    "families:tpk_target_team GET other": (302, 200, 404, 404, 403, 403),
+    "families:tpk_target_team POST own": (302, 302, 302, 302, 403, 403),
+    "families:tpk_target_team POST other": (302, 302, 404, 404, 403, 403),
+    "families:tpk_team_create GET": (302, 200, 200, 200, 403, 403),
+    "families:tpk_team_create POST own": (302, 302, 302, 302, 403, 403),
+    # Another area's desa is not among the choices of a kecamatan or desa operator.
+    "families:tpk_team_create POST other": (302, 302, 400, 400, 403, 403),
+    "families:tpk_team_edit GET own": (302, 200, 200, 200, 403, 403),
+    "families:tpk_team_edit GET other": (302, 200, 404, 404, 403, 403),
+    "families:tpk_team_edit POST own": (302, 302, 302, 302, 403, 403),
+    "families:tpk_team_edit POST other": (302, 302, 404, 404, 403, 403),
+    "families:tpk_team_overdue GET own": (302, 200, 200, 200, 403, 403),
+    "families:tpk_team_overdue GET other": (302, 200, 404, 404, 403, 403),
+    "families:tpk_team_overdue POST own": (302, 200, 200, 200, 403, 403),
+    "families:tpk_team_overdue POST other": (302, 200, 404, 404, 403, 403),
+    "convergence:tpk_members GET own": (302, 200, 200, 200, 403, 403),
+    "convergence:tpk_members GET other": (302, 200, 404, 404, 403, 403),
+    "convergence:tpk_members POST own": (302, 302, 302, 302, 403, 403),
+    "convergence:tpk_members POST other": (302, 302, 404, 404, 403, 403),
     # --- analytics_public ----------------------------------------------------------------
     # The public site (aksi 7): no login, published aggregates only.
     "analytics_public:index GET": (200, 200, 200, 200, 200, 200),
@@ -1017,6 +1064,7 @@ def _build(folder: Path) -> World:
             cadre=cadre,
             tpk_team=tpk_factories.team(desa),
             tpk_target=tpk_factories.pregnant(desa, nama=f"Ibu Hamil Sintetis {kode}"),
+            tpk_catin=tpk_factories.catin(desa, nama=f"Catin Sintetis {kode}"),
             visit=visit,
             followup=visit.follow_ups.get(),
             # The file's posyandu (Melati) is not the desa's: made new, as the importer says.

@@ -3,6 +3,7 @@ from django.urls import path
 from kampungkb.convergence import views
 from kampungkb.convergence.actions import views as actions
 from kampungkb.convergence.cadres import views as cadres
+from kampungkb.convergence.cadres import views_tpk as cadres_tpk
 from kampungkb.convergence.coaching import views as coaching
 from kampungkb.convergence.innovations import views as innovations
 from kampungkb.convergence.plans import views as plans
@@ -28,6 +29,7 @@ urlpatterns = [
     path("kader/<int:pk>/", cadres.cadre_detail, name="cadre_detail"),
     path("kader/<int:pk>/pelatihan/", cadres.training_add, name="training_add"),
     path("kader/<int:pk>/penugasan/", cadres.assignment_add, name="assignment_add"),
+    path("tim-tpk/<int:pk>/anggota/", cadres_tpk.tpk_members, name="tpk_members"),
     path("pembinaan/", coaching.visit_list, name="visit_list"),
     path("pembinaan/baru/", coaching.visit_create, name="visit_create"),
     path("pembinaan/<int:pk>/", coaching.visit_detail, name="visit_detail"),

@@ -4,6 +4,7 @@ from kampungkb.families import views, views_krs
 from kampungkb.families import views_import as imp
 from kampungkb.families.rules import views as rules_views
 from kampungkb.families.tpk import views as tpk
+from kampungkb.families.tpk import views_teams as tpk_teams
 
 app_name = "families"
 
@@ -30,4 +31,10 @@ urlpatterns = [
     path("impor/<str:sha>/", imp.import_preview, name="import_preview"),
     path("impor/<str:sha>/simpan/", imp.import_commit, name="import_commit"),
     path("impor/<str:sha>/ditolak.xlsx", imp.import_errors_xlsx, name="import_errors_xlsx"),
+    path("tpk/sasaran/<int:pk>/persalinan/", tpk.delivery_create, name="tpk_delivery_create"),
+    path("tpk/sasaran/<int:pk>/nikah/", tpk.marriage_create, name="tpk_marriage_create"),
+    path("tpk/sasaran/<int:pk>/tim/", tpk_teams.target_team, name="tpk_target_team"),
+    path("tpk/tim/baru/", tpk_teams.team_create, name="tpk_team_create"),
+    path("tpk/tim/<int:pk>/ubah/", tpk_teams.team_edit, name="tpk_team_edit"),
+    path("tpk/tim/<int:pk>/terlambat/", tpk_teams.team_overdue, name="tpk_team_overdue"),
 ]

@@ -32,3 +32,14 @@ class AssignmentForm(StyledFormMixin, forms.Form):
     tugas = forms.CharField(label=_("Assignment"), max_length=200)
     mulai = forms.DateField(label=_("From"), widget=DATE)
     selesai = forms.DateField(label=_("Until"), required=False, widget=DATE)
+
+
+class TpkMemberForm(StyledFormMixin, forms.Form):
+    """One cadre of the desa joins a TPK team in its own role (bidan, PKK or KB cadre)."""
+
+    cadre = forms.ModelChoiceField(label=_("Cadre"), queryset=None)
+
+    def __init__(self, *args, cadre_qs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cadre"].queryset = cadre_qs
+        self.fields["cadre"].label_from_instance = lambda c: f"{c.get_peran_display()}: {c.nama}"

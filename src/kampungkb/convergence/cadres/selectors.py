@@ -91,3 +91,13 @@ def kpm_per_desa(*, user) -> list[dict]:
         }
         for d in Wilayah.objects.for_user(user).desa().order_by("kode")
     ]
+
+
+def tpk_member_choices(*, user, team):
+    """The cadres who may join ``team``: the active TPK bidan, PKK and KB cadres of its desa,
+    inside the user's area, by role."""
+    return (
+        Cadre.objects.for_user(user)
+        .filter(desa_id=team.desa_id, peran__in=TPK_ROLES, aktif=True)
+        .order_by("peran", "nama")
+    )

@@ -88,3 +88,60 @@ class TargetForm(StyledFormMixin, forms.Form):
         for name in self.STAGE[kind]:
             values[name] = data[name] if data[name] != "" else ""
         return values
+
+
+class ChildChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.nama} · {obj.tanggal_lahir:%d-%m-%Y}"
+
+
+class DeliveryForm(StyledFormMixin, forms.Form):
+    tanggal_persalinan = _date(_("delivery date"), required=True)
+    hasil_persalinan = forms.ChoiceField(
+        label=capfirst(_("delivery outcome")), choices=DeliveryOutcome.choices
+    )
+    berat_lahir = forms.IntegerField(
+        label=capfirst(_("birth weight (g)")), required=False, min_value=300, max_value=7000
+    )
+    panjang_lahir = forms.DecimalField(
+        label=capfirst(_("birth length (cm)")),
+        required=False,
+        max_digits=4,
+        decimal_places=1,
+        min_value=20,
+        max_value=65,
+    )
+    child = ChildChoiceField(
+        label=capfirst(_("the baby in growth records")),
+        queryset=None,
+        required=False,
+        help_text=_("Children of the desa born around the due date; leave empty if not yet."),
+    )
+
+    def __init__(self, *args, child_queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["child"].queryset = child_queryset
+
+
+class MarriageForm(StyledFormMixin, forms.Form):
+    tanggal_nikah = _date(_("marriage date"), required=True)
+
+
+class TeamForm(StyledFormMixin, forms.Form):
+    desa = forms.ModelChoiceField(label=capfirst(_("desa")), queryset=None)
+    nama = forms.CharField(label=capfirst(_("team name")), max_length=100)
+    aktif = forms.BooleanField(label=capfirst(_("active")), required=False, initial=True)
+
+    def __init__(self, *args, desa_queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["desa"].queryset = desa_queryset
+
+
+class TargetTeamForm(StyledFormMixin, forms.Form):
+    team = forms.ModelChoiceField(
+        label=capfirst(_("TPK team")), queryset=None, required=False, empty_label=_("(no team)")
+    )
+
+    def __init__(self, *args, team_queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = team_queryset

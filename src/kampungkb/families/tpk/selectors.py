@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from kampungkb.core.scoping import scope_q, user_covers, within_q
 from kampungkb.families.tpk.models import Target, TargetKind, TpkTeam, Visit
 from kampungkb.families.tpk.schedule import Due, visit_due
+from kampungkb.growth.models import Child
 from kampungkb.wilayah.models import Level, Wilayah
 
 WEEK_DAYS = 7
@@ -189,3 +190,26 @@ def overdue_area(*, user, kode: str):
     if not user_covers(user, kode):
         raise Http404
     return get_object_or_404(Wilayah.objects.defer("boundary"), kode=kode)
+
+
+# A delivery's baby is looked for among the desa's children born from this long before the
+# expected date (a preterm birth) up to today.
+DELIVERY_WINDOW_DAYS = 120
+
+
+def delivery_child_choices(*, user, target: Target):
+    """The growth children a delivery of ``target`` may name: of its desa, inside the user's
+    area, born around the expected date (``DELIVERY_WINDOW_DAYS`` before it up to today)."""
+    today = datetime.date.today()
+    expected = target.hpl or (target.hpht + datetime.timedelta(days=280) if target.hpht else today)
+    start = min(expected, today) - datetime.timedelta(days=DELIVERY_WINDOW_DAYS)
+    return (
+        Child.objects.for_user(user)
+        .filter(desa_id=target.desa_id, tanggal_lahir__range=(start, today))
+        .order_by("-tanggal_lahir", "nama")
+    )
+
+
+def team_choices(*, user, desa_kode: str):
+    """The active teams of a desa a target may be given to."""
+    return TpkTeam.objects.for_user(user).filter(desa_id=desa_kode, aktif=True).order_by("nama")

@@ -62,6 +62,9 @@ STAGE_FIELDS = {
 }
 # A pregnancy is at most 44 weeks long: an HPHT further back is a typing error.
 MAX_PREGNANCY_DAYS = 44 * 7
+# A baby's birth date in growth may differ from the delivery date recorded by the TPK by a
+# few days (typed later, from memory); more means another child.
+BIRTH_DATE_SLACK_DAYS = 3
 
 
 def _masked(values: dict) -> dict:
@@ -292,6 +295,10 @@ def delivery_record(
     if child is not None:
         if child.desa_id != target.desa_id:
             raise ValidationError({"child": _("The child lives in another desa.")})
+        if abs((child.tanggal_lahir - tanggal_persalinan).days) > BIRTH_DATE_SLACK_DAYS:
+            raise ValidationError(
+                {"child": _("This child was not born on the delivery date: check the choice.")}
+            )
         if berat_lahir is None and child.berat_lahir is not None:
             berat_lahir = round(child.berat_lahir * 1000)
         if panjang_lahir is None:

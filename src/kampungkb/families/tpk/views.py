@@ -5,8 +5,10 @@ registration of a target. Mitra OPD and Viewer get the counts per desa only."""
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from kampungkb.core.form_errors import add_validation_errors
 from kampungkb.core.permissions import (
@@ -16,7 +18,8 @@ from kampungkb.core.permissions import (
 )
 from kampungkb.core.scoping import user_covers
 from kampungkb.families.tpk import selectors, services, services_visits
-from kampungkb.families.tpk.forms import TargetForm, VisitForm
+from kampungkb.families.tpk.forms import DeliveryForm, MarriageForm, TargetForm, VisitForm
+from kampungkb.families.tpk.models import DeliveryOutcome
 from kampungkb.families.tpk.presenters import target_facts
 
 
@@ -57,6 +60,8 @@ def team(request, pk):
         {
             "team": tim,
             "members": selectors.team_members(team=tim),
+            "can_work": can_record_tpk_work(request.user)
+            and user_covers(request.user, tim.desa_id),
             "rows": rows,
             "today": today,
         },
@@ -136,3 +141,86 @@ def target_create(request):
             return redirect("families:tpk_target", pk=obj.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "families/tpk/target_form.html", {"form": form}, status=status)
+
+
+def done(request, url: str):
+    """After a saved form: a redirect (htmx follows ``HX-Redirect`` with a full page)."""
+    if request.htmx:
+        response = HttpResponse()
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+def form_page(request, *, title, form, action, back, button, status=200, intro=""):
+    """One phone form on its own page; an htmx POST refused answers 400 with the form only
+    (swapped in place, each error beside its field)."""
+    context = {
+        "title": title,
+        "form": form,
+        "action": action,
+        "back": back,
+        "button": button,
+        "intro": intro,
+    }
+    template = (
+        "families/tpk/partials/record_form.html" if request.htmx else "families/tpk/record.html"
+    )
+    return render(request, template, context, status=status)
+
+
+def delivery_create(request, pk):
+    """Record the delivery of a pregnant woman: she becomes a pasca persalinan target."""
+    _require_reader(request.user)
+    obj = selectors.target_get(user=request.user, pk=pk)
+    _require_worker(request.user, obj.desa_id)
+    children = selectors.delivery_child_choices(user=request.user, target=obj)
+    form = DeliveryForm(
+        request.POST or None,
+        child_queryset=children,
+        initial={
+            "tanggal_persalinan": datetime.date.today(),
+            "hasil_persalinan": DeliveryOutcome.LIVE_BIRTH,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            nxt = services.delivery_record(user=request.user, target=obj, **form.cleaned_data)
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            return done(request, reverse("families:tpk_target", args=[nxt.pk]))
+    return form_page(
+        request,
+        title=_("Record the delivery of %(name)s") % {"name": obj.nama},
+        form=form,
+        action=reverse("families:tpk_delivery_create", args=[obj.pk]),
+        back=reverse("families:tpk_target", args=[obj.pk]),
+        button=_("Save delivery"),
+        intro=_("She is then accompanied as a mother after delivery (42 days)."),
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def marriage_create(request, pk):
+    """Record the marriage of a catin couple: the catin stage ends."""
+    _require_reader(request.user)
+    obj = selectors.target_get(user=request.user, pk=pk)
+    _require_worker(request.user, obj.desa_id)
+    form = MarriageForm(request.POST or None, initial={"tanggal_nikah": datetime.date.today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.marriage_record(user=request.user, target=obj, **form.cleaned_data)
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            return done(request, reverse("families:tpk_target", args=[obj.pk]))
+    return form_page(
+        request,
+        title=_("Record the marriage of %(name)s") % {"name": obj.nama},
+        form=form,
+        action=reverse("families:tpk_marriage_create", args=[obj.pk]),
+        back=reverse("families:tpk_target", args=[obj.pk]),
+        button=_("Save marriage"),
+        status=400 if request.method == "POST" else 200,
+    )
