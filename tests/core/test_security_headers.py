@@ -70,6 +70,8 @@ def _templates():
 PRINT_ONLY = {
     "analytics/templates/analytics/_print_base.html",
     "convergence/templates/convergence/review_report.html",
+    "convergence/templates/convergence/rapor_report.html",
+    "families/templates/families/krs_pdf.html",
 }
 
 

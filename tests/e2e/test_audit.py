@@ -29,6 +29,7 @@ def test_an_admin_finds_a_failed_login_and_downloads_the_filtered_trail(
     expect(page.get_by_text("Nama pengguna atau kata sandi salah")).to_be_visible()
 
     _login(page, live_server, "dkppkb.admin")
+    page.get_by_role("button", name="Data").click()
     page.get_by_role("link", name="Jejak audit").click()
     today = datetime.date.today().isoformat()
     page.get_by_label("Pengguna").fill("kader.kj")

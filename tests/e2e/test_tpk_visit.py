@@ -30,6 +30,7 @@ def test_a_tpk_cadre_records_a_visit_to_a_pregnant_woman_on_a_phone(phone, live_
     _login(phone, live_server, "tpk.kurnia")
     phone.get_by_role("button", name="Menu").click()
     expect(phone.locator("#nav.collapse.show")).to_be_visible()
+    phone.locator("#nav").get_by_role("button", name="Keluarga").click()
     phone.locator("#nav").get_by_role("link", name="Pendampingan TPK").click()
     phone.get_by_role("link", name="TPK Kurnia Jaya").click()
 
