@@ -50,8 +50,10 @@ def _corrections(eppgbm, dua):
         eppgbm.row(**{"Tanggal Pengukuran": "15/07/2025", "Berat": "9,75", "Tinggi": "76,2"}),
         eppgbm.row(**{"Tanggal Pengukuran": "15/08/2025", "Berat": "9,9", "Tinggi": "97,8"}),
         eppgbm.row(**moved, **{"Tanggal Pengukuran": "10/08/2025", "Berat": "11,1"}),
-        eppgbm.row(**moved, **{"Tanggal Pengukuran": "10/09/2025", "Berat": "11,35", "LiLA": "14,5"}),
-    ]  # fmt: skip
+        eppgbm.row(
+            **moved, **{"Tanggal Pengukuran": "10/09/2025", "Berat": "11,35", "LiLA": "14,5"}
+        ),
+    ]
 
 
 def _stored() -> dict:

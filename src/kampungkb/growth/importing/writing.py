@@ -28,8 +28,8 @@ from kampungkb.growth.compute import COMPUTED_FIELDS
 from kampungkb.growth.importing.instances import BATCH_SIZE
 from kampungkb.growth.importing.matching import ChildMatcher
 from kampungkb.growth.importing.planning import ImportPlan
-from kampungkb.growth.importing.update_write import rows_update
 from kampungkb.growth.importing.rows import MEASUREMENT_COLUMNS
+from kampungkb.growth.importing.update_write import rows_update
 from kampungkb.growth.models import Child, ImportBatch, Measurement
 
 # Child fields an import fills when the stored child has them empty (never overwrites).
