@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.conf import settings
 
 from kampungkb.accounts.models import Role, User
+from kampungkb.families.reference import default_rule_set_load
 from kampungkb.growth.kbm.reference import kbm_tables_load
 from kampungkb.growth.models import Child, Measurement, Posyandu
 from kampungkb.growth.services import child_register, measurement_record
@@ -46,8 +47,10 @@ def reference_data_load() -> None:
     """
     if not Wilayah.objects.filter(kode=BELTIM).exists():
         wilayah_load(folder=settings.KAMPUNGKB_DEFAULT_WILAYAH)
-    # Migrations create the KBM tables, but transactional tests flush them with the rest.
+    # Migrations create the KBM tables and the default KRS rule set, but transactional tests
+    # flush them with the rest.
     kbm_tables_load()
+    default_rule_set_load()
 
 
 def wilayah(area: str | Wilayah) -> Wilayah:

@@ -71,3 +71,14 @@ def test_rounds_are_scoped_by_the_family_desa():
     factories.family_row(GANTUNG, members=[])
     operator = factories.operator_desa(KURNIA_JAYA)
     assert {s.keluarga.desa_id for s in FamilySurvey.objects.for_user(operator)} == {KURNIA_JAYA}
+
+
+def test_the_bkkbn_rule_set_comes_back_where_no_rule_set_exists():
+    from kampungkb.families.reference import default_rule_set_load
+
+    migrated = KrsRuleSet.objects.get(is_default=True)
+    KrsRuleSet.objects.all().delete()
+    restored = default_rule_set_load()
+    assert restored.is_default and restored.kode == migrated.kode
+    assert restored.rules == migrated.rules == default_rules()
+    assert default_rule_set_load().pk == restored.pk  # only once

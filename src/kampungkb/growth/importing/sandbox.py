@@ -13,6 +13,7 @@ the rows of a large file are never all in memory at once as cells.
 import datetime
 import json
 import logging
+import resource
 import signal
 import subprocess
 import sys
@@ -60,13 +61,18 @@ def sheet_spool(path: Path, *, kind: str, limits: ParseLimits) -> "RowSpool":
         raise
 
 
+def _children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _run_reader(path: Path, *, kind: str, limits: ParseLimits, fd: int) -> dict:
     config = {**limits.as_dict(), "fd": fd}
     command = [sys.executable, "-I", str(READER), str(path), kind, json.dumps(config)]
     if not sys.executable:
         logger.error("no Python interpreter to run the import reader with (sys.executable)")
         raise SheetRefused("failed")
-    start = time.monotonic()
+    start, cpu_before = time.monotonic(), _children_cpu_seconds()
     try:
         done = subprocess.run(  # noqa: S603 - our own program; the file is an argument
             command,
@@ -91,7 +97,11 @@ def _run_reader(path: Path, *, kind: str, limits: ParseLimits, fd: int) -> dict:
             path.name,
             done.stderr[-2000:].decode(errors="replace"),
         )
-        if -code in _TIME_SIGNALS and time.monotonic() - start >= limits.seconds:
+        # Out of CPU time: the kernel's signal, and the reader used its seconds (measured as
+        # the CPU time of this process's children, or on the clock: a CPU-bound reader killed
+        # at its limit may stop a hair before a full second of wall time has passed).
+        used = max(_children_cpu_seconds() - cpu_before, time.monotonic() - start)
+        if -code in _TIME_SIGNALS and used >= 0.95 * limits.seconds:
             raise SheetRefused("time")
         if -code in _MEMORY_SIGNALS or -code in _TIME_SIGNALS:
             raise SheetRefused("memory")
