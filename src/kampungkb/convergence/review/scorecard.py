@@ -60,11 +60,20 @@ def band_of(part: float | None, limits: tuple[float, float]) -> str:
 
 
 def indicator_columns(rules: dict) -> list[dict]:
-    """The indicators of a rule set, management first, with name, unit, OPD and direction."""
+    """The indicators of a rule set, management first, each group in the indicators' own
+    order (``IndicatorDefinition.urutan``; PostgreSQL keeps a JSON object's keys in its own
+    order, not as written), with name, unit, OPD and direction."""
     defs = {d.kode: d for d in indicator_definitions()}
+    last = len(defs) + 1
     columns = []
     for group in scoring.GROUPS:
-        for kode, spec in rules[group]["indicators"].items():
+        indicators = rules[group]["indicators"]
+        ordered = sorted(
+            indicators,
+            key=lambda k: (defs[k].urutan if k in defs else last, k),
+        )
+        for kode in ordered:
+            spec = indicators[kode]
             d = defs.get(kode)
             columns.append(
                 {
