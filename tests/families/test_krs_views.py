@@ -86,3 +86,21 @@ def test_the_pdf_is_a_pdf(client):
     _client(client, factories.viewer())
     response = client.get(reverse("families:krs_pdf", args=[MANGGAR]))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_counts_of_thousands_are_grouped_as_the_language_writes_them():
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    row = SimpleNamespace(
+        families=40000, sasaran=28620, krs=11169, krs_share=0.39, factors=[("air", 1234)],
+        stunted=1734, pus_kb_modern=13817, pus=28620, mcpr=0.48, jkn_share=0.8, akta_share=0.85,
+    )  # fmt: skip
+    with translation.override("id"):
+        html = render_to_string("families/krs_cells.html", {"r": row})
+    assert ">11.169<" in html and ">40.000<" in html and ">1.234<" in html
+    with translation.override("en"):
+        html = render_to_string("families/krs_cells.html", {"r": row})
+    assert ">11,169<" in html
