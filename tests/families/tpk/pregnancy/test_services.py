@@ -195,3 +195,13 @@ def test_the_indicators_follow_a_pregnancy_into_the_kb_decision_after_delivery(u
     assert row in mitra
     # A period after the delivery month has neither the pregnancy nor the delivery.
     assert selectors.desa_indicators(user=users["mitra"], start=TODAY, end=TODAY) == []
+
+
+def test_the_kb_methods_are_the_family_contraception_list():
+    from kampungkb.families.models import ContraceptiveMethod
+    from kampungkb.families.tpk.pregnancy.models import KbDecision
+
+    assert KbDecision.methods() == frozenset(ContraceptiveMethod.values)
+    assert {KbDecision(m).label for m in ContraceptiveMethod.values} == set(
+        ContraceptiveMethod.labels
+    )

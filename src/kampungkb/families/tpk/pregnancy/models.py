@@ -12,7 +12,6 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from kampungkb.core.scoping import ScopedQuerySet
-from kampungkb.families.models import ContraceptiveMethod
 from kampungkb.families.tpk.models import Target
 from kampungkb.families.tpk.pregnancy.rules import kb_within_42_days
 
@@ -40,17 +39,19 @@ class Examiner(models.TextChoices):
 
 
 class KbDecision(models.TextChoices):
-    """A contraceptive method of the family list, or no method (yet)."""
+    """A contraceptive method of the family list (``families.models.ContraceptiveMethod``,
+    not imported: the families models import these; a test keeps the two the same), or no
+    method (yet)."""
 
-    PIL = ContraceptiveMethod.PIL.value, ContraceptiveMethod.PIL.label
-    SUNTIK = ContraceptiveMethod.SUNTIK.value, ContraceptiveMethod.SUNTIK.label
-    IUD = ContraceptiveMethod.IUD.value, ContraceptiveMethod.IUD.label
-    IMPLAN = ContraceptiveMethod.IMPLAN.value, ContraceptiveMethod.IMPLAN.label
-    MOW = ContraceptiveMethod.MOW.value, ContraceptiveMethod.MOW.label
-    MOP = ContraceptiveMethod.MOP.value, ContraceptiveMethod.MOP.label
-    KONDOM = ContraceptiveMethod.KONDOM.value, ContraceptiveMethod.KONDOM.label
-    MAL = ContraceptiveMethod.MAL.value, ContraceptiveMethod.MAL.label
-    TRADISIONAL = ContraceptiveMethod.TRADISIONAL.value, ContraceptiveMethod.TRADISIONAL.label
+    PIL = "pil", _("Pill")
+    SUNTIK = "suntik", _("Injectable")
+    IUD = "iud", _("IUD")
+    IMPLAN = "implan", _("Implant")
+    MOW = "mow", _("Female sterilisation (MOW)")
+    MOP = "mop", _("Male sterilisation (MOP)")
+    KONDOM = "kondom", _("Condom")
+    MAL = "mal", _("Lactational amenorrhoea (MAL)")
+    TRADISIONAL = "tradisional", _("Traditional")
     BELUM = "belum", _("Not decided yet")
     TIDAK = "tidak", _("No contraception")
 
