@@ -111,3 +111,15 @@ def test_a_viewer_gets_counts_per_desa_and_no_name(client, users):
     page = client.get(reverse("families:tpk_pregnant_list")).content.decode()
     assert "Ibu Sini Sintetis" not in page
     assert 'data-testid="desa-count-row"' in page
+
+
+def test_the_list_of_a_team_and_a_team_out_of_reach(desa_client):
+    mine = tpk.team()
+    tpk.pregnant(nama="Ibu Tim Sintetis")
+    theirs = tpk.team(factories.BATU_PENYU)
+    url = reverse("families:tpk_pregnant_list")
+    page = desa_client.get(url, {"tim": mine.pk}).content.decode()
+    assert "Ibu Tim Sintetis" in page and mine.nama in page
+    assert desa_client.get(url, {"tim": theirs.pk}).status_code == 404
+    assert desa_client.get(url, {"tim": "abc"}).status_code == 404
+    assert desa_client.get(url, {"wilayah": "19.06.02"}).status_code == 404

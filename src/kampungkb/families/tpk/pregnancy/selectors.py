@@ -8,9 +8,9 @@ For the pages:
   pressure and the risk flags with their reasons.
 - ``postpartum_summary(*, target, on) -> PostpartumSummary``: a mother after delivery: her KB
   decision (within 42 days or not) and her nifas visits with their KF number.
-- ``pregnancy_list(*, user, on, area="") -> list[PregnancyRow]``: the active pregnancies of the
-  user's area (or of the desa/kecamatan ``area`` inside it), each with its summary, the flagged
-  ones first.
+- ``pregnancy_list(*, user, on, area="", team=None) -> list[PregnancyRow]``: the active
+  pregnancies of the user's area (or of the desa/kecamatan ``area`` inside it, or of ``team``),
+  each with its summary, the flagged ones first.
 - ``pregnancy_counts_per_desa(*, user, on) -> list[DesaPregnancyCounts]``: the same as counts
   per desa, no names (Mitra OPD, Viewer).
 
@@ -220,9 +220,11 @@ def _previous_deliveries(targets: list[Target]) -> dict[int, datetime.date]:
     return out
 
 
-def pregnancy_list(*, user, on: datetime.date, area: str = "") -> list[PregnancyRow]:
+def pregnancy_list(*, user, on: datetime.date, area: str = "", team=None) -> list[PregnancyRow]:
     qs = Target.objects.for_user(user).active().select_related("desa", "team")
     qs = qs.defer("desa__boundary")
+    if team is not None:
+        qs = qs.filter(team=team)
     if area:
         qs = qs.filter(within_q("desa__kode", area))
     targets = list(_pregnancies(qs))

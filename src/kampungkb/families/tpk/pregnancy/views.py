@@ -7,7 +7,6 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 
 from kampungkb.core.form_errors import add_validation_errors
 from kampungkb.core.permissions import can_view_tpk_targets
@@ -98,12 +97,22 @@ def pregnant_list(request):
     if not can_view_tpk_targets(request.user):
         rows = selectors.pregnancy_counts_per_desa(user=request.user, on=today)
         return render(request, "families/tpk/pregnancy/counts.html", {"rows": rows, "today": today})
-    area = tpk_selectors.overdue_area(user=request.user, kode=request.GET.get("wilayah", ""))
-    rows = selectors.pregnancy_list(user=request.user, on=today, area=area.kode if area else "")
+    team = None
+    tim = request.GET.get("tim", "")
+    if tim:
+        if not tim.isdigit():
+            raise Http404
+        team = tpk_selectors.team_get(user=request.user, pk=int(tim))
+        area = team.desa
+    else:
+        area = tpk_selectors.overdue_area(user=request.user, kode=request.GET.get("wilayah", ""))
+    rows = selectors.pregnancy_list(
+        user=request.user, on=today, area=area.kode if area else "", team=team
+    )
     if area is not None:
         tpk_services.targets_list_viewed(user=request.user, area=area, count=len(rows))
     return render(
         request,
         "families/tpk/pregnancy/list.html",
-        {"rows": rows, "area": area, "today": today, "title": _("Pregnant women")},
+        {"rows": rows, "area": area, "team": team, "today": today},
     )
