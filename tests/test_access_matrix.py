@@ -399,6 +399,26 @@ ASK = {
         lambda o: [o.tpk_team.pk], lambda o: {"desa": o.kode, "nama": "Tim TPK Ubah Sintetis"}
     ),
     "families:tpk_team_overdue": area(lambda o: [o.tpk_team.pk]),
+    "families:tpk_anc_create": area(
+        lambda o: [o.tpk_target.pk],
+        lambda o: {
+            "anc-tanggal": TODAY.isoformat(),
+            "anc-tempat": "Pustu",
+            "anc-pemeriksa": "bidan",
+        },
+    ),
+    "families:tpk_kb_create": area(
+        lambda o: [o.tpk_mother.pk],
+        lambda o: {"kb-keputusan": "pil", "kb-tanggal": TODAY.isoformat()},
+    ),
+    "families:tpk_nifas_create": area(
+        lambda o: [o.tpk_mother.pk],
+        lambda o: {
+            "nifas-tanggal": TODAY.isoformat(),
+            "nifas-tempat": "Rumah",
+            "nifas-pemeriksa": "bidan",
+        },
+    ),
     "convergence:tpk_members": area(
         lambda o: [o.tpk_team.pk],
         lambda o: {"cadre": o.tpk_team.memberships.get(peran="tpk_bidan").cadre_id},
@@ -847,6 +867,23 @@ EXPECTED: dict[str, tuple] = {
     "families:tpk_team_create POST own": (302, 302, 302, 302, 403, 403),
     # Another area's desa is not among the choices of a kecamatan or desa operator.
     "families:tpk_team_create POST other": (302, 302, 400, 400, 403, 403),
+    # Pregnancy monitoring: the list of pregnant women by name, or the counts per desa for the
+    # Mitra OPD and the Viewer; ANC contacts, KB decisions and nifas visits are recorded from
+    # the target's page (GET goes back there).
+    "families:tpk_pregnant_list GET": (302, 200, 200, 200, 200, 200),
+    "families:tpk_pregnant_list POST": (302, 200, 200, 200, 200, 200),
+    "families:tpk_anc_create GET own": (302, 302, 302, 302, 403, 403),
+    "families:tpk_anc_create GET other": (302, 302, 404, 404, 403, 403),
+    "families:tpk_anc_create POST own": (302, 302, 302, 302, 403, 403),
+    "families:tpk_anc_create POST other": (302, 302, 404, 404, 403, 403),
+    "families:tpk_kb_create GET own": (302, 302, 302, 302, 403, 403),
+    "families:tpk_kb_create GET other": (302, 302, 404, 404, 403, 403),
+    "families:tpk_kb_create POST own": (302, 302, 302, 302, 403, 403),
+    "families:tpk_kb_create POST other": (302, 302, 404, 404, 403, 403),
+    "families:tpk_nifas_create GET own": (302, 302, 302, 302, 403, 403),
+    "families:tpk_nifas_create GET other": (302, 302, 404, 404, 403, 403),
+    "families:tpk_nifas_create POST own": (302, 302, 302, 302, 403, 403),
+    "families:tpk_nifas_create POST other": (302, 302, 404, 404, 403, 403),
     "families:tpk_team_edit GET own": (302, 200, 200, 200, 403, 403),
     "families:tpk_team_edit GET other": (302, 200, 404, 404, 403, 403),
     "families:tpk_team_edit POST own": (302, 302, 302, 302, 403, 403),
@@ -1065,6 +1102,7 @@ def _build(folder: Path) -> World:
             tpk_team=tpk_factories.team(desa),
             tpk_target=tpk_factories.pregnant(desa, nama=f"Ibu Hamil Sintetis {kode}"),
             tpk_catin=tpk_factories.catin(desa, nama=f"Catin Sintetis {kode}"),
+            tpk_mother=tpk_factories.mother(desa, nama=f"Ibu Nifas Sintetis {kode}"),
             visit=visit,
             followup=visit.follow_ups.get(),
             # The file's posyandu (Melati) is not the desa's: made new, as the importer says.

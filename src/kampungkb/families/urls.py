@@ -5,6 +5,7 @@ from kampungkb.families import views_import as imp
 from kampungkb.families.rules import views as rules_views
 from kampungkb.families.tpk import views as tpk
 from kampungkb.families.tpk import views_teams as tpk_teams
+from kampungkb.families.tpk.pregnancy import views as pregnancy
 
 app_name = "families"
 
@@ -37,4 +38,8 @@ urlpatterns = [
     path("tpk/tim/baru/", tpk_teams.team_create, name="tpk_team_create"),
     path("tpk/tim/<int:pk>/ubah/", tpk_teams.team_edit, name="tpk_team_edit"),
     path("tpk/tim/<int:pk>/terlambat/", tpk_teams.team_overdue, name="tpk_team_overdue"),
+    path("tpk/ibu-hamil/", pregnancy.pregnant_list, name="tpk_pregnant_list"),
+    path("tpk/sasaran/<int:pk>/anc/", pregnancy.anc_create, name="tpk_anc_create"),
+    path("tpk/sasaran/<int:pk>/kb-pasca/", pregnancy.kb_create, name="tpk_kb_create"),
+    path("tpk/sasaran/<int:pk>/nifas/", pregnancy.nifas_create, name="tpk_nifas_create"),
 ]

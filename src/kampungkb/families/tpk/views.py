@@ -20,6 +20,7 @@ from kampungkb.core.scoping import user_covers
 from kampungkb.families.tpk import selectors, services, services_visits
 from kampungkb.families.tpk.forms import DeliveryForm, MarriageForm, TargetForm, VisitForm
 from kampungkb.families.tpk.models import DeliveryOutcome
+from kampungkb.families.tpk.pregnancy.panel import panel_context
 from kampungkb.families.tpk.presenters import target_facts
 
 
@@ -93,6 +94,7 @@ def _target_page(request, target, form, *, status=200, saved=None):
         "form": form,
         "saved": saved,
         "can_work": can_record_tpk_work(request.user) and target.aktif,
+        **panel_context(request, target, today),
     }
     template = (
         "families/tpk/partials/visit_form.html" if request.htmx else "families/tpk/target.html"
