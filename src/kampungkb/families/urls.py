@@ -5,6 +5,7 @@ from kampungkb.families import views_import as imp
 from kampungkb.families.rules import views as rules_views
 from kampungkb.families.tpk import views as tpk
 from kampungkb.families.tpk import views_teams as tpk_teams
+from kampungkb.families.tpk.scorecard import views as skor
 
 app_name = "families"
 
@@ -37,4 +38,10 @@ urlpatterns = [
     path("tpk/tim/baru/", tpk_teams.team_create, name="tpk_team_create"),
     path("tpk/tim/<int:pk>/ubah/", tpk_teams.team_edit, name="tpk_team_edit"),
     path("tpk/tim/<int:pk>/terlambat/", tpk_teams.team_overdue, name="tpk_team_overdue"),
+    path("tpk/skor/", skor.start, name="scorecard_start"),
+    path("tpk/skor/wilayah/<str:kode>/", skor.area_page, name="scorecard_area"),
+    path("tpk/skor/desa/<str:kode>/", skor.desa_page, name="scorecard_desa"),
+    path("tpk/skor/desa/<str:kode>/isi/", skor.cell_enter, name="scorecard_cell"),
+    path("tpk/skor/desa/<str:kode>/skor.xlsx", skor.desa_xlsx, name="scorecard_xlsx"),
+    path("tpk/skor/desa/<str:kode>/skor.pdf", skor.desa_pdf, name="scorecard_pdf"),
 ]

@@ -11,7 +11,9 @@ unfilled scorecard cannot look better than a filled one.
 
 import datetime
 from dataclasses import dataclass, field
+from fractions import Fraction
 
+from kampungkb.core.rounding import proportion
 from kampungkb.families.tpk.scorecard import derive
 from kampungkb.families.tpk.scorecard.catalogue import GROUP_LABELS, Group, Indicator, indicators_of
 from kampungkb.families.tpk.scorecard.derive import TS, Cell, Ctx, Y
@@ -26,8 +28,9 @@ HIJAU, KUNING, MERAH, TD = "H", "K", "M", "TD"
 MAT_COLOURS = (HIJAU, KUNING, MERAH, TD)
 
 
-def percent(num: int, den: int) -> float | None:
-    return None if den == 0 else 100.0 * num / den
+def share(num: int, den: int) -> Fraction | None:
+    """``num / den`` exactly (``core.rounding`` rounds it for show); ``None`` when ``den`` is 0."""
+    return proportion(num, den)
 
 
 @dataclass
@@ -53,8 +56,8 @@ class Coverage:
         return self.targets - self.ts
 
     @property
-    def percent(self) -> float | None:
-        return percent(self.y, self.applicable)
+    def share(self) -> Fraction | None:
+        return share(self.y, self.applicable)
 
 
 @dataclass
@@ -84,8 +87,8 @@ class GroupScore:
         return sum(c.empty for c in self.coverage)
 
     @property
-    def percent(self) -> float | None:
-        return percent(self.y, self.applicable)
+    def share(self) -> Fraction | None:
+        return share(self.y, self.applicable)
 
 
 @dataclass
@@ -123,9 +126,10 @@ class Scorecard:
         return sum(self.groups[g].applicable for g in LEVEL_GROUPS)
 
     @property
-    def level(self) -> float | None:
-        """The village convergence level (Table 4), in percent; ``None`` without targets."""
-        return percent(self.y, self.applicable)
+    def level(self) -> Fraction | None:
+        """The village convergence level (Table 4) as a proportion (0-1); ``None`` when no
+        cell applies."""
+        return share(self.y, self.applicable)
 
     @property
     def empty(self) -> int:

@@ -5,6 +5,7 @@ by desa x quarter for analytics."""
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from fractions import Fraction
 
 from django.db.models import Q
 from django.http import Http404
@@ -101,12 +102,13 @@ class DesaLevel:
     cards: list[Scorecard | None]  # one per quarter, oldest first
 
     @property
-    def levels(self) -> list[float | None]:
+    def levels(self) -> list[Fraction | None]:
         return [c.level if c else None for c in self.cards]
 
     @property
-    def change(self) -> float | None:
-        """The change of the level from the quarter before to the last one, in points."""
+    def change(self) -> Fraction | None:
+        """The change of the level from the quarter before to the last one (a difference of
+        proportions: 0.05 is five points)."""
         last, before = self.levels[-1], self.levels[-2] if len(self.levels) > 1 else None
         return None if last is None or before is None else last - before
 
@@ -136,8 +138,8 @@ def convergence_by_desa_quarter(
     *, user, quarters: list[Quarter], area_kode: str = "", today=None
 ) -> list[dict]:
     """For analytics: per desa (inside the user's area and ``area_kode``) and quarter with
-    targets, the convergence level and the coverage of every indicator (percent, ``None``
-    where no target applies), with the counts they come from."""
+    targets, the convergence level and the coverage of every indicator (exact proportions,
+    ``None`` where no target applies), with the counts they come from."""
     rows = []
     for quarter in quarters:
         cards = scorecards_by_desa(user=user, area_kode=area_kode, quarter=quarter, today=today)
@@ -151,7 +153,7 @@ def convergence_by_desa_quarter(
                     "y": card.y,
                     "applicable": card.applicable,
                     "coverage": {
-                        cov.indicator.key: cov.percent
+                        cov.indicator.key: cov.share
                         for g in card.groups.values()
                         for cov in g.coverage
                     },

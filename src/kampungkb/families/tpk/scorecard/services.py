@@ -63,7 +63,7 @@ def scorecard_entry_save(
         )  # fmt: skip
     nilai = (nilai or "").strip().upper()
     entry = ScorecardEntry.objects.filter(
-        target=target, tahun=quarter.tahun, kuartal=quarter.kuartal, indikator=indikator.key
+        target=target, tahun=quarter.tahun, kuartal=quarter.kuartal, indikator=indicator.key
     ).first()
     if not nilai:
         if entry is not None:
@@ -76,11 +76,11 @@ def scorecard_entry_save(
             )
             entry.delete()
         return derive.cell(ctx, indikator)
-    if nilai not in allowed_values(indikator.key):
+    if nilai not in allowed_values(indicator.key):
         raise ValidationError(
             {
                 "nilai": _("Enter %(values)s.")
-                % {"values": " / ".join(allowed_values(indikator.key))}
+                % {"values": " / ".join(allowed_values(indicator.key))}
             }
         )
     entry = entry or ScorecardEntry(is_synthetic=is_synthetic)
