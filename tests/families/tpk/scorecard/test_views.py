@@ -149,3 +149,26 @@ def test_the_pdf_is_a_pdf_of_the_tables(client, users, data):
     request.user = users["desa"]
     html = render_to_string("families/tpk/scorecard/pdf.html", views._context(request, KURNIA_JAYA))
     assert data.nama in html and "Tabel 4" in html and 'class="c Y"' in html
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"target": "abc", "indikator": "an_pengasuhan", "nilai": "Y"},
+        {"target": "999999", "indikator": "an_pengasuhan", "nilai": "Y"},
+        {"indikator": "\x00", "nilai": "x" * 300, "kuartal": "2026-99"},
+        {"indikator": "an_pengasuhan", "nilai": "Y", "kuartal": "9999-4"},
+    ],
+)
+def test_junk_never_answers_500(client, users, data):
+    t = baduta(D(2024, 10, 5))
+    client.force_login(users["desa"])
+    body = {"target": t.pk, **data}
+    for htmx in ({}, {"HTTP_HX_REQUEST": "true"}):
+        url = reverse("families:scorecard_cell", args=[KURNIA_JAYA])
+        assert client.post(url, body, **htmx).status_code in (200, 302, 400, 404)
+    for kuartal in ("2026-13", "x" * 300, "\x00", "1999-1"):
+        url = reverse("families:scorecard_desa", args=[KURNIA_JAYA])
+        assert client.get(url, {"kuartal": kuartal}).status_code == 200
+    assert client.get(reverse("families:scorecard_desa", args=["19.06"])).status_code == 404
+    assert client.get(reverse("families:scorecard_area", args=["..%2F"])).status_code == 404
