@@ -199,3 +199,33 @@ def test_quarters_parse_and_step_over_the_year():
     assert Quarter.parse("bad", default=Q3) == Q3
     assert (Q3.start, Q3.end) == (D(2025, 7, 1), D(2025, 9, 30))
     assert Q3.end < AFTER
+
+
+def test_a_mother_delivered_before_the_quarter_is_scored_on_her_pasca_persalinan_row(admin):
+    from kampungkb.families.tpk.models import Target
+
+    pregnancy = pregnant(
+        D(2024, 9, 1), tanggal_persalinan=D(2025, 6, 20), hasil_persalinan="lahir_hidup"
+    )
+    after = Target.objects.create(
+        kind="pasca_persalinan", desa=pregnancy.desa, nama=pregnancy.nama, previous=pregnancy,
+        tanggal_persalinan=D(2025, 6, 20), tanggal_daftar=D(2025, 6, 20), is_synthetic=True,
+    )  # fmt: skip
+    c = cells(card(admin), after)
+    assert c["ih_nifas3"].source == "" and c["ih_anc4"].value == "TS"
+    assert card(admin).groups["ibu_hamil"].rows.__len__() == 1
+
+
+def test_the_growth_mat_colours_each_month_by_its_length_for_age(admin):
+    t = baduta(D(2024, 10, 5))
+    weigh(t, D(2025, 7, 3), zlen=-0.5, flen=False)
+    weigh(t, D(2025, 8, 3), zlen=-1.5, flen=False)
+    weigh(t, D(2025, 9, 3), zlen=-2.5, flen=False)
+    weigh(t, D(2025, 9, 20), zlen=None, flen=None)  # weight only: the earlier length counts
+    young = baduta(D(2025, 8, 10))  # born in August: July is not its month
+    c = card(admin)
+    mat = {r.ctx.target.pk: r.colours for r in c.mat}
+    assert mat[t.pk] == ["H", "K", "M"]
+    assert mat[young.pk] == ["", "TD", "TD"]
+    assert c.mat_counts[0] == {"H": 1, "K": 0, "M": 0, "TD": 0}
+    assert c.mat_counts[2] == {"H": 0, "K": 0, "M": 1, "TD": 1}

@@ -136,7 +136,8 @@ def contexts(targets: list[Target], facts: Facts) -> list[Ctx]:
             if on is not None:
                 out.append(Ctx(t, Group.IBU_HAMIL, facts, on))
         elif t.kind == TargetKind.PASCA_PERSALINAN:
-            if t.previous_id in ids and t.previous.tanggal_persalinan > quarter.start:
+            delivered_on = t.previous.tanggal_persalinan if t.previous_id else None
+            if t.previous_id in ids and delivered_on and delivered_on > quarter.start:
                 continue  # the pregnancy's row carries the delivery
             on = _stage_end(t, quarter, today)
             if on is not None:
