@@ -24,7 +24,8 @@ def _quarter(request) -> Quarter:
     return selectors.quarter_from(request.GET.get("kuartal") or request.POST.get("kuartal"))
 
 
-def _quarter_choices(quarter: Quarter) -> list[Quarter]:
+def _quarter_choices() -> list[Quarter]:
+    """The last eight quarters, newest first."""
     current = Quarter.of(datetime.date.today())
     return list(reversed(selectors.quarters_ending(current, 8)))
 
@@ -48,7 +49,7 @@ def area_page(request, kode):
             "area": area,
             "quarter": quarter,
             "quarters": quarters,
-            "choices": _quarter_choices(quarter),
+            "choices": _quarter_choices(),
             "rows": rows,
         },
     )
@@ -70,7 +71,7 @@ def _context(request, kode):
         "can_enter": can_record_tpk_work(request.user) and user_covers(request.user, desa.kode),
         "months": months_label(quarter),
         "mat_counts": list(zip(months_label(quarter), card.mat_counts, strict=True)),
-        "choices": _quarter_choices(quarter),
+        "choices": _quarter_choices(),
         "indicators": INDICATORS,
         "ts_keys": derive.TS_ENTERABLE,
         "notes": reports.notes(),
