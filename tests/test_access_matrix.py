@@ -401,6 +401,7 @@ ASK = {
     "families:tpk_team_overdue": area(lambda o: [o.tpk_team.pk]),
     "families:scorecard_start": district(),
     "families:scorecard_area": area(lambda o: [o.kode]),
+    "families:scorecard_area_xlsx": area(lambda o: [o.kode]),
     "families:scorecard_desa": area(lambda o: [o.kode]),
     "families:scorecard_cell": area(
         lambda o: [o.kode],
@@ -870,6 +871,10 @@ EXPECTED: dict[str, tuple] = {
     "families:scorecard_area GET other": (302, 200, 404, 404, 200, 200),
     "families:scorecard_area POST own": (302, 200, 200, 200, 200, 200),
     "families:scorecard_area POST other": (302, 200, 404, 404, 200, 200),
+    "families:scorecard_area_xlsx GET own": (302, 200, 200, 200, 200, 200),
+    "families:scorecard_area_xlsx GET other": (302, 200, 404, 404, 200, 200),
+    "families:scorecard_area_xlsx POST own": (302, 200, 200, 200, 200, 200),
+    "families:scorecard_area_xlsx POST other": (302, 200, 404, 404, 200, 200),
     "families:scorecard_desa GET own": (302, 200, 200, 200, 200, 200),
     "families:scorecard_desa GET other": (302, 200, 404, 404, 200, 200),
     "families:scorecard_desa POST own": (302, 200, 200, 200, 200, 200),

@@ -40,6 +40,7 @@ urlpatterns = [
     path("tpk/tim/<int:pk>/terlambat/", tpk_teams.team_overdue, name="tpk_team_overdue"),
     path("tpk/skor/", skor.start, name="scorecard_start"),
     path("tpk/skor/wilayah/<str:kode>/", skor.area_page, name="scorecard_area"),
+    path("tpk/skor/wilayah/<str:kode>/tingkat.xlsx", skor.area_xlsx, name="scorecard_area_xlsx"),
     path("tpk/skor/desa/<str:kode>/", skor.desa_page, name="scorecard_desa"),
     path("tpk/skor/desa/<str:kode>/isi/", skor.cell_enter, name="scorecard_cell"),
     path("tpk/skor/desa/<str:kode>/skor.xlsx", skor.desa_xlsx, name="scorecard_xlsx"),

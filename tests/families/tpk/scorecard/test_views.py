@@ -172,3 +172,14 @@ def test_junk_never_answers_500(client, users, data):
         assert client.get(url, {"kuartal": kuartal}).status_code == 200
     assert client.get(reverse("families:scorecard_desa", args=["19.06"])).status_code == 404
     assert client.get(reverse("families:scorecard_area", args=["..%2F"])).status_code == 404
+
+
+def test_the_area_xlsx_lists_each_desa_with_its_level_per_quarter(client, users, data):
+    response = _get(client, users["viewer"], "scorecard_area_xlsx", kode=MANGGAR)
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    header = rows[1]
+    assert header[:3] == ("Kode", "Desa", "Kecamatan") and header[-2] == "K3 2025"
+    kurnia = next(r for r in rows if r[0] == KURNIA_JAYA)
+    assert kurnia[-2] == 10 and kurnia[2] == "Manggar"  # 1 Y of 10 cells (see above)
+    assert len([r for r in rows[2:] if r[0]]) == 9

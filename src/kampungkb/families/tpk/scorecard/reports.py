@@ -140,3 +140,32 @@ def scorecard_sheets(desa, card: Scorecard, *, names: bool) -> list[Sheet]:
 
 def filename(desa, quarter, ext: str) -> str:
     return f"skor-konvergensi-{slugify(desa.nama)}-{quarter.tahun}-k{quarter.kuartal}.{ext}"
+
+
+def levels_sheets(area, quarters, rows) -> list[Sheet]:
+    """The convergence level of every desa of ``area`` per quarter and the last change."""
+    header = [_("Code"), _("Desa"), _("Kecamatan"), *[str(q) for q in quarters], _("Change")]
+    body = [
+        [r.desa.kode, r.desa.nama, r.desa.parent.nama if r.desa.parent else "",
+         *[percent(level) for level in r.levels], percent(r.change)]
+        for r in rows
+    ]  # fmt: skip
+    return [
+        Sheet(
+            _("Convergence level"),
+            above=[[_("Village convergence level") + " · " + area.nama]],
+            header=header,
+            rows=body,
+            widths=header_widths(header),
+        ),
+        Sheet(
+            _("Notes"),
+            header=[_("Note")],
+            rows=[[str(line)] for line in (*notes(), ROUNDING_NOTE)],
+            widths={0: 100},
+        ),
+    ]
+
+
+def levels_filename(area, quarter, ext: str) -> str:
+    return f"tingkat-konvergensi-{slugify(area.nama)}-{quarter.tahun}-k{quarter.kuartal}.{ext}"

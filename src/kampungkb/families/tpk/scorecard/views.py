@@ -37,21 +37,26 @@ def start(request):
     return redirect("families:scorecard_area", kode=area.kode)
 
 
-def area_page(request, kode):
+def _levels(request, kode) -> dict:
     area = stats.area_get(user=request.user, kode=kode)
     quarter = _quarter(request)
     quarters = selectors.quarters_ending(quarter)
     rows = selectors.desa_levels(user=request.user, area=area, quarters=quarters)
+    return {"area": area, "quarter": quarter, "quarters": quarters, "rows": rows}
+
+
+def area_page(request, kode):
+    ctx = _levels(request, kode)
     return render(
-        request,
-        "families/tpk/scorecard/area.html",
-        {
-            "area": area,
-            "quarter": quarter,
-            "quarters": quarters,
-            "choices": _quarter_choices(),
-            "rows": rows,
-        },
+        request, "families/tpk/scorecard/area.html", {**ctx, "choices": _quarter_choices()}
+    )
+
+
+def area_xlsx(request, kode):
+    ctx = _levels(request, kode)
+    return xlsx_response(
+        reports.levels_sheets(ctx["area"], ctx["quarters"], ctx["rows"]),
+        filename=reports.levels_filename(ctx["area"], ctx["quarter"], "xlsx"),
     )
 
 
