@@ -24,6 +24,7 @@ pregnancy is at risk (risti) or KEK.
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.utils.translation import gettext as _
 
@@ -90,12 +91,12 @@ class Ctx:
             if (y, m) >= (first.year, first.month) and (y, m) <= (self.on.year, self.on.month)
         ]
 
-    @property
+    @cached_property
     def measurements(self) -> list[dict]:
         rows = self.facts.measurements.get(self.target.child_id, [])
         return [r for r in rows if r["tanggal"] <= self.on]
 
-    @property
+    @cached_property
     def visits(self) -> list[dict]:
         return [v for v in self.facts.visits.get(self.target.pk, []) if v["tanggal"] <= self.on]
 
