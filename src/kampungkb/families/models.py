@@ -337,3 +337,4 @@ from kampungkb.families.tpk.pregnancy.models import (  # noqa: E402, F401
     KbPascaPersalinan,
     NifasVisit,
 )
+from kampungkb.families.tpk.scorecard.models import ScorecardEntry  # noqa: E402, F401

@@ -6,6 +6,7 @@ from kampungkb.families.rules import views as rules_views
 from kampungkb.families.tpk import views as tpk
 from kampungkb.families.tpk import views_teams as tpk_teams
 from kampungkb.families.tpk.pregnancy import views as pregnancy
+from kampungkb.families.tpk.scorecard import views as skor
 
 app_name = "families"
 
@@ -42,4 +43,11 @@ urlpatterns = [
     path("tpk/sasaran/<int:pk>/anc/", pregnancy.anc_create, name="tpk_anc_create"),
     path("tpk/sasaran/<int:pk>/kb-pasca/", pregnancy.kb_create, name="tpk_kb_create"),
     path("tpk/sasaran/<int:pk>/nifas/", pregnancy.nifas_create, name="tpk_nifas_create"),
+    path("tpk/skor/", skor.start, name="scorecard_start"),
+    path("tpk/skor/wilayah/<str:kode>/", skor.area_page, name="scorecard_area"),
+    path("tpk/skor/wilayah/<str:kode>/tingkat.xlsx", skor.area_xlsx, name="scorecard_area_xlsx"),
+    path("tpk/skor/desa/<str:kode>/", skor.desa_page, name="scorecard_desa"),
+    path("tpk/skor/desa/<str:kode>/isi/", skor.cell_enter, name="scorecard_cell"),
+    path("tpk/skor/desa/<str:kode>/skor.xlsx", skor.desa_xlsx, name="scorecard_xlsx"),
+    path("tpk/skor/desa/<str:kode>/skor.pdf", skor.desa_pdf, name="scorecard_pdf"),
 ]
