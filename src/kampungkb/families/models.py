@@ -332,3 +332,4 @@ class FamilyImportBatch(models.Model):
 
 # TPK accompaniment (families/tpk/), imported last so that Django finds its models.
 from kampungkb.families.tpk.models import Target, TpkTeam, Visit  # noqa: E402, F401
+from kampungkb.families.tpk.screening.models import CatinScreening, CatinThresholdSet  # noqa: E402, F401

@@ -5,6 +5,7 @@ from kampungkb.families import views_import as imp
 from kampungkb.families.rules import views as rules_views
 from kampungkb.families.tpk import views as tpk
 from kampungkb.families.tpk import views_teams as tpk_teams
+from kampungkb.families.tpk.screening import views as catin
 
 app_name = "families"
 
@@ -37,4 +38,8 @@ urlpatterns = [
     path("tpk/tim/baru/", tpk_teams.team_create, name="tpk_team_create"),
     path("tpk/tim/<int:pk>/ubah/", tpk_teams.team_edit, name="tpk_team_edit"),
     path("tpk/tim/<int:pk>/terlambat/", tpk_teams.team_overdue, name="tpk_team_overdue"),
+    path("tpk/sasaran/<int:pk>/skrining/", catin.screening_create, name="catin_screening_create"),
+    path("tpk/catin/", catin.catin_list, name="catin_list"),
+    path("tpk/ambang-catin/", catin.thresholds, name="catin_thresholds"),
+    path("tpk/ambang-catin/<int:pk>/ubah/", catin.threshold_edit, name="catin_threshold_edit"),
 ]
