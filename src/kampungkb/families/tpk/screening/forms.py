@@ -12,11 +12,13 @@ from kampungkb.families.tpk.screening import rules
 from kampungkb.families.tpk.screening.models import CatinThresholdSet, Peran
 
 
-def _measure(label, *, required=False, digits=4) -> forms.DecimalField:
+def _measure(label, *, required=False) -> forms.DecimalField:
+    # Wider than the columns: a value out of range gets the service's message naming the
+    # bounds, not a count of digits.
     return forms.DecimalField(
         label=capfirst(label),
         required=required,
-        max_digits=digits,
+        max_digits=6,
         decimal_places=1,
         widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
     )
@@ -39,8 +41,8 @@ class ScreeningForm(StyledFormMixin, forms.Form):
     )
     berat_kg = _measure(gettext_lazy("weight (kg)"), required=True)
     tinggi_cm = _measure(gettext_lazy("height (cm)"), required=True)
-    lila_cm = _measure(gettext_lazy("LiLA (cm)"), digits=3)
-    hb = _measure(gettext_lazy("Hb (g/dL)"), digits=3)
+    lila_cm = _measure(gettext_lazy("LiLA (cm)"))
+    hb = _measure(gettext_lazy("Hb (g/dL)"))
     lingkar_perut_cm = _measure(gettext_lazy("waist (cm)"))
     merokok = forms.BooleanField(label=capfirst(gettext_lazy("smokes")), required=False)
 

@@ -19,6 +19,7 @@ def panel_context(request, target: Target, *, form=None, saved=None, needs_check
     """What the screening panel of a catin target's page shows."""
     row = selectors.CatinRow(target, selectors.target_screenings(target=target))
     return {
+        "target": target,
         "catin": row,
         "marriage": selectors.marriage_date(target),
         "screening_form": form or _fresh_form(),

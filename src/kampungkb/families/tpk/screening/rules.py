@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.formats import number_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -303,7 +304,7 @@ def implausible(values: dict) -> dict[str, str]:
         value = values.get(name)
         if value is not None and not low <= value <= high:
             errors[name] = _("%(measure)s must be between %(low)s and %(high)s.") % {
-                "measure": str(MEASURE_LABELS[name]).capitalize(),
+                "measure": capfirst(str(MEASURE_LABELS[name])),
                 "low": low,
                 "high": high,
             }
@@ -322,7 +323,7 @@ def unusual(values: dict) -> dict[str, str]:
                 "%(measure)s %(value)s is unusual (usually %(low)s-%(high)s): measure again, "
                 'then press "I have checked, save".'
             ) % {
-                "measure": str(MEASURE_LABELS[name]).capitalize(),
+                "measure": capfirst(str(MEASURE_LABELS[name])),
                 "value": _n(value),
                 "low": low,
                 "high": high,
