@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from kampungkb.core.models import AuditEntry
 from kampungkb.families.tpk.screening.models import CatinScreening, CatinThresholdSet
+from tests import factories
 from tests.families.tpk import factories as tpk
 
 TODAY = datetime.date.today()
@@ -110,3 +111,14 @@ def test_the_manager_saves_a_new_threshold_version(client, users, catin):
     assert client.post(url, data).status_code == 302
     html = client.get(reverse("families:catin_thresholds")).content.decode()
     assert "Hb di bawah 11.5 g/dL (perempuan)" in html
+
+
+def test_the_catin_list_of_one_desa_inside_the_area_only(client, users, catin):
+    tpk.catin(factories.BATU_PENYU, nama="Catin Gantung Sintetis")
+    client.force_login(users["admin"])
+    html = client.get(reverse("families:catin_list"), {"wilayah": factories.KURNIA_JAYA})
+    assert "Dewi Sintetis" in html.content.decode()
+    assert "Catin Gantung Sintetis" not in html.content.decode()
+    client.force_login(users["desa"])
+    other = client.get(reverse("families:catin_list"), {"wilayah": factories.BATU_PENYU})
+    assert other.status_code == 404

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
-from kampungkb.core.scoping import scope_q
+from kampungkb.core.scoping import scope_q, within_q
 from kampungkb.families.tpk.models import Target, TargetKind
 from kampungkb.families.tpk.screening import rules
 from kampungkb.families.tpk.screening.models import CatinScreening, CatinThresholdSet, Hasil
@@ -89,12 +89,12 @@ def _catin(qs, *, start=None, end=None):
     )
 
 
-def catin_rows(*, user, desa_kode: str = "", start=None, end=None) -> list[CatinRow]:
-    """The catin targets of the user's area (or of ``desa_kode`` inside it), registered in
-    the date range, each with its screenings; the nearest marriage first."""
+def catin_rows(*, user, area: str = "", start=None, end=None) -> list[CatinRow]:
+    """The catin targets of the user's area (inside ``area`` when given), registered in the
+    date range, each with its screenings; the nearest marriage first."""
     qs = Target.objects.for_user(user).select_related("desa").defer("desa__boundary")
-    if desa_kode:
-        qs = qs.filter(desa_id=desa_kode)
+    if area:
+        qs = qs.filter(within_q("desa__kode", area))
     qs = _catin(qs, start=start, end=end).order_by("tanggal_rencana_nikah", "nama", "pk")
     return [CatinRow(t, t.screening_list) for t in qs]
 
@@ -123,7 +123,7 @@ def catin_counts_per_desa(*, user, start=None, end=None, area: str = "") -> list
     the Viewer and analytics read."""
     qs = Target.objects.filter(scope_q(user, "desa__kode"))
     if area:
-        qs = qs.filter(desa__kode__startswith=area)
+        qs = qs.filter(within_q("desa__kode", area))
     qs = _catin(qs.select_related("desa").defer("desa__boundary"), start=start, end=end)
     out: dict[str, CatinCounts] = {}
     for t in qs.order_by("desa_id", "pk"):

@@ -161,8 +161,7 @@ def screening_record(
             )
         },
     }
-    if peran == rules.BRIDE or umur_tahun is not None:
-        values["umur_tahun"] = _age(target, peran, tanggal, umur_tahun)
+    values["umur_tahun"] = _age(target, peran, tanggal, umur_tahun)
     _check(target, values)
     values = _evaluated(values, threshold_set_in_force(tanggal))
     questioned = rules.unusual(values)

@@ -87,14 +87,7 @@ def catin_list(request):
         "reason_labels": [str(rules.REASON_LABELS[c]) for c in rules.REASONS],
     }
     if can_view_tpk_targets(request.user):
-        rows = selectors.catin_rows(
-            user=request.user,
-            desa_kode=kode if area is not None and area.level == "desa" else "",
-            start=start,
-            end=end,
-        )
-        if area is not None and area.level != "desa":
-            rows = [r for r in rows if r.target.desa_id.startswith(kode)]
+        rows = selectors.catin_rows(user=request.user, area=kode, start=start, end=end)
         services.screenings_list_viewed(user=request.user, area=area, count=len(rows))
         context["rows"] = rows
     return render(request, "families/tpk/screening/list.html", context)
