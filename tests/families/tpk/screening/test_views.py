@@ -110,7 +110,7 @@ def test_the_manager_saves_a_new_threshold_version(client, users, catin):
     data |= {"legal_under": "19", "hb_under_female": "11.5"}
     assert client.post(url, data).status_code == 302
     html = client.get(reverse("families:catin_thresholds")).content.decode()
-    assert "Hb di bawah 11.5 g/dL (perempuan)" in html
+    assert "Hb di bawah 11,5 g/dL (perempuan), 13,0 g/dL (laki-laki)" in html
 
 
 def test_the_catin_list_of_one_desa_inside_the_area_only(client, users, catin):

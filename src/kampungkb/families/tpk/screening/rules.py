@@ -252,7 +252,8 @@ def evaluate(m: Measures, thresholds: dict) -> Evaluation:
     return Evaluation(imt=imt, hasil=hasil, reasons=reasons, missing=missing)
 
 
-def _n(value, places: int = 1) -> str:
+def fmt(value, places: int = 1) -> str:
+    """A measure or threshold as the language writes it (``11,5`` in Indonesian)."""
     return number_format(Decimal(str(value)), places)
 
 
@@ -273,24 +274,24 @@ def reason_text(code: str, m: Measures, imt: Decimal | None, thresholds: dict) -
     if code == "anemia":
         cut = t["anemia"]["hb_under_female" if female else "hb_under_male"]
         return _("Anaemia: Hb %(value)s g/dL, below %(limit)s g/dL.") % {
-            "value": _n(m.hb),
-            "limit": _n(cut),
+            "value": fmt(m.hb),
+            "limit": fmt(cut),
         }
     if code == "kek":
         return _("KEK risk: LiLA %(value)s cm, below %(limit)s cm.") % {
-            "value": _n(m.lila_cm),
-            "limit": _n(t["kek"]["lila_under"]),
+            "value": fmt(m.lila_cm),
+            "limit": fmt(t["kek"]["lila_under"]),
         }
     if code == "kurus":
         return _("Thin: BMI %(value)s, below %(limit)s.") % {
-            "value": _n(imt),
-            "limit": _n(t["kurus"]["bmi_under"]),
+            "value": fmt(imt),
+            "limit": fmt(t["kurus"]["bmi_under"]),
         }
     if code == "obesitas_sentral":
         cut = t["obesitas_sentral"]["waist_over_female" if female else "waist_over_male"]
         return _("Central obesity: waist %(value)s cm, above %(limit)s cm.") % {
-            "value": _n(m.lingkar_perut_cm),
-            "limit": _n(cut),
+            "value": fmt(m.lingkar_perut_cm),
+            "limit": fmt(cut),
         }
     if code == "merokok":
         return _("Smokes.")
@@ -324,7 +325,7 @@ def unusual(values: dict) -> dict[str, str]:
                 'then press "I have checked, save".'
             ) % {
                 "measure": capfirst(str(MEASURE_LABELS[name])),
-                "value": _n(value),
+                "value": fmt(value),
                 "low": low,
                 "high": high,
             }

@@ -128,16 +128,19 @@ def threshold_lines(t: dict) -> list[tuple[str, str]]:
             on(
                 "anemia",
                 _("Hb under %(f)s g/dL (women), %(m)s g/dL (men)")
-                % {"f": t["anemia"]["hb_under_female"], "m": t["anemia"]["hb_under_male"]},
+                % {
+                    "f": rules.fmt(t["anemia"]["hb_under_female"]),
+                    "m": rules.fmt(t["anemia"]["hb_under_male"]),
+                },
             ),
         ),
         (
             str(rules.REASON_LABELS["kek"]),
-            on("kek", _("LiLA under %(v)s cm (women)") % {"v": t["kek"]["lila_under"]}),
+            on("kek", _("LiLA under %(v)s cm (women)") % {"v": rules.fmt(t["kek"]["lila_under"])}),
         ),
         (
             str(rules.REASON_LABELS["kurus"]),
-            on("kurus", _("BMI under %(v)s") % {"v": t["kurus"]["bmi_under"]}),
+            on("kurus", _("BMI under %(v)s") % {"v": rules.fmt(t["kurus"]["bmi_under"])}),
         ),
         (
             str(rules.REASON_LABELS["usia"]),
@@ -157,8 +160,8 @@ def threshold_lines(t: dict) -> list[tuple[str, str]]:
                 "obesitas_sentral",
                 _("waist over %(f)s cm (women), %(m)s cm (men)")
                 % {
-                    "f": t["obesitas_sentral"]["waist_over_female"],
-                    "m": t["obesitas_sentral"]["waist_over_male"],
+                    "f": rules.fmt(t["obesitas_sentral"]["waist_over_female"]),
+                    "m": rules.fmt(t["obesitas_sentral"]["waist_over_male"]),
                 },
             ),
         ),
