@@ -63,6 +63,8 @@ from kampungkb.convergence.review.rule_sets import RuleSetForm
 from kampungkb.families.importing.commit import families_import
 from kampungkb.families.models import KrsRuleSet
 from kampungkb.families.rules.forms import KrsRuleSetForm
+from kampungkb.families.tpk.screening.forms import ThresholdSetForm
+from kampungkb.families.tpk.screening.reference import default_thresholds_load
 from kampungkb.growth import charts as growth_charts
 from kampungkb.growth.importing.aliases import posyandu_alias_save
 from kampungkb.growth.importing.commit import PosyanduChoices, measurements_import
@@ -186,6 +188,19 @@ def _krs_rule_form(o):
     data = {k: v for k, v in form.initial.items() if not isinstance(v, bool)}
     data.update({k: "on" for k, v in form.initial.items() if v is True})
     return {**data, "muda_under_years": "18"}
+
+
+def _catin_threshold_form(o):
+    form = ThresholdSetForm(threshold_set=o.catin_threshold_set, berlaku_mulai=TODAY)
+    data = {k: v for k, v in form.initial.items() if not isinstance(v, bool)}
+    data.update({k: "on" for k, v in form.initial.items() if v is True})
+    return {**data, "berlaku_mulai": TODAY.isoformat(), "hb_under_female": "11.5"}
+
+
+def _catin_screening_form(o):
+    values = {"tanggal": TODAY.isoformat(), "peran": "putri", "umur_tahun": "23"}
+    values |= {"berat_kg": "52", "tinggi_cm": "156", "lila_cm": "24", "hb": "12.5"}
+    return {f"skrining-{k}": v for k, v in values.items()}
 
 
 def _family_upload(o):
@@ -371,6 +386,12 @@ ASK = {
     "families:detail": area(lambda o: [o.keluarga.pk]),
     "families:rule_detail": district(lambda o: [o.krs_rule_set.pk]),
     "families:rule_edit": district(lambda o: [o.krs_rule_set.pk], _krs_rule_form),
+    "families:catin_screening_create": area(lambda o: [o.tpk_catin.pk], _catin_screening_form),
+    "families:catin_list": district(),
+    "families:catin_thresholds": district(),
+    "families:catin_threshold_edit": district(
+        lambda o: [o.catin_threshold_set.pk], _catin_threshold_form
+    ),
     "families:tpk_team": area(lambda o: [o.tpk_team.pk]),
     "families:tpk_target": area(lambda o: [o.tpk_target.pk]),
     "families:tpk_target_create": area(
@@ -837,6 +858,19 @@ EXPECTED: dict[str, tuple] = {
     "families:rule_detail POST": (302, 200, 200, 200, 200, 200),
     "families:rule_edit GET": (302, 200, 403, 403, 403, 403),
     "families:rule_edit POST": (302, 302, 403, 403, 403, 403),
+    # Catin screening: the form on a catin target's page (GET goes back to the page); the
+    # list and the thresholds are read by every role (counts only for Mitra and Viewer); the
+    # thresholds' POST (re-evaluate) and edit page are the installation manager's.
+    "families:catin_screening_create GET own": (302, 302, 302, 302, 403, 403),
+    "families:catin_screening_create GET other": (302, 302, 404, 404, 403, 403),
+    "families:catin_screening_create POST own": (302, 302, 302, 302, 403, 403),
+    "families:catin_screening_create POST other": (302, 302, 404, 404, 403, 403),
+    "families:catin_list GET": (302, 200, 200, 200, 200, 200),
+    "families:catin_list POST": (302, 200, 200, 200, 200, 200),
+    "families:catin_thresholds GET": (302, 200, 200, 200, 200, 200),
+    "families:catin_thresholds POST": (302, 302, 403, 403, 403, 403),
+    "families:catin_threshold_edit GET": (302, 200, 403, 403, 403, 403),
+    "families:catin_threshold_edit POST": (302, 302, 403, 403, 403, 403),
     # --- families: TPK accompaniment ----------------------------------------------------
     # Targets by name for the roles with personal data; the Mitra OPD and the Viewer get the
     # counts per desa on the TPK home page and a 403 everywhere else (issue 14).
@@ -1043,6 +1077,7 @@ def _build(folder: Path) -> World:
         "kbm_table": KBMTable.objects.filter(is_default=False).order_by("pk").first(),
         "rule_set": RuleSet.objects.order_by("pk").first(),
         "krs_rule_set": KrsRuleSet.objects.get(is_default=True),
+        "catin_threshold_set": default_thresholds_load(),
         "indicator": IndicatorDefinition.objects.filter(computed=False).order_by("pk")[0].kode,
         "survey": survey_figure_save(
             user=admin,

@@ -338,3 +338,4 @@ from kampungkb.families.tpk.pregnancy.models import (  # noqa: E402, F401
     NifasVisit,
 )
 from kampungkb.families.tpk.scorecard.models import ScorecardEntry  # noqa: E402, F401
+from kampungkb.families.tpk.screening.models import CatinScreening, CatinThresholdSet  # noqa: E402, F401

@@ -7,6 +7,7 @@ from kampungkb.families.tpk import views as tpk
 from kampungkb.families.tpk import views_teams as tpk_teams
 from kampungkb.families.tpk.pregnancy import views as pregnancy
 from kampungkb.families.tpk.scorecard import views as skor
+from kampungkb.families.tpk.screening import views as catin
 
 app_name = "families"
 
@@ -50,4 +51,8 @@ urlpatterns = [
     path("tpk/skor/desa/<str:kode>/isi/", skor.cell_enter, name="scorecard_cell"),
     path("tpk/skor/desa/<str:kode>/skor.xlsx", skor.desa_xlsx, name="scorecard_xlsx"),
     path("tpk/skor/desa/<str:kode>/skor.pdf", skor.desa_pdf, name="scorecard_pdf"),
+    path("tpk/sasaran/<int:pk>/skrining/", catin.screening_create, name="catin_screening_create"),
+    path("tpk/catin/", catin.catin_list, name="catin_list"),
+    path("tpk/ambang-catin/", catin.thresholds, name="catin_thresholds"),
+    path("tpk/ambang-catin/<int:pk>/ubah/", catin.threshold_edit, name="catin_threshold_edit"),
 ]
