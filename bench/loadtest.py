@@ -270,9 +270,13 @@ def prepare_plan(args, work: Path, run: str) -> dict:
     areas = [kabupaten.kode, *(k.kode for k in kecamatan)]
     officials = [
         _account("beban.admin", Role.ADMIN_KABUPATEN, kabupaten, "Admin beban (sintetis)")
-        | {"kabupaten": kabupaten.kode, "areas": areas, "export_desa": desa_codes},
+        | {
+            "ranking": kabupaten.kode,
+            "areas": areas,
+            "export_desa": [d for d in desa_codes if d.startswith(kabupaten.kode)],
+        },
         _account("beban.mitra", Role.MITRA_OPD, kabupaten, "Mitra beban (sintetis)")
-        | {"kabupaten": kabupaten.kode, "areas": areas},
+        | {"ranking": kabupaten.kode, "areas": areas},
     ]
     for i, kec in enumerate(kecamatan[:3]):
         officials.append(
@@ -282,7 +286,7 @@ def prepare_plan(args, work: Path, run: str) -> dict:
                 kec,
                 f"Operator kecamatan beban {i + 1} (sintetis)",
             )
-            | {"kabupaten": kabupaten.kode, "areas": [kec.kode]}
+            | {"ranking": kec.kode, "areas": [kec.kode]}
         )
     importer, imported = None, []
     if args.import_rows:
@@ -363,19 +367,42 @@ def _stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
-def _warm_up(port: int, n: int) -> None:
+def _warm_up(port: int, n: int) -> list[float]:
     """Ask for the login page until every gunicorn worker has answered once (a worker's first
-    request pays for loading what it needs), so the run measures a started server."""
+    request pays for loading what it needs), so the run measures a started server; then time
+    ``n`` more, one at a time: the login page on an idle server, the run's quiet reference."""
     import http.client
 
-    for _ in range(n):
+    def login_page() -> float:
+        started = time.perf_counter()
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         conn.request("GET", "/akun/masuk/", headers={"X-Forwarded-Proto": "https"})
         conn.getresponse().read()
         conn.close()
+        return (time.perf_counter() - started) * 1000
+
+    for _ in range(n):
+        login_page()
+    return [login_page() for _ in range(n)]
 
 
-def run_load(args, env: dict, work: Path, plan: dict) -> float:
+def _cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) of a process and its children that are still running."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(stat.parent.name) == pid or int(fields[1]) == pid:  # fields[1]: the parent
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def run_load(args, env: dict, work: Path, plan: dict) -> dict:
+    """Run gunicorn, the worker and locust; return the idle reference and the CPU seconds each
+    used during the load."""
     port = _free_port()
     plan_file = work / "plan.json"
     plan_file.write_text(json.dumps(plan))
@@ -413,7 +440,9 @@ def run_load(args, env: dict, work: Path, plan: dict) -> float:
                 if processes[0].poll() is not None or time.monotonic() > deadline:
                     sys.exit("gunicorn did not start:\n" + (work / "gunicorn.log").read_text())
                 time.sleep(0.2)
-        _warm_up(port, 4 * (args.web_workers or 8))
+        idle = _warm_up(port, 4 * (args.web_workers or 8))
+        cpu_before = [_cpu_seconds(p.pid) for p in processes]
+        own_before = os.times()
         command = [
             str(BIN / "locust"),
             "-f",
@@ -449,7 +478,18 @@ def run_load(args, env: dict, work: Path, plan: dict) -> float:
                 check=False,
                 timeout=args.run_time + 120,
             )
-        return time.perf_counter() - started
+        wall = time.perf_counter() - started
+        own = os.times()
+        cpu = {
+            "gunicorn": _cpu_seconds(processes[0].pid) - cpu_before[0],
+            "worker": _cpu_seconds(processes[1].pid) - cpu_before[1],
+            "locust": own.children_user
+            + own.children_system
+            - own_before.children_user
+            - own_before.children_system,
+            "wall": wall,
+        }
+        return {"idle_reference": idle, "cpu": cpu}
     finally:
         for process in processes:
             _stop(process)
@@ -472,7 +512,7 @@ def _verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
 
-def report(stats: dict, acks: list[dict], check: dict, plan: dict) -> dict:
+def report(stats: dict, acks: list[dict], check: dict, server: dict) -> dict:
     window = stats["window"]
     seconds = max(window.get("stop", 0) - window.get("start", 0), 1e-9)
     times, failures = stats["times"], stats["failures"]
@@ -521,15 +561,26 @@ def report(stats: dict, acks: list[dict], check: dict, plan: dict) -> dict:
         print(f"  {problem}")
 
     ref = table["reference"]
+    idle = _percentiles(server["idle_reference"])[0]
     print(
-        "\nsame-run reference (through the same gunicorn, while loaded): "
-        f"login page and a static file p50 {ref['p50']:.0f} ms, p95 {ref['p95']:.0f} ms"
+        f"\nsame-run reference: the login page on the idle server before the load p50 "
+        f"{idle:.0f} ms; under the load (login page and a static file, through the same "
+        f"gunicorn) p50 {ref['p50']:.0f} ms, p95 {ref['p95']:.0f} ms"
+    )
+    cpu = server["cpu"]
+    print(
+        f"CPU seconds during the {cpu['wall']:.0f} s of load (2 cores = {2 * cpu['wall']:.0f}): "
+        f"gunicorn {cpu['gunicorn']:.0f}, worker {cpu['worker']:.0f}, locust {cpu['locust']:.0f};"
+        f" load average now {os.getloadavg()[0]:.1f} (other users of the machine included)"
     )
     write_rate = writes / seconds
     entry, dash = table["entry"], table["dashboard"]
     for kind in ("entry", "dashboard", "export", "import"):
         if table[kind]["n"] and ref["n"]:
-            print(f"  {kind} p95 / reference p95: {table[kind]['p95'] / ref['p95']:.1f}x")
+            print(
+                f"  {kind}: p50 {table[kind]['p50'] / idle:.1f}x the idle reference, "
+                f"p95 {table[kind]['p95'] / ref['p95']:.1f}x the loaded reference's p95"
+            )
     print("\ntargets:")
     checks = [
         (n_errors == 0, f"errors: {n_errors} (target 0)"),
@@ -563,6 +614,8 @@ def report(stats: dict, acks: list[dict], check: dict, plan: dict) -> dict:
         "write_rate": write_rate,
         "lost": check["lost"],
         "doubled": check["doubled"],
+        "idle_reference_p50": idle,
+        "cpu": cpu,
         "correct": n_errors == 0 and check["lost"] == 0 and check["doubled"] == 0,
     }
 
@@ -658,7 +711,7 @@ def main(argv: list[str] | None = None) -> int:
         from django.db import connections
 
         connections.close_all()
-        run_load(args, env, work, plan)
+        server = run_load(args, env, work, plan)
         stats_file = work / "stats.json"
         if not stats_file.exists():
             print((work / "locust.log").read_text()[-3000:], file=sys.stderr)
@@ -666,7 +719,7 @@ def main(argv: list[str] | None = None) -> int:
         stats = json.loads(stats_file.read_text())
         acks = _read_acks(Path(plan["ack_file"]))
         check = check_acks(acks, _imports(plan))
-        figures = report(stats, acks, check, plan)
+        figures = report(stats, acks, check, server)
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)

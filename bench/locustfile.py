@@ -411,7 +411,7 @@ class OfficialUser(BrowserUser):
     def priority(self):
         if not self.ready:
             return
-        kode = self.account["kabupaten"]
+        kode = self.account["ranking"]
         self.get(f"/analisis/prioritas/{kode}/", "dashboard: priority page")
         self.get(f"/analisis/prioritas/{kode}/skor.json", "dashboard: priority spec")
 
@@ -426,7 +426,7 @@ class OfficialUser(BrowserUser):
         if not self.ready:
             return
         self.get(
-            f"/analisis/prioritas/{self.account['kabupaten']}/aksi1.xlsx", "export: priority xlsx"
+            f"/analisis/prioritas/{self.account['ranking']}/aksi1.xlsx", "export: priority xlsx"
         )
 
     @task(1)
