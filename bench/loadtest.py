@@ -144,6 +144,7 @@ def _account(username: str, role: str, wilayah, name: str) -> dict:
     from django.contrib.auth import get_user_model
 
     from kampungkb.accounts.services import generate_password, user_create, user_password_set
+    from kampungkb.core.audit import audited_save
 
     users = get_user_model().objects
     user = users.filter(username=username).first()
@@ -158,6 +159,15 @@ def _account(username: str, role: str, wilayah, name: str) -> dict:
             full_name=name,
         )
     else:
+        if (user.role, user.wilayah_id) != (role, wilayah.kode):
+            # This run gives the account another area (e.g. other desa were chosen).
+            audited_save(
+                user,
+                actor=None,
+                fields=["role", "wilayah"],
+                values={"role": role, "wilayah": wilayah},
+                wilayah_kode=wilayah.kode,
+            )
         password = generate_password(user=user)
         user_password_set(actor=None, user=user, password=password)
     return {"username": username, "password": password}
@@ -243,7 +253,11 @@ def prepare_plan(args, work: Path, run: str) -> dict:
 
     day = timezone.localdate()
     busiest = list(
-        Child.objects.values("desa_id").annotate(n=Count("pk")).order_by("-n", "desa_id")
+        # The demo's children only: the desa stay the same from run to run.
+        Child.objects.filter(is_synthetic=True)
+        .values("desa_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "desa_id")
     )
     if not busiest:
         sys.exit("the database has no children: seed_demo did not run?")
@@ -575,6 +589,12 @@ def report(stats: dict, acks: list[dict], check: dict, server: dict) -> dict:
     )
     write_rate = writes / seconds
     entry, dash = table["entry"], table["dashboard"]
+    if n_requests:
+        per_request = 1000 * cpu["gunicorn"] / n_requests
+        print(
+            f"gunicorn CPU per request: {per_request:.0f} ms on average (all kinds), so at most "
+            f"{1000 / max(per_request, 1e-9):.0f} requests/s per core the server has to itself"
+        )
     for kind in ("entry", "dashboard", "export", "import"):
         if table[kind]["n"] and ref["n"]:
             print(
