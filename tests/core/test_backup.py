@@ -202,3 +202,44 @@ def test_the_commands_back_up_and_refuse_to_overwrite(transactional_db, tmp_path
         call_command("restore", str(path))  # the test database has tables
     with pytest.raises(CommandError, match="--keep"):
         call_command("backup", "-o", str(tmp_path), "--keep", "0")
+
+
+def test_a_sqlite_backup_is_taken_while_another_connection_writes(tmp_path):
+    """The server keeps writing (WAL): the backup does not wait for its transaction, holds
+    what was committed when it started, and is one self-contained file."""
+    db = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / "live.sqlite3")}
+    with sqlite3.connect(db["NAME"]) as setup:
+        setup.execute("PRAGMA journal_mode=WAL")
+        setup.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)")
+        setup.execute("INSERT INTO t VALUES (1, 'committed')")
+    writer = sqlite3.connect(db["NAME"], isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("INSERT INTO t VALUES (2, 'not yet committed')")
+
+    first = backup_create(db=db, folder=tmp_path / "b")
+    writer.execute("COMMIT")
+    writer.close()
+    second = backup_create(db=db, folder=tmp_path / "b")
+
+    def rows(path):
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            assert conn.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+            return conn.execute("SELECT id FROM t ORDER BY id").fetchall()
+        finally:
+            conn.close()
+
+    assert rows(first) == [(1,)]
+    assert rows(second) == [(1,), (2,)]
+
+
+def test_an_unreachable_postgresql_database_is_a_clear_error(tmp_path):
+    db = {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": "kkb_ops_nowhere",
+        "HOST": "127.0.0.1",
+        "PORT": "1",  # nothing listens there
+        "USER": "postgres",
+    }
+    with pytest.raises(BackupError, match="kkb_ops_nowhere"):
+        table_names(db)

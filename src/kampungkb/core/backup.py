@@ -82,7 +82,7 @@ def backup_create(
     os.close(os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
     try:
         if vendor == SQLITE:
-            _sqlite_copy(source=_sqlite_connect(db), target=sqlite3.connect(part))
+            _sqlite_copy(source=_sqlite_connect(db), target=sqlite3.connect(part), single_file=True)
         else:
             _run_pg(
                 "pg_dump", db, ["--format=custom", "--no-owner", f"--file={part}"], with_db=True
@@ -208,11 +208,17 @@ def _sqlite_connect(db: Mapping) -> sqlite3.Connection:
     return sqlite3.connect(name, uri=uri, timeout=60)
 
 
-def _sqlite_copy(*, source: sqlite3.Connection, target: sqlite3.Connection) -> None:
+def _sqlite_copy(
+    *, source: sqlite3.Connection, target: sqlite3.Connection, single_file: bool = False
+) -> None:
     """Copy every page in one step (pages=-1): one consistent snapshot under a read lock,
-    which WAL lets writers work beside; a step-wise copy would restart on each write."""
+    which WAL lets writers work beside; a step-wise copy would restart on each write.
+    ``single_file``: leave the copy in rollback-journal mode, one self-contained file (a WAL
+    database needs its -shm file beside it even to be read)."""
     try:
         source.backup(target, pages=-1)
+        if single_file:
+            target.execute("PRAGMA journal_mode=DELETE")
     except sqlite3.Error as exc:
         raise BackupError(
             _("SQLite could not copy the database: %(error)s") % {"error": exc}
@@ -270,13 +276,20 @@ class _connect:
             import psycopg
 
             env = _pg_env(self.db)
-            self.conn = psycopg.connect(
-                dbname=self.db["NAME"],
-                host=env.get("PGHOST"),
-                port=env.get("PGPORT"),
-                user=env.get("PGUSER"),
-                password=env.get("PGPASSWORD"),
-            )
+            try:
+                self.conn = psycopg.connect(
+                    dbname=self.db["NAME"],
+                    host=env.get("PGHOST"),
+                    port=env.get("PGPORT"),
+                    user=env.get("PGUSER"),
+                    password=env.get("PGPASSWORD"),
+                    sslmode=env.get("PGSSLMODE"),
+                )
+            except psycopg.OperationalError as exc:
+                raise BackupError(
+                    _("Cannot connect to the database %(name)s: %(error)s")
+                    % {"name": self.db["NAME"], "error": str(exc).strip()}
+                ) from exc
         self.cursor = self.conn.cursor()
         return self.cursor, self.vendor
 
