@@ -56,11 +56,6 @@ class FamilyImportPages(ImportPages):
 
 
 pages = FamilyImportPages()
-import_upload = pages.upload
-import_preview = pages.preview
-import_commit = pages.commit
-import_result = pages.result
-import_errors_xlsx = pages.errors_xlsx
 
 
 def import_template(request):

@@ -143,11 +143,6 @@ class MeasurementImportPages(ImportPages):
 
 
 pages = MeasurementImportPages()
-import_upload = pages.upload
-import_preview = pages.preview
-import_commit = pages.commit
-import_result = pages.result
-import_errors_xlsx = pages.errors_xlsx
 
 
 @require_POST

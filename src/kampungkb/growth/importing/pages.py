@@ -20,6 +20,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import path as route
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -115,6 +116,18 @@ class ImportPages:
 
     # Shared steps.
 
+    def urlpatterns(self, prefix: str = "") -> list:
+        """The routes of the pages under ``prefix`` (an app's other routes that a hash could
+        match, such as ``<prefix>ekspor/``, go before them)."""
+        by_hash = prefix + "<str:sha>/"
+        return [
+            route(prefix, self.upload, name="import_upload"),
+            route(prefix + "hasil/<int:pk>/", self.result, name="import_result"),
+            route(by_hash, self.preview, name="import_preview"),
+            route(by_hash + "simpan/", self.commit, name="import_commit"),
+            route(by_hash + "ditolak.xlsx", self.errors_xlsx, name="import_errors_xlsx"),
+        ]
+
     def url(self, name: str) -> str:
         return f"{self.namespace}:{name}"
 
@@ -122,6 +135,14 @@ class ImportPages:
         """The user's upload with this hash and its original name; 404 when they have none."""
         upload = upload_get(user=user, sha=sha)
         return upload_path(upload), upload.file_name
+
+    def checked(self, request, sha: str, *, dry_run: bool, step: str):
+        """The importer's upload with this hash run through the service: its path, its name
+        and the result. Raises ImportFileError when the file cannot be read."""
+        require_importer(request.user)
+        path, name = self.stored(request.user, sha)
+        result = self.run(request, sha, path=path, name=name, dry_run=dry_run, step=step)
+        return path, name, result
 
     def upload_page(self, request, form, *, error: str = "", status: int = 200):
         context = {"form": form, "error": error}
@@ -145,10 +166,8 @@ class ImportPages:
         return self.upload_page(request, self.form_class())
 
     def preview(self, request, sha: str):
-        require_importer(request.user)
-        path, name = self.stored(request.user, sha)
         try:
-            result = self.run(request, sha, path=path, name=name, dry_run=True, step="preview")
+            _path, name, result = self.checked(request, sha, dry_run=True, step="preview")
         except ImportFileError as exc:
             return self.file_error(request, exc)
         context = {
@@ -162,10 +181,8 @@ class ImportPages:
 
     @method_decorator(require_POST)
     def commit(self, request, sha: str):
-        require_importer(request.user)
-        path, name = self.stored(request.user, sha)
         try:
-            result = self.run(request, sha, path=path, name=name, dry_run=False, step="commit")
+            _path, name, result = self.checked(request, sha, dry_run=False, step="commit")
         except ImportFileError as exc:
             return self.file_error(request, exc)
         except self.busy_error:
@@ -195,10 +212,8 @@ class ImportPages:
         return render(request, f"{self.templates}/import_result.html", context)
 
     def errors_xlsx(self, request, sha: str):
-        require_importer(request.user)
-        path, name = self.stored(request.user, sha)
         try:
-            result = self.run(request, sha, path=path, name=name, dry_run=True, step="rejected")
+            path, name, result = self.checked(request, sha, dry_run=True, step="rejected")
         except ImportFileError as exc:
             return self.file_error(request, exc)
         response = HttpResponse(content_type=XLSX_TYPE)
