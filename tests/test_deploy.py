@@ -9,7 +9,7 @@ from pathlib import Path
 from django.conf import settings
 
 from kampungkb.core.middleware import FORM_ALLOWANCE_BYTES
-from kampungkb.growth.views_import import MAX_UPLOAD_BYTES
+from kampungkb.growth.importing.pages import MAX_UPLOAD_BYTES
 
 DEPLOY = Path(__file__).resolve().parents[1] / "deploy"
 SRC = Path(__file__).resolve().parents[1] / "src" / "kampungkb"

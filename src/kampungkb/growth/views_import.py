@@ -1,5 +1,6 @@
-"""Pages to import an e-PPGBM file (upload → preview → save → result) and to export one
-(a big export runs in the background: ``growth.jobs``).
+"""Pages to import an e-PPGBM file (upload → preview → save → result, the shared import pages
+of ``importing.pages`` with the posyandu-mapping step) and to export one (a big export runs in
+the background: ``growth.jobs``).
 
 The uploaded file is kept under MEDIA_ROOT/imports/<sha256>.<ext> as its uploader's
 (``importing.uploads``); the preview, the save and the rejected rows name it by its hash and
@@ -7,23 +8,17 @@ answer only to the uploader and the admins of their area (``selectors.upload_get
 checks every row again (the preview is never trusted).
 """
 
-import re
-from pathlib import Path
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kampungkb.core.downloads import XLSX_TYPE, file_response
 from kampungkb.core.forms_style import StyledFormMixin
-from kampungkb.core.middleware import busy_response, upload_limit
-from kampungkb.core.permissions import can_edit, can_view_personal_data
+from kampungkb.core.permissions import can_view_personal_data
 from kampungkb.growth import personal_data
 from kampungkb.growth.importing.aliases import (
     PosyanduDecision,
@@ -32,48 +27,33 @@ from kampungkb.growth.importing.aliases import (
 )
 from kampungkb.growth.importing.commit import (
     ImportBusyError,
-    ImportFileError,
     PosyanduChoices,
     measurements_import,
 )
-from kampungkb.growth.importing.parse import EXTENSIONS
+from kampungkb.growth.importing.pages import (
+    PREVIEW_LIMIT,
+    ImportPages,
+    ImportUploadForm,
+    require_importer,
+)
 from kampungkb.growth.importing.report import rejected_rows_xlsx
 from kampungkb.growth.importing.selectors import (
     export_desa_choices,
     import_batch_get,
     posyandu_alias_get,
     posyandu_alias_list,
-    upload_available,
-    upload_get,
 )
 from kampungkb.growth.importing.tasks import uploads_purge_enqueue
-from kampungkb.growth.importing.uploads import upload_path, upload_store
 from kampungkb.growth.jobs.selectors import file_job_file
 from kampungkb.growth.jobs.services import measurements_export_request
 from kampungkb.growth.jobs.tasks import file_job_start
 
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-PREVIEW_LIMIT = 200  # rows of errors/warnings shown on a page; the xlsx has them all
 MAX_POSYANDU_DECISIONS = 5000  # names decided in one post; a file names far fewer
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class UploadForm(StyledFormMixin, forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("e-PPGBM file (xlsx or csv)"),
-        help_text=gettext_lazy("The “entri pengukuran” export of e-PPGBM, or a sheet like it."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if Path(upload.name).suffix.lower().lstrip(".") not in EXTENSIONS:
-            raise forms.ValidationError(_("Only xlsx and csv files can be imported."))
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(mb)d MB.") % {"mb": MAX_UPLOAD_BYTES // 2**20}
-            )
-        return upload
+class UploadForm(ImportUploadForm):
+    file_label = gettext_lazy("e-PPGBM file (xlsx or csv)")
+    file_help = gettext_lazy("The “entri pengukuran” export of e-PPGBM, or a sheet like it.")
 
 
 class ExportForm(StyledFormMixin, forms.Form):
@@ -88,48 +68,6 @@ class ExportForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, desa_choices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["desa"].choices = [("", _("All desa in your area")), *desa_choices]
-
-
-def _require_importer(user) -> None:
-    if not can_edit(user):
-        raise PermissionDenied
-
-
-def _stored(user, sha: str) -> tuple[Path, str]:
-    """The user's upload with this hash and its original name; 404 when they have none."""
-    upload = upload_get(user=user, sha=sha)
-    return upload_path(upload), upload.file_name
-
-
-def _upload_page(request, form, *, error: str = "", status: int = 200):
-    return render(
-        request, "growth/import_upload.html", {"form": form, "error": error}, status=status
-    )
-
-
-@upload_limit(MAX_UPLOAD_BYTES)
-def import_upload(request):
-    _require_importer(request.user)
-    if request.method == "POST":
-        form = UploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = upload_store(user=request.user, upload=form.cleaned_data["file"])
-            uploads_purge_enqueue()
-            return redirect("growth:import_preview", sha=upload.sha256)
-        return _upload_page(request, form, status=400)
-    return _upload_page(request, UploadForm())
-
-
-def _summary(report: dict) -> dict:
-    errors, warnings = report["errors"], report["warnings"]
-    return {
-        "report": report,
-        "errors": errors[:PREVIEW_LIMIT],
-        "errors_cut": max(0, len(errors) - PREVIEW_LIMIT),
-        "warnings": warnings[:PREVIEW_LIMIT],
-        "warnings_cut": max(0, len(warnings) - PREVIEW_LIMIT),
-        "duplicates": report["duplicates"][:PREVIEW_LIMIT],
-    }
 
 
 def _new_posyandu_session_key(sha: str) -> str:
@@ -152,34 +90,67 @@ def _posted_decisions(post) -> list[PosyanduDecision]:
     ]
 
 
-def import_preview(request, sha: str):
-    _require_importer(request.user)
-    path, name = _stored(request.user, sha)
-    choices = _posyandu_choices(request, sha)
-    try:
-        result = measurements_import(
-            user=request.user, path=path, dry_run=True, file_name=name, posyandu=choices
+class MeasurementImportPages(ImportPages):
+    """The e-PPGBM import: the shared pages, with the importer's posyandu choices (kept in the
+    session) given to the preview and the save, and its reading of personal data logged."""
+
+    namespace = templates = "growth"
+    form_class = UploadForm
+    busy_error = ImportBusyError
+    rejected_stem = "impor"
+
+    def run(self, request, sha, *, path, name, dry_run, step):
+        # The rejected-rows workbook checks the file without the session's posyandu choices.
+        choices = None if step == "rejected" else _posyandu_choices(request, sha)
+        return measurements_import(
+            user=request.user, path=path, dry_run=dry_run, file_name=name, posyandu=choices
         )
-    except ImportFileError as exc:
-        return _upload_page(request, UploadForm(), error=str(exc), status=400)
-    context = {
-        "sha": sha,
-        "file_name": name,
-        "posyandu_chosen_new": bool(choices.create),
-        **_summary(result.report()),
-    }
-    personal_data.import_rows_shown(
-        user=request.user, upload_sha=sha, file_name=name, page="preview", rows=result.n_rows
-    )
-    return render(request, "growth/import_preview.html", context)
+
+    def summary(self, report: dict) -> dict:
+        errors, warnings = report["errors"], report["warnings"]
+        return {
+            "report": report,
+            "errors": errors[:PREVIEW_LIMIT],
+            "errors_cut": max(0, len(errors) - PREVIEW_LIMIT),
+            "warnings": warnings[:PREVIEW_LIMIT],
+            "warnings_cut": max(0, len(warnings) - PREVIEW_LIMIT),
+            "duplicates": report["duplicates"][:PREVIEW_LIMIT],
+        }
+
+    def rejected_rows_write(self, *, result, path, out) -> None:
+        rejected_rows_xlsx(result=result, out=out)
+
+    def batch_get(self, *, user, pk):
+        return import_batch_get(user=user, pk=pk)
+
+    def preview_context(self, request, sha):
+        return {"posyandu_chosen_new": bool(_posyandu_choices(request, sha).create)}
+
+    def rows_shown(self, request, sha, *, name, page, result):
+        rows = result.n_rows if page == "preview" else result.n_rejected
+        personal_data.import_rows_shown(
+            user=request.user, upload_sha=sha, file_name=name, page=page, rows=rows
+        )
+
+    def saved(self, request, sha, *, result):
+        if result.waits_for_posyandu:
+            messages.warning(
+                request, _("Nothing was saved: choose a posyandu for every name below first.")
+            )
+            return redirect("growth:import_preview", sha=sha)
+        request.session.pop(_new_posyandu_session_key(sha), None)
+        return None
+
+
+pages = MeasurementImportPages()
 
 
 @require_POST
 def import_posyandu_map(request, sha: str):
     """Store the importer's decisions on unknown posyandu names, then show the preview again:
     a posyandu chosen is remembered as an alias; "new" is kept in the session until the save."""
-    _require_importer(request.user)
-    _stored(request.user, sha)
+    require_importer(request.user)
+    pages.stored(request.user, sha)
     session_key = _new_posyandu_session_key(sha)
     if "batal" in request.POST:
         request.session.pop(session_key, None)
@@ -194,80 +165,15 @@ def import_posyandu_map(request, sha: str):
     return redirect("growth:import_preview", sha=sha)
 
 
-@require_POST
-def import_commit(request, sha: str):
-    _require_importer(request.user)
-    path, name = _stored(request.user, sha)
-    try:
-        result = measurements_import(
-            user=request.user,
-            path=path,
-            dry_run=False,
-            file_name=name,
-            posyandu=_posyandu_choices(request, sha),
-        )
-    except ImportFileError as exc:
-        return _upload_page(request, UploadForm(), error=str(exc), status=400)
-    except ImportBusyError:
-        # Nothing saved; the preview offers the save again.
-        return busy_response(request, retry_url=reverse("growth:import_preview", args=[sha]))
-    if result.waits_for_posyandu:
-        messages.warning(
-            request, _("Nothing was saved: choose a posyandu for every name below first.")
-        )
-        return redirect("growth:import_preview", sha=sha)
-    request.session.pop(_new_posyandu_session_key(sha), None)
-    uploads_purge_enqueue()
-    if result.batch is not None:
-        return redirect("growth:import_result", pk=result.batch.pk)
-    context = {"sha": sha, "file_name": name, "batch": None, **_summary(result.report())}
-    return render(request, "growth/import_result.html", context)
-
-
-def import_result(request, pk: int):
-    _require_importer(request.user)
-    batch = import_batch_get(user=request.user, pk=pk)
-    # The rejected rows are offered only while the file is kept and is the user's to open.
-    available = upload_available(user=request.user, sha=batch.sha256)
-    context = {
-        "sha": batch.sha256 if available else "",
-        "file_name": batch.file_name,
-        "batch": batch,
-        **_summary(batch.report),
-    }
-    return render(request, "growth/import_result.html", context)
-
-
-def import_errors_xlsx(request, sha: str):
-    _require_importer(request.user)
-    path, name = _stored(request.user, sha)
-    try:
-        result = measurements_import(user=request.user, path=path, dry_run=True, file_name=name)
-    except ImportFileError as exc:
-        return _upload_page(request, UploadForm(), error=str(exc), status=400)
-    response = HttpResponse(content_type=XLSX)
-    rejected_rows_xlsx(result=result, out=response)
-    personal_data.import_rows_shown(
-        user=request.user,
-        upload_sha=sha,
-        file_name=name,
-        page="rejected_xlsx",
-        rows=result.n_rejected,
-    )
-    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(name).stem)[:80] or "impor"
-    response["Content-Disposition"] = f'attachment; filename="{stem}-ditolak.xlsx"'
-    return response
-
-
 def posyandu_aliases(request):
-    _require_importer(request.user)
+    require_importer(request.user)
     aliases = posyandu_alias_list(user=request.user)
     return render(request, "growth/posyandu_aliases.html", {"aliases": aliases})
 
 
 @require_POST
 def posyandu_alias_remove(request, pk: int):
-    _require_importer(request.user)
+    require_importer(request.user)
     alias = posyandu_alias_get(user=request.user, pk=pk)
     posyandu_alias_delete(user=request.user, alias=alias)
     messages.success(
