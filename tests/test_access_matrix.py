@@ -292,6 +292,8 @@ ASK = {
     "analytics_public:map_spec": district(lambda o: [o.publication.pk]),
     "analytics_public:pdf": district(lambda o: [o.publication.pk]),
     "analytics_public:xlsx": district(lambda o: [o.publication.pk]),
+    "analytics_public:province": district(lambda o: ["19"]),
+    "analytics_public:kabupaten": district(lambda o: [o.publication.kabupaten_id]),
     "convergence:action_edit": district(
         lambda o: [o.year, o.action.pk], lambda o: {"status": "berjalan"}
     ),
@@ -871,6 +873,10 @@ EXPECTED: dict[str, tuple] = {
     "analytics_public:pdf POST": (200, 200, 200, 200, 200, 200),
     "analytics_public:xlsx GET": (200, 200, 200, 200, 200, 200),
     "analytics_public:xlsx POST": (200, 200, 200, 200, 200, 200),
+    "analytics_public:province GET": (200, 200, 200, 200, 200, 200),
+    "analytics_public:province POST": (200, 200, 200, 200, 200, 200),
+    "analytics_public:kabupaten GET": (200, 200, 200, 200, 200, 200),
+    "analytics_public:kabupaten POST": (200, 200, 200, 200, 200, 200),
 }
 
 
