@@ -244,3 +244,20 @@ def test_a_kabupaten_without_a_publication(client, figures, people):
     assert rows["19.06"].publication is None
     assert client.get(reverse("analytics_public:kabupaten", args=["19.06"])).status_code == 404
     assert client.get(reverse("analytics_public:province", args=["19.06"])).status_code == 404
+
+
+def test_every_analysis_download_and_chart_of_the_provinsi_answers(client, figures, people):
+    client.force_login(people["provinsi"])
+    for name in (
+        "analytics:area_xlsx",
+        "analytics:trend_spec",
+        "analytics:kampung_kb_spec",
+        "analytics:map_spec",
+        "analytics:priority_spec",
+        "analytics:priority_xlsx",
+        "analytics:priority_pdf",
+    ):
+        response = client.get(reverse(name, args=["19"]) + Q)
+        assert response.status_code == 200, name
+    sheet = client.get(reverse("analytics:area_xlsx", args=["19"]) + Q)
+    assert sheet["Content-Type"].startswith("application/vnd.openxmlformats")
