@@ -261,3 +261,14 @@ def test_every_analysis_download_and_chart_of_the_provinsi_answers(client, figur
         assert response.status_code == 200, name
     sheet = client.get(reverse("analytics:area_xlsx", args=["19"]) + Q)
     assert sheet["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_adding_a_kabupaten_refreshes_the_summaries_with_the_provinsi(
+    data, django_capture_on_commit_callbacks
+):
+    data.many(KURNIA_JAYA, "2025-08-10", n=10, cases=2)
+    summaries_rebuild()
+    assert not PrevalenceSummary.objects.filter(wilayah_kode="19").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        wilayah_load(folder=settings.KAMPUNGKB_PROVINCE_WILAYAH, kabupaten=BANGKA)
+    assert (_cell("19").n, _cell("19").cases) == (10, 2)

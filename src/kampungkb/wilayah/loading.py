@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kampungkb.core.audit import audit_record
+from kampungkb.core.events import records_changed_on_commit
 from kampungkb.core.models import AuditAction
 from kampungkb.wilayah.models import KODE_LENGTH, KODE_VALIDATOR, Level, Wilayah
 
@@ -228,4 +229,8 @@ def wilayah_load(*, folder: Path, actor=None, kabupaten: str | None = None) -> L
                     "updated": result.updated,
                 },
             )
+            if kabupaten:
+                # A kabupaten added to a running installation may add the provinsi level
+                # to the summaries (a province installation): refresh them.
+                records_changed_on_commit(sender="wilayah")
     return result
