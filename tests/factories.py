@@ -72,6 +72,11 @@ def user(role: str, area: str | Wilayah, *, username: str | None = None, **extra
     return obj
 
 
+def admin_provinsi(area: str | Wilayah = "19", **extra) -> User:
+    """The Admin Provinsi of Kepulauan Bangka Belitung (the provinsi row is in Beltim's data)."""
+    return user(Role.ADMIN_PROVINSI, area, **extra)
+
+
 def admin_kabupaten(area: str | Wilayah = BELTIM, **extra) -> User:
     return user(Role.ADMIN_KABUPATEN, area, **extra)
 

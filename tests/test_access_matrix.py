@@ -307,6 +307,8 @@ ASK = {
     "analytics_public:map_spec": district(lambda o: [o.publication.pk]),
     "analytics_public:pdf": district(lambda o: [o.publication.pk]),
     "analytics_public:xlsx": district(lambda o: [o.publication.pk]),
+    "analytics_public:province": district(lambda o: ["19"]),
+    "analytics_public:kabupaten": district(lambda o: [o.publication.kabupaten_id]),
     "convergence:action_edit": district(
         lambda o: [o.year, o.action.pk], lambda o: {"status": "berjalan"}
     ),
@@ -979,6 +981,10 @@ EXPECTED: dict[str, tuple] = {
     "analytics_public:pdf POST": (200, 200, 200, 200, 200, 200),
     "analytics_public:xlsx GET": (200, 200, 200, 200, 200, 200),
     "analytics_public:xlsx POST": (200, 200, 200, 200, 200, 200),
+    "analytics_public:province GET": (200, 200, 200, 200, 200, 200),
+    "analytics_public:province POST": (200, 200, 200, 200, 200, 200),
+    "analytics_public:kabupaten GET": (200, 200, 200, 200, 200, 200),
+    "analytics_public:kabupaten POST": (200, 200, 200, 200, 200, 200),
 }
 
 
@@ -1044,6 +1050,7 @@ def _build(folder: Path) -> World:
     _small_boundaries()
     world = World()
     world.users = factories.users_by_role()
+    world.users["provinsi"] = factories.admin_provinsi()
     world.users["mitra"].organisation = "DKPPKB"
     world.users["mitra"].save()
     admin = world.users["admin"]
@@ -1266,6 +1273,39 @@ def test_each_route_answers_each_role_as_designed(db, world, key):
         assert answers["anonymous"]["Location"].startswith(LOGIN + "?next=")
 
 
+# --- the Admin Provinsi (issue 15) -----------------------------------------------------------
+# Admin Provinsi of 19 (Kepulauan Bangka Belitung). The matrix's installation serves Belitung
+# Timur alone, which lies in 19, so it covers both areas (own and other) as the kabupaten-wide
+# roles do. It reads aggregates only, as the Viewer does (every person list 403, no name on
+# any page: ``test_read_only_roles_see_no_name_of_a_person``), so it answers every route as
+# the Viewer does, except the installation's settings, which it manages (every kabupaten of
+# the installation lies in its province): those are listed here, with its answer.
+
+PROVINSI_DIFFERS: dict[str, int] = {
+    "growth:kbm_default_choose POST": 302,
+    "convergence:rule_set_detail POST": 302,
+    "families:rule_edit GET": 200,
+    "families:rule_edit POST": 302,
+    "families:catin_thresholds POST": 302,
+    "families:catin_threshold_edit GET": 200,
+    "families:catin_threshold_edit POST": 302,
+}
+
+
+def provinsi_expected(key: str) -> int:
+    """The Admin Provinsi's expected answer to ``key``: the Viewer's unless listed above."""
+    return PROVINSI_DIFFERS.get(key, EXPECTED[key][ROLES.index("viewer")])
+
+
+@pytest.mark.parametrize("key", EXPECTED)
+def test_each_route_answers_the_province_admin_as_designed(db, world, key):
+    assert _answer(world, key, "provinsi").status_code == provinsi_expected(key)
+
+
+def test_every_province_difference_is_a_route():
+    assert sorted(set(PROVINSI_DIFFERS) - set(EXPECTED)) == []
+
+
 def _holes():
     for key, codes in EXPECTED.items():
         for role, code in zip(ROLES, codes, strict=True):
@@ -1323,7 +1363,7 @@ def test_every_expectation_lists_each_role():
 # item 7: a Mitra OPD recorded a coaching visit). Checked on the database itself, not on the
 # answer: no statement that writes, and every table keeps its number of rows.
 
-READ_ONLY_ROLES = ("mitra", "viewer")
+READ_ONLY_ROLES = ("mitra", "viewer", "provinsi")
 # Logging out ends the user's own session and notes it in the login log (django-axes) and in
 # the audit trail: those tables may change there, and nowhere else.
 OWN_SESSION_ROUTES = {"accounts:logout"}
@@ -1390,6 +1430,8 @@ def test_read_only_roles_change_nothing_through_any_post_route(db, world, key):
     ignore = OWN_SESSION_TABLES if key.split()[0] in OWN_SESSION_ROUTES else ()
     changed = {}
     for role in READ_ONLY_ROLES:
+        if role == "provinsi" and key in PROVINSI_DIFFERS:
+            continue  # the installation's settings, which it manages
         watch = DatabaseWatch(ignore)
         status = _answer(world, key, role, watch=lambda w=watch: w).status_code
         if watch.writes or watch.recounted:
@@ -1438,6 +1480,8 @@ def _text(response) -> str:
 
 
 def _readable_gets(role: str) -> list[str]:
+    if role == "provinsi":
+        return [k for k in EXPECTED if " GET" in k and provinsi_expected(k) == 200]
     index = ROLES.index(role)
     return [k for k, codes in EXPECTED.items() if " GET" in k and codes[index] == 200]
 

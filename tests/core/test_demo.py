@@ -42,6 +42,7 @@ def test_seed_demo_loads_beltim_15_kampung_kb_and_one_account_per_role(db, capsy
     )
     roles = set(User.objects.values_list("role", flat=True))
     assert roles == {
+        "admin_provinsi",
         "admin_kabupaten",
         "operator_kecamatan",
         "operator_desa",

@@ -7,6 +7,7 @@ from kampungkb.accounts.services import generate_password, user_create, user_pas
 from kampungkb.wilayah.models import Wilayah
 
 DEMO_ACCOUNTS = [
+    ("admin.babel", Role.ADMIN_PROVINSI, "19", "Admin Provinsi (demo)", "Perwakilan BKKBN"),
     ("admin.beltim", Role.ADMIN_KABUPATEN, "19.06", "Admin DKPPKB (demo)", "DKPPKB"),
     ("operator.manggar", Role.OPERATOR_KECAMATAN, "19.06.01", "PKB Manggar (demo)", ""),
     ("operator.kurniajaya", Role.OPERATOR_DESA, "19.06.01.2002", "Kader Kurnia Jaya (demo)", ""),

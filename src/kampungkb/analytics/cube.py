@@ -220,14 +220,19 @@ def kampung_kb_desa(desa_codes: list[str], period_end: datetime.date) -> set[str
 
 def _units(desa_codes: list[str]) -> list[Unit]:
     """Desa, kecamatan, kabupaten and the Kampung KB / other splits, each with the desa of
-    its area (which of them are Kampung KB depends on the period: see ``_unit_sums``)."""
+    its area (which of them are Kampung KB depends on the period: see ``_unit_sums``); and
+    the provinsi, when the installation serves several of its kabupaten (a province
+    installation: its summaries are the sums of its kabupaten's)."""
     codes = np.array(desa_codes, dtype=object)
     units = []
     for i, code in enumerate(desa_codes):
         members = np.zeros(len(desa_codes), bool)
         members[i] = True
         units.append(Unit(code, Level.DESA, "all", members))
-    for level, width in ((Level.KECAMATAN, 8), (Level.KABUPATEN, 5)):
+    levels = [(Level.KECAMATAN, 8), (Level.KABUPATEN, 5)]
+    if len({c[:5] for c in desa_codes}) > 1:
+        levels.append((Level.PROVINSI, 2))
+    for level, width in levels:
         prefix = np.array([c[:width] for c in codes], dtype=object)
         for area in sorted(set(prefix)):
             members = prefix == area

@@ -103,18 +103,32 @@ def seed_demo_analytics(*, publish: bool = True) -> dict:
     return {"rebuild_seconds": rebuilt.seconds if rebuilt else 0.0, **created}
 
 
-def _publish_latest() -> int:
+def seed_demo_publications(kabupaten: list[str]) -> int:
+    """Publish the latest weighing month of each kabupaten that has no publication yet (the
+    province demo: a public page per kabupaten); return how many were published."""
+    done = set(
+        Publication.objects.filter(kabupaten_id__in=kabupaten).values_list(
+            "kabupaten_id", flat=True
+        )
+    )
+    return sum(_publish_latest(kode) for kode in kabupaten if kode not in done)
+
+
+def _publish_latest(kabupaten: str = BELTIM) -> int:
     from kampungkb.accounts.models import Role, User
     from kampungkb.analytics.selectors import period_options
     from kampungkb.analytics.services import publication_publish
 
-    starts = period_options(period_type=PeriodType.PENIMBANGAN)
+    area = Wilayah.objects.filter(kode=kabupaten).first()
+    starts = period_options(period_type=PeriodType.PENIMBANGAN, area=area)
     if not starts:
         return 0
     # Published on behalf of the district admin; "system" in the audit trail without one.
-    actor = User.objects.filter(role=Role.ADMIN_KABUPATEN, wilayah_id=BELTIM).first()
+    actor = User.objects.filter(role=Role.ADMIN_KABUPATEN, wilayah_id=kabupaten).first()
+    system = _SystemUser()
+    system.wilayah_id = kabupaten
     publication_publish(
-        user=actor or _SystemUser(),
+        user=actor or system,
         period_type=PeriodType.PENIMBANGAN,
         period_start=starts[0],
         catatan="Publikasi demo (data sintetis)",
@@ -129,5 +143,5 @@ class _SystemUser:
     is_active = True
     is_superuser = True
     role = "admin_kabupaten"
-    wilayah_id = BELTIM
+    wilayah_id = BELTIM  # the demo publishing another kabupaten sets its own
     pk = None

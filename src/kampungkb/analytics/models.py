@@ -30,6 +30,7 @@ class Indicator(models.TextChoices):
 
 
 class SummaryLevel(models.TextChoices):
+    PROVINSI = "provinsi", _("Province")
     KABUPATEN = "kabupaten", _("Regency")
     KECAMATAN = "kecamatan", _("Sub-district")
     DESA = "desa_kelurahan", _("Village")

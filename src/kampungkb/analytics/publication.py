@@ -325,3 +325,29 @@ def tables_fingerprint(tables, *, version: int) -> str:
     for key, (_nama, cell) in sorted(public_cells(tables).items()):
         digest.update(repr((key, shown_values(cell), cell.suppressed)).encode())
     return digest.hexdigest()[:32]
+
+
+@dataclass
+class ProvinceRow:
+    """A kabupaten on the province's public page: its current publication (None: none yet)
+    and that publication's public kabupaten row, suppressed by its own rules."""
+
+    kabupaten: object  # Wilayah
+    publication: Publication | None
+    row: PublicRow | None
+
+
+def province_public_rows(provinsi_kode: str) -> list[ProvinceRow]:
+    """Each kabupaten of a provinsi with its newest public figures. No provinsi total is made
+    from them: the kabupaten publish separately (periods may differ), and a total beside a
+    kabupaten whose figure is hidden would give that figure away by subtraction."""
+    from kampungkb.wilayah.models import Level, Wilayah
+
+    rows = []
+    for kabupaten in Wilayah.objects.filter(parent_id=provinsi_kode, level=Level.KABUPATEN):
+        publication = publication_latest(kabupaten_kode=kabupaten.kode)
+        row = None
+        if publication is not None:
+            row = next(iter(public_tables(publication)["kabupaten"]), None)
+        rows.append(ProvinceRow(kabupaten, publication, row))
+    return sorted(rows, key=lambda r: r.kabupaten.kode)

@@ -25,37 +25,55 @@ from kampungkb.core.rounding import proportion
 from kampungkb.core.scoping import covered_kode, kode_within, within_q
 from kampungkb.wilayah.models import Level, Wilayah
 
-CHILD_LEVEL = {Level.KABUPATEN: Level.KECAMATAN, Level.KECAMATAN: Level.DESA}
+CHILD_LEVEL = {
+    Level.PROVINSI: Level.KABUPATEN,
+    Level.KABUPATEN: Level.KECAMATAN,
+    Level.KECAMATAN: Level.DESA,
+}
+
+
+def is_province_installation(provinsi: Wilayah) -> bool:
+    """Whether the installation serves several kabupaten of ``provinsi``: then the provinsi
+    has its own summaries and pages (the drill-down starts there)."""
+    return Wilayah.objects.filter(parent=provinsi, level=Level.KABUPATEN).count() > 1
 
 
 def area_default(*, user) -> Wilayah | None:
-    """The area a user's dashboard starts at (a kecamatan operator: their kecamatan)."""
+    """The area a user's dashboard starts at (a kecamatan operator: their kecamatan; a
+    province-wide user: the provinsi of a province installation, else its one kabupaten)."""
     area = covered_kode(user)
     if area is None:
         return None
     if area == "":
+        provinces = list(Wilayah.objects.filter(level=Level.PROVINSI).order_by("kode")[:2])
+        if len(provinces) == 1 and is_province_installation(provinces[0]):
+            return provinces[0]
         return Wilayah.objects.filter(level=Level.KABUPATEN).order_by("kode").first()
     wilayah = Wilayah.objects.filter(kode=area).first()
     if wilayah is not None and wilayah.level == Level.PROVINSI:
+        if is_province_installation(wilayah):
+            return wilayah
         return Wilayah.objects.filter(parent=wilayah).order_by("kode").first()
     return wilayah
 
 
 def area_get(*, user, kode: str) -> Wilayah:
-    """The kabupaten, kecamatan or desa ``kode`` if the user covers it, else 404."""
+    """The provinsi, kabupaten, kecamatan or desa ``kode`` if the user covers it, else 404."""
     return get_object_or_404(
         Wilayah.objects.for_user(user)
-        .filter(level__in=[Level.KABUPATEN, Level.KECAMATAN, Level.DESA])
+        .filter(level__in=[Level.PROVINSI, Level.KABUPATEN, Level.KECAMATAN, Level.DESA])
         .select_related("parent", "parent__parent"),
         kode=kode,
     )
 
 
 def area_breadcrumbs(area: Wilayah, *, user) -> list[Wilayah]:
-    """The areas above ``area`` that the user also covers, top first."""
+    """The areas above ``area`` that the user also covers, top first (the provinsi only in a
+    province installation)."""
     chain, w = [], area.parent
-    while w is not None and w.level != Level.PROVINSI:
-        chain.append(w)
+    while w is not None:
+        if w.level != Level.PROVINSI or is_province_installation(w):
+            chain.append(w)
         w = w.parent
     area_code = covered_kode(user) or ""
     return [w for w in reversed(chain) if kode_within(w.kode, area_code)]
@@ -221,8 +239,9 @@ def trend_rows(*, user, area: Wilayah, indicator: str) -> list[PrevalenceSummary
 
 
 def kampung_kb_rows(*, user, area: Wilayah, sel: Selection) -> list[PrevalenceSummary]:
-    """Kampung KB desa vs other desa of a kabupaten or kecamatan in the selected period."""
-    if area.level not in (Level.KABUPATEN, Level.KECAMATAN):
+    """Kampung KB desa vs other desa of a provinsi, kabupaten or kecamatan in the selected
+    period."""
+    if area.level not in (Level.PROVINSI, Level.KABUPATEN, Level.KECAMATAN):
         return []
     rows = {
         c.group: c

@@ -49,6 +49,7 @@ def _context(request, area):
     sel = selectors.selection_parse(request.GET, area=area)
     head = selectors.headline(user=user, area=area, sel=sel)
     surveys = selectors.survey_figures(area=area)
+    subareas = selectors.subarea_rows(user=user, area=area, sel=sel)
     return {
         "area": area,
         "breadcrumbs": selectors.area_breadcrumbs(area, user=user),
@@ -62,7 +63,9 @@ def _context(request, area):
         "indicator_label": Indicator(sel.indicator).label,
         "head": head,
         "head_status": course.selection_status(user=user, area=area, sel=sel),
-        "subareas": selectors.subarea_rows(user=user, area=area, sel=sel),
+        "subareas": subareas,
+        # Drawn on no map (no boundary in the data): their figures are in the table only.
+        "unmapped": [r.wilayah for r in subareas if not r.wilayah.boundary],
         "kampung_kb_groups": selectors.kampung_kb_rows(user=user, area=area, sel=sel),
         "trend": course.trend_with_status(
             selectors.trend_rows(user=user, area=area, indicator=sel.indicator)
@@ -130,10 +133,14 @@ def _map_features(request, area, sel, *, level):
     return features
 
 
+# ``?tingkat=`` of a map: the areas it colours (desa by default).
+MAP_LEVELS = {"kecamatan": Level.KECAMATAN, "kabupaten": Level.KABUPATEN}
+
+
 def map_spec(request, kode):
     area = selectors.area_get(user=request.user, kode=kode)
     sel = selectors.selection_parse(request.GET, area=area)
-    level = Level.KECAMATAN if request.GET.get("tingkat") == "kecamatan" else Level.DESA
+    level = MAP_LEVELS.get(request.GET.get("tingkat", ""), Level.DESA)
     features = _map_features(request, area, sel, level=level)
     legend = f"{Indicator(sel.indicator).label} (%)"
     return JsonResponse(charts.choropleth_spec(area, features, legend_title=legend))

@@ -17,6 +17,7 @@ from kampungkb.analytics.models import Publication
 from kampungkb.analytics.publication import (
     MIN_CASES,
     MIN_N,
+    province_public_rows,
     public_tables,
     publication_current,
     publication_history,
@@ -24,11 +25,12 @@ from kampungkb.analytics.publication import (
 )
 from kampungkb.analytics.publication_krs import krs_public_tables
 from kampungkb.analytics.reports_krs import krs_public_sheet
+from kampungkb.analytics.selectors import is_province_installation
 from kampungkb.analytics.templatetags.analytics_tags import pct
 from kampungkb.analytics.views import period_label
 from kampungkb.core.downloads import pdf_response, xlsx_response
 from kampungkb.core.middleware import login_exempt
-from kampungkb.wilayah.models import Wilayah
+from kampungkb.wilayah.models import Level, Wilayah
 
 
 def page_context(publication):
@@ -47,6 +49,7 @@ def page_context(publication):
         "history": history,
         "min_n": MIN_N,
         "min_cases": MIN_CASES,
+        "provinsi": _province_installation(),
     }
 
 
@@ -64,7 +67,44 @@ def _current(request, pk, route):
 
 @login_exempt
 def index(request):
+    provinsi = _province_installation()
+    if provinsi is not None:
+        return _province_page(request, provinsi)
     publication = publication_latest()
+    if publication is None:
+        return render(request, "analytics/public_empty.html", status=404)
+    return render(request, "analytics/public.html", page_context(publication))
+
+
+def _province_installation() -> Wilayah | None:
+    """The provinsi whose kabupaten this installation serves, when it serves several."""
+    provinces = list(Wilayah.objects.filter(level=Level.PROVINSI)[:2])
+    if len(provinces) == 1 and is_province_installation(provinces[0]):
+        return provinces[0]
+    return None
+
+
+def _province_page(request, provinsi):
+    rows = province_public_rows(provinsi.kode)
+    for r in rows:
+        if r.publication is not None:
+            r.label = period_label(r.publication.period_type, r.publication.period_start)
+    context = {"provinsi": provinsi, "rows": rows, "min_n": MIN_N, "min_cases": MIN_CASES}
+    return render(request, "analytics/public_province.html", context)
+
+
+@login_exempt
+def province(request, kode):
+    """The province's page: each kabupaten's newest public figures, linked to its page."""
+    provinsi = get_object_or_404(Wilayah, kode=kode, level=Level.PROVINSI)
+    return _province_page(request, provinsi)
+
+
+@login_exempt
+def kabupaten(request, kode):
+    """A kabupaten's public page: its newest publication (404 before its first)."""
+    area = get_object_or_404(Wilayah, kode=kode, level=Level.KABUPATEN)
+    publication = publication_latest(kabupaten_kode=area.kode)
     if publication is None:
         return render(request, "analytics/public_empty.html", status=404)
     return render(request, "analytics/public.html", page_context(publication))

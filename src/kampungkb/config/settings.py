@@ -311,5 +311,10 @@ LOGGING = {
 
 # The wilayah data set loaded when `kampungkb load_wilayah` is called without arguments.
 KAMPUNGKB_DEFAULT_WILAYAH = PACKAGE_DIR / "wilayah" / "data" / "beltim"
+# The province installation's wilayah (load_wilayah --provinsi, seed_demo --province).
+KAMPUNGKB_PROVINCE_WILAYAH = PACKAGE_DIR / "wilayah" / "data" / "babel"
 # The size of the synthetic demo (`seed_demo`).
 KAMPUNGKB_DEMO_CHILDREN = int(os.environ.get("KAMPUNGKB_DEMO_CHILDREN", "8000"))
+# The size of the province demo (`seed_demo --province`): children under five at any month
+# across the province (57,000: about 80,000 children and 1,100,000 measurements).
+KAMPUNGKB_DEMO_PROVINCE_CHILDREN = int(os.environ.get("KAMPUNGKB_DEMO_PROVINCE_CHILDREN", "57000"))

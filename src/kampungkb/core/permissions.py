@@ -23,6 +23,7 @@ __all__ = [
     "can_view_tpk_targets",
     "is_district_admin",
     "is_mitra",
+    "is_province_admin",
     "is_read_only",
     "role_fits_wilayah",
     "sees_aggregates_only",
@@ -33,6 +34,11 @@ _PERSONAL = {Role.ADMIN_KABUPATEN, Role.OPERATOR_KECAMATAN, Role.OPERATOR_DESA}
 _REGISTRARS = {Role.ADMIN_KABUPATEN, Role.OPERATOR_KECAMATAN}
 # They read and never write: no service changes anything for them, whatever the area.
 _READ_ONLY = {Role.MITRA_OPD, Role.VIEWER}
+# They read aggregates only: no page lists persons for them, no page names one. The Admin
+# Provinsi analyses its kabupaten from the figures (a province official needs the
+# prevalence, coverage and ranking, not children's names or NIKs); the only thing it changes
+# is what applies to the whole installation (``can_manage_installation``).
+_AGGREGATES_ONLY = {Role.VIEWER, Role.ADMIN_PROVINSI}
 
 
 def _active(user) -> bool:
@@ -68,9 +74,9 @@ def can_view_personal_data(user) -> bool:
 
 
 def sees_aggregates_only(user) -> bool:
-    """Whether the user sees aggregates only (the Viewer): a page that lists persons (children,
-    cadres) answers 403, and a detail page shows no name."""
-    return not _superuser(user) and _role(user) == Role.VIEWER
+    """Whether the user sees aggregates only (the Viewer, the Admin Provinsi): a page that lists
+    persons (children, cadres) answers 403, and a detail page shows no name."""
+    return not _superuser(user) and _role(user) in _AGGREGATES_ONLY
 
 
 def can_view_full_nik(user) -> bool:
@@ -95,6 +101,12 @@ def is_district_admin(user) -> bool:
     if not _active(user):
         return False
     return user.is_superuser or (user.role == Role.ADMIN_KABUPATEN and bool(user.wilayah_id))
+
+
+def is_province_admin(user) -> bool:
+    """Whether the user is the Admin Provinsi (with an area): reads and analyses every
+    kabupaten of the province, from aggregates only."""
+    return _role(user) == Role.ADMIN_PROVINSI and bool(user.wilayah_id)
 
 
 def is_mitra(user) -> bool:
@@ -131,13 +143,20 @@ def can_view_tpk_targets(user) -> bool:
 
 def can_manage_installation(user) -> bool:
     """Whether ``user`` may change what applies to the whole installation (the default KBM
-    table, the maturity rule sets): the system administrator, or the Admin Kabupaten when the
-    installation serves their kabupaten alone."""
+    table, the maturity and KRS rule sets): the system administrator; the Admin Provinsi when
+    every kabupaten of the installation lies in their province; the Admin Kabupaten when the
+    installation serves their kabupaten alone (with several kabupaten, one district's admin
+    would decide for the others)."""
     if not _active(user):
         return False
     if user.is_superuser:
         return True
-    if user.role != Role.ADMIN_KABUPATEN or user.wilayah_id is None:
+    if user.wilayah_id is None:
+        return False
+    if user.role == Role.ADMIN_PROVINSI:
+        served = _installation_kabupaten()
+        return bool(served) and all(k.startswith(user.wilayah_id + ".") for k in served)
+    if user.role != Role.ADMIN_KABUPATEN:
         return False
     return _installation_kabupaten() == [user.wilayah_id]
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
+    ADMIN_PROVINSI = "admin_provinsi", _("Province admin")
     ADMIN_KABUPATEN = "admin_kabupaten", _("District admin (DKPPKB)")
     OPERATOR_KECAMATAN = "operator_kecamatan", _("Sub-district operator (PKB/PLKB)")
     OPERATOR_DESA = "operator_desa", _("Village operator (kader, TPK, KPM)")
@@ -18,6 +19,7 @@ class Role(models.TextChoices):
 
 # The wilayah level each role's area must be.
 ROLE_LEVEL = {
+    Role.ADMIN_PROVINSI: ("provinsi",),
     Role.ADMIN_KABUPATEN: ("kabupaten",),
     Role.OPERATOR_KECAMATAN: ("kecamatan",),
     Role.OPERATOR_DESA: ("desa_kelurahan",),

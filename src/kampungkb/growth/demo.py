@@ -78,6 +78,8 @@ WRONG_POSITION = 0.05
 WEIGHT_DIGIT_SWAP = 0.003
 LENGTH_DIGIT_SWAP = 0.002
 NIK_SHARE = 0.7
+# The district of the demo; ``seed_growth(area=...)`` seeds another one (the province demo).
+DEMO_AREA = "19.06"
 
 # Columns written by the raw bulk insert of measurements (the rest keep their NULL/defaults
 # and are filled by the recompute).
@@ -110,9 +112,10 @@ def period_months(today: datetime.date, months: int = MONTHS) -> list[tuple[int,
     return [(i // 12, i % 12 + 1) for i in range(index - months + 1, index + 1)]
 
 
-def desa_stunting_targets(*, seed: int = SEED) -> dict[str, float]:
-    """The stunting prevalence each desa is drawn to have, fixed per desa by the seed."""
-    codes = sorted(Wilayah.objects.desa().within("19.06").values_list("kode", flat=True))
+def desa_stunting_targets(*, seed: int = SEED, area: str = DEMO_AREA) -> dict[str, float]:
+    """The stunting prevalence each desa of ``area`` is drawn to have, fixed per desa by the
+    seed."""
+    codes = sorted(Wilayah.objects.desa().within(area).values_list("kode", flat=True))
     rng = np.random.default_rng([seed, 1])
     return dict(zip(codes, rng.uniform(*PREVALENCE_RANGE, len(codes)).tolist(), strict=True))
 
@@ -148,18 +151,21 @@ def seed_growth(
     today: datetime.date | None = None,
     desa: list[str] | None = None,
     n_children: int = 8000,
+    area: str = DEMO_AREA,
 ) -> GrowthSeedResult:
-    """Create the synthetic puskesmas, posyandu, children and measurements, once.
+    """Create the synthetic puskesmas, posyandu, children and measurements of the kabupaten
+    ``area`` (Belitung Timur unless told), once.
 
-    Does nothing when synthetic children already exist (so ``seed_demo`` can run again).
-    ``desa`` limits the seeding to some desa codes (tests use two); ``n_children`` is the
-    number of children under five at any month across those desa.
+    Does nothing when the area already has synthetic children (so ``seed_demo`` can run
+    again). ``desa`` limits the seeding to some desa codes (tests use two); ``n_children`` is
+    the number of children under five at any month across those desa.
     """
-    if Child.objects.filter(is_synthetic=True).exists():
+    synthetic = Child.objects.filter(is_synthetic=True, desa__kode__startswith=area + ".")
+    if synthetic.exists():
         return GrowthSeedResult(created=False)
     started = time.perf_counter()
     today = today or datetime.date.today()
-    targets = desa_stunting_targets(seed=seed)
+    targets = desa_stunting_targets(seed=seed, area=area)
     desa_list = list(
         Wilayah.objects.filter(level=Level.DESA, kode__in=desa if desa else targets.keys())
         .select_related("parent")
@@ -171,7 +177,7 @@ def seed_growth(
         children, per_child = _seed_children(rng, desa_list, posyandu, targets, n_children, today)
         rows = _draw_measurements(rng, children, per_child, posyandu, today)
         bulk_insert(Measurement, INSERT_COLUMNS, rows)
-        measurements_recompute_all(children=Child.objects.filter(is_synthetic=True))
+        measurements_recompute_all(children=synthetic.all())
         result = GrowthSeedResult(
             created=True,
             puskesmas=len(puskesmas),
@@ -184,7 +190,7 @@ def seed_growth(
             actor=None,
             action=AuditAction.CREATE,
             obj=puskesmas[0],
-            wilayah_kode="19.06",
+            wilayah_kode=area,
             changes={
                 "demo": "data pertumbuhan sintetis (bukan data nyata)",
                 "seed": seed,
@@ -223,7 +229,7 @@ def _seed_children(rng, desa_list, posyandu, targets, n_children, today):
         p = targets[d.kode]
         sd_total = float(np.hypot(ZLEN_SD, ZLEN_DRIFT[1] / np.sqrt(1 - ZLEN_DRIFT[0] ** 2)))
         mu = -2.0 - sd_total * NormalDist().inv_cdf(p)
-        kec = d.kode[6:8]
+        kec = d.kode[:5].replace(".", "") + d.kode[6:8]
         for _ in range(int(count)):
             girl = bool(rng.random() < 0.49)
             born = first_birth + datetime.timedelta(days=int(rng.integers(0, span_days)))

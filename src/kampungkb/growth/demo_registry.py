@@ -29,10 +29,12 @@ DUSUN = ["Dusun I", "Dusun II", "Dusun III", "Dusun IV"]
 
 
 def synthetic_nik(kec: str, born: datetime.date, girl: bool, serial: int) -> str:
-    """A NIK-shaped number for the demo: 1906 and the kecamatan, the date of birth (the day
-    plus 40 for a girl, as in a NIK) and ``serial`` (the demo's serials start at 9001)."""
+    """A NIK-shaped number for the demo: the kecamatan (``kec``: its two digits, Belitung
+    Timur's 1906 before them, or all six digits), the date of birth (the day plus 40 for a
+    girl, as in a NIK) and ``serial`` (the demo's serials start at 9001)."""
     day = born.day + (40 if girl else 0)
-    return f"1906{kec}{day:02d}{born.month:02d}{born.year % 100:02d}{serial:04d}"
+    place = kec if len(kec) == 6 else f"1906{kec}"
+    return f"{place}{day:02d}{born.month:02d}{born.year % 100:02d}{serial:04d}"
 
 
 def seed_places(rng, desa_list):

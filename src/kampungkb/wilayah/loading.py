@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kampungkb.core.audit import audit_record
+from kampungkb.core.events import records_changed_on_commit
 from kampungkb.core.models import AuditAction
 from kampungkb.wilayah.models import KODE_LENGTH, KODE_VALIDATOR, Level, Wilayah
 
@@ -114,7 +115,9 @@ def _read_csv(path: Path) -> tuple[list[dict], list[str]]:
     return rows, errors
 
 
-def _read_boundaries(paths: list[Path], known: set[str]) -> tuple[dict, list[str]]:
+def _read_boundaries(
+    paths: list[Path], known: set[str], skipped: frozenset[str] = frozenset()
+) -> tuple[dict, list[str]]:
     geometries: dict[str, dict] = {}
     errors: list[str] = []
     for path in paths:
@@ -127,6 +130,8 @@ def _read_boundaries(paths: list[Path], known: set[str]) -> tuple[dict, list[str
             kode = str((feature.get("properties") or {}).get("kode", "")).strip()
             geometry = feature.get("geometry")
             where = _("%(file)s feature %(n)d") % {"file": path.name, "n": i}
+            if kode in skipped:
+                continue
             if kode not in known:
                 errors.append(
                     _("%(where)s: unknown wilayah code '%(kode)s'.")
@@ -139,8 +144,26 @@ def _read_boundaries(paths: list[Path], known: set[str]) -> tuple[dict, list[str
     return geometries, errors
 
 
-def wilayah_load(*, folder: Path, actor=None) -> LoadResult:
-    """Create or update the wilayah in ``folder``; reloading updates, never duplicates."""
+def _only_kabupaten(rows: list[dict], kabupaten: str) -> list[dict]:
+    """The rows of one kabupaten and the provinsi above it; an unknown code is an error."""
+    if not any(r["kode"] == kabupaten and r["level"] == Level.KABUPATEN for r in rows):
+        raise WilayahLoadError(
+            [_("Kabupaten %(kode)s is not in this data set.") % {"kode": kabupaten}]
+        )
+    return [
+        r
+        for r in rows
+        if (r["level"] == Level.PROVINSI and kabupaten.startswith(r["kode"] + "."))
+        or r["kode"] == kabupaten
+        or r["kode"].startswith(kabupaten + ".")
+    ]
+
+
+def wilayah_load(*, folder: Path, actor=None, kabupaten: str | None = None) -> LoadResult:
+    """Create or update the wilayah in ``folder``; reloading updates, never duplicates.
+
+    ``kabupaten`` (a code) loads only that kabupaten of a province's folder, with its provinsi:
+    how a kabupaten is added to a running installation."""
     folder = Path(folder)
     csv_files = sorted(folder.glob("*_wilayah.csv")) or sorted(folder.glob("*.csv"))
     if len(csv_files) != 1:
@@ -148,6 +171,11 @@ def wilayah_load(*, folder: Path, actor=None) -> LoadResult:
             [_("%(folder)s must hold exactly one wilayah CSV file.") % {"folder": folder}]
         )
     rows, errors = _read_csv(csv_files[0])
+    left_out: frozenset[str] = frozenset()
+    if kabupaten:
+        every = {r["kode"] for r in rows}
+        rows = _only_kabupaten(rows, kabupaten)
+        left_out = frozenset(every - {r["kode"] for r in rows})
     in_file = {r["kode"] for r in rows}
     existing = set(
         Wilayah.objects.filter(
@@ -160,7 +188,7 @@ def wilayah_load(*, folder: Path, actor=None) -> LoadResult:
                 _("%(where)s, column kode_induk: unknown wilayah code '%(parent)s'.")
                 % {"where": r["_row"], "parent": r["parent_id"]}
             )
-    geometries, geo_errors = _read_boundaries(sorted(folder.glob("*.geojson")), in_file)
+    geometries, geo_errors = _read_boundaries(sorted(folder.glob("*.geojson")), in_file, left_out)
     errors += geo_errors
     if errors:
         raise WilayahLoadError(errors)
@@ -201,4 +229,8 @@ def wilayah_load(*, folder: Path, actor=None) -> LoadResult:
                     "updated": result.updated,
                 },
             )
+            if kabupaten:
+                # A kabupaten added to a running installation may add the provinsi level
+                # to the summaries (a province installation): refresh them.
+                records_changed_on_commit(sender="wilayah")
     return result

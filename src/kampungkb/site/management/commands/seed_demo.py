@@ -1,10 +1,11 @@
 from django.conf import settings
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils.translation import gettext_noop
 
 from kampungkb.accounts.demo import reset_password, seed_accounts
 from kampungkb.accounts.models import Role
-from kampungkb.analytics.demo import seed_demo_analytics
+from kampungkb.analytics.demo import seed_demo_analytics, seed_demo_publications
 from kampungkb.convergence.cadres.demo import seed_demo_tpk_members
 from kampungkb.convergence.demo import seed_demo_convergence
 from kampungkb.core.management.base import TranslatedCommand
@@ -12,14 +13,17 @@ from kampungkb.families.demo import seed_families
 from kampungkb.families.tpk.demo import seed_demo_tpk
 from kampungkb.families.tpk.scorecard.demo import seed_demo_scorecard
 from kampungkb.growth.demo import seed_growth
+from kampungkb.site.province_demo import PROVINSI, seed_province_growth
 from kampungkb.wilayah.demo import seed_kampung_kb
 from kampungkb.wilayah.loading import wilayah_load
+from kampungkb.wilayah.models import Level, Wilayah
 
 
 class Command(TranslatedCommand):
     help = gettext_noop(
         "Load Belitung Timur and the synthetic demo data, and create one demo account per role "
-        "(random passwords, printed once). Safe to run again: existing data is left as it is."
+        "(random passwords, printed once). Safe to run again: existing data is left as it is. "
+        "With --province, the whole province of Kepulauan Bangka Belitung."
     )
 
     def add_arguments(self, parser):
@@ -28,24 +32,62 @@ class Command(TranslatedCommand):
             action="store_true",
             help=gettext_noop("Give the demo accounts new random passwords and print them."),
         )
+        parser.add_argument(
+            "--province",
+            action="store_true",
+            help=gettext_noop(
+                "The province demo: every kabupaten/kota of Kepulauan Bangka Belitung, with "
+                "synthetic growth data in each and an Admin Provinsi account."
+            ),
+        )
+        parser.add_argument(
+            "--children",
+            type=int,
+            metavar="N",
+            default=None,
+            help=gettext_noop(
+                "With --province: children under five at any month across the province "
+                "(default 57,000: about 80,000 children and 1,100,000 measurements)."
+            ),
+        )
 
-    def handle(self, *args, reset_passwords=False, **options):
+    def handle(self, *args, reset_passwords=False, province=False, children=None, **options):
+        if children is not None and (not province or children < 1):
+            raise CommandError("--children N (N >= 1) hanya dengan --province / only with it")
+        folder = (
+            settings.KAMPUNGKB_PROVINCE_WILAYAH if province else settings.KAMPUNGKB_DEFAULT_WILAYAH
+        )
         with transaction.atomic():
-            loaded = wilayah_load(folder=settings.KAMPUNGKB_DEFAULT_WILAYAH)
+            loaded = wilayah_load(folder=folder)
             n_kampung_kb = seed_kampung_kb()
             growth = seed_growth(n_children=settings.KAMPUNGKB_DEMO_CHILDREN)
+            province_growth = None
+            if province:
+                province_growth = seed_province_growth(
+                    n_children=children or settings.KAMPUNGKB_DEMO_PROVINCE_CHILDREN,
+                    district_children=settings.KAMPUNGKB_DEMO_CHILDREN,
+                )
             families = seed_families(n_children=settings.KAMPUNGKB_DEMO_CHILDREN)
             accounts = seed_accounts()
             # After the accounts: the demo publication is made by the district admin.
             analytics = seed_demo_analytics()
+            if province:
+                analytics["publications"] += seed_demo_publications(
+                    list(
+                        Wilayah.objects.filter(
+                            level=Level.KABUPATEN, parent_id=PROVINSI
+                        ).values_list("kode", flat=True)
+                    )
+                )
             convergence = seed_demo_convergence()
             # After the families demo, if any (its pregnant wives become TPK targets), and
             # the convergence cadres (the teams' members).
             tpk = seed_demo_tpk(n_children=settings.KAMPUNGKB_DEMO_CHILDREN)
             tpk_members = seed_demo_tpk_members()
             scorecard = seed_demo_scorecard()
+        where = "Kepulauan Bangka Belitung" if province else "Belitung Timur"
         self.stdout.write(
-            f"Wilayah Belitung Timur: {loaded.created} baru, {loaded.updated} diperbarui, "
+            f"Wilayah {where}: {loaded.created} baru, {loaded.updated} diperbarui, "
             f"{loaded.unchanged} tetap. Kampung KB demo baru: {n_kampung_kb}."
         )
         self.stdout.write(
@@ -55,6 +97,15 @@ class Command(TranslatedCommand):
             if growth.created
             else "Data pertumbuhan demo (sintetis) sudah ada; tidak diubah."
         )
+        if province_growth is not None:
+            self.stdout.write(
+                f"Data pertumbuhan provinsi (sintetis): {len(province_growth.kabupaten)} "
+                f"kabupaten/kota lain, {province_growth.children} anak, "
+                f"{province_growth.measurements} pengukuran dalam "
+                f"{province_growth.seconds:.1f} s."
+                if province_growth.kabupaten
+                else "Data pertumbuhan provinsi (sintetis) sudah ada; tidak diubah."
+            )
         self.stdout.write(
             f"Keluarga demo (sintetis): {families.families} keluarga, {families.rounds} putaran "
             f"pendataan, {families.members} anggota, {families.krs_latest} KRS pada putaran "
