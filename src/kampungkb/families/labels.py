@@ -17,15 +17,16 @@ import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
-from kampungkb.core.bulk import bulk_insert, column_names
+from kampungkb.core.bulk import column_names
 from kampungkb.core.events import records_changed_on_commit
-from kampungkb.families import krs
+from kampungkb.families import krs, pgcopy
 from kampungkb.families.labels_read import (
     LABEL_FIELDS,
     member_arrays,
     packed,
     pus_kb_modern,
     survey_arrays,
+    survey_ids,
 )
 from kampungkb.families.models import FamilySurvey, KrsRuleSet
 
@@ -63,10 +64,7 @@ def labels_compute(
     if rule_set is None:
         return 0
     contiguous = surveys is None
-    if contiguous:
-        ids = list(FamilySurvey.objects.order_by("pk").values_list("pk", flat=True))
-    else:
-        ids = sorted(set(surveys))
+    ids = survey_ids().tolist() if contiguous else sorted({int(i) for i in surveys})
     done = 0
     for start in range(0, len(ids), CHUNK):
         part = ids[start : start + CHUNK]
@@ -85,18 +83,22 @@ def labels_compute(
     return done
 
 
+LABEL_ROWS = "_krs_label_rows"  # the temporary table of a write on PostgreSQL
+
+
 def _write(ids: np.ndarray, labels: np.ndarray, *, rule_set: KrsRuleSet) -> None:
     """Write the derived columns of the rounds ``ids`` from their packed ``labels``, with the
-    rule set and the time: one prepared UPDATE per row on SQLite; on PostgreSQL a binary COPY
-    into a temporary table and one UPDATE joined on id."""
+    rule set and the time: on PostgreSQL a binary COPY of (id, packed labels) into a temporary
+    table and one UPDATE joined on id that unpacks the bits; elsewhere one prepared UPDATE per
+    row."""
     if not ids.size:
         return
     table = connection.ops.quote_name(FamilySurvey._meta.db_table)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     names = column_names(FamilySurvey, LABEL_FIELDS)
-    bits = [((labels >> i) & 1).tolist() for i in range(len(LABEL_FIELDS))]
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
+            bits = [((labels >> i) & 1).tolist() for i in range(len(LABEL_FIELDS))]
             assignments = ", ".join(f"{c} = %s" for c in names)
             # SQLite binds ints faster than bools (bools go through the adapter lookup).
             rows = list(zip(*bits, ids.tolist(), strict=True))
@@ -106,11 +108,16 @@ def _write(ids: np.ndarray, labels: np.ndarray, *, rule_set: KrsRuleSet) -> None
                 rows,
             )
             return
-        rows = zip(*([bool(b) for b in col] for col in bits), ids.tolist(), strict=True)
-        bulk_insert(FamilySurvey, (*LABEL_FIELDS, "id"), rows, into="_krs_labels", binary=True)
-        assignments = ", ".join(f"{c} = r.{c}" for c in names)
+        cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {LABEL_ROWS} (id bigint NOT NULL, labels bigint "
+            "NOT NULL)"
+        )
+        cursor.execute(f"TRUNCATE {LABEL_ROWS}")
+        pgcopy.write_int64(cursor, LABEL_ROWS, ["id", "labels"], [ids, labels])
+        cursor.execute(f"ANALYZE {LABEL_ROWS}")  # a temporary table has no statistics of its own
+        assignments = ", ".join(f"{c} = (r.labels & {1 << i}) <> 0" for i, c in enumerate(names))
         cursor.execute(
             f"UPDATE {table} AS s SET {assignments}, rule_set_id = %s, "  # noqa: S608
-            "computed_at = %s FROM _krs_labels AS r WHERE s.id = r.id",
+            f"computed_at = %s FROM {LABEL_ROWS} AS r WHERE s.id = r.id",
             [rule_set.pk, now],
         )

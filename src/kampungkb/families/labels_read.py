@@ -3,13 +3,15 @@
 The recompute after a rule change reads every member of every round: a few hundred thousand
 rows. Through the ORM each row would become a tuple of Python dates, strings and booleans; here
 the database packs each member into four integers (its round, its flags, its date of birth as a
-day number, its live births) and each round into five, which numpy takes as they come.
+day number, its live births) and each round into six, which numpy takes as they come. On
+PostgreSQL the integers come by a binary COPY straight into numpy (``families.pgcopy``), with
+no Python object per value; elsewhere (SQLite) as the rows of a plain cursor.
 """
 
 import numpy as np
 from django.db import connection
 
-from kampungkb.families import krs
+from kampungkb.families import krs, pgcopy
 from kampungkb.families.models import (
     MODERN_METHODS,
     FamilyMember,
@@ -49,14 +51,40 @@ def _day_number(column: str) -> str:
     return f"CAST(julianday({column}) - 2440587.5 AS INTEGER)"
 
 
+def _int(expr: str) -> str:
+    """``expr`` as a 64-bit integer (what ``families.pgcopy`` reads)."""
+    return f"CAST({expr} AS BIGINT)"
+
+
 def _flag(condition: str, bit: int) -> str:
     return f"CASE WHEN {condition} THEN {bit} ELSE 0 END"
 
 
-def _where(ids: list[int], contiguous: bool, column: str) -> tuple[str, list]:
+def _where(ids, contiguous: bool, column: str) -> str:
+    """SQL keeping the rows whose ``column`` is one of ``ids`` (ascending when ``contiguous``:
+    every id between the first and the last), with the ids written as integer literals (the
+    query has no parameters, as a COPY needs, and no limit on the number of ids)."""
+    ids = [int(i) for i in ids]
     if contiguous:
-        return f"{column} BETWEEN %s AND %s", [ids[0], ids[-1]]
-    return f"{column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
+        return f"{column} BETWEEN {ids[0]} AND {ids[-1]}"
+    return f"{column} IN ({', '.join(map(str, ids))})"
+
+
+def _int64_rows(sql: str, width: int, *, ordered: bool = False) -> np.ndarray:
+    """The rows of ``sql`` (``width`` non-NULL integer columns) as an ``(n, width)`` array;
+    ``ordered``: ``sql`` orders them by the first column, which must be kept."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            return pgcopy.read_int64(cursor, sql, width, ordered=ordered)
+        cursor.execute(sql)
+        rows = cursor.fetchall()
+    return np.array(rows, dtype=np.int64).reshape(-1, width)
+
+
+def survey_ids() -> np.ndarray:
+    """The ids of every survey round, ascending."""
+    table = _q(FamilySurvey._meta.db_table)
+    return _int64_rows(f"SELECT {_q('id')} FROM {table} ORDER BY {_q('id')}", 1, ordered=True)[:, 0]  # noqa: S608
 
 
 def survey_arrays(ids: list[int], *, contiguous: bool) -> dict[str, np.ndarray]:
@@ -65,17 +93,20 @@ def survey_arrays(ids: list[int], *, contiguous: bool) -> dict[str, np.ndarray]:
     labelled)."""
     table = FamilySurvey._meta.db_table
     labels = " + ".join(_flag(_q(f), 1 << i) for i, f in enumerate(LABEL_FIELDS))
-    where, params = _where(ids, contiguous, _q("id"))
+    where = _where(ids, contiguous, _q("id"))
+    columns = [
+        _q("id"),
+        _int(_day_number(_q("tanggal_pendataan"))),
+        _int(f"COALESCE({_q('sumber_air')}, 0)"),
+        _int(f"COALESCE({_q('jamban')}, 0)"),
+        _int(labels),
+        _int(_flag(_q("rule_set_id") + " IS NULL", 1)),
+    ]
     sql = (
-        f"SELECT {_q('id')}, {_day_number(_q('tanggal_pendataan'))}, "  # noqa: S608
-        f"COALESCE({_q('sumber_air')}, 0), COALESCE({_q('jamban')}, 0), {labels}, "
-        f"{_flag(_q('rule_set_id') + ' IS NULL', 1)} "
+        f"SELECT {', '.join(columns)} "  # noqa: S608
         f"FROM {_q(table)} WHERE {where} ORDER BY {_q('id')}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    data = np.array(rows, dtype=np.int64).reshape(-1, 6)
+    data = _int64_rows(sql, 6, ordered=True)
     return dict(zip(("id", "day", "water", "latrine", "labels", "fresh"), data.T, strict=True))
 
 
@@ -92,15 +123,15 @@ def _member_matrix(ids: list[int], *, contiguous: bool) -> np.ndarray:
             _flag(f"{_q('ber_kb')} AND {_q('metode_kb')} IN ({modern})", MODERN),
         ]
     )
-    where, params = _where(ids, contiguous, _q("survey_id"))
-    sql = (
-        f"SELECT {_q('survey_id')}, {flags}, {_day_number(_q('tanggal_lahir'))}, "  # noqa: S608
-        f"COALESCE({_q('anak_lahir_hidup')}, -1) FROM {_q(table)} WHERE {where}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return np.array(rows, dtype=np.int64).reshape(-1, 4)
+    where = _where(ids, contiguous, _q("survey_id"))
+    columns = [
+        _q("survey_id"),
+        _int(flags),
+        _int(_day_number(_q("tanggal_lahir"))),
+        _int(f"COALESCE({_q('anak_lahir_hidup')}, -1)"),
+    ]
+    sql = f"SELECT {', '.join(columns)} FROM {_q(table)} WHERE {where}"  # noqa: S608
+    return _int64_rows(sql, 4)
 
 
 def _age(born: np.ndarray, on: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
