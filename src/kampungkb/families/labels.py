@@ -26,7 +26,8 @@ from kampungkb.families.labels_read import (
     packed,
     pus_kb_modern,
     survey_arrays,
-    survey_ids,
+    survey_arrays_after,
+    survey_count,
 )
 from kampungkb.families.models import FamilySurvey, KrsRuleSet
 
@@ -64,11 +65,17 @@ def labels_compute(
     if rule_set is None:
         return 0
     contiguous = surveys is None
-    ids = survey_ids().tolist() if contiguous else sorted({int(i) for i in surveys})
+    if contiguous:
+        total, chunks = survey_count(), _every_round()
+    else:
+        ids = sorted({int(i) for i in surveys})
+        total = len(ids)
+        chunks = (
+            survey_arrays(ids[start : start + CHUNK], contiguous=False)
+            for start in range(0, total, CHUNK)
+        )
     done = 0
-    for start in range(0, len(ids), CHUNK):
-        part = ids[start : start + CHUNK]
-        rounds = survey_arrays(part, contiguous=contiguous)
+    for rounds in chunks:
         if rounds["id"].size:
             labels = chunk_labels(rounds, rule_set.rules, contiguous=contiguous)
             written = (labels != rounds["labels"]) | (rounds["fresh"] > 0)
@@ -76,11 +83,20 @@ def labels_compute(
                 _write(rounds["id"][written], labels[written], rule_set=rule_set)
         done += int(rounds["id"].size)
         if progress is not None:
-            progress(done, len(ids))
+            progress(done, max(total, done))
     if done:
         # The KRS summaries (analytics) are built from these labels.
         records_changed_on_commit(sender="families")
     return done
+
+
+def _every_round():
+    """Every round in chunks of CHUNK consecutive ids (each chunk read after the previous one
+    is written, so no list of every id is held)."""
+    after = 0  # ids start at 1
+    while (rounds := survey_arrays_after(after, CHUNK))["id"].size:
+        yield rounds
+        after = int(rounds["id"][-1])
 
 
 LABEL_ROWS = "_krs_label_rows"  # the temporary table of a write on PostgreSQL
