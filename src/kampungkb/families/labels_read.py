@@ -143,11 +143,16 @@ def _member_matrix(ids: list[int], *, contiguous: bool) -> np.ndarray:
     return _int64_rows(sql, 2)
 
 
-def _age(
+def _age(born: np.ndarray, on: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Whole years and whole months from ``born`` to ``on`` (day numbers)."""
+    return _age_on(born, _ymd(on))
+
+
+def _age_on(
     born: np.ndarray, on: tuple[np.ndarray, np.ndarray, np.ndarray]
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Whole years and whole months from ``born`` (day numbers) to ``on`` (years, months,
-    days of the month, as :func:`_ymd` gives them)."""
+    """:func:`_age` with ``on`` already split into years, months and days of the month (by
+    :func:`_ymd`, once per round rather than once per member)."""
     by, bm, bd = _ymd(born)
     oy, om, od = on
     months = (oy - by) * 12 + (om - bm) - (od < bd)
@@ -190,7 +195,7 @@ def member_arrays(
     births = ((member >> BIRTHS_SHIFT) & ((1 << (DAY_SHIFT - BIRTHS_SHIFT)) - 1)) - 1
     born = (member >> DAY_SHIFT) - DAY_OFFSET
     oy, om, od = _ymd(surveys["day"])  # once per round, then per member
-    years, months = _age(born, (oy[family], om[family], od[family]))
+    years, months = _age_on(born, (oy[family], om[family], od[family]))
     members = krs.Members(
         family=family,
         relation=flags & 7,
