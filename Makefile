@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint format hooks bench messages clean
+.PHONY: setup demo test lint format hooks bench loadtest messages clean
 
 # Reinstall when the dependency list changes.
 $(STAMP): pyproject.toml
@@ -58,6 +58,13 @@ bench: setup
 	$(BIN)/python bench/families.py
 	DATABASE_URL=$(BENCH_PG)/kampungkb_bench_families $(BIN)/python bench/families.py
 	DATABASE_URL=$(BENCH_PG)/kampungkb_bench_krs $(BIN)/python bench/krs.py
+	BENCH_PG=$(BENCH_PG) $(BIN)/python bench/loadtest.py
+
+# A posyandu day on loopback: gunicorn + the worker + PostgreSQL (kampungkb_loadtest, seeded
+# once), locust bounded in users and time; LOADTEST_ARGS e.g. "--users 40 --run-time 120".
+LOADTEST_ARGS ?=
+loadtest: setup
+	BENCH_PG=$(BENCH_PG) $(BIN)/python bench/loadtest.py $(LOADTEST_ARGS)
 
 # Refresh the Indonesian/English message catalogues after changing UI text.
 messages: setup

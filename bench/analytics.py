@@ -4,9 +4,15 @@ A report, not a test: prints figures and PASS/FAIL against the targets, exits 0.
 
 - rebuild every summary (desa/kecamatan/kabupaten/Kampung KB split × month/bulan
   penimbangan/year × 6 indicators, coverage and data quality) from N measurements
-  (default 1,000,000), target under 60 s;
+  (default 1,000,000), judged by its measurements/s as a share of the same run's bare load of
+  those measurement rows into an unindexed table (``COPY``: ``reference.py``), target >= 0.1x
+  (the quiet machine's 1,000,000 in under 60 s, ~17,000 rows/s, against a bare COPY of the
+  order of 150,000 rows/s; provisional until measured on a quiet machine). Part of the
+  rebuild's cost follows the wilayah and periods, not the rows: a small ``-n`` lowers the
+  ratio. Under 60 s is printed as information;
 - the kabupaten dashboard page (``/analisis/w/19.06/``), median of repeated requests through
-  Django's test client as the Admin Kabupaten, target under 300 ms.
+  Django's test client as the Admin Kabupaten, beside the login page (a page that reads
+  nothing) in the same run; under 300 ms as before.
 
 Analytics read the stored z-score statuses and flags, so the generated rows carry those
 directly (drawn at realistic rates) instead of running the z-score engine.
@@ -31,10 +37,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from pgdb import ensure_postgres_database  # noqa: E402  (bench/, the script's folder)
+from reference import bare_copy, verdict_line  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/kampungkb_bench_analytics"
 TARGET_REBUILD_S = 60.0
 TARGET_PAGE_MS = 300.0
+REBUILD_RATIO_TARGET = 0.1
 SEED = 20261127
 VISITS = 20
 
@@ -196,12 +204,15 @@ def main() -> None:
         print(f"reusing {args.n:,} measurements already in the benchmark database")
 
     result = summaries_rebuild()
-    verdict = "PASS" if result.seconds < TARGET_REBUILD_S else "FAIL"
     print(
         f"rebuild_analytics: {result.measurements:,} measurements → {result.prevalence_rows:,} "
         f"prevalence + {result.quality_rows:,} coverage/quality rows in {result.seconds:.2f} s "
-        f"(target < {TARGET_REBUILD_S:.0f} s) {verdict}"
+        f"(information: quiet-machine target < {TARGET_REBUILD_S:.0f} s)"
     )
+    reference = bare_copy("growth_measurement")
+    print(reference.line())
+    rate = result.measurements / result.seconds
+    print(verdict_line("rebuild", rate, reference, REBUILD_RATIO_TARGET))
 
     setup_test_environment()
     admin, _ = User.objects.get_or_create(
@@ -212,6 +223,15 @@ def main() -> None:
     client.force_login(admin)
     url = "/analisis/w/19.06/"
     assert client.get(url).status_code == 200
+    anonymous = Client()
+    assert anonymous.get("/akun/masuk/").status_code == 200
+    login = []
+    for _ in range(args.requests):
+        t = time.perf_counter()
+        anonymous.get("/akun/masuk/")
+        login.append((time.perf_counter() - t) * 1000)
+    login_ms = statistics.median(login)
+    print(f"reference, the login page (reads nothing): median {login_ms:.0f} ms")
     times = []
     for _ in range(args.requests):
         t = time.perf_counter()
@@ -223,7 +243,7 @@ def main() -> None:
     print(
         f"kabupaten dashboard {url}: median {median:.0f} ms, p90 "
         f"{sorted(times)[int(0.9 * len(times))]:.0f} ms over {len(times)} requests "
-        f"(target < {TARGET_PAGE_MS:.0f} ms) {verdict}"
+        f"= {median / login_ms:.1f}x the login page (target < {TARGET_PAGE_MS:.0f} ms) {verdict}"
     )
 
 

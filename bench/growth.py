@@ -1,7 +1,10 @@
 """Benchmark of the bulk recompute of stored measurements (run: ``python bench/growth.py``).
 
-A report, not a test: prints figures and PASS/FAIL against the target, exits 0. Three cases,
-each timed as a whole ``measurements_recompute_all``:
+A report, not a test: prints figures and PASS/FAIL, exits 0. Each case's rate is judged as a
+share of the same run's physical reference, the bare load of the same (computed) measurement
+rows into an unindexed table (``COPY`` on PostgreSQL, ``executemany`` on SQLite:
+``reference.py``): target >= 0.5x; 50,000 rows/s, the absolute target of a quiet machine, is
+printed as information. Four cases, each timed as a whole ``measurements_recompute_all``:
 
 1. first computation of freshly inserted raw rows (every row changes, every row is written);
 2. a recompute after the default KBM table is switched to ``lembar-posyandu-600`` (every row
@@ -30,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from pgdb import ensure_postgres_database  # noqa: E402  (bench/, the script's folder)
+from reference import RECOMPUTE_RATIO_TARGET, bare_copy, verdict_line  # noqa: E402
 
 TARGET_ROWS_PER_S = 50_000
 SEED = 20261127
@@ -174,6 +178,7 @@ def main() -> None:
         ("forced: every computed row written again", None, True),
     ]
     verdicts = []
+    reference = None
     for label, kbm_kode, force in cases:
         if kbm_kode is not None:
             _set_default_kbm(kbm_kode)
@@ -182,17 +187,21 @@ def main() -> None:
             **({"batch_children": args.batch_children} if args.batch_children else {}),
         )
         rate = result.rows_per_second
-        verdict = "PASS" if rate >= TARGET_ROWS_PER_S else "FAIL"
-        verdicts.append(verdict)
         print(
             f"recompute, {label}: {result.rows:,} rows of {result.children:,} children "
             f"({result.written:,} rows written whole, {result.relabelled:,} only relabelled "
             f"with the KBM table) in {result.seconds:.2f} s = {rate:,.0f} rows/s "
-            f"(target {TARGET_ROWS_PER_S:,}) {verdict}"
+            f"(information: absolute target {TARGET_ROWS_PER_S:,})"
         )
+        if reference is None:  # once, of the rows as the first computation stored them
+            reference = bare_copy("growth_measurement")
+            print(reference.line())
+        line = verdict_line("recompute", rate, reference, RECOMPUTE_RATIO_TARGET)
+        verdicts.append(line.split(":")[0])
+        print("  " + line)
     computed = Measurement.objects.filter(computed_at__isnull=False, zwei__isnull=False).count()
     print(f"rows with a weight-for-age z after the recomputes: {computed:,}")
-    print(f"{verdicts.count('PASS')} of {len(verdicts)} cases reach the target")
+    print(f"{verdicts.count('PASS')} of {len(verdicts)} cases reach the target ratio")
     _set_default_kbm("buku-kia-2023")
 
 

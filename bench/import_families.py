@@ -16,7 +16,12 @@ same-run reference:
   (nothing changes): rows/s, the peak resident size of the importing process and of the
   child process that read the file.
 
-A report, not a test: PASS/FAIL against 5,000 rows/s on PostgreSQL and 500 MB.
+- the physical reference of the write (``reference.py``): the bare load of the same member
+  rows (``families_familymember``, as the import stored them) into an unindexed table,
+  ``COPY`` on PostgreSQL, ``executemany`` on SQLite; the import's target is 0.25x of it.
+
+A report, not a test: PASS/FAIL against that ratio and 500 MB; 5,000 rows/s on PostgreSQL, the
+absolute target of a quiet machine, is printed as information.
 """
 
 from __future__ import annotations
@@ -183,6 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     import import_measurements as bench  # bench/, the script's folder
+    from reference import IMPORT_RATIO_TARGET, bare_copy, verdict_line
 
     with tempfile.TemporaryDirectory(prefix="kampungkb-bench-") as folder:
         tmp = Path(folder)
@@ -229,6 +235,10 @@ def main(argv: list[str] | None = None) -> int:
             f"{done['peak_mb']:.0f} MB, reader {done['reader_mb']:.0f} MB "
             f"(together at most {whole:.0f} MB; the bare read {read['peak_mb']:.0f} MB)"
         )
+        reference = bare_copy("families_familymember")
+        print(reference.line())
+        print(verdict_line("import", rate, reference, IMPORT_RATIO_TARGET))
+        connections.close_all()
         again = _in_fresh_process("import", path)
         print(
             f"the same file again (unchanged {again['n_rounds_unchanged']:,}, created "
@@ -237,13 +247,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         memory = "PASS" if whole < TARGET_MB else "FAIL"
         print(f"{memory}: import peak < {TARGET_MB} MB ({whole:.0f} MB)")
-        if vendor == "postgresql":
-            verdict = "PASS" if rate >= TARGET_ROWS_PER_S else "FAIL"
-            print(f"{verdict}: import >= {TARGET_ROWS_PER_S:,} rows/s on PostgreSQL ({rate:,.0f})")
-        else:
-            print(
-                f"(target {TARGET_ROWS_PER_S:,} rows/s applies to PostgreSQL; SQLite: {rate:,.0f})"
-            )
+        print(
+            f"(information: the absolute target of a quiet machine, {TARGET_ROWS_PER_S:,} rows/s "
+            f"on PostgreSQL; this run: {rate:,.0f} on {vendor})"
+        )
     return 0
 
 

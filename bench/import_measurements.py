@@ -5,7 +5,10 @@ temporary folder and imports it into an empty database: a temporary SQLite file 
 or PostgreSQL when DATABASE_URL is set (use a dedicated database such as ``kampungkb_bench``:
 it is flushed first). Never touches the demo database under var/.
 
-A report, not a test: prints rows/s and PASS/FAIL against 5,000 rows/s on PostgreSQL; then
+A report, not a test: prints rows/s beside the same run's physical reference, the bare load
+of the same measurement rows into an unindexed table (``COPY`` on PostgreSQL, ``executemany``
+on SQLite: ``reference.py``), and PASS/FAIL for the import reaching 0.25x of it (5,000 rows/s
+on PostgreSQL, the absolute target of a quiet machine, is printed as information); then
 re-imports the file unchanged and changed in every weight (a district's monthly export repeats
 earlier months, with corrections), and prints the three rows/s side by side with PASS/FAIL for
 the update re-import taking at most twice the first import's time.
@@ -28,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from pgdb import ensure_postgres_database  # noqa: E402  (bench/, the script's folder)
+from reference import IMPORT_RATIO_TARGET, bare_copy, verdict_line  # noqa: E402
 
 N = 100_000
 TARGET_ROWS_PER_S = 5_000
@@ -174,6 +178,9 @@ def main(argv: list[str] | None = None) -> int:
             f"{result.n_children_created:,} children, {result.n_posyandu_created} posyandu, "
             f"{result.n_rejected} rejected) in {t_commit:.1f} s = {rate:,.0f} rows/s"
         )
+        reference = bare_copy("growth_measurement")
+        print(reference.line())
+        print(verdict_line("import csv", rate, reference, IMPORT_RATIO_TARGET))
         again, t_again = _import(csv_path, dry_run=False)
         print(
             f"re-import (unchanged {again.n_unchanged:,}, created {again.n_created}): "
@@ -201,13 +208,10 @@ def main(argv: list[str] | None = None) -> int:
             _to_xlsx(csv_path, xlsx_path)
             dry, t_x = _import(xlsx_path, dry_run=True)
             print(f"xlsx dry run: {t_x:.1f} s = {dry.n_rows / t_x:,.0f} rows/s")
-        if vendor == "postgresql":
-            verdict = "PASS" if rate >= TARGET_ROWS_PER_S else "FAIL"
-            print(f"{verdict}: import >= {TARGET_ROWS_PER_S:,} rows/s on PostgreSQL ({rate:,.0f})")
-        else:
-            print(
-                f"(target {TARGET_ROWS_PER_S:,} rows/s applies to PostgreSQL; SQLite: {rate:,.0f})"
-            )
+        print(
+            f"(information: the absolute target of a quiet machine, {TARGET_ROWS_PER_S:,} rows/s "
+            f"on PostgreSQL; this run: {rate:,.0f} on {vendor})"
+        )
     return 0
 
 

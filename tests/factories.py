@@ -19,6 +19,7 @@ from django.conf import settings
 
 from kampungkb.accounts.models import Role, User
 from kampungkb.families.reference import default_rule_set_load
+from kampungkb.families.tpk.screening.reference import default_thresholds_load
 from kampungkb.growth.kbm.reference import kbm_tables_load
 from kampungkb.growth.models import Child, Measurement, Posyandu
 from kampungkb.growth.services import child_register, measurement_record
@@ -51,6 +52,7 @@ def reference_data_load() -> None:
     # flush them with the rest.
     kbm_tables_load()
     default_rule_set_load()
+    default_thresholds_load()
 
 
 def wilayah(area: str | Wilayah) -> Wilayah:

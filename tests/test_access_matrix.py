@@ -63,6 +63,8 @@ from kampungkb.convergence.review.rule_sets import RuleSetForm
 from kampungkb.families.importing.commit import families_import
 from kampungkb.families.models import KrsRuleSet
 from kampungkb.families.rules.forms import KrsRuleSetForm
+from kampungkb.families.tpk.screening.forms import ThresholdSetForm
+from kampungkb.families.tpk.screening.reference import default_thresholds_load
 from kampungkb.growth import charts as growth_charts
 from kampungkb.growth.importing.aliases import posyandu_alias_save
 from kampungkb.growth.importing.commit import PosyanduChoices, measurements_import
@@ -186,6 +188,19 @@ def _krs_rule_form(o):
     data = {k: v for k, v in form.initial.items() if not isinstance(v, bool)}
     data.update({k: "on" for k, v in form.initial.items() if v is True})
     return {**data, "muda_under_years": "18"}
+
+
+def _catin_threshold_form(o):
+    form = ThresholdSetForm(threshold_set=o.catin_threshold_set, berlaku_mulai=TODAY)
+    data = {k: v for k, v in form.initial.items() if not isinstance(v, bool)}
+    data.update({k: "on" for k, v in form.initial.items() if v is True})
+    return {**data, "berlaku_mulai": TODAY.isoformat(), "hb_under_female": "11.5"}
+
+
+def _catin_screening_form(o):
+    values = {"tanggal": TODAY.isoformat(), "peran": "putri", "umur_tahun": "23"}
+    values |= {"berat_kg": "52", "tinggi_cm": "156", "lila_cm": "24", "hb": "12.5"}
+    return {f"skrining-{k}": v for k, v in values.items()}
 
 
 def _family_upload(o):
@@ -371,6 +386,12 @@ ASK = {
     "families:detail": area(lambda o: [o.keluarga.pk]),
     "families:rule_detail": district(lambda o: [o.krs_rule_set.pk]),
     "families:rule_edit": district(lambda o: [o.krs_rule_set.pk], _krs_rule_form),
+    "families:catin_screening_create": area(lambda o: [o.tpk_catin.pk], _catin_screening_form),
+    "families:catin_list": district(),
+    "families:catin_thresholds": district(),
+    "families:catin_threshold_edit": district(
+        lambda o: [o.catin_threshold_set.pk], _catin_threshold_form
+    ),
     "families:tpk_team": area(lambda o: [o.tpk_team.pk]),
     "families:tpk_target": area(lambda o: [o.tpk_target.pk]),
     "families:tpk_target_create": area(
@@ -399,6 +420,36 @@ ASK = {
         lambda o: [o.tpk_team.pk], lambda o: {"desa": o.kode, "nama": "Tim TPK Ubah Sintetis"}
     ),
     "families:tpk_team_overdue": area(lambda o: [o.tpk_team.pk]),
+    "families:tpk_anc_create": area(
+        lambda o: [o.tpk_target.pk],
+        lambda o: {
+            "anc-tanggal": TODAY.isoformat(),
+            "anc-tempat": "Pustu",
+            "anc-pemeriksa": "bidan",
+        },
+    ),
+    "families:tpk_kb_create": area(
+        lambda o: [o.tpk_mother.pk],
+        lambda o: {"kb-keputusan": "pil", "kb-tanggal": TODAY.isoformat()},
+    ),
+    "families:tpk_nifas_create": area(
+        lambda o: [o.tpk_mother.pk],
+        lambda o: {
+            "nifas-tanggal": TODAY.isoformat(),
+            "nifas-tempat": "Rumah",
+            "nifas-pemeriksa": "bidan",
+        },
+    ),
+    "families:scorecard_start": district(),
+    "families:scorecard_area": area(lambda o: [o.kode]),
+    "families:scorecard_area_xlsx": area(lambda o: [o.kode]),
+    "families:scorecard_desa": area(lambda o: [o.kode]),
+    "families:scorecard_cell": area(
+        lambda o: [o.kode],
+        lambda o: {"target": o.tpk_target.pk, "indikator": "ih_anc4", "nilai": "Y"},
+    ),
+    "families:scorecard_xlsx": area(lambda o: [o.kode]),
+    "families:scorecard_pdf": area(lambda o: [o.kode]),
     "convergence:tpk_members": area(
         lambda o: [o.tpk_team.pk],
         lambda o: {"cadre": o.tpk_team.memberships.get(peran="tpk_bidan").cadre_id},
@@ -807,6 +858,19 @@ EXPECTED: dict[str, tuple] = {
     "families:rule_detail POST": (302, 200, 200, 200, 200, 200),
     "families:rule_edit GET": (302, 200, 403, 403, 403, 403),
     "families:rule_edit POST": (302, 302, 403, 403, 403, 403),
+    # Catin screening: the form on a catin target's page (GET goes back to the page); the
+    # list and the thresholds are read by every role (counts only for Mitra and Viewer); the
+    # thresholds' POST (re-evaluate) and edit page are the installation manager's.
+    "families:catin_screening_create GET own": (302, 302, 302, 302, 403, 403),
+    "families:catin_screening_create GET other": (302, 302, 404, 404, 403, 403),
+    "families:catin_screening_create POST own": (302, 302, 302, 302, 403, 403),
+    "families:catin_screening_create POST other": (302, 302, 404, 404, 403, 403),
+    "families:catin_list GET": (302, 200, 200, 200, 200, 200),
+    "families:catin_list POST": (302, 200, 200, 200, 200, 200),
+    "families:catin_thresholds GET": (302, 200, 200, 200, 200, 200),
+    "families:catin_thresholds POST": (302, 302, 403, 403, 403, 403),
+    "families:catin_threshold_edit GET": (302, 200, 403, 403, 403, 403),
+    "families:catin_threshold_edit POST": (302, 302, 403, 403, 403, 403),
     # --- families: TPK accompaniment ----------------------------------------------------
     # Targets by name for the roles with personal data; the Mitra OPD and the Viewer get the
     # counts per desa on the TPK home page and a 403 everywhere else (issue 14).
@@ -847,6 +911,23 @@ EXPECTED: dict[str, tuple] = {
     "families:tpk_team_create POST own": (302, 302, 302, 302, 403, 403),
     # Another area's desa is not among the choices of a kecamatan or desa operator.
     "families:tpk_team_create POST other": (302, 302, 400, 400, 403, 403),
+    # Pregnancy monitoring: the list of pregnant women by name, or the counts per desa for the
+    # Mitra OPD and the Viewer; ANC contacts, KB decisions and nifas visits are recorded from
+    # the target's page (GET goes back there).
+    "families:tpk_pregnant_list GET": (302, 200, 200, 200, 200, 200),
+    "families:tpk_pregnant_list POST": (302, 200, 200, 200, 200, 200),
+    "families:tpk_anc_create GET own": (302, 302, 302, 302, 403, 403),
+    "families:tpk_anc_create GET other": (302, 302, 404, 404, 403, 403),
+    "families:tpk_anc_create POST own": (302, 302, 302, 302, 403, 403),
+    "families:tpk_anc_create POST other": (302, 302, 404, 404, 403, 403),
+    "families:tpk_kb_create GET own": (302, 302, 302, 302, 403, 403),
+    "families:tpk_kb_create GET other": (302, 302, 404, 404, 403, 403),
+    "families:tpk_kb_create POST own": (302, 302, 302, 302, 403, 403),
+    "families:tpk_kb_create POST other": (302, 302, 404, 404, 403, 403),
+    "families:tpk_nifas_create GET own": (302, 302, 302, 302, 403, 403),
+    "families:tpk_nifas_create GET other": (302, 302, 404, 404, 403, 403),
+    "families:tpk_nifas_create POST own": (302, 302, 302, 302, 403, 403),
+    "families:tpk_nifas_create POST other": (302, 302, 404, 404, 403, 403),
     "families:tpk_team_edit GET own": (302, 200, 200, 200, 403, 403),
     "families:tpk_team_edit GET other": (302, 200, 404, 404, 403, 403),
     "families:tpk_team_edit POST own": (302, 302, 302, 302, 403, 403),
@@ -855,6 +936,33 @@ EXPECTED: dict[str, tuple] = {
     "families:tpk_team_overdue GET other": (302, 200, 404, 404, 403, 403),
     "families:tpk_team_overdue POST own": (302, 200, 200, 200, 403, 403),
     "families:tpk_team_overdue POST other": (302, 200, 404, 404, 403, 403),
+    "families:scorecard_start GET": (302, 302, 302, 302, 302, 302),
+    "families:scorecard_start POST": (302, 302, 302, 302, 302, 302),
+    "families:scorecard_area GET own": (302, 200, 200, 200, 200, 200),
+    "families:scorecard_area GET other": (302, 200, 404, 404, 200, 200),
+    "families:scorecard_area POST own": (302, 200, 200, 200, 200, 200),
+    "families:scorecard_area POST other": (302, 200, 404, 404, 200, 200),
+    "families:scorecard_area_xlsx GET own": (302, 200, 200, 200, 200, 200),
+    "families:scorecard_area_xlsx GET other": (302, 200, 404, 404, 200, 200),
+    "families:scorecard_area_xlsx POST own": (302, 200, 200, 200, 200, 200),
+    "families:scorecard_area_xlsx POST other": (302, 200, 404, 404, 200, 200),
+    "families:scorecard_desa GET own": (302, 200, 200, 200, 200, 200),
+    "families:scorecard_desa GET other": (302, 200, 404, 404, 200, 200),
+    "families:scorecard_desa POST own": (302, 200, 200, 200, 200, 200),
+    "families:scorecard_desa POST other": (302, 200, 404, 404, 200, 200),
+    "families:scorecard_xlsx GET own": (302, 200, 200, 200, 200, 200),
+    "families:scorecard_xlsx GET other": (302, 200, 404, 404, 200, 200),
+    "families:scorecard_xlsx POST own": (302, 200, 200, 200, 200, 200),
+    "families:scorecard_xlsx POST other": (302, 200, 404, 404, 200, 200),
+    "families:scorecard_pdf GET own": (302, 200, 200, 200, 200, 200),
+    "families:scorecard_pdf GET other": (302, 200, 404, 404, 200, 200),
+    "families:scorecard_pdf POST own": (302, 200, 200, 200, 200, 200),
+    "families:scorecard_pdf POST other": (302, 200, 404, 404, 200, 200),
+    # A cell is entered by POST only; the read-only roles never enter one.
+    "families:scorecard_cell GET own": (302, 405, 405, 405, 405, 405),
+    "families:scorecard_cell GET other": (302, 405, 405, 405, 405, 405),
+    "families:scorecard_cell POST own": (302, 302, 302, 302, 403, 403),
+    "families:scorecard_cell POST other": (302, 302, 404, 404, 403, 403),
     "convergence:tpk_members GET own": (302, 200, 200, 200, 403, 403),
     "convergence:tpk_members GET other": (302, 200, 404, 404, 403, 403),
     "convergence:tpk_members POST own": (302, 302, 302, 302, 403, 403),
@@ -969,6 +1077,7 @@ def _build(folder: Path) -> World:
         "kbm_table": KBMTable.objects.filter(is_default=False).order_by("pk").first(),
         "rule_set": RuleSet.objects.order_by("pk").first(),
         "krs_rule_set": KrsRuleSet.objects.get(is_default=True),
+        "catin_threshold_set": default_thresholds_load(),
         "indicator": IndicatorDefinition.objects.filter(computed=False).order_by("pk")[0].kode,
         "survey": survey_figure_save(
             user=admin,
@@ -1065,6 +1174,7 @@ def _build(folder: Path) -> World:
             tpk_team=tpk_factories.team(desa),
             tpk_target=tpk_factories.pregnant(desa, nama=f"Ibu Hamil Sintetis {kode}"),
             tpk_catin=tpk_factories.catin(desa, nama=f"Catin Sintetis {kode}"),
+            tpk_mother=tpk_factories.mother(desa, nama=f"Ibu Nifas Sintetis {kode}"),
             visit=visit,
             followup=visit.follow_ups.get(),
             # The file's posyandu (Melati) is not the desa's: made new, as the importer says.

@@ -131,3 +131,15 @@ def test_ci_runs_the_production_smoke_test():
         "deploy/smoke.py",
     ):
         assert step in text
+
+
+def test_the_backup_timer_runs_the_backup_command_nightly():
+    unit = (DEPLOY / "systemd" / "kampungkb-backup.service").read_text()
+    timer = (DEPLOY / "systemd" / "kampungkb-backup.timer").read_text()
+    assert "kampungkb backup --output-dir /var/backups/kampungkb --keep 14" in unit
+    assert "EnvironmentFile=/etc/kampungkb/kampungkb.env" in unit
+    assert "User=kampungkb" in unit
+    assert "ReadWritePaths=/var/lib/kampungkb /var/backups/kampungkb" in unit
+    assert "OnCalendar=" in timer and "Persistent=true" in timer
+    readme = (DEPLOY / "README.md").read_text()
+    assert "kampungkb-backup.timer" in readme and "kkb restore" in readme

@@ -308,3 +308,10 @@ class FamilyImportBatch(models.Model):
 
 # TPK accompaniment (families/tpk/), imported last so that Django finds its models.
 from kampungkb.families.tpk.models import Target, TpkTeam, Visit  # noqa: E402, F401
+from kampungkb.families.tpk.pregnancy.models import (  # noqa: E402, F401
+    AncContact,
+    KbPascaPersalinan,
+    NifasVisit,
+)
+from kampungkb.families.tpk.scorecard.models import ScorecardEntry  # noqa: E402, F401
+from kampungkb.families.tpk.screening.models import CatinScreening, CatinThresholdSet  # noqa: E402, F401

@@ -5,6 +5,9 @@ from kampungkb.families import views_import as imp
 from kampungkb.families.rules import views as rules_views
 from kampungkb.families.tpk import views as tpk
 from kampungkb.families.tpk import views_teams as tpk_teams
+from kampungkb.families.tpk.pregnancy import views as pregnancy
+from kampungkb.families.tpk.scorecard import views as skor
+from kampungkb.families.tpk.screening import views as catin
 
 app_name = "families"
 
@@ -37,4 +40,19 @@ urlpatterns = [
     path("tpk/tim/baru/", tpk_teams.team_create, name="tpk_team_create"),
     path("tpk/tim/<int:pk>/ubah/", tpk_teams.team_edit, name="tpk_team_edit"),
     path("tpk/tim/<int:pk>/terlambat/", tpk_teams.team_overdue, name="tpk_team_overdue"),
+    path("tpk/ibu-hamil/", pregnancy.pregnant_list, name="tpk_pregnant_list"),
+    path("tpk/sasaran/<int:pk>/anc/", pregnancy.anc_create, name="tpk_anc_create"),
+    path("tpk/sasaran/<int:pk>/kb-pasca/", pregnancy.kb_create, name="tpk_kb_create"),
+    path("tpk/sasaran/<int:pk>/nifas/", pregnancy.nifas_create, name="tpk_nifas_create"),
+    path("tpk/skor/", skor.start, name="scorecard_start"),
+    path("tpk/skor/wilayah/<str:kode>/", skor.area_page, name="scorecard_area"),
+    path("tpk/skor/wilayah/<str:kode>/tingkat.xlsx", skor.area_xlsx, name="scorecard_area_xlsx"),
+    path("tpk/skor/desa/<str:kode>/", skor.desa_page, name="scorecard_desa"),
+    path("tpk/skor/desa/<str:kode>/isi/", skor.cell_enter, name="scorecard_cell"),
+    path("tpk/skor/desa/<str:kode>/skor.xlsx", skor.desa_xlsx, name="scorecard_xlsx"),
+    path("tpk/skor/desa/<str:kode>/skor.pdf", skor.desa_pdf, name="scorecard_pdf"),
+    path("tpk/sasaran/<int:pk>/skrining/", catin.screening_create, name="catin_screening_create"),
+    path("tpk/catin/", catin.catin_list, name="catin_list"),
+    path("tpk/ambang-catin/", catin.thresholds, name="catin_thresholds"),
+    path("tpk/ambang-catin/<int:pk>/ubah/", catin.threshold_edit, name="catin_threshold_edit"),
 ]

@@ -48,3 +48,17 @@ def catin(desa=factories.KURNIA_JAYA, *, nama="Catin Sintetis", days_to_marriage
         is_synthetic=True,
         **extra,
     )
+
+
+def mother(desa=factories.KURNIA_JAYA, *, nama="Ibu Nifas Sintetis", days_since=10, **extra):
+    """A mother after delivery (pasca persalinan), delivered ``days_since`` days ago."""
+    return services.target_register(
+        user=None,
+        kind=TargetKind.PASCA_PERSALINAN,
+        desa=factories.wilayah(desa),
+        nama=nama,
+        tanggal_persalinan=TODAY - days_since * DAY,
+        tanggal_daftar=TODAY - days_since * DAY,
+        is_synthetic=True,
+        **extra,
+    )

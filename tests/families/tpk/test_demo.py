@@ -41,3 +41,18 @@ def test_the_demo_draws_targets_from_the_demo_and_has_overdue_visits(beltim, use
     team = TpkTeam.objects.get(desa=survey.keluarga.desa)
     assert team.missing_roles() == []
     assert seed_demo_tpk(n_children=100, today=TODAY) == {"skipped": True}
+
+
+def test_the_demo_pregnancies_have_anc_contacts_and_the_mothers_kb_decisions(beltim, users):
+    from kampungkb.families.tpk.pregnancy.models import AncContact, KbPascaPersalinan
+    from kampungkb.families.tpk.pregnancy.selectors import pregnancy_list
+
+    seed_growth(n_children=60)
+    counts = seed_demo_tpk(n_children=200, today=TODAY)
+    assert counts["anc"] > 0
+    contacts = AncContact.objects.select_related("target")
+    assert all(c.is_synthetic and c.target.hpht <= c.tanggal <= TODAY for c in contacts)
+    mothers = Target.objects.filter(kind=TargetKind.PASCA_PERSALINAN)
+    assert KbPascaPersalinan.objects.count() == counts["kb"] <= mothers.count()
+    rows = pregnancy_list(user=users["admin"], on=TODAY)
+    assert rows and all(r.summary.anc.total == r.target.anc_contacts.count() for r in rows)

@@ -17,6 +17,8 @@ from kampungkb.families.models import FamilyMember
 from kampungkb.families.tpk import services
 from kampungkb.families.tpk.lifecycle import add_years
 from kampungkb.families.tpk.models import Target, TargetKind, TpkTeam, Visit, VisitKind
+from kampungkb.families.tpk.pregnancy.demo import seed_demo_pregnancy
+from kampungkb.families.tpk.screening.demo import seed_demo_catin_screenings
 from kampungkb.growth.models import Child
 from kampungkb.wilayah.models import Wilayah
 
@@ -164,4 +166,6 @@ def seed_demo_tpk(*, n_children: int, today: datetime.date | None = None, seed: 
     Visit.objects.bulk_create(visits, batch_size=500)
     counts["targets"] = Target.objects.filter(is_synthetic=True).count()
     counts["visits"] = len(visits)
+    counts |= seed_demo_pregnancy(today=today, seed=seed)
+    counts["catin_screenings"] = seed_demo_catin_screenings(today=today, seed=seed)
     return counts

@@ -19,8 +19,10 @@ from kampungkb.core.permissions import (
 from kampungkb.core.scoping import user_covers
 from kampungkb.families.tpk import selectors, services, services_visits
 from kampungkb.families.tpk.forms import DeliveryForm, MarriageForm, TargetForm, VisitForm
-from kampungkb.families.tpk.models import DeliveryOutcome
+from kampungkb.families.tpk.models import DeliveryOutcome, TargetKind
+from kampungkb.families.tpk.pregnancy.panel import panel_context as pregnancy_panel
 from kampungkb.families.tpk.presenters import target_facts
+from kampungkb.families.tpk.screening.panel import panel_context as screening_panel
 
 
 def _require_reader(user) -> None:
@@ -82,7 +84,7 @@ def overdue(request):
     )
 
 
-def _target_page(request, target, form, *, status=200, saved=None):
+def _target_page(request, target, form, *, status=200, saved=None, screening=None):
     today = datetime.date.today()
     context = {
         "target": target,
@@ -93,7 +95,10 @@ def _target_page(request, target, form, *, status=200, saved=None):
         "form": form,
         "saved": saved,
         "can_work": can_record_tpk_work(request.user) and target.aktif,
+        **pregnancy_panel(request, target, today),
     }
+    if target.kind == TargetKind.CATIN:
+        context |= screening or screening_panel(request, target)
     template = (
         "families/tpk/partials/visit_form.html" if request.htmx else "families/tpk/target.html"
     )

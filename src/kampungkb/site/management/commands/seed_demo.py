@@ -10,6 +10,7 @@ from kampungkb.convergence.demo import seed_demo_convergence
 from kampungkb.core.management.base import TranslatedCommand
 from kampungkb.families.demo import seed_families
 from kampungkb.families.tpk.demo import seed_demo_tpk
+from kampungkb.families.tpk.scorecard.demo import seed_demo_scorecard
 from kampungkb.growth.demo import seed_growth
 from kampungkb.wilayah.demo import seed_kampung_kb
 from kampungkb.wilayah.loading import wilayah_load
@@ -42,6 +43,7 @@ class Command(TranslatedCommand):
             # the convergence cadres (the teams' members).
             tpk = seed_demo_tpk(n_children=settings.KAMPUNGKB_DEMO_CHILDREN)
             tpk_members = seed_demo_tpk_members()
+            scorecard = seed_demo_scorecard()
         self.stdout.write(
             f"Wilayah Belitung Timur: {loaded.created} baru, {loaded.updated} diperbarui, "
             f"{loaded.unchanged} tetap. Kampung KB demo baru: {n_kampung_kb}."
@@ -76,6 +78,11 @@ class Command(TranslatedCommand):
             if tpk.get("skipped")
             else f"TPK demo (sintetis): {tpk['teams']} tim ({tpk_members} anggota), "
             f"{tpk['targets']} sasaran, {tpk['visits']} kunjungan."
+        )
+        self.stdout.write(
+            f"Kartu skor konvergensi demo (sintetis): {scorecard} sel diisi KPM."
+            if scorecard
+            else "Kartu skor konvergensi demo (sintetis): sudah ada; tidak diubah."
         )
         if reset_passwords:
             accounts = [(u, r, w, reset_password(u)) for u, r, w, _ in accounts]

@@ -1,0 +1,97 @@
+"""Shared by the benchmarks: the physical reference of a write, measured in the same run.
+
+The shared machines' speed drifts by 2x between runs, so a rows/s figure alone says little.
+What the machine can do right now with the same rows is the bare load of them into a table
+that has no index, no constraint and no trigger: ``COPY`` on PostgreSQL, one ``executemany``
+in one transaction on SQLite. An import or a recompute is judged by its rate as a share of
+that one (``ratio``), a figure that stays put when the whole machine slows down.
+
+Used after the benchmark has written its rows: ``bare_copy("growth_measurement")`` reads the
+table's rows (not timed), makes an empty table of the same columns (``LIKE``: no index, no
+key), times loading the rows into it, and drops it.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+#: Targets as shares of the bare load of the same rows (issue 15 item 6).
+IMPORT_RATIO_TARGET = 0.25
+RECOMPUTE_RATIO_TARGET = 0.5
+
+
+@dataclass(frozen=True)
+class Reference:
+    name: str  # "bare COPY"
+    what: str
+    rows: int
+    seconds: float
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.rows / self.seconds if self.seconds else float("inf")
+
+    def ratio(self, rows_per_second: float) -> float:
+        """``rows_per_second`` as a share of this reference's rate."""
+        return rows_per_second / self.rows_per_second
+
+    def line(self) -> str:
+        return (
+            f"reference, {self.what}: {self.rows:,} rows in {self.seconds:.2f} s = "
+            f"{self.rows_per_second:,.0f} rows/s"
+        )
+
+
+def verdict_line(label: str, rows_per_second: float, ref: Reference, target: float) -> str:
+    """``PASS: import 0.31x the bare COPY (target >= 0.25x; 4,676 vs 15,083 rows/s)``."""
+    ratio = ref.ratio(rows_per_second)
+    verdict = "PASS" if ratio >= target else "FAIL"
+    return (
+        f"{verdict}: {label} {ratio:.2f}x the {ref.name} (target >= "
+        f"{target:g}x; {rows_per_second:,.0f} vs {ref.rows_per_second:,.0f} rows/s, same run)"
+    )
+
+
+def bare_copy(table: str, *, limit: int | None = None) -> Reference:
+    """Time the bare load of ``table``'s rows (its first ``limit`` by primary key) into an
+    unindexed table of the same columns, on Django's default connection."""
+    from django.db import connection
+
+    scratch = f"bench_reference_{table}"
+    quoted, quoted_scratch = connection.ops.quote_name(table), connection.ops.quote_name(scratch)
+    bound = f" ORDER BY id LIMIT {int(limit)}" if limit else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {quoted_scratch}")
+        cursor.execute(f"SELECT * FROM {quoted}{bound}")  # noqa: S608 - our own table name
+        columns = [c[0] for c in cursor.description]
+        rows = cursor.fetchall()
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    try:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"CREATE TABLE {quoted_scratch} (LIKE {quoted})")
+            raw = connection.connection  # psycopg 3
+            start = time.perf_counter()
+            sql = f"COPY {quoted_scratch} ({names}) FROM STDIN"
+            with raw.transaction(), raw.cursor() as cur, cur.copy(sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+            seconds = time.perf_counter() - start
+            what = "bare COPY of the same rows into an unindexed table (PostgreSQL)"
+        else:
+            raw = connection.connection  # sqlite3
+            raw.execute(f"CREATE TABLE {quoted_scratch} AS SELECT * FROM {quoted} WHERE 0")  # noqa: S608
+            marks = ", ".join("?" * len(columns))
+            start = time.perf_counter()
+            raw.execute("BEGIN")
+            sql = f"INSERT INTO {quoted_scratch} ({names}) VALUES ({marks})"  # noqa: S608
+            raw.executemany(sql, rows)
+            raw.execute("COMMIT")
+            seconds = time.perf_counter() - start
+            what = "bare executemany of the same rows into an unindexed table (SQLite)"
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {quoted_scratch}")
+    name = "bare COPY" if connection.vendor == "postgresql" else "bare executemany"
+    return Reference(name=name, what=what, rows=len(rows), seconds=seconds)

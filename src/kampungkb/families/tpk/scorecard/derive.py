@@ -1,0 +1,416 @@
+"""The cells of the scorecard: per target, quarter and indicator, Y / T / TS and where the
+answer came from.
+
+A cell is decided in this order:
+
+1. the applicability rule of the indicator (``RULES``): TS (*tidak sesuai*) when the indicator
+   does not apply to this target in this quarter (age, delivered or not, risk status) - the
+   rules are OpenSID's (DOMAIN.md §5);
+2. its deriver (``DERIVERS``, one function per indicator key): Y or T read from the data the
+   system holds, or ``None`` when the data cannot say;
+3. the value the KPM entered (``ScorecardEntry``);
+4. otherwise the cell is empty (not yet filled).
+
+**An entered value never overrides a derived one.** When both exist the derived value counts
+and the entered one is kept and shown beside it (``Cell.entered``), so the KPM sees the
+disagreement and the data can be corrected at its source.
+
+Pregnancy monitoring (ANC K1-K6, TTD, kelas ibu hamil, nifas, KEK/risti) lives in another
+module not built yet: its indicators are entered for now. It plugs in with ``register``
+(``@register("ih_anc4")``) and by setting ``PREGNANCY_RISK`` to a function telling whether a
+pregnancy is at risk (risti) or KEK.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.utils.translation import gettext as _
+
+from kampungkb.families.tpk.lifecycle import gestational_age, target_state
+from kampungkb.families.tpk.models import Target, TargetKind, VisitKind
+from kampungkb.families.tpk.scorecard.catalogue import BY_KEY, Group
+from kampungkb.families.tpk.scorecard.facts import Facts
+
+Y, T, TS = "Y", "T", "TS"
+# The indicators whose applicability the data may not tell (risk status unknown): the KPM may
+# enter TS for them as well as Y or T.
+TS_ENTERABLE = ("ih_kunjungan_risti", "an_kunjungan_gizi")
+DERIVED, RULE, ENTERED = "derived", "rule", "entered"
+
+# OpenSID's age rule: immunisation, weighing and counselling do not apply under six months.
+YOUNG_MONTHS = 6
+# Counselling visits a pregnant woman needs in a quarter, by trimester (OpenSID).
+KIE_PER_QUARTER = {1: 1, 2: 1, 3: 2}
+WEIGHING_MONTHS = (2, 8)  # bulan penimbangan: February and August
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: str  # Y, T, TS or "" (not filled)
+    source: str = ""  # derived, rule, entered or ""
+    note: str = ""  # where the answer came from, in words
+    entered: str = ""  # the KPM's value, when one is stored (shown beside a derived one)
+
+    @property
+    def editable(self) -> bool:
+        """Whether the KPM may enter this cell (neither a rule nor the data decide it)."""
+        return self.source in ("", ENTERED)
+
+
+@dataclass
+class Ctx:
+    """One target in one quarter, with what the derivers need."""
+
+    target: Target
+    group: str
+    facts: Facts
+    on: datetime.date  # the last day of the quarter the target was in its stage (to date)
+    delivered: bool = False
+
+    @property
+    def quarter(self):
+        return self.facts.quarter
+
+    @property
+    def age_months(self) -> int | None:
+        child = self.target.child
+        if child is None:
+            return None
+        born = child.tanggal_lahir
+        months = (self.on.year - born.year) * 12 + self.on.month - born.month
+        return months - (self.on.day < born.day)
+
+    def months(self, since: datetime.date | None = None) -> list[tuple[int, int]]:
+        """The quarter's months from ``since`` (or its start) up to ``on``."""
+        first = max(self.quarter.start, since or self.quarter.start)
+        return [
+            (y, m)
+            for y, m in self.quarter.months
+            if (y, m) >= (first.year, first.month) and (y, m) <= (self.on.year, self.on.month)
+        ]
+
+    @cached_property
+    def measurements(self) -> list[dict]:
+        rows = self.facts.measurements.get(self.target.child_id, [])
+        return [r for r in rows if r["tanggal"] <= self.on]
+
+    @cached_property
+    def visits(self) -> list[dict]:
+        return [v for v in self.facts.visits.get(self.target.pk, []) if v["tanggal"] <= self.on]
+
+
+def _month_names(months) -> str:
+    return ", ".join(f"{m:02d}/{y}" for y, m in months) or "–"
+
+
+def _stage_end(target: Target, quarter, today: datetime.date) -> datetime.date | None:
+    """The last day of ``quarter`` (up to ``today``) the target was in its stage; ``None`` when
+    it was not in it at all."""
+    last = min(quarter.end, today)
+    if target.tanggal_daftar > last:
+        return None
+    state = target_state(target, last)
+    if not state.active and state.ended_on is not None:
+        if state.ended_on <= quarter.start:
+            return None
+        last = min(last, state.ended_on - datetime.timedelta(days=1))
+    return last
+
+
+def contexts(targets: list[Target], facts: Facts) -> list[Ctx]:
+    """The targets of the quarter with their group: pregnancies and mothers after delivery
+    (one row a person: a delivery inside the quarter keeps the pregnancy's row), children
+    under two (baduta) and children two to five (balita, the PAUD group)."""
+    out = []
+    ids = {t.pk for t in targets}
+    quarter, today = facts.quarter, facts.today
+    for t in targets:
+        if t.kind == TargetKind.IBU_HAMIL:
+            if t.tanggal_persalinan and t.tanggal_persalinan <= min(quarter.end, today):
+                if t.tanggal_persalinan <= quarter.start:
+                    continue  # delivered before the quarter: the pasca persalinan row
+                out.append(Ctx(t, Group.IBU_HAMIL, facts, min(quarter.end, today), True))
+                continue
+            on = _stage_end(t, quarter, today)
+            if on is not None:
+                out.append(Ctx(t, Group.IBU_HAMIL, facts, on))
+        elif t.kind == TargetKind.PASCA_PERSALINAN:
+            delivered_on = t.previous.tanggal_persalinan if t.previous_id else None
+            if t.previous_id in ids and delivered_on and delivered_on > quarter.start:
+                continue  # the pregnancy's row carries the delivery
+            on = _stage_end(t, quarter, today)
+            if on is not None:
+                out.append(Ctx(t, Group.IBU_HAMIL, facts, on, True))
+        elif t.kind in (TargetKind.BADUTA, TargetKind.BALITA):
+            on = _stage_end(t, quarter, today)
+            if on is not None:
+                group = Group.ANAK if t.kind == TargetKind.BADUTA else Group.PAUD
+                out.append(Ctx(t, group, facts, on))
+    return out
+
+
+# --- applicability rules: (applies, reason); applies None when the data cannot tell ---------
+
+Rule = Callable[[Ctx], tuple[bool | None, str]]
+APPLIES = (True, "")
+
+
+def _rule_before_delivery(ctx: Ctx):
+    return (False, _("delivered")) if ctx.delivered else APPLIES
+
+
+def _rule_after_delivery(ctx: Ctx):
+    return APPLIES if ctx.delivered else (False, _("not delivered yet"))
+
+
+def _rule_six_months(ctx: Ctx):
+    age = ctx.age_months
+    if age is not None and age < YOUNG_MONTHS:
+        return False, _("under 6 months (%(age)s months)") % {"age": age}
+    return APPLIES
+
+
+def pregnancy_risk_unknown(ctx: Ctx) -> bool | None:
+    """Whether the pregnancy is at risk (risti) or KEK: not known until pregnancy monitoring
+    lands (it replaces ``PREGNANCY_RISK``)."""
+    return None
+
+
+# The hook pregnancy monitoring sets: a function of a Ctx saying risti/KEK (True), not (False)
+# or unknown (None).
+PREGNANCY_RISK: Callable[[Ctx], bool | None] = pregnancy_risk_unknown
+
+
+def _rule_risti(ctx: Ctx):
+    if ctx.delivered:
+        return False, _("delivered")
+    risk = PREGNANCY_RISK(ctx)
+    if risk is None:
+        return None, ""
+    return APPLIES if risk else (False, _("not risti or KEK"))
+
+
+def _weighing_months(ctx: Ctx) -> list[tuple[int, int]]:
+    """The Februaries and Augusts of the twelve months up to ``on`` that began after the
+    child's birth."""
+    born = ctx.target.child.tanggal_lahir
+    year_ago = ctx.on - datetime.timedelta(days=365)
+    out = []
+    for y in (ctx.on.year - 1, ctx.on.year):
+        for m in WEIGHING_MONTHS:
+            first = datetime.date(y, m, 1)
+            if year_ago < first <= ctx.on and born < first:
+                out.append((y, m))
+    return out
+
+
+def _rule_measured(ctx: Ctx):
+    if not _weighing_months(ctx):
+        return False, _("no February or August since birth")
+    return APPLIES
+
+
+def _latest_status(ctx: Ctx) -> dict | None:
+    rows = [r for r in ctx.measurements if r["stunted"] is not None or r["wasted"] is not None]
+    return rows[-1] if rows else None
+
+
+def _rule_undernourished(ctx: Ctx):
+    latest = _latest_status(ctx)
+    if latest is None:
+        return None, ""
+    if latest["stunted"] or latest["underweight"] or latest["wasted"]:
+        return APPLIES
+    return False, _("measurement of %(date)s normal") % {
+        "date": latest["tanggal"].strftime("%d/%m/%Y")
+    }
+
+
+RULES: dict[str, Rule] = {
+    "ih_anc4": _rule_before_delivery,
+    "ih_ttd90": _rule_before_delivery,
+    "ih_nifas3": _rule_after_delivery,
+    "ih_konseling": _rule_before_delivery,
+    "ih_kunjungan_risti": _rule_risti,
+    "ih_air": _rule_before_delivery,
+    "ih_jamban": _rule_before_delivery,
+    "ih_jkn": _rule_before_delivery,
+    "an_imunisasi": _rule_six_months,
+    "an_timbang": _rule_six_months,
+    "an_ukur": _rule_measured,
+    "an_konseling": _rule_six_months,
+    "an_kunjungan_gizi": _rule_undernourished,
+}
+
+
+# --- derivers: Y/T from the data, or None ---------------------------------------------------
+
+Deriver = Callable[[Ctx], Cell | None]
+DERIVERS: dict[str, Deriver] = {}
+
+
+def register(key: str):
+    """Register the deriver of indicator ``key`` (replacing any before it)."""
+    if key not in BY_KEY:
+        raise KeyError(key)
+
+    def wrap(fn: Deriver) -> Deriver:
+        DERIVERS[key] = fn
+        return fn
+
+    return wrap
+
+
+def _derived(ok: bool, note: str) -> Cell:
+    return Cell(Y if ok else T, DERIVED, note)
+
+
+def _each_month(ctx: Ctx, months, found, what: str) -> Cell | None:
+    if not months:
+        return None
+    missing = [ym for ym in months if ym not in found]
+    if not missing:
+        return _derived(
+            True, _("%(what)s: %(months)s") % {"what": what, "months": _month_names(months)}
+        )
+    return _derived(
+        False, _("%(what)s missing: %(months)s") % {"what": what, "months": _month_names(missing)}
+    )
+
+
+@register("an_timbang")
+def derive_weighed(ctx: Ctx) -> Cell | None:
+    born = ctx.target.child.tanggal_lahir
+    found = {
+        (r["tanggal"].year, r["tanggal"].month) for r in ctx.measurements if r["berat"] is not None
+    }
+    return _each_month(ctx, ctx.months(since=born), found, _("weighed"))
+
+
+@register("an_ukur")
+def derive_measured(ctx: Ctx) -> Cell | None:
+    found = {
+        (r["tanggal"].year, r["tanggal"].month) for r in ctx.measurements if r["tinggi"] is not None
+    }
+    return _each_month(ctx, _weighing_months(ctx), found, _("length measured"))
+
+
+def _visit_months(ctx: Ctx, kinds=None) -> set[tuple[int, int]]:
+    return {
+        (v["tanggal"].year, v["tanggal"].month)
+        for v in ctx.visits
+        if kinds is None or v["jenis"] in kinds
+    }
+
+
+@register("an_konseling")
+def derive_child_counselling(ctx: Ctx) -> Cell | None:
+    months = ctx.months(since=ctx.target.tanggal_daftar)
+    return _each_month(ctx, months, _visit_months(ctx, {VisitKind.KIE}), _("TPK counselling visit"))
+
+
+@register("an_kunjungan_gizi")
+def derive_child_home_visit(ctx: Ctx) -> Cell | None:
+    months = ctx.months(since=ctx.target.tanggal_daftar)
+    return _each_month(ctx, months, _visit_months(ctx), _("TPK home visit"))
+
+
+@register("ih_kunjungan_risti")
+def derive_pregnancy_home_visit(ctx: Ctx) -> Cell | None:
+    """Runs only once ``PREGNANCY_RISK`` says the pregnancy is risti or KEK."""
+    months = ctx.months(since=ctx.target.tanggal_daftar)
+    return _each_month(ctx, months, _visit_months(ctx), _("TPK home visit"))
+
+
+@register("ih_konseling")
+def derive_pregnancy_counselling(ctx: Ctx) -> Cell | None:
+    """Y when the TPK's counselling visits of the quarter reach what the trimester needs
+    (OpenSID: one, one, two); fewer can be made up by kelas ibu hamil, which pregnancy
+    monitoring will hold, so until then the KPM enters it."""
+    age = gestational_age(ctx.target, ctx.on)
+    needed = KIE_PER_QUARTER[age.trimester] if age else 1
+    count = sum(1 for v in ctx.visits if v["jenis"] == VisitKind.KIE)
+    if count >= needed:
+        return _derived(True, _("%(n)s TPK counselling visits") % {"n": count})
+    return None
+
+
+def _water(ctx: Ctx) -> Cell | None:
+    survey = ctx.facts.survey_of(ctx.target)
+    if survey is None or survey.sumber_air is None:
+        return None
+    note = _("family survey %(year)s: %(value)s") % {
+        "year": survey.tahun,
+        "value": survey.get_sumber_air_display(),
+    }
+    return _derived(survey.sumber_air in ctx.facts.proper_water, note)
+
+
+def _latrine(ctx: Ctx) -> Cell | None:
+    survey = ctx.facts.survey_of(ctx.target)
+    if survey is None or survey.jamban is None:
+        return None
+    note = _("family survey %(year)s: %(value)s") % {
+        "year": survey.tahun,
+        "value": survey.get_jamban_display(),
+    }
+    return _derived(survey.jamban in ctx.facts.proper_latrine, note)
+
+
+def _member_flag(member, flag: str) -> Cell | None:
+    if member is None or getattr(member, flag) is None:
+        return None
+    year = member.survey.tahun if hasattr(member, "survey") else ""
+    return _derived(getattr(member, flag), _("family survey %(year)s") % {"year": year})
+
+
+register("ih_air")(_water)
+register("an_air")(_water)
+register("ih_jamban")(_latrine)
+register("an_jamban")(_latrine)
+
+
+@register("ih_jkn")
+def derive_mother_jkn(ctx: Ctx) -> Cell | None:
+    return _member_flag(ctx.facts.members.get(ctx.target.member_id), "jkn")
+
+
+@register("an_jkn")
+def derive_child_jkn(ctx: Ctx) -> Cell | None:
+    return _member_flag(ctx.facts.child_member.get(ctx.target.child_id), "jkn")
+
+
+@register("an_akta")
+def derive_birth_certificate(ctx: Ctx) -> Cell | None:
+    return _member_flag(ctx.facts.child_member.get(ctx.target.child_id), "akta_lahir")
+
+
+# The pregnancy indicators pregnancy monitoring will derive (ANC visits, TTD tablets, nifas
+# visits): entered until then; ``register`` replaces these.
+def _not_yet(ctx: Ctx) -> Cell | None:
+    return None
+
+
+PREGNANCY_HOOKS = ("ih_anc4", "ih_ttd90", "ih_nifas3")
+for _key in PREGNANCY_HOOKS:
+    register(_key)(_not_yet)
+
+
+# --- a cell ---------------------------------------------------------------------------------
+
+
+def cell(ctx: Ctx, key: str, entered: str = "") -> Cell:
+    """The cell of indicator ``key`` for ``ctx``, given the KPM's entered value if any."""
+    rule = RULES.get(key)
+    applies, reason = rule(ctx) if rule else APPLIES
+    if applies is False:
+        return Cell(TS, RULE, reason, entered)
+    deriver = DERIVERS.get(key)
+    derived = deriver(ctx) if deriver and applies else None
+    if derived is not None:
+        return Cell(derived.value, DERIVED, derived.note, entered)
+    if entered:
+        return Cell(entered, ENTERED, "", entered)
+    return Cell("", "", "", "")

@@ -1,0 +1,207 @@
+"""The services of pregnancy monitoring: who may record, the plausibility bounds and their
+Indonesian messages, the audit trail; and the selectors the scorecard reads."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
+
+from kampungkb.core.models import AuditAction, AuditEntry
+from kampungkb.families.tpk import services as tpk_services
+from kampungkb.families.tpk.pregnancy import selectors, services
+from kampungkb.families.tpk.pregnancy.models import AncContact, KbPascaPersalinan
+from tests import factories
+from tests.families.tpk import factories as tpk
+
+TODAY = datetime.date.today()
+DAY = datetime.timedelta(days=1)
+
+
+def _messages(exc: ValidationError) -> dict:
+    return {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
+
+
+def _anc(target, user=None, **kw):
+    values = {"tanggal": TODAY, "tempat": "Puskesmas Manggar", "pemeriksa": "bidan"} | kw
+    return services.anc_contact_record(user=user, target=target, **values)
+
+
+def test_an_anc_contact_is_recorded_and_audited(users):
+    hamil = tpk.pregnant(weeks=20)
+    contact = _anc(hamil, users["desa"], lila=Decimal("22.0"), hb=Decimal("10.5"), ttd_diminum=30)
+    assert contact.recorded_by == users["desa"]
+    entry = AuditEntry.objects.get(object_type="families.anccontact")
+    assert (entry.action, entry.actor, entry.wilayah_kode) == (
+        AuditAction.CREATE,
+        users["desa"],
+        factories.KURNIA_JAYA,
+    )
+
+
+def test_an_operator_of_another_desa_or_a_viewer_may_not_record(users, make_user):
+    hamil = tpk.pregnant(factories.BATU_PENYU, weeks=20)
+    for user in (users["desa"], users["viewer"], users["mitra"]):
+        with pytest.raises(PermissionDenied):
+            _anc(hamil, user)
+    assert not AncContact.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("values", "field", "message"),
+    [
+        ({"lila": Decimal("9.9")}, "lila", "Isi nilai antara 10 dan 50 cm."),
+        ({"hb": Decimal("20.1")}, "hb", "Isi nilai antara 3 dan 20 g/dL."),
+        ({"berat": Decimal("24")}, "berat", "Isi nilai antara 25 dan 200 kg."),
+        ({"ttd_diminum": 121}, "ttd_diminum", "Isi nilai antara 0 dan 120 tablet."),
+        ({"sistolik": 120}, "diastolik", "Isi kedua angka tekanan darah, atau kosongkan keduanya."),
+        (
+            {"sistolik": 80, "diastolik": 90},
+            "diastolik",
+            "Tekanan diastolik harus lebih rendah dari sistolik.",
+        ),
+        ({"tempat": "  "}, "tempat", "Isi tempat atau pemberi layanan pemeriksaan."),
+        ({"pemeriksa": "dukun"}, "pemeriksa", "Pilih siapa yang memeriksa."),
+        ({"tanggal": TODAY + DAY}, "tanggal", "Tanggal tidak boleh di masa depan."),
+    ],
+)
+def test_implausible_anc_values_are_refused_beside_their_field(beltim, values, field, message):
+    hamil = tpk.pregnant(weeks=20)
+    with translation.override("id"), pytest.raises(ValidationError) as exc:
+        _anc(hamil, **values)
+    assert _messages(exc.value)[field] == [message]
+    assert not AncContact.objects.exists()
+
+
+def test_a_contact_before_the_hpht_or_twice_a_day_is_refused(beltim):
+    hamil = tpk.pregnant(weeks=5)
+    with translation.override("id"), pytest.raises(ValidationError) as exc:
+        _anc(hamil, tanggal=TODAY - 6 * 7 * DAY)
+    assert "sebelum kehamilan dimulai" in _messages(exc.value)["tanggal"][0]
+    _anc(hamil)
+    with translation.override("id"), pytest.raises(ValidationError) as exc:
+        _anc(hamil)
+    assert _messages(exc.value)["tanggal"] == ["Kontak ANC pada hari ini sudah tercatat."]
+
+
+def test_anc_contacts_belong_to_a_pregnancy_only(beltim):
+    with pytest.raises(ValidationError):
+        _anc(tpk.catin())
+
+
+def test_the_kb_decision_is_one_per_delivery_changed_in_place_and_audited(users):
+    ibu = tpk.mother(days_since=10)
+    services.kb_pasca_record(
+        user=users["desa"], target=ibu, keputusan="belum", tanggal=TODAY - 5 * DAY
+    )
+    services.kb_pasca_record(user=users["desa"], target=ibu, keputusan="implan", tanggal=TODAY)
+    kb = KbPascaPersalinan.objects.get()
+    assert (kb.keputusan, kb.is_method, kb.within_42_days) == ("implan", True, True)
+    actions = list(
+        AuditEntry.objects.filter(object_type="families.kbpascapersalinan").values_list(
+            "action", flat=True
+        )
+    )
+    assert sorted(actions) == sorted([AuditAction.CREATE, AuditAction.UPDATE])
+
+
+def test_a_kb_decision_before_the_delivery_or_of_no_known_kind_is_refused(beltim):
+    ibu = tpk.mother(days_since=10)
+    with translation.override("id"), pytest.raises(ValidationError) as exc:
+        services.kb_pasca_record(user=None, target=ibu, keputusan="jamu", tanggal=TODAY - 11 * DAY)
+    assert set(_messages(exc.value)) == {"keputusan", "tanggal"}
+    with pytest.raises(ValidationError):
+        services.kb_pasca_record(user=None, target=tpk.pregnant(), keputusan="pil", tanggal=TODAY)
+
+
+def test_a_nifas_visit_is_within_42_days_of_the_delivery(beltim):
+    ibu = tpk.mother(days_since=43)
+    with translation.override("id"), pytest.raises(ValidationError) as exc:
+        services.nifas_visit_record(
+            user=None, target=ibu, tanggal=TODAY, tempat="Rumah", pemeriksa="bidan"
+        )
+    assert _messages(exc.value)["tanggal"] == [
+        "Kunjungan nifas dilakukan dalam 42 hari setelah persalinan."
+    ]
+    visit = services.nifas_visit_record(
+        user=None, target=ibu, tanggal=TODAY - DAY, tempat="Rumah", pemeriksa="bidan"
+    )
+    summary = selectors.postpartum_summary(target=ibu, on=TODAY)
+    assert [(r.visit, r.kf) for r in summary.nifas] == [(visit, 4)]
+
+
+def test_the_summary_counts_ttd_kelas_and_flags_kek_and_anaemia(beltim):
+    hamil = tpk.pregnant(weeks=30, tanggal_lahir=TODAY.replace(year=TODAY.year - 18))
+    _anc(hamil, tanggal=TODAY - 14 * 7 * DAY, ttd_diminum=30, kelas_ibu_hamil=True)
+    _anc(hamil, lila=Decimal("22.0"), hb=Decimal("10.0"), ttd_diminum=30)
+    s = selectors.pregnancy_summary(target=hamil, on=TODAY)
+    assert (s.anc.total, s.ttd_taken, s.ttd_90, s.kelas_count) == (2, 60, False, 1)
+    assert [(r.number.k, r.number.trimester) for r in s.rows] == [(1, 2), (2, 3)]
+    codes = {f.code for f in s.flags}
+    assert {"usia_muda", "kek", "anemia", "tanpa_k1", "anc_kurang_t2"} <= codes
+
+
+def test_a_short_interval_is_found_from_the_previous_delivery_of_the_same_nik(beltim):
+    nik = "1906014101950009"
+    ibu = tpk.mother(days_since=300, nik=nik)
+    tpk_services.targets_transition(user=None)
+    ibu.refresh_from_db()
+    assert not ibu.aktif
+    hamil = tpk.pregnant(weeks=8, nik=nik)
+    flags = {f.code for f in selectors.pregnancy_summary(target=hamil, on=TODAY).flags}
+    assert "jarak_dekat" in flags
+
+
+def test_the_list_is_scoped_and_puts_flagged_women_first(users):
+    calm = tpk.pregnant(nama="Ibu Tenang Sintetis", weeks=8)
+    _anc(calm, tanggal=TODAY - 7 * DAY)
+    risky = tpk.pregnant(nama="Ibu Risiko Sintetis", weeks=8)
+    _anc(risky, hb=Decimal("9.0"))
+    tpk.pregnant(factories.BATU_PENYU, nama="Ibu Gantung Sintetis")
+    names = [r.target.nama for r in selectors.pregnancy_list(user=users["desa"], on=TODAY)]
+    assert names == ["Ibu Risiko Sintetis", "Ibu Tenang Sintetis"]
+    everyone = selectors.pregnancy_list(user=users["admin"], on=TODAY)
+    assert len(everyone) == 3
+    counts = selectors.pregnancy_counts_per_desa(user=users["viewer"], on=TODAY)
+    mine = next(c for c in counts if c.desa_kode == factories.KURNIA_JAYA)
+    assert (mine.pregnant, mine.anaemia, mine.kek, mine.ttd_below_90) == (2, 1, 0, 2)
+
+
+def test_the_indicators_follow_a_pregnancy_into_the_kb_decision_after_delivery(users):
+    hamil = tpk.pregnant(weeks=39, tanggal_daftar=TODAY - 30 * 7 * DAY)
+    for weeks_ago, ttd in ((30, 0), (24, 30), (20, 30), (10, 10), (6, 10), (3, 10)):
+        _anc(hamil, tanggal=TODAY - weeks_ago * 7 * DAY, ttd_diminum=ttd)
+    ibu = tpk_services.delivery_record(user=None, target=hamil, tanggal_persalinan=TODAY - 2 * DAY)
+    services.kb_pasca_record(user=None, target=ibu, keputusan="suntik", tanggal=TODAY)
+    on_mother = selectors.target_indicators(target=ibu, on=TODAY)
+    assert (on_mother.anc_count, on_mother.k4, on_mother.k6) == (6, True, True)
+    assert (on_mother.ttd_taken, on_mother.ttd_90) == (90, True)
+    assert (on_mother.kb_decision, on_mother.kb_within_42_days) == ("suntik", True)
+    hamil.refresh_from_db()
+    assert selectors.target_indicators(target=hamil, on=TODAY) == on_mother
+    per_desa = selectors.desa_indicators(user=users["kecamatan"], start=TODAY - 90 * DAY, end=TODAY)
+    row = next(r for r in per_desa if r.desa_kode == factories.KURNIA_JAYA)
+    assert (row.pregnant, row.k6, row.ttd_90, row.deliveries, row.kb_method_within_42_days) == (
+        1,
+        1,
+        1,
+        1,
+        1,
+    )
+    assert row.anc_contacts == 3  # those of 30, 24 and 20 weeks ago are before the period
+    # Aggregates: the Mitra OPD (the whole kabupaten) reads the same figures.
+    mitra = selectors.desa_indicators(user=users["mitra"], start=TODAY - 90 * DAY, end=TODAY)
+    assert row in mitra
+    # A period after the delivery month has neither the pregnancy nor the delivery.
+    assert selectors.desa_indicators(user=users["mitra"], start=TODAY, end=TODAY) == []
+
+
+def test_the_kb_methods_are_the_family_contraception_list():
+    from kampungkb.families.models import ContraceptiveMethod
+    from kampungkb.families.tpk.pregnancy.models import KbDecision
+
+    assert KbDecision.methods() == frozenset(ContraceptiveMethod.values)
+    assert {KbDecision(m).label for m in ContraceptiveMethod.values} == set(
+        ContraceptiveMethod.labels
+    )
