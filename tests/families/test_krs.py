@@ -41,12 +41,14 @@ def _arrays(families: list[dict]):
 
 
 def _reference(family: dict, rules: dict) -> dict:
-    """FAMILIES.md read one family at a time."""
+    """FAMILIES.md read one family at a time (surveyed on ``family["on"]``, by default
+    SURVEY)."""
+    on = family.get("on", SURVEY)
     f = rules["factors"]
     wives = [m for m in family["members"] if m[1] == "P" and m[2] and m[0] in (HEAD, SPOUSE)]
     lo, hi = rules["pus_age"]
-    pus = [w for w in wives if lo <= _age(w[4])[0] <= hi]
-    months = [_age(m[4])[1] for m in family["members"]]
+    pus = [w for w in wives if lo <= _age(w[4], on)[0] <= hi]
+    months = [_age(m[4], on)[1] for m in family["members"]]
     out = {
         "sasaran_pus": bool(pus),
         "sasaran_hamil": any(w[3] for w in wives),
@@ -60,8 +62,10 @@ def _reference(family: dict, rules: dict) -> dict:
     out["is_sasaran"] = any(out[k] for k in krs.SASARAN)
     out["air"] = family["water"] > 0 and family["water"] not in f["air"]["proper_codes"]
     out["jamban"] = family["latrine"] > 0 and family["latrine"] not in f["jamban"]["proper_codes"]
-    out["muda"] = any(_age(w[4])[0] < f["muda"]["under_years"] for w in pus)
-    out["tua"] = any(f["tua"]["from_years"] <= _age(w[4])[0] <= f["tua"]["to_years"] for w in pus)
+    out["muda"] = any(_age(w[4], on)[0] < f["muda"]["under_years"] for w in pus)
+    out["tua"] = any(
+        f["tua"]["from_years"] <= _age(w[4], on)[0] <= f["tua"]["to_years"] for w in pus
+    )
     children = sorted((m[4] for m in family["members"] if m[0] == CHILD), reverse=True)
     out["dekat"] = (
         len(children) >= 2

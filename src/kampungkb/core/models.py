@@ -49,3 +49,40 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         who = self.actor_username or "-"
         return f"{self.at:%Y-%m-%d %H:%M} {who} {self.action} {self.object_repr}"
+
+
+class RecomputeRunBase(models.Model):
+    """What every recorded background recompute keeps (the KBM recompute of measurements, the
+    KRS recompute of family labels): who asked and why, when it started and finished, how long
+    it took and the error that stopped it. Each app's run adds what it works with and counts.
+    """
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    seconds = models.FloatField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.requested_at:%Y-%m-%d %H:%M} {self.reason}"
+
+    @property
+    def status(self) -> str:
+        """``queued``, ``running``, ``done`` or ``failed``."""
+        if self.error:
+            return "failed"
+        if self.finished_at:
+            return "done"
+        return "running" if self.started_at else "queued"

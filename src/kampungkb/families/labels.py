@@ -17,15 +17,17 @@ import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
-from kampungkb.core.bulk import bulk_insert, column_names
+from kampungkb.core.bulk import column_names
 from kampungkb.core.events import records_changed_on_commit
-from kampungkb.families import krs
+from kampungkb.families import krs, pgcopy
 from kampungkb.families.labels_read import (
     LABEL_FIELDS,
     member_arrays,
     packed,
     pus_kb_modern,
     survey_arrays,
+    survey_arrays_after,
+    survey_count,
 )
 from kampungkb.families.models import FamilySurvey, KrsRuleSet
 
@@ -64,13 +66,16 @@ def labels_compute(
         return 0
     contiguous = surveys is None
     if contiguous:
-        ids = list(FamilySurvey.objects.order_by("pk").values_list("pk", flat=True))
+        total, chunks = survey_count(), _every_round()
     else:
-        ids = sorted(set(surveys))
+        ids = sorted({int(i) for i in surveys})
+        total = len(ids)
+        chunks = (
+            survey_arrays(ids[start : start + CHUNK], contiguous=False)
+            for start in range(0, total, CHUNK)
+        )
     done = 0
-    for start in range(0, len(ids), CHUNK):
-        part = ids[start : start + CHUNK]
-        rounds = survey_arrays(part, contiguous=contiguous)
+    for rounds in chunks:
         if rounds["id"].size:
             labels = chunk_labels(rounds, rule_set.rules, contiguous=contiguous)
             written = (labels != rounds["labels"]) | (rounds["fresh"] > 0)
@@ -78,25 +83,38 @@ def labels_compute(
                 _write(rounds["id"][written], labels[written], rule_set=rule_set)
         done += int(rounds["id"].size)
         if progress is not None:
-            progress(done, len(ids))
+            progress(done, max(total, done))
     if done:
         # The KRS summaries (analytics) are built from these labels.
         records_changed_on_commit(sender="families")
     return done
 
 
+def _every_round():
+    """Every round in chunks of CHUNK consecutive ids (each chunk read after the previous one
+    is written, so no list of every id is held)."""
+    after = 0  # ids start at 1
+    while (rounds := survey_arrays_after(after, CHUNK))["id"].size:
+        yield rounds
+        after = int(rounds["id"][-1])
+
+
+LABEL_ROWS = "_krs_label_rows"  # the temporary table of a write on PostgreSQL
+
+
 def _write(ids: np.ndarray, labels: np.ndarray, *, rule_set: KrsRuleSet) -> None:
     """Write the derived columns of the rounds ``ids`` from their packed ``labels``, with the
-    rule set and the time: one prepared UPDATE per row on SQLite; on PostgreSQL a binary COPY
-    into a temporary table and one UPDATE joined on id."""
+    rule set and the time: on PostgreSQL a binary COPY of (id, packed labels) into a temporary
+    table and one UPDATE joined on id that unpacks the bits; elsewhere one prepared UPDATE per
+    row."""
     if not ids.size:
         return
     table = connection.ops.quote_name(FamilySurvey._meta.db_table)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     names = column_names(FamilySurvey, LABEL_FIELDS)
-    bits = [((labels >> i) & 1).tolist() for i in range(len(LABEL_FIELDS))]
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
+            bits = [((labels >> i) & 1).tolist() for i in range(len(LABEL_FIELDS))]
             assignments = ", ".join(f"{c} = %s" for c in names)
             # SQLite binds ints faster than bools (bools go through the adapter lookup).
             rows = list(zip(*bits, ids.tolist(), strict=True))
@@ -106,11 +124,16 @@ def _write(ids: np.ndarray, labels: np.ndarray, *, rule_set: KrsRuleSet) -> None
                 rows,
             )
             return
-        rows = zip(*([bool(b) for b in col] for col in bits), ids.tolist(), strict=True)
-        bulk_insert(FamilySurvey, (*LABEL_FIELDS, "id"), rows, into="_krs_labels", binary=True)
-        assignments = ", ".join(f"{c} = r.{c}" for c in names)
+        cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {LABEL_ROWS} (id bigint NOT NULL, labels bigint "
+            "NOT NULL)"
+        )
+        cursor.execute(f"TRUNCATE {LABEL_ROWS}")
+        pgcopy.write_int64(cursor, LABEL_ROWS, ["id", "labels"], [ids, labels])
+        cursor.execute(f"ANALYZE {LABEL_ROWS}")  # a temporary table has no statistics of its own
+        assignments = ", ".join(f"{c} = (r.labels & {1 << i}) <> 0" for i, c in enumerate(names))
         cursor.execute(
             f"UPDATE {table} AS s SET {assignments}, rule_set_id = %s, "  # noqa: S608
-            "computed_at = %s FROM _krs_labels AS r WHERE s.id = r.id",
+            f"computed_at = %s FROM {LABEL_ROWS} AS r WHERE s.id = r.id",
             [rule_set.pk, now],
         )

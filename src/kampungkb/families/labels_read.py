@@ -2,14 +2,16 @@
 
 The recompute after a rule change reads every member of every round: a few hundred thousand
 rows. Through the ORM each row would become a tuple of Python dates, strings and booleans; here
-the database packs each member into four integers (its round, its flags, its date of birth as a
-day number, its live births) and each round into five, which numpy takes as they come.
+the database packs each member into two integers (its round; its flags, live births and date of
+birth as a day number, bit-packed) and each round into six, which numpy takes as they come. On
+PostgreSQL the integers come as one ``bytea`` straight into numpy (``families.pgcopy``), with
+no Python object per value; elsewhere (SQLite) as the rows of a plain cursor.
 """
 
 import numpy as np
 from django.db import connection
 
-from kampungkb.families import krs
+from kampungkb.families import krs, pgcopy
 from kampungkb.families.models import (
     MODERN_METHODS,
     FamilyMember,
@@ -20,6 +22,9 @@ from kampungkb.families.models import (
 
 # Member flags packed above the relation (1-4, three bits).
 FEMALE, MARRIED, PREGNANT, MODERN = 8, 16, 32, 64
+# A member packed into one integer: the flags in bits 0-6, live births + 1 (0: not given) in
+# bits 7-22, the date of birth as days since 1970-01-01 plus DAY_OFFSET in bits 23 and up.
+BIRTHS_SHIFT, DAY_SHIFT, DAY_OFFSET = 7, 23, 1 << 19  # dates from the year 535 on
 # The derived columns of a round, in the order of their bits in the packed labels.
 LABEL_FIELDS = (
     *krs.SASARAN,
@@ -49,38 +54,73 @@ def _day_number(column: str) -> str:
     return f"CAST(julianday({column}) - 2440587.5 AS INTEGER)"
 
 
+def _int(expr: str) -> str:
+    """``expr`` as a 64-bit integer (what ``families.pgcopy`` reads)."""
+    return f"CAST({expr} AS BIGINT)"
+
+
 def _flag(condition: str, bit: int) -> str:
     return f"CASE WHEN {condition} THEN {bit} ELSE 0 END"
 
 
-def _where(ids: list[int], contiguous: bool, column: str) -> tuple[str, list]:
+def _where(ids, contiguous: bool, column: str) -> str:
+    """SQL keeping the rows whose ``column`` is one of ``ids`` (ascending when ``contiguous``:
+    every id between the first and the last), with the ids written as integer literals (the
+    query has no parameters, as a COPY needs, and no limit on the number of ids)."""
+    ids = [int(i) for i in ids]
     if contiguous:
-        return f"{column} BETWEEN %s AND %s", [ids[0], ids[-1]]
-    return f"{column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
+        return f"{column} BETWEEN {ids[0]} AND {ids[-1]}"
+    return f"{column} IN ({', '.join(map(str, ids))})"
+
+
+def _int64_rows(sql: str, width: int) -> np.ndarray:
+    """The rows of ``sql`` (``width`` non-NULL integer columns) as an ``(n, width)`` array,
+    in no particular order."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            return pgcopy.read_int64(cursor, sql, width)
+        cursor.execute(sql)
+        rows = cursor.fetchall()
+    return np.array(rows, dtype=np.int64).reshape(-1, width)
+
+
+def survey_count() -> int:
+    """How many survey rounds there are."""
+    return FamilySurvey.objects.count()
 
 
 def survey_arrays(ids: list[int], *, contiguous: bool) -> dict[str, np.ndarray]:
-    """Per round, by id: ``id``, ``day`` (survey date), ``water``, ``latrine``, ``labels``
-    (the stored derived columns packed as bits of LABEL_FIELDS) and ``fresh`` (1: never
-    labelled)."""
+    """Per round of ``ids``, by id: ``id``, ``day`` (survey date), ``water``, ``latrine``,
+    ``labels`` (the stored derived columns packed as bits of LABEL_FIELDS) and ``fresh`` (1:
+    never labelled)."""
+    return _survey_rows(_where(ids, contiguous, _q("id")), "")
+
+
+def survey_arrays_after(after: int, limit: int) -> dict[str, np.ndarray]:
+    """:func:`survey_arrays` of the first ``limit`` rounds whose id is above ``after``."""
+    return _survey_rows(f"{_q('id')} > {int(after)}", f" ORDER BY {_q('id')} LIMIT {int(limit)}")
+
+
+def _survey_rows(where: str, tail: str) -> dict[str, np.ndarray]:
     table = FamilySurvey._meta.db_table
     labels = " + ".join(_flag(_q(f), 1 << i) for i, f in enumerate(LABEL_FIELDS))
-    where, params = _where(ids, contiguous, _q("id"))
-    sql = (
-        f"SELECT {_q('id')}, {_day_number(_q('tanggal_pendataan'))}, "  # noqa: S608
-        f"COALESCE({_q('sumber_air')}, 0), COALESCE({_q('jamban')}, 0), {labels}, "
-        f"{_flag(_q('rule_set_id') + ' IS NULL', 1)} "
-        f"FROM {_q(table)} WHERE {where} ORDER BY {_q('id')}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    data = np.array(rows, dtype=np.int64).reshape(-1, 6)
+    columns = [
+        _q("id"),
+        _int(_day_number(_q("tanggal_pendataan"))),
+        _int(f"COALESCE({_q('sumber_air')}, 0)"),
+        _int(f"COALESCE({_q('jamban')}, 0)"),
+        _int(labels),
+        _int(_flag(_q("rule_set_id") + " IS NULL", 1)),
+    ]
+    sql = f"SELECT {', '.join(columns)} FROM {_q(table)} WHERE {where}{tail}"  # noqa: S608
+    data = _int64_rows(sql, 6)
+    if data.shape[0] > 1 and not np.all(data[1:, 0] > data[:-1, 0]):
+        data = data[np.argsort(data[:, 0], kind="stable")]
     return dict(zip(("id", "day", "water", "latrine", "labels", "fresh"), data.T, strict=True))
 
 
 def _member_matrix(ids: list[int], *, contiguous: bool) -> np.ndarray:
-    """(survey id, flags | relation, birth day, live births or -1), one row per member."""
+    """(survey id, packed member: see DAY_SHIFT), one row per member."""
     table = FamilyMember._meta.db_table
     modern = ", ".join(f"'{m}'" for m in sorted(str(m) for m in MODERN_METHODS))
     flags = " + ".join(
@@ -92,31 +132,45 @@ def _member_matrix(ids: list[int], *, contiguous: bool) -> np.ndarray:
             _flag(f"{_q('ber_kb')} AND {_q('metode_kb')} IN ({modern})", MODERN),
         ]
     )
-    where, params = _where(ids, contiguous, _q("survey_id"))
+    where = _where(ids, contiguous, _q("survey_id"))
+    births = f"(COALESCE({_q('anak_lahir_hidup')}, -1) + 1)"
+    day = f"({_int(_day_number(_q('tanggal_lahir')))} + {DAY_OFFSET})"
+    packed_member = f"{_int(flags)} + {births} * {1 << BIRTHS_SHIFT} + {day} * {1 << DAY_SHIFT}"
     sql = (
-        f"SELECT {_q('survey_id')}, {flags}, {_day_number(_q('tanggal_lahir'))}, "  # noqa: S608
-        f"COALESCE({_q('anak_lahir_hidup')}, -1) FROM {_q(table)} WHERE {where}"
+        f"SELECT {_q('survey_id')}, {packed_member} "  # noqa: S608
+        f"FROM {_q(table)} WHERE {where}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return np.array(rows, dtype=np.int64).reshape(-1, 4)
+    return _int64_rows(sql, 2)
 
 
 def _age(born: np.ndarray, on: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Whole years and whole months from ``born`` to ``on`` (day numbers)."""
-    by, bm, bd = _ymd(born.astype("datetime64[D]"))
-    oy, om, od = _ymd(on.astype("datetime64[D]"))
+    return _age_on(born, _ymd(on))
+
+
+def _age_on(
+    born: np.ndarray, on: tuple[np.ndarray, np.ndarray, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_age` with ``on`` already split into years, months and days of the month (by
+    :func:`_ymd`, once per round rather than once per member)."""
+    by, bm, bd = _ymd(born)
+    oy, om, od = on
     months = (oy - by) * 12 + (om - bm) - (od < bd)
     return months // 12, months
 
 
 def _ymd(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    years = days.astype("datetime64[Y]")
-    months = days.astype("datetime64[M]")
-    y = years.astype(int) + 1970
-    m = (months - years.astype("datetime64[M]")).astype(int) + 1
-    d = (days - months.astype("datetime64[D]")).astype(int) + 1
+    """Year, month and day of the month of day numbers (days since 1970-01-01), by integer
+    arithmetic on the proleptic Gregorian calendar (H. Hinnant's ``civil_from_days``)."""
+    z = days.astype(np.int64) + 719_468  # days since 0000-03-01
+    era = z // 146_097
+    doe = z - era * 146_097  # day of the 400-year era
+    yoe = (doe - doe // 1_460 + doe // 36_524 - doe // 146_096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)  # day of the year starting in March
+    mp = (5 * doy + 2) // 153
+    d = doy - (153 * mp + 2) // 5 + 1
+    m = np.where(mp < 10, mp + 3, mp - 9)
+    y = yoe + era * 400 + (m <= 2)
     return y, m, d
 
 
@@ -131,13 +185,17 @@ def member_arrays(
     of a round written meanwhile inside the range is left for that round's own labelling."""
     ids = surveys["id"]
     families = krs.Families(water=surveys["water"], latrine=surveys["latrine"])
-    rows = _member_matrix(ids.tolist(), contiguous=contiguous) if ids.size else np.zeros((0, 4))
+    rows = _member_matrix(ids.tolist(), contiguous=contiguous) if ids.size else np.zeros((0, 2))
     rows = rows.astype(np.int64)
     family = np.minimum(np.searchsorted(ids, rows[:, 0]), max(ids.size - 1, 0))
     known = ids[family] == rows[:, 0] if ids.size else np.zeros(0, dtype=bool)
     rows, family = rows[known], family[known]
-    flags, born, births = rows[:, 1], rows[:, 2], rows[:, 3]
-    years, months = _age(born, surveys["day"][family])
+    member = rows[:, 1]
+    flags = member & ((1 << BIRTHS_SHIFT) - 1)
+    births = ((member >> BIRTHS_SHIFT) & ((1 << (DAY_SHIFT - BIRTHS_SHIFT)) - 1)) - 1
+    born = (member >> DAY_SHIFT) - DAY_OFFSET
+    oy, om, od = _ymd(surveys["day"])  # once per round, then per member
+    years, months = _age_on(born, (oy[family], om[family], od[family]))
     members = krs.Members(
         family=family,
         relation=flags & 7,

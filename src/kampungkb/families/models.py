@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kampungkb.core.models import RecomputeRunBase
 from kampungkb.core.privacy import mask_nik
 from kampungkb.core.scoping import ScopedQuerySet
 from kampungkb.families.reasons import factor_reasons
@@ -260,45 +261,20 @@ class FamilyMember(models.Model):
         return self.nama
 
 
-class KrsRecomputeRun(models.Model):
+class KrsRecomputeRun(RecomputeRunBase):
     """One recompute of every survey round's labels after a change of the KRS rule: who asked,
     with which rule set, how far it got (``done`` of ``total``) and what it did."""
 
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    reason = models.CharField(_("reason"), max_length=200, blank=True)
     rule_set = models.ForeignKey(
         KrsRuleSet, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     done = models.IntegerField(_("rounds done"), default=0)
     total = models.IntegerField(_("rounds to do"), default=0)
     rows = models.IntegerField(_("rounds"), default=0)
-    seconds = models.FloatField(null=True, blank=True)
-    error = models.TextField(blank=True)
 
-    class Meta:
+    class Meta(RecomputeRunBase.Meta):
         verbose_name = _("KRS recompute")
         verbose_name_plural = _("KRS recomputes")
-        ordering = ["-requested_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.requested_at:%Y-%m-%d %H:%M} {self.reason}"
-
-    @property
-    def status(self) -> str:
-        if self.error:
-            return "failed"
-        if self.finished_at:
-            return "done"
-        return "running" if self.started_at else "queued"
 
 
 class FamilyImportBatch(models.Model):

@@ -1,10 +1,11 @@
 """The KBM (Kenaikan Berat Minimal) tables the growth codes are computed with, and the
 recomputes of every measurement that follow a change of the default one."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from kampungkb.core.models import RecomputeRunBase
 
 
 class KBMTable(models.Model):
@@ -55,42 +56,17 @@ class KBMEntry(models.Model):
         return f"{self.umur_bulan_dari}-{self.umur_bulan_sampai} bln: {self.kbm_gram} g"
 
 
-class RecomputeRun(models.Model):
+class RecomputeRun(RecomputeRunBase):
     """One recompute of every stored measurement: who asked, with which KBM table, and
     what it did (rows read, rows whose values changed, rows only relabelled)."""
 
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    reason = models.CharField(_("reason"), max_length=200, blank=True)
     kbm_table = models.ForeignKey(
         KBMTable, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     rows = models.IntegerField(_("rows"), default=0)
     written = models.IntegerField(_("rows changed"), default=0)
     relabelled = models.IntegerField(_("rows only relabelled"), default=0)
-    seconds = models.FloatField(null=True, blank=True)
-    error = models.TextField(blank=True)
 
-    class Meta:
+    class Meta(RecomputeRunBase.Meta):
         verbose_name = _("recompute")
         verbose_name_plural = _("recomputes")
-        ordering = ["-requested_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.requested_at:%Y-%m-%d %H:%M} {self.reason}"
-
-    @property
-    def status(self) -> str:
-        if self.error:
-            return "failed"
-        if self.finished_at:
-            return "done"
-        return "running" if self.started_at else "queued"
