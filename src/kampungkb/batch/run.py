@@ -199,7 +199,9 @@ def local_client(workers: int, memory_limit: str = "auto", *, processes: bool = 
         threads_per_worker=1,
         processes=processes,
         memory_limit=memory_limit,
-        dashboard_address=None,
+        # Its status page (and health check) on a free local port: never a fixed one that
+        # another cluster on the machine holds.
+        dashboard_address="127.0.0.1:0",
         silence_logs=logging.ERROR,
     )
     return Client(cluster)
