@@ -116,9 +116,11 @@ def score(frame: pd.DataFrame, period: str) -> pd.DataFrame:
 
 
 def _category_text(kind: str, codes: np.ndarray) -> np.ndarray:
+    """Category codes as their Indonesian labels ("" for none)."""
     labels = CATEGORY_LABELS[kind]
-    lookup = {int(c): labels.get(int(c), "") for c in np.unique(codes)}
-    return np.array([lookup[int(c)] for c in codes], dtype=object)
+    table = np.array(["", *(labels.get(c, "") for c in range(1, max(labels) + 1))], object)
+    codes = np.asarray(codes, dtype=np.int64)
+    return table[np.where((codes >= 1) & (codes <= max(labels)), codes, 0)]
 
 
 def _to_days(values) -> np.ndarray:
@@ -208,7 +210,7 @@ def prevalence_table(counts: pd.DataFrame, *, level: str, period: str) -> pd.Dat
             "wilayah_kode": c["wilayah"].astype(str),
             "level": level,
             "kabupaten": c["wilayah"].astype(str).str.slice(0, 5) if width >= 5 else "",
-            "periode": [period_label(i, period) for i in c["periode"]],
+            "periode": _labels(c["periode"].to_numpy(), period),
             "period_type": period,
             "period_start": pd.to_datetime([starts[i] for i in c["periode"]]),
             "indicator": c["indicator"].astype(str),

@@ -74,7 +74,10 @@ def _finish_output(tmp: str, out: str, parts: list[Part]) -> None:
 
 
 def _partition_cols(task: str, level: str) -> list[str]:
-    if task == "prevalence" and level == "provinsi":
+    """Z-scores and the prevalence of kecamatan and desa (tables of millions of rows) by
+    kabupaten and period; the prevalence of kabupaten and provinsi (a few rows per period)
+    by period only, instead of thousands of files of six rows."""
+    if task == "prevalence" and level in ("provinsi", "kabupaten"):
         return ["periode"]
     return ["kabupaten", "periode"]
 
@@ -89,6 +92,7 @@ def _write_table(frame: pd.DataFrame, root: str, columns: list[str], name: str) 
         partition_cols=columns,
         basename_template=f"{name}-{{i}}.parquet",
         existing_data_behavior="overwrite_or_ignore",
+        max_partitions=1 << 20,  # 514 kabupaten x 12 months is beyond pyarrow's 1,024
     )
 
 

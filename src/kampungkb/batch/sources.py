@@ -410,7 +410,12 @@ def child_keys(code: np.ndarray, nik: pd.Series, nama: pd.Series, born, sex) -> 
     nik_text = nik.astype("str").str.strip().str.lstrip("'")
     has_nik = nik_text.str.fullmatch(r"\d{16}").fillna(False).to_numpy(dtype=bool)
     name = (
-        nama.astype("str").str.lower().str.split().str.join(" ").fillna("").to_numpy(dtype=object)
+        nama.astype("str")
+        .str.lower()
+        .str.replace(r"\s+", " ", regex=True)
+        .str.strip()
+        .fillna("")
+        .to_numpy(dtype=object)
     )
     born_text = pd.Series(born).astype("Int64").astype("str").fillna("").to_numpy(dtype=object)
     who = np.where(
