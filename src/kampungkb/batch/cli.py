@@ -123,8 +123,17 @@ def main(argv: list[str] | None = None) -> int:
             client = _client(args)
             if client is None:
                 return EXIT_INPUT
+            from distributed.scheduler import KilledWorker
+
             try:
                 summary = run.run_dask(parts, args.output, client=client, **options)
+            except KilledWorker as exc:
+                print(
+                    "kampungkb batch: pekerja Dask berhenti berulang kali (memori habis? "
+                    f"naikkan --memory-limit atau tambah pekerja): {exc}",
+                    file=sys.stderr,
+                )
+                return 1
             finally:
                 _close(client)
     except sources.InputError as exc:
