@@ -127,7 +127,11 @@ def _to_days(values) -> np.ndarray:
     return np.asarray(values).astype("datetime64[D]").astype(np.int64)
 
 
-COUNT_COLUMNS = ("kode_desa", "periode", "indicator", "n_records", "n", "cases")
+#: What counting reads of a scored row (the rest need not travel to the counting).
+COUNT_INPUTS = (
+    "berkas", "baris", "kode_desa", "kabupaten", "anak", "tanggal", "umur_hari",
+    *STATUSES, *FLAGS,
+)  # fmt: skip
 
 
 def count_partition(frame: pd.DataFrame, period: str) -> pd.DataFrame:

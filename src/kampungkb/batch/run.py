@@ -21,7 +21,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .compute import count_partition, prevalence_table, score
+from .compute import COUNT_INPUTS, count_partition, prevalence_table, score
 from .sources import InputError, Part, _ragged_rows, read_part
 
 TASKS = ("zscores", "prevalence")
@@ -124,7 +124,7 @@ def run_single(
             if task == "zscores":
                 _write_table(good, tmp, _partition_cols(task, level), f"part-{i}")
             else:
-                scored_parts.append(good)
+                scored_parts.append(good[list(COUNT_INPUTS)])
             if progress:
                 _progress(i + 1, len(parts), summary.rows, started)
         if task == "prevalence":
@@ -159,6 +159,9 @@ def run_dask(
         is_bad = rows["alasan"] != ""
         bad = rows[is_bad][["berkas", "baris", "alasan"]]
         good = rows[~is_bad].drop(columns="alasan")
+        if task == "prevalence":  # only what counting reads travels through the shuffle
+            good = good[list(COUNT_INPUTS)]
+            meta = meta[list(COUNT_INPUTS)]
         by_kab = good.shuffle("kabupaten", npartitions=max(1, len(parts)))
         if task == "zscores":
             result = by_kab.to_parquet(
