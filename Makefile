@@ -39,6 +39,9 @@ hooks: setup
 
 # Benchmarks print figures and PASS/FAIL against the targets; PostgreSQL ones use BENCH_PG.
 BENCH_PG ?= postgres://postgres@127.0.0.1:5432
+# Measurements of the Dask batch benchmark (issue 15: 20 million; `make bench BATCH_ROWS=1000000`
+# for a quick run).
+BATCH_ROWS ?= 20000000
 bench: setup
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/anthro.py
@@ -58,6 +61,7 @@ bench: setup
 	$(BIN)/python bench/families.py
 	DATABASE_URL=$(BENCH_PG)/kampungkb_bench_families $(BIN)/python bench/families.py
 	DATABASE_URL=$(BENCH_PG)/kampungkb_bench_krs $(BIN)/python bench/krs.py
+	$(BIN)/python bench/batch.py --rows $(BATCH_ROWS)
 	BENCH_PG=$(BENCH_PG) $(BIN)/python bench/loadtest.py
 
 # A posyandu day on loopback: gunicorn + the worker + PostgreSQL (kampungkb_loadtest, seeded

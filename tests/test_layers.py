@@ -20,7 +20,7 @@ LAYERS = [
     ["accounts"],
     ["growth"],
     ["families"],
-    ["analytics"],
+    ["analytics", "batch"],
     ["convergence"],
     ["site"],
     ["config", "cli"],

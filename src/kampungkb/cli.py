@@ -2,7 +2,8 @@
 no database.
 
 ``kampungkb zscore IN.csv -o OUT.csv`` runs the anthropometry engine alone, without
-Django, so it works anywhere Python and the package are installed.
+Django, so it works anywhere Python and the package are installed; so does
+``kampungkb batch zscores|prevalence INPUT... -o OUT``, the national batch on Dask.
 
 Help needs no configuration: ``kampungkb``, ``kampungkb help [COMMAND]`` and
 ``kampungkb COMMAND --help`` work on a server that has no secret key yet. Any other
@@ -14,7 +15,7 @@ import os
 import sys
 
 # Commands that must run without Django settings (no secret key, no database).
-STANDALONE = {"zscore": "kampungkb.anthro.cli"}
+STANDALONE = {"zscore": "kampungkb.anthro.cli", "batch": "kampungkb.batch.cli"}
 HELP_FLAGS = ("-h", "--help")
 EXIT_NOT_CONFIGURED = 2
 
@@ -48,7 +49,7 @@ def _utility(argv: list[str]):
             text = super().main_help_text(commands_only)
             if commands_only:
                 return "\n".join(sorted([*text.splitlines(), *STANDALONE]))
-            return "\n".join([text, "", "[anthro]", *(f"    {name}" for name in STANDALONE)])
+            return "\n".join([text, "", "[kampungkb]", *(f"    {name}" for name in STANDALONE)])
 
     return Utility(argv)
 

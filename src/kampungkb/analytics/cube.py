@@ -18,6 +18,10 @@ of birth). Everything after that is numpy over whole columns:
   before: the comparison over time follows when each village became one.
 
 Only children under five at the measurement (``umur_hari`` < 1826, or unknown) count.
+
+Who counts (statuses, flags, age, latest per child and period) and the intervals are
+``anthro.summaries``, which the national batch (``kampungkb batch prevalence``) counts with
+too: the web and the batch cannot disagree.
 """
 
 from __future__ import annotations
@@ -30,22 +34,21 @@ from django.db import connection
 from django.db.models import F, FloatField, Func, IntegerField, Value
 from django.db.models.functions import Cast, Coalesce
 
-from kampungkb.anthro.prevalence import wilson_interval
+from kampungkb.anthro.summaries import (
+    INDICATORS,
+    UNDER_FIVE_DAYS,
+    in_scope,
+    indicator_counts,
+    latest_counts,
+    rates,
+)
 from kampungkb.growth.models import Child, Measurement
 from kampungkb.wilayah.models import KampungKB, Level, Wilayah
 
-UNDER_FIVE_DAYS = 1826
 EPOCH = datetime.date(1970, 1, 1)
 
 # indicator → (stored boolean, the WHO flag of the z-score it comes from)
-INDICATOR_FIELDS = {
-    "stunting": ("stunted", "flen"),
-    "severe_stunting": ("severely_stunted", "flen"),
-    "wasting": ("wasted", "fwfl"),
-    "severe_wasting": ("severely_wasted", "fwfl"),
-    "underweight": ("underweight", "fwei"),
-    "overweight": ("overweight", "fwfl"),
-}
+INDICATOR_FIELDS = INDICATORS
 FLAGS = ("flen", "fwei", "fwfl")
 
 
@@ -267,14 +270,6 @@ class Cube:
     n_measurements: int
 
 
-def _run_ends(child: np.ndarray, period: np.ndarray) -> np.ndarray:
-    """Mask of the last row of each run of equal (child, period) in sorted arrays."""
-    last = np.ones(child.size, dtype=bool)
-    if child.size > 1:
-        last[:-1] = (child[1:] != child[:-1]) | (period[1:] != period[:-1])
-    return last
-
-
 def build_cube() -> Cube:
     """Compute every prevalence and quality cell from the stored data."""
     m = read_measurements()
@@ -295,7 +290,6 @@ def build_cube() -> Cube:
     m = {k: v[order] for k, v in m.items()}
     child, day = child[order], day[order]
     row_desa = child_desa_idx[np.searchsorted(child_ids, child)]
-    under_five = m["age"] < UNDER_FIVE_DAYS  # -1 (unknown) counts
 
     months = day.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
     periods, row_period = _periods(months)
@@ -317,7 +311,7 @@ def build_cube() -> Cube:
     for kind, per in periods.items():
         n_p = len(per.starts)
         pi = row_period[kind]
-        in_period = (pi >= 0) & under_five
+        in_period = in_scope(pi, m["age"])  # an unknown age (-1) counts
         unit_sums = _unit_sums(units, membership, kampung_kb_start[:, None] <= per.end_day[None, :])
 
         def per_desa(mask, weights=None, *, _pi=pi, _n_p=n_p):
@@ -326,13 +320,13 @@ def build_cube() -> Cube:
             counts = np.bincount(key, weights=w, minlength=n_desa * _n_p)
             return counts.reshape(n_desa, _n_p)
 
-        def latest_per_desa(mask, weights=None, *, _pi=pi, _n_p=n_p):
-            idx = np.flatnonzero(mask)
-            idx = idx[_run_ends(child[idx], _pi[idx])]
-            key = row_desa[idx] * _n_p + _pi[idx]
-            w = None if weights is None else weights[idx].astype(np.float64)
-            counts = np.bincount(key, weights=w, minlength=n_desa * _n_p)
-            return counts.reshape(n_desa, _n_p)
+        where = {
+            "child": child,
+            "group": row_desa,
+            "period": pi,
+            "n_groups": n_desa,
+            "n_periods": n_p,
+        }
 
         # Coverage and quality (indicator independent).
         registered = np.zeros((n_desa, n_p))
@@ -343,7 +337,7 @@ def build_cube() -> Cube:
             registered[:, p] = np.bincount(child_desa_idx[alive], minlength=n_desa)
         quality = {
             "n_registered": registered,
-            "n_measured": latest_per_desa(in_period),
+            "n_measured": latest_counts(in_period, **where),
             "n_records": per_desa(in_period),
             "n_flagged": per_desa(in_period & any_flag),
             "n_missing_height": per_desa(in_period & ~has_h),
@@ -378,14 +372,17 @@ def build_cube() -> Cube:
                 }
             )
 
-        for ind, (_field, flag) in INDICATOR_FIELDS.items():
-            status = m[ind]
-            valid = in_period & (status >= 0) & (m[flag] != 1) & ~unchecked
-            n = unit_sums(latest_per_desa(valid))
-            cases = unit_sums(latest_per_desa(valid, status == 1))
-            low, high = wilson_interval(cases, n)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                prop = cases / n
+        counts = indicator_counts(
+            **where,
+            age_days=m["age"],
+            statuses={field: m[ind] for ind, (field, _flag) in INDICATOR_FIELDS.items()},
+            flags={flag: m[flag] for flag in FLAGS},
+            needs_check=unchecked,
+        )
+        for ind, (n_desa_p, cases_desa_p) in counts.items():
+            n = unit_sums(n_desa_p)
+            cases = unit_sums(cases_desa_p)
+            prop, low, high = rates(cases, n)
             for u_i, p_i in zip(*np.nonzero(keep), strict=True):
                 unit = units[u_i]
                 prevalence_rows.append(

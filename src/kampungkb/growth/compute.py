@@ -13,6 +13,7 @@ import numpy as np
 from django.utils import timezone
 
 from kampungkb import anthro
+from kampungkb.anthro.summaries import status_codes
 from kampungkb.growth.rules import KBMRule, growth_codes_arrays
 
 ANTHRO_FIELDS = (
@@ -76,16 +77,12 @@ def anthro_columns(
     )
     zlen, zwei, zwfl = out["zlen"], out["zwei"], out["zwfl"]
     # Status booleans use only plausible values: a flagged z-score says "check the
-    # measurement", not "this child is stunted".
-    ok_len = ~np.isnan(zlen) & (out["flen"] != 1)
-    ok_wei = ~np.isnan(zwei) & (out["fwei"] != 1)
-    ok_wfl = ~np.isnan(zwfl) & (out["fwfl"] != 1)
-    if needs_check is not None:
-        unchecked = np.asarray(needs_check, dtype=bool)
-        ok_len, ok_wei, ok_wfl = ok_len & ~unchecked, ok_wei & ~unchecked, ok_wfl & ~unchecked
+    # measurement", not "this child is stunted". The rule is the one the national batch
+    # uses too (anthro.summaries).
+    codes = status_codes(out, needs_check)
 
-    def status(ok, condition):
-        return np.where(ok, condition, None)
+    def status(name):
+        return np.where(codes[name] < 0, None, codes[name] == 1)
 
     with np.errstate(invalid="ignore"):
         cols = {
@@ -99,15 +96,15 @@ def anthro_columns(
             "cat_tbu": anthro.category_tbu(zlen),
             "cat_bbtb": anthro.category_bbtb(zwfl),
             "cat_imtu": anthro.category_imtu(out["zbmi"]),
-            "stunted": status(ok_len, zlen < -2),
-            "severely_stunted": status(ok_len, zlen < -3),
-            "wasted": status(ok_wfl, zwfl < -2),
-            "severely_wasted": status(ok_wfl, zwfl < -3),
-            "underweight": status(ok_wei, zwei < -2),
-            "overweight": status(ok_wfl, zwfl > 2),
+            "stunted": status("stunted"),
+            "severely_stunted": status("severely_stunted"),
+            "wasted": status("wasted"),
+            "severely_wasted": status("severely_wasted"),
+            "underweight": status("underweight"),
+            "overweight": status("overweight"),
             # BGM, below the red line of the KMS chart, read as BB/U < -3 SD (an inferred
             # reading of the chart: a warning to confirm, not a diagnosis).
-            "bgm": status(ok_wei, zwei < -3),
+            "bgm": status("bgm"),
             # An input the engine could not use, named; it costs only the z-scores that read
             # it. Forms and imports refuse impossible values before (services.LIMITS), so this
             # is mostly a measurement dated before a corrected birth date ("umur negatif").

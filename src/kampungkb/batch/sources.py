@@ -1,0 +1,499 @@
+"""e-PPGBM exports as partitions: find the files, plan the parts, read a part into columns.
+
+A part is a block of a CSV file (cut at line ends), a row group of a Parquet file, or a whole
+xlsx sheet. Reading a part gives a pandas frame with one row per line of the file: typed
+values (dates as day numbers since 1970-01-01), the line number, and ``alasan``, the reason
+the row cannot be used ("" when it can). A file that cannot be used at all (no header with
+the needed columns, not a table) stops the run with :class:`InputError`.
+
+The child of a row is a 64-bit key of its desa code and its NIK (else its name, birth date
+and sex): a child is counted in one desa, as the web summaries count it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import itertools
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
+
+from kampungkb.growth.importing.headers import HEADER, header_token, map_headers
+
+EXTENSIONS = (".csv", ".xlsx", ".parquet", ".pq")
+BLOCK_SIZE = 64 << 20  # bytes of CSV per part
+HEADER_SEARCH_ROWS = 10  # title lines some exports put above the header
+EPOCH = datetime.date(1970, 1, 1)
+_EXCEL_EPOCH_DAY = (datetime.date(1899, 12, 30) - EPOCH).days
+
+#: Headers naming the Kemendagri code of the desa (not in the e-PPGBM template, which names
+#: the desa; national extracts carry the code).
+CODE_HEADERS = {
+    header_token(h)
+    for h in (
+        "Kode Desa",
+        "Kode Desa/Kel",
+        "Kode Desa/Kelurahan",
+        "Kode Kelurahan",
+        "Kode Wilayah",
+        "Kode Kemendagri",
+        "Kd Desa",
+        "kode_desa",
+    )
+}
+NEEDED = ("tgl_lahir", "tanggal", "jk")
+NEEDED_ANY = ("berat", "tinggi")
+WANTED = ("nik", "nama", "jk", "tgl_lahir", "tanggal", "berat", "tinggi", "cara_ukur", "lila")
+
+# Reasons a row cannot be used, in Indonesian (what the user reads).
+BAD_COLUMNS = "jumlah kolom baris tidak sesuai judul"
+BAD_CODE = "kode desa kosong atau bukan kode Kemendagri (contoh 19.06.01.2001)"
+BAD_DATE = "tanggal pengukuran kosong atau tidak terbaca"
+BAD_BIRTH = "tanggal lahir kosong atau tidak terbaca"
+BAD_AGE = "tanggal pengukuran sebelum tanggal lahir"
+BAD_SEX = "jenis kelamin kosong atau bukan L/P"
+BAD_NUMBER = "berat, tinggi atau LiLA bukan angka"
+
+_SEX = {
+    "l": "L", "laki": "L", "lakilaki": "L", "1": "L", "m": "L", "male": "L", "pria": "L",
+    "p": "P", "perempuan": "P", "2": "P", "f": "P", "female": "P", "wanita": "P", "w": "P",
+}  # fmt: skip
+_METHOD = {
+    "telentang": "l", "terlentang": "l", "berbaring": "l", "pb": "l", "l": "l",
+    "panjang": "l", "length": "l", "lying": "l", "recumbent": "l",
+    "berdiri": "h", "tb": "h", "h": "h", "tinggi": "h", "height": "h", "standing": "h",
+}  # fmt: skip
+
+
+class InputError(Exception):
+    """An input that cannot be used at all (the message is Indonesian)."""
+
+
+@dataclass(frozen=True)
+class Part:
+    """One partition of the input: ``kind`` csv (bytes ``start``-``end``), parquet (row group
+    ``index``) or xlsx (the first sheet)."""
+
+    path: str
+    kind: str
+    file_no: int
+    columns: tuple[tuple[str, int], ...]  # (key, column position)
+    first_line: int  # line number of the part's first row
+    start: int = 0
+    end: int = 0
+    index: int = 0
+    delimiter: str = ","
+    encoding: str = "utf-8"
+
+
+def input_files(inputs: Iterable[str]) -> list[str]:
+    """The export files named or found (recursively, sorted) in directories."""
+    files: list[str] = []
+    for item in inputs:
+        if os.path.isdir(item):
+            found = sorted(
+                os.path.join(root, name)
+                for root, _dirs, names in os.walk(item)
+                for name in names
+                if name.lower().endswith(EXTENSIONS) and not name.startswith((".", "~$"))
+            )
+            if not found:
+                raise InputError(f"direktori tanpa berkas csv, xlsx atau parquet: {item}")
+            files.extend(found)
+        elif os.path.isfile(item):
+            if not item.lower().endswith(EXTENSIONS):
+                raise InputError(f"bukan berkas csv, xlsx atau parquet: {item}")
+            files.append(item)
+        else:
+            raise InputError(f"masukan tidak ditemukan: {item}")
+    return files
+
+
+def _columns(cells, path: str) -> tuple[tuple[str, int], ...] | None:
+    """The positions of the wanted columns in a header row, None if it is not one."""
+    found = map_headers(cells)
+    for i, cell in enumerate(cells):
+        if header_token(cell) in CODE_HEADERS:
+            found.setdefault("kode_desa", i)
+            break
+    if not all(k in found for k in ("tgl_lahir", "tanggal")):
+        return None
+    return tuple((k, found[k]) for k in (*WANTED, "kode_desa", "desa") if k in found)
+
+
+def _check_columns(columns, path: str) -> None:
+    keys = {k for k, _ in columns}
+    missing = [HEADER[k] for k in NEEDED if k not in keys]
+    if not any(k in keys for k in NEEDED_ANY):
+        missing.append("/".join(HEADER[k] for k in NEEDED_ANY))
+    if "kode_desa" not in keys and "desa" not in keys:
+        missing.append("Kode Desa")
+    if missing:
+        raise InputError(f"{path}: kolom wajib tidak ada: {', '.join(missing)}")
+
+
+def _no_header(path: str) -> InputError:
+    return InputError(
+        f"{path}: tidak ditemukan baris judul kolom e-PPGBM (Tgl Lahir, Tanggal Pengukuran, "
+        f"...) di {HEADER_SEARCH_ROWS} baris pertama"
+    )
+
+
+def _csv_header(lines: list[str], path: str):
+    """(line number, delimiter, columns) of the header among the first lines."""
+    for number, line in enumerate(lines, start=1):
+        delimiter = max((";", "\t", ","), key=line.count)
+        cells = next(csv.reader([line], delimiter=delimiter), [])
+        columns = _columns(cells, path)
+        if columns is not None:
+            return number, delimiter, columns
+    raise _no_header(path)
+
+
+def _csv_parts(path: str, file_no: int, block_size: int) -> list[Part]:
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(1 << 16)
+    except OSError as exc:
+        raise InputError(f"{path}: tidak dapat dibaca ({exc})") from exc
+    if not head.strip():
+        raise InputError(f"{path}: berkas kosong")
+    if b"\x00" in head:
+        raise InputError(f"{path}: bukan teks CSV")
+    encoding = "utf-8"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not just a character cut at the end of the sample
+            encoding = "cp1252"
+    text = head.decode(encoding, errors="replace").lstrip("\ufeff")
+    number, delimiter, columns = _csv_header(text.splitlines()[:HEADER_SEARCH_ROWS], path)
+    _check_columns(columns, path)
+    # The first block starts after the header line; blocks end at line ends.
+    size = os.path.getsize(path)
+    with open(path, "rb") as handle:
+        for _ in range(number):
+            handle.readline()
+        start = handle.tell()
+        bounds = [start]
+        while bounds[-1] < size:
+            handle.seek(min(bounds[-1] + block_size, size))
+            if handle.tell() < size:
+                handle.readline()
+            bounds.append(min(handle.tell(), size))
+        parts, line = [], number + 1
+        for a, b in itertools.pairwise(bounds):
+            handle.seek(a)
+            data = handle.read(b - a)
+            parts.append(
+                Part(path, "csv", file_no, columns, line, a, b, delimiter=delimiter,
+                     encoding=encoding)
+            )  # fmt: skip
+            line += data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    return parts
+
+
+def _parquet_parts(path: str, file_no: int) -> list[Part]:
+    try:
+        meta = pq.ParquetFile(path).metadata
+        names = pq.read_schema(path).names
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise InputError(f"{path}: bukan berkas Parquet yang valid ({exc})") from exc
+    columns = _columns(names, path)
+    if columns is None:
+        raise _no_header(path)
+    _check_columns(columns, path)
+    parts, line = [], 1
+    for i in range(meta.num_row_groups):
+        parts.append(Part(path, "parquet", file_no, columns, line, index=i))
+        line += meta.row_group(i).num_rows
+    return parts
+
+
+def _xlsx_rows(path: str) -> list[list]:
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(path)
+        return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except (CalamineError, OSError, ValueError) as exc:
+        raise InputError(f"{path}: bukan berkas xlsx yang valid ({exc})") from exc
+
+
+def _xlsx_parts(path: str, file_no: int) -> list[Part]:
+    rows = _xlsx_rows(path)
+    for number, cells in enumerate(rows[:HEADER_SEARCH_ROWS], start=1):
+        columns = _columns([str(c) for c in cells], path)
+        if columns is not None:
+            _check_columns(columns, path)
+            return [Part(path, "xlsx", file_no, columns, number + 1)]
+    raise _no_header(path)
+
+
+def plan(inputs: Iterable[str], *, block_size: int = BLOCK_SIZE) -> list[Part]:
+    """Every part of the inputs, in a fixed order; raise InputError for an unusable one."""
+    parts: list[Part] = []
+    for file_no, path in enumerate(input_files(inputs)):
+        lower = path.lower()
+        if lower.endswith(".csv"):
+            parts.extend(_csv_parts(path, file_no, block_size))
+        elif lower.endswith(".xlsx"):
+            parts.extend(_xlsx_parts(path, file_no))
+        else:
+            parts.extend(_parquet_parts(path, file_no))
+    return parts
+
+
+# --- reading a part ------------------------------------------------------------------------
+
+
+def _cell_text(value) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _raw(part: Part) -> tuple[dict[str, pd.Series], int]:
+    """The part's wanted columns (text or typed) and the number of rows skipped as ragged."""
+    positions = dict(part.columns)
+    if part.kind == "parquet":
+        table = pq.ParquetFile(part.path).read_row_group(part.index)
+        return {k: table.column(i).to_pandas() for k, i in positions.items()}, 0
+    if part.kind == "xlsx":
+        rows = _xlsx_rows(part.path)[part.first_line - 1 :]
+        out = {}
+        for key, i in positions.items():
+            out[key] = pd.Series(
+                [_cell_text(r[i]) if i < len(r) else None for r in rows], dtype="str"
+            )
+        return out, 0
+    with open(part.path, "rb") as handle:
+        handle.seek(part.start)
+        data = handle.read(part.end - part.start)
+    if part.start == 0:
+        data = data.removeprefix(b"\xef\xbb\xbf")
+    skipped = []
+
+    def ragged(row) -> str:
+        skipped.append(row.number)
+        return "skip"
+
+    if not data.strip():
+        return {k: pd.Series([], dtype="str") for k in positions}, 0
+    # Rows narrower than the header are refused by the parser (counted), wider ones too
+    # unless the extra cells are empty: read every column the widest row might have.
+    header_width = _header_width(part)
+    names = [f"c{i}" for i in range(header_width)]
+    table = pa_csv.read_csv(
+        io.BytesIO(data),
+        read_options=pa_csv.ReadOptions(column_names=names, encoding=part.encoding),
+        parse_options=pa_csv.ParseOptions(
+            delimiter=part.delimiter, invalid_row_handler=ragged, newlines_in_values=False
+        ),
+        convert_options=pa_csv.ConvertOptions(
+            column_types={n: pa.string() for n in names},
+            include_columns=[f"c{i}" for _, i in part.columns],
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=True,
+        ),
+    )
+    out = {k: table.column(f"c{i}").to_pandas() for k, i in positions.items()}
+    return out, len(skipped)
+
+
+def _header_width(part: Part) -> int:
+    with open(part.path, "rb") as handle:
+        for _ in range(part.first_line - 1):
+            line = handle.readline()
+    text = line.decode(part.encoding, errors="replace").lstrip("\ufeff").rstrip("\r\n")
+    return len(next(csv.reader([text], delimiter=part.delimiter), []))
+
+
+def _text(s: pd.Series) -> pd.Series:
+    return s.astype("str").str.strip().str.lower()
+
+
+def parse_days(s: pd.Series) -> np.ndarray:
+    """Dates as day numbers since 1970-01-01 (float, NaN when missing or not a date): typed
+    dates, dd/mm/yyyy, yyyy-mm-dd (with any time after), Excel serial numbers."""
+    if pd.api.types.is_datetime64_any_dtype(s):
+        days = s.to_numpy(dtype="datetime64[D]").astype(np.int64).astype(np.float64)
+        return np.where(s.isna().to_numpy(), np.nan, days)
+    if s.dtype == object:
+        sample = s.dropna()
+        if len(sample) and isinstance(sample.iloc[0], datetime.date):
+            return parse_days(pd.to_datetime(s, errors="coerce"))
+    if pd.api.types.is_numeric_dtype(s):
+        serial = s.to_numpy(dtype=np.float64)
+        ok = (serial >= 1) & (serial < 100_000)
+        return np.where(ok, np.floor(serial) + _EXCEL_EPOCH_DAY, np.nan)
+    text = s.astype("str").str.strip()
+    out = np.full(len(s), np.nan)
+    for pattern, order in (
+        (r"^(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{4})(?:[ T].*)?$", ("d", "m", "y")),
+        (r"^(\d{4})[/\-.](\d{1,2})[/\-.](\d{1,2})(?:[ T].*)?$", ("y", "m", "d")),
+    ):
+        parts = text.str.extract(pattern)
+        hit = parts[0].notna().to_numpy()
+        if not hit.any():
+            continue
+        values = {k: pd.to_numeric(parts[i][hit]) for i, k in enumerate(order)}
+        dates = pd.to_datetime(
+            pd.DataFrame({"year": values["y"], "month": values["m"], "day": values["d"]}),
+            errors="coerce",
+        )
+        days = dates.to_numpy(dtype="datetime64[D]").astype(np.int64).astype(np.float64)
+        days[dates.isna().to_numpy()] = np.nan
+        out[hit] = days
+    serial = text.str.fullmatch(r"\d{4,5}(\.0+)?").fillna(False).to_numpy(dtype=bool)
+    if serial.any():
+        out[serial] = np.floor(pd.to_numeric(text[serial]).to_numpy()) + _EXCEL_EPOCH_DAY
+    return out
+
+
+def parse_numbers(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(float values with NaN for empty, mask of cells that are not numbers)."""
+    if pd.api.types.is_numeric_dtype(s):
+        values = s.to_numpy(dtype=np.float64, na_value=np.nan)
+        return values, np.zeros(len(s), bool)
+    text = s.astype("str").str.strip().str.replace(r"\s*(kg|cm)\.?$", "", case=False, regex=True)
+    text = text.str.replace(",", ".", regex=False)
+    empty = (text.isna() | (text == "") | (text == "-")).to_numpy(dtype=bool)
+    values = pd.to_numeric(text.where(~empty), errors="coerce").to_numpy(dtype=np.float64)
+    bad = np.isnan(values) & ~empty
+    return values, bad
+
+
+def _desa_codes(s: pd.Series) -> np.ndarray:
+    """Kemendagri desa codes ``NN.NN.NN.NNNN`` (ten digits are accepted too); "" if not one."""
+    text = s.astype("str").str.strip().str.replace(r"^'", "", regex=True)
+    digits = text.str.replace(".", "", regex=False)
+    ok = digits.str.fullmatch(r"\d{10}").fillna(False)
+    dotted = text.str.fullmatch(r"\d{2}\.\d{2}\.\d{2}\.\d{4}").fillna(False)
+    plain = text.str.fullmatch(r"\d{10}").fillna(False)
+    ok = ok & (dotted | plain)
+    code = (
+        digits.str.slice(0, 2)
+        + "."
+        + digits.str.slice(2, 4)
+        + "."
+        + digits.str.slice(4, 6)
+        + "."
+        + digits.str.slice(6, 10)
+    )
+    return np.where(ok.to_numpy(dtype=bool), code.fillna("").to_numpy(dtype=object), "")
+
+
+def _mapped(s: pd.Series, mapping: dict[str, str]) -> tuple[np.ndarray, np.ndarray]:
+    token = _text(s).str.replace(r"[^a-z0-9]+", "", regex=True)
+    empty = (token.isna() | (token == "")).to_numpy(dtype=bool)
+    values = token.map(mapping).fillna("").to_numpy(dtype=object)
+    return values, empty
+
+
+def child_keys(code: np.ndarray, nik: pd.Series, nama: pd.Series, born, sex) -> np.ndarray:
+    """A 64-bit key per row for its child: desa code with NIK, else name, birth date, sex."""
+    nik_text = nik.astype("str").str.strip().str.lstrip("'")
+    has_nik = nik_text.str.fullmatch(r"\d{16}").fillna(False).to_numpy(dtype=bool)
+    name = (
+        nama.astype("str")
+        .str.lower()
+        .str.replace(r"\s+", " ", regex=True)
+        .str.strip()
+        .fillna("")
+        .to_numpy(dtype=object)
+    )
+    born_text = pd.Series(born).astype("Int64").astype("str").fillna("").to_numpy(dtype=object)
+    who = np.where(
+        has_nik,
+        "N" + nik_text.fillna("").to_numpy(dtype=object),
+        "A" + name + "|" + born_text + "|" + sex.astype(object),
+    )
+    keys = pd.util.hash_array((code.astype(object) + "|" + who).astype(object))
+    return keys.view(np.int64)
+
+
+def read_part(part: Part) -> pd.DataFrame:
+    """One part as typed columns, one row per line (bad lines with their reason)."""
+    raw, ragged = _raw(part)
+    n = len(next(iter(raw.values())))
+    empty_text = pd.Series([None] * n, dtype="str")
+
+    def col(key):
+        return raw.get(key, empty_text)
+
+    code = _desa_codes(raw["kode_desa"] if "kode_desa" in raw else raw["desa"])
+    day = parse_days(col("tanggal"))
+    born = parse_days(col("tgl_lahir"))
+    sex, _sex_empty = _mapped(col("jk"), _SEX)
+    method, _ = _mapped(col("cara_ukur"), _METHOD)
+    numbers = {}
+    bad_number = np.zeros(n, bool)
+    for key in ("berat", "tinggi", "lila"):
+        numbers[key], bad = parse_numbers(col(key))
+        bad_number |= bad
+    reason = np.full(n, "", dtype=object)
+    # The first reason found is given (in this order of importance).
+    for mask, text in (
+        (bad_number, BAD_NUMBER),
+        (sex == "", BAD_SEX),
+        (np.isnan(born), BAD_BIRTH),
+        (np.isnan(day), BAD_DATE),
+        (code == "", BAD_CODE),
+    ):
+        reason[mask] = text
+    with np.errstate(invalid="ignore"):
+        reason[(reason == "") & (day < born)] = BAD_AGE
+    ok = reason == ""
+    frame = pd.DataFrame(
+        {
+            "berkas": np.full(n, part.file_no, np.int32),
+            "baris": np.arange(part.first_line, part.first_line + n, dtype=np.int64),
+            "kode_desa": code,
+            "anak": child_keys(code, col("nik"), col("nama"), born, sex),
+            "tanggal": np.where(ok, day, 0).astype(np.int64),
+            "tgl_lahir": np.where(ok, born, 0).astype(np.int64),
+            "jk": sex,
+            "cara_ukur": method,
+            "berat": numbers["berat"],
+            "tinggi": numbers["tinggi"],
+            "lila": numbers["lila"],
+            "alasan": reason,
+        }
+    )
+    if ragged:  # lines the parser could not split into the header's columns
+        frame = pd.concat([frame, _ragged_rows(part, ragged)], ignore_index=True)
+    return frame
+
+
+def _ragged_rows(part: Part, count: int) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "berkas": np.full(count, part.file_no, np.int32),
+            "baris": np.full(count, -1, np.int64),  # the parser does not say which lines
+            "kode_desa": np.full(count, "", dtype=object),
+            "anak": np.zeros(count, np.int64),
+            "tanggal": np.zeros(count, np.int64),
+            "tgl_lahir": np.zeros(count, np.int64),
+            "jk": np.full(count, "", dtype=object),
+            "cara_ukur": np.full(count, "", dtype=object),
+            "berat": np.full(count, np.nan),
+            "tinggi": np.full(count, np.nan),
+            "lila": np.full(count, np.nan),
+            "alasan": np.full(count, BAD_COLUMNS, dtype=object),
+        }
+    )

@@ -1,0 +1,91 @@
+"""The batch counts as the web summaries count: the same measurements stored in the
+database (summaries rebuilt from them) and written to an e-PPGBM export (counted by
+``kampungkb batch prevalence``) give the same children, cases, prevalence and intervals."""
+
+import datetime
+import random
+from decimal import Decimal
+
+import numpy as np
+import pytest
+
+from kampungkb.analytics.models import PrevalenceSummary
+from kampungkb.analytics.services import summaries_rebuild
+from kampungkb.batch import run, sources
+from kampungkb.growth.kbm.recompute import measurements_recompute_all
+from kampungkb.growth.models import Measurement
+from kampungkb.wilayah.models import Level
+from tests import factories
+from tests.batch import samples
+from tests.batch.conftest import read_back
+from tests.conftest import BATU_PENYU, KURNIA_JAYA, LALANG_JAYA
+
+WEB_LEVEL = {"desa": Level.DESA, "kabupaten": Level.KABUPATEN}
+METHOD_TEXT = {"PB": "Telentang", "TB": "Berdiri", "": ""}
+
+
+@pytest.fixture
+def stored_and_exported(beltim, tmp_path):
+    """Synthetic children of three desa measured over 2025, stored and recomputed, and the
+    same measurements written as an export."""
+    rng = random.Random(15)
+    for i in range(90):
+        desa = (KURNIA_JAYA, LALANG_JAYA, BATU_PENYU)[i % 3]
+        born = datetime.date(2020, 6, 1) + datetime.timedelta(days=rng.randint(0, 1600))
+        child = factories.child_row(desa, tanggal_lahir=born, jenis_kelamin=rng.choice("LP"))
+        days = {datetime.date(2025, rng.randint(1, 12), rng.randint(1, 28)) for _ in range(4)}
+        for day in sorted(days):  # one measurement a day per child (a database constraint)
+            if day <= born:
+                continue
+            months = (day - born).days / 30.4
+            height = 50 + months * 0.9 + rng.gauss(0, 6)
+            weight = 3.3 + months * 0.2 + rng.gauss(0, 1.5) * (3 if rng.random() < 0.04 else 1)
+            factories.measurement_row(
+                child, day, berat=Decimal(f"{max(weight, 1.0):.1f}"),
+                tinggi=Decimal(f"{height:.1f}"), cara_ukur=rng.choice(["PB", "TB", ""]),
+            )  # fmt: skip
+    measurements_recompute_all(force=True)
+    summaries_rebuild()
+    rows = [
+        {
+            "NIK": "",
+            "Nama": m.child.nama,
+            "JK": m.child.jenis_kelamin,
+            "Tgl Lahir": m.child.tanggal_lahir,
+            "Kode Desa": m.child.desa_id,
+            "Desa/Kel": "",
+            "Tanggal Pengukuran": m.tanggal,
+            "Berat": float(m.berat),
+            "Tinggi": float(m.tinggi),
+            "Cara Ukur": METHOD_TEXT[m.cara_ukur],
+            "LiLA": None,
+        }
+        for m in Measurement.objects.select_related("child").order_by("child_id", "tanggal", "id")
+    ]
+    samples.write_csv(tmp_path / "export.csv", rows)
+    return tmp_path / "export.csv"
+
+
+@pytest.mark.parametrize(("level", "period"), [("desa", "month"), ("kabupaten", "year")])
+def test_batch_prevalence_equals_the_web_summaries(stored_and_exported, tmp_path, level, period):
+    parts = sources.plan([str(stored_and_exported)])
+    summary = run.run_single(parts, str(tmp_path / level), task="prevalence", level=level,
+                             period=period)  # fmt: skip
+    assert summary.bad == {}
+    batch = read_back(tmp_path / level, ["wilayah_kode", "period_start", "indicator"])
+    web = {
+        (s.wilayah_kode, s.period_start, s.indicator): s
+        for s in PrevalenceSummary.objects.filter(
+            level=WEB_LEVEL[level], group="all", period_type=period
+        )
+    }
+    assert len(batch) >= 6 and batch["cases"].sum() > 10
+    for row in batch.itertuples():
+        cell = web.pop((row.wilayah_kode, row.period_start.date(), row.indicator))
+        assert (row.n, row.cases) == (cell.n, cell.cases), row
+        for name in ("prevalence", "ci_low", "ci_high"):
+            value = getattr(cell, name)
+            assert np.isclose(getattr(row, name), np.nan if value is None else value,
+                              equal_nan=True, rtol=0, atol=1e-12), (row, name)  # fmt: skip
+    # What the web has beyond: cells of desa nobody in the export was measured in.
+    assert all(cell.n == 0 for cell in web.values())
