@@ -62,11 +62,11 @@ bench: setup
 	DATABASE_URL=$(BENCH_PG)/kampungkb_bench_families $(BIN)/python bench/families.py
 	DATABASE_URL=$(BENCH_PG)/kampungkb_bench_krs $(BIN)/python bench/krs.py
 	$(BIN)/python bench/batch.py --rows $(BATCH_ROWS)
-	BENCH_PG=$(BENCH_PG) $(BIN)/python bench/loadtest.py
+	BENCH_PG=$(BENCH_PG) $(BIN)/python bench/loadtest.py --province
 
 # A posyandu day on loopback: gunicorn + the worker + PostgreSQL (kampungkb_loadtest, seeded
 # once), locust bounded in users and time; LOADTEST_ARGS e.g. "--users 40 --run-time 120".
-LOADTEST_ARGS ?=
+LOADTEST_ARGS ?= --province
 loadtest: setup
 	BENCH_PG=$(BENCH_PG) $(BIN)/python bench/loadtest.py $(LOADTEST_ARGS)
 
