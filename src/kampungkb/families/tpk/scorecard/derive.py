@@ -15,10 +15,9 @@ A cell is decided in this order:
 and the entered one is kept and shown beside it (``Cell.entered``), so the KPM sees the
 disagreement and the data can be corrected at its source.
 
-Pregnancy monitoring (ANC K1-K6, TTD, kelas ibu hamil, nifas, KEK/risti) lives in another
-module not built yet: its indicators are entered for now. It plugs in with ``register``
-(``@register("ih_anc4")``) and by setting ``PREGNANCY_RISK`` to a function telling whether a
-pregnancy is at risk (risti) or KEK.
+The pregnancy indicators (ANC, TTD, nifas, counselling with kelas ibu hamil) and
+``PREGNANCY_RISK`` (risti/KEK) come from pregnancy monitoring: ``derive_pregnancy`` registers
+them (imported at the end of this module).
 """
 
 import datetime
@@ -28,7 +27,7 @@ from functools import cached_property
 
 from django.utils.translation import gettext as _
 
-from kampungkb.families.tpk.lifecycle import gestational_age, target_state
+from kampungkb.families.tpk.lifecycle import target_state
 from kampungkb.families.tpk.models import Target, TargetKind, VisitKind
 from kampungkb.families.tpk.scorecard.catalogue import BY_KEY, Group
 from kampungkb.families.tpk.scorecard.facts import Facts
@@ -172,15 +171,9 @@ def _rule_six_months(ctx: Ctx):
     return APPLIES
 
 
-def pregnancy_risk_unknown(ctx: Ctx) -> bool | None:
-    """Whether the pregnancy is at risk (risti) or KEK: not known until pregnancy monitoring
-    lands (it replaces ``PREGNANCY_RISK``)."""
-    return None
-
-
-# The hook pregnancy monitoring sets: a function of a Ctx saying risti/KEK (True), not (False)
-# or unknown (None).
-PREGNANCY_RISK: Callable[[Ctx], bool | None] = pregnancy_risk_unknown
+# A function of a Ctx saying risti/KEK (True), not (False) or unknown (None): set at the end
+# of this module to ``derive_pregnancy.pregnancy_risk``.
+PREGNANCY_RISK: Callable[[Ctx], bool | None]
 
 
 def _rule_risti(ctx: Ctx):
@@ -324,19 +317,6 @@ def derive_pregnancy_home_visit(ctx: Ctx) -> Cell | None:
     return _each_month(ctx, months, _visit_months(ctx), _("TPK home visit"))
 
 
-@register("ih_konseling")
-def derive_pregnancy_counselling(ctx: Ctx) -> Cell | None:
-    """Y when the TPK's counselling visits of the quarter reach what the trimester needs
-    (OpenSID: one, one, two); fewer can be made up by kelas ibu hamil, which pregnancy
-    monitoring will hold, so until then the KPM enters it."""
-    age = gestational_age(ctx.target, ctx.on)
-    needed = KIE_PER_QUARTER[age.trimester] if age else 1
-    count = sum(1 for v in ctx.visits if v["jenis"] == VisitKind.KIE)
-    if count >= needed:
-        return _derived(True, _("%(n)s TPK counselling visits") % {"n": count})
-    return None
-
-
 def _water(ctx: Ctx) -> Cell | None:
     survey = ctx.facts.survey_of(ctx.target)
     if survey is None or survey.sumber_air is None:
@@ -387,17 +367,6 @@ def derive_birth_certificate(ctx: Ctx) -> Cell | None:
     return _member_flag(ctx.facts.child_member.get(ctx.target.child_id), "akta_lahir")
 
 
-# The pregnancy indicators pregnancy monitoring will derive (ANC visits, TTD tablets, nifas
-# visits): entered until then; ``register`` replaces these.
-def _not_yet(ctx: Ctx) -> Cell | None:
-    return None
-
-
-PREGNANCY_HOOKS = ("ih_anc4", "ih_ttd90", "ih_nifas3")
-for _key in PREGNANCY_HOOKS:
-    register(_key)(_not_yet)
-
-
 # --- a cell ---------------------------------------------------------------------------------
 
 
@@ -414,3 +383,9 @@ def cell(ctx: Ctx, key: str, entered: str = "") -> Cell:
     if entered:
         return Cell(entered, ENTERED, "", entered)
     return Cell("", "", "", "")
+
+
+# Pregnancy monitoring's derivers register themselves on import (they use the helpers above).
+from kampungkb.families.tpk.scorecard import derive_pregnancy  # noqa: E402
+
+PREGNANCY_RISK = derive_pregnancy.pregnancy_risk
