@@ -29,7 +29,7 @@ from kampungkb.families.tpk.pregnancy.rules import (
     nifas_number,
 )
 from kampungkb.families.tpk.pregnancy.selectors import PregnancySummary
-from kampungkb.families.tpk.scorecard.derive import (
+from kampungkb.families.tpk.scorecard.cells import (
     KIE_PER_QUARTER,
     Cell,
     Ctx,
