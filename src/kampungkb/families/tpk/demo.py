@@ -207,7 +207,7 @@ def seed_demo_tpk(*, n_children: int, today: datetime.date | None = None, seed: 
             )
             targets.append((target, 30 if kind == TargetKind.BADUTA else 90))
 
-    # Pregnant women marked in this year's round: pregnant since some weeks before it.
+    # A pregnancy of the last 44 weeks: registered through the service, as a cadre would.
     def pregnant(hpht: datetime.date, **who) -> Target:
         return services.target_register(
             user=None,
