@@ -64,7 +64,11 @@ def test_every_desa_has_a_complete_team_and_targets_of_its_own_desa(beltim, user
     from kampungkb.families.tpk.scorecard.demo import seed_demo_scorecard
     from kampungkb.families.tpk.scorecard.models import ScorecardEntry
     from kampungkb.families.tpk.scorecard.quarters import Quarter
-    from kampungkb.families.tpk.scorecard.selectors import scorecards_by_desa
+    from kampungkb.families.tpk.scorecard.selectors import (
+        desa_levels,
+        quarters_ending,
+        scorecards_by_desa,
+    )
     from kampungkb.wilayah.models import Level, Wilayah
 
     seed_growth(n_children=60, today=TODAY)
@@ -110,3 +114,11 @@ def test_every_desa_has_a_complete_team_and_targets_of_its_own_desa(beltim, user
         if cell.source == "derived"
     }
     assert {"ih_anc4", "ih_ttd90"} <= derived
+    # Quarter on quarter, the levels move.
+    levels = desa_levels(
+        user=users["admin"],
+        area=Wilayah.objects.get(kode="19.06"),
+        quarters=quarters_ending(Quarter.of(TODAY)),
+        today=TODAY,
+    )
+    assert any(row.change for row in levels)
