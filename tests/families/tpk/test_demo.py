@@ -56,3 +56,69 @@ def test_the_demo_pregnancies_have_anc_contacts_and_the_mothers_kb_decisions(bel
     assert KbPascaPersalinan.objects.count() == counts["kb"] <= mothers.count()
     rows = pregnancy_list(user=users["admin"], on=TODAY)
     assert rows and all(r.summary.anc.total == r.target.anc_contacts.count() for r in rows)
+
+
+def test_every_desa_has_a_complete_team_and_targets_of_its_own_desa(beltim, users):
+    from kampungkb.families.demo import seed_families
+    from kampungkb.families.models import FamilyMember
+    from kampungkb.families.tpk.scorecard.demo import seed_demo_scorecard
+    from kampungkb.families.tpk.scorecard.models import ScorecardEntry
+    from kampungkb.families.tpk.scorecard.quarters import Quarter
+    from kampungkb.families.tpk.scorecard.selectors import (
+        desa_levels,
+        quarters_ending,
+        scorecards_by_desa,
+    )
+    from kampungkb.wilayah.models import Level, Wilayah
+
+    seed_growth(n_children=60, today=TODAY)
+    seed_families(today=TODAY, n_children=60)
+    counts = seed_demo_tpk(n_children=100, today=TODAY)
+    seed_demo_tpk_members()
+    desa = set(Wilayah.objects.filter(level=Level.DESA).values_list("kode", flat=True))
+    teams = TpkTeam.objects.filter(is_synthetic=True).prefetch_related("memberships")
+    assert counts["teams"] == len(desa) == 39
+    assert {t.desa_id for t in teams} == desa
+    assert all(t.missing_roles() == [] for t in teams)
+    targets = Target.objects.select_related("member__survey__keluarga", "child", "team")
+    assert all(t.team.desa_id == t.desa_id for t in targets)
+    from_members = [t for t in targets if t.member_id]
+    assert from_members and all(
+        t.member.survey.keluarga.desa_id == t.desa_id for t in targets if t.member_id
+    )
+    pregnant = [t for t in from_members if t.kind == TargetKind.IBU_HAMIL]
+    assert pregnant and all(t.member.hamil for t in pregnant)
+    children = [t for t in targets if t.child_id]
+    assert children and all(t.child.desa_id == t.desa_id for t in children)
+    with_family = set(FamilyMember.objects.values_list("child_id", flat=True))
+    assert all(t.child_id in with_family for t in children)
+    catin = [t for t in targets if t.kind == TargetKind.CATIN]
+    assert any(t.member_id for t in catin)
+    # Deliveries of the past year: the pregnancy and the 42 days after it have ended.
+    past = Target.objects.filter(kind=TargetKind.IBU_HAMIL, aktif=False, next_stage__isnull=False)
+    assert past.filter(tanggal_persalinan__lt=TODAY - datetime.timedelta(days=120)).exists()
+    assert Target.objects.filter(kind=TargetKind.PASCA_PERSALINAN, aktif=False).exists()
+
+    # Four quarters of entries, and the pregnancy cells derived from the ANC records.
+    assert seed_demo_scorecard(today=TODAY) > 0
+    quarters = set(ScorecardEntry.objects.values_list("tahun", "kuartal"))
+    assert len(quarters) == 4
+    cards = scorecards_by_desa(
+        user=users["admin"], area_kode="", quarter=Quarter.of(TODAY), today=TODAY
+    )
+    derived = {
+        ind.key
+        for card in cards.values()
+        for row in card.groups["ibu_hamil"].rows
+        for ind, cell in row.cells
+        if cell.source == "derived"
+    }
+    assert {"ih_anc4", "ih_ttd90"} <= derived
+    # Quarter on quarter, the levels move.
+    levels = desa_levels(
+        user=users["admin"],
+        area=Wilayah.objects.get(kode="19.06"),
+        quarters=quarters_ending(Quarter.of(TODAY)),
+        today=TODAY,
+    )
+    assert any(row.change for row in levels)

@@ -21,6 +21,7 @@ def _anc(rng, target: Target, today: datetime.date) -> list[AncContact]:
     end = min(today, target.tanggal_persalinan or today)
     thin = rng.random() < 0.2  # KEK: LiLA under 23.5 cm
     anaemic = rng.random() < 0.25  # Hb under 11.0 g/dL
+    adherent = rng.random() < 0.6  # takes the tablets she received, one a day
     out = []
     for i, week in enumerate(ANC_WEEKS):
         day = target.hpht + (week * 7 + rng.randint(-3, 3)) * DAY
@@ -38,7 +39,7 @@ def _anc(rng, target: Target, today: datetime.date) -> list[AncContact]:
                 sistolik=rng.choice([100, 110, 120, 130, 140]),
                 diastolik=rng.choice([60, 70, 80]),
                 ttd_diterima=30,
-                ttd_diminum=0 if i == 0 else rng.choice([15, 20, 25, 30, 30]),
+                ttd_diminum=0 if i == 0 else 30 if adherent else rng.choice([10, 15, 20, 25]),
                 kelas_ibu_hamil=rng.random() < 0.4,
                 is_synthetic=True,
             )

@@ -260,6 +260,23 @@ def risk_flags(
     return flags
 
 
+# The flags that make a pregnancy "risti" (risiko tinggi) for the KPM scorecard: the woman's
+# own risks (4 Terlalu age and spacing, KEK, anaemia, hypertension), not the ANC contacts she
+# missed (those are the service the scorecard counts, not a reason for a home visit).
+RISTI_FLAGS = frozenset({"usia_muda", "usia_tua", "kek", "anemia", "hipertensi", "jarak_dekat"})
+# Nifas visits the KPM scorecard asks for (DOMAIN.md §5 indicator 3).
+NIFAS_MINIMUM = 3
+
+
+def is_risti(flags: Iterable[Flag]) -> bool:
+    """Whether any of ``flags`` makes the pregnancy risti or KEK.
+
+    >>> is_risti([Flag("tanpa_k1", "")]), is_risti([Flag("kek", ""), Flag("tanpa_k1", "")])
+    (False, True)
+    """
+    return any(f.code in RISTI_FLAGS for f in flags)
+
+
 def nifas_number(delivered: datetime.date, day: datetime.date) -> int | None:
     """The KF number of a nifas visit on ``day`` after a delivery on ``delivered`` (``None``
     outside the 42 days).

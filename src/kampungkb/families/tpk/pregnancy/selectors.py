@@ -28,10 +28,15 @@ For the KPM scorecard and analytics (both read plain values, no Django objects t
   delivery), how many had K4, K6, TTD >= 90, a kelas ibu hamil, KEK, anaemia; the ANC contacts
   in the period; the deliveries in the period and how many mothers chose a KB method within 42
   days.
+- ``pregnancy_facts(targets, *, end) -> PregnancyFacts``: for the KPM scorecard, the pregnancy
+  records of a set of ibu hamil / pasca persalinan targets (already scoped by the caller) up to
+  ``end``, in four queries whatever their number: ANC contacts by pregnancy, the mother target
+  that followed each pregnancy, nifas visit dates by mother, each woman's previous delivery.
+  ``PregnancyFacts.summary(target, on)`` is the ``PregnancySummary`` on ``on`` (memoised).
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
 
@@ -370,3 +375,58 @@ def desa_indicators(
             and kb_within_42_days(m.tanggal_persalinan, kb.tanggal)
         )  # fmt: skip
     return [out[k] for k in sorted(out)]
+
+
+# --- in bulk, for the KPM scorecard ---------------------------------------------------------
+
+
+@dataclass
+class PregnancyFacts:
+    contacts: dict[int, list[AncContact]]  # pregnancy target id -> contacts by date
+    mother_of: dict[int, int]  # pregnancy target id -> the pasca persalinan target after it
+    nifas: dict[int, list[datetime.date]]  # mother target id -> nifas visit dates
+    previous: dict[int, datetime.date]  # pregnancy target id -> the woman's previous delivery
+    _summaries: dict = field(default_factory=dict)
+
+    def summary(self, target: Target, on: datetime.date) -> PregnancySummary | None:
+        """The summary of pregnancy ``target`` on ``on`` (``None`` without an HPHT/HPL)."""
+        if estimated_hpht(target) is None:
+            return None
+        key = (target.pk, on)
+        if key not in self._summaries:
+            contacts = self.contacts.get(target.pk, [])
+            self._summaries[key] = _summary(target, contacts, on, self.previous.get(target.pk))
+        return self._summaries[key]
+
+
+def pregnancy_facts(targets: list[Target], *, end: datetime.date) -> PregnancyFacts:
+    """The pregnancy records of ``targets`` up to ``end`` (see the module docstring)."""
+    pregnancies = [t for t in targets if t.kind == TargetKind.IBU_HAMIL]
+    mothers = [t for t in targets if t.kind == TargetKind.PASCA_PERSALINAN]
+    pregnancies += [
+        t.previous
+        for t in mothers
+        if t.previous_id and t.previous and t.previous.kind == TargetKind.IBU_HAMIL
+    ]
+    preg_ids = {t.pk for t in pregnancies}
+    contacts: dict[int, list[AncContact]] = {}
+    for c in AncContact.objects.filter(target_id__in=preg_ids, tanggal__lte=end).order_by(
+        "target_id", "tanggal", "pk"
+    ):
+        contacts.setdefault(c.target_id, []).append(c)
+    mother_of = {t.previous_id: t.pk for t in mothers if t.previous_id}
+    known = set(mother_of)
+    mother_of |= dict(
+        Target.objects.filter(
+            previous_id__in=preg_ids - known, kind=TargetKind.PASCA_PERSALINAN
+        ).values_list("previous_id", "pk")
+    )
+    nifas: dict[int, list[datetime.date]] = {}
+    for target_id, day in (
+        NifasVisit.objects.filter(target_id__in=set(mother_of.values()), tanggal__lte=end)
+        .order_by("target_id", "tanggal")
+        .values_list("target_id", "tanggal")
+    ):
+        nifas.setdefault(target_id, []).append(day)
+    unique = [t for t in {t.pk: t for t in pregnancies}.values() if estimated_hpht(t)]
+    return PregnancyFacts(contacts, mother_of, nifas, _previous_deliveries(unique))

@@ -3,7 +3,8 @@ children 0-23 months and 1 for children 2-6 years (PAUD), each with its target g
 number in the published table, its service package and how its cell is filled.
 
 ``derived``: a deriver in ``derive.DERIVERS`` reads the system's data; ``entered``: the KPM
-enters Y/T (the pregnancy ones wait for pregnancy monitoring, see ``derive.PREGNANCY_HOOKS``).
+enters Y/T (the pregnancy ones are derived from pregnancy monitoring, ``derive_pregnancy``,
+when the pregnancy has records).
 """
 
 from dataclasses import dataclass

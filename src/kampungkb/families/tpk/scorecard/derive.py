@@ -15,94 +15,41 @@ A cell is decided in this order:
 and the entered one is kept and shown beside it (``Cell.entered``), so the KPM sees the
 disagreement and the data can be corrected at its source.
 
-Pregnancy monitoring (ANC K1-K6, TTD, kelas ibu hamil, nifas, KEK/risti) lives in another
-module not built yet: its indicators are entered for now. It plugs in with ``register``
-(``@register("ih_anc4")``) and by setting ``PREGNANCY_RISK`` to a function telling whether a
-pregnancy is at risk (risti) or KEK.
+The pregnancy indicators (ANC, TTD, nifas, counselling with kelas ibu hamil) and
+``PREGNANCY_RISK`` (risti/KEK) come from pregnancy monitoring: ``derive_pregnancy`` registers
+them when this module imports it. ``Cell``, ``Ctx`` and ``register`` live in ``cells``.
 """
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cached_property
 
 from django.utils.translation import gettext as _
 
-from kampungkb.families.tpk.lifecycle import gestational_age, target_state
+from kampungkb.families.tpk.lifecycle import target_state
 from kampungkb.families.tpk.models import Target, TargetKind, VisitKind
-from kampungkb.families.tpk.scorecard.catalogue import BY_KEY, Group
+from kampungkb.families.tpk.scorecard.catalogue import Group
+from kampungkb.families.tpk.scorecard.cells import (  # noqa: F401 - the cell's names live here too
+    DERIVED,
+    DERIVERS,
+    ENTERED,
+    KIE_PER_QUARTER,
+    RULE,
+    TS,
+    TS_ENTERABLE,
+    Cell,
+    Ctx,
+    T,
+    Y,
+    _derived,
+    _month_names,
+    register,
+)
+from kampungkb.families.tpk.scorecard.derive_pregnancy import pregnancy_risk
 from kampungkb.families.tpk.scorecard.facts import Facts
-
-Y, T, TS = "Y", "T", "TS"
-# The indicators whose applicability the data may not tell (risk status unknown): the KPM may
-# enter TS for them as well as Y or T.
-TS_ENTERABLE = ("ih_kunjungan_risti", "an_kunjungan_gizi")
-DERIVED, RULE, ENTERED = "derived", "rule", "entered"
 
 # OpenSID's age rule: immunisation, weighing and counselling do not apply under six months.
 YOUNG_MONTHS = 6
-# Counselling visits a pregnant woman needs in a quarter, by trimester (OpenSID).
-KIE_PER_QUARTER = {1: 1, 2: 1, 3: 2}
 WEIGHING_MONTHS = (2, 8)  # bulan penimbangan: February and August
-
-
-@dataclass(frozen=True)
-class Cell:
-    value: str  # Y, T, TS or "" (not filled)
-    source: str = ""  # derived, rule, entered or ""
-    note: str = ""  # where the answer came from, in words
-    entered: str = ""  # the KPM's value, when one is stored (shown beside a derived one)
-
-    @property
-    def editable(self) -> bool:
-        """Whether the KPM may enter this cell (neither a rule nor the data decide it)."""
-        return self.source in ("", ENTERED)
-
-
-@dataclass
-class Ctx:
-    """One target in one quarter, with what the derivers need."""
-
-    target: Target
-    group: str
-    facts: Facts
-    on: datetime.date  # the last day of the quarter the target was in its stage (to date)
-    delivered: bool = False
-
-    @property
-    def quarter(self):
-        return self.facts.quarter
-
-    @property
-    def age_months(self) -> int | None:
-        child = self.target.child
-        if child is None:
-            return None
-        born = child.tanggal_lahir
-        months = (self.on.year - born.year) * 12 + self.on.month - born.month
-        return months - (self.on.day < born.day)
-
-    def months(self, since: datetime.date | None = None) -> list[tuple[int, int]]:
-        """The quarter's months from ``since`` (or its start) up to ``on``."""
-        first = max(self.quarter.start, since or self.quarter.start)
-        return [
-            (y, m)
-            for y, m in self.quarter.months
-            if (y, m) >= (first.year, first.month) and (y, m) <= (self.on.year, self.on.month)
-        ]
-
-    @cached_property
-    def measurements(self) -> list[dict]:
-        rows = self.facts.measurements.get(self.target.child_id, [])
-        return [r for r in rows if r["tanggal"] <= self.on]
-
-    @cached_property
-    def visits(self) -> list[dict]:
-        return [v for v in self.facts.visits.get(self.target.pk, []) if v["tanggal"] <= self.on]
-
-
-def _month_names(months) -> str:
-    return ", ".join(f"{m:02d}/{y}" for y, m in months) or "–"
 
 
 def _stage_end(target: Target, quarter, today: datetime.date) -> datetime.date | None:
@@ -172,15 +119,9 @@ def _rule_six_months(ctx: Ctx):
     return APPLIES
 
 
-def pregnancy_risk_unknown(ctx: Ctx) -> bool | None:
-    """Whether the pregnancy is at risk (risti) or KEK: not known until pregnancy monitoring
-    lands (it replaces ``PREGNANCY_RISK``)."""
-    return None
-
-
-# The hook pregnancy monitoring sets: a function of a Ctx saying risti/KEK (True), not (False)
-# or unknown (None).
-PREGNANCY_RISK: Callable[[Ctx], bool | None] = pregnancy_risk_unknown
+# A function of a Ctx saying risti/KEK (True), not (False) or unknown (None): pregnancy
+# monitoring's (tests may replace it).
+PREGNANCY_RISK: Callable[[Ctx], bool | None] = pregnancy_risk
 
 
 def _rule_risti(ctx: Ctx):
@@ -247,25 +188,6 @@ RULES: dict[str, Rule] = {
 
 # --- derivers: Y/T from the data, or None ---------------------------------------------------
 
-Deriver = Callable[[Ctx], Cell | None]
-DERIVERS: dict[str, Deriver] = {}
-
-
-def register(key: str):
-    """Register the deriver of indicator ``key`` (replacing any before it)."""
-    if key not in BY_KEY:
-        raise KeyError(key)
-
-    def wrap(fn: Deriver) -> Deriver:
-        DERIVERS[key] = fn
-        return fn
-
-    return wrap
-
-
-def _derived(ok: bool, note: str) -> Cell:
-    return Cell(Y if ok else T, DERIVED, note)
-
 
 def _each_month(ctx: Ctx, months, found, what: str) -> Cell | None:
     if not months:
@@ -324,19 +246,6 @@ def derive_pregnancy_home_visit(ctx: Ctx) -> Cell | None:
     return _each_month(ctx, months, _visit_months(ctx), _("TPK home visit"))
 
 
-@register("ih_konseling")
-def derive_pregnancy_counselling(ctx: Ctx) -> Cell | None:
-    """Y when the TPK's counselling visits of the quarter reach what the trimester needs
-    (OpenSID: one, one, two); fewer can be made up by kelas ibu hamil, which pregnancy
-    monitoring will hold, so until then the KPM enters it."""
-    age = gestational_age(ctx.target, ctx.on)
-    needed = KIE_PER_QUARTER[age.trimester] if age else 1
-    count = sum(1 for v in ctx.visits if v["jenis"] == VisitKind.KIE)
-    if count >= needed:
-        return _derived(True, _("%(n)s TPK counselling visits") % {"n": count})
-    return None
-
-
 def _water(ctx: Ctx) -> Cell | None:
     survey = ctx.facts.survey_of(ctx.target)
     if survey is None or survey.sumber_air is None:
@@ -385,17 +294,6 @@ def derive_child_jkn(ctx: Ctx) -> Cell | None:
 @register("an_akta")
 def derive_birth_certificate(ctx: Ctx) -> Cell | None:
     return _member_flag(ctx.facts.child_member.get(ctx.target.child_id), "akta_lahir")
-
-
-# The pregnancy indicators pregnancy monitoring will derive (ANC visits, TTD tablets, nifas
-# visits): entered until then; ``register`` replaces these.
-def _not_yet(ctx: Ctx) -> Cell | None:
-    return None
-
-
-PREGNANCY_HOOKS = ("ih_anc4", "ih_ttd90", "ih_nifas3")
-for _key in PREGNANCY_HOOKS:
-    register(_key)(_not_yet)
 
 
 # --- a cell ---------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """What the system holds about a quarter's targets, read in a few queries: their children's
 measurements, their TPK visits, their families' survey rounds and the members' JKN and birth
-certificate. The derivers (``derive``) read only this, never the database."""
+certificate, and the pregnancy records (ANC contacts, nifas visits: pregnancy monitoring's
+``pregnancy_facts``). The derivers (``derive``) read only this, never the database."""
 
 import datetime
 from collections import defaultdict
@@ -9,6 +10,7 @@ from dataclasses import dataclass, field
 from kampungkb.families.krs import DEFAULT_RULES
 from kampungkb.families.models import FamilyMember, FamilySurvey, KrsRuleSet
 from kampungkb.families.tpk.models import Target, Visit
+from kampungkb.families.tpk.pregnancy.selectors import PregnancyFacts, pregnancy_facts
 from kampungkb.families.tpk.scorecard.quarters import Quarter
 from kampungkb.growth.models import Measurement
 
@@ -41,6 +43,7 @@ class Facts:
     members: dict[int, FamilyMember] = field(default_factory=dict)  # target.member by id
     proper_water: tuple[int, ...] = ()
     proper_latrine: tuple[int, ...] = ()
+    pregnancy: PregnancyFacts | None = None
 
     def keluarga_id(self, target: Target) -> int | None:
         if target.keluarga_id:
@@ -108,4 +111,5 @@ def facts_load(targets: list[Target], quarter: Quarter, *, today: datetime.date)
         keluarga_id__in=keluarga_ids, tanggal_pendataan__lte=quarter.end
     ).order_by("tanggal_pendataan", "pk"):
         facts.surveys[survey.keluarga_id] = survey
+    facts.pregnancy = pregnancy_facts(targets, end=quarter.end)
     return facts

@@ -57,6 +57,9 @@ def seed_demo_catin_screenings(*, today: datetime.date, seed: int = 2026) -> int
         for peran in (rules.BRIDE, rules.GROOM):
             if peran == rules.GROOM and rng.random() < 0.5:
                 continue
+            values = _values(rng, peran)
+            if peran == rules.BRIDE and services.bride_birth_date(target):
+                values["umur_tahun"] = None  # from her date of birth (a family member)
             services.screening_record(
                 user=None,
                 target=target,
@@ -64,7 +67,7 @@ def seed_demo_catin_screenings(*, today: datetime.date, seed: int = 2026) -> int
                 peran=peran,
                 confirmed=True,
                 is_synthetic=True,
-                **_values(rng, peran),
+                **values,
             )
             made += 1
     return made
