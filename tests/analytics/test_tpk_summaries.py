@@ -6,17 +6,15 @@ Kurnia Jaya (a Kampung KB since 2020) and Lalang Jaya are desa of Manggar, Batu 
 Gantung; all dates are in 2025, at the edges of its first and second quarter."""
 
 import datetime
-from decimal import Decimal
 
 import pytest
 
 from kampungkb.analytics.models import TpkSummary
 from kampungkb.analytics.services import summaries_rebuild
-from kampungkb.families.models import FamilySurvey, Relation
-from kampungkb.families.tpk.models import Target, TargetKind, Visit
-from kampungkb.families.tpk.pregnancy.models import AncContact, KbPascaPersalinan
-from kampungkb.families.tpk.screening import services as screening_services
+from kampungkb.families.tpk.scorecard.quarters import Quarter
+from kampungkb.families.tpk.scorecard.selectors import convergence_by_desa_quarter
 from tests import factories
+from tests.analytics import tpk_data
 from tests.factories import BATU_PENYU, BELTIM, GANTUNG, KURNIA_JAYA, LALANG_JAYA, MANGGAR
 
 pytestmark = pytest.mark.django_db
@@ -31,79 +29,9 @@ def cell(kode, start, period_type="quarter", group="all"):
     )
 
 
-def target(desa, kind, **values):
-    """A target written straight to the table (registration rules relative to today are the
-    families tests' business; analytics read the stored dates)."""
-    values = {"nama": f"Sasaran Sintetis {kind}", "is_synthetic": True, **values}
-    return Target.objects.create(kind=kind, desa=factories.wilayah(desa), **values)
-
-
-def krs_family(desa, *, no_kk):
-    """A KRS family of the 2025 round with one woman, and her TPK (ibu hamil) target."""
-    survey = factories.family_row(
-        desa,
-        members=[{"hubungan": Relation.SPOUSE, "tanggal_lahir": "1998-05-01"}],
-        tanggal="2025-02-01",
-        no_kk=no_kk,
-    )
-    FamilySurvey.objects.filter(pk=survey.pk).update(is_sasaran=True, is_krs=True)
-    return target(
-        desa,
-        TargetKind.IBU_HAMIL,
-        member=survey.members.get(),
-        keluarga=survey.keluarga,
-        hpht=D(2025, 1, 10),
-        tanggal_daftar=D(2025, 2, 15),
-    )
-
-
-def visit(t, day):
-    return Visit.objects.create(target=t, tanggal=day, jenis="kie", is_synthetic=True)
-
-
-def anc(t, day, **values):
-    return AncContact.objects.create(
-        target=t, tanggal=day, tempat="Puskesmas", pemeriksa="bidan", **values
-    )
-
-
-def catin(desa, *, registered, marriage, nama):
-    return target(
-        desa, TargetKind.CATIN, nama=nama, nama_pasangan="Pasangan Sintetis",
-        tanggal_rencana_nikah=marriage, tanggal_daftar=registered,
-    )  # fmt: skip
-
-
 @pytest.fixture
 def district(beltim):
-    factories.kampung_kb(KURNIA_JAYA, tanggal_pencanangan=D(2020, 3, 1))
-    # Kurnia Jaya: two KRS families, visited on the last day of Q1 and the first of Q2; a
-    # third KRS family never visited.
-    a = krs_family(KURNIA_JAYA, no_kk="1906000000000001")
-    b = krs_family(KURNIA_JAYA, no_kk="1906000000000002")
-    krs_family(KURNIA_JAYA, no_kk="1906000000000003")
-    visit(a, D(2025, 3, 31))
-    visit(b, D(2025, 4, 1))
-    # KEK and anaemia of the first pregnancy (seen in every quarter it runs).
-    anc(a, D(2025, 3, 1), lila=Decimal("22.0"), hb=Decimal("10.0"))
-    # Lalang Jaya: a catin registered on the last day of Q1, screened at risk five months
-    # before the marriage; another registered on the first day of Q2, never screened.
-    early = catin(LALANG_JAYA, registered=D(2025, 3, 31), marriage=D(2025, 9, 1), nama="Catin A")
-    screening_services.screening_record(
-        user=None, target=early, tanggal=D(2025, 4, 2), peran="putri", berat_kg=Decimal("45"),
-        tinggi_cm=Decimal("155"), umur_tahun=22, lila_cm=Decimal("22.0"), hb=Decimal("13.0"),
-    )  # fmt: skip
-    catin(LALANG_JAYA, registered=D(2025, 4, 1), marriage=D(2025, 12, 1), nama="Catin B")
-    # Batu Penyu (Gantung): a mother delivered in Q2 who chose a KB method on day 20.
-    hamil = target(
-        BATU_PENYU, TargetKind.IBU_HAMIL, hpht=D(2024, 8, 1), tanggal_daftar=D(2024, 10, 1),
-        aktif=False, tanggal_selesai=D(2025, 5, 5), alasan_selesai="melahirkan",
-    )  # fmt: skip
-    ibu = target(
-        BATU_PENYU, TargetKind.PASCA_PERSALINAN, previous=hamil,
-        tanggal_persalinan=D(2025, 5, 5), tanggal_daftar=D(2025, 5, 5),
-    )  # fmt: skip
-    KbPascaPersalinan.objects.create(target=ibu, keputusan="suntik", tanggal=D(2025, 5, 25))
+    tpk_data.district()
     summaries_rebuild()
 
 
@@ -157,12 +85,29 @@ def test_kecamatan_and_kabupaten_are_the_sums_of_their_desa_with_the_kampung_kb_
 
 def test_a_kampung_kb_launched_later_counts_as_other_desa_before(beltim):
     factories.kampung_kb(KURNIA_JAYA, tanggal_pencanangan=D(2025, 4, 15))
-    krs_family(KURNIA_JAYA, no_kk="1906000000000009")
+    tpk_data.krs_family(KURNIA_JAYA, no_kk="1906000000000009")
     summaries_rebuild()
     assert cell(BELTIM, Q1, group="other").krs == 1
     assert cell(BELTIM, Q2, group="kampung_kb").krs == 1
     # An area × period with nothing to count has no row.
     assert not TpkSummary.objects.filter(wilayah_kode=BELTIM, group="other", period_start=Q2)
+
+
+def test_the_convergence_level_is_the_scorecards_cells_summed(district, users):
+    card = next(
+        r
+        for r in convergence_by_desa_quarter(user=users["admin"], quarters=[Quarter(2025, 1)])
+        if r["desa_kode"] == KURNIA_JAYA
+    )
+    q1 = cell(KURNIA_JAYA, Q1)
+    assert card["applicable"] > 0  # the pregnancies of Kurnia Jaya have cells that apply
+    assert (q1.scorecard_y, q1.scorecard_applicable) == (card["y"], card["applicable"])
+    assert q1.shares["convergence_level"] == pytest.approx(float(card["level"]))
+    year = cell(KURNIA_JAYA, Y2025, "year")
+    quarters = TpkSummary.objects.filter(
+        wilayah_kode=KURNIA_JAYA, group="all", period_type="quarter", period_start__year=2025
+    )
+    assert year.scorecard_applicable == sum(c.scorecard_applicable for c in quarters)
 
 
 def test_no_tpk_data_no_rows(beltim):
