@@ -18,6 +18,20 @@ def records_changed_on_commit(*, sender: str) -> None:
     """Send :data:`records_changed` when the current transaction commits (at once outside one).
 
     ``sender`` names what changed (``"growth"``, ``"wilayah"``, ``"families"``) for receivers
-    that care.
+    that care. Sent once per transaction and sender, however many writes ask.
     """
-    transaction.on_commit(lambda: records_changed.send(sender=sender))
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        getattr(func, "records_changed_sender", None) == sender and not func.sent
+        for _savepoints, func, _robust in connection.run_on_commit
+    ):
+        # Already due when this transaction commits: many writes in one transaction (a
+        # seeded demo, a batch of TPK targets) send once, not once per write.
+        return
+
+    def send():
+        send.sent = True
+        records_changed.send(sender=sender)
+
+    send.records_changed_sender, send.sent = sender, False
+    transaction.on_commit(send)
