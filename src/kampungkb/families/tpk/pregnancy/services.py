@@ -151,7 +151,7 @@ def anc_contact_record(
         recorded_by=user if getattr(user, "pk", None) else None, is_synthetic=is_synthetic
     )
     audited_save(contact, actor=user, fields=ANC_FIELDS, values=values, wilayah_kode=target.desa_id)
-    records_changed_on_commit(sender="families")  # the TPK summaries (analytics)
+    records_changed_on_commit(sender="families", once_per_transaction=True)  # TPK summaries
     return contact
 
 
@@ -196,7 +196,7 @@ def kb_pasca_record(
         },
         wilayah_kode=target.desa_id,
     )
-    records_changed_on_commit(sender="families")  # the TPK summaries (analytics)
+    records_changed_on_commit(sender="families", once_per_transaction=True)  # TPK summaries
     return record
 
 
@@ -242,5 +242,5 @@ def nifas_visit_record(
         },
         wilayah_kode=target.desa_id,
     )
-    records_changed_on_commit(sender="families")  # the TPK summaries (analytics)
+    records_changed_on_commit(sender="families", once_per_transaction=True)  # TPK summaries
     return visit
