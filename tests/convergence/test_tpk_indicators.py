@@ -66,5 +66,7 @@ def test_the_review_page_lists_the_tpk_indicators_with_their_source(client, kamp
     krs = next(r for r in rows if 'data-kode="sys_tpk_krs_didampingi"' in r).split("</tr>")[0]
     assert "66.7 %" in krs or "66,7 %" in krs
     assert "Keluarga KRS didampingi TPK" in krs
+    link = reverse("analytics:tpk", args=[KURNIA_JAYA]) + "?periode=quarter"
+    assert f'href="{link}"' in html
     # No TPK figures in 2023: no section.
     assert 'data-testid="tpk-indicator"' not in client.get(url, {"tahun": 2023}).content.decode()
