@@ -7,9 +7,10 @@ What each count holds, for a period (a quarter or a calendar year) and a desa:
   ``krs_accompanied``: those of them with at least one TPK visit dated in the period to a
   target registered from the family (``Target.keluarga``), whatever the target's state (a
   visit is only recorded to a registered target, so "active or closed" adds nothing);
-- ``catin_*``: the catin targets registered in the period, those screened, screened at least
-  three months before the marriage and at risk (``families.tpk.screening``:
-  ``catin_counts_per_desa``);
+- ``catin_*``: the catin targets registered in the period (a cohort) and, of them, those
+  screened (by the time of the rebuild, even after the period), screened at least three
+  months before the marriage and at risk by their latest screening
+  (``families.tpk.screening``: ``catin_counts_per_desa``);
 - ``pregnant*``: the pregnancies running in the period and, counted at its end, those with
   KEK, anaemia, K4, K6, TTD >= 90; ``deliveries`` in the period and ``kb_pasca``: the mothers
   among them who chose a KB method within 42 days (``pregnancy.selectors.desa_indicators``);
