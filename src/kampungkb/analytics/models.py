@@ -409,6 +409,90 @@ class KrsSummary(_SummaryKey):
         return self.period_start.year
 
 
+# --- TPK accompaniment summaries (issue 14 item 7; built by analytics.tpk_cube) ------------
+
+
+class TpkPeriod(models.TextChoices):
+    QUARTER = "quarter", _("Quarter")
+    YEAR = "year", _("Year")
+
+
+class TpkSummary(_SummaryKey):
+    """The TPK accompaniment figures of an area (or its Kampung KB / other desa) in a quarter
+    or a year (``period_start``: its first day): counts only, summed from the desa
+    (``tpk_cube`` says what each counts); the shares are computed when read."""
+
+    period_type = models.CharField(_("period type"), max_length=12, choices=TpkPeriod.choices)
+    krs = models.IntegerField(_("KRS families"))
+    krs_accompanied = models.IntegerField(_("KRS families accompanied"))
+    catin_registered = models.IntegerField(_("catin registered"))
+    catin_screened = models.IntegerField(_("catin screened"))
+    catin_screened_early = models.IntegerField(_("catin screened 3 months before the marriage"))
+    catin_at_risk = models.IntegerField(_("catin at risk"))
+    pregnant = models.IntegerField(_("pregnant women"))
+    pregnant_kek = models.IntegerField(_("pregnant women with KEK"))
+    pregnant_anaemia = models.IntegerField(_("pregnant women with anaemia"))
+    pregnant_k4 = models.IntegerField(_("pregnant women with K4"))
+    pregnant_k6 = models.IntegerField(_("pregnant women with K6"))
+    pregnant_ttd90 = models.IntegerField(_("pregnant women with TTD >= 90"))
+    deliveries = models.IntegerField(_("deliveries"))
+    kb_pasca = models.IntegerField(_("mothers with KB pasca persalinan within 42 days"))
+    scorecard_y = models.IntegerField(_("scorecard cells Y"))
+    scorecard_applicable = models.IntegerField(_("scorecard cells that apply"))
+
+    # (share name, numerator, denominator): what the pages, sheets and the review show.
+    SHARES = (
+        ("krs_accompanied_share", "krs_accompanied", "krs"),
+        ("catin_screened_share", "catin_screened", "catin_registered"),
+        ("catin_early_share", "catin_screened_early", "catin_registered"),
+        ("catin_at_risk_share", "catin_at_risk", "catin_screened"),
+        ("kek_share", "pregnant_kek", "pregnant"),
+        ("anaemia_share", "pregnant_anaemia", "pregnant"),
+        ("k4_share", "pregnant_k4", "pregnant"),
+        ("k6_share", "pregnant_k6", "pregnant"),
+        ("ttd90_share", "pregnant_ttd90", "pregnant"),
+        ("kb_pasca_share", "kb_pasca", "deliveries"),
+        ("convergence_level", "scorecard_y", "scorecard_applicable"),
+    )
+
+    class Meta:
+        verbose_name = _("TPK summary")
+        verbose_name_plural = _("TPK summaries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["wilayah_kode", "group", "period_type", "period_start"],
+                name="tpk_summary_unique_cell",
+            ),
+            models.CheckConstraint(
+                condition=Q(krs_accompanied__lte=models.F("krs"))
+                & Q(catin_screened__lte=models.F("catin_registered"))
+                & Q(catin_at_risk__lte=models.F("catin_screened"))
+                & Q(kb_pasca__lte=models.F("deliveries"))
+                & Q(scorecard_y__lte=models.F("scorecard_applicable")),
+                name="tpk_summary_numerators_within_denominators",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.wilayah_kode} {self.group} {self.period_type} {self.period_start} TPK"
+
+    def share(self, name: str) -> float | None:
+        """The share ``name`` of ``SHARES`` (None when its denominator is 0)."""
+        _name, num, den = next(s for s in self.SHARES if s[0] == name)
+        n = getattr(self, den)
+        return getattr(self, num) / n if n else None
+
+    @property
+    def shares(self) -> dict[str, float | None]:
+        return {name: self.share(name) for name, _num, _den in self.SHARES}
+
+    @property
+    def quarter(self) -> int | None:
+        if self.period_type != TpkPeriod.QUARTER:
+            return None
+        return (self.period_start.month - 1) // 3 + 1
+
+
 class PublishedKrsFigure(models.Model):
     """The frozen KRS figures of an area in a publication (the round of its period's year):
     target families as ``n``, KRS families as ``cases``, so that the public site hides them

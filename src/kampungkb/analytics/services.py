@@ -27,10 +27,12 @@ from kampungkb.analytics.models import (
     SurveyFigure,
     Target,
     TargetScope,
+    TpkSummary,
 )
 from kampungkb.analytics.publication import public_tables, suppression_plan, tables_fingerprint
 from kampungkb.analytics.publication_krs import krs_freeze
 from kampungkb.analytics.signals import summaries_rebuilt
+from kampungkb.analytics.tpk_cube import build_tpk_rows
 from kampungkb.core.audit import audit_record, audited_save
 from kampungkb.core.models import AuditAction
 from kampungkb.core.permissions import is_district_admin
@@ -49,7 +51,8 @@ class RebuildResult:
 
 def summaries_rebuild() -> RebuildResult:
     """Replace every prevalence, coverage and quality summary from the stored measurements,
-    and every KRS summary from the stored family survey rounds (``krs_cube``).
+    every KRS summary from the stored family survey rounds (``krs_cube``) and every TPK
+    summary from the TPK targets, visits and scorecards (``tpk_cube``).
 
     Readers keep seeing the previous summaries until the new ones are committed.
     """
@@ -59,11 +62,14 @@ def summaries_rebuild() -> RebuildResult:
     read_from = timezone.now()
     cube = build_cube()
     krs_rows = build_krs_rows()
+    tpk_rows = build_tpk_rows()  # TPK accompaniment (tpk_cube)
     with transaction.atomic():
         PrevalenceSummary.objects.all().delete()
         QualitySummary.objects.all().delete()
         KrsSummary.objects.all().delete()
         KrsSummary.objects.bulk_create((KrsSummary(**row) for row in krs_rows), batch_size=5000)
+        TpkSummary.objects.all().delete()
+        TpkSummary.objects.bulk_create((TpkSummary(**row) for row in tpk_rows), batch_size=5000)
         PrevalenceSummary.objects.bulk_create(
             (PrevalenceSummary(**row) for row in cube.prevalence), batch_size=5000
         )

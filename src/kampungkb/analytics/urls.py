@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kampungkb.analytics import views, views_manage
+from kampungkb.analytics import views, views_manage, views_tpk
 
 app_name = "analytics"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("w/<str:kode>/peta.json", views.map_spec, name="map_spec"),
     path("w/<str:kode>/kkb.json", views.kampung_kb_spec, name="kampung_kb_spec"),
     path("w/<str:kode>/unduh.xlsx", views.area_xlsx, name="area_xlsx"),
+    path("w/<str:kode>/tpk/", views_tpk.tpk_page, name="tpk"),
+    path("w/<str:kode>/tpk/unduh.xlsx", views_tpk.tpk_xlsx, name="tpk_xlsx"),
     path("prioritas/", views.priority_start, name="priority_start"),
     path("prioritas/<str:kode>/", views.priority_page, name="priority"),
     path("prioritas/<str:kode>/skor.json", views.priority_spec, name="priority_spec"),

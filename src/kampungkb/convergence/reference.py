@@ -192,6 +192,37 @@ FAMILY_INDICATORS = [
     ("sys_akta", "Anggota keluarga ber-akta kelahiran", "outcome", "%", True, "a"),
 ]
 
+# Computed from the analytics TPK summaries of the Kampung KB's desa in the year (issue 14
+# item 7, ``review.tpk_values``); added to existing installations by migration
+# 0005_tpk_indicators.
+TPK_INDICATORS = [
+    ("sys_tpk_krs_didampingi", "Keluarga KRS didampingi TPK", "outcome", "%", True, "d"),
+    ("sys_tpk_catin_skrining", "Catin diskrining (Elsimil)", "outcome", "%", True, "d"),
+    (
+        "sys_tpk_catin_3bulan",
+        "Catin diskrining 3 bulan sebelum menikah",
+        "outcome",
+        "%",
+        True,
+        "d",
+    ),
+    ("sys_tpk_catin_berisiko", "Catin berisiko (dari yang diskrining)", "outcome", "%", True, "d"),
+    ("sys_tpk_bumil_kek", "Ibu hamil KEK", "outcome", "%", True, "d"),
+    ("sys_tpk_bumil_anemia", "Ibu hamil anemia", "outcome", "%", True, "d"),
+    ("sys_tpk_k4", "Ibu hamil dengan K4 lengkap", "outcome", "%", True, "d"),
+    ("sys_tpk_k6", "Ibu hamil dengan K6 lengkap", "outcome", "%", True, "d"),
+    ("sys_tpk_ttd90", "Ibu hamil minum TTD >= 90 tablet", "outcome", "%", True, "d"),
+    ("sys_tpk_kb_pasca", "KB pasca persalinan dalam 42 hari", "outcome", "%", True, "c"),
+    (
+        "sys_tpk_konvergensi",
+        "Tingkat konvergensi desa (kartu skor KPM)",
+        "outcome",
+        "%",
+        True,
+        "d",
+    ),
+]
+
 INDICATORS = [
     ("in_partisipasi", "Partisipasi sumber daya desa", "input", "%", False, "seksi-sosial-budaya"),
     (
@@ -257,6 +288,7 @@ INDICATORS = [
     ("sys_poktan_aktif", "Kelompok kegiatan yang aktif", "outcome", "%", True, "d"),
     ("sys_pembinaan", "Kunjungan pembinaan OPD diterima", "outcome", "kunjungan", True, "b"),
     *FAMILY_INDICATORS,
+    *TPK_INDICATORS,
 ]
 
 _MANAGEMENT_2022 = {

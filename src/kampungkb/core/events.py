@@ -14,10 +14,30 @@ from django.dispatch import Signal
 records_changed = Signal()
 
 
-def records_changed_on_commit(*, sender: str) -> None:
+def records_changed_on_commit(*, sender: str, once_per_transaction: bool = False) -> None:
     """Send :data:`records_changed` when the current transaction commits (at once outside one).
 
     ``sender`` names what changed (``"growth"``, ``"wilayah"``, ``"families"``) for receivers
-    that care.
+    that care. With ``once_per_transaction``, nothing more is queued while a signal of the
+    same sender is already due at this transaction's commit: for services that many writes
+    of one transaction call (the TPK ones, which a seeded demo calls hundreds of times).
     """
-    transaction.on_commit(lambda: records_changed.send(sender=sender))
+    connection = transaction.get_connection()
+    if (
+        once_per_transaction
+        and connection.in_atomic_block
+        and any(
+            getattr(func, "records_changed_sender", None) == sender and not func.sent
+            for _savepoints, func, _robust in connection.run_on_commit
+        )
+    ):
+        # Already due when this transaction commits: many writes in one transaction (a
+        # seeded demo, a batch of TPK targets) send once, not once per write.
+        return
+
+    def send():
+        send.sent = True
+        records_changed.send(sender=sender)
+
+    send.records_changed_sender, send.sent = sender, False
+    transaction.on_commit(send)

@@ -16,6 +16,7 @@ from kampungkb.convergence.innovations.models import Innovation
 from kampungkb.convergence.plans.models import PlanActivity
 from kampungkb.convergence.review import family_values as family
 from kampungkb.convergence.review import scoring
+from kampungkb.convergence.review import tpk_values as tpk
 from kampungkb.convergence.review.models import (
     Evaluation,
     IndicatorDefinition,
@@ -82,6 +83,7 @@ def system_values(*, kampungs, tahun: int) -> dict[int, dict]:
         .annotate(n=Count("id"), aktif=Count("id", filter=Q(aktif=True)))
     }
     families = family.family_values(desa_kodes=desa, tahun=tahun)
+    tpk_figures = tpk.tpk_values(desa_kodes=desa, tahun=tahun)
     visits = dict(
         CoachingVisit.objects.filter(desa_id__in=desa, tanggal__year=tahun)
         .values("desa_id")
@@ -102,6 +104,7 @@ def system_values(*, kampungs, tahun: int) -> dict[int, dict]:
             "sys_poktan_aktif": round(100.0 * g["aktif"] / g["n"], 1) if g and g["n"] else None,
             "sys_pembinaan": visits.get(k.desa_id, 0),
             **families.get(k.desa_id, family.empty_values()),
+            **tpk_figures.get(k.desa_id, tpk.empty_values()),
         }
     return out
 
@@ -302,6 +305,7 @@ def kampung_kb_review(*, user, kampung: KampungKB, tahun: int) -> dict:
     return {
         "row": row,
         **family_review(row["system"], tahun=tahun),
+        **tpk_review(row["system"], tahun=tahun),
         "evaluations": kampung.evaluations.select_related("rule_set").order_by(
             "-tahun", "-created_at"
         )[:10],
@@ -335,6 +339,17 @@ def family_review(system: dict, *, tahun: int) -> dict:
         "family_source": family.source_label(tahun),
         "overridden": set(family.TYPED_DUPLICATES),
     }
+
+
+def tpk_review(system: dict, *, tahun: int) -> dict:
+    """The TPK indicators of a review page (``tpk_values``), each with its source."""
+    if not tpk.has_tpk_data(system):
+        return {"tpk_rows": [], "tpk_source": ""}
+    definitions = {
+        d.kode: d for d in IndicatorDefinition.objects.filter(kode__in=tpk.TPK_INDICATORS)
+    }
+    rows = [(definitions[k], system[k]) for k in tpk.TPK_INDICATORS if k in definitions]
+    return {"tpk_rows": rows, "tpk_source": tpk.source_label(tahun)}
 
 
 def computed_replacements(*, kampung: KampungKB, tahun: int) -> dict[str, str]:

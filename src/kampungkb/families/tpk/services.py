@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kampungkb.core.audit import audit_record, audited_save
+from kampungkb.core.events import records_changed_on_commit
 from kampungkb.core.models import AuditAction
 from kampungkb.core.permissions import can_edit_area, can_record_tpk_work
 from kampungkb.core.privacy import mask_nik
@@ -92,6 +93,7 @@ def _save_target(target: Target, *, user, values: dict | None = None) -> Target:
         wilayah_kode=target.desa_id,
         audit_values=_masked,
     )
+    records_changed_on_commit(sender="families", once_per_transaction=True)  # TPK summaries
     return target
 
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kampungkb.core.audit import audited_save
+from kampungkb.core.events import records_changed_on_commit
 from kampungkb.core.validators import ensure_not_in_future
 from kampungkb.families.tpk.models import Target, Visit, VisitKind
 from kampungkb.families.tpk.services import ensure_may_work
@@ -85,6 +86,7 @@ def visit_record(
         recorded_by=user if getattr(user, "pk", None) else None, is_synthetic=is_synthetic
     )
     audited_save(visit, actor=user, fields=VISIT_FIELDS, values=values, wilayah_kode=target.desa_id)
+    records_changed_on_commit(sender="families", once_per_transaction=True)  # TPK summaries
     return visit
 
 

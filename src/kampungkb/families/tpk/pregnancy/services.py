@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kampungkb.core.audit import audited_save
+from kampungkb.core.events import records_changed_on_commit
 from kampungkb.core.validators import ensure_not_in_future
 from kampungkb.families.tpk.lifecycle import estimated_hpht
 from kampungkb.families.tpk.models import Target, TargetKind
@@ -150,6 +151,7 @@ def anc_contact_record(
         recorded_by=user if getattr(user, "pk", None) else None, is_synthetic=is_synthetic
     )
     audited_save(contact, actor=user, fields=ANC_FIELDS, values=values, wilayah_kode=target.desa_id)
+    records_changed_on_commit(sender="families", once_per_transaction=True)  # TPK summaries
     return contact
 
 
@@ -194,6 +196,7 @@ def kb_pasca_record(
         },
         wilayah_kode=target.desa_id,
     )
+    records_changed_on_commit(sender="families", once_per_transaction=True)  # TPK summaries
     return record
 
 
@@ -239,4 +242,5 @@ def nifas_visit_record(
         },
         wilayah_kode=target.desa_id,
     )
+    records_changed_on_commit(sender="families", once_per_transaction=True)  # TPK summaries
     return visit

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kampungkb.core.audit import AuditAction, audit_read, audit_record, audited_save
+from kampungkb.core.events import records_changed_on_commit
 from kampungkb.families.tpk.models import Target
 from kampungkb.families.tpk.scorecard import derive
 from kampungkb.families.tpk.scorecard.catalogue import BY_KEY
@@ -98,6 +99,7 @@ def scorecard_entry_save(
         },
         wilayah_kode=target.desa_id,
     )
+    records_changed_on_commit(sender="families", once_per_transaction=True)  # TPK summaries
     return derive.cell(ctx, indikator, nilai)
 
 

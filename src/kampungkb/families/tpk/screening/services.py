@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kampungkb.core.audit import audit_read, audit_record, audited_save
+from kampungkb.core.events import records_changed_on_commit
 from kampungkb.core.models import AuditAction
 from kampungkb.core.permissions import can_manage_installation
 from kampungkb.core.validators import ensure_not_in_future
@@ -174,6 +175,7 @@ def screening_record(
     audited_save(
         screening, actor=user, fields=SCREENING_FIELDS, values=values, wilayah_kode=target.desa_id
     )
+    records_changed_on_commit(sender="families", once_per_transaction=True)  # TPK summaries
     return screening
 
 
@@ -249,6 +251,8 @@ def screenings_reevaluate(*, user) -> int:
             clean=False,
         )
         changed += 1
+    if changed:
+        records_changed_on_commit(sender="families", once_per_transaction=True)  # TPK summaries
     return changed
 
 

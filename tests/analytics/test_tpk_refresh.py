@@ -1,0 +1,66 @@
+"""A TPK write refreshes the TPK summaries once it is committed (the tests run the queued
+refresh at once), and many writes in one transaction ask for one refresh, not one each."""
+
+import datetime
+
+import pytest
+from django.db import transaction
+
+from kampungkb.analytics.models import TpkSummary
+from kampungkb.core.events import records_changed, records_changed_on_commit
+from kampungkb.families.tpk import services
+from kampungkb.families.tpk.models import TargetKind
+from kampungkb.families.tpk.services_visits import visit_record
+from tests import factories
+from tests.factories import KURNIA_JAYA
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date.today()
+
+
+def _catin(nama):
+    return services.target_register(
+        user=None,
+        kind=TargetKind.CATIN,
+        desa=factories.wilayah(KURNIA_JAYA),
+        nama=nama,
+        nama_pasangan="Pasangan Sintetis",
+        tanggal_rencana_nikah=TODAY + datetime.timedelta(days=200),
+        is_synthetic=True,
+    )
+
+
+def test_a_tpk_write_refreshes_the_tpk_summaries_once_committed(
+    beltim, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        target = _catin("Catin Sintetis Satu")
+    quarter_start = datetime.date(TODAY.year, 3 * ((TODAY.month - 1) // 3) + 1, 1)
+    cell = TpkSummary.objects.get(
+        wilayah_kode=KURNIA_JAYA, group="all", period_type="quarter", period_start=quarter_start
+    )
+    assert cell.catin_registered == 1
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        visit_record(user=None, target=target, tanggal=TODAY, jenis="kie")
+    assert len(callbacks) == 1  # a visit asks for a refresh too
+
+
+def test_many_writes_in_one_transaction_send_one_signal(beltim, django_capture_on_commit_callbacks):
+    heard = []
+
+    def receiver(sender, **kwargs):
+        heard.append(sender)
+
+    records_changed.connect(receiver, dispatch_uid="test-tpk-refresh")
+    try:
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            _catin("Catin Sintetis Dua")
+            _catin("Catin Sintetis Tiga")
+            records_changed_on_commit(sender="growth")
+        assert sorted(heard) == ["families", "growth"]
+        heard.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            _catin("Catin Sintetis Empat")
+        assert heard == ["families"]  # a later transaction is heard again
+    finally:
+        records_changed.disconnect(dispatch_uid="test-tpk-refresh")
