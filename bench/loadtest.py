@@ -302,11 +302,30 @@ def prepare_plan(args, work: Path, run: str) -> dict:
             )
             | {"ranking": kec.kode, "areas": [kec.kode]}
         )
+    provinsi = kabupaten.parent
+    if Wilayah.objects.filter(parent=provinsi, level=Level.KABUPATEN).count() > 1:
+        # A province installation: the Admin Provinsi opens the province's dashboards too.
+        officials.append(
+            _account("beban.provinsi", Role.ADMIN_PROVINSI, provinsi, "Admin provinsi beban")
+            | {
+                "ranking": provinsi.kode,
+                "areas": [
+                    provinsi.kode,
+                    *Wilayah.objects.filter(parent=provinsi).values_list("kode", flat=True),
+                ],
+            }
+        )
     importer, imported = None, []
     if args.import_rows:
         path = work / f"impor-beban-{run}.csv"
+        # Only desa of the importer's kabupaten: rows of another kabupaten are (rightly)
+        # refused as outside its area, and an acknowledged import stands for all its rows.
         imported = _import_file(
-            path, run=run, rows=args.import_rows, desa=list(desa.values()), day=day
+            path,
+            run=run,
+            rows=args.import_rows,
+            desa=[w for kode, w in desa.items() if kode.startswith(kabupaten.kode)],
+            day=day,
         )
         importer = _account(
             "beban.impor", Role.ADMIN_KABUPATEN, kabupaten, "Pengimpor beban (sintetis)"
