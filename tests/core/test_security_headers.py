@@ -72,6 +72,7 @@ PRINT_ONLY = {
     "convergence/templates/convergence/review_report.html",
     "convergence/templates/convergence/rapor_report.html",
     "families/templates/families/krs_pdf.html",
+    "families/templates/families/tpk/scorecard/pdf.html",
 }
 
 
