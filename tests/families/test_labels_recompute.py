@@ -44,3 +44,31 @@ def test_a_chosen_list_of_rounds_is_read_by_its_ids():
     assert labels_compute([b.pk, b.pk, 999_999]) == 1
     assert FamilySurvey.objects.get(pk=b.pk).is_krs
     assert not FamilySurvey.objects.get(pk=a.pk).is_krs and a.computed_at is None
+
+
+def test_a_rule_set_that_gave_labels_cannot_be_deleted():
+    """The rounds' rule set has no database constraint (a rule change rewrites it on most
+    rounds): Django's PROTECT is what keeps a round from pointing at a deleted rule set."""
+    from django.db.models import ProtectedError
+
+    factories.family_row(members=[HUSBAND, _wife("1988-01-01")])
+    rules = default_rules()
+    rules["factors"]["tua"]["enabled"] = False
+    softer = KrsRuleSet.objects.create(kode="uji-hapus", nama="u", sumber="u", rules=rules)
+    assert labels_compute(rule_set=softer) == 1
+    with pytest.raises(ProtectedError):
+        softer.delete()
+    assert FamilySurvey.objects.filter(rule_set=softer).count() == 1
+
+
+def test_on_postgresql_the_rounds_table_leaves_room_for_in_place_relabelling():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("fillfactor is a PostgreSQL storage parameter")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reloptions FROM pg_class WHERE relname = %s", [FamilySurvey._meta.db_table]
+        )
+        (options,) = cursor.fetchone()
+    assert "fillfactor=50" in (options or [])

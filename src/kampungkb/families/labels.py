@@ -5,7 +5,9 @@ given to ``families.krs.evaluate`` as arrays, and only the rounds whose labels c
 were never labelled) are written back, with the rule set and the time: a round's ``rule_set``
 and ``computed_at`` say which rule set last gave it its labels, and when. A recompute after a
 rule change that leaves most labels as they were therefore writes few rows (each written row
-costs far more than reading and evaluating it). Both the import (for the rounds it wrote) and a
+costs far more than reading and evaluating it; on PostgreSQL the columns written are in no
+index and under no constraint, so a round is rewritten on its page: see the model and
+``docs/scale.md``). Both the import (for the rounds it wrote) and a
 rule change (for every round) call :func:`labels_compute`.
 It asks for an analytics refresh once the labels are committed
 (``core.events.records_changed_on_commit``), so callers need not.

@@ -171,10 +171,21 @@ class FamilySurvey(models.Model):
     tua = models.BooleanField(_("wife too old (35-40)"), default=False)
     dekat = models.BooleanField(_("births too close"), default=False)
     banyak = models.BooleanField(_("too many children"), default=False)
-    is_krs = models.BooleanField(_("at risk of stunting (KRS)"), default=False, db_index=True)
+    is_krs = models.BooleanField(_("at risk of stunting (KRS)"), default=False)
     pus_kb_modern = models.BooleanField(_("PUS using a modern method"), default=False)
+    # No database constraint and no index on the rule set: a rule change rewrites it on most
+    # rounds, and PostgreSQL checks a constraint once per written row (at commit: about as
+    # long as the UPDATE itself) and an index makes every such update a new index entry in
+    # every index (not HOT). Rule sets are versioned data, never deleted while rounds use
+    # them: ``PROTECT`` (Django) refuses the deletion.
     rule_set = models.ForeignKey(
-        KrsRuleSet, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        KrsRuleSet,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     computed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -198,7 +209,11 @@ class FamilySurvey(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["keluarga", "tahun"], name="family_one_round_a_year"),
         ]
-        indexes = [models.Index(fields=["tahun", "is_krs"])]
+        # No index holds a label column (is_krs, the factors): no KRS page filters on a label
+        # alone (the list filters by area first, the picture counts every round of an area),
+        # and a label in an index would make each relabelled round a new entry in every index.
+        # On PostgreSQL the table leaves room on each page (migration 0009, fillfactor) so that
+        # a relabelled round is rewritten in place (a HOT update).
 
     def __str__(self) -> str:
         return f"{self.keluarga} {self.tahun}"
