@@ -26,7 +26,13 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from kampungkb.growth.importing.headers import HEADER, header_token, map_headers
+from kampungkb.growth.importing.headers import (
+    HEADER,
+    METHOD_VALUES,
+    SEX_VALUES,
+    header_token,
+    map_headers,
+)
 
 EXTENSIONS = (".csv", ".xlsx", ".parquet", ".pq")
 BLOCK_SIZE = 64 << 20  # bytes of CSV per part
@@ -62,15 +68,9 @@ BAD_AGE = "tanggal pengukuran sebelum tanggal lahir"
 BAD_SEX = "jenis kelamin kosong atau bukan L/P"
 BAD_NUMBER = "berat, tinggi atau LiLA bukan angka"
 
-_SEX = {
-    "l": "L", "laki": "L", "lakilaki": "L", "1": "L", "m": "L", "male": "L", "pria": "L",
-    "p": "P", "perempuan": "P", "2": "P", "f": "P", "female": "P", "wanita": "P", "w": "P",
-}  # fmt: skip
-_METHOD = {
-    "telentang": "l", "terlentang": "l", "berbaring": "l", "pb": "l", "l": "l",
-    "panjang": "l", "length": "l", "lying": "l", "recumbent": "l",
-    "berdiri": "h", "tb": "h", "h": "h", "tinggi": "h", "height": "h", "standing": "h",
-}  # fmt: skip
+_SEX = SEX_VALUES
+# The engine's codes: "l" (length, lying) and "h" (height, standing).
+_METHOD = {token: {"PB": "l", "TB": "h"}[code] for token, code in METHOD_VALUES.items()}
 
 
 class InputError(Exception):

@@ -43,10 +43,13 @@ def rules_diff(before: dict, after: dict) -> dict[str, list]:
     }
 
 
-def _next_kode(base: KrsRuleSet) -> str:
+def next_version_kode(base) -> str:
+    """The code of the next version of ``base`` (a KRS rule set or a catin threshold set):
+    ``<stem>-v<n>``, the first number its model does not hold yet."""
+    versions = type(base).objects
     stem = base.kode.split("-v")[0][:30]
-    n = KrsRuleSet.objects.filter(kode__startswith=f"{stem}-v").count() + 2
-    while KrsRuleSet.objects.filter(kode=f"{stem}-v{n}").exists():
+    n = versions.filter(kode__startswith=f"{stem}-v").count() + 2
+    while versions.filter(kode=f"{stem}-v{n}").exists():
         n += 1
     return f"{stem}-v{n}"
 
@@ -76,7 +79,7 @@ def krs_rule_set_revise(
         raise ValidationError(_("Nothing changed: the rule set is the same as the default one."))
     KrsRuleSet.objects.filter(is_default=True).update(is_default=False)
     new = KrsRuleSet.objects.create(
-        kode=_next_kode(base),
+        kode=next_version_kode(base),
         nama=nama[:150],
         sumber=sumber[:300],
         rules=rules,

@@ -123,3 +123,17 @@ def missing_required(found: dict[str, int]) -> list[str]:
         if not any(k in found for k in group):
             missing.append("/".join(HEADER[k] for k in group))
     return missing
+
+
+# The cell values of "JK" and "Cara Ukur" as the field writes them, reduced like a header
+# (lower-case letters and digits): the web import (``parse``) and the batch (``batch.sources``)
+# read them from here.
+SEX_VALUES = {
+    "l": "L", "laki": "L", "lakilaki": "L", "1": "L", "m": "L", "male": "L", "pria": "L",
+    "p": "P", "perempuan": "P", "2": "P", "f": "P", "female": "P", "wanita": "P", "w": "P",
+}  # fmt: skip
+METHOD_VALUES = {
+    "telentang": "PB", "terlentang": "PB", "berbaring": "PB", "pb": "PB", "l": "PB",
+    "panjang": "PB", "length": "PB", "lying": "PB", "recumbent": "PB",
+    "berdiri": "TB", "tb": "TB", "h": "TB", "tinggi": "TB", "height": "TB", "standing": "TB",
+}  # fmt: skip

@@ -18,7 +18,13 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from kampungkb.growth.importing.headers import HEADER, map_headers, missing_required
+from kampungkb.growth.importing.headers import (
+    HEADER,
+    METHOD_VALUES,
+    SEX_VALUES,
+    map_headers,
+    missing_required,
+)
 from kampungkb.growth.importing.limits import ParseLimits, refusal_message
 from kampungkb.growth.importing.sandbox import RowSpool, SheetRefused, sheet_spool
 
@@ -217,15 +223,8 @@ def parse_float(value) -> float | None:
     return None if number is None else float(number)
 
 
-_SEX = {
-    "l": "L", "laki": "L", "lakilaki": "L", "1": "L", "m": "L", "male": "L", "pria": "L",
-    "p": "P", "perempuan": "P", "2": "P", "f": "P", "female": "P", "wanita": "P", "w": "P",
-}  # fmt: skip
-_METHOD = {
-    "telentang": "PB", "terlentang": "PB", "berbaring": "PB", "pb": "PB", "l": "PB",
-    "panjang": "PB", "length": "PB", "lying": "PB", "recumbent": "PB",
-    "berdiri": "TB", "tb": "TB", "h": "TB", "tinggi": "TB", "height": "TB", "standing": "TB",
-}  # fmt: skip
+_SEX = SEX_VALUES
+_METHOD = METHOD_VALUES
 _YES = {"ya", "y", "1", "ada", "punya", "memiliki", "true", "yes", "v", "x"}
 _NO = {"tidak", "t", "0", "tidakada", "tidakpunya", "false", "no", "n", "belum", "tdk"}
 

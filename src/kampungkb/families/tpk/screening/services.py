@@ -14,7 +14,7 @@ from kampungkb.core.events import records_changed_on_commit
 from kampungkb.core.models import AuditAction
 from kampungkb.core.permissions import can_manage_installation
 from kampungkb.core.validators import ensure_not_in_future
-from kampungkb.families.rules.services import rules_diff
+from kampungkb.families.rules.services import next_version_kode, rules_diff
 from kampungkb.families.tpk.models import Target, TargetKind
 from kampungkb.families.tpk.screening import rules
 from kampungkb.families.tpk.screening.models import CatinScreening, CatinThresholdSet
@@ -179,14 +179,6 @@ def screening_record(
     return screening
 
 
-def _next_kode(base: CatinThresholdSet) -> str:
-    stem = base.kode.split("-v")[0][:30]
-    n = CatinThresholdSet.objects.filter(kode__startswith=f"{stem}-v").count() + 2
-    while CatinThresholdSet.objects.filter(kode=f"{stem}-v{n}").exists():
-        n += 1
-    return f"{stem}-v{n}"
-
-
 @transaction.atomic
 def threshold_set_revise(
     *,
@@ -211,7 +203,7 @@ def threshold_set_revise(
     if not changes and berlaku_mulai == base.berlaku_mulai:
         raise ValidationError(_("Nothing changed: the thresholds are the same."))
     new = CatinThresholdSet.objects.create(
-        kode=_next_kode(base),
+        kode=next_version_kode(base),
         nama=nama[:150],
         sumber=sumber[:300],
         thresholds=thresholds,
