@@ -58,6 +58,7 @@ bench: setup
 	$(BIN)/python bench/families.py
 	DATABASE_URL=$(BENCH_PG)/kampungkb_bench_families $(BIN)/python bench/families.py
 	DATABASE_URL=$(BENCH_PG)/kampungkb_bench_krs $(BIN)/python bench/krs.py
+	DATABASE_URL=$(BENCH_PG)/kampungkb_bench_perf $(BIN)/python bench/requests_cpu.py
 	BENCH_PG=$(BENCH_PG) $(BIN)/python bench/loadtest.py
 
 # A posyandu day on loopback: gunicorn + the worker + PostgreSQL (kampungkb_loadtest, seeded
