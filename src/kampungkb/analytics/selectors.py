@@ -28,16 +28,23 @@ from kampungkb.wilayah.models import Level, Wilayah
 CHILD_LEVEL = {Level.KABUPATEN: Level.KECAMATAN, Level.KECAMATAN: Level.DESA}
 
 
+def _areas():
+    """Wilayah without their boundary: GeoJSON of kilobytes (a kabupaten's ~21 KB) decoded
+    on every read, which only the maps draw (``map_shapes`` reads it; an object read here
+    loads it on its first use)."""
+    return Wilayah.objects.defer("boundary")
+
+
 def area_default(*, user) -> Wilayah | None:
     """The area a user's dashboard starts at (a kecamatan operator: their kecamatan)."""
     area = covered_kode(user)
     if area is None:
         return None
     if area == "":
-        return Wilayah.objects.filter(level=Level.KABUPATEN).order_by("kode").first()
-    wilayah = Wilayah.objects.filter(kode=area).first()
+        return _areas().filter(level=Level.KABUPATEN).order_by("kode").first()
+    wilayah = _areas().filter(kode=area).first()
     if wilayah is not None and wilayah.level == Level.PROVINSI:
-        return Wilayah.objects.filter(parent=wilayah).order_by("kode").first()
+        return _areas().filter(parent=wilayah).order_by("kode").first()
     return wilayah
 
 
@@ -46,7 +53,14 @@ def area_get(*, user, kode: str) -> Wilayah:
     return get_object_or_404(
         Wilayah.objects.for_user(user)
         .filter(level__in=[Level.KABUPATEN, Level.KECAMATAN, Level.DESA])
-        .select_related("parent", "parent__parent"),
+        # Up to the province: the breadcrumbs and the survey figures walk the parents.
+        .select_related("parent__parent__parent")
+        .defer(
+            "boundary",
+            "parent__boundary",
+            "parent__parent__boundary",
+            "parent__parent__parent__boundary",
+        ),
         kode=kode,
     )
 
@@ -173,7 +187,7 @@ def subarea_rows(*, user, area: Wilayah, sel: Selection) -> list[SubareaRow]:
     level = CHILD_LEVEL.get(area.level)
     if level is None:
         return []
-    children = list(Wilayah.objects.for_user(user).filter(parent=area, level=level))
+    children = list(_areas().for_user(user).filter(parent=area, level=level))
     codes = [w.kode for w in children]
     cells = {
         c.wilayah_kode: c
@@ -271,6 +285,7 @@ def survey_figures(*, area: Wilayah, indicator: str = Indicator.STUNTING) -> lis
     return list(
         SurveyFigure.objects.filter(wilayah_id__in=codes, indicator=indicator)
         .select_related("wilayah")
+        .defer("wilayah__boundary")
         .order_by("-tahun", "-wilayah_id", "survey")
     )
 
