@@ -5,8 +5,11 @@ boundaries; nothing is fetched from outside."""
 from __future__ import annotations
 
 import base64
+import copy
+import functools
 
 import altair as alt
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from kampungkb.core.chart_locale import localized
@@ -34,6 +37,23 @@ def _trend_status(r) -> str:
     return ", ".join(str(p) for p in parts)
 
 
+def _with_values(build, values: list[dict], *args) -> dict:
+    """The spec ``build(*args)`` draws, holding ``values`` as its data.
+
+    The chart's structure depends only on its arguments and the language (titles, locale),
+    not on the figures: Altair builds and validates it once per process (a trend spec took
+    ~25 ms of CPU per request to build), and each request copies it and puts its rows in."""
+    spec = copy.deepcopy(_skeleton(build, translation.get_language() or "", *args))
+    spec["data"] = {"values": values}
+    return spec
+
+
+@functools.lru_cache(maxsize=256)
+def _skeleton(build, language: str, *args) -> dict:
+    # ``language`` is only the key: ``build`` translates with the active language, the same.
+    return build(*args)
+
+
 def trend_spec(rows, *, title: str = "", width="container") -> dict:
     """Monthly line with its 95% interval band, and yearly points, of one indicator. A
     provisional period (``analytics.course``) is drawn as a hollow point, off the line."""
@@ -52,7 +72,12 @@ def trend_spec(rows, *, title: str = "", width="container") -> dict:
         for r in rows
         if r.prevalence is not None
     ]
-    base = alt.Chart(alt.Data(values=values)).encode(
+    return _with_values(_trend_chart, values, str(title), width)
+
+
+def _trend_chart(title: str, width) -> dict:
+    monthly, yearly = _("Monthly"), _("Yearly")
+    base = alt.Chart(alt.Data(values=[])).encode(
         x=alt.X("periode:T", title=_("Period")),
     )
     final = alt.datum.sementara == False  # noqa: E712 (a Vega expression, not Python)
@@ -99,7 +124,11 @@ def comparison_spec(rows: list[dict], *, width="container") -> dict:
         for r in rows
         if r["p"] is not None
     ]
-    base = alt.Chart(alt.Data(values=values)).encode(y=alt.Y("kelompok:N", title=""))
+    return _with_values(_comparison_chart, values, width, len(values))
+
+
+def _comparison_chart(width, count: int) -> dict:
+    base = alt.Chart(alt.Data(values=[])).encode(y=alt.Y("kelompok:N", title=""))
     bars = base.mark_rule(strokeWidth=2).encode(
         x=alt.X("bawah:Q", title=_("Prevalence (%) with 95% CI")), x2="atas:Q"
     )
@@ -115,7 +144,7 @@ def comparison_spec(rows: list[dict], *, width="container") -> dict:
     )
     return localized(
         alt.layer(bars, points)
-        .properties(width=width, height=40 + 30 * len(values))
+        .properties(width=width, height=40 + 30 * count)
         .configure_view(stroke=None)
         .to_dict(validate=False)
     )
@@ -132,8 +161,13 @@ def score_spec(rows: list[dict], *, width="container") -> dict:
         }
         for r in rows
     ]
+    return _with_values(_score_chart, values, width, len(values))
+
+
+def _score_chart(width, count: int) -> dict:
+    yes, no = _("Priority desa (lokus)"), _("Other desa")
     chart = (
-        alt.Chart(alt.Data(values=values))
+        alt.Chart(alt.Data(values=[]))
         .mark_bar()
         .encode(
             x=alt.X("skor:Q", title=_("Priority score (0-100)")),
@@ -146,7 +180,7 @@ def score_spec(rows: list[dict], *, width="container") -> dict:
             ),
             tooltip=["desa:N", "skor:Q"],
         )
-        .properties(width=width, height=max(120, 16 * len(values)))
+        .properties(width=width, height=max(120, 16 * count))
     )
     return localized(chart.configure_view(stroke=None).to_dict(validate=False))
 
