@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from kampungkb.core.chart_locale import localized
 from kampungkb.core.rounding import percent, round_half_up
+from kampungkb.wilayah.boundaries import with_boundaries
 from kampungkb.wilayah.models import Level, Wilayah
 
 PRINT_WIDTH = 520
@@ -215,8 +216,10 @@ def choropleth_spec(
     outline_codes = {s["properties"]["kode"][:8] for s in shapes}
     outlines = [
         {"type": "Feature", "geometry": w.boundary, "properties": {"kode": w.kode}}
-        for w in Wilayah.objects.filter(
-            kode__in=outline_codes, level=Level.KECAMATAN, boundary__isnull=False
+        for w in with_boundaries(
+            Wilayah.objects.filter(
+                kode__in=outline_codes, level=Level.KECAMATAN, boundary__isnull=False
+            )
         )
     ]
     tooltip = [

@@ -23,6 +23,7 @@ from kampungkb.analytics.models import (
 )
 from kampungkb.core.rounding import proportion
 from kampungkb.core.scoping import covered_kode, kode_within, within_q
+from kampungkb.wilayah.boundaries import with_boundaries
 from kampungkb.wilayah.models import Level, Wilayah
 
 CHILD_LEVEL = {Level.KABUPATEN: Level.KECAMATAN, Level.KECAMATAN: Level.DESA}
@@ -271,7 +272,7 @@ def map_shapes(*, user, area: Wilayah, level: str) -> list[Wilayah]:
     desa's map draws the desa itself."""
     if area.level == Level.DESA:
         return [area]
-    return list(
+    return with_boundaries(
         Wilayah.objects.for_user(user).within(area.kode).filter(level=level).order_by("kode")
     )
 
