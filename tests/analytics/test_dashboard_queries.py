@@ -58,3 +58,19 @@ def test_the_maps_still_draw_every_shape(client, users, drawn, kode, shapes):
     )
     assert set(drawn_codes) == expected
     assert all(geometry == SQUARE for geometry in drawn_codes.values())
+
+
+def test_a_map_spec_is_built_once_per_kind_and_drawn_the_same(client, users, drawn):
+    from kampungkb.analytics import charts
+
+    client.force_login(users["admin"])
+    charts._skeleton.cache_clear()
+    kabupaten = reverse("analytics:map_spec", args=["19.06"]) + Q
+    first = client.get(kabupaten).json()
+    hits = charts._skeleton.cache_info().hits
+    assert client.get(kabupaten).json() == first
+    assert charts._skeleton.cache_info().hits == hits + 1
+    # A desa's map has no kecamatan outlines layer: another chart, not the kabupaten's.
+    desa = client.get(reverse("analytics:map_spec", args=[KURNIA_JAYA]) + Q).json()
+    assert (len(first["layer"]), len(desa["layer"])) == (3, 2)
+    assert first["datasets"]["outlines"] and desa["datasets"]["shapes"]

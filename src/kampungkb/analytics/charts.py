@@ -222,6 +222,22 @@ def choropleth_spec(
             )
         )
     ]
+    spec = copy.deepcopy(
+        _skeleton(
+            _choropleth_chart,
+            translation.get_language() or "",
+            str(legend_title),
+            width,
+            height,
+            bool(outlines and area.level != Level.DESA),
+        )
+    )
+    # The geometries join the spec after to_dict: Altair would walk every coordinate.
+    spec["datasets"] = {"shapes": shapes, "outlines": outlines}
+    return spec
+
+
+def _choropleth_chart(legend_title: str, width, height, with_outlines: bool) -> dict:
     tooltip = [
         alt.Tooltip("properties.nama:N", title=_("Area")),
         alt.Tooltip("properties.teks:N", title=legend_title),
@@ -249,7 +265,7 @@ def choropleth_spec(
         )
     )
     layers = [grey, coloured]
-    if outlines and area.level != Level.DESA:
+    if with_outlines:
         layers.append(
             alt.Chart(alt.Data(name="outlines")).mark_geoshape(
                 filled=False, stroke="#212529", strokeWidth=1.2
@@ -261,10 +277,7 @@ def choropleth_spec(
         .properties(width=width, height=height)
         .configure_view(stroke=None)
     )
-    # The geometries join the spec after to_dict: Altair would walk every coordinate.
-    spec = localized(chart.to_dict(validate=False))
-    spec["datasets"] = {"shapes": shapes, "outlines": outlines}
-    return spec
+    return localized(chart.to_dict(validate=False))
 
 
 def for_print(spec: dict, *, width: int = PRINT_WIDTH) -> dict:
