@@ -10,7 +10,8 @@ driver; not the PostgreSQL server's own CPU), the median wall time and the numbe
 are printed beside the same-run reference: the login page (reads nothing) and a static file
 (whitenoise), with the ratio to the login page.
 
-- ``entry:``, a kader (Operator Desa of the busiest desa) at today's posyandu session: the
+- ``entry:``, a kader (Operator Desa) at today's session of the posyandu with the most children
+  not weighed yet today: the
   session page, the list of the posyandu's children not yet weighed (htmx), a child's form
   (htmx), the save of a weighing (each save weighs another child, as a kader does; the values
   are a little more than the child's last, and a value the rules question is confirmed, timed
@@ -28,12 +29,14 @@ audited, as a kader's day would leave them).
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 import re
 import secrets
 import statistics
 import sys
 import time
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
@@ -140,29 +143,36 @@ class Browser:
         return self.client.post(url, data, secure=True, headers=headers)
 
 
-def _users():
+def _users(posyandu_pk: int | None = None):
     from django.db.models import Count
+    from django.utils import timezone
 
     from kampungkb.accounts.models import Role, User
     from kampungkb.growth.models import Child, Posyandu
     from kampungkb.wilayah.models import Level, Wilayah
 
-    busiest = (
-        Child.objects.filter(is_synthetic=True)
-        .values("desa_id")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "desa_id")
-        .first()
+    # The posyandu with the most under-fives not weighed yet today (each run weighs
+    # ``--writes`` of them, so runs of one day move on to another posyandu).
+    today = timezone.localdate()
+    under_five = Child.objects.filter(
+        is_synthetic=True,
+        posyandu__isnull=False,
+        tanggal_lahir__lte=today,
+        tanggal_lahir__gte=today - datetime.timedelta(days=1856),
     )
-    desa = Wilayah.objects.get(kode=busiest["desa_id"])
+    counts = Counter(dict(under_five.values_list("posyandu_id").annotate(n=Count("pk"))))
+    counts.subtract(
+        dict(
+            under_five.filter(measurements__tanggal=today)
+            .values_list("posyandu_id")
+            .annotate(n=Count("pk", distinct=True))
+        )
+    )
+    (pk, _left), *_ = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    posyandu = Posyandu.objects.select_related("desa").get(pk=posyandu_pk or pk)
+    desa = posyandu.desa
     kabupaten = Wilayah.objects.get(kode=desa.kode[:5])
     kecamatan = Wilayah.objects.get(kode=desa.kode[:8], level=Level.KECAMATAN)
-    posyandu = (
-        Posyandu.objects.filter(desa=desa)
-        .annotate(n=Count("children"))
-        .order_by("-n", "pk")
-        .first()
-    )
 
     def account(username, role, wilayah):
         user, _ = User.objects.update_or_create(
@@ -207,6 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=15, help="timed requests per page")
     parser.add_argument("--writes", type=int, default=12, help="weighings saved (timed)")
+    parser.add_argument("--posyandu", type=int, help="this posyandu's session (its pk)")
     parser.add_argument("--profile", metavar="KIND", help="print a cProfile of this page label")
     args = parser.parse_args(argv)
     database = _prepare_environment()
@@ -219,8 +230,12 @@ def main(argv: list[str] | None = None) -> int:
 
     _seed()
     print(f"database: {database}; production settings, HTTPS, CSRF enforced")
-    kader, admin, pos, kabupaten, kecamatan = _users()
+    kader, admin, pos, kabupaten, kecamatan = _users(args.posyandu)
     day = timezone.localdate().isoformat()
+    print(
+        f"kader at {pos.nama} (posyandu {pos.pk}, {pos.desa.nama}); "
+        f"areas {kabupaten.kode}, {kecamatan.kode}"
+    )
     session = reverse("growth:session", args=[pos.pk, day])
     search = reverse("growth:session_search", args=[pos.pk, day]) + "?q="
     register = reverse("growth:session_register", args=[pos.pk, day])
