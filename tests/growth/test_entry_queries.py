@@ -92,8 +92,27 @@ def test_a_weighing_costs_the_same_queries_for_a_small_and_a_big_posyandu(client
     for name, ceiling in CEILINGS.items():
         assert counts[name][1] == counts[name][0], counts  # no query per child or per weighing
         assert counts[name][1] <= ceiling, counts
+    # "Weighed today?" is a yes/no per child listed, not a count over every weighing of
+    # every child of the posyandu grouped by the whole row.
+    assert not [q for q in big_sql["children list"] if "GROUP BY" in q]
     for name, queries in big_sql.items():
         # The desa (and kecamatan) come with the posyandu and the children; their boundary is
         # GeoJSON that only the maps draw: decoding it per child cost half the list's CPU.
         reading_boundary = [q for q in queries if '"boundary"' in q and "SELECT" in q]
         assert not reading_boundary, (name, reading_boundary)
+
+
+@pytest.mark.django_db
+def test_a_search_marks_the_children_weighed_today_and_only_them(client, users):
+    client.force_login(users["desa"])
+    pos, kids = _posyandu_with(children=3, weighings=1)
+    weighed = kids[1]
+    factories.measurement(weighed, TODAY, berat=Decimal("9.2"))
+    url = _url("session_search", pos)
+    body = client.get(url, {"q": weighed.nama}, **HTMX).content.decode()
+    assert weighed.nama in body and "selesai" in body
+    others = client.get(url, {"q": kids[0].nama}, **HTMX).content.decode()
+    assert kids[0].nama in others and "selesai" not in others
+    # Without a search: the children not weighed yet today, none marked.
+    listed = client.get(url, **HTMX).content.decode()
+    assert weighed.nama not in listed and kids[2].nama in listed and "selesai" not in listed
