@@ -62,6 +62,7 @@ bench: setup
 	DATABASE_URL=$(BENCH_PG)/kampungkb_bench_families $(BIN)/python bench/families.py
 	DATABASE_URL=$(BENCH_PG)/kampungkb_bench_krs $(BIN)/python bench/krs.py
 	$(BIN)/python bench/batch.py --rows $(BATCH_ROWS)
+	DATABASE_URL=$(BENCH_PG)/kampungkb_bench_perf $(BIN)/python bench/requests_cpu.py
 	BENCH_PG=$(BENCH_PG) $(BIN)/python bench/loadtest.py --province
 
 # A posyandu day on loopback: gunicorn + the worker + PostgreSQL (kampungkb_loadtest, seeded

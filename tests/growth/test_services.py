@@ -206,3 +206,33 @@ def test_a_measurement_dated_before_a_corrected_birth_date_keeps_no_z_score(user
     # choose between the length and the height table.
     assert (m.zlen, m.zwei, m.zwfl, m.zbmi, m.clenhei) == (None,) * 5
     assert (m.stunted, m.wasted, m.underweight, m.overweight) == (None,) * 4
+
+
+def test_a_new_weighing_writes_itself_not_the_childs_whole_history(users, child):
+    # The kader's save: the earlier rows' computed values do not change, so they are not
+    # written again (their computed_at stays when their values last changed, as with the bulk
+    # recompute), while the new row and a later row it changes are.
+    first = _record(users["desa"], child, 62, berat=D("8.0"))
+    third = _record(users["desa"], child, 0, berat=D("8.1"))
+    stored_first = Measurement.objects.get(pk=first.pk)
+    stored_third = Measurement.objects.get(pk=third.pk)
+    second = _record(users["desa"], child, 31, berat=D("8.6"))
+    first.refresh_from_db()
+    third.refresh_from_db()
+    assert first.computed_at == stored_first.computed_at
+    assert first.computed_digest == stored_first.computed_digest
+    # The weighing in between changes the last one's growth code (8.6 -> 8.1: down, "T").
+    assert third.growth_code == "T" and stored_third.growth_code != "T"
+    assert third.computed_at > stored_third.computed_at
+    assert second.growth_code == "N" and Measurement.objects.get(pk=second.pk).growth_code == "N"
+    # What is stored equals a recompute of everything from scratch.
+    stored = {
+        m.pk: (m.growth_code, m.kenaikan_gram, m.zwei, m.computed_digest)
+        for m in child.measurements.all()
+    }
+    Measurement.objects.filter(child=child).update(computed_digest=None)
+    fresh = {
+        m.pk: (m.growth_code, m.kenaikan_gram, m.zwei, m.computed_digest)
+        for m in measurements_recompute_child(child=child)
+    }
+    assert stored == fresh

@@ -5,12 +5,16 @@ boundaries; nothing is fetched from outside."""
 from __future__ import annotations
 
 import base64
+import copy
+import functools
 
 import altair as alt
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from kampungkb.core.chart_locale import localized
 from kampungkb.core.rounding import percent, round_half_up
+from kampungkb.wilayah.boundaries import with_boundaries
 from kampungkb.wilayah.models import Level, Wilayah
 
 PRINT_WIDTH = 520
@@ -34,6 +38,23 @@ def _trend_status(r) -> str:
     return ", ".join(str(p) for p in parts)
 
 
+def _with_values(build, values: list[dict], *args) -> dict:
+    """The spec ``build(*args)`` draws, holding ``values`` as its data.
+
+    The chart's structure depends only on its arguments and the language (titles, locale),
+    not on the figures: Altair builds and validates it once per process (a trend spec took
+    ~25 ms of CPU per request to build), and each request copies it and puts its rows in."""
+    spec = copy.deepcopy(_skeleton(build, translation.get_language() or "", *args))
+    spec["data"] = {"values": values}
+    return spec
+
+
+@functools.lru_cache(maxsize=256)
+def _skeleton(build, language: str, *args) -> dict:
+    # ``language`` is only the key: ``build`` translates with the active language, the same.
+    return build(*args)
+
+
 def trend_spec(rows, *, title: str = "", width="container") -> dict:
     """Monthly line with its 95% interval band, and yearly points, of one indicator. A
     provisional period (``analytics.course``) is drawn as a hollow point, off the line."""
@@ -52,7 +73,12 @@ def trend_spec(rows, *, title: str = "", width="container") -> dict:
         for r in rows
         if r.prevalence is not None
     ]
-    base = alt.Chart(alt.Data(values=values)).encode(
+    return _with_values(_trend_chart, values, str(title), width)
+
+
+def _trend_chart(title: str, width) -> dict:
+    monthly, yearly = _("Monthly"), _("Yearly")
+    base = alt.Chart(alt.Data(values=[])).encode(
         x=alt.X("periode:T", title=_("Period")),
     )
     final = alt.datum.sementara == False  # noqa: E712 (a Vega expression, not Python)
@@ -99,7 +125,11 @@ def comparison_spec(rows: list[dict], *, width="container") -> dict:
         for r in rows
         if r["p"] is not None
     ]
-    base = alt.Chart(alt.Data(values=values)).encode(y=alt.Y("kelompok:N", title=""))
+    return _with_values(_comparison_chart, values, width, len(values))
+
+
+def _comparison_chart(width, count: int) -> dict:
+    base = alt.Chart(alt.Data(values=[])).encode(y=alt.Y("kelompok:N", title=""))
     bars = base.mark_rule(strokeWidth=2).encode(
         x=alt.X("bawah:Q", title=_("Prevalence (%) with 95% CI")), x2="atas:Q"
     )
@@ -115,7 +145,7 @@ def comparison_spec(rows: list[dict], *, width="container") -> dict:
     )
     return localized(
         alt.layer(bars, points)
-        .properties(width=width, height=40 + 30 * len(values))
+        .properties(width=width, height=40 + 30 * count)
         .configure_view(stroke=None)
         .to_dict(validate=False)
     )
@@ -132,8 +162,13 @@ def score_spec(rows: list[dict], *, width="container") -> dict:
         }
         for r in rows
     ]
+    return _with_values(_score_chart, values, width, len(values))
+
+
+def _score_chart(width, count: int) -> dict:
+    yes, no = _("Priority desa (lokus)"), _("Other desa")
     chart = (
-        alt.Chart(alt.Data(values=values))
+        alt.Chart(alt.Data(values=[]))
         .mark_bar()
         .encode(
             x=alt.X("skor:Q", title=_("Priority score (0-100)")),
@@ -146,7 +181,7 @@ def score_spec(rows: list[dict], *, width="container") -> dict:
             ),
             tooltip=["desa:N", "skor:Q"],
         )
-        .properties(width=width, height=max(120, 16 * len(values)))
+        .properties(width=width, height=max(120, 16 * count))
     )
     return localized(chart.configure_view(stroke=None).to_dict(validate=False))
 
@@ -181,10 +216,28 @@ def choropleth_spec(
     outline_codes = {s["properties"]["kode"][:8] for s in shapes}
     outlines = [
         {"type": "Feature", "geometry": w.boundary, "properties": {"kode": w.kode}}
-        for w in Wilayah.objects.filter(
-            kode__in=outline_codes, level=Level.KECAMATAN, boundary__isnull=False
+        for w in with_boundaries(
+            Wilayah.objects.filter(
+                kode__in=outline_codes, level=Level.KECAMATAN, boundary__isnull=False
+            )
         )
     ]
+    spec = copy.deepcopy(
+        _skeleton(
+            _choropleth_chart,
+            translation.get_language() or "",
+            str(legend_title),
+            width,
+            height,
+            bool(outlines and area.level != Level.DESA),
+        )
+    )
+    # The geometries join the spec after to_dict: Altair would walk every coordinate.
+    spec["datasets"] = {"shapes": shapes, "outlines": outlines}
+    return spec
+
+
+def _choropleth_chart(legend_title: str, width, height, with_outlines: bool) -> dict:
     tooltip = [
         alt.Tooltip("properties.nama:N", title=_("Area")),
         alt.Tooltip("properties.teks:N", title=legend_title),
@@ -212,7 +265,7 @@ def choropleth_spec(
         )
     )
     layers = [grey, coloured]
-    if outlines and area.level != Level.DESA:
+    if with_outlines:
         layers.append(
             alt.Chart(alt.Data(name="outlines")).mark_geoshape(
                 filled=False, stroke="#212529", strokeWidth=1.2
@@ -224,10 +277,7 @@ def choropleth_spec(
         .properties(width=width, height=height)
         .configure_view(stroke=None)
     )
-    # The geometries join the spec after to_dict: Altair would walk every coordinate.
-    spec = localized(chart.to_dict(validate=False))
-    spec["datasets"] = {"shapes": shapes, "outlines": outlines}
-    return spec
+    return localized(chart.to_dict(validate=False))
 
 
 def for_print(spec: dict, *, width: int = PRINT_WIDTH) -> dict:

@@ -86,6 +86,7 @@ def priority_ranking(
         .within(area.kode)
         .filter(level=Level.DESA)
         .select_related("parent")
+        .defer("boundary", "parent__boundary")  # GeoJSON: the map reads its own shapes
         .order_by("kode")
     )
     codes = [d.kode for d in desa]

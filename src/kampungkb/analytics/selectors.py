@@ -23,6 +23,7 @@ from kampungkb.analytics.models import (
 )
 from kampungkb.core.rounding import proportion
 from kampungkb.core.scoping import covered_kode, kode_within, within_q
+from kampungkb.wilayah.boundaries import with_boundaries
 from kampungkb.wilayah.models import Level, Wilayah
 
 CHILD_LEVEL = {
@@ -38,6 +39,24 @@ def is_province_installation(provinsi: Wilayah) -> bool:
     return Wilayah.objects.filter(parent=provinsi, level=Level.KABUPATEN).count() > 1
 
 
+def _areas():
+    """Wilayah without their boundary: GeoJSON of kilobytes (a kabupaten's ~21 KB) decoded
+    on every read, which only the maps draw (``map_shapes`` reads it; an object read here
+    loads it on its first use)."""
+    return Wilayah.objects.defer("boundary")
+
+
+def without_boundary(wilayah: list[Wilayah]) -> list[Wilayah]:
+    """Those of ``wilayah`` that have no boundary (drawn on no map), in their order: one
+    query that tests the column without reading it (a boundary is decoded only to draw)."""
+    bare = set(
+        Wilayah.objects.filter(kode__in=[w.kode for w in wilayah])
+        .filter(Q(boundary__isnull=True) | Q(boundary={}))
+        .values_list("kode", flat=True)
+    )
+    return [w for w in wilayah if w.kode in bare]
+
+
 def area_default(*, user) -> Wilayah | None:
     """The area a user's dashboard starts at (a kecamatan operator: their kecamatan; a
     province-wide user: the provinsi of a province installation, else its one kabupaten)."""
@@ -45,15 +64,15 @@ def area_default(*, user) -> Wilayah | None:
     if area is None:
         return None
     if area == "":
-        provinces = list(Wilayah.objects.filter(level=Level.PROVINSI).order_by("kode")[:2])
+        provinces = list(_areas().filter(level=Level.PROVINSI).order_by("kode")[:2])
         if len(provinces) == 1 and is_province_installation(provinces[0]):
             return provinces[0]
-        return Wilayah.objects.filter(level=Level.KABUPATEN).order_by("kode").first()
-    wilayah = Wilayah.objects.filter(kode=area).first()
+        return _areas().filter(level=Level.KABUPATEN).order_by("kode").first()
+    wilayah = _areas().filter(kode=area).first()
     if wilayah is not None and wilayah.level == Level.PROVINSI:
         if is_province_installation(wilayah):
             return wilayah
-        return Wilayah.objects.filter(parent=wilayah).order_by("kode").first()
+        return _areas().filter(parent=wilayah).order_by("kode").first()
     return wilayah
 
 
@@ -62,7 +81,14 @@ def area_get(*, user, kode: str) -> Wilayah:
     return get_object_or_404(
         Wilayah.objects.for_user(user)
         .filter(level__in=[Level.PROVINSI, Level.KABUPATEN, Level.KECAMATAN, Level.DESA])
-        .select_related("parent", "parent__parent"),
+        # Up to the province: the breadcrumbs and the survey figures walk the parents.
+        .select_related("parent__parent__parent")
+        .defer(
+            "boundary",
+            "parent__boundary",
+            "parent__parent__boundary",
+            "parent__parent__parent__boundary",
+        ),
         kode=kode,
     )
 
@@ -191,7 +217,7 @@ def subarea_rows(*, user, area: Wilayah, sel: Selection) -> list[SubareaRow]:
     level = CHILD_LEVEL.get(area.level)
     if level is None:
         return []
-    children = list(Wilayah.objects.for_user(user).filter(parent=area, level=level))
+    children = list(_areas().for_user(user).filter(parent=area, level=level))
     codes = [w.kode for w in children]
     cells = {
         c.wilayah_kode: c
@@ -276,7 +302,7 @@ def map_shapes(*, user, area: Wilayah, level: str) -> list[Wilayah]:
     desa's map draws the desa itself."""
     if area.level == Level.DESA:
         return [area]
-    return list(
+    return with_boundaries(
         Wilayah.objects.for_user(user).within(area.kode).filter(level=level).order_by("kode")
     )
 
@@ -290,6 +316,7 @@ def survey_figures(*, area: Wilayah, indicator: str = Indicator.STUNTING) -> lis
     return list(
         SurveyFigure.objects.filter(wilayah_id__in=codes, indicator=indicator)
         .select_related("wilayah")
+        .defer("wilayah__boundary")
         .order_by("-tahun", "-wilayah_id", "survey")
     )
 

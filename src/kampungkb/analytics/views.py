@@ -65,7 +65,7 @@ def _context(request, area):
         "head_status": course.selection_status(user=user, area=area, sel=sel),
         "subareas": subareas,
         # Drawn on no map (no boundary in the data): their figures are in the table only.
-        "unmapped": [r.wilayah for r in subareas if not r.wilayah.boundary],
+        "unmapped": selectors.without_boundary([r.wilayah for r in subareas]),
         "kampung_kb_groups": selectors.kampung_kb_rows(user=user, area=area, sel=sel),
         "trend": course.trend_with_status(
             selectors.trend_rows(user=user, area=area, indicator=sel.indicator)

@@ -12,7 +12,6 @@ from django.core.paginator import Page, Paginator
 from django.db.models import (
     BooleanField,
     Case,
-    Count,
     Exists,
     F,
     IntegerField,
@@ -53,7 +52,8 @@ def posyandu_list(*, user, desa: str = ""):
 
 
 def posyandu_get(*, user, pk: int) -> Posyandu:
-    return get_object_or_404(Posyandu.objects.for_user(user).select_related("desa"), pk=pk)
+    qs = Posyandu.objects.for_user(user).select_related("desa").defer("desa__boundary")
+    return get_object_or_404(qs, pk=pk)
 
 
 # --- the child list -------------------------------------------------------------------------
@@ -260,7 +260,10 @@ def child_search_filter(qs, search: str):
 
 def child_get(*, user, pk: int) -> Child:
     return get_object_or_404(
-        _children(user).select_related("desa", "desa__parent", "posyandu"), pk=pk
+        _children(user)
+        .select_related("desa", "desa__parent", "posyandu")
+        .defer("desa__boundary", "desa__parent__boundary"),
+        pk=pk,
     )
 
 
@@ -270,7 +273,10 @@ def child_measurements(*, child: Child):
 
 def measurement_get(*, user, pk: int) -> Measurement:
     return get_object_or_404(
-        _measurements(user).select_related("child", "child__desa", "posyandu"), pk=pk
+        _measurements(user)
+        .select_related("child", "child__desa", "posyandu")
+        .defer("child__desa__boundary"),
+        pk=pk,
     )
 
 
@@ -280,6 +286,7 @@ def measurements_needing_check(*, user):
         _measurements(user)
         .filter(needs_check=True)
         .select_related("child", "child__desa", "posyandu")
+        .defer("child__desa__boundary")
         .order_by("-tanggal", "-pk")
     )
 
@@ -320,7 +327,14 @@ def session_candidates(*, user, posyandu, tanggal, search: str = "", limit: int 
         qs = child_search_filter(qs, search)
     else:
         qs = qs.filter(posyandu=posyandu).exclude(measurements__tanggal=tanggal)
-    qs = qs.select_related("desa", "posyandu").annotate(
-        measured_today=Count("measurements", filter=Q(measurements__tanggal=tanggal))
+    # Not the desa's boundary (GeoJSON, kilobytes): 25 children would decode it 25 times.
+    qs = (
+        qs.select_related("desa", "posyandu")
+        .defer("desa__boundary")
+        # A yes/no per child, not a count over a join of every child's history, grouped by
+        # the whole row (the database sorted ~2,000 wide rows to list 25 children).
+        .annotate(
+            measured_today=Exists(Measurement.objects.filter(child=OuterRef("pk"), tanggal=tanggal))
+        )
     )
     return qs.order_by("nama")[:limit]

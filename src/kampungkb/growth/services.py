@@ -248,10 +248,28 @@ def _mark_for_check(values: dict, findings: list, *, confirmed: bool) -> dict:
 
 
 def measurements_recompute_child(*, child: Child, kbm=None) -> list[Measurement]:
-    """Recompute every measurement of one child (growth codes depend on the previous one)."""
+    """Recompute every measurement of one child (growth codes depend on the previous one).
+
+    As the bulk recompute (``kbm.recompute``), only rows whose computed values (their digest)
+    or KBM table changed are written, so ``computed_at`` is when a row's values last changed:
+    a new weighing writes itself (and any later row whose growth code it changes), not the
+    child's whole history again."""
     series = list(child.measurements.order_by("tanggal").select_related("child"))
+    stored = [(m.computed_digest, m.kbm_table_id, m.computed_at) for m in series]
     compute_child_series(series, kbm=kbm if kbm is not None else default_kbm())
-    Measurement.objects.bulk_update(series, COMPUTED_FIELDS)
+    changed = []
+    for m, (digest, table, computed_at) in zip(series, stored, strict=True):
+        if digest is not None and (digest, table) == (m.computed_digest, m.kbm_table_id):
+            m.computed_at = computed_at  # as stored: nothing of the row is written
+        else:
+            changed.append(m)
+    if len(changed) == 1:
+        # One row (a new or corrected weighing): a plain UPDATE, not bulk_update's CASE.
+        m = changed[0]
+        fields = {f: getattr(m, f) for f in COMPUTED_FIELDS}
+        Measurement.objects.filter(pk=m.pk).update(**fields)
+    elif changed:
+        Measurement.objects.bulk_update(changed, COMPUTED_FIELDS)
     analytics_refresh_on_commit()
     return series
 

@@ -1,0 +1,118 @@
+"""What the posyandu-session pages (a kader's weighing, ~3 requests) cost the database and the
+web process: a fixed number of queries however many children and weighings the posyandu has,
+and no desa boundary (GeoJSON, kilobytes per desa) read where nothing draws a map.
+
+Real pages through the test client on the real database; the ceilings are today's counts (a
+new N+1 or an extra lookup per request fails them). The CPU per request is measured by
+``bench/requests_cpu.py``, not here.
+"""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from kampungkb.growth.models import Measurement
+from kampungkb.wilayah.models import Wilayah
+from tests import factories
+from tests.conftest import KURNIA_JAYA
+
+TODAY = datetime.date.today()
+HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "entry"}
+
+
+def _posyandu_with(children: int, weighings: int):
+    """A posyandu of Kurnia Jaya whose children were weighed monthly ``weighings`` times."""
+    pos = factories.posyandu(KURNIA_JAYA, f"Posyandu {children}")
+    kids = []
+    for i in range(children):
+        kid = factories.child(
+            posyandu=pos, tanggal_lahir=TODAY - datetime.timedelta(days=400 + 9 * i)
+        )
+        for month in range(weighings, 0, -1):
+            factories.measurement(
+                kid, TODAY - datetime.timedelta(days=30 * month), berat=Decimal(8 + i % 3)
+            )
+        kids.append(kid)
+    return pos, kids
+
+
+def _url(name, pos, *args):
+    return reverse(f"growth:{name}", args=[pos.pk, TODAY.isoformat(), *args])
+
+
+def _entry_queries(client, pos, kid) -> dict[str, list[str]]:
+    """The SQL of each request of a kader's weighing of ``kid``."""
+    pages = {
+        "session page": lambda: client.get(_url("session", pos)),
+        "children list": lambda: client.get(_url("session_search", pos), **HTMX),
+        "measure form": lambda: client.get(_url("session_measure", pos, kid.pk), **HTMX),
+        "measure submit": lambda: client.post(
+            _url("session_measure", pos, kid.pk),
+            {"berat": "9,1", "tinggi": "", "cara_ukur": ""},
+            **HTMX,
+        ),
+        "register form": lambda: client.get(_url("session_register", pos), **HTMX),
+    }
+    sql = {}
+    for name, request in pages.items():
+        with CaptureQueriesContext(connection) as captured:
+            response = request()
+        assert response.status_code == 200, (name, response.status_code)
+        sql[name] = [q["sql"] for q in captured]
+    return sql
+
+
+#: Queries per request today (session, auth user, scoping, the page's reads, the audit of
+#: what was shown, and for the save its checks, write, recompute and audit).
+CEILINGS = {
+    "session page": 5,
+    "children list": 5,
+    "measure form": 5,
+    "measure submit": 18,
+    "register form": 3,
+}
+
+
+@pytest.mark.django_db
+def test_a_weighing_costs_the_same_queries_for_a_small_and_a_big_posyandu(client, users):
+    Wilayah.objects.filter(kode=KURNIA_JAYA).update(
+        boundary={"type": "Polygon", "coordinates": [[[108.2, -2.9], [108.3, -2.9], [108.2, -2.8]]]}
+    )
+    client.force_login(users["desa"])
+    small_pos, small = _posyandu_with(children=2, weighings=1)
+    big_pos, big = _posyandu_with(children=26, weighings=6)
+    small_sql = _entry_queries(client, small_pos, small[0])
+    big_sql = _entry_queries(client, big_pos, big[-1])
+    assert Measurement.objects.filter(tanggal=TODAY).count() == 2
+    counts = {name: (len(small_sql[name]), len(big_sql[name])) for name in CEILINGS}
+    for name, ceiling in CEILINGS.items():
+        assert counts[name][1] == counts[name][0], counts  # no query per child or per weighing
+        assert counts[name][1] <= ceiling, counts
+    # "Weighed today?" is a yes/no per child listed, not a count over every weighing of
+    # every child of the posyandu grouped by the whole row.
+    assert not [q for q in big_sql["children list"] if "GROUP BY" in q]
+    for name, queries in big_sql.items():
+        # The desa (and kecamatan) come with the posyandu and the children; their boundary is
+        # GeoJSON that only the maps draw: decoding it per child cost half the list's CPU.
+        reading_boundary = [q for q in queries if '"boundary"' in q and "SELECT" in q]
+        assert not reading_boundary, (name, reading_boundary)
+
+
+@pytest.mark.django_db
+def test_a_search_marks_the_children_weighed_today_and_only_them(client, users):
+    client.force_login(users["desa"])
+    pos, kids = _posyandu_with(children=3, weighings=1)
+    weighed = kids[1]
+    factories.measurement(weighed, TODAY, berat=Decimal("9.2"))
+    url = _url("session_search", pos)
+    body = client.get(url, {"q": weighed.nama}, **HTMX).content.decode()
+    assert weighed.nama in body and "selesai" in body
+    others = client.get(url, {"q": kids[0].nama}, **HTMX).content.decode()
+    assert kids[0].nama in others and "selesai" not in others
+    # Without a search: the children not weighed yet today, none marked.
+    listed = client.get(url, **HTMX).content.decode()
+    assert weighed.nama not in listed and kids[2].nama in listed and "selesai" not in listed
