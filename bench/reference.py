@@ -9,11 +9,19 @@ that one (``ratio``), a figure that stays put when the whole machine slows down.
 Used after the benchmark has written its rows: ``bare_copy("growth_measurement")`` reads the
 table's rows (not timed), makes an empty table of the same columns (``LIKE``: no index, no
 key), times loading the rows into it, and drops it.
+
+A write that stores rows in several tables for each input row (the family import: the family,
+its survey round and its members for the member rows of a file) is judged against the bare load
+of all of them: ``bare_copy_all(["families_keluarga", "families_familysurvey",
+"families_familymember"], per="families_familymember")`` loads each table in turn the same way
+and sums the times; its rate is counted in rows of ``per`` (the input rows), so it compares
+with the write's own rows/s.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 #: Targets as shares of the bare load of the same rows (issue 15 item 6).
@@ -53,9 +61,9 @@ def verdict_line(label: str, rows_per_second: float, ref: Reference, target: flo
     )
 
 
-def bare_copy(table: str, *, limit: int | None = None) -> Reference:
-    """Time the bare load of ``table``'s rows (its first ``limit`` by primary key) into an
-    unindexed table of the same columns, on Django's default connection."""
+def _load(table: str, limit: int | None) -> tuple[int, float]:
+    """Load ``table``'s rows (its first ``limit`` by primary key) into an unindexed scratch
+    table of the same columns, dropped afterwards; return (rows, seconds of the load)."""
     from django.db import connection
 
     scratch = f"bench_reference_{table}"
@@ -78,7 +86,6 @@ def bare_copy(table: str, *, limit: int | None = None) -> Reference:
                 for row in rows:
                     copy.write_row(row)
             seconds = time.perf_counter() - start
-            what = "bare COPY of the same rows into an unindexed table (PostgreSQL)"
         else:
             raw = connection.connection  # sqlite3
             raw.execute(f"CREATE TABLE {quoted_scratch} AS SELECT * FROM {quoted} WHERE 0")  # noqa: S608
@@ -89,9 +96,49 @@ def bare_copy(table: str, *, limit: int | None = None) -> Reference:
             raw.executemany(sql, rows)
             raw.execute("COMMIT")
             seconds = time.perf_counter() - start
-            what = "bare executemany of the same rows into an unindexed table (SQLite)"
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {quoted_scratch}")
-    name = "bare COPY" if connection.vendor == "postgresql" else "bare executemany"
-    return Reference(name=name, what=what, rows=len(rows), seconds=seconds)
+    return len(rows), seconds
+
+
+def _name() -> str:
+    from django.db import connection
+
+    return "bare COPY" if connection.vendor == "postgresql" else "bare executemany"
+
+
+def _how() -> str:
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return "COPY into unindexed tables (PostgreSQL)"
+    return "executemany into unindexed tables (SQLite)"
+
+
+def bare_copy(table: str, *, limit: int | None = None) -> Reference:
+    """Time the bare load of ``table``'s rows (its first ``limit`` by primary key) into an
+    unindexed table of the same columns, on Django's default connection."""
+    from django.db import connection
+
+    rows, seconds = _load(table, limit)
+    if connection.vendor == "postgresql":
+        what = "bare COPY of the same rows into an unindexed table (PostgreSQL)"
+    else:
+        what = "bare executemany of the same rows into an unindexed table (SQLite)"
+    return Reference(name=_name(), what=what, rows=rows, seconds=seconds)
+
+
+def bare_copy_all(tables: Sequence[str], *, per: str) -> Reference:
+    """Time the bare load of every row of each of ``tables`` (each into its own unindexed
+    table, one after the other) and sum the times; the rate is in rows of ``per``, one of
+    ``tables``: what a write that stores all of them for its input rows is compared with."""
+    if per not in tables:
+        raise ValueError(f"{per!r} is not one of {list(tables)!r}")
+    loaded = {table: _load(table, None) for table in tables}
+    seconds = sum(s for _rows, s in loaded.values())
+    parts = ", ".join(f"{table} {rows:,} rows {s:.2f} s" for table, (rows, s) in loaded.items())
+    what = f"bare load of everything written, {_how()}: {parts}; counted in {per} rows"
+    return Reference(
+        name=_name() + " of every table", what=what, rows=loaded[per][0], seconds=seconds
+    )

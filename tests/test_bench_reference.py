@@ -5,6 +5,7 @@ import importlib.util
 import sys
 from pathlib import Path
 
+import pytest
 from django.db import connection
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
@@ -33,3 +34,28 @@ def test_the_bare_copy_loads_every_row_and_drops_its_scratch_table(transactional
     half = ref.rows_per_second / 2
     assert reference.verdict_line("import", half, ref, 0.25).startswith("PASS: import 0.50x")
     assert reference.verdict_line("import", half, ref, 0.6).startswith("FAIL: import 0.50x")
+
+
+def test_the_bare_load_of_every_table_sums_their_times_and_counts_rows_of_one(transactional_db):
+    reference = _reference_module()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM django_migrations")
+        (n,) = cursor.fetchone()
+        cursor.execute("SELECT COUNT(*) FROM django_content_type")
+        (n_types,) = cursor.fetchone()
+    assert n_types > 0
+
+    alone = reference.bare_copy("django_migrations")
+    both = reference.bare_copy_all(
+        ["django_content_type", "django_migrations"], per="django_migrations"
+    )
+
+    assert both.rows == n  # the rate is in rows of ``per``, not of every table
+    assert both.seconds > 0
+    assert both.name.startswith(alone.name)
+    assert f"django_content_type {n_types:,} rows" in both.what
+    assert f"django_migrations {n:,} rows" in both.what
+    tables = connection.introspection.table_names()
+    assert not [t for t in tables if t.startswith("bench_reference_")]
+    with pytest.raises(ValueError, match="django_session"):
+        reference.bare_copy_all(["django_migrations"], per="django_session")
