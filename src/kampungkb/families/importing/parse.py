@@ -19,10 +19,8 @@ from django.utils.translation import gettext as _
 
 from kampungkb.families.importing.headers import HEADER, map_headers, missing_required
 from kampungkb.growth.importing.limits import ParseLimits, refusal_message
-from kampungkb.growth.importing.parse import EXTENSIONS, ImportFileError
+from kampungkb.growth.importing.parse import EXTENSIONS, ImportFileError, header_row_find
 from kampungkb.growth.importing.sandbox import RowSpool, SheetRefused, sheet_spool
-
-HEADER_SEARCH_ROWS = 10  # title lines some exports put above the header
 
 __all__ = ["EXTENSIONS", "FamilyTable", "ImportFileError", "read_rows"]
 
@@ -38,22 +36,6 @@ class FamilyTable:
     def header_of(self, key: str) -> str:
         index = self.columns.get(key)
         return self.headers[index] if index is not None else HEADER[key]
-
-
-def _header(spool: RowSpool) -> tuple[int, list, dict[str, int]]:
-    """The row among the first ones that names the most family-survey columns."""
-    best: tuple[int, list, dict[str, int]] | None = None
-    for number, cells in spool.records():
-        if number > HEADER_SEARCH_ROWS:
-            break
-        found = map_headers(cells)
-        if best is None or len(found) > len(best[2]):
-            best = (number, cells, found)
-    if best is None or len(best[2]) < 3:
-        raise ImportFileError(
-            _("No family-survey header row was found (expected columns such as No KK, NIK, Nama).")
-        )
-    return best
 
 
 def _rows(spool: RowSpool, header_row: int) -> Iterator[tuple[int, list]]:
@@ -84,7 +66,13 @@ def read_rows(path, *, limits: ParseLimits | None = None) -> FamilyTable:
     except SheetRefused as refused:
         raise ImportFileError(refusal_message(refused.reason, refused.details, limits)) from None
     try:
-        number, cells, found = _header(spool)
+        number, cells, found = header_row_find(
+            spool,
+            map_headers,
+            missing=_(
+                "No family-survey header row was found (expected columns such as No KK, NIK, Nama)."
+            ),
+        )
         missing = missing_required(found)
         if missing:
             raise ImportFileError(

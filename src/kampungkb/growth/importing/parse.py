@@ -64,18 +64,23 @@ class Table:
         return self._spool.cells_of(numbers)
 
 
-def _header(spool: RowSpool) -> tuple[int, list, dict[str, int]]:
-    """The row among the first ones that names the most e-PPGBM columns."""
+def header_row_find(
+    spool: RowSpool, mapper=map_headers, *, missing: str | None = None
+) -> tuple[int, list, dict[str, int]]:
+    """The row among the first ``HEADER_SEARCH_ROWS`` that names the most columns by
+    ``mapper`` (e-PPGBM's by default; the family survey passes its own); ``missing`` is the
+    message when none names at least three."""
     best: tuple[int, list, dict[str, int]] | None = None
     for number, cells in spool.records():
         if number > HEADER_SEARCH_ROWS:
             break
-        found = map_headers(cells)
+        found = mapper(cells)
         if best is None or len(found) > len(best[2]):
             best = (number, cells, found)
     if best is None or len(best[2]) < 3:
         raise ImportFileError(
-            _("No e-PPGBM header row was found (expected columns such as NIK, Nama, JK).")
+            missing
+            or _("No e-PPGBM header row was found (expected columns such as NIK, Nama, JK).")
         )
     return best
 
@@ -99,7 +104,7 @@ def read_table(path, *, limits: ParseLimits | None = None) -> Table:
     except SheetRefused as refused:
         raise ImportFileError(refusal_message(refused.reason, refused.details, limits)) from None
     try:
-        number, cells, found = _header(spool)
+        number, cells, found = header_row_find(spool)
     except (ValueError, LookupError, TypeError):
         spool.close()
         raise ImportFileError(_("The file could not be read.")) from None
