@@ -13,6 +13,8 @@ For the pages:
   each with its summary, the flagged ones first.
 - ``pregnancy_counts_per_desa(*, user, on) -> list[DesaPregnancyCounts]``: the same as counts
   per desa, no names (Mitra OPD, Viewer).
+- ``anc_contact_get``, ``kb_pasca_get``, ``nifas_visit_get`` ``(*, user, pk)``: one record of
+  the user's area with its target, for its correction page (404 outside the area).
 
 For the KPM scorecard and analytics (both read plain values, no Django objects to render):
 
@@ -39,6 +41,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404
 
 from kampungkb.core.scoping import scope_q, within_q
 from kampungkb.families.tpk.lifecycle import estimated_due_date, estimated_hpht
@@ -186,6 +189,23 @@ def postpartum_summary(*, target: Target, on: datetime.date) -> PostpartumSummar
         kb_within_42_days=kb_within_42_days(delivered, kb.tanggal if kb else None),
         nifas=[NifasRow(v, nifas_number(delivered, v.tanggal)) for v in visits],
     )
+
+
+def _record_get(model, *, user, pk: int):
+    qs = model.objects.for_user(user).select_related("target", "target__desa")
+    return get_object_or_404(qs.defer("target__desa__boundary"), pk=pk)
+
+
+def anc_contact_get(*, user, pk: int) -> AncContact:
+    return _record_get(AncContact, user=user, pk=pk)
+
+
+def kb_pasca_get(*, user, pk: int) -> KbPascaPersalinan:
+    return _record_get(KbPascaPersalinan, user=user, pk=pk)
+
+
+def nifas_visit_get(*, user, pk: int) -> NifasVisit:
+    return _record_get(NifasVisit, user=user, pk=pk)
 
 
 @dataclass

@@ -1,12 +1,18 @@
 """Pages of pregnancy monitoring (phone-first, htmx): the panel on a pregnant woman's or a
 new mother's page (summary, risk flags with reasons, the ANC / KB / nifas forms) and the list
-of pregnant women of an area with their flags. Mitra OPD and Viewer get counts per desa only."""
+of pregnant women of an area with their flags; the page correcting (or deleting) an ANC contact,
+a KB decision or a nifas visit entered wrongly. Mitra OPD and Viewer get counts per desa only."""
 
 import datetime
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from kampungkb.core.form_errors import add_validation_errors
 from kampungkb.core.permissions import can_view_tpk_targets
@@ -116,3 +122,148 @@ def pregnant_list(request):
         "families/tpk/pregnancy/list.html",
         {"rows": rows, "area": area, "team": team, "today": today},
     )
+
+
+# --- corrections ----------------------------------------------------------------------------
+# Who may correct or delete a record is who may record it: a TPK worker of the record's desa.
+# Another area's record is not found (404), as its target is.
+
+EDIT = "families/tpk/pregnancy/edit.html"
+
+
+def _worker_record(request, get, pk):
+    _require_reader(request.user)
+    record = get(user=request.user, pk=pk)
+    _require_worker(request.user, record.target.desa_id)
+    return record
+
+
+def _back(record):
+    return redirect(reverse("families:tpk_target", args=[record.target_id]) + "#pregnancy")
+
+
+def _edit(request, record, *, form_class, fields, service, arg, texts):
+    initial = {name: getattr(record, name) for name in fields}
+    form = form_class(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(user=request.user, **{arg: record}, **form.cleaned_data)
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, texts["saved"])
+            return _back(record)
+    tpk_services.target_viewed(user=request.user, target=record.target)
+    return render(
+        request,
+        EDIT,
+        {"form": form, "record": record, "target": record.target, **texts},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _anc_texts(contact):
+    day = date_format(contact.tanggal, "j M Y")
+    return {
+        "title": _("Correct the ANC contact of %(day)s") % {"day": day},
+        "saved": _("ANC contact of %(day)s saved.") % {"day": day},
+        "delete_url": reverse("families:tpk_anc_delete", args=[contact.pk]),
+        "delete_label": _("Delete this ANC contact"),
+        "delete_question": _("Delete the ANC contact of %(day)s? It cannot be undone.")
+        % {"day": day},
+        "testid": "anc-edit-form",
+    }
+
+
+def anc_edit(request, pk):
+    """Correct an ANC contact (a mistyped Hb, date or blood pressure)."""
+    contact = _worker_record(request, selectors.anc_contact_get, pk)
+    return _edit(
+        request,
+        contact,
+        form_class=AncForm,
+        fields=AncForm.base_fields,
+        service=services.anc_contact_update,
+        arg="contact",
+        texts=_anc_texts(contact),
+    )
+
+
+@require_POST
+def anc_delete(request, pk):
+    """Delete an ANC contact entered wrongly (the later contacts are numbered again)."""
+    contact = _worker_record(request, selectors.anc_contact_get, pk)
+    services.anc_contact_delete(user=request.user, contact=contact)
+    messages.success(
+        request,
+        _("ANC contact of %(day)s deleted.") % {"day": date_format(contact.tanggal, "j M Y")},
+    )
+    return _back(contact)
+
+
+def kb_edit(request, pk):
+    """Correct the KB pasca persalinan decision of a mother."""
+    record = _worker_record(request, selectors.kb_pasca_get, pk)
+    texts = {
+        "title": _("Correct the KB decision after delivery"),
+        "saved": _("KB decision saved."),
+        "delete_url": reverse("families:tpk_kb_delete", args=[record.pk]),
+        "delete_label": _("Delete this KB decision"),
+        "delete_question": _("Delete this KB decision? It cannot be undone."),
+        "testid": "kb-edit-form",
+    }
+    return _edit(
+        request,
+        record,
+        form_class=KbPascaForm,
+        fields=KbPascaForm.base_fields,
+        service=services.kb_pasca_update,
+        arg="record",
+        texts=texts,
+    )
+
+
+@require_POST
+def kb_delete(request, pk):
+    """Delete a KB decision recorded on the wrong mother."""
+    record = _worker_record(request, selectors.kb_pasca_get, pk)
+    services.kb_pasca_delete(user=request.user, record=record)
+    messages.success(request, _("KB decision deleted."))
+    return _back(record)
+
+
+def nifas_edit(request, pk):
+    """Correct a nifas visit."""
+    visit = _worker_record(request, selectors.nifas_visit_get, pk)
+    day = date_format(visit.tanggal, "j M Y")
+    texts = {
+        "title": _("Correct the nifas visit of %(day)s") % {"day": day},
+        "saved": _("Nifas visit of %(day)s saved.") % {"day": day},
+        "delete_url": reverse("families:tpk_nifas_delete", args=[visit.pk]),
+        "delete_label": _("Delete this nifas visit"),
+        "delete_question": _("Delete the nifas visit of %(day)s? It cannot be undone.")
+        % {"day": day},
+        "testid": "nifas-edit-form",
+    }
+    return _edit(
+        request,
+        visit,
+        form_class=NifasForm,
+        fields=NifasForm.base_fields,
+        service=services.nifas_visit_update,
+        arg="visit",
+        texts=texts,
+    )
+
+
+@require_POST
+def nifas_delete(request, pk):
+    """Delete a nifas visit entered wrongly (the later visits keep their KF number: it follows
+    the days since the delivery)."""
+    visit = _worker_record(request, selectors.nifas_visit_get, pk)
+    services.nifas_visit_delete(user=request.user, visit=visit)
+    messages.success(
+        request,
+        _("Nifas visit of %(day)s deleted.") % {"day": date_format(visit.tanggal, "j M Y")},
+    )
+    return _back(visit)
