@@ -4,52 +4,31 @@ Exit 0 when the file was processed (some rows may be rejected), 2 when it cannot
 holds no row that can be imported, or the database stayed busy (nothing saved).
 """
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from kampungkb.core.management.base import TranslatedCommand
 from kampungkb.families.importing.commit import (
     FamilyImportBusyError,
     ImportFileError,
     families_import,
 )
+from kampungkb.growth.management.import_command import ImportCommand
 
 EXIT_UNREADABLE = 2
 EXIT_BUSY = 2
 
 
-class Command(TranslatedCommand):
+class Command(ImportCommand):
     help = gettext_noop(
         "Import a family survey file (xlsx or csv, one row per family member). Valid rows are "
         "stored in one transaction; rejected rows are listed with their row number, column "
         "and reason."
     )
 
-    def add_arguments(self, parser):
-        parser.add_argument("file", help=gettext_noop("xlsx or csv file"))
-        parser.add_argument(
-            "--dry-run",
-            action="store_true",
-            help=gettext_noop("Check and count only; write nothing."),
-        )
-        parser.add_argument(
-            "--user",
-            default="",
-            help=gettext_noop(
-                "Import as this user (their area and rights). Default: the system, all areas."
-            ),
-        )
-
     def handle(self, *args, file, dry_run=False, user="", **options):
-        acting = None
-        if user:
-            try:
-                acting = get_user_model().objects.get(username=user)
-            except get_user_model().DoesNotExist:
-                raise CommandError(_("No such user: %(name)s") % {"name": user}) from None
+        acting = self.acting_user(user)
         try:
             result = families_import(user=acting, path=file, dry_run=dry_run)
         except ImportFileError as exc:

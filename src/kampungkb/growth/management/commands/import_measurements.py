@@ -8,13 +8,11 @@ and planned without holding the database's write lock; only the final write hold
 briefly.
 """
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from kampungkb.core.management.base import TranslatedCommand
 from kampungkb.growth.importing.commit import (
     ImportBusyError,
     ImportFileError,
@@ -22,32 +20,20 @@ from kampungkb.growth.importing.commit import (
     measurements_import,
 )
 from kampungkb.growth.importing.places import posyandu_key
+from kampungkb.growth.management.import_command import ImportCommand
 
 EXIT_UNREADABLE = 2
 EXIT_UNDECIDED = 2
 EXIT_BUSY = 2
 
 
-class Command(TranslatedCommand):
+class Command(ImportCommand):
     help = gettext_noop(
         "Import an e-PPGBM 'entri pengukuran' export (xlsx or csv). Valid rows are stored in "
         "one transaction; rejected rows are listed with their row number, column and reason."
     )
 
-    def add_arguments(self, parser):
-        parser.add_argument("file", help=gettext_noop("xlsx or csv file"))
-        parser.add_argument(
-            "--dry-run",
-            action="store_true",
-            help=gettext_noop("Check and count only; write nothing."),
-        )
-        parser.add_argument(
-            "--user",
-            default="",
-            help=gettext_noop(
-                "Import as this user (their area and rights). Default: the system, all areas."
-            ),
-        )
+    def add_import_arguments(self, parser):
         parser.add_argument(
             "--create-posyandu",
             action="store_true",
@@ -88,12 +74,7 @@ class Command(TranslatedCommand):
             create_posyandu=options.get("create_posyandu", False),
             map_posyandu=options.get("map_posyandu") or [],
         )
-        acting = None
-        if user:
-            try:
-                acting = get_user_model().objects.get(username=user)
-            except get_user_model().DoesNotExist:
-                raise CommandError(_("No such user: %(name)s") % {"name": user}) from None
+        acting = self.acting_user(user)
         try:
             result = measurements_import(
                 user=acting,
