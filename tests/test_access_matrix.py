@@ -63,6 +63,11 @@ from kampungkb.convergence.review.rule_sets import RuleSetForm
 from kampungkb.families.importing.commit import families_import
 from kampungkb.families.models import KrsRuleSet
 from kampungkb.families.rules.forms import KrsRuleSetForm
+from kampungkb.families.tpk.pregnancy.services import (
+    anc_contact_record,
+    kb_pasca_record,
+    nifas_visit_record,
+)
 from kampungkb.families.tpk.screening.forms import ThresholdSetForm
 from kampungkb.families.tpk.screening.reference import default_thresholds_load
 from kampungkb.growth import charts as growth_charts
@@ -444,6 +449,30 @@ ASK = {
             "nifas-pemeriksa": "bidan",
         },
     ),
+    "families:tpk_anc_edit": area(
+        lambda o: [o.tpk_anc.pk],
+        lambda o: {
+            "anc-tanggal": o.tpk_anc.tanggal.isoformat(),
+            "anc-tempat": "Pustu",
+            "anc-pemeriksa": "bidan",
+            "anc-hb": "11.5",
+        },
+    ),
+    "families:tpk_anc_delete": area(lambda o: [o.tpk_anc.pk]),
+    "families:tpk_kb_edit": area(
+        lambda o: [o.tpk_kb.pk],
+        lambda o: {"kb-keputusan": "iud", "kb-tanggal": TODAY.isoformat()},
+    ),
+    "families:tpk_kb_delete": area(lambda o: [o.tpk_kb.pk]),
+    "families:tpk_nifas_edit": area(
+        lambda o: [o.tpk_nifas.pk],
+        lambda o: {
+            "nifas-tanggal": o.tpk_nifas.tanggal.isoformat(),
+            "nifas-tempat": "Puskesmas",
+            "nifas-pemeriksa": "dokter",
+        },
+    ),
+    "families:tpk_nifas_delete": area(lambda o: [o.tpk_nifas.pk]),
     "families:scorecard_start": district(),
     "families:scorecard_area": area(lambda o: [o.kode]),
     "families:scorecard_area_xlsx": area(lambda o: [o.kode]),
@@ -941,6 +970,32 @@ EXPECTED: dict[str, tuple] = {
     "families:tpk_nifas_create GET other": (302, 302, 404, 404, 403, 403),
     "families:tpk_nifas_create POST own": (302, 302, 302, 302, 403, 403),
     "families:tpk_nifas_create POST other": (302, 302, 404, 404, 403, 403),
+    # A record entered wrongly is corrected on its own page, or deleted by a POST (confirmed
+    # in the browser), by those who may record it.
+    "families:tpk_anc_edit GET own": (302, 200, 200, 200, 403, 403),
+    "families:tpk_anc_edit GET other": (302, 200, 404, 404, 403, 403),
+    "families:tpk_anc_edit POST own": (302, 302, 302, 302, 403, 403),
+    "families:tpk_anc_edit POST other": (302, 302, 404, 404, 403, 403),
+    "families:tpk_anc_delete GET own": (302, 405, 405, 405, 405, 405),
+    "families:tpk_anc_delete GET other": (302, 405, 405, 405, 405, 405),
+    "families:tpk_anc_delete POST own": (302, 302, 302, 302, 403, 403),
+    "families:tpk_anc_delete POST other": (302, 302, 404, 404, 403, 403),
+    "families:tpk_kb_edit GET own": (302, 200, 200, 200, 403, 403),
+    "families:tpk_kb_edit GET other": (302, 200, 404, 404, 403, 403),
+    "families:tpk_kb_edit POST own": (302, 302, 302, 302, 403, 403),
+    "families:tpk_kb_edit POST other": (302, 302, 404, 404, 403, 403),
+    "families:tpk_kb_delete GET own": (302, 405, 405, 405, 405, 405),
+    "families:tpk_kb_delete GET other": (302, 405, 405, 405, 405, 405),
+    "families:tpk_kb_delete POST own": (302, 302, 302, 302, 403, 403),
+    "families:tpk_kb_delete POST other": (302, 302, 404, 404, 403, 403),
+    "families:tpk_nifas_edit GET own": (302, 200, 200, 200, 403, 403),
+    "families:tpk_nifas_edit GET other": (302, 200, 404, 404, 403, 403),
+    "families:tpk_nifas_edit POST own": (302, 302, 302, 302, 403, 403),
+    "families:tpk_nifas_edit POST other": (302, 302, 404, 404, 403, 403),
+    "families:tpk_nifas_delete GET own": (302, 405, 405, 405, 405, 405),
+    "families:tpk_nifas_delete GET other": (302, 405, 405, 405, 405, 405),
+    "families:tpk_nifas_delete POST own": (302, 302, 302, 302, 403, 403),
+    "families:tpk_nifas_delete POST other": (302, 302, 404, 404, 403, 403),
     "families:tpk_team_edit GET own": (302, 200, 200, 200, 403, 403),
     "families:tpk_team_edit GET other": (302, 200, 404, 404, 403, 403),
     "families:tpk_team_edit POST own": (302, 302, 302, 302, 403, 403),
@@ -1193,6 +1248,7 @@ def _build(folder: Path) -> World:
             tpk_target=tpk_factories.pregnant(desa, nama=f"Ibu Hamil Sintetis {kode}"),
             tpk_catin=tpk_factories.catin(desa, nama=f"Catin Sintetis {kode}"),
             tpk_mother=tpk_factories.mother(desa, nama=f"Ibu Nifas Sintetis {kode}"),
+            **_pregnancy_records(desa, kode),
             visit=visit,
             followup=visit.follow_ups.get(),
             # The file's posyandu (Melati) is not the desa's: made new, as the importer says.
@@ -1237,6 +1293,23 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
 def _pdf_of_its_text(html, *args, **kwargs) -> bytes:
     # A stub PDF that carries the document's text, so what a PDF would show can be checked.
     return b"%PDF-1.4 stub\n" + "".join(html.etree_element.itertext()).encode()
+
+
+def _pregnancy_records(desa, kode) -> dict:
+    """An ANC contact, a KB decision and a nifas visit of the area, for their correction
+    routes; on days the create routes do not post (today), so those still save."""
+    pregnant = tpk_factories.pregnant(desa, nama=f"Ibu Hamil Koreksi Sintetis {kode}")
+    mother = tpk_factories.mother(desa, nama=f"Ibu Nifas Koreksi Sintetis {kode}")
+    week_ago = TODAY - datetime.timedelta(days=7)
+    return {
+        "tpk_anc": anc_contact_record(
+            user=None, target=pregnant, tanggal=week_ago, tempat="Pustu", pemeriksa="bidan"
+        ),
+        "tpk_kb": kb_pasca_record(user=None, target=mother, keputusan="pil", tanggal=week_ago),
+        "tpk_nifas": nifas_visit_record(
+            user=None, target=mother, tanggal=week_ago, tempat="Rumah", pemeriksa="bidan"
+        ),
+    }
 
 
 def _stub_rendering(patch) -> None:
