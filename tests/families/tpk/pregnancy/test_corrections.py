@@ -359,3 +359,14 @@ def test_another_desa_s_record_is_not_found_and_a_reader_is_refused(client, user
     client.force_login(users["admin"])
     assert client.post(missing, {}).status_code == 404
     assert AncContact.objects.count() + NifasVisit.objects.count() == 1
+
+
+def test_a_record_deleted_meanwhile_is_deleted_once_and_not_found_to_correct(users):
+    hamil = tpk.pregnant(weeks=20)
+    contact = _anc(hamil)
+    stale = AncContact.objects.get(pk=contact.pk)
+    services.anc_contact_delete(user=users["desa"], contact=contact)
+    services.anc_contact_delete(user=users["desa"], contact=stale)  # a second tap: no error
+    assert len(_entries("families.anccontact", AuditAction.DELETE)) == 1
+    with pytest.raises(AncContact.DoesNotExist):
+        services.anc_contact_update(user=users["desa"], contact=stale, tempat="Pustu")

@@ -323,7 +323,9 @@ def _locked_target(record) -> Target:
 
 def _deleted(record, *, user, target: Target, fields) -> None:
     # The trail keeps the row as stored, not the caller's copy (which may predate a correction).
-    record = type(record).objects.select_for_update().get(pk=record.pk)
+    record = type(record).objects.select_for_update().filter(pk=record.pk).first()
+    if record is None:  # deleted meanwhile (a second tap on the button): nothing more to do
+        return
     audit_record(
         actor=user,
         action=AuditAction.DELETE,

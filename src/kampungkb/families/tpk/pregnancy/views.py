@@ -6,7 +6,7 @@ a KB decision or a nifas visit entered wrongly. Mitra OPD and Viewer get counts 
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -148,6 +148,8 @@ def _edit(request, record, *, form_class, fields, service, arg, texts):
     if request.method == "POST" and form.is_valid():
         try:
             service(user=request.user, **{arg: record}, **form.cleaned_data)
+        except ObjectDoesNotExist:  # deleted since the page was read
+            raise Http404 from None
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:
