@@ -1,6 +1,7 @@
-"""A TPK cadre (Operator Desa) on a 390 px phone corrects a mistyped Hb of an ANC contact (the
-anaemia flag goes), then deletes a contact entered wrongly: asked first, nothing happens when
-she says no; once confirmed the later contact becomes K1."""
+"""A TPK cadre (Operator Desa) on a 390 px phone corrects a mistyped Hb of an ANC contact in the
+pregnancy panel (htmx, as the new contact was recorded: the page is not left; the anaemia flag
+goes), then deletes a contact entered wrongly: asked first, nothing happens when she says no;
+once confirmed the later contact becomes K1."""
 
 import datetime
 from decimal import Decimal
@@ -44,7 +45,10 @@ def test_a_tpk_cadre_corrects_a_hb_and_deletes_a_contact(phone, live_server, kad
     expect(rows.nth(1)).to_contain_text("K2")
 
     rows.nth(1).get_by_role("link", name="Perbaiki").click()
-    expect(phone.get_by_role("heading", name="Perbaiki kontak ANC")).to_be_visible()
+    correction = phone.get_by_test_id("correction")
+    expect(correction.get_by_role("heading", name="Perbaiki kontak ANC")).to_be_visible()
+    expect(phone.get_by_test_id("anc-form")).to_have_count(0)  # the new-contact form gives way
+    assert phone.url.endswith(f"/sasaran/{kader.pk}/")  # swapped into the panel, not a new page
     expect(phone.get_by_label("Hb (g/dL)")).to_have_value("9.5")
     phone.get_by_label("Hb (g/dL)").fill("95")
     phone.get_by_role("button", name="Simpan", exact=True).click()
@@ -56,7 +60,7 @@ def test_a_tpk_cadre_corrects_a_hb_and_deletes_a_contact(phone, live_server, kad
 
     panel = phone.get_by_test_id("pregnancy-panel")
     expect(panel).to_be_visible()
-    expect(phone.get_by_text("tersimpan.")).to_be_visible()
+    expect(phone.get_by_test_id("anc-saved")).to_be_visible()
     expect(flags.filter(has_text="Anemia")).to_have_count(0)
     expect(rows.nth(1)).to_contain_text("Hb 11,5")
     overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
@@ -74,7 +78,7 @@ def test_a_tpk_cadre_corrects_a_hb_and_deletes_a_contact(phone, live_server, kad
     phone.once("dialog", lambda dialog: dialog.accept())
     delete.click()
 
-    expect(phone.get_by_text("dihapus.")).to_be_visible()
+    expect(phone.get_by_test_id("record-deleted")).to_contain_text("dihapus.")
     expect(rows).to_have_count(1)
     expect(rows.nth(0)).to_contain_text("K1")
     expect(rows.nth(0)).to_contain_text("Hb 11,5")

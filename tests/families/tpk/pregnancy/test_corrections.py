@@ -13,6 +13,7 @@ from django.utils import translation
 
 from kampungkb.analytics.models import TpkSummary
 from kampungkb.core.models import AuditAction, AuditEntry
+from kampungkb.families.tpk import services as tpk_services
 from kampungkb.families.tpk.pregnancy import selectors, services
 from kampungkb.families.tpk.pregnancy.models import AncContact, KbPascaPersalinan, NifasVisit
 from tests import factories
@@ -370,3 +371,42 @@ def test_a_record_deleted_meanwhile_is_deleted_once_and_not_found_to_correct(use
     assert len(_entries("families.anccontact", AuditAction.DELETE)) == 1
     with pytest.raises(AncContact.DoesNotExist):
         services.anc_contact_update(user=users["desa"], contact=stale, tempat="Pustu")
+
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def test_from_the_panel_the_correction_takes_the_place_of_the_forms_and_answers_the_panel(
+    desa_client,
+):
+    hamil = tpk.pregnant(weeks=20)
+    contact = _anc(hamil, hb=Decimal("9.5"))
+    url = reverse("families:tpk_anc_edit", args=[contact.pk])
+    panel = desa_client.get(url, **HTMX).content.decode()
+    assert panel.lstrip().startswith('<div id="pregnancy"')
+    assert 'data-testid="anc-edit-form"' in panel and 'data-testid="anc-form"' not in panel
+    assert 'hx-confirm="Hapus kontak ANC' in panel
+    refused = desa_client.post(url, _anc_data(contact, hb="95"), **HTMX)
+    assert refused.status_code == 400
+    assert "Isi nilai antara 3 dan 20 g/dL." in refused.content.decode()
+    saved = desa_client.post(url, _anc_data(contact, hb="11.5"), **HTMX)
+    assert saved.status_code == 200
+    panel = saved.content.decode()
+    assert 'data-testid="anc-saved"' in panel and 'data-testid="anc-form"' in panel
+    assert "Anemia:" not in panel
+    deleted = desa_client.post(reverse("families:tpk_anc_delete", args=[contact.pk]), **HTMX)
+    assert deleted.status_code == 200
+    assert 'data-testid="record-deleted"' in deleted.content.decode()
+    assert "Belum ada kontak ANC tercatat." in deleted.content.decode()
+    assert not AncContact.objects.exists()
+
+
+def test_a_mother_s_page_links_her_pregnancy_s_contacts_to_their_own_page(desa_client):
+    hamil = tpk.pregnant(weeks=38)
+    contact = _anc(hamil, tanggal=TODAY - 7 * DAY)
+    ibu = tpk_services.delivery_record(user=None, target=hamil, tanggal_persalinan=TODAY - DAY)
+    page = desa_client.get(reverse("families:tpk_target", args=[ibu.pk])).content.decode()
+    url = reverse("families:tpk_anc_edit", args=[contact.pk])
+    # Not swapped into the mother's panel (it is her pregnancy's record): a page of its own.
+    assert f'href="{url}" data-testid="anc-edit"' in page
+    assert f'hx-get="{url}"' not in page

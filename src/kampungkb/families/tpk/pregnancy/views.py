@@ -126,7 +126,9 @@ def pregnant_list(request):
 
 # --- corrections ----------------------------------------------------------------------------
 # Who may correct or delete a record is who may record it: a TPK worker of the record's desa.
-# Another area's record is not found (404), as its target is.
+# Another area's record is not found (404), as its target is. From the panel (htmx) the
+# correction form takes the place of the panel's forms and the answer is the panel again, as
+# after a new record; without JavaScript it is a page of its own, back to the target's page.
 
 EDIT = "families/tpk/pregnancy/edit.html"
 
@@ -142,52 +144,75 @@ def _back(record):
     return redirect(reverse("families:tpk_target", args=[record.target_id]) + "#pregnancy")
 
 
-def _edit(request, record, *, form_class, fields, service, arg, texts):
-    initial = {name: getattr(record, name) for name in fields}
+def _target_panel(request, record, *, status=200, **forms):
+    target = tpk_selectors.target_get(user=request.user, pk=record.target_id)
+    return _panel(request, target, status=status, **forms)
+
+
+def _edit(request, record, *, form_class, service, arg, texts):
+    initial = {name: getattr(record, name) for name in form_class.base_fields}
     form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            service(user=request.user, **{arg: record}, **form.cleaned_data)
+            saved = service(user=request.user, **{arg: record}, **form.cleaned_data)
         except ObjectDoesNotExist:  # deleted since the page was read
             raise Http404 from None
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:
+            if request.htmx:
+                return _target_panel(request, record, **{texts["saved_key"]: saved})
             messages.success(request, texts["saved"])
             return _back(record)
+    status = 400 if request.method == "POST" else 200
+    editing = {"form": form, "record": record, **texts}
+    if request.htmx:
+        return _target_panel(request, record, status=status, editing=editing)
     tpk_services.target_viewed(user=request.user, target=record.target)
-    return render(
-        request,
-        EDIT,
-        {"form": form, "record": record, "target": record.target, **texts},
-        status=400 if request.method == "POST" else 200,
-    )
+    return render(request, EDIT, {"target": record.target, **editing}, status=status)
 
 
-def _anc_texts(contact):
-    day = date_format(contact.tanggal, "j M Y")
+def _deleted(request, record, message):
+    if request.htmx:
+        return _target_panel(request, record, deleted=message)
+    messages.success(request, message)
+    return _back(record)
+
+
+def _texts(kind: str, record, **texts) -> dict:
     return {
-        "title": _("Correct the ANC contact of %(day)s") % {"day": day},
-        "saved": _("ANC contact of %(day)s saved.") % {"day": day},
-        "delete_url": reverse("families:tpk_anc_delete", args=[contact.pk]),
-        "delete_label": _("Delete this ANC contact"),
-        "delete_question": _("Delete the ANC contact of %(day)s? It cannot be undone.")
-        % {"day": day},
-        "testid": "anc-edit-form",
+        "kind": kind,
+        "url": reverse(f"families:tpk_{kind}_edit", args=[record.pk]),
+        "delete_url": reverse(f"families:tpk_{kind}_delete", args=[record.pk]),
+        "saved_key": f"{kind}_saved",
+        "testid": f"{kind}-edit-form",
+        **texts,
     }
+
+
+def _day(record) -> str:
+    return date_format(record.tanggal, "j M Y")
 
 
 def anc_edit(request, pk):
     """Correct an ANC contact (a mistyped Hb, date or blood pressure)."""
     contact = _worker_record(request, selectors.anc_contact_get, pk)
+    day = {"day": _day(contact)}
+    texts = _texts(
+        "anc",
+        contact,
+        title=_("Correct the ANC contact of %(day)s") % day,
+        saved=_("ANC contact of %(day)s saved.") % day,
+        delete_label=_("Delete this ANC contact"),
+        delete_question=_("Delete the ANC contact of %(day)s? It cannot be undone.") % day,
+    )
     return _edit(
         request,
         contact,
         form_class=AncForm,
-        fields=AncForm.base_fields,
         service=services.anc_contact_update,
         arg="contact",
-        texts=_anc_texts(contact),
+        texts=texts,
     )
 
 
@@ -195,30 +220,26 @@ def anc_edit(request, pk):
 def anc_delete(request, pk):
     """Delete an ANC contact entered wrongly (the later contacts are numbered again)."""
     contact = _worker_record(request, selectors.anc_contact_get, pk)
+    message = _("ANC contact of %(day)s deleted.") % {"day": _day(contact)}
     services.anc_contact_delete(user=request.user, contact=contact)
-    messages.success(
-        request,
-        _("ANC contact of %(day)s deleted.") % {"day": date_format(contact.tanggal, "j M Y")},
-    )
-    return _back(contact)
+    return _deleted(request, contact, message)
 
 
 def kb_edit(request, pk):
     """Correct the KB pasca persalinan decision of a mother."""
     record = _worker_record(request, selectors.kb_pasca_get, pk)
-    texts = {
-        "title": _("Correct the KB decision after delivery"),
-        "saved": _("KB decision saved."),
-        "delete_url": reverse("families:tpk_kb_delete", args=[record.pk]),
-        "delete_label": _("Delete this KB decision"),
-        "delete_question": _("Delete this KB decision? It cannot be undone."),
-        "testid": "kb-edit-form",
-    }
+    texts = _texts(
+        "kb",
+        record,
+        title=_("Correct the KB decision after delivery"),
+        saved=_("KB decision saved."),
+        delete_label=_("Delete this KB decision"),
+        delete_question=_("Delete this KB decision? It cannot be undone."),
+    )
     return _edit(
         request,
         record,
         form_class=KbPascaForm,
-        fields=KbPascaForm.base_fields,
         service=services.kb_pasca_update,
         arg="record",
         texts=texts,
@@ -230,28 +251,25 @@ def kb_delete(request, pk):
     """Delete a KB decision recorded on the wrong mother."""
     record = _worker_record(request, selectors.kb_pasca_get, pk)
     services.kb_pasca_delete(user=request.user, record=record)
-    messages.success(request, _("KB decision deleted."))
-    return _back(record)
+    return _deleted(request, record, _("KB decision deleted."))
 
 
 def nifas_edit(request, pk):
     """Correct a nifas visit."""
     visit = _worker_record(request, selectors.nifas_visit_get, pk)
-    day = date_format(visit.tanggal, "j M Y")
-    texts = {
-        "title": _("Correct the nifas visit of %(day)s") % {"day": day},
-        "saved": _("Nifas visit of %(day)s saved.") % {"day": day},
-        "delete_url": reverse("families:tpk_nifas_delete", args=[visit.pk]),
-        "delete_label": _("Delete this nifas visit"),
-        "delete_question": _("Delete the nifas visit of %(day)s? It cannot be undone.")
-        % {"day": day},
-        "testid": "nifas-edit-form",
-    }
+    day = {"day": _day(visit)}
+    texts = _texts(
+        "nifas",
+        visit,
+        title=_("Correct the nifas visit of %(day)s") % day,
+        saved=_("Nifas visit of %(day)s saved.") % day,
+        delete_label=_("Delete this nifas visit"),
+        delete_question=_("Delete the nifas visit of %(day)s? It cannot be undone.") % day,
+    )
     return _edit(
         request,
         visit,
         form_class=NifasForm,
-        fields=NifasForm.base_fields,
         service=services.nifas_visit_update,
         arg="visit",
         texts=texts,
@@ -260,12 +278,9 @@ def nifas_edit(request, pk):
 
 @require_POST
 def nifas_delete(request, pk):
-    """Delete a nifas visit entered wrongly (the later visits keep their KF number: it follows
+    """Delete a nifas visit entered wrongly (the other visits keep their KF number: it follows
     the days since the delivery)."""
     visit = _worker_record(request, selectors.nifas_visit_get, pk)
+    message = _("Nifas visit of %(day)s deleted.") % {"day": _day(visit)}
     services.nifas_visit_delete(user=request.user, visit=visit)
-    messages.success(
-        request,
-        _("Nifas visit of %(day)s deleted.") % {"day": date_format(visit.tanggal, "j M Y")},
-    )
-    return _back(visit)
+    return _deleted(request, visit, message)
