@@ -1,7 +1,7 @@
 """Writes of pregnancy monitoring: an ANC contact, the KB pasca persalinan decision and a nifas
-visit. Each is one transaction, checks the user may work in the target's desa, refuses values
-outside plausible bounds with an Indonesian message beside the field, and leaves an audit
-entry."""
+visit, and their correction or deletion. Each is one transaction, checks the user may work in
+the target's desa, refuses values outside plausible bounds with an Indonesian message beside
+the field, and leaves an audit entry."""
 
 import datetime
 from decimal import Decimal
