@@ -42,8 +42,6 @@ OUT_COLUMNS = (
     *tuple(CATEGORIES),
     "error",
 )
-#: Bytes of CSV text per streamed block (about 100,000 rows of an e-PPGBM-like file).
-BLOCK_SIZE = 4 << 20
 _NUMBER = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 
 
@@ -363,9 +361,7 @@ def _progress(rows: int, done: int, total: int, started: float) -> None:
     sys.stderr.flush()
 
 
-def run(
-    input_path: str, output_path: str, *, rounded: bool = True, block_size: int = BLOCK_SIZE
-) -> int:
+def run(input_path: str, output_path: str, *, rounded: bool, block_size: int) -> int:
     """Process ``input_path`` into ``output_path``; return the number of rows.
 
     Raises ``InputError`` when the input cannot be read as CSV. The output appears
