@@ -209,3 +209,11 @@ def test_a_run_imports_neither_pandas_nor_django(tmp_path, sample):
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
+
+
+def test_empty_columns_and_a_byte_order_mark_read_as_before(tmp_path):
+    src = tmp_path / "in.csv"
+    src.write_bytes(b'\xef\xbb\xbf"id",sex,age_days,weight,armc,note\n1,1,400,9,,\n2,2,500,,,\n')
+    new, old = _both(tmp_path, src)
+    assert new == old
+    assert new.splitlines()[2].startswith(b'"2","2","500","","","",,')
