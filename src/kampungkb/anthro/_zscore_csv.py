@@ -5,9 +5,9 @@ The input is streamed with pyarrow's CSV reader (every column read as text) in b
 before the next one is read, so memory follows the block, not the file.
 
 The output text is assembled here, a block at a time, with pyarrow's string kernels: a
-rounded z-score is one of a few thousand texts (taken from a table built once), a flag
-or a category one of a handful, and only the free-form numbers (``clenhei``, ``cbmi``,
-unrounded z-scores) are formatted one by one. The bytes are those pyarrow's CSV writer
+rounded z-score and its flag are one of ~60,000 texts (a table built once), a category
+one of a handful, and only the free-form numbers (``clenhei``, ``cbmi``, unrounded
+z-scores) are formatted one by one. The bytes are those pyarrow's CSV writer
 gave with ``quoting_style="needed"`` (the formatting of earlier releases): text quoted with
 inner quotes doubled, numbers bare in their shortest round-trip form, missing values empty.
 
@@ -188,7 +188,7 @@ def _flag_slots(flags: np.ndarray) -> np.ndarray:
 
 
 def _z_flag_table() -> pa.Array:
-    """ "z,flag," for every rounded z-score of the table (slot 0: NaN) and every flag."""
+    """The text "z,flag," of every rounded z-score in the table (slot 0: NaN) and flag."""
     z = _float_text(np.r_[np.nan, np.arange(-_Z_STEPS, _Z_STEPS + 1) / 100.0])
     slots = np.arange(3 * len(z), dtype=np.int32)
     z = pc.take(z, _arrow(slots // 3, pa.int32()))
