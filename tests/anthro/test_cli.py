@@ -1,5 +1,6 @@
 """kampungkb zscore INPUT.csv -o OUTPUT.csv on real files."""
 
+import argparse
 import csv
 import os
 import subprocess
@@ -168,3 +169,32 @@ def test_cli_runs_as_a_process_without_django(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""  # no progress output when stderr is not a terminal
     assert read(dst)[0]["zwei"] == "0"
+
+
+def _helps(parser):
+    return [parser.description] + [
+        a.help for a in parser._actions if a.help and a.help != argparse.SUPPRESS
+    ]
+
+
+def test_the_help_of_zscore_and_of_each_argument_is_in_indonesian():
+    shown = [h for h in _helps(cli.build_parser("id")) if h != "show this help message and exit"]
+    msgids = [h for h in _helps(cli.build_parser("en")) if h != "show this help message and exit"]
+    assert len(shown) == len(msgids) == 4
+    assert [m for s, m in zip(shown, msgids, strict=True) if s == m] == []
+    assert msgids[0] == cli.DESCRIPTION
+
+
+def test_help_answers_without_pyarrow_pandas_or_django():
+    code = (
+        "import sys; from kampungkb.anthro.cli import main; rc = main(['--help']); "
+        "heavy = {m.split('.')[0] for m in sys.modules} & {'pyarrow', 'pandas', 'django'}; "
+        "sys.exit(rc or len(heavy))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "KAMPUNGKB_LANGUAGE"}
+    env["PYTHONPATH"] = str(Path(cli.__file__).resolve().parents[2])
+    proc = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Menghitung z-score WHO" in " ".join(proc.stdout.split())

@@ -10,7 +10,6 @@ and invalid rows come out as NaN without any masking.
 
 from __future__ import annotations
 
-import csv
 import functools
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,17 +65,17 @@ def get_table(name: str) -> Table:
     file_name, width = _FILES[name]
     size = 3 * width + 1  # sex 0 (unused), 1, 2, then the NaN sentinel
     lms = np.full((3, size), np.nan)
-    with open(DATA_DIR / file_name, newline="", encoding="utf-8") as handle:
-        reader = csv.reader(handle)
-        header = next(reader)
-        key_col = header[1]
-        for row in reader:
-            sex = int(row[0])
-            key = float(row[1])
-            if key_col in ("length_cm", "height_cm"):
-                key = round(key * 10)
-            index = sex * width + int(key)
-            lms[:, index] = [float(row[2]), float(row[3]), float(row[4])]
+    path = DATA_DIR / file_name
+    with open(path, encoding="utf-8") as handle:
+        key_col = handle.readline().split(",")[1]
+    # numpy's C parser: half the time of csv.reader, and the tables are part of the start-up
+    # of every ``kampungkb zscore``.
+    rows = np.loadtxt(path, delimiter=",", usecols=(0, 1, 2, 3, 4), skiprows=1, ndmin=2)
+    key = rows[:, 1]
+    if key_col in ("length_cm", "height_cm"):
+        key = np.round(key * 10)
+    index = rows[:, 0].astype(np.intp) * width + key.astype(np.intp)
+    lms[:, index] = rows[:, 2:5].T
     valid = ~np.isnan(lms[0])
     for arr in lms:
         arr.flags.writeable = False
