@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 RUNNER = ROOT / "bench" / "loadtest.py"
 
@@ -54,6 +56,12 @@ def test_a_short_posyandu_day_is_served_and_every_acknowledged_write_is_stored_o
     assert figures["writes_by_kind"].get("measurement", 0) > 0
     assert figures["writes_by_kind"].get("import") == 1  # the 30 rows, checked one by one
     assert figures["lost"] == figures["doubled"] == 0
+    # The kader's writes and the import's rows are reported apart, and add up to the total.
+    assert figures["entry_write_rate"] > 0 and figures["import_write_rate"] > 0
+    assert figures["entry_write_rate"] + figures["import_write_rate"] == pytest.approx(
+        figures["write_rate"]
+    )
+    assert "kader entry" in result.stdout and "import" in result.stdout
     assert "exactly once: 0 lost, 0 doubled" in result.stdout
 
     acks = [json.loads(line) for line in (run_dir / "acks.jsonl").read_text().splitlines()]
