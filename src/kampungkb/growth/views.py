@@ -79,6 +79,22 @@ def _session_context(request, pos, day, **extra):
     return {"posyandu": pos, "tanggal": day, "done": done, "search_children": None, **extra}
 
 
+def _session_lists(request, pos, day, **extra):
+    """The session's context with both its lists read (and their showing audited): the
+    children not weighed yet that day and those weighed, for a page part that shows them."""
+    context = _session_context(request, pos, day, **extra)
+    context["done"] = list(context["done"])
+    personal_data.session_shown(
+        user=request.user, posyandu=pos, tanggal=day, measurements=context["done"]
+    )
+    children = list(selectors.session_candidates(user=request.user, posyandu=pos, tanggal=day))
+    personal_data.session_children_shown(
+        user=request.user, posyandu=pos, tanggal=day, search="", children=children
+    )
+    context["next_children"] = children
+    return context
+
+
 def session(request, posyandu, tanggal):
     pos, day = _session(request, posyandu, tanggal)
     # Without JavaScript the search box submits here: the page shows what it found.
@@ -172,8 +188,15 @@ def session_measure(request, posyandu, tanggal, child):
                 "advice": measurement_advice(m),
                 "age": age_text(m.umur_hari),
             }
-            template = "growth/partials/result.html" if request.htmx else "growth/session.html"
-            return render(request, template, _session_context(request, pos, day, **ctx))
+            if not request.htmx:
+                return render(
+                    request, "growth/session.html", _session_context(request, pos, day, **ctx)
+                )
+            return render(
+                request,
+                "growth/partials/result_with_lists.html",
+                _session_lists(request, pos, day, **ctx),
+            )
     ctx = _measure_context(pos, day, kid, form) | {"needs_check": needs_check}
     return render(request, template, _session_context(request, pos, day, **ctx), status=400)
 
