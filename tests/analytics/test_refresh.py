@@ -57,7 +57,7 @@ def _queued():
     return list(DBTaskResult.objects.filter(task_path__endswith="analytics_refresh"))
 
 
-def test_a_change_queues_its_refresh_a_minute_later_on_the_workers_queue(beltim, settings):
+def test_a_change_queues_its_refresh_after_the_delay_on_the_workers_queue(beltim, settings):
     settings.TASKS = DATABASE_QUEUE
     settings.KAMPUNGKB_SUMMARY_REFRESH_DELAY = 60
     before = timezone.now()
@@ -83,7 +83,7 @@ def test_with_no_delay_the_refresh_is_queued_to_run_at_once(beltim, settings):
 
 def test_the_changes_of_the_delay_share_one_rebuild(beltim):
     # Requests of changes made before a rebuild started are covered by it: when they come
-    # due (a minute after their change) the worker skips them; a change after it is not.
+    # due (the delay after their change) the worker skips them; a change after it is not.
     first = timezone.now()
     second = timezone.now()
     summaries_rebuild()  # the rebuild the first request ran, a minute after it

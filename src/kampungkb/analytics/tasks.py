@@ -73,9 +73,9 @@ def analytics_refresh_enqueue(**_signal):
         if delay > 0 and task.get_backend().supports_defer:
             # Run a little later, not at once: the changes of those seconds share one rebuild
             # (each later request is then covered and skipped). A rebuild reads every
-            # measurement (a province: ~20 s of the worker and the database); on a posyandu
-            # day, with a weighing every few seconds, rebuilding at once meant rebuilding
-            # without pause, on the cores that serve the kader.
+            # measurement (a province: ~27 CPU-seconds of the worker and the database); on a
+            # posyandu day, with a weighing every few seconds, rebuilding at once meant
+            # rebuilding without pause, on the cores that serve the kader.
             task = task.using(run_after=now + datetime.timedelta(seconds=delay))
         return task.enqueue(requested_at=now.isoformat())
     except DatabaseError:
