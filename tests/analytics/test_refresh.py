@@ -86,7 +86,7 @@ def test_the_changes_of_the_delay_share_one_rebuild(beltim):
     # due (the delay after their change) the worker skips them; a change after it is not.
     first = timezone.now()
     second = timezone.now()
-    summaries_rebuild()  # the rebuild the first request ran, a minute after it
+    summaries_rebuild()  # the rebuild the first request ran, the delay after it
     assert analytics_refresh.call(requested_at=second.isoformat())["skipped"] is True
     assert analytics_refresh.call(requested_at=first.isoformat())["skipped"] is True
     later = timezone.now() + datetime.timedelta(seconds=1)

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from kampungkb.core.models import AuditEntry
+from kampungkb.growth.models import Measurement
 from tests import factories
 from tests.conftest import BATU_PENYU, KURNIA_JAYA
 
@@ -55,6 +56,15 @@ def _oob(body: str, element_id: str) -> str:
     return body[found.start() :]
 
 
+def _weighed_part(body: str) -> str:
+    """What the answer brings the weighed list: its count and rows (after the finder)."""
+    return body[body.index('id="done-count"') - 4 :]
+
+
+def _count(body: str) -> str:
+    return re.search(r'id="done-count" hx-swap-oob="true">([^<]*)</h2>', body).group(1).strip()
+
+
 @pytest.mark.django_db
 def test_a_saved_weighing_lists_the_children_still_to_weigh_and_those_weighed(
     client, users, posyandu, children
@@ -65,18 +75,42 @@ def test_a_saved_weighing_lists_the_children_still_to_weigh_and_those_weighed(
     body = response.content.decode()
     assert response.status_code == 200 and 'data-testid="result"' in body
     finder = _oob(body, "finder")
-    listed = {int(pk) for pk in SEARCH_URL.findall(finder)}
+    listed = {int(pk) for pk in SEARCH_URL.findall(finder[: finder.index("done-count")])}
     assert listed == {ani.pk, citra.pk}  # Budi was just weighed: not offered again
     # The list comes filled: the search box must not fetch it again when htmx swaps it in.
     search_box = re.search(r'<input id="child-search"[^>]*>', finder).group(0)
     assert "load" not in re.search(r'hx-trigger="([^"]*)"', search_box).group(1)
-    done = _oob(body, "done")
-    assert "Budi Santoso" in done and "1 anak diukur hari ini" in done
+    # The weighed list: its count, Budi's row added on top, the "none yet" line removed.
+    budi_m = Measurement.objects.get(child=budi, tanggal=TODAY)
+    weighed = _weighed_part(body)
+    assert _count(body) == "1 anak diukur hari ini"
+    assert re.search(
+        rf'<ul hx-swap-oob="afterbegin:#done-list">\s*<li [^>]*id="done-{budi_m.pk}"', weighed
+    )
+    assert '<li id="done-empty" hx-swap-oob="delete">' in weighed
 
-    # The next child from that list: the list shrinks again, the weighed list grows.
+    # The next child from that list: the list shrinks again; the weighed list gets Ani's
+    # row alone (not Budi's again: it does not grow with the day's weighings).
     body = _save(client, posyandu, ani, **HTMX).content.decode()
-    assert {int(pk) for pk in SEARCH_URL.findall(_oob(body, "finder"))} == {citra.pk}
-    assert "2 anak diukur hari ini" in _oob(body, "done")
+    finder = _oob(body, "finder")
+    assert {int(pk) for pk in SEARCH_URL.findall(finder[: finder.index("done-count")])} == {
+        citra.pk
+    }
+    weighed = _weighed_part(body)
+    assert _count(body) == "2 anak diukur hari ini"
+    assert "Ani Lestari" in weighed and "Budi Santoso" not in weighed
+    assert "done-empty" not in weighed
+
+    # A correction of Budi's weighing replaces his row; the count stays.
+    body = _save(client, posyandu, budi, **HTMX).content.decode()
+    weighed = _weighed_part(body)
+    assert _count(body) == "2 anak diukur hari ini"
+    assert re.search(rf'<li [^>]*id="done-{budi_m.pk}" hx-swap-oob="true"', weighed)
+    assert "afterbegin" not in weighed
+    # The page, loaded again, shows what the swaps built.
+    page = client.get(_url("session", posyandu)).content.decode()
+    assert "2 anak diukur hari ini" in page
+    assert f'id="done-{budi_m.pk}"' in page and "done-empty" not in page
 
 
 @pytest.mark.django_db
@@ -119,8 +153,9 @@ def test_the_refreshed_lists_are_recorded_in_the_audit_trail(client, users, posy
     offered = views.get(object_type="growth.child")
     assert offered.changes["page"] == "session_search"
     assert sorted(offered.changes["ids"]) == sorted([ani.pk, citra.pk])
-    weighed = views.get(object_type="growth.measurement")
-    assert len(weighed.changes["ids"]) == 1
+    # The weighed list's new row is the measurement just saved (its creation is in the
+    # trail): no list of the day's weighings was shown.
+    assert not views.filter(object_type="growth.measurement").exists()
 
 
 @pytest.mark.django_db
@@ -135,4 +170,5 @@ def test_the_refreshed_list_holds_only_the_posyandus_own_children(
     body = _save(client, posyandu, children[0], **HTMX).content.decode()
     finder = _oob(body, "finder")
     assert stranger.nama not in finder
-    assert {int(pk) for pk in SEARCH_URL.findall(finder)} == {children[1].pk, children[2].pk}
+    listed = {int(pk) for pk in SEARCH_URL.findall(finder[: finder.index("done-count")])}
+    assert listed == {children[1].pk, children[2].pk}
