@@ -6,7 +6,8 @@ What a gunicorn worker spends on one request, without the noise of a load test: 
 the posyandu-day load test opens (``bench/locustfile.py``) is requested through Django's WSGI
 handler (the test client, production settings, HTTPS as behind nginx, CSRF enforced), and for
 each the median CPU time of this process (``time.process_time``: Python, templates, the database
-driver; not the PostgreSQL server's own CPU), the median wall time and the number of SQL queries
+driver), the median CPU time of its PostgreSQL backend (``/proc/PID/schedstat``: the server runs
+on this machine; blank on SQLite), the median wall time and the number of SQL queries
 are printed beside the same-run reference: the login page (reads nothing) and a static file
 (whitenoise), with the ratio to the login page.
 
@@ -91,16 +92,48 @@ def _seed() -> None:
     print(f"{Child.objects.count():,} children, {Measurement.objects.count():,} measurements")
 
 
-def _cpu_ms(fn, n: int) -> tuple[float, float]:
-    """Median CPU ms and median wall ms of ``n`` calls of ``fn`` (after one warm-up)."""
+def _backend_pid() -> int | None:
+    """The process id of this process's PostgreSQL backend (None on SQLite): the database
+    server runs on this machine, so its CPU per request can be read from ``/proc``."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    connection.ensure_connection()
+    return connection.connection.info.backend_pid
+
+
+def _backend_cpu_ms(pid: int | None) -> float:
+    """CPU ms the PostgreSQL backend ``pid`` has used so far (``/proc/PID/schedstat``: time on
+    a CPU in nanoseconds, finer than ``stat``'s 10 ms ticks); NaN when it cannot be read."""
+    if pid is None:
+        return float("nan")
+    try:
+        return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e6
+    except (OSError, ValueError, IndexError):
+        return float("nan")
+
+
+def _cpu_ms(fn, n: int) -> tuple[float, float, float]:
+    """Median CPU ms of this process, median wall ms and median CPU ms of the PostgreSQL
+    backend (NaN on SQLite) of ``n`` calls of ``fn`` (after one warm-up)."""
     fn()
-    cpu, wall = [], []
+    cpu, wall, db = [], [], []
     for _ in range(n):
+        pid = _backend_pid()
+        d0 = _backend_cpu_ms(pid)
         c0, w0 = time.process_time(), time.perf_counter()
         fn()
         cpu.append((time.process_time() - c0) * 1000)
         wall.append((time.perf_counter() - w0) * 1000)
-    return statistics.median(cpu), statistics.median(wall)
+        # A connection closed and opened again during the call: its backend is another one.
+        db.append(_backend_cpu_ms(pid) - d0 if _backend_pid() == pid else float("nan"))
+    return statistics.median(cpu), statistics.median(wall), _median(db)
+
+
+def _median(values: list[float]) -> float:
+    values = [v for v in values if v == v]  # without NaN
+    return statistics.median(values) if values else float("nan")
 
 
 def _queries(fn) -> int:
@@ -219,6 +252,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--writes", type=int, default=12, help="weighings saved (timed)")
     parser.add_argument("--posyandu", type=int, help="this posyandu's session (its pk)")
     parser.add_argument("--profile", metavar="KIND", help="print a cProfile of this page label")
+    parser.add_argument(
+        "--pyinstrument", action="store_true", help="profile with pyinstrument, not cProfile"
+    )
+    parser.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="also time one rebuild of the summaries (what the worker runs after changes)",
+    )
     args = parser.parse_args(argv)
     database = _prepare_environment()
 
@@ -286,6 +327,20 @@ def main(argv: list[str] | None = None) -> int:
     import pstats
 
     profiler = cProfile.Profile() if args.profile else None
+    if args.profile and args.profile != "submit" and args.pyinstrument:
+        # pyinstrument (``pip install pyinstrument``; not a dependency): a call tree by wall
+        # time, sampled, so the profiler's own cost does not inflate small functions.
+        from pyinstrument import Profiler
+
+        fn = dict(pages)[args.profile]
+        fn()
+        sampler = Profiler(interval=0.0005)
+        sampler.start()
+        for _ in range(20):
+            fn()
+        sampler.stop()
+        print(sampler.output_text(unicode=True, show_all=False))
+        return 0
     if args.profile and args.profile != "submit":
         fn = dict(pages)[args.profile]
         fn()
@@ -300,11 +355,11 @@ def main(argv: list[str] | None = None) -> int:
 
     rows = []
     for label, fn in [] if profiler else pages:
-        cpu, wall = _cpu_ms(fn, args.requests)
-        rows.append((label, cpu, wall, _queries(fn)))
+        cpu, wall, db = _cpu_ms(fn, args.requests)
+        rows.append((label, cpu, wall, _queries(fn), db))
 
     # The saves: each weighs the next child not yet weighed today (a real, audited write).
-    submit_cpu, submit_wall, submit_q, confirm_cpu, confirm_q = [], [], [], [], []
+    submit_cpu, submit_wall, submit_q, submit_db, confirm_cpu, confirm_q = [], [], [], [], [], []
     for _ in range(args.writes):
         path, child = first_child()
         k.get(path, htmx="entry", page=session)  # the kader opens the form (timed above)
@@ -313,6 +368,8 @@ def main(argv: list[str] | None = None) -> int:
             from django.db import connection
             from django.test.utils import CaptureQueriesContext
 
+            pid = _backend_pid()
+            d0 = _backend_cpu_ms(pid)
             c0, w0 = time.process_time(), time.perf_counter()
             with CaptureQueriesContext(connection) as captured:
                 if profiler:
@@ -321,9 +378,11 @@ def main(argv: list[str] | None = None) -> int:
                 if profiler:
                     profiler.disable()
             cpu = (time.process_time() - c0) * 1000
+            db = _backend_cpu_ms(pid) - d0 if _backend_pid() == pid else float("nan")
             text = response.content.decode()
             if attempt == "submit":
                 submit_cpu.append(cpu)
+                submit_db.append(db)
                 submit_wall.append((time.perf_counter() - w0) * 1000)
                 submit_q.append(len(captured))
             else:
@@ -342,6 +401,7 @@ def main(argv: list[str] | None = None) -> int:
             statistics.median(submit_cpu),
             statistics.median(submit_wall),
             max(submit_q),
+            _median(submit_db),
         )
     )
     if confirm_cpu:
@@ -351,6 +411,7 @@ def main(argv: list[str] | None = None) -> int:
                 statistics.median(confirm_cpu),
                 float("nan"),
                 max(confirm_q),
+                float("nan"),
             )
         )
 
@@ -359,10 +420,24 @@ def main(argv: list[str] | None = None) -> int:
         f"reference (same run): login page {login_cpu:.1f} ms CPU, "
         f"static file {rows[1][1]:.1f} ms CPU"
     )
-    print(f"{'page':<40} {'CPU ms':>8} {'wall ms':>8} {'x login':>8} {'queries':>8}")
-    for label, cpu, wall, queries in rows:
-        print(f"{label:<40} {cpu:8.1f} {wall:8.1f} {cpu / login_cpu:7.1f}x {queries:8d}")
-    entry = [cpu for label, cpu, _w, _q in rows if label.startswith("entry:")]
+    print(
+        f"{'page':<40} {'CPU ms':>8} {'wall ms':>8} {'x login':>8} {'queries':>8} {'PG CPU ms':>10}"
+    )
+    for label, cpu, wall, queries, db in rows:
+        print(f"{label:<40} {cpu:8.1f} {wall:8.1f} {cpu / login_cpu:7.1f}x {queries:8d} {db:10.1f}")
+    if args.rebuild:
+        from kampungkb.analytics.services import summaries_rebuild
+
+        pid = _backend_pid()
+        d0, c0, w0 = _backend_cpu_ms(pid), time.process_time(), time.perf_counter()
+        summaries_rebuild()
+        cpu, wall = (time.process_time() - c0) * 1000, (time.perf_counter() - w0) * 1000
+        db = _backend_cpu_ms(pid) - d0 if _backend_pid() == pid else float("nan")
+        print(
+            f"{'worker: summaries rebuild (one)':<40} {cpu:8.0f} {wall:8.0f} "
+            f"{cpu / login_cpu:7.0f}x {'':>8} {db:10.0f}"
+        )
+    entry = [cpu for label, cpu, _w, _q, _d in rows if label.startswith("entry:")]
     print(
         f"entry pages: mean {statistics.mean(entry):.1f} ms CPU "
         f"({statistics.mean(entry) / login_cpu:.1f}x the login page)"

@@ -7,10 +7,13 @@ locust comes with the dev extra (through the loadtest extra), so this never skip
 """
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNNER = ROOT / "bench" / "loadtest.py"
@@ -54,6 +57,12 @@ def test_a_short_posyandu_day_is_served_and_every_acknowledged_write_is_stored_o
     assert figures["writes_by_kind"].get("measurement", 0) > 0
     assert figures["writes_by_kind"].get("import") == 1  # the 30 rows, checked one by one
     assert figures["lost"] == figures["doubled"] == 0
+    # The kader's writes and the import's rows are reported apart, and add up to the total.
+    assert figures["entry_write_rate"] > 0 and figures["import_write_rate"] > 0
+    assert figures["entry_write_rate"] + figures["import_write_rate"] == pytest.approx(
+        figures["write_rate"]
+    )
+    assert "kader entry" in result.stdout and "import" in result.stdout
     assert "exactly once: 0 lost, 0 doubled" in result.stdout
 
     acks = [json.loads(line) for line in (run_dir / "acks.jsonl").read_text().splitlines()]
@@ -91,3 +100,106 @@ def test_a_short_posyandu_day_is_served_and_every_acknowledged_write_is_stored_o
     check = _runner("--check-only", str(run_dir), tmp_path=tmp_path)
     assert check.returncode == 1, check.stdout
     assert "1 lost, 1 doubled" in check.stdout
+
+
+def _in_locust(tmp_path, code: str):
+    """Run ``code`` beside bench/locustfile.py as locust loads it, in a process of its own
+    (importing locust patches the standard library with gevent: not in the test process);
+    ``code`` sees the module as ``locustfile`` and prints JSON, which is returned."""
+    plan = tmp_path / "plan.json"
+    plan.write_text(
+        json.dumps(
+            {
+                "session_date": "2026-11-29",
+                "kaders": [],
+                "officials": [],
+                "ack_file": str(tmp_path / "acks.jsonl"),
+                "stats_file": str(tmp_path / "stats.json"),
+                "kader_wait": [1, 2],
+                "hints": {},
+            }
+        )
+    )
+    script = tmp_path / "probe.py"
+    source = str(RUNNER.parent / "locustfile.py")
+    script.write_text(
+        "import importlib.util, json, sys\n"
+        f"spec = importlib.util.spec_from_file_location('locustfile', {source!r})\n"
+        "locustfile = importlib.util.module_from_spec(spec)\n"
+        "spec.loader.exec_module(locustfile)\n" + code
+    )
+    result = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "KAMPUNGKB_LOADTEST_PLAN": str(plan)},
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+PICK = """
+asked = []
+class Page:
+    text = '<a hx-get="/pertumbuhan/sesi/7/2026-11-29/ukur/42/">Ukur</a>'
+class Kader:
+    session_url = "/pertumbuhan/sesi/7/2026-11-29/"
+    listed = '<a hx-get="/pertumbuhan/sesi/7/2026-11-29/ukur/41/">Ukur</a>'
+    def get(self, path, name, **kw):
+        asked.append(path)
+        return Page()
+kader = Kader()
+first = locustfile.KaderUser._next_child(kader)
+asked_first, listed_after = list(asked), kader.listed
+second = locustfile.KaderUser._next_child(kader)
+print(json.dumps([first, asked_first, listed_after, second, asked]))
+"""
+
+
+def test_a_kader_picks_the_next_child_from_the_list_the_save_answered_with(tmp_path):
+    first, asked_first, listed_after, second, asked = _in_locust(tmp_path, PICK)
+    # After a save: the child comes from the save's answer, no request.
+    assert first == ["/pertumbuhan/sesi/7/2026-11-29/ukur/41/", 41]
+    assert asked_first == [] and listed_after is None
+    # With no answer to pick from (a session just opened): the list is asked for.
+    assert second == ["/pertumbuhan/sesi/7/2026-11-29/ukur/42/", 42]
+    assert asked == ["/pertumbuhan/sesi/7/2026-11-29/cari/?q="]
+
+
+FORM_PAGE = """<form method="get"><input name="q" value="x"></form>
+<form action="/a/?x=1&amp;y=2" method="post">
+  <input type="hidden" name="csrfmiddlewaretoken" value="TOK">
+  <input type="text" name="berat" id="id_berat"><input type="text" name="tinggi" value="">
+  <input type="radio" name="cara_ukur" value="PB" checked>
+  <input type="radio" name="cara_ukur" value="TB">
+  <input type="checkbox" name="oedema"><input type="checkbox" name="vitamin_a" checked>
+  <select name="jk"><option value="">--</option><option value="L">L</option></select>
+  <select name="desa"><option value="1">a</option><option value="2" selected>b</option></select>
+  <textarea name="catatan">a &amp; b</textarea>
+  <input type="submit" name="go" value="Go"><input type="file" name="file">
+</form><form><input name="after" value="1"></form>"""
+
+
+def test_the_load_generators_form_reader_submits_what_a_browser_would(tmp_path):
+    (tmp_path / "page.html").write_text(FORM_PAGE)
+    code = (
+        f"page = open({str(tmp_path / 'page.html')!r}).read()\n"
+        "first = locustfile.form_of(page)\n"
+        "second = locustfile.form_of(page[page.index('</form>') + 7:])\n"
+        "print(json.dumps([first.fields, second.action, second.fields]))\n"
+    )
+    first, action, fields = _in_locust(tmp_path, code)
+    assert first == {"q": "x"}  # the first form of the page
+    assert action == "/a/?x=1&y=2"
+    assert fields == {
+        "csrfmiddlewaretoken": "TOK",
+        "berat": "",
+        "tinggi": "",
+        "cara_ukur": "PB",
+        "vitamin_a": "on",
+        "jk": "",
+        "desa": "2",
+        "catatan": "a & b",
+    }

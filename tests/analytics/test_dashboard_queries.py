@@ -3,11 +3,14 @@ every read) only to draw a map: the area page, the trend spec and the priority r
 spec) decoded the kabupaten's, the kecamatan's and every desa's on each request, about half of
 the priority spec's CPU. The maps still draw every shape."""
 
+import json
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from kampungkb.analytics import charts
 from kampungkb.analytics.services import summaries_rebuild
 from kampungkb.wilayah.models import Level, Wilayah
 from tests.conftest import BATU_PENYU, KURNIA_JAYA, LALANG_JAYA, MANGGAR
@@ -87,3 +90,24 @@ def test_the_area_page_names_the_subareas_without_a_boundary(client, users, draw
     response = client.get(reverse("analytics:area", args=[BATU_PENYU[:8]]) + Q)
     assert [w.kode for w in response.context["unmapped"]] == [BATU_PENYU]
     assert _boundary_reads(client, reverse("analytics:area", args=[BATU_PENYU[:8]]) + Q) == []
+
+
+@pytest.mark.parametrize("kode", ["19.06", MANGGAR])
+def test_the_priority_spec_reads_the_ranking_alone_and_charts_the_pages_ranking(
+    client, users, drawn, kode
+):
+    client.force_login(users["admin"])
+    page = client.get(reverse("analytics:priority", args=[kode]) + Q)
+    ranked = [
+        {"nama": r.wilayah.nama, "score": r.score, "lokus": r.lokus} for r in page.context["rows"]
+    ]
+    assert ranked
+    with CaptureQueriesContext(connection) as spec_queries:
+        spec = client.get(reverse("analytics:priority_spec", args=[kode]) + Q).json()
+    # The chart of the ranking the page shows, as the spec drew it before.
+    assert spec == json.loads(json.dumps(charts.score_spec(ranked)))
+    with CaptureQueriesContext(connection) as page_queries:
+        client.get(reverse("analytics:priority", args=[kode]) + Q)
+    # Not the page's subarea figures, freshness or period choices: fewer queries than it.
+    assert len(spec_queries) < len(page_queries)
+    assert not [q for q in spec_queries if "analytics_summarystate" in q["sql"]]

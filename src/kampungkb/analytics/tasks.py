@@ -8,6 +8,7 @@ say their figures are behind (``selectors.summaries_freshness``).
 import datetime
 import logging
 
+from django.conf import settings
 from django.db import DatabaseError
 from django.utils import timezone
 from django_tasks import task
@@ -66,7 +67,17 @@ def analytics_refresh_enqueue(**_signal):
         # The change itself is committed; only the staleness notice may come late.
         logger.warning("could not note the change for the summaries", exc_info=True)
     try:
-        return analytics_refresh.enqueue(requested_at=timezone.now().isoformat())
+        now = timezone.now()
+        task = analytics_refresh
+        delay = settings.KAMPUNGKB_SUMMARY_REFRESH_DELAY
+        if delay > 0 and task.get_backend().supports_defer:
+            # Run a little later, not at once: the changes of those seconds share one rebuild
+            # (each later request is then covered and skipped). A rebuild reads every
+            # measurement (a province: ~27 CPU-seconds of the worker and the database); on a
+            # posyandu day, with a weighing every few seconds, rebuilding at once meant
+            # rebuilding without pause, on the cores that serve the kader.
+            task = task.using(run_after=now + datetime.timedelta(seconds=delay))
+        return task.enqueue(requested_at=now.isoformat())
     except DatabaseError:
         # Not the user's error, and their change is saved: the next change queues a refresh
         # (and the pages say the figures are behind once the change is older than a while).

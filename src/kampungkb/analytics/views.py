@@ -191,8 +191,12 @@ def priority_page(request, kode):
 
 
 def priority_spec(request, kode):
-    ctx = _priority_context(request, kode)
-    return JsonResponse(charts.score_spec(_score_rows(ctx["rows"])))
+    # The ranking only: not the page's subarea table, freshness or choices (a kabupaten's
+    # kecamatan figures were read and thrown away on every chart).
+    area = selectors.area_get(user=request.user, kode=kode)
+    sel = selectors.selection_parse(request.GET, area=area)
+    rows, _weights = priority_ranking(user=request.user, area=area, sel=sel)
+    return JsonResponse(charts.score_spec(_score_rows(rows)))
 
 
 def priority_pdf(request, kode):

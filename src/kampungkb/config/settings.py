@@ -21,6 +21,8 @@ environment:
   time; twice that on the clock): the memory and time of the child process that reads it.
 - ``KAMPUNGKB_PROXY_COUNT``: reverse proxies in front of the app (default 1 outside the demo,
   0 in it); the client's address is read from ``X-Forwarded-For`` accordingly.
+- ``KAMPUNGKB_SUMMARY_REFRESH_DELAY``: seconds the analytics refresh waits after a change, so
+  that the changes of those seconds share one rebuild (default 120; 0: at once).
 """
 
 import os
@@ -301,6 +303,12 @@ TASKS = {
         )
     }
 }
+
+# Seconds a summaries' refresh waits after the change that asked for it, so that the changes
+# of those seconds share one rebuild (with a queue that can wait: the worker's database queue;
+# the tests' immediate backend refreshes at once). The pages say the figures are behind only
+# after KAMPUNGKB_SUMMARY_STALE_MINUTES.
+KAMPUNGKB_SUMMARY_REFRESH_DELAY = int(os.environ.get("KAMPUNGKB_SUMMARY_REFRESH_DELAY", "120"))
 
 LOGGING = {
     "version": 1,

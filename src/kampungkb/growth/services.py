@@ -292,7 +292,13 @@ def measurement_record(*, user, child: Child, confirmed: bool = False, **values)
     findings = measurement_findings(child=child, values=values)
     values = _mark_for_check(values, findings, confirmed=confirmed)
     m = Measurement(child=child, recorded_by=user if getattr(user, "pk", None) else None, **values)
-    m.full_clean(exclude=["child", *COMPUTED_FIELDS, "kbm_table", "import_batch", "recorded_by"])
+    # Not the foreign keys given as rows read from the database (the child, the posyandu of
+    # the session, the user): Django would read each again to prove it exists, and the
+    # database's own foreign keys refuse one that does not.
+    exclude = ["child", *COMPUTED_FIELDS, "kbm_table", "import_batch", "recorded_by"]
+    if getattr(values.get("posyandu"), "pk", None) is not None:
+        exclude.append("posyandu")
+    m.full_clean(exclude=exclude)
     m.save()
     series = measurements_recompute_child(child=child)
     m = next(x for x in series if x.pk == m.pk)

@@ -79,6 +79,26 @@ def _session_context(request, pos, day, **extra):
     return {"posyandu": pos, "tanggal": day, "done": done, "search_children": None, **extra}
 
 
+def _session_after_save(request, pos, day, *, m, replaced: bool, **extra):
+    """What a saved weighing's answer (htmx) brings the session page besides the result: the
+    children still to weigh (read and their showing audited, as the list's own request does)
+    and the count of those weighed; the weighed list gets the one row that changed."""
+    children = list(selectors.session_candidates(user=request.user, posyandu=pos, tanggal=day))
+    personal_data.session_children_shown(
+        user=request.user, posyandu=pos, tanggal=day, search="", children=children
+    )
+    done = selectors.session_measurements(user=request.user, posyandu=pos, tanggal=day)
+    return {
+        "posyandu": pos,
+        "tanggal": day,
+        "m": m,
+        "next_children": children,
+        "done_count": done.count(),
+        "replaced": replaced,
+        **extra,
+    }
+
+
 def session(request, posyandu, tanggal):
     pos, day = _session(request, posyandu, tanggal)
     # Without JavaScript the search box submits here: the page shows what it found.
@@ -146,6 +166,13 @@ def session_measure(request, posyandu, tanggal, child):
     form = MeasurementForm(request.POST)
     needs_check = False
     if form.is_valid():
+        # A correction (the child already weighed at this session that day) replaces its row
+        # of the weighed list; a new weighing adds one.
+        replaced = request.htmx and (
+            selectors.session_measurements(user=request.user, posyandu=pos, tanggal=day)
+            .filter(child=kid)
+            .exists()
+        )
         values = dict(form.cleaned_data.items())
         values["sumber"] = (
             MeasurementSource.BULAN_PENIMBANGAN
@@ -172,8 +199,16 @@ def session_measure(request, posyandu, tanggal, child):
                 "advice": measurement_advice(m),
                 "age": age_text(m.umur_hari),
             }
-            template = "growth/partials/result.html" if request.htmx else "growth/session.html"
-            return render(request, template, _session_context(request, pos, day, **ctx))
+            if not request.htmx:
+                return render(
+                    request, "growth/session.html", _session_context(request, pos, day, **ctx)
+                )
+            m.child = kid  # the row of the weighed list names the child: no query for it
+            return render(
+                request,
+                "growth/partials/result_with_lists.html",
+                _session_after_save(request, pos, day, replaced=replaced, **ctx),
+            )
     ctx = _measure_context(pos, day, kid, form) | {"needs_check": needs_check}
     return render(request, template, _session_context(request, pos, day, **ctx), status=400)
 
