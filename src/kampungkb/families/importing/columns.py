@@ -33,7 +33,15 @@ class _Bad(Exception):
     pass
 
 
+def _sixteen_digits(raw) -> bool:
+    """What most NIK cells are, and what ``parse_nik`` returns as it is (its regular
+    expression would take other scripts' digits too: those go to it)."""
+    return type(raw) is str and len(raw) == 16 and raw.isdigit() and raw.isascii()
+
+
 def _no_kk(raw, today):
+    if _sixteen_digits(raw):
+        return raw
     value = p.parse_nik(raw)
     if not value:
         raise _Bad
@@ -53,6 +61,8 @@ def _text255(raw, today):
 
 
 def _nik(raw, today):
+    if _sixteen_digits(raw):
+        return raw
     return p.parse_nik(raw) or ""
 
 

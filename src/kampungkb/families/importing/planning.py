@@ -76,9 +76,10 @@ class Round:
         return max(r.tanggal for r in self.rows)
 
     def member_values(self) -> list[tuple]:
-        return [tuple(getattr(r, f) for f in MEMBER_FIELDS) for r in self.rows]
+        return list(map(_MEMBER_VALUES, self.rows))
 
 
+_MEMBER_VALUES = operator.attrgetter(*MEMBER_FIELDS)  # a row's member fields, as a tuple
 _FAMILY_VALUES = operator.attrgetter(*(attr for _k, attr, _f in _FAMILY_FIELDS))
 _FOLDED = tuple(fold for _k, _a, fold in _FAMILY_FIELDS)
 
@@ -114,9 +115,13 @@ def rounds_group(rows: list[MemberRow], *, table: FamilyTable) -> tuple[list[Rou
     kept: list[Round] = []
     conflicts: list[dict] = []
     for rnd in rounds.values():
-        first = _family_values(rnd.first)
+        first_raw = _FAMILY_VALUES(rnd.first)
+        first = None
         differing: dict[str, list[int]] = {}
         for row in rnd.rows[1:]:
+            if _FAMILY_VALUES(row) == first_raw:  # the same as written: no need to fold case
+                continue
+            first = first or _family_values(rnd.first)
             values = _family_values(row)
             if values == first:
                 continue
