@@ -111,7 +111,10 @@ def rounds_group(rows: list[MemberRow], *, table: FamilyTable) -> tuple[list[Rou
             )
             continue
         seen[member] = row.number
-        rounds.setdefault(key, Round(no_kk=row.no_kk, tahun=row.tanggal.year)).rows.append(row)
+        rnd = rounds.get(key)
+        if rnd is None:  # not setdefault: that would make a Round for every row
+            rnd = rounds[key] = Round(no_kk=row.no_kk, tahun=row.tanggal.year)
+        rnd.rows.append(row)
     kept: list[Round] = []
     conflicts: list[dict] = []
     for rnd in rounds.values():
