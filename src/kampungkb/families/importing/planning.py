@@ -24,10 +24,10 @@ from functools import cached_property
 from django.utils.translation import gettext as _
 
 from kampungkb.core.privacy import mask_nik
+from kampungkb.families.importing.lookups import keys_in
 from kampungkb.families.importing.parse import FamilyTable
 from kampungkb.families.importing.rows import MemberRow
 from kampungkb.families.models import FamilyMember, FamilySurvey, Keluarga
-from kampungkb.growth.importing.instances import in_chunks
 
 # (family column key, MemberRow attribute compared, case-insensitive)
 _FAMILY_FIELDS = (
@@ -157,9 +157,11 @@ def rounds_existing(rounds: list[Round], *, table: FamilyTable) -> tuple[list[Ro
     """Find each round's stored family and round; reject the rounds of families registered
     in another desa. Returns the kept rounds and the stored families by No KK."""
     families: dict[str, dict] = {}
-    for chunk in in_chunks({r.no_kk for r in rounds}):
-        for values in Keluarga.objects.filter(no_kk__in=chunk).values(
-            "pk", "no_kk", "desa_id", "rt", "rw", "alamat"
+    for keys in keys_in({r.no_kk for r in rounds}):
+        for values in (
+            Keluarga.objects.filter(no_kk__in=keys)
+            .order_by()
+            .values("pk", "no_kk", "desa_id", "rt", "rw", "alamat")
         ):
             families[values["no_kk"]] = values
     kept: list[Round] = []
@@ -180,18 +182,20 @@ def rounds_compare(rounds: list[Round], families: dict[str, dict]) -> None:
     address makes that round "updated" (``families``: the stored families by No KK)."""
     by_key = {(r.keluarga_id, r.tahun): r for r in rounds if r.keluarga_id is not None}
     surveys: dict[int, tuple] = {}
-    for chunk in in_chunks({k for k, _t in by_key}):
-        for sid, kid, tahun, tanggal, air, jamban in FamilySurvey.objects.filter(
-            keluarga_id__in=chunk
-        ).values_list("pk", "keluarga_id", "tahun", "tanggal_pendataan", "sumber_air", "jamban"):
+    for keys in keys_in({k for k, _t in by_key}, kind="bigint"):
+        for sid, kid, tahun, tanggal, air, jamban in (
+            FamilySurvey.objects.filter(keluarga_id__in=keys)
+            .order_by()
+            .values_list("pk", "keluarga_id", "tahun", "tanggal_pendataan", "sumber_air", "jamban")
+        ):
             rnd = by_key.get((kid, tahun))
             if rnd is not None:
                 rnd.survey_id = sid
                 surveys[sid] = (tanggal, air, jamban)
     members: dict[int, list[tuple]] = {}
-    for chunk in in_chunks(surveys):
+    for keys in keys_in(surveys, kind="bigint"):
         for values in (
-            FamilyMember.objects.filter(survey_id__in=chunk)
+            FamilyMember.objects.filter(survey_id__in=keys)
             .order_by("survey_id", "urutan", "pk")
             .values_list("survey_id", *MEMBER_FIELDS)
         ):
