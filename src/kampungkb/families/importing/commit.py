@@ -1,13 +1,13 @@
 """The import service: store a family-survey file all at once or not at all.
 
-``families_import`` reads every row (``rows``), finds its desa inside the user's area
-(growth's ``WilayahIndex``: a row of another area is rejected with a neutral reason), groups
-the rows into survey rounds and reports the family-level conflicts (``planning``), links the
-children among the members to growth (``linking``), writes the new and changed rounds
-(``writing``) and computes their labels (``families.labels.labels_compute``), in one
-transaction. Reading and checking run before it; a dry run (the preview) stops there and
-labels the rounds in memory (``preview``: the same rule, the same arrays), writing nothing.
-Importing the same file again changes nothing.
+``families_import`` reads every row (``columns``: a column at a time, by ``rows``'s rules),
+finds its desa inside the user's area (growth's ``WilayahIndex``: a row of another area is
+rejected with a neutral reason), groups the rows into survey rounds and reports the
+family-level conflicts (``planning``), links the children among the members to growth
+(``linking``), writes the new and changed rounds (``writing``) and computes their labels
+(``families.labels.labels_compute``), in one transaction. Reading and checking run before
+it; a dry run (the preview) stops there and labels the rounds in memory (``preview``: the
+same rule, the same arrays), writing nothing. Importing the same file again changes nothing.
 """
 
 import gc
@@ -26,12 +26,12 @@ from kampungkb.core.permissions import can_edit
 from kampungkb.core.privacy import mask_nik
 from kampungkb.core.scoping import covered_kode
 from kampungkb.families import krs
+from kampungkb.families.importing.columns import rows_read
 from kampungkb.families.importing.linking import children_link
-from kampungkb.families.importing.parse import FamilyTable, ImportFileError, read_rows
-from kampungkb.families.importing.places import desa_resolve
+from kampungkb.families.importing.parse import ImportFileError, read_rows
 from kampungkb.families.importing.planning import rounds_compare, rounds_existing, rounds_group
 from kampungkb.families.importing.preview import rounds_factors
-from kampungkb.families.importing.rows import MemberRow, RowError, read_row
+from kampungkb.families.importing.rows import MemberRow, RowError
 from kampungkb.families.importing.writing import families_write, rounds_write
 from kampungkb.families.labels import default_rule_set, labels_compute
 from kampungkb.families.models import FamilyImportBatch, FamilySurvey
@@ -106,16 +106,6 @@ class FamilyImportResult:
         }
 
 
-def _rows_read(table: FamilyTable, index: WilayahIndex) -> list[MemberRow]:
-    rows = []
-    for number, cells in table.rows:
-        row = read_row(table, number, cells)
-        if not row.errors:
-            desa_resolve(row, table=table, index=index)
-        rows.append(row)
-    return rows
-
-
 class FamilyImportBusyError(Exception):
     """The database stayed busy (another writer, or families written meanwhile by another
     import): nothing was saved; try again."""
@@ -150,7 +140,7 @@ def families_import(
         # Reading, checking and the preview run outside any transaction: on SQLite any
         # transaction takes the write lock, and a preview writes nothing.
         index = WilayahIndex(user=user)
-        rows = _rows_read(table, index)
+        rows = rows_read(table, index)
         if dry_run:
             rounds, _families = _plan(result, rows, table=table, index=index)
             _krs_preview(result, rounds, index)

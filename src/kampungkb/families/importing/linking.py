@@ -19,10 +19,10 @@ from django.db.models import Max, Min
 from django.utils.translation import gettext as _
 
 from kampungkb.core.privacy import mask_nik
+from kampungkb.families.importing.lookups import keys_in
 from kampungkb.families.importing.planning import Round
 from kampungkb.families.importing.rows import MemberRow
 from kampungkb.families.models import Relation
-from kampungkb.growth.importing.instances import in_chunks
 from kampungkb.growth.importing.wilayah import WilayahIndex
 from kampungkb.growth.models import Child
 from kampungkb.growth.services import MAX_AGE_DAYS, child_match_key
@@ -91,14 +91,14 @@ def children_link(rounds: list[Round], *, index: WilayahIndex) -> dict[str, list
             )
             candidates.append((row, rnd, key))
     by_nik: dict[str, tuple] = {}
-    for chunk in in_chunks({row.nik for row, _r, _k in candidates if row.nik}):
-        for values in Child.objects.filter(nik__in=chunk).values_list(
+    for keys in keys_in({row.nik for row, _r, _k in candidates if row.nik}):
+        for values in Child.objects.filter(nik__in=keys).values_list(
             "nik", "pk", "jenis_kelamin", "tanggal_lahir", "desa_id"
         ):
             by_nik[values[0]] = values[1:]
     by_key: dict[str, list[tuple[int, str | None]]] = {}
-    for chunk in in_chunks({key for row, _r, key in candidates if row.nik not in by_nik}):
-        for pk, key, nik in Child.objects.filter(match_key__in=chunk).values_list(
+    for keys in keys_in({key for row, _r, key in candidates if row.nik not in by_nik}):
+        for pk, key, nik in Child.objects.filter(match_key__in=keys).values_list(
             "pk", "match_key", "nik"
         ):
             by_key.setdefault(key, []).append((pk, nik))

@@ -1,17 +1,18 @@
 """Read a family-survey file: the header row and an iterator over the rows after it.
 
-:func:`read_rows` is the one place the import reads a file. It reads it as the e-PPGBM import
-does (``growth.importing.sandbox``): a child process with capped memory and time parses the
-xlsx (python-calamine) or csv (comma, semicolon or tab; UTF-8, UTF-16 or Windows-1252) after
-checking its zip parts and dimensions, and streams the rows to a spool read here one at a
-time, so the import keeps typed values, not the file's cells. A file that breaks a limit is
-refused with the message naming it (``growth.importing.limits``). The cell parsers are
-growth's (``growth.importing.parse``).
+:func:`read_rows` is the one place the import reads a file. It reads it as the e-PPGBM
+import does (``growth.importing.sandbox``): a child process with capped memory and time
+parses the xlsx (python-calamine) or csv (comma, semicolon or tab; UTF-8, UTF-16 or
+Windows-1252) after checking its zip parts and dimensions, and streams the rows to a spool
+read here one at a time, so the import keeps typed values, not the file's cells. The rows
+come a frame (a couple of thousand rows) at a time (``frames``), which ``columns`` reads a
+column at a time. A file that breaks a limit is refused with the message naming it
+(``growth.importing.limits``). The cell parsers are growth's (``growth.importing.parse``).
 """
 
 import datetime
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,17 +31,24 @@ class FamilyTable:
     headers: list[str]  # the header row as written in the file
     columns: dict[str, int]  # column key -> index
     header_row: int  # spreadsheet row number of the header (1-based)
-    rows: Iterator[tuple[int, list]]  # (row number, cells), blank rows skipped; read once
+    # (row numbers, their cells) a frame at a time, blank rows skipped; read once
+    frames: Iterator[tuple[Sequence[int], list[list]]]
     today: datetime.date = field(default_factory=datetime.date.today)  # for "in the future"
 
     def header_of(self, key: str) -> str:
         index = self.columns.get(key)
         return self.headers[index] if index is not None else HEADER[key]
 
+    @property
+    def rows(self) -> Iterator[tuple[int, list]]:
+        """(row number, cells) of each row under the header, from the frames (read once)."""
+        for numbers, cells in self.frames:
+            yield from zip(numbers, cells, strict=True)
 
-def _rows(spool: RowSpool, header_row: int) -> Iterator[tuple[int, list]]:
+
+def _frames(spool: RowSpool, header_row: int) -> Iterator[tuple[Sequence[int], list[list]]]:
     try:
-        yield from spool.records(bisect_right(spool.numbers, header_row))
+        yield from spool.frames(bisect_right(spool.numbers, header_row))
     except (SheetRefused, ValueError, LookupError, TypeError):
         raise ImportFileError(_("The file could not be read.")) from None
     finally:
@@ -85,4 +93,6 @@ def read_rows(path, *, limits: ParseLimits | None = None) -> FamilyTable:
         spool.close()
         raise
     headers = ["" if c is None else str(c).strip() for c in cells]
-    return FamilyTable(headers=headers, columns=found, header_row=number, rows=_rows(spool, number))
+    return FamilyTable(
+        headers=headers, columns=found, header_row=number, frames=_frames(spool, number)
+    )

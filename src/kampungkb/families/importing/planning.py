@@ -24,10 +24,10 @@ from functools import cached_property
 from django.utils.translation import gettext as _
 
 from kampungkb.core.privacy import mask_nik
+from kampungkb.families.importing.lookups import keys_in
 from kampungkb.families.importing.parse import FamilyTable
 from kampungkb.families.importing.rows import MemberRow
 from kampungkb.families.models import FamilyMember, FamilySurvey, Keluarga
-from kampungkb.growth.importing.instances import in_chunks
 
 # (family column key, MemberRow attribute compared, case-insensitive)
 _FAMILY_FIELDS = (
@@ -76,9 +76,10 @@ class Round:
         return max(r.tanggal for r in self.rows)
 
     def member_values(self) -> list[tuple]:
-        return [tuple(getattr(r, f) for f in MEMBER_FIELDS) for r in self.rows]
+        return list(map(_MEMBER_VALUES, self.rows))
 
 
+_MEMBER_VALUES = operator.attrgetter(*MEMBER_FIELDS)  # a row's member fields, as a tuple
 _FAMILY_VALUES = operator.attrgetter(*(attr for _k, attr, _f in _FAMILY_FIELDS))
 _FOLDED = tuple(fold for _k, _a, fold in _FAMILY_FIELDS)
 
@@ -110,13 +111,20 @@ def rounds_group(rows: list[MemberRow], *, table: FamilyTable) -> tuple[list[Rou
             )
             continue
         seen[member] = row.number
-        rounds.setdefault(key, Round(no_kk=row.no_kk, tahun=row.tanggal.year)).rows.append(row)
+        rnd = rounds.get(key)
+        if rnd is None:  # not setdefault: that would make a Round for every row
+            rnd = rounds[key] = Round(no_kk=row.no_kk, tahun=row.tanggal.year)
+        rnd.rows.append(row)
     kept: list[Round] = []
     conflicts: list[dict] = []
     for rnd in rounds.values():
-        first = _family_values(rnd.first)
+        first_raw = _FAMILY_VALUES(rnd.first)
+        first = None
         differing: dict[str, list[int]] = {}
         for row in rnd.rows[1:]:
+            if _FAMILY_VALUES(row) == first_raw:  # the same as written: no need to fold case
+                continue
+            first = first or _family_values(rnd.first)
             values = _family_values(row)
             if values == first:
                 continue
@@ -149,9 +157,11 @@ def rounds_existing(rounds: list[Round], *, table: FamilyTable) -> tuple[list[Ro
     """Find each round's stored family and round; reject the rounds of families registered
     in another desa. Returns the kept rounds and the stored families by No KK."""
     families: dict[str, dict] = {}
-    for chunk in in_chunks({r.no_kk for r in rounds}):
-        for values in Keluarga.objects.filter(no_kk__in=chunk).values(
-            "pk", "no_kk", "desa_id", "rt", "rw", "alamat"
+    for keys in keys_in({r.no_kk for r in rounds}):
+        for values in (
+            Keluarga.objects.filter(no_kk__in=keys)
+            .order_by()
+            .values("pk", "no_kk", "desa_id", "rt", "rw", "alamat")
         ):
             families[values["no_kk"]] = values
     kept: list[Round] = []
@@ -172,18 +182,20 @@ def rounds_compare(rounds: list[Round], families: dict[str, dict]) -> None:
     address makes that round "updated" (``families``: the stored families by No KK)."""
     by_key = {(r.keluarga_id, r.tahun): r for r in rounds if r.keluarga_id is not None}
     surveys: dict[int, tuple] = {}
-    for chunk in in_chunks({k for k, _t in by_key}):
-        for sid, kid, tahun, tanggal, air, jamban in FamilySurvey.objects.filter(
-            keluarga_id__in=chunk
-        ).values_list("pk", "keluarga_id", "tahun", "tanggal_pendataan", "sumber_air", "jamban"):
+    for keys in keys_in({k for k, _t in by_key}, kind="bigint"):
+        for sid, kid, tahun, tanggal, air, jamban in (
+            FamilySurvey.objects.filter(keluarga_id__in=keys)
+            .order_by()
+            .values_list("pk", "keluarga_id", "tahun", "tanggal_pendataan", "sumber_air", "jamban")
+        ):
             rnd = by_key.get((kid, tahun))
             if rnd is not None:
                 rnd.survey_id = sid
                 surveys[sid] = (tanggal, air, jamban)
     members: dict[int, list[tuple]] = {}
-    for chunk in in_chunks(surveys):
+    for keys in keys_in(surveys, kind="bigint"):
         for values in (
-            FamilyMember.objects.filter(survey_id__in=chunk)
+            FamilyMember.objects.filter(survey_id__in=keys)
             .order_by("survey_id", "urutan", "pk")
             .values_list("survey_id", *MEMBER_FIELDS)
         ):

@@ -2,12 +2,12 @@
 changed family addresses, new rounds, the answers of replaced rounds, then every member of
 the new and replaced rounds (a replaced round's members are deleted first).
 
-New families and rounds take their ids from their sequences and go in with ``core.bulk``
-(COPY) on PostgreSQL, since the rows after them refer to them; elsewhere with ``bulk_create``
-(which gives each its id). The members are COPYed on PostgreSQL (nothing refers to them).
+New families and rounds get their ids before they are written, since the rows after them
+refer to them: from the table's sequence on PostgreSQL, after the largest id the table ever
+gave on SQLite (whose write lock the import's transaction holds). Every row goes in with
+``core.bulk`` (COPY on PostgreSQL, one prepared INSERT by ``executemany`` on SQLite): no
+model instance and no field conversion per value, which cost more than the writing itself.
 """
-
-import itertools
 
 from django.db import connection
 from django.utils import timezone
@@ -18,31 +18,49 @@ from kampungkb.families.models import FamilyMember, FamilySurvey, Keluarga
 from kampungkb.growth.importing.instances import BATCH_SIZE, in_chunks
 
 MEMBER_COLUMNS = ("survey_id", "urutan", *MEMBER_FIELDS)
-MEMBER_CHUNK = 10_000  # members made into instances at a time (not PostgreSQL)
+
+
+def _new_ids(model, count: int) -> list[int]:
+    """``count`` ids for new rows of ``model``, ascending, that no row has or had.
+
+    SQLite: after the largest id in the table and in ``sqlite_sequence`` (AUTOINCREMENT never
+    gives an id again); the import's transaction holds the write lock, so no other writer
+    takes them meanwhile (and if one did, the insert fails and nothing is saved).
+    """
+    if connection.vendor == "postgresql":
+        return next_ids(model, count)
+    opts = model._meta
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT MAX({connection.ops.quote_name(opts.pk.column)}) "  # noqa: S608
+            f"FROM {connection.ops.quote_name(opts.db_table)}"
+        )
+        largest = cursor.fetchone()[0] or 0
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [opts.db_table])
+        found = cursor.fetchone()
+    start = max(largest, found[0] if found else 0) + 1
+    return list(range(start, start + count))
 
 
 def _insert_with_ids(model, values: list[dict]) -> list[int]:
     """Insert one row per dict of ``values`` (field attnames; the other fields take their
-    defaults) and return their ids in order: COPY with ids taken from the sequence on
-    PostgreSQL (no model instance is made), ``bulk_create`` elsewhere."""
+    defaults, ``created_at`` and ``updated_at`` now) and return their ids in order."""
     if not values:
         return []
-    if connection.vendor != "postgresql":
-        objects = [model(**v) for v in values]
-        model.objects.bulk_create(objects, batch_size=BATCH_SIZE)
-        return [o.pk for o in objects]
     now = timezone.now()
+    if connection.vendor != "postgresql":
+        now = connection.ops.adapt_datetimefield_value(now)
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     defaults = {f.attname: f.get_default() for f in fields}
     for name in ("created_at", "updated_at"):
         if name in defaults:
             defaults[name] = now
     attnames = [f.attname for f in fields]
-    ids = next_ids(model, len(values))
+    ids = _new_ids(model, len(values))
     rows = (
         [pk, *(v.get(a, defaults[a]) for a in attnames)] for pk, v in zip(ids, values, strict=True)
     )
-    bulk_insert(model, ["id", *attnames], rows)
+    bulk_insert(model, [model._meta.pk.attname, *attnames], rows)
     return ids
 
 
@@ -107,24 +125,13 @@ def rounds_write(rounds: list[Round]) -> list[int]:
     for chunk in in_chunks([r.survey_id for r in changed]):
         FamilyMember.objects.filter(survey_id__in=chunk).delete()
     written = new + changed
-    if connection.vendor == "postgresql":
-        bulk_insert(
-            FamilyMember,
-            MEMBER_COLUMNS,
-            (
-                (rnd.survey_id, i, *values)
-                for rnd in written
-                for i, values in enumerate(rnd.member_values())
-            ),
-        )
-    else:  # bulk_create holds every instance it is given: a chunk at a time
-        members = (
-            FamilyMember(
-                survey_id=rnd.survey_id, urutan=i, **dict(zip(MEMBER_FIELDS, v, strict=True))
-            )
+    bulk_insert(
+        FamilyMember,
+        MEMBER_COLUMNS,
+        (
+            (rnd.survey_id, i, *values)
             for rnd in written
-            for i, v in enumerate(rnd.member_values())
-        )
-        while chunk := list(itertools.islice(members, MEMBER_CHUNK)):
-            FamilyMember.objects.bulk_create(chunk, batch_size=BATCH_SIZE)
+            for i, values in enumerate(rnd.member_values())
+        ),
+    )
     return [r.survey_id for r in written]

@@ -9,8 +9,10 @@ Before reading, it checks what can be checked cheaply: an xlsx's parts from the 
 (how many, their unpacked size, their compression ratio), that no XML part declares a DTD
 (entities: "billion laughs"), and the first sheet's ``<dimension>``; a csv's size, its
 encoding, its line and cell lengths. Then it streams the non-blank rows to the file
-descriptor it is given, as JSON lines (``reader_rows``): an xlsx sheet is read with expat as
-it unpacks, so the reader holds one row and the shared strings, never the sheet. It prints
+descriptor it is given, in frames of rows (``reader_rows``): an xlsx sheet is read with expat
+as it unpacks, so the reader holds one row and the shared strings, never the sheet; a csv
+without quotes is read a block of lines at a time, each line split by C code (a csv with
+quotes, or with a line longer than a cell may be, is read by the ``csv`` module). It prints
 one JSON line on stdout: ``{"rows": n, "width": w}`` (an xlsx's rows are written without
 their empty cells at the end; ``w`` is the widest), or ``{"refused": reason, ...}`` naming
 what broke which limit. The server turns that into a message in the user's language.
@@ -22,10 +24,20 @@ import json
 import os
 import resource
 import sys
+from itertools import repeat
 
 sys.path.append(os.path.dirname(os.path.abspath(__file__)))  # its two modules, by name
 
-from reader_rows import MAX_CELL_CHARS, Refused, is_blank, write_row
+from reader_rows import (
+    BLOCK_CHARS,
+    CELL_SEP,
+    MAX_CELL_CHARS,
+    ROW_SEP,
+    Frames,
+    Refused,
+    is_blank,
+    write_row,
+)
 from reader_xlsx import read_xlsx
 
 MAX_LINE_CHARS = 1_048_576  # one line of a csv
@@ -77,33 +89,106 @@ def _lines(fh):
         yield line
 
 
-def read_csv(path: str, limits: dict, out) -> int:
+class _NotPlain(Exception):
+    """The csv needs the ``csv`` module: it quotes, or a line may hold a cell too long."""
+
+
+def _plain_csv(fh, delimiter: str, limits: dict, out: Frames) -> int:
+    """Read a csv without quotes a block at a time; raise _NotPlain as soon as it has any.
+
+    Without quotes a record is a line (ended by LF, CR LF or CR, as the ``csv`` module and
+    a file read with ``newline=""`` end them) and its cells are what lies between the
+    delimiters: one ``str.split`` a block, no Python a cell. A line no longer than a cell may
+    be holds no cell and no line past their limits, so the refusals left are the csv
+    module's own (too many rows, too many columns), made in the same order.
+    """
+    max_rows, max_columns = limits["max_rows"], limits["max_columns"]
+    number = written = 0
+    carry = ""
+    while True:
+        block = fh.read(BLOCK_CHARS)
+        text = carry + block
+        if block:
+            # A CR at the very end may be the first half of CR LF: left for the next block.
+            end = len(text) - 1 if text.endswith("\r") else len(text)
+            cut = max(text.rfind("\n", 0, end), text.rfind("\r", 0, end)) + 1
+            carry, text = text[cut:], text[:cut]
+            if len(carry) > MAX_CELL_CHARS:
+                raise _NotPlain
+            if not text:
+                continue
+        elif not text:
+            return written
+        else:
+            carry = ""  # the last line, without a line end
+        if '"' in text or CELL_SEP in text or ROW_SEP in text:
+            raise _NotPlain
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        lines = text.split("\n")
+        if text.endswith("\n"):
+            lines.pop()  # what follows the last line end
+        if max(map(len, lines)) > MAX_CELL_CHARS:
+            raise _NotPlain
+        counts = list(map(str.count, lines, repeat(delimiter)))
+        if max(counts) >= max_columns or number + len(lines) > max_rows:
+            for i, count in enumerate(counts, start=number + 1):
+                if i > max_rows:
+                    raise Refused("rows", limit=max_rows)
+                if count >= max_columns:
+                    raise Refused("columns", row=i, limit=max_columns)
+        # A line is blank when all its cells are white space: without the delimiters, it is.
+        filled = list(map(str.strip, map(str.replace, lines, repeat(delimiter), repeat(""))))
+        if all(filled):
+            numbers = range(number + 1, number + 1 + len(lines))
+        else:
+            numbers = [n for n, kept in enumerate(filled, start=number + 1) if kept]
+            lines = [line for line, kept in zip(lines, filled, strict=True) if kept]
+        number += len(filled)
+        payload = ROW_SEP.join(lines)
+        if delimiter != CELL_SEP:
+            payload = payload.replace(delimiter, CELL_SEP)
+        out.text(numbers, payload)
+        written += len(numbers)
+
+
+def _module_csv(fh, delimiter: str, limits: dict, out: Frames) -> int:
+    """Read a csv row by row with the ``csv`` module (quotes, long lines)."""
+    reader = csv.reader(_lines(fh), delimiter=delimiter)
+    number = written = 0
+    try:
+        for number, cells in enumerate(reader, start=1):
+            if number > limits["max_rows"]:
+                raise Refused("rows", limit=limits["max_rows"])
+            if len(cells) > limits["max_columns"]:
+                raise Refused("columns", row=number, limit=limits["max_columns"])
+            if not is_blank(cells):
+                write_row(out, number, cells, None, sum(map(len, cells)))
+                written += 1
+    except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            raise Refused("cell", row=number + 1, limit=MAX_CELL_CHARS) from None
+        raise Refused("not_csv") from None
+    out.flush()
+    return written
+
+
+def read_csv(path: str, limits: dict, out: Frames) -> int:
     size = os.path.getsize(path)
     if size > limits["max_uncompressed_mb"] * 2**20:
         raise Refused("uncompressed", mb=-(-size // 2**20))
     encoding = csv_encoding(path)
     csv.field_size_limit(MAX_CELL_CHARS)
-    written = 0
     with open(path, encoding=encoding, newline="") as fh:
         first = fh.readline(MAX_LINE_CHARS + 1)
         delimiter = max((";", ",", "\t"), key=first.count)
         fh.seek(0)
-        reader = csv.reader(_lines(fh), delimiter=delimiter)
-        number = 0
         try:
-            for number, cells in enumerate(reader, start=1):
-                if number > limits["max_rows"]:
-                    raise Refused("rows", limit=limits["max_rows"])
-                if len(cells) > limits["max_columns"]:
-                    raise Refused("columns", row=number, limit=limits["max_columns"])
-                if not is_blank(cells):
-                    write_row(out, number, cells, None)
-                    written += 1
-        except csv.Error as error:
-            if "field larger than field limit" in str(error):
-                raise Refused("cell", row=number + 1, limit=MAX_CELL_CHARS) from None
-            raise Refused("not_csv") from None
-    return written
+            return _plain_csv(fh, delimiter, limits, out)
+        except _NotPlain:
+            out.restart()
+            fh.seek(0)
+        return _module_csv(fh, delimiter, limits, out)
 
 
 # the process -----------------------------------------------------------------------------
@@ -136,12 +221,14 @@ def main(argv: list[str]) -> int:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     _cap(resource.RLIMIT_AS, limits["memory_mb"] * 2**20)
     _cap(resource.RLIMIT_CPU, limits["seconds"])
-    with os.fdopen(limits["fd"], "wb", buffering=1 << 16) as out:
+    with os.fdopen(limits["fd"], "wb", buffering=1 << 16) as fd:
+        out = Frames(fd)
         try:
             if kind == "xlsx":
                 rows, width = read_xlsx(path, limits, out)
             else:
                 rows, width = read_csv(path, limits, out), 0
+            out.flush()
         except Refused as refused:
             print(json.dumps({"refused": refused.args[0], **refused.details}))
             return 0

@@ -158,6 +158,7 @@ class SheetRows:
         self.phonetic = 0
         self.value = None
         self.written = 0
+        self.row_chars = 0  # of the text cells of the row being read (to size the frames)
         self.width = 0
         self.far = None  # (row, column) past a limit: only the sheet's extent is read on
 
@@ -185,6 +186,7 @@ class SheetRows:
                 raise Refused("not_xlsx")
             self.number = number
             self.cells = []
+            self.row_chars = 0
             self.column = -1
         elif tag == "is":
             self.inline = True
@@ -219,7 +221,7 @@ class SheetRows:
         elif tag == "row":
             cells = self.cells
             if cells and not self.far and not is_blank(cells):
-                write_row(self.out, self.number, cells, encode(cells))
+                write_row(self.out, self.number, cells, encode(cells), self.row_chars)
                 self.written += 1
         elif tag == "t" and self.text is not None and self.inline:
             self.value += trim(self.text, self.preserve)
@@ -248,8 +250,10 @@ class SheetRows:
                 value = self.strings[int(text)]
                 if len(value) > MAX_CELL_CHARS:
                     raise Refused("cell", row=self.number, limit=MAX_CELL_CHARS)
+
             elif kind == "inlineStr":
                 value = unescape(text)
+
             elif kind == "b":
                 value = text != "0"
             elif kind == "e":
@@ -260,6 +264,8 @@ class SheetRows:
                 value = text
         except (ValueError, IndexError):
             raise Refused("not_xlsx") from None
+        if type(value) is str:
+            self.row_chars += len(value)
         cells = self.cells
         if column == len(cells):
             cells.append(value)

@@ -6,8 +6,10 @@ that process do (allocate 550 GB for a cell at XFD1048576 and abort, loop, unpac
 ends that process; the server sees a refusal and tells the user which limit the file broke.
 
 The child writes the rows to an unnamed temporary file (the rows never sit on disk under a
-name, and the file is gone when it is closed), which :class:`RowSpool` reads row by row, so
-the rows of a large file are never all in memory at once as cells.
+name, and the file is gone when it is closed), in frames of a couple of thousand rows
+(``reader_rows``), which :class:`RowSpool` decodes a frame at a time with one call into C
+(``str.split`` or ``json.loads``; never pickle), so the rows of a large file are never all
+in memory at once as cells and are not decoded a row at a time.
 """
 
 import datetime
@@ -21,8 +23,9 @@ import tempfile
 import time
 import weakref
 from array import array
-from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Mapping
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import repeat
 from pathlib import Path
 
 from kampungkb.growth.importing.limits import ParseLimits
@@ -129,23 +132,39 @@ _TYPED = {
     "h": datetime.time.fromisoformat,
     "s": lambda text: datetime.timedelta(seconds=float(text)),
 }
+_CELL_SEP, _ROW_SEP = "\x1f", "\x1e"  # reader_rows's separators of a text frame
 
 
-def _decode(line: bytes, width: int) -> tuple[int, list]:
-    record = json.loads(line)
-    number, cells = record[0], record[1]
-    for i in record[2] if len(record) > 2 else ():
-        text = cells[i]
-        cells[i] = _TYPED[text[0]](text[1:])
-    if len(cells) < width:  # an xlsx row is written without its empty cells at the end
-        cells.extend([""] * (width - len(cells)))
-    return number, cells
+def _decode_frame(kind: bytes, payload: bytes, count: int, width: int) -> list[list]:
+    """The cells of the ``count`` rows of a frame (``reader_rows`` says how it is written).
+
+    Anything but what the reader writes raises ValueError, LookupError or TypeError.
+    """
+    if kind == b"s":
+        rows = list(map(str.split, payload.decode().split(_ROW_SEP), repeat(_CELL_SEP)))
+    elif kind == b"j":
+        rows, typed = json.loads(payload)
+        for index, columns in typed:
+            cells = rows[index]
+            for i in columns:
+                text = cells[i]
+                cells[i] = _TYPED[text[0]](text[1:])
+    else:
+        raise ValueError(kind)
+    if len(rows) != count or not all(map(list.__instancecheck__, rows)):
+        raise ValueError("frame")
+    if width:  # an xlsx row is written without its empty cells at the end
+        for cells in rows:
+            if len(cells) < width:
+                cells.extend([""] * (width - len(cells)))
+    return rows
 
 
 class RowSpool:
     """The rows a reader wrote: read in order, or a few again by their row number.
 
-    Holds only each row's number and offset in memory (16 bytes a row). Every row of an xlsx
+    Holds in memory each row's number (8 bytes a row) and where each frame of rows starts;
+    the cells are decoded a frame (a couple of thousand rows) at a time. Every row of an xlsx
     is given ``width`` cells, the width of the sheet's widest row, as a sheet is a rectangle.
     """
 
@@ -156,15 +175,26 @@ class RowSpool:
         self.width = width
         self._closer = weakref.finalize(self, file.close)
         self.numbers = array("q")
-        self.offsets = array("q")
+        self._firsts = array("q")  # the index of each frame's first row
+        self._offsets = array("q")  # where each frame's payload starts
+        self._sizes = array("q")
+        self._kinds: list[bytes] = []
+        self._cached: tuple[int, list[list]] | None = None  # the frame cells_at read last
         file.seek(0)
-        offset = 0
         try:
-            for line in file:
-                self.numbers.append(int(line[1 : line.index(b",")]))
-                self.offsets.append(offset)
-                offset += len(line)
-        except ValueError:
+            while header := file.readline():
+                kind, size, numbers = header.split(b" ")
+                size = int(size)
+                self._firsts.append(len(self.numbers))
+                self._offsets.append(file.tell())
+                self._sizes.append(size)
+                self._kinds.append(kind)
+                before = self.numbers[-1] if self.numbers else 0
+                self.numbers.extend(map(int, numbers.split(b",")))
+                if self.numbers[self._firsts[-1]] <= before:
+                    raise ValueError("numbers")
+                file.seek(size, 1)
+        except (ValueError, OverflowError):
             raise SheetRefused("failed") from None
 
     def __len__(self) -> int:
@@ -173,14 +203,31 @@ class RowSpool:
     def close(self) -> None:
         self._closer()
 
+    def _frame(self, index: int) -> list[list]:
+        file = self._file
+        file.seek(self._offsets[index])
+        payload = file.read(self._sizes[index])
+        first = self._firsts[index]
+        end = self._firsts[index + 1] if index + 1 < len(self._firsts) else len(self.numbers)
+        return _decode_frame(self._kinds[index], payload, end - first, self.width)
+
+    def frames(self, start: int = 0) -> Iterator[tuple[Sequence[int], list[list]]]:
+        """(row numbers, cells of those rows) a frame at a time, from the ``start``-th row
+        on, in file order: the rows of :meth:`records` without a Python step a row."""
+        if start >= len(self.numbers):
+            return
+        for index in range(bisect_right(self._firsts, start) - 1, len(self._firsts)):
+            rows = self._frame(index)
+            first = self._firsts[index]
+            if start > first:
+                rows = rows[start - first :]
+                first = start
+            yield self.numbers[first : first + len(rows)], rows
+
     def records(self, start: int = 0) -> Iterator[tuple[int, list]]:
         """(row number, cells) of every row from the ``start``-th on, in file order."""
-        if start >= len(self.offsets):
-            return
-        file = self._file
-        file.seek(self.offsets[start])
-        for line in file:  # cells_at, called in between, puts the position back
-            yield _decode(line, self.width)
+        for numbers, rows in self.frames(start):
+            yield from zip(numbers, rows, strict=True)
 
     def cells_of(self, numbers: Iterable[int]) -> "RowCells":
         return RowCells(self, sorted(set(numbers)))
@@ -189,12 +236,10 @@ class RowSpool:
         index = bisect_left(self.numbers, number)
         if index == len(self.numbers) or self.numbers[index] != number:
             raise KeyError(number)
-        file = self._file
-        back = file.tell()
-        file.seek(self.offsets[index])
-        cells = _decode(file.readline(), self.width)[1]
-        file.seek(back)
-        return cells
+        frame = bisect_right(self._firsts, index) - 1
+        if self._cached is None or self._cached[0] != frame:
+            self._cached = (frame, self._frame(frame))
+        return list(self._cached[1][index - self._firsts[frame]])
 
 
 class RowCells(Mapping):
