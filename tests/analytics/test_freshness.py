@@ -60,6 +60,33 @@ def test_a_recent_change_or_one_the_last_rebuild_covers_is_not_a_notice(client, 
     assert NOTICE not in client.get(_pages()[0]).content.decode()
 
 
+PENDING = 'data-testid="summaries-pending"'
+
+
+def test_a_recent_change_still_waiting_for_its_refresh_is_said_quietly(client, users):
+    # The refresh waits a little after a change (KAMPUNGKB_SUMMARY_REFRESH_DELAY) so that a
+    # posyandu day's weighings share one rebuild: meanwhile a user who has just entered data
+    # is told it is on its way, not left wondering why the figures did not move.
+    summaries_rebuild()
+    client.force_login(users["admin"])
+    changed = _minutes_ago(1)
+    SummaryState.objects.filter(pk=1).update(rebuilt_at=_minutes_ago(30), changed_at=changed)
+    for url in _pages():
+        page = client.get(url).content.decode()
+        assert PENDING in page and NOTICE not in page, url
+        assert "sedang ditambahkan" in page
+        assert timezone.localtime(changed).strftime("%H:%M") in page
+    # Covered by a rebuild: nothing to say.
+    SummaryState.objects.filter(pk=1).update(rebuilt_at=_minutes_ago(0))
+    assert PENDING not in client.get(_pages()[0]).content.decode()
+    # Late: the warning takes the place of the quiet line.
+    SummaryState.objects.filter(pk=1).update(
+        rebuilt_at=_minutes_ago(30), changed_at=_minutes_ago(11)
+    )
+    page = client.get(_pages()[0]).content.decode()
+    assert NOTICE in page and PENDING not in page
+
+
 def test_a_refresh_that_failed_after_the_last_rebuild_is_said_at_once(client, users):
     summaries_rebuild()
     SummaryState.objects.filter(pk=1).update(changed_at=timezone.now(), failed_at=timezone.now())
