@@ -8,6 +8,7 @@ every stored row, so the three can never disagree.
 import hashlib
 import math
 from collections.abc import Iterable, Sequence
+from operator import attrgetter
 
 import numpy as np
 from django.utils import timezone
@@ -241,7 +242,9 @@ def apply_digests(measurements: Sequence) -> None:
     """Set ``computed_digest`` on measurements whose computed fields are filled."""
     if not measurements:
         return
-    columns = {f: [m.__dict__[f] for m in measurements] for f in DIGEST_FIELDS}
+    # One tuple of the computed values per row, turned into columns: a lookup per value.
+    values = map(attrgetter(*DIGEST_FIELDS), measurements)
+    columns = dict(zip(DIGEST_FIELDS, zip(*values, strict=True), strict=True))
     for m, digest in zip(measurements, computed_digests(columns).tolist(), strict=True):
         m.computed_digest = digest
 
@@ -278,14 +281,16 @@ def apply_growth_codes(
         ),
         rule,
     )
+    # ``kbm_table`` set as its descriptor sets it (the id, the object cached), without the
+    # descriptor's checks per row; the other fields are plain values in the instance dict.
+    table_id = None if table is None else table.pk
     for m, c, g, k, t in zip(
         measurements, code.tolist(), gain.tolist(), kbm.tolist(), two_t.tolist(), strict=True
     ):
-        m.growth_code = c
-        m.kenaikan_gram = g
-        m.kbm_gram = k
-        m.two_t = t
-        m.kbm_table = table
+        m.__dict__.update(
+            growth_code=c, kenaikan_gram=g, kbm_gram=k, two_t=t, kbm_table_id=table_id
+        )
+        m._state.fields_cache["kbm_table"] = table
 
 
 def compute_child_series(measurements: Sequence, *, kbm, children: dict | None = None) -> None:

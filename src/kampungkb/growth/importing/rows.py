@@ -99,48 +99,31 @@ class Row:
         self.errors.append(RowError(self.number, table.header_of(key), reason))
 
 
-def _cell_of(index: int | None):
-    """The cell at ``index`` of a row's cells (None when the file lacks the column or the
-    row is short)."""
-    if index is None:
-        return lambda cells: None
-    return lambda cells: cells[index] if index < len(cells) else None
-
-
 def _each_distinct(cells: list, convert) -> tuple[list, list[tuple[int, str]]]:
     """The values of ``convert`` (cell -> (value, reason or None)) of each cell, and the
     (position, reason) of the cells it gives a reason for. ``convert`` is called once per
-    distinct cell (and cell type: 1, 1.0 and True differ): a file repeats the same dates,
-    sexes, places and weights row after row."""
+    distinct cell (and cell type: 1, 1.0 and True are equal keys but differ as cells): a
+    file repeats the same dates, sexes, places and weights row after row."""
+    kinds = {cell.__class__ for cell in cells}
+    if kinds <= {str, type(None)}:  # a csv, or text cells: no two kinds compare equal
+        outcomes = {cell: convert(cell) for cell in dict.fromkeys(cells)}
+        values = {cell: outcome[0] for cell, outcome in outcomes.items()}
+        out = list(map(values.__getitem__, cells))
+        bad = {cell: outcome[1] for cell, outcome in outcomes.items() if outcome[1] is not None}
+        if not bad:
+            return out, []
+        return out, [(i, bad[cell]) for i, cell in enumerate(cells) if cell in bad]
     seen: dict = {}
-    bad: set = set()
-    out = []
-    append = out.append
-    for cell in cells:
-        key = cell if cell.__class__ is str else (cell.__class__, cell)
+    out, reasons = [], []
+    for i, cell in enumerate(cells):
         try:
-            append(seen[key][0])
-        except KeyError:
-            outcome = seen[key] = convert(cell)
-            if outcome[1] is not None:
-                bad.add(key)
-            append(outcome[0])
-        except TypeError:  # an unhashable cell value: never seen before
+            key = (cell.__class__, cell)
+            outcome = seen.get(key) or seen.setdefault(key, convert(cell))
+        except TypeError:  # an unhashable cell value
             outcome = convert(cell)
-            if outcome[1] is not None:
-                bad.add(id(cell))
-                seen[id(cell)] = outcome
-            append(outcome[0])
-    reasons = []
-    if bad:
-        for i, cell in enumerate(cells):
-            try:
-                key = cell if cell.__class__ is str else (cell.__class__, cell)
-                found = key in bad
-            except TypeError:
-                key, found = id(cell), id(cell) in bad
-            if found:
-                reasons.append((i, seen[key][1]))
+        out.append(outcome[0])
+        if outcome[1] is not None:
+            reasons.append((i, outcome[1]))
     return out, reasons
 
 
@@ -296,9 +279,18 @@ def rows_read(table: Table, records=None) -> list[Row]:
     readers = _Readers(datetime.date.today())
     columns = table.columns
 
+    width = min(map(len, all_cells), default=0)
+
+    def cells_at(key) -> list:
+        i = columns.get(key)
+        if i is None:
+            return [None] * len(all_cells)
+        if i < width:
+            return [cells[i] for cells in all_cells]
+        return [cells[i] if i < len(cells) else None for cells in all_cells]
+
     def column(key, convert):
-        cell = _cell_of(columns.get(key))
-        return _each_distinct([cell(cells) for cells in all_cells], convert)
+        return _each_distinct(cells_at(key), convert)
 
     values: dict[str, list] = {"number": [number for number, _cells in records]}
     reasons = []
@@ -307,7 +299,7 @@ def rows_read(table: Table, records=None) -> list[Row]:
         reasons.append((key, found))
     n = len(records)
     unread = {"errors": (), "zscores": _NO_ZSCORES, "desa_kode": "", "match_key": ""}
-    tanggal_cells = map(_cell_of(columns.get("tanggal")), all_cells)
+    tanggal_cells = cells_at("tanggal")
     values["date_unreadable"] = [
         day is None and not p.is_blank(cell)
         for day, cell in zip(values["tanggal"], tanggal_cells, strict=True)
