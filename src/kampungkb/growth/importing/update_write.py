@@ -33,7 +33,7 @@ _AS_IS: dict[type[models.Field], frozenset[type]] = {
 _NULL_AS_IS = (*_AS_IS, models.DecimalField, models.ForeignKey)
 
 
-def _as_is(field: models.Field) -> frozenset[type]:
+def as_is(field: models.Field) -> frozenset[type]:
     """The classes of the values ``field`` stores without converting them."""
     kinds = _AS_IS.get(type(field), frozenset())
     if field.null and type(field) in _NULL_AS_IS:
@@ -45,7 +45,7 @@ def _rows(objects: Sequence[models.Model], fields: list[models.Field], *, sqlite
     """Each object's values of ``fields`` as the database stores them, then its id."""
     db = connections[DEFAULT_DB_ALIAS]
     read = attrgetter(*(f.attname for f in fields), "pk")
-    plan = [(_as_is(f), f.get_db_prep_save) for f in fields]
+    plan = [(as_is(f), f.get_db_prep_save) for f in fields]
     bools = [i for i, f in enumerate(fields) if isinstance(f, models.BooleanField)]
     for obj in objects:
         *values, pk = read(obj)
