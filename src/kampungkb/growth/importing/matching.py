@@ -18,7 +18,7 @@ look like another child are listed as possible duplicates (never merged: a perso
 from django.utils.translation import gettext as _
 
 from kampungkb.core.privacy import mask_nik
-from kampungkb.growth.importing.instances import InstanceMaker, in_chunks
+from kampungkb.growth.importing.instances import InstanceMaker, in_chunks, stored_instances
 from kampungkb.growth.importing.parse import Table
 from kampungkb.growth.importing.places import ImportPlaces, PosyanduChoices
 from kampungkb.growth.importing.rows import FIELD_COLUMN, Row
@@ -51,9 +51,9 @@ def _existing_children(rows: list[Row]) -> tuple[dict[str, Child], dict[str, Chi
     by_nik: dict[str, Child] = {}
     by_key: dict[str, Child] = {}
     for chunk in in_chunks(niks):
-        by_nik.update((c.nik, c) for c in Child.objects.filter(nik__in=chunk))
+        by_nik.update((c.nik, c) for c in stored_instances(Child.objects.filter(nik__in=chunk)))
     for chunk in in_chunks(keys):
-        for c in Child.objects.filter(match_key__in=chunk).order_by("pk"):
+        for c in stored_instances(Child.objects.filter(match_key__in=chunk).order_by("pk")):
             by_key.setdefault(c.match_key, c)
     for c in by_nik.values():
         by_key.setdefault(c.match_key, c)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from kampungkb.growth import plausibility
 from kampungkb.growth.compute import apply_anthro, apply_digests, apply_growth_codes
-from kampungkb.growth.importing.instances import InstanceMaker, in_chunks
+from kampungkb.growth.importing.instances import InstanceMaker, in_chunks, stored_instances
 from kampungkb.growth.importing.matching import ChildMatcher, ChildSlot
 from kampungkb.growth.importing.parse import Table
 from kampungkb.growth.importing.rows import MEASUREMENT_COLUMNS, ZSCORE_COLUMNS, Row
@@ -103,8 +103,9 @@ def _plan_chunk(
     stored: dict[int, dict] = {}
     existing_ids = [s.child.pk for s in slots if not s.is_new]
     for chunk in in_chunks(existing_ids):
-        for m in Measurement.objects.filter(child_id__in=chunk):
-            m.child = matched.slot_of_child[m.child_id].child
+        for m in stored_instances(Measurement.objects.filter(child_id__in=chunk)):
+            # The child as its foreign key's descriptor would cache it (same id), unchecked.
+            m._state.fields_cache["child"] = matched.slot_of_child[m.child_id].child
             stored.setdefault(m.child_id, {})[m.tanggal] = m
     make_measurement = InstanceMaker(Measurement)
     series_of: dict[int, list[Measurement]] = {}

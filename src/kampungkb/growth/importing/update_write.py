@@ -12,6 +12,7 @@ with ``executemany``. Values are converted as ``bulk_update`` converts them
 
 import zlib
 from collections.abc import Sequence
+from decimal import Decimal
 from operator import attrgetter
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
@@ -41,25 +42,45 @@ def as_is(field: models.Field) -> frozenset[type]:
     return kinds
 
 
+def _key(value):
+    """``value`` as a key of the conversions remembered: Decimals that compare equal may be
+    written differently (10.2, 10.20), so they are told apart by their text."""
+    return (Decimal, str(value)) if value.__class__ is Decimal else (value.__class__, value)
+
+
+def converted_column(column: Sequence, field: models.Field, db) -> Sequence:
+    """``column``'s values as ``field.get_db_prep_save`` gives them: as they are when the field
+    stores them so, else converted once per distinct value (a re-import writes the same time
+    and the same batch into every row, and dates and weights repeat)."""
+    kinds = as_is(field)
+    if {value.__class__ for value in column} <= kinds:
+        return column
+    prep, seen = field.get_db_prep_save, {}
+    out = []
+    for value in column:
+        if value.__class__ in kinds:
+            out.append(value)
+            continue
+        try:
+            key = _key(value)
+            out.append(seen[key] if key in seen else seen.setdefault(key, prep(value, db)))
+        except TypeError:  # an unhashable value
+            out.append(prep(value, db))
+    return out
+
+
 def _rows(objects: Sequence[models.Model], fields: list[models.Field], *, sqlite: bool):
     """Each object's values of ``fields`` as the database stores them, then its id."""
     db = connections[DEFAULT_DB_ALIAS]
     read = attrgetter(*(f.attname for f in fields), "pk")
-    plan = [(as_is(f), f.get_db_prep_save) for f in fields]
-    bools = [i for i, f in enumerate(fields) if isinstance(f, models.BooleanField)]
-    for obj in objects:
-        *values, pk = read(obj)
-        row = [
-            value if value.__class__ in kinds else prep(value, db)
-            for value, (kinds, prep) in zip(values, plan, strict=True)
-        ]
-        if sqlite:
+    columns = list(zip(*map(read, objects), strict=True))
+    for i, field in enumerate(fields):
+        column = converted_column(columns[i], field, db)
+        if sqlite and isinstance(field, models.BooleanField):
             # SQLite stores a bool as 1 or 0 anyway; an int binds faster than a bool.
-            for i in bools:
-                if row[i] is not None:
-                    row[i] = int(row[i])
-        row.append(pk)
-        yield row
+            column = [None if value is None else int(value) for value in column]
+        columns[i] = column
+    return zip(*columns, strict=True)
 
 
 def _related_ids_fill(objects: Sequence[models.Model], relations: list[models.Field]) -> None:

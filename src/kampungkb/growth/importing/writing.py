@@ -30,7 +30,7 @@ from kampungkb.growth.importing.instances import BATCH_SIZE
 from kampungkb.growth.importing.matching import ChildMatcher
 from kampungkb.growth.importing.planning import ImportPlan
 from kampungkb.growth.importing.rows import MEASUREMENT_COLUMNS
-from kampungkb.growth.importing.update_write import as_is, rows_update
+from kampungkb.growth.importing.update_write import converted_column, rows_update
 from kampungkb.growth.models import Child, ImportBatch, Measurement
 
 # Child fields an import fills when the stored child has them empty (never overwrites).
@@ -72,20 +72,7 @@ def _converted(model, objects) -> tuple[list[str], list[list]]:
         return [f.attname for f in fields], []
     read = attrgetter(*(f.attname for f in fields))
     columns = list(zip(*map(read, objects), strict=True))
-    for i, field in enumerate(fields):
-        column, kinds = columns[i], as_is(field)
-        if {value.__class__ for value in column} <= kinds:
-            continue
-        prep, seen = field.get_db_prep_save, {}
-
-        def converted(value, prep=prep, seen=seen):
-            try:
-                key = (value.__class__, value)
-                return seen[key] if key in seen else seen.setdefault(key, prep(value, connection))
-            except TypeError:  # an unhashable value
-                return prep(value, connection)
-
-        columns[i] = [value if value.__class__ in kinds else converted(value) for value in column]
+    columns = [converted_column(c, f, connection) for c, f in zip(columns, fields, strict=True)]
     return [f.attname for f in fields], [list(row) for row in zip(*columns, strict=True)]
 
 
