@@ -12,7 +12,6 @@ with ``executemany``. Values are converted as ``bulk_update`` converts them
 
 import zlib
 from collections.abc import Sequence
-from decimal import Decimal
 from operator import attrgetter
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
@@ -42,30 +41,23 @@ def as_is(field: models.Field) -> frozenset[type]:
     return kinds
 
 
-def _key(value):
-    """``value`` as a key of the conversions remembered: Decimals that compare equal may be
-    written differently (10.2, 10.20), so they are told apart by their text."""
-    return (Decimal, str(value)) if value.__class__ is Decimal else (value.__class__, value)
-
-
 def converted_column(column: Sequence, field: models.Field, db) -> Sequence:
     """``column``'s values as ``field.get_db_prep_save`` gives them: as they are when the field
-    stores them so, else converted once per distinct value (a re-import writes the same time
-    and the same batch into every row, and dates and weights repeat)."""
+    stores them so, else converted once per distinct object (a write puts the same time and
+    batch into every row, and an import's equal cells share one parsed value).
+
+    Objects are told apart by identity, never by equality (Decimal 10.2 and 10.20 are equal
+    but written differently); ``column`` keeps them alive meanwhile, so an id is never reused.
+    """
     kinds = as_is(field)
-    if {value.__class__ for value in column} <= kinds:
-        return column
     prep, seen = field.get_db_prep_save, {}
     out = []
     for value in column:
         if value.__class__ in kinds:
             out.append(value)
-            continue
-        try:
-            key = _key(value)
+        else:
+            key = id(value)
             out.append(seen[key] if key in seen else seen.setdefault(key, prep(value, db)))
-        except TypeError:  # an unhashable value
-            out.append(prep(value, db))
     return out
 
 
