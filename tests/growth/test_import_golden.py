@@ -292,3 +292,33 @@ def test_two_imports_of_a_faulty_file_say_and_store_what_they_did_before(beltim,
     for part in expected:
         assert got[part] == expected[part], part
     assert got.keys() == expected.keys()
+
+
+def _measurement_reads(path, user) -> int:
+    """How many queries an import of ``path`` sends that read stored measurements."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        measurements_import(user=user, path=path)
+    return sum(
+        1
+        for q in queries.captured_queries
+        if q["sql"].startswith("SELECT") and 'FROM "growth_measurement"' in q["sql"]
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_re_import_reads_no_stored_field_row_by_row(beltim, tmp_path):
+    """The stored measurements are read without the values the plan computes again
+    (``planning.RECOMPUTED``): reading one of them would cost a query per row."""
+    inside, outside, _kode = _places()
+    user = factories.operator_kecamatan()
+    rows = _rows(inside, outside, second=False)[:300]
+    changed = _rows(inside, outside, second=True)[:300]
+    first = _write_csv(tmp_path / "first.csv", rows)
+    measurements_import(user=user, path=first, posyandu=PosyanduChoices(create_all=True))
+    again = _measurement_reads(first, user)
+    updated = _measurement_reads(_write_csv(tmp_path / "second.csv", changed), user)
+    assert Measurement.objects.filter(import_batch__file_name="second.csv").count() > 30
+    assert again <= 10 and updated <= 10, (again, updated)

@@ -54,13 +54,17 @@ class InstanceMaker:
         return obj
 
 
-def stored_instances(queryset):
+def stored_instances(queryset, *, defer: Iterable[str] = ()):
     """Yield the rows of ``queryset`` as model instances, as ``Model.from_db`` makes them
     (every concrete field's value, converted from the database as any query converts it, and
     the state of a stored row) without ``Model.__init__``: an import reads the stored
-    measurements of every child it touches, and building them took longer than the query."""
+    measurements of every child it touches, and building them took longer than the query.
+
+    The fields named in ``defer`` are not read: deferred, as ``QuerySet.defer`` leaves them
+    (read from the database, one query per instance, only if someone asks for them)."""
     model = queryset.model
-    attnames = [f.attname for f in model._meta.concrete_fields]
+    deferred = {model._meta.get_field(name).attname for name in defer}
+    attnames = [f.attname for f in model._meta.concrete_fields if f.attname not in deferred]
     db = queryset.db
     new = model.__new__
     for values in queryset.values_list(*attnames):
