@@ -159,6 +159,11 @@ def stored_columns(cols: dict[str, np.ndarray], *, flags_as_ints: bool = False) 
     return {field: _stored_column(field, cols[field], flag_type) for field in ANTHRO_FIELDS}
 
 
+_INPUTS = attrgetter(
+    "berat", "tinggi", "cara_ukur", "oedema", "lila", "lingkar_kepala", "needs_check"
+)
+
+
 def apply_anthro(measurements: Sequence, *, children: dict | None = None) -> None:
     """Fill the anthropometric fields of Measurement objects in place."""
     if not measurements:
@@ -168,16 +173,20 @@ def apply_anthro(measurements: Sequence, *, children: dict | None = None) -> Non
     age = np.array(
         [(m.tanggal - c.tanggal_lahir).days for m, c in zip(measurements, kids, strict=True)]
     )
+    # The inputs in one pass over the rows (a tuple each), then as columns.
+    weight, lenhei, method, oedema, armc, headc, needs_check = zip(
+        *map(_INPUTS, measurements), strict=True
+    )
     cols = anthro_columns(
         sex=[c.jenis_kelamin for c in kids],
         age_days=age,
-        weight=[m.berat for m in measurements],
-        lenhei=[m.tinggi for m in measurements],
-        method=[m.cara_ukur for m in measurements],
-        oedema=[m.oedema for m in measurements],
-        armc=[m.lila for m in measurements],
-        headc=[m.lingkar_kepala for m in measurements],
-        needs_check=[m.needs_check for m in measurements],
+        weight=weight,
+        lenhei=lenhei,
+        method=method,
+        oedema=oedema,
+        armc=armc,
+        headc=headc,
+        needs_check=needs_check,
     )
     values = stored_columns(cols)
     for m, *row in zip(measurements, *(values[f] for f in ANTHRO_FIELDS), strict=True):
