@@ -8,6 +8,7 @@ every stored row, so the three can never disagree.
 import hashlib
 import math
 from collections.abc import Iterable, Sequence
+from operator import attrgetter
 
 import numpy as np
 from django.utils import timezone
@@ -158,6 +159,11 @@ def stored_columns(cols: dict[str, np.ndarray], *, flags_as_ints: bool = False) 
     return {field: _stored_column(field, cols[field], flag_type) for field in ANTHRO_FIELDS}
 
 
+_INPUTS = attrgetter(
+    "berat", "tinggi", "cara_ukur", "oedema", "lila", "lingkar_kepala", "needs_check"
+)
+
+
 def apply_anthro(measurements: Sequence, *, children: dict | None = None) -> None:
     """Fill the anthropometric fields of Measurement objects in place."""
     if not measurements:
@@ -167,16 +173,20 @@ def apply_anthro(measurements: Sequence, *, children: dict | None = None) -> Non
     age = np.array(
         [(m.tanggal - c.tanggal_lahir).days for m, c in zip(measurements, kids, strict=True)]
     )
+    # The inputs in one pass over the rows (a tuple each), then as columns.
+    weight, lenhei, method, oedema, armc, headc, needs_check = zip(
+        *map(_INPUTS, measurements), strict=True
+    )
     cols = anthro_columns(
         sex=[c.jenis_kelamin for c in kids],
         age_days=age,
-        weight=[m.berat for m in measurements],
-        lenhei=[m.tinggi for m in measurements],
-        method=[m.cara_ukur for m in measurements],
-        oedema=[m.oedema for m in measurements],
-        armc=[m.lila for m in measurements],
-        headc=[m.lingkar_kepala for m in measurements],
-        needs_check=[m.needs_check for m in measurements],
+        weight=weight,
+        lenhei=lenhei,
+        method=method,
+        oedema=oedema,
+        armc=armc,
+        headc=headc,
+        needs_check=needs_check,
     )
     values = stored_columns(cols)
     for m, *row in zip(measurements, *(values[f] for f in ANTHRO_FIELDS), strict=True):
@@ -241,7 +251,9 @@ def apply_digests(measurements: Sequence) -> None:
     """Set ``computed_digest`` on measurements whose computed fields are filled."""
     if not measurements:
         return
-    columns = {f: [m.__dict__[f] for m in measurements] for f in DIGEST_FIELDS}
+    # One tuple of the computed values per row, turned into columns: a lookup per value.
+    values = map(attrgetter(*DIGEST_FIELDS), measurements)
+    columns = dict(zip(DIGEST_FIELDS, zip(*values, strict=True), strict=True))
     for m, digest in zip(measurements, computed_digests(columns).tolist(), strict=True):
         m.computed_digest = digest
 
@@ -278,14 +290,16 @@ def apply_growth_codes(
         ),
         rule,
     )
+    # ``kbm_table`` set as its descriptor sets it (the id, the object cached), without the
+    # descriptor's checks per row; the other fields are plain values in the instance dict.
+    table_id = None if table is None else table.pk
     for m, c, g, k, t in zip(
         measurements, code.tolist(), gain.tolist(), kbm.tolist(), two_t.tolist(), strict=True
     ):
-        m.growth_code = c
-        m.kenaikan_gram = g
-        m.kbm_gram = k
-        m.two_t = t
-        m.kbm_table = table
+        m.__dict__.update(
+            growth_code=c, kenaikan_gram=g, kbm_gram=k, two_t=t, kbm_table_id=table_id
+        )
+        m._state.fields_cache["kbm_table"] = table
 
 
 def compute_child_series(measurements: Sequence, *, kbm, children: dict | None = None) -> None:

@@ -29,7 +29,7 @@ from kampungkb.growth.importing.matching import ChildMatcher, duplicates_find
 from kampungkb.growth.importing.parse import ImportFileError, Table, read_table
 from kampungkb.growth.importing.places import PosyanduChoices
 from kampungkb.growth.importing.planning import ImportPlan, import_plan
-from kampungkb.growth.importing.rows import Row, RowError, read_row
+from kampungkb.growth.importing.rows import Row, RowError, rows_read
 from kampungkb.growth.importing.wilayah import WilayahIndex
 from kampungkb.growth.importing.writing import PreparedRows, import_write, rows_prepare
 from kampungkb.growth.kbm.selectors import default_kbm
@@ -126,7 +126,7 @@ def file_sha256(path) -> str:
 
 def _rows_read(table: Table, user) -> tuple[list[Row], WilayahIndex]:
     """Read every row of ``table`` and find its desa inside the user's area (or reject it)."""
-    rows = [read_row(table, number, cells) for number, cells in table.rows]
+    rows = rows_read(table)
     places = WilayahIndex(user=user)
     for row in rows:
         resolved = places.resolve(row.kec, row.desa)

@@ -18,7 +18,7 @@ look like another child are listed as possible duplicates (never merged: a perso
 from django.utils.translation import gettext as _
 
 from kampungkb.core.privacy import mask_nik
-from kampungkb.growth.importing.instances import InstanceMaker, in_chunks
+from kampungkb.growth.importing.instances import InstanceMaker, in_chunks, stored_instances
 from kampungkb.growth.importing.parse import Table
 from kampungkb.growth.importing.places import ImportPlaces, PosyanduChoices
 from kampungkb.growth.importing.rows import FIELD_COLUMN, Row
@@ -51,9 +51,9 @@ def _existing_children(rows: list[Row]) -> tuple[dict[str, Child], dict[str, Chi
     by_nik: dict[str, Child] = {}
     by_key: dict[str, Child] = {}
     for chunk in in_chunks(niks):
-        by_nik.update((c.nik, c) for c in Child.objects.filter(nik__in=chunk))
+        by_nik.update((c.nik, c) for c in stored_instances(Child.objects.filter(nik__in=chunk)))
     for chunk in in_chunks(keys):
-        for c in Child.objects.filter(match_key__in=chunk).order_by("pk"):
+        for c in stored_instances(Child.objects.filter(match_key__in=chunk).order_by("pk")):
             by_key.setdefault(c.match_key, c)
     for c in by_nik.values():
         by_key.setdefault(c.match_key, c)
@@ -164,13 +164,18 @@ class ChildMatcher:
         """Give every row without errors its child's slot, or reject it with its reasons."""
         table = self.table
         valid = [r for r in rows if not r.errors]
+        keys: dict[tuple, str] = {}  # a child's rows repeat its name, birth, mother, desa
         for row in valid:
-            row.match_key = child_match_key(
-                nama=row.nama,
-                tanggal_lahir=row.tanggal_lahir,
-                nama_ibu=row.nama_ibu,
-                desa_kode=row.desa_kode,
-            )
+            ident = (row.nama, row.tanggal_lahir, row.nama_ibu, row.desa_kode)
+            key = keys.get(ident)
+            if key is None:
+                key = keys[ident] = child_match_key(
+                    nama=row.nama,
+                    tanggal_lahir=row.tanggal_lahir,
+                    nama_ibu=row.nama_ibu,
+                    desa_kode=row.desa_kode,
+                )
+            row.match_key = key
         by_nik, by_key = _existing_children(valid)
         self.places = ImportPlaces(
             {r.desa_kode for r in valid}, user=self.index.user, choices=self.posyandu_choices
@@ -215,6 +220,8 @@ def duplicates_find(slots: list[ChildSlot], *, names: dict[str, str]) -> list[di
     if not new:
         return duplicates
     ident = lambda nama, dob, desa: (normalise_name(nama), dob, desa)  # noqa: E731
+    # Translated once: a file makes tens of thousands of new children.
+    row_label, registered = _("row %(row)d:"), _("registered child")
     seen: dict[tuple, list[dict]] = {}
     desas = {s.child.desa_id for s in new}
     dobs = {s.child.tanggal_lahir for s in new}
@@ -222,7 +229,7 @@ def duplicates_find(slots: list[ChildSlot], *, names: dict[str, str]) -> list[di
         existing = Child.objects.filter(desa_id__in=desas, tanggal_lahir__in=chunk)
         for c in existing.values("pk", "nama", "nama_ibu", "nik", "tanggal_lahir", "desa_id"):
             seen.setdefault(ident(c["nama"], c["tanggal_lahir"], c["desa_id"]), []).append(
-                {"what": _("registered child"), **c}
+                {"what": registered, **c}
             )
     for slot in new:
         c = slot.child
@@ -248,7 +255,7 @@ def duplicates_find(slots: list[ChildSlot], *, names: dict[str, str]) -> list[di
             )
         seen.setdefault(key, []).append(
             {
-                "what": _("row %(row)d:") % {"row": row},
+                "what": row_label % {"row": row},
                 "pk": None,
                 "nama": c.nama,
                 "nama_ibu": c.nama_ibu,

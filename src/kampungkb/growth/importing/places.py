@@ -87,6 +87,7 @@ class ImportPlaces:
         # Unknown names with no decision: a stand-in posyandu (never saved) and the rows.
         self.undecided: dict[tuple[str, str], Posyandu] = {}
         self.unknown: dict[tuple[str, str], dict] = {}
+        self._found: dict[tuple[str, str], Posyandu | None] = {}  # (desa, name as written)
         for chunk in in_chunks(desa_codes):
             for p in Posyandu.objects.filter(desa_id__in=chunk):
                 self.posyandu.setdefault((p.desa_id, self.token(p.nama)), p)
@@ -119,11 +120,20 @@ class ImportPlaces:
         """The existing posyandu the row names, or None (also when it is new or unknown)."""
         if not row.posyandu:
             return None
-        desa = row.desa_kode
-        found = self.posyandu.get((desa, self.token(row.posyandu)))
+        # What is found depends on the desa and the name only (and on what was read when
+        # the import began): once per pair, not per row.
+        key = (row.desa_kode, row.posyandu)
+        try:
+            return self._found[key]
+        except KeyError:
+            found = self._found[key] = self._find_posyandu(*key)
+            return found
+
+    def _find_posyandu(self, desa: str, name: str) -> Posyandu | None:
+        found = self.posyandu.get((desa, self.token(name)))
         if found is not None:
             return found
-        key = (desa, posyandu_key(row.posyandu))
+        key = (desa, posyandu_key(name))
         found = self.aliases.get(key) or self.mapped.get(key)
         if found is not None:
             return found

@@ -9,8 +9,9 @@ measurement before birth, an impossible weight) is checked by
 import datetime
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
+from itertools import repeat
 from types import MappingProxyType
 
 from django.utils.translation import gettext as _
@@ -98,93 +99,231 @@ class Row:
         self.errors.append(RowError(self.number, table.header_of(key), reason))
 
 
+def _each_distinct(cells: list, convert) -> tuple[list, list[tuple[int, str]]]:
+    """The values of ``convert`` (cell -> (value, reason or None)) of each cell, and the
+    (position, reason) of the cells it gives a reason for. ``convert`` is called once per
+    distinct cell (and cell type: 1, 1.0 and True are equal keys but differ as cells): a
+    file repeats the same dates, sexes, places and weights row after row."""
+    kinds = {cell.__class__ for cell in cells}
+    if kinds <= {str, type(None)}:  # a csv, or text cells: no two kinds compare equal
+        outcomes = {cell: convert(cell) for cell in dict.fromkeys(cells)}
+        values = {cell: outcome[0] for cell, outcome in outcomes.items()}
+        out = list(map(values.__getitem__, cells))
+        bad = {cell: outcome[1] for cell, outcome in outcomes.items() if outcome[1] is not None}
+        if not bad:
+            return out, []
+        return out, [(i, bad[cell]) for i, cell in enumerate(cells) if cell in bad]
+    seen: dict = {}
+    out, reasons = [], []
+    for i, cell in enumerate(cells):
+        try:
+            key = (cell.__class__, cell)
+            outcome = seen.get(key) or seen.setdefault(key, convert(cell))
+        except TypeError:  # an unhashable cell value
+            outcome = convert(cell)
+        out.append(outcome[0])
+        if outcome[1] is not None:
+            reasons.append((i, outcome[1]))
+    return out, reasons
+
+
+def _typed(parser, reason: str, *args):
+    """A converter giving (value, None), or (None, the reason) for a cell ``parser`` cannot
+    read; ``reason`` has a %(value)s for the cell as written."""
+
+    def convert(cell):
+        try:
+            return parser(cell, *args), None
+        except (ValueError, OverflowError):
+            return None, reason % {"value": p.text(cell)}
+
+    return convert
+
+
+class _Readers:
+    """Each column's converter, cell -> (value, reason or None), in the order a row's
+    reasons are listed; the translated reasons are made once per file, not per row."""
+
+    def __init__(self, today: datetime.date):
+        date_reason = _("'%(value)s' is not a date; write it as dd/mm/yyyy.")
+        number_reason = _("'%(value)s' is not a number.")
+        self.number = lambda places: _typed(p.parse_decimal, number_reason, places)
+        self.date = _typed(p.parse_date, date_reason)
+        self.today = today
+
+    @staticmethod
+    def nik(cell):
+        try:
+            return p.parse_nik(cell), None
+        except ValueError:
+            return None, _("A NIK has exactly 16 digits.")
+
+    @staticmethod
+    def nama(cell):
+        nama = _text(cell)
+        return nama, None if nama else _("Fill in the child's name.")
+
+    @staticmethod
+    def sex(cell):
+        try:
+            sex = p.parse_sex(cell)
+        except ValueError:
+            reason = _("'%(value)s' is not a sex; write L or P.")
+            return None, reason % {"value": p.text(cell)}
+        return sex, None if sex is not None else _("Fill in the sex: L or P.")
+
+    def born(self, cell):
+        value, reason = self.date(cell)
+        if value is None and p.is_blank(cell):
+            return None, _("Fill in the date of birth.")
+        if reason is None and value is not None and is_in_future(value, today=self.today):
+            return value, _("The date of birth cannot be in the future.")
+        return value, reason
+
+    def birth_number(self, places: int, low, high):
+        """e-PPGBM writes 0 for "not known" in the birth columns: outside [low, high] is
+        not known."""
+        number = self.number(places)
+
+        def convert(cell):
+            value, reason = number(cell)
+            if value is not None and not low <= value <= high:
+                value = None
+            return value, reason
+
+        return convert
+
+    def pmt(self, cell):
+        value, reason = self.number(2)(cell)
+        if value is not None and not 0 <= value < 10_000:
+            reason = _("Must be between %(low)s and %(high)s.") % {"low": 0, "high": 9999}
+        return value, reason
+
+    @staticmethod
+    def method(cell):
+        try:
+            return p.parse_method(cell), None
+        except ValueError:
+            reason = _(
+                "'%(value)s' is not a way of measuring; write Telentang (PB) or Berdiri (TB)."
+            )
+            return "", reason % {"value": p.text(cell)}
+
+    def vitamin_a(self, cell):
+        value, reason = self.number(0)(cell)
+        return bool(value and value > 0), reason
+
+    @staticmethod
+    def kia(cell):
+        try:
+            return p.parse_yes_no(cell), None
+        except ValueError:
+            return None, _("'%(value)s' is not Ya or Tidak.") % {"value": p.text(cell)}
+
+    @staticmethod
+    def z(cell):
+        try:
+            return p.parse_float(cell), None
+        except ValueError:
+            return None, None  # the file's own z-scores are only compared, never required
+
+
+def _texts(limit: int | None = None):
+    if limit is None:
+        return lambda cell: (_text(cell), None)
+    return lambda cell: (sys.intern(_text(cell)[:limit]), None)
+
+
+# Row attribute, file column key, converter (from ``_Readers``), in the order of a row's
+# reasons; ``None`` as attribute: read for its reason only.
+def _plan(r: _Readers):
+    return (
+        ("nik", "nik", r.nik),
+        ("nama", "nama", r.nama),
+        ("jenis_kelamin", "jk", r.sex),
+        ("tanggal_lahir", "tgl_lahir", r.born),
+        ("berat_lahir", "bb_lahir", r.birth_number(2, Decimal("0.3"), 7)),
+        ("panjang_lahir", "tb_lahir", r.birth_number(1, 20, 65)),
+        ("nama_ibu", "nama_ortu", _texts(150)),
+        ("kec", "kec", _texts()),
+        ("desa", "desa", _texts()),
+        ("puskesmas", "puskesmas", _texts(150)),
+        ("posyandu", "posyandu", _texts(150)),
+        ("rt", "rt", _texts(3)),
+        ("rw", "rw", _texts(3)),
+        ("alamat", "alamat", _texts(250)),
+        ("tanggal", "tanggal", r.date),
+        ("berat", "berat", r.number(3)),
+        ("tinggi", "tinggi", r.number(2)),
+        ("lila", "lila", r.number(2)),
+        ("pmt_kg", "pmt", r.pmt),
+        ("cara_ukur", "cara_ukur", r.method),
+        ("vitamin_a", "vit_a", r.vitamin_a),
+        ("punya_buku_kia", "kia", r.kia),
+    )
+
+
+#: The attributes of a :class:`Row`, in the order of its fields (positional arguments).
+_ROW_FIELDS = tuple(f.name for f in fields(Row))
+
+
+def rows_read(table: Table, records=None) -> list[Row]:
+    """Read every row of ``table`` (or ``records``, (number, cells) pairs) into typed values;
+    reasons for what cannot be read go to each row's ``errors``, in the order of the columns
+    in ``_plan``.
+
+    Column by column: each distinct cell of a column is converted once, and a row is made
+    with all its values at once."""
+    records = list(table.rows if records is None else records)
+    all_cells = [cells for _number, cells in records]
+    readers = _Readers(datetime.date.today())
+    columns = table.columns
+
+    width = min(map(len, all_cells), default=0)
+
+    def cells_at(key) -> list:
+        i = columns.get(key)
+        if i is None:
+            return [None] * len(all_cells)
+        if i < width:
+            return [cells[i] for cells in all_cells]
+        return [cells[i] if i < len(cells) else None for cells in all_cells]
+
+    def column(key, convert):
+        return _each_distinct(cells_at(key), convert)
+
+    values: dict[str, list] = {"number": [number for number, _cells in records]}
+    reasons = []
+    for attr, key, convert in _plan(readers):
+        values[attr], found = column(key, convert)
+        reasons.append((key, found))
+    n = len(records)
+    unread = {"errors": (), "zscores": _NO_ZSCORES, "desa_kode": "", "match_key": ""}
+    tanggal_cells = cells_at("tanggal")
+    values["date_unreadable"] = [
+        day is None and not p.is_blank(cell)
+        for day, cell in zip(values["tanggal"], tanggal_cells, strict=True)
+    ]
+    zscores = [(z_field, column(key, readers.z)[0]) for key, z_field in ZSCORE_COLUMNS]
+    rows = [
+        Row(*row)
+        for row in zip(
+            *(values[f] if f in values else repeat(unread[f], n) for f in _ROW_FIELDS),
+            strict=True,
+        )
+    ]
+    for z_field, found in zscores:
+        for row, z in zip(rows, found, strict=True):
+            if z is not None:
+                if row.zscores is _NO_ZSCORES:
+                    row.zscores = {}
+                row.zscores[z_field] = z
+    for key, found in reasons:
+        for i, reason in found:
+            rows[i].reject(table, key, reason)
+    return rows
+
+
 def read_row(table: Table, number: int, cells: list) -> Row:
     """Read the cells of one row; reasons for what cannot be read go to ``row.errors``."""
-    row = Row(number=number)
-    n = len(cells)
-    # The row's cells by column key, once (a key the file lacks, or a short row, gives None).
-    get = {key: cells[i] for key, i in table.columns.items() if i < n}.get
-
-    def typed(key, parser, reason, *args):
-        value = get(key)
-        try:
-            return parser(value, *args)
-        except (ValueError, OverflowError):
-            row.reject(table, key, reason % {"value": p.text(value)})
-            return None
-
-    date_reason = _("'%(value)s' is not a date; write it as dd/mm/yyyy.")
-    number_reason = _("'%(value)s' is not a number.")
-
-    try:
-        row.nik = p.parse_nik(get("nik"))
-    except ValueError:
-        row.reject(table, "nik", _("A NIK has exactly 16 digits."))
-    row.nama = _text(get("nama"))
-    if not row.nama:
-        row.reject(table, "nama", _("Fill in the child's name."))
-    try:
-        row.jenis_kelamin = p.parse_sex(get("jk"))
-        if row.jenis_kelamin is None:
-            row.reject(table, "jk", _("Fill in the sex: L or P."))
-    except ValueError:
-        row.reject(
-            table, "jk", _("'%(value)s' is not a sex; write L or P.") % {"value": p.text(get("jk"))}
-        )
-    row.tanggal_lahir = typed("tgl_lahir", p.parse_date, date_reason)
-    if row.tanggal_lahir is None and p.is_blank(get("tgl_lahir")):
-        row.reject(table, "tgl_lahir", _("Fill in the date of birth."))
-    elif is_in_future(row.tanggal_lahir):
-        row.reject(table, "tgl_lahir", _("The date of birth cannot be in the future."))
-    row.berat_lahir = typed("bb_lahir", p.parse_decimal, number_reason, 2)
-    row.panjang_lahir = typed("tb_lahir", p.parse_decimal, number_reason, 1)
-    # e-PPGBM writes 0 for "not known" in the birth columns.
-    if row.berat_lahir is not None and not Decimal("0.3") <= row.berat_lahir <= 7:
-        row.berat_lahir = None
-    if row.panjang_lahir is not None and not 20 <= row.panjang_lahir <= 65:
-        row.panjang_lahir = None
-    row.nama_ibu = _text(get("nama_ortu"))[:150]
-    row.kec = _text(get("kec"))
-    row.desa = _text(get("desa"))
-    row.puskesmas = _text(get("puskesmas"))[:150]
-    row.posyandu = _text(get("posyandu"))[:150]
-    row.rt = _text(get("rt"))[:3]
-    row.rw = _text(get("rw"))[:3]
-    row.alamat = _text(get("alamat"))[:250]
-    row.tanggal = typed("tanggal", p.parse_date, date_reason)
-    row.date_unreadable = row.tanggal is None and not p.is_blank(get("tanggal"))
-    row.berat = typed("berat", p.parse_decimal, number_reason, 3)
-    row.tinggi = typed("tinggi", p.parse_decimal, number_reason, 2)
-    row.lila = typed("lila", p.parse_decimal, number_reason, 2)
-    row.pmt_kg = typed("pmt", p.parse_decimal, number_reason, 2)
-    if row.pmt_kg is not None and not 0 <= row.pmt_kg < 10_000:
-        between = _("Must be between %(low)s and %(high)s.") % {"low": 0, "high": 9999}
-        row.reject(table, "pmt", between)
-    try:
-        row.cara_ukur = p.parse_method(get("cara_ukur"))
-    except ValueError:
-        row.reject(
-            table,
-            "cara_ukur",
-            _("'%(value)s' is not a way of measuring; write Telentang (PB) or Berdiri (TB).")
-            % {"value": p.text(get("cara_ukur"))},
-        )
-    vit_a = typed("vit_a", p.parse_decimal, number_reason, 0)
-    row.vitamin_a = bool(vit_a and vit_a > 0)
-    try:
-        row.punya_buku_kia = p.parse_yes_no(get("kia"))
-    except ValueError:
-        row.reject(
-            table, "kia", _("'%(value)s' is not Ya or Tidak.") % {"value": p.text(get("kia"))}
-        )
-    zscores = {}
-    for key, z_field in ZSCORE_COLUMNS:
-        try:
-            z = p.parse_float(get(key))
-        except ValueError:
-            z = None  # the file's own z-scores are only compared, never required
-        if z is not None:
-            zscores[z_field] = z
-    if zscores:
-        row.zscores = zscores
-    return row
+    return rows_read(table, [(number, cells)])[0]

@@ -33,7 +33,7 @@ _AS_IS: dict[type[models.Field], frozenset[type]] = {
 _NULL_AS_IS = (*_AS_IS, models.DecimalField, models.ForeignKey)
 
 
-def _as_is(field: models.Field) -> frozenset[type]:
+def as_is(field: models.Field) -> frozenset[type]:
     """The classes of the values ``field`` stores without converting them."""
     kinds = _AS_IS.get(type(field), frozenset())
     if field.null and type(field) in _NULL_AS_IS:
@@ -41,25 +41,38 @@ def _as_is(field: models.Field) -> frozenset[type]:
     return kinds
 
 
+def converted_column(column: Sequence, field: models.Field, db) -> Sequence:
+    """``column``'s values as ``field.get_db_prep_save`` gives them: as they are when the field
+    stores them so, else converted once per distinct object (a write puts the same time and
+    batch into every row, and an import's equal cells share one parsed value).
+
+    Objects are told apart by identity, never by equality (Decimal 10.2 and 10.20 are equal
+    but written differently); ``column`` keeps them alive meanwhile, so an id is never reused.
+    """
+    kinds = as_is(field)
+    prep, seen = field.get_db_prep_save, {}
+    out = []
+    for value in column:
+        if value.__class__ in kinds:
+            out.append(value)
+        else:
+            key = id(value)
+            out.append(seen[key] if key in seen else seen.setdefault(key, prep(value, db)))
+    return out
+
+
 def _rows(objects: Sequence[models.Model], fields: list[models.Field], *, sqlite: bool):
     """Each object's values of ``fields`` as the database stores them, then its id."""
     db = connections[DEFAULT_DB_ALIAS]
     read = attrgetter(*(f.attname for f in fields), "pk")
-    plan = [(_as_is(f), f.get_db_prep_save) for f in fields]
-    bools = [i for i, f in enumerate(fields) if isinstance(f, models.BooleanField)]
-    for obj in objects:
-        *values, pk = read(obj)
-        row = [
-            value if value.__class__ in kinds else prep(value, db)
-            for value, (kinds, prep) in zip(values, plan, strict=True)
-        ]
-        if sqlite:
+    columns = list(zip(*map(read, objects), strict=True))
+    for i, field in enumerate(fields):
+        column = converted_column(columns[i], field, db)
+        if sqlite and isinstance(field, models.BooleanField):
             # SQLite stores a bool as 1 or 0 anyway; an int binds faster than a bool.
-            for i in bools:
-                if row[i] is not None:
-                    row[i] = int(row[i])
-        row.append(pk)
-        yield row
+            column = [None if value is None else int(value) for value in column]
+        columns[i] = column
+    return zip(*columns, strict=True)
 
 
 def _related_ids_fill(objects: Sequence[models.Model], relations: list[models.Field]) -> None:
