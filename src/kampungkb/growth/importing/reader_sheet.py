@@ -4,20 +4,31 @@ before and which held the whole sheet in memory. Standard library only.
 """
 
 import datetime
+import functools
 import math
 import re
+from itertools import repeat
 
 if __package__:
     from kampungkb.growth.importing.reader_rows import (
         MAX_CELL_CHARS,
         Refused,
+        column_letters,
         column_number,
         encode,
         is_blank,
         write_row,
     )
 else:  # run by ``python -I reader.py``, whose folder it adds to the path
-    from reader_rows import MAX_CELL_CHARS, Refused, column_number, encode, is_blank, write_row
+    from reader_rows import (
+        MAX_CELL_CHARS,
+        Refused,
+        column_letters,
+        column_number,
+        encode,
+        is_blank,
+        write_row,
+    )
 
 _DATE_FORMAT_IDS = frozenset((*range(14, 23), 45, 47))
 _DURATION_FORMAT_IDS = frozenset((46,))
@@ -26,6 +37,40 @@ _DAY_MS = 86_400_000
 _DAYS_1904 = 1462  # the 1904 date system's day 0 is day 1462 of the 1900 one
 _DIGITS = "0123456789"
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")  # how a workbook writes a control character
+
+
+_W = "[ \t\r\n]"  # XML's white space
+_NAME = "[A-Za-z_][A-Za-z0-9_.:-]*"
+_VALUE = '"[^"<&\x00-\x1f]*"'  # an attribute's value with nothing to expand or normalise
+# Text as it is: no markup, no entity, no CR (expat turns CR LF into LF), no character XML refuses
+_TEXT = "[^<&\x00-\x08\x0b-\x1f\ufffe\uffff]*"
+_NUMBER = "-?[0-9]+(?:\\.[0-9]+)?(?:[eE][-+]?[0-9]+)?"  # what float() reads as _number does
+_TYPED = ("number", "bool", "t", "s")  # how a batch reads a column that is never blank
+_FIRST_R = re.compile(' r="[0-9]+"(.*)', re.DOTALL)
+_ROW_ATTRIBUTE = re.compile(f'({_NAME})="([^"]*)"')
+
+
+def _formula(prefix: str) -> str:
+    """A cell's ``<f>``: its text is not read (its value is the ``<v>`` that follows)."""
+    p = re.escape(prefix)
+    text = "[^<&\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f]*"
+    return f"<{p}f(?:{_W}+{_NAME}={_VALUE})*{_W}*(?:/>|>{text}</{p}f>)"
+
+
+def _fast_patterns(prefix: str):
+    """The regular expressions of the fast path for a sheet whose elements carry ``prefix``:
+    a row's start tag, a cell of the plain kinds (groups: column letters, style, type, an
+    ``<f>``, the ``<v>`` text, an ``<is>``, its ``xml:space``, its ``<t>`` text), a row's body
+    made of such cells only."""
+    p = re.escape(prefix)
+    row = re.compile(f"{_W}*<{p}row((?:{_W}+{_NAME}={_VALUE})*){_W}*(/?)>")
+    formula = _formula(prefix)
+    cell = (
+        f'<{p}c(?: r="([A-Z]{{1,3}})[0-9]+")?(?: s="([0-9]+)")?(?: t="([A-Za-z]+)")?{_W}*'
+        f"(?:/>|>({formula})?(?:<{p}v>({_TEXT})</{p}v>|<{p}v/>|(<{p}is>)"
+        f'<{p}t( xml:space="preserve")?>({_TEXT})</{p}t></{p}is>)?</{p}c>)'
+    )
+    return row, re.compile(cell), re.compile(f"(?:{_W}*{cell})*{_W}*")
 
 
 def trim(text: str, preserve: bool) -> str:
@@ -130,6 +175,26 @@ def _iso_value(text: str):
         return text
 
 
+def _first_long(column, keep: int) -> int:
+    """``keep``, or fewer: the index of the first cell longer than a cell may be."""
+    if max(map(len, column)) <= MAX_CELL_CHARS:
+        return keep
+    return min(keep, next(i for i, text in enumerate(column) if len(text) > MAX_CELL_CHARS))
+
+
+def _typed_serial(kind: str, date1904: bool):
+    """A number in a date style read as ``SheetRows._cell`` and ``encode`` write it (dates
+    repeat down a column: each is worked out once)."""
+
+    @functools.lru_cache(maxsize=1 << 14)
+    def typed(text: str):
+        cells = [serial_value(float(text), kind, date1904)]
+        encode(cells)
+        return cells[0]
+
+    return typed
+
+
 class SheetRows:
     """The expat handlers that turn a sheet's XML into rows written to ``out``.
 
@@ -161,8 +226,19 @@ class SheetRows:
         self.row_chars = 0  # of the text cells of the row being read (to size the frames)
         self.width = 0
         self.far = None  # (row, column) past a limit: only the sheet's extent is read on
+        self.read_fast = 0  # rows read by ``fast``
+        self.read_batched = 0  # of which in batches of one shape
+        self.depth = 0  # of the element expat is in (the fast path reads rows in sheetData only)
+        self.close_row = f"</{prefix}row>"
+        self._row, self._cell_re, self._body = _fast_patterns(prefix)
+        self.prefix = prefix
+        self._templates: dict = {}  # a row's shape: the regex of rows of that shape, its columns
+        self._template = None  # that of the last row read
+        self._shape = None  # the last row's shape
+        self._serials: dict = {}  # the dates of a date (t) or duration (s) style, worked out
 
     def start(self, name, attrs):
+        self.depth += 1
         tag = self.tags.get(name)
         if tag == "c":
             ref = attrs.get("r")
@@ -211,6 +287,7 @@ class SheetRows:
             self.text = text
 
     def end(self, name):
+        self.depth -= 1
         tag = self.tags.get(name)
         if tag == "c":
             if self.value is not None:
@@ -276,3 +353,254 @@ class SheetRows:
             cells[column] = value
         if column >= self.width:
             self.width = column + 1
+
+    def fast(self, text: str, pos: int) -> int:
+        """Read the rows of ``text`` from ``pos`` while they are plain, without expat; return
+        where it stopped: the end of ``text``, or a row to give expat (one with anything but
+        plain cells: entities, rich or phonetic text, comments, odd attributes...).
+
+        A plain row is read to exactly what expat's handlers make of it, a regular expression
+        a row and one a cell instead of three Python calls a cell. ``text`` ends with a row's
+        end tag; the caller sees that expat is in ``<sheetData>``.
+        """
+        match_row, cells_of, plain = self._row.match, self._cell_re.findall, self._body.fullmatch
+        close_row = self.close_row
+        columns, strings = self.columns, self.strings
+        end = len(text)
+        while pos < end:
+            if self._template is not None:
+                pos = self._batch(text, pos)
+                if pos >= end:
+                    break
+            found = match_row(text, pos)
+            if found is None:
+                return pos
+            attributes, empty = found.groups()
+            ref = None
+            if attributes:
+                pairs = _ROW_ATTRIBUTE.findall(attributes)
+                named = dict(pairs)
+                ref = named.get("r")
+                if len(named) != len(pairs) or (ref and not (ref.isascii() and ref.isdigit())):
+                    return pos  # expat's to refuse, or to take as it does
+            if empty:
+                body, after = "", found.end()
+            else:
+                close = text.find(close_row, found.end())
+                if close < 0:
+                    return pos
+                body, after = text[found.end() : close], close + len(close_row)
+                if plain(body) is None:
+                    return pos
+            number = int(ref) if ref else self.number + 1
+            if number <= self.number:
+                raise Refused("not_xlsx")
+            self.number = number
+            self.cells = row = []
+            self.row_chars = 0
+            self.column = -1
+            cells = cells_of(body)
+            self._template = self._template_of(attributes, cells) if cells else None
+            for letters, style, kind, _f, value, inline, preserve, inline_text in cells:
+                if letters:
+                    column = columns.get(letters)
+                    self.column = self._column(letters) if column is None else column
+                else:
+                    self.column += 1
+                if inline:
+                    if len(inline_text) > MAX_CELL_CHARS:
+                        raise Refused("cell", row=number, limit=MAX_CELL_CHARS)
+                    value = inline_text if preserve else inline_text.strip(" \t\r\n")
+                elif not value:
+                    continue  # no value, or a formula not yet computed: empty
+                elif len(value) > MAX_CELL_CHARS:
+                    raise Refused("cell", row=number, limit=MAX_CELL_CHARS)
+                if kind == "s" and not self.far and number <= self.max_rows:
+                    column = self.column
+                    if column < self.max_columns:  # a shared string: the usual cell, inlined
+                        try:
+                            value = strings[int(value)]
+                        except (ValueError, IndexError):
+                            raise Refused("not_xlsx") from None
+                        if len(value) > MAX_CELL_CHARS:
+                            raise Refused("cell", row=number, limit=MAX_CELL_CHARS)
+                        self.row_chars += len(value)
+                        if column == len(row):
+                            row.append(value)
+                        elif column > len(row):
+                            row.extend([""] * (column - len(row)))
+                            row.append(value)
+                        else:
+                            row[column] = value
+                        if column >= self.width:
+                            self.width = column + 1
+                        continue
+                self.type = kind or "n"
+                self.style = style or None
+                self._cell(value)
+            if row and not self.far and not is_blank(row):
+                write_row(self.out, number, row, encode(row), self.row_chars)
+                self.written += 1
+            self.read_fast += 1
+            pos = after
+        return pos
+
+    # Rows of one shape ---------------------------------------------------------------------
+    # An export's rows mostly have the same cells in the same columns with the same types and
+    # styles: one regular expression reads such a row's values whole, and a batch of rows is
+    # turned into cells a column at a time (map and zip, no Python a cell).
+
+    def _template_of(self, attributes: str, cells: list):
+        """The regex of rows shaped as this one (cells A, B, C... of kinds a batch reads)
+        and how to read each column, or None."""
+        first = _FIRST_R.match(attributes)
+        if first is None:
+            return None
+        shape = [first.group(1)]
+        for i, (letters, style, kind, formula, value, inline, preserve, _t) in enumerate(cells):
+            if letters != column_letters(i + 1):
+                return None
+            if inline:
+                if kind != "inlineStr":
+                    return None
+                how = "text" if preserve else "trim"
+            elif not value:
+                if formula:
+                    return None
+                how = "empty"  # no value: as <c .../> or <c ...></c> in the rows it reads
+            elif kind == "s":
+                how = "shared"
+            elif kind == "b":
+                how = "bool"
+            elif kind in ("", "n"):
+                how = "number"
+                if style:
+                    number = int(style)
+                    date = self.kinds[number] if number < len(self.kinds) else None
+                    how = how if date is None else date
+            else:
+                return None
+            shape.append((letters, style, kind, bool(formula), how))
+        shape = tuple(shape)
+        template = self._templates.get(shape)
+        if template is None and shape == self._shape:  # compiled when a shape comes again
+            if len(self._templates) >= 256:
+                self._templates.clear()
+            template = self._templates[shape] = self._compile(shape)
+        self._shape = shape
+        return template
+
+    def _compile(self, shape: tuple):
+        p = re.escape(self.prefix)
+        parts = [f'{_W}*<{p}row r="([0-9]+)"{re.escape(shape[0])}>']
+        hows = []
+        for letters, style, kind, formula, how in shape[1:]:
+            parts.append(f'<{p}c r="{letters}[0-9]+"')
+            parts.append(f' s="{style}"' if style else "")
+            parts.append(f' t="{kind}"' if kind else "")
+            hows.append(how)
+            if how == "empty":
+                parts.append(f"{_W}*(?:/>|></{p}c>)")
+                continue
+            parts.append(">" + (_formula(self.prefix) if formula else ""))
+            if how in ("text", "trim"):
+                space = ' xml:space="preserve"' if how == "text" else ""
+                parts.append(f"<{p}is><{p}t{space}>({_TEXT})</{p}t></{p}is>")
+            elif how == "shared":
+                parts.append(f"<{p}v>([0-9]+)</{p}v>")
+            elif how == "bool":
+                parts.append(f"<{p}v>([01])</{p}v>")
+            else:
+                parts.append(f"<{p}v>({_NUMBER})</{p}v>")
+            parts.append(f"</{p}c>")
+        parts.append(f"</{p}row>")
+        return re.compile("".join(parts)), hows
+
+    def _batch(self, text: str, pos: int) -> int:
+        """Read the rows from ``pos`` that have the last row's shape; return where it stopped.
+        A row that a limit or a refusal concerns is left to ``fast``, which reads it as
+        expat would."""
+        template, hows = self._template
+        match = template.match
+        start = pos
+        found = []
+        ends = []
+        while len(found) < 2048:
+            row = match(text, pos)
+            if row is None:
+                break
+            found.append(row.groups())
+            pos = row.end()
+            ends.append(pos)
+        if not found or self.far:
+            return start
+        columns = list(zip(*found, strict=True))
+        numbers = list(map(int, columns[0]))
+        # How many rows the batch reads: up to one out of order, past the last row, with a
+        # cell too long or a shared string that is not there.
+        last = self.number
+        keep = len(numbers)
+        for i, number in enumerate(numbers):
+            if number <= last or number > self.max_rows:
+                keep = i
+                break
+            last = number
+        if len(hows) > self.max_columns:
+            keep = 0
+        values = []
+        read = iter(columns[1:])
+        for how in hows:
+            if how == "empty":
+                values.append([""] * len(numbers))
+                continue
+            column = next(read)
+            if how in ("text", "trim"):
+                keep = _first_long(column, keep)
+                if how == "trim":
+                    column = list(map(str.strip, column, repeat(" \t\r\n")))
+                if "_x" in "\x00".join(column):
+                    column = list(map(unescape, column))
+            elif how == "shared":
+                indexes = list(map(int, column))
+                count = len(self.strings)
+                if max(indexes) >= count:
+                    keep = min(keep, next(i for i, n in enumerate(indexes) if n >= count))
+                    indexes = [n if n < count else 0 for n in indexes]
+                column = list(map(self.strings.__getitem__, indexes))
+                keep = _first_long(column, keep)
+            elif how == "bool":
+                column = list(map("0".__ne__, column))
+            elif how == "number":
+                column = list(map(float, column))
+            else:
+                serial = self._serials.get(how)
+                if serial is None:
+                    serial = self._serials[how] = _typed_serial(how, self.date1904)
+                column = list(map(serial, column))
+            values.append(column)
+        if keep == 0:
+            return start
+        width = len(hows)
+        while width and hows[width - 1] == "empty":
+            width -= 1  # a row ends with its last value
+        del values[width:]
+        texts = [c for c, how in zip(values, hows[:width], strict=True) if how not in _TYPED]
+        plain = len(texts) < len(values)  # a number, a date or a boolean: the row is not blank
+        dates = [i for i, how in enumerate(hows) if how in ("t", "s")]
+        chars = list(map(sum, zip(*[map(len, c) for c in texts], strict=True))) if texts else None
+        out = self.out
+        rows = map(list, zip(*values, strict=True))
+        sizes = chars or repeat(0)
+        for _, number, cells, size in zip(range(keep), numbers, rows, sizes, strict=False):
+            if plain or any(map(str.strip, cells)):
+                special = dates or None
+                if dates and not all(type(cells[i]) is str for i in dates):
+                    special = [i for i in dates if type(cells[i]) is str] or None
+                write_row(out, number, cells, special, size)
+                self.written += 1
+        self.number = numbers[keep - 1]
+        self.column = len(hows) - 1
+        self.width = max(self.width, width)
+        self.read_fast += keep
+        self.read_batched += keep
+        return ends[keep - 1]

@@ -177,6 +177,114 @@ def _parse(archive: zipfile.ZipFile, name: str, handlers: dict) -> None:
         raise Refused("not_xlsx") from None
 
 
+FAST_HEAD_BYTES = 1 << 20  # where <sheetData> must start for the fast path to be taken
+FAST_PENDING_BYTES = 1 << 22  # a row longer than this is left to expat
+_DECLARATION = re.compile(rb"(?:\xef\xbb\xbf)?(?:<\?xml[^>]*?\?>)?")
+_ENCODING = re.compile(rb"encoding=[\"']([^\"']*)")
+
+
+def _plain_head(head: bytes) -> bool:
+    """Whether what comes before ``<sheetData>`` lets the fast path read the rows: UTF-8,
+    and no comment, CDATA, processing instruction or DTD (nothing in which a ``<row`` would
+    not be a row)."""
+    declaration = _DECLARATION.match(head).group(0)
+    encoding = _ENCODING.search(declaration)
+    if encoding is not None and encoding.group(1).lower() not in (b"utf-8", b"utf8"):
+        return False
+    rest = head[len(declaration) :]
+    return rest.startswith(b"<") and b"<?" not in rest and b"<!" not in rest
+
+
+def _parse_sheet(archive: zipfile.ZipFile, name: str, reader: SheetRows, *, fast: bool) -> None:
+    """Feed the sheet to ``reader`` as it unpacks: its plain rows by ``reader.fast``, the
+    rest by expat, in order.
+
+    Expat is given the whole part but the rows read fast: each is an element on its own
+    (its start and end tags, plain cells, text with no markup or entity), so the document
+    expat sees is well formed when the part is, and expat checks everything else (the
+    prolog, DTDs, other rows, what follows the rows). A row is read fast only while expat
+    is in ``<sheetData>`` (no comment or CDATA in which it would be text) and the part is
+    UTF-8; anything unusual goes to expat, and after a comment or processing instruction
+    among the rows, all the rest.
+    """
+    parser = _expat(
+        {
+            "StartElementHandler": reader.start,
+            "EndElementHandler": reader.end,
+            "CharacterDataHandler": reader.chars,
+        }
+    )
+    prefix = re.escape(reader.close_row[2:-4]).encode()
+    opening = re.compile(rb"<" + prefix + rb"sheetData[ \t\r\n]*>")
+    closing = re.compile(rb"[ \t\r\n]*</" + prefix + rb"sheetData[ \t\r\n]*>")
+    close_row = reader.close_row.encode()
+    mode = "head" if fast else "expat"  # then "rows" (the fast path), or "expat" for the rest
+    pending = b""
+    depth = 0  # expat's in <sheetData>
+    try:
+        with archive.open(name) as part:
+            while block := part.read(1 << 16):
+                if mode == "expat":
+                    parser.Parse(block, False)
+                    continue
+                pending += block
+                if mode == "head":
+                    found = opening.search(pending)
+                    if found is None:
+                        if len(pending) > FAST_HEAD_BYTES:
+                            mode, pending = "expat", parser.Parse(pending, False) and b""
+                        continue
+                    head, pending = pending[: found.end()], pending[found.end() :]
+                    parser.Parse(head, False)
+                    if not _plain_head(head):
+                        mode, pending = "expat", parser.Parse(pending, False) and b""
+                        continue
+                    mode, depth = "rows", reader.depth
+                cut = pending.rfind(close_row)
+                if cut >= 0:
+                    cut += len(close_row)
+                    if not _rows(parser, reader, pending[:cut], depth):
+                        mode, pending = "expat", parser.Parse(pending[cut:], False) and b""
+                        continue
+                    pending = pending[cut:]
+                if closing.match(pending) or len(pending) > FAST_PENDING_BYTES:
+                    mode, pending = "expat", parser.Parse(pending, False) and b""
+            parser.Parse(pending, False)
+            parser.Parse(b"", True)
+    except Refused as refused:
+        if refused.args[0] == "dtd":
+            raise Refused("dtd", part=name) from None
+        raise
+    except expat.ExpatError as error:
+        if error.code == expat.errors.codes[expat.errors.XML_ERROR_NO_MEMORY]:
+            raise MemoryError from None
+        raise Refused("not_xlsx") from None
+
+
+def _rows(parser, reader: SheetRows, chunk: bytes, depth: int) -> bool:
+    """Read the rows of ``chunk`` (whole rows), plain ones fast, others by expat; False when
+    the rest of the part must go to expat (given what of ``chunk`` was not read)."""
+    try:
+        text = chunk.decode()
+    except UnicodeDecodeError:
+        parser.Parse(chunk, False)  # expat refuses it
+        return False
+    pos, end = 0, len(text)
+    while pos < end:
+        if reader.depth == depth:
+            pos = reader.fast(text, pos)
+            if pos >= end:
+                break
+        stop = text.find(reader.close_row, pos) + len(reader.close_row)
+        piece = text[pos:stop]
+        if "<!" in piece or "<?" in piece:
+            parser.Parse(text[pos:].encode(), False)
+            return False
+        parser.Parse(piece.encode(), False)
+        pos = stop
+    return True
+
+
 def _parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """The zip paths of the shared strings and styles, as the workbook's relationships name
     them (else where every workbook has them)."""
@@ -291,6 +399,18 @@ def _prefix(archive: zipfile.ZipFile, name: str) -> str:
 def read_xlsx(path: str, limits: dict, out) -> tuple[int, int]:
     """Write the first sheet's non-blank rows to ``out``; return how many and the width of
     the widest (the rows are written without their empty cells at the end)."""
+    reader = read_sheet(path, limits, out)
+    if reader.far:
+        row, column = reader.far  # the furthest cell past a limit; the widest row may be before
+        width = max(column + 1, reader.width)
+        raise Refused("dimension", cell=f"{column_letters(width)}{row}")
+    return reader.written, reader.width
+
+
+def read_sheet(path: str, limits: dict, out, *, fast: bool = True) -> SheetRows:
+    """Check the workbook, then write its first sheet's rows within the limits to ``out``;
+    return the reader, which knows what it read. ``fast=False`` gives every row to expat (what
+    the tests compare the fast path with)."""
     check_xlsx(path, limits)
     try:
         archive = zipfile.ZipFile(path)
@@ -304,19 +424,7 @@ def read_xlsx(path: str, limits: dict, out) -> tuple[int, int]:
             kinds = style_kinds(archive, parts["styles"])
             date1904 = _DATE_1904.search(workbook) is not None
             reader = SheetRows(out, limits, strings, kinds, date1904, _prefix(archive, sheet))
-            _parse(
-                archive,
-                sheet,
-                {
-                    "StartElementHandler": reader.start,
-                    "EndElementHandler": reader.end,
-                    "CharacterDataHandler": reader.chars,
-                },
-            )
+            _parse_sheet(archive, sheet, reader, fast=fast)
     except (zipfile.BadZipFile, OSError, KeyError, EOFError, NotImplementedError):
         raise Refused("not_xlsx") from None
-    if reader.far:
-        row, column = reader.far  # the furthest cell past a limit; the widest row may be before
-        width = max(column + 1, reader.width)
-        raise Refused("dimension", cell=f"{column_letters(width)}{row}")
-    return reader.written, reader.width
+    return reader
