@@ -587,6 +587,7 @@ class SheetRows:
         texts = [c for c, how in zip(values, hows[:width], strict=True) if how not in _TYPED]
         plain = len(texts) < len(values)  # a number, a date or a boolean: the row is not blank
         dates = [i for i, how in enumerate(hows) if how in ("t", "s")]
+        typed = all(set(map(type, values[i])) == {str} for i in dates)  # no number left
         chars = list(map(sum, zip(*[map(len, c) for c in texts], strict=True))) if texts else None
         out = self.out
         rows = map(list, zip(*values, strict=True))
@@ -594,7 +595,7 @@ class SheetRows:
         for _, number, cells, size in zip(range(keep), numbers, rows, sizes, strict=False):
             if plain or any(map(str.strip, cells)):
                 special = dates or None
-                if dates and not all(type(cells[i]) is str for i in dates):
+                if not typed:
                     special = [i for i in dates if type(cells[i]) is str] or None
                 write_row(out, number, cells, special, size)
                 self.written += 1

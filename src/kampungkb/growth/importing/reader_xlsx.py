@@ -179,6 +179,7 @@ def _parse(archive: zipfile.ZipFile, name: str, handlers: dict) -> None:
 
 FAST_HEAD_BYTES = 1 << 20  # where <sheetData> must start for the fast path to be taken
 FAST_PENDING_BYTES = 1 << 22  # a row longer than this is left to expat
+SHEET_BLOCK_BYTES = 1 << 19  # the rows read at a time: batches of hundreds of rows
 _DECLARATION = re.compile(rb"(?:\xef\xbb\xbf)?(?:<\?xml[^>]*?\?>)?")
 _ENCODING = re.compile(rb"encoding=[\"']([^\"']*)")
 
@@ -223,7 +224,7 @@ def _parse_sheet(archive: zipfile.ZipFile, name: str, reader: SheetRows, *, fast
     depth = 0  # expat's in <sheetData>
     try:
         with archive.open(name) as part:
-            while block := part.read(1 << 16):
+            while block := part.read(SHEET_BLOCK_BYTES):
                 if mode == "expat":
                     parser.Parse(block, False)
                     continue
