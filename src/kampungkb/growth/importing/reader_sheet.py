@@ -457,13 +457,13 @@ class SheetRows:
         if first is None:
             return None
         shape = [first.group(1)]
-        for i, (letters, style, kind, formula, value, inline, preserve, _t) in enumerate(cells):
+        for i, (letters, style, kind, formula, value, inline, _kept, _t) in enumerate(cells):
             if letters != column_letters(i + 1):
                 return None
-            if inline:
-                if kind != "inlineStr":
-                    return None
-                how = "text" if preserve else "trim"
+            if kind == "inlineStr" and not formula and not value:
+                how = "itext"  # its text, kept or trimmed, or none: the one shape
+            elif inline:
+                return None
             elif not value:
                 if formula:
                     return None
@@ -502,14 +502,17 @@ class SheetRows:
             if how == "empty":
                 parts.append(f"{_W}*(?:/>|></{p}c>)")
                 continue
+            if how == "itext":
+                parts.append(
+                    f"(?:{_W}*/>|></{p}c>|><{p}is><{p}t>({_TEXT})</{p}t></{p}is></{p}c>"
+                    f'|><{p}is><{p}t xml:space="preserve">({_TEXT})</{p}t></{p}is></{p}c>)'
+                )
+                continue
             parts.append(">" + (_formula(self.prefix) if formula else ""))
-            if how in ("text", "trim"):
-                space = ' xml:space="preserve"' if how == "text" else ""
-                parts.append(f"<{p}is><{p}t{space}>({_TEXT})</{p}t></{p}is>")
+            if how == "bool":
+                parts.append(f"<{p}v>([01])</{p}v>")
             elif how == "shared":
                 parts.append(f"<{p}v>([0-9]+)</{p}v>")
-            elif how == "bool":
-                parts.append(f"<{p}v>([01])</{p}v>")
             else:
                 parts.append(f"<{p}v>({_NUMBER})</{p}v>")
             parts.append(f"</{p}c>")
@@ -551,15 +554,19 @@ class SheetRows:
         read = iter(columns[1:])
         for how in hows:
             if how == "empty":
-                values.append([""] * len(numbers))
+                values.append([None] * len(numbers))  # no value: "" if one follows
                 continue
             column = next(read)
-            if how in ("text", "trim"):
-                keep = _first_long(column, keep)
-                if how == "trim":
-                    column = list(map(str.strip, column, repeat(" \t\r\n")))
-                if "_x" in "\x00".join(column):
-                    column = list(map(unescape, column))
+            if how == "itext":
+                kept = next(read)
+                raw = [k if t is None else t for t, k in zip(column, kept, strict=True)]
+                keep = _first_long([t or "" for t in raw], keep)
+                column = [
+                    k if t is None else t.strip(" \t\r\n")
+                    for t, k in zip(column, kept, strict=True)
+                ]
+                if "_x" in "\x00".join(filter(None, column)):
+                    column = [t and unescape(t) for t in column]
             elif how == "shared":
                 indexes = list(map(int, column))
                 count = len(self.strings)
@@ -580,19 +587,25 @@ class SheetRows:
             values.append(column)
         if keep == 0:
             return start
-        width = len(hows)
-        while width and hows[width - 1] == "empty":
-            width -= 1  # a row ends with its last value
-        del values[width:]
-        texts = [c for c, how in zip(values, hows[:width], strict=True) if how not in _TYPED]
+        texts = [c for c, how in zip(values, hows, strict=True) if how not in _TYPED]
         plain = len(texts) < len(values)  # a number, a date or a boolean: the row is not blank
         dates = [i for i, how in enumerate(hows) if how in ("t", "s")]
         typed = all(set(map(type, values[i])) == {str} for i in dates)  # no number left
-        chars = list(map(sum, zip(*[map(len, c) for c in texts], strict=True))) if texts else None
+        sizes = [[len(t) if t else 0 for t in c] for c in texts]
+        sizes = list(map(sum, zip(*sizes, strict=True))) if sizes else repeat(0)
+        gaps = "empty" in hows or "itext" in hows  # cells without a value
+        width = self.width
         out = self.out
         rows = map(list, zip(*values, strict=True))
-        sizes = chars or repeat(0)
         for _, number, cells, size in zip(range(keep), numbers, rows, sizes, strict=False):
+            if gaps and None in cells:
+                while cells and cells[-1] is None:
+                    cells.pop()  # a row ends with its last value
+                if not cells:
+                    continue
+                cells = ["" if cell is None else cell for cell in cells]
+            if len(cells) > width:
+                width = len(cells)
             if plain or any(map(str.strip, cells)):
                 special = dates or None
                 if not typed:
@@ -601,7 +614,7 @@ class SheetRows:
                 self.written += 1
         self.number = numbers[keep - 1]
         self.column = len(hows) - 1
-        self.width = max(self.width, width)
+        self.width = width
         self.read_fast += keep
         self.read_batched += keep
         return ends[keep - 1]
