@@ -9,8 +9,9 @@ Before reading, it checks what can be checked cheaply: an xlsx's parts from the 
 (how many, their unpacked size, their compression ratio), that no XML part declares a DTD
 (entities: "billion laughs"), and the first sheet's ``<dimension>``; a csv's size, its
 encoding, its line and cell lengths. Then it streams the non-blank rows to the file
-descriptor it is given, in frames of rows (``reader_rows``): an xlsx sheet is read with expat
-as it unpacks, so the reader holds one row and the shared strings, never the sheet; a csv
+descriptor it is given, in frames of rows (``reader_rows``): an xlsx sheet is read as it
+unpacks (plain rows by regular expressions, the rest by expat), so the reader holds a block
+of rows and the shared strings, never the sheet; a csv
 without quotes is read a block of lines at a time, each line split by C code (a csv with
 quotes, or with a line longer than a cell may be, is read by the ``csv`` module). It prints
 one JSON line on stdout: ``{"rows": n, "width": w}`` (an xlsx's rows are written without

@@ -5,9 +5,12 @@ Before reading, what can be checked cheaply: the parts from the zip directory (h
 their unpacked size, their compression ratio), that no XML part declares a DTD (entities:
 "billion laughs"; expat refuses one met later too), and the first sheet's ``<dimension>``.
 
-The first sheet is then read with expat as it is unpacked, one row at a time, written as it
-ends. What its cells point to is read first: the shared strings (a list of str, the one
-thing held whole, at most max_rows x max_columns of them) and the number format of each cell
+The first sheet is then read as it is unpacked, one row at a time, written as it ends: its
+plain rows (cells of the usual kinds, text with no markup or entity) by regular expressions,
+rows of one shape a batch at a time (``reader_sheet``), everything else by expat, which is
+given the whole part but those rows and so checks it is well formed (``_parse_sheet``).
+What its cells point to is read first: the shared strings (a list of str, the one thing held
+whole, at most max_rows x max_columns of them) and the number format of each cell
 style, which tells a date from a number. Cells come out as python-calamine gives them
 (``to_python``), which read the sheets before and held a whole sheet in memory (500 MB for
 200,000 rows); the tests compare the two.
@@ -215,11 +218,17 @@ def _parse_sheet(archive: zipfile.ZipFile, name: str, reader: SheetRows, *, fast
             "CharacterDataHandler": reader.chars,
         }
     )
-    prefix = re.escape(reader.close_row[2:-4]).encode()
+    prefix = re.escape(reader.prefix).encode()
     opening = re.compile(rb"<" + prefix + rb"sheetData[ \t\r\n]*>")
     closing = re.compile(rb"[ \t\r\n]*</" + prefix + rb"sheetData[ \t\r\n]*>")
     close_row = reader.close_row.encode()
     mode = "head" if fast else "expat"  # then "rows" (the fast path), or "expat" for the rest
+
+    def to_expat(data: bytes) -> tuple[str, bytes]:
+        """Give expat ``data`` and, from now on, the rest of the part."""
+        parser.Parse(data, False)
+        return "expat", b""
+
     pending = b""
     depth = 0  # expat's in <sheetData>
     try:
@@ -233,23 +242,23 @@ def _parse_sheet(archive: zipfile.ZipFile, name: str, reader: SheetRows, *, fast
                     found = opening.search(pending)
                     if found is None:
                         if len(pending) > FAST_HEAD_BYTES:
-                            mode, pending = "expat", parser.Parse(pending, False) and b""
+                            mode, pending = to_expat(pending)
                         continue
                     head, pending = pending[: found.end()], pending[found.end() :]
                     parser.Parse(head, False)
                     if not _plain_head(head):
-                        mode, pending = "expat", parser.Parse(pending, False) and b""
+                        mode, pending = to_expat(pending)
                         continue
                     mode, depth = "rows", reader.depth
                 cut = pending.rfind(close_row)
                 if cut >= 0:
                     cut += len(close_row)
                     if not _rows(parser, reader, pending[:cut], depth):
-                        mode, pending = "expat", parser.Parse(pending[cut:], False) and b""
+                        mode, pending = to_expat(pending[cut:])
                         continue
                     pending = pending[cut:]
                 if closing.match(pending) or len(pending) > FAST_PENDING_BYTES:
-                    mode, pending = "expat", parser.Parse(pending, False) and b""
+                    mode, pending = to_expat(pending)
             parser.Parse(pending, False)
             parser.Parse(b"", True)
     except Refused as refused:
