@@ -212,6 +212,14 @@ CRAFTED = [
         id="excel-row-attributes",
     ),
     pytest.param(
+        "".join(
+            _plain(n).replace(f'<c r="B{n}" t="s"><v>{n % 3}</v></c>', "") for n in range(1, 40)
+        )
+        + _plain_rows(40, 45)
+        + "".join(_plain(n).replace(f'r="A{n}"', f'r="B{n}"') for n in range(45, 50)),
+        id="cells-left-out",
+    ),
+    pytest.param(
         "<row>" + _plain(1)[len('<row r="1">') :] + _plain_rows(2, 40).replace(' r="', ' x="'),
         id="no-references",
     ),
@@ -233,6 +241,18 @@ def test_plain_rows_of_one_shape_are_read_by_the_fast_path(tmp_path):
     assert fast_rows[0] == len(rows) == 2999
     assert fast_rows[1] > 2990
     assert rows[0] == (1, ["teks", "dua", "d1900-01-07", True, 2.0], [2])
+
+
+def test_rows_that_leave_out_the_same_cells_are_read_in_batches(tmp_path):
+    # As Excel writes a sheet: an empty cell is not written at all.
+    rows = "".join(
+        _plain(n).replace(f'<c r="B{n}" t="s"><v>{n % 3}</v></c>', "") for n in range(1, 300)
+    )
+    path = tmp_path / "buku.xlsx"
+    path.write_bytes(hostile.xlsx(_sheet(rows), shared=_SHARED, styles=_STYLES))
+    rows, fast_rows = _same(path)
+    assert fast_rows[1] > 290
+    assert rows[0] == (1, ["teks", "", "d1900-01-07", True, 2.0], [2])
 
 
 def test_a_sheet_in_another_encoding_or_with_a_dtd_is_left_to_expat(tmp_path):

@@ -18,7 +18,6 @@ if __package__:
     from kampungkb.growth.importing.reader_rows import (
         MAX_CELL_CHARS,
         Refused,
-        column_letters,
         column_number,
         encode,
         is_blank,
@@ -28,7 +27,6 @@ else:  # run by ``python -I reader.py``, whose folder it adds to the path
     from reader_rows import (
         MAX_CELL_CHARS,
         Refused,
-        column_letters,
         column_number,
         encode,
         is_blank,
@@ -456,15 +454,20 @@ class SheetRows:
     # turned into cells a column at a time (map and zip, no Python a cell).
 
     def _template_of(self, attributes: str, cells: list):
-        """The regex of rows shaped as this one (cells A, B, C... of kinds a batch reads)
+        """The regex of rows shaped as this one (cells with references, in order, of kinds
+        a batch reads; the columns left out, as Excel leaves out empty cells, the same in each)
         and how to read each column, or None."""
         first = _FIRST_R.match(attributes)
         if first is None:
             return None
         shape = [first.group(1)]
-        for i, (letters, style, kind, formula, value, inline, _kept, _t) in enumerate(cells):
-            if letters != column_letters(i + 1):
+        for letters, style, kind, formula, value, inline, _kept, _t in cells:
+            if not letters:
                 return None
+            gap = column_number(letters) - len(shape)
+            if gap < 0 or gap > self.max_columns:
+                return None
+            shape.extend([("", "", "", False, "gap")] * gap)
             if kind == "inlineStr" and not formula and not value:
                 how = "itext"  # its text, kept or trimmed, or none: the one shape
             elif inline:
@@ -500,6 +503,9 @@ class SheetRows:
         parts = [f'{_W}*<{p}row r="([0-9]+)"{re.escape(shape[0])}>']
         hows = []
         for letters, style, kind, formula, how in shape[1:]:
+            if how == "gap":
+                hows.append(how)
+                continue
             parts.append(f'<{p}c r="{letters}[0-9]+"')
             parts.append(f' s="{style}"' if style else "")
             parts.append(f' t="{kind}"' if kind else "")
@@ -558,7 +564,7 @@ class SheetRows:
         values = []
         read = iter(columns[1:])
         for how in hows:
-            if how == "empty":
+            if how in ("empty", "gap"):
                 values.append([None] * len(numbers))  # no value: "" if one follows
                 continue
             column = next(read)
@@ -598,7 +604,7 @@ class SheetRows:
         typed = all(set(map(type, values[i])) == {str} for i in dates)  # no number left
         sizes = [[len(t) if t else 0 for t in c] for c in texts]
         sizes = list(map(sum, zip(*sizes, strict=True))) if sizes else repeat(0)
-        gaps = "empty" in hows or "itext" in hows  # cells without a value
+        gaps = "empty" in hows or "itext" in hows or "gap" in hows  # cells without a value
         width = self.width
         out = self.out
         rows = map(list, zip(*values, strict=True))
