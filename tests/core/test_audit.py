@@ -71,6 +71,35 @@ def test_any_nik_in_an_entrys_changes_is_masked(beltim):
     }
 
 
+def test_bulk_entries_keep_the_changes_exactly_as_a_single_entry_does(beltim):
+    import decimal
+
+    from kampungkb.core.audit import audit_records_bulk
+
+    moment = datetime.datetime(2026, 3, 4, 5, 6, 7, tzinfo=datetime.UTC)
+    shapes = [
+        {"berat": [decimal.Decimal("10.20"), decimal.Decimal("10.3")], "import_batch": [None, 7]},
+        {"tanggal": [datetime.date(2026, 1, 2), moment], "ok": [True, False], "z": [0.5, None]},
+        {"nik": [None, WHOLE], "nik_ibu": WHOLE, "nested": {"nik": WHOLE, "n": "a\x00b"}},
+        {"nik": [decimal.Decimal("1906010101230007"), [WHOLE, 3]], "t": ("x", 1)},
+        {"posyandu": [1, beltim], "nik": beltim, "nama": ["Siti\x00", "Siti"]},
+        {"nik": {"inner": WHOLE}, "list": [{"nik": WHOLE}, {"nik_ibu": [WHOLE]}]},
+        {},
+    ]
+    singles = [
+        audit_record(actor=None, action="update", obj=beltim, changes=c).changes for c in shapes
+    ]
+    last = AuditEntry.objects.latest("pk").pk
+    audit_records_bulk(actor=None, action="update", items=[(beltim, "", c) for c in shapes])
+    bulk = AuditEntry.objects.filter(pk__gt=last).order_by("pk")
+    assert [e.changes for e in bulk] == singles
+    assert singles[2] == {
+        "nik": [None, MASKED],
+        "nik_ibu": MASKED,
+        "nested": {"nik": MASKED, "n": "ab"},
+    }
+
+
 def test_audited_save_of_a_nik_change_keeps_it_masked(users):
     from tests import factories
 

@@ -30,6 +30,7 @@ class InstanceMaker:
         self.attname = {f.attname: f.attname for f in fields}
         self.attname.update({f.name: f.attname for f in fields})
         self.defaults = {f.attname: f.get_default() for f in fields}
+        self.plain = frozenset(f.attname for f in fields)
         # Foreign keys by name: (attname, the target's attname), set as the descriptor does.
         self.related = {
             f.name: (f.attname, f.target_field.attname) for f in fields if f.many_to_one
@@ -37,11 +38,14 @@ class InstanceMaker:
 
     def __call__(self, values: dict, related: dict):
         obj = self.model.__new__(self.model)
-        state = dict(self.defaults)
-        attname = self.attname
-        for key, value in values.items():
-            state[attname[key]] = value
-        obj.__dict__.update(state)
+        state = self.defaults.copy()
+        if values.keys() <= self.plain:  # every key an attname: one C call
+            state.update(values)
+        else:
+            attname = self.attname
+            for key, value in values.items():
+                state[attname[key]] = value
+        obj.__dict__ = state
         obj._state = ModelState()
         cache = obj._state.fields_cache
         for key, value in related.items():

@@ -197,7 +197,9 @@ def _plan_fills(slot: ChildSlot, row: Row, posyandu) -> None:
     never overwrites them); a new child takes the posyandu of its first row that names one."""
     child = slot.child
     if slot.is_new:
-        if child.posyandu is None and posyandu is not None:
+        # ``child.posyandu is None`` without the descriptor (a call per row): a new child's
+        # posyandu is only ever set through it, which caches the object.
+        if posyandu is not None and child._state.fields_cache.get("posyandu") is None:
             child.posyandu = posyandu
         return
     offered = {

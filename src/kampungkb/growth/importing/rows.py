@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from itertools import repeat
+from operator import itemgetter
 from types import MappingProxyType
 
 from django.utils.translation import gettext as _
@@ -41,6 +42,9 @@ MEASUREMENT_COLUMNS = {
 }
 ZSCORE_COLUMNS = (("zs_bbu", "zwei"), ("zs_tbu", "zlen"), ("zs_bbtb", "zwfl"))
 _NO_ZSCORES: Mapping[str, float] = MappingProxyType({})
+
+
+_PLAIN = frozenset((str, type(None)))
 
 
 def _text(value) -> str:
@@ -104,8 +108,8 @@ def _each_distinct(cells: list, convert) -> tuple[list, list[tuple[int, str]]]:
     (position, reason) of the cells it gives a reason for. ``convert`` is called once per
     distinct cell (and cell type: 1, 1.0 and True are equal keys but differ as cells): a
     file repeats the same dates, sexes, places and weights row after row."""
-    kinds = {cell.__class__ for cell in cells}
-    if kinds <= {str, type(None)}:  # a csv, or text cells: no two kinds compare equal
+    kinds = set(map(type, cells))
+    if kinds <= _PLAIN:  # a csv, or text cells: no two kinds compare equal
         outcomes = {cell: convert(cell) for cell in dict.fromkeys(cells)}
         values = {cell: outcome[0] for cell, outcome in outcomes.items()}
         out = list(map(values.__getitem__, cells))
@@ -286,7 +290,7 @@ def rows_read(table: Table, records=None) -> list[Row]:
         if i is None:
             return [None] * len(all_cells)
         if i < width:
-            return [cells[i] for cells in all_cells]
+            return list(map(itemgetter(i), all_cells))
         return [cells[i] if i < len(cells) else None for cells in all_cells]
 
     def column(key, convert):

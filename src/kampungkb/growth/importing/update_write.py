@@ -50,6 +50,8 @@ def converted_column(column: Sequence, field: models.Field, db) -> Sequence:
     but written differently); ``column`` keeps them alive meanwhile, so an id is never reused.
     """
     kinds = as_is(field)
+    if set(map(type, column)) <= kinds:  # most columns: one C pass, no Python step a value
+        return column
     prep, seen = field.get_db_prep_save, {}
     out = []
     for value in column:

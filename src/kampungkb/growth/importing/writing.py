@@ -183,6 +183,7 @@ def _insert_children(children: list[Child]) -> None:
     now = timezone.now()
     attnames = [f.attname for f in Child._meta.concrete_fields]
     ids = next_ids(Child, len(children))  # in file order, as bulk_create
+    read = attrgetter(*attnames)
 
     def rows():
         for child, pk in zip(children, ids, strict=True):
@@ -193,9 +194,10 @@ def _insert_children(children: list[Child]) -> None:
             child.created_at = child.updated_at = now
             child._state.adding = False
             child._state.db = connection.alias
-            yield [getattr(child, a) for a in attnames]
+            yield read(child)
 
-    bulk_insert(Child, attnames, rows())
+    # Binary: nothing formatted as text and parsed again (a third of the time of text).
+    bulk_insert(Child, attnames, rows(), binary=True)
 
 
 def _posyandu_fill(obj, row: list, at: int) -> None:
@@ -257,11 +259,17 @@ def _insert_measurements(measurements: list[Measurement]) -> None:
 
     def rows():
         for m in measurements:
-            cache = m._state.fields_cache
-            m.child_id = m.child_id or cache["child"].pk
-            if m.posyandu_id is None and cache.get("posyandu") is not None:
-                m.posyandu_id = cache["posyandu"].pk
-            m.created_at = m.updated_at = now
+            state, cache = m.__dict__, m._state.fields_cache
+            # What setting ``child_id`` and ``posyandu_id`` through their descriptors does (a
+            # call each a row): a new id drops the cached object, as it would there.
+            if not state["child_id"]:
+                state["child_id"] = cache.pop("child").pk
+            posyandu = cache.get("posyandu")
+            if state["posyandu_id"] is None and posyandu is not None and posyandu.pk is not None:
+                del cache["posyandu"]
+                state["posyandu_id"] = posyandu.pk
+            state["created_at"] = state["updated_at"] = now
             yield read(m)
 
-    bulk_insert(Measurement, attnames, rows())
+    # Binary: nothing formatted as text and parsed again (a third of the time of text).
+    bulk_insert(Measurement, attnames, rows(), binary=True)
