@@ -11,19 +11,12 @@ Exit codes: 0 done; 2 bad arguments or unusable input (an Indonesian line says w
 from __future__ import annotations
 
 import argparse
-import gettext
-import os
 import sys
-from pathlib import Path
 
-LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+# One way of speaking the installation's language on a terminal, Django-free: the z-score CLI's.
+from kampungkb.anthro.cli import translation
+
 EXIT_INPUT = 2
-
-
-def translation(language: str | None = None) -> gettext.NullTranslations:
-    """The catalogue of ``language`` (default: ``KAMPUNGKB_LANGUAGE``, else Indonesian)."""
-    language = language or os.environ.get("KAMPUNGKB_LANGUAGE") or "id"
-    return gettext.translation("django", LOCALE_DIR, languages=[language], fallback=True)
 
 
 # Every text of the help, as msgids (translated when the parser is built).
