@@ -134,6 +134,15 @@ def worker() -> None:
     )
     queued = DBTaskResult.objects.exclude(id__in=before).filter(task_path__contains="analytics")
     check(queued.exists(), "recording a child queues the analytics refresh")
+    # The refresh waits KAMPUNGKB_SUMMARY_REFRESH_DELAY seconds so that a posyandu day's changes
+    # share one rebuild (smoke_test.sh sets a few seconds, a server's default is 120).
+    from django.conf import settings
+    from django.utils import timezone
+
+    delay = settings.KAMPUNGKB_SUMMARY_REFRESH_DELAY
+    if delay > 0:
+        deferred = queued.filter(run_after__gt=timezone.now()).exists()
+        check(deferred, f"the refresh is deferred by {delay} s, not run at once")
     deadline = time.monotonic() + WORKER_SECONDS
     while time.monotonic() < deadline:
         statuses = set(queued.values_list("status", flat=True))

@@ -48,6 +48,8 @@ unset KAMPUNGKB_DEMO KAMPUNGKB_DEBUG KAMPUNGKB_TASKS_IMMEDIATE DJANGO_SETTINGS_M
 PORT="$("$BIN/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 export KAMPUNGKB_BIND="127.0.0.1:$PORT"
 export KAMPUNGKB_WEB_WORKERS=2
+# A server defers the analytics refresh by 120 s; a few here, so the worker is seen running it.
+export KAMPUNGKB_SUMMARY_REFRESH_DELAY=5
 
 echo "--- $(date -u +%T) fresh database $DB_NAME"
 psql "$SERVER_URL" -qc "DROP DATABASE IF EXISTS \"$DB_NAME\"" -qc "CREATE DATABASE \"$DB_NAME\""
