@@ -162,6 +162,19 @@ def _expat(handlers: dict):
     return parser
 
 
+def _refusal_raise(error: Exception, name: str) -> None:
+    """Raise what expat's ``error`` reading the part ``name`` means to the reader: a DTD
+    refusal naming the part, memory for expat's own out-of-memory, else a file that is not
+    an xlsx (a refusal of ours passes as it is)."""
+    if isinstance(error, Refused):
+        if error.args[0] == "dtd":
+            raise Refused("dtd", part=name) from None
+        raise error
+    if error.code == expat.errors.codes[expat.errors.XML_ERROR_NO_MEMORY]:
+        raise MemoryError from None
+    raise Refused("not_xlsx") from None
+
+
 def _parse(archive: zipfile.ZipFile, name: str, handlers: dict) -> None:
     """Feed the part ``name`` to expat block by block (never the whole part at once)."""
     parser = _expat(handlers)
@@ -170,14 +183,8 @@ def _parse(archive: zipfile.ZipFile, name: str, handlers: dict) -> None:
             while block := part.read(1 << 16):
                 parser.Parse(block, False)
             parser.Parse(b"", True)
-    except Refused as refused:
-        if refused.args[0] == "dtd":
-            raise Refused("dtd", part=name) from None
-        raise
-    except expat.ExpatError as error:
-        if error.code == expat.errors.codes[expat.errors.XML_ERROR_NO_MEMORY]:
-            raise MemoryError from None
-        raise Refused("not_xlsx") from None
+    except (Refused, expat.ExpatError) as error:
+        _refusal_raise(error, name)
 
 
 FAST_HEAD_BYTES = 1 << 20  # where <sheetData> must start for the fast path to be taken
@@ -261,14 +268,8 @@ def _parse_sheet(archive: zipfile.ZipFile, name: str, reader: SheetRows, *, fast
                     mode, pending = to_expat(pending)
             parser.Parse(pending, False)
             parser.Parse(b"", True)
-    except Refused as refused:
-        if refused.args[0] == "dtd":
-            raise Refused("dtd", part=name) from None
-        raise
-    except expat.ExpatError as error:
-        if error.code == expat.errors.codes[expat.errors.XML_ERROR_NO_MEMORY]:
-            raise MemoryError from None
-        raise Refused("not_xlsx") from None
+    except (Refused, expat.ExpatError) as error:
+        _refusal_raise(error, name)
 
 
 def _rows(parser, reader: SheetRows, chunk: bytes, depth: int) -> bool:
