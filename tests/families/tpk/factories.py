@@ -62,3 +62,17 @@ def mother(desa=factories.KURNIA_JAYA, *, nama="Ibu Nifas Sintetis", days_since=
         is_synthetic=True,
         **extra,
     )
+
+
+def anc_contact(target, user=None, **kw):
+    """Record an ANC contact of ``target`` through the service (today, at the puskesmas, by
+    the bidan, unless ``kw`` says otherwise)."""
+    from kampungkb.families.tpk.pregnancy import services as pregnancy
+
+    values = {"tanggal": TODAY, "tempat": "Puskesmas Manggar", "pemeriksa": "bidan"} | kw
+    return pregnancy.anc_contact_record(user=user, target=target, **values)
+
+
+def error_messages(exc) -> dict:
+    """A ValidationError's messages per field, as text."""
+    return {k: [str(m) for m in v] for k, v in exc.message_dict.items()}

@@ -18,18 +18,11 @@ from kampungkb.families.tpk.pregnancy import selectors, services
 from kampungkb.families.tpk.pregnancy.models import AncContact, KbPascaPersalinan, NifasVisit
 from tests import factories
 from tests.families.tpk import factories as tpk
+from tests.families.tpk.factories import anc_contact as _anc
+from tests.families.tpk.factories import error_messages as _messages
 
 TODAY = datetime.date.today()
 DAY = datetime.timedelta(days=1)
-
-
-def _messages(exc: ValidationError) -> dict:
-    return {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
-
-
-def _anc(target, user=None, **kw):
-    values = {"tanggal": TODAY, "tempat": "Puskesmas Manggar", "pemeriksa": "bidan"} | kw
-    return services.anc_contact_record(user=user, target=target, **values)
 
 
 def _nifas(target, user=None, **kw):
