@@ -91,3 +91,49 @@ def test_the_changes_of_the_delay_share_one_rebuild(beltim):
     assert analytics_refresh.call(requested_at=first.isoformat())["skipped"] is True
     later = timezone.now() + datetime.timedelta(seconds=1)
     assert "skipped" not in analytics_refresh.call(requested_at=later.isoformat())
+
+
+def test_changes_while_a_refresh_is_queued_queue_no_other(beltim, settings):
+    # A posyandu day: a weighing every few seconds. The first change queues the deferred
+    # refresh; the next ones, made before it is due, are read by its rebuild: nothing more is
+    # queued (no row per weighing, no task run for each by the worker).
+    settings.TASKS = DATABASE_QUEUE
+    settings.KAMPUNGKB_SUMMARY_REFRESH_DELAY = 60
+    summaries_rebuild()
+    analytics_refresh_enqueue()
+    [queued] = _queued()
+    state = SummaryState.objects.get()
+    assert state.refresh_due == queued.run_after
+    first_change = state.changed_at
+    analytics_refresh_enqueue()
+    analytics_refresh_enqueue()
+    assert len(_queued()) == 1
+    assert SummaryState.objects.get().changed_at > first_change  # still noted: pages say so
+
+
+def test_a_change_near_or_after_the_queued_refresh_queues_its_own(beltim, settings):
+    # Close to its time the queued refresh may already have started (the worker's clock
+    # may be a little ahead): a change then queues a refresh of its own.
+    settings.TASKS = DATABASE_QUEUE
+    settings.KAMPUNGKB_SUMMARY_REFRESH_DELAY = 60
+    summaries_rebuild()
+    analytics_refresh_enqueue()
+    SummaryState.objects.update(refresh_due=timezone.now() + datetime.timedelta(seconds=5))
+    analytics_refresh_enqueue()
+    assert len(_queued()) == 2
+    SummaryState.objects.update(refresh_due=timezone.now() - datetime.timedelta(seconds=1))
+    analytics_refresh_enqueue()
+    assert len(_queued()) == 3
+    # The newest is the one the next changes wait for.
+    newest = max(_queued(), key=lambda q: q.run_after)
+    assert SummaryState.objects.get().refresh_due == newest.run_after
+
+
+def test_with_no_delay_every_change_queues_a_refresh(beltim, settings):
+    settings.TASKS = DATABASE_QUEUE
+    settings.KAMPUNGKB_SUMMARY_REFRESH_DELAY = 0
+    summaries_rebuild()
+    analytics_refresh_enqueue()
+    analytics_refresh_enqueue()
+    assert len(_queued()) == 2
+    assert SummaryState.objects.get().refresh_due is None

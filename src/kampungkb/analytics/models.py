@@ -131,6 +131,9 @@ class SummaryState(models.Model):
     changed_at = models.DateTimeField(null=True)
     failed_at = models.DateTimeField(null=True)
     failure = models.CharField(max_length=300, blank=True)
+    # When the last refresh queued on the worker's deferred queue is due: until shortly
+    # before then, a change needs no refresh of its own (that one starts after it).
+    refresh_due = models.DateTimeField(null=True)
 
     def __str__(self) -> str:
         return str(self.rebuilt_at)

@@ -7,6 +7,7 @@ import datetime
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -90,11 +91,38 @@ def summaries_rebuild() -> RebuildResult:
     return RebuildResult(cube.n_measurements, len(cube.prevalence), len(cube.quality), seconds)
 
 
-def summaries_changed_note() -> None:
+#: A queued refresh covers a change only if it is due at least this long after it: the
+#: worker's clock may run a little ahead of the web server's.
+REFRESH_DUE_MARGIN = datetime.timedelta(seconds=10)
+
+
+def summaries_changed_note(*, covered_by_queued: bool = False) -> bool:
     """Record that the records the summaries are built from have just changed (called once
     the change is committed, before the refresh is queued). Before the first rebuild there
-    is nothing to be behind: no state row is made."""
-    SummaryState.objects.filter(pk=1).update(changed_at=timezone.now())
+    is nothing to be behind: no state row is made.
+
+    With ``covered_by_queued``, return whether a refresh already queued on the deferred queue
+    covers the change: it is due (``refresh_due``, :func:`summaries_refresh_queued`) more
+    than the margin after now, so it has not started and its rebuild will read this change.
+    Then no refresh need be queued for it."""
+    now = timezone.now()
+    if covered_by_queued:
+        margin = min(REFRESH_DUE_MARGIN, _refresh_delay() / 2)
+        covered = SummaryState.objects.filter(pk=1, refresh_due__gt=now + margin)
+        if covered.update(changed_at=now):
+            return True
+    SummaryState.objects.filter(pk=1).update(changed_at=now)
+    return False
+
+
+def summaries_refresh_queued(*, due: datetime.datetime) -> None:
+    """Record that a refresh was queued to run at ``due`` (after it was queued: a refresh
+    that could not be queued covers nothing)."""
+    SummaryState.objects.filter(pk=1).update(refresh_due=due)
+
+
+def _refresh_delay() -> datetime.timedelta:
+    return datetime.timedelta(seconds=settings.KAMPUNGKB_SUMMARY_REFRESH_DELAY)
 
 
 def summaries_failure_note(*, error: BaseException) -> None:

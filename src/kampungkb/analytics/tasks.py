@@ -18,6 +18,7 @@ from kampungkb.analytics.services import (
     summaries_changed_note,
     summaries_failure_note,
     summaries_rebuild,
+    summaries_refresh_queued,
 )
 from kampungkb.core.database import retry_when_unavailable
 
@@ -58,26 +59,35 @@ def analytics_refresh_enqueue(**_signal):
     """Note the change and queue a rebuild of the summaries (after an import or an edit).
 
     Runs on commit (``core.events.records_changed``) so the worker sees the committed data;
-    ``kampungkb db_worker`` runs it (the tests run it at once). Many edits in a row queue
-    many requests, but each is skipped when a rebuild that started after it has finished.
+    ``kampungkb db_worker`` runs it (the tests run it at once). On the worker's queue the
+    rebuild runs a little later (``KAMPUNGKB_SUMMARY_REFRESH_DELAY``), and the changes of
+    those seconds queue nothing more: the refresh already queued has not started, so its
+    rebuild reads them. Any request that is queued is still skipped when a rebuild that
+    started after it has finished.
     """
+    task = analytics_refresh
+    delay = settings.KAMPUNGKB_SUMMARY_REFRESH_DELAY
+    # Run a little later, not at once: the changes of those seconds share one rebuild. A
+    # rebuild reads every measurement (a province: ~27 CPU-seconds of the worker and the
+    # database); on a posyandu day, with a weighing every few seconds, rebuilding at once
+    # meant rebuilding without pause, on the cores that serve the kader; and queueing a
+    # request per weighing meant a row written and a task run for each.
+    deferred = delay > 0 and task.get_backend().supports_defer
     try:
-        summaries_changed_note()
+        if summaries_changed_note(covered_by_queued=deferred):
+            return None
     except DatabaseError:
         # The change itself is committed; only the staleness notice may come late.
         logger.warning("could not note the change for the summaries", exc_info=True)
     try:
         now = timezone.now()
-        task = analytics_refresh
-        delay = settings.KAMPUNGKB_SUMMARY_REFRESH_DELAY
-        if delay > 0 and task.get_backend().supports_defer:
-            # Run a little later, not at once: the changes of those seconds share one rebuild
-            # (each later request is then covered and skipped). A rebuild reads every
-            # measurement (a province: ~27 CPU-seconds of the worker and the database); on a
-            # posyandu day, with a weighing every few seconds, rebuilding at once meant
-            # rebuilding without pause, on the cores that serve the kader.
-            task = task.using(run_after=now + datetime.timedelta(seconds=delay))
-        return task.enqueue(requested_at=now.isoformat())
+        due = now + datetime.timedelta(seconds=delay)
+        if deferred:
+            task = task.using(run_after=due)
+        result = task.enqueue(requested_at=now.isoformat())
+        if deferred:
+            summaries_refresh_queued(due=due)
+        return result
     except DatabaseError:
         # Not the user's error, and their change is saved: the next change queues a refresh
         # (and the pages say the figures are behind once the change is older than a while).
