@@ -182,3 +182,22 @@ def test_choosing_a_table_records_a_run_that_the_caller_queues(
     run.refresh_from_db()
     assert (run.status, run.rows) == ("done", 2)
     assert _codes(ayu) == ["B", "N"]
+
+
+def test_the_default_table_is_read_with_its_entries_in_one_query(beltim):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kampungkb.growth.kbm.selectors import default_kbm, kbm_of
+
+    default = KBMTable.objects.get(is_default=True)
+    with CaptureQueriesContext(connection) as captured:
+        table, rule = default_kbm()
+    assert len(captured) == 1  # a kader's every save reads it
+    assert table == default and rule == kbm_of(default)[1] and rule.entries
+    # A default table without entries (one may be made so): its rule has none.
+    default.entries.all().delete()
+    table, rule = default_kbm()
+    assert table == default and rule.entries == ()
+    KBMTable.objects.update(is_default=False)
+    assert default_kbm() == (None, None)

@@ -236,3 +236,19 @@ def test_a_new_weighing_writes_itself_not_the_childs_whole_history(users, child)
         for m in measurements_recompute_child(child=child)
     }
     assert stored == fresh
+
+
+def test_a_new_weighing_is_stored_and_audited_as_the_database_keeps_it(users, child):
+    # The row is computed before it is inserted (one INSERT): its digest and its audit entry
+    # are those of the stored row (decimals with the column's places, 8.1 -> 8.100), so a
+    # recompute from the database finds nothing to write and the trail matches the row.
+    m = _record(users["desa"], child, 0, berat=D("8.1"), tinggi=D("70"), cara_ukur="PB")
+    stored = Measurement.objects.get(pk=m.pk)
+    assert (str(stored.berat), str(stored.tinggi)) == ("8.100", "70.00")
+    assert m.computed_digest == stored.computed_digest is not None
+    assert (m.zwei, m.zlen, m.growth_code) == (stored.zwei, stored.zlen, stored.growth_code)
+    entry = AuditEntry.objects.get(object_type="growth.measurement", action="create")
+    assert (entry.changes["berat"], entry.changes["tinggi"]) == ("8.100", "70.00")
+    computed_at = stored.computed_at
+    measurements_recompute_child(child=child)
+    assert Measurement.objects.get(pk=m.pk).computed_at == computed_at  # nothing rewritten

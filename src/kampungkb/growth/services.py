@@ -222,17 +222,27 @@ class MeasurementNeedsCheck(ValidationError):
 
 
 def measurement_findings(
-    *, child: Child, values: dict, replacing: Measurement | None = None
+    *,
+    child: Child,
+    values: dict,
+    replacing: Measurement | None = None,
+    history: list[Measurement] | None = None,
 ) -> list[plausibility.Finding]:
     """What the plausibility rules find in ``values`` as a measurement of ``child`` (in place
-    of ``replacing``), compared with the child's earlier measurements."""
+    of ``replacing``), compared with the child's earlier measurements (read from the database,
+    or taken from ``history``, the child's measurements as the caller has just read them)."""
     candidate = Measurement(
         child=child, **{k: v for k, v in values.items() if k in MEASUREMENT_FIELDS}
     )
     apply_anthro([candidate])
-    earlier = child.measurements.filter(tanggal__lt=values["tanggal"]).order_by("tanggal")
+    if history is None:
+        earlier = child.measurements.filter(tanggal__lt=values["tanggal"]).order_by("tanggal")
+    else:
+        earlier = sorted(
+            (m for m in history if m.tanggal < values["tanggal"]), key=lambda m: m.tanggal
+        )
     if replacing is not None:
-        earlier = earlier.exclude(pk=replacing.pk)
+        earlier = [m for m in earlier if m.pk != replacing.pk]
     series = [*earlier, candidate]
     return plausibility.check_series(series, {len(series) - 1}).get(len(series) - 1, [])
 
@@ -254,15 +264,38 @@ def measurements_recompute_child(*, child: Child, kbm=None) -> list[Measurement]
     or KBM table changed are written, so ``computed_at`` is when a row's values last changed:
     a new weighing writes itself (and any later row whose growth code it changes), not the
     child's whole history again."""
-    series = list(child.measurements.order_by("tanggal").select_related("child"))
+    # Through the child's own manager: each row's ``child`` is this child, no join needed.
+    series = list(child.measurements.order_by("tanggal"))
+    _series_write(_series_compute(series, kbm=kbm))
+    return series
+
+
+def _series_compute(series: list[Measurement], *, kbm=None) -> list[Measurement]:
+    """Compute one child's ``series`` (in date order) in place; return the saved rows whose
+    computed values (their digest) or KBM table changed, and any unsaved row (which the
+    caller inserts, its values computed)."""
     stored = [(m.computed_digest, m.kbm_table_id, m.computed_at) for m in series]
     compute_child_series(series, kbm=kbm if kbm is not None else default_kbm())
     changed = []
     for m, (digest, table, computed_at) in zip(series, stored, strict=True):
-        if digest is not None and (digest, table) == (m.computed_digest, m.kbm_table_id):
+        if (
+            m.pk is not None
+            and digest is not None
+            and (digest, table)
+            == (
+                m.computed_digest,
+                m.kbm_table_id,
+            )
+        ):
             m.computed_at = computed_at  # as stored: nothing of the row is written
         else:
             changed.append(m)
+    return changed
+
+
+def _series_write(changed: list[Measurement]) -> None:
+    """Write the computed values of saved measurements ``changed`` and queue the summaries'
+    refresh once the transaction commits."""
     if len(changed) == 1:
         # One row (a new or corrected weighing): a plain UPDATE, not bulk_update's CASE.
         m = changed[0]
@@ -271,7 +304,6 @@ def measurements_recompute_child(*, child: Child, kbm=None) -> list[Measurement]
     elif changed:
         Measurement.objects.bulk_update(changed, COMPUTED_FIELDS)
     analytics_refresh_on_commit()
-    return series
 
 
 @transaction.atomic
@@ -286,10 +318,13 @@ def measurement_record(*, user, child: Child, confirmed: bool = False, **values)
     errors = validate_measurement_values(child=child, values=values)
     if errors:
         raise ValidationError(errors)
-    existing = Measurement.objects.filter(child=child, tanggal=values["tanggal"]).first()
+    # The child's measurements, read once: the correction check, the plausibility rules and
+    # the recompute of the series all use them.
+    history = list(child.measurements.order_by("tanggal"))
+    existing = next((x for x in history if x.tanggal == values["tanggal"]), None)
     if existing is not None:
         return measurement_update(user=user, measurement=existing, confirmed=confirmed, **values)
-    findings = measurement_findings(child=child, values=values)
+    findings = measurement_findings(child=child, values=values, history=history)
     values = _mark_for_check(values, findings, confirmed=confirmed)
     m = Measurement(child=child, recorded_by=user if getattr(user, "pk", None) else None, **values)
     # Not the foreign keys given as rows read from the database (the child, the posyandu of
@@ -298,12 +333,18 @@ def measurement_record(*, user, child: Child, confirmed: bool = False, **values)
     exclude = ["child", *COMPUTED_FIELDS, "kbm_table", "import_batch", "recorded_by"]
     if getattr(values.get("posyandu"), "pk", None) is not None:
         exclude.append("posyandu")
-    m.full_clean(exclude=exclude)
+    # Its constraints are checked above (a value: validate_measurement_values; one per day:
+    # ``existing``), not again by a query in a savepoint; the database still enforces both.
+    m.full_clean(exclude=exclude, validate_constraints=False)
+    _decimals_as_stored(m)
+    # Computed before it is inserted (one INSERT, not an INSERT and an UPDATE of the same
+    # row); later rows whose growth code it changes are written after it.
+    series = sorted([*history, m], key=lambda x: x.tanggal)
+    later = [x for x in _series_compute(series) if x is not m]
     m.save()
-    series = measurements_recompute_child(child=child)
-    m = next(x for x in series if x.pk == m.pk)
-    # The trail keeps the values as stored, read back by the recompute (decimals with the
-    # field's places), not as given: hence no core.audit.audited_save for this create.
+    _series_write(later)
+    # The trail keeps the values as stored (decimals with the field's places), not as given:
+    # hence no core.audit.audited_save for this create.
     audit_record(
         actor=user,
         action=AuditAction.CREATE,
@@ -312,6 +353,16 @@ def measurement_record(*, user, child: Child, confirmed: bool = False, **values)
         changes=snapshot(m, MEASUREMENT_AUDIT_FIELDS),
     )
     return m
+
+
+def _decimals_as_stored(m: Measurement) -> None:
+    """Give ``m``'s decimal values the places their columns store (12.5 -> 12.50), as a row
+    read back from the database has them: its computed digest and its audit entry are then
+    those of the stored row. ``full_clean`` has refused more places than the column has."""
+    for field in m._meta.concrete_fields:
+        value = getattr(m, field.attname)
+        if isinstance(value, Decimal) and getattr(field, "decimal_places", None) is not None:
+            setattr(m, field.attname, value.quantize(Decimal(1).scaleb(-field.decimal_places)))
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ import datetime
 
 from django.utils import timezone
 
-from kampungkb.growth.models import KBMTable, RecomputeRun
+from kampungkb.growth.models import KBMEntry, KBMTable, RecomputeRun
 from kampungkb.growth.rules import KBMRule
 
 #: Recomputes listed on the page.
@@ -20,9 +20,17 @@ def kbm_tables_list() -> list[KBMTable]:
 
 
 def default_kbm():
-    """Return (KBMTable, KBMRule) for the default KBM table, or (None, None) if none is set."""
-    table = KBMTable.objects.filter(is_default=True).prefetch_related("entries").first()
-    return kbm_of(table) if table is not None else (None, None)
+    """Return (KBMTable, KBMRule) for the default KBM table, or (None, None) if none is set.
+
+    One query, the entries with their table (a kader's every save reads it); a second one
+    only for a default table without entries (there is at most one default table)."""
+    entries = list(KBMEntry.objects.filter(table__is_default=True).select_related("table"))
+    if not entries:
+        table = KBMTable.objects.filter(is_default=True).first()
+        return kbm_of(table) if table is not None else (None, None)
+    table = entries[0].table
+    rule = tuple((e.umur_bulan_dari, e.umur_bulan_sampai, e.kbm_gram) for e in entries)
+    return table, KBMRule(entries=rule, scale_by_gap=table.scale_by_gap)
 
 
 def kbm_of(table) -> tuple:
