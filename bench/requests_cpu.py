@@ -136,6 +136,21 @@ def _median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
+def _print_sql(fn, *, warm_up: bool = True) -> None:
+    """Run ``fn`` once (after a warm-up call unless ``warm_up`` is false: a save is not
+    repeated) and print each SQL statement it sent, shortened."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if warm_up:
+        fn()
+    with CaptureQueriesContext(connection) as captured:
+        fn()
+    for number, query in enumerate(captured.captured_queries, 1):
+        sql = " ".join(query["sql"].split())
+        print(f"{number:3d} {query['time']:>6} s  {sql[:220]}")
+
+
 def _queries(fn) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -256,6 +271,9 @@ def main(argv: list[str] | None = None) -> int:
         "--pyinstrument", action="store_true", help="profile with pyinstrument, not cProfile"
     )
     parser.add_argument(
+        "--sql", metavar="KIND", help="print the SQL of one request of this page label (or submit)"
+    )
+    parser.add_argument(
         "--rebuild",
         action="store_true",
         help="also time one rebuild of the summaries (what the worker runs after changes)",
@@ -323,6 +341,10 @@ def main(argv: list[str] | None = None) -> int:
         ),
     ]
 
+    if args.sql and args.sql != "submit":
+        _print_sql(dict(pages)[args.sql])
+        return 0
+
     import cProfile
     import pstats
 
@@ -372,6 +394,12 @@ def main(argv: list[str] | None = None) -> int:
             d0 = _backend_cpu_ms(pid)
             c0, w0 = time.process_time(), time.perf_counter()
             with CaptureQueriesContext(connection) as captured:
+                if args.sql:
+                    _print_sql(
+                        lambda p=path, f=fields: k.post(p, f, htmx="entry", page=session),
+                        warm_up=False,
+                    )
+                    return 0
                 if profiler:
                     profiler.enable()
                 response = k.post(path, fields, htmx="entry", page=session)
