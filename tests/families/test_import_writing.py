@@ -2,10 +2,17 @@
 table ever gave, so an id of a deleted family or round is never given again (as
 AUTOINCREMENT and PostgreSQL's sequences never do), and every row written as the ORM would."""
 
+import datetime
+import random
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from kampungkb.families import labels
 from kampungkb.families.importing.commit import families_import
+from kampungkb.families.labels_read import survey_arrays
 from kampungkb.families.models import FamilyMember, FamilySurvey, Keluarga
 from tests.families.import_files import family_rows, write_csv
 
@@ -34,3 +41,73 @@ def test_rows_are_written_with_their_defaults_times_and_members_in_order(tmp_pat
     assert survey.keluarga_id == family.pk and survey.is_krs is True  # labelled after writing
     members = list(FamilyMember.objects.filter(survey=survey).values_list("urutan", "hubungan"))
     assert members == [(0, 1), (1, 2), (2, 3)]
+
+
+def _varied_rows(seed: int = 20261129, families: int = 120) -> list[dict]:
+    """Families of every relation, sex, marital status and method, live births given or not,
+    births at month ends and on 29 February, surveyed on several days."""
+    rng = random.Random(seed)
+    rows = []
+    for f in range(families):
+        on = rng.choice(["15/06/2025", "28/02/2025", "29/02/2024", "31/12/2024"])
+        day = datetime.datetime.strptime(on, "%d/%m/%Y").date()
+        members = []
+        for m in range(rng.randint(1, 6)):
+            born = day - datetime.timedelta(days=rng.choice([0, 59, 365, 730, 1826, 7000, 13000]))
+            born = born if rng.random() < 0.8 else datetime.date(2020, 2, 29)
+            sex = rng.choice("LP")
+            method = rng.choice(["", "Pil", "Suntik", "IUD", "MAL", "Tradisional", "Kondom"])
+            members.append(
+                {
+                    "Nama": f"Anggota Sintetis {f}-{m}",
+                    "Hubungan": str(rng.randint(1, 4)),
+                    "JK": sex,
+                    "Tgl Lahir": born.strftime("%d/%m/%Y"),
+                    "Status Kawin": rng.choice(["", "1", "2", "3", "4"]),
+                    "Hamil": "Y" if sex == "P" and rng.random() < 0.3 else "T",
+                    "Anak Lahir Hidup": rng.choice(["", "0", "1", "3", "4", "7"]),
+                    "Ber-KB": "Y" if method else rng.choice(["T", ""]),
+                    "Metode KB": method,
+                }
+            )
+        rows += family_rows(
+            f"19060100{f:08d}",
+            members=members,
+            **{
+                "Sumber Air Minum": str(rng.randint(1, 10)),
+                "Jamban": rng.choice(["1", "2", "3", "4", ""]),
+                "Tanggal Pendataan": on,
+            },
+        )
+    return rows
+
+
+def test_rounds_are_written_once_with_the_labels_the_stored_rows_give(tmp_path, beltim):
+    rows = _varied_rows()
+    rule_set = labels.default_rule_set()
+    with CaptureQueriesContext(connection) as queries:
+        result = families_import(user=None, path=write_csv(tmp_path / "a.csv", rows))
+    assert result.n_rounds_created == 120 and result.n_rejected == 0
+    table = FamilySurvey._meta.db_table
+    rewritten = [q["sql"] for q in queries if q["sql"].startswith("UPDATE") and table in q["sql"]]
+    assert rewritten == []  # labelled as written, not written, read back and rewritten
+    ids = sorted(FamilySurvey.objects.values_list("pk", flat=True))
+    stored = survey_arrays(ids, contiguous=False)
+    assert not stored["fresh"].any()  # every round carries its rule set
+    assert set(FamilySurvey.objects.values_list("rule_set_id", flat=True)) == {rule_set.pk}
+    assert 0 < FamilySurvey.objects.filter(is_krs=True).count() < 120
+    assert (stored["labels"] == labels.chunk_labels(stored, rule_set.rules)).all()
+    # A recompute from the stored rows finds nothing to change.
+    assert labels.labels_compute(ids) == 120
+    assert (survey_arrays(ids, contiguous=False)["labels"] == stored["labels"]).all()
+
+
+def test_a_replaced_round_is_relabelled_with_it(tmp_path, beltim):
+    rows = family_rows("1906010000000001", **{"Sumber Air Minum": "1"})
+    families_import(user=None, path=write_csv(tmp_path / "a.csv", rows))
+    assert not FamilySurvey.objects.get().air
+    rows = family_rows("1906010000000001", **{"Sumber Air Minum": "8"})
+    result = families_import(user=None, path=write_csv(tmp_path / "b.csv", rows))
+    survey = FamilySurvey.objects.get()
+    assert result.n_rounds_updated == 1 and survey.air and survey.is_krs
+    assert survey.rule_set_id == labels.default_rule_set().pk and survey.computed_at

@@ -4,10 +4,11 @@
 finds its desa inside the user's area (growth's ``WilayahIndex``: a row of another area is
 rejected with a neutral reason), groups the rows into survey rounds and reports the
 family-level conflicts (``planning``), links the children among the members to growth
-(``linking``), writes the new and changed rounds (``writing``) and computes their labels
-(``families.labels.labels_compute``), in one transaction. Reading and checking run before
-it; a dry run (the preview) stops there and labels the rounds in memory (``preview``: the
-same rule, the same arrays), writing nothing. Importing the same file again changes nothing.
+(``linking``), writes the new and changed rounds with their labels (``writing``: computed from
+the rows in memory as ``families.labels.labels_compute`` computes them from the stored rows),
+in one transaction. Reading and checking run before it; a dry run (the preview) stops there
+and labels the rounds in memory (``preview``: the same rule, the same arrays), writing
+nothing. Importing the same file again changes nothing.
 """
 
 import gc
@@ -33,7 +34,7 @@ from kampungkb.families.importing.planning import rounds_compare, rounds_existin
 from kampungkb.families.importing.preview import rounds_factors
 from kampungkb.families.importing.rows import MemberRow, RowError
 from kampungkb.families.importing.writing import families_write, rounds_write
-from kampungkb.families.labels import default_rule_set, labels_compute
+from kampungkb.families.labels import default_rule_set
 from kampungkb.families.models import FamilyImportBatch, FamilySurvey
 from kampungkb.families.reasons import factor_reasons
 from kampungkb.growth.importing.commit import file_sha256
@@ -42,7 +43,6 @@ from kampungkb.growth.importing.wilayah import WilayahIndex
 __all__ = ["FamilyImportBusyError", "FamilyImportResult", "ImportFileError", "families_import"]
 
 LISTED_KRS = 200  # KRS rounds listed with their reasons in the result; the counts have all
-LABEL_CHUNK = 20_000  # rounds per labels_compute call (an IN list SQLite accepts)
 COUNTS = (
     "n_rows", "n_rejected", "n_families", "n_rounds_created", "n_rounds_updated",
     "n_rounds_unchanged", "n_members", "n_krs", "n_linked",
@@ -186,9 +186,7 @@ def _write(result: FamilyImportResult, rounds, families: dict, *, index, user) -
         _krs_list(result, rounds, index)
         return
     families_write([r for r in rounds if r.state != "unchanged"], families)
-    written = rounds_write(rounds)
-    for start in range(0, len(written), LABEL_CHUNK):
-        labels_compute(written[start : start + LABEL_CHUNK])
+    rounds_write(rounds, rule_set=default_rule_set())
     _krs_list(result, rounds, index)
     area = "" if user is None else (covered_kode(user) or "")
     batch = FamilyImportBatch.objects.create(

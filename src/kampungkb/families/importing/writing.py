@@ -7,6 +7,10 @@ refer to them: from the table's sequence on PostgreSQL, after the largest id the
 gave on SQLite (whose write lock the import's transaction holds). Every row goes in with
 ``core.bulk`` (COPY on PostgreSQL, one prepared INSERT by ``executemany`` on SQLite): no
 model instance and no field conversion per value, which cost more than the writing itself.
+
+The rounds are written with their KRS labels, computed from the file's rows in memory
+(``preview.rounds_labels``: what ``labels.labels_compute`` gives from the stored rows), with
+the rule set and the time: each round is written once, not written, read back and rewritten.
 """
 
 from django.db import connection
@@ -14,7 +18,9 @@ from django.utils import timezone
 
 from kampungkb.core.bulk import bulk_insert, next_ids
 from kampungkb.families.importing.planning import MEMBER_FIELDS, Round
-from kampungkb.families.models import FamilyMember, FamilySurvey, Keluarga
+from kampungkb.families.importing.preview import rounds_labels
+from kampungkb.families.labels_read import LABEL_FIELDS
+from kampungkb.families.models import FamilyMember, FamilySurvey, Keluarga, KrsRuleSet
 from kampungkb.growth.importing.instances import BATCH_SIZE, in_chunks
 
 MEMBER_COLUMNS = ("survey_id", "urutan", *MEMBER_FIELDS)
@@ -91,11 +97,27 @@ def families_write(rounds: list[Round], families: dict[str, dict]) -> None:
             rnd.keluarga_id = ids[rnd.no_kk]
 
 
-def rounds_write(rounds: list[Round]) -> list[int]:
-    """Write the new and changed rounds and their members; return their ids."""
+def _labelled(rounds: list[Round], rule_set: KrsRuleSet | None) -> list[dict]:
+    """Per round: its label fields, ``rule_set`` and ``computed_at`` as stored (nothing
+    without a rule set: the rounds stay unlabelled, as ``labels_compute`` leaves them)."""
+    if rule_set is None or not rounds:
+        return [{} for _r in rounds]
+    labels = rounds_labels(rounds, rule_set.rules)
+    bits = [((labels >> i) & 1).astype(bool).tolist() for i in range(len(LABEL_FIELDS))]
+    common = {"rule_set_id": rule_set.pk, "computed_at": timezone.now()}
+    return [
+        {**dict(zip(LABEL_FIELDS, values, strict=True)), **common}
+        for values in zip(*bits, strict=True)
+    ]
+
+
+def rounds_write(rounds: list[Round], *, rule_set: KrsRuleSet | None) -> list[int]:
+    """Write the new and changed rounds, labelled by ``rule_set``, and their members; return
+    their ids."""
     new = [r for r in rounds if r.state == "new"]
     changed = [r for r in rounds if r.state == "updated"]
     now = timezone.now()
+    labels = _labelled(new + changed, rule_set)
     surveys = [
         {
             "keluarga_id": r.keluarga_id,
@@ -103,11 +125,17 @@ def rounds_write(rounds: list[Round]) -> list[int]:
             "tanggal_pendataan": r.tanggal,
             "sumber_air": r.first.sumber_air,
             "jamban": r.first.jamban,
+            **labelled,
         }
-        for r in new
+        for r, labelled in zip(new, labels[: len(new)], strict=True)
     ]
+    if surveys and "computed_at" in surveys[0] and connection.vendor != "postgresql":
+        at = connection.ops.adapt_datetimefield_value(surveys[0]["computed_at"])
+        for values in surveys:
+            values["computed_at"] = at
     for rnd, pk in zip(new, _insert_with_ids(FamilySurvey, surveys), strict=True):
         rnd.survey_id = pk
+    label_fields = list(labels[0]) if labels and labels[0] else []
     FamilySurvey.objects.bulk_update(
         [
             FamilySurvey(
@@ -116,10 +144,11 @@ def rounds_write(rounds: list[Round]) -> list[int]:
                 sumber_air=r.first.sumber_air,
                 jamban=r.first.jamban,
                 updated_at=now,
+                **labelled,
             )
-            for r in changed
+            for r, labelled in zip(changed, labels[len(new) :], strict=True)
         ],
-        ["tanggal_pendataan", "sumber_air", "jamban", "updated_at"],
+        ["tanggal_pendataan", "sumber_air", "jamban", "updated_at", *label_fields],
         batch_size=BATCH_SIZE,
     )
     for chunk in in_chunks([r.survey_id for r in changed]):
