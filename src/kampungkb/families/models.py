@@ -116,12 +116,15 @@ class Keluarga(models.Model):
     no_kk = models.CharField(
         _("family card number"), max_length=16, unique=True, validators=[KK_VALIDATOR]
     )
+    # No index of its own: the index on (desa, rw, rt) below starts with it and serves every
+    # lookup by desa (an index each family written must also enter).
     desa = models.ForeignKey(
         "wilayah.Wilayah",
         verbose_name=_("desa"),
         on_delete=models.PROTECT,
         related_name="families",
         limit_choices_to={"level": Level.DESA},
+        db_index=False,
     )
     rt = models.CharField(_("RT"), max_length=10, blank=True)
     rw = models.CharField(_("RW"), max_length=10, blank=True)
@@ -150,7 +153,11 @@ class FamilySurvey(models.Model):
     """One survey round of a family (one per year of the survey date): its family-level
     answers and the labels the KRS rule gave it."""
 
-    keluarga = models.ForeignKey(Keluarga, on_delete=models.CASCADE, related_name="surveys")
+    # No index of its own: the unique constraint on (keluarga, tahun) is an index that starts
+    # with it and serves every lookup by family.
+    keluarga = models.ForeignKey(
+        Keluarga, on_delete=models.CASCADE, related_name="surveys", db_index=False
+    )
     tahun = models.PositiveSmallIntegerField(_("survey round (year)"))
     tanggal_pendataan = models.DateField(_("survey date"))
     sumber_air = models.PositiveSmallIntegerField(
@@ -235,9 +242,9 @@ class FamilyMember(models.Model):
 
     survey = models.ForeignKey(FamilySurvey, on_delete=models.CASCADE, related_name="members")
     urutan = models.PositiveSmallIntegerField(_("order"), default=0)
-    nik = models.CharField(
-        _("NIK"), max_length=16, blank=True, db_index=True, validators=[NIK_VALIDATOR]
-    )
+    # Not indexed: no query looks a member up by NIK (the import compares a round's members
+    # by its survey; growth children and TPK targets keep their own NIK).
+    nik = models.CharField(_("NIK"), max_length=16, blank=True, validators=[NIK_VALIDATOR])
     nama = models.CharField(_("name"), max_length=150)
     hubungan = models.PositiveSmallIntegerField(_("relation"), choices=Relation.choices)
     jenis_kelamin = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
