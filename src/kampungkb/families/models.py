@@ -113,9 +113,9 @@ class KeluargaQuerySet(ScopedQuerySet):
 class Keluarga(models.Model):
     """A family, known by its family card number (No KK), living in a desa."""
 
-    no_kk = models.CharField(
-        _("family card number"), max_length=16, unique=True, validators=[KK_VALIDATOR]
-    )
+    # Unique by a constraint (below) rather than ``unique=True``, which on PostgreSQL adds a
+    # second index for LIKE queries (varchar_pattern_ops) that no query makes.
+    no_kk = models.CharField(_("family card number"), max_length=16, validators=[KK_VALIDATOR])
     # No index of its own: the index on (desa, rw, rt) below starts with it and serves every
     # lookup by desa (an index each family written must also enter).
     desa = models.ForeignKey(
@@ -140,6 +140,7 @@ class Keluarga(models.Model):
         verbose_name_plural = _("families")
         ordering = ["desa_id", "rw", "rt", "no_kk"]
         indexes = [models.Index(fields=["desa", "rw", "rt"])]
+        constraints = [models.UniqueConstraint(fields=["no_kk"], name="keluarga_one_no_kk")]
 
     def __str__(self) -> str:
         return _("Family %(kk)s") % {"kk": mask_nik(self.no_kk)}
