@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 
 from kampungkb.families.models import FamilyMember, FamilySurvey, Keluarga
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -39,3 +40,22 @@ def test_the_indexes_the_queries_use_are_there_and_no_other():
     assert columns[Keluarga] == [("desa_id", "rw", "rt"), ("no_kk",)]
     assert columns[FamilySurvey] == [("keluarga_id", "tahun")]
     assert columns[FamilyMember] == [("child_id",), ("survey_id",)]
+
+
+def test_the_child_index_holds_the_linked_members_only_and_serves_the_lookups(beltim):
+    child = factories.child_row()
+    member = {"hubungan": 3, "tanggal_lahir": "2024-01-01"}
+    survey = factories.family_row(members=[member, member, {**member, "child": child}])
+    linked = survey.members.get(child=child)
+    table = connection.ops.quote_name(FamilyMember._meta.db_table)
+    explain = "EXPLAIN" if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table: ask for the index
+        sql = f"{explain} SELECT id FROM {table} WHERE child_id = %s"  # noqa: S608
+        cursor.execute(sql, [child.pk])
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "member_linked_child" in plan
+    assert list(child.family_members.all()) == [linked]
+    child.delete()  # SET_NULL finds the member by the index
+    assert not FamilyMember.objects.filter(child__isnull=False).exists()

@@ -271,14 +271,26 @@ class FamilyMember(models.Model):
     akta_lahir = models.BooleanField(_("birth certificate"), null=True, blank=True)
     # The growth record of a member who is an under-five child (matched by NIK, else name,
     # date of birth, mother and desa; an ambiguous match is listed, never linked).
+    # Indexed only where set (below): most members are no growth child, and a lookup by child
+    # (``child = x``, ``child IN (...)``, a join on it) never looks for NULL.
     child = models.ForeignKey(
-        Child, null=True, blank=True, on_delete=models.SET_NULL, related_name="family_members"
+        Child,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="family_members",
+        db_index=False,
     )
 
     class Meta:
         verbose_name = _("family member")
         verbose_name_plural = _("family members")
         ordering = ["survey_id", "urutan", "id"]
+        indexes = [
+            models.Index(
+                fields=["child"], condition=Q(child__isnull=False), name="member_linked_child"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.nama
