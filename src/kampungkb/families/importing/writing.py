@@ -48,9 +48,10 @@ def _new_ids(model, count: int) -> list[int]:
     return list(range(start, start + count))
 
 
-def _insert_with_ids(model, values: list[dict]) -> list[int]:
-    """Insert one row per dict of ``values`` (field attnames; the other fields take their
-    defaults, ``created_at`` and ``updated_at`` now) and return their ids in order."""
+def _insert_with_ids(model, names: list[str], values: list[tuple]) -> list[int]:
+    """Insert one row per tuple of ``values`` (the values of the attnames ``names``; the other
+    fields take their defaults, ``created_at`` and ``updated_at`` now) and return their ids
+    in order."""
     if not values:
         return []
     now = timezone.now()
@@ -61,12 +62,11 @@ def _insert_with_ids(model, values: list[dict]) -> list[int]:
     for name in ("created_at", "updated_at"):
         if name in defaults:
             defaults[name] = now
-    attnames = [f.attname for f in fields]
+    rest = [f.attname for f in fields if f.attname not in names]
+    tail = tuple(defaults[a] for a in rest)
     ids = _new_ids(model, len(values))
-    rows = (
-        [pk, *(v.get(a, defaults[a]) for a in attnames)] for pk, v in zip(ids, values, strict=True)
-    )
-    bulk_insert(model, [model._meta.pk.attname, *attnames], rows)
+    rows = ((pk, *v, *tail) for pk, v in zip(ids, values, strict=True))
+    bulk_insert(model, [model._meta.pk.attname, *names, *rest], rows)
     return ids
 
 
@@ -77,18 +77,20 @@ def families_write(rounds: list[Round], families: dict[str, dict]) -> None:
     for rnd in rounds:
         if rnd.no_kk not in latest or rnd.tahun > latest[rnd.no_kk].tahun:
             latest[rnd.no_kk] = rnd
-    new: list[dict] = []
+    new: list[tuple] = []
     changed: list[Keluarga] = []
     now = timezone.now()
     for no_kk, rnd in latest.items():
         row = rnd.first
-        address = {"rt": row.rt, "rw": row.rw, "alamat": row.alamat}
+        address = (row.rt, row.rw, row.alamat)
         stored = families.get(no_kk)
         if stored is None:
-            new.append({"no_kk": no_kk, "desa_id": row.desa_kode, **address})
-        elif any(stored[k] != v for k, v in address.items()):
-            changed.append(Keluarga(pk=stored["pk"], updated_at=now, **address))
-    ids = dict(zip((v["no_kk"] for v in new), _insert_with_ids(Keluarga, new), strict=True))
+            new.append((no_kk, row.desa_kode, *address))
+        elif (stored["rt"], stored["rw"], stored["alamat"]) != address:
+            rt, rw, alamat = address
+            changed.append(Keluarga(pk=stored["pk"], updated_at=now, rt=rt, rw=rw, alamat=alamat))
+    names = ["no_kk", "desa_id", "rt", "rw", "alamat"]
+    ids = dict(zip((v[0] for v in new), _insert_with_ids(Keluarga, names, new), strict=True))
     Keluarga.objects.bulk_update(
         changed, ["rt", "rw", "alamat", "updated_at"], batch_size=BATCH_SIZE
     )
@@ -97,17 +99,17 @@ def families_write(rounds: list[Round], families: dict[str, dict]) -> None:
             rnd.keluarga_id = ids[rnd.no_kk]
 
 
-def _labelled(rounds: list[Round], rule_set: KrsRuleSet | None) -> list[dict]:
-    """Per round: its label fields, ``rule_set`` and ``computed_at`` as stored (nothing
-    without a rule set: the rounds stay unlabelled, as ``labels_compute`` leaves them)."""
+def _labelled(rounds: list[Round], rule_set: KrsRuleSet | None) -> tuple[list[str], list[tuple]]:
+    """The label fields, ``rule_set`` and ``computed_at`` as stored, and per round their
+    values (no fields without a rule set: the rounds stay unlabelled, as ``labels_compute``
+    leaves them)."""
     if rule_set is None or not rounds:
-        return [{} for _r in rounds]
+        return [], [()] * len(rounds)
     labels = rounds_labels(rounds, rule_set.rules)
     bits = [((labels >> i) & 1).astype(bool).tolist() for i in range(len(LABEL_FIELDS))]
-    common = {"rule_set_id": rule_set.pk, "computed_at": timezone.now()}
-    return [
-        {**dict(zip(LABEL_FIELDS, values, strict=True)), **common}
-        for values in zip(*bits, strict=True)
+    common = (rule_set.pk, timezone.now())
+    return [*LABEL_FIELDS, "rule_set_id", "computed_at"], [
+        (*values, *common) for values in zip(*bits, strict=True)
     ]
 
 
@@ -117,25 +119,18 @@ def rounds_write(rounds: list[Round], *, rule_set: KrsRuleSet | None) -> list[in
     new = [r for r in rounds if r.state == "new"]
     changed = [r for r in rounds if r.state == "updated"]
     now = timezone.now()
-    labels = _labelled(new + changed, rule_set)
+    label_fields, labels = _labelled(new + changed, rule_set)
+    stored_labels = labels
+    if label_fields and connection.vendor != "postgresql":  # computed_at as SQLite takes it
+        at = connection.ops.adapt_datetimefield_value(labels[0][-1])
+        stored_labels = [(*values[:-1], at) for values in labels]
+    names = ["keluarga_id", "tahun", "tanggal_pendataan", "sumber_air", "jamban", *label_fields]
     surveys = [
-        {
-            "keluarga_id": r.keluarga_id,
-            "tahun": r.tahun,
-            "tanggal_pendataan": r.tanggal,
-            "sumber_air": r.first.sumber_air,
-            "jamban": r.first.jamban,
-            **labelled,
-        }
-        for r, labelled in zip(new, labels[: len(new)], strict=True)
+        (r.keluarga_id, r.tahun, r.tanggal, r.first.sumber_air, r.first.jamban, *labelled)
+        for r, labelled in zip(new, stored_labels[: len(new)], strict=True)
     ]
-    if surveys and "computed_at" in surveys[0] and connection.vendor != "postgresql":
-        at = connection.ops.adapt_datetimefield_value(surveys[0]["computed_at"])
-        for values in surveys:
-            values["computed_at"] = at
-    for rnd, pk in zip(new, _insert_with_ids(FamilySurvey, surveys), strict=True):
+    for rnd, pk in zip(new, _insert_with_ids(FamilySurvey, names, surveys), strict=True):
         rnd.survey_id = pk
-    label_fields = list(labels[0]) if labels and labels[0] else []
     FamilySurvey.objects.bulk_update(
         [
             FamilySurvey(
@@ -144,7 +139,7 @@ def rounds_write(rounds: list[Round], *, rule_set: KrsRuleSet | None) -> list[in
                 sumber_air=r.first.sumber_air,
                 jamban=r.first.jamban,
                 updated_at=now,
-                **labelled,
+                **dict(zip(label_fields, labelled, strict=True)),
             )
             for r, labelled in zip(changed, labels[len(new) :], strict=True)
         ],
