@@ -29,6 +29,7 @@ from kampungkb.core.scoping import covered_kode
 from kampungkb.families import krs
 from kampungkb.families.importing.columns import rows_read
 from kampungkb.families.importing.linking import children_link
+from kampungkb.families.importing.lookups import keys_in
 from kampungkb.families.importing.parse import ImportFileError, read_rows
 from kampungkb.families.importing.planning import rounds_compare, rounds_existing, rounds_group
 from kampungkb.families.importing.preview import rounds_factors
@@ -234,10 +235,14 @@ def _krs_list(result: FamilyImportResult, rounds, index: WilayahIndex) -> None:
     """Count the file's KRS rounds as stored and list the first with their reasons."""
     by_id = {r.survey_id: r for r in rounds if r.survey_id is not None}
     factor_fields = [FamilySurvey.FACTOR_FIELDS[name] for name in krs.FACTORS]
-    stored = FamilySurvey.objects.filter(pk__in=list(by_id), is_krs=True).order_by("pk")
-    result.n_krs = stored.count()
     rule_set = default_rule_set()
     rules = rule_set.rules if rule_set else None
-    for values in stored.values("pk", *factor_fields)[:LISTED_KRS]:
-        factors = [name for name, f in zip(krs.FACTORS, factor_fields, strict=True) if values[f]]
-        result.krs.append(_krs_entry(by_id[values["pk"]], factors, index, rules))
+    # The ids as one parameter a chunk (``keys_in``), ascending: the first listed are the
+    # first by id, whatever the chunk.
+    for keys in keys_in(sorted(by_id), kind="bigint"):
+        stored = FamilySurvey.objects.filter(pk__in=keys, is_krs=True).order_by("pk")
+        result.n_krs += stored.count()
+        listed = LISTED_KRS - len(result.krs)
+        for values in stored.values("pk", *factor_fields)[:listed] if listed > 0 else ():
+            factors = [n for n, f in zip(krs.FACTORS, factor_fields, strict=True) if values[f]]
+            result.krs.append(_krs_entry(by_id[values["pk"]], factors, index, rules))
