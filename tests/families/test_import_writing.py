@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from kampungkb.core.bulk import bulk_insert
 from kampungkb.families import labels
 from kampungkb.families.importing.commit import families_import
 from kampungkb.families.labels_read import survey_arrays
@@ -111,3 +112,25 @@ def test_a_replaced_round_is_relabelled_with_it(tmp_path, beltim):
     survey = FamilySurvey.objects.get()
     assert result.n_rounds_updated == 1 and survey.air and survey.is_krs
     assert survey.rule_set_id == labels.default_rule_set().pk and survey.computed_at
+
+
+def test_every_row_goes_in_as_its_columns_types_and_reads_back_the_same(
+    tmp_path, beltim, monkeypatch
+):
+    """The families, rounds and members go in by a binary COPY on PostgreSQL (each value
+    already of its column's type: enums, booleans, NULLs, dates, times), which gives back
+    exactly what the file said: the same file again changes nothing."""
+    from kampungkb.families.importing import writing
+
+    calls = []
+
+    def spy(model, fields, rows, **kwargs):
+        calls.append((model, kwargs.get("binary", False)))
+        return bulk_insert(model, fields, rows, **kwargs)
+
+    monkeypatch.setattr(writing, "bulk_insert", spy)
+    path = write_csv(tmp_path / "a.csv", _varied_rows(families=30))
+    assert families_import(user=None, path=path).n_rounds_created == 30
+    assert calls == [(Keluarga, True), (FamilySurvey, True), (FamilyMember, True)]
+    again = families_import(user=None, path=path)
+    assert (again.n_rounds_unchanged, again.n_rounds_created, again.n_rounds_updated) == (30, 0, 0)

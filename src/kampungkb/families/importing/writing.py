@@ -5,8 +5,9 @@ the new and replaced rounds (a replaced round's members are deleted first).
 New families and rounds get their ids before they are written, since the rows after them
 refer to them: from the table's sequence on PostgreSQL, after the largest id the table ever
 gave on SQLite (whose write lock the import's transaction holds). Every row goes in with
-``core.bulk`` (COPY on PostgreSQL, one prepared INSERT by ``executemany`` on SQLite): no
-model instance and no field conversion per value, which cost more than the writing itself.
+``core.bulk`` (a binary COPY on PostgreSQL: every value already has its column's type; INSERTs
+of a few hundred rows on SQLite): no model instance and no field conversion per value, which
+cost more than the writing itself.
 
 The rounds are written with their KRS labels, computed from the file's rows in memory
 (``preview.rounds_labels``: what ``labels.labels_compute`` gives from the stored rows), with
@@ -66,7 +67,7 @@ def _insert_with_ids(model, names: list[str], values: list[tuple]) -> list[int]:
     tail = tuple(defaults[a] for a in rest)
     ids = _new_ids(model, len(values))
     rows = ((pk, *v, *tail) for pk, v in zip(ids, values, strict=True))
-    bulk_insert(model, [model._meta.pk.attname, *names, *rest], rows)
+    bulk_insert(model, [model._meta.pk.attname, *names, *rest], rows, binary=True)
     return ids
 
 
@@ -157,5 +158,6 @@ def rounds_write(rounds: list[Round], *, rule_set: KrsRuleSet | None) -> list[in
             for rnd in written
             for i, values in enumerate(rnd.member_values())
         ),
+        binary=True,
     )
     return [r.survey_id for r in written]
