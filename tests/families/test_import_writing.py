@@ -134,3 +134,18 @@ def test_every_row_goes_in_as_its_columns_types_and_reads_back_the_same(
     assert calls == [(Keluarga, True), (FamilySurvey, True), (FamilyMember, True)]
     again = families_import(user=None, path=path)
     assert (again.n_rounds_unchanged, again.n_rounds_created, again.n_rounds_updated) == (30, 0, 0)
+
+
+def test_without_a_default_rule_set_the_rounds_are_written_unlabelled(tmp_path, beltim):
+    from kampungkb.families.models import KrsRuleSet
+
+    KrsRuleSet.objects.update(is_default=False)
+    rows = family_rows("1906010000000001") + family_rows("1906010000000002")
+    result = families_import(user=None, path=write_csv(tmp_path / "a.csv", rows))
+    assert (result.n_rounds_created, result.n_krs) == (2, 0)
+    assert (
+        list(FamilySurvey.objects.values_list("rule_set_id", "computed_at", "is_krs"))
+        == [(None, None, False)] * 2
+    )
+    KrsRuleSet.objects.filter(kode=KrsRuleSet.objects.first().kode).update(is_default=True)
+    assert labels.labels_compute() == 2 and FamilySurvey.objects.filter(is_krs=True).count() == 2
