@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.db import connection
 
+from kampungkb.core import bulk
 from kampungkb.core.bulk import bulk_insert, column_names
 from kampungkb.core.models import AuditEntry
 
@@ -49,3 +50,28 @@ def test_a_temporary_table_is_made_like_the_fields_and_emptied_before_each_fill(
         cursor.execute("SELECT id, other_id FROM _bulk_test")
         assert cursor.fetchall() == [(3, "c")]
     assert AuditEntry.objects.count() == before  # the model's own table is left alone
+
+
+def test_many_rows_go_in_a_few_statements_in_order(db, monkeypatch):
+    monkeypatch.setattr(bulk, "ROWS_PER_INSERT", 7)
+    rows = (
+        (None, "system", "load", "tests.bulk", str(i), f"row {i}%s'?", _at(), "19.06", "{}")
+        for i in range(30)  # a generator; text that looks like a placeholder or a quote
+    )
+    statements = []
+    sqlite = connection.vendor == "sqlite"
+    if sqlite:
+        connection.ensure_connection()
+        connection.connection.set_trace_callback(statements.append)
+    try:
+        bulk_insert(AuditEntry, FIELDS, rows)
+    finally:
+        if sqlite:
+            connection.connection.set_trace_callback(None)
+    entries = AuditEntry.objects.filter(object_type="tests.bulk").order_by("id")
+    assert [e.object_id for e in entries] == [str(i) for i in range(30)]
+    assert entries[29].object_repr == "row 29%s'?"
+    if sqlite:  # 30 rows: 5 INSERTs of at most 7 rows, not one per row
+        assert len([s for s in statements if s.startswith("INSERT")]) == 5
+    bulk_insert(AuditEntry, FIELDS, [])  # no rows: nothing to do
+    assert AuditEntry.objects.filter(object_type="tests.bulk").count() == 30

@@ -85,3 +85,31 @@ def test_typed_cells_are_told_apart_from_the_text_they_equal(tmp_path, operator)
     assert fast == each
     assert [e.column for e in fast[1].errors] == ["Hubungan"]
     assert (fast[0].hubungan, fast[2].hubungan, fast[3].no_kk) == (1, 1, "1906040000000002")
+
+
+def test_names_and_niks_are_read_as_they_come_unless_a_cell_is_refused(
+    tmp_path, operator, monkeypatch
+):
+    """Nearly every NIK and name is distinct: no cache of them is kept (it would only grow);
+    a frame with a refused name or NIK is read as the other columns are, with its reasons."""
+    from kampungkb.families.importing import columns
+
+    cached = []
+    values = columns._values
+
+    def spy(cells, cache, read, today):
+        cached.append(read)
+        return values(cells, cache, read, today)
+
+    monkeypatch.setattr(columns, "_values", spy)
+    good = family_rows("1906050000000001") + family_rows("1906050000000002")
+    fast, each = _both(write_csv(tmp_path / "a.csv", good), operator)
+    assert fast == each and not any(r.errors for r in fast)
+    assert columns._nama not in cached and columns._nik not in cached
+    bad = family_rows("1906050000000003")
+    bad[1]["Nama"] = ""
+    bad[2]["NIK"] = "12345"
+    cached.clear()
+    fast, each = _both(write_csv(tmp_path / "b.csv", good + bad), operator)
+    assert fast == each and [bool(r.errors) for r in fast] == [False] * 6 + [False, True, True]
+    assert columns._nama in cached and columns._nik in cached

@@ -1,6 +1,7 @@
 """The family-survey import service (families.importing.commit.families_import) on real files."""
 
 import datetime
+import functools
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -276,3 +277,21 @@ def test_a_member_twice_in_one_family_is_rejected_once(tmp_path, operator):
     assert [(e.row, e.column) for e in result.errors] == [(5, "NIK"), (6, "Nama")]
     assert "baris 2" in result.errors[0].reason and "baris 4" in result.errors[1].reason
     assert result.n_members == 3
+
+
+def test_the_krs_rounds_are_counted_and_listed_by_id_across_chunks_of_ids(
+    tmp_path, operator, monkeypatch
+):
+    from kampungkb.families.importing import commit, lookups
+
+    monkeypatch.setattr(commit, "keys_in", functools.partial(lookups.keys_in, size=2))
+    monkeypatch.setattr(commit, "LISTED_KRS", 3)
+    numbers = [f"190601000000001{i}" for i in range(5)]
+    rows = [row for kk in numbers for row in family_rows(kk)]  # each KRS (water not proper)
+    rows += family_rows(KK1, **{"Sumber Air Minum": "1"})  # not KRS
+    result = families_import(user=operator, path=write_csv(tmp_path / "a.csv", rows))
+    assert (result.n_rounds_created, result.n_krs) == (6, 5)
+    first = FamilySurvey.objects.filter(is_krs=True).order_by("pk")[:3]
+    assert [k["row"] for k in result.krs] == [
+        1 + 3 * numbers.index(s.keluarga.no_kk) + 1 for s in first
+    ]

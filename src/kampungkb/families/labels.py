@@ -43,8 +43,17 @@ def default_rule_set() -> KrsRuleSet | None:
 def chunk_labels(surveys: dict[str, np.ndarray], rules: dict, *, contiguous: bool = False):
     """The labels of the rounds ``surveys`` (``labels_read.survey_arrays``), packed as bits
     of ``LABEL_FIELDS``."""
-    n = surveys["id"].size
     members, families, modern = member_arrays(surveys, contiguous=contiguous)
+    return labels_of(members, families, modern, rules)
+
+
+def labels_of(
+    members: krs.Members, families: krs.Families, modern: np.ndarray, rules: dict
+) -> np.ndarray:
+    """The labels of the rounds ``families`` with their ``members`` (and per member whether
+    the member uses a modern method), packed as bits of ``LABEL_FIELDS``: what the recompute
+    gives from the stored rows and the import from a file's rows before it writes them."""
+    n = families.water.size
     out = krs.evaluate(members, families, rules)
     out["pus_kb_modern"] = (
         pus_kb_modern(members, modern, out, rules, n)

@@ -113,15 +113,18 @@ class KeluargaQuerySet(ScopedQuerySet):
 class Keluarga(models.Model):
     """A family, known by its family card number (No KK), living in a desa."""
 
-    no_kk = models.CharField(
-        _("family card number"), max_length=16, unique=True, validators=[KK_VALIDATOR]
-    )
+    # Unique by a constraint (below) rather than ``unique=True``, which on PostgreSQL adds a
+    # second index for LIKE queries (varchar_pattern_ops) that no query makes.
+    no_kk = models.CharField(_("family card number"), max_length=16, validators=[KK_VALIDATOR])
+    # No index of its own: the index on (desa, rw, rt) below starts with it and serves every
+    # lookup by desa (an index each family written must also enter).
     desa = models.ForeignKey(
         "wilayah.Wilayah",
         verbose_name=_("desa"),
         on_delete=models.PROTECT,
         related_name="families",
         limit_choices_to={"level": Level.DESA},
+        db_index=False,
     )
     rt = models.CharField(_("RT"), max_length=10, blank=True)
     rw = models.CharField(_("RW"), max_length=10, blank=True)
@@ -137,6 +140,7 @@ class Keluarga(models.Model):
         verbose_name_plural = _("families")
         ordering = ["desa_id", "rw", "rt", "no_kk"]
         indexes = [models.Index(fields=["desa", "rw", "rt"])]
+        constraints = [models.UniqueConstraint(fields=["no_kk"], name="keluarga_one_no_kk")]
 
     def __str__(self) -> str:
         return _("Family %(kk)s") % {"kk": mask_nik(self.no_kk)}
@@ -150,7 +154,11 @@ class FamilySurvey(models.Model):
     """One survey round of a family (one per year of the survey date): its family-level
     answers and the labels the KRS rule gave it."""
 
-    keluarga = models.ForeignKey(Keluarga, on_delete=models.CASCADE, related_name="surveys")
+    # No index of its own: the unique constraint on (keluarga, tahun) is an index that starts
+    # with it and serves every lookup by family.
+    keluarga = models.ForeignKey(
+        Keluarga, on_delete=models.CASCADE, related_name="surveys", db_index=False
+    )
     tahun = models.PositiveSmallIntegerField(_("survey round (year)"))
     tanggal_pendataan = models.DateField(_("survey date"))
     sumber_air = models.PositiveSmallIntegerField(
@@ -235,9 +243,9 @@ class FamilyMember(models.Model):
 
     survey = models.ForeignKey(FamilySurvey, on_delete=models.CASCADE, related_name="members")
     urutan = models.PositiveSmallIntegerField(_("order"), default=0)
-    nik = models.CharField(
-        _("NIK"), max_length=16, blank=True, db_index=True, validators=[NIK_VALIDATOR]
-    )
+    # Not indexed: no query looks a member up by NIK (the import compares a round's members
+    # by its survey; growth children and TPK targets keep their own NIK).
+    nik = models.CharField(_("NIK"), max_length=16, blank=True, validators=[NIK_VALIDATOR])
     nama = models.CharField(_("name"), max_length=150)
     hubungan = models.PositiveSmallIntegerField(_("relation"), choices=Relation.choices)
     jenis_kelamin = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
@@ -263,14 +271,26 @@ class FamilyMember(models.Model):
     akta_lahir = models.BooleanField(_("birth certificate"), null=True, blank=True)
     # The growth record of a member who is an under-five child (matched by NIK, else name,
     # date of birth, mother and desa; an ambiguous match is listed, never linked).
+    # Indexed only where set (below): most members are no growth child, and a lookup by child
+    # (``child = x``, ``child IN (...)``, a join on it) never looks for NULL.
     child = models.ForeignKey(
-        Child, null=True, blank=True, on_delete=models.SET_NULL, related_name="family_members"
+        Child,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="family_members",
+        db_index=False,
     )
 
     class Meta:
         verbose_name = _("family member")
         verbose_name_plural = _("family members")
         ordering = ["survey_id", "urutan", "id"]
+        indexes = [
+            models.Index(
+                fields=["child"], condition=Q(child__isnull=False), name="member_linked_child"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.nama

@@ -13,6 +13,7 @@ values ``read_row`` gives (the tests read files both ways and compare).
 """
 
 import datetime
+from itertools import repeat
 from operator import itemgetter
 
 from kampungkb.core.validators import is_in_future
@@ -155,6 +156,20 @@ READERS = (
 )
 
 
+# Columns whose cells are nearly all distinct (a member's NIK and name): each cell is read
+# as it comes, with no cache of the values seen (which would only grow), unless a cell of the
+# frame is refused, when the frame's column is read as the others are.
+DISTINCT = frozenset({"nik", "nama"})
+
+
+def _values_distinct(cells: list, cache: dict, read, today: datetime.date) -> list:
+    """:func:`_values` of a column of nearly all distinct cells: the same values."""
+    try:
+        return list(map(read, cells, repeat(today)))
+    except (_Bad, ValueError, OverflowError):
+        return _values(cells, cache, read, today)
+
+
 def _values(cells: list, cache: dict, read, today: datetime.date) -> list:
     """The column's values (``_BAD`` where read_row rejects the cell), each new distinct
     cell read once. Cells are told apart by type too (1, 1.0 and True read differently)."""
@@ -200,7 +215,9 @@ def rows_read(table: FamilyTable, index: WilayahIndex) -> list[MemberRow]:
         for key, read in READERS:
             at = table.columns.get(key)
             cells = list(map(itemgetter(at), frame)) if at is not None else [None] * len(frame)
-            values = _values(cells, caches[key], read, table.today)
+            values = (_values_distinct if key in DISTINCT else _values)(
+                cells, caches[key], read, table.today
+            )
             if _BAD in values:
                 bad.update(i for i, v in enumerate(values) if v is _BAD)
             columns.append(values)

@@ -4,10 +4,11 @@
 finds its desa inside the user's area (growth's ``WilayahIndex``: a row of another area is
 rejected with a neutral reason), groups the rows into survey rounds and reports the
 family-level conflicts (``planning``), links the children among the members to growth
-(``linking``), writes the new and changed rounds (``writing``) and computes their labels
-(``families.labels.labels_compute``), in one transaction. Reading and checking run before
-it; a dry run (the preview) stops there and labels the rounds in memory (``preview``: the
-same rule, the same arrays), writing nothing. Importing the same file again changes nothing.
+(``linking``), writes the new and changed rounds with their labels (``writing``: computed from
+the rows in memory as ``families.labels.labels_compute`` computes them from the stored rows),
+in one transaction. Reading and checking run before it; a dry run (the preview) stops there
+and labels the rounds in memory (``preview``: the same rule, the same arrays), writing
+nothing. Importing the same file again changes nothing.
 """
 
 import gc
@@ -28,12 +29,13 @@ from kampungkb.core.scoping import covered_kode
 from kampungkb.families import krs
 from kampungkb.families.importing.columns import rows_read
 from kampungkb.families.importing.linking import children_link
+from kampungkb.families.importing.lookups import keys_in
 from kampungkb.families.importing.parse import ImportFileError, read_rows
 from kampungkb.families.importing.planning import rounds_compare, rounds_existing, rounds_group
 from kampungkb.families.importing.preview import rounds_factors
 from kampungkb.families.importing.rows import MemberRow, RowError
 from kampungkb.families.importing.writing import families_write, rounds_write
-from kampungkb.families.labels import default_rule_set, labels_compute
+from kampungkb.families.labels import default_rule_set
 from kampungkb.families.models import FamilyImportBatch, FamilySurvey
 from kampungkb.families.reasons import factor_reasons
 from kampungkb.growth.importing.commit import file_sha256
@@ -42,7 +44,6 @@ from kampungkb.growth.importing.wilayah import WilayahIndex
 __all__ = ["FamilyImportBusyError", "FamilyImportResult", "ImportFileError", "families_import"]
 
 LISTED_KRS = 200  # KRS rounds listed with their reasons in the result; the counts have all
-LABEL_CHUNK = 20_000  # rounds per labels_compute call (an IN list SQLite accepts)
 COUNTS = (
     "n_rows", "n_rejected", "n_families", "n_rounds_created", "n_rounds_updated",
     "n_rounds_unchanged", "n_members", "n_krs", "n_linked",
@@ -186,9 +187,7 @@ def _write(result: FamilyImportResult, rounds, families: dict, *, index, user) -
         _krs_list(result, rounds, index)
         return
     families_write([r for r in rounds if r.state != "unchanged"], families)
-    written = rounds_write(rounds)
-    for start in range(0, len(written), LABEL_CHUNK):
-        labels_compute(written[start : start + LABEL_CHUNK])
+    rounds_write(rounds, rule_set=default_rule_set())
     _krs_list(result, rounds, index)
     area = "" if user is None else (covered_kode(user) or "")
     batch = FamilyImportBatch.objects.create(
@@ -236,10 +235,14 @@ def _krs_list(result: FamilyImportResult, rounds, index: WilayahIndex) -> None:
     """Count the file's KRS rounds as stored and list the first with their reasons."""
     by_id = {r.survey_id: r for r in rounds if r.survey_id is not None}
     factor_fields = [FamilySurvey.FACTOR_FIELDS[name] for name in krs.FACTORS]
-    stored = FamilySurvey.objects.filter(pk__in=list(by_id), is_krs=True).order_by("pk")
-    result.n_krs = stored.count()
     rule_set = default_rule_set()
     rules = rule_set.rules if rule_set else None
-    for values in stored.values("pk", *factor_fields)[:LISTED_KRS]:
-        factors = [name for name, f in zip(krs.FACTORS, factor_fields, strict=True) if values[f]]
-        result.krs.append(_krs_entry(by_id[values["pk"]], factors, index, rules))
+    # The ids as one parameter a chunk (``keys_in``), ascending: the first listed are the
+    # first by id, whatever the chunk.
+    for keys in keys_in(sorted(by_id), kind="bigint"):
+        stored = FamilySurvey.objects.filter(pk__in=keys, is_krs=True).order_by("pk")
+        result.n_krs += stored.count()
+        listed = LISTED_KRS - len(result.krs)
+        for values in stored.values("pk", *factor_fields)[:listed] if listed > 0 else ():
+            factors = [n for n, f in zip(krs.FACTORS, factor_fields, strict=True) if values[f]]
+            result.krs.append(_krs_entry(by_id[values["pk"]], factors, index, rules))

@@ -1,18 +1,75 @@
-"""The KRS labels a file's rounds would get, computed from the file's rows in memory (the
-preview writes nothing, so it never holds the database's write lock).
+"""The KRS labels of a file's rounds, computed from the file's rows in memory: by the preview
+(which writes nothing, so it never holds the database's write lock) and by the import, which
+writes its new and changed rounds with their labels at once instead of writing them, reading
+them back and rewriting them.
 
 The arrays are built exactly as ``families.labels`` builds them from the stored members
 (the same age arithmetic, ``labels_read._age``) and given to the same ``families.krs.evaluate``
-with the default rule set, so the preview shows the labels the import then stores.
+(``labels.labels_of``), so the labels are those a recompute gives from the stored rows.
 """
+
+import datetime
+import operator
 
 import numpy as np
 
 from kampungkb.families import krs
 from kampungkb.families.importing.planning import Round
-from kampungkb.families.labels import default_rule_set
+from kampungkb.families.labels import default_rule_set, labels_of
 from kampungkb.families.labels_read import _age
-from kampungkb.families.models import MaritalStatus
+from kampungkb.families.models import MODERN_METHODS, MaritalStatus
+
+EPOCH = datetime.date(1970, 1, 1).toordinal()  # day numbers as labels_read gives them
+_COLUMNS = tuple(
+    operator.attrgetter(name)
+    for name in (
+        "hubungan", "jenis_kelamin", "status_kawin", "hamil", "tanggal_lahir",
+        "anak_lahir_hidup", "ber_kb", "metode_kb",
+    )
+)  # fmt: skip
+_MODERN = sorted(str(m) for m in MODERN_METHODS)
+
+
+def rounds_arrays(rounds: list[Round]) -> tuple[krs.Members, krs.Families, np.ndarray]:
+    """The arrays ``krs.evaluate`` takes for ``rounds`` (as ``labels_read.member_arrays``
+    gives them for the stored rounds), and per member whether the member uses a modern
+    method. A list per column, then a numpy conversion each (``None`` becomes NaN in a float
+    array)."""
+    sizes = np.fromiter(map(len, (r.rows for r in rounds)), dtype=np.int64, count=len(rounds))
+    family = np.repeat(np.arange(len(rounds), dtype=np.int64), sizes)
+    rows = [row for rnd in rounds for row in rnd.rows]
+    # A column at a time (``zip(*tuples)`` of 200,000 rows takes far longer).
+    relation, sex, marital, pregnant, born, births, ber_kb, method = (
+        list(map(get, rows)) for get in _COLUMNS
+    )
+    n = len(rows)
+    days = np.fromiter((r.tanggal.toordinal() for r in rounds), dtype=np.int64, count=len(rounds))
+    born = np.fromiter(map(datetime.date.toordinal, born), dtype=np.int64, count=n) - EPOCH
+    years, months = _age(born, days[family] - EPOCH)
+    members = krs.Members(
+        family=family,
+        relation=np.array(relation, dtype=np.int64),
+        sex=np.array(sex, dtype="<U1"),
+        married=np.array(marital, dtype=float) == int(MaritalStatus.MARRIED),
+        pregnant=np.array(pregnant, dtype=bool),
+        age_years=years,
+        age_months=months,
+        birth_day=born,
+        live_births=np.array(births, dtype=float),
+    )
+    families = krs.Families(
+        water=np.array([r.first.sumber_air or 0 for r in rounds], dtype=np.int64),
+        latrine=np.array([r.first.jamban or 0 for r in rounds], dtype=np.int64),
+    )
+    modern = np.array(ber_kb, dtype=bool) & np.isin(np.array(method, dtype=str), _MODERN)
+    return members, families, modern
+
+
+def rounds_labels(rounds: list[Round], rules: dict) -> np.ndarray:
+    """The labels of ``rounds`` under ``rules``, packed as bits of
+    ``labels_read.LABEL_FIELDS`` (as ``labels.chunk_labels`` gives them from the stored
+    rows)."""
+    return labels_of(*rounds_arrays(rounds), rules)
 
 
 def rounds_factors(rounds: list[Round]) -> list[list[str] | None]:
@@ -20,30 +77,7 @@ def rounds_factors(rounds: list[Round]) -> list[list[str] | None]:
     rule_set = default_rule_set()
     if rule_set is None or not rounds:
         return [None] * len(rounds)
-    rows = [(i, row) for i, rnd in enumerate(rounds) for row in rnd.rows]
-    days = np.array([r.tanggal for r in rounds], dtype="datetime64[D]").astype(np.int64)
-    family = np.array([i for i, _row in rows], dtype=np.int64)
-    born = np.array([row.tanggal_lahir for _i, row in rows], dtype="datetime64[D]")
-    born = born.astype(np.int64)  # day numbers, as labels_read gives them
-    years, months = _age(born, days[family])
-    members = krs.Members(
-        family=family,
-        relation=np.array([row.hubungan for _i, row in rows], dtype=np.int64),
-        sex=np.array([row.jenis_kelamin for _i, row in rows]),
-        married=np.array([row.status_kawin == MaritalStatus.MARRIED for _i, row in rows]),
-        pregnant=np.array([row.hamil for _i, row in rows], dtype=bool),
-        age_years=years,
-        age_months=months,
-        birth_day=born,
-        live_births=np.array(
-            [np.nan if r.anak_lahir_hidup is None else float(r.anak_lahir_hidup) for _i, r in rows],
-            dtype=float,
-        ),
-    )
-    families = krs.Families(
-        water=np.array([r.first.sumber_air or 0 for r in rounds], dtype=np.int64),
-        latrine=np.array([r.first.jamban or 0 for r in rounds], dtype=np.int64),
-    )
+    members, families, _modern = rounds_arrays(rounds)
     out = krs.evaluate(members, families, rule_set.rules)
     return [
         [name for name in krs.FACTORS if out[name][i]] if out["is_krs"][i] else None
