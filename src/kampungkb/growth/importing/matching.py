@@ -18,7 +18,7 @@ look like another child are listed as possible duplicates (never merged: a perso
 from django.utils.translation import gettext as _
 
 from kampungkb.core.privacy import mask_nik
-from kampungkb.growth.importing.instances import InstanceMaker, in_chunks, stored_instances
+from kampungkb.growth.importing.instances import InstanceMaker, filtered_in, stored_instances
 from kampungkb.growth.importing.parse import Table
 from kampungkb.growth.importing.places import ImportPlaces, PosyanduChoices
 from kampungkb.growth.importing.rows import FIELD_COLUMN, Row
@@ -50,10 +50,10 @@ def _existing_children(rows: list[Row]) -> tuple[dict[str, Child], dict[str, Chi
     keys = {r.match_key for r in rows}
     by_nik: dict[str, Child] = {}
     by_key: dict[str, Child] = {}
-    for chunk in in_chunks(niks):
-        by_nik.update((c.nik, c) for c in stored_instances(Child.objects.filter(nik__in=chunk)))
-    for chunk in in_chunks(keys):
-        for c in stored_instances(Child.objects.filter(match_key__in=chunk).order_by("pk")):
+    for found in filtered_in(Child.objects.all(), "nik", niks):
+        by_nik.update((c.nik, c) for c in stored_instances(found))
+    for found in filtered_in(Child.objects.order_by("pk"), "match_key", keys):
+        for c in stored_instances(found):
             by_key.setdefault(c.match_key, c)
     for c in by_nik.values():
         by_key.setdefault(c.match_key, c)
@@ -225,8 +225,7 @@ def duplicates_find(slots: list[ChildSlot], *, names: dict[str, str]) -> list[di
     seen: dict[tuple, list[dict]] = {}
     desas = {s.child.desa_id for s in new}
     dobs = {s.child.tanggal_lahir for s in new}
-    for chunk in in_chunks(dobs):
-        existing = Child.objects.filter(desa_id__in=desas, tanggal_lahir__in=chunk)
+    for existing in filtered_in(Child.objects.filter(desa_id__in=desas), "tanggal_lahir", dobs):
         for c in existing.values("pk", "nama", "nama_ibu", "nik", "tanggal_lahir", "desa_id"):
             seen.setdefault(ident(c["nama"], c["tanggal_lahir"], c["desa_id"]), []).append(
                 {"what": registered, **c}

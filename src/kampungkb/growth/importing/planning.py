@@ -19,7 +19,7 @@ from kampungkb.growth.compute import (
     apply_digests,
     apply_growth_codes,
 )
-from kampungkb.growth.importing.instances import InstanceMaker, in_chunks, stored_instances
+from kampungkb.growth.importing.instances import InstanceMaker, filtered_in, stored_instances
 from kampungkb.growth.importing.matching import ChildMatcher, ChildSlot
 from kampungkb.growth.importing.parse import Table
 from kampungkb.growth.importing.rows import MEASUREMENT_COLUMNS, ZSCORE_COLUMNS, Row
@@ -112,8 +112,7 @@ def _plan_chunk(
     places = matched.places
     stored: dict[int, dict] = {}
     existing_ids = [s.child.pk for s in slots if not s.is_new]
-    for chunk in in_chunks(existing_ids):
-        found = Measurement.objects.filter(child_id__in=chunk)
+    for found in filtered_in(Measurement.objects.all(), "child_id", existing_ids):
         for m in stored_instances(found, defer=RECOMPUTED):
             # The child as its foreign key's descriptor would cache it (same id), unchecked.
             m._state.fields_cache["child"] = matched.slot_of_child[m.child_id].child
