@@ -23,7 +23,9 @@ child's health.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
+import numpy as np
 from django.db import models
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
@@ -191,6 +193,62 @@ def check_series(series: Sequence, targets: set[int]) -> dict[int, list[Finding]
         if m.berat is not None:
             last_weight = m
     return found
+
+
+_WHO_FLAGS = tuple(flag for flag, *_rest in _WHO)
+#: How far inside a limit a value must be for :func:`series_clear` to call it clear without
+#: the exact rule (which rounds the weight limits to grams): nearer, the rule itself decides.
+_MARGIN = 1e-3
+
+
+def series_clear(measurements: Sequence, series: Sequence[int], targets: Sequence[bool]):
+    """Which series :func:`check_series` would find nothing in, decided for all at once.
+
+    ``measurements`` are several series one after the other, each in date order, ``series``
+    giving each one's series number (from 0, ascending) and ``targets`` whether it is checked.
+    Returns a bool array by series number: True where no target has a WHO flag and each is
+    within the height and weight rules against the measurement just before it, when that is
+    the one ``check_series`` compares with (every measurement weighed and measured, none
+    before it waiting to be checked) and the values are clear of the limits by a margin. A
+    False says nothing: that series is checked one measurement at a time (an import's series
+    are nearly all clear, and the rules one by one took a tenth of its time).
+    """
+    n = len(measurements)
+    if n == 0:
+        return np.ones(0, dtype=bool)
+    number = np.asarray(series, dtype=np.int64)
+    count = int(number[-1]) + 1
+    target = np.asarray(targets, dtype=bool)
+    weight = np.asarray([m.berat for m in measurements], dtype=float)  # None -> NaN
+    height = np.asarray([m.tinggi for m in measurements], dtype=float)
+    standing = np.asarray([m.cara_ukur == "TB" for m in measurements])
+    day = np.asarray([m.tanggal.toordinal() for m in measurements], dtype=np.int64)
+    waits = np.asarray([bool(m.needs_check) for m in measurements]) & ~target
+    flags = attrgetter(*_WHO_FLAGS)
+    flagged = np.asarray([any(flags(m)) for m in measurements], dtype=bool) & target
+    bad = flagged | np.isnan(weight) | np.isnan(height) | waits
+    first = np.ones(n, dtype=bool)
+    first[1:] = number[1:] != number[:-1]
+    compared = target & ~first  # against the measurement just before, of the same series
+    i = np.flatnonzero(compared)
+    before_w, now_w = weight[i - 1], weight[i]
+    days = np.maximum(day[i] - day[i - 1], 1)
+    gain = WEIGHT_READING_ERROR_KG + before_w * MAX_GAIN_G_PER_KG_DAY / 1000 * days
+    fraction = np.minimum(SUDDEN_LOSS_FRACTION + LOSS_FRACTION_PER_DAY * days, MAX_LOSS_FRACTION)
+    loss = WEIGHT_READING_ERROR_KG + before_w * fraction
+    change = now_w - before_w
+    as_length = height + np.where(standing, PB_MINUS_TB_CM, 0.0)
+    drop = as_length[i - 1] - as_length[i]
+    with np.errstate(invalid="ignore"):
+        unclear = ~(
+            (change >= -loss + _MARGIN)
+            & (change <= gain - _MARGIN)
+            & (drop <= HEIGHT_DROP_TOLERANCE_CM - _MARGIN)
+        )
+    bad[i] |= unclear
+    clear = np.ones(count, dtype=bool)
+    clear[number[bad]] = False
+    return clear
 
 
 def reason_codes(findings: Sequence[Finding]) -> str:

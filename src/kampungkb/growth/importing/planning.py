@@ -222,7 +222,16 @@ def _compute(series_of: dict[int, list[Measurement]], kbm, now, *, written: set[
     # The file's new and changed values that the plausibility rules question are written
     # marked "needs checking" (no one is there to confirm them), and then give no status.
     questioned = []
-    for series in series_of.values():
+    numbers = [n for n, series in enumerate(series_of.values()) for _m in series]
+    clear = plausibility.series_clear(
+        everything, numbers, [id(m) in written for m in everything]
+    ).tolist()
+    for n, series in enumerate(series_of.values()):
+        if clear[n]:  # what check_series would find: nothing
+            for m in series:
+                if id(m) in written:
+                    m.needs_check, m.check_reasons = False, ""
+            continue
         targets = {i for i, m in enumerate(series) if id(m) in written}
         found = plausibility.check_series(series, targets)
         for i in targets:
@@ -233,7 +242,6 @@ def _compute(series_of: dict[int, list[Measurement]], kbm, now, *, written: set[
                 questioned.append(m)
     apply_anthro(questioned)
     table, rule = kbm
-    numbers = [n for n, series in enumerate(series_of.values()) for _m in series]
     apply_growth_codes(everything, table=table, rule=rule, series=numbers)
     apply_digests(everything)
     for m in everything:
