@@ -236,3 +236,15 @@ def test_a_new_weighing_writes_itself_not_the_childs_whole_history(users, child)
         for m in measurements_recompute_child(child=child)
     }
     assert stored == fresh
+
+
+def test_the_values_of_a_measurement_are_checked_against_the_today_given(child):
+    """An import reads today once and checks every row against it (not a clock read a row)."""
+    from kampungkb.growth.services import validate_measurement_values
+
+    day = child.tanggal_lahir + datetime.timedelta(days=100)
+    values = {"tanggal": day, "berat": D("8.0")}
+    before = day - datetime.timedelta(days=1)
+    assert "tanggal" in validate_measurement_values(child=child, values=values, today=before)
+    assert validate_measurement_values(child=child, values=values, today=day) == {}
+    assert validate_measurement_values(child=child, values=values) == {}

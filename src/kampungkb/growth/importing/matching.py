@@ -15,6 +15,8 @@ rejected with its reasons; so is a second row of one child on one date. New chil
 look like another child are listed as possible duplicates (never merged: a person decides).
 """
 
+import datetime
+
 from django.utils.translation import gettext as _
 
 from kampungkb.core.privacy import mask_nik
@@ -180,6 +182,7 @@ class ChildMatcher:
         self.places = ImportPlaces(
             {r.desa_kode for r in valid}, user=self.index.user, choices=self.posyandu_choices
         )
+        today = datetime.date.today()  # read once, not once a row
         for row in valid:
             slot = self._slot_for(row, by_nik, by_key)
             if slot is None:
@@ -192,7 +195,7 @@ class ChildMatcher:
                 "cara_ukur": row.cara_ukur,
                 "posyandu": self.places.find_posyandu(row),
             }
-            errors = validate_measurement_values(child=slot.child, values=values)
+            errors = validate_measurement_values(child=slot.child, values=values, today=today)
             if row.date_unreadable:
                 errors.pop("tanggal", None)
             for field_name, reason in errors.items():
