@@ -129,10 +129,19 @@ def test_a_series_called_clear_all_at_once_is_one_the_rules_find_nothing_in():
         numbers += [n] * len(mine)
         targets += [i in chosen for i in range(len(mine))]
         expected.append(check_series(mine, chosen) == {})
-    clear = series_clear(series, numbers, targets).tolist()
+    flags = ("fwei", "flen", "fwfl", "fbmi", "fhc", "fac")
+    columns = {
+        "weight": [m.berat for m in series],
+        "lenhei": [m.tinggi for m in series],
+        "method": [m.cara_ukur for m in series],
+        "age_days": [m.tanggal.toordinal() for m in series],
+        "needs_check": [m.needs_check for m in series],
+        **{f: [float(getattr(m, f)) for m in series] for f in flags},
+    }
+    clear = series_clear(numbers, targets, columns).tolist()
     assert all(found for found, said in zip(expected, clear, strict=True) if said)
     assert 100 < sum(clear) < sum(expected)  # most series decided at once, not all of them
-    assert series_clear([], [], []).tolist() == []
+    assert series_clear([], [], {}).tolist() == []
 
 
 # --- the service ------------------------------------------------------------------------------

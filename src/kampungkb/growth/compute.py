@@ -164,10 +164,14 @@ _INPUTS = attrgetter(
 )
 
 
-def apply_anthro(measurements: Sequence, *, children: dict | None = None) -> None:
-    """Fill the anthropometric fields of Measurement objects in place."""
+def apply_anthro(measurements: Sequence, *, children: dict | None = None) -> dict:
+    """Fill the anthropometric fields of Measurement objects in place.
+
+    Returns the columns read and computed, for a caller that goes on with them (an import's
+    plausibility rules): the inputs ``weight``, ``lenhei`` (as read), ``method``,
+    ``needs_check`` and ``age_days``, and the engine's columns (``anthro_columns``)."""
     if not measurements:
-        return
+        return {}
     if children:
         kids = [children[m.child_id] for m in measurements]
     else:
@@ -197,6 +201,8 @@ def apply_anthro(measurements: Sequence, *, children: dict | None = None) -> Non
         # Plain concrete fields: setting them is setting the instance dict (no descriptor
         # with a __set__), done here in one call per row instead of 28 setattr.
         m.__dict__.update(zip(ANTHRO_FIELDS, row, strict=True))
+    inputs = {"weight": weight, "lenhei": lenhei, "method": method, "needs_check": needs_check}
+    return {**cols, **inputs, "age_days": age}
 
 
 _STRING_FIELDS = frozenset({"compute_error", "growth_code"})

@@ -21,9 +21,8 @@ with their reasoning, and meant to catch typing errors and misread scales, not t
 child's health.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from operator import attrgetter
 
 import numpy as np
 from django.db import models
@@ -201,36 +200,38 @@ _WHO_FLAGS = tuple(flag for flag, *_rest in _WHO)
 _MARGIN = 1e-3
 
 
-def series_clear(measurements: Sequence, series: Sequence[int], targets: Sequence[bool]):
+def series_clear(series: Sequence[int], targets: Sequence[bool], columns: Mapping) -> np.ndarray:
     """Which series :func:`check_series` would find nothing in, decided for all at once.
 
-    ``measurements`` are several series one after the other, each in date order, ``series``
-    giving each one's series number (from 0, ascending) and ``targets`` whether it is checked.
-    Returns a bool array by series number: True where no target has a WHO flag and each is
-    within the height and weight rules against the measurement just before it, when that is
-    the one ``check_series`` compares with (every measurement weighed and measured, none
-    before it waiting to be checked) and the values are clear of the limits by a margin. A
-    False says nothing: that series is checked one measurement at a time (an import's series
-    are nearly all clear, and the rules one by one took a tenth of its time).
+    The measurements are several series one after the other, each in date order: ``series``
+    gives each one's series number (from 0, ascending), ``targets`` whether it is checked,
+    and ``columns`` its values as ``compute.apply_anthro`` returns them (``weight``,
+    ``lenhei``, ``method``, ``age_days``, ``needs_check`` and the WHO flags ``fwei`` ...
+    ``fac``, NaN where not computed). Returns a bool array by series number: True where no
+    target has a WHO flag and each is within the height and weight rules against the
+    measurement just before it, when that is the one ``check_series`` compares with (every
+    measurement weighed and measured, none waiting to be checked but targets) and the values
+    are clear of the limits by a margin. A False says nothing: that series is checked one
+    measurement at a time (an import's series are nearly all clear, and the rules one by one
+    took a tenth of its time).
     """
-    n = len(measurements)
+    n = len(series)
     if n == 0:
         return np.ones(0, dtype=bool)
     number = np.asarray(series, dtype=np.int64)
-    count = int(number[-1]) + 1
     target = np.asarray(targets, dtype=bool)
-    weight = np.asarray([m.berat for m in measurements], dtype=float)  # None -> NaN
-    height = np.asarray([m.tinggi for m in measurements], dtype=float)
-    standing = np.asarray([m.cara_ukur == "TB" for m in measurements])
-    day = np.asarray([m.tanggal.toordinal() for m in measurements], dtype=np.int64)
-    waits = np.asarray([bool(m.needs_check) for m in measurements]) & ~target
-    flags = attrgetter(*_WHO_FLAGS)
-    flagged = np.asarray([any(flags(m)) for m in measurements], dtype=bool) & target
-    bad = flagged | np.isnan(weight) | np.isnan(height) | waits
+    weight = np.asarray(columns["weight"], dtype=float)  # None -> NaN
+    height = np.asarray(columns["lenhei"], dtype=float)
+    standing = np.asarray(columns["method"], dtype=object) == "TB"
+    day = np.asarray(columns["age_days"], dtype=float)
+    waits = np.asarray(columns["needs_check"], dtype=bool) & ~target
+    flagged = np.zeros(n, dtype=bool)
+    for flag in _WHO_FLAGS:
+        flagged |= np.nan_to_num(np.asarray(columns[flag], dtype=float)) != 0
+    bad = (flagged & target) | np.isnan(weight) | np.isnan(height) | waits
     first = np.ones(n, dtype=bool)
     first[1:] = number[1:] != number[:-1]
-    compared = target & ~first  # against the measurement just before, of the same series
-    i = np.flatnonzero(compared)
+    i = np.flatnonzero(target & ~first)  # compared with the measurement just before
     before_w, now_w = weight[i - 1], weight[i]
     days = np.maximum(day[i] - day[i - 1], 1)
     gain = WEIGHT_READING_ERROR_KG + before_w * MAX_GAIN_G_PER_KG_DAY / 1000 * days
@@ -246,7 +247,7 @@ def series_clear(measurements: Sequence, series: Sequence[int], targets: Sequenc
             & (drop <= HEIGHT_DROP_TOLERANCE_CM - _MARGIN)
         )
     bad[i] |= unclear
-    clear = np.ones(count, dtype=bool)
+    clear = np.ones(int(number[-1]) + 1, dtype=bool)
     clear[number[bad]] = False
     return clear
 

@@ -218,14 +218,13 @@ def _plan_fills(slot: ChildSlot, row: Row, posyandu) -> None:
 
 def _compute(series_of: dict[int, list[Measurement]], kbm, now, *, written: set[int]) -> None:
     everything = [m for series in series_of.values() for m in series]
-    apply_anthro(everything)
+    columns = apply_anthro(everything)
     # The file's new and changed values that the plausibility rules question are written
     # marked "needs checking" (no one is there to confirm them), and then give no status.
     questioned = []
     numbers = [n for n, series in enumerate(series_of.values()) for _m in series]
-    clear = plausibility.series_clear(
-        everything, numbers, [id(m) in written for m in everything]
-    ).tolist()
+    targets_of = [id(m) in written for m in everything]
+    clear = plausibility.series_clear(numbers, targets_of, columns).tolist()
     for n, series in enumerate(series_of.values()):
         if clear[n]:  # what check_series would find: nothing
             for m in series:
