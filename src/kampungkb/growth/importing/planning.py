@@ -197,9 +197,13 @@ def _plan_fills(slot: ChildSlot, row: Row, posyandu) -> None:
     child = slot.child
     if slot.is_new:
         # ``child.posyandu is None`` without the descriptor (a call per row): a new child's
-        # posyandu is only ever set through it, which caches the object.
-        if posyandu is not None and child._state.fields_cache.get("posyandu") is None:
-            child.posyandu = posyandu
+        # posyandu is only ever set here, and cached.
+        cache = child._state.fields_cache
+        if posyandu is not None and cache.get("posyandu") is None:
+            # What the foreign key's descriptor does (the id, None while the posyandu is
+            # unsaved, and the posyandu cached), without its checks.
+            child.__dict__["posyandu_id"] = posyandu.pk
+            cache["posyandu"] = posyandu
         return
     offered = {
         "berat_lahir": row.berat_lahir,
@@ -250,6 +254,8 @@ def _compute(series_of: dict[int, list[Measurement]], kbm, now, *, written: set[
 def _zscore_warnings(row_measurement: list[tuple[Row, Measurement]], table: Table) -> list[dict]:
     warnings = []
     for row, m in row_measurement:
+        if not row.zscores:  # the file gives no z-score for this row (most files none)
+            continue
         for key, z_field in ZSCORE_COLUMNS:
             theirs, ours = row.zscores.get(z_field), getattr(m, z_field)
             if theirs is None or ours is None or abs(theirs - ours) <= Z_TOLERANCE:
