@@ -51,3 +51,30 @@ def test_thousands_of_values_are_one_query(beltim, django_assert_num_queries):
     niks = [f"19060101012{i:05d}" for i in range(5_000)]
     with django_assert_num_queries(1):
         assert _found(Child.objects.values_list("pk", flat=True), "nik", niks) == [c.pk]
+
+
+def test_a_row_with_a_registered_nik_is_not_looked_up_by_key_too(beltim):
+    """A re-import's children found by NIK are read once: only the rows without a NIK, or
+    with one nobody has, look for a child by name, birth, mother and desa."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kampungkb.growth.importing.matching import _existing_children
+    from kampungkb.growth.importing.rows import Row
+
+    registered = factories.child_row(nik="1906010101240001", match_key="key-registered")
+    keyed = factories.child_row(match_key="key-keyed")
+    rows = [
+        Row(number=2, nik="1906010101240001", match_key="key-registered"),
+        Row(number=3, nik=None, match_key="key-keyed"),
+        Row(number=4, nik="1906010101249999", match_key="key-unknown"),
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        by_nik, by_key = _existing_children(rows)
+    assert by_nik == {"1906010101240001": registered}
+    assert by_key == {"key-keyed": keyed, "key-registered": registered}
+    by_key_sql = [q["sql"] for q in queries.captured_queries if '"match_key" IN' in q["sql"]]
+    assert len(by_key_sql) == 1
+    params = by_key_sql[0]
+    assert "key-keyed" in params and "key-unknown" in params
+    assert "key-registered" not in params

@@ -49,11 +49,13 @@ class ChildSlot:
 
 def _existing_children(rows: list[Row]) -> tuple[dict[str, Child], dict[str, Child]]:
     niks = {r.nik for r in rows if r.nik}
-    keys = {r.match_key for r in rows}
     by_nik: dict[str, Child] = {}
     by_key: dict[str, Child] = {}
     for found in filtered_in(Child.objects.all(), "nik", niks):
         by_nik.update((c.nik, c) for c in stored_instances(found))
+    # A row whose NIK is registered is that child's or rejected: only the other rows look
+    # for a child by key (a re-import's NIK children are not read twice).
+    keys = {r.match_key for r in rows if not r.nik or r.nik not in by_nik}
     for found in filtered_in(Child.objects.order_by("pk"), "match_key", keys):
         for c in stored_instances(found):
             by_key.setdefault(c.match_key, c)
