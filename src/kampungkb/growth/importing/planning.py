@@ -126,6 +126,7 @@ def _plan_chunk(
         by_date = stored.get(child.pk, {}) if not slot.is_new else {}
         touched = slot.is_new
         mine: list[Measurement] = []
+        empty = () if slot.is_new else _empty_fields(child)  # the same for all its rows
         for row in slot.rows:
             posyandu = places.posyandu_for(row)
             m = by_date.get(row.tanggal)
@@ -152,7 +153,7 @@ def _plan_chunk(
                 plan.n_unchanged += 1
             mine.append(m)
             row_measurement.append((row, m))
-            _plan_fills(slot, row, posyandu)
+            _plan_fills(slot, row, posyandu, empty)
         if slot.fills and not slot.is_new:
             plan.children_to_update.append(child)
         if touched:
@@ -191,9 +192,10 @@ def _changes(m: Measurement, values: dict) -> dict[str, list]:
     return out
 
 
-def _plan_fills(slot: ChildSlot, row: Row, posyandu) -> None:
-    """Note the child fields the row fills where the stored child has them empty (an import
-    never overwrites them); a new child takes the posyandu of its first row that names one."""
+def _plan_fills(slot: ChildSlot, row: Row, posyandu, empty: tuple[str, ...]) -> None:
+    """Note the child fields the row fills where the stored child has them empty (``empty``,
+    of :func:`_empty_fields`: an import never overwrites them); a new child takes the
+    posyandu of its first row that names one."""
     child = slot.child
     if slot.is_new:
         # ``child.posyandu is None`` without the descriptor (a call per row): a new child's
@@ -205,19 +207,24 @@ def _plan_fills(slot: ChildSlot, row: Row, posyandu) -> None:
             child.__dict__["posyandu_id"] = posyandu.pk
             cache["posyandu"] = posyandu
         return
-    offered = {
-        "berat_lahir": row.berat_lahir,
-        "panjang_lahir": row.panjang_lahir,
-        "posyandu": posyandu,
-        "punya_buku_kia": row.punya_buku_kia,
-        "rt": row.rt,
-        "rw": row.rw,
-        "alamat": row.alamat,
-    }
-    for key, value in offered.items():
-        current = child.posyandu_id if key == "posyandu" else getattr(child, key)
-        if current in (None, "") and value not in (None, "") and key not in slot.fills:
-            slot.fills[key] = value
+    for key in empty:  # the stored child's empty fields, in the order of ``FILLED``
+        if key not in slot.fills:
+            value = posyandu if key == "posyandu" else getattr(row, key)
+            if value not in (None, ""):
+                slot.fills[key] = value
+
+
+#: The fields of a stored child that a row fills where they are empty, in this order.
+FILLED = ("berat_lahir", "panjang_lahir", "posyandu", "punya_buku_kia", "rt", "rw", "alamat")
+
+
+def _empty_fields(child: Child) -> tuple[str, ...]:
+    """Which of ``FILLED`` the stored ``child`` has empty (None or blank)."""
+    return tuple(
+        key
+        for key in FILLED
+        if (child.posyandu_id if key == "posyandu" else getattr(child, key)) in (None, "")
+    )
 
 
 def _compute(series_of: dict[int, list[Measurement]], kbm, now, *, written: set[int]) -> None:
