@@ -245,6 +245,22 @@ def test_an_import_marks_implausible_rows_and_keeps_the_others(users, eppgbm, be
     assert rows[2].growth_code == "O"  # compared with August, the last value not questioned
 
 
+def test_a_questioned_value_corrected_by_a_re_import_counts_again(users, eppgbm, beltim):
+    """The file's corrected value clears the mark, and the statuses the mark withheld are
+    computed again (not left empty as while it waited to be checked)."""
+    september = {"Tanggal Pengukuran": "15/09/2025", "Berat": "10,2"}
+    august = eppgbm.row(**{"Tanggal Pengukuran": "15/08/2025", "Berat": "10,0", "Tinggi": "79,0"})
+    first = eppgbm.xlsx([august, eppgbm.row(**september, Tinggi="72,0")], name="a.xlsx")
+    measurements_import(user=users["desa"], path=first)
+    questioned = Measurement.objects.get(tanggal=datetime.date(2025, 9, 15))
+    assert questioned.needs_check and questioned.stunted is None
+    again = eppgbm.xlsx([august, eppgbm.row(**september, Tinggi="79,5")], name="b.xlsx")
+    assert measurements_import(user=users["desa"], path=again).n_updated == 1
+    corrected = Measurement.objects.get(pk=questioned.pk)
+    assert not corrected.needs_check and corrected.check_reasons == ""
+    assert corrected.stunted is not None and corrected.underweight is not None
+
+
 # --- the pages -------------------------------------------------------------------------------
 
 

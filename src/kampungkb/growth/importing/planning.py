@@ -232,7 +232,6 @@ def _compute(series_of: dict[int, list[Measurement]], kbm, now, *, written: set[
     columns = apply_anthro(everything)
     # The file's new and changed values that the plausibility rules question are written
     # marked "needs checking" (no one is there to confirm them), and then give no status.
-    questioned = []
     numbers = [n for n, series in enumerate(series_of.values()) for _m in series]
     targets_of = [id(m) in written for m in everything]
     clear = plausibility.series_clear(numbers, targets_of, columns).tolist()
@@ -248,9 +247,10 @@ def _compute(series_of: dict[int, list[Measurement]], kbm, now, *, written: set[
             m = series[i]
             m.needs_check = i in found
             m.check_reasons = plausibility.reason_codes(found.get(i, []))
-            if m.needs_check:
-                questioned.append(m)
-    apply_anthro(questioned)
+    # The statuses were computed with the mark each measurement had: again for those whose
+    # mark the rules changed (questioned now, or a stored questioned value the file corrects).
+    marked = zip(everything, columns.get("needs_check", ()), targets_of, strict=True)
+    apply_anthro([m for m, before, target in marked if target and m.needs_check != before])
     table, rule = kbm
     apply_growth_codes(everything, table=table, rule=rule, series=numbers)
     apply_digests(everything)
