@@ -92,3 +92,21 @@ def test_every_write_path_stores_the_digest_a_recompute_computes(beltim):
     result = measurements_recompute_all()
 
     assert (result.rows, result.written, result.relabelled) == (3, 0, 0)
+
+
+@pytest.mark.django_db
+def test_a_measurement_read_with_deferred_fields_gets_the_digest_of_a_whole_one(beltim):
+    """``apply_digests`` reads the computed values from the instance dict, and a value not
+    there (deferred) through its attribute: the same digest either way."""
+    from kampungkb.growth.compute import apply_digests
+    from tests import factories
+
+    stored = factories.measurement_row(factories.child_row(), "2024-06-01", zlen=-1.5)
+    whole = Measurement.objects.get(pk=stored.pk)
+    deferred = Measurement.objects.defer("zlen", "growth_code").get(pk=stored.pk)
+    assert "zlen" not in deferred.__dict__
+    apply_digests([whole, deferred])
+    assert whole.computed_digest == deferred.computed_digest
+    assert whole.computed_digest == int(
+        computed_digests({f: [getattr(whole, f)] for f in DIGEST_FIELDS})[0]
+    )

@@ -2,6 +2,7 @@
 marked after the kader confirms, graded by nothing and counted nowhere until reviewed."""
 
 import datetime
+import random
 from decimal import Decimal as D
 
 import pytest
@@ -14,6 +15,7 @@ from kampungkb.growth.plausibility import (
     HEIGHT_DROP_TOLERANCE_CM,
     Reason,
     check_series,
+    series_clear,
     weight_change_limits,
 )
 from kampungkb.growth.presenters import measurement_advice
@@ -100,6 +102,46 @@ def test_a_measurement_that_needs_checking_is_not_what_the_next_is_compared_with
 def test_who_flags_are_reasons():
     m = _M(0, berat="45.0", fwei=True, zwei=9.8)
     assert _reasons([m], 0) == [Reason.WHO_WFA]
+
+
+def test_a_series_called_clear_all_at_once_is_one_the_rules_find_nothing_in():
+    """``series_clear`` decides for many series at once what ``check_series`` says one by one:
+    never clear where a rule finds something (a False only sends the series to the rules)."""
+    rng = random.Random(20261129)
+    series, numbers, targets, expected = [], [], [], []
+    for n in range(400):
+        weight, height, mine = 8.0 + rng.random() * 4, 70.0 + rng.random() * 20, []
+        for day in range(rng.randint(1, 5), 0, -1):
+            weight += rng.choice((0.3, -0.2, 0.0, 2.4, -3.1, 9.0))
+            height += rng.choice((1.0, 0.4, -0.4, -0.98, -1.02, -3.0, 0.0))
+            m = _M(
+                day * 30,
+                berat=None if rng.random() < 0.03 else f"{weight:.2f}",
+                tinggi=None if rng.random() < 0.03 else f"{height:.1f}",
+                cara=rng.choice(("PB", "TB")),
+                needs_check=rng.random() < 0.05,
+                **{f: rng.random() < 0.02 for f in ("fwei", "flen", "fwfl", "fbmi", "fhc", "fac")},
+                zwei=0.0, zlen=0.0, zwfl=0.0, zbmi=0.0, zhc=0.0, zac=0.0,
+            )  # fmt: skip
+            mine.append(m)
+        chosen = {i for i in range(len(mine)) if rng.random() < 0.7}
+        series += mine
+        numbers += [n] * len(mine)
+        targets += [i in chosen for i in range(len(mine))]
+        expected.append(check_series(mine, chosen) == {})
+    flags = ("fwei", "flen", "fwfl", "fbmi", "fhc", "fac")
+    columns = {
+        "weight": [m.berat for m in series],
+        "lenhei": [m.tinggi for m in series],
+        "method": [m.cara_ukur for m in series],
+        "age_days": [m.tanggal.toordinal() for m in series],
+        "needs_check": [m.needs_check for m in series],
+        **{f: [float(getattr(m, f)) for m in series] for f in flags},
+    }
+    clear = series_clear(numbers, targets, columns).tolist()
+    assert all(found for found, said in zip(expected, clear, strict=True) if said)
+    assert 100 < sum(clear) < sum(expected)  # most series decided at once, not all of them
+    assert series_clear([], [], {}).tolist() == []
 
 
 # --- the service ------------------------------------------------------------------------------
@@ -201,6 +243,22 @@ def test_an_import_marks_implausible_rows_and_keeps_the_others(users, eppgbm, be
     assert [m.needs_check for m in rows] == [False, True, False]
     assert rows[1].check_reasons == "height_drop" and rows[1].stunted is None
     assert rows[2].growth_code == "O"  # compared with August, the last value not questioned
+
+
+def test_a_questioned_value_corrected_by_a_re_import_counts_again(users, eppgbm, beltim):
+    """The file's corrected value clears the mark, and the statuses the mark withheld are
+    computed again (not left empty as while it waited to be checked)."""
+    september = {"Tanggal Pengukuran": "15/09/2025", "Berat": "10,2"}
+    august = eppgbm.row(**{"Tanggal Pengukuran": "15/08/2025", "Berat": "10,0", "Tinggi": "79,0"})
+    first = eppgbm.xlsx([august, eppgbm.row(**september, Tinggi="72,0")], name="a.xlsx")
+    measurements_import(user=users["desa"], path=first)
+    questioned = Measurement.objects.get(tanggal=datetime.date(2025, 9, 15))
+    assert questioned.needs_check and questioned.stunted is None
+    again = eppgbm.xlsx([august, eppgbm.row(**september, Tinggi="79,5")], name="b.xlsx")
+    assert measurements_import(user=users["desa"], path=again).n_updated == 1
+    corrected = Measurement.objects.get(pk=questioned.pk)
+    assert not corrected.needs_check and corrected.check_reasons == ""
+    assert corrected.stunted is not None and corrected.underweight is not None
 
 
 # --- the pages -------------------------------------------------------------------------------

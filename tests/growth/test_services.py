@@ -252,3 +252,15 @@ def test_a_new_weighing_is_stored_and_audited_as_the_database_keeps_it(users, ch
     computed_at = stored.computed_at
     measurements_recompute_child(child=child)
     assert Measurement.objects.get(pk=m.pk).computed_at == computed_at  # nothing rewritten
+
+
+def test_the_values_of_a_measurement_are_checked_against_the_today_given(child):
+    """An import reads today once and checks every row against it (not a clock read a row)."""
+    from kampungkb.growth.services import validate_measurement_values
+
+    day = child.tanggal_lahir + datetime.timedelta(days=100)
+    values = {"tanggal": day, "berat": D("8.0")}
+    before = day - datetime.timedelta(days=1)
+    assert "tanggal" in validate_measurement_values(child=child, values=values, today=before)
+    assert validate_measurement_values(child=child, values=values, today=day) == {}
+    assert validate_measurement_values(child=child, values=values) == {}

@@ -8,7 +8,7 @@ every stored row, so the three can never disagree.
 import hashlib
 import math
 from collections.abc import Iterable, Sequence
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 import numpy as np
 from django.utils import timezone
@@ -164,12 +164,20 @@ _INPUTS = attrgetter(
 )
 
 
-def apply_anthro(measurements: Sequence, *, children: dict | None = None) -> None:
-    """Fill the anthropometric fields of Measurement objects in place."""
+def apply_anthro(measurements: Sequence, *, children: dict | None = None) -> dict:
+    """Fill the anthropometric fields of Measurement objects in place.
+
+    Returns the columns read and computed, for a caller that goes on with them (an import's
+    plausibility rules): the inputs ``weight``, ``lenhei`` (as read), ``method``,
+    ``needs_check`` and ``age_days``, and the engine's columns (``anthro_columns``)."""
     if not measurements:
-        return
-    child_of = (lambda m: children[m.child_id]) if children else (lambda m: m.child)
-    kids = [child_of(m) for m in measurements]
+        return {}
+    if children:
+        kids = [children[m.child_id] for m in measurements]
+    else:
+        # The child its foreign key's descriptor gives: the cached one, read without a call
+        # into the descriptor a row (an import's children are all cached, some unsaved).
+        kids = [m._state.fields_cache.get("child") or m.child for m in measurements]
     age = np.array(
         [(m.tanggal - c.tanggal_lahir).days for m, c in zip(measurements, kids, strict=True)]
     )
@@ -193,6 +201,8 @@ def apply_anthro(measurements: Sequence, *, children: dict | None = None) -> Non
         # Plain concrete fields: setting them is setting the instance dict (no descriptor
         # with a __set__), done here in one call per row instead of 28 setattr.
         m.__dict__.update(zip(ANTHRO_FIELDS, row, strict=True))
+    inputs = {"weight": weight, "lenhei": lenhei, "method": method, "needs_check": needs_check}
+    return {**cols, **inputs, "age_days": age}
 
 
 _STRING_FIELDS = frozenset({"compute_error", "growth_code"})
@@ -247,12 +257,23 @@ def computed_digests(columns: dict[str, Sequence]) -> np.ndarray:
     return digest.view(np.int64)
 
 
+def _digest_values(measurements: Sequence):
+    """Each measurement's ``DIGEST_FIELDS``: from its instance dict, where computing put them
+    (a dict lookup each), or through its attributes if one is not there."""
+    from_dict, from_attributes = itemgetter(*DIGEST_FIELDS), attrgetter(*DIGEST_FIELDS)
+    for m in measurements:
+        try:
+            yield from_dict(m.__dict__)
+        except KeyError:
+            yield from_attributes(m)
+
+
 def apply_digests(measurements: Sequence) -> None:
     """Set ``computed_digest`` on measurements whose computed fields are filled."""
     if not measurements:
         return
     # One tuple of the computed values per row, turned into columns: a lookup per value.
-    values = map(attrgetter(*DIGEST_FIELDS), measurements)
+    values = _digest_values(measurements)
     columns = dict(zip(DIGEST_FIELDS, zip(*values, strict=True), strict=True))
     for m, digest in zip(measurements, computed_digests(columns).tolist(), strict=True):
         m.computed_digest = digest

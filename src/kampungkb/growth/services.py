@@ -180,14 +180,15 @@ def child_delete(*, user, child: Child) -> None:
     analytics_refresh_on_commit()
 
 
-def validate_measurement_values(*, child: Child, values: dict) -> dict[str, str]:
-    """Return {field: message} for values that cannot be a measurement of this child."""
+def validate_measurement_values(*, child: Child, values: dict, today=None) -> dict[str, str]:
+    """Return {field: message} for values that cannot be a measurement of this child;
+    ``today`` is the date the measurement may not be after (default: today's, read now)."""
     errors: dict[str, str] = {}
     tanggal = values.get("tanggal")
     if tanggal is None:
         errors["tanggal"] = _("Enter the measurement date.")
     else:
-        if is_in_future(tanggal):
+        if is_in_future(tanggal, today=today):
             errors["tanggal"] = _("The measurement date cannot be in the future.")
         elif tanggal < child.tanggal_lahir:
             errors["tanggal"] = _("The measurement date is before the date of birth.")

@@ -15,10 +15,12 @@ rejected with its reasons; so is a second row of one child on one date. New chil
 look like another child are listed as possible duplicates (never merged: a person decides).
 """
 
+import datetime
+
 from django.utils.translation import gettext as _
 
 from kampungkb.core.privacy import mask_nik
-from kampungkb.growth.importing.instances import InstanceMaker, in_chunks, stored_instances
+from kampungkb.growth.importing.instances import InstanceMaker, filtered_in, stored_instances
 from kampungkb.growth.importing.parse import Table
 from kampungkb.growth.importing.places import ImportPlaces, PosyanduChoices
 from kampungkb.growth.importing.rows import FIELD_COLUMN, Row
@@ -47,13 +49,15 @@ class ChildSlot:
 
 def _existing_children(rows: list[Row]) -> tuple[dict[str, Child], dict[str, Child]]:
     niks = {r.nik for r in rows if r.nik}
-    keys = {r.match_key for r in rows}
     by_nik: dict[str, Child] = {}
     by_key: dict[str, Child] = {}
-    for chunk in in_chunks(niks):
-        by_nik.update((c.nik, c) for c in stored_instances(Child.objects.filter(nik__in=chunk)))
-    for chunk in in_chunks(keys):
-        for c in stored_instances(Child.objects.filter(match_key__in=chunk).order_by("pk")):
+    for found in filtered_in(Child.objects.all(), "nik", niks):
+        by_nik.update((c.nik, c) for c in stored_instances(found))
+    # A row whose NIK is registered is that child's or rejected: only the other rows look
+    # for a child by key (a re-import's NIK children are not read twice).
+    keys = {r.match_key for r in rows if not r.nik or r.nik not in by_nik}
+    for found in filtered_in(Child.objects.order_by("pk"), "match_key", keys):
+        for c in stored_instances(found):
             by_key.setdefault(c.match_key, c)
     for c in by_nik.values():
         by_key.setdefault(c.match_key, c)
@@ -180,6 +184,7 @@ class ChildMatcher:
         self.places = ImportPlaces(
             {r.desa_kode for r in valid}, user=self.index.user, choices=self.posyandu_choices
         )
+        today = datetime.date.today()  # read once, not once a row
         for row in valid:
             slot = self._slot_for(row, by_nik, by_key)
             if slot is None:
@@ -192,7 +197,7 @@ class ChildMatcher:
                 "cara_ukur": row.cara_ukur,
                 "posyandu": self.places.find_posyandu(row),
             }
-            errors = validate_measurement_values(child=slot.child, values=values)
+            errors = validate_measurement_values(child=slot.child, values=values, today=today)
             if row.date_unreadable:
                 errors.pop("tanggal", None)
             for field_name, reason in errors.items():
@@ -225,8 +230,7 @@ def duplicates_find(slots: list[ChildSlot], *, names: dict[str, str]) -> list[di
     seen: dict[tuple, list[dict]] = {}
     desas = {s.child.desa_id for s in new}
     dobs = {s.child.tanggal_lahir for s in new}
-    for chunk in in_chunks(dobs):
-        existing = Child.objects.filter(desa_id__in=desas, tanggal_lahir__in=chunk)
+    for existing in filtered_in(Child.objects.filter(desa_id__in=desas), "tanggal_lahir", dobs):
         for c in existing.values("pk", "nama", "nama_ibu", "nik", "tanggal_lahir", "desa_id"):
             seen.setdefault(ident(c["nama"], c["tanggal_lahir"], c["desa_id"]), []).append(
                 {"what": registered, **c}

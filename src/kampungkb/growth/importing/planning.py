@@ -19,7 +19,7 @@ from kampungkb.growth.compute import (
     apply_digests,
     apply_growth_codes,
 )
-from kampungkb.growth.importing.instances import InstanceMaker, in_chunks, stored_instances
+from kampungkb.growth.importing.instances import InstanceMaker, filtered_in, stored_instances
 from kampungkb.growth.importing.matching import ChildMatcher, ChildSlot
 from kampungkb.growth.importing.parse import Table
 from kampungkb.growth.importing.rows import MEASUREMENT_COLUMNS, ZSCORE_COLUMNS, Row
@@ -112,8 +112,7 @@ def _plan_chunk(
     places = matched.places
     stored: dict[int, dict] = {}
     existing_ids = [s.child.pk for s in slots if not s.is_new]
-    for chunk in in_chunks(existing_ids):
-        found = Measurement.objects.filter(child_id__in=chunk)
+    for found in filtered_in(Measurement.objects.all(), "child_id", existing_ids):
         for m in stored_instances(found, defer=RECOMPUTED):
             # The child as its foreign key's descriptor would cache it (same id), unchecked.
             m._state.fields_cache["child"] = matched.slot_of_child[m.child_id].child
@@ -127,6 +126,7 @@ def _plan_chunk(
         by_date = stored.get(child.pk, {}) if not slot.is_new else {}
         touched = slot.is_new
         mine: list[Measurement] = []
+        empty = () if slot.is_new else _empty_fields(child)  # the same for all its rows
         for row in slot.rows:
             posyandu = places.posyandu_for(row)
             m = by_date.get(row.tanggal)
@@ -153,7 +153,7 @@ def _plan_chunk(
                 plan.n_unchanged += 1
             mine.append(m)
             row_measurement.append((row, m))
-            _plan_fills(slot, row, posyandu)
+            _plan_fills(slot, row, posyandu, empty)
         if slot.fills and not slot.is_new:
             plan.children_to_update.append(child)
         if touched:
@@ -192,49 +192,66 @@ def _changes(m: Measurement, values: dict) -> dict[str, list]:
     return out
 
 
-def _plan_fills(slot: ChildSlot, row: Row, posyandu) -> None:
-    """Note the child fields the row fills where the stored child has them empty (an import
-    never overwrites them); a new child takes the posyandu of its first row that names one."""
+def _plan_fills(slot: ChildSlot, row: Row, posyandu, empty: tuple[str, ...]) -> None:
+    """Note the child fields the row fills where the stored child has them empty (``empty``,
+    of :func:`_empty_fields`: an import never overwrites them); a new child takes the
+    posyandu of its first row that names one."""
     child = slot.child
     if slot.is_new:
         # ``child.posyandu is None`` without the descriptor (a call per row): a new child's
-        # posyandu is only ever set through it, which caches the object.
-        if posyandu is not None and child._state.fields_cache.get("posyandu") is None:
-            child.posyandu = posyandu
+        # posyandu is only ever set here, and cached.
+        cache = child._state.fields_cache
+        if posyandu is not None and cache.get("posyandu") is None:
+            # What the foreign key's descriptor does (the id, None while the posyandu is
+            # unsaved, and the posyandu cached), without its checks.
+            child.__dict__["posyandu_id"] = posyandu.pk
+            cache["posyandu"] = posyandu
         return
-    offered = {
-        "berat_lahir": row.berat_lahir,
-        "panjang_lahir": row.panjang_lahir,
-        "posyandu": posyandu,
-        "punya_buku_kia": row.punya_buku_kia,
-        "rt": row.rt,
-        "rw": row.rw,
-        "alamat": row.alamat,
-    }
-    for key, value in offered.items():
-        current = child.posyandu_id if key == "posyandu" else getattr(child, key)
-        if current in (None, "") and value not in (None, "") and key not in slot.fills:
-            slot.fills[key] = value
+    for key in empty:  # the stored child's empty fields, in the order of ``FILLED``
+        if key not in slot.fills:
+            value = posyandu if key == "posyandu" else getattr(row, key)
+            if value not in (None, ""):
+                slot.fills[key] = value
+
+
+#: The fields of a stored child that a row fills where they are empty, in this order.
+FILLED = ("berat_lahir", "panjang_lahir", "posyandu", "punya_buku_kia", "rt", "rw", "alamat")
+
+
+def _empty_fields(child: Child) -> tuple[str, ...]:
+    """Which of ``FILLED`` the stored ``child`` has empty (None or blank)."""
+    return tuple(
+        key
+        for key in FILLED
+        if (child.posyandu_id if key == "posyandu" else getattr(child, key)) in (None, "")
+    )
 
 
 def _compute(series_of: dict[int, list[Measurement]], kbm, now, *, written: set[int]) -> None:
     everything = [m for series in series_of.values() for m in series]
-    apply_anthro(everything)
+    columns = apply_anthro(everything)
     # The file's new and changed values that the plausibility rules question are written
     # marked "needs checking" (no one is there to confirm them), and then give no status.
-    questioned = []
-    for series in series_of.values():
+    numbers = [n for n, series in enumerate(series_of.values()) for _m in series]
+    targets_of = [id(m) in written for m in everything]
+    clear = plausibility.series_clear(numbers, targets_of, columns).tolist()
+    for n, series in enumerate(series_of.values()):
+        if clear[n]:  # what check_series would find: nothing
+            for m in series:
+                if id(m) in written:
+                    m.needs_check, m.check_reasons = False, ""
+            continue
         targets = {i for i, m in enumerate(series) if id(m) in written}
         found = plausibility.check_series(series, targets)
         for i in targets:
             m = series[i]
             m.needs_check = i in found
             m.check_reasons = plausibility.reason_codes(found.get(i, []))
-            if m.needs_check:
-                questioned.append(m)
-    apply_anthro(questioned)
+    # The statuses were computed with the mark each measurement had: again for those whose
+    # mark the rules changed (questioned now, or a stored questioned value the file corrects).
+    marked = zip(everything, columns.get("needs_check", ()), targets_of, strict=True)
+    apply_anthro([m for m, before, target in marked if target and m.needs_check != before])
     table, rule = kbm
-    numbers = [n for n, series in enumerate(series_of.values()) for _m in series]
     apply_growth_codes(everything, table=table, rule=rule, series=numbers)
     apply_digests(everything)
     for m in everything:
@@ -244,6 +261,8 @@ def _compute(series_of: dict[int, list[Measurement]], kbm, now, *, written: set[
 def _zscore_warnings(row_measurement: list[tuple[Row, Measurement]], table: Table) -> list[dict]:
     warnings = []
     for row, m in row_measurement:
+        if not row.zscores:  # the file gives no z-score for this row (most files none)
+            continue
         for key, z_field in ZSCORE_COLUMNS:
             theirs, ours = row.zscores.get(z_field), getattr(m, z_field)
             if theirs is None or ours is None or abs(theirs - ours) <= Z_TOLERANCE:

@@ -8,7 +8,7 @@ measurement before birth, an impossible weight) is checked by
 
 import datetime
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from itertools import repeat
@@ -284,11 +284,17 @@ def rows_read(table: Table, records=None) -> list[Row]:
     columns = table.columns
 
     width = min(map(len, all_cells), default=0)
+    # Every row as wide (a csv as written, an xlsx padded to its width): the file's columns
+    # in one pass in C, instead of a pass over the rows for each column read.
+    even = all_cells and width == max(map(len, all_cells))
+    whole = list(zip(*all_cells, strict=True)) if even else None
 
-    def cells_at(key) -> list:
+    def cells_at(key) -> Sequence:
         i = columns.get(key)
         if i is None:
             return [None] * len(all_cells)
+        if whole is not None:
+            return whole[i]
         if i < width:
             return list(map(itemgetter(i), all_cells))
         return [cells[i] if i < len(cells) else None for cells in all_cells]

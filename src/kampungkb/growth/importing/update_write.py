@@ -83,18 +83,22 @@ def _related_ids_fill(objects: Sequence[models.Model], relations: list[models.Fi
     foreign key; an unsaved one is refused."""
     for field in relations:
         name, attname, target = field.name, field.attname, field.target_field.attname
+        ids: dict[int, object] = {}  # by id() of a related object: its id, looked up once
         for obj in objects:
             related = obj._state.fields_cache.get(field.cache_name)
             if not related:
                 continue
-            if not related._is_pk_set():
-                raise ValueError(
-                    "rows_update() prohibited to prevent data loss due to unsaved "
-                    f"related object '{name}'."
-                )
+            key = id(related)  # ``objects`` keep every related object alive meanwhile
+            if key not in ids:
+                if not related._is_pk_set():
+                    raise ValueError(
+                        "rows_update() prohibited to prevent data loss due to unsaved "
+                        f"related object '{name}'."
+                    )
+                ids[key] = getattr(related, target)
             if getattr(obj, attname) in field.empty_values:
                 setattr(obj, name, related)
-            if getattr(related, target) != getattr(obj, attname):
+            if ids[key] != getattr(obj, attname):
                 field.delete_cached_value(obj)
 
 
