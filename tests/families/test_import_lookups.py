@@ -1,10 +1,10 @@
-"""Many keys looked up in one query (``lookups.keys_in``): the keys as one array parameter
+"""Many keys looked up in one query (``core.lookups.keys_in``): the keys as one array parameter
 find exactly the rows a list of parameters found, across chunks, on either database."""
 
 import pytest
 
+from kampungkb.core.lookups import keys_in
 from kampungkb.families.importing.commit import families_import
-from kampungkb.families.importing.lookups import keys_in
 from kampungkb.families.models import FamilySurvey, Keluarga
 from tests.families.import_files import family_rows, write_csv
 

@@ -282,7 +282,8 @@ def test_a_member_twice_in_one_family_is_rejected_once(tmp_path, operator):
 def test_the_krs_rounds_are_counted_and_listed_by_id_across_chunks_of_ids(
     tmp_path, operator, monkeypatch
 ):
-    from kampungkb.families.importing import commit, lookups
+    from kampungkb.core import lookups
+    from kampungkb.families.importing import commit
 
     monkeypatch.setattr(commit, "keys_in", functools.partial(lookups.keys_in, size=2))
     monkeypatch.setattr(commit, "LISTED_KRS", 3)

@@ -1,4 +1,4 @@
-"""Rows looked up by many values in one query (``instances.filtered_in``): the values as one
+"""Rows looked up by many values in one query (``core.lookups.filtered_in``): the values as one
 parameter find exactly the rows a list of parameters finds, across chunks, for texts, dates
 and ids, on either database."""
 
@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from kampungkb.growth.importing.instances import filtered_in
+from kampungkb.core.lookups import filtered_in
 from kampungkb.growth.models import Child, Measurement
 from tests import factories
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from kampungkb.core.audit import audit_record
 from kampungkb.core.database import BUSY_MESSAGE, database_busy
 from kampungkb.core.events import records_changed_on_commit
+from kampungkb.core.lookups import keys_in
 from kampungkb.core.models import AuditAction
 from kampungkb.core.permissions import can_edit
 from kampungkb.core.privacy import mask_nik
@@ -29,7 +30,6 @@ from kampungkb.core.scoping import covered_kode
 from kampungkb.families import krs
 from kampungkb.families.importing.columns import rows_read
 from kampungkb.families.importing.linking import children_link
-from kampungkb.families.importing.lookups import keys_in
 from kampungkb.families.importing.parse import ImportFileError, read_rows
 from kampungkb.families.importing.planning import rounds_compare, rounds_existing, rounds_group
 from kampungkb.families.importing.preview import rounds_factors

@@ -18,8 +18,8 @@ import datetime
 from django.db.models import Max, Min
 from django.utils.translation import gettext as _
 
+from kampungkb.core.lookups import keys_in
 from kampungkb.core.privacy import mask_nik
-from kampungkb.families.importing.lookups import keys_in
 from kampungkb.families.importing.planning import Round
 from kampungkb.families.importing.rows import MemberRow
 from kampungkb.families.models import Relation

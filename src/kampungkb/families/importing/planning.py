@@ -23,8 +23,8 @@ from functools import cached_property
 
 from django.utils.translation import gettext as _
 
+from kampungkb.core.lookups import keys_in
 from kampungkb.core.privacy import mask_nik
-from kampungkb.families.importing.lookups import keys_in
 from kampungkb.families.importing.parse import FamilyTable
 from kampungkb.families.importing.rows import MemberRow
 from kampungkb.families.models import FamilyMember, FamilySurvey, Keluarga

@@ -1,12 +1,8 @@
 """Model instances by the hundred thousand: built fast, looked up in chunks, saved in batches."""
 
-import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
-from django.db import connections
-from django.db.models import QuerySet
 from django.db.models.base import ModelState
-from django.db.models.expressions import RawSQL
 
 #: Objects per bulk_create / bulk_update statement.
 BATCH_SIZE = 1000
@@ -19,35 +15,6 @@ def in_chunks(items: Iterable, size: int = QUERY_CHUNK):
     items = list(items)
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-#: Values per array parameter of :func:`filtered_in`: a bounded statement, whatever the file.
-VALUES_PER_QUERY = 50_000
-
-
-def filtered_in(
-    queryset: QuerySet, field: str, values: Iterable, *, size: int = VALUES_PER_QUERY
-) -> Iterator[QuerySet]:
-    """Yield ``queryset`` narrowed to the rows whose ``field`` is one of ``values``, in
-    queries of at most ``size`` values each sent as one parameter: an array on PostgreSQL
-    (``IN (SELECT unnest(%s::type[]))``), a JSON array on SQLite (``json_each``). Django
-    builds a ``field__in`` query of 900 parameters in as long as the database runs it: an
-    import looking up 30,000 NIKs spent a second on that."""
-    values = list(values)
-    connection = connections[queryset.db]
-    target = queryset.model._meta.get_field(field)
-    if target.is_relation:
-        target = target.target_field
-    for start in range(0, len(values), size):
-        chunk = values[start : start + size]
-        if connection.vendor == "postgresql":
-            kind = target.cast_db_type(connection)
-            subquery = RawSQL(f"SELECT unnest(%s::{kind}[])", [chunk])  # noqa: S611 - _meta
-        else:
-            prep = target.get_db_prep_value
-            chunk = [v if isinstance(v, int | str) else prep(v, connection) for v in chunk]
-            subquery = RawSQL("SELECT value FROM json_each(%s)", [json.dumps(chunk)])
-        yield queryset.filter(**{f"{field}__in": subquery})
 
 
 class InstanceMaker:

@@ -19,8 +19,9 @@ import datetime
 
 from django.utils.translation import gettext as _
 
+from kampungkb.core.lookups import filtered_in
 from kampungkb.core.privacy import mask_nik
-from kampungkb.growth.importing.instances import InstanceMaker, filtered_in, stored_instances
+from kampungkb.growth.importing.instances import InstanceMaker, stored_instances
 from kampungkb.growth.importing.parse import Table
 from kampungkb.growth.importing.places import ImportPlaces, PosyanduChoices
 from kampungkb.growth.importing.rows import FIELD_COLUMN, Row

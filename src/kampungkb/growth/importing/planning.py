@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kampungkb.core.lookups import filtered_in
 from kampungkb.growth import plausibility
 from kampungkb.growth.compute import (
     COMPUTED_FIELDS,
@@ -19,7 +20,7 @@ from kampungkb.growth.compute import (
     apply_digests,
     apply_growth_codes,
 )
-from kampungkb.growth.importing.instances import InstanceMaker, filtered_in, stored_instances
+from kampungkb.growth.importing.instances import InstanceMaker, stored_instances
 from kampungkb.growth.importing.matching import ChildMatcher, ChildSlot
 from kampungkb.growth.importing.parse import Table
 from kampungkb.growth.importing.rows import MEASUREMENT_COLUMNS, ZSCORE_COLUMNS, Row
