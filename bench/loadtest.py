@@ -420,7 +420,9 @@ def _warm_up(port: int, n: int) -> list[float]:
 
 
 def _cpu_seconds(pid: int) -> float:
-    """CPU seconds (user + system) of a process and its children that are still running."""
+    """CPU seconds (user + system) of a process and its children: those still running and
+    those it has waited for (gunicorn's workers recycled after ``max_requests``, an import's
+    reading process), each child with the children it waited for in turn."""
     tick = os.sysconf("SC_CLK_TCK")
     total = 0.0
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -429,7 +431,8 @@ def _cpu_seconds(pid: int) -> float:
         except OSError:
             continue
         if int(stat.parent.name) == pid or int(fields[1]) == pid:  # fields[1]: the parent
-            total += (int(fields[11]) + int(fields[12])) / tick
+            # utime, stime, and cutime, cstime: the children waited for.
+            total += sum(int(f) for f in fields[11:15]) / tick
     return total
 
 
