@@ -279,15 +279,8 @@ def _series_compute(series: list[Measurement], *, kbm=None) -> list[Measurement]
     compute_child_series(series, kbm=kbm if kbm is not None else default_kbm())
     changed = []
     for m, (digest, table, computed_at) in zip(series, stored, strict=True):
-        if (
-            m.pk is not None
-            and digest is not None
-            and (digest, table)
-            == (
-                m.computed_digest,
-                m.kbm_table_id,
-            )
-        ):
+        unchanged = (digest, table) == (m.computed_digest, m.kbm_table_id)
+        if m.pk is not None and digest is not None and unchanged:
             m.computed_at = computed_at  # as stored: nothing of the row is written
         else:
             changed.append(m)
