@@ -348,7 +348,12 @@ def main(argv: list[str] | None = None) -> int:
     import cProfile
     import pstats
 
-    profiler = cProfile.Profile() if args.profile else None
+    profiler = cProfile.Profile(time.process_time) if args.profile else None
+    if args.profile == "submit" and args.pyinstrument:
+        from pyinstrument import Profiler
+
+        # Started and stopped around each save: the sessions of all the saves add up.
+        profiler = Profiler(interval=0.0005)
     if args.profile and args.profile != "submit" and args.pyinstrument:
         # pyinstrument (``pip install pyinstrument``; not a dependency): a call tree by wall
         # time, sampled, so the profiler's own cost does not inflate small functions.
@@ -366,7 +371,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.profile and args.profile != "submit":
         fn = dict(pages)[args.profile]
         fn()
-        profiler = cProfile.Profile()
+        profiler = cProfile.Profile(time.process_time)
         profiler.enable()
         for _ in range(5):
             fn()
@@ -401,10 +406,10 @@ def main(argv: list[str] | None = None) -> int:
                     )
                     return 0
                 if profiler:
-                    profiler.enable()
+                    profiler.start() if args.pyinstrument else profiler.enable()
                 response = k.post(path, fields, htmx="entry", page=session)
                 if profiler:
-                    profiler.disable()
+                    profiler.stop() if args.pyinstrument else profiler.disable()
             cpu = (time.process_time() - c0) * 1000
             db = _backend_cpu_ms(pid) - d0 if _backend_pid() == pid else float("nan")
             text = response.content.decode()
@@ -420,8 +425,12 @@ def main(argv: list[str] | None = None) -> int:
                 break
             assert response.status_code == 400 and _CHECK in text, (path, response.status_code)
             fields |= {"confirm": "1"}
+    if profiler and args.pyinstrument:
+        print(profiler.output_text(unicode=True, show_all=False))
+        return 0
     if profiler:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(60)
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(40)
         return 0
     rows.append(
         (

@@ -127,3 +127,38 @@ def test_a_search_marks_the_children_weighed_today_and_only_them(client, users):
     # Without a search: the children not weighed yet today, none marked.
     listed = client.get(url, **HTMX).content.decode()
     assert weighed.nama not in listed and kids[2].nama in listed and "selesai" not in listed
+
+
+@pytest.mark.django_db
+def test_a_kaders_htmx_steps_read_only_what_they_show(client, users):
+    """The list of children to weigh (sent again with every saved weighing) reads what it
+    shows of each child, not their NIKs or other columns, and no table for "weighed today?"
+    (none of them is: the list is of those not yet weighed); the form and the save read the
+    child and the posyandu alone, not their desa, kecamatan or posyandu."""
+    client.force_login(users["desa"])
+    pos, kids = _posyandu_with(children=3, weighings=1)
+    sql = _entry_queries(client, pos, kids[0])
+    listing = [q for q in sql["children list"] if 'FROM "growth_child"' in q]
+    assert len(listing) == 1, sql["children list"]
+    columns = listing[0].split(" FROM ")[0]
+    assert '"nik"' not in columns and '"nik_ibu"' not in columns and '"alamat"' not in columns
+    assert '"growth_posyandu"' not in listing[0]
+    assert "EXISTS" not in listing[0].split(" WHERE ")[0]
+    for name in ("measure form", "measure submit"):
+        child_reads = [
+            q for q in sql[name] if q.startswith('SELECT "growth_child"."id", "growth_child"."nik"')
+        ]
+        assert child_reads and all("JOIN" not in q for q in child_reads), (name, child_reads)
+        posyandu_reads = [q for q in sql[name] if 'FROM "growth_posyandu"' in q]
+        assert posyandu_reads and all("JOIN" not in q for q in posyandu_reads), (
+            name,
+            posyandu_reads,
+        )
+    # The list the save sends along shows the same children as the list's own request.
+    body = client.post(
+        _url("session_measure", pos, kids[1].pk), {"berat": "9,3", "cara_ukur": ""}, **HTMX
+    ).content.decode()
+    assert (
+        kids[2].nama in body
+        and reverse("growth:session_measure", args=[pos.pk, TODAY.isoformat(), kids[2].pk]) in body
+    )

@@ -18,6 +18,7 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    Value,
     When,
 )
 from django.shortcuts import get_object_or_404
@@ -51,8 +52,12 @@ def posyandu_list(*, user, desa: str = ""):
     return qs.order_by("desa_id", "nama")
 
 
-def posyandu_get(*, user, pk: int) -> Posyandu:
-    qs = Posyandu.objects.for_user(user).select_related("desa").defer("desa__boundary")
+def posyandu_get(*, user, pk: int, with_desa: bool = True) -> Posyandu:
+    """A posyandu of the user's area, with its desa (not its boundary) unless ``with_desa``
+    is false (a session's htmx parts name the posyandu alone)."""
+    qs = Posyandu.objects.for_user(user)
+    if with_desa:
+        qs = qs.select_related("desa").defer("desa__boundary")
     return get_object_or_404(qs, pk=pk)
 
 
@@ -267,6 +272,13 @@ def child_get(*, user, pk: int) -> Child:
     )
 
 
+def session_child_get(*, user, pk: int) -> Child:
+    """A child of the user's area as a posyandu session weighs it: its own columns, not its
+    desa, kecamatan and posyandu (the form and the result name the child alone; two requests
+    a weighing read it)."""
+    return get_object_or_404(_children(user), pk=pk)
+
+
 def child_measurements(*, child: Child):
     return child.measurements.select_related("posyandu").order_by("tanggal")
 
@@ -318,23 +330,39 @@ def session_measurements(*, user, posyandu, tanggal):
     )
 
 
+#: What a session's list of children shows of each (``growth/partials/search_results.html``).
+SESSION_CANDIDATE_FIELDS = (
+    "nama",
+    "jenis_kelamin",
+    "tanggal_lahir",
+    "nama_ibu",
+    "posyandu",
+    "desa",
+    "desa__nama",
+)
+
+
 def session_candidates(*, user, posyandu, tanggal, search: str = "", limit: int = 25):
     """Children to pick at a posyandu session: with a search, any match in the user's area;
-    without one, the posyandu's own children not yet measured that day."""
+    without one, the posyandu's own children not yet measured that day.
+
+    Each child carries what the list shows (name, sex, birth date, mother, its posyandu and
+    its desa's name) and ``measured_today``. Every weighing's answer lists them again: the
+    other columns and tables are not read."""
     born_after = tanggal - datetime.timedelta(days=1856)
     qs = _children(user).filter(tanggal_lahir__lte=tanggal, tanggal_lahir__gte=born_after)
     if search:
-        qs = child_search_filter(qs, search)
-    else:
-        qs = qs.filter(posyandu=posyandu).exclude(measurements__tanggal=tanggal)
-    # Not the desa's boundary (GeoJSON, kilobytes): 25 children would decode it 25 times.
-    qs = (
-        qs.select_related("desa", "posyandu")
-        .defer("desa__boundary")
-        # A yes/no per child, not a count over a join of every child's history, grouped by
-        # the whole row (the database sorted ~2,000 wide rows to list 25 children).
-        .annotate(
+        qs = child_search_filter(qs, search).annotate(
+            # A yes/no per child, not a count over a join of every child's history, grouped
+            # by the whole row (the database sorted ~2,000 wide rows to list 25 children).
             measured_today=Exists(Measurement.objects.filter(child=OuterRef("pk"), tanggal=tanggal))
         )
-    )
+    else:
+        # Not measured that day, by this filter: no need to ask again per child.
+        qs = (
+            qs.filter(posyandu=posyandu)
+            .exclude(measurements__tanggal=tanggal)
+            .annotate(measured_today=Value(False, output_field=BooleanField()))
+        )
+    qs = qs.select_related("desa").only(*SESSION_CANDIDATE_FIELDS)
     return qs.order_by("nama")[:limit]

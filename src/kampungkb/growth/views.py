@@ -69,7 +69,8 @@ def session_start(request):
 
 
 def _session(request, posyandu: int, tanggal: str):
-    pos = selectors.posyandu_get(user=request.user, pk=posyandu)
+    # The page names the posyandu's desa; its htmx parts (a kader's every step) do not.
+    pos = selectors.posyandu_get(user=request.user, pk=posyandu, with_desa=not request.htmx)
     _require_editor(request.user, pos.desa_id)
     return pos, _parse_day(tanggal)
 
@@ -150,7 +151,7 @@ def _measure_context(pos, day, child, form):
 
 def session_measure(request, posyandu, tanggal, child):
     pos, day = _session(request, posyandu, tanggal)
-    kid = selectors.child_get(user=request.user, pk=child)
+    kid = selectors.session_child_get(user=request.user, pk=child)
     template = "growth/partials/measure_form.html" if request.htmx else "growth/session.html"
     if request.method != "POST":
         age_days = (day - kid.tanggal_lahir).days
