@@ -366,7 +366,7 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(20):
             fn()
         sampler.stop()
-        print(sampler.output_text(unicode=True, show_all=False))
+        print(sampler.output_text(unicode=True, show_all=bool(os.environ.get("PROFILE_ALL"))))
         return 0
     if args.profile and args.profile != "submit":
         fn = dict(pages)[args.profile]

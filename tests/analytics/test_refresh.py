@@ -105,10 +105,63 @@ def test_changes_while_a_refresh_is_queued_queue_no_other(beltim, settings):
     state = SummaryState.objects.get()
     assert state.refresh_due == queued.run_after
     first_change = state.changed_at
+    assert first_change is not None
     analytics_refresh_enqueue()
     analytics_refresh_enqueue()
     assert len(_queued()) == 1
-    assert SummaryState.objects.get().changed_at > first_change  # still noted: pages say so
+    # Still waiting since the first of them: the pages say "since" it (and that they are
+    # behind once it waited too long), whatever came after.
+    assert SummaryState.objects.get().changed_at == first_change
+
+
+def test_changes_that_keep_coming_do_not_hide_a_refresh_that_never_ran(
+    beltim, settings, client, users
+):
+    # A posyandu day with the worker stopped: a weighing every few seconds must not keep
+    # the pages' "behind since" at the latest one, which never grows older than ten minutes.
+    settings.TASKS = DATABASE_QUEUE
+    settings.KAMPUNGKB_SUMMARY_REFRESH_DELAY = 60
+    summaries_rebuild()
+    analytics_refresh_enqueue()
+    first_change = SummaryState.objects.get().changed_at
+    long_ago = timezone.now() - datetime.timedelta(minutes=30)
+    SummaryState.objects.update(
+        rebuilt_at=long_ago,
+        rebuild_from=long_ago,
+        changed_at=first_change - datetime.timedelta(minutes=11),
+    )
+    for _ in range(3):  # later changes, the queued refresh long overdue
+        SummaryState.objects.update(refresh_due=timezone.now() - datetime.timedelta(minutes=9))
+        analytics_refresh_enqueue()
+    state = SummaryState.objects.get()
+    assert state.changed_at == first_change - datetime.timedelta(minutes=11)
+    from kampungkb.analytics.selectors import summaries_freshness
+
+    assert summaries_freshness().stale is True
+
+
+def test_a_change_made_while_a_rebuild_reads_is_waiting_once_it_is_committed(beltim):
+    # The rebuild began to read before the change: its summaries do not show it. The change
+    # is then the first one waiting, although an earlier one (which it covers) was noted.
+    from kampungkb.analytics.selectors import summaries_freshness
+    from kampungkb.analytics.services import summaries_changed_note
+
+    summaries_rebuild()
+    summaries_changed_note()  # covered by the next rebuild
+    started = timezone.now()
+    SummaryState.objects.update(rebuild_from=started)  # what summaries_rebuild says first
+    summaries_changed_note()  # made while it reads
+    during = SummaryState.objects.get().changed_at
+    assert during > started
+    SummaryState.objects.update(rebuilt_at=started)  # what it commits at its end
+    assert summaries_freshness().waiting_since == during
+
+
+def test_a_rebuild_says_when_it_began_to_read(beltim):
+    before = timezone.now()
+    summaries_rebuild()
+    state = SummaryState.objects.get()
+    assert before <= state.rebuild_from == state.rebuilt_at
 
 
 def test_a_change_near_or_after_the_queued_refresh_queues_its_own(beltim, settings):

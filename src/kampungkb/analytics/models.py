@@ -120,15 +120,20 @@ class QualitySummary(_SummaryKey):
 
 
 class SummaryState(models.Model):
-    """When the summaries were last rebuilt and how long it took (one row); when the records
-    they are built from last changed, and when a refresh last failed and why (so a page can
-    say its figures are behind)."""
+    """When the summaries were last rebuilt and how long it took (one row); since when the
+    records they are built from have changes the summaries do not show, and when a refresh
+    last failed and why (so a page can say its figures are behind)."""
 
     rebuilt_at = models.DateTimeField(null=True)
     seconds = models.FloatField(default=0)
     n_measurements = models.IntegerField(default=0)
     n_rows = models.IntegerField(default=0)
+    # The earliest change the summaries do not show yet (the pages say "since" it; stale once
+    # it has waited too long, however many changes follow it).
     changed_at = models.DateTimeField(null=True)
+    # When the rebuild running (or the last one started) began to read: a change before it
+    # is covered once that rebuild is committed.
+    rebuild_from = models.DateTimeField(null=True)
     failed_at = models.DateTimeField(null=True)
     failure = models.CharField(max_length=300, blank=True)
     # When the last refresh queued on the worker's deferred queue is due: until shortly

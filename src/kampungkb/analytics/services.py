@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -61,6 +61,9 @@ def summaries_rebuild() -> RebuildResult:
     # The data read below is at least as new as this moment: a refresh requested before it
     # is already satisfied by this rebuild (see tasks.analytics_refresh).
     read_from = timezone.now()
+    # Said before the long read, outside its transaction: a change made from now on is the
+    # first one this rebuild may not show (summaries_changed_note).
+    SummaryState.objects.filter(pk=1).update(rebuild_from=read_from)
     cube = build_cube()
     krs_rows = build_krs_rows()
     tpk_rows = build_tpk_rows()  # TPK accompaniment (tpk_cube)
@@ -82,6 +85,7 @@ def summaries_rebuild() -> RebuildResult:
             pk=1,
             defaults={
                 "rebuilt_at": read_from,
+                "rebuild_from": read_from,
                 "seconds": seconds,
                 "n_measurements": cube.n_measurements,
                 "n_rows": len(cube.prevalence) + len(cube.quality),
@@ -101,18 +105,47 @@ def summaries_changed_note(*, covered_by_queued: bool = False) -> bool:
     the change is committed, before the refresh is queued). Before the first rebuild there
     is nothing to be behind: no state row is made.
 
+    What is kept is the earliest change the summaries may not show (``changed_at``): the
+    pages say their figures wait for changes "since" it, and that they are behind once it
+    has waited too long, however many changes follow it (a day of weighings with no worker
+    running is said after ten minutes, not never). So only the first change after a rebuild
+    started writes; the others read the state row (on a posyandu day, a hot row every
+    weighing updated).
+
     With ``covered_by_queued``, return whether a refresh already queued on the deferred queue
     covers the change: it is due (``refresh_due``, :func:`summaries_refresh_queued`) more
     than the margin after now, so it has not started and its rebuild will read this change.
     Then no refresh need be queued for it."""
     now = timezone.now()
-    if covered_by_queued:
-        margin = min(REFRESH_DUE_MARGIN, _refresh_delay() / 2)
-        covered = SummaryState.objects.filter(pk=1, refresh_due__gt=now + margin)
-        if covered.update(changed_at=now):
-            return True
-    SummaryState.objects.filter(pk=1).update(changed_at=now)
-    return False
+    fields = ("changed_at", "rebuilt_at", "rebuild_from", "refresh_due")
+    state = SummaryState.objects.filter(pk=1).only(*fields).first()
+    if state is None:
+        return False
+    if _first_change_not_shown(state):
+        # Conditional, as read: of two changes at once, the earlier time stays.
+        SummaryState.objects.filter(_FIRST_CHANGE_NOT_SHOWN, pk=1).update(changed_at=now)
+    if not covered_by_queued or state.refresh_due is None:
+        return False
+    margin = min(REFRESH_DUE_MARGIN, _refresh_delay() / 2)
+    return state.refresh_due > now + margin
+
+
+#: No change is waiting, or the one recorded is covered by a rebuild done or started.
+_FIRST_CHANGE_NOT_SHOWN = (
+    Q(changed_at__isnull=True)
+    | Q(changed_at__lte=F("rebuilt_at"))
+    | Q(changed_at__lte=F("rebuild_from"))
+)
+
+
+def _first_change_not_shown(state: SummaryState) -> bool:
+    """Is a change made now the earliest one the summaries may not show?"""
+    waiting = state.changed_at
+    return (
+        waiting is None
+        or (state.rebuilt_at is not None and waiting <= state.rebuilt_at)
+        or (state.rebuild_from is not None and waiting <= state.rebuild_from)
+    )
 
 
 def summaries_refresh_queued(*, due: datetime.datetime) -> None:
