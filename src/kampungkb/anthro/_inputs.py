@@ -170,17 +170,35 @@ def _parse_codes(x, table: dict, default, bit: int, dtype) -> tuple[np.ndarray, 
 def _parse_codes_u1(arr: np.ndarray, table: dict, default, bit: int, dtype):
     """Fast path for one-character strings: a lookup table over code points."""
     points = np.ascontiguousarray(arr).view(np.uint32)
-    values = np.full(129, default, dtype=dtype)
-    bad = np.ones(129, dtype=bool)  # slot 128: anything outside ASCII
-    for cp in range(128):
-        tok = chr(cp).strip().lower() if cp else ""  # code point 0: empty string
-        if tok in MISSING_TOKENS:
-            bad[cp] = False
-        elif tok in table:
-            values[cp] = table[tok]
-            bad[cp] = False
+    values, bad = _code_point_table(table, default, dtype)
     slot = np.minimum(points, 128)
     return values[slot], np.where(bad[slot], bit, 0).astype(np.int32)
+
+
+#: The code-point tables made so far, by the codes' table, default and dtype (a kader's save
+#: parses a row or two: making the table cost a quarter of its z-scores' time).
+_CODE_POINT_TABLES: dict[tuple, tuple] = {}
+
+
+def _code_point_table(table: dict, default, dtype) -> tuple[np.ndarray, np.ndarray]:
+    """The value and "not a code" flag of each ASCII code point (slot 128: anything else)
+    under ``table``; made once per content of ``table`` (read-only arrays)."""
+    key = (tuple(table.items()), repr(default), np.dtype(dtype).str)
+    made = _CODE_POINT_TABLES.get(key)
+    if made is None:
+        values = np.full(129, default, dtype=dtype)
+        bad = np.ones(129, dtype=bool)  # slot 128: anything outside ASCII
+        for cp in range(128):
+            tok = chr(cp).strip().lower() if cp else ""  # code point 0: empty string
+            if tok in MISSING_TOKENS:
+                bad[cp] = False
+            elif tok in table:
+                values[cp] = table[tok]
+                bad[cp] = False
+        values.flags.writeable = False
+        bad.flags.writeable = False
+        made = _CODE_POINT_TABLES[key] = (values, bad)
+    return made
 
 
 def parse_sex(x) -> tuple[np.ndarray, np.ndarray]:
