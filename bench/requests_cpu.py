@@ -57,6 +57,31 @@ HTTPS = {
 ORIGIN = "https://testserver"
 
 
+def _print_by_package(profiler) -> None:
+    """The profile's own time summed by package (django.template, django.db, psycopg, ours
+    by app...): where a request's CPU goes, beyond the single functions."""
+    import pstats
+
+    totals: dict[str, float] = {}
+    for (path, _line, _name), (_cc, _nc, own, _cum, _callers) in pstats.Stats(
+        profiler
+    ).stats.items():
+        parts = path.replace("\\", "/").split("/")
+        if "site-packages" in parts:
+            rest = parts[parts.index("site-packages") + 1 :]
+            key = ".".join(rest[:2]) if rest[0] == "django" else rest[0]
+        elif "kampungkb" in parts:
+            rest = parts[parts.index("kampungkb") + 1 :]
+            key = "kampungkb." + rest[0].removesuffix(".py")
+        else:
+            key = "python" if path.startswith(("/", "<frozen")) else path
+        totals[key] = totals.get(key, 0.0) + own
+    whole = sum(totals.values()) or 1.0
+    print("own time by package:")
+    for key, own in sorted(totals.items(), key=lambda kv: -kv[1])[:20]:
+        print(f"  {key:<30} {own * 1000:9.1f} ms {own / whole:6.1%}")
+
+
 def _prepare_environment() -> str:
     """Production settings (no demo flag), as ``bench/loadtest.py`` runs gunicorn."""
     var = ROOT / "var" / "bench_requests"
@@ -378,6 +403,7 @@ def main(argv: list[str] | None = None) -> int:
         profiler.disable()
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(80)
         pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+        _print_by_package(profiler)
         return 0
 
     rows = []
@@ -431,6 +457,7 @@ def main(argv: list[str] | None = None) -> int:
     if profiler:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(60)
         pstats.Stats(profiler).sort_stats("tottime").print_stats(40)
+        _print_by_package(profiler)
         return 0
     rows.append(
         (

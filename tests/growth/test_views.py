@@ -59,6 +59,23 @@ def test_search_finds_a_child_by_name_or_nik(client, users, posyandu, child):
     assert "Budi Santoso" in client.get(url, **HTMX).content.decode()
 
 
+def test_a_search_names_the_desa_of_a_child_of_another_posyandu(client, users, posyandu, child):
+    client.force_login(users["desa"])
+    elsewhere = factories.posyandu(KURNIA_JAYA, "Posyandu Kenanga")
+    factories.child(
+        posyandu=elsewhere,
+        nama="Budi Kurniawan",
+        jenis_kelamin="L",
+        tanggal_lahir=TODAY - datetime.timedelta(days=300),
+    )
+    body = client.get(_session_url("session_search", posyandu), {"q": "budi"}, **HTMX)
+    rows = body.content.decode().split('<li class="list-group-item')[1:]
+    [own] = [r for r in rows if "Budi Santoso" in r]
+    [other] = [r for r in rows if "Budi Kurniawan" in r]
+    assert "Kurnia Jaya" in other and "Kurnia Jaya" not in own
+    assert "Laki-laki" in own and "ibu Siti Aminah" in own
+
+
 def test_recording_shows_the_result_with_category_and_advice(client, users, posyandu, child):
     client.force_login(users["desa"])
     url = _session_url("session_measure", posyandu, child.pk)

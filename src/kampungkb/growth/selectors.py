@@ -338,7 +338,6 @@ SESSION_CANDIDATE_FIELDS = (
     "nama_ibu",
     "posyandu",
     "desa",
-    "desa__nama",
 )
 
 
@@ -346,9 +345,9 @@ def session_candidates(*, user, posyandu, tanggal, search: str = "", limit: int 
     """Children to pick at a posyandu session: with a search, any match in the user's area;
     without one, the posyandu's own children not yet measured that day.
 
-    Each child carries what the list shows (name, sex, birth date, mother, its posyandu and
-    its desa's name) and ``measured_today``. Every weighing's answer lists them again: the
-    other columns and tables are not read."""
+    Each child carries what the list shows (name, sex, birth date, mother, its posyandu, its
+    desa's name as ``desa_nama``) and ``measured_today``. Every weighing's answer lists them
+    again: the other columns and tables are not read."""
     born_after = tanggal - datetime.timedelta(days=1856)
     qs = _children(user).filter(tanggal_lahir__lte=tanggal, tanggal_lahir__gte=born_after)
     if search:
@@ -364,5 +363,6 @@ def session_candidates(*, user, posyandu, tanggal, search: str = "", limit: int 
             .exclude(measurements__tanggal=tanggal)
             .annotate(measured_today=Value(False, output_field=BooleanField()))
         )
-    qs = qs.select_related("desa").only(*SESSION_CANDIDATE_FIELDS)
+    # The desa's name as a column of the child (``desa_nama``), not a Wilayah object each.
+    qs = qs.only(*SESSION_CANDIDATE_FIELDS).annotate(desa_nama=F("desa__nama"))
     return qs.order_by("nama")[:limit]
