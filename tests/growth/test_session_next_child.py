@@ -172,3 +172,17 @@ def test_the_refreshed_list_holds_only_the_posyandus_own_children(
     assert stranger.nama not in finder
     listed = {int(pk) for pk in SEARCH_URL.findall(finder[: finder.index("done-count")])}
     assert listed == {children[1].pk, children[2].pk}
+
+
+@pytest.mark.django_db
+def test_the_session_page_lists_the_weighed_children_however_it_is_asked(
+    client, users, posyandu, children
+):
+    # Its htmx parts (a form, a result) leave the weighed list out; the page, even asked
+    # by htmx (a boosted link), lists it.
+    client.force_login(users["desa"])
+    _save(client, posyandu, children[1], **HTMX)
+    for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+        body = client.get(_url("session", posyandu), **headers).content.decode()
+        done = re.search(r'id="done-list".*?</ul>', body, re.S).group(0)
+        assert "Budi Santoso" in done and "Ani Lestari" not in done
