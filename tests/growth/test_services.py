@@ -264,3 +264,38 @@ def test_the_values_of_a_measurement_are_checked_against_the_today_given(child):
     assert "tanggal" in validate_measurement_values(child=child, values=values, today=before)
     assert validate_measurement_values(child=child, values=values, today=day) == {}
     assert validate_measurement_values(child=child, values=values) == {}
+
+
+def test_a_weighing_computes_its_z_scores_once_and_a_confirmed_questioned_one_again(
+    users, child, monkeypatch
+):
+    # The plausibility rules read the z-scores and flags the series' compute gives the new
+    # row (its "needs checking" mark does not change them): one engine call a weighing.
+    # Confirmed, a questioned row's statuses and growth codes follow its mark: a second.
+    from kampungkb.growth import compute
+
+    calls = []
+    engine = compute.anthro_columns
+
+    def counted(**columns):
+        calls.append(len(columns["weight"]))
+        return engine(**columns)
+
+    monkeypatch.setattr(compute, "anthro_columns", counted)
+    _record(users["desa"], child, 60, berat=D("8.0"), tinggi=D("70.0"), cara_ukur="PB")
+    _record(users["desa"], child, 30, berat=D("8.3"), tinggi=D("71.0"), cara_ukur="PB")
+    calls.clear()
+    _record(users["desa"], child, 0, berat=D("8.6"), tinggi=D("72.0"), cara_ukur="PB")
+    assert calls == [3]
+    questioned = {"berat": D("8.9"), "tinggi": D("45.0"), "cara_ukur": "PB"}
+    with pytest.raises(MeasurementNeedsCheck):
+        _record(users["desa"], child, 10, **questioned)
+    calls.clear()
+    m = _record(users["desa"], child, 10, confirmed=True, **questioned)
+    assert calls == [4, 4]
+    assert m.needs_check and m.check_reasons and m.stunted is None
+    # Stored as a recompute from the database would make it: nothing left to rewrite.
+    before = {x.pk: (x.computed_digest, x.computed_at) for x in child.measurements.all()}
+    measurements_recompute_child(child=child)
+    after = {x.pk: (x.computed_digest, x.computed_at) for x in child.measurements.all()}
+    assert after == before

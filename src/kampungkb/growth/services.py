@@ -244,7 +244,12 @@ def measurement_findings(
         )
     if replacing is not None:
         earlier = [m for m in earlier if m.pk != replacing.pk]
-    series = [*earlier, candidate]
+    return _findings_of_last([*earlier, candidate])
+
+
+def _findings_of_last(series: list[Measurement]) -> list[plausibility.Finding]:
+    """What the plausibility rules find in the last of ``series`` (one child's, in date
+    order, that one with its WHO z-scores and flags computed)."""
     return plausibility.check_series(series, {len(series) - 1}).get(len(series) - 1, [])
 
 
@@ -271,11 +276,13 @@ def measurements_recompute_child(*, child: Child, kbm=None) -> list[Measurement]
     return series
 
 
-def _series_compute(series: list[Measurement], *, kbm=None) -> list[Measurement]:
+def _series_compute(series: list[Measurement], *, kbm=None, stored=None) -> list[Measurement]:
     """Compute one child's ``series`` (in date order) in place; return the saved rows whose
     computed values (their digest) or KBM table changed, and any unsaved row (which the
-    caller inserts, its values computed)."""
-    stored = [(m.computed_digest, m.kbm_table_id, m.computed_at) for m in series]
+    caller inserts, its values computed). ``stored``: each row's computed state as read
+    (``_computed_state``), for a series computed a second time."""
+    if stored is None:
+        stored = _computed_state(series)
     compute_child_series(series, kbm=kbm if kbm is not None else default_kbm())
     changed = []
     for m, (digest, table, computed_at) in zip(series, stored, strict=True):
@@ -285,6 +292,11 @@ def _series_compute(series: list[Measurement], *, kbm=None) -> list[Measurement]
         else:
             changed.append(m)
     return changed
+
+
+def _computed_state(series: list[Measurement]) -> list[tuple]:
+    """What ``_series_compute`` compares a recomputed row with: its state as read."""
+    return [(m.computed_digest, m.kbm_table_id, m.computed_at) for m in series]
 
 
 def _series_write(changed: list[Measurement]) -> None:
@@ -318,8 +330,8 @@ def measurement_record(*, user, child: Child, confirmed: bool = False, **values)
     existing = next((x for x in history if x.tanggal == values["tanggal"]), None)
     if existing is not None:
         return measurement_update(user=user, measurement=existing, confirmed=confirmed, **values)
-    findings = measurement_findings(child=child, values=values, history=history)
-    values = _mark_for_check(values, findings, confirmed=confirmed)
+    # Not questioned until the rules below have read its z-scores.
+    values = _mark_for_check(values, [], confirmed=confirmed)
     m = Measurement(child=child, recorded_by=user if getattr(user, "pk", None) else None, **values)
     # Not the foreign keys given as rows read from the database (the child, the posyandu of
     # the session, the user): Django would read each again to prove it exists, and the
@@ -334,7 +346,18 @@ def measurement_record(*, user, child: Child, confirmed: bool = False, **values)
     # Computed before it is inserted (one INSERT, not an INSERT and an UPDATE of the same
     # row); later rows whose growth code it changes are written after it.
     series = sorted([*history, m], key=lambda x: x.tanggal)
-    later = [x for x in _series_compute(series) if x is not m]
+    stored, kbm = _computed_state(series), default_kbm()
+    changed = _series_compute(series, kbm=kbm, stored=stored)
+    # The plausibility rules read the new row's z-scores and flags, which its "needs
+    # checking" mark does not change, computed once with the series; its statuses and the
+    # growth codes do depend on the mark: a questioned row confirmed is computed again.
+    earlier = [x for x in series if x.tanggal < m.tanggal]
+    findings = _findings_of_last([*earlier, m])
+    if findings:
+        for field, value in _mark_for_check({}, findings, confirmed=confirmed).items():
+            setattr(m, field, value)
+        changed = _series_compute(series, kbm=kbm, stored=stored)
+    later = [x for x in changed if x is not m]
     m.save()
     _series_write(later)
     # The trail keeps the values as stored (decimals with the field's places), not as given:
