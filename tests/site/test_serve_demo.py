@@ -16,6 +16,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -126,3 +127,43 @@ def test_demo_prints_accounts_last_serves_indonesian_pages_and_stops_on_ctrl_c(d
         time.sleep(0.2)
     else:
         pytest.fail("the web server still answers after Ctrl+C")
+
+
+def _stat(pid) -> list[str] | None:
+    """The fields of /proc/PID/stat after the command name (state, ppid, ...), or None for a
+    process that is gone."""
+    try:
+        text = (Path("/proc") / str(pid) / "stat").read_text()
+    except OSError:
+        return None
+    return text.rsplit(")", 1)[1].split()  # the name may hold spaces and parentheses
+
+
+def _children_of(pid: int) -> list[int]:
+    """The processes whose parent is ``pid``."""
+    return [
+        int(entry)
+        for entry in os.listdir("/proc")
+        if entry.isdigit() and (_stat(entry) or [None, None])[1] == str(pid)
+    ]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl(PR_SET_PDEATHSIG)")
+def test_the_server_and_the_worker_stop_when_the_demo_is_killed_outright(demo):
+    # SIGKILL (a closed terminal's last resort, an OOM kill) gives serve_demo no chance to
+    # stop its children: they must not live on, holding the port and the database.
+    process, port, _lines, _var = demo
+    children = _children_of(process.pid)
+    assert len(children) == 2, children
+    process.kill()
+    process.wait(timeout=10)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        alive = [pid for pid in children if (_stat(pid) or ["Z"])[0] != "Z"]
+        if not alive:
+            break
+        time.sleep(0.2)
+    else:
+        pytest.fail(f"still running after serve_demo was killed: {alive}")
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", port), timeout=0.5).close()

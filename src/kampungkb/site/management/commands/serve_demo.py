@@ -6,6 +6,8 @@ answers, and only then prints the demo accounts and the login address, so they a
 thing on the screen. Ctrl+C stops both children.
 """
 
+import ctypes
+import os
 import signal
 import socket
 import subprocess
@@ -23,6 +25,8 @@ from django.utils.translation import gettext_noop
 from kampungkb.core.management.base import TranslatedCommand
 
 SERVER_START_SECONDS = 60
+#: prctl(2): the signal a process gets when its parent dies.
+PR_SET_PDEATHSIG = 1
 
 
 def _command_line(*args: str) -> list[str]:
@@ -36,6 +40,23 @@ def _answers(port: int) -> bool:
             return True
     except OSError:
         return False
+
+
+def _dies_with(parent: int):
+    """What a child runs before its program (``preexec_fn``): on Linux, ask to be sent
+    SIGTERM when ``parent`` (this command) dies, even killed outright (SIGKILL leaves it no
+    chance to stop its children: the server would keep the port and the worker the
+    database). Elsewhere nothing."""
+
+    def prepare() -> None:
+        if not sys.platform.startswith("linux"):
+            return
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:  # it died before the request: nothing would tell us
+            os._exit(1)
+
+    return prepare
 
 
 def _stop(processes: list[subprocess.Popen]) -> None:
@@ -90,16 +111,19 @@ class Command(TranslatedCommand):
     def _start(self, var: Path, port: int) -> list[subprocess.Popen]:
         worker_log = (var / "worker.log").open("ab")
         server_log = (var / "server.log").open("ab")
-        # Our own interpreter and command with fixed arguments (the port is an int).
+        # Our own interpreter and command with fixed arguments (the port is an int); the
+        # children stop when this command does, however it ends.
         worker = subprocess.Popen(  # noqa: S603
             _command_line("db_worker", "--interval", "2"),
             stdout=worker_log,
             stderr=subprocess.STDOUT,
+            preexec_fn=_dies_with(os.getpid()),
         )
         server = subprocess.Popen(  # noqa: S603
             _command_line("runserver", "--noreload", f"127.0.0.1:{port}"),
             stdout=server_log,
             stderr=subprocess.STDOUT,
+            preexec_fn=_dies_with(os.getpid()),
         )
         return [server, worker]
 
