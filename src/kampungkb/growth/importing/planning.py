@@ -174,8 +174,7 @@ def _plan_chunk(
                     values["posyandu"] = posyandu
                 if _differs(m, values):
                     plan.update_changes.append(_changes(m, values))
-                    for key, value in values.items():
-                        setattr(m, key, value)
+                    _assign(m, values)
                     plan.to_update.append(m)
                     touched = True
                 else:
@@ -197,6 +196,18 @@ def _plan_chunk(
     new.columns.update(_compute(series_of, new, kbm, now, written={id(m) for m in plan.to_update}))
     plan.warnings = _zscore_warnings(row_entry, new, table)
     return plan
+
+
+def _assign(m: Measurement, values: dict) -> None:
+    """Set the file's values on a stored measurement: plain fields in its instance dict, the
+    posyandu as its foreign key's descriptor sets it (the id, None while the posyandu is
+    unsaved, and the posyandu cached) without the descriptor's checks: a re-import changing
+    every row runs this for each."""
+    posyandu = values.pop("posyandu", None)
+    m.__dict__.update(values)
+    if posyandu is not None:
+        m.__dict__["posyandu_id"] = posyandu.pk
+        m._state.fields_cache["posyandu"] = posyandu
 
 
 def _differs(m: Measurement, values: dict) -> bool:
