@@ -30,7 +30,9 @@ from kampungkb.growth.models import Child
 from kampungkb.growth.services import (
     child_match_key,
     child_nik_conflict_reason,
+    measurement_values_clear,
     normalise_name,
+    posyandu_outside,
     validate_measurement_values,
 )
 
@@ -186,19 +188,39 @@ class ChildMatcher:
             {r.desa_kode for r in valid}, user=self.index.user, choices=self.posyandu_choices
         )
         today = datetime.date.today()  # read once, not once a row
-        for row in valid:
+        # The form's rules, decided for all rows at once where they surely find nothing
+        # (with the row's date of birth: its child's, checked below), row by row elsewhere.
+        clear = measurement_values_clear(
+            tanggal=[r.tanggal for r in valid],
+            tanggal_lahir=[r.tanggal_lahir for r in valid],
+            berat=[r.berat for r in valid],
+            tinggi=[r.tinggi for r in valid],
+            lila=[r.lila for r in valid],
+            cara_ukur=[r.cara_ukur for r in valid],
+            today=today,
+        ).tolist()
+        for row, fast in zip(valid, clear, strict=True):
             slot = self._slot_for(row, by_nik, by_key)
             if slot is None:
                 continue
-            values = {
-                "tanggal": row.tanggal,
-                "berat": row.berat,
-                "tinggi": row.tinggi,
-                "lila": row.lila,
-                "cara_ukur": row.cara_ukur,
-                "posyandu": self.places.find_posyandu(row),
-            }
-            errors = validate_measurement_values(child=slot.child, values=values, today=today)
+            posyandu = self.places.find_posyandu(row)
+            child = slot.child
+            if (
+                fast
+                and child.tanggal_lahir == row.tanggal_lahir
+                and not posyandu_outside(posyandu, child)
+            ):
+                errors = {}
+            else:
+                values = {
+                    "tanggal": row.tanggal,
+                    "berat": row.berat,
+                    "tinggi": row.tinggi,
+                    "lila": row.lila,
+                    "cara_ukur": row.cara_ukur,
+                    "posyandu": posyandu,
+                }
+                errors = validate_measurement_values(child=child, values=values, today=today)
             if row.date_unreadable:
                 errors.pop("tanggal", None)
             for field_name, reason in errors.items():

@@ -7,6 +7,7 @@ series is recomputed: z-scores and growth codes each in one vectorised call over
 Where the file carries its own z-scores, those that differ from ours are warned about.
 """
 
+import datetime
 from dataclasses import dataclass, field
 from operator import attrgetter
 
@@ -316,8 +317,8 @@ def _compute(series_of: dict[int, list], new: NewRows, kbm, now, *, written: set
         inputs[name] = _gather(new.columns[name], stored_values, source)
     dob = _gather([c.tanggal_lahir for c in new.children], [c.tanggal_lahir for c in kids], source)
     sex = _gather([c.jenis_kelamin for c in new.children], [c.jenis_kelamin for c in kids], source)
-    day = inputs["tanggal"].astype("datetime64[D]")
-    age = (day - dob.astype("datetime64[D]")).astype(np.int64)
+    day = _ordinals(inputs["tanggal"])
+    age = day - _ordinals(dob)
     needs_check = inputs["needs_check"]
     targets_of = np.array([s < n_new for s in source], dtype=bool)
     targets_of[stored_at] = [id(m) in written for m in stored]
@@ -385,8 +386,7 @@ def _compute(series_of: dict[int, list], new: NewRows, kbm, now, *, written: set
     table, rule = kbm
     code, gain, kbm_gram, two_t = growth_codes_arrays(
         np.asarray(numbers, dtype=np.int64),
-        day.astype("datetime64[Y]").astype(np.int64) + 1970,
-        day.astype("datetime64[M]").astype(np.int64) % 12 + 1,
+        *_year_month(day),
         np.asarray(values["umur_hari"], dtype=float),
         grading_weights(inputs["berat"], fwei=values["fwei"], needs_check=checked),
         rule,
@@ -407,6 +407,23 @@ def _compute(series_of: dict[int, list], new: NewRows, kbm, now, *, written: set
     out["kbm_table_id"] = [table_id] * n_new
     out["computed_at"] = [now] * n_new
     return out
+
+
+_EPOCH = datetime.date(1970, 1, 1).toordinal()
+
+
+def _ordinals(dates) -> np.ndarray:
+    """Dates as their day numbers (``date.toordinal``), in one C pass."""
+    return np.fromiter(map(datetime.date.toordinal, dates), np.int64, len(dates))
+
+
+def _year_month(ordinals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The year and month (1-12) of each day number."""
+    days = (ordinals - _EPOCH).astype("datetime64[D]")
+    return (
+        days.astype("datetime64[Y]").astype(np.int64) + 1970,
+        days.astype("datetime64[M]").astype(np.int64) % 12 + 1,
+    )
 
 
 def _gather(new_values, stored_values, source) -> np.ndarray:
