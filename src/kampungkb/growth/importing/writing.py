@@ -211,16 +211,22 @@ def _insert_children(children: list[Child]) -> None:
     now = timezone.now()
     attnames = [f.attname for f in Child._meta.concrete_fields]
     ids = next_ids(Child, len(children))  # in file order, as bulk_create
+    alias = connection.alias  # read once: the proxy looks the connection up on each read
 
     def rows():
         for child, pk in zip(children, ids, strict=True):
-            child.pk = pk
-            posyandu = child._state.fields_cache.get("posyandu")
-            if child.posyandu_id is None and posyandu is not None:
-                child.posyandu_id = posyandu.pk  # saved just before, as bulk_create does
-            child.created_at = child.updated_at = now
+            state = child.__dict__
+            # The key, and the id of the posyandu saved just before (as bulk_create does),
+            # set as their descriptors set them: a new id drops the cached posyandu.
+            state["id"] = pk
+            cache = child._state.fields_cache
+            posyandu = cache.get("posyandu")
+            if state["posyandu_id"] is None and posyandu is not None:
+                del cache["posyandu"]
+                state["posyandu_id"] = posyandu.pk
+            state["created_at"] = state["updated_at"] = now
             child._state.adding = False
-            child._state.db = connection.alias
+            child._state.db = alias
             yield child
 
     # Binary: nothing formatted as text and parsed again (a third of the time of text).
