@@ -19,7 +19,6 @@ from kampungkb.core.lookups import filtered_in
 from kampungkb.growth import plausibility
 from kampungkb.growth.compute import (
     ANTHRO_FIELDS,
-    CODE_FIELDS,
     COMPUTED_FIELDS,
     DIGEST_FIELDS,
     anthro_columns,
@@ -339,7 +338,6 @@ def _compute(series_of: dict[int, list], new: NewRows, kbm, now, *, written: set
 
     everywhere = np.arange(len(everything))
     cols, values = anthro(everywhere, needs_check)
-    _set(stored, stored_at, values, ANTHRO_FIELDS)
     # The file's new and changed values that the plausibility rules question are written
     # marked "needs checking" (no one is there to confirm them), and then give no status.
     checked = needs_check.copy()
@@ -358,8 +356,12 @@ def _compute(series_of: dict[int, list], new: NewRows, kbm, now, *, written: set
     for n, series in enumerate(series_of.values()):
         end = start + len(series)
         if not clear[n]:
+            # The rules read what was just computed: set on the stored measurements (all
+            # of them get it at the end), on stand-ins for the new ones.
             entries = [
-                e if e.__class__ is not int else _Checked(new, e, values, start + i)
+                _Checked(new, e, values, start + i)
+                if e.__class__ is int
+                else _with_anthro(e, values, start + i)
                 for i, e in enumerate(series)
             ]
             targets = {i for i in range(len(series)) if targets_of[start + i]}
@@ -380,9 +382,6 @@ def _compute(series_of: dict[int, list], new: NewRows, kbm, now, *, written: set
             column = values[field_name]
             for p, value in zip(marked.tolist(), again[field_name], strict=True):
                 column[p] = value
-        position = {p: k for k, p in enumerate(stored_at)}
-        marked_stored = [p for p in marked.tolist() if p in position]
-        _set([stored[position[p]] for p in marked_stored], marked_stored, values, ANTHRO_FIELDS)
     table, rule = kbm
     code, gain, kbm_gram, two_t = growth_codes_arrays(
         np.asarray(numbers, dtype=np.int64),
@@ -397,7 +396,7 @@ def _compute(series_of: dict[int, list], new: NewRows, kbm, now, *, written: set
     )  # fmt: skip
     values["computed_digest"] = computed_digests(values).tolist()
     table_id = None if table is None else table.pk
-    _set(stored, stored_at, values, (*CODE_FIELDS[:4], "computed_digest"))
+    _set(stored, stored_at, values, (*DIGEST_FIELDS, "computed_digest"))
     for m in stored:
         m.__dict__.update(kbm_table_id=table_id, computed_at=now)
         m._state.fields_cache["kbm_table"] = table
@@ -442,6 +441,12 @@ def _set(measurements: list, at: list[int], values: dict, names) -> None:
     columns = [_take(values[name], at) for name in names]
     for m, *row in zip(measurements, *columns, strict=True):
         m.__dict__.update(zip(names, row, strict=True))
+
+
+def _with_anthro(m: Measurement, values: dict, at: int) -> Measurement:
+    """``m`` with the engine's values computed for it (at ``at`` in ``values``) set."""
+    m.__dict__.update({name: values[name][at] for name in ANTHRO_FIELDS})
+    return m
 
 
 class _Checked:

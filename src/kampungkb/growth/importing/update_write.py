@@ -92,23 +92,34 @@ def _related_ids_fill(objects: Sequence[models.Model], relations: list[models.Fi
     foreign key; an unsaved one is refused."""
     for field in relations:
         name, attname, target = field.name, field.attname, field.target_field.attname
+        cache_name, empty = field.cache_name, field.empty_values
         ids: dict[int, object] = {}  # by id() of a related object: its id, looked up once
         for obj in objects:
-            related = obj._state.fields_cache.get(field.cache_name)
+            related = obj._state.fields_cache.get(cache_name)
             if not related:
                 continue
             key = id(related)  # ``objects`` keep every related object alive meanwhile
-            if key not in ids:
+            pk = ids.get(key, _UNSET)
+            if pk is _UNSET:
                 if not related._is_pk_set():
                     raise ValueError(
                         "rows_update() prohibited to prevent data loss due to unsaved "
                         f"related object '{name}'."
                     )
-                ids[key] = getattr(related, target)
-            if getattr(obj, attname) in field.empty_values:
+                pk = ids[key] = getattr(related, target)
+            # The foreign key's value from the instance dict (through the attribute only
+            # when it is not there: deferred); an int id is never one of the empty values.
+            value = obj.__dict__.get(attname, _UNSET)
+            if value is _UNSET:
+                value = getattr(obj, attname)
+            if value.__class__ is not int and value in empty:
                 setattr(obj, name, related)
-            if ids[key] != getattr(obj, attname):
+                value = getattr(obj, attname)
+            if pk != value:
                 field.delete_cached_value(obj)
+
+
+_UNSET = object()
 
 
 def rows_update(model: type[models.Model], objects: Sequence[models.Model], fields) -> None:
