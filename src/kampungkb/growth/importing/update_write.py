@@ -29,13 +29,17 @@ _AS_IS: dict[type[models.Field], frozenset[type]] = {
     models.BigIntegerField: frozenset({int}),
     models.CharField: frozenset({str}),
 }
+_INTEGER_KEYS = (models.AutoField, models.BigAutoField, models.BigIntegerField, models.IntegerField)
 # Fields whose ``get_db_prep_save`` gives None for None when they are nullable.
 _NULL_AS_IS = (*_AS_IS, models.DecimalField, models.ForeignKey)
 
 
 def as_is(field: models.Field) -> frozenset[type]:
-    """The classes of the values ``field`` stores without converting them."""
+    """The classes of the values ``field`` stores without converting them (a foreign key to
+    an integer key: the int ids)."""
     kinds = _AS_IS.get(type(field), frozenset())
+    if type(field) is models.ForeignKey and isinstance(field.target_field, _INTEGER_KEYS):
+        kinds = frozenset({int})
     if field.null and type(field) in _NULL_AS_IS:
         kinds |= {type(None)}
     return kinds
