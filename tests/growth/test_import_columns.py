@@ -5,6 +5,8 @@ and decides the form's rules for all rows at once where they surely find nothing
 
 import datetime
 import itertools
+import re
+import unicodedata
 from copy import copy
 from decimal import Decimal
 
@@ -21,7 +23,11 @@ from kampungkb.growth.importing.planning import import_plan
 from kampungkb.growth.importing.update_write import as_is, bools_as_ints, converted_column
 from kampungkb.growth.kbm.selectors import default_kbm
 from kampungkb.growth.models import Child, Measurement
-from kampungkb.growth.services import measurement_values_clear, validate_measurement_values
+from kampungkb.growth.services import (
+    measurement_values_clear,
+    normalise_name,
+    validate_measurement_values,
+)
 from tests import factories
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -187,3 +193,24 @@ def test_flags_are_bound_to_sqlite_as_the_ints_it_stores_and_foreign_keys_as_the
     ]
     posyandu = Measurement._meta.get_field("posyandu")
     assert converted_column([None, 7], posyandu, connection) == [None, 7]
+
+
+def test_a_name_is_normalised_alike_with_and_without_characters_outside_ascii():
+    def by_decomposition(text):  # what normalise_name did for every name
+        text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
+        return " ".join(re.sub(r"[^a-z0-9 ]+", " ", text.lower()).split())
+
+    names = ["", None, "Siti  Nur'aini", "H. Muh. Rizky", "Ade\tPutri", "José Ñoño", "Ｓｉｔｉ"]
+    for name in names:
+        assert normalise_name(name) == by_decomposition(name)
+
+
+def test_a_new_childs_name_for_possible_duplicates_is_the_one_its_match_key_was_made_from():
+    from kampungkb.growth.importing.matching import _normalised_name
+    from kampungkb.growth.services import child_match_key
+
+    born = datetime.date(2024, 1, 1)
+    for nama in ("Putri  Ayu.", "A" * 149 + " b", "A" * 160):
+        key = child_match_key(nama=nama, tanggal_lahir=born, nama_ibu="Ibu", desa_kode="19.06")
+        child = Child(nama=nama[:150], match_key=key)
+        assert _normalised_name(child) == normalise_name(child.nama)

@@ -47,7 +47,9 @@ MAX_AGE_DAYS = 1856  # the WHO standards' last day: a balita record ends here
 
 def normalise_name(text: str) -> str:
     """Lower-case, strip accents, punctuation and titles' dots, collapse spaces."""
-    text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
+    text = text or ""
+    if not text.isascii():  # ASCII is its own decomposition: only the others need one
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     text = re.sub(r"[^a-z0-9 ]+", " ", text.lower())
     return " ".join(text.split())
 

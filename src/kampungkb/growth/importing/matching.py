@@ -240,6 +240,17 @@ class ChildMatcher:
             self._register(slot, row)
 
 
+_NAME_LENGTH = Child._meta.get_field("nama").max_length
+
+
+def _normalised_name(child: Child) -> str:
+    """``normalise_name(child.nama)`` of a new child: the first part of its match key, made
+    from the same name, unless the name was cut to fit its field (the key has it whole)."""
+    if child.match_key and len(child.nama) < _NAME_LENGTH:
+        return child.match_key.partition("|")[0]
+    return normalise_name(child.nama)
+
+
 def duplicates_find(slots: list[ChildSlot], *, names: dict[str, str]) -> list[dict]:
     """List the new children of ``slots`` that look like another child, registered or new in
     the file (same normalised name, date of birth and desa); ``names`` gives desa names."""
@@ -260,7 +271,7 @@ def duplicates_find(slots: list[ChildSlot], *, names: dict[str, str]) -> list[di
             )
     for slot in new:
         c = slot.child
-        key = ident(c.nama, c.tanggal_lahir, c.desa_id)
+        key = (_normalised_name(c), c.tanggal_lahir, c.desa_id)
         row = slot.rows[0].number
         for other in seen.get(key, []):
             duplicates.append(
