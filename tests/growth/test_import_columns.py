@@ -214,3 +214,24 @@ def test_a_new_childs_name_for_possible_duplicates_is_the_one_its_match_key_was_
         key = child_match_key(nama=nama, tanggal_lahir=born, nama_ibu="Ibu", desa_kode="19.06")
         child = Child(nama=nama[:150], match_key=key)
         assert _normalised_name(child) == normalise_name(child.nama)
+
+
+def test_a_re_import_keeps_when_a_measurement_was_made_and_says_when_it_changed(eppgbm, users):
+    """The plan reads neither time of a stored measurement (``planning.NOT_READ``): the
+    update writes its ``updated_at`` and leaves ``created_at`` as stored."""
+    user = users["kecamatan"]
+    rows = _rows(eppgbm)
+    measurements_import(user=user, path=eppgbm.xlsx(rows, name="awal.xlsx"))
+    before = {(m.child.nama, m.tanggal): m for m in Measurement.objects.select_related("child")}
+    rows[1]["Berat"] = "7,0"
+    measurements_import(user=user, path=eppgbm.xlsx(rows))
+    changed = 0
+    for (nama, tanggal), old in before.items():
+        new = Measurement.objects.get(child__nama=nama, tanggal=tanggal)
+        assert new.created_at == old.created_at
+        if new.berat != old.berat:
+            changed += 1
+            assert new.updated_at > old.updated_at
+        else:
+            assert new.updated_at == old.updated_at
+    assert changed == 1

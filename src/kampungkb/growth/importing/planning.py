@@ -38,6 +38,10 @@ from kampungkb.growth.rules import growth_codes_arrays
 #: before anything reads it: not read from the database (a third of a re-import's reading).
 #: The file's z-scores are compared with the stored ones of the rows it leaves unchanged.
 RECOMPUTED = tuple(f for f in COMPUTED_FIELDS if f not in {"zlen", "zwei", "zwfl"})
+#: What the plan does not read of a stored measurement either: the write sets ``updated_at``
+#: of those it changes and never writes ``created_at``. PostgreSQL's driver converts each
+#: time with its zone, and the two were half of reading 100,000 stored rows.
+NOT_READ = ("created_at", "updated_at")
 
 #: How far the file's z-score may be from ours before it is warned about.
 Z_TOLERANCE = 0.1
@@ -132,7 +136,7 @@ def _plan_chunk(
     stored: dict[int, dict] = {}
     existing_ids = [s.child.pk for s in slots if not s.is_new]
     for found in filtered_in(Measurement.objects.all(), "child_id", existing_ids):
-        for m in stored_instances(found, defer=RECOMPUTED):
+        for m in stored_instances(found, defer=(*RECOMPUTED, *NOT_READ)):
             # The child as its foreign key's descriptor would cache it (same id), unchecked.
             m._state.fields_cache["child"] = matched.slot_of_child[m.child_id].child
             stored.setdefault(m.child_id, {})[m.tanggal] = m
