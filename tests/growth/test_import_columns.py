@@ -235,3 +235,21 @@ def test_a_re_import_keeps_when_a_measurement_was_made_and_says_when_it_changed(
         else:
             assert new.updated_at == old.updated_at
     assert changed == 1
+
+
+def test_a_re_import_reads_no_stored_childs_time_child_by_child(eppgbm, users):
+    """Neither time of a stored child is read (``matching.NOT_READ``): reading one would
+    cost a query per child."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = users["kecamatan"]
+    rows = _rows(eppgbm)
+    measurements_import(user=user, path=eppgbm.xlsx(rows, name="awal.xlsx"))
+    rows[1]["Berat"] = "7,0"
+    rows[5]["RT"] = "009"  # a field the import fills only where it is empty: not here
+    with CaptureQueriesContext(connection) as queries:
+        result = measurements_import(user=user, path=eppgbm.xlsx(rows))
+    assert result.n_updated == 1
+    reads = [q for q in queries.captured_queries if 'FROM "growth_child"' in q["sql"]]
+    assert len(reads) <= 5, [q["sql"][:120] for q in reads]  # none a child
