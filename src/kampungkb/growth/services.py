@@ -4,7 +4,10 @@ is derived, and records the change in the audit trail in the same transaction.""
 import re
 import unicodedata
 from decimal import Decimal
+from itertools import repeat
+from operator import is_not
 
+import numpy as np
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -44,7 +47,9 @@ MAX_AGE_DAYS = 1856  # the WHO standards' last day: a balita record ends here
 
 def normalise_name(text: str) -> str:
     """Lower-case, strip accents, punctuation and titles' dots, collapse spaces."""
-    text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
+    text = text or ""
+    if not text.isascii():  # ASCII is its own decomposition: only the others need one
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     text = re.sub(r"[^a-z0-9 ]+", " ", text.lower())
     return " ".join(text.split())
 
@@ -202,14 +207,64 @@ def validate_measurement_values(*, child: Child, values: dict, today=None) -> di
         errors["berat"] = _("Enter at least the weight or the length/height.")
     if values.get("tinggi") is not None and not values.get("cara_ukur"):
         errors["cara_ukur"] = _("Say whether the child was measured lying (PB) or standing (TB).")
-    posyandu = values.get("posyandu")
-    if (
+    if posyandu_outside(values.get("posyandu"), child):
+        errors["posyandu"] = _("The posyandu is outside the child's kecamatan.")
+    return errors
+
+
+def posyandu_outside(posyandu, child: Child) -> bool:
+    """Whether ``posyandu`` (a Posyandu, or None) lies outside ``child``'s kecamatan."""
+    return (
         posyandu is not None
         and isinstance(posyandu, Posyandu)
         and not kode_within(posyandu.desa_id, child.desa_id[:8])
-    ):
-        errors["posyandu"] = _("The posyandu is outside the child's kecamatan.")
-    return errors
+    )
+
+
+def _given(values, n: int) -> np.ndarray:
+    """Which of ``values`` are not None, in one C pass."""
+    return np.fromiter(map(is_not, values, repeat(None)), bool, n)
+
+
+#: How far inside a limit of ``LIMITS`` a value must be for :func:`measurement_values_clear`
+#: to call it clear (nearer, the exact Decimal rule decides).
+_LIMIT_MARGIN = 1e-6
+
+
+def measurement_values_clear(
+    *, tanggal, tanggal_lahir, berat, tinggi, lila, cara_ukur, today
+) -> np.ndarray:
+    """Where :func:`validate_measurement_values` would find nothing (the posyandu aside),
+    decided for many measurements at once: each argument a column, ``tanggal_lahir`` the
+    child's, no head circumference. A False says nothing: that row is checked by the
+    function itself (an import's rows are nearly all clear, and the rules one row at a time
+    were a tenth of its reading time).
+
+    >>> import datetime as dt
+    >>> clear = measurement_values_clear(
+    ...     tanggal=[dt.date(2025, 3, 1), dt.date(2025, 3, 1), None],
+    ...     tanggal_lahir=[dt.date(2024, 1, 1)] * 3, berat=[Decimal("8.1"), Decimal("99"), 8],
+    ...     tinggi=[None] * 3, lila=[None] * 3, cara_ukur=[""] * 3, today=dt.date(2025, 6, 1))
+    >>> clear.tolist()
+    [True, False, False]
+    """
+    n = len(tanggal)
+    known = _given(tanggal, n) & _given(tanggal_lahir, n)
+    day = np.fromiter((0 if d is None else d.toordinal() for d in tanggal), np.int64, n)
+    born = np.fromiter((0 if d is None else d.toordinal() for d in tanggal_lahir), np.int64, n)
+    age = day - born
+    clear = known & (day <= today.toordinal()) & (age >= 0) & (age <= MAX_AGE_DAYS)
+    given = {}
+    with np.errstate(invalid="ignore"):
+        for name, values in (("berat", berat), ("tinggi", tinggi), ("lila", lila)):
+            low, high = LIMITS[name]
+            given[name] = _given(values, n)
+            x = np.asarray(values, dtype=float)  # None -> NaN
+            inside = (x >= float(low) + _LIMIT_MARGIN) & (x <= float(high) - _LIMIT_MARGIN)
+            clear &= ~given[name] | inside
+    clear &= given["berat"] | given["tinggi"] | given["lila"]
+    method = np.fromiter(map(bool, cara_ukur), bool, n)
+    return clear & (~given["tinggi"] | method)
 
 
 class MeasurementNeedsCheck(ValidationError):

@@ -30,7 +30,9 @@ from kampungkb.growth.models import Child
 from kampungkb.growth.services import (
     child_match_key,
     child_nik_conflict_reason,
+    measurement_values_clear,
     normalise_name,
+    posyandu_outside,
     validate_measurement_values,
 )
 
@@ -48,17 +50,23 @@ class ChildSlot:
         self.fills: dict = {}  # child field -> value the file offers where it is empty
 
 
+#: What an import does not read of a stored child: the write sets ``updated_at`` of those it
+#: fills and never writes ``created_at`` (PostgreSQL's driver converts each time with its
+#: zone, a third of reading the children).
+NOT_READ = ("created_at", "updated_at")
+
+
 def _existing_children(rows: list[Row]) -> tuple[dict[str, Child], dict[str, Child]]:
     niks = {r.nik for r in rows if r.nik}
     by_nik: dict[str, Child] = {}
     by_key: dict[str, Child] = {}
     for found in filtered_in(Child.objects.all(), "nik", niks):
-        by_nik.update((c.nik, c) for c in stored_instances(found))
+        by_nik.update((c.nik, c) for c in stored_instances(found, defer=NOT_READ))
     # A row whose NIK is registered is that child's or rejected: only the other rows look
     # for a child by key (a re-import's NIK children are not read twice).
     keys = {r.match_key for r in rows if not r.nik or r.nik not in by_nik}
     for found in filtered_in(Child.objects.order_by("pk"), "match_key", keys):
-        for c in stored_instances(found):
+        for c in stored_instances(found, defer=NOT_READ):
             by_key.setdefault(c.match_key, c)
     for c in by_nik.values():
         by_key.setdefault(c.match_key, c)
@@ -186,19 +194,39 @@ class ChildMatcher:
             {r.desa_kode for r in valid}, user=self.index.user, choices=self.posyandu_choices
         )
         today = datetime.date.today()  # read once, not once a row
-        for row in valid:
+        # The form's rules, decided for all rows at once where they surely find nothing
+        # (with the row's date of birth: its child's, checked below), row by row elsewhere.
+        clear = measurement_values_clear(
+            tanggal=[r.tanggal for r in valid],
+            tanggal_lahir=[r.tanggal_lahir for r in valid],
+            berat=[r.berat for r in valid],
+            tinggi=[r.tinggi for r in valid],
+            lila=[r.lila for r in valid],
+            cara_ukur=[r.cara_ukur for r in valid],
+            today=today,
+        ).tolist()
+        for row, fast in zip(valid, clear, strict=True):
             slot = self._slot_for(row, by_nik, by_key)
             if slot is None:
                 continue
-            values = {
-                "tanggal": row.tanggal,
-                "berat": row.berat,
-                "tinggi": row.tinggi,
-                "lila": row.lila,
-                "cara_ukur": row.cara_ukur,
-                "posyandu": self.places.find_posyandu(row),
-            }
-            errors = validate_measurement_values(child=slot.child, values=values, today=today)
+            posyandu = self.places.find_posyandu(row)
+            child = slot.child
+            if (
+                fast
+                and child.tanggal_lahir == row.tanggal_lahir
+                and not posyandu_outside(posyandu, child)
+            ):
+                errors = {}
+            else:
+                values = {
+                    "tanggal": row.tanggal,
+                    "berat": row.berat,
+                    "tinggi": row.tinggi,
+                    "lila": row.lila,
+                    "cara_ukur": row.cara_ukur,
+                    "posyandu": posyandu,
+                }
+                errors = validate_measurement_values(child=child, values=values, today=today)
             if row.date_unreadable:
                 errors.pop("tanggal", None)
             for field_name, reason in errors.items():
@@ -216,6 +244,17 @@ class ChildMatcher:
                 )
                 continue
             self._register(slot, row)
+
+
+_NAME_LENGTH = Child._meta.get_field("nama").max_length
+
+
+def _normalised_name(child: Child) -> str:
+    """``normalise_name(child.nama)`` of a new child: the first part of its match key, made
+    from the same name, unless the name was cut to fit its field (the key has it whole)."""
+    if child.match_key and len(child.nama) < _NAME_LENGTH:
+        return child.match_key.partition("|")[0]
+    return normalise_name(child.nama)
 
 
 def duplicates_find(slots: list[ChildSlot], *, names: dict[str, str]) -> list[dict]:
@@ -238,7 +277,7 @@ def duplicates_find(slots: list[ChildSlot], *, names: dict[str, str]) -> list[di
             )
     for slot in new:
         c = slot.child
-        key = ident(c.nama, c.tanggal_lahir, c.desa_id)
+        key = (_normalised_name(c), c.tanggal_lahir, c.desa_id)
         row = slot.rows[0].number
         for other in seen.get(key, []):
             duplicates.append(

@@ -45,6 +45,7 @@ _NO_ZSCORES: Mapping[str, float] = MappingProxyType({})
 
 
 _PLAIN = frozenset((str, type(None)))
+_VALUE = itemgetter(0)  # of a converter's (value, reason)
 
 
 def _text(value) -> str:
@@ -111,7 +112,7 @@ def _each_distinct(cells: list, convert) -> tuple[list, list[tuple[int, str]]]:
     kinds = set(map(type, cells))
     if kinds <= _PLAIN:  # a csv, or text cells: no two kinds compare equal
         outcomes = {cell: convert(cell) for cell in dict.fromkeys(cells)}
-        values = {cell: outcome[0] for cell, outcome in outcomes.items()}
+        values = dict(zip(outcomes, map(_VALUE, outcomes.values()), strict=True))
         out = list(map(values.__getitem__, cells))
         bad = {cell: outcome[1] for cell, outcome in outcomes.items() if outcome[1] is not None}
         if not bad:

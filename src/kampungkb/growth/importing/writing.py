@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from operator import attrgetter, itemgetter
 
-from django.db import connection
+from django.db import connection, models
 from django.utils import timezone
 
 from kampungkb.core.audit import audit_records_bulk
@@ -28,9 +28,14 @@ from kampungkb.core.scoping import covered_kode
 from kampungkb.growth.compute import COMPUTED_FIELDS
 from kampungkb.growth.importing.instances import BATCH_SIZE
 from kampungkb.growth.importing.matching import ChildMatcher
+from kampungkb.growth.importing.new_rows import ATTNAMES, WRITE_TIME, NewRows
 from kampungkb.growth.importing.planning import ImportPlan
 from kampungkb.growth.importing.rows import MEASUREMENT_COLUMNS
-from kampungkb.growth.importing.update_write import converted_column, rows_update
+from kampungkb.growth.importing.update_write import (
+    bools_as_ints,
+    converted_column,
+    rows_update,
+)
 from kampungkb.growth.models import Child, ImportBatch, Measurement
 
 # Child fields an import fills when the stored child has them empty (never overwrites).
@@ -46,13 +51,13 @@ UPDATE_FIELDS = (
 
 @dataclass
 class PreparedRows:
-    """The database values of the new children and measurements, converted ahead of the
-    write (columns in ``*_attnames`` order); the ids known only then are filled in by it."""
+    """The database values of the new children (rows, in ``child_attnames`` order) and of
+    the new measurements (columns by attname, but those of ``new_rows.WRITE_TIME``),
+    converted ahead of the write; the ids known only then are filled in by it."""
 
     child_attnames: list[str]
     child_rows: list[list]
-    attnames: list[str]
-    rows: list[list]
+    columns: dict[str, list]
 
 
 def _converted(model, objects) -> tuple[list[str], list[list]]:
@@ -87,14 +92,31 @@ def _values(objects, attnames: list[str]):
             yield from_attributes(obj)
 
 
+_FIELDS = {f.attname: f for f in Measurement._meta.concrete_fields}
+
+
+_FLAGS = frozenset(name for name, f in _FIELDS.items() if isinstance(f, models.BooleanField))
+
+
+def _converted_columns(columns: dict[str, list]) -> dict[str, list]:
+    """The new measurements' columns as ``bulk_create`` would send them (SQLite): each
+    distinct value converted once where its field does not store it as it is, and flags
+    as the 1 and 0 SQLite stores for them (bound faster than bools)."""
+    out = {}
+    for name, values in columns.items():
+        values = converted_column(values, _FIELDS[name], connection)
+        out[name] = bools_as_ints(values) if name in _FLAGS else values
+    return out
+
+
 def rows_prepare(plan: ImportPlan, matched: ChildMatcher) -> PreparedRows | None:
     """Convert the new children's and measurements' values for the database now, outside the
     write transaction (SQLite; None elsewhere: COPY converts little and fast)."""
     if connection.vendor == "postgresql":
         return None
     child_attnames, child_rows = _converted(Child, [s.child for s in matched.slots if s.is_new])
-    attnames, rows = _converted(Measurement, plan.to_create)
-    return PreparedRows(child_attnames, child_rows, attnames, rows)
+    columns = {k: v for k, v in plan.new.columns.items() if k not in WRITE_TIME}
+    return PreparedRows(child_attnames, child_rows, _converted_columns(columns))
 
 
 def import_write(
@@ -139,15 +161,10 @@ def import_write(
         **{k: v for k, v in counts.items() if hasattr(ImportBatch, k)},
     )
     now = timezone.now()
-    for m in plan.to_create:
-        _batch_set(m, batch)
     for m in plan.to_update:
         _batch_set(m, batch)
         m.updated_at = now
-    if prepared is not None:
-        _insert_prepared(plan.to_create, prepared, batch)
-    else:
-        _insert_measurements(plan.to_create)
+    _insert_new(plan.new, prepared, batch)
     progress("measurements")
     rows_update(Measurement, plan.to_update, UPDATE_FIELDS)
     rows_update(Measurement, plan.to_recompute, COMPUTED_FIELDS)
@@ -194,16 +211,22 @@ def _insert_children(children: list[Child]) -> None:
     now = timezone.now()
     attnames = [f.attname for f in Child._meta.concrete_fields]
     ids = next_ids(Child, len(children))  # in file order, as bulk_create
+    alias = connection.alias  # read once: the proxy looks the connection up on each read
 
     def rows():
         for child, pk in zip(children, ids, strict=True):
-            child.pk = pk
-            posyandu = child._state.fields_cache.get("posyandu")
-            if child.posyandu_id is None and posyandu is not None:
-                child.posyandu_id = posyandu.pk  # saved just before, as bulk_create does
-            child.created_at = child.updated_at = now
+            state = child.__dict__
+            # The key, and the id of the posyandu saved just before (as bulk_create does),
+            # set as their descriptors set them: a new id drops the cached posyandu.
+            state["id"] = pk
+            cache = child._state.fields_cache
+            posyandu = cache.get("posyandu")
+            if state["posyandu_id"] is None and posyandu is not None:
+                del cache["posyandu"]
+                state["posyandu_id"] = posyandu.pk
+            state["created_at"] = state["updated_at"] = now
             child._state.adding = False
-            child._state.db = connection.alias
+            child._state.db = alias
             yield child
 
     # Binary: nothing formatted as text and parsed again (a third of the time of text).
@@ -245,40 +268,19 @@ def _insert_prepared_children(children: list[Child], prepared: PreparedRows) -> 
         child._state.db = connection.alias
 
 
-def _insert_prepared(measurements: list[Measurement], prepared: PreparedRows, batch) -> None:
-    """Fill in the ids of the prepared rows (the child, a posyandu new in this import, the
-    batch) and insert them with one prepared INSERT."""
-    child_at = prepared.attnames.index("child_id")
-    posyandu_at = prepared.attnames.index("posyandu_id")
-    batch_at = prepared.attnames.index("import_batch_id")
-    for m, row in zip(measurements, prepared.rows, strict=True):
-        row[child_at] = m.child_id or m._state.fields_cache["child"].pk
-        _posyandu_fill(m, row, posyandu_at)
-        row[batch_at] = batch.pk
-    bulk_insert(Measurement, prepared.attnames, prepared.rows)
-
-
-def _insert_measurements(measurements: list[Measurement]) -> None:
-    """bulk_create, or COPY on PostgreSQL (nothing refers to the new rows' ids afterwards)."""
-    if connection.vendor != "postgresql" or not measurements:
-        Measurement.objects.bulk_create(measurements, batch_size=BATCH_SIZE)
+def _insert_new(new: NewRows, prepared: PreparedRows | None, batch: ImportBatch) -> None:
+    """Insert the new measurements from their columns: COPY on PostgreSQL (binary: each value
+    has its column's Python type already), INSERTs of a few hundred rows elsewhere, their
+    values converted by :func:`rows_prepare` before the write transaction. Nothing refers to
+    their ids afterwards."""
+    if not len(new):
         return
-    now = timezone.now()
-    attnames = [f.attname for f in Measurement._meta.concrete_fields if not f.primary_key]
-
-    def rows():
-        for m in measurements:
-            state, cache = m.__dict__, m._state.fields_cache
-            # What setting ``child_id`` and ``posyandu_id`` through their descriptors does (a
-            # call each a row): a new id drops the cached object, as it would there.
-            if not state["child_id"]:
-                state["child_id"] = cache.pop("child").pk
-            posyandu = cache.get("posyandu")
-            if state["posyandu_id"] is None and posyandu is not None and posyandu.pk is not None:
-                del cache["posyandu"]
-                state["posyandu_id"] = posyandu.pk
-            state["created_at"] = state["updated_at"] = now
-            yield m
-
-    # Binary: nothing formatted as text and parsed again (a third of the time of text).
-    bulk_insert(Measurement, attnames, _values(rows(), attnames), binary=True)
+    columns = new.write_columns(batch_id=batch.pk, now=timezone.now())
+    postgresql = connection.vendor == "postgresql"
+    if not postgresql:
+        written = {name: columns[name] for name in WRITE_TIME}
+        if prepared is None:  # not converted ahead: all of them now
+            written = columns
+        columns = {**(prepared.columns if prepared else {}), **_converted_columns(written)}
+    rows = zip(*map(columns.get, ATTNAMES), strict=True)
+    bulk_insert(Measurement, ATTNAMES, rows, binary=postgresql)
