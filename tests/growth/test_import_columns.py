@@ -95,7 +95,7 @@ def test_column_planned_measurements_are_stored_as_planned_in_every_column(eppgb
         assert row.import_batch_id == result.batch.pk and row.child.nama == m.child.nama
 
 
-@pytest.mark.parametrize("stored_first", [False, True])
+@pytest.mark.parametrize("stored_first", [None, "earlier", "later"])
 def test_stored_measurements_equal_each_childs_series_computed_one_measurement_at_a_time(
     eppgbm, users, stored_first
 ):
@@ -103,11 +103,16 @@ def test_stored_measurements_equal_each_childs_series_computed_one_measurement_a
     same series, in every computed column and the digest."""
     user = users["kecamatan"]
     rows = _rows(eppgbm)
-    if stored_first:  # the first two visits stored; the file changes weights, adds visits
-        first = [row for n, row in enumerate(rows) if n % 4 < 2]
+    if stored_first == "earlier":  # the first two visits stored; the file changes weights
+        first = [row for n, row in enumerate(rows) if n % 4 < 2]  # and adds visits
         measurements_import(user=user, path=eppgbm.xlsx(first, name="awal.xlsx"))
         rows[1]["Berat"] = "7,0"
         rows[9]["Berat"] = "7,7"
+    if stored_first == "later":  # the last two stored; the file adds the visits before
+        # them and repeats them unchanged: their growth codes now follow the added visits
+        # (before, a row the file repeated unchanged kept the code of its old series).
+        later = [row for n, row in enumerate(rows) if n % 4 >= 2]
+        measurements_import(user=user, path=eppgbm.xlsx(later, name="akhir.xlsx"))
     measurements_import(user=user, path=eppgbm.xlsx(rows))
     kbm = default_kbm()
     children = Child.objects.order_by("pk")

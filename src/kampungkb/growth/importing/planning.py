@@ -65,7 +65,7 @@ class ImportPlan:
     # For each of to_update, in order: {field: [stored, new]} of the values the file changes
     # (what the audit trail keeps of the update).
     update_changes: list[dict] = field(default_factory=list)
-    # Stored measurements of a touched child that the file does not name: only recomputed.
+    # Stored measurements of a touched child that the file does not change: only recomputed.
     to_recompute: list[Measurement] = field(default_factory=list)
     children_to_update: list[Child] = field(default_factory=list)
     n_created: int = 0
@@ -160,6 +160,7 @@ def _plan_chunk(
             continue
         by_date = stored.get(child.pk, {})
         touched = False
+        updated_here: set[int] = set()
         mine: list = []
         empty = _empty_fields(child)  # the same for all its rows
         for row in slot.rows:
@@ -180,6 +181,7 @@ def _plan_chunk(
                     plan.update_changes.append(_changes(m, values))
                     _assign(m, values)
                     plan.to_update.append(m)
+                    updated_here.add(id(m))
                     touched = True
                 else:
                     plan.n_unchanged += 1
@@ -191,7 +193,10 @@ def _plan_chunk(
         if touched:
             in_file = {id(e) for e in mine if e.__class__ is not int}
             others = [m for m in by_date.values() if id(m) not in in_file]
-            plan.to_recompute.extend(others)
+            # Every stored row the file does not change is written recomputed, named in the
+            # file or not: a new or changed visit changes the growth codes of later ones
+            # (before, a later row the file repeated unchanged kept its old code).
+            plan.to_recompute.extend(m for m in by_date.values() if id(m) not in updated_here)
             series_of[n] = sorted(
                 mine + others,
                 key=lambda e: new_rows[e].tanggal if e.__class__ is int else e.tanggal,
