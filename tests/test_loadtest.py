@@ -63,6 +63,11 @@ def test_a_short_posyandu_day_is_served_and_every_acknowledged_write_is_stored_o
         figures["write_rate"]
     )
     assert "kader entry" in result.stdout and "import" in result.stdout
+    # The targets are judged once every user has started; the import ran after that.
+    assert "steady state: the " in result.stdout
+    assert 0 < figures["steady_seconds"] < figures["seconds"]
+    acks_at = [json.loads(line)["at"] for line in (run_dir / "acks.jsonl").read_text().splitlines()]
+    assert all(isinstance(at, float) for at in acks_at)
     assert "exactly once: 0 lost, 0 doubled" in result.stdout
 
     acks = [json.loads(line) for line in (run_dir / "acks.jsonl").read_text().splitlines()]
@@ -205,9 +210,7 @@ def test_the_load_generators_form_reader_submits_what_a_browser_would(tmp_path):
     }
 
 
-def test_the_cpu_of_children_waited_for_counts(tmp_path):
-    # gunicorn recycles a worker after max_requests: its CPU went uncounted, and a 60-user run
-    # reported 4 ms per request. A process's children it waited for count with it.
+def _runner_module():
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("loadtest_runner", RUNNER)
@@ -217,6 +220,56 @@ def test_the_cpu_of_children_waited_for_counts(tmp_path):
         spec.loader.exec_module(runner)
     finally:
         sys.path.remove(str(RUNNER.parent))
+    return runner
+
+
+def test_the_targets_are_judged_once_every_user_has_started(capsys):
+    # Starting the users (a login each: a password hash) is a burst no posyandu day has:
+    # the requests started before the last user had are reported, and left out of the
+    # targets; so are the writes acknowledged then.
+    runner = _runner_module()
+    t0 = 1000.0
+    slow = [5000.0] * 40  # during the start
+    fast = [100.0] * 380
+    stats = {
+        "window": {"start": t0, "spawned": t0 + 10, "stop": t0 + 110},
+        "times": {"entry": slow + fast, "dashboard": [200.0] * 10, "reference": [5.0] * 50},
+        "starts": {
+            "entry": [t0 + 1] * 40 + [t0 + 11] * 380,
+            "dashboard": [t0 + 20] * 10,
+            "reference": [t0 + 30] * 50,
+        },
+        "failures": {},
+        "errors": [],
+    }
+    acks = [{"kind": "measurement", "at": t0 + 5}] * 10 + [
+        {"kind": "measurement", "at": t0 + 50}
+    ] * 3000
+    acks += [{"kind": "import", "at": t0 + 60}]
+    check = {"writes": 3010 + 2000, "lost": 0, "doubled": 0, "problems": []}
+    server = {
+        "idle_reference": [3.0],
+        "cpu": {"wall": 110, "gunicorn": 100, "worker": 1, "locust": 1},
+    }
+    figures = runner.report(stats, acks, check, server)
+    out = capsys.readouterr().out
+    assert "steady state: the 100.0 s after every user had started (10.0 s into the run)" in out
+    assert figures["kinds"]["entry"]["p95"] == 100.0 and figures["kinds"]["entry"]["n"] == 380
+    assert figures["kinds_whole_run"]["entry"]["p95"] == 5000.0
+    assert figures["entry_write_rate"] == pytest.approx(30.0)  # 3,000 in the 100 s
+    assert figures["import_write_rate"] == pytest.approx(20.0)  # its 2,000 rows, in them
+    assert figures["write_rate"] == pytest.approx(50.0)
+    assert figures["write_rate_whole_run"] == pytest.approx(5010 / 110)
+    assert "PASS  entry p95: 100 ms" in out and "PASS  acknowledged writes: 50.0/s" in out
+    # An import acknowledged during the start does not count in the steady state.
+    acks[-1] = {"kind": "import", "at": t0 + 2}
+    assert runner.report(stats, acks, check, server)["import_write_rate"] == 0
+
+
+def test_the_cpu_of_children_waited_for_counts(tmp_path):
+    # gunicorn recycles a worker after max_requests: its CPU went uncounted, and a 60-user run
+    # reported 4 ms per request. A process's children it waited for count with it.
+    runner = _runner_module()
     burn = "import time\nend = time.process_time() + 0.5\nwhile time.process_time() < end: pass"
     before = runner._cpu_seconds(os.getpid())
     subprocess.run([sys.executable, "-c", burn], check=True)
