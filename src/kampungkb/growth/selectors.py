@@ -332,12 +332,14 @@ def session_measurements(*, user, posyandu, tanggal):
 
 #: What a session's list of children shows of each (``growth/partials/search_results.html``).
 SESSION_CANDIDATE_FIELDS = (
+    "pk",
     "nama",
     "jenis_kelamin",
     "tanggal_lahir",
     "nama_ibu",
-    "posyandu",
-    "desa",
+    "posyandu_id",
+    "desa_nama",
+    "measured_today",
 )
 
 
@@ -345,9 +347,10 @@ def session_candidates(*, user, posyandu, tanggal, search: str = "", limit: int 
     """Children to pick at a posyandu session: with a search, any match in the user's area;
     without one, the posyandu's own children not yet measured that day.
 
-    Each child carries what the list shows (name, sex, birth date, mother, its posyandu, its
-    desa's name as ``desa_nama``) and ``measured_today``. Every weighing's answer lists them
-    again: the other columns and tables are not read."""
+    Each child is a row (a named tuple, not a Child) of what the list shows: its id, name,
+    sex, birth date, mother, posyandu, desa's name and ``measured_today``. Every weighing's
+    answer lists them again: the other columns and tables are not read, and no model
+    instance is made."""
     born_after = tanggal - datetime.timedelta(days=1856)
     qs = _children(user).filter(tanggal_lahir__lte=tanggal, tanggal_lahir__gte=born_after)
     if search:
@@ -364,5 +367,5 @@ def session_candidates(*, user, posyandu, tanggal, search: str = "", limit: int 
             .annotate(measured_today=Value(False, output_field=BooleanField()))
         )
     # The desa's name as a column of the child (``desa_nama``), not a Wilayah object each.
-    qs = qs.only(*SESSION_CANDIDATE_FIELDS).annotate(desa_nama=F("desa__nama"))
-    return qs.order_by("nama")[:limit]
+    qs = qs.annotate(desa_nama=F("desa__nama")).order_by("nama")
+    return qs.values_list(*SESSION_CANDIDATE_FIELDS, named=True)[:limit]
