@@ -243,6 +243,19 @@ def _import_file(path: Path, *, run: str, rows: int, desa: list, day: datetime.d
     return written
 
 
+def clear_earlier_weighings(day: datetime.date) -> int:
+    """Delete the weighings the load accounts (``beban.*``) recorded on ``day`` in earlier
+    runs, and return how many: each run then finds the children its kader weigh as the first
+    run did. Otherwise a third run of the day found most of its posyandu weighed, and its
+    kader walked from posyandu to posyandu instead of weighing. Only the load test's own
+    accounts' rows, in its own database."""
+    from kampungkb.growth.models import Measurement
+
+    earlier = Measurement.objects.filter(tanggal=day, recorded_by__username__startswith="beban.")
+    deleted, _by_model = earlier.delete()
+    return deleted
+
+
 def prepare_plan(args, work: Path, run: str) -> dict:
     from django.db.models import Count
     from django.utils import timezone
@@ -252,6 +265,9 @@ def prepare_plan(args, work: Path, run: str) -> dict:
     from kampungkb.wilayah.models import Level, Wilayah
 
     day = timezone.localdate()
+    cleared = clear_earlier_weighings(day)
+    if cleared:
+        print(f"earlier runs' weighings of {day.isoformat()} removed: {cleared:,}")
     busiest = list(
         # The demo's children only: the desa stay the same from run to run.
         Child.objects.filter(is_synthetic=True)

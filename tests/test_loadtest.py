@@ -266,6 +266,35 @@ def test_the_targets_are_judged_once_every_user_has_started(capsys):
     assert runner.report(stats, acks, check, server)["import_write_rate"] == 0
 
 
+@pytest.mark.django_db
+def test_a_run_starts_from_the_children_the_first_run_found(users, beltim):
+    # The load accounts' weighings of the session date from earlier runs are removed; any
+    # other account's, and other days', stay.
+    import datetime
+
+    from kampungkb.accounts.models import User
+    from kampungkb.growth.models import Measurement
+    from tests import factories
+    from tests.conftest import KURNIA_JAYA
+
+    runner = _runner_module()
+    day = datetime.date.today()
+    posyandu = factories.posyandu(KURNIA_JAYA, "Posyandu Beban")
+    kids = [
+        factories.child(posyandu=posyandu, tanggal_lahir=day - datetime.timedelta(days=400 + i))
+        for i in range(3)
+    ]
+    kader = User.objects.create_user("beban.kader.01")
+    earlier = factories.measurement(kids[0], day)
+    Measurement.objects.filter(pk=earlier.pk).update(recorded_by=kader)
+    yesterday = factories.measurement(kids[1], day - datetime.timedelta(days=1))
+    Measurement.objects.filter(pk=yesterday.pk).update(recorded_by=kader)
+    others = factories.measurement(kids[2], day)
+    Measurement.objects.filter(pk=others.pk).update(recorded_by=users["desa"])
+    assert runner.clear_earlier_weighings(day) == 1
+    assert set(Measurement.objects.values_list("pk", flat=True)) == {yesterday.pk, others.pk}
+
+
 def test_the_cpu_of_children_waited_for_counts(tmp_path):
     # gunicorn recycles a worker after max_requests: its CPU went uncounted, and a 60-user run
     # reported 4 ms per request. A process's children it waited for count with it.
