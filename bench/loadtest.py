@@ -578,9 +578,13 @@ def _kinds_table(stats: dict, seconds: float, since: float | None) -> dict:
         if since is not None:
             t = [ms for ms, at in zip(t, starts.get(kind, []), strict=True) if at >= since]
         p50, p95, p99 = _percentiles(t)
-        # Errors are counted over the whole run, whatever the window.
-        table[kind] = {"n": len(t), "errors": failures.get(kind, 0), "p50": p50, "p95": p95}
-        table[kind]["p99"] = p99
+        table[kind] = {
+            "n": len(t),
+            "errors": failures.get(kind, 0),  # over the whole run, whatever the window
+            "p50": p50,
+            "p95": p95,
+            "p99": p99,
+        }
         print(
             f"{kind:<11}{len(t):>9,}{failures.get(kind, 0):>8}{len(t) / seconds:>8.1f}"
             f"{p50:>9.0f}{p95:>9.0f}{p99:>9.0f}"
@@ -590,10 +594,10 @@ def _kinds_table(stats: dict, seconds: float, since: float | None) -> dict:
 
 def _writes_since(acks: list[dict], since: float | None) -> tuple[int, int, int]:
     """Of the acknowledged writes: the kader's (weighings, registrations) acknowledged at or
-    after ``since``, the imports acknowledged then, and all the imports."""
+    after ``since`` (None: all), the imports acknowledged then, and all the imports."""
     entry = imports_in = imports = 0
     for ack in acks:
-        late = since is not None and ack.get("at", 0) >= since
+        late = since is None or ack.get("at", 0) >= since
         if ack["kind"] in ("measurement", "child"):
             entry += late
         elif ack["kind"] == "import":
@@ -659,12 +663,9 @@ def report(stats: dict, acks: list[dict], check: dict, server: dict) -> dict:
         f"gunicorn {cpu['gunicorn']:.0f}, worker {cpu['worker']:.0f}, locust {cpu['locust']:.0f};"
         f" load average now {os.getloadavg()[0]:.1f} (other users of the machine included)"
     )
-    entry_in, import_in, import_acks = _writes_since(acks, spawned)
-    import_writes = writes - entry_writes
-    steady_entry = entry_in if spawned else entry_writes
-    steady_import = import_writes * import_in / import_acks if import_acks and spawned else 0
-    if not spawned:
-        steady_import = import_writes
+    # An import's acknowledgement stands for its rows (the imported writes counted above).
+    steady_entry, import_in, import_acks = _writes_since(acks, spawned)
+    steady_import = (writes - entry_writes) * import_in / import_acks if import_acks else 0
     write_rate = (steady_entry + steady_import) / steady
     entry, dash = table["entry"], table["dashboard"]
     if n_requests:

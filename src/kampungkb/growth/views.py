@@ -68,20 +68,28 @@ def session_start(request):
     )
 
 
-def _session(request, posyandu: int, tanggal: str):
-    # The page names the posyandu's desa; its htmx parts (a kader's every step) do not.
-    pos = selectors.posyandu_get(user=request.user, pk=posyandu, with_desa=not request.htmx)
+def _whole_page(request, page: bool | None) -> bool:
+    """Is the session's whole page rendered (``page``), or one of its htmx parts (a form, a
+    result: a kader's every step)? By default, as the request asks."""
+    return not request.htmx if page is None else page
+
+
+def _session(request, posyandu: int, tanggal: str, *, page: bool | None = None):
+    # The page names the posyandu's desa; its htmx parts do not.
+    pos = selectors.posyandu_get(
+        user=request.user, pk=posyandu, with_desa=_whole_page(request, page)
+    )
     _require_editor(request.user, pos.desa_id)
     return pos, _parse_day(tanggal)
 
 
-def _session_context(request, pos, day, **extra):
-    # The children weighed that day: the page lists them; its htmx parts (a form, a result)
-    # do not, and building the query cost a form a tenth of its time.
+def _session_context(request, pos, day, *, page: bool | None = None, **extra):
+    # The children weighed that day: the page lists them; its htmx parts do not, and
+    # building the query cost a form a tenth of its time.
     done = (
-        None
-        if request.htmx
-        else selectors.session_measurements(user=request.user, posyandu=pos, tanggal=day)
+        selectors.session_measurements(user=request.user, posyandu=pos, tanggal=day)
+        if _whole_page(request, page)
+        else None
     )
     return {"posyandu": pos, "tanggal": day, "done": done, "search_children": None, **extra}
 
@@ -107,7 +115,7 @@ def _session_after_save(request, pos, day, *, m, replaced: bool, **extra):
 
 
 def session(request, posyandu, tanggal):
-    pos, day = _session(request, posyandu, tanggal)
+    pos, day = _session(request, posyandu, tanggal, page=True)
     # Without JavaScript the search box submits here: the page shows what it found.
     query = request.GET.get("q", "").strip()[:100]
     found = (
@@ -115,11 +123,7 @@ def session(request, posyandu, tanggal):
         if "q" in request.GET
         else None
     )
-    context = _session_context(request, pos, day, search_children=found, q=query)
-    if context["done"] is None:  # asked by htmx: the page all the same
-        context["done"] = selectors.session_measurements(
-            user=request.user, posyandu=pos, tanggal=day
-        )
+    context = _session_context(request, pos, day, page=True, search_children=found, q=query)
     context["done"] = list(context["done"])
     personal_data.session_shown(
         user=request.user, posyandu=pos, tanggal=day, measurements=context["done"]
