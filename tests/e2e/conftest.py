@@ -5,6 +5,8 @@ They skip on a machine without Chromium, except in CI (CI=true), where that is a
 
 import os
 import shutil
+import threading
+import time
 
 import pytest
 
@@ -69,6 +71,32 @@ def _watched_page(context):
         ),
     )
     return page
+
+
+def _live_server_requests():
+    """The live server's threads serving a browser connection (socketserver names them after
+    their target)."""
+    return [t for t in threading.enumerate() if t.name.endswith("(process_request_thread)")]
+
+
+@pytest.fixture(autouse=True)
+def _live_server_settles(request):
+    """After a browser test, wait for the live server to finish what it was serving.
+
+    A request the browser started just before the test ended (a link followed, a form sent)
+    goes on in a live-server thread after the browser closes; with SQLite in memory that thread
+    shares the test's connection, so the flush after the test failed while it ran ("couldn't be
+    flushed", seen once in CI). This fixture sets up after the database and before the pages, so
+    it tears down after every browser context has closed (closing a context closes its
+    connections, which ends their threads once their request is done) and before the flush.
+    """
+    if "live_server" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+    yield
+    deadline = time.monotonic() + 15.0
+    while (busy := _live_server_requests()) and time.monotonic() < deadline:
+        busy[0].join(timeout=0.05)
+    assert not _live_server_requests(), "the live server still serves a closed browser"
 
 
 @pytest.fixture
