@@ -40,6 +40,9 @@ def test_gunicorn_defaults_suit_a_server_behind_nginx(monkeypatch):
     # Reading an import may take twice its CPU limit on the clock: the worker must outlast it.
     assert config.timeout > 2 * settings.KAMPUNGKB_IMPORT_PARSE_SECONDS
     assert config.graceful_timeout >= 30
+    # A worker is recycled now and then, but not every couple of minutes of a busy day: a new
+    # one costs about 2.5 CPU-s (imports, first request).
+    assert config.max_requests >= 10_000 and 0 < config.max_requests_jitter < config.max_requests
     # No query strings in the access log: a search may carry a child's NIK or name.
     assert "%(r)s" not in config.access_log_format and "%(q)s" not in config.access_log_format
     assert "%(U)s" in config.access_log_format

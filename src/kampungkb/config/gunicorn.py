@@ -40,8 +40,11 @@ timeout = _int("KAMPUNGKB_WEB_TIMEOUT", 180)
 # A stop or reload lets running requests (an import being saved) finish this long.
 graceful_timeout = _int("KAMPUNGKB_WEB_GRACEFUL_TIMEOUT", 60)
 keepalive = 5
-# Recycle a worker now and then: memory a long-lived worker gathered is given back.
-max_requests = _int("KAMPUNGKB_WEB_MAX_REQUESTS", 2000)
+# Recycle a worker now and then: memory a long-lived worker gathered is given back. Not
+# often: a new worker spends about 2.5 CPU-s importing the application and warming up on its
+# first request (measured on the load test's machine, docs/scale.md); at a province's posyandu
+# day (~20 requests/s a worker) a recycle every 2,000 requests took ~6 % of two cores.
+max_requests = _int("KAMPUNGKB_WEB_MAX_REQUESTS", 10_000)
 max_requests_jitter = max_requests // 10
 forwarded_allow_ips = os.environ.get("KAMPUNGKB_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 # Header lines and sizes as gunicorn's defaults; the body limit is nginx's and the app's.
