@@ -114,6 +114,31 @@ def test_a_saved_weighing_lists_the_children_still_to_weigh_and_those_weighed(
 
 
 @pytest.mark.django_db
+def test_a_weighing_moved_here_from_another_posyandu_that_day_adds_its_row(
+    client, users, posyandu, children
+):
+    """The same child weighed that day at another posyandu of the desa is corrected at this
+    session: the row moves here, so this session's weighed list gains it (not a replacement
+    of a row it never had)."""
+    other = factories.posyandu(KURNIA_JAYA, "Posyandu Kenanga")
+    client.force_login(users["desa"])
+    ani = children[0]
+    _save(client, other, ani, **HTMX)
+    moved = Measurement.objects.get(child=ani, tanggal=TODAY)
+    body = _save(client, posyandu, ani, **HTMX).content.decode()
+    assert Measurement.objects.get(child=ani, tanggal=TODAY).posyandu_id == posyandu.pk
+    weighed = _weighed_part(body)
+    assert _count(body) == "1 anak diukur hari ini"
+    assert re.search(
+        rf'<ul hx-swap-oob="afterbegin:#done-list">\s*<li [^>]*id="done-{moved.pk}"', weighed
+    )
+    # Weighed again here, it is a correction of this session's row: replaced in place.
+    weighed = _weighed_part(_save(client, posyandu, ani, **HTMX).content.decode())
+    assert re.search(rf'<li [^>]*id="done-{moved.pk}" hx-swap-oob="true"', weighed)
+    assert "afterbegin" not in weighed
+
+
+@pytest.mark.django_db
 def test_the_session_page_still_fetches_its_list_when_it_loads(client, users, posyandu, children):
     client.force_login(users["desa"])
     body = client.get(_url("session", posyandu)).content.decode()

@@ -373,7 +373,9 @@ def measurement_record(*, user, child: Child, confirmed: bool = False, **values)
 
     Values the plausibility rules question raise ``MeasurementNeedsCheck`` (nothing saved)
     unless ``confirmed``; confirmed, they are saved marked ``needs_check``. A second
-    measurement of the same child on the same date replaces the first (a correction).
+    measurement of the same child on the same date replaces the first (a correction): the
+    returned row's ``before_correction`` is then that first one as it was read (None for a
+    new weighing), so that a caller knows what it replaced without a query of its own.
     """
     _ensure_may_edit(user, child.desa_id)
     errors = validate_measurement_values(child=child, values=values)
@@ -384,10 +386,13 @@ def measurement_record(*, user, child: Child, confirmed: bool = False, **values)
     history = list(child.measurements.order_by("tanggal"))
     existing = next((x for x in history if x.tanggal == values["tanggal"]), None)
     if existing is not None:
-        return measurement_update(user=user, measurement=existing, confirmed=confirmed, **values)
+        m = measurement_update(user=user, measurement=existing, confirmed=confirmed, **values)
+        m.before_correction = existing
+        return m
     # Not questioned until the rules below have read its z-scores.
     values = _mark_for_check(values, [], confirmed=confirmed)
     m = Measurement(child=child, recorded_by=user if getattr(user, "pk", None) else None, **values)
+    m.before_correction = None
     # Not the foreign keys given as rows read from the database (the child, the posyandu of
     # the session, the user): Django would read each again to prove it exists, and the
     # database's own foreign keys refuse one that does not.

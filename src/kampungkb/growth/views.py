@@ -181,13 +181,6 @@ def session_measure(request, posyandu, tanggal, child):
     form = MeasurementForm(request.POST)
     needs_check = False
     if form.is_valid():
-        # A correction (the child already weighed at this session that day) replaces its row
-        # of the weighed list; a new weighing adds one.
-        replaced = request.htmx and (
-            selectors.session_measurements(user=request.user, posyandu=pos, tanggal=day)
-            .filter(child=kid)
-            .exists()
-        )
         values = dict(form.cleaned_data.items())
         values["sumber"] = (
             MeasurementSource.BULAN_PENIMBANGAN
@@ -219,6 +212,11 @@ def session_measure(request, posyandu, tanggal, child):
                     request, "growth/session.html", _session_context(request, pos, day, **ctx)
                 )
             m.child = kid  # the row of the weighed list names the child: no query for it
+            # A correction of a weighing at this session replaces its row of the weighed list
+            # (the service says what it replaced); a new weighing, or one moved here from
+            # another posyandu that day, adds one.
+            before = m.before_correction
+            replaced = before is not None and before.posyandu_id == pos.pk
             return render(
                 request,
                 "growth/partials/result_with_lists.html",
