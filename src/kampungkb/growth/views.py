@@ -163,18 +163,21 @@ def _measure_context(pos, day, child, form):
     }
 
 
+def _new_measurement_form(day, kid) -> MeasurementForm:
+    """An empty weighing of ``kid`` on ``day``: lying length under two years, standing
+    height from two; vitamin A ticked in its months (February, August)."""
+    age_days = (day - kid.tanggal_lahir).days
+    return MeasurementForm(
+        initial={"cara_ukur": "PB" if age_days < 731 else "TB", "vitamin_a": day.month in (2, 8)}
+    )
+
+
 def session_measure(request, posyandu, tanggal, child):
     pos, day = _session(request, posyandu, tanggal)
     kid = selectors.session_child_get(user=request.user, pk=child)
     template = "growth/partials/measure_form.html" if request.htmx else "growth/session.html"
     if request.method != "POST":
-        age_days = (day - kid.tanggal_lahir).days
-        form = MeasurementForm(
-            initial={
-                "cara_ukur": "PB" if age_days < 731 else "TB",
-                "vitamin_a": day.month in (2, 8),
-            }
-        )
+        form = _new_measurement_form(day, kid)
         ctx = _measure_context(pos, day, kid, form)
         personal_data.child_shown(user=request.user, child=kid, page="session_measure")
         return render(request, template, _session_context(request, pos, day, **ctx))
@@ -249,10 +252,7 @@ def session_register(request, posyandu, tanggal):
 
 
 def session_measure_after_register(request, pos, day, kid):
-    age_days = (day - kid.tanggal_lahir).days
-    form = MeasurementForm(
-        initial={"cara_ukur": "PB" if age_days < 731 else "TB", "vitamin_a": day.month in (2, 8)}
-    )
+    form = _new_measurement_form(day, kid)
     return render(
         request,
         "growth/partials/measure_form.html",
