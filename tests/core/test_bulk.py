@@ -3,7 +3,7 @@
 import datetime
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from kampungkb.core import bulk
 from kampungkb.core.bulk import bulk_insert, column_names
@@ -75,3 +75,15 @@ def test_many_rows_go_in_a_few_statements_in_order(db, monkeypatch):
         assert len([s for s in statements if s.startswith("INSERT")]) == 5
     bulk_insert(AuditEntry, FIELDS, [])  # no rows: nothing to do
     assert AuditEntry.objects.filter(object_type="tests.bulk").count() == 30
+
+
+def test_a_duplicate_key_raises_djangos_integrity_error(db):
+    """The driver's error (psycopg's from the COPY, sqlite3's from the INSERTs) is raised as
+    Django's, which the imports catch to answer "busy, try again"."""
+    bulk_insert(AuditEntry, FIELDS, [(None, "system", "load", "tests.bulk", "0", "row 0",
+                                      _at(), "19.06", "{}")])  # fmt: skip
+    taken = AuditEntry.objects.get(object_type="tests.bulk").pk
+    duplicate = (taken, None, "system", "load", "tests.bulk", "1", "row 1", _at(), "19.06", "{}")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        bulk_insert(AuditEntry, ("id", *FIELDS), [duplicate])
+    assert AuditEntry.objects.filter(object_type="tests.bulk").count() == 1

@@ -130,3 +130,34 @@ def test_an_older_child_of_the_head_within_the_growth_range_is_linked(tmp_path, 
     result = families_import(user=operator, path=write_xlsx(tmp_path / "pk.xlsx", rows))
     assert result.n_linked == 1
     assert FamilyMember.objects.get(nama="Kakak Sintetis 0021").child == child
+
+
+def test_a_member_is_a_candidate_up_to_the_last_day_under_five_and_not_a_day_after(
+    tmp_path, operator
+):
+    """Not a child of the head (relation 4), so only the age counts: exactly
+    ``MAX_AGE_DAYS`` old on the survey date is linked, one day older is not."""
+    from kampungkb.growth.services import MAX_AGE_DAYS, child_match_key
+    from tests.families.import_files import SURVEY
+
+    survey = datetime.datetime.strptime(SURVEY, "%d/%m/%Y").date()
+    rows = family_rows(KK)
+    for name, age in (
+        ("Cucu Sintetis Satu", MAX_AGE_DAYS),
+        ("Cucu Sintetis Dua", MAX_AGE_DAYS + 1),
+    ):
+        born = survey - datetime.timedelta(days=age)
+        factories.child_row(
+            nama=name,
+            tanggal_lahir=born,
+            nama_ibu="Ibu Sintetis 0021",
+            match_key=child_match_key(
+                nama=name, tanggal_lahir=born, nama_ibu="Ibu Sintetis 0021",
+                desa_kode=factories.KURNIA_JAYA,
+            ),
+        )  # fmt: skip
+        rows.append({**rows[2], "Nama": name, "Hubungan": "4", "Tgl Lahir": f"{born:%d/%m/%Y}"})
+    result = families_import(user=operator, path=write_xlsx(tmp_path / "pk.xlsx", rows))
+    assert result.n_linked == 1
+    linked = FamilyMember.objects.filter(child__isnull=False).values_list("nama", flat=True)
+    assert list(linked) == ["Cucu Sintetis Satu"]

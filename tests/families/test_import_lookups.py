@@ -31,3 +31,18 @@ def test_keys_in_chunks_find_the_rows_the_keys_name(tmp_path, beltim):
     assert list(keys_in([])) == []
     with pytest.raises(ValueError):
         list(keys_in(["x"], kind="text; DROP TABLE x"))
+
+
+def test_keys_with_quotes_backslashes_commas_and_braces_come_back_as_they_are(db):
+    """On PostgreSQL the keys go as the text of one array (``{"a","b"}``): every character
+    that means something in it is escaped; ints go as numbers."""
+    from django.db import connection
+
+    awkward = ['a"b', "c\\d", "e,f", "{g}", " h ", "NULL", "", "ñama", "it's", '\\"']
+    for values, kind in ((awkward, "text"), ([3, -1, 2**40], "bigint")):
+        found = []
+        for keys in keys_in(values, kind=kind, size=4):
+            with connection.cursor() as cursor:
+                cursor.execute(keys.sql, keys.params)
+                found += [value for (value,) in cursor.fetchall()]
+        assert found == values

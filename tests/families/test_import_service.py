@@ -228,6 +228,27 @@ def test_a_busy_database_saves_nothing_and_says_so(tmp_path, operator, monkeypat
     assert not Keluarga.objects.exists()
 
 
+def test_a_family_another_import_wrote_meanwhile_saves_nothing_and_says_busy(
+    tmp_path, operator, monkeypatch
+):
+    """The family is stored by another import after this one looked (its No KK was new):
+    the families' COPY (INSERTs on SQLite) meets the unique No KK, and the import says busy,
+    as for a locked database, and saves nothing of its own."""
+    from kampungkb.families.importing import commit
+
+    def written_after_another_import(rounds, families):
+        desa = rounds[0].first.desa_kode
+        Keluarga.objects.create(no_kk=KK2, desa_id=desa, rt="001", rw="001", alamat="lain")
+        return families_write(rounds, families)
+
+    families_write = commit.families_write
+    monkeypatch.setattr(commit, "families_write", written_after_another_import)
+    path = write_xlsx(tmp_path / "pk.xlsx", family_rows(KK1) + family_rows(KK2))
+    with pytest.raises(commit.FamilyImportBusyError, match="coba lagi"):
+        families_import(user=operator, path=path)
+    assert not Keluarga.objects.exists() and not FamilySurvey.objects.exists()
+
+
 def test_a_new_address_updates_the_family_and_two_rounds_stay_idempotent(tmp_path, operator):
     rows = family_rows(KK1, **{"Tanggal Pendataan": "01/03/2024", "Alamat": "Jl. Lama"})
     rows += family_rows(KK1, **{"Alamat": "Jl. Baru"})

@@ -48,7 +48,8 @@ def bulk_insert(
     exist yet on this connection) and which is emptied first; its columns are the fields'
     column names, and a name in ``like`` is a column made like the field it maps to
     (``like={"read_digest": "computed_digest"}``). The rows go to the database on the calling
-    thread's connection, inside its current transaction.
+    thread's connection, inside its current transaction; the driver's errors are raised as
+    Django's (``IntegrityError`` for a duplicate key).
 
     On PostgreSQL this is one COPY, with ``binary`` in binary format: nothing is formatted as
     text and parsed again, but each value must then have its column's Python type exactly (an
@@ -69,10 +70,12 @@ def bulk_insert(
             _temp_table_empty(cursor, model, into, columns, source, postgresql=postgresql)
         if not postgresql:
             head = f"INSERT INTO {table} ({names}) VALUES "  # noqa: S608 - names from _meta
-            _insert_many(head, len(columns), rows)
+            with connection.wrap_database_errors:  # sqlite3's errors as Django's
+                _insert_many(head, len(columns), rows)
             return
         sql = f"COPY {table} ({names}) FROM STDIN" + (" (FORMAT BINARY)" if binary else "")
-        with cursor.cursor.copy(sql) as copy:
+        # psycopg's errors as Django's
+        with connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
             if binary:
                 # PostgreSQL type names for the binary format (``varchar(200)`` -> ``varchar``).
                 copy.set_types([f.db_type(connection).split("(")[0] for f in source])

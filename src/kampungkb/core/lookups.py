@@ -34,9 +34,24 @@ def keys_in(
     for start in range(0, len(keys), size):
         chunk = keys[start : start + size]
         if postgres:
-            yield RawSQL(f"SELECT unnest(%s::{kind}[])", [chunk])  # noqa: S611 - checked type
+            array = _array_text(chunk)
+            yield RawSQL(  # noqa: S611 - checked type
+                f"SELECT unnest(%s::{kind}[])", [chunk if array is None else array]
+            )
         else:
             yield RawSQL("SELECT value FROM json_each(%s)", [json.dumps(chunk)])
+
+
+def _array_text(values: list) -> str | None:
+    """``values`` in PostgreSQL's text form of an array (``{1,2}``, ``{"a","b \\"c\\""}``)
+    when all are ints or all are strings, else ``None``: psycopg dumps a list parameter
+    element by element in Python (about 0.1 s for 45,000 No KK), one string in C."""
+    if all(type(v) is int for v in values):
+        return "{" + ",".join(map(str, values)) + "}"
+    if all(type(v) is str for v in values):
+        quoted = (v.replace("\\", "\\\\").replace('"', '\\"') for v in values)
+        return '{"' + '","'.join(quoted) + '"}'
+    return None
 
 
 def filtered_in(

@@ -35,6 +35,18 @@ def link_conflict_reason() -> str:
     )
 
 
+CHILD = int(Relation.CHILD)
+
+
+def _days_before(day: datetime.date, days: int) -> datetime.date:
+    """``day`` less ``days`` days: a date born on or after it is at most ``days`` old on
+    ``day`` (``(day - born).days <= days``)."""
+    try:
+        return day - datetime.timedelta(days=days)
+    except OverflowError:  # before the first day there is: every birth is on or after it
+        return datetime.date.min
+
+
 def _mother(rnd: Round) -> str:
     women = [r for r in rnd.rows if r.jenis_kelamin == "P"]
     for relation in (Relation.SPOUSE, Relation.HEAD):
@@ -69,17 +81,17 @@ def children_link(rounds: list[Round], *, index: WilayahIndex) -> dict[str, list
         return out
     dobs = _dob_range({r.first.desa_kode for r in rounds})
     candidates: list[tuple[MemberRow, Round, str]] = []
+    lowest, highest = dobs if dobs is not None else (None, None)
     for rnd in rounds:
         mother = ""
         mother_done = False
+        # Under five on the survey date: born on or after this day (one comparison a row).
+        born_from = _days_before(rnd.tanggal, MAX_AGE_DAYS)
         for row in rnd.rows:
-            young = (rnd.tanggal - row.tanggal_lahir).days <= MAX_AGE_DAYS
-            child = (
-                row.hubungan == Relation.CHILD
-                and dobs is not None
-                and dobs[0] <= row.tanggal_lahir <= dobs[1]
-            )
-            if not (young or child):
+            born = row.tanggal_lahir
+            if born < born_from and not (
+                row.hubungan == CHILD and lowest is not None and lowest <= born <= highest
+            ):
                 continue
             if not mother_done:
                 mother, mother_done = _mother(rnd), True
