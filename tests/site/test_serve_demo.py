@@ -165,5 +165,14 @@ def test_the_server_and_the_worker_stop_when_the_demo_is_killed_outright(demo):
         time.sleep(0.2)
     else:
         pytest.fail(f"still running after serve_demo was killed: {alive}")
-    with pytest.raises(OSError):
-        socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+    # A dying server's leader thread shows "Z" while its other threads still exit, and its
+    # listening socket takes connections until the last one has: the port must close soon
+    # after, not at the same instant (CI once connected in between).
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+        except OSError:
+            break
+        time.sleep(0.2)
+    else:
+        pytest.fail(f"port {port} still open after serve_demo's children ended")
