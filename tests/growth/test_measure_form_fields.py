@@ -28,9 +28,9 @@ def kids(beltim):
     return pos, baby, toddler
 
 
-def _form(client, pos, kid, **extra) -> str:
+def _form(client, pos, kid) -> str:
     url = reverse("growth:session_measure", args=[pos.pk, TODAY.isoformat(), kid.pk])
-    response = client.get(url, **HTMX, **extra)
+    response = client.get(url, **HTMX)
     assert response.status_code == 200
     return response.content.decode()
 

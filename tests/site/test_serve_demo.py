@@ -118,15 +118,19 @@ def test_demo_prints_accounts_last_serves_indonesian_pages_and_stops_on_ctrl_c(d
 
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=30) == 0
-    deadline = time.monotonic() + 10
+    _wait_until_closed(port, time.monotonic() + 10, "the web server still answers after Ctrl+C")
+
+
+def _wait_until_closed(port: int, deadline: float, failure: str) -> None:
+    """Wait until nothing takes connections on ``port``; fail with ``failure`` at
+    ``deadline`` (a ``time.monotonic()`` value)."""
     while time.monotonic() < deadline:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
         except OSError:
-            break
+            return
         time.sleep(0.2)
-    else:
-        pytest.fail("the web server still answers after Ctrl+C")
+    pytest.fail(failure)
 
 
 def _stat(pid) -> list[str] | None:
@@ -168,11 +172,4 @@ def test_the_server_and_the_worker_stop_when_the_demo_is_killed_outright(demo):
     # A dying server's leader thread shows "Z" while its other threads still exit, and its
     # listening socket takes connections until the last one has: the port must close soon
     # after, not at the same instant (CI once connected in between).
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-        except OSError:
-            break
-        time.sleep(0.2)
-    else:
-        pytest.fail(f"port {port} still open after serve_demo's children ended")
+    _wait_until_closed(port, deadline, f"port {port} still open after serve_demo's children ended")
