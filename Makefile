@@ -66,7 +66,8 @@ bench: setup
 	BENCH_PG=$(BENCH_PG) $(BIN)/python bench/loadtest.py --province
 
 # A posyandu day on loopback: gunicorn + the worker + PostgreSQL (kampungkb_loadtest, seeded
-# once), locust bounded in users and time; LOADTEST_ARGS e.g. "--users 40 --run-time 120".
+# once), locust bounded in users and time (by default the load the targets are stated for);
+# LOADTEST_ARGS e.g. "--province --users 40 --run-time 120" for a quicker, lighter run.
 LOADTEST_ARGS ?= --province
 loadtest: setup
 	BENCH_PG=$(BENCH_PG) $(BIN)/python bench/loadtest.py $(LOADTEST_ARGS)

@@ -63,6 +63,8 @@ def test_a_short_posyandu_day_is_served_and_every_acknowledged_write_is_stored_o
         figures["write_rate"]
     )
     assert "kader entry" in result.stdout and "import" in result.stdout
+    # So light a run says it cannot reach the writes/s target (2 kaders, 30 rows in 14 s).
+    assert "a lighter load than the targets': it brings at most 4.1 writes/s" in result.stdout
     # The targets are judged once every user has started; the import ran after that.
     assert "steady state: the " in result.stdout
     assert 0 < figures["steady_seconds"] < figures["seconds"]
@@ -264,6 +266,17 @@ def test_the_targets_are_judged_once_every_user_has_started(capsys):
     # An import acknowledged during the start does not count in the steady state.
     acks[-1] = {"kind": "import", "at": t0 + 2}
     assert runner.report(stats, acks, check, server)["import_write_rate"] == 0
+
+
+def test_the_default_run_is_the_load_the_targets_are_stated_for():
+    # `make loadtest` runs the defaults (with --province): they must be able to bring the
+    # >= 50 acknowledged writes/s the target judges, or the run measures something else.
+    runner = _runner_module()
+    args = runner.build_parser().parse_args([])
+    ceiling = runner.writes_ceiling(args.kaders, args.kader_wait, args.import_rows, args.run_time)
+    assert ceiling >= runner.TARGET_WRITES_PER_S
+    assert args.users > args.kaders  # the officials and the importer beside the kaders
+    assert runner.writes_ceiling(16, (1.0, 3.0), 2000, 60) < runner.TARGET_WRITES_PER_S
 
 
 @pytest.mark.django_db
