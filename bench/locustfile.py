@@ -294,7 +294,7 @@ def measurement_values(hint, day: datetime.date, rng: random.Random) -> dict[str
 
 
 class KaderUser(BrowserUser):
-    weight = 4
+    weight = PLAN["weights"]["kader"]  # the runner's share of kaders among the users
     # Seconds between two steps of a kader (the runner's --kader-wait): the next child steps
     # on the scale while the page answers.
     wait_time = between(*PLAN["kader_wait"])
@@ -426,7 +426,7 @@ class KaderUser(BrowserUser):
 
 
 class OfficialUser(BrowserUser):
-    weight = 1
+    weight = PLAN["weights"]["official"]
     wait_time = between(2, 6)
 
     def on_start(self):
