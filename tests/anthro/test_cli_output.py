@@ -5,6 +5,7 @@ CSV writer), run on the same real files.
 """
 
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -217,3 +218,21 @@ def test_empty_columns_and_a_byte_order_mark_read_as_before(tmp_path):
     new, old = _both(tmp_path, src)
     assert new == old
     assert new.splitlines()[2].startswith(b'"2","2","500","","","",,')
+
+
+def test_the_output_has_the_permissions_of_a_file_the_user_writes(tmp_path, sample):
+    # Written to a private temporary file (0600) and renamed: the output kept those modes,
+    # unreadable by the colleagues a umask of 022 or 027 lets read the user's files.
+    out = tmp_path / "out.csv"
+    umask = os.umask(0o027)
+    try:
+        assert cli.main([str(sample), "-o", str(out)]) == 0
+        assert stat.S_IMODE(out.stat().st_mode) == 0o640
+        # A file it replaces keeps its own permissions.
+        out.chmod(0o600)
+        assert cli.main([str(sample), "-o", str(out)]) == 0
+        assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    finally:
+        os.umask(umask)
+    # No temporary file is left beside it.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]

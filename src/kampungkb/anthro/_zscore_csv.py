@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import csv as py_csv
 import os
+import stat
 import sys
 import tempfile
 import time
@@ -361,6 +362,18 @@ def _progress(rows: int, done: int, total: int, started: float) -> None:
     sys.stderr.flush()
 
 
+def _mode_for(output_path: str) -> int:
+    """The permissions the output should have: those of the file it replaces, else those a
+    file the user creates gets (0666 less the umask). The temporary file it is written to is
+    private (0600) until it is complete."""
+    try:
+        return stat.S_IMODE(os.stat(output_path).st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0o077)  # read the umask (setting it is the only way), then put it back
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def run(input_path: str, output_path: str, *, rounded: bool, block_size: int) -> int:
     """Process ``input_path`` into ``output_path``; return the number of rows.
 
@@ -411,6 +424,7 @@ def run(input_path: str, output_path: str, *, rounded: bool, block_size: int) ->
                 rows += batch.num_rows
                 if show:
                     _progress(rows, source.tell(), total, started)
+        os.chmod(tmp, _mode_for(output_path))
         os.replace(tmp, output_path)
     finally:
         source.close()
