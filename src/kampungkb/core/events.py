@@ -14,25 +14,25 @@ from django.dispatch import Signal
 records_changed = Signal()
 
 
-def records_changed_on_commit(*, sender: str, once_per_transaction: bool = False) -> None:
+def records_changed_on_commit(*, sender: str) -> None:
     """Send :data:`records_changed` when the current transaction commits (at once outside one).
 
     ``sender`` names what changed (``"growth"``, ``"wilayah"``, ``"families"``) for receivers
-    that care. With ``once_per_transaction``, nothing more is queued while a signal of the
-    same sender is already due at this transaction's commit: for services that many writes
-    of one transaction call (the TPK ones, which a seeded demo calls hundreds of times).
+    that care. Once per sender and transaction: nothing more is queued while a signal of the
+    same sender is already due at this transaction's commit, however many writes of the
+    transaction call this (a seeded demo: hundreds of TPK writes, fifteen Kampung KB; each
+    signal meant a rebuild of every summary where tasks run at once). A signal queued inside
+    a savepoint that is rolled back is dropped with it, before any later write can rely on
+    it; one that stays due was queued in a savepoint still open around the later write, or
+    in one already released, so it is committed or rolled back with that write. (A test run
+    in one transaction must let its setup's signals run, ``django_capture_on_commit_callbacks
+    (execute=True)``, before it expects a later write of the same sender to queue one.)
     """
     connection = transaction.get_connection()
-    if (
-        once_per_transaction
-        and connection.in_atomic_block
-        and any(
-            getattr(func, "records_changed_sender", None) == sender and not func.sent
-            for _savepoints, func, _robust in connection.run_on_commit
-        )
+    if connection.in_atomic_block and any(
+        getattr(func, "records_changed_sender", None) == sender and not func.sent
+        for _savepoints, func, _robust in connection.run_on_commit
     ):
-        # Already due when this transaction commits: many writes in one transaction (a
-        # seeded demo, a batch of TPK targets) send once, not once per write.
         return
 
     def send():

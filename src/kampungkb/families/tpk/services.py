@@ -93,7 +93,7 @@ def _save_target(target: Target, *, user, values: dict | None = None) -> Target:
         wilayah_kode=target.desa_id,
         audit_values=_masked,
     )
-    records_changed_on_commit(sender="families", once_per_transaction=True)  # TPK summaries
+    records_changed_on_commit(sender="families")  # TPK summaries
     return target
 
 

@@ -86,7 +86,7 @@ def visit_record(
         recorded_by=user if getattr(user, "pk", None) else None, is_synthetic=is_synthetic
     )
     audited_save(visit, actor=user, fields=VISIT_FIELDS, values=values, wilayah_kode=target.desa_id)
-    records_changed_on_commit(sender="families", once_per_transaction=True)  # TPK summaries
+    records_changed_on_commit(sender="families")  # TPK summaries
     return visit
 
 

@@ -188,7 +188,7 @@ def anc_contact_record(
         recorded_by=user if getattr(user, "pk", None) else None, is_synthetic=is_synthetic
     )
     audited_save(contact, actor=user, fields=ANC_FIELDS, values=values, wilayah_kode=target.desa_id)
-    records_changed_on_commit(sender="families", once_per_transaction=True)  # TPK summaries
+    records_changed_on_commit(sender="families")  # TPK summaries
     return contact
 
 
@@ -229,7 +229,7 @@ def _kb_save(record: KbPascaPersalinan, *, user, target: Target, keputusan, tang
         },
         wilayah_kode=target.desa_id,
     )
-    records_changed_on_commit(sender="families", once_per_transaction=True)  # TPK summaries
+    records_changed_on_commit(sender="families")  # TPK summaries
     return record
 
 
@@ -304,7 +304,7 @@ def nifas_visit_record(
         recorded_by=user if getattr(user, "pk", None) else None, is_synthetic=is_synthetic
     )
     audited_save(visit, actor=user, fields=NIFAS_FIELDS, values=values, wilayah_kode=target.desa_id)
-    records_changed_on_commit(sender="families", once_per_transaction=True)  # TPK summaries
+    records_changed_on_commit(sender="families")  # TPK summaries
     return visit
 
 
@@ -334,7 +334,7 @@ def _deleted(record, *, user, target: Target, fields) -> None:
         changes=snapshot(record, fields),
     )
     record.delete()
-    records_changed_on_commit(sender="families", once_per_transaction=True)  # TPK summaries
+    records_changed_on_commit(sender="families")  # TPK summaries
 
 
 @transaction.atomic
@@ -351,7 +351,7 @@ def anc_contact_update(*, user, contact: AncContact, **values) -> AncContact:
         contact, actor=user, fields=ANC_FIELDS, values=_one_place(merged),
         wilayah_kode=target.desa_id,
     )  # fmt: skip
-    records_changed_on_commit(sender="families", once_per_transaction=True)  # TPK summaries
+    records_changed_on_commit(sender="families")  # TPK summaries
     contact.refresh_from_db()
     return contact
 
@@ -396,7 +396,7 @@ def nifas_visit_update(*, user, visit: NifasVisit, **values) -> NifasVisit:
     merged = _nifas_values(target, **(current | values))
     _check_nifas(target, merged, replacing=visit)
     audited_save(visit, actor=user, fields=NIFAS_FIELDS, values=merged, wilayah_kode=target.desa_id)
-    records_changed_on_commit(sender="families", once_per_transaction=True)  # TPK summaries
+    records_changed_on_commit(sender="families")  # TPK summaries
     return visit
 
 

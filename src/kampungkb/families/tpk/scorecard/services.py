@@ -99,7 +99,7 @@ def scorecard_entry_save(
         },
         wilayah_kode=target.desa_id,
     )
-    records_changed_on_commit(sender="families", once_per_transaction=True)  # TPK summaries
+    records_changed_on_commit(sender="families")  # TPK summaries
     return derive.cell(ctx, indikator, nilai)
 
 

@@ -175,7 +175,7 @@ def screening_record(
     audited_save(
         screening, actor=user, fields=SCREENING_FIELDS, values=values, wilayah_kode=target.desa_id
     )
-    records_changed_on_commit(sender="families", once_per_transaction=True)  # TPK summaries
+    records_changed_on_commit(sender="families")  # TPK summaries
     return screening
 
 
@@ -244,7 +244,7 @@ def screenings_reevaluate(*, user) -> int:
         )
         changed += 1
     if changed:
-        records_changed_on_commit(sender="families", once_per_transaction=True)  # TPK summaries
+        records_changed_on_commit(sender="families")  # TPK summaries
     return changed
 
 
