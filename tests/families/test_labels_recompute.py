@@ -1,6 +1,8 @@
 """The recompute writes only the rounds whose labels change (or that were never labelled),
 with the rule set and the time; a round whose labels stay keeps its stamp."""
 
+import threading
+
 import pytest
 
 from kampungkb.families.krs import default_rules
@@ -72,3 +74,63 @@ def test_on_postgresql_the_rounds_table_leaves_room_for_in_place_relabelling():
         )
         (options,) = cursor.fetchone()
     assert "fillfactor=50" in (options or [])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_chunks_are_written_while_the_next_is_read(beltim, monkeypatch):
+    """On PostgreSQL other connections write each chunk (its own transaction) while the next
+    is read and evaluated; the labels and stamps stored are those of the plain path, and the
+    progress comes chunk by chunk, in order."""
+    from django.db import connection
+
+    from kampungkb.core.chunk_writing import writes_can_overlap
+    from kampungkb.families import labels
+
+    rounds = [
+        factories.family_row(sumber_air=8 if i % 2 else 1, members=[HUSBAND, _wife("1988-01-01")])
+        for i in range(7)
+    ]
+    rules = default_rules()
+    rules["factors"]["air"]["enabled"] = False
+    no_water = KrsRuleSet.objects.create(kode="uji-tanpa-air", nama="u", sumber="u", rules=rules)
+    monkeypatch.setattr(labels, "CHUNK", 2)
+    writers, real_write = set(), labels._write
+
+    def write(ids, labels_, *, rule_set):
+        writers.add(threading.get_ident())
+        real_write(ids, labels_, rule_set=rule_set)
+
+    monkeypatch.setattr(labels, "_write", write)
+    steps = []
+    assert labels_compute(rule_set=no_water, progress=lambda done, total: steps.append(done)) == 7
+    assert steps == [2, 4, 6, 7]
+    overlapped = connection.vendor == "postgresql"
+    assert writes_can_overlap() is overlapped
+    assert (threading.get_ident() not in writers) is overlapped
+    stored = {s.pk: (s.is_krs, s.rule_set_id) for s in FamilySurvey.objects.all()}
+    assert set(stored) == {r.pk for r in rounds}
+    assert all(rule_set == no_water.pk for _krs, rule_set in stored.values())
+    assert all(krs for krs, _rule_set in stored.values())  # 37 years old: tua, still counted
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_chunk_that_cannot_be_written_fails_the_recompute(beltim, monkeypatch):
+    from kampungkb.families import labels
+
+    first_two = {factories.family_row(members=[HUSBAND, _wife("1988-01-01")]).pk for _ in range(5)}
+    first_two = set(sorted(first_two)[:2])
+    monkeypatch.setattr(labels, "CHUNK", 2)
+    written = []
+    real_write = labels._write
+
+    def failing(ids, labels_, *, rule_set):
+        if not set(ids.tolist()) <= first_two:  # every chunk after the first
+            raise RuntimeError("disk full")
+        written.append(len(ids))
+        real_write(ids, labels_, rule_set=rule_set)
+
+    monkeypatch.setattr(labels, "_write", failing)
+    with pytest.raises(RuntimeError, match="disk full"):
+        labels_compute()
+    assert written == [2]
+    assert FamilySurvey.objects.filter(rule_set__isnull=False).count() == 2

@@ -7,8 +7,9 @@ from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
+from kampungkb.core.chunk_writing import writes_can_overlap
 from kampungkb.growth.compute import COMPUTED_FIELDS
-from kampungkb.growth.kbm.recompute import _writes_overlap, measurements_recompute_all
+from kampungkb.growth.kbm.recompute import measurements_recompute_all
 from kampungkb.growth.kbm.selectors import kbm_of
 from kampungkb.growth.models import Child, KBMTable, Measurement
 from kampungkb.growth.services import measurements_recompute_child
@@ -205,7 +206,7 @@ def test_outside_a_transaction_chunks_are_written_while_the_next_is_computed(bel
         batch_children=2, progress=lambda rows, children: chunks_written.append(rows)
     )
 
-    assert _writes_overlap() is (connection.vendor == "postgresql")
+    assert writes_can_overlap() is (connection.vendor == "postgresql")
     assert (result.rows, result.children, result.written) == (42, 7, 42)
     assert chunks_written == [12, 24, 36, 42]
     assert _stored() == by_service

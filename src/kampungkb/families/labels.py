@@ -13,6 +13,7 @@ It asks for an analytics refresh once the labels are committed
 (``core.events.records_changed_on_commit``), so callers need not.
 """
 
+import functools
 from collections.abc import Callable, Iterable
 
 import numpy as np
@@ -20,6 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from kampungkb.core.bulk import column_names
+from kampungkb.core.chunk_writing import WRITERS, chunk_writers, writes_can_overlap
 from kampungkb.core.events import records_changed_on_commit
 from kampungkb.families import krs, pgcopy
 from kampungkb.families.labels_read import (
@@ -71,7 +73,7 @@ def labels_compute(
 ) -> int:
     """Compute and store the labels of the rounds ``surveys`` (ids; ``None``: every round)
     with ``rule_set`` (default: the default rule set). Returns how many rounds were labelled.
-    ``progress(done, total)`` is called after each chunk."""
+    ``progress(done, total)`` is called after each chunk is written."""
     rule_set = rule_set or default_rule_set()
     if rule_set is None:
         return 0
@@ -85,16 +87,28 @@ def labels_compute(
             survey_arrays(ids[start : start + CHUNK], contiguous=False)
             for start in range(0, total, CHUNK)
         )
-    done = 0
-    for rounds in chunks:
-        if rounds["id"].size:
-            labels = chunk_labels(rounds, rule_set.rules, contiguous=contiguous)
-            written = (labels != rounds["labels"]) | (rounds["fresh"] > 0)
-            with transaction.atomic():
-                _write(rounds["id"][written], labels[written], rule_set=rule_set)
-        done += int(rounds["id"].size)
+    counted = {"read": 0, "written": 0}
+
+    def chunk_done(_result, n: int) -> None:
+        counted["written"] += n
         if progress is not None:
-            progress(done, max(total, done))
+            progress(counted["written"], max(total, counted["written"]))
+
+    # On PostgreSQL outside a transaction (a rule change's recompute), other connections
+    # write each chunk while the next is read and evaluated (``core.chunk_writing``; the
+    # chunks hold disjoint rounds). Inside the caller's transaction (an import), here.
+    with chunk_writers(WRITERS if writes_can_overlap() else 0) as write:
+        for rounds in chunks:
+            n = int(rounds["id"].size)
+            counted["read"] += n
+            changed_ids = changed_labels = rounds["id"][:0]
+            if n:
+                labels = chunk_labels(rounds, rule_set.rules, contiguous=contiguous)
+                written = (labels != rounds["labels"]) | (rounds["fresh"] > 0)
+                changed_ids, changed_labels = rounds["id"][written], labels[written]
+            chunk = (changed_ids, changed_labels, rule_set)
+            write(_write_chunk, *chunk, done=functools.partial(chunk_done, n=n))
+    done = counted["read"]
     if done:
         # The KRS summaries (analytics) are built from these labels.
         records_changed_on_commit(sender="families")
@@ -108,6 +122,14 @@ def _every_round():
     while (rounds := survey_arrays_after(after, CHUNK))["id"].size:
         yield rounds
         after = int(rounds["id"][-1])
+
+
+def _write_chunk(ids: np.ndarray, labels: np.ndarray, rule_set: KrsRuleSet) -> None:
+    """Write one chunk's changed labels in its own transaction, on the calling thread's
+    connection."""
+    if ids.size:
+        with transaction.atomic():
+            _write(ids, labels, rule_set=rule_set)
 
 
 LABEL_ROWS = "_krs_label_rows"  # the temporary table of a write on PostgreSQL

@@ -11,18 +11,17 @@ connections write chunks while the next one is read and computed.
 The values written are exactly those of the service path (same functions, same conversions);
 ``tests/growth/test_recompute.py`` checks it."""
 
+import functools
 import gc
 import math
-import threading
 import time
-from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.utils import timezone
 
+from kampungkb.core.chunk_writing import WRITERS, chunk_writers, writes_can_overlap
 from kampungkb.growth.kbm.recompute_rows import changed_rows, chunk_read
 from kampungkb.growth.kbm.recompute_write import write_computed
 from kampungkb.growth.kbm.selectors import default_kbm
@@ -49,21 +48,6 @@ def _child_chunks(child_ids: list[int], size: int):
         yield chunk[0], chunk[-1], len(chunk)
 
 
-def _writes_overlap() -> bool:
-    """Whether chunks are written by other connections while the next one is read.
-
-    On PostgreSQL, outside a caller's transaction (inside one, everything must be written in
-    it, by this connection). Not on SQLite: measured there, the reading connection slowed
-    down more than the overlap saved (it reads through the writer's fresh WAL pages, and the
-    two threads share the interpreter for building rows and binding parameters).
-    """
-    return (
-        connection.vendor == "postgresql"
-        and not connection.in_atomic_block
-        and connection.get_autocommit()  # nor in a transaction opened by hand
-    )
-
-
 def _write_chunk(
     changed: list[tuple], relabel: list[tuple], table_id, now, children
 ) -> tuple[int, int]:
@@ -72,11 +56,6 @@ def _write_chunk(
         return write_computed(
             changed, table_id=table_id, now=now, children=children, relabel=relabel
         )
-
-
-def _close_connection(barrier: threading.Barrier) -> None:
-    barrier.wait()
-    connection.close()
 
 
 #: Children per chunk (a transaction each): about 15,000-20,000 rows of two years of monthly
@@ -167,9 +146,6 @@ def measurements_recompute_all(
 
 #: Passes over the children left with rows of another KBM table after the main pass.
 STALE_SWEEPS = 2
-#: Connections writing chunks at once on PostgreSQL while the next chunk is computed: the
-#: server's rewriting of rows is the slowest part, and two writers use both cores for it.
-WRITERS = 2
 
 
 def _child_ids(measurements) -> list[int]:
@@ -179,33 +155,9 @@ def _child_ids(measurements) -> list[int]:
 def _recompute_children(measurements, child_ids, batch_children, rule, table_id, now, force, done):
     """One pass over ``child_ids``: read, compute and write chunk by chunk, calling
     ``done(rows, children, (written, relabelled))`` after each chunk is written (in order)."""
-    writers = WRITERS if _writes_overlap() else 0
-    pool = ThreadPoolExecutor(max_workers=writers) if writers else None
-    in_flight: deque[tuple[Future, int, int]] = deque()  # writes, and their chunks' counts
-
-    def wait_for_oldest() -> None:
-        write, n_rows, n_children = in_flight.popleft()
-        done(n_rows, n_children, write.result())
-
-    try:
+    with chunk_writers(WRITERS if writes_can_overlap() else 0) as write:
         for low, high, n_children in _child_chunks(child_ids, max(1, batch_children)):
             raw = chunk_read(measurements, low, high)
             changed, relabel = changed_rows(raw, rule=rule, table_id=table_id, force=force)
             chunk = (changed, relabel, table_id, now, (low, high))
-            if pool is None:
-                done(len(raw), n_children, _write_chunk(*chunk))
-                continue
-            if len(in_flight) == writers:  # memory stays that of writers + 1 chunks
-                wait_for_oldest()
-            in_flight.append((pool.submit(_write_chunk, *chunk), len(raw), n_children))
-        while in_flight:
-            wait_for_oldest()
-    finally:
-        if pool is not None:
-            # Each worker thread has its own connection: one close per thread, the barrier
-            # making every thread take exactly one.
-            barrier = threading.Barrier(writers)
-            closes = [pool.submit(_close_connection, barrier) for _ in range(writers)]
-            for close in closes:
-                close.result()
-            pool.shutdown()
+            write(_write_chunk, *chunk, done=functools.partial(done, len(raw), n_children))
