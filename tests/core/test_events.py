@@ -1,6 +1,8 @@
 """``records_changed_on_commit``: one signal per sender and transaction, and none lost to a
 savepoint rolled back (each signal is a rebuild of every summary where tasks run at once)."""
 
+import contextlib
+
 import pytest
 from django.db import transaction
 
@@ -37,16 +39,18 @@ def test_many_writes_of_one_transaction_send_once_per_sender(
     assert heard == ["growth"]  # a later transaction is heard again
 
 
+def _undone_write(sender: str) -> None:
+    """A write of ``sender`` in a savepoint that is rolled back."""
+    with contextlib.suppress(RuntimeError), transaction.atomic():
+        records_changed_on_commit(sender=sender)
+        raise RuntimeError("this write is undone")
+
+
 def test_a_signal_rolled_back_with_its_savepoint_does_not_silence_a_later_write(
     heard, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        try:
-            with transaction.atomic():
-                records_changed_on_commit(sender="growth")
-                raise RuntimeError("this write is undone")
-        except RuntimeError:
-            pass
+        _undone_write("growth")
         records_changed_on_commit(sender="growth")  # this one is committed
     assert heard == ["growth"]
 
@@ -56,10 +60,5 @@ def test_a_write_in_a_savepoint_rolled_back_leaves_the_outer_signal_due(
 ):
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         records_changed_on_commit(sender="growth")
-        try:
-            with transaction.atomic():
-                records_changed_on_commit(sender="growth")
-                raise RuntimeError("this write is undone")
-        except RuntimeError:
-            pass
+        _undone_write("growth")
     assert heard == ["growth"]
