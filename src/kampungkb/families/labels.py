@@ -87,12 +87,13 @@ def labels_compute(
             survey_arrays(ids[start : start + CHUNK], contiguous=False)
             for start in range(0, total, CHUNK)
         )
-    counted = {"read": 0, "written": 0}
+    done = written_so_far = 0
 
     def chunk_done(_result, n: int) -> None:
-        counted["written"] += n
+        nonlocal written_so_far
+        written_so_far += n
         if progress is not None:
-            progress(counted["written"], max(total, counted["written"]))
+            progress(written_so_far, max(total, written_so_far))
 
     # On PostgreSQL outside a transaction (a rule change's recompute), other connections
     # write each chunk while the next is read and evaluated (``core.chunk_writing``; the
@@ -100,7 +101,7 @@ def labels_compute(
     with chunk_writers(WRITERS if writes_can_overlap() else 0) as write:
         for rounds in chunks:
             n = int(rounds["id"].size)
-            counted["read"] += n
+            done += n
             changed_ids = changed_labels = rounds["id"][:0]
             if n:
                 labels = chunk_labels(rounds, rule_set.rules, contiguous=contiguous)
@@ -108,7 +109,6 @@ def labels_compute(
                 changed_ids, changed_labels = rounds["id"][written], labels[written]
             chunk = (changed_ids, changed_labels, rule_set)
             write(_write_chunk, *chunk, done=functools.partial(chunk_done, n=n))
-    done = counted["read"]
     if done:
         # The KRS summaries (analytics) are built from these labels.
         records_changed_on_commit(sender="families")
