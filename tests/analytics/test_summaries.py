@@ -1,5 +1,6 @@
 import datetime
 import math
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -7,6 +8,9 @@ from django.core.management import call_command
 from kampungkb.analytics.models import PrevalenceSummary, QualitySummary
 from kampungkb.analytics.services import summaries_rebuild
 from kampungkb.analytics.tasks import analytics_refresh_enqueue
+from kampungkb.growth.kbm.recompute import measurements_recompute_all
+from kampungkb.growth.models import Measurement
+from tests import factories
 from tests.conftest import KURNIA_JAYA, LALANG_JAYA, MANGGAR
 
 AUG = datetime.date(2025, 8, 1)
@@ -209,3 +213,70 @@ def test_the_decree_date_counts_when_the_launch_date_is_missing(data, make_kampu
     may = _cell(MANGGAR, "month", datetime.date(2025, 5, 1), group="other")
     june = _cell(MANGGAR, "month", datetime.date(2025, 6, 1), group="kampung_kb")
     assert (may.n, june.n) == (1, 1)
+
+
+def _march(indicator: str) -> tuple[int, int]:
+    """(n, cases) of Kurnia Jaya in March 2024; (0, 0) when no cell was written."""
+    cell = PrevalenceSummary.objects.filter(
+        wilayah_kode=KURNIA_JAYA,
+        period_type="month",
+        period_start=datetime.date(2024, 3, 1),
+        indicator=indicator,
+        group="all",
+    ).first()
+    return (0, 0) if cell is None else (cell.n, cell.cases)
+
+
+@pytest.mark.parametrize(("born", "counted"), [("2019-03-02", True), ("2019-03-01", False)])
+def test_a_child_counts_up_to_the_day_before_the_fifth_birthday(beltim, born, counted):
+    """WHO's anthro_prevalence drops only ages over 1826 days (anthro/data/ALGORITHM.md,
+    section 6 step 2): measured on 2024-03-01, a child born 2019-03-02 is 1826 days old
+    (59.99 months) and counts; one born a day earlier (1827 days, 60 months) does not."""
+    kid = factories.child(
+        KURNIA_JAYA, tanggal_lahir=datetime.date.fromisoformat(born), jenis_kelamin="L"
+    )
+    m = factories.measurement(
+        kid, datetime.date(2024, 3, 1), berat=Decimal("15.0"), tinggi=Decimal("95.0"),
+        cara_ukur="TB",
+    )  # fmt: skip
+    m.refresh_from_db()
+    summaries_rebuild()
+    assert _march("stunting") == ((1, 1) if counted else (0, 0))
+    if counted:
+        assert m.umur_hari == 1826 and m.stunted
+        q = QualitySummary.objects.get(
+            wilayah_kode=KURNIA_JAYA, period_type="month", period_start=datetime.date(2024, 3, 1)
+        )
+        assert q.n_registered == 1  # under five on the period's first day
+
+
+def test_a_child_with_oedema_counts_as_severely_wasted_and_underweight(beltim):
+    """WHO's anthro_prevalence (ALGORITHM.md section 6 step 5): a child with oedema counts
+    below -3 SD for weight-for-age and weight-for-height, whatever the weight says, and is
+    not overweight; length-for-age is read as measured."""
+    kid = factories.child(KURNIA_JAYA, tanggal_lahir=datetime.date(2022, 3, 1))
+    m = factories.measurement(
+        kid, datetime.date(2024, 3, 10), berat=Decimal("11.5"), tinggi=Decimal("86.0"),
+        cara_ukur="TB", oedema=True,
+    )  # fmt: skip
+    m.refresh_from_db()
+    assert m.zwei is None and m.zwfl is None  # the engine gives no weight z-score
+    assert (m.wasted, m.severely_wasted, m.underweight, m.bgm) == (True, True, True, True)
+    assert m.overweight is False and m.stunted is False
+    summaries_rebuild()
+    for indicator in ("wasting", "severe_wasting", "underweight"):
+        assert _march(indicator) == (1, 1), indicator
+    assert _march("overweight") == (1, 0)
+    assert _march("stunting") == (1, 0)
+
+
+def test_oedema_waiting_to_be_checked_gives_no_status(beltim):
+    kid = factories.child(KURNIA_JAYA, tanggal_lahir=datetime.date(2022, 3, 1))
+    m = factories.measurement(
+        kid, datetime.date(2024, 3, 10), berat=Decimal("11.5"), tinggi=Decimal("86.0"),
+        cara_ukur="TB", oedema=True,
+    )  # fmt: skip
+    Measurement.objects.filter(pk=m.pk).update(needs_check=True)
+    measurements_recompute_all(force=True)
+    m.refresh_from_db()
+    assert (m.wasted, m.underweight, m.overweight) == (None, None, None)

@@ -17,7 +17,7 @@ of birth). Everything after that is numpy over whole columns:
   (pencanangan, else its SK date; always when neither is recorded), and as an other desa
   before: the comparison over time follows when each village became one.
 
-Only children under five at the measurement (``umur_hari`` < 1826, or unknown) count.
+Only children under five at the measurement (``umur_hari`` <= 1826, or unknown) count.
 
 Who counts (statuses, flags, age, latest per child and period) and the intervals are
 ``anthro.summaries``, which the national batch (``kampungkb batch prevalence``) counts with
@@ -332,7 +332,7 @@ def build_cube() -> Cube:
         registered = np.zeros((n_desa, n_p))
         for p in range(n_p):
             alive = (child_born <= per.end_day[p]) & (
-                child_born > per.start_day[p] - UNDER_FIVE_DAYS
+                child_born >= per.start_day[p] - UNDER_FIVE_DAYS
             )
             registered[:, p] = np.bincount(child_desa_idx[alive], minlength=n_desa)
         quality = {

@@ -5,11 +5,14 @@ The web summaries (``analytics.cube``, over stored measurements) and the nationa
 functions, so the two cannot disagree on who counts:
 
 - a measurement's status for an indicator (stunted, wasted, ...) is known only when its
-  z-score is computable, not WHO-flagged and the measurement does not wait to be checked
-  (:func:`status_codes`);
+  z-score is computable, not WHO-flagged and the measurement does not wait to be checked;
+  a child with oedema counts as below -3 SD for weight-for-age and weight-for-height (WHO's
+  ``anthro_prevalence``: wasted, severely wasted, underweight, not overweight), whatever
+  its weight (:func:`status_codes`);
 - a measurement counts for an indicator in a period when its status is known, the
   indicator's flag is not set, it is not waiting to be checked and the child is under five
-  (``age_days`` < 1826, or unknown) (:func:`counted`);
+  (``age_days`` <= 1826, as ``anthro_prevalence`` keeps them, or unknown)
+  (:func:`counted`, :func:`in_scope`);
 - each child counts once per period: its latest counted measurement there
   (:func:`latest_counts`, over rows sorted by child, then date, then a fixed tie-break);
 - proportions come with a Wilson score interval (:func:`rates`).
@@ -23,7 +26,8 @@ import numpy as np
 
 from .prevalence import wilson_interval
 
-#: Children count while under five at the measurement: age in days below this (or unknown).
+#: Children count while under five at the measurement: age in days up to this one (WHO's
+#: ``anthro_prevalence`` drops only ages over 1826 days; 1826 is 59.99 months), or unknown.
 UNDER_FIVE_DAYS = 1826
 
 #: indicator -> (its status, the WHO flag of the z-score it comes from)
@@ -49,24 +53,41 @@ STATUS_RULES: dict[str, tuple[str, str, str, float]] = {
 UNKNOWN = -1
 
 
-def status_codes(out: dict, needs_check=None) -> dict[str, np.ndarray]:
+#: The z-scores that a child's oedema stands in for (at -3.1, as ``anthro_prevalence`` does):
+#: the engine leaves them NaN, since oedema makes the weight say nothing of nutrition.
+OEDEMA_AUX_Z = -3.1
+_OEDEMA_ZSCORES = frozenset({"zwei", "zwfl"})
+
+
+def status_codes(out: dict, needs_check=None, oedema=None) -> dict[str, np.ndarray]:
     """Each status of :data:`STATUS_RULES` as int8: 1 yes, 0 no, -1 unknown.
 
     ``out`` holds the engine's z-scores and flags (``anthro_zscores``); a status is unknown
     where its z-score is NaN or flagged, or where ``needs_check`` is true (a flagged z-score
-    says "check the measurement", not "this child is stunted").
+    says "check the measurement", not "this child is stunted"). Where ``oedema`` is true, the
+    statuses read from weight-for-age and weight-for-height are those of a z-score of -3.1
+    (WHO's ``anthro_prevalence``): wasted, severely wasted, underweight and BGM, not
+    overweight, even without a weight; length-for-age is read as it is.
 
     >>> out = {"zlen": np.array([-2.5, -2.5, np.nan]), "flen": np.array([0.0, 1.0, np.nan])}
     >>> out |= {k: np.zeros(3) for k in ("zwei", "zwfl", "fwei", "fwfl")}
     >>> status_codes(out)["stunted"].tolist()
     [1, -1, -1]
+    >>> out |= {"zwfl": np.array([0.5, np.nan, np.nan]), "fwfl": np.array([0.0, np.nan, np.nan])}
+    >>> codes = status_codes(out, oedema=np.array([False, True, True]))
+    >>> codes["severely_wasted"].tolist(), codes["overweight"].tolist()
+    ([0, 1, 1], [0, 0, 0])
     """
     unchecked = None if needs_check is None else np.asarray(needs_check, dtype=bool)
+    swollen = None if oedema is None else np.asarray(oedema, dtype=bool)
     codes = {}
     with np.errstate(invalid="ignore"):
         for status, (z_name, flag_name, op, threshold) in STATUS_RULES.items():
             z = np.asarray(out[z_name], dtype=np.float64)
             ok = ~np.isnan(z) & (np.asarray(out[flag_name], dtype=np.float64) != 1)
+            if swollen is not None and z_name in _OEDEMA_ZSCORES and swollen.any():
+                z = np.where(swollen, OEDEMA_AUX_Z, z)
+                ok |= swollen
             if unchecked is not None:
                 ok &= ~unchecked
             yes = z < threshold if op == "<" else z > threshold
@@ -81,8 +102,12 @@ def counted(status, flag, needs_check) -> np.ndarray:
 
 
 def in_scope(period, age_days) -> np.ndarray:
-    """Rows in a period (index >= 0) of a child under five (or of unknown age, given as -1)."""
-    return (np.asarray(period) >= 0) & (np.asarray(age_days) < UNDER_FIVE_DAYS)
+    """Rows in a period (index >= 0) of a child under five (or of unknown age, given as -1).
+
+    >>> in_scope(np.array([0, 0, 0, -1]), np.array([1826, 1827, -1, 30])).tolist()
+    [True, False, True, False]
+    """
+    return (np.asarray(period) >= 0) & (np.asarray(age_days) <= UNDER_FIVE_DAYS)
 
 
 def run_ends(child: np.ndarray, period: np.ndarray) -> np.ndarray:

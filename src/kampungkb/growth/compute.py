@@ -80,7 +80,7 @@ def anthro_columns(
     # Status booleans use only plausible values: a flagged z-score says "check the
     # measurement", not "this child is stunted". The rule is the one the national batch
     # uses too (anthro.summaries).
-    codes = status_codes(out, needs_check)
+    codes = status_codes(out, needs_check, oedema=oedema)
 
     def status(name):
         return np.where(codes[name] < 0, None, codes[name] == 1)
