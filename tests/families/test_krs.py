@@ -12,6 +12,7 @@ from kampungkb.families import krs
 from kampungkb.families.krs import CHILD, HEAD, OTHER, SPOUSE
 
 SURVEY = datetime.date(2025, 6, 30)
+EPOCH = datetime.date(1970, 1, 1)
 
 
 def _age(born: datetime.date, on: datetime.date = SURVEY) -> tuple[int, int]:
@@ -32,7 +33,7 @@ def _arrays(families: list[dict]):
         pregnant=np.array([r[4] for r in rows], dtype=bool),
         age_years=np.array([a[0] for a in ages], dtype=np.int64),
         age_months=np.array([a[1] for a in ages], dtype=np.int64),
-        birth_day=np.array([r[5].toordinal() for r in rows], dtype=np.int64),
+        birth_day=np.array([(r[5] - EPOCH).days for r in rows], dtype=np.int64),
         live_births=np.array([np.nan if r[6] is None else r[6] for r in rows], dtype=float),
     )
     water = np.array([f["water"] for f in families], dtype=np.int64)
@@ -67,9 +68,9 @@ def _reference(family: dict, rules: dict) -> dict:
         f["tua"]["from_years"] <= _age(w[4], on)[0] <= f["tua"]["to_years"] for w in pus
     )
     children = sorted((m[4] for m in family["members"] if m[0] == CHILD), reverse=True)
+    # "born less than 24 months apart": months counted as an age is, older to younger.
     out["dekat"] = (
-        len(children) >= 2
-        and (children[0] - children[1]).days < f["dekat"]["under_months"] * 30.4375
+        len(children) >= 2 and _age(children[1], children[0])[1] < f["dekat"]["under_months"]
     )
     births = [w[5] for w in wives if w[5] is not None]
     count = max(births) if births else len(children)
@@ -141,6 +142,30 @@ def test_each_factor_alone_and_a_family_without_sasaran_is_never_krs():
     lone = {"water": 8, "latrine": 4, "members": [(HEAD, "L", False, False, d(1960, 1), None)]}
     [out] = _evaluate([lone])
     assert out["air"] and out["jamban"] and not out["is_sasaran"] and not out["is_krs"]
+
+
+@pytest.mark.parametrize(
+    ("older", "younger", "close"),
+    [
+        (d(2021, 3, 1), d(2023, 3, 1), False),  # exactly 24 months, 730 days
+        (d(2022, 6, 15), d(2024, 6, 15), False),  # exactly 24 months, 731 days (a leap day)
+        (d(2021, 3, 1), d(2023, 2, 28), True),  # a day short of 24 months
+        (d(2021, 1, 31), d(2023, 1, 30), True),
+        (d(2021, 1, 31), d(2023, 1, 31), False),
+    ],
+)
+def test_births_too_close_are_less_than_24_calendar_months_apart(older, younger, close):
+    """FAMILIES.md: "the two youngest children in the family were born less than 24 months
+    apart"; months as an age counts them, so born exactly two years apart is not too close
+    (before, 24 x 30.4375 days made 730 days "too close" and 731 days not)."""
+    members = [
+        (HEAD, "L", True, False, d(1990, 1), None),
+        (SPOUSE, "P", True, False, d(1995, 1), 2),
+        (CHILD, "L", False, False, older, None),
+        (CHILD, "P", False, False, younger, None),
+    ]
+    [out] = _evaluate([{"water": 2, "latrine": 1, "members": members}])
+    assert out["dekat"] is close and out["is_krs"] is close
 
 
 def test_too_many_counts_children_when_live_births_are_not_given():

@@ -143,7 +143,7 @@ class Members:
     pregnant: np.ndarray  # bool
     age_years: np.ndarray  # int, on the survey date
     age_months: np.ndarray  # int, on the survey date
-    birth_day: np.ndarray  # int: date of birth as a day number (any epoch)
+    birth_day: np.ndarray  # int: date of birth as days since 1970-01-01
     live_births: np.ndarray  # float, NaN when not given
 
 
@@ -159,9 +159,41 @@ def _any_by_family(mask: np.ndarray, family: np.ndarray, n: int) -> np.ndarray:
     return np.bincount(family[mask], minlength=n) > 0
 
 
+def calendar_ymd(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Year, month and day of the month of day numbers (days since 1970-01-01), by integer
+    arithmetic on the proleptic Gregorian calendar (H. Hinnant's ``civil_from_days``)."""
+    z = days.astype(np.int64) + 719_468  # days since 0000-03-01
+    era = z // 146_097
+    doe = z - era * 146_097  # day of the 400-year era
+    yoe = (doe - doe // 1_460 + doe // 36_524 - doe // 146_096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)  # day of the year starting in March
+    mp = (5 * doy + 2) // 153
+    d = doy - (153 * mp + 2) // 5 + 1
+    m = np.where(mp < 10, mp + 3, mp - 9)
+    y = yoe + era * 400 + (m <= 2)
+    return y, m, d
+
+
+def whole_months(earlier: np.ndarray, later: np.ndarray) -> np.ndarray:
+    """Whole calendar months from day ``earlier`` to day ``later`` (days since 1970-01-01),
+    as an age is counted: 2021-03-01 to 2023-03-01 is 24, to 2023-02-28 is 23.
+
+    >>> days = np.array([18687, 19417, 19416])  # 2021-03-01, 2023-03-01, 2023-02-28
+    >>> whole_months(days[[0, 0]], days[[1, 2]]).tolist()
+    [24, 23]
+    """
+    return months_between(calendar_ymd(earlier), calendar_ymd(later))
+
+
+def months_between(earlier: tuple, later: tuple) -> np.ndarray:
+    """:func:`whole_months` of dates already split by :func:`calendar_ymd`."""
+    (ey, em, ed), (ly, lm, ld) = earlier, later
+    return (ly - ey) * 12 + (lm - em) - (ld < ed)
+
+
 def _youngest_two_spacing(members: Members, n: int) -> np.ndarray:
-    """Days between the two youngest children (relation CHILD) of each family; NaN if fewer
-    than two."""
+    """Whole calendar months between the births of the two youngest children (relation
+    CHILD) of each family; NaN if fewer than two."""
     out = np.full(n, np.nan)
     children = np.flatnonzero(members.relation == CHILD)
     if children.size < 2:
@@ -174,7 +206,7 @@ def _youngest_two_spacing(members: Members, n: int) -> np.ndarray:
     first[1:] = ~same
     # A pair (youngest, second youngest) starts at each family's first child.
     pair = first[:-1] & same
-    out[fam[:-1][pair]] = (born[:-1] - born[1:])[pair]
+    out[fam[:-1][pair]] = whole_months(born[1:][pair], born[:-1][pair])
     return out
 
 
@@ -208,9 +240,10 @@ def evaluate(members: Members, families: Families, rules: dict) -> dict[str, np.
     tua = pus & (members.age_years >= f["tua"]["from_years"])
     out["tua"] = _any_by_family(tua & (members.age_years <= f["tua"]["to_years"]), fam, n)
     spacing = _youngest_two_spacing(members, n)
-    # Months as the calendar counts them on average (365.25 / 12 days).
+    # Less than so many months as the calendar counts them (ages are counted so too):
+    # born exactly two years apart is not too close, whatever the leap days between.
     with np.errstate(invalid="ignore"):
-        out["dekat"] = spacing < f["dekat"]["under_months"] * 30.4375
+        out["dekat"] = spacing < f["dekat"]["under_months"]
     births = np.where(wife, members.live_births, np.nan)
     most_births = np.full(n, -1.0)
     given = ~np.isnan(births)

@@ -145,33 +145,16 @@ def _member_matrix(ids: list[int], *, contiguous: bool) -> np.ndarray:
 
 def _age(born: np.ndarray, on: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Whole years and whole months from ``born`` to ``on`` (day numbers)."""
-    return _age_on(born, _ymd(on))
+    return _age_on(born, krs.calendar_ymd(on))
 
 
 def _age_on(
     born: np.ndarray, on: tuple[np.ndarray, np.ndarray, np.ndarray]
 ) -> tuple[np.ndarray, np.ndarray]:
     """:func:`_age` with ``on`` already split into years, months and days of the month (by
-    :func:`_ymd`, once per round rather than once per member)."""
-    by, bm, bd = _ymd(born)
-    oy, om, od = on
-    months = (oy - by) * 12 + (om - bm) - (od < bd)
+    :func:`krs.calendar_ymd`, once per round rather than once per member)."""
+    months = krs.months_between(krs.calendar_ymd(born), on)
     return months // 12, months
-
-
-def _ymd(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Year, month and day of the month of day numbers (days since 1970-01-01), by integer
-    arithmetic on the proleptic Gregorian calendar (H. Hinnant's ``civil_from_days``)."""
-    z = days.astype(np.int64) + 719_468  # days since 0000-03-01
-    era = z // 146_097
-    doe = z - era * 146_097  # day of the 400-year era
-    yoe = (doe - doe // 1_460 + doe // 36_524 - doe // 146_096) // 365
-    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)  # day of the year starting in March
-    mp = (5 * doy + 2) // 153
-    d = doy - (153 * mp + 2) // 5 + 1
-    m = np.where(mp < 10, mp + 3, mp - 9)
-    y = yoe + era * 400 + (m <= 2)
-    return y, m, d
 
 
 def member_arrays(
@@ -194,7 +177,7 @@ def member_arrays(
     flags = member & ((1 << BIRTHS_SHIFT) - 1)
     births = ((member >> BIRTHS_SHIFT) & ((1 << (DAY_SHIFT - BIRTHS_SHIFT)) - 1)) - 1
     born = (member >> DAY_SHIFT) - DAY_OFFSET
-    oy, om, od = _ymd(surveys["day"])  # once per round, then per member
+    oy, om, od = krs.calendar_ymd(surveys["day"])  # once per round, then per member
     years, months = _age_on(born, (oy[family], om[family], od[family]))
     members = krs.Members(
         family=family,
