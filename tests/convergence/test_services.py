@@ -549,3 +549,19 @@ def test_every_convergence_write_refuses_the_read_only_roles(
     # The same calls by the district admin pass: each refusal above is the role's.
     for name in ("visit_record", "followup_add", "followup_complete", "cadre_save"):
         writes[name](users["admin"])
+
+
+def test_a_mitra_opd_chases_only_the_overdue_follow_ups_of_its_area(users, ref, mitra_dpupr):
+    """A province installation: the same OPD visits desa of another kabupaten too; the
+    Mitra OPD of Belitung Timur may not open those visits, nor see their follow-ups."""
+    Wilayah.objects.create(kode="19.01", nama="Bangka", level="kabupaten", parent_id="19")
+    Wilayah.objects.create(kode="19.01.01", nama="Sungailiat", level="kecamatan", parent_id="19.01")
+    Wilayah.objects.create(
+        kode="19.01.01.2001", nama="Desa Bangka Sintetis", level="desa_kelurahan",
+        parent_id="19.01.01",
+    )  # fmt: skip
+    past = datetime.date.today() - datetime.timedelta(days=3)
+    mine = _visit(users["admin"], ref["dpupr"], BATU_PENYU, due=past, owner_opd=ref["dpupr"])
+    elsewhere = _visit(None, ref["dpupr"], "19.01.01.2001", due=past, owner_opd=ref["dpupr"])
+    assert {fu.visit_id for fu in followups_overdue(user=mitra_dpupr)} == {mine.pk}
+    assert elsewhere.pk not in {v.pk for v in visit_list(user=mitra_dpupr)}

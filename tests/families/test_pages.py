@@ -105,6 +105,15 @@ def test_the_list_pages_by_fifty(client, users):
     assert len(client.get(LIST + "?halaman=2").context["page"].object_list) == 1
 
 
+def test_the_list_is_audited_with_its_filters_and_count(client, users, world):
+    client.force_login(users["desa"])
+    _rows(client, "?krs=ya")
+    entry = AuditEntry.objects.filter(action=AuditAction.VIEW, object_type="families.keluarga")
+    seen = entry.get()
+    assert seen.actor == users["desa"] and seen.wilayah_kode == KURNIA_JAYA
+    assert seen.changes == {"page": "family_list", "krs": "ya", "sort": "desa", "count": 1}
+
+
 @pytest.mark.parametrize("role", ["mitra", "viewer"])
 def test_roles_without_personal_data_get_no_family(client, users, world, role):
     client.force_login(users[role])
@@ -127,6 +136,32 @@ def test_the_family_page_gives_reasons_history_and_the_child_growth_status(clien
     assert "1906014101950001" in html  # the whole NIK on the family's own page
     entries = AuditEntry.objects.filter(object_type="families.keluarga", action=AuditAction.VIEW)
     assert entries.count() == 1 and entries.get().actor == users["desa"]
+
+
+def test_a_member_linked_to_a_child_of_another_area_shows_nothing_of_its_growth(
+    client, users, world
+):
+    """A Kurnia Jaya family's child linked (by NIK, by a wider area's import) to a growth
+    record of Batu Penyu: its Operator Desa, who cannot open that record, sees neither its
+    growth status nor its last measurement, nor a link to it."""
+    elsewhere = factories.child_row(BATU_PENYU, nama="Anak Batu Penyu Sintetis",
+                                    tanggal_lahir=datetime.date(2025, 1, 10))  # fmt: skip
+    factories.measurement_row(elsewhere, "2025-05-20", tinggi="55.0", stunted=True, wasted=True)
+    family = factories.family_row(
+        KURNIA_JAYA, tanggal="2025-07-01", no_kk="1906010000000102",
+        members=[HUSBAND, _wife(nik="1906014101950002"), _kid(elsewhere, born="2025-01-10")],
+    )  # fmt: skip
+    url = reverse("families:detail", args=[family.keluarga_id])
+    client.force_login(users["desa"])
+    assert client.get(reverse("growth:child_detail", args=[elsewhere.pk])).status_code == 404
+    html = client.get(url).content.decode()
+    assert "2025-05-20" not in html and 'data-testid="family-priority"' not in html
+    assert reverse("growth:child_detail", args=[elsewhere.pk]) not in html
+    # The Admin Kabupaten covers both: the child's status and link are there.
+    client.force_login(users["admin"])
+    html = client.get(url).content.decode()
+    assert "2025-05-20" in html and 'data-testid="family-priority"' in html
+    assert reverse("growth:child_detail", args=[elsewhere.pk]) in html
 
 
 def test_a_family_outside_the_area_is_not_found(client, users, world):

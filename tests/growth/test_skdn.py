@@ -9,7 +9,7 @@ from kampungkb.accounts.models import Role
 from kampungkb.growth.skdn import skdn_table
 from kampungkb.wilayah.models import Wilayah
 from tests import factories
-from tests.conftest import BATU_PENYU, KURNIA_JAYA
+from tests.conftest import BATU_PENYU, KURNIA_JAYA, LALANG_JAYA
 from tests.spreadsheets import HOSTILE, assert_kept_as_text
 
 D = datetime.date
@@ -178,3 +178,25 @@ def test_the_skdn_page_naming_children_records_which_ones(client, posyandu, user
     # A month where every weighing has its code names nobody: no entry.
     client.get(reverse("growth:skdn"), {"bulan": "2025-10"})
     assert AuditEntry.objects.filter(action="view", actor=users["kecamatan"]).count() == 1
+
+
+def test_a_child_of_another_desa_weighed_at_the_posyandu_is_counted_but_not_named(client, users):
+    """A posyandu weighs children of other desa of its kecamatan: they count in its SKDN,
+    but the Operator Desa who may not open such a child's record does not see its name."""
+    posyandu = factories.posyandu(KURNIA_JAYA, "Posyandu Melati")
+    mine = factories.child(KURNIA_JAYA, nama="Bayi Kurnia", tanggal_lahir=D(2025, 3, 25))
+    other = factories.child(LALANG_JAYA, nama="Bayi Lalang", tanggal_lahir=D(2025, 3, 25))
+    for kid in (mine, other):  # under a month at the second weighing: no growth code
+        factories.measurement(kid, D(2025, 3, 28), posyandu=posyandu, berat=Decimal("3.3"))
+        factories.measurement(kid, D(2025, 4, 10), posyandu=posyandu, berat=Decimal("3.6"))
+    operator = users["desa"]  # of Kurnia Jaya
+    client.force_login(operator)
+    assert client.get(reverse("growth:child_detail", args=[other.pk])).status_code == 404
+    table = skdn_table(user=operator, tahun=2025, month=4)
+    [row] = table.rows
+    assert (row.d, row.blank) == (2, 2)
+    assert row.blank_children == [(mine.pk, "Bayi Kurnia")]
+    page = client.get(reverse("growth:skdn") + "?bulan=2025-04").content.decode()
+    assert "Bayi Kurnia" in page and "Bayi Lalang" not in page
+    # The kecamatan's operator covers both desa: both named.
+    assert len(skdn_table(user=users["kecamatan"], tahun=2025, month=4).total.blank_children) == 2

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from kampungkb.core.permissions import can_view_personal_data
 from kampungkb.core.scoping import within_q
 from kampungkb.families.models import FamilyMember, FamilySurvey, Keluarga, Relation
-from kampungkb.growth.models import Measurement
+from kampungkb.growth.models import Child, Measurement
 
 PAGE_SIZE = 50
 SASARAN_FIELDS = ("sasaran_pus", "sasaran_hamil", "sasaran_baduta", "sasaran_balita")
@@ -142,20 +142,27 @@ def family_history(*, keluarga: Keluarga) -> list[FamilySurvey]:
     )
 
 
-def children_latest_measurements(child_ids: list[int]) -> dict[int, Measurement]:
-    """The latest measurement of each child (by date), by child id."""
+def children_visible(*, user, child_ids: list[int]) -> set[int]:
+    """Which of the growth records ``child_ids`` the user may open: a family member may be
+    linked to a child registered in a desa the user does not cover."""
+    return set(Child.objects.for_user(user).filter(pk__in=child_ids).values_list("pk", flat=True))
+
+
+def children_latest_measurements(*, user, child_ids: list[int]) -> dict[int, Measurement]:
+    """The latest measurement of each child (by date) the user covers, by child id."""
     latest = Measurement.objects.filter(
         child_id=OuterRef("child_id"), tanggal__gt=OuterRef("tanggal")
     )
-    rows = Measurement.objects.filter(child_id__in=child_ids).filter(~Exists(latest))
+    rows = Measurement.objects.for_user(user).filter(~Exists(latest), child_id__in=child_ids)
     return {m.child_id: m for m in rows}
 
 
-def children_latest_stunted(child_ids: list[int]) -> dict[int, bool]:
-    """Whether each child's latest length/height (kept by the plausibility check) shows
-    stunting; children never measured so are left out."""
+def children_latest_stunted(*, user, child_ids: list[int]) -> dict[int, bool]:
+    """Whether the latest length/height (kept by the plausibility check) of each child the
+    user covers shows stunting; children never measured so are left out."""
     rows = (
-        Measurement.objects.filter(child_id__in=child_ids, stunted__isnull=False)
+        Measurement.objects.for_user(user)
+        .filter(child_id__in=child_ids, stunted__isnull=False)
         .exclude(flen=True)
         .order_by("child_id", "-tanggal")
         .values_list("child_id", "stunted")

@@ -10,7 +10,7 @@ from kampungkb.core.privacy import mask_nik
 from kampungkb.families import selectors
 from kampungkb.families.models import FamilySurvey
 from kampungkb.families.reasons import factor_reason, sasaran_labels
-from kampungkb.families.services import family_viewed
+from kampungkb.families.services import families_listed, family_viewed
 from kampungkb.wilayah.models import Wilayah
 
 
@@ -41,6 +41,7 @@ def family_list(request):
     page = Paginator(selectors.with_heads(rounds), selectors.PAGE_SIZE).get_page(
         request.GET.get("halaman")
     )
+    families_listed(user=request.user, filters=filters, count=page.paginator.count)
     query = request.GET.copy()
     query.pop("halaman", None)
     return render(
@@ -63,13 +64,16 @@ def family_list(request):
     )
 
 
-def _members(survey: FamilySurvey, full_nik: bool, latest: dict, stunted: dict) -> list[dict]:
+def _members(
+    survey: FamilySurvey, full_nik: bool, latest: dict, stunted: dict, visible: set[int]
+) -> list[dict]:
     rows = []
     for m in survey.members.all():
         rows.append(
             {
                 "m": m,
                 "nik": (m.nik if full_nik else mask_nik(m.nik)) or "–",
+                "child_visible": m.child_id in visible,
                 "measurement": latest.get(m.child_id),
                 "stunted": stunted.get(m.child_id),
             }
@@ -82,8 +86,11 @@ def family_detail(request, pk: int):
     family_viewed(user=request.user, keluarga=keluarga)
     history = selectors.family_history(keluarga=keluarga)
     child_ids = [m.child_id for s in history for m in s.members.all() if m.child_id]
-    latest = selectors.children_latest_measurements(child_ids)
-    stunted = selectors.children_latest_stunted(child_ids)
+    # Only the growth records the user may open: a member may be linked to a child of a
+    # desa outside their area (matched by NIK when an official of a wider area imported).
+    visible = selectors.children_visible(user=request.user, child_ids=child_ids)
+    latest = selectors.children_latest_measurements(user=request.user, child_ids=child_ids)
+    stunted = selectors.children_latest_stunted(user=request.user, child_ids=child_ids)
     current = history[0] if history else None
     full_nik = can_view_full_nik(request.user)
     labels = sasaran_labels()
@@ -94,7 +101,7 @@ def family_detail(request, pk: int):
             "keluarga": keluarga,
             "no_kk": keluarga.no_kk if full_nik else mask_nik(keluarga.no_kk),
             "current": current,
-            "members": _members(current, full_nik, latest, stunted) if current else [],
+            "members": _members(current, full_nik, latest, stunted, visible) if current else [],
             "history": [
                 {
                     "survey": s,

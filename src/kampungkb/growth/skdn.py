@@ -146,9 +146,10 @@ def skdn_table(*, user, tahun: int, month: int, desa: str = "") -> SKDNTable:
         for key in COUNTS[2:]:
             setattr(row, key, r[key])
     if can_view_personal_data(user) and any(r.blank for r in rows.values()):
-        for pid, child_id, nama in last_weighing.filter(growth_code="").values_list(
-            "posyandu_id", "child_id", "child__nama"
-        ):
+        # Named only when the user covers the child's desa: a posyandu weighs children of
+        # other desa of its kecamatan too (counted above, as the posyandu's work).
+        blank = last_weighing.filter(scope_q(user, "child__desa__kode"), growth_code="")
+        for pid, child_id, nama in blank.values_list("posyandu_id", "child_id", "child__nama"):
             rows[pid].blank_children.append((child_id, nama))
     total = SKDNRow(None, "", desa, "")
     for row in rows.values():

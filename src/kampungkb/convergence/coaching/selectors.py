@@ -65,8 +65,13 @@ def followups_overdue(*, user, today=None):
         qs = qs.filter(scope_q(user, "visit__desa__kode"))
     elif is_mitra(user):
         opd = user_opd(user)
+        # Their OPD's, within their area: an OPD of the same name serves other kabupaten
+        # of a province installation too.
         qs = (
-            qs.filter(Q(owner_opd=opd) | Q(owner_opd__isnull=True, visit__opd=opd))
+            qs.filter(
+                Q(owner_opd=opd) | Q(owner_opd__isnull=True, visit__opd=opd),
+                scope_q(user, "visit__desa__kode"),
+            )
             if opd
             else qs.none()
         )
