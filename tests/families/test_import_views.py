@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from kampungkb.core.models import AuditAction, AuditEntry
 from kampungkb.families.importing.headers import TEMPLATE_HEADERS
 from kampungkb.families.models import FamilyImportBatch, FamilySurvey, Keluarga
 from kampungkb.growth.models import Upload
@@ -135,3 +136,21 @@ def test_a_family_upload_is_purged_like_any_upload(desa_client, tmp_path, media_
     assert [u.sha256 for u in purged.uploads] == [sha]
     assert not (media_root / "imports" / f"{sha}.xlsx").exists()
     assert desa_client.get(reverse("families:import_preview", args=[sha])).status_code == 404
+
+
+def test_the_preview_and_the_rejected_rows_are_audited_as_reads_of_personal_data(
+    desa_client, client, tmp_path, users
+):
+    """The preview and the rejected-rows workbook show the file's names and NIKs: each is
+    one VIEW entry, also when the Admin Kabupaten opens a desa operator's upload."""
+    sha = _sha(_upload(desa_client, write_xlsx(tmp_path / "pk.xlsx", _rows())))
+    client.force_login(users["admin"])
+    views = AuditEntry.objects.filter(action=AuditAction.VIEW, object_type="growth.upload")
+    assert client.get(reverse("families:import_preview", args=[sha])).status_code == 200
+    assert client.get(reverse("families:import_errors_xlsx", args=[sha])).status_code == 200
+    preview, rejected = views.order_by("pk")
+    assert (preview.actor, preview.changes["page"], preview.changes["rows"]) == (
+        users["admin"], "preview", 6,
+    )  # fmt: skip
+    assert (rejected.changes["page"], rejected.changes["rows"]) == ("rejected_xlsx", 1)
+    assert preview.object_repr == "pk.xlsx" and "1906" not in str(preview.changes)

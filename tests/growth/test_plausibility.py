@@ -293,6 +293,10 @@ def test_the_review_list_shows_marked_values_and_confirming_clears_them(client, 
     client.force_login(users["kecamatan"])
     body = client.get("/pertumbuhan/perlu-dicek/").content.decode()
     assert "Raka Pratama" in body and "45 kg" in body and "Perubahan berat" in body
+    # The list names children: one VIEW entry, with how many rows it held.
+    seen = AuditEntry.objects.filter(action="view", object_type="growth.child").latest("pk")
+    assert seen.actor == users["kecamatan"]
+    assert (seen.changes["page"], seen.changes["count"]) == ("check_list", 1)
     response = client.post(f"/pertumbuhan/pengukuran/{m.pk}/benar/")
     assert response.status_code == 302
     m.refresh_from_db()

@@ -379,10 +379,14 @@ def check_list(request):
     if not can_view_personal_data(request.user):
         raise PermissionDenied
     rows = selectors.measurements_needing_check(user=request.user)
+    n_rows = rows.count()
+    personal_data.children_listed(
+        user=request.user, search="", desa="", count=n_rows, page="check_list"
+    )
     return render(
         request,
         "growth/check_list.html",
-        {"rows": rows[:200], "n_rows": rows.count(), "can_edit": can_edit(request.user)},
+        {"rows": rows[:200], "n_rows": n_rows, "can_edit": can_edit(request.user)},
     )
 
 

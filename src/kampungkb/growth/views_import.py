@@ -19,7 +19,6 @@ from django.views.decorators.http import require_POST
 from kampungkb.core.downloads import XLSX_TYPE, file_response
 from kampungkb.core.forms_style import StyledFormMixin
 from kampungkb.core.permissions import can_view_personal_data
-from kampungkb.growth import personal_data
 from kampungkb.growth.importing.aliases import (
     PosyanduDecision,
     posyandu_alias_delete,
@@ -125,12 +124,6 @@ class MeasurementImportPages(ImportPages):
 
     def preview_context(self, request, sha):
         return {"posyandu_chosen_new": bool(_posyandu_choices(request, sha).create)}
-
-    def rows_shown(self, request, sha, *, name, page, result):
-        rows = result.n_rows if page == "preview" else result.n_rejected
-        personal_data.import_rows_shown(
-            user=request.user, upload_sha=sha, file_name=name, page=page, rows=rows
-        )
 
     def saved(self, request, sha, *, result):
         if result.waits_for_posyandu:

@@ -149,3 +149,15 @@ def test_a_marriage_of_a_pregnant_woman_is_refused_and_read_only_roles_get_403(w
     c = _as(client, world["users"]["viewer"])
     url = reverse("families:tpk_marriage_create", args=[world["catin"].pk])
     assert c.post(url, {"tanggal_nikah": TODAY.isoformat()}).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("route", "target"),
+    [("families:tpk_delivery_create", "ibu"), ("families:tpk_marriage_create", "catin")],
+)
+def test_a_record_form_naming_the_target_is_a_read_of_her_record(world, client, route, target):
+    c = _as(client, world["users"]["desa"])
+    views = AuditEntry.objects.filter(action="view", object_type="families.target")
+    assert c.get(reverse(route, args=[world[target].pk])).status_code == 200
+    seen = views.get()
+    assert (seen.actor, seen.object_id) == (world["users"]["desa"], str(world[target].pk))

@@ -98,6 +98,9 @@ def test_a_target_changes_team_within_its_desa_only(world, client):
     assert world["late"].team == world["team"]
     page = c.get(url)
     assert page.status_code == 200 and "TPK Batu Penyu" not in page.content.decode()
+    # The form names the target: a read of its record.
+    seen = AuditEntry.objects.get(action="view", object_id=str(world["late"].pk))
+    assert seen.actor == world["users"]["desa"]
     bad = c.post(url, {"team": world["other"].pk}, **HTMX)
     assert bad.status_code == 400 and "is-invalid" in bad.content.decode()
     good = c.post(url, {"team": world["second"].pk}, **HTMX)

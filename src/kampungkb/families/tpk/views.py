@@ -195,6 +195,8 @@ def delivery_create(request, pk):
             add_validation_errors(form, exc)
         else:
             return done(request, reverse("families:tpk_target", args=[nxt.pk]))
+    if request.method != "POST":  # the form names the target: a read of her record
+        services.target_viewed(user=request.user, target=obj)
     return form_page(
         request,
         title=_("Record the delivery of %(name)s") % {"name": obj.nama},
@@ -220,6 +222,8 @@ def marriage_create(request, pk):
             add_validation_errors(form, exc)
         else:
             return done(request, reverse("families:tpk_target", args=[obj.pk]))
+    if request.method != "POST":  # the form names the target: a read of her record
+        services.target_viewed(user=request.user, target=obj)
     return form_page(
         request,
         title=_("Record the marriage of %(name)s") % {"name": obj.nama},

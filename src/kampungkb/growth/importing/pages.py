@@ -30,6 +30,7 @@ from kampungkb.core.downloads import XLSX_TYPE
 from kampungkb.core.forms_style import StyledFormMixin
 from kampungkb.core.middleware import busy_response, upload_limit
 from kampungkb.core.permissions import can_edit
+from kampungkb.growth import personal_data
 from kampungkb.growth.importing.commit import ImportFileError
 from kampungkb.growth.importing.parse import EXTENSIONS
 from kampungkb.growth.importing.selectors import upload_available, upload_get
@@ -107,7 +108,12 @@ class ImportPages:
         return {}
 
     def rows_shown(self, request, sha: str, *, name: str, page: str, result) -> None:
-        """Called when ``page`` ("preview" or "rejected_xlsx") shows the file's rows."""
+        """Called when ``page`` ("preview" or "rejected_xlsx") shows the file's rows (names,
+        NIKs): one VIEW entry in the audit trail, with how many rows were shown."""
+        rows = result.n_rows if page == "preview" else result.n_rejected
+        personal_data.import_rows_shown(
+            user=request.user, upload_sha=sha, file_name=name, page=page, rows=rows
+        )
 
     def saved(self, request, sha: str, *, result) -> HttpResponse | None:
         """Called after the save ran: a response to answer instead of the result (nothing
