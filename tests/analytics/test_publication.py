@@ -135,6 +135,60 @@ def test_no_hidden_cell_follows_from_the_shown_ones_in_random_districts(seed):
     assert not _determined(hidden - shown_or_zero, values, sums)
 
 
+def _pinned_to_zero(hidden, values, sums):
+    """Hidden cells that a shown total pins to 0 (its hidden parts add up to 0, and no count
+    is negative): what a reader infers beyond the linear algebra of ``_determined``."""
+    out = set()
+    for total, parts in sums:
+        zeros = [p for p in parts if p in hidden]
+        if total not in hidden and zeros and not any(values[p] for p in zeros):
+            out |= set(zeros)
+    return out
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_hidden_zero_is_protected_like_any_small_count_in_random_districts(seed):
+    """As above, with every count under 3 hidden, 0 included, and only the desa where nobody
+    was measured counted as known: no hidden cell follows from the sums, nor is pinned to 0
+    by a shown total."""
+    rng = np.random.default_rng(seed)
+    values, sums, kecamatan, nobody = {}, [], [], set()
+    for k in range(rng.integers(2, 6)):
+        desa = [f"d{k}.{d}" for d in range(rng.integers(1, 7))]
+        for d in desa:
+            values[d] = int(rng.choice([0, 0, 1, 2, 3, 5, 8, 13, 40]))
+            if values[d] == 0 and rng.random() < 0.3:
+                nobody.add(d)  # an empty desa: its 0 is known
+        values[f"k{k}"] = sum(values[d] for d in desa)
+        sums.append((f"k{k}", desa))
+        kecamatan.append(f"k{k}")
+        if set(desa) <= nobody:
+            nobody.add(f"k{k}")  # nobody measured in any of its desa
+    values["kab"] = sum(values[k] for k in kecamatan)
+    sums.append(("kab", kecamatan))
+    small = {c for c, v in values.items() if v < MIN_CASES}
+
+    hidden = small | complementary_cells(values, small, sums, known_zeros=nobody)
+
+    protected = hidden - nobody
+    assert not _determined(protected, values, sums)
+    assert not (_pinned_to_zero(protected, values, sums) & small)
+
+
+def test_a_zero_is_not_given_away_by_its_kecamatan_total():
+    """Batu Penyu 0 stunted (hidden), Gantung desa 5: showing the kecamatan's 5 and Gantung's
+    5 would give Batu Penyu's 0 away; so would two hidden zeros under a shown total."""
+    sums = [("kec", ["batu", "gantung"])]
+    values = {"kec": 5, "batu": 0, "gantung": 5}
+    assert complementary_cells(values, {"batu"}, sums) == set()  # a 0 taken as known
+    assert complementary_cells(values, {"batu"}, sums, known_zeros=set()) == {"gantung"}
+    sums = [("kec", ["a", "b", "c"])]
+    values = {"kec": 7, "a": 0, "b": 0, "c": 7}
+    assert complementary_cells(values, {"a", "b"}, sums, known_zeros=set()) == {"c"}
+    # A desa where nobody was measured gives nobody away: nothing more to hide for it.
+    assert complementary_cells(values, {"a", "b"}, sums, known_zeros={"a", "b"}) == set()
+
+
 def test_complementary_cells_follow_a_chain_up_the_tree():
     # One small desa in a kecamatan of one desa: the kecamatan is as small; at the kabupaten
     # it could be found as total minus the other kecamatan, so one of those goes too.
@@ -212,6 +266,19 @@ def test_only_the_admin_kabupaten_may_publish(data, users):
 def _published(users):
     summaries_rebuild()
     return publication_publish(user=users["admin"], period_type="penimbangan", period_start=AUG)
+
+
+def test_no_stunted_child_in_a_desa_cannot_be_worked_out_on_the_public_page(data, users):
+    """Batu Penyu: 20 measured, none stunted (shown "–"); Gantung desa 20 measured, 5 stunted.
+    The kecamatan's cases and Gantung's cannot both be shown: their difference is Batu
+    Penyu's 0. Padang, where nobody was measured, needs no such protection."""
+    data.many(BATU_PENYU, "2025-08-10", n=20, cases=0)
+    data.many(GANTUNG_DESA, "2025-08-10", n=20, cases=5)
+    tables = public_tables(_published(users))
+    desa = {r.kode: r.stunting for r in tables["desa"]}
+    gantung_kec = {r.kode: r.stunting for r in tables["kecamatan"]}["19.06.02"]
+    assert desa[BATU_PENYU].cases is None and desa[BATU_PENYU].n == 20
+    assert gantung_kec.cases is None or desa[GANTUNG_DESA].cases is None
 
 
 def test_a_hidden_number_measured_hides_the_cases_and_prevalence_beside_it(data, users):

@@ -196,15 +196,19 @@ def _hidden(rows, sums, indicator, published=()) -> tuple[set, set]:
     figures_of = {key: row.cells.get(indicator) for key, row in rows.items()}
     figures_of = {key: f for key, f in figures_of.items() if f is not None}
     out = []
-    for quantity, small in (
-        ("cases", {k for k, f in figures_of.items() if is_suppressed(f.n, f.cases)}),
-        ("n", {k for k, f in figures_of.items() if f.n < MIN_N}),
+    # No case where no child was measured, as anyone can tell; any other 0 cases is protected
+    # like a small count. An empty cell (0 measured) gives nobody away.
+    nobody = {k for k, f in figures_of.items() if f.n == 0}
+    for quantity, small, known_zeros in (
+        ("cases", {k for k, f in figures_of.items() if is_suppressed(f.n, f.cases)}, nobody),
+        ("n", {k for k, f in figures_of.items() if f.n < MIN_N}, None),
     ):
         values = {k: getattr(f, quantity) for k, f in figures_of.items()}
         before = [state[(indicator, quantity)] for state in published]
         kept = {k for _v, hidden, _s in before for k in hidden if k in values}
         hidden = small | kept
-        out.append(kept | complementary_cells(values, hidden, sums, published=before))
+        extra = complementary_cells(values, hidden, sums, published=before, known_zeros=known_zeros)
+        out.append(kept | extra)
     return out[0], out[1]
 
 

@@ -18,16 +18,21 @@ def complementary_cells(
     sums: Iterable[tuple[Hashable, list[Hashable]]],
     *,
     published: Iterable[tuple[dict[Hashable, int], set[Hashable], list]] = (),
+    known_zeros: Iterable[Hashable] | None = None,
 ) -> set[Hashable]:
     """Return the cells to hide besides ``hidden`` so that no hidden value can be derived.
 
     ``values`` holds every cell's value; ``sums`` lists each total with the cells that add up
     to it. A hidden cell can be derived when the equations "total = sum of its parts", with
-    the shown values put in, pin it down (``_derivable``). While some can, one more shown cell
-    of their equations is hidden: not a total where another will do, then the one that
-    leaves the fewest derivable, then a cell of the same sum, then the smallest value. Cells
-    whose value is 0 count as known (a reader may guess an empty cell) and are never relied
-    on to hide another.
+    the shown values put in, pin it down (``_derivable``), or when the hidden parts of a sum
+    whose total is shown add up to 0 (counts are never negative, so each of them is 0). While
+    some can, one more shown cell of their equations is hidden: not a total where another
+    will do, then the one that leaves the fewest derivable, then a cell of the same sum, then
+    the smallest value. A cell whose value is 0 counts as known when it is one of
+    ``known_zeros`` (a reader can tell it: no child measured means no case), and is then
+    never relied on to hide another; ``None``: every cell of value 0 (an empty cell). Any
+    other 0 is protected like any small value ("none of these children is stunted" is what
+    a hidden 0 must not give away).
 
     ``published`` lists the versions of the same period already out, each as its
     ``(values, hidden, sums)``: a reader may hold them all, so the equations of every version
@@ -50,10 +55,11 @@ def complementary_cells(
     ['b']
     """
     equations = [(total, list(parts)) for total, parts in sums]
-    hidden = {c for c in hidden if values.get(c, 0) != 0}
-    versions = _Versions(values, equations, list(published))
+    guessed = None if known_zeros is None else frozenset(known_zeros)
+    hidden = {c for c in hidden if not _known_zero(c, values.get(c, 0), guessed)}
+    versions = _Versions(values, equations, list(published), guessed)
     extra: set[Hashable] = set()
-    exposed = versions.derivable(hidden)
+    exposed = versions.exposed(hidden)
     while exposed:
         # How each shown cell relates to an exposed one: 0 a cell of the same sum (sibling),
         # 1 one of its parts, 2 its total (a total is hidden only when nothing else will do).
@@ -80,11 +86,17 @@ def complementary_cells(
             return extra
         ranked = []
         for other, kind in relation.items():
-            after = versions.derivable(hidden | extra | {other})
+            after = versions.exposed(hidden | extra | {other})
             ranked.append((kind == 2, len(after), kind, values[other], str(other), other, after))
         *_, chosen, exposed = min(ranked)
         extra.add(chosen)
     return extra
+
+
+def _known_zero(cell: Hashable, value: int, guessed: frozenset | None) -> bool:
+    """Whether a reader knows this cell's value without being shown it: a 0 that is one of
+    ``guessed`` (``None``: any 0)."""
+    return value == 0 and (guessed is None or cell in guessed)
 
 
 class _Versions:
@@ -94,12 +106,15 @@ class _Versions:
     An unknown is a cell over a run of consecutive versions in which its value stayed the
     same, ``(cell, first version of the run)``: a reader may assume that a correction left a
     cell alone, and would be right. It is known as soon as one version of the run shows it,
-    or when its value is 0. With no earlier version this is the plain system of the new
-    version, cell for cell.
+    or when its value is a known 0 (``_known_zero``; in an earlier version, judged by the
+    cells whose 0 the new version's reader can tell). With no earlier version this is the
+    plain system of the new version, cell for cell.
     """
 
-    def __init__(self, values: dict, equations: list, published: list):
+    def __init__(self, values: dict, equations: list, published: list, guessed=None):
         self.values = values
+        self.guessed = guessed
+        self.new_equations = equations
         self.single = not published
         self.known_before: set = set()
         self.lost: set = set()
@@ -123,7 +138,7 @@ class _Versions:
             ]
             if index < len(published):
                 for cell, value in vals.items():
-                    seen = cell not in hidden or value == 0
+                    seen = cell not in hidden or _known_zero(cell, value, guessed)
                     (self.known_before if seen else hidden_before).add(unknown_of[cell])
         self.unknown_of = unknown_of  # of the new version
         self.hidden_before = hidden_before
@@ -140,9 +155,28 @@ class _Versions:
         cell = unknown if self.single else unknown[0]
         if cell not in self.values or self.unknown(cell) != unknown:
             return None
-        if cell in hidden or self.values[cell] == 0 or unknown in self.known_before:
+        if cell in hidden or unknown in self.known_before:
+            return None
+        if _known_zero(cell, self.values[cell], self.guessed):
             return None
         return cell
+
+    def exposed(self, hidden: set) -> list:
+        """:meth:`derivable`, and the hidden cells of the new version that a sum whose total
+        is shown pins to 0 (its hidden parts add up to 0, and no count is negative)."""
+        out = self.derivable(hidden)
+        seen = set(out)
+        for total, parts in self.new_equations:
+            if total in hidden or total not in self.values:
+                continue
+            zeros = [p for p in parts if p in hidden and p in self.values]
+            if zeros and not any(self.values[p] for p in zeros):
+                for cell in zeros:
+                    unknown = self.unknown(cell)
+                    if unknown not in seen and unknown not in self.lost:
+                        seen.add(unknown)
+                        out.append(unknown)
+        return out
 
     def derivable(self, hidden: set) -> list:
         """The hidden unknowns, of any version, that the shown cells pin down (``hidden``:
@@ -150,7 +184,11 @@ class _Versions:
         if self.single:
             return _derivable(hidden, self.equations)
         shown_now = {self.unknown(c) for c in self.values if c not in hidden}
-        hidden_now = {self.unknown(c) for c in hidden if self.values.get(c, 0) != 0}
+        hidden_now = {
+            self.unknown(c)
+            for c in hidden
+            if not _known_zero(c, self.values.get(c, 0), self.guessed)
+        }
         unknowns = (hidden_now | self.hidden_before) - shown_now - self.known_before
         return [u for u in _derivable(unknowns, self.equations) if u not in self.lost]
 
