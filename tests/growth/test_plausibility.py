@@ -8,6 +8,7 @@ from decimal import Decimal as D
 import pytest
 
 from kampungkb.core.models import AuditEntry
+from kampungkb.growth import plausibility
 from kampungkb.growth.importing.commit import measurements_import
 from kampungkb.growth.kbm.recompute import measurements_recompute_all
 from kampungkb.growth.models import Measurement
@@ -16,8 +17,10 @@ from kampungkb.growth.plausibility import (
     Reason,
     check_series,
     series_clear,
+    series_marks,
     weight_change_limits,
 )
+from kampungkb.growth.plausibility_rules import WHO_FLAGS
 from kampungkb.growth.presenters import measurement_advice
 from kampungkb.growth.services import (
     MeasurementNeedsCheck,
@@ -142,6 +145,42 @@ def test_a_series_called_clear_all_at_once_is_one_the_rules_find_nothing_in():
     assert all(found for found, said in zip(expected, clear, strict=True) if said)
     assert 100 < sum(clear) < sum(expected)  # most series decided at once, not all of them
     assert series_clear([], [], {}).tolist() == []
+
+
+def test_series_marks_are_what_check_series_finds_with_every_measurement_a_target():
+    """The national batch marks a history with ``series_marks`` (arrays, no Django): the
+    same measurements ``check_series`` questions when each is checked as it comes."""
+    rng = random.Random(20261130)
+    series, numbers, expected = [], [], []
+    for n in range(300):
+        weight, height, mine = 8.0 + rng.random() * 4, 70.0 + rng.random() * 20, []
+        for day in range(rng.randint(1, 6), 0, -1):
+            weight += rng.choice((0.3, -0.2, 0.0, 2.4, -3.1, 9.0))
+            height += rng.choice((1.0, 0.4, -0.4, -0.98, -1.02, -3.0, 0.0))
+            m = _M(
+                day * 30,
+                berat=None if rng.random() < 0.05 else f"{weight:.2f}",
+                tinggi=None if rng.random() < 0.05 else f"{height:.1f}",
+                cara=rng.choice(("PB", "TB")),
+                **{f: rng.random() < 0.02 for f in WHO_FLAGS},
+                zwei=0.0, zlen=0.0, zwfl=0.0, zbmi=0.0, zhc=0.0, zac=0.0,
+            )  # fmt: skip
+            mine.append(m)
+        found = check_series(mine, set(range(len(mine))))
+        series += mine
+        numbers += [n] * len(mine)
+        expected += [i in found for i in range(len(mine))]
+    columns = {
+        "weight": [m.berat for m in series],
+        "lenhei": [m.tinggi for m in series],
+        "method": [m.cara_ukur for m in series],
+        "age_days": [m.tanggal.toordinal() for m in series],
+        **{f: [float(getattr(m, f)) for m in series] for f in WHO_FLAGS},
+    }
+    marks = series_marks(numbers, columns).tolist()
+    assert marks == expected and 50 < sum(marks) < len(marks) / 2
+    # The flags the rules read are those the reasons name.
+    assert set(WHO_FLAGS) == {flag for flag, *_rest in plausibility._WHO}
 
 
 # --- the service ------------------------------------------------------------------------------

@@ -2,8 +2,10 @@
 
 The z-scores are the engine's (``anthro.anthro_zscores``, the indicators the web stores);
 the statuses, who counts and the intervals are ``anthro.summaries``, the rules of the web
-summaries. Counting needs every measurement of a child in one partition: the rows are
-partitioned by kabupaten before (a child's key includes its desa).
+summaries; which values wait to be checked (and so count nowhere) are the import's rules
+(``growth.plausibility_rules``), each child's rows checked in date order. Counting needs every
+measurement of a child in one partition: the rows are partitioned by kabupaten before (a
+child's key includes its desa).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from kampungkb.anthro.summaries import (
     rates,
     status_codes,
 )
+from kampungkb.growth.plausibility_rules import series_marks
 
 # The z-scores the web computes for a measurement (growth.compute).
 ZSCORES = ("zlen", "zwei", "zwfl", "zbmi", "zhc", "zac")
@@ -130,7 +133,7 @@ def _to_days(values) -> np.ndarray:
 #: What counting reads of a scored row (the rest need not travel to the counting).
 COUNT_INPUTS = (
     "berkas", "baris", "kode_desa", "kabupaten", "anak", "tanggal", "umur_hari",
-    *STATUSES, *FLAGS,
+    "berat", "tinggi", "cara_ukur", *STATUSES, *FLAGS,
 )  # fmt: skip
 
 
@@ -150,6 +153,7 @@ def count_partition(frame: pd.DataFrame, period: str) -> pd.DataFrame:
     pi = index - lo
     n_p = int(pi.max()) + 1
     age = frame["umur_hari"].to_numpy()[order]
+    questioned = _questioned(frame, order, child[order], day[order])
     counts = indicator_counts(
         child=child[order],
         group=group,
@@ -159,7 +163,7 @@ def count_partition(frame: pd.DataFrame, period: str) -> pd.DataFrame:
         age_days=age,
         statuses={s: frame[s].to_numpy()[order] for s in STATUSES},
         flags={f: frame[f].to_numpy()[order] for f in FLAGS},
-        needs_check=np.zeros(len(frame), bool),
+        needs_check=questioned,
     )
     scope = in_scope(pi, age)
     records = np.bincount(group[scope] * n_p + pi[scope], minlength=desa.size * n_p).reshape(
@@ -181,6 +185,28 @@ def count_partition(frame: pd.DataFrame, period: str) -> pd.DataFrame:
             )
         )
     return pd.concat(pieces, ignore_index=True)
+
+
+#: The engine's measuring codes as the plausibility rules read them.
+_METHOD = {"l": "PB", "h": "TB"}
+
+
+def _questioned(frame: pd.DataFrame, order, child: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Which rows (in ``order``: by child, then date) the "perlu dicek" rules question, each
+    checked against the child's last earlier row they did not question: what importing the
+    history in date order marks, and what then counts in no figure of the web summaries."""
+    series = np.zeros(child.size, dtype=np.int64)
+    if child.size > 1:
+        series[1:] = np.cumsum(child[1:] != child[:-1])
+    method = frame["cara_ukur"].to_numpy(dtype=object)[order]
+    columns = {
+        "weight": frame["berat"].to_numpy(dtype=np.float64)[order],
+        "lenhei": frame["tinggi"].to_numpy(dtype=np.float64)[order],
+        "method": np.array([_METHOD.get(m, "") for m in method], dtype=object),
+        "age_days": day,
+        **{flag: frame[flag].to_numpy(dtype=np.float64)[order] for flag in FLAGS},
+    }
+    return series_marks(series, columns)
 
 
 def _empty_counts() -> pd.DataFrame:
