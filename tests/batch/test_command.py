@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -173,3 +174,19 @@ def test_the_batch_needs_no_django():
     )
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     assert subprocess.run([sys.executable, "-c", code], env=env, check=False).returncode == 0
+
+
+def test_a_nik_in_other_digits_is_the_same_child_as_in_ascii():
+    """A NIK written in fullwidth or Arabic-Indic digits keys the same child as in ASCII
+    (the web import stores it in ASCII), never a second one; digits like ² are no NIK."""
+    ascii_nik = "1906010101240001"
+    fullwidth = ascii_nik.translate({ord(c): 0xFF10 + int(c) for c in "0123456789"})
+    arabic = ascii_nik.translate({ord(c): 0x0660 + int(c) for c in "0123456789"})
+    niks = pd.Series([ascii_nik, fullwidth, arabic, "190601010124000²"], dtype="str")
+    n = len(niks)
+    keys = sources.child_keys(
+        np.array(["19.06.01.2001"] * n, dtype=object), niks,
+        pd.Series(["Anak"] * 3 + ["Lain"], dtype="str"), np.array([1] * n),
+        np.array(["L"] * n, dtype=object),
+    )  # fmt: skip
+    assert len(set(keys[:3])) == 1 and keys[3] != keys[0]

@@ -20,7 +20,7 @@ from kampungkb.families.reasons import factor_reasons
 from kampungkb.growth.models import NIK_VALIDATOR, Child, Sex
 from kampungkb.wilayah.models import Level
 
-KK_VALIDATOR = RegexValidator(r"^\d{16}$", _("A family card number has exactly 16 digits."))
+KK_VALIDATOR = RegexValidator(r"^[0-9]{16}$", _("A family card number has exactly 16 digits."))
 
 
 class Relation(models.IntegerChoices):

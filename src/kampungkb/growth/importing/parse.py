@@ -11,6 +11,7 @@ numbers, decimal commas.
 import datetime
 import functools
 import re
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
@@ -220,7 +221,10 @@ def parse_decimal(value, places: int) -> Decimal | None:
             raise ValueError(value) from None
     if not number.is_finite():
         raise ValueError(value)
-    return number.quantize(Decimal(1).scaleb(-places))
+    try:  # more digits than a Decimal holds (1e400, thirty nines): no number of ours
+        return number.quantize(Decimal(1).scaleb(-places))
+    except InvalidOperation:
+        raise ValueError(value) from None
 
 
 def parse_float(value) -> float | None:
@@ -288,6 +292,10 @@ def parse_nik(value) -> str | None:
         raw = str(value).strip().lstrip("'").replace(" ", "")
     if raw in {"-", "0"}:
         return None
-    if not re.fullmatch(r"\d{16}", raw):
+    if not raw.isascii() and raw.isdecimal():
+        # Digits of another script (fullwidth ０-９, Arabic-Indic): the same number, written
+        # with the ASCII digits every stored NIK has, so that it matches the child it is.
+        raw = "".join(str(unicodedata.decimal(ch)) for ch in raw)
+    if not re.fullmatch(r"[0-9]{16}", raw):
         raise ValueError(value)
     return raw

@@ -150,7 +150,10 @@ def serial_value(number: float, kind: str, date1904: bool):
     below 1, a date when whole, else a date and time; a duration as a timedelta. Excel's
     day 60 (29 February 1900, which never was) reads as the day before 1 March 1900."""
     if kind == "s":
-        return datetime.timedelta(milliseconds=_round_half_away(number * _DAY_MS))
+        try:
+            return datetime.timedelta(milliseconds=_round_half_away(number * _DAY_MS))
+        except OverflowError:
+            return number  # no duration Python can hold: the number, read as the cell's
     days = number + _DAYS_1904 if date1904 else number
     if days < 60:
         days += 1

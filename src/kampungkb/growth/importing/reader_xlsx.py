@@ -378,7 +378,7 @@ def style_kinds(archive: zipfile.ZipFile, name: str) -> list[str | None]:
         local = local_name(name)
         if local == "numFmt":
             number = attrs.get("numFmtId", "")
-            if number.isdigit():
+            if number.isascii() and number.isdigit():
                 custom[int(number)] = attrs.get("formatCode", "")
         elif local == "cellXfs":
             depth["cellXfs"] = True

@@ -8,7 +8,7 @@ from kampungkb.core.scoping import ScopedQuerySet
 from kampungkb.growth.models.places import Posyandu
 from kampungkb.wilayah.models import Level
 
-NIK_VALIDATOR = RegexValidator(r"^\d{16}$", _("A NIK has exactly 16 digits."))
+NIK_VALIDATOR = RegexValidator(r"^[0-9]{16}$", _("A NIK has exactly 16 digits."))
 
 
 class Sex(models.TextChoices):
