@@ -40,6 +40,18 @@ JUNK_POST = {
 }
 
 
+JUNK_GET = {"q": "%%", "bulan": "2026-99", "kind": "../x"}
+# Filters read as numbers, given digits int() refuses though str.isdigit() takes them
+# (superscripts, circled), another script's, and a number past any key.
+JUNK_DIGITS = dict(
+    zip(
+        ("tahun", "tim", "halaman", "page", "wilayah", "desa", "posyandu", "bulan", "urut"),
+        itertools.cycle(["²", "①", "١٩٠٦", str(2**70)]),
+        strict=False,
+    )
+)
+
+
 def _patterns(resolver=None, prefix=""):
     resolver = resolver or get_resolver()
     for p in resolver.url_patterns:
@@ -85,9 +97,12 @@ def test_no_url_answers_500_to_junk(world, who):
         client.force_login(world[who])
     failures = []
     for url in _urls():
-        for method in ("get", "post"):
-            data = {"q": "%%", "bulan": "2026-99", "kind": "../x"} if method == "get" else JUNK_POST
+        for method, data in (("get", JUNK_GET), ("get", JUNK_DIGITS), ("post", JUNK_POST)):
             response = getattr(client, method)(url, data)
+            if who != "anonymous" and "_auth_user_id" not in client.session:
+                client.force_login(world[who])  # a logout URL: the next ones as the user again
             if response.status_code >= 500:
-                failures.append(f"{method.upper()} {url} -> {response.status_code}")
+                failures.append(
+                    f"{method.upper()} {url} {sorted(data)[:2]} -> {response.status_code}"
+                )
     assert failures == []

@@ -28,7 +28,7 @@ def _filters(request) -> selectors.FamilyFilters:
         factor=_text(request, "faktor", 20),
         sasaran=_text(request, "sasaran", 20),
         stunted=request.GET.get("stunting") == "1",
-        tahun=int(tahun) if tahun.isdigit() else None,
+        tahun=int(tahun) if tahun.isascii() and tahun.isdigit() else None,
         sort=_text(request, "urut", 10) or "desa",
     )
 

@@ -106,7 +106,7 @@ def pregnant_list(request):
     team = None
     tim = request.GET.get("tim", "")
     if tim:
-        if not tim.isdigit():
+        if not (tim.isascii() and tim.isdigit()):
             raise Http404
         team = tpk_selectors.team_get(user=request.user, pk=int(tim))
         area = team.desa
