@@ -31,15 +31,23 @@ ACTIVE = TargetState(active=True)
 
 
 def add_years(day: datetime.date, years: int) -> datetime.date:
-    """The same day ``years`` later; 29 February becomes 1 March in a common year.
+    """The same day ``years`` later; 29 February becomes 1 March in a common year; the
+    calendar's first or last day past its ends (a date typed as year 1 or 9999).
 
     >>> add_years(datetime.date(2024, 2, 29), 2)
     datetime.date(2026, 3, 1)
+    >>> add_years(datetime.date(1, 6, 1), -1), add_years(datetime.date(9999, 6, 1), 1)
+    (datetime.date(1, 1, 1), datetime.date(9999, 12, 31))
     """
+    year = day.year + years
+    if year < datetime.MINYEAR:
+        return datetime.date.min
+    if year > datetime.MAXYEAR:
+        return datetime.date.max
     try:
-        return day.replace(year=day.year + years)
+        return day.replace(year=year)
     except ValueError:
-        return day.replace(year=day.year + years, month=3, day=1)
+        return day.replace(year=year, month=3, day=1)
 
 
 def _ended(reason: str, on: datetime.date, next_kind: str = "") -> TargetState:

@@ -58,9 +58,9 @@ def _postpartum(delivered: datetime.date, visits: list[datetime.date], on) -> Du
 def _catin(target: Target, visits: list[datetime.date], on) -> Due:
     if visits:
         return NOTHING_DUE
-    ideal = target.tanggal_rencana_nikah - datetime.timedelta(days=CATIN_IDEAL_DAYS_BEFORE)
+    ideal = _days_before(target.tanggal_rencana_nikah, CATIN_IDEAL_DAYS_BEFORE)
     # Registered too late for the ideal: the day before the marriage is the last chance.
-    last_chance = target.tanggal_rencana_nikah - datetime.timedelta(days=1)
+    last_chance = _days_before(target.tanggal_rencana_nikah, 1)
     return _at(ideal if target.tanggal_daftar <= ideal else last_chance, on)
 
 
@@ -82,5 +82,13 @@ def visit_due(target: Target, visits: Iterable[datetime.date], on: datetime.date
 
 def catin_visited_early_enough(target: Target, visits: Iterable[datetime.date]) -> bool:
     """Whether a catin had a visit at least three months before the planned marriage."""
-    ideal = target.tanggal_rencana_nikah - datetime.timedelta(days=CATIN_IDEAL_DAYS_BEFORE)
+    ideal = _days_before(target.tanggal_rencana_nikah, CATIN_IDEAL_DAYS_BEFORE)
     return any(v <= ideal for v in visits)
+
+
+def _days_before(day: datetime.date, days: int) -> datetime.date:
+    """``days`` before ``day``, or the calendar's first day (a date typed as year 1)."""
+    try:
+        return day - datetime.timedelta(days=days)
+    except OverflowError:
+        return datetime.date.min

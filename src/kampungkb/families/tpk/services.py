@@ -142,8 +142,18 @@ def target_team_assign(*, user, target: Target, team: TpkTeam | None) -> Target:
 def _check_stage(kind: str, values: dict, *, today: datetime.date) -> None:
     errors: dict[str, str] = {}
     if kind == TargetKind.CATIN:
-        if not values.get("tanggal_rencana_nikah"):
+        planned = values.get("tanggal_rencana_nikah")
+        if not planned:
             errors["tanggal_rencana_nikah"] = _("Enter the planned marriage date.")
+        elif planned > add_years(today, 2):
+            errors["tanggal_rencana_nikah"] = _(
+                "A planned marriage is at most two years ahead: check the date."
+            )
+        elif planned < add_years(today, -1):
+            errors["tanggal_rencana_nikah"] = _(
+                "This planned marriage date is more than a year ago: record the marriage or "
+                "check the date."
+            )
         if not values.get("nama_pasangan"):
             errors["nama_pasangan"] = _("Enter the name of the partner (groom).")
     elif kind == TargetKind.IBU_HAMIL:
@@ -269,6 +279,15 @@ def marriage_record(*, user, target: Target, tanggal_nikah: datetime.date) -> Ta
     if target.kind != TargetKind.CATIN or not target.aktif:
         raise ValidationError(_("Only an active catin target can get a marriage."))
     ensure_not_in_future(tanggal_nikah=tanggal_nikah)
+    if tanggal_nikah < add_years(target.tanggal_daftar, -1):
+        raise ValidationError(
+            {
+                "tanggal_nikah": _(
+                    "This marriage date is more than a year before the registration: check "
+                    "the date."
+                )
+            }
+        )
     _save_target(target, user=user, values={"tanggal_nikah": tanggal_nikah})
     return _apply_state(target, user=user, on=tanggal_nikah)
 

@@ -166,6 +166,8 @@ def months_before(day: datetime.date, months: int) -> datetime.date:
     index = day.year * 12 + day.month - 1 - months
     year, month = divmod(index, 12)
     month += 1
+    if year < datetime.MINYEAR:  # a date typed as year 1: nothing lies before it
+        return datetime.date.min
     for last in (31, 30, 29, 28):
         try:
             return datetime.date(year, month, min(day.day, last))
