@@ -43,6 +43,12 @@ class ActionRecordForm(StyledFormMixin, forms.Form):
         help_text=_("A JSON object of names and values."),
     )
 
+    def __init__(self, *args, kabupaten=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if kabupaten is not None:  # its own desa only (a province holds other kabupaten's)
+            desa = Wilayah.objects.within(kabupaten.kode).desa().order_by("kode")
+            self.fields["lokus_desa"].queryset = desa
+
     def clean_commitments(self):
         rows = []
         for n, line in enumerate(self.cleaned_data["commitments"].splitlines(), start=1):

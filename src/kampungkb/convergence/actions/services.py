@@ -16,6 +16,7 @@ from kampungkb.convergence.actions.models import (
 from kampungkb.convergence.guards import author, ensure_district_admin
 from kampungkb.core.audit import audit_record
 from kampungkb.core.models import AuditAction
+from kampungkb.core.scoping import kode_within
 from kampungkb.core.validators import ensure_not_in_future
 from kampungkb.wilayah.models import Level
 
@@ -85,6 +86,11 @@ def action_record_save(
     lokus = list(lokus_desa)
     if any(d.level != Level.DESA for d in lokus):
         raise ValidationError({"lokus_desa": _("Priority locations must be desa.")})
+    if any(not kode_within(d.kode, kabupaten.kode) for d in lokus):
+        # A province installation holds other kabupaten's desa too.
+        raise ValidationError(
+            {"lokus_desa": _("Priority locations must be desa of the kabupaten.")}
+        )
     record.lokus_desa.set(lokus)
     if commitments is not None:
         record.commitments.all().delete()

@@ -41,7 +41,10 @@ def action_edit(request, tahun, pk):
     may_edit = is_district_admin(user)
     if request.method == "POST" and not may_edit:
         raise PermissionDenied
-    form = ActionRecordForm(request.POST or None, initial=initial_from_record(record))
+    kabupaten = selectors.district_get(user=user) if may_edit else None
+    form = ActionRecordForm(
+        request.POST or None, initial=initial_from_record(record), kabupaten=kabupaten
+    )
     status = 200
     if request.method == "POST":
         status = 400
@@ -50,7 +53,7 @@ def action_edit(request, tahun, pk):
             try:
                 services.action_record_save(
                     user=user,
-                    kabupaten=selectors.district_get(user=user),
+                    kabupaten=kabupaten,
                     tahun=tahun,
                     action=action,
                     lokus_desa=data.pop("lokus_desa"),

@@ -15,10 +15,15 @@ from kampungkb.wilayah.models import FundingSourceType, KampungKB, Wilayah
 
 class PlanQuerySet(ScopedQuerySet):
     def for_user(self, user):
-        # OPD plans are district-wide: everyone with an area reads them.
-        if covered_kode(user) is None:
+        # An OPD plan is its kabupaten's: everyone with an area in it reads it (and a
+        # province's users those of every kabupaten of the province).
+        area = covered_kode(user)
+        if area is None:
             return self.none()
-        return self.filter(scope_q(user, "desa__kode") | Q(desa__isnull=True))
+        opd_plans = scope_q(user, "kabupaten__kode")
+        if len(area) > 5:  # a kecamatan or desa: the plans of its kabupaten
+            opd_plans |= Q(kabupaten_id=area[:5])
+        return self.filter(scope_q(user, "desa__kode") | (Q(desa__isnull=True) & opd_plans))
 
 
 class Plan(models.Model):
@@ -34,6 +39,10 @@ class Plan(models.Model):
     opd = models.ForeignKey(
         Opd, null=True, blank=True, on_delete=models.PROTECT, related_name="plans"
     )
+    # An OPD plan's kabupaten (an OPD of the same name serves each kabupaten of a province).
+    kabupaten = models.ForeignKey(
+        Wilayah, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     is_demo = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -45,9 +54,19 @@ class Plan(models.Model):
         ordering = ["tahun", "desa_id", "opd_id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kampung__isnull=False, desa__isnull=False, opd__isnull=True)
-                | Q(kampung__isnull=True, desa__isnull=True, opd__isnull=False),
-                name="plan_kampung_or_opd",
+                condition=Q(
+                    kampung__isnull=False,
+                    desa__isnull=False,
+                    opd__isnull=True,
+                    kabupaten__isnull=True,
+                )
+                | Q(
+                    kampung__isnull=True,
+                    desa__isnull=True,
+                    opd__isnull=False,
+                    kabupaten__isnull=False,
+                ),
+                name="plan_kampung_or_opd_of_a_kabupaten",
             ),
             models.UniqueConstraint(
                 fields=["tahun", "kampung"],
@@ -55,9 +74,9 @@ class Plan(models.Model):
                 name="plan_one_per_kampung_year",
             ),
             models.UniqueConstraint(
-                fields=["tahun", "opd"],
+                fields=["tahun", "opd", "kabupaten"],
                 condition=Q(opd__isnull=False),
-                name="plan_one_per_opd_year",
+                name="plan_one_per_opd_kabupaten_year",
             ),
         ]
 

@@ -7,18 +7,22 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kampungkb.convergence.actions.selectors import district_get
 from kampungkb.convergence.guards import author, ensure_area_editor, ensure_district_admin
 from kampungkb.convergence.plans.models import Plan, PlanActivity, Realisation
 from kampungkb.core.audit import audit_record
 from kampungkb.core.models import AuditAction
 from kampungkb.core.permissions import can_edit_area, is_district_admin
 from kampungkb.core.validators import ensure_not_in_future
-from kampungkb.wilayah.models import KampungKB
+from kampungkb.wilayah.models import KampungKB, Level, Wilayah
 
 
 def may_edit_plan(user, plan: Plan) -> bool:
-    """Whether ``user`` may add activities and realisation to ``plan``."""
-    return can_edit_area(user, plan.desa_id) if plan.desa_id else is_district_admin(user)
+    """Whether ``user`` may add activities and realisation to ``plan``: its desa's editors,
+    or for an OPD plan its kabupaten's admin."""
+    if plan.desa_id:
+        return can_edit_area(user, plan.desa_id)
+    return is_district_admin(user) and can_edit_area(user, plan.kabupaten_id)
 
 
 def _ensure_plan_editor(user, plan: Plan) -> None:
@@ -26,13 +30,21 @@ def _ensure_plan_editor(user, plan: Plan) -> None:
         ensure_area_editor(user, plan.desa_id)
     else:
         ensure_district_admin(user)
+        ensure_area_editor(user, plan.kabupaten_id)
 
 
 @transaction.atomic
 def plan_create(
-    *, user, tahun: int, kampung: KampungKB | None = None, opd=None, is_demo: bool = False
+    *,
+    user,
+    tahun: int,
+    kampung: KampungKB | None = None,
+    opd=None,
+    kabupaten: Wilayah | None = None,
+    is_demo: bool = False,
 ) -> Plan:
-    """Return the year's plan of a Kampung KB or an OPD, creating it if needed."""
+    """Return the year's plan of a Kampung KB or an OPD, creating it if needed; an OPD's plan
+    is of ``kabupaten``, by default the one the user runs."""
     if (kampung is None) == (opd is None):
         raise ValidationError(_("A plan belongs to a Kampung KB or to an OPD."))
     if kampung is not None:
@@ -42,8 +54,10 @@ def plan_create(
         )
     else:
         ensure_district_admin(user)
+        kabupaten = kabupaten or _kabupaten_of(user)
+        ensure_area_editor(user, kabupaten.kode)
         plan, created = Plan.objects.get_or_create(
-            tahun=tahun, opd=opd, defaults={"is_demo": is_demo}
+            tahun=tahun, opd=opd, kabupaten=kabupaten, defaults={"is_demo": is_demo}
         )
     if created:
         plan.full_clean()
@@ -51,10 +65,20 @@ def plan_create(
             actor=user,
             action=AuditAction.CREATE,
             obj=plan,
-            wilayah_kode=plan.desa_id or "",
+            wilayah_kode=plan.desa_id or plan.kabupaten_id or "",
             changes={"tahun": tahun},
         )
     return plan
+
+
+def _kabupaten_of(user) -> Wilayah:
+    """The kabupaten the user runs; for the system, the installation's only one."""
+    if user is not None:
+        return district_get(user=user)
+    only = list(Wilayah.objects.filter(level=Level.KABUPATEN)[:2])
+    if len(only) != 1:
+        raise ValueError("name the kabupaten of an OPD plan the system makes")
+    return only[0]
 
 
 def _check_months(months) -> list[int]:
@@ -80,7 +104,7 @@ def activity_add(*, user, plan: Plan, **values) -> PlanActivity:
         actor=user,
         action=AuditAction.CREATE,
         obj=activity,
-        wilayah_kode=plan.desa_id or "",
+        wilayah_kode=plan.desa_id or plan.kabupaten_id or "",
         changes={k: v for k, v in values.items() if k != "opd" and k != "programme_area"},
     )
     return activity
@@ -136,7 +160,7 @@ def realisation_add(
         actor=user,
         action=AuditAction.CREATE,
         obj=real,
-        wilayah_kode=activity.plan.desa_id or "",
+        wilayah_kode=activity.plan.desa_id or activity.plan.kabupaten_id or "",
         changes={
             "activity": activity.pk,
             "progres": progres,
