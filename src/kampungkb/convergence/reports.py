@@ -18,6 +18,7 @@ from kampungkb.core.downloads import (
     xlsx_bytes,
     xlsx_response,
 )
+from kampungkb.core.rounding import round_half_up
 
 
 def review_context(*, user, tahun: int) -> dict:
@@ -76,8 +77,8 @@ def review_sheets(ctx: dict) -> list[Sheet]:
                 e.get_tingkat_display() if e and e.tingkat else "",
                 r["level_before"] or "",
                 r["official"].get_tingkat_display() if r["official"] else "",
-                r["system"]["sys_prevalensi"],
-                r["trend"],
+                round_half_up(r["system"]["sys_prevalensi"]),
+                round_half_up(r["trend"]),
                 r["plan"]["n"],
                 r["plan"]["done"],
                 float(r["plan"]["anggaran"] or 0),

@@ -112,12 +112,14 @@ def percent(proportion, places: int = RULE_PLACES) -> Decimal | None:
     return None if fraction is None else round_half_up(fraction * 100, places)
 
 
-def proportion(cases: int, n: int) -> Fraction | None:
-    """``cases / n`` exactly (None when ``n`` is 0): for figures computed from counts, such
-    as a change between two periods, so that no float comes between the counts and the
-    rounding.
+def proportion(cases, n) -> Fraction | None:
+    """``cases / n`` exactly (None when ``n`` is 0): for figures computed from counts or
+    amounts (ints or Decimals), such as a change between two periods or a budget's share
+    spent, so that no float comes between them and the rounding.
 
     >>> proportion(3, 80) - proportion(1, 4)
     Fraction(-17, 80)
+    >>> proportion(Decimal("4900000.00"), Decimal("40000000.00"))
+    Fraction(49, 400)
     """
-    return Fraction(cases, n) if n else None
+    return Fraction(cases) / Fraction(n) if n else None

@@ -6,6 +6,7 @@ from django.db.models.functions import Coalesce, Substr
 from django.shortcuts import get_object_or_404
 
 from kampungkb.convergence.plans.models import Plan, PlanActivity
+from kampungkb.core.rounding import percent, proportion
 from kampungkb.wilayah.models import KampungKB, Wilayah
 
 
@@ -49,7 +50,7 @@ def activity_get(*, user, pk: int) -> PlanActivity:
 
 
 SUMMARY_KEYS = {
-    "desa": Coalesce(F("plan__desa__nama"), Value("")),
+    "desa": Coalesce(F("plan__desa_id"), Value("")),  # by code: two desa may share a name
     "kecamatan": Coalesce(Substr("plan__desa_id", 1, 8), Value("")),
     "opd": Coalesce(F("opd__singkatan"), F("plan__opd__singkatan"), Value("")),
     "bidang": F("programme_area__nama"),
@@ -74,16 +75,14 @@ def plan_summary(*, user, tahun: int, by: str) -> list[dict]:
         )
         .order_by("key")
     )
-    if by == "kecamatan":
+    if by in ("desa", "kecamatan"):
         names = dict(
             Wilayah.objects.filter(kode__in=[r["key"] for r in rows]).values_list("kode", "nama")
         )
-        for r in rows:
-            r["key"] = names.get(r["key"], r["key"])
+        shown = [names.get(r["key"], r["key"]) for r in rows]
+        for r, name in zip(rows, shown, strict=True):
+            # Two desa of one name (Bangka has such) are told apart by their code.
+            r["key"] = f"{name} ({r['key']})" if name and shown.count(name) > 1 else name
     for r in rows:
-        r["serapan"] = (
-            round(100.0 * float(r["realisasi"]) / float(r["anggaran"]), 1)
-            if r["anggaran"]
-            else None
-        )
+        r["serapan"] = percent(proportion(r["realisasi"] or 0, r["anggaran"] or 0))
     return rows

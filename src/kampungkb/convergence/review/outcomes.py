@@ -17,6 +17,7 @@ from kampungkb.analytics.models import (
     QualitySummary,
     SummaryLevel,
 )
+from kampungkb.core.rounding import proportion
 
 
 def _desa_year(model, *, tahun: int, desa_kodes=None):
@@ -41,10 +42,22 @@ def stunting_by_desa(*, tahun: int, desa_kodes=None) -> dict[str, dict]:
         c.wilayah_kode: {
             "n": c.n,
             "n_stunted": c.cases,
-            "prevalence": round(100.0 * c.cases / c.n, 2),
+            # Unrounded: a change between two years is judged on the exact values, and a
+            # page rounds only what it shows (``core.rounding``).
+            "prevalence": 100.0 * c.cases / c.n,
         }
         for c in cells
     }
+
+
+def prevalence_change(now: dict | None, before: dict | None) -> float | None:
+    """The change in points between two years' rows of :func:`stunting_by_desa`, from their
+    counts exactly (two prevalences rounded first can make a rise of 0.49 points one of
+    0.50, which a rule set's threshold judges differently)."""
+    if not now or not before:
+        return None
+    exact = proportion(now["n_stunted"], now["n"]) - proportion(before["n_stunted"], before["n"])
+    return float(exact * 100)
 
 
 def prevalence_of(rows: dict[str, dict]) -> float | None:

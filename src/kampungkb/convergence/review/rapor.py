@@ -12,7 +12,11 @@ from django.db.models.functions import ExtractYear
 from kampungkb.convergence.coaching.models import CoachingVisit, FollowUp, FollowUpStatus
 from kampungkb.convergence.plans.models import PlanActivity
 from kampungkb.convergence.review.models import Evaluation
-from kampungkb.convergence.review.outcomes import measured_coverage_by_desa, stunting_by_desa
+from kampungkb.convergence.review.outcomes import (
+    measured_coverage_by_desa,
+    prevalence_change,
+    stunting_by_desa,
+)
 from kampungkb.convergence.review.scorecard import (
     BAND_LABELS,
     VERDICT_LABELS,
@@ -28,6 +32,7 @@ from kampungkb.convergence.review.selectors import (
     official_level_at,
     rule_set_for_year,
 )
+from kampungkb.core.rounding import percent, proportion
 from kampungkb.wilayah.models import KampungKB
 
 YEARS = 5
@@ -47,18 +52,18 @@ def kampung_kb_rapor(*, user, kampung: KampungKB, tahun: int) -> dict:
     stunting = [stunting_by_desa(tahun=y, desa_kodes=[desa]).get(desa) for y in years]
     coverage = [measured_coverage_by_desa(tahun=y, desa_kodes=[desa]).get(desa) for y in years]
     outcomes = []
+    before = None
     for y, s, c in zip(years, stunting, coverage, strict=True):
-        prev = outcomes[-1]["prevalence"] if outcomes else None
-        now = s["prevalence"] if s else None
         outcomes.append(
             {
                 "tahun": y,
-                "prevalence": now,
+                "prevalence": s["prevalence"] if s else None,
                 "n": s["n"] if s else 0,
-                "change": round(now - prev, 2) if now is not None and prev is not None else None,
+                "change": prevalence_change(s, before),
                 "coverage": c,
             }
         )
+        before = s
 
     # Each indicator of this year's rule set, in every year, banded by that year's rules.
     columns = card["columns"]
@@ -137,7 +142,7 @@ def kampung_kb_rapor(*, user, kampung: KampungKB, tahun: int) -> dict:
                 "done": p.get("done", 0),
                 "anggaran": anggaran,
                 "realisasi": realisasi,
-                "share": round(100.0 * float(realisasi) / float(anggaran)) if anggaran else None,
+                "share": percent(proportion(realisasi, anggaran)),
                 "visits": v.get("n", 0),
                 "followups": f.get("n", 0),
                 "open": f.get("open", 0),

@@ -23,7 +23,12 @@ from kampungkb.convergence.review.models import (
     IndicatorRecord,
     RuleSet,
 )
-from kampungkb.convergence.review.outcomes import measured_coverage_by_desa, stunting_by_desa
+from kampungkb.convergence.review.outcomes import (
+    measured_coverage_by_desa,
+    prevalence_change,
+    stunting_by_desa,
+)
+from kampungkb.core.rounding import percent, proportion
 from kampungkb.wilayah.models import ActivityGroup, KampungKB, MaturityLevel
 
 LEVEL_LABELS = dict(MaturityLevel.choices)
@@ -93,15 +98,13 @@ def system_values(*, kampungs, tahun: int) -> dict[int, dict]:
     out = {}
     for k in kampungs:
         prev_now = (now.get(k.desa_id) or {}).get("prevalence")
-        prev_before = (before.get(k.desa_id) or {}).get("prevalence")
         g = groups.get(k.pk)
+        active = percent(proportion(g["aktif"], g["n"])) if g else None
         out[k.pk] = {
             "sys_prevalensi": prev_now,
-            "sys_tren": round(prev_now - prev_before, 2)
-            if prev_now is not None and prev_before is not None
-            else None,
+            "sys_tren": prevalence_change(now.get(k.desa_id), before.get(k.desa_id)),
             "sys_cakupan": coverage.get(k.desa_id),
-            "sys_poktan_aktif": round(100.0 * g["aktif"] / g["n"], 1) if g and g["n"] else None,
+            "sys_poktan_aktif": None if active is None else float(active),
             "sys_pembinaan": visits.get(k.desa_id, 0),
             **families.get(k.desa_id, family.empty_values()),
             **tpk_figures.get(k.desa_id, tpk.empty_values()),

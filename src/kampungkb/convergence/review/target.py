@@ -38,15 +38,18 @@ def district_target(*, user, today=None) -> dict:
     kampungs = list(KampungKB.objects.for_user(user).prefetch_related("maturity_records"))
     share = []
     for y in years:
-        latest = latest_evaluations([k.pk for k in kampungs], y)
+        # The Kampung KB of that year: launched by its end (the launch date, else the SK
+        # date; always when neither is recorded), as the analytics count a Kampung KB.
+        existing = [k for k in kampungs if _since(k) <= datetime.date(y, 12, 31)]
+        latest = latest_evaluations([k.pk for k in existing], y)
         computed = defaultdict(int)
         official = defaultdict(int)
-        for k in kampungs:
+        for k in existing:
             e = latest.get(k.pk)
             computed[(e.tingkat if e else "") or ""] += 1
             o = official_level_at(k.maturity_records.all(), y)
             official[o.tingkat if o else ""] += 1
-        n = len(kampungs) or 1
+        n = len(existing) or 1
         share.append(
             {
                 "tahun": y,
@@ -73,3 +76,8 @@ def district_target(*, user, today=None) -> dict:
         "share": share,
         "all_desa_target": len(desa),
     }
+
+
+def _since(kampung: KampungKB) -> datetime.date:
+    """The day from which a desa is a Kampung KB (``analytics.cube.kampung_kb_since``)."""
+    return kampung.tanggal_pencanangan or kampung.sk_tanggal or datetime.date.min
