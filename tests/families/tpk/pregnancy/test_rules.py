@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
+from kampungkb.families.tpk.lifecycle import add_years
 from kampungkb.families.tpk.pregnancy import rules
 from kampungkb.families.tpk.pregnancy.rules import Measures, anc_status, risk_flags
 
@@ -105,8 +106,33 @@ def test_high_blood_pressure_is_flagged_from_140_or_90():
 
 
 def test_a_pregnancy_within_two_years_of_the_last_delivery_is_flagged():
-    assert "jarak_dekat" in _flags(previous_delivery=HPHT - datetime.timedelta(days=729))
-    assert _flags(previous_delivery=HPHT - datetime.timedelta(days=730)) == {}
+    two_years = add_years(HPHT, -2)
+    assert "jarak_dekat" in _flags(previous_delivery=two_years + datetime.timedelta(days=1))
+    assert _flags(previous_delivery=two_years) == {}
+
+
+@pytest.mark.parametrize(
+    ("delivered", "hpht", "close"),
+    [
+        (datetime.date(2023, 3, 1), datetime.date(2025, 2, 28), True),  # 730 days, a leap day
+        (datetime.date(2023, 3, 1), datetime.date(2025, 3, 1), False),
+        (datetime.date(2022, 3, 1), datetime.date(2024, 2, 29), True),  # 730 days
+        (datetime.date(2022, 3, 1), datetime.date(2024, 3, 1), False),  # 731 days
+    ],
+)
+def test_two_years_between_a_delivery_and_the_next_pregnancy_are_calendar_years(
+    delivered, hpht, close
+):
+    """DOMAIN.md 3.1: "terlalu dekat: gap between children under 2 years", counted as the
+    KRS rule counts it (calendar months), not as 730 days."""
+    anc = anc_status(hpht, [hpht], hpht)
+    flags = {
+        f.code
+        for f in risk_flags(
+            hpht=hpht, on=hpht, anc=anc, measures=Measures(), previous_delivery=delivered
+        )
+    }
+    assert ("jarak_dekat" in flags) is close
 
 
 def test_no_k1_in_trimester_one_and_missing_contacts_are_flagged_once_the_trimester_is_over():

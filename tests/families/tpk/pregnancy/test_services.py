@@ -8,10 +8,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
+from kampungkb.analytics.tpk_cube import _EVERY_AREA, tpk_desa_counts
 from kampungkb.core.models import AuditAction, AuditEntry
 from kampungkb.families.tpk import services as tpk_services
+from kampungkb.families.tpk.models import Target, TargetKind
 from kampungkb.families.tpk.pregnancy import selectors, services
 from kampungkb.families.tpk.pregnancy.models import AncContact, KbPascaPersalinan
+from kampungkb.families.tpk.scorecard.quarters import Quarter
 from tests import factories
 from tests.families.tpk import factories as tpk
 from tests.families.tpk.factories import anc_contact as _anc
@@ -198,3 +201,28 @@ def test_the_kb_methods_are_the_family_contraception_list():
     assert {KbDecision(m).label for m in ContraceptiveMethod.values} == set(
         ContraceptiveMethod.labels
     )
+
+
+def test_a_method_chosen_within_42_days_counts_with_the_deliverys_quarter(beltim):
+    """Delivered 11 days before a quarter ends, a method chosen 10 days into the next (day
+    21 of her 42): her quarter counts it, and the quarters sum to the year (before, no
+    quarter counted her, though the year did)."""
+    delivered, chosen = datetime.date(2025, 3, 20), datetime.date(2025, 4, 10)
+    mother = Target.objects.create(
+        kind=TargetKind.PASCA_PERSALINAN, desa=factories.wilayah(factories.KURNIA_JAYA),
+        nama="Ibu Nifas Sintetis", tanggal_persalinan=delivered, tanggal_daftar=delivered,
+        is_synthetic=True,
+    )  # fmt: skip
+    services.kb_pasca_record(user=None, target=mother, keputusan="implan", tanggal=chosen)
+    q1 = selectors.desa_indicators(
+        user=_EVERY_AREA, start=datetime.date(2025, 1, 1), end=datetime.date(2025, 3, 31)
+    )
+    assert [(r.deliveries, r.kb_method_within_42_days) for r in q1] == [(1, 1)]
+    quarters = [Quarter(2025, k) for k in range(1, 5)]
+    periods = [(q.start, q.end) for q in quarters]
+    periods.append((datetime.date(2025, 1, 1), datetime.date(2025, 12, 31)))
+    counts = tpk_desa_counts(
+        periods, quarters_of=[[q] for q in quarters] + [quarters], today=datetime.date(2026, 1, 1)
+    )
+    by_period = {p: v["kb_pasca"] for (_desa, p), v in counts.items()}
+    assert sum(by_period.get(p, 0) for p in range(4)) == by_period[4] == 1

@@ -32,12 +32,14 @@ from decimal import Decimal
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from kampungkb.families.tpk.lifecycle import add_years
+
 KEK_LILA_CM = Decimal("23.5")
 ANAEMIA_HB = Decimal("11.0")
 TTD_TARGET = 90
 YOUNG_AGE = 20
 OLD_AGE = 35
-SHORT_INTERVAL_DAYS = 2 * 365
+SHORT_INTERVAL_YEARS = 2  # "under 2 years" between a delivery and the next pregnancy
 HYPERTENSION_SYSTOLIC = 140
 HYPERTENSION_DIASTOLIC = 90
 POSTPARTUM_DAYS = 42
@@ -237,7 +239,8 @@ def risk_flags(
         )
     if previous_delivery is not None and hpht >= previous_delivery:
         gap = (hpht - previous_delivery).days
-        if gap < SHORT_INTERVAL_DAYS:
+        # Two years as the calendar counts them, whatever the leap days between.
+        if hpht < add_years(previous_delivery, SHORT_INTERVAL_YEARS):
             flags.append(
                 Flag(
                     "jarak_dekat",

@@ -390,10 +390,11 @@ def desa_indicators(
         r = row(m.desa_id)
         r.deliveries += 1
         kb = getattr(m, "kb_pasca", None)
+        # A method chosen within her 42 days counts with her delivery's period, also when
+        # chosen (or recorded) after that period ended: the quarters then sum to the year.
         r.kb_method_within_42_days += bool(
-            kb and kb.is_method and kb.tanggal <= end
-            and kb_within_42_days(m.tanggal_persalinan, kb.tanggal)
-        )  # fmt: skip
+            kb and kb.is_method and kb_within_42_days(m.tanggal_persalinan, kb.tanggal)
+        )
     return [out[k] for k in sorted(out)]
 
 
