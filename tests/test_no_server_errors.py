@@ -41,6 +41,7 @@ JUNK_POST = {
 
 
 JUNK_GET = {"q": "%%", "bulan": "2026-99", "kind": "../x"}
+JUNK_YEARS = {"bulan": "0001-01", "tahun": "1", "dari": "0001-01-01", "sampai": "9999-12-31"}
 # Filters read as numbers, given digits int() refuses though str.isdigit() takes them
 # (superscripts, circled), another script's, and a number past any key.
 JUNK_DIGITS = dict(
@@ -97,7 +98,9 @@ def test_no_url_answers_500_to_junk(world, who):
         client.force_login(world[who])
     failures = []
     for url in _urls():
-        for method, data in (("get", JUNK_GET), ("get", JUNK_DIGITS), ("post", JUNK_POST)):
+        for method, data in (
+            ("get", JUNK_GET), ("get", JUNK_DIGITS), ("get", JUNK_YEARS), ("post", JUNK_POST)
+        ):  # fmt: skip
             response = getattr(client, method)(url, data)
             if who != "anonymous" and "_auth_user_id" not in client.session:
                 client.force_login(world[who])  # a logout URL: the next ones as the user again

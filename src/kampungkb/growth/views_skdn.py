@@ -19,10 +19,17 @@ def _default_month() -> tuple[int, int]:
     return last.year, last.month
 
 
+#: The earliest year a month of SKDN is asked for (its children were born in the five
+#: years before; a year typed as 0001 would reach before the calendar's first day).
+FIRST_YEAR = 1900
+
+
 def _parse_month(text: str) -> tuple[int, int]:
     try:
         day = datetime.datetime.strptime(text, "%Y-%m").date()
     except ValueError:
+        return _default_month()
+    if day.year < FIRST_YEAR:
         return _default_month()
     return day.year, day.month
 
