@@ -200,3 +200,29 @@ def test_a_child_of_another_desa_weighed_at_the_posyandu_is_counted_but_not_name
     assert "Bayi Kurnia" in page and "Bayi Lalang" not in page
     # The kecamatan's operator covers both desa: both named.
     assert len(skdn_table(user=users["kecamatan"], tahun=2025, month=4).total.blank_children) == 2
+
+
+def test_a_child_weighed_at_a_posyandu_for_the_first_time_is_new_there(users):
+    """DOMAIN.md 4.3: "B: first time weighed at this posyandu (new)". A child who moved from
+    Melati to Kenanga is B at Kenanga in its first month there, though its code (N, against
+    its weighing at Melati) stays the child's; D = N + T + O + B holds at both."""
+    melati = factories.posyandu(KURNIA_JAYA, "Melati")
+    kenanga = factories.posyandu(KURNIA_JAYA, "Kenanga")
+    moved = _child(melati, "Anak Pindah", D(2024, 3, 1))
+    _weigh(moved, melati, D(2025, 10, 10), kg="10.0")
+    moved.posyandu = kenanga
+    moved.save()
+    _weigh(moved, kenanga, D(2025, 11, 10), kg="10.5")
+    _weigh(moved, kenanga, D(2025, 12, 10), kg="10.9")
+    assert list(moved.measurements.order_by("tanggal").values_list("growth_code", flat=True)) == [
+        "B", "N", "N",
+    ]  # fmt: skip
+
+    def row(month, posyandu):
+        table = skdn_table(user=users["admin"], tahun=2025, month=month)
+        return next(r for r in table.rows if r.posyandu_id == posyandu.pk)
+
+    november, december = row(11, kenanga), row(12, kenanga)
+    assert (november.d, november.b, november.n) == (1, 1, 0)
+    assert (december.d, december.b, december.n) == (1, 0, 1)  # known here since November
+    assert (row(10, melati).d, row(10, melati).b) == (1, 1)

@@ -5,7 +5,10 @@
 - **K**: those of S with a KMS / Buku KIA (``punya_buku_kia``).
 - **D**: children weighed at the posyandu in the month (a measurement with a weight).
 - **N, T, O, B, 2T, BGM**: from the stored codes of each child's *last* weighing at the
-  posyandu in the month, so each child counts once.
+  posyandu in the month, so each child counts once; but a child weighed at this posyandu for
+  the first time is **B** here whatever its code (DOMAIN.md 4.3: "first time weighed at this
+  posyandu"), as a child who moved from another posyandu is (its code, N or T against its
+  weighing there, stays the child's, for its chart and referral).
 - ratios K/S, D/S, N/D in percent (None when the denominator is 0), and the F1 recap identity
   D = N + T + O + B; a weighing without a code (no KBM applies, e.g. under one month, or its
   weight needs checking: ``growth.plausibility``) breaks it, and those children are listed so
@@ -131,15 +134,27 @@ def skdn_table(*, user, tahun: int, month: int, desa: str = "") -> SKDNTable:
         berat__isnull=False,
     )
     last_weighing = weighed.filter(~Exists(later))
-    by_code = last_weighing.values("posyandu_id").annotate(
-        d=Count("child_id", distinct=True),
-        n=Count("id", filter=Q(growth_code="N")),
-        t=Count("id", filter=Q(growth_code="T")),
-        o=Count("id", filter=Q(growth_code="O")),
-        b=Count("id", filter=Q(growth_code="B")),
-        two_t=Count("id", filter=Q(two_t=True)),
-        bgm=Count("id", filter=Q(bgm=True)),
-        blank=Count("id", filter=Q(growth_code="")),
+    # Weighed here before this month: not new to this posyandu (by the same index).
+    before_here = Measurement.objects.filter(
+        child_id=OuterRef("child_id"),
+        posyandu_id=OuterRef("posyandu_id"),
+        tanggal__lt=first,
+        berat__isnull=False,
+    )
+    new_here = Q(growth_code="B") | ~Q(known_here=True)
+    by_code = (
+        last_weighing.annotate(known_here=Exists(before_here))
+        .values("posyandu_id")
+        .annotate(
+            d=Count("child_id", distinct=True),
+            n=Count("id", filter=Q(growth_code="N") & ~new_here),
+            t=Count("id", filter=Q(growth_code="T") & ~new_here),
+            o=Count("id", filter=Q(growth_code="O") & ~new_here),
+            b=Count("id", filter=new_here),
+            two_t=Count("id", filter=Q(two_t=True)),
+            bgm=Count("id", filter=Q(bgm=True)),
+            blank=Count("id", filter=Q(growth_code="") & ~new_here),
+        )
     )
     for r in by_code:
         row = rows[r["posyandu_id"]]
@@ -148,7 +163,9 @@ def skdn_table(*, user, tahun: int, month: int, desa: str = "") -> SKDNTable:
     if can_view_personal_data(user) and any(r.blank for r in rows.values()):
         # Named only when the user covers the child's desa: a posyandu weighs children of
         # other desa of its kecamatan too (counted above, as the posyandu's work).
-        blank = last_weighing.filter(scope_q(user, "child__desa__kode"), growth_code="")
+        blank = last_weighing.annotate(known_here=Exists(before_here)).filter(
+            scope_q(user, "child__desa__kode"), growth_code="", known_here=True
+        )
         for pid, child_id, nama in blank.values_list("posyandu_id", "child_id", "child__nama"):
             rows[pid].blank_children.append((child_id, nama))
     total = SKDNRow(None, "", desa, "")
