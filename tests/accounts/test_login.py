@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from kampungkb.accounts.models import Role
 from kampungkb.accounts.services import user_create
+from kampungkb.core.models import AuditEntry
 from kampungkb.wilayah.models import Wilayah
 
 LOGIN = "/akun/masuk/"
@@ -81,6 +82,18 @@ def test_one_address_trying_many_usernames_is_throttled(client, make_user):
     assert _login("pkb", "127.0.0.9").status_code == 429
     # Only that address: the same account logs in from elsewhere.
     assert _login("pkb", "127.0.0.10").status_code == 302
+
+
+def test_an_ipv6_client_rotating_addresses_in_its_64_is_throttled_as_one(client, make_user):
+    """An IPv6 host holds a /64: a new address for every guess is still one client. The
+    failures are counted by the /64; the audit trail keeps each exact address."""
+    make_user(Role.OPERATOR_KECAMATAN, "19.06.01", username="pkb")
+    for n in range(settings.KAMPUNGKB_LOGIN_ADDRESS_FAILURE_LIMIT):
+        _fail(client, f"tebakan{n}", f"2001:db8:1:2::{n + 1:x}")
+    assert _login("pkb", "2001:db8:1:2::ffff").status_code == 429
+    assert _login("pkb", "2001:db8:1:3::1").status_code == 302  # another /64: another client
+    tried = AuditEntry.objects.filter(changes__username="tebakan3").get()
+    assert tried.changes["address"] == "2001:db8:1:2::4"
 
 
 def test_a_few_typos_at_a_shared_office_address_lock_no_one_else_out(client, make_user):

@@ -5,7 +5,8 @@ django-axes counts failed logins. Its ``AXES_LOCKOUT_PARAMETERS = ["username", "
 already locks on either count, but with one limit for both, and a district office (or a
 whole puskesmas) often reaches the server through one address: five typos by five kaders
 would lock all of them out. So a username is locked after ``AXES_FAILURE_LIMIT`` failures and
-an address after ``KAMPUNGKB_LOGIN_ADDRESS_FAILURE_LIMIT``, both within ``AXES_COOLOFF_TIME``.
+an address after ``KAMPUNGKB_LOGIN_ADDRESS_FAILURE_LIMIT``, both within ``AXES_COOLOFF_TIME``
+(an IPv6 client's whole /64 being one address: ``throttled_address``).
 """
 
 import ipaddress
@@ -48,8 +49,32 @@ class LoginLockoutHandler(AxesDatabaseHandler):
         return count
 
 
+#: The IPv6 prefix one client holds: an ordinary host is given a /64, 2**64 addresses to
+#: rotate through, so the failures of all of them count as one address's.
+IPV6_CLIENT_PREFIX = 64
+
+
+def throttled_address(request) -> str | None:
+    """The address whose failures are counted together (``AXES_CLIENT_IP_CALLABLE``): the
+    client's address (:func:`client_address`), or for IPv6 the first address of its /64.
+
+    >>> from types import SimpleNamespace
+    >>> throttled_address(SimpleNamespace(META={"REMOTE_ADDR": "2001:db8:1:2::ffff"}))
+    '2001:db8:1:2::'
+    """
+    address = client_address(request)
+    if address and ":" in address:
+        try:
+            network = ipaddress.ip_network(f"{address}/{IPV6_CLIENT_PREFIX}", strict=False)
+        except ValueError:
+            return address
+        return str(network.network_address)
+    return address
+
+
 def client_address(request) -> str | None:
-    """Return the address a login comes from (``AXES_CLIENT_IP_CALLABLE``).
+    """Return the address a login comes from (the audit trail's; :func:`throttled_address`
+    counts failures by it).
 
     Behind ``KAMPUNGKB_PROXY_COUNT`` reverse proxies it is the address the outermost of them
     saw: counted from the right of ``X-Forwarded-For``, since each proxy appends the address

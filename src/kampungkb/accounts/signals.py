@@ -9,6 +9,7 @@ from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
+from kampungkb.accounts.lockout import client_address
 from kampungkb.core.audit import audit_entry, audit_record
 from kampungkb.core.models import AuditAction
 from kampungkb.wilayah.models import Level, Wilayah
@@ -17,11 +18,11 @@ USERNAME_MAX = 150
 
 
 def _address(request) -> str:
-    # Axes has read the client's address (through KAMPUNGKB_PROXY_COUNT) by the time any of
-    # these signals is sent; REMOTE_ADDR for a request that did not pass its middleware.
+    # The client's own address (through KAMPUNGKB_PROXY_COUNT), not the /64 its failures are
+    # counted by: the trail says where an attempt came from.
     if request is None:
         return ""
-    return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR") or ""
+    return client_address(request) or ""
 
 
 def _installation_area() -> str:
