@@ -133,7 +133,6 @@ def skdn_table(*, user, tahun: int, month: int, desa: str = "") -> SKDNTable:
         tanggal__lte=last,
         berat__isnull=False,
     )
-    last_weighing = weighed.filter(~Exists(later))
     # Weighed here before this month: not new to this posyandu (by the same index).
     before_here = Measurement.objects.filter(
         child_id=OuterRef("child_id"),
@@ -141,20 +140,17 @@ def skdn_table(*, user, tahun: int, month: int, desa: str = "") -> SKDNTable:
         tanggal__lt=first,
         berat__isnull=False,
     )
+    last_weighing = weighed.filter(~Exists(later)).annotate(known_here=Exists(before_here))
     new_here = Q(growth_code="B") | ~Q(known_here=True)
-    by_code = (
-        last_weighing.annotate(known_here=Exists(before_here))
-        .values("posyandu_id")
-        .annotate(
-            d=Count("child_id", distinct=True),
-            n=Count("id", filter=Q(growth_code="N") & ~new_here),
-            t=Count("id", filter=Q(growth_code="T") & ~new_here),
-            o=Count("id", filter=Q(growth_code="O") & ~new_here),
-            b=Count("id", filter=new_here),
-            two_t=Count("id", filter=Q(two_t=True)),
-            bgm=Count("id", filter=Q(bgm=True)),
-            blank=Count("id", filter=Q(growth_code="") & ~new_here),
-        )
+    by_code = last_weighing.values("posyandu_id").annotate(
+        d=Count("child_id", distinct=True),
+        n=Count("id", filter=Q(growth_code="N") & ~new_here),
+        t=Count("id", filter=Q(growth_code="T") & ~new_here),
+        o=Count("id", filter=Q(growth_code="O") & ~new_here),
+        b=Count("id", filter=new_here),
+        two_t=Count("id", filter=Q(two_t=True)),
+        bgm=Count("id", filter=Q(bgm=True)),
+        blank=Count("id", filter=Q(growth_code="") & ~new_here),
     )
     for r in by_code:
         row = rows[r["posyandu_id"]]
@@ -163,7 +159,7 @@ def skdn_table(*, user, tahun: int, month: int, desa: str = "") -> SKDNTable:
     if can_view_personal_data(user) and any(r.blank for r in rows.values()):
         # Named only when the user covers the child's desa: a posyandu weighs children of
         # other desa of its kecamatan too (counted above, as the posyandu's work).
-        blank = last_weighing.annotate(known_here=Exists(before_here)).filter(
+        blank = last_weighing.filter(
             scope_q(user, "child__desa__kode"), growth_code="", known_here=True
         )
         for pid, child_id, nama in blank.values_list("posyandu_id", "child_id", "child__nama"):
