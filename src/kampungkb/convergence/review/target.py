@@ -11,6 +11,7 @@ from kampungkb.analytics.course import (
     target_points,
     year_courses,
 )
+from kampungkb.analytics.cube import kampung_kb_desa
 from kampungkb.analytics.models import TargetScope
 from kampungkb.convergence.review.selectors import (
     LEVEL_LABELS,
@@ -36,11 +37,13 @@ def district_target(*, user, today=None) -> dict:
         year_courses(user=user, area=area, years=years, today=today, points=points) if area else []
     )
     kampungs = list(KampungKB.objects.for_user(user).prefetch_related("maturity_records"))
+    desa_of_kampung = [k.desa_id for k in kampungs]
     share = []
     for y in years:
         # The Kampung KB of that year: launched by its end (the launch date, else the SK
         # date; always when neither is recorded), as the analytics count a Kampung KB.
-        existing = [k for k in kampungs if _since(k) <= datetime.date(y, 12, 31)]
+        launched = kampung_kb_desa(desa_of_kampung, datetime.date(y, 12, 31))
+        existing = [k for k in kampungs if k.desa_id in launched]
         latest = latest_evaluations([k.pk for k in existing], y)
         computed = defaultdict(int)
         official = defaultdict(int)
@@ -76,8 +79,3 @@ def district_target(*, user, today=None) -> dict:
         "share": share,
         "all_desa_target": len(desa),
     }
-
-
-def _since(kampung: KampungKB) -> datetime.date:
-    """The day from which a desa is a Kampung KB (``analytics.cube.kampung_kb_since``)."""
-    return kampung.tanggal_pencanangan or kampung.sk_tanggal or datetime.date.min
