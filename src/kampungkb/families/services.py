@@ -4,8 +4,8 @@ import dataclasses
 
 from kampungkb.core.audit import audit_read, audit_record
 from kampungkb.core.models import AuditAction
-from kampungkb.core.scoping import covered_kode, user_covers
 from kampungkb.families.models import Keluarga
+from kampungkb.growth.personal_data import list_area
 
 
 def family_viewed(*, user, keluarga: Keluarga) -> None:
@@ -17,10 +17,9 @@ def families_listed(*, user, filters, count: int) -> None:
     """Record that a user listed families (their heads' names): the filters asked
     (``selectors.FamilyFilters``) and how many rounds matched; one entry a page."""
     asked = {k: v for k, v in dataclasses.asdict(filters).items() if v not in ("", None, False)}
-    desa = filters.desa if filters.desa and user_covers(user, filters.desa) else ""
     audit_read(
         actor=user,
         obj=Keluarga,
-        wilayah_kode=desa or covered_kode(user) or "",
+        wilayah_kode=list_area(user, filters.desa),
         details={"page": "family_list", **asked, "count": count},
     )

@@ -8,7 +8,7 @@ from kampungkb.core.scoping import covered_kode, user_covers
 from kampungkb.growth.models import Child, Measurement, Upload
 
 
-def _area(user, desa: str = "") -> str:
+def list_area(user, desa: str = "") -> str:
     """The area a list covered: the desa (or kecamatan) filtered on when it lies in the
     user's area (anything else typed in filters nothing), else the user's own; so that the
     entry is always in the trail of the user's Admin Kabupaten."""
@@ -39,7 +39,7 @@ def children_listed(*, user, search: str, desa: str, count: int, page: str = "li
     audit_read(
         actor=user,
         obj=Child,
-        wilayah_kode=_area(user, desa),
+        wilayah_kode=list_area(user, desa),
         details={"page": page, "q": mask_search(search), "desa": desa, "count": count},
     )
 
@@ -65,7 +65,7 @@ def skdn_children_shown(*, user, desa: str, tahun: int, month: int, ids: list[in
     audit_read(
         actor=user,
         obj=Child,
-        wilayah_kode=_area(user, desa),
+        wilayah_kode=list_area(user, desa),
         details={"page": "skdn", "bulan": f"{tahun:04d}-{month:02d}", "desa": desa, "ids": ids},
     )
 
@@ -90,7 +90,7 @@ def measurements_exported(*, user, filters: dict, rows: int, full_nik: bool) -> 
     audit_read(
         actor=user,
         obj=Measurement,
-        wilayah_kode=_area(user, filters.get("desa", "")),
+        wilayah_kode=list_area(user, filters.get("desa", "")),
         details={"page": "eppgbm_export", **filters, "rows": rows, "full_nik": full_nik},
         object_repr="e-PPGBM export",
     )
