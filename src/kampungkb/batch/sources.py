@@ -14,11 +14,9 @@ from __future__ import annotations
 
 import csv
 import datetime
-import functools
 import io
 import itertools
 import os
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -32,6 +30,7 @@ from kampungkb.growth.importing.headers import (
     HEADER,
     METHOD_VALUES,
     SEX_VALUES,
+    ascii_digits,
     header_token,
     map_headers,
 )
@@ -407,21 +406,9 @@ def _mapped(s: pd.Series, mapping: dict[str, str]) -> tuple[np.ndarray, np.ndarr
     return values, empty
 
 
-@functools.cache
-def _ascii_digits() -> dict[int, str]:
-    """Every decimal digit of another script (fullwidth, Arabic-Indic, ...) to its ASCII
-    digit: a NIK written with them is the same NIK (as the web import reads it)."""
-    table = {}
-    for code in range(0x80, 0x20000):
-        digit = unicodedata.decimal(chr(code), None)
-        if digit is not None:
-            table[code] = str(digit)
-    return table
-
-
 def child_keys(code: np.ndarray, nik: pd.Series, nama: pd.Series, born, sex) -> np.ndarray:
     """A 64-bit key per row for its child: desa code with NIK, else name, birth date, sex."""
-    nik_text = nik.astype("str").str.strip().str.lstrip("'").str.translate(_ascii_digits())
+    nik_text = nik.astype("str").str.strip().str.lstrip("'").str.translate(ascii_digits())
     has_nik = nik_text.str.fullmatch(r"[0-9]{16}").fillna(False).to_numpy(dtype=bool)
     name = (
         nama.astype("str")

@@ -6,6 +6,7 @@ reduced to lower-case letters and digits and looked up in one table, so a new va
 more entry in :data:`ALIASES`, not another ``if``.
 """
 
+import functools
 import re
 import unicodedata
 
@@ -137,3 +138,20 @@ METHOD_VALUES = {
     "panjang": "PB", "length": "PB", "lying": "PB", "recumbent": "PB",
     "berdiri": "TB", "tb": "TB", "h": "TB", "tinggi": "TB", "height": "TB", "standing": "TB",
 }  # fmt: skip
+
+
+@functools.cache
+def ascii_digits() -> dict[int, str]:
+    """A ``str.translate`` table: every decimal digit of another script (fullwidth,
+    Arabic-Indic, ...) to its ASCII digit. A NIK or No KK typed with them is the same number
+    (the web import, ``parse.parse_nik``, and the batch, ``batch.sources``, read it so).
+
+    >>> "١٩٠٦".translate(ascii_digits()), "１９０６".translate(ascii_digits())
+    ('1906', '1906')
+    """
+    table = {}
+    for code in range(0x80, 0x20000):  # no script has decimal digits beyond plane 1
+        digit = unicodedata.decimal(chr(code), None)
+        if digit is not None:
+            table[code] = str(digit)
+    return table

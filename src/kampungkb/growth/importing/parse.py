@@ -11,7 +11,6 @@ numbers, decimal commas.
 import datetime
 import functools
 import re
-import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
@@ -23,6 +22,7 @@ from kampungkb.growth.importing.headers import (
     HEADER,
     METHOD_VALUES,
     SEX_VALUES,
+    ascii_digits,
     map_headers,
     missing_required,
 )
@@ -295,7 +295,7 @@ def parse_nik(value) -> str | None:
     if not raw.isascii() and raw.isdecimal():
         # Digits of another script (fullwidth ０-９, Arabic-Indic): the same number, written
         # with the ASCII digits every stored NIK has, so that it matches the child it is.
-        raw = "".join(str(unicodedata.decimal(ch)) for ch in raw)
+        raw = raw.translate(ascii_digits())
     if not re.fullmatch(r"[0-9]{16}", raw):
         raise ValueError(value)
     return raw
