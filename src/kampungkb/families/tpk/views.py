@@ -157,9 +157,12 @@ def done(request, url: str):
     return redirect(url)
 
 
-def form_page(request, *, title, form, action, back, button, status=200, intro=""):
+def form_page(request, *, title, form, action, back, button, status=200, intro="", target=None):
     """One phone form on its own page; an htmx POST refused answers 400 with the form only
-    (swapped in place, each error beside its field)."""
+    (swapped in place, each error beside its field). A form that names a ``target`` is a read
+    of her record when first shown (a POST is audited as the write it makes)."""
+    if target is not None and request.method != "POST":
+        services.target_viewed(user=request.user, target=target)
     context = {
         "title": title,
         "form": form,
@@ -195,11 +198,10 @@ def delivery_create(request, pk):
             add_validation_errors(form, exc)
         else:
             return done(request, reverse("families:tpk_target", args=[nxt.pk]))
-    if request.method != "POST":  # the form names the target: a read of her record
-        services.target_viewed(user=request.user, target=obj)
     return form_page(
         request,
         title=_("Record the delivery of %(name)s") % {"name": obj.nama},
+        target=obj,
         form=form,
         action=reverse("families:tpk_delivery_create", args=[obj.pk]),
         back=reverse("families:tpk_target", args=[obj.pk]),
@@ -222,11 +224,10 @@ def marriage_create(request, pk):
             add_validation_errors(form, exc)
         else:
             return done(request, reverse("families:tpk_target", args=[obj.pk]))
-    if request.method != "POST":  # the form names the target: a read of her record
-        services.target_viewed(user=request.user, target=obj)
     return form_page(
         request,
         title=_("Record the marriage of %(name)s") % {"name": obj.nama},
+        target=obj,
         form=form,
         action=reverse("families:tpk_marriage_create", args=[obj.pk]),
         back=reverse("families:tpk_target", args=[obj.pk]),

@@ -87,11 +87,10 @@ def target_team(request, pk):
             add_validation_errors(form, exc)
         else:
             return done(request, reverse("families:tpk_target", args=[obj.pk]))
-    if request.method != "POST":  # the form names the target: a read of its record
-        services.target_viewed(user=request.user, target=obj)
     return form_page(
         request,
         title=_("Team of %(name)s") % {"name": obj.nama},
+        target=obj,
         form=form,
         action=reverse("families:tpk_target_team", args=[obj.pk]),
         back=reverse("families:tpk_target", args=[obj.pk]),
