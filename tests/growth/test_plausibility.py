@@ -107,41 +107,52 @@ def test_who_flags_are_reasons():
     assert _reasons([m], 0) == [Reason.WHO_WFA]
 
 
+def _random_series(rng, longest: int, missing: float, some_need_check: bool) -> list:
+    """One child's measurements, oldest first: weights and heights that step by ordinary,
+    doubtful and impossible amounts, some values missing, a few WHO flags (and, with
+    ``some_need_check``, a few marked as waiting to be checked)."""
+    weight, height, mine = 8.0 + rng.random() * 4, 70.0 + rng.random() * 20, []
+    for day in range(rng.randint(1, longest), 0, -1):
+        weight += rng.choice((0.3, -0.2, 0.0, 2.4, -3.1, 9.0))
+        height += rng.choice((1.0, 0.4, -0.4, -0.98, -1.02, -3.0, 0.0))
+        berat = None if rng.random() < missing else f"{weight:.2f}"
+        tinggi = None if rng.random() < missing else f"{height:.1f}"
+        cara = rng.choice(("PB", "TB"))
+        marked = {"needs_check": rng.random() < 0.05} if some_need_check else {}
+        flags = {f: rng.random() < 0.02 for f in WHO_FLAGS}
+        m = _M(
+            day * 30, berat=berat, tinggi=tinggi, cara=cara, **marked, **flags,
+            zwei=0.0, zlen=0.0, zwfl=0.0, zbmi=0.0, zhc=0.0, zac=0.0,
+        )  # fmt: skip
+        mine.append(m)
+    return mine
+
+
+def _columns(series: list) -> dict:
+    """The measurements as the array rules take them (``plausibility_rules``)."""
+    return {
+        "weight": [m.berat for m in series],
+        "lenhei": [m.tinggi for m in series],
+        "method": [m.cara_ukur for m in series],
+        "age_days": [m.tanggal.toordinal() for m in series],
+        "needs_check": [m.needs_check for m in series],
+        **{f: [float(getattr(m, f)) for m in series] for f in WHO_FLAGS},
+    }
+
+
 def test_a_series_called_clear_all_at_once_is_one_the_rules_find_nothing_in():
     """``series_clear`` decides for many series at once what ``check_series`` says one by one:
     never clear where a rule finds something (a False only sends the series to the rules)."""
     rng = random.Random(20261129)
     series, numbers, targets, expected = [], [], [], []
     for n in range(400):
-        weight, height, mine = 8.0 + rng.random() * 4, 70.0 + rng.random() * 20, []
-        for day in range(rng.randint(1, 5), 0, -1):
-            weight += rng.choice((0.3, -0.2, 0.0, 2.4, -3.1, 9.0))
-            height += rng.choice((1.0, 0.4, -0.4, -0.98, -1.02, -3.0, 0.0))
-            m = _M(
-                day * 30,
-                berat=None if rng.random() < 0.03 else f"{weight:.2f}",
-                tinggi=None if rng.random() < 0.03 else f"{height:.1f}",
-                cara=rng.choice(("PB", "TB")),
-                needs_check=rng.random() < 0.05,
-                **{f: rng.random() < 0.02 for f in ("fwei", "flen", "fwfl", "fbmi", "fhc", "fac")},
-                zwei=0.0, zlen=0.0, zwfl=0.0, zbmi=0.0, zhc=0.0, zac=0.0,
-            )  # fmt: skip
-            mine.append(m)
+        mine = _random_series(rng, 5, missing=0.03, some_need_check=True)
         chosen = {i for i in range(len(mine)) if rng.random() < 0.7}
         series += mine
         numbers += [n] * len(mine)
         targets += [i in chosen for i in range(len(mine))]
         expected.append(check_series(mine, chosen) == {})
-    flags = ("fwei", "flen", "fwfl", "fbmi", "fhc", "fac")
-    columns = {
-        "weight": [m.berat for m in series],
-        "lenhei": [m.tinggi for m in series],
-        "method": [m.cara_ukur for m in series],
-        "age_days": [m.tanggal.toordinal() for m in series],
-        "needs_check": [m.needs_check for m in series],
-        **{f: [float(getattr(m, f)) for m in series] for f in flags},
-    }
-    clear = series_clear(numbers, targets, columns).tolist()
+    clear = series_clear(numbers, targets, _columns(series)).tolist()
     assert all(found for found, said in zip(expected, clear, strict=True) if said)
     assert 100 < sum(clear) < sum(expected)  # most series decided at once, not all of them
     assert series_clear([], [], {}).tolist() == []
@@ -153,31 +164,12 @@ def test_series_marks_are_what_check_series_finds_with_every_measurement_a_targe
     rng = random.Random(20261130)
     series, numbers, expected = [], [], []
     for n in range(300):
-        weight, height, mine = 8.0 + rng.random() * 4, 70.0 + rng.random() * 20, []
-        for day in range(rng.randint(1, 6), 0, -1):
-            weight += rng.choice((0.3, -0.2, 0.0, 2.4, -3.1, 9.0))
-            height += rng.choice((1.0, 0.4, -0.4, -0.98, -1.02, -3.0, 0.0))
-            m = _M(
-                day * 30,
-                berat=None if rng.random() < 0.05 else f"{weight:.2f}",
-                tinggi=None if rng.random() < 0.05 else f"{height:.1f}",
-                cara=rng.choice(("PB", "TB")),
-                **{f: rng.random() < 0.02 for f in WHO_FLAGS},
-                zwei=0.0, zlen=0.0, zwfl=0.0, zbmi=0.0, zhc=0.0, zac=0.0,
-            )  # fmt: skip
-            mine.append(m)
+        mine = _random_series(rng, 6, missing=0.05, some_need_check=False)
         found = check_series(mine, set(range(len(mine))))
         series += mine
         numbers += [n] * len(mine)
         expected += [i in found for i in range(len(mine))]
-    columns = {
-        "weight": [m.berat for m in series],
-        "lenhei": [m.tinggi for m in series],
-        "method": [m.cara_ukur for m in series],
-        "age_days": [m.tanggal.toordinal() for m in series],
-        **{f: [float(getattr(m, f)) for m in series] for f in WHO_FLAGS},
-    }
-    marks = series_marks(numbers, columns).tolist()
+    marks = series_marks(numbers, _columns(series)).tolist()
     assert marks == expected and 50 < sum(marks) < len(marks) / 2
     # The flags the rules read are those the reasons name.
     assert set(WHO_FLAGS) == {flag for flag, *_rest in plausibility._WHO}
