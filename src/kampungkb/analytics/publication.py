@@ -33,6 +33,7 @@ from kampungkb.analytics.cube import kampung_kb_desa, period_end
 from kampungkb.analytics.models import (
     Group,
     Indicator,
+    PeriodType,
     Publication,
     PublishedFigure,
     SummaryLevel,
@@ -257,17 +258,36 @@ def publications_of_period(publication: Publication):
     ).order_by("version")
 
 
+# A weighing month is a calendar month: the cube gives the two periods the same figures.
+SAME_FIGURES = (PeriodType.MONTH, PeriodType.PENIMBANGAN)
+
+
+def publications_of_same_figures(publication: Publication):
+    """Every publication of the figures of ``publication``'s period made before it, oldest
+    first: the earlier versions of its period, and those of the month it is the weighing
+    month of (or of the weighing month it is), which show the same figures."""
+    types = SAME_FIGURES if publication.period_type in SAME_FIGURES else [publication.period_type]
+    return Publication.objects.filter(
+        kabupaten_id=publication.kabupaten_id,
+        period_type__in=types,
+        period_start=publication.period_start,
+        pk__lt=publication.pk,
+    ).order_by("pk")
+
+
 def suppression_plan(publication: Publication) -> dict[int, tuple[bool, bool]]:
     """Decide what a new version hides: ``{figure id: (n_hidden, cases_hidden)}``.
 
     Every earlier version of the period counts as public, even after it left the site:
-    whoever downloaded it keeps it. So what an earlier version hid stays hidden, and the
-    complementary cells are chosen so that no hidden cell of any version follows from all
-    of them together (``complementary_cells(published=...)``). The plan is stored with the
-    figures (``services.publication_publish``) and never recomputed.
+    whoever downloaded it keeps it; so does every publication of the same figures as another
+    period (``publications_of_same_figures``: a weighing month's and its month's). So what
+    an earlier one hid stays hidden, and the complementary cells are chosen so that no
+    hidden cell of any of them follows from all of them together
+    (``complementary_cells(published=...)``). The plan is stored with the figures
+    (``services.publication_publish``) and never recomputed.
     """
     published = []
-    for earlier in publications_of_period(publication).filter(version__lt=publication.version):
+    for earlier in publications_of_same_figures(publication):
         rows, sums = _figure_rows(earlier)
         raw = {key: dict(row.cells) for key, row in rows.items()}
         _apply(rows, sums)
