@@ -120,6 +120,8 @@ MIDDLEWARE = [
     "kampungkb.core.middleware.DatabaseBusyMiddleware",
     # Before CSRF, whose check reads the form: an oversized body is refused unread.
     "kampungkb.core.middleware.RequestBodyLimitMiddleware",
+    # A NUL in the path, query, cookies or form is refused (400) before a query sees it.
+    "kampungkb.core.middleware.NulCharacterMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

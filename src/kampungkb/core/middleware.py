@@ -2,6 +2,7 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import BadRequest
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
@@ -146,6 +147,46 @@ class RequestBodyLimitMiddleware:
             {"limit_mb": limit // (1024 * 1024), "sent_mb": length / (1024 * 1024)},
             status=413,
         )
+
+
+def _holds_nul(values) -> bool:
+    return any("\x00" in value for value in values)
+
+
+class NulCharacterMiddleware:
+    """Refuse a request with a NUL character in its path, query, cookies or form fields
+    (HTTP 400), before anything hands it to the database.
+
+    No page, filter or form of ours takes one, and PostgreSQL refuses NUL in any text value:
+    a ``/publik/kabupaten/19%00/`` or a ``?q=%00`` would otherwise reach a query and end in a
+    server error instead of an answer. The form fields are checked once the view is known,
+    after ``RequestBodyLimitMiddleware`` (an oversized body stays unread) and before the CSRF
+    check, which reads the form anyway; files are not checked (a file may hold any byte).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _holds_nul(
+            [
+                request.path,
+                *request.GET.keys(),
+                *(v for values in request.GET.lists() for v in values[1]),
+                *request.COOKIES.keys(),
+                *request.COOKIES.values(),
+            ]
+        ):
+            raise BadRequest("NUL character in the request")
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method != "POST":
+            return None
+        fields = request.POST
+        if _holds_nul([*fields.keys(), *(v for values in fields.lists() for v in values[1])]):
+            raise BadRequest("NUL character in the form")
+        return None
 
 
 def busy_response(request, *, retry_url: str = ""):
