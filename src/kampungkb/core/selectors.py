@@ -37,8 +37,11 @@ def audit_entry_list(
         qs = qs.filter(object_type=object_type.strip().lower())
     if object_id:
         qs = qs.filter(object_id=object_id.strip())
-    if date_from:
+    # Python's calendar runs from year 1 to 9999: its first day as a start or its last as an
+    # end excludes nothing, and would overflow (the first midnight in UTC, the day after the
+    # last), so they are left out.
+    if date_from and date_from > datetime.date.min:
         qs = qs.filter(at__gte=_day_start(date_from))
-    if date_to:
+    if date_to and date_to < datetime.date.max:
         qs = qs.filter(at__lt=_day_start(date_to + datetime.timedelta(days=1)))
     return qs
