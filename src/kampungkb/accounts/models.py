@@ -1,11 +1,12 @@
 from django.contrib.auth import password_validation
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kampungkb.core.roles import Role
+from kampungkb.core.roles import Role, role_fits_wilayah
 
 __all__ = ["Role", "User"]
 
@@ -52,3 +53,14 @@ class User(AbstractUser):
                 name="user_role_requires_wilayah",
             ),
         ]
+
+    def clean(self):
+        super().clean()
+        # Wherever a user is made or changed (user_create, Django admin), a role covers an
+        # area of its level: an Operator Desa given a kabupaten would see all of it.
+        if self.role and (
+            self.wilayah is None or not role_fits_wilayah(self.role, self.wilayah.level)
+        ):
+            raise ValidationError(
+                {"wilayah": _("This role must cover a wilayah of the right level.")}
+            )
