@@ -1,9 +1,11 @@
 from django.contrib import admin
 
 from kampungkb.convergence import models
+from kampungkb.core.admin import AuditedModelAdmin
 
 # Reference data (OPD, frameworks, programme areas, indicators, rule sets, targets) is edited
 # here by a superuser; the rule set's JSON is checked by ``scoring.check_rules`` on evaluation.
+# Every change made here goes to the audit trail (``AuditedModelAdmin``).
 for model in (
     models.Opd,
     models.ActionFramework,
@@ -21,4 +23,4 @@ for model in (
     models.Evaluation,
     models.Innovation,
 ):
-    admin.site.register(model)
+    admin.site.register(model, AuditedModelAdmin)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from kampungkb.core.admin import AuditedModelAdmin
 from kampungkb.wilayah.models import (
     ActivityGroup,
     FundingSource,
@@ -12,11 +13,14 @@ from kampungkb.wilayah.models import (
 
 
 @admin.register(Wilayah)
-class WilayahAdmin(admin.ModelAdmin):
+class WilayahAdmin(AuditedModelAdmin):
     list_display = ("kode", "nama", "level", "jenis", "kode_bps")
     list_filter = ("level",)
     search_fields = ("kode", "nama")
     exclude = ("boundary",)
+
+    def audit_area(self, obj) -> str:
+        return obj.kode
 
 
 class PokjaInline(admin.TabularInline):
@@ -45,7 +49,7 @@ class MaturityInline(admin.TabularInline):
 
 
 @admin.register(KampungKB)
-class KampungKBAdmin(admin.ModelAdmin):
+class KampungKBAdmin(AuditedModelAdmin):
     list_display = ("nama", "desa", "tanggal_pencanangan", "is_demo")
     search_fields = ("nama", "desa__nama")
     autocomplete_fields = ("desa",)
