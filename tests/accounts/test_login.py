@@ -184,3 +184,23 @@ def test_role_without_wilayah_is_refused_by_the_database(db):
 
     with pytest.raises(IntegrityError):
         User.objects.create(username="x", role=Role.VIEWER)
+
+
+@pytest.mark.parametrize("page", [LOGIN, "/admin/login/"])
+def test_an_overlong_username_is_counted_as_the_longest_a_user_can_have(client, make_user, page):
+    # Axes keeps the username in a column of 255 characters, which PostgreSQL would refuse a
+    # longer one for: the login page answered 500 to anyone posting one.
+    from axes.models import AccessAttempt
+
+    make_user(Role.OPERATOR_KECAMATAN, "19.06.01", username="pkb")
+    typed = "pkb" + "x" * 997
+    for _ in range(5):
+        response = client.post(page, {"username": typed, "password": "salah"})
+    assert response.status_code == 429  # still counted, and locked out
+    (attempt,) = AccessAttempt.objects.all()
+    assert attempt.username == typed[:150]
+    # The real account's own count is untouched.
+    assert (
+        client.post(LOGIN, {"username": "pkb", "password": "not-a-real-password-1"}).status_code
+        == 302
+    )

@@ -16,6 +16,7 @@ from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username, get_failure_limit
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Sum
 
 
@@ -47,6 +48,25 @@ class LoginLockoutHandler(AxesDatabaseHandler):
             return 0
         count, _ = AccessAttempt.objects.filter(username=username).delete()
         return count
+
+
+def attempted_username(request, credentials=None) -> str | None:
+    """The username a login's failures are counted by (``AXES_USERNAME_CALLABLE``): the one
+    typed, as axes would read it, cut to the longest a user can have.
+
+    Nothing else limits its length (a login form's username field does not), and axes keeps
+    it in a column of 255 characters: PostgreSQL would refuse a longer one, a server error on
+    the login page. A longer username names nobody anyway.
+    """
+    field = settings.AXES_USERNAME_FORM_FIELD
+    if credentials:
+        username = credentials.get(field)
+    else:
+        username = getattr(request, "data", request.POST).get(field)
+    if not isinstance(username, str):
+        return username
+    model = get_user_model()
+    return username[: model._meta.get_field(model.USERNAME_FIELD).max_length]
 
 
 #: The IPv6 prefix one client holds: an ordinary host is given a /64, 2**64 addresses to

@@ -204,6 +204,7 @@ AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_HANDLER = "kampungkb.accounts.lockout.LoginLockoutHandler"
 AXES_CLIENT_IP_CALLABLE = "kampungkb.accounts.lockout.throttled_address"
+AXES_USERNAME_CALLABLE = "kampungkb.accounts.lockout.attempted_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 # Reverse proxies in front of the app (nginx: 1). The login address is then read from
