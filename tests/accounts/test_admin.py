@@ -126,3 +126,21 @@ def test_users_deleted_in_the_admin_are_in_the_trail(client, root, users):
         entry = AuditEntry.objects.get(action="delete", object_type="accounts.user", object_id=pk)
         assert entry.object_repr == user.username
         assert entry.wilayah_kode == user.wilayah_id
+
+
+def test_a_user_added_in_the_admin_is_in_the_trail_without_the_password(client, root):
+    password = "kebun-lada-di-manggar-8"
+    response = client.post(
+        "/admin/accounts/user/add/",
+        {
+            "username": "baru",
+            "usable_password": "true",
+            "password1": password,
+            "password2": password,
+        },
+    )
+    assert response.status_code == 302
+    user = User.objects.get(username="baru")
+    (entry,) = _entries(user, "create")
+    assert entry.changes == {"username": [None, "baru"]}
+    assert password not in str(entry.changes) and user.password not in str(entry.changes)
