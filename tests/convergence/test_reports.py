@@ -3,8 +3,10 @@ injection), and the PDF is a PDF."""
 
 import datetime
 
+from django.template.loader import render_to_string
 from django.urls import reverse
 
+from kampungkb.analytics.models import Group, Indicator, PeriodType, PrevalenceSummary, SummaryLevel
 from kampungkb.convergence.review import services
 from tests.conftest import BATU_PENYU, KURNIA_JAYA, LALANG_JAYA, PADANG
 from tests.spreadsheets import HOSTILE, assert_kept_as_text, workbook
@@ -32,3 +34,44 @@ def test_the_review_pdf_is_saved_under_its_year(client, users, kampungs):
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == f'attachment; filename="reviu-kinerja-{YEAR}.pdf"'
+
+
+def _stunting_year(kode: str, tahun: int, *, n: int, cases: int) -> None:
+    PrevalenceSummary.objects.create(
+        wilayah_kode=kode,
+        level=SummaryLevel.DESA,
+        group=Group.ALL,
+        period_type=PeriodType.YEAR,
+        period_start=datetime.date(tahun, 1, 1),
+        indicator=Indicator.STUNTING,
+        n=n,
+        cases=cases,
+        prevalence=cases / n,
+    )
+
+
+def test_the_review_pdf_shows_the_figures_of_the_page(client, users, kampungs):
+    """The PDF showed the unrounded float (33.333333333333336 where the page shows 33,3) and
+    a dash for a prevalence or a change of exactly 0 (a desa without stunting read as one
+    without data)."""
+    _stunting_year(KURNIA_JAYA, YEAR, n=3, cases=1)
+    _stunting_year(BATU_PENYU, YEAR, n=5, cases=0)
+    _stunting_year(BATU_PENYU, YEAR - 1, n=4, cases=0)
+    client.force_login(users["admin"])
+    page = client.get(reverse("convergence:review_year") + f"?tahun={YEAR}").content.decode()
+    response = client.get(reverse("convergence:review_pdf") + f"?tahun={YEAR}")
+    assert response.content.startswith(b"%PDF")
+    # WeasyPrint lays out the HTML of this template and context (the PDF's text is glyphs).
+    context = next(c for c in response.context if "rows" in c).flatten()
+    html = render_to_string("convergence/review_report.html", context)
+    for name, shown in ((kampungs["own"].nama, ">33,3<"), (kampungs["other"].nama, ">0,0<")):
+        assert shown in _row(page, name), name
+        assert shown in _row(html, name), name
+    assert "33,33" not in html
+    assert html.count(">0,0<") == 2  # Batu Penyu's prevalence and its change
+
+
+def _row(html: str, name: str) -> str:
+    rows = [r.split("</tr>")[0] for r in html.split("<tr")[1:] if f">{name}<" in r]
+    assert rows, name
+    return rows[0]
