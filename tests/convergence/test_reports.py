@@ -6,8 +6,16 @@ import datetime
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from kampungkb.analytics.models import Group, Indicator, PeriodType, PrevalenceSummary, SummaryLevel
+from kampungkb.analytics.models import (
+    Group,
+    Indicator,
+    PeriodType,
+    PrevalenceSummary,
+    QualitySummary,
+    SummaryLevel,
+)
 from kampungkb.convergence.review import services
+from kampungkb.convergence.review.outcomes import measured_coverage_by_desa
 from tests.conftest import BATU_PENYU, KURNIA_JAYA, LALANG_JAYA, PADANG
 from tests.spreadsheets import HOSTILE, assert_kept_as_text, workbook
 
@@ -75,3 +83,27 @@ def _row(html: str, name: str) -> str:
     rows = [r.split("</tr>")[0] for r in html.split("<tr")[1:] if f">{name}<" in r]
     assert rows, name
     return rows[0]
+
+
+def test_the_rapor_shows_the_measured_share_by_the_one_rounding_rule(client, users, kampungs):
+    """1 of 16 children measured is 6.25 %: the dashboard shows 6,3; the rapor (page and PDF)
+    showed 6,2, ``round(6.25, 1)`` rounding half to even before the page rounded again."""
+    QualitySummary.objects.create(
+        wilayah_kode=KURNIA_JAYA,
+        level=SummaryLevel.DESA,
+        period_type=PeriodType.YEAR,
+        period_start=datetime.date(YEAR, 1, 1),
+        n_registered=16,
+        n_measured=1,
+        coverage=1 / 16,
+        n_records=1,
+        n_flagged=0,
+        n_missing_height=0,
+        n_height=1,
+        n_digit_05=0,
+    )
+    assert measured_coverage_by_desa(tahun=YEAR, desa_kodes=[KURNIA_JAYA]) == {KURNIA_JAYA: 6.3}
+    client.force_login(users["admin"])
+    url = reverse("convergence:kampung_kb_review", args=[kampungs["own"].pk])
+    page = client.get(url + f"?tahun={YEAR}").content.decode()
+    assert '<td class="text-end">6,3</td>' in page and ">6,2<" not in page

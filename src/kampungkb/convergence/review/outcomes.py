@@ -17,7 +17,7 @@ from kampungkb.analytics.models import (
     QualitySummary,
     SummaryLevel,
 )
-from kampungkb.core.rounding import proportion
+from kampungkb.core.rounding import percent, proportion
 
 
 def _desa_year(model, *, tahun: int, desa_kodes=None):
@@ -67,9 +67,8 @@ def prevalence_of(rows: dict[str, dict]) -> float | None:
 
 
 def measured_coverage_by_desa(*, tahun: int, desa_kodes=None) -> dict[str, float | None]:
-    """Return the share (%) of registered under-fives of each desa measured in the year."""
+    """Return the share (%) of registered under-fives of each desa measured in the year,
+    rounded as everywhere (``core.rounding``), as a number for the scoring."""
     cells = _desa_year(QualitySummary, tahun=tahun, desa_kodes=desa_kodes)
-    return {
-        c.wilayah_kode: round(100.0 * c.coverage, 1) if c.coverage is not None else None
-        for c in cells
-    }
+    shares = {c.wilayah_kode: percent(c.coverage) for c in cells}
+    return {kode: None if share is None else float(share) for kode, share in shares.items()}
