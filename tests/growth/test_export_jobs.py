@@ -243,3 +243,26 @@ def test_file_job_start_runs_a_small_job_in_the_request(users, stored, media_roo
     settings.KAMPUNGKB_EXPORT_SYNC_ROWS = 4
     job = measurements_export_request(user=users["admin"])
     assert file_job_start(job) and job.status == JobStatus.DONE
+
+
+@pytest.mark.parametrize(
+    ("change", "value"),
+    [("role", "viewer"), ("wilayah_id", "19.06.02"), ("is_active", False)],
+)
+def test_a_finished_export_is_not_handed_out_once_its_requester_may_no_longer_see_it(
+    client, users, stored, media_root, make_user, change, value
+):
+    """The file holds the names and whole NIKs of the requester's area when it was written: a
+    requester made Viewer (aggregates only) or moved to another kecamatan could still download
+    it for the retention period."""
+    operator = make_user("operator_kecamatan", "19.06.01", username="pindah")
+    job = measurements_export_request(user=operator)
+    file_job_run.enqueue(job_id=job.pk)
+    client.force_login(operator)
+    download = reverse("growth:job_download", args=[job.pk])
+    assert client.get(download).status_code == 200
+    setattr(operator, change, value)
+    operator.save()
+    client.force_login(operator)
+    assert client.get(download).status_code in (302, 404)
+    assert client.get(reverse("growth:job", args=[job.pk])).status_code in (302, 404)

@@ -5,16 +5,22 @@ from pathlib import Path
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from kampungkb.core.permissions import can_view_personal_data
+from kampungkb.core.scoping import user_covers
 from kampungkb.growth.jobs.files import file_job_path
 from kampungkb.growth.models import FileJob, JobStatus
 
 
 def file_job_get(*, user, pk: int) -> FileJob:
     """The user's own job; anyone else's (an admin's area notwithstanding) is a 404: the file
-    is a copy of personal data made for that person."""
-    if user is None or not user.is_authenticated:
+    is a copy of personal data made for that person. So is their own once they may no longer
+    see it: their role lost personal-data access, or their area no longer covers the job's."""
+    if user is None or not user.is_authenticated or not can_view_personal_data(user):
         raise Http404
-    return get_object_or_404(FileJob, pk=pk, requested_by_id=user.pk)
+    job = get_object_or_404(FileJob, pk=pk, requested_by_id=user.pk)
+    if not user_covers(user, job.wilayah_kode):
+        raise Http404
+    return job
 
 
 def file_job_file(*, user, pk: int) -> tuple[FileJob, Path]:
