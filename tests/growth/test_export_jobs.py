@@ -266,3 +266,27 @@ def test_a_finished_export_is_not_handed_out_once_its_requester_may_no_longer_se
     client.force_login(operator)
     assert client.get(download).status_code in (302, 404)
     assert client.get(reverse("growth:job", args=[job.pk])).status_code in (302, 404)
+
+
+def test_each_download_of_a_finished_export_is_audited(
+    client, users, stored, in_background, django_capture_on_commit_callbacks
+):
+    """The file holds names and whole NIKs: every time it is handed out is a read of personal
+    data (one entry per download), not only the request that made it."""
+    client.force_login(users["kecamatan"])
+    job, _location = _request(client, django_capture_on_commit_callbacks)
+    download = reverse("growth:job_download", args=[job.pk])
+    downloads = AuditEntry.objects.filter(
+        action=AuditAction.VIEW, changes__page="eppgbm_export_download"
+    )
+    for n in (1, 2):
+        assert client.get(download).status_code == 200
+        assert downloads.count() == n
+    entry = downloads.first()
+    assert (entry.actor, entry.object_type, entry.object_id, entry.wilayah_kode) == (
+        users["kecamatan"],
+        "growth.filejob",
+        str(job.pk),
+        users["kecamatan"].wilayah_id,
+    )
+    assert entry.changes["rows"] == 3 and entry.changes["desa"] == ""

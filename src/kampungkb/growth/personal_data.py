@@ -96,6 +96,18 @@ def measurements_exported(*, user, filters: dict, rows: int, full_nik: bool) -> 
     )
 
 
+def export_file_downloaded(*, user, job) -> None:
+    """A finished export's file was handed out (each download: the file holds names and
+    whole NIKs)."""
+    audit_read(
+        actor=user,
+        obj=job,
+        wilayah_kode=job.wilayah_kode,
+        details={"page": "eppgbm_export_download", **job.params, "rows": job.done},
+        object_repr=job.download_name,
+    )
+
+
 def import_rows_shown(*, user, upload_sha: str, file_name: str, page: str, rows: int) -> None:
     """An import's preview, result or rejected rows (names, NIKs of the file's rows)."""
     audit_read(

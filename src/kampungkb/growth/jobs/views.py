@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from kampungkb.core.downloads import XLSX_TYPE, file_response
+from kampungkb.growth import personal_data
 from kampungkb.growth.importing.uploads import retention_days
 from kampungkb.growth.jobs.selectors import file_job_file, file_job_get
 
@@ -21,4 +22,5 @@ def job_page(request, pk: int):
 @require_safe
 def job_download(request, pk: int):
     job, path = file_job_file(user=request.user, pk=pk)
+    personal_data.export_file_downloaded(user=request.user, job=job)
     return file_response(path, filename=job.download_name, content_type=XLSX_TYPE)
