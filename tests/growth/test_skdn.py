@@ -81,7 +81,7 @@ def test_skdn_counts_every_code_of_the_month(posyandu, users):
     row = _row(skdn_table(user=users["admin"], tahun=2025, month=11), melati)
     got = {k: getattr(row, k) for k in ("s", "k", "d", "n", "t", "o", "b", "two_t", "bgm")}
     assert got == {"s": 7, "k": 5, "d": 6, "n": 2, "t": 1, "o": 1, "b": 1, "two_t": 1, "bgm": 1}
-    assert (row.ks, row.ds, row.nd) == (71.4, 85.7, 33.3)
+    assert (row.ks, row.ds, row.nd) == (Decimal("71.4"), Decimal("85.7"), Decimal("33.3"))
 
 
 def test_a_weighing_without_a_code_breaks_d_equals_n_t_o_b_and_names_the_child(posyandu, users):
@@ -226,3 +226,24 @@ def test_a_child_weighed_at_a_posyandu_for_the_first_time_is_new_there(users):
     assert (november.d, november.b, november.n) == (1, 1, 0)
     assert (december.d, december.b, december.n) == (1, 0, 1)  # known here since November
     assert (row(10, melati).d, row(10, melati).b) == (1, 1)
+
+
+def test_skdn_ratios_are_rounded_half_up_on_the_page_and_in_the_xlsx(client, users, beltim):
+    """1 of 16 children with a KIA book is 6.25 %: the rule (``core.rounding``) shows 6,3;
+    ``round(6.25, 1)`` gave 6.2 (half to even) on the page and in the xlsx; 5 of 16 is 31.25 %,
+    31,3 and not 31.2."""
+    melati = factories.posyandu(KURNIA_JAYA, "Melati")
+    for i in range(16):
+        child = _child(melati, f"Anak {i}", D(2024, 3, 1), buku=i == 0)
+        if i < 5:
+            _weigh(child, melati, D(2025, 11, 10), "10.0")
+    row = _row(skdn_table(user=users["admin"], tahun=2025, month=11), melati)
+    assert (row.s, row.k, row.d) == (16, 1, 5)
+    assert (row.ks, row.ds) == (Decimal("6.3"), Decimal("31.3"))
+    client.force_login(users["admin"])
+    page = client.get("/pertumbuhan/skdn/?bulan=2025-11").content.decode()
+    assert "<td>6,3</td><td>31,3</td>" in page
+    response = client.get("/pertumbuhan/skdn/skdn.xlsx?bulan=2025-11")
+    sheet = load_workbook(filename=__import__("io").BytesIO(response.content)).active
+    line = next(r for r in sheet.iter_rows(min_row=3) if r[0].value == "Melati")
+    assert [(c.value, c.number_format) for c in line[11:13]] == [(6.3, "0.0"), (31.3, "0.0")]

@@ -9,10 +9,10 @@
   the first time is **B** here whatever its code (DOMAIN.md 4.3: "first time weighed at this
   posyandu"), as a child who moved from another posyandu is (its code, N or T against its
   weighing there, stays the child's, for its chart and referral).
-- ratios K/S, D/S, N/D in percent (None when the denominator is 0), and the F1 recap identity
-  D = N + T + O + B; a weighing without a code (no KBM applies, e.g. under one month, or its
-  weight needs checking: ``growth.plausibility``) breaks it, and those children are listed so
-  the operator can check them.
+- ratios K/S, D/S, N/D in percent, rounded by ``core.rounding`` (None when the denominator
+  is 0), and the F1 recap identity D = N + T + O + B; a weighing without a code (no KBM
+  applies, e.g. under one month, or its weight needs checking: ``growth.plausibility``)
+  breaks it, and those children are listed so the operator can check them.
 
 SKDN is aggregate, so every role may read it for its area; the names of children without a
 code are only given to roles that may see personal data.
@@ -21,18 +21,21 @@ code are only given to roles that may see personal data.
 import calendar
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q
 
 from kampungkb.core.permissions import can_view_personal_data
+from kampungkb.core.rounding import percent, proportion
 from kampungkb.core.scoping import scope_q, within_q
 from kampungkb.growth.models import Child, Measurement, Posyandu
 
 COUNTS = ("s", "k", "d", "n", "t", "o", "b", "two_t", "bgm", "blank")
 
 
-def _pct(num: int, den: int) -> float | None:
-    return round(100 * num / den, 1) if den else None
+def _pct(num: int, den: int) -> Decimal | None:
+    """``num / den`` in percent by the one rounding rule (half up on the exact fraction)."""
+    return percent(proportion(num, den))
 
 
 @dataclass
