@@ -243,3 +243,34 @@ def test_an_unreachable_postgresql_database_is_a_clear_error(tmp_path):
     }
     with pytest.raises(BackupError, match="kkb_ops_nowhere"):
         table_names(db)
+
+
+def test_a_backup_of_a_missing_or_empty_database_is_refused_and_keeps_the_old_ones(tmp_path):
+    """A wrong database path (KAMPUNGKB_VAR_DIR of the backup service differing from the
+    server's) must not make an empty backup, nor let ``--keep`` prune the real ones for it,
+    nor leave an empty database file where none was."""
+    folder = tmp_path / "b"
+    folder.mkdir()
+    older = [folder / f"kampungkb-2026010{d}T000000Z.sqlite3" for d in (1, 2)]
+    for path in older:
+        path.write_bytes(b"SQLite format 3\x00")
+    missing = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / "nowhere.sqlite3")}
+    with pytest.raises(BackupError, match=r"Tidak ada berkas basis data .*nowhere\.sqlite3"):
+        backup_create(db=missing, folder=folder, keep=1)
+    assert not (tmp_path / "nowhere.sqlite3").exists()
+
+    empty = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / "empty.sqlite3")}
+    sqlite3.connect(empty["NAME"]).close()
+    with pytest.raises(BackupError, match=r"empty\.sqlite3 tidak berisi tabel"):
+        backup_create(db=empty, folder=folder, keep=1)
+    assert sorted(folder.iterdir()) == older
+
+
+def test_the_backup_command_says_when_its_folder_cannot_be_made(transactional_db, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    with pytest.raises(CommandError, match=r"Folder cadangan .*a-file.* tidak dapat dibuat"):
+        call_command("backup", "-o", str(blocker / "backups"))
+    with pytest.raises(CommandError, match="a-file"):
+        call_command("backup", "-o", str(blocker))
+

@@ -65,12 +65,31 @@ def backup_create(
 ) -> Path:
     """Write a backup of ``db`` into ``folder`` (made, readable by the owner only, when
     missing) and return its path; with ``keep``, remove this kind of backup beyond the
-    ``keep`` newest afterwards. The file appears whole or not at all."""
+    ``keep`` newest afterwards. The file appears whole or not at all. Refuses a SQLite file
+    that is not there and a database with no tables (a wrong path or name, not the
+    server's database)."""
     vendor = vendor_of(db)
     if keep is not None and keep < 1:
         raise BackupError(_("--keep must be at least 1."))
     folder = Path(folder)
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BackupError(
+            _("Cannot make the backup folder %(path)s: %(error)s")
+            % {"path": folder, "error": exc.strerror or exc}
+        ) from exc
+    if vendor == SQLITE:
+        _sqlite_ensure_exists(db)
+    else:
+        _pg_tool("pg_dump")  # what to install, before anything connects
+    if not table_names(db):
+        # A wrong database (a path or name that differs from the server's): an empty backup,
+        # and with --keep the real ones pruned for it.
+        raise BackupError(
+            _("The database %(name)s has no tables: nothing to back up. Check DATABASE_URL.")
+            % {"name": db["NAME"]}
+        )
     name = backup_file_name(vendor, now or datetime.datetime.now(datetime.UTC))
     path = folder / name
     n = 1
@@ -208,6 +227,13 @@ def _sqlite_connect(db: Mapping) -> sqlite3.Connection:
     return sqlite3.connect(name, uri=uri, timeout=60)
 
 
+def _sqlite_ensure_exists(db: Mapping) -> None:
+    """Refuse a database file that is not there (connecting would make an empty one)."""
+    name = str(db["NAME"])
+    if name != ":memory:" and not name.startswith("file:") and not Path(name).is_file():
+        raise BackupError(_("No database file at %(name)s.") % {"name": name})
+
+
 def _sqlite_copy(
     *, source: sqlite3.Connection, target: sqlite3.Connection, single_file: bool = False
 ) -> None:
@@ -241,7 +267,7 @@ def _pg_env(db: Mapping) -> dict[str, str]:
     return env
 
 
-def _run_pg(tool: str, db: Mapping, args: list[str], *, with_db: bool) -> None:
+def _pg_tool(tool: str) -> str:
     executable = shutil.which(tool)
     if executable is None:
         raise BackupError(
@@ -251,6 +277,11 @@ def _run_pg(tool: str, db: Mapping, args: list[str], *, with_db: bool) -> None:
             )
             % {"tool": tool}
         )
+    return executable
+
+
+def _run_pg(tool: str, db: Mapping, args: list[str], *, with_db: bool) -> None:
+    executable = _pg_tool(tool)
     command = [executable, *args, *([f"--dbname={db['NAME']}"] if with_db else [])]
     done = subprocess.run(  # noqa: S603 - our arguments, no shell
         command, env=_pg_env(db), capture_output=True, text=True, check=False
