@@ -274,3 +274,18 @@ def test_the_backup_command_says_when_its_folder_cannot_be_made(transactional_db
     with pytest.raises(CommandError, match="a-file"):
         call_command("backup", "-o", str(blocker))
 
+
+def test_a_sqlite_file_that_is_not_a_kampungkb_database_is_not_restored(fresh, tmp_path):
+    """Another program's SQLite file (or an empty one) passes the header check; restoring it
+    with --force would replace every table of the installation with it."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite files")
+    foreign = tmp_path / "other-app.sqlite3"
+    with sqlite3.connect(foreign) as conn:
+        conn.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")
+    _execute(fresh, "CREATE TABLE django_migrations (id INTEGER PRIMARY KEY, app TEXT)")
+    for path in (foreign, tmp_path / "empty.sqlite3"):
+        sqlite3.connect(path).close()
+        with pytest.raises(BackupError, match="bukan berkas cadangan kampungkb"):
+            backup_restore(db=fresh, path=path, force=True)
+        assert table_names(fresh) == ["django_migrations"]

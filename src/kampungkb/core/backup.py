@@ -132,7 +132,8 @@ def _backup_order(path: Path) -> tuple[str, int]:
 def backup_restore(*, db: Mapping, path: Path, force: bool = False) -> None:
     """Replace the contents of ``db`` with the backup at ``path``.
 
-    Refuses (``BackupError``) a file that is not a backup of this kind of database, and a
+    Refuses (``BackupError``) a file that is not a backup of this kind of database (on
+    SQLite: one without Django's migration table, another program's file), and a
     database that already has tables unless ``force``. On PostgreSQL the restore runs in one
     transaction: it lands whole or leaves the database as it was.
     """
@@ -162,10 +163,18 @@ def backup_restore(*, db: Mapping, path: Path, force: bool = False) -> None:
         source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
             if source.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                source.close()
                 raise BackupError(_("%(path)s is damaged (SQLite quick_check).") % {"path": path})
+            # Another program's SQLite file (or an empty one) would replace every table.
+            ours = source.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'django_migrations'"
+            ).fetchone()
         except sqlite3.DatabaseError as exc:
             source.close()
             raise BackupError(_("%(path)s is not a kampungkb backup.") % {"path": path}) from exc
+        if ours is None:
+            source.close()
+            raise BackupError(_("%(path)s is not a kampungkb backup.") % {"path": path})
         # The backup API replaces every page of the target: tables the file lacks go too.
         _sqlite_copy(source=source, target=_sqlite_connect(db))
     else:
