@@ -13,6 +13,7 @@ import os
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -263,3 +264,11 @@ def test_uploading_and_committing_queue_a_purge_for_the_worker(
         with django_capture_on_commit_callbacks(execute=True):
             client.post(reverse("growth:import_commit", args=[sha]))
     assert set(Upload.objects.values_list("file_name", flat=True)) == {"baru.csv", "lain.xlsx"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("days", ["-1", "99999999", "100000000000000000000"])
+def test_the_command_refuses_a_period_out_of_range_with_a_message(media_root, days):
+    """Not an OverflowError's traceback from the date arithmetic."""
+    with pytest.raises(CommandError, match="--days harus antara 0 dan 36500"):
+        call_command("purge_uploads", "--days", days, stdout=io.StringIO())

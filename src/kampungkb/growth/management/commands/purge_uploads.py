@@ -2,11 +2,15 @@
 files of old exports."""
 
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from kampungkb.core.management.base import TranslatedCommand
 from kampungkb.growth.importing.uploads import retention_days, uploads_purge
 from kampungkb.growth.jobs.files import file_jobs_purge
+
+# A century: far beyond any retention, and a cutoff the date arithmetic can still compute.
+MAX_DAYS = 36500
 
 
 class Command(TranslatedCommand):
@@ -35,8 +39,8 @@ class Command(TranslatedCommand):
         )
 
     def handle(self, *args, dry_run=False, days=None, **options):
-        if days is not None and days < 0:
-            raise CommandError("--days >= 0")
+        if days is not None and not 0 <= days <= MAX_DAYS:
+            raise CommandError(_("--days must be from 0 to %(max)d.") % {"max": MAX_DAYS})
         days = retention_days() if days is None else days
         result = uploads_purge(days=days, dry_run=dry_run)
         jobs = file_jobs_purge(days=days, dry_run=dry_run)
