@@ -290,3 +290,23 @@ def test_each_download_of_a_finished_export_is_audited(
         users["kecamatan"].wilayah_id,
     )
     assert entry.changes["rows"] == 3 and entry.changes["desa"] == ""
+
+
+def test_a_job_whose_worker_stopped_half_way_stops_polling_and_says_it_failed(
+    client, users, stored, in_background, django_capture_on_commit_callbacks
+):
+    """A worker killed mid-export (OOM, a restart, a reboot) never records an end: its job
+    stays "running", and the page would poll every two seconds for ever, promising a file."""
+    client.force_login(users["desa"])
+    job, location = _request(client, django_capture_on_commit_callbacks, run=False)
+    assert file_job_claim(job.pk) is not None  # the worker took it, then died
+    html = client.get(location).content.decode()
+    assert 'hx-trigger="every 2s"' in html  # a running job is polled
+
+    FileJob.objects.filter(pk=job.pk).update(
+        started_at=timezone.now() - datetime.timedelta(hours=2)
+    )
+    html = client.get(location, headers={"HX-Request": "true"}).content.decode()
+    assert 'hx-trigger="every' not in html
+    assert "Ekspor gagal" in html
+    assert reverse("growth:job_download", args=[job.pk]) not in html

@@ -1,5 +1,7 @@
 """Long pieces of work on a file that the worker runs while the user watches their progress."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -11,6 +13,11 @@ class JobKind(models.TextChoices):
     # An import run in the background (the commit of an upload) becomes a second kind here:
     # the progress page and the purge already serve any kind.
     EXPORT_MEASUREMENTS = "export_measurements", _("e-PPGBM export")
+
+
+#: A job running for longer than this is taken as lost: its worker stopped without recording
+#: an end (killed, restarted, the server rebooted). A district's export takes minutes.
+JOB_TIMEOUT = datetime.timedelta(hours=1)
 
 
 class JobStatus(models.TextChoices):
@@ -74,5 +81,15 @@ class FileJob(models.Model):
         return min(100, self.done * 100 // self.total)
 
     @property
+    def lost(self) -> bool:
+        """Whether it has been running for longer than ``JOB_TIMEOUT`` (see there)."""
+        return (
+            self.status == JobStatus.RUNNING
+            and self.started_at is not None
+            and self.started_at < timezone.now() - JOB_TIMEOUT
+        )
+
+    @property
     def finished(self) -> bool:
-        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+        """Whether nothing more will happen to it (its page stops polling)."""
+        return self.status in (JobStatus.DONE, JobStatus.FAILED) or self.lost
