@@ -332,3 +332,27 @@ def test_the_cadres_names_and_phones_shown_are_recorded_once_per_page(client, us
         client.get(reverse("convergence:cadre_list"))
         client.get(reverse("convergence:cadre_detail", args=[own.pk]))
         assert not AuditEntry.objects.filter(actor=users[role], action="view").exists()
+
+
+def test_an_evidence_file_missing_on_disk_is_a_404_not_a_server_error(
+    client, users, objs, settings, tmp_path
+):
+    """The database restored without media/ (deploy/README.md backs them up apart), or a
+    file removed by hand: the download says it is not there."""
+    settings.MEDIA_ROOT = tmp_path
+    record = action_record_save(
+        user=None,
+        kabupaten=Wilayah.objects.get(kode="19.06"),
+        tahun=objs["year"],
+        action=objs["action"],
+        values={},
+    )
+    client.force_login(users["admin"])
+    url = reverse("convergence:evidence_upload", args=[record.pk])
+    good = SimpleUploadedFile("laporan.pdf", b"%PDF-1.4\n%%EOF\n")
+    assert client.post(url, {"judul": "Laporan", "berkas": good}).status_code == 302
+    evidence = EvidenceFile.objects.get()
+    (tmp_path / evidence.berkas.name).unlink()
+    client.raise_request_exception = False
+    download = client.get(reverse("convergence:evidence_download", args=[evidence.pk]))
+    assert download.status_code == 404

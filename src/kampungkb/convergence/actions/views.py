@@ -5,7 +5,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -115,8 +115,12 @@ def evidence_upload(request, pk):
 
 def evidence_download(request, pk):
     evidence = selectors.evidence_get(user=request.user, pk=pk)
+    try:
+        stored = evidence.berkas.open("rb")
+    except FileNotFoundError:  # media/ not restored with the database, or removed by hand
+        raise Http404 from None
     return FileResponse(
-        evidence.berkas.open("rb"),
+        stored,
         content_type=evidence.content_type,
         filename=evidence.berkas.name.rsplit("/", 1)[-1],
     )
