@@ -278,3 +278,23 @@ def test_the_daily_command_applies_the_transitions(users):
     call_command("tpk_transition", date=TODAY.isoformat())
     nifas.refresh_from_db()
     assert (nifas.aktif, nifas.alasan_selesai) == (False, EndReason.POSTPARTUM_OVER)
+
+
+def test_the_daily_command_refuses_a_day_after_today(users):
+    """A typo of the year (2027 for 2026) would end every stage due within it: a puerperium
+    "over" on a date still to come, its next stage opened, with no undo."""
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    nifas = services.target_register(
+        user=None,
+        kind=TargetKind.PASCA_PERSALINAN,
+        desa=factories.wilayah(factories.KURNIA_JAYA),
+        nama="Ibu Nifas Sintetis",
+        tanggal_persalinan=TODAY - DAY,
+        tanggal_daftar=TODAY - DAY,
+    )
+    with pytest.raises(CommandError, match="tidak boleh setelah hari ini"):
+        call_command("tpk_transition", date=(TODAY + 365 * DAY).isoformat())
+    nifas.refresh_from_db()
+    assert nifas.aktif and nifas.tanggal_selesai is None

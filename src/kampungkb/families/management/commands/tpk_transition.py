@@ -29,5 +29,8 @@ class Command(TranslatedCommand):
             day = datetime.date.fromisoformat(date) if date else datetime.date.today()
         except ValueError as exc:
             raise CommandError(_("The date must be written YYYY-MM-DD.")) from exc
+        if day > datetime.date.today():
+            # Stages would end on dates still to come, their next ones opened: no undo.
+            raise CommandError(_("The date cannot be after today."))
         ended = targets_transition(user=None, on=day)
         self.stdout.write(_("%(n)d TPK targets ended their stage.") % {"n": ended})
