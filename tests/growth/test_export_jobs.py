@@ -310,3 +310,15 @@ def test_a_job_whose_worker_stopped_half_way_stops_polling_and_says_it_failed(
     assert 'hx-trigger="every' not in html
     assert "Ekspor gagal" in html
     assert reverse("growth:job_download", args=[job.pk]) not in html
+
+
+def test_an_export_file_is_readable_by_its_owner_only_whatever_the_umask(users, stored, media_root):
+    """It holds whole NIKs, as an upload and a backup do (both made 0600): a server run
+    outside the systemd units (umask 022) must not leave it readable to every local user."""
+    previous = os.umask(0o022)
+    try:
+        job = file_job_execute(file_job_claim(measurements_export_request(user=users["admin"]).pk))
+    finally:
+        os.umask(previous)
+    assert job.status == JobStatus.DONE
+    assert file_job_path(job).stat().st_mode & 0o077 == 0

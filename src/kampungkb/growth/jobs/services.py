@@ -6,6 +6,7 @@ so an account that lost its area in between exports nothing more than it may see
 """
 
 import datetime
+import os
 import time
 
 from django.core.exceptions import PermissionDenied
@@ -106,7 +107,9 @@ def file_job_execute(
             FileJob.objects.filter(pk=job.pk).update(done=done)
 
     try:
-        with partial.open("wb") as out:
+        # Whole NIKs: readable by the server's user only, from its first byte (as uploads).
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+        with os.fdopen(os.open(partial, flags, 0o600), "wb") as out:
             rows = measurements_export_xlsx(
                 user=job.requested_by,
                 out=out,
