@@ -12,7 +12,14 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 
-from django.db import DatabaseError, InterfaceError, OperationalError, connections
+from django.db import (
+    DatabaseError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    connections,
+    transaction,
+)
 from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
@@ -106,3 +113,25 @@ def retry_when_unavailable(
         return run
 
     return decorate
+
+
+def once_more_after_a_race(write):
+    """Decorate a service whose write runs in its own transaction (``transaction.atomic``,
+    applied inside this decorator) after checking that no row already holds its unique values
+    (one weighing a child a day, one NIK a child): when the database refuses the write anyway,
+    another request stored such a row between the check and the write (PostgreSQL lets both
+    check before either writes: a double tap, two phones), so run it once more. Its checks
+    then see that row and answer as they would have a moment later (a correction, "this NIK is
+    taken"). Inside a caller's transaction, which the refusal has broken, the error is raised.
+    """
+
+    @functools.wraps(write)
+    def run(*args, **kwargs):
+        try:
+            return write(*args, **kwargs)
+        except IntegrityError:
+            if transaction.get_connection().in_atomic_block:
+                raise
+            return write(*args, **kwargs)
+
+    return run

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kampungkb.core.audit import audit_record, audited_save, diff, snapshot
+from kampungkb.core.database import once_more_after_a_race
 from kampungkb.core.events import records_changed_on_commit
 from kampungkb.core.models import AuditAction
 from kampungkb.core.permissions import can_edit_area
@@ -125,9 +126,11 @@ def _validate_child(child: Child) -> None:
     child.full_clean()
 
 
+@once_more_after_a_race
 @transaction.atomic
 def child_register(*, user, desa, is_synthetic: bool = False, **values) -> Child:
-    """Register a child under five in ``desa``."""
+    """Register a child under five in ``desa`` (a NIK another child has, registered at the
+    same moment too, is refused: ``once_more_after_a_race``)."""
     _ensure_may_edit(user, desa.kode)
     child = Child(desa=desa, is_synthetic=is_synthetic, **values)
     _validate_child(child)
@@ -367,6 +370,7 @@ def _series_write(changed: list[Measurement]) -> None:
     analytics_refresh_on_commit()
 
 
+@once_more_after_a_race
 @transaction.atomic
 def measurement_record(*, user, child: Child, confirmed: bool = False, **values) -> Measurement:
     """Store a weighing/measurement of ``child`` and compute everything derived from it.
@@ -375,7 +379,8 @@ def measurement_record(*, user, child: Child, confirmed: bool = False, **values)
     unless ``confirmed``; confirmed, they are saved marked ``needs_check``. A second
     measurement of the same child on the same date replaces the first (a correction): the
     returned row's ``before_correction`` is then that first one as it was read (None for a
-    new weighing), so that a caller knows what it replaced without a query of its own.
+    new weighing), so that a caller knows what it replaced without a query of its own; a
+    second saved at the same moment as the first, too (``once_more_after_a_race``).
     """
     _ensure_may_edit(user, child.desa_id)
     errors = validate_measurement_values(child=child, values=values)
