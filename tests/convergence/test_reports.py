@@ -2,6 +2,7 @@
 injection), and the PDF is a PDF."""
 
 import datetime
+import re
 
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -14,8 +15,12 @@ from kampungkb.analytics.models import (
     QualitySummary,
     SummaryLevel,
 )
+from kampungkb.analytics.services import summaries_rebuild
+from kampungkb.convergence.models import Evaluation
+from kampungkb.convergence.reports import review_context
 from kampungkb.convergence.review import services
 from kampungkb.convergence.review.outcomes import measured_coverage_by_desa
+from tests import factories
 from tests.conftest import BATU_PENYU, KURNIA_JAYA, LALANG_JAYA, PADANG
 from tests.spreadsheets import HOSTILE, assert_kept_as_text, workbook
 
@@ -107,3 +112,49 @@ def test_the_rapor_shows_the_measured_share_by_the_one_rounding_rule(client, use
     url = reverse("convergence:kampung_kb_review", args=[kampungs["own"].pk])
     page = client.get(url + f"?tahun={YEAR}").content.decode()
     assert '<td class="text-end">6,3</td>' in page and ">6,2<" not in page
+
+
+def _stunting(kode, n_stunted, n, day):
+    for i in range(n):
+        child = factories.child_row(
+            kode,
+            nama=f"Anak Sintetis {kode[-4:]}-{day.year}-{i}",
+            tanggal_lahir=day.replace(year=day.year - 2),
+        )
+        factories.measurement_row(
+            child, day, tinggi=80, zlen=-2.5 if i < n_stunted else 0.1, stunted=i < n_stunted
+        )
+
+
+def test_the_review_report_rounds_its_figures_as_the_pages_and_shows_a_zero(
+    client, users, kampungs
+):
+    # 1 of 3 stunted (33.33… %) in Kurnia Jaya; none of 3 in Batu Penyu both years (0 %, no
+    # change): the PDF once printed 33,333333333333336 and "–" (no data) for the zeros.
+    for year in (YEAR - 1, YEAR):
+        _stunting(KURNIA_JAYA, 1 if year == YEAR else 0, 3, datetime.date(year, 3, 1))
+        _stunting(BATU_PENYU, 0, 3, datetime.date(year, 3, 1))
+    summaries_rebuild()
+    services.evaluation_run(user=users["admin"], tahun=YEAR)
+    Evaluation.objects.filter(kampung=kampungs["own"]).update(
+        skor_manajemen=66.67, skor_kontribusi=0.0
+    )
+    html = render_to_string(
+        "convergence/review_report.html", review_context(user=users["admin"], tahun=YEAR)
+    )
+    own, other = re.findall(r"<tr><td>Kampung KB .*?</tr>", html)
+    assert "<td>66,7</td><td>0,0</td>" in own
+    assert "<td>33,3</td><td>33,3</td>" in own
+    assert "<td>0,0</td><td>0,0</td>" in other
+    client.force_login(users["kecamatan"])
+    url = reverse("convergence:kampung_kb_review", args=[kampungs["own"].pk])
+    page = client.get(url + f"?tahun={YEAR}")
+    assert "manajemen 66,7 · kontribusi 0,0" in page.content.decode()
+    client.force_login(users["admin"])
+    response = client.get(reverse("convergence:review_xlsx") + f"?tahun={YEAR}")
+    row = next(
+        r
+        for r in workbook(response.content).worksheets[0].iter_rows(values_only=True)
+        if r[0] == kampungs["own"].nama
+    )
+    assert (row[3], row[4]) == (66.7, 0.0)
