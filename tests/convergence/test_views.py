@@ -356,3 +356,25 @@ def test_an_evidence_file_missing_on_disk_is_a_404_not_a_server_error(
     client.raise_request_exception = False
     download = client.get(reverse("convergence:evidence_download", args=[evidence.pk]))
     assert download.status_code == 404
+
+
+def test_a_mitra_opd_reads_no_other_opds_visit_on_a_kampung_kb_review(
+    client, objs, mitra_dpupr, ref
+):
+    # The review page listed every OPD's visits to the desa (date, OPD, topic), linking to
+    # pages that answer 404 to the Mitra OPD.
+    kampung = objs["kampungs"]["own"]
+    visit_record(
+        user=None,
+        opd=ref["dpupr"],
+        desa=kampung.desa,
+        tanggal=datetime.date.today(),
+        topik="Sumur bor",
+        temuan="Temuan",
+    )
+    client.force_login(mitra_dpupr)
+    response = client.get(reverse("convergence:kampung_kb_review", args=[kampung.pk]))
+    assert [v.topik for v in response.context["visits"]] == ["Sumur bor"]
+    assert reverse("convergence:visit_detail", args=[objs["visits"]["own"].pk]) not in (
+        response.content.decode()
+    )

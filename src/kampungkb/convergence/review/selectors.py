@@ -12,6 +12,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from kampungkb.convergence.coaching.models import CoachingVisit, FollowUp, FollowUpStatus
+from kampungkb.convergence.coaching.selectors import visits_for
 from kampungkb.convergence.innovations.models import Innovation
 from kampungkb.convergence.plans.models import PlanActivity
 from kampungkb.convergence.review import family_values as family
@@ -312,7 +313,9 @@ def kampung_kb_review(*, user, kampung: KampungKB, tahun: int) -> dict:
         "evaluations": kampung.evaluations.select_related("rule_set").order_by(
             "-tahun", "-created_at"
         )[:10],
-        "visits": CoachingVisit.objects.filter(desa_id=kampung.desa_id)
+        # The visits the user may read (a Mitra OPD: its own OPD's), each linking to its page.
+        "visits": visits_for(user=user)
+        .filter(desa_id=kampung.desa_id)
         .select_related("opd")
         .prefetch_related("follow_ups")
         .order_by("-tanggal")[:20],
