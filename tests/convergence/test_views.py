@@ -378,3 +378,15 @@ def test_a_mitra_opd_reads_no_other_opds_visit_on_a_kampung_kb_review(
     assert reverse("convergence:visit_detail", args=[objs["visits"]["own"].pk]) not in (
         response.content.decode()
     )
+
+
+def test_the_landing_page_counts_the_active_cadres_only(client, users, objs):
+    # An inactive cadre (left the work) was counted on the landing page, not in the cadre
+    # list's counts nor in the gaps.
+    cadre_save(
+        user=None, desa=objs["kampungs"]["own"].desa, nama="Mantan", peran="kpm", aktif=False
+    )
+    client.force_login(users["viewer"])
+    assert client.get(reverse("convergence:home")).context["counts"]["n_cadres"] == 2
+    client.force_login(users["desa"])
+    assert client.get(reverse("convergence:home")).context["counts"]["n_cadres"] == 1

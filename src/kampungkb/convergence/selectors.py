@@ -18,10 +18,12 @@ def desa_choices(*, user):
 
 
 def home_counts(*, user) -> dict:
+    """Return the landing page's counts of the user's area: overdue follow-ups, this year's
+    visits and plans, and the active cadres (as the cadre list counts them)."""
     year = datetime.date.today().year
     return {
         "overdue": followups_overdue(user=user).count(),
         "n_visits": visits_for(user=user).filter(tanggal__year=year).count(),
         "n_plans": Plan.objects.for_user(user).filter(tahun=year).count(),
-        "n_cadres": Cadre.objects.for_user(user).count(),
+        "n_cadres": Cadre.objects.for_user(user).filter(aktif=True).count(),
     }
