@@ -135,3 +135,19 @@ def test_level_share_of_a_year_counts_only_kampung_kb_launched_by_then(users, re
     share = {s["tahun"]: dict(s["official"]) for s in district_target(user=users["admin"])["share"]}
     first = share[today.year - 4]
     assert first["Mandiri"] == Decimal("100.0")  # the only Kampung KB existing then is Mandiri
+
+
+def test_a_year_before_any_kampung_kb_has_no_level_share_rather_than_zeros(
+    client, users, ref, make_kampung
+):
+    # The share was divided by "len(existing) or 1": a year without any Kampung KB read
+    # 0,0 % at every level, as if each of them had been classified as nothing.
+    today = datetime.date.today()
+    make_kampung(KURNIA_JAYA, tanggal_pencanangan=datetime.date(today.year, 1, 2))
+    client.force_login(users["admin"])
+    response = client.get(reverse("convergence:target"))
+    share = {s["tahun"]: s for s in response.context["share"]}
+    assert [v for _label, v in share[today.year - 1]["official"]] == [None] * 4
+    assert [v for _label, v in share[today.year - 1]["computed"]] == [None] * 4
+    assert [v for _label, v in share[today.year]["official"]] == [Decimal("0.0")] * 4
+    assert "<td>–</td>" in response.content.decode()

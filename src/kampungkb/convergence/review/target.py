@@ -52,7 +52,8 @@ def district_target(*, user, today=None) -> dict:
             computed[(e.tingkat if e else "") or ""] += 1
             o = official_level_at(k.maturity_records.all(), y)
             official[o.tingkat if o else ""] += 1
-        n = len(existing) or 1
+        # A year before any Kampung KB was launched has no share ("–"), not 0 % at each level.
+        n = len(existing)
         share.append(
             {
                 "tahun": y,
