@@ -7,6 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
 from kampungkb.core.permissions import is_district_admin
+from kampungkb.core.rounding import percent, proportion
 from kampungkb.core.scoping import covered_kode, within_q
 from kampungkb.wilayah.models import KampungKB, Level, MaturityRecord, Wilayah
 
@@ -106,7 +107,8 @@ def area_summary(*, user) -> dict:
         "n_kecamatan": len({d[:8] for d in desa.values_list("kode", flat=True)}),
         "n_desa": n_desa,
         "n_kampung_kb": n_kampung_kb,
-        "coverage": (100.0 * n_kampung_kb / n_desa) if n_desa else None,
+        # Rounded by the one rule (``core.rounding``), as the district target page shows it.
+        "coverage": percent(proportion(n_kampung_kb, n_desa)),
         "levels": levels,
     }
 
