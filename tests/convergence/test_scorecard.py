@@ -14,11 +14,13 @@ from kampungkb.convergence.coaching.services import visit_record
 from kampungkb.convergence.models import Evaluation, IndicatorDefinition
 from kampungkb.convergence.review.scorecard import scorecard
 from kampungkb.convergence.review.services import evaluation_run, indicator_values_save
-from kampungkb.wilayah.models import Wilayah
+from kampungkb.wilayah.models import ActivityGroupType, Wilayah
+from kampungkb.wilayah.services import kampung_kb_save
 from tests import factories
 from tests.conftest import KURNIA_JAYA
 
 YEAR = datetime.date.today().year
+GROUP_TYPES = ActivityGroupType.values
 
 
 def _values(strength: float) -> dict:
@@ -262,3 +264,32 @@ def test_the_review_lists_say_not_evaluated_rather_than_none_before_any_evaluati
     support = page.split('data-testid="support-list"')[1].split("</ul></div>")[0]
     assert "Kampung KB Kurnia Jaya" in support and support.count("<li>") >= 3
     assert "Tidak ada tahun ini." in page.split('data-testid="model-list"')[1].split("</ul>")[0]
+
+
+def test_a_change_of_the_active_groups_re_evaluates_the_kampung_kb(
+    users, ref, make_kampung, django_capture_on_commit_callbacks
+):
+    # The share of active groups (sys_poktan_aktif) is a management indicator: the scorecard
+    # showed the new share while the level and score stayed computed from the old one.
+    with django_capture_on_commit_callbacks(execute=True):  # the creation's signal has run
+        kampung = make_kampung(KURNIA_JAYA)
+    indicator_values_save(user=users["desa"], kampung=kampung, tahun=YEAR, values=_values(0.5))
+    before = _latest(kampung)
+    assert before.detail["values"]["sys_poktan_aktif"] == 14.3  # 1 of the 7 groups
+    with django_capture_on_commit_callbacks(execute=True):
+        kampung_kb_save(
+            user=users["desa"],
+            kampung=kampung,
+            profile={"desa": kampung.desa, "nama": kampung.nama},
+            pokja=[],
+            groups=[{"jenis": t, "aktif": True, "tanggal_mulai": None} for t in GROUP_TYPES],
+            partners=[],
+            funding=[],
+        )
+    after = _latest(kampung)
+    assert after.pk != before.pk and after.detail["values"]["sys_poktan_aktif"] == 100.0
+    assert after.skor_manajemen > before.skor_manajemen
+    row = next(
+        r for r in scorecard(user=users["admin"], tahun=YEAR)["rows"] if r["kampung"] == kampung
+    )
+    assert row["management"] == after.skor_manajemen

@@ -28,6 +28,10 @@ from kampungkb.wilayah.models import (
 PROFILE_FIELDS = ("desa", "nama", "tanggal_pencanangan", "sk_nomor", "sk_tanggal", "catatan")
 #: What decides in which periods a desa counts as a Kampung KB in the analytics.
 SPLIT_FIELDS = {"desa", "tanggal_pencanangan", "sk_tanggal"}
+#: What else the rebuild that follows ``records_changed`` brings up to date: the share of
+#: active groups is an indicator of the Kampung KB's computed maturity level, re-evaluated
+#: once the summaries are rebuilt (``convergence.review.services.evaluations_refresh_all``).
+REFRESH_FIELDS = SPLIT_FIELDS | {"groups"}
 POKJA_FIELDS = ("nama", "jabatan", "seksi", "telepon")
 GROUP_FIELDS = ("jenis", "aktif", "tanggal_mulai")
 PARTNER_FIELDS = ("jenis", "nama")
@@ -120,8 +124,9 @@ def kampung_kb_save(
             wilayah_kode=desa.kode,
             changes=changes,
         )
-    if creating or changes.keys() & SPLIT_FIELDS:
-        # The analytics split desa into Kampung KB and others by these, per period.
+    if creating or changes.keys() & REFRESH_FIELDS:
+        # The analytics split desa into Kampung KB and others by these, per period; the
+        # rebuild then re-evaluates the maturity levels the groups feed.
         records_changed_on_commit(sender="wilayah")
     return kampung
 
