@@ -293,3 +293,22 @@ def test_a_change_of_the_active_groups_re_evaluates_the_kampung_kb(
         r for r in scorecard(user=users["admin"], tahun=YEAR)["rows"] if r["kampung"] == kampung
     )
     assert row["management"] == after.skor_manajemen
+
+
+def test_a_kampung_kb_not_evaluated_for_the_year_is_not_said_to_be_on_track(
+    client, users, kampungs
+):
+    # Nothing recorded, no evaluation: the scorecard and the rapor once labelled it "Sesuai
+    # jalur" (on track), the verdict of an evaluated village in neither list.
+    indicator_values_save(
+        user=users["desa"], kampung=kampungs["own"], tahun=YEAR, values=_values(0.5)
+    )
+    client.force_login(users["admin"])
+    card = client.get(reverse("convergence:review_scorecard")).context
+    verdicts = {r["kampung"]: (r["verdict"], str(r["verdict_label"])) for r in card["rows"]}
+    assert verdicts[kampungs["other"]] == ("unevaluated", "Belum dinilai")
+    assert verdicts[kampungs["own"]][0] in ("", "model", "support")
+    page = client.get(reverse("convergence:kampung_kb_review", args=[kampungs["other"].pk]))
+    assert "Belum dinilai" in page.content.decode()
+    assert "Sesuai jalur" not in page.content.decode()
+    client.get(reverse("convergence:review_scorecard") + "?urut=putusan")  # sorts them too

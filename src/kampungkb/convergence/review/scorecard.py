@@ -32,6 +32,8 @@ VERDICT_LABELS = {
     "model": _("Model village"),
     "support": _("Needs support"),
     "": _("On track"),
+    # No evaluation for the year: nothing says whether it is on track.
+    "unevaluated": _("Not evaluated"),
 }
 GROUP_SHORT = {"management": _("Management"), "contribution": _("Contribution")}
 LEVEL_ORDER = {None: 0, **{v: i + 1 for i, v in enumerate(LEVEL_LABELS)}}
@@ -118,7 +120,7 @@ SORT_KEYS = {
     "manajemen": lambda r: _num(r["management"]),
     "kontribusi": lambda r: _num(r["contribution"]),
     "stunting": lambda r: _num(r["prevalence"]),
-    "putusan": lambda r: {"model": 0, "": 1, "support": 2}[r["verdict"]],
+    "putusan": lambda r: {"model": 0, "": 1, "support": 2, "unevaluated": 3}[r["verdict"]],
 }
 
 
@@ -140,7 +142,7 @@ def scorecard(*, user, tahun: int, sort: str = "") -> dict:
     out = []
     for r in rows:
         k, e = r["kampung"], r["evaluation"]
-        verdict, item = verdicts.get(k.pk, ("", None))
+        verdict, item = verdicts.get(k.pk, ("" if e else "unevaluated", None))
         if verdict == "model":
             why = [i["nama"] for i in item["worked_list"][:3]]
         elif verdict == "support":
