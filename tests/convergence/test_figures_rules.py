@@ -14,6 +14,7 @@ from kampungkb.convergence.plans.selectors import plan_summary
 from kampungkb.convergence.plans.services import activity_add, plan_create, realisation_add
 from kampungkb.convergence.review.rapor import kampung_kb_rapor
 from kampungkb.convergence.review.selectors import rule_set_for_year, village_lists
+from kampungkb.convergence.review.services import evaluation_run
 from kampungkb.core.rounding import percent, proportion
 from kampungkb.wilayah.models import Level, Wilayah
 from tests.conftest import BATU_PENYU, GANTUNG, KURNIA_JAYA
@@ -151,3 +152,16 @@ def test_a_year_before_any_kampung_kb_has_no_level_share_rather_than_zeros(
     assert [v for _label, v in share[today.year - 1]["computed"]] == [None] * 4
     assert [v for _label, v in share[today.year]["official"]] == [Decimal("0.0")] * 4
     assert "<td>–</td>" in response.content.decode()
+
+
+def test_a_kampung_kb_launched_after_the_year_is_not_evaluated_nor_listed_as_needing_support(
+    users, ref, make_kampung
+):
+    # Evaluating 2023 classified a Kampung KB launched in June 2025 too: with nothing
+    # recorded it was "too few indicators to classify", on the 2023 needs-support list.
+    early = make_kampung(KURNIA_JAYA, tanggal_pencanangan=datetime.date(2020, 1, 1))
+    late = make_kampung(BATU_PENYU, tanggal_pencanangan=datetime.date(2025, 6, 1))
+    assert [e.kampung for e in evaluation_run(user=users["admin"], tahun=2023)] == [early]
+    lists = village_lists(user=users["admin"], tahun=2023)
+    assert [s["row"]["kampung"] for s in lists["support"]] == [early]
+    assert [e.kampung for e in evaluation_run(user=users["admin"], tahun=2025)] == [early, late]
