@@ -47,7 +47,5 @@ def test_a_file_holding_nul_bytes_is_not_refused_for_them(users, settings, tmp_p
     client = Client()
     client.force_login(users["kecamatan"])
     body = (";".join(TEMPLATE_HEADERS) + "\n\x00\x00;x\n").encode()
-    sent = client.post(
-        reverse("growth:import_upload"), {"file": SimpleUploadedFile("x.csv", body)}
-    )
+    sent = client.post(reverse("growth:import_upload"), {"file": SimpleUploadedFile("x.csv", body)})
     assert sent.status_code == 302  # to the file's preview, where its rows are judged
