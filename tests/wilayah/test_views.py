@@ -1,8 +1,13 @@
+import re
+
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from kampungkb.core.models import AuditEntry
-from kampungkb.wilayah.models import KampungKB
+from kampungkb.wilayah.loading import wilayah_load
+from kampungkb.wilayah.models import KampungKB, Wilayah
+from tests import factories
 from tests.conftest import KURNIA_JAYA, LALANG_JAYA, MANGGAR
 
 
@@ -177,3 +182,27 @@ def test_english_can_be_selected(client, users):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     body = client.get("/").content.decode()
     assert "Home" in body and "Beranda" not in body
+
+
+def _kampung_kb_cells(body: str) -> list[str]:
+    """The last cell (Kampung KB / desa) of each child row of a wilayah page."""
+    rows = re.findall(r'data-testid="child-row">(.*?)</tr>', body, re.S)
+    return [re.findall(r"<td>(.*?)</td>", row, re.S)[-1].strip() for row in rows]
+
+
+def test_the_provinsi_page_counts_the_desa_and_kampung_kb_of_each_kabupaten(
+    client, beltim, make_kampung
+):
+    """A province installation: a kabupaten's desa lie under its kecamatan, not directly
+    under it, and the provinsi page counted none ("0 / 0" for every kabupaten)."""
+    wilayah_load(folder=settings.KAMPUNGKB_PROVINCE_WILAYAH, kabupaten="19.01")
+    make_kampung(KURNIA_JAYA)
+    make_kampung(LALANG_JAYA)
+    make_kampung("19.01.01.1001")
+    client.force_login(factories.admin_provinsi())
+    body = client.get(reverse("wilayah:detail", args=["19"])).content.decode()
+    n_desa = {k: Wilayah.objects.desa().within(k).count() for k in ("19.01", "19.06")}
+    assert _kampung_kb_cells(body) == [f"1 / {n_desa['19.01']}", f"2 / {n_desa['19.06']}"]
+    # The kabupaten page (its kecamatan) counts as before.
+    body = client.get(reverse("wilayah:detail", args=["19.06"])).content.decode()
+    assert f"2 / {Wilayah.objects.desa().within(MANGGAR).count()}" in _kampung_kb_cells(body)

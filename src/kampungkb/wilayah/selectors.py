@@ -9,7 +9,10 @@ from django.shortcuts import get_object_or_404
 from kampungkb.core.permissions import is_district_admin
 from kampungkb.core.rounding import percent, proportion
 from kampungkb.core.scoping import covered_kode, within_q
-from kampungkb.wilayah.models import KampungKB, Level, MaturityRecord, Wilayah
+from kampungkb.wilayah.models import KODE_LENGTH, KampungKB, Level, MaturityRecord, Wilayah
+
+# The level of the areas directly inside each level that has desa below it.
+CHILD_LEVEL = {Level.PROVINSI: Level.KABUPATEN, Level.KABUPATEN: Level.KECAMATAN}
 
 
 def _with_kampung(qs):
@@ -33,14 +36,29 @@ def wilayah_get(*, user, kode: str) -> Wilayah:
 
 
 def wilayah_children(*, user, wilayah: Wilayah):
-    """Return the scoped child areas of ``wilayah``, with desa and Kampung KB counts."""
+    """Return the scoped child areas of ``wilayah``, with desa and Kampung KB counts: the desa
+    inside each (a provinsi's kabupaten hold theirs through their kecamatan)."""
     qs = Wilayah.objects.for_user(user).filter(parent=wilayah)
     if wilayah.level == Level.KECAMATAN:
         return _with_kampung(qs).order_by("kode")
-    return qs.annotate(
-        n_desa=Count("children", filter=Q(children__level=Level.DESA), distinct=True),
-        n_kampung_kb=Count("children__kampung_kb", distinct=True),
-    ).order_by("kode")
+    children = list(qs.defer("boundary").order_by("kode"))
+    if wilayah.level not in CHILD_LEVEL:
+        return children
+    width = KODE_LENGTH[CHILD_LEVEL[wilayah.level]]
+    desa = (
+        Wilayah.objects.for_user(user)
+        .desa()
+        .within(wilayah.kode)
+        .annotate(has_kampung_kb=Exists(KampungKB.objects.filter(desa_id=OuterRef("kode"))))
+    )
+    n_desa, n_kampung_kb = Counter(), Counter()
+    for kode, has_kampung_kb in desa.values_list("kode", "has_kampung_kb"):
+        child_kode = kode[:width]
+        n_desa[child_kode] += 1
+        n_kampung_kb[child_kode] += bool(has_kampung_kb)
+    for child in children:
+        child.n_desa, child.n_kampung_kb = n_desa[child.kode], n_kampung_kb[child.kode]
+    return children
 
 
 def kecamatan_list(*, user):
