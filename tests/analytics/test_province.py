@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from kampungkb.analytics.models import PrevalenceSummary, PublishedFigure
+from kampungkb.analytics.models import KrsSummary, PrevalenceSummary, PublishedFigure
 from kampungkb.analytics.services import publication_publish, summaries_rebuild
 from kampungkb.core.permissions import (
     can_manage_installation,
@@ -23,6 +23,7 @@ from kampungkb.wilayah.loading import wilayah_load
 from kampungkb.wilayah.models import Level, Wilayah
 from tests import factories
 from tests.conftest import KURNIA_JAYA, LALANG_JAYA
+from tests.families import krs_data
 
 AUG = datetime.date(2025, 8, 1)
 Q = "?periode=month&mulai=2025-08-01"
@@ -272,3 +273,24 @@ def test_adding_a_kabupaten_refreshes_the_summaries_with_the_provinsi(
     with django_capture_on_commit_callbacks(execute=True):
         wilayah_load(folder=settings.KAMPUNGKB_PROVINCE_WILAYAH, kabupaten=BANGKA)
     assert (_cell("19").n, _cell("19").cases) == (10, 2)
+
+
+def test_the_provinsi_has_krs_figures_while_one_kabupaten_alone_has_a_family_survey(
+    client, bangka, people
+):
+    """The KRS (and TPK) summaries made the provinsi level only when desa of several kabupaten
+    had figures: while Bangka had no family survey yet, the provinsi page said there was none,
+    though Belitung Timur's were summarised."""
+    krs_data.district()
+    summaries_rebuild()
+    beltim = KrsSummary.objects.get(wilayah_kode="19.06", group="all", period_start__year=2025)
+    provinsi = KrsSummary.objects.get(wilayah_kode="19", group="all", period_start__year=2025)
+    assert provinsi.level == "provinsi"
+    assert (provinsi.families, provinsi.sasaran, provinsi.krs) == (
+        beltim.families,
+        beltim.sasaran,
+        beltim.krs,
+    )
+    client.force_login(people["provinsi"])
+    page = client.get(reverse("analytics:area", args=["19"]))
+    assert page.context["krs"].main == provinsi

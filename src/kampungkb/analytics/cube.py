@@ -221,11 +221,18 @@ def kampung_kb_desa(desa_codes: list[str], period_end: datetime.date) -> set[str
     return {code for code, day in zip(desa_codes, since, strict=True) if day <= _day(period_end)}
 
 
+def _serves_several_kabupaten() -> bool:
+    """Whether the wilayah table holds several kabupaten (a province installation, as
+    ``selectors.is_province_installation`` reads it), whichever of them have figures."""
+    return Wilayah.objects.filter(level=Level.KABUPATEN).count() > 1
+
+
 def _units(desa_codes: list[str]) -> list[Unit]:
     """Desa, kecamatan, kabupaten and the Kampung KB / other splits, each with the desa of
     its area (which of them are Kampung KB depends on the period: see ``_unit_sums``); and
     the provinsi, when the installation serves several of its kabupaten (a province
-    installation: its summaries are the sums of its kabupaten's)."""
+    installation: its summaries are the sums of its kabupaten's, even while only one of them
+    has figures, as the KRS and TPK summaries' desa are only those with figures)."""
     codes = np.array(desa_codes, dtype=object)
     units = []
     for i, code in enumerate(desa_codes):
@@ -233,7 +240,7 @@ def _units(desa_codes: list[str]) -> list[Unit]:
         members[i] = True
         units.append(Unit(code, Level.DESA, "all", members))
     levels = [(Level.KECAMATAN, 8), (Level.KABUPATEN, 5)]
-    if len({c[:5] for c in desa_codes}) > 1:
+    if len({c[:5] for c in desa_codes}) > 1 or _serves_several_kabupaten():
         levels.append((Level.PROVINSI, 2))
     for level, width in levels:
         prefix = np.array([c[:width] for c in codes], dtype=object)
