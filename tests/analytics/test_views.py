@@ -274,3 +274,20 @@ def test_the_area_xlsx_writes_choices_in_the_users_language(
     codes |= {"ya", "tidak"} if language == "en" else set()
     cells = {str(v) for s in sheets for row in s.iter_rows(values_only=True) for v in row}
     assert not (codes & cells)
+
+
+def test_the_priority_pack_shows_stunting_whatever_indicator_the_link_carries(
+    client, users, figures
+):
+    """The area page's link to the priority desa carries its indicator (``indikator=``): the
+    ranking stayed on stunting, but the kecamatan table, its xlsx sheet and the PDF's map,
+    all headed "Stunting (%)", showed that other indicator (here wasting: 0 cases)."""
+    client.force_login(users["admin"])
+    query = Q + "&indikator=wasting"
+    page = client.get(reverse("analytics:priority", args=["19.06"]) + query)
+    manggar = next(r for r in page.context["subareas"] if r.wilayah.kode == MANGGAR)
+    assert (manggar.cell.indicator, manggar.cell.n, manggar.cell.cases) == ("stunting", 22, 5)
+    response = client.get(reverse("analytics:priority_xlsx", args=["19.06"]) + query)
+    wb = openpyxl.load_workbook(io.BytesIO(response.content))
+    kecamatan = {r[0]: r for r in wb.worksheets[2].iter_rows(min_row=2, values_only=True)}
+    assert kecamatan[MANGGAR][2:5] == (22, 5, 22.7)

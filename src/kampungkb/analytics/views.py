@@ -1,5 +1,7 @@
 """The analysis dashboard (kabupaten → kecamatan → desa) and the priority desa pages."""
 
+import dataclasses
+
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -160,9 +162,16 @@ def priority_start(request):
     return redirect("analytics:priority", kode=area.kode)
 
 
+def _priority_selection(request, area):
+    """The period asked for, of stunting: what the ranking, its kecamatan table and its map
+    show, whatever indicator a link from the area page carries (``indikator=``)."""
+    sel = selectors.selection_parse(request.GET, area=area)
+    return dataclasses.replace(sel, indicator=Indicator.STUNTING)
+
+
 def _priority_context(request, kode):
     area = selectors.area_get(user=request.user, kode=kode)
-    sel = selectors.selection_parse(request.GET, area=area)
+    sel = _priority_selection(request, area)
     rows, weights = priority_ranking(user=request.user, area=area, sel=sel)
     return {
         "area": area,
@@ -194,7 +203,7 @@ def priority_spec(request, kode):
     # The ranking only: not the page's subarea table, freshness or choices (a kabupaten's
     # kecamatan figures were read and thrown away on every chart).
     area = selectors.area_get(user=request.user, kode=kode)
-    sel = selectors.selection_parse(request.GET, area=area)
+    sel = _priority_selection(request, area)
     rows, _weights = priority_ranking(user=request.user, area=area, sel=sel)
     return JsonResponse(charts.score_spec(_score_rows(rows)))
 
