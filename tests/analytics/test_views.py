@@ -291,3 +291,22 @@ def test_the_priority_pack_shows_stunting_whatever_indicator_the_link_carries(
     wb = openpyxl.load_workbook(io.BytesIO(response.content))
     kecamatan = {r[0]: r for r in wb.worksheets[2].iter_rows(min_row=2, values_only=True)}
     assert kecamatan[MANGGAR][2:5] == (22, 5, 22.7)
+
+
+def test_the_admin_deletes_a_provinsi_survey_figure_they_entered(client, users, figures):
+    """The form offers the provinsi above the district and saving accepts it, but deleting
+    answered 403: a mistyped provinsi SSGI figure stayed on every area page for good."""
+    client.force_login(users["admin"])
+    form = {
+        "survey": "ssgi",
+        "tahun": 2024,
+        "wilayah": "19",
+        "indicator": "stunting",
+        "prevalensi": "71.2",
+        "sumber": "SSGI 2024",
+    }
+    assert client.post(reverse("analytics:survey_add"), form).status_code == 302
+    figure = SurveyFigure.objects.get(wilayah_id="19")
+    response = client.post(reverse("analytics:survey_delete", args=[figure.pk]))
+    assert response.status_code == 302
+    assert not SurveyFigure.objects.filter(pk=figure.pk).exists()

@@ -179,14 +179,18 @@ def _require_manager(user) -> Wilayah:
 SURVEY_FIELDS = ["survey", "tahun", "wilayah", "indicator", "prevalensi", "sumber", "catatan"]
 
 
+def _survey_area_managed(kode: str, kabupaten: Wilayah) -> bool:
+    """Whether a district's admin enters (and deletes) survey figures of area ``kode``: the
+    district, its kecamatan and desa, and the areas above it (the provinsi)."""
+    return kode_within(kode, kabupaten.kode) or kode_within(kabupaten.kode, kode)
+
+
 @transaction.atomic
 def survey_figure_save(*, user, figure: SurveyFigure | None = None, **values) -> SurveyFigure:
     """Create or change a survey prevalence (Admin Kabupaten of the area only)."""
     kabupaten = _require_manager(user)
     wilayah = values.get("wilayah") or (figure.wilayah if figure else None)
-    if wilayah is None or not (
-        kode_within(wilayah.kode, kabupaten.kode) or kode_within(kabupaten.kode, wilayah.kode)
-    ):
+    if wilayah is None or not _survey_area_managed(wilayah.kode, kabupaten):
         raise PermissionDenied
     figure = figure or SurveyFigure(created_by=user)
     audited_save(
@@ -203,7 +207,7 @@ def survey_figure_save(*, user, figure: SurveyFigure | None = None, **values) ->
 @transaction.atomic
 def survey_figure_delete(*, user, figure: SurveyFigure) -> None:
     kabupaten = _require_manager(user)
-    if not kode_within(figure.wilayah_id, kabupaten.kode):
+    if not _survey_area_managed(figure.wilayah_id, kabupaten):
         raise PermissionDenied
     audit_record(actor=user, action=AuditAction.DELETE, obj=figure, wilayah_kode=figure.wilayah_id)
     figure.delete()
