@@ -164,6 +164,28 @@ def test_a_member_linked_to_a_child_of_another_area_shows_nothing_of_its_growth(
     assert reverse("growth:child_detail", args=[elsewhere.pk]) in html
 
 
+def test_the_list_says_nothing_of_a_linked_child_of_another_area(client, users, world):
+    """As on the family page: the stunting of a child whose growth record lies outside the
+    operator's area is neither a PRIORITY badge, nor counted, nor found by the filter."""
+    elsewhere = factories.child_row(BATU_PENYU, nama="Anak Batu Penyu Sintetis",
+                                    tanggal_lahir=datetime.date(2025, 1, 10))  # fmt: skip
+    factories.measurement_row(elsewhere, "2025-05-20", tinggi="55.0", stunted=True, flen=False)
+    family = factories.family_row(
+        KURNIA_JAYA, tanggal="2025-07-01", no_kk="1906010000000103", rt="009",
+        members=[HUSBAND, _wife(nik="1906014101950003"), _kid(elsewhere, born="2025-01-10")],
+    )  # fmt: skip
+    client.force_login(users["desa"])
+    rows, page = _rows(client, "?rt=009")
+    assert rows == {family.pk}
+    assert page.context["counts"]["priority"] == 0
+    assert not page.context["page"].object_list[0].has_stunted
+    assert _rows(client, "?stunting=1")[0] == {world["krs"].pk}
+    # The Admin Kabupaten covers the child's desa: the family is a priority one.
+    client.force_login(users["admin"])
+    rows, page = _rows(client, "?rt=009")
+    assert page.context["counts"]["priority"] == 1
+
+
 def test_a_family_outside_the_area_is_not_found(client, users, world):
     client.force_login(users["desa"])
     url = reverse("families:detail", args=[world["other"].keluarga_id])

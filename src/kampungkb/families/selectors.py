@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.shortcuts import get_object_or_404
 
 from kampungkb.core.permissions import can_view_personal_data
-from kampungkb.core.scoping import within_q
+from kampungkb.core.scoping import scope_q, within_q
 from kampungkb.families.models import FamilyMember, FamilySurvey, Keluarga, Relation
 from kampungkb.growth.models import Child, Measurement
 
@@ -46,10 +46,14 @@ def latest_stunted():
     )
 
 
-def has_stunted_child():
-    """Per round (``OuterRef("pk")``): a member whose growth record is stunted now."""
+def has_stunted_child(user):
+    """Per round (``OuterRef("pk")``): a member whose growth record is stunted now, among the
+    growth records ``user`` covers (a member may be linked to a child of a desa outside the
+    user's area, whose growth the user may not see: ``children_visible``)."""
     return Exists(
-        FamilyMember.objects.filter(survey_id=OuterRef("pk"), child__isnull=False)
+        FamilyMember.objects.filter(
+            scope_q(user, "child__desa__kode"), survey_id=OuterRef("pk"), child__isnull=False
+        )
         .annotate(now_stunted=latest_stunted())
         .filter(now_stunted=True)
     )
@@ -92,7 +96,7 @@ def family_rounds(*, user, filters: FamilyFilters):
         qs = qs.filter(**{filters.factor: True})
     if filters.sasaran in SASARAN_FIELDS:
         qs = qs.filter(**{filters.sasaran: True})
-    qs = qs.annotate(has_stunted=has_stunted_child())
+    qs = qs.annotate(has_stunted=has_stunted_child(user))
     if filters.stunted:
         qs = qs.filter(has_stunted=True)
     order = SORTS.get(filters.sort, SORTS["desa"])
