@@ -206,6 +206,29 @@ def test_the_child_page_shows_the_family_risk_factors(client, users, world):
     assert reverse("families:detail", args=[world["krs"].keluarga_id]) in html
 
 
+def test_the_child_page_names_no_family_of_another_area(client, users, world):
+    """A Kurnia Jaya child linked (by a wider area's import) to a member of a Batu Penyu
+    family: the Operator Desa of Kurnia Jaya, who cannot open that family, is not told its
+    label, its reasons or its page."""
+    factories.family_row(
+        BATU_PENYU, jamban=4, tanggal="2025-07-01", no_kk="1906010000000104",
+        members=[HUSBAND, _wife(nik="1906014101950004"), _kid(world["child"])],
+    )  # fmt: skip
+    labels_compute()
+    elsewhere = world["child"].family_members.get(survey__keluarga__desa_id=BATU_PENYU)
+    family_url = reverse("families:detail", args=[elsewhere.survey.keluarga_id])
+    child_url = reverse("growth:child_detail", args=[world["child"].pk])
+    client.force_login(users["desa"])
+    assert client.get(family_url).status_code == 404
+    html = client.get(child_url).content.decode()
+    assert family_url not in html and "Jamban tidak layak" not in html
+    assert reverse("families:detail", args=[world["krs"].keluarga_id]) in html
+    # The Admin Kabupaten covers both families.
+    client.force_login(users["admin"])
+    html = client.get(child_url).content.decode()
+    assert family_url in html and "Jamban tidak layak" in html
+
+
 def test_the_menu_shows_families_to_the_roles_that_may_see_them(client, users):
     client.force_login(users["desa"])
     assert LIST in client.get(reverse("growth:child_list")).content.decode()

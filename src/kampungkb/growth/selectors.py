@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kampungkb.anthro import DAYS_PER_MONTH
 from kampungkb.core.permissions import can_view_personal_data
-from kampungkb.core.scoping import within_q
+from kampungkb.core.scoping import scope_q, within_q
 from kampungkb.growth.models import Child, Measurement, Posyandu
 from kampungkb.growth.services import normalise_name
 from kampungkb.wilayah.models import Wilayah
@@ -269,6 +269,17 @@ def child_get(*, user, pk: int) -> Child:
         .select_related("desa", "desa__parent", "posyandu")
         .defer("desa__boundary", "desa__parent__boundary"),
         pk=pk,
+    )
+
+
+def child_family_members(*, user, child: Child):
+    """The family members (of the families app's survey rounds) linked to ``child`` whose
+    family lies in the user's area: a child may be linked to a member of a family in a desa
+    the user does not cover (matched by NIK by a wider area's import)."""
+    return (
+        child.family_members.filter(scope_q(user, "survey__keluarga__desa__kode"))
+        .select_related("survey", "survey__rule_set")
+        .order_by("-survey__tahun", "pk")
     )
 
 

@@ -297,6 +297,7 @@ def child_detail(request, pk):
         "growth/child_detail.html",
         {
             "child": kid,
+            "family_members": selectors.child_family_members(user=request.user, child=kid),
             "nik": kid.nik if full_nik else mask_nik(kid.nik),
             "nik_ibu": kid.nik_ibu if full_nik else mask_nik(kid.nik_ibu),
             "rows": rows,
