@@ -317,3 +317,47 @@ def test_the_krs_rounds_are_counted_and_listed_by_id_across_chunks_of_ids(
     assert [k["row"] for k in result.krs] == [
         1 + 3 * numbers.index(s.keluarga.no_kk) + 1 for s in first
     ]
+
+
+def test_uploading_the_fixed_rejected_rows_again_keeps_the_familys_other_members(
+    tmp_path, operator
+):
+    """The pages say: "Saving stores the valid rows only; fix the rejected rows and upload
+    them again". A file's rows of a round are the whole round (a stored round is replaced by
+    them), so the rejected rows' file carries the other rows of each family with a rejected
+    row too: uploaded again once fixed, it gives the whole family, not the fixed row alone."""
+    import openpyxl
+
+    from kampungkb.families.importing.report import rejected_rows_xlsx
+
+    rows = family_rows(KK1) + family_rows(KK2)
+    rows[2]["Tgl Lahir"] = "31/02/2025"  # the baby of KK1
+    path = write_xlsx(tmp_path / "pk.xlsx", rows)
+    result = families_import(user=operator, path=path)
+    assert result.n_rejected == 1 and result.n_members == 5  # every valid row kept
+    out = tmp_path / "ditolak.xlsx"
+    rejected_rows_xlsx(result=families_import(user=operator, path=path, dry_run=True),
+                       path=path, out=out)  # fmt: skip
+    book = openpyxl.load_workbook(out)
+    sheet = book.active
+    header = [c.value for c in sheet[1]]
+    listed = [[c.value for c in r] for r in sheet.iter_rows(min_row=2)]
+    for r in listed:
+        if r[header.index("Tgl Lahir")] == "31/02/2025":
+            r[header.index("Tgl Lahir")] = "10/01/2025"  # the fix
+    fixed = openpyxl.Workbook()
+    fixed.active.append(header[:-1])
+    for r in listed:
+        fixed.active.append(r[:-1])
+    fixed.save(tmp_path / "diperbaiki.xlsx")
+    again = families_import(user=operator, path=tmp_path / "diperbaiki.xlsx")
+    assert again.n_rejected == 0
+    survey = FamilySurvey.objects.get(keluarga__no_kk=KK1)
+    assert sorted(survey.members.values_list("nama", flat=True)) == sorted(
+        r["Nama"] for r in family_rows(KK1)
+    )
+    assert survey.is_krs
+    # The file held the family's three rows (the valid ones with a note), not KK2's.
+    assert sorted(r[header.index("Nama")] for r in listed) == sorted(
+        r["Nama"] for r in family_rows(KK1)
+    )

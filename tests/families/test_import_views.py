@@ -76,9 +76,11 @@ def test_the_rejected_rows_come_back_in_the_file_layout_with_a_reason(desa_clien
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == (*TEMPLATE_HEADERS, "Alasan Penolakan")
-    assert len(rows) == 2
-    assert rows[1][0] == KK2 and rows[1][6] == "123"  # every digit, as text
-    assert rows[1][-1] == "NIK: NIK terdiri dari tepat 16 angka."
+    assert len(rows) == 4  # the rejected row with the other rows of its family
+    assert rows[2][0] == KK2 and rows[2][6] == "123"  # every digit, as text
+    assert rows[2][-1] == "NIK: NIK terdiri dari tepat 16 angka."
+    assert [r[0] for r in rows[1:]] == [KK2] * 3
+    assert rows[1][-1].startswith("Tidak ditolak") and rows[3][-1] == rows[1][-1]
 
 
 def test_a_formula_in_a_rejected_row_stays_text(desa_client, tmp_path):
@@ -152,5 +154,5 @@ def test_the_preview_and_the_rejected_rows_are_audited_as_reads_of_personal_data
     assert (preview.actor, preview.changes["page"], preview.changes["rows"]) == (
         users["admin"], "preview", 6,
     )  # fmt: skip
-    assert (rejected.changes["page"], rejected.changes["rows"]) == ("rejected_xlsx", 1)
+    assert (rejected.changes["page"], rejected.changes["rows"]) == ("rejected_xlsx", 3)
     assert preview.object_repr == "pk.xlsx" and "1906" not in str(preview.changes)

@@ -14,6 +14,7 @@ from kampungkb.core.downloads import XLSX_TYPE
 from kampungkb.families.importing.commit import FamilyImportBusyError, families_import
 from kampungkb.families.importing.report import rejected_rows_xlsx, template_xlsx
 from kampungkb.families.importing.selectors import family_import_batch_get
+from kampungkb.growth import personal_data
 from kampungkb.growth.importing.pages import (
     PREVIEW_LIMIT,
     ImportPages,
@@ -50,6 +51,18 @@ class FamilyImportPages(ImportPages):
 
     def rejected_rows_write(self, *, result, path, out) -> None:
         rejected_rows_xlsx(result=result, path=path, out=out)
+
+    def rows_shown(self, request, sha, *, name, page, result) -> None:
+        if page == "preview":
+            return super().rows_shown(request, sha, name=name, page=page, result=result)
+        # The rejected rows' workbook also holds the other rows of their families.
+        personal_data.import_rows_shown(
+            user=request.user,
+            upload_sha=sha,
+            file_name=name,
+            page=page,
+            rows=result.n_rejected + len(result.beside_rejected),
+        )
 
     def batch_get(self, *, user, pk):
         return family_import_batch_get(user=user, pk=pk)

@@ -31,7 +31,12 @@ from kampungkb.families import krs
 from kampungkb.families.importing.columns import rows_read
 from kampungkb.families.importing.linking import children_link
 from kampungkb.families.importing.parse import ImportFileError, read_rows
-from kampungkb.families.importing.planning import rounds_compare, rounds_existing, rounds_group
+from kampungkb.families.importing.planning import (
+    rounds_compare,
+    rounds_existing,
+    rounds_group,
+    rows_beside_rejected,
+)
 from kampungkb.families.importing.preview import rounds_factors
 from kampungkb.families.importing.rows import MemberRow, RowError
 from kampungkb.families.importing.writing import families_write, rounds_write
@@ -73,6 +78,8 @@ class FamilyImportResult:
     link_conflicts: list[dict] = field(default_factory=list)
     ambiguous: list[dict] = field(default_factory=list)
     krs: list[dict] = field(default_factory=list)
+    # Kept rows of the families with a rejected row: written out with the rejected rows.
+    beside_rejected: list[int] = field(default_factory=list)
     batch: FamilyImportBatch | None = None
 
     @property
@@ -173,6 +180,7 @@ def _plan(result: FamilyImportResult, rows: list[MemberRow], *, table, index):
     result.n_rows = len(rows)
     result.errors = [e for r in rows if r.errors for e in r.errors]
     result.n_rejected = sum(1 for r in rows if r.errors)
+    result.beside_rejected = rows_beside_rejected(rows, rounds)
     result.n_families = len({r.no_kk for r in rounds})
     result.n_members = sum(len(r.rows) for r in rounds)
     states = [r.state for r in rounds]

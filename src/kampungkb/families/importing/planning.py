@@ -153,6 +153,25 @@ def rounds_group(rows: list[MemberRow], *, table: FamilyTable) -> tuple[list[Rou
     return kept, conflicts
 
 
+def rows_beside_rejected(rows: list[MemberRow], rounds: list[Round]) -> list[int]:
+    """The numbers of the kept rows of each round that also has a rejected row in the file
+    (by No KK, and by year where the rejected row's survey date could be read). A file's rows
+    of a round replace the stored round, so these rows go back out with the rejected ones
+    (``report``): fixed and uploaded again, the file gives the whole family, not the fixed
+    rows alone (which would delete the family's other members)."""
+    rejected: dict[str, set[int | None]] = {}
+    for row in rows:
+        if row.errors and row.no_kk:
+            year = row.tanggal.year if row.tanggal is not None else None
+            rejected.setdefault(row.no_kk, set()).add(year)
+    numbers: list[int] = []
+    for rnd in rounds:
+        years = rejected.get(rnd.no_kk)
+        if years and (rnd.tahun in years or None in years):
+            numbers.extend(row.number for row in rnd.rows)
+    return sorted(numbers)
+
+
 def rounds_existing(rounds: list[Round], *, table: FamilyTable) -> tuple[list[Round], dict]:
     """Find each round's stored family and round; reject the rounds of families registered
     in another desa. Returns the kept rounds and the stored families by No KK."""

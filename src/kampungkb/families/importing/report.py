@@ -1,5 +1,6 @@
 """The rejected rows of a family import as an xlsx in the file's own layout (its header row,
-its cells as read) with a last "Alasan Penolakan" column, to fix and upload again; and the
+its cells as read) with a last "Alasan Penolakan" column, to fix and upload again (with the
+other rows of their families, which the upload replaces as a whole); and the
 empty layout with one synthetic example row (the template offered on the import page).
 
 The import keeps typed values, not the file's cells, so the rejected rows are read again from
@@ -32,10 +33,19 @@ def _value(value):
 
 def rejected_rows_xlsx(*, result: FamilyImportResult, path, out) -> int:
     """Write the rejected rows of ``result`` (an import of the file at ``path``) to ``out``
-    (a path or a binary file object). Returns the number of rows written."""
+    (a path or a binary file object), with the other rows of their families (a family's rows
+    in a file replace its stored round: see ``planning.rows_beside_rejected``). Returns the
+    number of rows written."""
     table = read_rows(path)
     width = len(table.headers)
-    reasons = result.reasons_by_row()
+    reasons = {n: "; ".join(f"{e.column}: {e.reason}" for e in errors)
+               for n, errors in result.reasons_by_row().items()}  # fmt: skip
+    beside = _(
+        "Not rejected: listed with its family's rejected row so that the family is whole "
+        "when this file is uploaded again (a family's rows in a file replace its stored "
+        "members)."
+    )
+    reasons.update(dict.fromkeys(set(result.beside_rejected) - reasons.keys(), beside))
 
     def rows():
         for number, cells in table.rows:
@@ -43,8 +53,7 @@ def rejected_rows_xlsx(*, result: FamilyImportResult, path, out) -> int:
                 continue
             cells = list(cells)[:width]
             cells += [None] * (width - len(cells))
-            why = "; ".join(f"{e.column}: {e.reason}" for e in reasons[number])
-            yield [*(_value(c) for c in cells), why]
+            yield [*(_value(c) for c in cells), reasons[number]]
 
     sheet = Sheet(
         _("Rejected rows"),
