@@ -150,3 +150,27 @@ def test_a_tab_separated_csv_with_english_headers_and_codes(tmp_path, operator):
     path = write_csv(tmp_path / "pk.csv", family_rows(KK), headers=ENGLISH, delimiter="\t")
     result = families_import(user=operator, path=path)
     assert (result.n_rejected, result.n_rounds_created, result.n_members) == (0, 1, 3)
+
+
+@pytest.mark.parametrize("value", ["3.5", "3,7", 3.5])
+@pytest.mark.parametrize("write", [write_csv, write_xlsx])
+def test_a_count_that_is_no_whole_number_is_rejected_not_rounded(tmp_path, operator, value, write):
+    """Anak Lahir Hidup is a count (FAMILIES.md: integer): 3.5 was stored as 4 (and 2.5 as
+    2), which made the wife's births "more than 3", a KRS factor nobody wrote."""
+    if write is write_csv and not isinstance(value, str):
+        return
+    rows = family_rows(KK)
+    rows[1]["Anak Lahir Hidup"] = value
+    rows[1]["Usia Kawin Pertama"] = "19,5"
+    path = write(tmp_path / ("pk.csv" if write is write_csv else "pk.xlsx"), rows)
+    result = families_import(user=operator, path=path)
+    assert [(e.row, e.column) for e in result.errors] == [
+        (3, "Usia Kawin Pertama"),
+        (3, "Anak Lahir Hidup"),
+    ]
+    assert "bilangan bulat" in result.errors[1].reason
+    assert not FamilyMember.objects.filter(anak_lahir_hidup=4).exists()
+    rows[1]["Anak Lahir Hidup"], rows[1]["Usia Kawin Pertama"] = "3,0", 19.0
+    result = families_import(user=operator, path=write(path, rows))
+    assert not result.errors
+    assert FamilyMember.objects.get(hubungan=2).anak_lahir_hidup == 3

@@ -20,7 +20,7 @@ from kampungkb.core.validators import is_in_future
 from kampungkb.families.importing.codes import parse_code
 from kampungkb.families.importing.parse import FamilyTable
 from kampungkb.families.importing.places import desa_find, desa_resolve
-from kampungkb.families.importing.rows import EARLIEST_BIRTH, MemberRow, read_row
+from kampungkb.families.importing.rows import EARLIEST_BIRTH, MemberRow, read_row, whole_number
 from kampungkb.growth.importing import parse as p
 from kampungkb.growth.importing.wilayah import WilayahIndex
 
@@ -115,7 +115,7 @@ def _method(raw, today):
 
 def _whole(low, high):
     def read(raw, today):
-        number = p.parse_decimal(raw, 0)
+        number = whole_number(raw)
         if number is None:
             return None
         if not low <= number <= high:

@@ -18,6 +18,12 @@ from kampungkb.growth.importing import parse as p
 from kampungkb.growth.importing.rows import RowError
 
 EARLIEST_BIRTH = datetime.date(1900, 1, 1)
+WHOLE_PLACES = 6  # the decimals a whole-number cell is read with before it is checked
+
+
+class NotWhole(ValueError):
+    """A number cell with a fraction where a whole number is asked for."""
+
 
 __all__ = ["MemberRow", "RowError", "read_row"]
 
@@ -85,9 +91,24 @@ def _coded(row, table, get, key, name, reason):
         return None
 
 
+def whole_number(value):
+    """The whole number of a cell (3, 3.0, "3,0"); ``None`` for an empty cell; ValueError
+    when it is no number, :class:`NotWhole` when it has a fraction (a count or an age in
+    years is never rounded: 3.5 live births would become 4, "more than 3")."""
+    number = p.parse_decimal(value, WHOLE_PLACES)
+    if number is not None and number != number.to_integral_value():
+        raise NotWhole(value)
+    return number
+
+
 def _whole(row, table, get, key, low, high):
     try:
-        number = p.parse_decimal(get(key), 0)
+        number = whole_number(get(key))
+    except NotWhole:
+        row.reject(
+            table, key, _("'%(value)s' is not a whole number.") % {"value": p.text(get(key))}
+        )
+        return None
     except (ValueError, OverflowError):
         row.reject(table, key, _("'%(value)s' is not a number.") % {"value": p.text(get(key))})
         return None
