@@ -361,3 +361,19 @@ def test_uploading_the_fixed_rejected_rows_again_keeps_the_familys_other_members
     assert sorted(r[header.index("Nama")] for r in listed) == sorted(
         r["Nama"] for r in family_rows(KK1)
     )
+
+
+def test_an_earlier_rounds_file_leaves_the_address_of_a_later_round(tmp_path, operator):
+    """The family's address is its latest round's: a file of an earlier round (last year's
+    verification list, imported late) adds that round and keeps the newer address."""
+    new = write_xlsx(tmp_path / "2025.xlsx", family_rows(KK1, **{"Alamat": "Jl. Baru"}))
+    old = write_xlsx(
+        tmp_path / "2024.xlsx",
+        family_rows(KK1, **{"Tanggal Pendataan": "01/03/2024", "Alamat": "Jl. Lama", "RT": "009"}),
+    )
+    families_import(user=operator, path=new)
+    result = families_import(user=operator, path=old)
+    assert (result.n_rounds_created, result.n_rounds_updated) == (1, 0)
+    assert (Keluarga.objects.get().alamat, Keluarga.objects.get().rt) == ("Jl. Baru", "001")
+    for path in (new, old):  # each file again: nothing changes
+        assert not families_import(user=operator, path=path).changes_anything

@@ -65,6 +65,8 @@ class Round:
     keluarga_id: int | None = None
     survey_id: int | None = None
     state: str = ""  # "new", "updated" or "unchanged"
+    # The family's latest round, in the file and stored: its address is the family's.
+    carries_address: bool = False
 
     @property
     def first(self) -> MemberRow:
@@ -197,16 +199,19 @@ def rounds_existing(rounds: list[Round], *, table: FamilyTable) -> tuple[list[Ro
 
 def rounds_compare(rounds: list[Round], families: dict[str, dict]) -> None:
     """Set each round's ``state`` (and ``survey_id`` when stored) against the database. The
-    latest round of a family in the file also carries its address (RT, RW, Alamat): a new
+    latest round of a family in the file also carries its address (RT, RW, Alamat) unless a
+    later round is stored (a file of an earlier round leaves the newer address): a new
     address makes that round "updated" (``families``: the stored families by No KK)."""
     by_key = {(r.keluarga_id, r.tahun): r for r in rounds if r.keluarga_id is not None}
     surveys: dict[int, tuple] = {}
+    newest: dict[int, int] = {}  # the latest stored round (year) of each family
     for keys in keys_in({k for k, _t in by_key}, kind="bigint"):
         for sid, kid, tahun, tanggal, air, jamban in (
             FamilySurvey.objects.filter(keluarga_id__in=keys)
             .order_by()
             .values_list("pk", "keluarga_id", "tahun", "tanggal_pendataan", "sumber_air", "jamban")
         ):
+            newest[kid] = max(newest.get(kid, tahun), tahun)
             rnd = by_key.get((kid, tahun))
             if rnd is not None:
                 rnd.survey_id = sid
@@ -223,6 +228,8 @@ def rounds_compare(rounds: list[Round], families: dict[str, dict]) -> None:
     for rnd in rounds:
         if rnd.no_kk not in latest or rnd.tahun > latest[rnd.no_kk].tahun:
             latest[rnd.no_kk] = rnd
+    for rnd in latest.values():
+        rnd.carries_address = rnd.tahun >= newest.get(rnd.keluarga_id, rnd.tahun)
     for rnd in rounds:
         if rnd.survey_id is None:
             rnd.state = "new"
@@ -231,7 +238,7 @@ def rounds_compare(rounds: list[Round], families: dict[str, dict]) -> None:
         same = surveys[rnd.survey_id] == (rnd.tanggal, first.sumber_air, first.jamban) and (
             members.get(rnd.survey_id, []) == rnd.member_values()
         )
-        if same and latest[rnd.no_kk] is rnd:
+        if same and rnd.carries_address:
             stored = families[rnd.no_kk]
             same = (stored["rt"], stored["rw"], stored["alamat"]) == (
                 first.rt,

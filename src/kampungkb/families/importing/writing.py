@@ -73,7 +73,8 @@ def _insert_with_ids(model, names: list[str], values: list[tuple]) -> list[int]:
 
 def families_write(rounds: list[Round], families: dict[str, dict]) -> None:
     """Create the families of ``rounds`` not stored yet and update the address of those whose
-    latest round in the file gives another (``families``: the stored ones by No KK)."""
+    round carrying the address (``Round.carries_address``: the latest in the file, unless a
+    later one is stored) gives another (``families``: the stored ones by No KK)."""
     latest: dict[str, Round] = {}
     for rnd in rounds:
         if rnd.no_kk not in latest or rnd.tahun > latest[rnd.no_kk].tahun:
@@ -87,7 +88,7 @@ def families_write(rounds: list[Round], families: dict[str, dict]) -> None:
         stored = families.get(no_kk)
         if stored is None:
             new.append((no_kk, row.desa_kode, *address))
-        elif (stored["rt"], stored["rw"], stored["alamat"]) != address:
+        elif rnd.carries_address and (stored["rt"], stored["rw"], stored["alamat"]) != address:
             rt, rw, alamat = address
             changed.append(Keluarga(pk=stored["pk"], updated_at=now, rt=rt, rw=rw, alamat=alamat))
     names = ["no_kk", "desa_id", "rt", "rw", "alamat"]
