@@ -22,6 +22,7 @@ from kampungkb.core.scoping import user_covers
 from kampungkb.wilayah.loading import wilayah_load
 from kampungkb.wilayah.models import Level, Wilayah
 from tests import factories
+from tests.analytics import tpk_data
 from tests.conftest import KURNIA_JAYA, LALANG_JAYA
 from tests.families import krs_data
 
@@ -294,3 +295,26 @@ def test_the_provinsi_has_krs_figures_while_one_kabupaten_alone_has_a_family_sur
     client.force_login(people["provinsi"])
     page = client.get(reverse("analytics:area", args=["19"]))
     assert page.context["krs"].main == provinsi
+
+
+def test_the_provinsi_page_gives_krs_and_tpk_rows_per_kabupaten_and_no_dead_link(
+    client, bangka, people
+):
+    """The provinsi's KRS and TPK sections had no row per kabupaten, and the KRS section
+    linked to a picture by desa that exists for a kabupaten, kecamatan or desa only (404)."""
+    tpk_data.district()  # KRS families of Belitung Timur, and their TPK accompaniment
+    summaries_rebuild()
+    client.force_login(people["provinsi"])
+    page = client.get(reverse("analytics:area", args=["19"]))
+    rows = {w.kode: c for w, c in page.context["krs"].subareas}
+    assert set(rows) == set(
+        Wilayah.objects.filter(level="kabupaten").values_list("kode", flat=True)
+    )
+    assert rows["19.06"].wilayah_kode == "19.06" and rows["19.06"].families > 0
+    assert rows[BANGKA] is None  # no family survey there yet: a dash
+    assert 'data-testid="krs-picture-link"' not in page.content.decode()
+    kabupaten = client.get(reverse("analytics:area", args=["19.06"])).content.decode()
+    assert 'data-testid="krs-picture-link"' in kabupaten
+    tpk = client.get(reverse("analytics:tpk", args=["19"])).context["tpk"]
+    assert {r.kode for r in tpk.subareas} == set(rows)
+    assert next(r.cell for r in tpk.subareas if r.kode == "19.06") is not None

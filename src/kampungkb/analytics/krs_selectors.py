@@ -11,7 +11,13 @@ from dataclasses import dataclass, field
 from kampungkb.analytics.models import Group, KrsSummary, PeriodType
 from kampungkb.wilayah.models import Level, Wilayah
 
-CHILD_LEVEL = {Level.KABUPATEN: Level.KECAMATAN, Level.KECAMATAN: Level.DESA}
+# The rows under an area: a provinsi's kabupaten (a province installation), a kabupaten's
+# kecamatan, a kecamatan's desa.
+CHILD_LEVEL = {
+    Level.PROVINSI: Level.KABUPATEN,
+    Level.KABUPATEN: Level.KECAMATAN,
+    Level.KECAMATAN: Level.DESA,
+}
 
 
 def krs_rounds(*, user, area: Wilayah) -> list[int]:

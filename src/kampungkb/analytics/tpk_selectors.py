@@ -14,7 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from kampungkb.analytics.models import Group, TpkPeriod, TpkSummary
 from kampungkb.wilayah.models import Level, Wilayah
 
-CHILD_LEVEL = {Level.KABUPATEN: Level.KECAMATAN, Level.KECAMATAN: Level.DESA}
+# The rows under an area: a provinsi's kabupaten (a province installation), a kabupaten's
+# kecamatan, a kecamatan's desa.
+CHILD_LEVEL = {
+    Level.PROVINSI: Level.KABUPATEN,
+    Level.KABUPATEN: Level.KECAMATAN,
+    Level.KECAMATAN: Level.DESA,
+}
 
 # (share, label, numerator label, denominator label), in the order the page shows them.
 SHARE_LABELS = (
