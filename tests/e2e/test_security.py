@@ -52,3 +52,10 @@ def test_a_progress_bar_is_sized_without_a_style_attribute(page, live_server, an
     expect(bar).to_be_attached()
     percent = bar.get_attribute("data-width-percent")
     assert bar.evaluate("el => el.style.width") == f"{percent}%"
+
+
+def test_an_address_with_a_nul_character_gets_the_400_page_on_a_phone(phone, live_server):
+    response = phone.goto(f"{live_server.url}/publik/kabupaten/19%00/")
+    assert response.status == 400
+    expect(phone.get_by_role("heading", name="Permintaan tidak dapat diproses")).to_be_visible()
+    expect(phone.get_by_role("link", name="Kembali ke beranda")).to_be_visible()
