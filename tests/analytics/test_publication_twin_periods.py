@@ -49,3 +49,49 @@ def test_the_month_and_its_weighing_month_together_give_no_hidden_figure_away(
             assert not _derivable_across(together), (indicator, quantity)
     later = {r.kode: r.stunting for r in public_tables(then)["desa"]}
     assert later[KURNIA_JAYA].cases is None  # what the first hid stays hidden
+
+
+@pytest.mark.parametrize("month_type", ["month", "penimbangan"])
+def test_a_year_whose_figures_are_augusts_gives_no_hidden_figure_of_august_away(
+    data, users, month_type
+):
+    """A year can be published while it runs: with August's weighing alone in it so far, its
+    figures are August's, and after a correction they differ in one desa. The year's hiding
+    was chosen without August's: Kurnia Jaya's unchanged 4, shown in the year, gave August's
+    hidden Lalang Jaya away as above."""
+    data.many(LALANG_JAYA, "2025-08-10", n=20, cases=2)
+    data.many(KURNIA_JAYA, "2025-08-10", n=20, cases=4)
+    data.many(PADANG, "2025-08-10", n=20, cases=6)
+    data.many(KELUBI, "2025-08-10", n=20, cases=8)
+    august = _publish(users, month_type)
+    data.many(LALANG_JAYA, "2025-08-11", n=1, cases=1)
+    summaries_rebuild()
+    year = publication_publish(
+        user=users["admin"], period_type="year", period_start=datetime.date(2025, 1, 1)
+    )
+    states = [_public_state(p) for p in (august, year)]
+    for indicator in pub.PUBLIC_INDICATORS:
+        for quantity in ("n", "cases"):
+            together = [s[(indicator, quantity)] for s in states]
+            assert not _derivable_across(together), (indicator, quantity)
+    shown = {r.kode: r.stunting for r in public_tables(year)["desa"]}
+    assert shown[KURNIA_JAYA].cases is None  # the same 4 as August's, hidden there
+
+
+def test_a_small_count_of_a_month_is_not_hidden_in_the_year_where_the_year_counts_more(data, users):
+    """The year holds more children than August: what August hid is another figure there and
+    is shown when the year's own rules show it (no hiding carried over for nothing)."""
+    data.many(LALANG_JAYA, "2025-08-10", n=20, cases=2)
+    data.many(KURNIA_JAYA, "2025-08-10", n=20, cases=4)
+    data.many(PADANG, "2025-08-10", n=20, cases=6)
+    data.many(KELUBI, "2025-08-10", n=20, cases=8)
+    august = _publish(users, "month")
+    assert {r.kode: r.stunting for r in public_tables(august)["desa"]}[LALANG_JAYA].cases is None
+    for kode in (LALANG_JAYA, KURNIA_JAYA, PADANG, KELUBI):
+        data.many(kode, "2025-03-10", n=20, cases=5)  # other children, weighed in March
+    summaries_rebuild()
+    year = publication_publish(
+        user=users["admin"], period_type="year", period_start=datetime.date(2025, 1, 1)
+    )
+    shown = {r.kode: r.stunting for r in public_tables(year)["desa"]}
+    assert all(shown[k].cases is not None for k in (LALANG_JAYA, KURNIA_JAYA, PADANG, KELUBI))

@@ -191,9 +191,10 @@ def _figure_rows(publication: Publication) -> tuple[dict[tuple, PublicRow], list
 
 def _hidden(rows, sums, indicator, published=()) -> tuple[set, set]:
     """The cells of ``indicator`` whose cases, and whose number measured, are hidden beyond
-    the small ones, given the earlier versions ``published`` as ``{(indicator, quantity):
-    (values, hidden, sums)}``: a cell hidden in one of them stays hidden, and the
-    complementary cells are chosen against all of them together."""
+    the small ones, given the earlier publications ``published`` as pairs of ``{(indicator,
+    quantity): (values, hidden, sums)}`` and whether they show the same figures (a version):
+    a cell hidden in a version stays hidden, one hidden in an overlapping period's where its
+    value is the same, and the complementary cells are chosen against all of them together."""
     figures_of = {key: row.cells.get(indicator) for key, row in rows.items()}
     figures_of = {key: f for key, f in figures_of.items() if f is not None}
     out = []
@@ -205,8 +206,13 @@ def _hidden(rows, sums, indicator, published=()) -> tuple[set, set]:
         ("n", {k for k, f in figures_of.items() if f.n < MIN_N}, None),
     ):
         values = {k: getattr(f, quantity) for k, f in figures_of.items()}
-        before = [state[(indicator, quantity)] for state in published]
-        kept = {k for _v, hidden, _s in before for k in hidden if k in values}
+        before = [state[(indicator, quantity)] for state, _same in published]
+        kept = {
+            k
+            for (shown_values, hidden, _s), (_earlier, same) in zip(before, published, strict=True)
+            for k in hidden
+            if k in values and (same or shown_values.get(k) == values[k])
+        }
         hidden = small | kept
         extra = complementary_cells(values, hidden, sums, published=before, known_zeros=known_zeros)
         out.append(kept | extra)
@@ -275,6 +281,27 @@ def publications_of_same_figures(publication: Publication):
     ).order_by("pk")
 
 
+def publications_overlapping(publication: Publication) -> list[Publication]:
+    """The publications made before ``publication`` of another period that shares days with
+    its period (a year and its months), oldest first. Their figures count other children
+    (a year's a child's latest measurement in the year), but where a year so far holds one
+    month's measurements, or a correction in between changed a few, many cells are the same
+    and a reader may take them as the same figures."""
+    end = period_end(publication.period_type, publication.period_start)
+    same = set(publications_of_same_figures(publication).values_list("pk", flat=True))
+    earlier = Publication.objects.filter(
+        kabupaten_id=publication.kabupaten_id,
+        period_start__lte=end,
+        pk__lt=publication.pk,
+    ).order_by("pk")
+    return [
+        p
+        for p in earlier
+        if p.pk not in same
+        and period_end(p.period_type, p.period_start) >= publication.period_start
+    ]
+
+
 def suppression_plan(publication: Publication) -> dict[int, tuple[bool, bool]]:
     """Decide what a new version hides: ``{figure id: (n_hidden, cases_hidden)}``.
 
@@ -283,17 +310,29 @@ def suppression_plan(publication: Publication) -> dict[int, tuple[bool, bool]]:
     period (``publications_of_same_figures``: a weighing month's and its month's). So what
     an earlier one hid stays hidden, and the complementary cells are chosen so that no
     hidden cell of any of them follows from all of them together
-    (``complementary_cells(published=...)``). The plan is stored with the figures
-    (``services.publication_publish``) and never recomputed.
+    (``complementary_cells(published=...)``). The publications of overlapping periods
+    (``publications_overlapping``: a year's and its months') are held in the same way,
+    a cell of theirs taken as the same figure where its value is the same: what they hid
+    with the same value stays hidden, and no hidden cell of theirs may follow from all the
+    tables together. The plan is stored with the figures (``services.publication_publish``)
+    and never recomputed.
     """
-    published = []
-    for earlier in publications_of_same_figures(publication):
-        rows, sums = _figure_rows(earlier)
-        raw = {key: dict(row.cells) for key, row in rows.items()}
-        _apply(rows, sums)
-        published.append(_state(raw, rows, sums))
     rows, sums = _figure_rows(publication)
     raw = {key: dict(row.cells) for key, row in rows.items()}
+    values = _values_shown(raw)
+    published = []
+    # The overlapping periods first: the versions of the period, last, keep their runs of
+    # unchanged cells next to each other and to the new version (``suppression._Versions``).
+    for earlier, same in (
+        *((p, False) for p in publications_overlapping(publication)),
+        *((p, True) for p in publications_of_same_figures(publication)),
+    ):
+        earlier_rows, earlier_sums = _figure_rows(earlier)
+        earlier_raw = {key: dict(row.cells) for key, row in earlier_rows.items()}
+        if not same and not values & _values_shown(earlier_raw):
+            continue  # no figure of it is one of the new version's: nothing to link them
+        _apply(earlier_rows, earlier_sums)
+        published.append((_state(earlier_raw, earlier_rows, earlier_sums), same))
     _apply(rows, sums, published=published)
     plan = {}
     for key, row in rows.items():
@@ -301,6 +340,19 @@ def suppression_plan(publication: Publication) -> dict[int, tuple[bool, bool]]:
             cell = row.cells[indicator]
             plan[figure.pk] = (cell.n is None, cell.cases is None)
     return plan
+
+
+def _values_shown(raw) -> set:
+    """Each figure's non-zero counts as ``(row key, indicator, quantity, value)``: what two
+    tables must share for a reader to take a cell of one for a cell of the other."""
+    return {
+        (key, indicator, quantity, getattr(figure, quantity))
+        for key, cells in raw.items()
+        for indicator, figure in cells.items()
+        if indicator in PUBLIC_INDICATORS
+        for quantity in ("cases", "n")
+        if getattr(figure, quantity)
+    }
 
 
 def public_tables(publication: Publication) -> dict[str, list[PublicRow]]:

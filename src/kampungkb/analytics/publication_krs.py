@@ -143,7 +143,7 @@ def krs_suppression_plan(publication: Publication) -> dict[int, tuple[bool, bool
         if rows:
             raw = {key: row.cells[KRS] for key, row in rows.items()}
             _apply(rows, sums)
-            published.append(_state(raw, rows, sums))
+            published.append((_state(raw, rows, sums), True))  # the same round's figures
     rows, sums = _rows(publication)
     raw = {key: row.cells[KRS] for key, row in rows.items()}
     _apply(rows, sums, published=published)
