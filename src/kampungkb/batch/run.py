@@ -150,6 +150,8 @@ def run_dask(
     import dask
     import dask.dataframe as dd
 
+    if not parts:  # header-only files: nothing to distribute (Dask needs one partition)
+        return run_single(parts, out, task=task, level=level, period=period)
     started = time.monotonic()
     summary = Summary()
     tmp = _prepare_output(out)
