@@ -169,6 +169,11 @@ def _csv_parts(path: str, file_no: int, block_size: int) -> list[Part]:
         raise InputError(f"{path}: berkas kosong")
     if b"\x00" in head:
         raise InputError(f"{path}: bukan teks CSV")
+    if b"\r" in head and b"\n" not in head:  # blocks are cut at line feeds: none would be read
+        raise InputError(
+            f"{path}: baris diakhiri CR saja (CSV Macintosh lama); simpan ulang sebagai "
+            "CSV UTF-8 (baris diakhiri LF atau CRLF)"
+        )
     encoding = "utf-8"
     try:
         head.decode("utf-8")
@@ -287,6 +292,7 @@ def _raw(part: Part) -> tuple[dict[str, pd.Series], int]:
         data = handle.read(part.end - part.start)
     if part.start == 0:
         data = data.removeprefix(b"\xef\xbb\xbf")
+    data = _utf8(data, part.encoding)
     skipped = []
 
     def ragged(row) -> str:
@@ -301,7 +307,8 @@ def _raw(part: Part) -> tuple[dict[str, pd.Series], int]:
     names = [f"c{i}" for i in range(header_width)]
     table = pa_csv.read_csv(
         io.BytesIO(data),
-        read_options=pa_csv.ReadOptions(column_names=names, encoding=part.encoding),
+        # One block for the whole part: a line longer than pyarrow's 1 MB blocks is read too.
+        read_options=pa_csv.ReadOptions(column_names=names, block_size=len(data) + 1),
         parse_options=pa_csv.ParseOptions(
             delimiter=part.delimiter, invalid_row_handler=ragged, newlines_in_values=False
         ),
@@ -314,6 +321,20 @@ def _raw(part: Part) -> tuple[dict[str, pd.Series], int]:
     )
     out = {k: table.column(f"c{i}").to_pandas() for k, i in positions.items()}
     return out, len(skipped)
+
+
+def _utf8(data: bytes, encoding: str) -> bytes:
+    """The part's text as UTF-8: the encoding found at the file's start is a guess from its
+    first 64 KB, so a byte that is not of it (a Latin-1 name further down, a byte cp1252
+    leaves undefined) becomes U+FFFD in its cell instead of stopping the run."""
+    if encoding == "utf-8":
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            return data
+    return data.decode(encoding, errors="replace").encode("utf-8")
 
 
 def _header_width(part: Part) -> int:
