@@ -17,7 +17,7 @@ DESA = [
     "19.06.01.2001", "19.06.01.2002", "19.06.02.2010", "19.01.01.2001", "19.01.03.2004",
     "1901032005",  # ten digits: the same code without dots
 ]  # fmt: skip
-METHODS = ["Berdiri", "Telentang", "", "PB", "TB"]
+METHODS = ["Berdiri", "Telentang", "PB", "TB"]
 
 
 def measurements(seed: int, children: int) -> list[dict]:
@@ -48,7 +48,8 @@ def measurements(seed: int, children: int) -> list[dict]:
                 "Tanggal Pengukuran": day,
                 "Berat": round(weight, 1),
                 "Tinggi": None if height is None else round(height, 1),
-                "Cara Ukur": rng.choice(METHODS),
+                # an empty Cara Ukur only beside no height (the web refuses a height without it)
+                "Cara Ukur": rng.choice(METHODS) if height is not None else "",
                 "LiLA": round(rng.uniform(11, 17), 1) if rng.random() < 0.3 else None,
             }
             rows.append(row)

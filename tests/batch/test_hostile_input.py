@@ -2,6 +2,8 @@
 that is not UTF-8 past the first block, old Mac line ends. Each is read or refused with one
 Indonesian line, never a traceback, and no row is lost without being counted."""
 
+import pandas as pd
+
 from kampungkb.batch import cli, run, sources
 from tests.batch import samples
 
@@ -48,3 +50,51 @@ def test_a_csv_with_old_mac_line_ends_is_refused_not_read_as_empty(tmp_path, cap
     err = capsys.readouterr().err
     assert code == 2 and "diakhiri CR saja" in err and "Traceback" not in err
     assert not (tmp_path / "o").exists()
+
+
+def _row(name, *, weight=9.0, height=62.0, method="Telentang", lila=None, day=None):
+    import datetime
+
+    return {
+        "NIK": "", "Nama": name, "JK": "L", "Tgl Lahir": datetime.date(2023, 1, 10),
+        "Kode Desa": "19.06.01.2001", "Desa/Kel": "",
+        "Tanggal Pengukuran": day or datetime.date(2024, 1, 5), "Berat": weight,
+        "Tinggi": height, "Cara Ukur": method, "LiLA": lila,
+    }  # fmt: skip
+
+
+REFUSED_BY_THE_WEB = [
+    _row("Berat Mustahil", weight=0.3),  # 0.5-60 kg
+    _row("Tinggi Mustahil", height=300.0),  # 30-150 cm
+    _row("LiLA Mustahil", lila=135.0),  # 5-30 cm
+    _row("Tanpa Cara Ukur", method=""),  # a length needs lying or standing
+    _row("Tanpa Ukuran", weight=None, height=None),  # nothing measured
+    _row("Berat Tak Hingga", weight=float("inf")),
+]
+
+
+def test_rows_the_web_refuses_count_in_no_figure_and_are_counted_as_refused(tmp_path):
+    """The web summaries count stored measurements, and the form and the import refuse
+    impossible values (growth.services.validate_measurement_values): the batch counts what
+    the web would store, and names what it refuses."""
+    import datetime
+
+    from kampungkb.growth.models import Child
+    from kampungkb.growth.services import validate_measurement_values
+
+    child = Child(tanggal_lahir=datetime.date(2023, 1, 10))
+    for row in REFUSED_BY_THE_WEB:
+        values = {
+            "tanggal": row["Tanggal Pengukuran"], "berat": row["Berat"], "tinggi": row["Tinggi"],
+            "lila": row["LiLA"], "cara_ukur": {"Telentang": "PB", "": ""}[row["Cara Ukur"]],
+        }  # fmt: skip
+        if row["Berat"] != float("inf"):  # the form's number field refuses inf before
+            assert validate_measurement_values(child=child, values=values), row["Nama"]
+    path = tmp_path / "x.csv"
+    samples.write_csv(path, [*REFUSED_BY_THE_WEB, _row("Pendek")])
+    out = tmp_path / "out"
+    summary = run.run_single(sources.plan([str(path)]), str(out), task="prevalence", level="desa")
+    assert (summary.rows, summary.used) == (7, 1)
+    assert sum(summary.bad.values()) == 6
+    table = pd.read_parquet(out).set_index("indicator")
+    assert table.loc["stunting", ["n_records", "n", "cases"]].tolist() == [1, 1, 1]

@@ -34,6 +34,7 @@ from kampungkb.growth.importing.headers import (
     header_token,
     map_headers,
 )
+from kampungkb.growth.plausibility_rules import LIMITS
 
 EXTENSIONS = (".csv", ".xlsx", ".parquet", ".pq")
 BLOCK_SIZE = 64 << 20  # bytes of CSV per part
@@ -68,6 +69,17 @@ BAD_BIRTH = "tanggal lahir kosong atau tidak terbaca"
 BAD_AGE = "tanggal pengukuran sebelum tanggal lahir"
 BAD_SEX = "jenis kelamin kosong atau bukan L/P"
 BAD_NUMBER = "berat, tinggi atau LiLA bukan angka"
+# What the form and the web import refuse too (growth.services.validate_measurement_values):
+# a measurement the web would never store counts in no figure here either.
+_RANGE = {
+    k: "-".join(str(v).replace(".", ",") for v in LIMITS[k]) for k in ("berat", "tinggi", "lila")
+}
+BAD_LIMIT = (
+    f"berat, tinggi atau LiLA di luar batas (berat {_RANGE['berat']} kg, "
+    f"tinggi {_RANGE['tinggi']} cm, LiLA {_RANGE['lila']} cm)"
+)
+BAD_METHOD = "ada tinggi tetapi cara ukur kosong, atau cara ukur bukan Telentang/Berdiri"
+BAD_NOTHING = "berat, tinggi dan LiLA kosong"
 
 _SEX = SEX_VALUES
 # The engine's codes: "l" (length, lying) and "h" (height, standing).
@@ -462,15 +474,26 @@ def read_part(part: Part) -> pd.DataFrame:
     day = parse_days(col("tanggal"))
     born = parse_days(col("tgl_lahir"))
     sex, _sex_empty = _mapped(col("jk"), _SEX)
-    method, _ = _mapped(col("cara_ukur"), _METHOD)
+    method, method_empty = _mapped(col("cara_ukur"), _METHOD)
     numbers = {}
     bad_number = np.zeros(n, bool)
+    beyond = np.zeros(n, bool)
     for key in ("berat", "tinggi", "lila"):
         numbers[key], bad = parse_numbers(col(key))
         bad_number |= bad
+        low, high = LIMITS[key]
+        with np.errstate(invalid="ignore"):
+            beyond |= ~np.isnan(numbers[key]) & (
+                (numbers[key] < float(low)) | (numbers[key] > float(high))
+            )
+    nothing = np.isnan(numbers["berat"]) & np.isnan(numbers["tinggi"]) & np.isnan(numbers["lila"])
+    no_method = (method == "") & (~method_empty | ~np.isnan(numbers["tinggi"]))
     reason = np.full(n, "", dtype=object)
-    # The first reason found is given (in this order of importance).
+    # One reason per row: the last of this list that applies (the most important).
     for mask, text in (
+        (nothing, BAD_NOTHING),
+        (no_method, BAD_METHOD),
+        (beyond, BAD_LIMIT),
         (bad_number, BAD_NUMBER),
         (sex == "", BAD_SEX),
         (np.isnan(born), BAD_BIRTH),

@@ -5,8 +5,19 @@ import applies (``series_marks``), and an import decides its clear series at onc
 """
 
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 
 import numpy as np
+
+#: Impossible values (typing errors that are not measurements at all), inclusive bounds: the
+#: form and the import refuse them (``growth.services``), and so does ``kampungkb batch``;
+#: merely implausible ones are stored and flagged by the WHO rules, as e-PPGBM does.
+LIMITS = {
+    "berat": (Decimal("0.5"), Decimal("60")),
+    "tinggi": (Decimal("30"), Decimal("150")),
+    "lila": (Decimal("5"), Decimal("30")),
+    "lingkar_kepala": (Decimal("20"), Decimal("70")),
+}
 
 #: How much lower than the last length/height a new one may be before it is questioned. The
 #: WHO Multicentre Growth Reference Study allowed at most 0.7 cm between two trained

@@ -24,6 +24,7 @@ from kampungkb.growth import plausibility
 from kampungkb.growth.compute import COMPUTED_FIELDS, apply_anthro, compute_child_series
 from kampungkb.growth.kbm.selectors import default_kbm
 from kampungkb.growth.models import Child, Measurement, Posyandu
+from kampungkb.growth.plausibility_rules import LIMITS  # impossible values, refused
 from kampungkb.wilayah.models import Level
 
 CHILD_FIELDS = (
@@ -35,14 +36,6 @@ MEASUREMENT_FIELDS = (
     "sumber", "vitamin_a", "pmt_kg",
 )  # fmt: skip
 MEASUREMENT_AUDIT_FIELDS = (*MEASUREMENT_FIELDS, "needs_check", "check_reasons")
-# Impossible values (typing errors that are not measurements at all) are refused; merely
-# implausible ones are stored and flagged by the WHO rules, as e-PPGBM does.
-LIMITS = {
-    "berat": (Decimal("0.5"), Decimal("60")),
-    "tinggi": (Decimal("30"), Decimal("150")),
-    "lila": (Decimal("5"), Decimal("30")),
-    "lingkar_kepala": (Decimal("20"), Decimal("70")),
-}
 MAX_AGE_DAYS = 1856  # the WHO standards' last day: a balita record ends here
 
 
