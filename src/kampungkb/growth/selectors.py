@@ -362,7 +362,8 @@ def session_candidates(*, user, posyandu, tanggal, search: str = "", limit: int 
     sex, birth date, mother, posyandu, desa's name and ``measured_today``. Every weighing's
     answer lists them again: the other columns and tables are not read, and no model
     instance is made."""
-    born_after = tanggal - datetime.timedelta(days=1856)
+    # A session dated in the first years of the calendar (a typed date) has no earlier bound.
+    born_after = datetime.date.fromordinal(max(tanggal.toordinal() - 1856, 1))
     qs = _children(user).filter(tanggal_lahir__lte=tanggal, tanggal_lahir__gte=born_after)
     if search:
         qs = child_search_filter(qs, search).annotate(

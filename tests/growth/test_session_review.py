@@ -1,0 +1,46 @@
+"""A posyandu session's pages with odd input and without JavaScript: no server error, no
+impossible value stored, and every list of children shown is in the audit trail."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from tests import factories
+from tests.conftest import KURNIA_JAYA
+
+TODAY = datetime.date.today()
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def posyandu(beltim):
+    return factories.posyandu(KURNIA_JAYA, "Posyandu Melati")
+
+
+@pytest.fixture
+def child(posyandu):
+    return factories.child(
+        posyandu=posyandu,
+        nama="Putri Contoh",
+        jenis_kelamin="P",
+        tanggal_lahir=TODAY - datetime.timedelta(days=400),
+        nama_ibu="Ibu Contoh",
+    )
+
+
+def _url(name, posyandu, day, *args):
+    return reverse(f"growth:{name}", args=[posyandu.pk, day, *args])
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "0005-01-31"])
+def test_a_session_dated_in_the_calendars_first_years_lists_and_searches(
+    client, users, posyandu, child, day
+):
+    # The start form takes any date not in the future; the children listed are those under
+    # five on that day, whose earliest birth date lay before the calendar's first day (500).
+    client.force_login(users["desa"])
+    assert client.get(_url("session", posyandu, day), {"q": "putri"}).status_code == 200
+    assert client.get(_url("session_search", posyandu, day), **HTMX).status_code == 200
+    found = client.get(_url("session_search", posyandu, day), {"q": "putri"}, **HTMX)
+    assert found.status_code == 200 and "Putri Contoh" not in found.content.decode()
