@@ -2,10 +2,12 @@
 impossible value stored, and every list of children shown is in the audit trail."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
+from kampungkb.growth.models import Measurement
 from tests import factories
 from tests.conftest import KURNIA_JAYA
 
@@ -44,3 +46,21 @@ def test_a_session_dated_in_the_calendars_first_years_lists_and_searches(
     assert client.get(_url("session_search", posyandu, day), **HTMX).status_code == 200
     found = client.get(_url("session_search", posyandu, day), {"q": "putri"}, **HTMX)
     assert found.status_code == 200 and "Putri Contoh" not in found.content.decode()
+
+
+@pytest.mark.parametrize("pmt", ["-5", "-0,01"])
+def test_a_negative_pmt_is_refused_as_an_import_refuses_it(client, users, posyandu, child, pmt):
+    client.force_login(users["desa"])
+    url = _url("session_measure", posyandu, TODAY.isoformat(), child.pk)
+    response = client.post(url, {"berat": "8,5", "pmt_kg": pmt, "confirm": "1"}, **HTMX)
+    assert response.status_code == 400
+    assert "Harus di antara 0 dan 9999" in response.content.decode()
+    assert not Measurement.objects.exists()
+    client.post(url, {"berat": "8,5", "pmt_kg": "0,5"}, **HTMX)
+    m = Measurement.objects.get()
+    edit = client.post(
+        reverse("growth:measurement_edit", args=[m.pk]), {"berat": "8,5", "pmt_kg": pmt}
+    )
+    assert edit.status_code == 400
+    m.refresh_from_db()
+    assert m.pmt_kg == Decimal("0.5")

@@ -199,6 +199,10 @@ def validate_measurement_values(*, child: Child, values: dict, today=None) -> di
         value = values.get(field)
         if value is not None and not (low <= Decimal(value) <= high):
             errors[field] = _("Must be between %(low)s and %(high)s.") % {"low": low, "high": high}
+    pmt = values.get("pmt_kg")
+    if pmt is not None and not (0 <= Decimal(pmt) < 10_000):
+        # As an import reads the column (importing.rows): food received is never negative.
+        errors["pmt_kg"] = _("Must be between %(low)s and %(high)s.") % {"low": 0, "high": 9999}
     if all(values.get(f) is None for f in LIMITS):
         errors["berat"] = _("Enter at least the weight or the length/height.")
     if values.get("tinggi") is not None and not values.get("cara_ukur"):
