@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from kampungkb.core.models import AuditEntry
 from kampungkb.growth.models import Measurement
 from tests import factories
 from tests.conftest import KURNIA_JAYA
@@ -64,3 +65,36 @@ def test_a_negative_pmt_is_refused_as_an_import_refuses_it(client, users, posyan
     assert edit.status_code == 400
     m.refresh_from_db()
     assert m.pmt_kg == Decimal("0.5")
+
+
+def _session_reads(user):
+    return [
+        e.changes["ids"]
+        for e in AuditEntry.objects.filter(
+            action="view", actor=user, object_type="growth.measurement"
+        )
+        if e.changes.get("page") == "session"
+    ]
+
+
+@pytest.mark.parametrize("step", ["measure_form", "measure_save", "register_form", "register_bad"])
+def test_each_session_page_without_javascript_records_the_weighed_children_it_lists(
+    client, users, posyandu, child, step
+):
+    weighed = factories.child(posyandu=posyandu, nama="Bayu Ditimbang", nama_ibu="Ibu Bayu")
+    done = factories.measurement(weighed, TODAY, posyandu=posyandu)
+    user = users["desa"]
+    client.force_login(user)
+    day = TODAY.isoformat()
+    if step == "measure_form":
+        response = client.get(_url("session_measure", posyandu, day, child.pk))
+    elif step == "measure_save":
+        response = client.post(_url("session_measure", posyandu, day, child.pk), {"berat": "8,5"})
+    elif step == "register_form":
+        response = client.get(_url("session_register", posyandu, day))
+    else:
+        response = client.post(_url("session_register", posyandu, day), {"nama": "Tanpa Ibu"})
+    assert response.status_code in (200, 400)
+    assert "Bayu Ditimbang" in response.content.decode()
+    [ids] = _session_reads(user)
+    assert done.pk in ids

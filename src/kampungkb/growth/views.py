@@ -84,13 +84,13 @@ def _session(request, posyandu: int, tanggal: str, *, page: bool | None = None):
 
 
 def _session_context(request, pos, day, *, page: bool | None = None, **extra):
-    # The children weighed that day: the page lists them; its htmx parts do not, and
-    # building the query cost a form a tenth of its time.
-    done = (
-        selectors.session_measurements(user=request.user, posyandu=pos, tanggal=day)
-        if _whole_page(request, page)
-        else None
-    )
+    # The children weighed that day: the page lists them (and their showing is audited, on
+    # every page that draws the list, the forms without JavaScript too); its htmx parts do
+    # not, and building the query cost a form a tenth of its time.
+    done = None
+    if _whole_page(request, page):
+        done = list(selectors.session_measurements(user=request.user, posyandu=pos, tanggal=day))
+        personal_data.session_shown(user=request.user, posyandu=pos, tanggal=day, measurements=done)
     return {"posyandu": pos, "tanggal": day, "done": done, "search_children": None, **extra}
 
 
@@ -124,10 +124,6 @@ def session(request, posyandu, tanggal):
         else None
     )
     context = _session_context(request, pos, day, page=True, search_children=found, q=query)
-    context["done"] = list(context["done"])
-    personal_data.session_shown(
-        user=request.user, posyandu=pos, tanggal=day, measurements=context["done"]
-    )
     if found is not None:
         found = list(found)
         context["search_children"] = found
