@@ -20,8 +20,8 @@ from kampungkb.convergence.models import Evaluation
 from kampungkb.convergence.reports import review_context
 from kampungkb.convergence.review import services
 from kampungkb.convergence.review.outcomes import measured_coverage_by_desa
-from tests import factories
 from tests.conftest import BATU_PENYU, KURNIA_JAYA, LALANG_JAYA, PADANG
+from tests.convergence.test_scorecard import _stunting
 from tests.spreadsheets import HOSTILE, assert_kept_as_text, workbook
 
 YEAR = datetime.date.today().year - 1
@@ -112,18 +112,6 @@ def test_the_rapor_shows_the_measured_share_by_the_one_rounding_rule(client, use
     url = reverse("convergence:kampung_kb_review", args=[kampungs["own"].pk])
     page = client.get(url + f"?tahun={YEAR}").content.decode()
     assert '<td class="text-end">6,3</td>' in page and ">6,2<" not in page
-
-
-def _stunting(kode, n_stunted, n, day):
-    for i in range(n):
-        child = factories.child_row(
-            kode,
-            nama=f"Anak Sintetis {kode[-4:]}-{day.year}-{i}",
-            tanggal_lahir=day.replace(year=day.year - 2),
-        )
-        factories.measurement_row(
-            child, day, tinggi=80, zlen=-2.5 if i < n_stunted else 0.1, stunted=i < n_stunted
-        )
 
 
 def test_the_review_report_rounds_its_figures_as_the_pages_and_shows_a_zero(

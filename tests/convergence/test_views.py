@@ -246,17 +246,22 @@ def test_a_mitra_opd_records_no_visit_even_for_its_own_opd(client, objs, mitra_d
     assert reverse("convergence:visit_create") not in page
 
 
-def test_evidence_of_the_wrong_type_is_refused_through_the_page(
-    client, users, objs, settings, tmp_path
-):
-    settings.MEDIA_ROOT = tmp_path
-    record = action_record_save(
+def _action_record(objs):
+    """The district's record of the year's action, where evidence files are kept."""
+    return action_record_save(
         user=None,
         kabupaten=Wilayah.objects.get(kode="19.06"),
         tahun=objs["year"],
         action=objs["action"],
         values={},
     )
+
+
+def test_evidence_of_the_wrong_type_is_refused_through_the_page(
+    client, users, objs, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    record = _action_record(objs)
     client.force_login(users["admin"])
     url = reverse("convergence:evidence_upload", args=[record.pk])
     fake = SimpleUploadedFile(
@@ -340,13 +345,7 @@ def test_an_evidence_file_missing_on_disk_is_a_404_not_a_server_error(
     """The database restored without media/ (deploy/README.md backs them up apart), or a
     file removed by hand: the download says it is not there."""
     settings.MEDIA_ROOT = tmp_path
-    record = action_record_save(
-        user=None,
-        kabupaten=Wilayah.objects.get(kode="19.06"),
-        tahun=objs["year"],
-        action=objs["action"],
-        values={},
-    )
+    record = _action_record(objs)
     client.force_login(users["admin"])
     url = reverse("convergence:evidence_upload", args=[record.pk])
     good = SimpleUploadedFile("laporan.pdf", b"%PDF-1.4\n%%EOF\n")

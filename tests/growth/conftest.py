@@ -9,6 +9,7 @@ import pytest
 
 from kampungkb.growth.importing.headers import TEMPLATE_HEADERS
 from tests import factories
+from tests.conftest import KURNIA_JAYA
 
 # --- a weighed child, through the services ---------------------------------------------
 
@@ -96,6 +97,12 @@ class EppgbmFiles:
 @pytest.fixture
 def eppgbm(tmp_path):
     return EppgbmFiles(tmp_path)
+
+
+@pytest.fixture
+def posyandu(beltim):
+    """Posyandu Melati in Kurnia Jaya (a file may define its own)."""
+    return factories.posyandu(KURNIA_JAYA, "Posyandu Melati")
 
 
 @pytest.fixture

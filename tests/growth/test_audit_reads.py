@@ -19,11 +19,6 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
-def posyandu(beltim):
-    return factories.posyandu(KURNIA_JAYA, "Posyandu Melati")
-
-
-@pytest.fixture
 def child(posyandu):
     kid = factories.child(
         posyandu=posyandu,

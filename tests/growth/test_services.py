@@ -24,11 +24,6 @@ TODAY = datetime.date.today()
 
 
 @pytest.fixture
-def posyandu(beltim):
-    return factories.posyandu(KURNIA_JAYA, "Posyandu Melati")
-
-
-@pytest.fixture
 def child(users, posyandu):
     return factories.child(
         user=users["desa"],

@@ -20,11 +20,6 @@ SEARCH_URL = re.compile(r'hx-get="/pertumbuhan/sesi/\d+/[\d-]+/ukur/(\d+)/"')
 
 
 @pytest.fixture
-def posyandu(beltim):
-    return factories.posyandu(KURNIA_JAYA, "Posyandu Melati")
-
-
-@pytest.fixture
 def children(posyandu):
     return [
         factories.child(

@@ -10,15 +10,9 @@ from django.urls import reverse
 from kampungkb.core.models import AuditEntry
 from kampungkb.growth.models import Measurement
 from tests import factories
-from tests.conftest import KURNIA_JAYA
 
 TODAY = datetime.date.today()
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def posyandu(beltim):
-    return factories.posyandu(KURNIA_JAYA, "Posyandu Melati")
 
 
 @pytest.fixture

@@ -13,11 +13,6 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
-def posyandu(beltim):
-    return factories.posyandu(KURNIA_JAYA, "Posyandu Melati")
-
-
-@pytest.fixture
 def other_posyandu(beltim):
     return factories.posyandu(BATU_PENYU, "Posyandu Anggrek")
 

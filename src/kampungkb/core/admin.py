@@ -95,24 +95,22 @@ class AuditedModelAdmin(admin.ModelAdmin):
         for obj in formset.deleted_objects:
             self._record(request, AuditAction.DELETE, obj, area, object_id=ids.get(id(obj)))
 
-    @transaction.atomic
-    def delete_model(self, request, obj):
-        # Recorded first (the record's id is gone after), in one transaction with the delete.
+    def _record_delete(self, request, obj) -> None:
+        # Recorded before the delete (the record's id is gone after), in its transaction.
         audit_record(
             actor=request.user,
             action=AuditAction.DELETE,
             obj=obj,
             wilayah_kode=self.audit_area(obj),
         )
+
+    @transaction.atomic
+    def delete_model(self, request, obj):
+        self._record_delete(request, obj)
         super().delete_model(request, obj)
 
     @transaction.atomic
     def delete_queryset(self, request, queryset):
         for obj in queryset:
-            audit_record(
-                actor=request.user,
-                action=AuditAction.DELETE,
-                obj=obj,
-                wilayah_kode=self.audit_area(obj),
-            )
+            self._record_delete(request, obj)
         super().delete_queryset(request, queryset)
