@@ -17,6 +17,14 @@ AUG = datetime.date(2025, 8, 1)
 KELUBI = "19.06.01.2004"
 
 
+def _august(data):
+    """Manggar in August: Lalang Jaya's 2 stunted of 20 is hidden, Kurnia Jaya's 4 beside it."""
+    data.many(LALANG_JAYA, "2025-08-10", n=20, cases=2)
+    data.many(KURNIA_JAYA, "2025-08-10", n=20, cases=4)
+    data.many(PADANG, "2025-08-10", n=20, cases=6)
+    data.many(KELUBI, "2025-08-10", n=20, cases=8)
+
+
 def _publish(users, period_type):
     summaries_rebuild()
     return publication_publish(user=users["admin"], period_type=period_type, period_start=AUG)
@@ -28,11 +36,7 @@ def _publish(users, period_type):
 def test_the_month_and_its_weighing_month_together_give_no_hidden_figure_away(
     data, users, first_type, then_type
 ):
-    # Manggar: Lalang Jaya 2 stunted of 20 is hidden, Kurnia Jaya 4 beside it.
-    data.many(LALANG_JAYA, "2025-08-10", n=20, cases=2)
-    data.many(KURNIA_JAYA, "2025-08-10", n=20, cases=4)
-    data.many(PADANG, "2025-08-10", n=20, cases=6)
-    data.many(KELUBI, "2025-08-10", n=20, cases=8)
+    _august(data)
     first = _publish(users, first_type)
     shown = {r.kode: r.stunting for r in public_tables(first)["desa"]}
     assert shown[LALANG_JAYA].cases is None and shown[KURNIA_JAYA].cases is None
@@ -59,10 +63,7 @@ def test_a_year_whose_figures_are_augusts_gives_no_hidden_figure_of_august_away(
     figures are August's, and after a correction they differ in one desa. The year's hiding
     was chosen without August's: Kurnia Jaya's unchanged 4, shown in the year, gave August's
     hidden Lalang Jaya away as above."""
-    data.many(LALANG_JAYA, "2025-08-10", n=20, cases=2)
-    data.many(KURNIA_JAYA, "2025-08-10", n=20, cases=4)
-    data.many(PADANG, "2025-08-10", n=20, cases=6)
-    data.many(KELUBI, "2025-08-10", n=20, cases=8)
+    _august(data)
     august = _publish(users, month_type)
     data.many(LALANG_JAYA, "2025-08-11", n=1, cases=1)
     summaries_rebuild()
@@ -81,10 +82,7 @@ def test_a_year_whose_figures_are_augusts_gives_no_hidden_figure_of_august_away(
 def test_a_small_count_of_a_month_is_not_hidden_in_the_year_where_the_year_counts_more(data, users):
     """The year holds more children than August: what August hid is another figure there and
     is shown when the year's own rules show it (no hiding carried over for nothing)."""
-    data.many(LALANG_JAYA, "2025-08-10", n=20, cases=2)
-    data.many(KURNIA_JAYA, "2025-08-10", n=20, cases=4)
-    data.many(PADANG, "2025-08-10", n=20, cases=6)
-    data.many(KELUBI, "2025-08-10", n=20, cases=8)
+    _august(data)
     august = _publish(users, "month")
     assert {r.kode: r.stunting for r in public_tables(august)["desa"]}[LALANG_JAYA].cases is None
     for kode in (LALANG_JAYA, KURNIA_JAYA, PADANG, KELUBI):
