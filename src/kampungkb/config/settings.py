@@ -118,6 +118,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     # A view that met a busy database answers 503 "try again", not a server error.
     "kampungkb.core.middleware.DatabaseBusyMiddleware",
+    # A write the database refused for a key taken meanwhile answers 409 "look again".
+    "kampungkb.core.middleware.WriteConflictMiddleware",
     # Before CSRF, whose check reads the form: an oversized body is refused unread.
     "kampungkb.core.middleware.RequestBodyLimitMiddleware",
     # A NUL in the path, query, cookies or form is refused (400) before a query sees it.

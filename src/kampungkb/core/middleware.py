@@ -3,6 +3,7 @@ import logging
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import BadRequest
+from django.db import IntegrityError
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
@@ -218,3 +219,32 @@ class DatabaseBusyMiddleware:
         logger.warning("database busy answering %s %s: %s", request.method, request.path, exception)
         retry = request.get_full_path() if request.method == "GET" else ""
         return busy_response(request, retry_url=retry)
+
+
+class WriteConflictMiddleware:
+    """Answer a write the database refused for a key or a unique value (``IntegrityError``)
+    with a 409 page saying nothing was saved and to look again, not a server error.
+
+    The services check what they write first; the database refuses it anyway when another
+    request wrote the same record between the check and the write (PostgreSQL lets both
+    check first: a double tap, two phones). The known cases are saved once more
+    (``core.database.once_more_after_a_race``); any other is logged as an error with its
+    traceback, for the administrator, and the user is told what happened.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, IntegrityError):
+            return None
+        logger.error(
+            "write refused by the database answering %s %s",
+            request.method,
+            request.path,
+            exc_info=exception,
+        )
+        return render(request, "core/conflict.html", status=409)
