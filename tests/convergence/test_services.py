@@ -163,6 +163,39 @@ def test_realisation_cannot_go_back_or_fall_outside_the_plan_year(users, kampung
     assert act.realisations.count() == 1
 
 
+def test_a_realisation_entered_late_cannot_make_progress_go_back(users, kampungs, today):
+    # June's 50% is entered first, then a March record: March may not say 90% (progress
+    # would fall from 90% to 50%), nor may a record between say less than the one before.
+    year = today.year - 1
+    plan = plan_create(user=users["desa"], tahun=year, kampung=kampungs["own"])
+    act = _activity(users["desa"], plan)
+
+    def record(month, progres):
+        return realisation_add(
+            user=users["desa"],
+            activity=act,
+            tanggal=datetime.date(year, month, 1),
+            progres=progres,
+            output_tercapai=5,
+            anggaran_realisasi=100,
+        )
+
+    record(6, 50)
+    with pytest.raises(ValidationError, match="melebihi catatan yang lebih akhir"):
+        record(3, 90)
+    record(2, 20)
+    with pytest.raises(ValidationError, match="mundur"):
+        record(4, 10)
+    record(4, 30)
+    assert list(act.realisations.order_by("tanggal").values_list("progres", flat=True)) == [
+        20,
+        30,
+        50,
+    ]
+    act.refresh_from_db()
+    assert act.progres == 50
+
+
 def test_operators_may_not_plan_for_another_area(users, kampungs, today):
     with pytest.raises(PermissionDenied):
         plan_create(user=users["kecamatan"], tahun=today.year, kampung=kampungs["other"])

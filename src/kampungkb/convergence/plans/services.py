@@ -132,12 +132,25 @@ def realisation_add(
                 % {"year": activity.plan.tahun}
             }
         )
-    last = activity.realisations.order_by("-tanggal", "-id").first()
-    if last and tanggal >= last.tanggal and progres < last.progres:
+    # A record dated between others (entered late) must fit between them too: the
+    # activity's progress never goes back over time, whatever order it was typed in.
+    earlier = activity.realisations.filter(tanggal__lte=tanggal).order_by("-tanggal", "-id")
+    earlier = earlier.first()
+    if earlier and progres < earlier.progres:
         raise ValidationError(
             {
                 "progres": _("Progress cannot go back (last recorded: %(p)s%%).")
-                % {"p": last.progres}
+                % {"p": earlier.progres}
+            }
+        )
+    later = activity.realisations.filter(tanggal__gt=tanggal).order_by("tanggal", "id").first()
+    if later and progres > later.progres:
+        raise ValidationError(
+            {
+                "progres": _(
+                    "Progress cannot be above that of a later record (%(p)s%% on %(date)s)."
+                )
+                % {"p": later.progres, "date": later.tanggal.isoformat()}
             }
         )
     real = Realisation(
