@@ -599,3 +599,32 @@ def test_a_mitra_opd_chases_only_the_overdue_follow_ups_of_its_area(users, ref, 
     elsewhere = _visit(None, ref["dpupr"], "19.01.01.2001", due=past, owner_opd=ref["dpupr"])
     assert {fu.visit_id for fu in followups_overdue(user=mitra_dpupr)} == {mine.pk}
     assert elsewhere.pk not in {v.pk for v in visit_list(user=mitra_dpupr)}
+
+
+def test_an_action_record_update_keeps_its_old_and_new_values_in_the_audit_trail(users, today):
+    action = ActionDefinition.objects.filter(framework__kode="transformasi-2025").first()
+    kabupaten = Wilayah.objects.get(kode="19.06")
+    done = datetime.date(today.year, 1, 2)
+
+    def save(**values):
+        return action_record_save(
+            user=users["admin"],
+            kabupaten=kabupaten,
+            tahun=today.year,
+            action=action,
+            values={"status": "selesai", "tanggal_selesai": done, **values},
+            lokus_desa=[Wilayah.objects.get(kode=KURNIA_JAYA)],
+            commitments=[{"penandatangan": "Bupati", "lembaga": "Pemkab", "komitmen": "Gizi"}],
+        )
+
+    record = save(perbup_nomor="12/2024")
+    save(perbup_nomor="13/2024")
+    entries = AuditEntry.objects.filter(
+        object_type="convergence.actionrecord", object_id=str(record.pk)
+    )
+    assert entries.get(action="update").changes == {"perbup_nomor": ["12/2024", "13/2024"]}
+    created = entries.get(action="create").changes
+    assert created["status"] == [None, "selesai"]
+    assert created["lokus"] == [None, [KURNIA_JAYA]]
+    save(perbup_nomor="13/2024")  # nothing changed: nothing to record
+    assert entries.count() == 2

@@ -14,12 +14,22 @@ from kampungkb.convergence.actions.models import (
     EvidenceFile,
 )
 from kampungkb.convergence.guards import author, ensure_district_admin
-from kampungkb.core.audit import audit_record
+from kampungkb.core.audit import audit_record, diff, snapshot
 from kampungkb.core.models import AuditAction
 from kampungkb.core.scoping import kode_within
 from kampungkb.core.validators import ensure_not_in_future
 from kampungkb.wilayah.models import Level
 
+RECORD_FIELDS = (
+    "status",
+    "tanggal_rencana",
+    "tanggal_selesai",
+    "opd",
+    "perbup_nomor",
+    "publikasi_url",
+    "catatan_reviu",
+    "keluaran",
+)
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 # What a file must start with to be taken for its type; the extension must agree.
 EVIDENCE_SIGNATURES = {
@@ -70,6 +80,7 @@ def action_record_save(
     record, created = ActionRecord.objects.select_for_update().get_or_create(
         kabupaten=kabupaten, tahun=tahun, action=action, defaults={"is_demo": is_demo}
     )
+    before = {} if created else _audited(record)
     for field in ("status", "tanggal_rencana", "tanggal_selesai", "opd"):
         if field in values:
             setattr(record, field, values[field])
@@ -98,18 +109,28 @@ def action_record_save(
         for row in rows:
             row.full_clean(exclude=["record"])
         Commitment.objects.bulk_create(rows)
-    audit_record(
-        actor=user,
-        action=AuditAction.CREATE if created else AuditAction.UPDATE,
-        obj=record,
-        wilayah_kode=kabupaten.kode,
-        changes={
-            "status": record.status,
-            "lokus": [d.kode for d in lokus],
-            "commitments": len(commitments or []),
-        },
-    )
+    changes = diff(before, _audited(record))
+    if created or changes:
+        audit_record(
+            actor=user,
+            action=AuditAction.CREATE if created else AuditAction.UPDATE,
+            obj=record,
+            wilayah_kode=kabupaten.kode,
+            changes=changes,
+        )
     return record
+
+
+def _audited(record: ActionRecord) -> dict:
+    """What the trail keeps of a record, so that an update shows its old and new values."""
+    return {
+        **snapshot(record, RECORD_FIELDS),
+        "lokus": sorted(record.lokus_desa.values_list("kode", flat=True)),
+        "commitments": [
+            f"{c.penandatangan}; {c.lembaga}; {c.komitmen}"
+            for c in record.commitments.order_by("id")
+        ],
+    }
 
 
 @transaction.atomic
