@@ -206,3 +206,56 @@ def test_the_provinsi_page_counts_the_desa_and_kampung_kb_of_each_kabupaten(
     # The kabupaten page (its kecamatan) counts as before.
     body = client.get(reverse("wilayah:detail", args=["19.06"])).content.decode()
     assert f"2 / {Wilayah.objects.desa().within(MANGGAR).count()}" in _kampung_kb_cells(body)
+
+
+def _as_a_browser_submits(html: str) -> dict:
+    """The fields a browser sends for a page's form when nothing is typed: inputs with their
+    value, a select's selected option or else its first one, checkboxes only when checked
+    (the page's other small forms add fields the view ignores)."""
+    data = {}
+    for tag in re.finditer(r"<input\b[^>]*>", html):
+        attrs = dict(re.findall(r'(\w[\w-]*)="([^"]*)"', tag.group(0)))
+        kind = attrs.get("type", "text")
+        if "name" not in attrs or kind in ("submit", "button"):
+            continue
+        if kind in ("checkbox", "radio") and "checked" not in tag.group(0):
+            continue
+        data[attrs["name"]] = attrs.get("value", "on" if kind == "checkbox" else "")
+    for name in re.findall(r'<textarea[^>]*name="([^"]+)"', html):
+        data[name] = ""
+    for name, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
+        values = re.findall(r'<option value="([^"]*)"( selected)?', options)
+        chosen = [v for v, selected in values if selected]
+        data[name] = (chosen or [v for v, _ in values])[0]
+    data.pop("csrfmiddlewaretoken", None)
+    return data
+
+
+def test_the_blank_rows_of_the_form_as_a_browser_sends_them_are_left_out(client, users):
+    """A browser sends a select's first option: the untouched extra Pokja, partner and
+    funding rows were taken as filled in, refused for their empty names, and the funding
+    row saved an "APBN / BKKBN" source nobody chose."""
+    client.force_login(users["kecamatan"])
+    url = reverse("wilayah:kampung_kb_create")
+    data = _as_a_browser_submits(client.get(url).content.decode())
+    assert {"pokja-1-jabatan", "partners-0-jenis", "funding-0-sumber"} <= data.keys()
+    data.update(
+        {
+            "desa": LALANG_JAYA,
+            "nama": "Kampung KB Lalang Jaya",
+            "pokja-0-nama": "Budi",
+            "pokja-0-jabatan": "ketua",
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302
+    kampung = KampungKB.objects.get()
+    assert list(kampung.pokja_members.values_list("nama", flat=True)) == ["Budi"]
+    assert not kampung.partners.exists()
+    assert not kampung.funding.exists()
+    # Saving the edit page unchanged adds no row either.
+    edit = reverse("wilayah:kampung_kb_edit", args=[kampung.pk])
+    data = _as_a_browser_submits(client.get(edit).content.decode())
+    assert client.post(edit, data).status_code == 302
+    assert kampung.pokja_members.count() == 1
+    assert not kampung.funding.exists()

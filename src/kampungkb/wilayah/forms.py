@@ -52,11 +52,18 @@ class KampungKBForm(StyledFormMixin, forms.ModelForm):
         return data
 
 
+def _blank_first(choices) -> list:
+    # A row's select starts blank: a browser sends a select's first option, and a blank
+    # extra row whose select sent a real value would count as filled in (refused for its
+    # empty name, or, for funding, saved as a source nobody chose).
+    return [("", "—"), *choices]
+
+
 class PokjaMemberForm(StyledFormMixin, forms.Form):
     nama = forms.CharField(label=_("Name"), max_length=150)
-    jabatan = forms.ChoiceField(label=_("Position"), choices=PokjaPosition.choices)
+    jabatan = forms.ChoiceField(label=_("Position"), choices=_blank_first(PokjaPosition.choices))
     seksi = forms.ChoiceField(
-        label=_("Section"), choices=[("", "—"), *PokjaSeksi.choices], required=False
+        label=_("Section"), choices=_blank_first(PokjaSeksi.choices), required=False
     )
     telepon = forms.CharField(
         label=_("Phone"),
@@ -91,12 +98,12 @@ class ActivityGroupForm(StyledFormMixin, forms.Form):
 
 
 class PartnerForm(StyledFormMixin, forms.Form):
-    jenis = forms.ChoiceField(label=_("Type"), choices=PartnerType.choices)
+    jenis = forms.ChoiceField(label=_("Type"), choices=_blank_first(PartnerType.choices))
     nama = forms.CharField(label=_("Name"), max_length=150)
 
 
 class FundingForm(StyledFormMixin, forms.Form):
-    sumber = forms.ChoiceField(label=_("Source"), choices=FundingSourceType.choices)
+    sumber = forms.ChoiceField(label=_("Source"), choices=_blank_first(FundingSourceType.choices))
     keterangan = forms.CharField(label=_("Description"), max_length=200, required=False)
 
 
