@@ -9,8 +9,15 @@ from django.urls import reverse
 from kampungkb.convergence.actions.services import action_record_save
 from kampungkb.convergence.cadres.services import cadre_save
 from kampungkb.convergence.coaching.services import visit_record
-from kampungkb.convergence.models import ActionDefinition, Cadre, CoachingVisit, EvidenceFile, Plan
-from kampungkb.convergence.plans.services import plan_create
+from kampungkb.convergence.models import (
+    ActionDefinition,
+    Cadre,
+    CoachingVisit,
+    EvidenceFile,
+    Plan,
+    ProgrammeArea,
+)
+from kampungkb.convergence.plans.services import activity_add, plan_create
 from kampungkb.convergence.review.services import evaluation_run
 from kampungkb.wilayah.models import Wilayah
 from tests.conftest import BATU_PENYU, KURNIA_JAYA
@@ -389,3 +396,26 @@ def test_the_landing_page_counts_the_active_cadres_only(client, users, objs):
     assert client.get(reverse("convergence:home")).context["counts"]["n_cadres"] == 2
     client.force_login(users["desa"])
     assert client.get(reverse("convergence:home")).context["counts"]["n_cadres"] == 1
+
+
+def test_the_summary_by_opd_names_village_activities_without_an_opd_as_such(
+    client, users, objs, ref
+):
+    """A Kampung KB's activity with no responsible OPD was summed under "OPD plans", the
+    label of the OPD plans' row in the desa and kecamatan summaries."""
+    activity_add(
+        user=None,
+        plan=objs["own_plan"],
+        kegiatan="Penyuluhan",
+        programme_area=ProgrammeArea.objects.first(),
+        sasaran="Keluarga",
+        jumlah_sasaran=10,
+        anggaran=4_000_000,
+        sumber_dana="dana_desa",
+        bulan=[3],
+        penanggung_jawab="Ketua Pokja",
+    )
+    client.force_login(users["admin"])
+    url = reverse("convergence:plan_summary") + f"?tahun={objs['year']}"
+    by_opd = client.get(url + "&by=opd").content.decode()
+    assert "Tanpa OPD penanggung jawab" in by_opd and "Rencana OPD" not in by_opd
