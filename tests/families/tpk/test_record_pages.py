@@ -95,6 +95,38 @@ def test_a_delivery_in_the_future_answers_400_with_the_error_beside_the_date(wor
     assert world["ibu"].aktif and not Target.objects.filter(previous=world["ibu"]).exists()
 
 
+@pytest.mark.parametrize("day", ["0001-01-01", "before_hpht"])
+def test_a_delivery_before_the_pregnancy_began_is_refused_beside_the_date(world, client, day):
+    """A mistyped year made her a mother since year 1 (and the TPK summaries ran from it)."""
+    ibu = world["ibu"]  # 39 weeks pregnant
+    if day == "before_hpht":
+        day = (ibu.hpht - DAY).isoformat()
+    c = _as(client, world["users"]["desa"])
+    url = reverse("families:tpk_delivery_create", args=[ibu.pk])
+    bad = c.post(url, {"tanggal_persalinan": day, "hasil_persalinan": "lahir_hidup"}, **HTMX)
+    assert bad.status_code == 400
+    html = bad.content.decode()
+    assert "sebelum kehamilan dimulai" in html and "is-invalid" in html
+    ibu.refresh_from_db()
+    assert ibu.aktif and ibu.tanggal_persalinan is None
+    assert not Target.objects.filter(previous=ibu).exists()
+
+
+def test_a_delivery_before_a_recorded_anc_contact_is_refused(world, client):
+    """Her later contacts would silently drop out of her K4 and the scorecard."""
+    ibu = world["ibu"]
+    tpk.anc_contact(ibu, tanggal=TODAY - DAY)
+    c = _as(client, world["users"]["desa"])
+    url = reverse("families:tpk_delivery_create", args=[ibu.pk])
+    day = (TODAY - 3 * DAY).isoformat()
+    bad = c.post(url, {"tanggal_persalinan": day, "hasil_persalinan": "lahir_hidup"}, **HTMX)
+    assert bad.status_code == 400 and "Kontak ANC kehamilan ini tercatat" in bad.content.decode()
+    assert Target.objects.get(pk=ibu.pk).aktif
+    ok = c.post(url, {"tanggal_persalinan": (TODAY - DAY).isoformat(),
+                      "hasil_persalinan": "lahir_hidup"})  # fmt: skip
+    assert ok.status_code == 302 and not Target.objects.get(pk=ibu.pk).aktif
+
+
 def test_a_baby_born_on_another_day_is_refused_beside_the_choice(world, client):
     c = _as(client, world["users"]["desa"])
     url = reverse("families:tpk_delivery_create", args=[world["ibu"].pk])

@@ -13,7 +13,7 @@ from kampungkb.core.models import AuditAction
 from kampungkb.core.permissions import can_edit_area, can_record_tpk_work
 from kampungkb.core.privacy import mask_nik
 from kampungkb.core.validators import ensure_not_in_future
-from kampungkb.families.tpk.lifecycle import add_years, target_state
+from kampungkb.families.tpk.lifecycle import add_years, estimated_hpht, target_state
 from kampungkb.families.tpk.models import (
     DeliveryOutcome,
     EndReason,
@@ -292,6 +292,35 @@ def marriage_record(*, user, target: Target, tanggal_nikah: datetime.date) -> Ta
     return _apply_state(target, user=user, on=tanggal_nikah)
 
 
+def _check_delivery_date(target: Target, day: datetime.date) -> None:
+    """A delivery ends the pregnancy: not before it began (its HPHT), nor before an ANC
+    contact recorded of it (a mistyped date would silently drop those contacts from its K4)."""
+    hpht = estimated_hpht(target)
+    if hpht and day < hpht:
+        raise ValidationError(
+            {
+                "tanggal_persalinan": _("This date is before the pregnancy began (HPHT %(day)s).")
+                % {"day": hpht.strftime("%d/%m/%Y")}
+            }
+        )
+    last_contact = (
+        target.anc_contacts.filter(tanggal__gt=day)
+        .order_by("-tanggal")
+        .values_list("tanggal", flat=True)
+        .first()
+    )
+    if last_contact:
+        raise ValidationError(
+            {
+                "tanggal_persalinan": _(
+                    "An ANC contact of this pregnancy is recorded on %(day)s, after this date: "
+                    "check the date."
+                )
+                % {"day": last_contact.strftime("%d/%m/%Y")}
+            }
+        )
+
+
 @transaction.atomic
 def delivery_record(
     *,
@@ -311,6 +340,7 @@ def delivery_record(
     if target.kind != TargetKind.IBU_HAMIL or not target.aktif:
         raise ValidationError(_("Only an active pregnancy can get a delivery."))
     ensure_not_in_future(tanggal_persalinan=tanggal_persalinan)
+    _check_delivery_date(target, tanggal_persalinan)
     if hasil_persalinan not in DeliveryOutcome.values:
         raise ValidationError({"hasil_persalinan": _("Choose the outcome of the delivery.")})
     if child is not None:
