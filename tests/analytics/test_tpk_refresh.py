@@ -64,3 +64,26 @@ def test_many_writes_in_one_transaction_send_one_signal(beltim, django_capture_o
         assert heard == ["families"]  # a later transaction is heard again
     finally:
         records_changed.disconnect(dispatch_uid="test-tpk-refresh")
+
+
+def test_clearing_an_entered_scorecard_cell_refreshes_the_tpk_summaries(
+    users, django_capture_on_commit_callbacks
+):
+    """The cleared Y stayed in the convergence level of the dashboard until another write."""
+    from kampungkb.families.tpk.scorecard.services import scorecard_entry_save
+    from tests.families.tpk.scorecard.helpers import AFTER, Q3, D, baduta
+
+    target = baduta(D(2024, 10, 5))
+
+    def enter(nilai):
+        with django_capture_on_commit_callbacks(execute=True):
+            scorecard_entry_save(
+                user=users["desa"], target=target, quarter=Q3, indikator="an_pengasuhan",
+                nilai=nilai, today=AFTER,
+            )  # fmt: skip
+        return TpkSummary.objects.get(
+            wilayah_kode=KURNIA_JAYA, group="all", period_type="quarter", period_start=Q3.start
+        ).scorecard_y
+
+    entered = enter("Y")
+    assert enter("") == entered - 1

@@ -76,6 +76,7 @@ def scorecard_entry_save(
                 changes={"nilai": [entry.nilai, None]},
             )
             entry.delete()
+            records_changed_on_commit(sender="families")  # TPK summaries
         return derive.cell(ctx, indikator)
     if nilai not in allowed_values(indicator.key):
         raise ValidationError(
