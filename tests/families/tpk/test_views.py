@@ -151,3 +151,15 @@ def test_registering_a_catin_directly(world, client):
     assert ok.status_code == 302
     target = Target.objects.get(nama="Catin Form Sintetis")
     assert (target.team, target.nama_pasangan) == (world["team"], "Suami Sintetis")
+
+
+@pytest.mark.parametrize("route", ["families:tpk_overdue", "families:tpk_pregnant_list"])
+def test_the_lists_by_name_of_the_whole_country_are_audited_too(world, client, route):
+    """The system administrator has no area: the list named every target unaudited."""
+    c = _client(client, factories.superuser())
+    before = AuditEntry.objects.filter(action=AuditAction.VIEW).count()
+    page = c.get(reverse(route))
+    assert page.status_code == 200 and "Ibu Terlambat Sintetis" in page.content.decode()
+    entry = AuditEntry.objects.filter(action=AuditAction.VIEW).order_by("-pk").first()
+    assert AuditEntry.objects.filter(action=AuditAction.VIEW).count() == before + 1
+    assert entry.object_type == "families.target" and entry.changes["tpk_targets"] >= 1

@@ -431,12 +431,13 @@ def target_viewed(*, user, target: Target) -> None:
 
 
 def targets_list_viewed(*, user, area, count: int) -> None:
-    """Record that a user read a list of targets by name (one entry per request)."""
+    """Record that a user read a list of targets by name (one entry per request); ``area``
+    (a team or a wilayah) is ``None`` for a list of the whole installation."""
     audit_record(
         actor=user,
         action=AuditAction.VIEW,
-        obj=area,
-        wilayah_kode=getattr(area, "desa_id", None) or area.pk,
+        obj=Target if area is None else area,
+        wilayah_kode="" if area is None else getattr(area, "desa_id", None) or area.pk,
         changes={"tpk_targets": count},
     )
 

@@ -75,8 +75,7 @@ def overdue(request):
     today = datetime.date.today()
     area = selectors.overdue_area(user=request.user, kode=request.GET.get("wilayah", ""))
     rows = selectors.overdue(user=request.user, on=today, area=area.kode if area else "")
-    if area is not None:
-        services.targets_list_viewed(user=request.user, area=area, count=len(rows))
+    services.targets_list_viewed(user=request.user, area=area, count=len(rows))
     return render(
         request,
         "families/tpk/overdue.html",

@@ -115,8 +115,7 @@ def pregnant_list(request):
     rows = selectors.pregnancy_list(
         user=request.user, on=today, area=area.kode if area else "", team=team
     )
-    if area is not None:
-        tpk_services.targets_list_viewed(user=request.user, area=area, count=len(rows))
+    tpk_services.targets_list_viewed(user=request.user, area=area, count=len(rows))
     return render(
         request,
         "families/tpk/pregnancy/list.html",
