@@ -298,3 +298,17 @@ def test_the_daily_command_refuses_a_day_after_today(users):
         call_command("tpk_transition", date=(TODAY + 365 * DAY).isoformat())
     nifas.refresh_from_db()
     assert nifas.aktif and nifas.tanggal_selesai is None
+
+
+def test_a_member_replaced_in_their_role_leaves_an_entry_in_the_trail(users):
+    """A cadre given the role another held removes that one's membership: the removal was
+    recorded nowhere (only the new member's)."""
+    tim = tpk.team()
+    before = tim.memberships.get(peran="tpk_bidan")
+    bidan = cadre_save(user=None, desa=tim.desa, nama="Bidan Baru Sintetis", peran="tpk_bidan")
+    tpk_member_assign(user=users["desa"], team=tim, cadre=bidan)
+    [entry] = AuditEntry.objects.filter(action=AuditAction.DELETE, actor=users["desa"])
+    assert (entry.object_type, entry.object_id) == ("convergence.tpkmembership", str(before.pk))
+    assert entry.wilayah_kode == tim.desa_id
+    assert entry.changes["cadre"] == before.cadre_id
+    assert tim.memberships.get(peran="tpk_bidan").cadre == bidan

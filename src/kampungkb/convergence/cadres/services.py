@@ -124,7 +124,16 @@ def tpk_member_assign(*, user, team, cadre: Cadre) -> TpkMembership:
         raise ValidationError({"cadre": _("The cadre works in another desa.")})
     if not cadre.aktif:
         raise ValidationError({"cadre": _("The cadre is not active.")})
-    TpkMembership.objects.filter(team=team, peran=cadre.peran).exclude(cadre=cadre).delete()
+    # Whoever held the role leaves the team: recorded as the link's deletion, with who it was.
+    for replaced in TpkMembership.objects.filter(team=team, peran=cadre.peran).exclude(cadre=cadre):
+        audit_record(
+            actor=user,
+            action=AuditAction.DELETE,
+            obj=replaced,
+            wilayah_kode=team.desa_id,
+            changes={"cadre": replaced.cadre_id, "peran": replaced.peran, "team": team.pk},
+        )
+        replaced.delete()
     link = TpkMembership.objects.filter(cadre=cadre).first() or TpkMembership(cadre=cadre)
     audited_save(
         link,
