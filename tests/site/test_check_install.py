@@ -202,6 +202,7 @@ def test_a_new_server_is_told_what_is_missing(tmp_path):
         "Nama host": "OK",
         "HTTPS": "OK",
         "Proksi balik": "OK",
+        "Retensi unggahan": "OK",
         "Basis data": "PERINGATAN",  # SQLite: fine for a trial
         "Migrasi": "KURANG",
         "Wilayah": "KURANG",  # no table yet
@@ -225,3 +226,19 @@ def test_a_weak_key_or_the_demo_is_missing(tmp_path):
     demo = _check_install({**env, "KAMPUNGKB_DEMO": "1"}, "--language", "en")
     assert "[MISSING] Mode: KAMPUNGKB_DEMO is on" in _words(demo.stdout)
     assert "Secret key: too short" in _words(demo.stdout)
+
+
+@pytest.mark.parametrize(
+    ("days", "status", "said"),
+    [
+        (0, MISSING, "unggahan akan terhapus sebelum disimpan"),
+        (3, OK, "dihapus setelah 3 hari"),
+        (365, WARNING, "berisi NIK anak disimpan 365 hari"),
+    ],
+)
+def test_the_upload_retention_is_checked(settings, days, status, said):
+    """0 days (or less) removed an upload right after it was stored, before its preview could
+    be saved; a year keeps children's NIK in files long after their import."""
+    settings.KAMPUNGKB_UPLOAD_RETENTION_DAYS = days
+    check = install_checks.check_upload_retention()
+    assert check.status == status and said in check.detail

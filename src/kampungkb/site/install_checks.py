@@ -20,6 +20,7 @@ from django.utils.translation import gettext_noop
 from django_tasks_db.models import DBTaskResult
 
 from kampungkb.accounts.models import Role, User
+from kampungkb.growth.importing.uploads import retention_days
 from kampungkb.wilayah.models import Level, Wilayah
 
 OK = "ok"
@@ -149,6 +150,32 @@ def check_proxy_count() -> Check:
             _("Check that exactly that many proxies append to X-Forwarded-For."),
         )
     return _ok(name, _("KAMPUNGKB_PROXY_COUNT is %(n)d") % {"n": count})
+
+
+#: Days past which uploads (children's NIK) are kept longer than an import needs.
+RETENTION_WARNING_DAYS = 30
+
+
+def check_upload_retention() -> Check:
+    name = _("Upload retention")
+    days = retention_days()
+    if days < 1:
+        return _missing(
+            name,
+            _(
+                "KAMPUNGKB_UPLOAD_RETENTION_DAYS is %(days)d: an upload would be removed "
+                "before it is saved"
+            )
+            % {"days": days},
+            _("Set KAMPUNGKB_UPLOAD_RETENTION_DAYS to 1 or more, or leave it unset (3 days)."),
+        )
+    if days > RETENTION_WARNING_DAYS:
+        return _warning(
+            name,
+            _("uploads holding children's NIK are kept %(days)d days") % {"days": days},
+            _("Keep them a few days only (the default is 3): they hold children's NIK."),
+        )
+    return _ok(name, _("uploaded files are removed after %(days)d days") % {"days": days})
 
 
 def check_database() -> Check:
@@ -311,7 +338,14 @@ def check_pdf() -> Check:
     return _ok(name, _("WeasyPrint and Pango available; Chromium is not needed on a server"))
 
 
-CONFIGURATION = (check_mode, check_secret_key, check_allowed_hosts, check_https, check_proxy_count)
+CONFIGURATION = (
+    check_mode,
+    check_secret_key,
+    check_allowed_hosts,
+    check_https,
+    check_proxy_count,
+    check_upload_retention,
+)
 # With the name each is reported under when the database cannot be reached.
 WITH_DATABASE = (
     (check_migrations, gettext_noop("Migrations")),
