@@ -154,6 +154,11 @@ def _holds_nul(values) -> bool:
     return any("\x00" in value for value in values)
 
 
+def _fields(query) -> list[str]:
+    """Every name and value of a QueryDict (a field given twice, each value)."""
+    return [*query.keys(), *(value for _name, values in query.lists() for value in values)]
+
+
 class NulCharacterMiddleware:
     """Refuse a request with a NUL character in its path, query, cookies or form fields
     (HTTP 400), before anything hands it to the database.
@@ -172,8 +177,7 @@ class NulCharacterMiddleware:
         if _holds_nul(
             [
                 request.path,
-                *request.GET.keys(),
-                *(v for values in request.GET.lists() for v in values[1]),
+                *_fields(request.GET),
                 *request.COOKIES.keys(),
                 *request.COOKIES.values(),
             ]
@@ -184,8 +188,7 @@ class NulCharacterMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if request.method != "POST":
             return None
-        fields = request.POST
-        if _holds_nul([*fields.keys(), *(v for values in fields.lists() for v in values[1])]):
+        if _holds_nul(_fields(request.POST)):
             raise BadRequest("NUL character in the form")
         return None
 
