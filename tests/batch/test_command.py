@@ -190,3 +190,32 @@ def test_a_nik_in_other_digits_is_the_same_child_as_in_ascii():
         np.array(["L"] * n, dtype=object),
     )  # fmt: skip
     assert len(set(keys[:3])) == 1 and keys[3] != keys[0]
+
+
+def test_a_date_after_the_day_of_the_run_is_refused_as_the_web_refuses_it(tmp_path):
+    """The form and the web import refuse a measurement or a birth dated in the future; the
+    batch counted such a row in its future period (a 2099 prevalence)."""
+    import dataclasses
+    import datetime
+
+    today = datetime.date.today()
+    tomorrow = today + datetime.timedelta(days=1)
+    born = today - datetime.timedelta(days=400)
+    rows = [
+        _row("A", born, today, height=74.0),  # today: fine
+        _row("B", born, tomorrow, height=74.0),  # measured tomorrow
+        _row("C", tomorrow, datetime.date(2099, 1, 5), height=74.0),  # born tomorrow
+    ]
+    path = _csv(tmp_path / "x.csv", rows)
+    summary = run.run_single(sources.plan([path]), str(tmp_path / "out"), task="prevalence")
+    assert summary.bad == {sources.BAD_FUTURE: 2}
+    table = read_back(tmp_path / "out", ["indicator"]).set_index("indicator")
+    assert table.loc["stunting", "n"] == 1
+    assert set(table["periode"]) == {f"{today.year}-{today.month:02d}"}
+    # The day is the one the run was planned on, whenever a worker reads the part.
+    (part,) = sources.plan([path])
+    planned_earlier = dataclasses.replace(
+        part, today=(today - datetime.timedelta(days=2) - sources.EPOCH).days
+    )
+    frame = sources.read_part(planned_earlier)
+    assert list(frame["alasan"]) == [sources.BAD_FUTURE] * 3

@@ -18,7 +18,7 @@ import io
 import itertools
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -67,6 +67,8 @@ BAD_CODE = "kode desa kosong atau bukan kode Kemendagri (contoh 19.06.01.2001)"
 BAD_DATE = "tanggal pengukuran kosong atau tidak terbaca"
 BAD_BIRTH = "tanggal lahir kosong atau tidak terbaca"
 BAD_AGE = "tanggal pengukuran sebelum tanggal lahir"
+# As the form and the web import refuse them: a date after the day the run was planned.
+BAD_FUTURE = "tanggal pengukuran atau tanggal lahir di masa depan"
 BAD_SEX = "jenis kelamin kosong atau bukan L/P"
 BAD_NUMBER = "berat, tinggi atau LiLA bukan angka"
 # What the form and the web import refuse too (growth.services.validate_measurement_values):
@@ -105,6 +107,9 @@ class Part:
     index: int = 0
     delimiter: str = ","
     encoding: str = "utf-8"
+    #: The day (since 1970-01-01) no date may be after: the day the run was planned, the
+    #: same for every part wherever and whenever a worker reads it.
+    today: int = field(default_factory=lambda: (datetime.date.today() - EPOCH).days)
 
 
 def input_files(inputs: Iterable[str]) -> list[str]:
@@ -503,6 +508,7 @@ def read_part(part: Part) -> pd.DataFrame:
         reason[mask] = text
     with np.errstate(invalid="ignore"):
         reason[(reason == "") & (day < born)] = BAD_AGE
+        reason[(reason == "") & ((day > part.today) | (born > part.today))] = BAD_FUTURE
     ok = reason == ""
     frame = pd.DataFrame(
         {
