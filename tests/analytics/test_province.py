@@ -239,6 +239,32 @@ def test_public_pages_of_the_province_and_each_kabupaten(client, figures, people
     assert {r.kode for r in page.context["tables"]["desa"]} == {SUNGAILIAT, PETALING}
 
 
+def test_the_staff_publications_page_lists_what_each_user_covers(client, figures, people):
+    """The Admin Provinsi's page listed nothing (it looked for a kabupaten of code "19"); it
+    lists every kabupaten's versions, named, and opens each; an Admin Kabupaten still sees
+    and opens only theirs."""
+    beltim = publication_publish(user=people["beltim"], period_type="month", period_start=AUG)
+    bangka = publication_publish(user=people["bangka"], period_type="month", period_start=AUG)
+    client.force_login(people["provinsi"])
+    page = client.get(reverse("analytics:publications"))
+    assert {p.pk for p in page.context["history"]} == {beltim.pk, bangka.pk}
+    assert page.context["several_kabupaten"]
+    text = page.content.decode()
+    assert "Belitung Timur" in text and "Bangka" in text
+    for publication in (beltim, bangka):
+        url = reverse("analytics:publication", args=[publication.pk])
+        assert client.get(url).status_code == 200
+    client.force_login(people["beltim"])
+    page = client.get(reverse("analytics:publications"))
+    assert [p.pk for p in page.context["history"]] == [beltim.pk]
+    assert not page.context["several_kabupaten"]
+    assert client.get(reverse("analytics:publication", args=[bangka.pk])).status_code == 404
+    client.force_login(people["viewer_bangka"])
+    page = client.get(reverse("analytics:publications"))
+    assert [p.pk for p in page.context["history"]] == [bangka.pk]
+    assert client.get(reverse("analytics:publication", args=[beltim.pk])).status_code == 404
+
+
 def test_a_kabupaten_without_a_publication(client, figures, people):
     publication_publish(user=people["bangka"], period_type="month", period_start=AUG)
     page = client.get(reverse("analytics_public:province", args=["19"]))

@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,12 +30,24 @@ from kampungkb.analytics.views_public import page_context
 from kampungkb.core.form_errors import add_validation_errors
 from kampungkb.core.permissions import can_view_personal_data, is_district_admin
 from kampungkb.core.scoping import within_q
+from kampungkb.wilayah.models import Level
 from kampungkb.wilayah.selectors import managed_kabupaten
 
 
 def _kabupaten_of(user):
     area = selectors.area_default(user=user)
     return area.kode[:5] if area else ""
+
+
+def _publications_of(user):
+    """The publications a user's pages list: those of their kabupaten (a kecamatan or desa
+    user: the kabupaten theirs lies in), or of every kabupaten of their provinsi (the Admin
+    Provinsi, a superuser of a province installation); none without an area."""
+    area = selectors.area_default(user=user)
+    if area is None:
+        return publication_history().none()
+    kode = area.kode if area.level == Level.PROVINSI else area.kode[:5]
+    return publication_history().filter(within_q("kabupaten__kode", kode))
 
 
 def _require_manager(request):
@@ -140,8 +151,7 @@ def weights_edit(request):
 
 
 def _publications_context(request, form=None) -> dict:
-    kab = _kabupaten_of(request.user)
-    history = list(publication_history(kabupaten_kode=kab)) if kab else []
+    history = list(_publications_of(request.user))
     for p in history:
         p.label = period_label(p.period_type, p.period_start)
     if form is None and is_district_admin(request.user):
@@ -158,6 +168,7 @@ def _publications_context(request, form=None) -> dict:
         )
     return {
         "history": history,
+        "several_kabupaten": len({p.kabupaten_id for p in history}) > 1,
         "form": form,
         "show_personal": can_view_personal_data(request.user),
         "freshness": selectors.summaries_freshness(),
@@ -215,10 +226,7 @@ def publication_preview(request):
 def publication_archive(request, pk):
     """One version as it was published, for the district's officials: a superseded version
     has left the public site but stays readable here, with a note saying so."""
-    kab = _kabupaten_of(request.user)
-    if not kab:
-        raise Http404
-    publication = get_object_or_404(publication_history(kabupaten_kode=kab), pk=pk)
+    publication = get_object_or_404(_publications_of(request.user), pk=pk)
     ctx = page_context(publication)
     return render(request, "analytics/publication_archive.html", ctx)
 
