@@ -146,3 +146,17 @@ def test_the_backup_timer_runs_the_backup_command_nightly():
     assert "OnCalendar=" in timer and "Persistent=true" in timer
     readme = (DEPLOY / "README.md").read_text()
     assert "kampungkb-backup.timer" in readme and "kkb restore" in readme
+
+
+def test_nginx_logs_no_query_string_nor_referring_page():
+    """A search's ?q= carries names and NIK: nginx's default "combined" format logged the
+    request line whole and the Referer (the previous page's address, its search included)."""
+    conf = _nginx()
+    fmt = re.search(r"log_format kampungkb (.*?);", conf, re.S).group(1)
+    assert "$uri" in fmt
+    for variable in ("$request ", "$request_uri", "$args", "$query_string", "$http_referer"):
+        assert variable not in fmt + " "
+    logs = re.findall(r"^\s*access_log (.*);", conf, re.M)
+    assert logs and all(log == "off" or log.endswith(" kampungkb") for log in logs)
+    # Both servers (the HTTP redirect too) write with it.
+    assert sum(log.endswith(" kampungkb") for log in logs) == 2
