@@ -66,3 +66,34 @@ def test_demo_generates_and_reuses_a_secret_key_in_var(tmp_path):
     # The demo shows the product's own error pages, not Django's debug pages (issue 12.12).
     assert json.loads(first.stdout)["DEBUG"] is False
     assert json.loads(first.stdout)["SESSION_COOKIE_SECURE"] is None
+
+
+TODAY_PROBE = """
+import datetime, django
+django.setup()
+from django.conf import settings
+from django.utils import timezone
+print(settings.TIME_ZONE, datetime.date.today() == timezone.localdate())
+"""
+
+
+def test_the_time_zone_is_the_kabupatens_among_indonesias_three(tmp_path):
+    """A kabupaten in WITA or WIT ran on WIB: a weighing dated today was "in the future" until
+    01:00 or 02:00 local time, and every time shown was an hour or two off."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("KAMPUNGKB_")}
+    base = {**clean, "KAMPUNGKB_DEMO": "1", "KAMPUNGKB_VAR_DIR": str(tmp_path)}
+    base["DJANGO_SETTINGS_MODULE"] = "kampungkb.config.settings"
+
+    def probe(**env):
+        return subprocess.run(
+            [sys.executable, "-c", TODAY_PROBE], env={**base, **env}, capture_output=True,
+            text=True, check=False,
+        )  # fmt: skip
+
+    assert probe().stdout.split() == ["Asia/Jakarta", "True"]
+    # "Today" (the forms' and imports' date.today()) is the kabupaten's own.
+    assert probe(KAMPUNGKB_TIME_ZONE="Asia/Jayapura").stdout.split() == ["Asia/Jayapura", "True"]
+    assert probe(KAMPUNGKB_TIME_ZONE=" Asia/Makassar ").stdout.split()[0] == "Asia/Makassar"
+    refused = probe(KAMPUNGKB_TIME_ZONE="Europe/London")
+    assert refused.returncode != 0
+    assert "KAMPUNGKB_TIME_ZONE='Europe/London': use one of Asia/Jakarta (WIB)" in refused.stderr

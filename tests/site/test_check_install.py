@@ -208,6 +208,7 @@ def test_a_new_server_is_told_what_is_missing(tmp_path):
         "Wilayah": "KURANG",  # no table yet
         "Admin Kabupaten": "KURANG",
         "Proses latar belakang": "KURANG",
+        "Zona waktu": "OK",  # nothing loaded to compare it with
         "Berkas statis": "KURANG",
         "Folder": "OK",
         "Laporan PDF": "OK",
@@ -242,3 +243,15 @@ def test_the_upload_retention_is_checked(settings, days, status, said):
     settings.KAMPUNGKB_UPLOAD_RETENTION_DAYS = days
     check = install_checks.check_upload_retention()
     assert check.status == status and said in check.detail
+
+
+def test_the_time_zone_is_checked_against_the_wilayah_loaded(settings, beltim):
+    """Belitung Timur lies in WIB; the same installation set to WIT would take "today" and
+    show every time two hours ahead of the kabupaten's clocks."""
+    check = install_checks.check_time_zone()
+    assert (check.status, check.detail) == (OK, "Asia/Jakarta (WIB)")
+    settings.TIME_ZONE = "Asia/Jayapura"
+    check = install_checks.check_time_zone()
+    assert (check.status, check.essential) == (WARNING, False)
+    assert check.detail == "Asia/Jayapura (WIT), tetapi wilayah yang dimuat berada di Asia/Jakarta"
+    assert "KAMPUNGKB_TIME_ZONE" in check.advice

@@ -21,6 +21,9 @@ environment:
   time; twice that on the clock): the memory and time of the child process that reads it.
 - ``KAMPUNGKB_PROXY_COUNT``: reverse proxies in front of the app (default 1 outside the demo,
   0 in it); the client's address is read from ``X-Forwarded-For`` accordingly.
+- ``KAMPUNGKB_TIME_ZONE``: the installation's time zone, one of Indonesia's three:
+  ``Asia/Jakarta`` (WIB, the default), ``Asia/Makassar`` (WITA), ``Asia/Jayapura`` (WIT). It
+  decides what "today" is (a measurement dated today is not in the future) and the times shown.
 - ``KAMPUNGKB_SUMMARY_REFRESH_DELAY``: seconds the analytics refresh waits after a change, so
   that the changes of those seconds share one rebuild (default 120; 0: at once).
 """
@@ -217,7 +220,16 @@ KAMPUNGKB_PROXY_COUNT = int(os.environ.get("KAMPUNGKB_PROXY_COUNT", "0" if DEMO 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
-TIME_ZONE = "Asia/Jakarta"
+#: Indonesia's time zones: WIB, WITA, WIT. A kabupaten in WITA or WIT set to WIB refused a
+#: weighing dated today before 01:00 or 02:00 (its "today" was still yesterday in Jakarta)
+#: and showed every time an hour or two off.
+TIME_ZONES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+TIME_ZONE = os.environ.get("KAMPUNGKB_TIME_ZONE", "").strip() or "Asia/Jakarta"
+if TIME_ZONE not in TIME_ZONES:
+    raise ImproperlyConfigured(
+        f"KAMPUNGKB_TIME_ZONE={TIME_ZONE!r}: use one of "
+        + ", ".join(f"{zone} ({name})" for zone, name in TIME_ZONES.items())
+    )
 USE_I18N = True
 USE_TZ = True
 

@@ -266,6 +266,46 @@ def check_wilayah() -> Check:
     return _ok(name, _("%(kab)d kabupaten, %(desa)d desa") % {"kab": kabupaten, "desa": desa})
 
 
+#: Provinsi codes (Kemendagri) by time zone (Keppres 41/1987): WITA and WIT; the rest WIB.
+_WITA = frozenset({"51", "52", "53", "63", "64", "65", "71", "72", "73", "74", "75", "76"})
+_WIT = frozenset({"81", "82", "91", "92", "93", "94", "95", "96"})
+
+
+def provinsi_time_zone(kode: str) -> str:
+    """The time zone of a provinsi (its two-digit code) as ``TIME_ZONE`` names it.
+
+    >>> provinsi_time_zone("19"), provinsi_time_zone("73"), provinsi_time_zone("94")
+    ('Asia/Jakarta', 'Asia/Makassar', 'Asia/Jayapura')
+    """
+    if kode in _WITA:
+        return "Asia/Makassar"
+    return "Asia/Jayapura" if kode in _WIT else "Asia/Jakarta"
+
+
+def check_time_zone() -> Check:
+    """The installation's time zone against its provinsi's: "today" and every time shown (a
+    warning: only the deployer knows the kabupaten's clocks)."""
+    name = _("Time zone")
+    zone = settings.TIME_ZONE
+    label = f"{zone} ({settings.TIME_ZONES.get(zone, zone)})"
+    try:
+        zones = {
+            provinsi_time_zone(kode[:2])
+            for kode in Wilayah.objects.filter(level=Level.KABUPATEN).values_list("kode", flat=True)
+        }
+    except DatabaseError:  # no database or no wilayah table yet: nothing to compare with
+        zones = set()
+    others = sorted(zones - {zone})
+    if not others:
+        return _ok(name, label)
+    return _warning(
+        name,
+        _("%(zone)s, but the wilayah loaded lie in %(others)s")
+        % {"zone": label, "others": ", ".join(others)},
+        _("Set KAMPUNGKB_TIME_ZONE to the kabupaten's own zone, then restart the services."),
+    )
+
+
 def check_admin() -> Check:
     name = _("Admin Kabupaten")
     admins = User.objects.filter(role=Role.ADMIN_KABUPATEN, is_active=True).count()
@@ -353,7 +393,7 @@ WITH_DATABASE = (
     (check_admin, gettext_noop("Admin Kabupaten")),
     (check_worker, gettext_noop("Background worker")),
 )
-AFTER = (check_static_files, check_folders, check_pdf)
+AFTER = (check_time_zone, check_static_files, check_folders, check_pdf)
 
 
 def install_checks() -> list[Check]:
