@@ -247,3 +247,85 @@ def test_skdn_ratios_are_rounded_half_up_on_the_page_and_in_the_xlsx(client, use
     sheet = load_workbook(filename=__import__("io").BytesIO(response.content)).active
     line = next(r for r in sheet.iter_rows(min_row=3) if r[0].value == "Melati")
     assert [(c.value, c.number_format) for c in line[11:13]] == [(6.3, "0.0"), (31.3, "0.0")]
+
+
+@pytest.fixture
+def moved_within_the_month(beltim):
+    """A child weighed at Melati on 3 November, then moved to Kenanga and weighed there on
+    20 November (its first weighing there: B at Kenanga), both weighings below the red line;
+    and a child weighed only at Kenanga. Melati is in Kurnia Jaya, Kenanga in Lalang Jaya,
+    both of Manggar."""
+    melati = factories.posyandu(KURNIA_JAYA, "Melati")
+    kenanga = factories.posyandu(LALANG_JAYA, "Kenanga")
+    moved = _child(melati, "Anak Pindah", D(2024, 3, 1))
+    _weigh(moved, melati, D(2025, 10, 10), kg="7.0")
+    _weigh(moved, melati, D(2025, 11, 3), kg="7.3")
+    moved.posyandu = kenanga
+    moved.save()
+    _weigh(moved, kenanga, D(2025, 11, 20), kg="7.5")
+    other = _child(kenanga, "Anak Kenanga", D(2024, 3, 1), buku=False)
+    _weigh(other, kenanga, D(2025, 11, 12), kg="10.0")
+    return melati, kenanga
+
+
+def test_the_total_counts_a_child_weighed_at_two_posyandu_in_the_month_once(
+    moved_within_the_month, users
+):
+    """Each posyandu's row counts the child (its work that month), but the total is of the
+    area's children: the moved child is one child in D, counted in N/T/O/B by its row at the
+    posyandu of its latest weighing of the month (B at Kenanga), once in BGM; the sum of the
+    rows counted it twice in D and both as N and as B (D = 2 of S = 2 children, N/D 50 %)."""
+    melati, kenanga = moved_within_the_month
+    table = skdn_table(user=users["admin"], tahun=2025, month=11)
+    letters = ("s", "k", "d", "n", "t", "o", "b", "two_t", "bgm", "blank")
+
+    def counts(row):
+        return {k: getattr(row, k) for k in letters}
+
+    # The rows stay each posyandu's own count.
+    assert counts(_row(table, melati)) == dict.fromkeys(letters, 0) | {"d": 1, "n": 1, "bgm": 1}
+    assert counts(_row(table, kenanga)) == dict.fromkeys(letters, 0) | {
+        "s": 2, "k": 1, "d": 2, "b": 2, "bgm": 1,
+    }  # fmt: skip
+    assert counts(table.total) == dict.fromkeys(letters, 0) | {
+        "s": 2, "k": 1, "d": 2, "b": 2, "bgm": 1,
+    }  # fmt: skip
+    assert table.total.balanced
+    assert (table.total.ks, table.total.ds, table.total.nd) == (
+        Decimal("50.0"), Decimal("100.0"), Decimal("0.0"),
+    )  # fmt: skip
+    # The kecamatan operator's total is the same area's.
+    assert counts(skdn_table(user=users["kecamatan"], tahun=2025, month=11).total) == counts(
+        table.total
+    )
+
+
+def test_a_child_weighed_at_a_posyandu_out_of_the_table_counts_where_it_is_weighed_in_it(
+    moved_within_the_month, users
+):
+    """The total is of the posyandu in the table: filtered to Kurnia Jaya (Melati), the moved
+    child is Melati's N (its later weighing at Kenanga is out of the table), as the Operator
+    Desa of Kurnia Jaya sees it."""
+    melati, _ = moved_within_the_month
+    for table in (
+        skdn_table(user=users["admin"], tahun=2025, month=11, desa=KURNIA_JAYA),
+        skdn_table(user=users["desa"], tahun=2025, month=11),
+    ):
+        assert [r.posyandu_id for r in table.rows] == [melati.pk]
+        got = (table.total.d, table.total.n, table.total.b, table.total.bgm)
+        assert got == (1, 1, 0, 1)
+
+
+def test_the_skdn_page_and_xlsx_total_count_a_moved_child_once(
+    client, moved_within_the_month, users
+):
+    client.force_login(users["admin"])
+    page = client.get("/pertumbuhan/skdn/?bulan=2025-11").content.decode()
+    total = page.split('data-testid="skdn-total"')[1].split("</tr>")[0]
+    cells = [c.split("</td>")[0] for c in total.split("<td>")[1:]]
+    assert cells[:9] == ["2", "1", "2", "0", "0", "0", "2", "0", "1"]
+    assert cells[9:] == ["50,0", "100,0", "0,0"]
+    response = client.get("/pertumbuhan/skdn/skdn.xlsx?bulan=2025-11")
+    sheet = load_workbook(filename=__import__("io").BytesIO(response.content)).active
+    last = [c.value for c in list(sheet.iter_rows(min_row=3))[-1]]
+    assert last[2:14] == [2, 1, 2, 0, 0, 0, 2, 0, 1, 50.0, 100.0, 0.0]

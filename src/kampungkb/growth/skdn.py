@@ -9,6 +9,14 @@
   the first time is **B** here whatever its code (DOMAIN.md 4.3: "first time weighed at this
   posyandu"), as a child who moved from another posyandu is (its code, N or T against its
   weighing there, stays the child's, for its chart and referral).
+- the **total** row is of the children of the posyandu in the table, each counted once: a
+  child weighed at two of them in the month (it moved, or was weighed at a neighbour's
+  posyandu) is one child in D, and counts in N, T, O, B, 2T, BGM and the codeless as it does
+  in the row of the posyandu of its *latest* weighing of the month among them (B there when
+  that posyandu weighs it for the first time). DOMAIN.md 4.3 defines the letters per
+  posyandu only; this keeps D = N + T + O + B on the total when it holds on every row. A
+  child is registered at one posyandu, so S and K are the sums of the rows. The total may
+  then be less than the sum of its column; its ratios are of its own counts.
 - ratios K/S, D/S, N/D in percent, rounded by ``core.rounding`` (None when the denominator
   is 0), and the F1 recap identity D = N + T + O + B; a weighing without a code (no KBM
   applies, e.g. under one month, or its weight needs checking: ``growth.plausibility``)
@@ -144,32 +152,50 @@ def skdn_table(*, user, tahun: int, month: int, desa: str = "") -> SKDNTable:
         berat__isnull=False,
     )
     last_weighing = weighed.filter(~Exists(later)).annotate(known_here=Exists(before_here))
-    new_here = Q(growth_code="B") | ~Q(known_here=True)
-    by_code = last_weighing.values("posyandu_id").annotate(
-        d=Count("child_id", distinct=True),
-        n=Count("id", filter=Q(growth_code="N") & ~new_here),
-        t=Count("id", filter=Q(growth_code="T") & ~new_here),
-        o=Count("id", filter=Q(growth_code="O") & ~new_here),
-        b=Count("id", filter=new_here),
-        two_t=Count("id", filter=Q(two_t=True)),
-        bgm=Count("id", filter=Q(bgm=True)),
-        blank=Count("id", filter=Q(growth_code="") & ~new_here),
-    )
-    for r in by_code:
+    for r in last_weighing.values("posyandu_id").annotate(**_code_counts()):
         row = rows[r["posyandu_id"]]
         for key in COUNTS[2:]:
             setattr(row, key, r[key])
+    # The child's last weighing at the posyandu of its latest weighing of the month among
+    # those of the table: one per child (a child is weighed once a day), for the total.
+    later_elsewhere = Measurement.objects.filter(
+        child_id=OuterRef("child_id"),
+        tanggal__gt=OuterRef("tanggal"),
+        tanggal__lte=last,
+        berat__isnull=False,
+        posyandu__in=posyandu,
+    )
+    latest_weighing = last_weighing.filter(~Exists(later_elsewhere))
+    total = SKDNRow(None, "", desa, "")
+    for row in rows.values():
+        # Registered at one posyandu: in one row's S (and K) only.
+        total.s, total.k = total.s + row.s, total.k + row.k
+    for key, value in latest_weighing.aggregate(**_code_counts()).items():
+        setattr(total, key, value)
     if can_view_personal_data(user) and any(r.blank for r in rows.values()):
         # Named only when the user covers the child's desa: a posyandu weighs children of
         # other desa of its kecamatan too (counted above, as the posyandu's work).
-        blank = last_weighing.filter(
-            scope_q(user, "child__desa__kode"), growth_code="", known_here=True
-        )
+        codeless = Q(scope_q(user, "child__desa__kode"), growth_code="", known_here=True)
+        blank = last_weighing.filter(codeless)
         for pid, child_id, nama in blank.values_list("posyandu_id", "child_id", "child__nama"):
             rows[pid].blank_children.append((child_id, nama))
-    total = SKDNRow(None, "", desa, "")
-    for row in rows.values():
-        for key in COUNTS:
-            setattr(total, key, getattr(total, key) + getattr(row, key))
-        total.blank_children.extend(row.blank_children)
+        total.blank_children = list(
+            latest_weighing.filter(codeless).values_list("child_id", "child__nama")
+        )
     return SKDNTable(tahun=tahun, month=month, rows=list(rows.values()), total=total)
+
+
+def _code_counts() -> dict:
+    """D and the counts by code of a set of weighings annotated with ``known_here`` (one per
+    child and posyandu): B for a child new to the posyandu, whatever its code."""
+    new_here = Q(growth_code="B") | ~Q(known_here=True)
+    return {
+        "d": Count("child_id", distinct=True),
+        "n": Count("id", filter=Q(growth_code="N") & ~new_here),
+        "t": Count("id", filter=Q(growth_code="T") & ~new_here),
+        "o": Count("id", filter=Q(growth_code="O") & ~new_here),
+        "b": Count("id", filter=new_here),
+        "two_t": Count("id", filter=Q(two_t=True)),
+        "bgm": Count("id", filter=Q(bgm=True)),
+        "blank": Count("id", filter=Q(growth_code="") & ~new_here),
+    }
