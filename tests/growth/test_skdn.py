@@ -325,6 +325,7 @@ def test_the_skdn_page_and_xlsx_total_count_a_moved_child_once(
     cells = [c.split("</td>")[0] for c in total.split("<td>")[1:]]
     assert cells[:9] == ["2", "1", "2", "0", "0", "0", "2", "0", "1"]
     assert cells[9:] == ["50,0", "100,0", "0,0"]
+    assert "Total menghitung setiap anak sekali" in page
     response = client.get("/pertumbuhan/skdn/skdn.xlsx?bulan=2025-11")
     sheet = load_workbook(filename=__import__("io").BytesIO(response.content)).active
     last = [c.value for c in list(sheet.iter_rows(min_row=3))[-1]]
