@@ -243,8 +243,11 @@ class FamilyMember(models.Model):
 
     survey = models.ForeignKey(FamilySurvey, on_delete=models.CASCADE, related_name="members")
     urutan = models.PositiveSmallIntegerField(_("order"), default=0)
-    # Not indexed: no query looks a member up by NIK (the import compares a round's members
-    # by its survey; growth children and TPK targets keep their own NIK).
+    # Not indexed: only the import looks members up by NIK (a person stored in another family
+    # for the year, ``importing.planning.rounds_nik_stored_elsewhere``), among the rounds of
+    # the year of the families the file does not carry, found first by the round's own index;
+    # an index on NIK would cost every member the import writes. Growth children and TPK
+    # targets keep their own NIK.
     nik = models.CharField(_("NIK"), max_length=16, blank=True, validators=[NIK_VALIDATOR])
     nama = models.CharField(_("name"), max_length=150)
     hubungan = models.PositiveSmallIntegerField(_("relation"), choices=Relation.choices)

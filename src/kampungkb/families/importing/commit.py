@@ -3,12 +3,12 @@
 ``families_import`` reads every row (``columns``: a column at a time, by ``rows``'s rules),
 finds its desa inside the user's area (growth's ``WilayahIndex``: a row of another area is
 rejected with a neutral reason), groups the rows into survey rounds and reports the
-family-level conflicts (``planning``), links the children among the members to growth
-(``linking``), writes the new and changed rounds with their labels (``writing``: computed from
-the rows in memory as ``families.labels.labels_compute`` computes them from the stored rows),
-in one transaction. Reading and checking run before it; a dry run (the preview) stops there
-and labels the rounds in memory (``preview``: the same rule, the same arrays), writing
-nothing. Importing the same file again changes nothing.
+family-level conflicts and a NIK in two families (``planning``), links the children among the
+members to growth (``linking``), writes the new and changed rounds with their labels
+(``writing``: computed from the rows in memory as ``families.labels.labels_compute`` computes
+them from the stored rows), in one transaction. Reading and checking run before it; a dry run
+(the preview) stops there and labels the rounds in memory (``preview``: the same rule, the same
+arrays), writing nothing. Importing the same file again changes nothing.
 """
 
 import gc
@@ -35,6 +35,7 @@ from kampungkb.families.importing.planning import (
     rounds_compare,
     rounds_existing,
     rounds_group,
+    rounds_nik_stored_elsewhere,
     rows_beside_rejected,
 )
 from kampungkb.families.importing.preview import rounds_factors
@@ -173,6 +174,7 @@ def _plan(result: FamilyImportResult, rows: list[MemberRow], *, table, index):
     """Group, check against the stored families, link and compare; fill in the counts."""
     rounds, result.conflicts = rounds_group(rows, table=table)
     rounds, families = rounds_existing(rounds, table=table)
+    rounds = rounds_nik_stored_elsewhere(rounds, table=table)
     links = children_link(rounds, index=index)
     rounds_compare(rounds, families)
     result.link_conflicts, result.ambiguous = links["conflicts"], links["ambiguous"]

@@ -12,6 +12,11 @@ A family already registered in another desa is not moved by an import: its rows 
 with one reason whether that desa is inside the user's area or not (a row never tells whether a
 No KK exists outside the area).
 
+A person belongs to one family card at a time: a NIK in two families (two No KK) for one survey
+year, in the file (``rows_nik_in_two_families``) or in the file and stored
+(``rounds_nik_stored_elsewhere``), rejects the member's rows, every one of them; the other rows
+of their families are kept, as for any rejected member row.
+
 A stored round is replaced (its answers updated, its members deleted and inserted again) only
 when something differs: the survey date, water, latrine or any member (in file order,
 including the growth child each is linked to); otherwise it is left as it is.
@@ -93,9 +98,60 @@ def _family_values(row: MemberRow) -> tuple:
     )
 
 
+def nik_in_two_families_reason(no_kk: str, row: int) -> str:
+    return _(
+        "This NIK is also in another family (No KK %(no_kk)s) in row %(row)d, for the same "
+        "survey year; a person belongs to one family card. Keep the person in one family."
+    ) % {"no_kk": mask_nik(no_kk), "row": row}
+
+
+def nik_stored_elsewhere_reason() -> str:
+    """Why a member whose NIK is stored in another family for the year is not imported: one
+    text whether that family is inside the user's area or not (as ``moved_family_reason``)."""
+    return _(
+        "This NIK is already stored in another family for the same survey year, in your area "
+        "or outside it; a person belongs to one family card. Check the NIK; if the person "
+        "moved, upload the family they left, without them, in the same file."
+    )
+
+
+def rows_nik_in_two_families(rows: list[MemberRow], *, table: FamilyTable) -> None:
+    """Reject every row of a NIK that the file gives in two or more families (No KK) for one
+    survey year, each naming the first row of another family.
+
+    Every occurrence is rejected, not all but the first: nothing in the file says which
+    family is right (the first row is only the first written, and the file's order is the
+    export's), so keeping one would count the person in a family chosen by chance; rejected,
+    the rows come back in the rejected-rows workbook with the rest of both families
+    (``rows_beside_rejected``) for a person to decide. The other rows of the families are kept,
+    as for any rejected member row. A row read with another error counts too when its No KK,
+    NIK and survey date were read: it still claims the person for its family, and both
+    problems are reported at once. Twice in one family is ``rounds_group``'s duplicate member.
+    A member without a NIK is not compared across families (a name and a date of birth do not
+    tell two people apart in a district). One dict pass, no query.
+    """
+    first: dict[tuple[str, int], MemberRow] = {}
+    clashing: dict[tuple[str, int], list[MemberRow]] = {}
+    for row in rows:
+        if not row.nik or not row.no_kk or row.tanggal is None:
+            continue
+        key = (row.nik, row.tanggal.year)
+        seen = first.setdefault(key, row)
+        if seen is not row:  # rare: a list only for a NIK met again
+            clashing.setdefault(key, [seen]).append(row)
+    for found in clashing.values():
+        if len({r.no_kk for r in found}) < 2:
+            continue  # twice in one family only
+        for row in found:
+            other = next(r for r in found if r.no_kk != row.no_kk)
+            row.reject(table, "nik", nik_in_two_families_reason(other.no_kk, other.number))
+
+
 def rounds_group(rows: list[MemberRow], *, table: FamilyTable) -> tuple[list[Round], list[dict]]:
-    """Group the valid rows into rounds (file order); reject every row of a round whose
-    family columns disagree and return the kept rounds and the conflicts listed."""
+    """Group the valid rows into rounds (file order), after rejecting the rows of a NIK in
+    two families (``rows_nik_in_two_families``); reject every row of a round whose family
+    columns disagree and return the kept rounds and the conflicts listed."""
+    rows_nik_in_two_families(rows, table=table)
     rounds: dict[tuple[str, int], Round] = {}
     seen: dict[tuple, int] = {}  # a member of a round (NIK, else name and birth) -> row
     for row in rows:
@@ -195,6 +251,75 @@ def rounds_existing(rounds: list[Round], *, table: FamilyTable) -> tuple[list[Ro
         rnd.keluarga_id = stored["pk"] if stored else None
         kept.append(rnd)
     return kept, families
+
+
+def _stored_elsewhere(niks, tahun: int, *, replaced=(), only=None):
+    """(NIK, family id) of the members stored for year ``tahun`` whose NIK is in ``niks``,
+    but not in the families ``replaced`` (the file replaces their round of the year), or, with
+    ``only``, in those families alone. The families are filtered first: a file's families are
+    left out in SQL, so importing a file again reads no member back."""
+    stored = FamilyMember.objects.filter(survey__tahun=tahun).order_by()
+    if only is not None:
+        stored = stored.filter(survey__keluarga_id__in=only)
+    for keys in keys_in(replaced, kind="bigint"):
+        stored = stored.exclude(survey__keluarga_id__in=keys)
+    for keys in keys_in(niks):
+        yield from stored.filter(nik__in=keys).values_list("nik", "survey__keluarga_id")
+
+
+def rounds_nik_stored_elsewhere(rounds: list[Round], *, table: FamilyTable) -> list[Round]:
+    """Reject the members of ``rounds`` whose NIK is stored in another family for the same
+    year, unless the file replaces that family's round of the year (a kept round of it: its
+    stored members give way to the file's, so a person who moved is imported with both
+    families in one file); return the rounds that keep a member.
+
+    Only the file's row is rejected: the stored family was imported earlier, perhaps by
+    another area, and an import never changes a family that it does not carry; the reason is
+    one text whether that family is inside the user's area or not. A round left without a
+    member is not written, so its stored round stays and is checked in turn. One query a
+    year and chunk of NIKs (``keys_in``), compared in a dict: no query a row.
+    """
+    by_year: dict[int, dict[str, MemberRow]] = {}  # the file's members with a NIK
+    by_kk: dict[tuple[str, int], Round] = {}
+    replaced: dict[int, set[int]] = {}
+    for rnd in rounds:
+        found = by_year.get(rnd.tahun)
+        if found is None:
+            found = by_year[rnd.tahun] = {}
+        for row in rnd.rows:
+            if row.nik:
+                found[row.nik] = row
+        by_kk[rnd.no_kk, rnd.tahun] = rnd
+        if rnd.keluarga_id is not None:
+            replaced.setdefault(rnd.tahun, set()).add(rnd.keluarga_id)
+    kept = rounds
+    only: dict[int, list[int]] | None = None  # after the first pass: the families let go
+    while True:
+        hit: dict[int, Round] = {}
+        for tahun, found in by_year.items():
+            if only is None:
+                stored = _stored_elsewhere(found, tahun, replaced=sorted(replaced.get(tahun, ())))
+            elif only.get(tahun):
+                niks = [nik for nik, row in found.items() if not row.errors]
+                stored = _stored_elsewhere(niks, tahun, only=only[tahun])
+            else:
+                continue
+            for nik, keluarga_id in stored:
+                row = found[nik]
+                rnd = by_kk[row.no_kk, tahun]
+                if rnd.keluarga_id != keluarga_id and not row.errors:
+                    row.reject(table, "nik", nik_stored_elsewhere_reason())
+                    hit[id(rnd)] = rnd
+        if not hit:
+            return kept
+        only = {}
+        for rnd in hit.values():
+            rnd.rows = [r for r in rnd.rows if not r.errors]
+            if not rnd.rows and rnd.keluarga_id is not None:
+                only.setdefault(rnd.tahun, []).append(rnd.keluarga_id)
+        kept = [r for r in kept if r.rows]
+        if not only:
+            return kept
 
 
 def rounds_compare(rounds: list[Round], families: dict[str, dict]) -> None:
