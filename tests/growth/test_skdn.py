@@ -81,7 +81,27 @@ def test_skdn_counts_every_code_of_the_month(posyandu, users):
     row = _row(skdn_table(user=users["admin"], tahun=2025, month=11), melati)
     got = {k: getattr(row, k) for k in ("s", "k", "d", "n", "t", "o", "b", "two_t", "bgm")}
     assert got == {"s": 7, "k": 5, "d": 6, "n": 2, "t": 1, "o": 1, "b": 1, "two_t": 1, "bgm": 1}
-    assert (row.ks, row.ds, row.nd) == (Decimal("71.4"), Decimal("85.7"), Decimal("33.3"))
+    # D': weighed in October too: the T, the two N and the codeless baby (28 October); not
+    # the O nor the B. N/D' is 2 of 4 (DOMAIN.md 4.3); N/D counted the O and B as failures.
+    assert row.d_prime == 4
+    assert (row.ks, row.ds, row.nd) == (Decimal("71.4"), Decimal("85.7"), Decimal("50.0"))
+
+
+def test_d_prime_leaves_out_a_child_new_here_though_weighed_elsewhere_last_month(users):
+    """D' is of the children whose gain the posyandu can judge: one weighed last month at
+    another posyandu and here for the first time is B here, not in D'."""
+    melati = factories.posyandu(KURNIA_JAYA, "Melati")
+    mawar = factories.posyandu(LALANG_JAYA, "Mawar")  # of the same kecamatan (Manggar)
+    moved = _child(mawar, "Pindah", D(2024, 3, 1))
+    _weigh(moved, melati, D(2025, 10, 10), "10.0")
+    _weigh(moved, mawar, D(2025, 11, 10), "10.4")
+    stayed = _child(mawar, "Tetap", D(2024, 3, 1))
+    _weigh(stayed, mawar, D(2025, 10, 12), "10.0")
+    _weigh(stayed, mawar, D(2025, 11, 12), "10.0")
+    row = _row(skdn_table(user=users["admin"], tahun=2025, month=11), mawar)
+    assert (row.d, row.b, row.t, row.d_prime, row.nd) == (2, 1, 1, 1, Decimal("0.0"))
+    january = skdn_table(user=users["admin"], tahun=2026, month=1)  # nobody weighed
+    assert (_row(january, mawar).d_prime, _row(january, mawar).nd) == (0, None)
 
 
 def test_a_weighing_without_a_code_breaks_d_equals_n_t_o_b_and_names_the_child(posyandu, users):
@@ -291,8 +311,10 @@ def test_the_total_counts_a_child_weighed_at_two_posyandu_in_the_month_once(
         "s": 2, "k": 1, "d": 2, "b": 2, "bgm": 1,
     }  # fmt: skip
     assert table.total.balanced
+    # Both children are new where the total takes them (B at Kenanga): none is judged.
+    assert (_row(table, melati).d_prime, table.total.d_prime) == (1, 0)
     assert (table.total.ks, table.total.ds, table.total.nd) == (
-        Decimal("50.0"), Decimal("100.0"), Decimal("0.0"),
+        Decimal("50.0"), Decimal("100.0"), None,
     )  # fmt: skip
     # The kecamatan operator's total is the same area's.
     assert counts(skdn_table(user=users["kecamatan"], tahun=2025, month=11).total) == counts(
@@ -324,9 +346,13 @@ def test_the_skdn_page_and_xlsx_total_count_a_moved_child_once(
     total = page.split('data-testid="skdn-total"')[1].split("</tr>")[0]
     cells = [c.split("</td>")[0] for c in total.split("<td>")[1:]]
     assert cells[:9] == ["2", "1", "2", "0", "0", "0", "2", "0", "1"]
-    assert cells[9:] == ["50,0", "100,0", "0,0"]
+    assert cells[9:] == ["50,0", "100,0", "–"]
     assert "Total menghitung setiap anak sekali" in page
     response = client.get("/pertumbuhan/skdn/skdn.xlsx?bulan=2025-11")
     sheet = load_workbook(filename=__import__("io").BytesIO(response.content)).active
     last = [c.value for c in list(sheet.iter_rows(min_row=3))[-1]]
-    assert last[2:14] == [2, 1, 2, 0, 0, 0, 2, 0, 1, 50.0, 100.0, 0.0]
+    assert last[2:14] == [2, 1, 2, 0, 0, 0, 2, 0, 1, 50.0, 100.0, None]
+    assert last[16] == 0  # D'
+    assert next(sheet.iter_rows(min_row=2, max_row=2, values_only=True))[13:] == (
+        "N/D' %", "D = N+T+O+B", "Ditimbang tanpa kode", "D' (ditimbang juga bulan lalu)",
+    )  # fmt: skip

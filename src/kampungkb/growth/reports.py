@@ -29,6 +29,7 @@ def _skdn_line(row: SKDNRow, name: str, desa_name: str) -> list:
         row.nd,
         _("yes") if row.balanced else _("no"),
         row.blank,
+        row.d_prime,
     ]
 
 
@@ -36,7 +37,8 @@ def skdn_sheet(table: SKDNTable, *, desa: str = "") -> Sheet:
     """SKDN per posyandu for one month (in ``desa``, when the page was filtered), with its
     total line."""
     header = [_("Posyandu"), _("Desa"), "S", "K", "D", "N", "T", "O", "B", "2T", "BGM"]
-    header += ["K/S %", "D/S %", "N/D %", "D = N+T+O+B", _("Weighed without a code")]
+    header += ["K/S %", "D/S %", "N/D' %", "D = N+T+O+B", _("Weighed without a code")]
+    header += [_("D' (weighed last month too)")]
     return Sheet(
         f"SKDN {_month(table)}",
         above=[[_("SKDN per posyandu"), _month(table), desa]],

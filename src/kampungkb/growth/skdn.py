@@ -17,8 +17,12 @@
   posyandu only; this keeps D = N + T + O + B on the total when it holds on every row. A
   child is registered at one posyandu, so S and K are the sums of the rows. The total may
   then be less than the sum of its column; its ratios are of its own counts.
-- ratios K/S, D/S, N/D in percent, rounded by ``core.rounding`` (None when the denominator
-  is 0), and the F1 recap identity D = N + T + O + B; a weighing without a code (no KBM
+- **D'**: of D, the children weighed the month before too (at any posyandu), but those new
+  to the posyandu (B): the children whose gain this month can be judged here.
+- ratios K/S, D/S and N/D' (DOMAIN.md 4.3: "N/D: success, using D' = weighed last month and
+  this month"; N/D counted every child new here or away last month as a failure) in
+  percent, rounded by ``core.rounding`` (None when the denominator is 0), and the F1 recap
+  identity D = N + T + O + B; a weighing without a code (no KBM
   applies, e.g. under one month, or its weight needs checking: ``growth.plausibility``)
   breaks it, and those children are listed so the operator can check them.
 
@@ -38,7 +42,7 @@ from kampungkb.core.rounding import percent, proportion
 from kampungkb.core.scoping import scope_q, within_q
 from kampungkb.growth.models import Child, Measurement, Posyandu
 
-COUNTS = ("s", "k", "d", "n", "t", "o", "b", "two_t", "bgm", "blank")
+COUNTS = ("s", "k", "d", "n", "t", "o", "b", "two_t", "bgm", "blank", "d_prime")
 
 
 def _pct(num: int, den: int) -> Decimal | None:
@@ -62,6 +66,7 @@ class SKDNRow:
     two_t: int = 0
     bgm: int = 0
     blank: int = 0
+    d_prime: int = 0
     #: (child id, name) of weighed children without a code; empty for roles without
     #: personal-data access.
     blank_children: list = field(default_factory=list)
@@ -76,7 +81,8 @@ class SKDNRow:
 
     @property
     def nd(self) -> float | None:
-        return _pct(self.n, self.d)
+        """N/D' (DOMAIN.md 4.3), in percent."""
+        return _pct(self.n, self.d_prime)
 
     @property
     def balanced(self) -> bool:
@@ -96,6 +102,11 @@ def month_bounds(tahun: int, month: int) -> tuple[datetime.date, datetime.date]:
     return datetime.date(tahun, month, 1), datetime.date(
         tahun, month, calendar.monthrange(tahun, month)[1]
     )
+
+
+def _month_before(first: datetime.date) -> datetime.date:
+    """The first day of the month before the one ``first`` begins."""
+    return (first - datetime.timedelta(days=1)).replace(day=1)
 
 
 def _sixty_months_before(day: datetime.date) -> datetime.date:
@@ -151,7 +162,16 @@ def skdn_table(*, user, tahun: int, month: int, desa: str = "") -> SKDNTable:
         tanggal__lt=first,
         berat__isnull=False,
     )
-    last_weighing = weighed.filter(~Exists(later)).annotate(known_here=Exists(before_here))
+    # Weighed the month before (anywhere): in D' when not new here.
+    previous_month = Measurement.objects.filter(
+        child_id=OuterRef("child_id"),
+        tanggal__gte=_month_before(first),
+        tanggal__lt=first,
+        berat__isnull=False,
+    )
+    last_weighing = weighed.filter(~Exists(later)).annotate(
+        known_here=Exists(before_here), weighed_before=Exists(previous_month)
+    )
     for r in last_weighing.values("posyandu_id").annotate(**_code_counts()):
         row = rows[r["posyandu_id"]]
         for key in COUNTS[2:]:
@@ -186,8 +206,9 @@ def skdn_table(*, user, tahun: int, month: int, desa: str = "") -> SKDNTable:
 
 
 def _code_counts() -> dict:
-    """D and the counts by code of a set of weighings annotated with ``known_here`` (one per
-    child and posyandu): B for a child new to the posyandu, whatever its code."""
+    """D, D' and the counts by code of a set of weighings annotated with ``known_here`` and
+    ``weighed_before`` (one per child and posyandu): B for a child new to the posyandu,
+    whatever its code."""
     new_here = Q(growth_code="B") | ~Q(known_here=True)
     return {
         "d": Count("child_id", distinct=True),
@@ -198,4 +219,5 @@ def _code_counts() -> dict:
         "two_t": Count("id", filter=Q(two_t=True)),
         "bgm": Count("id", filter=Q(bgm=True)),
         "blank": Count("id", filter=Q(growth_code="") & ~new_here),
+        "d_prime": Count("id", filter=Q(weighed_before=True) & ~new_here),
     }

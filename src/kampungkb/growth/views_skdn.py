@@ -75,7 +75,7 @@ def skdn_page(request):
         ("bgm", "BGM"),
         ("ks", "K/S %"),
         ("ds", "D/S %"),
-        ("nd", "N/D %"),
+        ("nd", "N/D' %"),
     ]
     unbalanced = [r for r in table.rows if not r.balanced]
     named = [child_id for r in unbalanced for child_id, _nama in r.blank_children]
