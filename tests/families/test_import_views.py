@@ -12,6 +12,7 @@ from kampungkb.core.models import AuditAction, AuditEntry
 from kampungkb.families.importing.headers import TEMPLATE_HEADERS
 from kampungkb.families.models import FamilyImportBatch, FamilySurvey, Keluarga
 from kampungkb.growth.models import Upload
+from tests.conftest import LALANG_JAYA
 from tests.families.import_files import family_rows, write_csv, write_xlsx
 
 KK1 = "1906010000000031"
@@ -124,6 +125,29 @@ def test_another_users_upload_is_a_404(desa_client, client, tmp_path, users):
     sha = _sha(_upload(desa_client, write_xlsx(tmp_path / "pk.xlsx", _rows())))
     client.force_login(users["kecamatan"])
     assert client.get(reverse("families:import_preview", args=[sha])).status_code == 404
+
+
+@pytest.mark.parametrize("page", ["import_preview", "import_errors_xlsx", "import_commit"])
+@pytest.mark.parametrize("moved_to", [LALANG_JAYA, "19.06.02.2001"])
+def test_an_uploader_moved_to_another_desa_no_longer_opens_their_upload(
+    desa_client, tmp_path, users, page, moved_to
+):
+    """The file holds the names and NIKs of Kurnia Jaya's families: once its operator covers
+    another desa, its preview, rejected rows and save are a 404 as anyone else's upload."""
+    sha = _sha(_upload(desa_client, write_xlsx(tmp_path / "pk.xlsx", _rows())))
+    assert desa_client.get(reverse("families:import_preview", args=[sha])).status_code == 200
+    views = AuditEntry.objects.filter(action=AuditAction.VIEW, object_type="growth.upload")
+    assert views.count() == 1  # the allowed read is in the trail
+    operator = users["desa"]
+    operator.wilayah_id = moved_to
+    operator.save()
+    desa_client.force_login(operator)
+    url = reverse(f"families:{page}", args=[sha])
+    response = desa_client.post(url) if page == "import_commit" else desa_client.get(url)
+    assert response.status_code == 404
+    assert b"Sintetis" not in response.content and KK2.encode() not in response.content
+    assert not FamilyImportBatch.objects.exists() and not Keluarga.objects.exists()
+    assert views.count() == 1
 
 
 def test_a_family_upload_is_purged_like_any_upload(desa_client, tmp_path, media_root):

@@ -14,14 +14,16 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from kampungkb.core.models import AuditEntry
+from kampungkb.growth.importing.selectors import upload_available, upload_get
 from kampungkb.growth.importing.uploads import imports_dir, upload_store, uploads_purge
 from kampungkb.growth.models import ImportBatch, Measurement, Upload
 from tests import factories
-from tests.conftest import GANTUNG, MANGGAR
+from tests.conftest import GANTUNG, LALANG_JAYA, MANGGAR
 
 PAGES = ("import_preview", "import_errors_xlsx", "import_commit")
 
@@ -37,7 +39,8 @@ def _upload(client, path) -> str:
 def _ask(client, user, page: str, sha: str):
     client.force_login(user)
     url = reverse(f"growth:{page}", args=[sha])
-    return client.post(url) if page == "import_commit" else client.get(url)
+    posted = page in ("import_commit", "import_posyandu_map")
+    return client.post(url) if posted else client.get(url)
 
 
 @pytest.fixture
@@ -97,6 +100,92 @@ def test_the_uploader_and_the_admin_covering_their_area_get_the_pages(
         assert batch.imported_by == user
     else:
         assert response.status_code == 200
+
+
+MOVES = {
+    "made_viewer": {"role": "viewer"},  # aggregates only
+    "made_mitra": {"role": "mitra_opd", "wilayah_id": "19.06"},  # reads, never imports
+    "moved_away": {"wilayah_id": GANTUNG},  # another kecamatan
+    # Down to a desa of Manggar: the file's rows are Kurnia Jaya's, not hers.
+    "moved_down": {"role": "operator_desa", "wilayah_id": LALANG_JAYA},
+}
+
+
+def _moved(user, **changes) -> None:
+    for name, value in changes.items():
+        setattr(user, name, value)
+    user.save()
+
+
+@pytest.mark.parametrize("page", (*PAGES, "import_posyandu_map"))
+@pytest.mark.parametrize("move", MOVES)
+def test_an_uploader_who_may_no_longer_import_the_uploads_area_gets_nothing_of_it(
+    client, uploaded, page, move
+):
+    """The file holds the names and whole NIKs of the uploader's area when they uploaded it:
+    made Viewer or moved out of that area, they could still open its preview, its rejected
+    rows (all the rows, now out of their area) and save it, for the retention period."""
+    uploader, sha = uploaded
+    assert _ask(client, uploader, "import_preview", sha).status_code == 200
+    views = AuditEntry.objects.filter(action="view", object_type="growth.upload")
+    seen = views.count()
+    assert seen == 1  # the allowed read is in the trail
+    _moved(uploader, **MOVES[move])
+    response = _ask(client, uploader, page, sha)
+    # A role that may not import is refused every import page (403) before any upload is
+    # looked up; an importer whose area no longer covers the upload's gets the 404 of a hash
+    # that is not theirs.
+    assert response.status_code == (403 if move.startswith("made") else 404)
+    assert b"Anak Ditolak" not in response.content and b"1906010101240005" not in response.content
+    assert not ImportBatch.objects.exists() and not Measurement.objects.exists()
+    assert views.count() == seen
+
+
+@pytest.mark.parametrize("move", MOVES)
+def test_the_upload_selector_refuses_an_uploader_who_may_no_longer_import_the_area(uploaded, move):
+    """Every page of an upload finds it through ``upload_get``: a page that forgot the role
+    check still hands a Viewer nothing."""
+    uploader, sha = uploaded
+    assert upload_get(user=uploader, sha=sha).uploaded_by == uploader
+    _moved(uploader, **MOVES[move])
+    with pytest.raises(Http404):
+        upload_get(user=uploader, sha=sha)
+    assert not upload_available(user=uploader, sha=sha)
+
+
+def test_an_uploader_whose_area_grew_to_cover_the_upload_keeps_it(
+    client, users, media_root, manggar_file
+):
+    """Kurnia Jaya's operator made Manggar's: her upload lies inside her new area."""
+    desa = users["desa"]
+    client.force_login(desa)
+    sha = _upload(client, manggar_file)
+    desa.role, desa.wilayah_id = "operator_kecamatan", MANGGAR
+    desa.save()
+    for page in ("import_preview", "import_errors_xlsx"):
+        assert _ask(client, desa, page, sha).status_code == 200
+    views = AuditEntry.objects.filter(action="view", object_type="growth.upload", actor=desa)
+    assert sorted(views.values_list("changes__page", flat=True)) == ["preview", "rejected_xlsx"]
+
+
+def test_the_admin_of_the_area_keeps_the_upload_of_an_operator_who_moved(client, uploaded, users):
+    uploader, sha = uploaded
+    _moved(uploader, wilayah_id=GANTUNG)
+    assert _ask(client, users["admin"], "import_preview", sha).status_code == 200
+
+
+def test_the_result_page_no_longer_offers_the_rejected_rows_to_an_uploader_who_moved(
+    client, uploaded
+):
+    uploader, sha = uploaded
+    _ask(client, uploader, "import_commit", sha)
+    result = reverse("growth:import_result", args=[ImportBatch.objects.get().pk])
+    link = reverse("growth:import_errors_xlsx", args=[sha])
+    assert link in client.get(result).content.decode()
+    _moved(uploader, wilayah_id=GANTUNG)
+    client.force_login(uploader)
+    page = client.get(result)
+    assert link not in page.content.decode()
 
 
 def test_the_same_file_uploaded_by_two_users_is_each_ones_own(

@@ -42,6 +42,19 @@ def scope_q(user, field: str = "kode") -> Q:
     return within_q(field, area)
 
 
+def own_in_scope_q(user, owner: str, field: str = "wilayah_kode") -> Q:
+    """Return a filter keeping the rows ``user`` made (``owner``: the user foreign key) whose
+    wilayah code (``field``) their area covers *now*.
+
+    For what a user made for themselves from their area's personal data (an upload, an
+    export): it stays theirs only while their area still holds it, so one moved elsewhere no
+    longer opens the names and NIKs of the area they left. Whether their role still may is
+    the caller's check."""
+    if user is None or not user.is_authenticated:
+        return NOTHING
+    return Q(**{f"{owner}_id": user.pk}) & scope_q(user, field)
+
+
 def user_covers(user, kode: str) -> bool:
     """Say whether a user's area contains the wilayah ``kode``."""
     area = covered_kode(user)

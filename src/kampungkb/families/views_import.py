@@ -2,8 +2,9 @@
 as xlsx (growth's import pages, ``growth.importing.pages``), and the empty layout.
 
 The upload is stored as growth's uploads are (``growth.importing.uploads``: by its hash, as
-its uploader's, purged after the retention period) and opened only by its uploader and the
-admins of their area (``growth.importing.selectors.upload_get``). The save checks every row
+its uploader's, purged after the retention period) and opened only by its uploader (while
+their area still covers it) and the admins of their area
+(``growth.importing.selectors.upload_get``). The save checks every row
 again (the preview is never trusted).
 """
 

@@ -4,7 +4,8 @@ the background: ``growth.jobs``).
 
 The uploaded file is kept under MEDIA_ROOT/imports/<sha256>.<ext> as its uploader's
 (``importing.uploads``); the preview, the save and the rejected rows name it by its hash and
-answer only to the uploader and the admins of their area (``selectors.upload_get``). The save
+answer only to the uploader (while their area still covers it) and the admins of their area
+(``selectors.upload_get``). The save
 checks every row again (the preview is never trusted).
 """
 

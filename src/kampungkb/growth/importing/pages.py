@@ -9,7 +9,9 @@ hooks: growth's posyandu-mapping step, families' empty layout.
 
 The upload is stored as its uploader's (``uploads``: by its hash, purged after the retention
 period); the preview, the save and the rejected rows name it by its hash and answer only to
-the uploader and the admins of their area (``selectors.upload_get``, a 404 for anyone else).
+the uploader while they may still import it (an importer's role, the upload's area still
+inside theirs) and the admins of their area (``selectors.upload_get``, a 404 for anyone
+else).
 The save checks every row again (the preview is never trusted).
 """
 

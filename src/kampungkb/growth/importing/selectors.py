@@ -5,8 +5,8 @@ import re
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from kampungkb.core.permissions import is_district_admin
-from kampungkb.core.scoping import NOTHING, covered_kode, kode_within, scope_q
+from kampungkb.core.permissions import can_edit, is_district_admin
+from kampungkb.core.scoping import NOTHING, covered_kode, kode_within, own_in_scope_q, scope_q
 from kampungkb.growth.importing.parse import EXTENSIONS
 from kampungkb.growth.importing.uploads import imports_dir
 from kampungkb.growth.models import ImportBatch, PosyanduAlias, Upload
@@ -29,13 +29,17 @@ def upload_get(*, user, sha: str) -> Upload:
     """The stored upload with this hash that the user may open: their own, or (for an Admin
     Kabupaten) one whose uploader's area lies inside theirs. Anything else is a 404, whoever
     else uploaded it; a file that no upload names (stored before uploads had owners) is
-    nobody's: only a superuser opens it."""
-    if not _SHA.match(sha) or user is None or not user.is_authenticated:
+    nobody's: only a superuser opens it.
+
+    The file holds the names and NIKs of the area it was uploaded from, so its own uploader
+    opens it only while they could upload it now: a role that may still import and an area
+    that still covers the upload's (moved elsewhere or made Viewer, it is a 404)."""
+    if not _SHA.match(sha) or user is None or not user.is_authenticated or not can_edit(user):
         raise Http404
     uploads = Upload.objects.filter(sha256=sha)
     visible = scope_q(user, "wilayah_kode") if is_district_admin(user) else NOTHING
     found = (
-        uploads.filter(uploaded_by_id=user.pk).first()
+        uploads.filter(own_in_scope_q(user, "uploaded_by")).first()
         or uploads.filter(visible).order_by("-created_at").first()
     )
     if found is None and user.is_superuser and not uploads.exists():

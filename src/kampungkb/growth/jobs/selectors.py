@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from kampungkb.core.permissions import can_view_personal_data
-from kampungkb.core.scoping import user_covers
+from kampungkb.core.scoping import own_in_scope_q
 from kampungkb.growth.jobs.files import file_job_path
 from kampungkb.growth.models import FileJob, JobStatus
 
@@ -17,10 +17,7 @@ def file_job_get(*, user, pk: int) -> FileJob:
     see it: their role lost personal-data access, or their area no longer covers the job's."""
     if user is None or not user.is_authenticated or not can_view_personal_data(user):
         raise Http404
-    job = get_object_or_404(FileJob, pk=pk, requested_by_id=user.pk)
-    if not user_covers(user, job.wilayah_kode):
-        raise Http404
-    return job
+    return get_object_or_404(FileJob.objects.filter(own_in_scope_q(user, "requested_by")), pk=pk)
 
 
 def file_job_file(*, user, pk: int) -> tuple[FileJob, Path]:
