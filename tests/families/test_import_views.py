@@ -150,6 +150,25 @@ def test_an_uploader_moved_to_another_desa_no_longer_opens_their_upload(
     assert views.count() == 1
 
 
+def test_an_importer_moved_to_another_desa_no_longer_opens_their_imports_result(
+    desa_client, tmp_path, users
+):
+    """The result page lists the file's families at risk (KK, desa, risk factors) and the
+    members it could not link (names, birth dates): once its importer covers another desa it
+    is a 404, as another desa's import is; the kecamatan's operator still opens it."""
+    sha = _sha(_upload(desa_client, write_xlsx(tmp_path / "pk.xlsx", _rows())))
+    saved = desa_client.post(reverse("families:import_commit", args=[sha]))
+    result = saved["Location"]
+    assert desa_client.get(result).status_code == 200
+    operator = users["desa"]
+    operator.wilayah_id = LALANG_JAYA
+    operator.save()
+    desa_client.force_login(operator)
+    assert desa_client.get(result).status_code == 404
+    desa_client.force_login(users["kecamatan"])
+    assert desa_client.get(result).status_code == 200
+
+
 def test_a_family_upload_is_purged_like_any_upload(desa_client, tmp_path, media_root):
     import datetime
 
