@@ -169,6 +169,32 @@ def test_an_importer_moved_to_another_desa_no_longer_opens_their_imports_result(
     assert desa_client.get(result).status_code == 200
 
 
+def test_the_result_page_and_a_save_that_saved_nothing_are_audited_as_reads(
+    desa_client, tmp_path, users
+):
+    """Both show the file's report (families at risk by KK, members not linked by name)."""
+    sha = _sha(_upload(desa_client, write_xlsx(tmp_path / "pk.xlsx", _rows())))
+    saved = desa_client.post(reverse("families:import_commit", args=[sha]))
+    views = AuditEntry.objects.filter(action=AuditAction.VIEW, actor=users["desa"])
+    assert not views.exists()
+    assert desa_client.get(saved["Location"]).status_code == 200
+    batch = FamilyImportBatch.objects.get()
+    [result] = views
+    assert (result.object_type, result.object_id, result.wilayah_kode) == (
+        "families.familyimportbatch",
+        str(batch.pk),
+        users["desa"].wilayah_id,
+    )
+    assert result.changes == {"page": "import_result", "sha256": sha, "rows": 6}
+    again = desa_client.post(reverse("families:import_commit", args=[sha]))
+    assert again.status_code == 200  # nothing new to save: the report is shown
+    commit = views.exclude(pk=result.pk).get()
+    assert (commit.object_type, commit.changes) == (
+        "growth.upload",
+        {"page": "commit", "sha256": sha, "rows": 6},
+    )
+
+
 def test_a_family_upload_is_purged_like_any_upload(desa_client, tmp_path, media_root):
     import datetime
 

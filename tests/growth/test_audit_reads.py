@@ -179,6 +179,38 @@ def test_the_import_preview_and_rejected_rows_record_a_read_each(
     assert rejected.wilayah_kode == "19.06.01"
 
 
+def test_an_imports_result_page_records_a_read_of_its_report(
+    client, users, eppgbm, settings, tmp_path
+):
+    """The result page lists possible duplicate children by name, mother and birth date."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    factories.child(
+        KURNIA_JAYA,
+        nama="Anak Contoh Satu",
+        jenis_kelamin="L",
+        tanggal_lahir=datetime.date(2024, 3, 10),
+        nama_ibu="Siti",
+    )
+    client.force_login(users["kecamatan"])
+    path = eppgbm.xlsx([eppgbm.row(NIK="")])
+    with open(path, "rb") as fh:
+        upload = SimpleUploadedFile(path.name, fh.read())
+    preview = client.post(reverse("growth:import_upload"), {"file": upload})["Location"]
+    result = client.post(preview + "simpan/")["Location"]
+    AuditEntry.objects.filter(action="view").delete()
+    response = client.get(result)
+    assert "Siti" in response.content.decode()
+    [entry] = _views(response, users, "kecamatan")
+    batch = response.context["batch"]
+    assert (entry.object_type, entry.object_id, entry.object_repr) == (
+        "growth.importbatch",
+        str(batch.pk),
+        path.name,
+    )
+    assert entry.wilayah_kode == "19.06.01"
+    assert entry.changes == {"page": "import_result", "sha256": batch.sha256, "rows": 1}
+
+
 def test_a_desa_filter_outside_the_users_area_files_the_read_under_their_area(
     operator, users, child
 ):

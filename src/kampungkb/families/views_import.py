@@ -54,7 +54,7 @@ class FamilyImportPages(ImportPages):
         rejected_rows_xlsx(result=result, path=path, out=out)
 
     def rows_shown(self, request, sha, *, name, page, result) -> None:
-        if page == "preview":
+        if page != "rejected_xlsx":
             return super().rows_shown(request, sha, name=name, page=page, result=result)
         # The rejected rows' workbook also holds the other rows of their families.
         personal_data.import_rows_shown(

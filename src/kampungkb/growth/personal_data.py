@@ -117,3 +117,15 @@ def import_rows_shown(*, user, upload_sha: str, file_name: str, page: str, rows:
         details={"page": page, "sha256": upload_sha, "rows": rows},
         object_repr=file_name,
     )
+
+
+def import_result_shown(*, user, batch) -> None:
+    """A saved import's result page: its report names children and families of the area it
+    was made for (possible duplicates, members not linked, families at risk)."""
+    audit_read(
+        actor=user,
+        obj=batch,
+        wilayah_kode=batch.wilayah_kode,
+        details={"page": "import_result", "sha256": batch.sha256, "rows": batch.n_rows},
+        object_repr=batch.file_name,
+    )

@@ -110,9 +110,10 @@ class ImportPages:
         return {}
 
     def rows_shown(self, request, sha: str, *, name: str, page: str, result) -> None:
-        """Called when ``page`` ("preview" or "rejected_xlsx") shows the file's rows (names,
-        NIKs): one VIEW entry in the audit trail, with how many rows were shown."""
-        rows = result.n_rows if page == "preview" else result.n_rejected
+        """Called when ``page`` ("preview", "commit" when nothing was saved, or
+        "rejected_xlsx") shows the file's rows (names, NIKs): one VIEW entry in the audit
+        trail, with how many rows were shown."""
+        rows = result.n_rejected if page == "rejected_xlsx" else result.n_rows
         personal_data.import_rows_shown(
             user=request.user, upload_sha=sha, file_name=name, page=page, rows=rows
         )
@@ -204,6 +205,7 @@ class ImportPages:
         if result.batch is not None:
             return redirect(self.url("import_result"), pk=result.batch.pk)
         context = {"sha": sha, "file_name": name, "batch": None, **self.summary(result.report())}
+        self.rows_shown(request, sha, name=name, page="commit", result=result)
         return render(request, f"{self.templates}/import_result.html", context)
 
     def result(self, request, pk: int):
@@ -217,6 +219,7 @@ class ImportPages:
             "batch": batch,
             **self.summary(batch.report),
         }
+        personal_data.import_result_shown(user=request.user, batch=batch)
         return render(request, f"{self.templates}/import_result.html", context)
 
     def errors_xlsx(self, request, sha: str):
