@@ -86,3 +86,21 @@ class RecomputeRunBase(models.Model):
         if self.finished_at:
             return "done"
         return "running" if self.started_at else "queued"
+
+
+class SubmittedForm(models.Model):
+    """A create form that was saved: its one-time token (``core.submissions``), who sent it
+    and the record it made, so that the same form sent again answers with that record instead
+    of making a second one. The token is unique: of two sends at once, the database refuses
+    the second. Rows are forgotten after a while (``submissions.submitted_forms_prune``)."""
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, related_name="+"
+    )
+    object_id = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.content_type_id}:{self.object_id}"

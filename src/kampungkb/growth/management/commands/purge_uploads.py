@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from kampungkb.core.management.base import TranslatedCommand
+from kampungkb.core.submissions import KEEP_DAYS, submitted_forms_prune
 from kampungkb.growth.importing.uploads import retention_days, uploads_purge
 from kampungkb.growth.jobs.files import file_jobs_purge
 
@@ -44,6 +45,8 @@ class Command(TranslatedCommand):
         days = retention_days() if days is None else days
         result = uploads_purge(days=days, dry_run=dry_run)
         jobs = file_jobs_purge(days=days, dry_run=dry_run)
+        # Their own period (not --days): a form sent again after it creates again.
+        tokens = submitted_forms_prune(dry_run=dry_run)
         for upload in result.uploads:
             self.stdout.write(
                 f"  {upload.sha256}.{upload.ext} ({upload.file_name}, "
@@ -61,4 +64,8 @@ class Command(TranslatedCommand):
         self.stdout.write(
             f"{verb}: {len(jobs.jobs)} ekspor / exports, {len(jobs.files)} berkas ekspor / "
             f"export files, lebih lama dari / older than {days} hari / days."
+        )
+        self.stdout.write(
+            f"{verb}: {tokens} token formulir / form tokens, lebih lama dari / older than "
+            f"{KEEP_DAYS} hari / days."
         )
