@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kampungkb.core.forms_style import StyledFormMixin
+from kampungkb.core.submissions import SubmitOnceFormMixin
 from kampungkb.core.validators import is_in_future, validate_not_in_future
 from kampungkb.growth.models import Child, Measurement, MeasureMethod, Sex
 from kampungkb.growth.services import child_nik_taken_reason
@@ -83,6 +84,10 @@ class ChildForm(StyledFormMixin, forms.ModelForm):
             if "nik" in errors:
                 errors["nik"] = [child_nik_taken_reason()]
             self._update_errors(forms.ValidationError(errors))
+
+
+class ChildRegisterForm(SubmitOnceFormMixin, ChildForm):
+    """A new child: sent twice (a double tap, a resend), it registers one child."""
 
 
 class MeasurementForm(StyledFormMixin, forms.ModelForm):

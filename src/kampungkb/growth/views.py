@@ -15,9 +15,15 @@ from kampungkb.core.form_errors import add_validation_errors
 from kampungkb.core.permissions import can_edit, can_view_full_nik, can_view_personal_data
 from kampungkb.core.privacy import mask_nik
 from kampungkb.core.scoping import user_covers
+from kampungkb.core.submissions import ALREADY_SAVED, created_once
 from kampungkb.core.validators import is_in_future
 from kampungkb.growth import personal_data, selectors, services
-from kampungkb.growth.forms import ChildForm, MeasurementForm, SessionStartForm
+from kampungkb.growth.forms import (
+    ChildForm,
+    ChildRegisterForm,
+    MeasurementForm,
+    SessionStartForm,
+)
 from kampungkb.growth.list_forms import ChildListForm
 from kampungkb.growth.models import MeasurementSource
 from kampungkb.growth.presenters import age_text, measurement_advice, measurement_indices
@@ -228,18 +234,22 @@ def session_measure(request, posyandu, tanggal, child):
 def session_register(request, posyandu, tanggal):
     pos, day = _session(request, posyandu, tanggal)
     template = "growth/partials/register_form.html" if request.htmx else "growth/session.html"
-    form = ChildForm(request.POST or None, initial={"dusun": pos.dusun})
+    form = ChildRegisterForm(request.POST or None, initial={"dusun": pos.dusun})
     if request.method == "POST" and form.is_valid():
         try:
-            kid = services.child_register(
-                user=request.user, desa=pos.desa, posyandu=pos, **form.cleaned_data
+            kid, created = created_once(
+                request,
+                form,
+                lambda: services.child_register(
+                    user=request.user, desa=pos.desa, posyandu=pos, **form.cleaned_data
+                ),
             )
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:
             url = reverse("growth:session_measure", args=[pos.pk, day.isoformat(), kid.pk])
             if request.htmx:
-                return session_measure_after_register(request, pos, day, kid)
+                return session_measure_after_register(request, pos, day, kid, created=created)
             return redirect(url)
     status = 400 if request.method == "POST" else 200
     return render(
@@ -247,13 +257,20 @@ def session_register(request, posyandu, tanggal):
     )
 
 
-def session_measure_after_register(request, pos, day, kid):
+def session_measure_after_register(request, pos, day, kid, *, created: bool = True):
+    """The measurement form of the child just registered (or, for a registration sent twice,
+    of the child the first send registered: ``created`` false)."""
     form = _new_measurement_form(day, kid)
     return render(
         request,
         "growth/partials/measure_form.html",
         _session_context(
-            request, pos, day, **_measure_context(pos, day, kid, form), just_registered=True
+            request,
+            pos,
+            day,
+            **_measure_context(pos, day, kid, form),
+            just_registered=created,
+            already_saved=None if created else ALREADY_SAVED,
         ),
     )
 

@@ -1,0 +1,74 @@
+"""A child registered at a posyandu session by a form sent twice (a double tap on a slow
+phone, the browser's resend, the page in two tabs) is registered once: without a NIK nothing
+else tells the two apart, and a copy would count twice in every figure (registered children,
+the prevalence denominators). The second send shows the child registered the first time."""
+
+import datetime
+
+from django.urls import reverse
+
+from kampungkb.growth.models import Child
+from tests.submit_twice import post_twice
+
+TODAY = datetime.date.today()
+HTMX = {"HTTP_HX_REQUEST": "true"}
+CHILD = {
+    "nama": "Ani Lestari",
+    "jenis_kelamin": "P",
+    "tanggal_lahir": (TODAY - datetime.timedelta(days=90)).isoformat(),
+    "nama_ibu": "Rina",
+    "nik": "",
+    "nik_ibu": "",
+}
+
+
+def _url(posyandu) -> str:
+    return reverse("growth:session_register", args=[posyandu.pk, TODAY.isoformat()])
+
+
+def test_a_registration_sent_twice_by_htmx_registers_one_child(client, users, posyandu):
+    client.force_login(users["desa"])
+    first, again = post_twice(
+        client, form_url=_url(posyandu), post_url=_url(posyandu), data=CHILD, **HTMX
+    )
+    assert (first.status_code, again.status_code) == (200, 200)
+    kid = Child.objects.get()
+    # The second answer is the measurement form of the child registered the first time.
+    assert f"/{kid.pk}/" in again.content.decode()
+    assert "Data ini sudah tersimpan" in again.content.decode()
+    assert "Data ini sudah tersimpan" not in first.content.decode()
+
+
+def test_a_registration_sent_twice_without_javascript_registers_one_child(client, users, posyandu):
+    client.force_login(users["desa"])
+    first, again = post_twice(client, form_url=_url(posyandu), post_url=_url(posyandu), data=CHILD)
+    kid = Child.objects.get()
+    measure = reverse("growth:session_measure", args=[posyandu.pk, TODAY.isoformat(), kid.pk])
+    assert (first.status_code, first["Location"]) == (302, measure)
+    assert (again.status_code, again["Location"]) == (302, measure)
+    assert "Data ini sudah tersimpan" in client.get(measure).content.decode()
+
+
+def test_a_registration_without_a_token_still_registers(client, users, posyandu):
+    # A page rendered before the token existed: each send registers, as it always did.
+    client.force_login(users["desa"])
+    for _ in range(2):
+        assert client.post(_url(posyandu), CHILD, **HTMX).status_code == 200
+    assert Child.objects.count() == 2
+
+
+def test_a_registration_refused_keeps_its_token_for_the_corrected_send(client, users, posyandu):
+    client.force_login(users["desa"])
+    first, _again = post_twice(
+        client,
+        form_url=_url(posyandu),
+        post_url=_url(posyandu),
+        data={**CHILD, "nama": ""},
+        **HTMX,
+    )
+    assert first.status_code == 400 and not Child.objects.exists()
+    token = first.content.decode().split('name="submission_token" value="')[1].split('"')[0]
+    fixed = {**CHILD, "submission_token": token}
+    assert client.post(_url(posyandu), fixed, **HTMX).status_code == 200
+    assert client.post(_url(posyandu), fixed, **HTMX).status_code == 200
+    assert Child.objects.count() == 1
