@@ -3,18 +3,21 @@ read once (with the hidden one-time token it renders, if any) and its form poste
 
 import re
 
-TOKEN = re.compile(r'name="submission_token" value="([^"]+)"')
+FIELD = "submission_token"
 
 
-def form_token(client, url: str, **extra) -> dict:
-    """The one-time token of the create form on the page at ``url``, as a form field."""
-    page = client.get(url, **extra)
+def form_token(client, url: str, *, prefix: str = "") -> dict:
+    """The one-time token of the create form on the page at ``url`` (the form's ``prefix``,
+    if it has one), as a form field; none when the page renders none."""
+    page = client.get(url)
     assert page.status_code == 200, page.status_code
-    found = TOKEN.search(page.content.decode())
-    return {"submission_token": found[1]} if found else {}
+    name = f"{prefix}-{FIELD}" if prefix else FIELD
+    found = re.search(rf'name="{name}" value="([^"]+)"', page.content.decode())
+    return {name: found[1]} if found else {}
 
 
-def post_twice(client, *, form_url: str, post_url: str, data: dict, **extra):
-    """Read the form at ``form_url``, post it to ``post_url`` twice; both responses."""
-    data = {**data, **form_token(client, form_url, **extra)}
+def post_twice(client, *, form_url: str, post_url: str, data: dict, prefix: str = "", **extra):
+    """Read the page at ``form_url`` (whole), post its form to ``post_url`` twice (with
+    ``extra``: the htmx header, say); both responses."""
+    data = {**data, **form_token(client, form_url, prefix=prefix)}
     return client.post(post_url, data, **extra), client.post(post_url, data, **extra)

@@ -5,6 +5,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from kampungkb.core.forms_style import StyledFormMixin
+from kampungkb.core.submissions import SubmitOnceFormMixin
 from kampungkb.families.tpk.models import DeliveryOutcome, TargetKind, VisitKind
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -20,7 +21,7 @@ def _date(label, required=False):
     return forms.DateField(label=capfirst(label), required=required, widget=DATE_WIDGET)
 
 
-class VisitForm(StyledFormMixin, forms.Form):
+class VisitForm(SubmitOnceFormMixin, StyledFormMixin, forms.Form):
     tanggal = _date(_("visit date"), required=True)
     jenis = forms.ChoiceField(label=capfirst(_("type of visit")), choices=VisitKind.choices)
     temuan = forms.CharField(
@@ -36,7 +37,7 @@ class VisitForm(StyledFormMixin, forms.Form):
     )
 
 
-class TargetForm(StyledFormMixin, forms.Form):
+class TargetForm(SubmitOnceFormMixin, StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label=capfirst(_("target type")), choices=DIRECT_KINDS)
     desa = forms.ModelChoiceField(label=capfirst(_("desa")), queryset=None)
     nama = forms.CharField(label=capfirst(_("name")), max_length=150)

@@ -17,6 +17,7 @@ from kampungkb.core.permissions import (
     can_view_tpk_targets,
 )
 from kampungkb.core.scoping import user_covers
+from kampungkb.core.submissions import ALREADY_SAVED, created_once
 from kampungkb.families.tpk import selectors, services, services_visits
 from kampungkb.families.tpk.forms import DeliveryForm, MarriageForm, TargetForm, VisitForm
 from kampungkb.families.tpk.models import DeliveryOutcome, TargetKind
@@ -83,7 +84,9 @@ def overdue(request):
     )
 
 
-def _target_page(request, target, form, *, status=200, saved=None, screening=None):
+def _target_page(
+    request, target, form, *, status=200, saved=None, screening=None, already_saved=False
+):
     today = datetime.date.today()
     context = {
         "target": target,
@@ -93,6 +96,8 @@ def _target_page(request, target, form, *, status=200, saved=None, screening=Non
         "due": selectors.target_due(target=target, on=today),
         "form": form,
         "saved": saved,
+        # A visit sent twice: ``saved`` is the one the first send saved.
+        "already_saved": ALREADY_SAVED if already_saved else None,
         "can_work": can_record_tpk_work(request.user) and target.aktif,
         **pregnancy_panel(request, target, today),
     }
@@ -121,14 +126,20 @@ def visit_create(request, pk):
     form = VisitForm(request.POST)
     if form.is_valid():
         try:
-            visit = services_visits.visit_record(user=request.user, target=obj, **form.cleaned_data)
+            visit, created = created_once(
+                request,
+                form,
+                lambda: services_visits.visit_record(
+                    user=request.user, target=obj, **form.cleaned_data
+                ),
+            )
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:
             if not request.htmx:
                 return redirect("families:tpk_target", pk=obj.pk)
             fresh = VisitForm(initial={"tanggal": datetime.date.today(), "jenis": "kie"})
-            return _target_page(request, obj, fresh, saved=visit)
+            return _target_page(request, obj, fresh, saved=visit, already_saved=not created)
     return _target_page(request, obj, form, status=400)
 
 
@@ -138,7 +149,11 @@ def target_create(request):
     form = TargetForm(request.POST or None, desa_queryset=selectors.desa_choices(user=request.user))
     if request.method == "POST" and form.is_valid():
         try:
-            obj = services.target_register(user=request.user, **form.service_values())
+            obj, _created = created_once(
+                request,
+                form,
+                lambda: services.target_register(user=request.user, **form.service_values()),
+            )
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kampungkb.core.forms_style import StyledFormMixin
+from kampungkb.core.submissions import SubmitOnceFormMixin
 from kampungkb.families.tpk.forms import DATE_WIDGET
 from kampungkb.families.tpk.screening import rules
 from kampungkb.families.tpk.screening.models import CatinThresholdSet, Peran
@@ -24,7 +25,7 @@ def _measure(label, *, required=False) -> forms.DecimalField:
     )
 
 
-class ScreeningForm(StyledFormMixin, forms.Form):
+class ScreeningForm(SubmitOnceFormMixin, StyledFormMixin, forms.Form):
     # It shares the catin target's page with the visit form: its own ids and names.
     prefix = "skrining"
 

@@ -18,6 +18,7 @@ from kampungkb.core.permissions import (
     can_view_tpk_targets,
 )
 from kampungkb.core.scoping import user_covers
+from kampungkb.core.submissions import ALREADY_SAVED, created_once
 from kampungkb.families.tpk import selectors as tpk_selectors
 from kampungkb.families.tpk.forms import VisitForm
 from kampungkb.families.tpk.models import TargetKind
@@ -41,11 +42,15 @@ def screening_create(request, pk):
     needs_check = False
     if form.is_valid():
         try:
-            saved = services.screening_record(
-                user=request.user,
-                target=target,
-                confirmed=request.POST.get("confirm") == "1",
-                **form.cleaned_data,
+            saved, created = created_once(
+                request,
+                form,
+                lambda: services.screening_record(
+                    user=request.user,
+                    target=target,
+                    confirmed=request.POST.get("confirm") == "1",
+                    **form.cleaned_data,
+                ),
             )
         except ValidationError as exc:
             add_validation_errors(form, exc)
@@ -54,6 +59,7 @@ def screening_create(request, pk):
             if not request.htmx:
                 return redirect("families:tpk_target", pk=target.pk)
             context = panel_context(request, target, saved=saved)
+            context["already_saved"] = None if created else ALREADY_SAVED
             return render(request, "families/tpk/screening/panel.html", context)
     context = panel_context(request, target, form=form, needs_check=needs_check)
     if request.htmx:
