@@ -5,11 +5,12 @@ from django.utils.translation import gettext_lazy as _
 from kampungkb.convergence.cadres.models import CadreRole
 from kampungkb.convergence.form_fields import DATE, DesaChoiceField
 from kampungkb.core.forms_style import StyledFormMixin
+from kampungkb.core.submissions import SubmitOnceFormMixin
 
 PHONE = RegexValidator(r"^\+?[0-9 -]{6,20}$", _("Enter a phone number of digits."))
 
 
-class CadreForm(StyledFormMixin, forms.Form):
+class CadreForm(SubmitOnceFormMixin, StyledFormMixin, forms.Form):
     desa = DesaChoiceField(label=_("Desa"), queryset=None)
     nama = forms.CharField(label=_("Name"), max_length=150)
     peran = forms.ChoiceField(label=_("Role"), choices=CadreRole.choices)

@@ -20,6 +20,7 @@ from kampungkb.core.permissions import (
     can_view_personal_data,
     sees_aggregates_only,
 )
+from kampungkb.core.submissions import created_once
 
 
 def cadre_list(request):
@@ -50,7 +51,9 @@ def cadre_create(request):
     form = CadreForm(request.POST or None, desa_qs=desa_choices(user=request.user))
     if request.method == "POST" and form.is_valid():
         try:
-            cadre = services.cadre_save(user=request.user, **form.cleaned_data)
+            cadre, _created = created_once(
+                request, form, lambda: services.cadre_save(user=request.user, **form.cleaned_data)
+            )
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:

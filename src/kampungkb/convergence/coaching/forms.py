@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from kampungkb.convergence.agencies import Opd, ProgrammeArea
 from kampungkb.convergence.form_fields import DATE, DesaChoiceField
 from kampungkb.core.forms_style import StyledFormMixin
+from kampungkb.core.submissions import SubmitOnceFormMixin
 
 
 class FollowUpForm(StyledFormMixin, forms.Form):
@@ -19,7 +20,7 @@ class FollowUpForm(StyledFormMixin, forms.Form):
     batas_waktu = forms.DateField(label=_("Due date"), widget=DATE)
 
 
-class VisitForm(StyledFormMixin, forms.Form):
+class VisitForm(SubmitOnceFormMixin, StyledFormMixin, forms.Form):
     opd = forms.ModelChoiceField(label=_("OPD"), queryset=Opd.objects.all())
     desa = DesaChoiceField(label=_("Desa"), queryset=None)
     tanggal = forms.DateField(label=_("Date"), widget=DATE)

@@ -17,6 +17,7 @@ from kampungkb.convergence.selectors import desa_choices
 from kampungkb.core.form_errors import add_validation_errors
 from kampungkb.core.permissions import can_record_coaching_visit, can_view_personal_data
 from kampungkb.core.redirects import safe_next
+from kampungkb.core.submissions import created_once
 
 
 def visit_list(request):
@@ -42,20 +43,25 @@ def visit_create(request):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            visit = services.visit_record(
-                user=user,
-                opd=d["opd"],
-                desa=d["desa"],
-                tanggal=d["tanggal"],
-                topik=d["topik"],
-                temuan=d["temuan"],
-                programme_area=d["programme_area"],
-                follow_ups=form.follow_ups(),
+            visit, created = created_once(
+                request,
+                form,
+                lambda: services.visit_record(
+                    user=user,
+                    opd=d["opd"],
+                    desa=d["desa"],
+                    tanggal=d["tanggal"],
+                    topik=d["topik"],
+                    temuan=d["temuan"],
+                    programme_area=d["programme_area"],
+                    follow_ups=form.follow_ups(),
+                ),
             )
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:
-            messages.success(request, _("Coaching visit recorded."))
+            if created:
+                messages.success(request, _("Coaching visit recorded."))
             return redirect("convergence:visit_detail", pk=visit.pk)
     return form_page(
         request,

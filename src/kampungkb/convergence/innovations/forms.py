@@ -4,10 +4,11 @@ from django.utils.translation import gettext_lazy as _
 from kampungkb.convergence.form_fields import DesaChoiceField
 from kampungkb.convergence.years import FIRST_YEAR, LAST_YEAR
 from kampungkb.core.forms_style import StyledFormMixin
+from kampungkb.core.submissions import SubmitOnceFormMixin
 from kampungkb.wilayah.models import Wilayah
 
 
-class InnovationForm(StyledFormMixin, forms.Form):
+class InnovationForm(SubmitOnceFormMixin, StyledFormMixin, forms.Form):
     nama = forms.CharField(label=_("Name"), max_length=200)
     desa = DesaChoiceField(label=_("Desa"), queryset=None)
     tahun = forms.IntegerField(label=_("Year"), min_value=FIRST_YEAR, max_value=LAST_YEAR)

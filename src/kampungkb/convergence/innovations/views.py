@@ -14,6 +14,7 @@ from kampungkb.convergence.pages import form_page, require_area
 from kampungkb.convergence.selectors import desa_choices
 from kampungkb.core.form_errors import add_validation_errors
 from kampungkb.core.permissions import can_edit
+from kampungkb.core.submissions import created_once
 
 
 def innovation_list(request):
@@ -38,11 +39,16 @@ def innovation_create(request):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.innovation_save(user=request.user, **form.cleaned_data)
+            _innovation, created = created_once(
+                request,
+                form,
+                lambda: services.innovation_save(user=request.user, **form.cleaned_data),
+            )
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:
-            messages.success(request, _("Innovation registered."))
+            if created:
+                messages.success(request, _("Innovation registered."))
             return redirect("convergence:innovation_list")
     return form_page(
         request,
