@@ -4,10 +4,25 @@ copy, and a copy counts twice (cadres per desa, visits per OPD, innovations per 
 second send shows what the first saved."""
 
 import datetime
+import re
 
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from kampungkb.convergence.models import Cadre, CoachingVisit, Innovation
+from kampungkb.convergence.actions.services import action_record_save
+from kampungkb.convergence.cadres.services import cadre_save
+from kampungkb.convergence.coaching.services import visit_record
+from kampungkb.convergence.models import (
+    ActionDefinition,
+    Cadre,
+    CoachingVisit,
+    EvidenceFile,
+    Innovation,
+    ProgrammeArea,
+)
+from kampungkb.convergence.plans.services import plan_create
+from kampungkb.wilayah.models import FundingSourceType, Wilayah
 from tests.conftest import KURNIA_JAYA
 from tests.submit_twice import post_twice
 
@@ -63,3 +78,110 @@ def test_an_innovation_registered_twice_is_one_innovation(client, users, ref):
     assert (first.status_code, again.status_code) == (302, 302)
     assert Innovation.objects.filter(nama="Dapur sehat dua kali").count() == 1
     assert ALREADY in client.get(again["Location"]).content.decode()
+
+
+# --- the records added on a detail page --------------------------------------------------
+
+
+@pytest.fixture
+def cadre(ref):
+    return cadre_save(
+        user=None, desa=Wilayah.objects.get(kode=KURNIA_JAYA), nama="Kader Ani", peran="kpm"
+    )
+
+
+def _twice_on(client, page, url, data, **files):
+    """Read the detail ``page``, post the form of ``url`` on it twice (new ``files`` each
+    time, as the browser sends them again)."""
+    token = form_token_of(client, page, url)
+    answers = []
+    for _ in range(2):
+        sent = {name: SimpleUploadedFile(*args) for name, args in files.items()}
+        answers.append(client.post(url, {**data, **token, **sent}))
+    return answers
+
+
+def form_token_of(client, page: str, action: str) -> dict:
+    """The token of the form posting to ``action`` on ``page`` (a page may hold several)."""
+    html = client.get(page).content.decode()
+    form = html.split(f'action="{action}"', 1)[1].split("</form>", 1)[0]
+    found = re.search(r'name="submission_token" value="([^"]+)"', form)
+    return {"submission_token": found[1]} if found else {}
+
+
+def test_a_training_added_twice_is_one_training(client, users, cadre):
+    client.force_login(users["desa"])
+    page = reverse("convergence:cadre_detail", args=[cadre.pk])
+    data = {"tanggal": TODAY.isoformat(), "topik": "Gizi", "penyelenggara": "Dinkes"}
+    first, again = _twice_on(
+        client, page, reverse("convergence:training_add", args=[cadre.pk]), data
+    )
+    assert (first["Location"], again["Location"]) == (page, page)
+    assert cadre.trainings.count() == 1
+    assert ALREADY in client.get(page).content.decode()
+
+
+def test_an_assignment_added_twice_is_one_assignment(client, users, cadre):
+    client.force_login(users["desa"])
+    page = reverse("convergence:cadre_detail", args=[cadre.pk])
+    data = {"tugas": "Posyandu Melati", "mulai": TODAY.isoformat()}
+    _twice_on(client, page, reverse("convergence:assignment_add", args=[cadre.pk]), data)
+    assert cadre.assignments.count() == 1
+
+
+def test_a_follow_up_added_twice_is_one_follow_up(client, users, ref):
+    visit = visit_record(
+        user=None,
+        opd=ref["dkppkb"],
+        desa=Wilayah.objects.get(kode=KURNIA_JAYA),
+        tanggal=TODAY,
+        topik="Pembinaan",
+        temuan="Temuan",
+    )
+    client.force_login(users["admin"])
+    page = reverse("convergence:visit_detail", args=[visit.pk])
+    data = {"tindakan": "Rapat", "penanggung_jawab": "Kades", "batas_waktu": TODAY.isoformat()}
+    _twice_on(client, page, reverse("convergence:followup_add", args=[visit.pk]), data)
+    assert visit.follow_ups.count() == 1
+
+
+def test_an_activity_added_twice_is_one_activity(client, users, kampungs):
+    plan = plan_create(user=None, tahun=TODAY.year, kampung=kampungs["own"])
+    client.force_login(users["desa"])
+    page = reverse("convergence:plan_detail", args=[plan.pk])
+    data = {
+        "kegiatan": "Kelas ibu balita",
+        "programme_area": ProgrammeArea.objects.first().pk,
+        "sasaran": "Ibu balita",
+        "jumlah_sasaran": "20",
+        "anggaran": "1000000",
+        "sumber_dana": FundingSourceType.values[0],
+        "bulan": ["3", "4"],
+        "penanggung_jawab": "Bu Kader",
+    }
+    first, again = _twice_on(
+        client, page, reverse("convergence:activity_add", args=[plan.pk]), data
+    )
+    assert (first.status_code, again.status_code) == (302, 302)
+    assert plan.activities.count() == 1
+
+
+def test_an_evidence_file_uploaded_twice_is_one_file(client, users, ref, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    year = TODAY.year
+    action = ActionDefinition.objects.filter(framework__kode="transformasi-2025").first()
+    record = action_record_save(
+        user=None, kabupaten=Wilayah.objects.get(kode="19.06"), tahun=year, action=action,
+        values={},
+    )  # fmt: skip
+    client.force_login(users["admin"])
+    page = reverse("convergence:action_edit", args=[year, action.pk])
+    first, again = _twice_on(
+        client,
+        page,
+        reverse("convergence:evidence_upload", args=[record.pk]),
+        {"judul": "Laporan"},
+        berkas=("laporan.pdf", b"%PDF-1.4\n%%EOF\n"),
+    )
+    assert (first.status_code, again.status_code) == (302, 302)
+    assert EvidenceFile.objects.count() == 1

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kampungkb.core.forms_style import StyledFormMixin
+from kampungkb.core.submissions import SubmitOnceFormMixin
 from kampungkb.core.validators import DATE_IN_FUTURE, is_in_future
 from kampungkb.wilayah.models import (
     ActivityGroupType,
@@ -122,7 +123,7 @@ def formset_rows(formset) -> list[dict]:
     ]
 
 
-class MaturityRecordForm(StyledFormMixin, forms.Form):
+class MaturityRecordForm(SubmitOnceFormMixin, StyledFormMixin, forms.Form):
     tingkat = forms.ChoiceField(label=_("Level"), choices=MaturityLevel.choices)
     tanggal = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
     sumber = forms.CharField(label=_("Source"), max_length=200)

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from kampungkb.core.permissions import can_edit, can_register_kampung_kb, can_view_personal_data
 from kampungkb.core.scoping import user_covers
+from kampungkb.core.submissions import created_once
 from kampungkb.wilayah import selectors, services
 from kampungkb.wilayah.forms import (
     ActivityGroupFormSet,
@@ -187,10 +188,17 @@ def maturity_add(request, pk):
     form = MaturityRecordForm(request.POST)
     if form.is_valid():
         try:
-            services.maturity_record_add(user=request.user, kampung=kampung, **form.cleaned_data)
+            _record, created = created_once(
+                request,
+                form,
+                lambda: services.maturity_record_add(
+                    user=request.user, kampung=kampung, **form.cleaned_data
+                ),
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("Maturity level recorded."))
+            if created:
+                messages.success(request, _("Maturity level recorded."))
             return redirect("wilayah:kampung_kb_detail", pk=kampung.pk)
     return _detail_page(request, kampung, maturity_form=form, status=400)

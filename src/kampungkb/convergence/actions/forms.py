@@ -9,6 +9,7 @@ from kampungkb.convergence.actions.services import EVIDENCE_MAX_BYTES, evidence_
 from kampungkb.convergence.agencies import Opd
 from kampungkb.convergence.form_fields import DATE
 from kampungkb.core.forms_style import StyledFormMixin
+from kampungkb.core.submissions import SubmitOnceFormMixin
 from kampungkb.wilayah.models import Wilayah
 
 
@@ -101,7 +102,7 @@ def initial_from_record(record) -> dict:
     }
 
 
-class EvidenceForm(StyledFormMixin, forms.Form):
+class EvidenceForm(SubmitOnceFormMixin, StyledFormMixin, forms.Form):
     judul = forms.CharField(label=_("Title"), max_length=200)
     berkas = forms.FileField(label=_("File (PDF, JPEG or PNG, at most 10 MB)"))
 

@@ -17,6 +17,7 @@ from kampungkb.convergence.cadres.selectors import kpm_per_desa
 from kampungkb.convergence.pages import require_area, year_asked
 from kampungkb.core.form_errors import add_validation_errors
 from kampungkb.core.permissions import can_view_personal_data, is_district_admin
+from kampungkb.core.submissions import created_once
 
 
 def action_year(request):
@@ -89,16 +90,21 @@ def evidence_upload(request, pk):
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.evidence_add(
-                user=request.user,
-                record=record,
-                upload=form.cleaned_data["berkas"],
-                judul=form.cleaned_data["judul"],
+            _evidence, created = created_once(
+                request,
+                form,
+                lambda: services.evidence_add(
+                    user=request.user,
+                    record=record,
+                    upload=form.cleaned_data["berkas"],
+                    judul=form.cleaned_data["judul"],
+                ),
             )
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:
-            messages.success(request, _("Evidence file stored."))
+            if created:
+                messages.success(request, _("Evidence file stored."))
             return redirect("convergence:action_edit", tahun=record.tahun, pk=record.action_id)
     return render(
         request,

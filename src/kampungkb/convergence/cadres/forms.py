@@ -22,14 +22,14 @@ class CadreForm(SubmitOnceFormMixin, StyledFormMixin, forms.Form):
         self.fields["desa"].queryset = desa_qs
 
 
-class TrainingForm(StyledFormMixin, forms.Form):
+class TrainingForm(SubmitOnceFormMixin, StyledFormMixin, forms.Form):
     tanggal = forms.DateField(label=_("Date"), widget=DATE)
     topik = forms.CharField(label=_("Topic"), max_length=200)
     penyelenggara = forms.CharField(label=_("Organiser"), max_length=150)
     sertifikat = forms.CharField(label=_("Certificate number"), max_length=100, required=False)
 
 
-class AssignmentForm(StyledFormMixin, forms.Form):
+class AssignmentForm(SubmitOnceFormMixin, StyledFormMixin, forms.Form):
     tugas = forms.CharField(label=_("Assignment"), max_length=200)
     mulai = forms.DateField(label=_("From"), widget=DATE)
     selesai = forms.DateField(label=_("Until"), required=False, widget=DATE)

@@ -93,7 +93,11 @@ def training_add(request, pk):
     form = TrainingForm(request.POST)
     if form.is_valid():
         try:
-            services.training_add(user=request.user, cadre=cadre, **form.cleaned_data)
+            created_once(
+                request,
+                form,
+                lambda: services.training_add(user=request.user, cadre=cadre, **form.cleaned_data),
+            )
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:
@@ -109,7 +113,13 @@ def assignment_add(request, pk):
     form = AssignmentForm(request.POST)
     if form.is_valid():
         try:
-            services.assignment_add(user=request.user, cadre=cadre, **form.cleaned_data)
+            created_once(
+                request,
+                form,
+                lambda: services.assignment_add(
+                    user=request.user, cadre=cadre, **form.cleaned_data
+                ),
+            )
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:

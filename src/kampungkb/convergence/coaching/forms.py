@@ -8,7 +8,7 @@ from kampungkb.core.forms_style import StyledFormMixin
 from kampungkb.core.submissions import SubmitOnceFormMixin
 
 
-class FollowUpForm(StyledFormMixin, forms.Form):
+class FollowUpForm(SubmitOnceFormMixin, StyledFormMixin, forms.Form):
     tindakan = forms.CharField(label=_("Follow-up action"), max_length=300)
     penanggung_jawab = forms.CharField(label=_("Person responsible"), max_length=150)
     owner_opd = forms.ModelChoiceField(

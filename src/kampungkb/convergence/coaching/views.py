@@ -102,7 +102,11 @@ def followup_add(request, pk):
     form = FollowUpForm(request.POST)
     if form.is_valid():
         try:
-            services.followup_add(user=request.user, visit=visit, **form.cleaned_data)
+            created_once(
+                request,
+                form,
+                lambda: services.followup_add(user=request.user, visit=visit, **form.cleaned_data),
+            )
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from kampungkb.convergence.agencies import Opd, ProgrammeArea
 from kampungkb.convergence.form_fields import DATE
 from kampungkb.core.forms_style import StyledFormMixin
+from kampungkb.core.submissions import SubmitOnceFormMixin
 from kampungkb.wilayah.models import FundingSourceType
 
 MONTHS = [(i, str(i)) for i in range(1, 13)]
@@ -27,7 +28,7 @@ class PlanCreateForm(StyledFormMixin, forms.Form):
         return data
 
 
-class ActivityForm(StyledFormMixin, forms.Form):
+class ActivityForm(SubmitOnceFormMixin, StyledFormMixin, forms.Form):
     kegiatan = forms.CharField(label=_("Activity"), max_length=200)
     programme_area = forms.ModelChoiceField(
         label=_("Programme area"), queryset=ProgrammeArea.objects.all()

@@ -13,6 +13,7 @@ from kampungkb.convergence.plans import selectors, services
 from kampungkb.convergence.plans.forms import ActivityForm, PlanCreateForm, RealisationForm
 from kampungkb.core.form_errors import add_validation_errors
 from kampungkb.core.permissions import can_edit, can_view_personal_data, is_district_admin
+from kampungkb.core.submissions import created_once
 
 
 def plan_list(request):
@@ -83,11 +84,16 @@ def activity_add(request, pk):
     form = ActivityForm(request.POST)
     if form.is_valid():
         try:
-            services.activity_add(user=request.user, plan=plan, **form.cleaned_data)
+            _activity, created = created_once(
+                request,
+                form,
+                lambda: services.activity_add(user=request.user, plan=plan, **form.cleaned_data),
+            )
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:
-            messages.success(request, _("Activity added."))
+            if created:
+                messages.success(request, _("Activity added."))
             return redirect("convergence:plan_detail", pk=plan.pk)
     return _plan_page(request, plan, activity_form=form, status=400)
 
