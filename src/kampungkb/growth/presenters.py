@@ -4,6 +4,7 @@ import math
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from kampungkb import anthro
 from kampungkb.growth.models import Measurement
@@ -16,6 +17,39 @@ _COLOURS = {
     "bbtb": {1: "danger", 2: "warning", 3: "success", 4: "info", 5: "warning", 6: "danger"},
     "imtu": {1: "danger", 2: "warning", 3: "success", 4: "info", 5: "warning", 6: "danger"},
 }
+
+# The categories of Permenkes 2/2020 in the user's language: ``anthro.CATEGORY_LABELS`` holds
+# the Indonesian names alone (as the e-PPGBM export writes them), which the English page
+# showed as they are. The Indonesian catalogue gives those same names.
+_STATUS = "nutritional status"
+_CATEGORY_LABELS = {
+    "bbu": {
+        1: pgettext_lazy(_STATUS, "Severely underweight"),
+        2: pgettext_lazy(_STATUS, "Underweight"),
+        3: pgettext_lazy(_STATUS, "Normal weight"),
+        4: pgettext_lazy(_STATUS, "Risk of overweight"),
+    },
+    "tbu": {
+        1: pgettext_lazy(_STATUS, "Severely stunted"),
+        2: pgettext_lazy(_STATUS, "Stunted"),
+        3: pgettext_lazy(_STATUS, "Normal"),
+        4: pgettext_lazy(_STATUS, "Tall"),
+    },
+    "bbtb": {
+        1: pgettext_lazy(_STATUS, "Severely wasted"),
+        2: pgettext_lazy(_STATUS, "Wasted"),
+        3: pgettext_lazy(_STATUS, "Well nourished"),
+        4: pgettext_lazy(_STATUS, "Possible risk of overweight"),
+        5: pgettext_lazy(_STATUS, "Overweight"),
+        6: pgettext_lazy(_STATUS, "Obese"),
+    },
+}
+_CATEGORY_LABELS["imtu"] = _CATEGORY_LABELS["bbtb"]
+
+
+def category_label(kind: str, code: int | None) -> str:
+    """The name of category ``code`` of index ``kind`` in the active language ("" if none)."""
+    return str(_CATEGORY_LABELS[kind].get(code, "")) if code is not None else ""
 
 
 @dataclass
@@ -31,7 +65,7 @@ class IndexResult:
 def _index(short: str, name: str, kind: str, z, code, flagged) -> IndexResult:
     if z is None or (isinstance(z, float) and math.isnan(z)):
         return IndexResult(short, name, None, _("not computable"), "secondary", False)
-    label = anthro.CATEGORY_LABELS[kind].get(code, "") if code is not None else ""
+    label = category_label(kind, code)
     if flagged:
         return IndexResult(short, name, z, label, "secondary", True)
     return IndexResult(short, name, z, label, _COLOURS[kind].get(code, "secondary"), False)
