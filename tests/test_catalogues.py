@@ -27,7 +27,7 @@ def _entries(language: str) -> list[tuple[str, str | None]]:
         lines = [line for line in block.splitlines() if not line.startswith("#")]
         if (
             not lines
-            or not lines[0].startswith("msgid ")
+            or not lines[0].startswith(("msgid ", "msgctxt "))
             or any("msgid_plural" in li for li in lines)
         ):
             continue
@@ -62,7 +62,14 @@ def test_the_compiled_indonesian_catalogue_holds_every_translation():
     with (LOCALE / "id" / "LC_MESSAGES" / "django.mo").open("rb") as fh:
         compiled = gettext.GNUTranslations(fh)
     entries = _entries("id")
+
+    def compiled_text(message: str) -> str:
+        context, _sep, msgid = message.rpartition("\x04")
+        return compiled.pgettext(context, msgid) if context else compiled.gettext(msgid)
+
     missing = [
-        m for m, s in entries if s and s != m and "\x04" not in m and compiled.gettext(m) == m
+        m for m, s in entries if s and s != m.rpartition("\x04")[2] and compiled_text(m) != s
     ]
     assert missing == []
+    # Entries with a context (msgctxt) are read too: they were skipped.
+    assert any("\x04" in m for m, _s in entries)
