@@ -18,7 +18,9 @@ A rule set is plain data (stored as JSON in ``convergence.RuleSet``, one per sta
 Each indicator's part is linear between ``worst`` (0) and ``best`` (1), so "lower is better"
 indicators simply have ``best < worst``; parts are capped to [0, 1] on purpose (a village far
 beyond the target earns the full part, no more). A group score is the weighted mean of the
-parts times 100. A score reaching the threshold exactly counts as reaching it.
+parts times 100. A score reaching the threshold exactly counts as reaching it: the level is
+judged on the exact score (computed in fractions from the values as written), the score kept
+and shown is rounded (a score of 64.998 is below a threshold of 65, though it reads 65.00).
 
 The four levels are the 2×2 of management × contribution (DOMAIN §2.6):
 
@@ -31,6 +33,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 DASAR, BERKEMBANG, MANDIRI, BERKELANJUTAN = "dasar", "berkembang", "mandiri", "berkelanjutan"
 GROUPS = ("management", "contribution")
@@ -46,6 +49,7 @@ class GroupScore:
     coverage: float
     parts: dict[str, float] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
+    exact: Fraction | None = None  # the score before rounding: the one the level is judged on
 
 
 @dataclass
@@ -127,45 +131,55 @@ def indicator_part(value: float, spec: dict) -> float:
     >>> indicator_part(10, {"worst": 30, "best": 5})  # lower is better
     0.8
     """
-    worst, best = float(spec["worst"]), float(spec["best"])
-    part = (float(value) - worst) / (best - worst)
-    return min(1.0, max(0.0, part))
+    return float(_exact_part(value, spec))
+
+
+def _exact(number) -> Fraction:
+    """A number as the decimal it reads as (a float's shortest repr), exactly."""
+    return Fraction(repr(float(number)))
+
+
+def _exact_part(value, spec: dict) -> Fraction:
+    worst, best = _exact(spec["worst"]), _exact(spec["best"])
+    part = (_exact(value) - worst) / (best - worst)
+    return min(Fraction(1), max(Fraction(0), part))
 
 
 def group_score(
     values: dict, spec: dict, *, missing: str = "zero", min_coverage: float = 0.0
 ) -> GroupScore:
     """Score one group (management or contribution) of ``values`` (kode → number or None)."""
-    total_weight = sum(float(i["weight"]) for i in spec["indicators"].values())
-    present_weight = weighted = counted_weight = 0.0
+    total_weight = sum(_exact(i["weight"]) for i in spec["indicators"].values())
+    present_weight = weighted = counted_weight = Fraction(0)
     parts, absent = {}, []
     for kode, ind in spec["indicators"].items():
         value = values.get(kode)
-        weight = float(ind["weight"])
+        weight = _exact(ind["weight"])
         if value is None or not _is_number(value):
             absent.append(kode)
             if missing == "zero":
                 counted_weight += weight
             continue
-        part = indicator_part(value, ind)
-        parts[kode] = round(part, 4)
+        part = _exact_part(value, ind)
+        parts[kode] = round(float(part), 4)
         present_weight += weight
         counted_weight += weight
         weighted += weight * part
-    coverage = present_weight / total_weight if total_weight else 0.0
+    coverage = float(present_weight / total_weight) if total_weight else 0.0
     if not present_weight or coverage < min_coverage:
         return GroupScore(None, round(coverage, 4), parts, absent)
-    return GroupScore(
-        round(100.0 * weighted / counted_weight, 2), round(coverage, 4), parts, absent
-    )
+    score = 100 * weighted / counted_weight
+    return GroupScore(round(float(score), 2), round(coverage, 4), parts, absent, score)
 
 
-def classify(*, management: float | None, contribution: float | None, rules: dict) -> str | None:
+def classify(
+    *, management: float | Fraction | None, contribution: float | Fraction | None, rules: dict
+) -> str | None:
     """Place scores in the 2×2 grid; ``None`` when either score could not be computed."""
     if management is None or contribution is None:
         return None
-    managed = management >= rules["management"]["threshold"]
-    contributes = contribution >= rules["contribution"]["threshold"]
+    managed = management >= _exact(rules["management"]["threshold"])
+    contributes = contribution >= _exact(rules["contribution"]["threshold"])
     if managed and contributes:
         return BERKELANJUTAN
     if contributes:
@@ -181,7 +195,8 @@ def evaluate(values: dict, rules: dict) -> Result:
     opts = {"missing": rules.get("missing", "zero"), "min_coverage": rules.get("min_coverage", 0)}
     m = group_score(values, rules["management"], **opts)
     c = group_score(values, rules["contribution"], **opts)
-    return Result(classify(management=m.score, contribution=c.score, rules=rules), m, c)
+    # Judged on the exact scores: rounded, one just under a threshold would reach it.
+    return Result(classify(management=m.exact, contribution=c.exact, rules=rules), m, c)
 
 
 DEFAULT_LISTS = {
