@@ -1,14 +1,18 @@
 """The verdicts of the annual review (computed level, model villages, villages needing
-support) on hand-counted data: a level judged on the exact score."""
+support) on hand-counted data: a level judged on the exact score, and a model village shown
+with only what it had in the year reviewed."""
 
 import datetime
 
 from kampungkb.analytics.services import summaries_rebuild
+from kampungkb.convergence.innovations.services import innovation_save
+from kampungkb.convergence.models import Evaluation
+from kampungkb.convergence.reports import review_context, review_sheets
 from kampungkb.convergence.review.selectors import village_lists
 from kampungkb.convergence.review.services import evaluation_run, indicator_values_save
-from kampungkb.wilayah.models import ActivityGroup
+from kampungkb.wilayah.models import ActivityGroup, Wilayah
 from tests import factories
-from tests.conftest import KURNIA_JAYA
+from tests.conftest import BATU_PENYU, KURNIA_JAYA
 
 # Typed management indicators of a Kampung KB as a Pokja reports them (facilities 60.8 %).
 # With no coaching visit and no activity group active, the seeded 2025 rule set (management
@@ -70,3 +74,34 @@ def test_a_management_score_just_under_the_threshold_does_not_reach_it(users, ka
     assert e.tingkat == "mandiri"
     lists = village_lists(user=users["admin"], tahun=2025)
     assert [m["key"] for m in lists["model"]] == []
+
+
+def test_a_model_village_lists_only_the_innovations_it_had_in_the_year_reviewed(users, kampungs):
+    kampung = kampungs["own"]
+    _measured_without_stunting(KURNIA_JAYA, (2024, 2025))
+    summaries_rebuild()
+    best = {**MANAGEMENT_JUST_UNDER_65, "in_sarana": 100, "pr_kie": 12, "pr_kbkr": 12}
+    indicator_values_save(
+        user=users["desa"], kampung=kampung, tahun=2025, values={**best, **CONTRIBUTION_BEST}
+    )
+    evaluation_run(user=users["admin"], tahun=2025, kampungs=[kampung])
+    desa = Wilayah.objects.get(kode=KURNIA_JAYA)
+    for nama, tahun in (("Dapur sehat 2024", 2024), ("Posyandu keliling 2026", 2026)):
+        innovation_save(
+            user=users["admin"],
+            desa=desa,
+            nama=nama,
+            tahun=tahun,
+            deskripsi="Uji",
+            bukti="Uji",
+            direplikasi_di=[Wilayah.objects.get(kode=BATU_PENYU)],
+        )
+    lists = village_lists(user=users["admin"], tahun=2025)
+    (model,) = lists["model"]
+    assert model["key"] == kampung.pk
+    # The review of 2025 names what the village had done by 2025: an innovation it started in
+    # 2026 was not part of it (and would change a report already handed in).
+    assert [i.nama for i in model["innovations"]] == ["Dapur sehat 2024"]
+    sheet = review_sheets(review_context(user=users["admin"], tahun=2025))[1]
+    assert sheet.rows[0][2] == "Dapur sehat 2024"
+    assert Evaluation.objects.filter(kampung=kampung, tahun=2025).exists()

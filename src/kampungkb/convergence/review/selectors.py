@@ -275,7 +275,10 @@ def village_lists(*, user, tahun: int, rows: list[dict] | None = None) -> dict:
         )
     model, support = scoring.village_lists(inputs, rule_set.rules if rule_set else {})
     innovations = defaultdict(list)
-    for inn in Innovation.objects.filter(desa_id__in=[r["kampung"].desa_id for r in rows]):
+    # What the village had by the year reviewed: a later innovation was no part of it.
+    for inn in Innovation.objects.filter(
+        desa_id__in=[r["kampung"].desa_id for r in rows], tahun__lte=tahun
+    ):
         innovations[inn.desa_id].append(inn)
 
     def describe(kodes):
