@@ -8,7 +8,9 @@ from kampungkb.analytics.services import summaries_rebuild
 from kampungkb.convergence.innovations.services import innovation_save
 from kampungkb.convergence.models import Evaluation
 from kampungkb.convergence.reports import review_context, review_sheets
-from kampungkb.convergence.review.selectors import village_lists
+from kampungkb.convergence.review.rapor import kampung_kb_rapor
+from kampungkb.convergence.review.scorecard import scorecard
+from kampungkb.convergence.review.selectors import kampung_kb_review, village_lists
 from kampungkb.convergence.review.services import evaluation_run, indicator_values_save
 from kampungkb.wilayah.models import ActivityGroup, Wilayah
 from tests import factories
@@ -105,3 +107,24 @@ def test_a_model_village_lists_only_the_innovations_it_had_in_the_year_reviewed(
     sheet = review_sheets(review_context(user=users["admin"], tahun=2025))[1]
     assert sheet.rows[0][2] == "Dapur sehat 2024"
     assert Evaluation.objects.filter(kampung=kampung, tahun=2025).exists()
+
+
+def test_a_kampung_kb_launched_after_the_year_is_not_counted_in_that_years_review(
+    users, ref, make_kampung
+):
+    make_kampung(KURNIA_JAYA, tanggal_pencanangan=datetime.date(2017, 10, 3))
+    later = make_kampung(BATU_PENYU, tanggal_pencanangan=datetime.date(2026, 3, 1))
+    evaluation_run(user=users["admin"], tahun=2025)
+    ctx = review_context(user=users["admin"], tahun=2025)
+    # In 2025 the district had one Kampung KB (as its target page and the evaluation count
+    # them): Batu Penyu's was launched in 2026.
+    assert [r["kampung"].desa_id for r in ctx["rows"]] == [KURNIA_JAYA]
+    assert sum(k["n"] for k in ctx["kecamatan"]) == 1
+    assert [r["kampung"].desa_id for r in scorecard(user=users["admin"], tahun=2025)["rows"]] == [
+        KURNIA_JAYA
+    ]
+    # Its own review and rapor of that year still open (nothing to judge in it).
+    assert kampung_kb_review(user=users["admin"], kampung=later, tahun=2025)["row"]["level"] is None
+    assert kampung_kb_rapor(user=users["admin"], kampung=later, tahun=2025)["row"]["verdict"] == (
+        "unevaluated"
+    )

@@ -47,7 +47,7 @@ def kampung_kb_rapor(*, user, kampung: KampungKB, tahun: int) -> dict:
     ``YEARS`` years up to ``tahun``."""
     years = list(range(tahun - YEARS + 1, tahun + 1))
     desa = kampung.desa_id
-    card = scorecard(user=user, tahun=tahun)
+    card = scorecard(user=user, tahun=tahun, launched_only=False)  # its rapor in any year
     row = next(r for r in card["rows"] if r["kampung"].pk == kampung.pk)
     stunting = [stunting_by_desa(tahun=y, desa_kodes=[desa]).get(desa) for y in years]
     coverage = [measured_coverage_by_desa(tahun=y, desa_kodes=[desa]).get(desa) for y in years]

@@ -128,10 +128,11 @@ def _num(x) -> float:
     return float("-inf") if x is None else float(x)
 
 
-def scorecard(*, user, tahun: int, sort: str = "") -> dict:
-    """Return the scorecard of the user's Kampung KB for a year, sorted by ``sort`` (a key of
-    ``SORT_KEYS`` or an indicator code, ``-`` first for descending; unknown: by name)."""
-    rows = review_rows(user=user, tahun=tahun)
+def scorecard(*, user, tahun: int, sort: str = "", launched_only: bool = True) -> dict:
+    """Return the scorecard of the user's Kampung KB for a year (those that existed in it
+    unless not ``launched_only``), sorted by ``sort`` (a key of ``SORT_KEYS`` or an indicator
+    code, ``-`` first for descending; unknown: by name)."""
+    rows = review_rows(user=user, tahun=tahun, launched_only=launched_only)
     rule_set = rule_set_for_year(tahun)
     lists = village_lists(user=user, tahun=tahun, rows=rows)
     verdicts = {m["key"]: ("model", m) for m in lists["model"]}

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from kampungkb.analytics.cube import kampung_kb_desa
 from kampungkb.convergence.coaching.models import CoachingVisit, FollowUp, FollowUpStatus
 from kampungkb.convergence.coaching.selectors import visits_for
 from kampungkb.convergence.innovations.models import Innovation
@@ -148,15 +149,27 @@ def official_level_at(records, tahun: int):
     return max(dated, key=lambda r: (r.tanggal, r.pk), default=None)
 
 
-def review_rows(*, user, tahun: int) -> list[dict]:
-    """Return one row per Kampung KB of the user's area: plans, coaching, outcomes and the
-    computed (this and last year) and official levels."""
+def launched_by(kampungs: list, tahun: int) -> list:
+    """The Kampung KB of ``kampungs`` that existed in ``tahun``: launched by its end (the
+    launch date, else the SK date; always when neither is recorded), as the analytics and
+    the district target count a year's Kampung KB."""
+    launched = kampung_kb_desa([k.desa_id for k in kampungs], datetime.date(tahun, 12, 31))
+    return [k for k in kampungs if k.desa_id in launched]
+
+
+def review_rows(*, user, tahun: int, launched_only: bool = True) -> list[dict]:
+    """Return one row per Kampung KB of the user's area that existed in the year (all of
+    them when not ``launched_only``: a Kampung KB's own pages): plans, coaching, outcomes and
+    the computed (this and last year) and official levels."""
     kampungs = list(
         KampungKB.objects.for_user(user)
         .select_related("desa", "desa__parent")
         .prefetch_related("maturity_records")
         .order_by("desa_id")
     )
+    if launched_only:
+        # One launched later is no part of the year's review (nor of its kecamatan counts).
+        kampungs = launched_by(kampungs, tahun)
     ids = [k.pk for k in kampungs]
     now, before = latest_evaluations(ids, tahun), latest_evaluations(ids, tahun - 1)
     sysv = system_values(kampungs=kampungs, tahun=tahun)
@@ -307,7 +320,11 @@ def village_lists(*, user, tahun: int, rows: list[dict] | None = None) -> dict:
 
 def kampung_kb_review(*, user, kampung: KampungKB, tahun: int) -> dict:
     """Return what the review page of one Kampung KB shows."""
-    rows = [r for r in review_rows(user=user, tahun=tahun) if r["kampung"].pk == kampung.pk]
+    rows = [
+        r
+        for r in review_rows(user=user, tahun=tahun, launched_only=False)
+        if r["kampung"].pk == kampung.pk
+    ]
     row = rows[0]
     return {
         "row": row,

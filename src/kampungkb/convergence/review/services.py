@@ -7,19 +7,17 @@ rebuilding the analytics summaries (stunting, coverage) re-evaluate the Kampung 
 is kept; a refresh stores a new one only when the result changed.
 """
 
-import datetime
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from kampungkb.analytics.cube import kampung_kb_desa
 from kampungkb.convergence.guards import author, ensure_area_editor, ensure_district_admin
 from kampungkb.convergence.review import scoring
 from kampungkb.convergence.review.models import Evaluation, IndicatorDefinition, IndicatorRecord
 from kampungkb.convergence.review.selectors import (
     indicator_values_many,
     latest_evaluations,
+    launched_by,
     rule_set_for_year,
 )
 from kampungkb.core.audit import audit_record
@@ -93,15 +91,6 @@ def _evaluation_create(*, user, kampung, tahun, rule_set, values) -> Evaluation:
     return ev
 
 
-def _launched_by(kampungs: list, tahun: int) -> list:
-    """The Kampung KB of ``kampungs`` that existed in ``tahun``: launched by its end (the
-    launch date, else the SK date; always when neither is recorded), as the analytics and
-    the district target count a year's Kampung KB. One launched later has no level that
-    year (not "needs support" in a year before it existed)."""
-    launched = kampung_kb_desa([k.desa_id for k in kampungs], datetime.date(tahun, 12, 31))
-    return [k for k in kampungs if k.desa_id in launched]
-
-
 def _same_result(ev: Evaluation, rule_set, values: dict) -> bool:
     return ev.rule_set_id == rule_set.pk and ev.detail.get("values") == values
 
@@ -125,7 +114,7 @@ def evaluations_refresh(*, tahun: int, kampungs=None, user=None) -> list[Evaluat
             "kampung_id", flat=True
         )
     )
-    kampungs = _launched_by([k for k in kampungs if k.pk in recorded or k.pk in latest], tahun)
+    kampungs = launched_by([k for k in kampungs if k.pk in recorded or k.pk in latest], tahun)
     if not kampungs:
         return []
     values_of = indicator_values_many(kampungs=kampungs, tahun=tahun)
@@ -160,7 +149,7 @@ def evaluation_run(*, user, tahun: int, kampungs=None) -> list[Evaluation]:
         raise ValidationError(_("No maturity rule set is valid for %(year)s.") % {"year": tahun})
     if kampungs is None:
         kampungs = KampungKB.objects.for_user(user) if user is not None else KampungKB.objects.all()
-    kampungs = _launched_by(list(kampungs), tahun)
+    kampungs = launched_by(list(kampungs), tahun)
     values_of = indicator_values_many(kampungs=kampungs, tahun=tahun)
     return [
         _evaluation_create(
