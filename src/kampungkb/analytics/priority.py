@@ -214,6 +214,9 @@ def _reasons(
                 _("%(p)s%% of target families at risk of stunting (family survey %(year)s)")
                 % {"p": _pct(r.krs_share), "year": krs_round}
             )
-    if not out:
+    if not out and r.prevalence is None:
+        # Scaled as the most favourable desa for want of figures: not a desa doing well.
+        out.append(_("no children measured in this period: no figures to rank it on"))
+    elif not out:
         out.append(_("at or below the middle of the desa on every criterion"))
     return out
