@@ -37,3 +37,32 @@ def test_a_desa_without_measurements_is_said_to_have_no_figures_not_to_do_well()
             r.reason
             == "tidak ada anak yang diukur pada periode ini: tidak ada angka untuk menilainya"
         )
+
+
+def test_a_ranking_of_a_period_not_over_yet_says_it_is_provisional(client):
+    """The ranking defaults to the newest period, also while it runs: the lokus proposed on
+    a month's first week would change with its other weeks, and nothing said so."""
+    import datetime
+    import io
+
+    from django.urls import reverse
+    from django.utils import timezone
+    from openpyxl import load_workbook
+
+    today = timezone.localdate()
+    for day in (today, datetime.date(2025, 5, 1)):
+        child = factories.child_row(KURNIA_JAYA)
+        factories.measurement_row(child, day.isoformat(), stunted=True)
+    summaries_rebuild()
+    client.force_login(factories.admin_kabupaten())
+    now = f"?periode=month&mulai={today.replace(day=1).isoformat()}"
+    page = client.get(reverse("analytics:priority", args=[MANGGAR]) + now).content.decode()
+    assert 'data-testid="period-open"' in page and "belum berakhir" in page
+    sheet = client.get(reverse("analytics:priority_xlsx", args=[MANGGAR]) + now)
+    first = load_workbook(io.BytesIO(sheet.content)).worksheets[0]
+    assert "belum berakhir" in first.cell(1, 1).value
+    may = "?periode=month&mulai=2025-05-01"
+    page = client.get(reverse("analytics:priority", args=[MANGGAR]) + may).content.decode()
+    assert 'data-testid="period-open"' not in page
+    sheet = client.get(reverse("analytics:priority_xlsx", args=[MANGGAR]) + may)
+    assert load_workbook(io.BytesIO(sheet.content)).worksheets[0].cell(1, 1).value == "Peringkat"

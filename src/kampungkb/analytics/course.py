@@ -112,6 +112,13 @@ class PeriodStatus:
         return self.open or self.low_coverage
 
 
+def period_open(period_type: str, period_start: datetime.date | None, *, today=None) -> bool:
+    """Whether the period has not ended yet (today is in it): its figures will change."""
+    if period_start is None:
+        return False
+    return period_end(period_type, period_start) >= (today or timezone.localdate())
+
+
 def period_status(
     *, period_type: str, period_start: datetime.date, n: int, reference_n: int | None, today
 ) -> PeriodStatus:
@@ -127,7 +134,7 @@ def period_status(
     True
     """
     return PeriodStatus(
-        open=period_end(period_type, period_start) >= today,
+        open=period_open(period_type, period_start, today=today),
         low_coverage=bool(reference_n) and Fraction(n, reference_n) < LOW_COVERAGE,
         small_n=n < SMALL_N,
     )

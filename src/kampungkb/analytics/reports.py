@@ -199,27 +199,37 @@ def priority_sheets(ctx: dict) -> list[Sheet]:
         ]
         for r in ctx["subareas"]
     ]
-    return [
-        _sheet(
-            _("Priority desa"),
+    ranking_sheet = _sheet(
+        _("Priority desa"),
+        [
+            _("Rank"),
+            _("Code"),
+            _("Desa"),
+            _("Kecamatan"),
+            "Kampung KB",
+            _("Priority (lokus)"),
+            _("Score"),
+            _("Stunting (%)"),
+            _("Stunted children"),
+            _("Children measured"),
+            _("Change (points)"),
+            _("Coverage (%)"),
+            _("Data quality index (%)"),
+            _("Reason"),
+        ],
+        ranking,
+    )
+    if ctx.get("period_open"):
+        ranking_sheet.above = [
             [
-                _("Rank"),
-                _("Code"),
-                _("Desa"),
-                _("Kecamatan"),
-                "Kampung KB",
-                _("Priority (lokus)"),
-                _("Score"),
-                _("Stunting (%)"),
-                _("Stunted children"),
-                _("Children measured"),
-                _("Change (points)"),
-                _("Coverage (%)"),
-                _("Data quality index (%)"),
-                _("Reason"),
-            ],
-            ranking,
-        ),
+                _(
+                    "This period has not ended yet: its figures, and so this ranking and its "
+                    "lokus, are provisional and will change."
+                )
+            ]
+        ]
+    return [
+        ranking_sheet,
         _sheet(_("Weights"), [_("Criterion"), _("Weight")], weights),
         _sheet(
             _("Kecamatan"),

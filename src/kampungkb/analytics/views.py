@@ -176,6 +176,8 @@ def _priority_context(request, kode):
     return {
         "area": area,
         "sel": sel,
+        # Ranked on a period not over yet: its figures (and so the lokus) will still change.
+        "period_open": course.period_open(sel.period_type, sel.period_start),
         "query": _query(sel),
         "period_label": period_label(sel.period_type, sel.period_start),
         "previous_label": period_label(sel.period_type, sel.previous),
