@@ -128,3 +128,27 @@ def test_a_kampung_kb_launched_after_the_year_is_not_counted_in_that_years_revie
     assert kampung_kb_rapor(user=users["admin"], kampung=later, tahun=2025)["row"]["verdict"] == (
         "unevaluated"
     )
+
+
+def test_the_review_of_a_year_not_over_yet_says_it_is_provisional(client, users, kampungs):
+    """The review opens on the current year, whose figures, levels and model / support
+    lists still change (a "rising" prevalence compares part of a year with a whole one);
+    nothing said so on the page, the PDF or the xlsx."""
+    import io
+
+    from django.urls import reverse
+    from django.utils import timezone
+    from openpyxl import load_workbook
+
+    this_year, last_year = timezone.localdate().year, timezone.localdate().year - 1
+    client.force_login(users["admin"])
+    page = client.get(reverse("convergence:review_year")).content.decode()
+    assert 'data-testid="year-open"' in page and "belum berakhir" in page
+    assert review_context(user=users["admin"], tahun=this_year)["year_open"]
+    sheet = client.get(reverse("convergence:review_xlsx") + f"?tahun={this_year}")
+    assert "belum berakhir" in load_workbook(io.BytesIO(sheet.content)).worksheets[0]["A1"].value
+    page = client.get(reverse("convergence:review_year") + f"?tahun={last_year}").content.decode()
+    assert 'data-testid="year-open"' not in page
+    assert not review_context(user=users["admin"], tahun=last_year)["year_open"]
+    sheet = client.get(reverse("convergence:review_xlsx") + f"?tahun={last_year}")
+    assert load_workbook(io.BytesIO(sheet.content)).worksheets[0]["A1"].value == "Kampung KB"

@@ -2,6 +2,7 @@
 through ``kampungkb.core.downloads``."""
 
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -22,13 +23,23 @@ from kampungkb.core.rounding import round_half_up
 
 
 def review_context(*, user, tahun: int) -> dict:
+    """The review of ``tahun`` as its page, PDF and xlsx show it."""
     rows = selectors.review_rows(user=user, tahun=tahun)
     return {
         "tahun": tahun,
+        # A year not over yet: its figures, levels and lists will still change.
+        "year_open": tahun >= timezone.localdate().year,
         "rows": rows,
         "kecamatan": selectors.review_kecamatan(rows),
         **selectors.village_lists(user=user, tahun=tahun, rows=rows),
     }
+
+
+def year_open_note() -> str:
+    return _(
+        "This year has not ended yet: its figures, levels and lists are provisional and will "
+        "change."
+    )
 
 
 def review_pdf_bytes(*, user, tahun: int, request=None) -> bytes:
@@ -122,8 +133,9 @@ def review_sheets(ctx: dict) -> list[Sheet]:
         _("Coaching visits"),
         _("Overdue follow-ups"),
     ]
+    above = [[year_open_note()]] if ctx.get("year_open") else []
     return [
-        Sheet(_("Kampung KB"), header=header, rows=rows, bold_header=False),
+        Sheet(_("Kampung KB"), header=header, rows=rows, above=above, bold_header=False),
         Sheet(
             _("Model villages"),
             header=[_("Kampung KB"), _("What worked"), _("Innovations")],

@@ -102,15 +102,11 @@ def scorecard_chart_spec(request):
 def review_year(request):
     require_area(request.user)
     tahun = year_asked(request)
-    rows = selectors.review_rows(user=request.user, tahun=tahun)
     return render(
         request,
         "convergence/review_year.html",
         {
-            "tahun": tahun,
-            "rows": rows,
-            "kecamatan": selectors.review_kecamatan(rows),
-            **selectors.village_lists(user=request.user, tahun=tahun, rows=rows),
+            **reports.review_context(user=request.user, tahun=tahun),
             "is_admin": is_district_admin(request.user),
         },
     )
