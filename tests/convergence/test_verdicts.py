@@ -152,3 +152,30 @@ def test_the_review_of_a_year_not_over_yet_says_it_is_provisional(client, users,
     assert not review_context(user=users["admin"], tahun=last_year)["year_open"]
     sheet = client.get(reverse("convergence:review_xlsx") + f"?tahun={last_year}")
     assert load_workbook(io.BytesIO(sheet.content)).worksheets[0]["A1"].value == "Kampung KB"
+
+
+def test_last_years_level_is_named_as_the_page_names_it_in_the_xlsx(client, users, kampungs):
+    """The review xlsx wrote last year's computed level as its stored code ("mandiri")."""
+    kampung = kampungs["own"]
+    _measured_without_stunting(KURNIA_JAYA, (2024, 2025))
+    summaries_rebuild()
+    for year in (2024, 2025):
+        indicator_values_save(
+            user=users["desa"],
+            kampung=kampung,
+            tahun=year,
+            values={**MANAGEMENT_JUST_UNDER_65, **CONTRIBUTION_BEST},
+        )
+        evaluation_run(user=users["admin"], tahun=year, kampungs=[kampung])
+    before = Evaluation.objects.filter(kampung=kampung, tahun=2024).first()  # the latest run
+    label = before.get_tingkat_display()
+    assert label != before.tingkat
+    (row,) = [
+        r
+        for r in review_sheets(review_context(user=users["admin"], tahun=2025))[0].rows
+        if r[0] == kampung.nama
+    ]
+    assert row[6] == label
+    client.force_login(users["admin"])
+    page = client.get("/konvergensi/reviu/?tahun=2025").content.decode()
+    assert f"<td>{label}</td>" in page

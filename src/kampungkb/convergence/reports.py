@@ -86,7 +86,7 @@ def review_sheets(ctx: dict) -> list[Sheet]:
                 round_half_up(e.skor_manajemen) if e else None,
                 round_half_up(e.skor_kontribusi) if e else None,
                 e.get_tingkat_display() if e and e.tingkat else "",
-                r["level_before"] or "",
+                r["level_before_label"],
                 r["official"].get_tingkat_display() if r["official"] else "",
                 round_half_up(r["system"]["sys_prevalensi"]),
                 round_half_up(r["trend"]),

@@ -207,6 +207,7 @@ def review_rows(*, user, tahun: int, launched_only: bool = True) -> list[dict]:
                 "evaluation": e,
                 "level": e.tingkat if e else None,
                 "level_before": e_before.tingkat if e_before else None,
+                "level_before_label": e_before.get_tingkat_display() if e_before else "",
                 "official": official,
                 "system": sysv[k.pk],
                 "trend": sysv[k.pk]["sys_tren"],
