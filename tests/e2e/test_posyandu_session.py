@@ -63,3 +63,46 @@ def test_kader_records_a_measurement_on_a_phone_and_sees_category_and_advice(
     expect(phone.get_by_text("1 anak diukur hari ini")).to_be_visible()
     m = Measurement.objects.get()
     assert (float(m.berat), float(m.tinggi), m.cara_ukur) == (8.1, 74.0, "PB")
+
+
+@pytest.fixture
+def busy_posyandu(transactional_db, make_user, beltim):
+    """Twelve children still to weigh: their list fills more than a phone's screen."""
+    melati = factories.posyandu(KURNIA_JAYA, "Posyandu Melati")
+    for i in range(12):
+        factories.child(posyandu=melati, nama=f"Anak Antre {i:02d}")
+    return make_user(Role.OPERATOR_DESA, KURNIA_JAYA, username="kader.kurnia")
+
+
+def _tap_height(locator) -> float:
+    return locator.bounding_box()["height"]
+
+
+def test_on_a_phone_the_weighing_form_opens_in_view_and_the_main_buttons_are_finger_sized(
+    phone, live_server, busy_posyandu
+):
+    _login(phone, live_server, "kader.kurnia")
+    phone.goto(f"{live_server.url}/pertumbuhan/sesi/")
+    assert _tap_height(phone.get_by_role("button", name="Mulai")) >= 40
+    phone.get_by_label("Posyandu").select_option(label="Posyandu Melati · Kurnia Jaya")
+    phone.get_by_role("button", name="Mulai").click()
+
+    measure = phone.get_by_test_id("search-results").get_by_role("link", name="Ukur")
+    expect(measure).to_have_count(12)
+    assert _tap_height(measure.first) >= 40
+    # The form opens below the twelve children, out of sight: the page must bring it into
+    # view, or the kader taps "Ukur" and sees nothing happen.
+    measure.first.click()
+    expect(phone.get_by_role("heading", name="Anak Antre 00")).to_be_in_viewport()
+    expect(phone.get_by_label("Berat badan (kg)")).to_be_in_viewport()
+
+    phone.get_by_label("Berat badan (kg)").fill("8,9")
+    phone.get_by_label("Panjang/tinggi badan (cm)").fill("71")
+    phone.get_by_role("button", name="Simpan dan lihat hasil").click()
+    expect(phone.get_by_test_id("result")).to_be_in_viewport()
+    assert _tap_height(phone.get_by_test_id("next-child")) >= 40
+
+    phone.get_by_role("link", name="Daftarkan anak baru").click()
+    expect(phone.get_by_role("heading", name="Daftarkan anak baru")).to_be_in_viewport()
+    assert _tap_height(phone.get_by_role("button", name="Daftarkan dan ukur")) >= 40
+    assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
