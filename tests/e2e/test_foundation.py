@@ -78,3 +78,28 @@ def test_pages_fit_a_phone_screen(phone, live_server, manggar_operator):
     expect(phone.locator("#nav").get_by_role("link", name="Peta")).to_be_visible()
     if os.environ.get("KAMPUNGKB_SCREENSHOTS"):
         phone.screenshot(path=os.path.join(os.environ["KAMPUNGKB_SCREENSHOTS"], "phone-home.png"))
+
+
+@pytest.fixture
+def village_operator(transactional_db, make_user, make_kampung):
+    make_kampung(KURNIA_JAYA)
+    # A user name as long as real ones: the whole menu (Operator Desa) beside it.
+    return make_user(Role.OPERATOR_DESA, KURNIA_JAYA, username="operator.kurniajaya")
+
+
+def test_the_menu_bar_fits_common_desktop_widths_in_both_languages(
+    page, live_server, village_operator
+):
+    _login(page, live_server, "operator.kurniajaya")
+    expect(page.get_by_role("heading", name="Kurnia Jaya")).to_be_visible()
+    for language in ("id", "en"):
+        if language == "en":
+            page.get_by_label("Bahasa").select_option("en")
+            page.get_by_role("button", name="Ganti").click()
+            expect(page.get_by_role("link", name="Home")).to_be_visible()
+        for width in (1200, 1280, 1366, 1440, 1600, 1920):
+            page.set_viewport_size({"width": width, "height": 900})
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"{language} at {width}px scrolls sideways by {overflow}px"
+            logout = page.locator("#nav form button[type=submit]")
+            expect(logout).to_be_in_viewport(ratio=1)
