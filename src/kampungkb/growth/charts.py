@@ -119,7 +119,7 @@ def _chart_parts(child, measurements, kind: str):
     return title, x_title, _("Weight (kg)"), curves, points
 
 
-def _layered(child, measurements, kind: str, *, width):
+def _layered(child, measurements, kind: str, *, width, titled: bool = True):
     title, x_title, y_title, curves, points = _chart_parts(child, measurements, kind)
     labels = [_sd_label(z) for z in SD_LINES]
     colour = alt.Color(
@@ -160,19 +160,21 @@ def _layered(child, measurements, kind: str, *, width):
     base = alt.Chart(alt.Data(values=points)).encode(x=x, y=y)
     path = base.mark_line(color="#0d6efd", strokeWidth=2)
     dots = base.mark_point(filled=True, size=45, color="#0d6efd", opacity=1).encode(tooltip=tooltip)
-    return alt.layer(lines, line_labels, path, dots).properties(
-        title=f"{title} · {child.nama}", width=width, height=300
-    )
+    chart = alt.layer(lines, line_labels, path, dots).properties(width=width, height=300)
+    return chart.properties(title=f"{title} · {child.nama}") if titled else chart
 
 
 def child_chart_spec(*, child, measurements, kind: str, width="container") -> dict:
     """Return the Vega-Lite spec of one growth chart (``kind`` in ``KINDS``) of ``child``.
 
-    ``measurements`` are the child's stored measurements in date order.
+    ``measurements`` are the child's stored measurements in date order. Drawn in the page
+    (``width="container"``) it has no title: the card's heading names the chart and the page
+    the child, and a title wider than the chart (a phone's card, a third of a desktop) was cut
+    off at both ends.
     """
     if kind not in KINDS:
         raise ValueError(f"unknown chart kind {kind!r}")
-    chart = _layered(child, list(measurements), kind, width=width)
+    chart = _layered(child, list(measurements), kind, width=width, titled=width != "container")
     return localized(chart.configure_view(stroke=None).to_dict())
 
 
