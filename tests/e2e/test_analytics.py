@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from kampungkb.accounts.models import Role
+from kampungkb.analytics.models import SurveyFigure
 from kampungkb.analytics.reference import national_targets_load
 from kampungkb.analytics.services import publication_publish, summaries_rebuild
 from tests.analytics.conftest import Data
@@ -67,5 +68,33 @@ def test_analysis_and_public_pages_fit_a_phone_screen(phone, live_server, analys
     for path in ("/analisis/w/19.06/", "/analisis/prioritas/19.06/", "/publik/"):
         phone.goto(f"{live_server.url}{path}")
         phone.wait_for_load_state("networkidle")
+        overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px"
+
+
+# The words of an element's text that the browser cut over two lines.
+_WORDS_CUT = """(el) => {
+  const node = el.firstChild, text = node.textContent, cut = [];
+  for (const m of text.matchAll(/\\S+/g)) {
+    const range = document.createRange();
+    range.setStart(node, m.index);
+    range.setEnd(node, m.index + m[0].length);
+    if (range.getClientRects().length > 1) cut.push(m[0]);
+  }
+  return cut;
+}"""
+
+
+def test_on_a_phone_the_survey_sources_wrap_between_words(phone, live_server, analysed):
+    source = "SSGI 2022; pemetaan ke Beltim disimpulkan dari pemberitaan (Antara 3571080)"
+    SurveyFigure.objects.create(
+        survey="SSGI", tahun=2022, wilayah_id="19.06", prevalensi="16.0", sumber=source
+    )
+    _login(phone, live_server, "dkppkb.admin")
+    for path in ("/analisis/w/19.06.01/", "/analisis/survei-target/"):
+        phone.goto(f"{live_server.url}{path}")
+        cell = phone.locator("td", has_text="pemetaan ke Beltim")
+        expect(cell).to_be_visible()
+        assert cell.evaluate(_WORDS_CUT) == [], path
         overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px"
