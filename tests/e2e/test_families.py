@@ -76,6 +76,9 @@ def test_the_operator_filters_krs_and_opens_a_family_with_its_reasons_and_child(
     row = page.get_by_test_id("family-row")
     expect(row).to_contain_text("PRIORITAS")
     expect(row).to_contain_text("Budi Sintetis")
+    # Whether the family is at risk is what the list is for: in sight without scrolling the
+    # table sideways, on a phone too.
+    expect(row.get_by_test_id("family-label")).to_be_in_viewport(ratio=1)
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     _screenshot(page, f"families-list-{suffix}.png")
 
