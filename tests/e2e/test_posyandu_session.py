@@ -106,3 +106,18 @@ def test_on_a_phone_the_weighing_form_opens_in_view_and_the_main_buttons_are_fin
     expect(phone.get_by_role("heading", name="Daftarkan anak baru")).to_be_in_viewport()
     assert _tap_height(phone.get_by_role("button", name="Daftarkan dan ukur")) >= 40
     assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+
+
+def test_on_a_phone_a_registration_refused_shows_its_first_error(phone, live_server, busy_posyandu):
+    _login(phone, live_server, "kader.kurnia")
+    phone.goto(f"{live_server.url}/pertumbuhan/sesi/")
+    phone.get_by_label("Posyandu").select_option(label="Posyandu Melati · Kurnia Jaya")
+    phone.get_by_role("button", name="Mulai").click()
+    phone.get_by_role("link", name="Daftarkan anak baru").click()
+    # The button is at the end of a long form: sent empty, the errors come back above it,
+    # out of sight, unless the page brings the first one into view.
+    phone.get_by_role("button", name="Daftarkan dan ukur").click()
+    first_error = phone.locator("#entry .is-invalid").first
+    expect(first_error).to_be_in_viewport()
+    expect(first_error).to_be_focused()
+    expect(phone.locator("#entry .invalid-feedback").first).to_be_in_viewport()

@@ -44,7 +44,20 @@
     sizeBars(document);
     scrollToEnd(document);
   });
+  // A form htmx swaps back with errors: the screen still shows where its button was (on a
+  // phone, the end of a long form), so bring the first field in error into view and focus it.
+  function showFirstError(root) {
+    var field = root.querySelector(".is-invalid");
+    if (field) {
+      field.scrollIntoView({ block: "center" });
+      field.focus({ preventScroll: true });
+    }
+  }
   document.addEventListener("htmx:afterSwap", function (event) {
     sizeBars(event.target);
+  });
+  // Once settled: done at htmx:afterSwap, neither the scroll nor the focus held.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    showFirstError(event.target);
   });
 })();
