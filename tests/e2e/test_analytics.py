@@ -98,3 +98,28 @@ def test_on_a_phone_the_survey_sources_wrap_between_words(phone, live_server, an
         assert cell.evaluate(_WORDS_CUT) == [], path
         overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px"
+
+
+# The shares ("0,0 %", one decimal) of an element's texts that the browser cut over two lines.
+_PERCENTS_CUT = """(el) => {
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT), cut = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const m of node.textContent.matchAll(/\\d+[.,]\\d+ %/g)) {
+      const range = document.createRange();
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      if (range.getClientRects().length > 1) cut.push(m[0]);
+    }
+  }
+  return cut;
+}"""
+
+
+def test_on_a_phone_the_data_quality_keeps_each_share_with_its_percent_sign(
+    phone, live_server, analysed
+):
+    _login(phone, live_server, "dkppkb.admin")
+    phone.goto(f"{live_server.url}/analisis/w/19.06.01/")
+    quality = phone.get_by_test_id("data-quality")
+    expect(quality).to_contain_text("Tanpa panjang/tinggi")
+    assert quality.evaluate(_PERCENTS_CUT) == []
