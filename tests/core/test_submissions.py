@@ -100,6 +100,31 @@ def test_two_sends_at_once_create_once(beltim, monkeypatch):
     assert list(_things().values_list("object_repr", flat=True)) == ["a"]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_two_sends_at_once_the_second_refused_by_what_the_first_saved(beltim, monkeypatch):
+    # Two sends of one form at once (PostgreSQL): the first saved between the second's look
+    # for the token and the second's checks, which refuse what the first saved (its child's
+    # NIK is taken now): the second is answered with the first's record, not the refusal.
+    user = factories.operator_desa()
+    token = _token()
+    first = create_once(user=user, token=token, create=_entry("a"))
+    earlier = submissions._earlier
+    looks = []
+
+    def looked_before_the_first_saved(**kwargs):
+        looks.append(kwargs)
+        return None if len(looks) == 1 else earlier(**kwargs)
+
+    def refused_as_taken():
+        _entry("b")()
+        raise ValidationError({"nik": "taken"})
+
+    monkeypatch.setattr(submissions, "_earlier", looked_before_the_first_saved)
+    again = create_once(user=user, token=token, create=refused_as_taken)
+    assert again == Created(first.obj, False)
+    assert list(_things().values_list("object_repr", flat=True)) == ["a"]
+
+
 def test_old_tokens_are_forgotten(user):
     old, new = _token(), _token()
     create_once(user=user, token=old, create=_entry("a"))

@@ -11,8 +11,10 @@ same token sent again finds that row and answers with the record made the first 
 view shows it with :data:`ALREADY_SAVED`. Two sends at once may both look before either
 writes (PostgreSQL): the database refuses the second token, its transaction (the record
 included) is rolled back, and the create is run once more (``once_more_after_a_race``), which
-then finds the first. A form sent without a token (a page rendered before this existed) or
-with a token altered creates as it always did.
+then finds the first. Or the first saves between the second's look and the second's checks,
+which refuse what the first saved (its child's NIK is taken): the second's transaction is
+rolled back too, and the second finds the first's token then. A form sent without a token
+(a page rendered before this existed) or with a token altered creates as it always did.
 """
 
 import datetime
@@ -131,7 +133,15 @@ def create_once(*, user, token: str, create: Callable[[], Any]) -> Created:
     """
     if not token:
         return Created(create(), True)
-    return _create_recorded(user=user, token=token, create=create)
+    try:
+        return _create_recorded(user=user, token=token, create=create)
+    except ValidationError:
+        # Refused by a check that saw the record this same form, sent at the same moment,
+        # saved meanwhile (a NIK now taken by that very child): answer with that record.
+        earlier = _earlier(user=user, token=token)
+        if earlier is None:
+            raise
+        return Created(earlier, False)
 
 
 def created_once(request, form, create: Callable[[], Any]) -> Created:
