@@ -78,14 +78,9 @@ def test_a_token_whose_record_was_deleted_is_refused_with_a_reason(user):
     assert not _things().exists()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_two_sends_at_once_create_once(beltim, monkeypatch):
-    # Two sends of one form at once (PostgreSQL): the second looked for the token before the
-    # first had saved it, so it creates too; the database refuses its token, its record is
-    # rolled back with it, and the create runs once more and finds the first's record.
-    user = factories.operator_desa()
-    token = _token()
-    first = create_once(user=user, token=token, create=_entry("a"))
+def _first_look_misses(monkeypatch) -> list:
+    """The next look for a token finds nothing, as a send that looked before the first send
+    saved it (PostgreSQL, two sends at once); later looks find it. Returns the looks."""
     earlier = submissions._earlier
     looks = []
 
@@ -94,6 +89,18 @@ def test_two_sends_at_once_create_once(beltim, monkeypatch):
         return None if len(looks) == 1 else earlier(**kwargs)
 
     monkeypatch.setattr(submissions, "_earlier", looked_before_the_first_saved)
+    return looks
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sends_at_once_create_once(beltim, monkeypatch):
+    # Two sends of one form at once (PostgreSQL): the second looked for the token before the
+    # first had saved it, so it creates too; the database refuses its token, its record is
+    # rolled back with it, and the create runs once more and finds the first's record.
+    user = factories.operator_desa()
+    token = _token()
+    first = create_once(user=user, token=token, create=_entry("a"))
+    looks = _first_look_misses(monkeypatch)
     again = create_once(user=user, token=token, create=_entry("b"))
     assert again == Created(first.obj, False)
     assert len(looks) == 2
@@ -108,18 +115,12 @@ def test_two_sends_at_once_the_second_refused_by_what_the_first_saved(beltim, mo
     user = factories.operator_desa()
     token = _token()
     first = create_once(user=user, token=token, create=_entry("a"))
-    earlier = submissions._earlier
-    looks = []
-
-    def looked_before_the_first_saved(**kwargs):
-        looks.append(kwargs)
-        return None if len(looks) == 1 else earlier(**kwargs)
 
     def refused_as_taken():
         _entry("b")()
         raise ValidationError({"nik": "taken"})
 
-    monkeypatch.setattr(submissions, "_earlier", looked_before_the_first_saved)
+    _first_look_misses(monkeypatch)
     again = create_once(user=user, token=token, create=refused_as_taken)
     assert again == Created(first.obj, False)
     assert list(_things().values_list("object_repr", flat=True)) == ["a"]

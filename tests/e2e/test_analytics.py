@@ -1,4 +1,5 @@
 import datetime
+import json
 
 import pytest
 from playwright.sync_api import expect
@@ -72,17 +73,26 @@ def test_analysis_and_public_pages_fit_a_phone_screen(phone, live_server, analys
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px"
 
 
-# The words of an element's text that the browser cut over two lines.
-_WORDS_CUT = """(el) => {
-  const node = el.firstChild, text = node.textContent, cut = [];
-  for (const m of text.matchAll(/\\S+/g)) {
-    const range = document.createRange();
-    range.setStart(node, m.index);
-    range.setEnd(node, m.index + m[0].length);
-    if (range.getClientRects().length > 1) cut.push(m[0]);
+def _cut_over_two_lines(pattern: str) -> str:
+    """A function of an element, for ``Locator.evaluate``: the matches of ``pattern`` (a
+    JavaScript regular expression) in its texts that the browser cut over two lines."""
+    return """(el) => {
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT), cut = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const m of node.textContent.matchAll(new RegExp(PATTERN, "g"))) {
+      const range = document.createRange();
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      if (range.getClientRects().length > 1) cut.push(m[0]);
+    }
   }
   return cut;
-}"""
+}""".replace("PATTERN", json.dumps(pattern))
+
+
+# The words of an element's text, and its shares ("0,0 %", one decimal), cut over two lines.
+_WORDS_CUT = _cut_over_two_lines(r"\S+")
+_PERCENTS_CUT = _cut_over_two_lines(r"\d+[.,]\d+ %")
 
 
 def test_on_a_phone_the_survey_sources_wrap_between_words(phone, live_server, analysed):
@@ -98,21 +108,6 @@ def test_on_a_phone_the_survey_sources_wrap_between_words(phone, live_server, an
         assert cell.evaluate(_WORDS_CUT) == [], path
         overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px"
-
-
-# The shares ("0,0 %", one decimal) of an element's texts that the browser cut over two lines.
-_PERCENTS_CUT = """(el) => {
-  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT), cut = [];
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    for (const m of node.textContent.matchAll(/\\d+[.,]\\d+ %/g)) {
-      const range = document.createRange();
-      range.setStart(node, m.index);
-      range.setEnd(node, m.index + m[0].length);
-      if (range.getClientRects().length > 1) cut.push(m[0]);
-    }
-  }
-  return cut;
-}"""
 
 
 def test_on_a_phone_the_data_quality_keeps_each_share_with_its_percent_sign(
