@@ -8,7 +8,7 @@ family whose water is not proper, so KRS), every name synthetic.
 import datetime
 from pathlib import Path
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from kampungkb.families.importing.headers import TEMPLATE_HEADERS
 
@@ -63,6 +63,22 @@ def write_csv(
         lines.append(delimiter.join(cells))
     path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
     return path
+
+
+def rejected_rows_sent_back(rejected: Path, out: Path, fix) -> Path:
+    """The rejected-rows workbook ``rejected`` as a user sends it back: ``fix(row)`` called
+    with each row as a dict of its headers (to change it in place), the reason column (the
+    last) dropped, saved at ``out``."""
+    sheet = load_workbook(rejected).active
+    header = [c.value for c in sheet[1]]
+    book = Workbook()
+    book.active.append(header[:-1])
+    for cells in sheet.iter_rows(min_row=2):
+        row = dict(zip(header, (c.value for c in cells), strict=True))
+        fix(row)
+        book.active.append([row[h] for h in header[:-1]])
+    book.save(out)
+    return out
 
 
 def date(text: str) -> datetime.date:

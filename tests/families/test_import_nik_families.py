@@ -4,14 +4,18 @@ would count the person twice in the KRS figures: PUS, members)."""
 
 import functools
 
-import openpyxl
 import pytest
 
 from kampungkb.families.importing.commit import families_import
 from kampungkb.families.importing.report import rejected_rows_xlsx
 from kampungkb.families.models import FamilyMember, FamilySurvey
 from tests import factories
-from tests.families.import_files import family_rows, write_csv, write_xlsx
+from tests.families.import_files import (
+    family_rows,
+    rejected_rows_sent_back,
+    write_csv,
+    write_xlsx,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -161,19 +165,13 @@ def test_the_rejected_rows_fixed_and_uploaded_again_keep_the_person_in_one_famil
         result=families_import(user=operator, path=path, dry_run=True), path=path, out=out
     )
     assert written == 6  # both families whole: the two rows of the NIK and their families
-    sheet = openpyxl.load_workbook(out).active
-    header = [c.value for c in sheet[1]]
-    listed = [[c.value for c in r] for r in sheet.iter_rows(min_row=2)]
-    nik, kk = header.index("NIK"), header.index("No KK")
-    # The fix: the person is KK1's wife; KK2's wife is another woman with her own NIK.
-    for r in listed:
-        if r[nik] == NIK and r[kk] == KK2:
-            r[nik] = "1906014101990010"
-    fixed = openpyxl.Workbook()
-    fixed.active.append(header[:-1])
-    for r in listed:
-        fixed.active.append(r[:-1])
-    fixed.save(tmp_path / "diperbaiki.xlsx")
+
+    def fix(row):
+        # The fix: the person is KK1's wife; KK2's wife is another woman with her own NIK.
+        if row["NIK"] == NIK and row["No KK"] == KK2:
+            row["NIK"] = "1906014101990010"
+
+    rejected_rows_sent_back(out, tmp_path / "diperbaiki.xlsx", fix)
     again = families_import(user=operator, path=tmp_path / "diperbaiki.xlsx")
     assert again.n_rejected == 0 and again.n_rounds_updated == 2
     assert list(
