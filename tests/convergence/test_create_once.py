@@ -21,7 +21,7 @@ from kampungkb.convergence.models import (
     Innovation,
     ProgrammeArea,
 )
-from kampungkb.convergence.plans.services import plan_create
+from kampungkb.convergence.plans.services import activity_add, plan_create
 from kampungkb.wilayah.models import FundingSourceType, Wilayah
 from tests.conftest import KURNIA_JAYA
 from tests.submit_twice import post_twice
@@ -185,3 +185,80 @@ def test_an_evidence_file_uploaded_twice_is_one_file(client, users, ref, setting
     )
     assert (first.status_code, again.status_code) == (302, 302)
     assert EvidenceFile.objects.count() == 1
+
+
+# --- a realisation, one form per activity on the plan page -------------------------------
+
+
+def _tokens_on(html: str, *actions: str) -> list[dict]:
+    """The token of each form posting to one of ``actions`` on one page's ``html``."""
+    tokens = []
+    for action in actions:
+        form = html.split(f'action="{action}"', 1)[1].split("</form>", 1)[0]
+        found = re.search(r'name="submission_token" value="([^"]+)"', form)
+        tokens.append({"submission_token": found[1]} if found else {})
+    return tokens
+
+
+@pytest.fixture
+def plan_of_two(users, kampungs):
+    """A plan of the desa operator's Kampung KB with two activities."""
+    plan = plan_create(user=None, tahun=TODAY.year, kampung=kampungs["own"])
+    for name in ("Kelas ibu balita", "Pemberian makanan tambahan"):
+        activity_add(
+            user=None,
+            plan=plan,
+            kegiatan=name,
+            programme_area=ProgrammeArea.objects.first(),
+            sasaran="Ibu balita",
+            jumlah_sasaran=20,
+            anggaran=1_000_000,
+            sumber_dana=FundingSourceType.values[0],
+            bulan=[3, 4],
+            penanggung_jawab="Bu Kader",
+        )
+    return plan
+
+
+REALISED = {
+    "tanggal": TODAY.isoformat(),
+    "progres": "40",
+    "output_tercapai": "8",
+    "anggaran_realisasi": "400000",
+}
+
+
+def test_a_realisation_recorded_twice_is_one_realisation(client, users, plan_of_two):
+    client.force_login(users["desa"])
+    activity = plan_of_two.activities.order_by("pk").first()
+    page = reverse("convergence:plan_detail", args=[plan_of_two.pk])
+    url = reverse("convergence:realisation_add", args=[activity.pk])
+    first, again = _twice_on(client, page, url, REALISED)
+    assert (first["Location"], again["Location"]) == (page, page)
+    assert activity.realisations.count() == 1
+    assert ALREADY in client.get(page).content.decode()
+
+
+def test_realisations_of_two_activities_from_one_page_load_are_both_recorded(
+    client, users, plan_of_two
+):
+    client.force_login(users["desa"])
+    a, b = plan_of_two.activities.order_by("pk")
+    page = reverse("convergence:plan_detail", args=[plan_of_two.pk])
+    urls = [reverse("convergence:realisation_add", args=[x.pk]) for x in (a, b)]
+    tokens = _tokens_on(client.get(page).content.decode(), *urls)
+    # Each activity's form carries a token of its own.
+    assert all(tokens) and tokens[0] != tokens[1]
+    for url, token in zip(urls, tokens, strict=True):
+        assert client.post(url, {**REALISED, **token}).status_code == 302
+    assert (a.realisations.count(), b.realisations.count()) == (1, 1)
+    assert ALREADY not in client.get(page).content.decode()
+
+
+def test_a_realisation_sent_without_a_token_is_recorded_as_before(client, users, plan_of_two):
+    client.force_login(users["desa"])
+    activity = plan_of_two.activities.order_by("pk").first()
+    url = reverse("convergence:realisation_add", args=[activity.pk])
+    for _ in range(2):
+        assert client.post(url, REALISED).status_code == 302
+    assert activity.realisations.count() == 2

@@ -48,7 +48,10 @@ class ActivityForm(SubmitOnceFormMixin, StyledFormMixin, forms.Form):
     penanggung_jawab = forms.CharField(label=_("Owner"), max_length=150)
 
 
-class RealisationForm(StyledFormMixin, forms.Form):
+class RealisationForm(SubmitOnceFormMixin, StyledFormMixin, forms.Form):
+    """A realisation of one activity. The plan page shows one per activity, each an instance
+    of its own (:func:`realisation_forms`), so that each carries its own one-time token."""
+
     tanggal = forms.DateField(label=_("Date"), widget=DATE)
     progres = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
     output_tercapai = forms.IntegerField(label=_("Output achieved"), min_value=0)
@@ -56,3 +59,13 @@ class RealisationForm(StyledFormMixin, forms.Form):
         label=_("Budget spent so far (Rp)"), min_value=0, decimal_places=0, max_digits=15
     )
     catatan = forms.CharField(label=_("Notes"), max_length=300, required=False)
+
+
+def realisation_forms(activities) -> list:
+    """The ``activities`` of a plan page, each with its own empty realisation form as
+    ``realisation_form``: one form shared by all would give them one token, and the second
+    activity's realisation would be taken for the first one sent again."""
+    activities = list(activities)
+    for activity in activities:
+        activity.realisation_form = RealisationForm(auto_id=f"r{activity.pk}-%s")
+    return activities

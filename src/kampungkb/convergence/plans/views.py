@@ -10,7 +10,12 @@ from django.views.decorators.http import require_POST
 
 from kampungkb.convergence.pages import form_page, require_area, year_asked
 from kampungkb.convergence.plans import selectors, services
-from kampungkb.convergence.plans.forms import ActivityForm, PlanCreateForm, RealisationForm
+from kampungkb.convergence.plans.forms import (
+    ActivityForm,
+    PlanCreateForm,
+    RealisationForm,
+    realisation_forms,
+)
 from kampungkb.core.form_errors import add_validation_errors
 from kampungkb.core.permissions import can_edit, can_view_personal_data, is_district_admin
 from kampungkb.core.submissions import created_once
@@ -57,16 +62,16 @@ def plan_create(request):
 
 def _plan_page(request, plan, *, activity_form=None, status=200):
     may_edit = services.may_edit_plan(request.user, plan)
+    activities = selectors.plan_activities(plan=plan)
     return render(
         request,
         "convergence/plan_detail.html",
         {
             "plan": plan,
-            "activities": selectors.plan_activities(plan=plan),
+            "activities": realisation_forms(activities) if may_edit else activities,
             "show_personal": can_view_personal_data(request.user),
             "may_edit": may_edit,
             "activity_form": (activity_form or ActivityForm()) if may_edit else None,
-            "realisation_form": RealisationForm() if may_edit else None,
         },
         status=status,
     )
@@ -106,11 +111,18 @@ def realisation_add(request, pk):
     form = RealisationForm(request.POST)
     if form.is_valid():
         try:
-            services.realisation_add(user=request.user, activity=activity, **form.cleaned_data)
+            _realisation, created = created_once(
+                request,
+                form,
+                lambda: services.realisation_add(
+                    user=request.user, activity=activity, **form.cleaned_data
+                ),
+            )
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:
-            messages.success(request, _("Realisation recorded."))
+            if created:
+                messages.success(request, _("Realisation recorded."))
             return redirect("convergence:plan_detail", pk=activity.plan_id)
     return form_page(
         request,
