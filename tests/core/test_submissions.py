@@ -126,13 +126,19 @@ def test_two_sends_at_once_the_second_refused_by_what_the_first_saved(beltim, mo
     assert list(_things().values_list("object_repr", flat=True)) == ["a"]
 
 
-def test_old_tokens_are_forgotten(user):
+def _an_old_and_a_new_token(user) -> tuple[str, str]:
+    """Two saved forms' tokens: one saved a day more than ``KEEP_DAYS`` ago, one now."""
     old, new = _token(), _token()
     create_once(user=user, token=old, create=_entry("a"))
     create_once(user=user, token=new, create=_entry("b"))
     SubmittedForm.objects.filter(token=old).update(
         created_at=timezone.now() - datetime.timedelta(days=submissions.KEEP_DAYS + 1)
     )
+    return old, new
+
+
+def test_old_tokens_are_forgotten(user):
+    _old, new = _an_old_and_a_new_token(user)
     assert submissions.submitted_forms_prune(dry_run=True) == 1
     assert SubmittedForm.objects.count() == 2
     assert submissions.submitted_forms_prune() == 1
@@ -140,12 +146,7 @@ def test_old_tokens_are_forgotten(user):
 
 
 def test_the_daily_purge_forgets_old_tokens(user):
-    old, new = _token(), _token()
-    create_once(user=user, token=old, create=_entry("a"))
-    create_once(user=user, token=new, create=_entry("b"))
-    SubmittedForm.objects.filter(token=old).update(
-        created_at=timezone.now() - datetime.timedelta(days=submissions.KEEP_DAYS + 1)
-    )
+    _old, new = _an_old_and_a_new_token(user)
     out = io.StringIO()
     call_command("purge_uploads", stdout=out)
     assert "Dihapus / removed: 1 token formulir / form tokens" in out.getvalue()
