@@ -72,3 +72,20 @@ def test_a_registration_refused_keeps_its_token_for_the_corrected_send(client, u
     assert client.post(_url(posyandu), fixed, **HTMX).status_code == 200
     assert client.post(_url(posyandu), fixed, **HTMX).status_code == 200
     assert Child.objects.count() == 1
+
+
+def test_a_registration_with_a_nik_sent_twice_answers_with_the_child_not_nik_taken(
+    client, users, posyandu
+):
+    # One after the other (a resend after a slow answer): the form's own NIK check ran before
+    # the token was looked at, and refused the second send with 'NIK taken' for the user's
+    # own child, where the same send without a NIK answers with the child.
+    client.force_login(users["desa"])
+    data = {**CHILD, "nik": "3201011501240007"}
+    first, again = post_twice(
+        client, form_url=_url(posyandu), post_url=_url(posyandu), data=data, **HTMX
+    )
+    assert (first.status_code, again.status_code) == (200, 200), again.content.decode()[-2000:]
+    kid = Child.objects.get()
+    assert f"/{kid.pk}/" in again.content.decode()
+    assert "Data ini sudah tersimpan" in again.content.decode()

@@ -154,6 +154,24 @@ def created_once(request, form, create: Callable[[], Any]) -> Created:
     return result
 
 
+def created_before(request, form) -> Created | None:
+    """The record this same form (its posted token) made before, as :func:`created_once`
+    answers it, or None. For a view whose form's own checks would refuse a second send before
+    :func:`created_once` runs (a child's NIK, taken by the child the first send registered)."""
+    token = submission_token_read(form.data.get(form.add_prefix(HIDDEN_FIELD)))
+    if not token:
+        return None
+    try:
+        earlier = _earlier(user=request.user, token=token)
+    except ValidationError:
+        return None
+    if earlier is None:
+        return None
+    if not getattr(request, "htmx", False):
+        messages.info(request, ALREADY_SAVED)
+    return Created(earlier, False)
+
+
 def submitted_forms_prune(*, days: int = KEEP_DAYS, dry_run: bool = False) -> int:
     """Forget the tokens of forms saved more than ``days`` ago; return how many."""
     old = SubmittedForm.objects.filter(

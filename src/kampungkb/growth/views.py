@@ -15,7 +15,7 @@ from kampungkb.core.form_errors import add_validation_errors
 from kampungkb.core.permissions import can_edit, can_view_full_nik, can_view_personal_data
 from kampungkb.core.privacy import mask_nik
 from kampungkb.core.scoping import user_covers
-from kampungkb.core.submissions import ALREADY_SAVED, created_once
+from kampungkb.core.submissions import ALREADY_SAVED, created_before, created_once
 from kampungkb.core.validators import is_in_future
 from kampungkb.growth import personal_data, selectors, services
 from kampungkb.growth.forms import (
@@ -235,9 +235,11 @@ def session_register(request, posyandu, tanggal):
     pos, day = _session(request, posyandu, tanggal)
     template = "growth/partials/register_form.html" if request.htmx else "growth/session.html"
     form = ChildRegisterForm(request.POST or None, initial={"dusun": pos.dusun})
-    if request.method == "POST" and form.is_valid():
+    # Sent again: the form's NIK check would refuse it, the NIK being the child's it registered.
+    earlier = created_before(request, form) if request.method == "POST" else None
+    if earlier is not None or (request.method == "POST" and form.is_valid()):
         try:
-            kid, created = created_once(
+            kid, created = earlier or created_once(
                 request,
                 form,
                 lambda: services.child_register(
