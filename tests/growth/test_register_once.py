@@ -89,3 +89,20 @@ def test_a_registration_with_a_nik_sent_twice_answers_with_the_child_not_nik_tak
     kid = Child.objects.get()
     assert f"/{kid.pk}/" in again.content.decode()
     assert "Data ini sudah tersimpan" in again.content.decode()
+
+
+def test_a_registration_sent_twice_by_htmx_records_the_read_of_the_child_shown(
+    client, users, posyandu
+):
+    # The second answer shows the child the first send registered (nothing is created, so no
+    # CREATE entry covers it): one VIEW entry, as the same child's form opened without htmx.
+    from kampungkb.core.models import AuditEntry
+
+    client.force_login(users["desa"])
+    first, again = post_twice(
+        client, form_url=_url(posyandu), post_url=_url(posyandu), data=CHILD, **HTMX
+    )
+    assert (first.status_code, again.status_code) == (200, 200)
+    kid = Child.objects.get()
+    shown = AuditEntry.objects.filter(action="view", object_id=str(kid.pk))
+    assert [e.changes for e in shown] == [{"page": "session_measure"}]

@@ -263,6 +263,9 @@ def session_measure_after_register(request, pos, day, kid, *, created: bool = Tr
     """The measurement form of the child just registered (or, for a registration sent twice,
     of the child the first send registered: ``created`` false)."""
     form = _new_measurement_form(day, kid)
+    if not created:
+        # Nothing created now (no CREATE entry): a read of the child, as session_measure's.
+        personal_data.child_shown(user=request.user, child=kid, page="session_measure")
     return render(
         request,
         "growth/partials/measure_form.html",
