@@ -144,14 +144,24 @@ def create_once(*, user, token: str, create: Callable[[], Any]) -> Created:
         return Created(earlier, False)
 
 
-def created_once(request, form, create: Callable[[], Any]) -> Created:
-    """:func:`create_once` for a view's valid ``form`` (a :class:`SubmitOnceFormMixin`); a
-    form sent again is told :data:`ALREADY_SAVED` among the page's messages (an htmx part,
-    which draws no messages, shows it itself)."""
-    result = create_once(user=request.user, token=form.once_token, create=create)
-    if not result.created and not getattr(request, "htmx", False):
+def _told(request, result: Created, saved: str = "") -> Created:
+    """Tell the page's messages what ``result`` is: ``saved`` (when given) for a new record,
+    :data:`ALREADY_SAVED` for a form sent again (an htmx part, which draws no messages,
+    shows it itself)."""
+    if result.created:
+        if saved:
+            messages.success(request, saved)
+    elif not getattr(request, "htmx", False):
         messages.info(request, ALREADY_SAVED)
     return result
+
+
+def created_once(request, form, create: Callable[[], Any], *, saved: str = "") -> Created:
+    """:func:`create_once` for a view's valid ``form`` (a :class:`SubmitOnceFormMixin`), its
+    outcome told among the page's messages: ``saved`` (when given) for a new record,
+    :data:`ALREADY_SAVED` for a form sent again."""
+    result = create_once(user=request.user, token=form.once_token, create=create)
+    return _told(request, result, saved)
 
 
 def created_before(request, form) -> Created | None:
@@ -167,9 +177,7 @@ def created_before(request, form) -> Created | None:
         return None
     if earlier is None:
         return None
-    if not getattr(request, "htmx", False):
-        messages.info(request, ALREADY_SAVED)
-    return Created(earlier, False)
+    return _told(request, Created(earlier, False))
 
 
 def submitted_forms_prune(*, days: int = KEEP_DAYS, dry_run: bool = False) -> int:

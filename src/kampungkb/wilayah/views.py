@@ -188,17 +188,16 @@ def maturity_add(request, pk):
     form = MaturityRecordForm(request.POST)
     if form.is_valid():
         try:
-            _record, created = created_once(
+            created_once(
                 request,
                 form,
                 lambda: services.maturity_record_add(
                     user=request.user, kampung=kampung, **form.cleaned_data
                 ),
+                saved=_("Maturity level recorded."),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            if created:
-                messages.success(request, _("Maturity level recorded."))
             return redirect("wilayah:kampung_kb_detail", pk=kampung.pk)
     return _detail_page(request, kampung, maturity_form=form, status=400)

@@ -90,7 +90,7 @@ def evidence_upload(request, pk):
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            _evidence, created = created_once(
+            created_once(
                 request,
                 form,
                 lambda: services.evidence_add(
@@ -99,12 +99,11 @@ def evidence_upload(request, pk):
                     upload=form.cleaned_data["berkas"],
                     judul=form.cleaned_data["judul"],
                 ),
+                saved=_("Evidence file stored."),
             )
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:
-            if created:
-                messages.success(request, _("Evidence file stored."))
             return redirect("convergence:action_edit", tahun=record.tahun, pk=record.action_id)
     return render(
         request,

@@ -43,7 +43,7 @@ def visit_create(request):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            visit, created = created_once(
+            visit = created_once(
                 request,
                 form,
                 lambda: services.visit_record(
@@ -56,12 +56,11 @@ def visit_create(request):
                     programme_area=d["programme_area"],
                     follow_ups=form.follow_ups(),
                 ),
-            )
+                saved=_("Coaching visit recorded."),
+            ).obj
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:
-            if created:
-                messages.success(request, _("Coaching visit recorded."))
             return redirect("convergence:visit_detail", pk=visit.pk)
     return form_page(
         request,

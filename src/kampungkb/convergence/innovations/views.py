@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -39,16 +38,15 @@ def innovation_create(request):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            _innovation, created = created_once(
+            created_once(
                 request,
                 form,
                 lambda: services.innovation_save(user=request.user, **form.cleaned_data),
+                saved=_("Innovation registered."),
             )
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:
-            if created:
-                messages.success(request, _("Innovation registered."))
             return redirect("convergence:innovation_list")
     return form_page(
         request,

@@ -1,7 +1,6 @@
 """Pages of the activity plans: the year's plans, a plan with its activities and realisation,
 and the planned-vs-realised summary."""
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -89,16 +88,15 @@ def activity_add(request, pk):
     form = ActivityForm(request.POST)
     if form.is_valid():
         try:
-            _activity, created = created_once(
+            created_once(
                 request,
                 form,
                 lambda: services.activity_add(user=request.user, plan=plan, **form.cleaned_data),
+                saved=_("Activity added."),
             )
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:
-            if created:
-                messages.success(request, _("Activity added."))
             return redirect("convergence:plan_detail", pk=plan.pk)
     return _plan_page(request, plan, activity_form=form, status=400)
 
@@ -111,18 +109,17 @@ def realisation_add(request, pk):
     form = RealisationForm(request.POST)
     if form.is_valid():
         try:
-            _realisation, created = created_once(
+            created_once(
                 request,
                 form,
                 lambda: services.realisation_add(
                     user=request.user, activity=activity, **form.cleaned_data
                 ),
+                saved=_("Realisation recorded."),
             )
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:
-            if created:
-                messages.success(request, _("Realisation recorded."))
             return redirect("convergence:plan_detail", pk=activity.plan_id)
     return form_page(
         request,
