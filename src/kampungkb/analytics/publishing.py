@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kampungkb.analytics.course import period_open
 from kampungkb.analytics.cube import period_end
 from kampungkb.analytics.models import Indicator, PeriodType, Publication
 from kampungkb.analytics.publication import (
@@ -170,7 +171,7 @@ def publication_preview(
                     period_start=period_start,
                     period_end=end,
                     version=publication.version,
-                    open=end >= today,
+                    open=period_open(period_type, period_start, today=today),
                     tables=tables,
                     previous=previous,
                     diff=tables_diff(public_tables(previous), tables) if previous else [],

@@ -1,12 +1,15 @@
 """The annual performance review (aksi 8) as PDF (WeasyPrint, from an HTML template) and xlsx,
 through ``kampungkb.core.downloads``."""
 
+import datetime
+
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from kampungkb.analytics.charts import png_data_uri
+from kampungkb.analytics.course import period_open
+from kampungkb.analytics.models import PeriodType
 from kampungkb.convergence.review import selectors
 from kampungkb.convergence.review.charts import management_outcome_spec
 from kampungkb.convergence.review.rapor import kampung_kb_rapor
@@ -28,7 +31,7 @@ def review_context(*, user, tahun: int) -> dict:
     return {
         "tahun": tahun,
         # A year not over yet: its figures, levels and lists will still change.
-        "year_open": tahun >= timezone.localdate().year,
+        "year_open": period_open(PeriodType.YEAR, datetime.date(tahun, 1, 1)),
         "rows": rows,
         "kecamatan": selectors.review_kecamatan(rows),
         **selectors.village_lists(user=user, tahun=tahun, rows=rows),
