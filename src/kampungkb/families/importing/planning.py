@@ -283,9 +283,7 @@ def rounds_nik_stored_elsewhere(rounds: list[Round], *, table: FamilyTable) -> l
     by_kk: dict[tuple[str, int], Round] = {}
     replaced: dict[int, set[int]] = {}
     for rnd in rounds:
-        found = by_year.get(rnd.tahun)
-        if found is None:
-            found = by_year[rnd.tahun] = {}
+        found = by_year.setdefault(rnd.tahun, {})
         for row in rnd.rows:
             if row.nik:
                 found[row.nik] = row
