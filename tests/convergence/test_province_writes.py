@@ -11,12 +11,15 @@ from django.urls import reverse
 from kampungkb.convergence.actions.models import ActionRecord
 from kampungkb.convergence.actions.selectors import framework_for_year
 from kampungkb.convergence.actions.services import action_record_save
+from kampungkb.convergence.innovations.models import Innovation
+from kampungkb.convergence.innovations.services import innovation_save
 from kampungkb.convergence.models import ActionDefinition, ProgrammeArea
 from kampungkb.convergence.plans.models import Plan, PlanActivity
 from kampungkb.convergence.plans.selectors import plan_list
 from kampungkb.convergence.plans.services import activity_add, plan_create
 from kampungkb.wilayah.models import Wilayah
 from tests import factories
+from tests.conftest import BATU_PENYU, KURNIA_JAYA
 
 YEAR = datetime.date.today().year
 BANGKA_DESA = "19.01.01.2001"
@@ -79,3 +82,35 @@ def test_a_district_actions_priority_desa_are_its_own_kabupatens(client, users, 
     )
     assert response.status_code == 400
     assert not ActionRecord.objects.filter(lokus_desa__kode=BANGKA_DESA).exists()
+
+
+def test_an_innovation_is_replicated_in_desa_of_its_own_kabupaten_only(client, users, ref, bangka):
+    # The form offers the desa of the user's kabupaten, not every desa of the installation
+    # (a province's or the nation's would be thousands), and a tampered post naming another
+    # kabupaten's desa is refused, not saved.
+    client.force_login(users["desa"])
+    url = reverse("convergence:innovation_create")
+    offered = client.get(url).context["form"].fields["direplikasi_di"].queryset
+    assert offered.filter(kode=BATU_PENYU).exists()
+    assert not offered.filter(kode=BANGKA_DESA).exists()
+    data = {"nama": "Inovasi", "desa": KURNIA_JAYA, "tahun": str(YEAR), "deskripsi": "x",
+            "bukti": "x"}  # fmt: skip
+    response = client.post(url, {**data, "direplikasi_di": [BATU_PENYU, BANGKA_DESA]})
+    assert response.status_code == 400
+    assert not Innovation.objects.exists()
+    # The service refuses it too, whoever asks (a superuser's form offers every kabupaten).
+    kurnia_jaya, bangka_desa = (
+        Wilayah.objects.get(kode=KURNIA_JAYA),
+        Wilayah.objects.get(kode=BANGKA_DESA),
+    )
+    with pytest.raises(ValidationError) as refused:
+        innovation_save(
+            user=factories.superuser(), desa=kurnia_jaya, nama="Inovasi", tahun=YEAR,
+            deskripsi="x", bukti="x", direplikasi_di=[bangka_desa],
+        )  # fmt: skip
+    assert "direplikasi_di" in refused.value.message_dict
+    assert not Innovation.objects.exists()
+    response = client.post(url, {**data, "direplikasi_di": [BATU_PENYU]})
+    assert response.status_code == 302
+    saved = Innovation.objects.get()
+    assert [d.kode for d in saved.direplikasi_di.all()] == [BATU_PENYU]

@@ -5,7 +5,6 @@ from kampungkb.convergence.form_fields import DesaChoiceField
 from kampungkb.convergence.years import FIRST_YEAR, LAST_YEAR
 from kampungkb.core.forms_style import StyledFormMixin
 from kampungkb.core.submissions import SubmitOnceFormMixin
-from kampungkb.wilayah.models import Wilayah
 
 
 class InnovationForm(SubmitOnceFormMixin, StyledFormMixin, forms.Form):
@@ -20,11 +19,12 @@ class InnovationForm(SubmitOnceFormMixin, StyledFormMixin, forms.Form):
     )
     direplikasi_di = forms.ModelMultipleChoiceField(
         label=_("Replicated in"),
-        queryset=Wilayah.objects.desa().order_by("kode"),
+        queryset=None,
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
 
-    def __init__(self, *args, desa_qs, **kwargs):
+    def __init__(self, *args, desa_qs, replica_qs, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["desa"].queryset = desa_qs
+        self.fields["direplikasi_di"].queryset = replica_qs

@@ -34,6 +34,7 @@ def innovation_create(request):
     form = InnovationForm(
         request.POST or None,
         desa_qs=desa_choices(user=request.user),
+        replica_qs=selectors.replica_desa_choices(user=request.user),
         initial={"tahun": datetime.date.today().year},
     )
     if request.method == "POST" and form.is_valid():
