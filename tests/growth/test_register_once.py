@@ -8,7 +8,8 @@ import datetime
 from django.urls import reverse
 
 from kampungkb.growth.models import Child
-from tests.submit_twice import post_twice
+from tests.conftest import KURNIA_JAYA
+from tests.submit_twice import form_token, post_twice
 
 TODAY = datetime.date.today()
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -106,3 +107,28 @@ def test_a_registration_sent_twice_by_htmx_records_the_read_of_the_child_shown(
     kid = Child.objects.get()
     shown = AuditEntry.objects.filter(action="view", object_id=str(kid.pk))
     assert [e.changes for e in shown] == [{"page": "session_measure"}]
+
+
+def test_a_token_of_another_form_is_no_earlier_send_of_the_registration(client, users, posyandu):
+    # The token of a cadre's form, saved, posted into a child's registration (a page's hidden
+    # field edited): no child was registered with it, so the registration registers, and it
+    # answers with the child, not with the cadre taken for one (which broke the page).
+    from kampungkb.convergence.cadres.models import Cadre
+
+    client.force_login(users["desa"])
+    cadre_url = reverse("convergence:cadre_create")
+    cadre = {"desa": KURNIA_JAYA, "nama": "Kader Sintetis", "peran": "kpm", "aktif": "on"}
+    token = form_token(client, cadre_url)
+    assert client.post(cadre_url, {**cadre, **token}).status_code == 302
+    assert Cadre.objects.count() == 1
+    response = client.post(_url(posyandu), {**CHILD, **token}, **HTMX)
+    assert response.status_code == 200
+    kid = Child.objects.get()
+    assert f"/{kid.pk}/" in response.content.decode()
+    assert "Data ini sudah tersimpan" not in response.content.decode()
+    # And the other way round: the registration's token is no earlier send of a cadre form.
+    token = form_token(client, _url(posyandu))
+    registered = client.post(_url(posyandu), {**CHILD, "nama": "Budi", **token}, **HTMX)
+    assert registered.status_code == 200
+    assert client.post(cadre_url, {**cadre, "nama": "Kader Dua", **token}).status_code == 302
+    assert Cadre.objects.filter(nama="Kader Dua").exists()

@@ -14,7 +14,9 @@ included) is rolled back, and the create is run once more (``once_more_after_a_r
 then finds the first. Or the first saves between the second's look and the second's checks,
 which refuse what the first saved (its child's NIK is taken): the second's transaction is
 rolled back too, and the second finds the first's token then. A form sent without a token
-(a page rendered before this existed) or with a token altered creates as it always did.
+(a page rendered before this existed) or with a token altered creates as it always did, and
+so does one sent with another form's token: a token is signed for its form's class, so it never
+answers with a record of another kind.
 """
 
 import datetime
@@ -43,7 +45,7 @@ KEEP_DAYS = 30
 #: What the user is told when a form already saved is sent again.
 ALREADY_SAVED = _("This data was saved already (the form was sent twice): nothing new was saved.")
 
-_SIGNER = signing.Signer(salt="kampungkb.core.submissions")
+_SALT = "kampungkb.core.submissions"
 
 
 class Created(NamedTuple):
@@ -54,17 +56,27 @@ class Created(NamedTuple):
     created: bool
 
 
-def submission_token_new() -> str:
-    """A new form's token, signed (as the hidden field holds it)."""
-    return _SIGNER.sign(secrets.token_urlsafe(24))
+def _signer(form_class=None) -> signing.Signer:
+    # Each form class signs with its own salt: a token is an earlier send of the form it was
+    # made for only. Another form's token (a hidden field edited) would otherwise answer with
+    # that form's record, taken for this form's (a cadre as the child just registered).
+    if form_class is None:
+        return signing.Signer(salt=_SALT)
+    return signing.Signer(salt=f"{_SALT}:{form_class.__module__}.{form_class.__qualname__}")
 
 
-def submission_token_read(value: str | None) -> str:
-    """The token of a posted hidden field; empty when there is none or it was altered."""
+def submission_token_new(form_class=None) -> str:
+    """A new token of a form of ``form_class``, signed (as the hidden field holds it)."""
+    return _signer(form_class).sign(secrets.token_urlsafe(24))
+
+
+def submission_token_read(value: str | None, form_class=None) -> str:
+    """The token of a posted hidden field of a form of ``form_class``; empty when there is
+    none, it was altered, or it was made for another form."""
     if not value:
         return ""
     try:
-        token = _SIGNER.unsign(value)
+        token = _signer(form_class).unsign(value)
     except signing.BadSignature:
         return ""
     return token if 0 < len(token) <= 64 else ""
@@ -83,13 +95,15 @@ class SubmitOnceFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields[HIDDEN_FIELD] = forms.CharField(
-            widget=forms.HiddenInput, required=False, initial=submission_token_new
+            widget=forms.HiddenInput,
+            required=False,
+            initial=lambda: submission_token_new(type(self)),
         )
 
     def clean(self):
         data = super().clean()
         cleaned = data if data is not None else self.cleaned_data
-        self.once_token = submission_token_read(cleaned.pop(HIDDEN_FIELD, ""))
+        self.once_token = submission_token_read(cleaned.pop(HIDDEN_FIELD, ""), type(self))
         return data
 
 
@@ -168,7 +182,7 @@ def created_before(request, form) -> Created | None:
     """The record this same form (its posted token) made before, as :func:`created_once`
     answers it, or None. For a view whose form's own checks would refuse a second send before
     :func:`created_once` runs (a child's NIK, taken by the child the first send registered)."""
-    token = submission_token_read(form.data.get(form.add_prefix(HIDDEN_FIELD)))
+    token = submission_token_read(form.data.get(form.add_prefix(HIDDEN_FIELD)), type(form))
     if not token:
         return None
     try:
