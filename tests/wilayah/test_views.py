@@ -259,3 +259,15 @@ def test_the_blank_rows_of_the_form_as_a_browser_sends_them_are_left_out(client,
     assert client.post(edit, data).status_code == 302
     assert kampung.pokja_members.count() == 1
     assert not kampung.funding.exists()
+
+
+def test_a_group_type_sent_twice_is_refused_with_a_message_not_a_conflict(client, users):
+    # The type of each group row is a hidden field: one edited to repeat another type is
+    # refused with a message, and nothing is saved (the database's one-row-per-type
+    # constraint refused the save, answered as a conflict with another user's write).
+    client.force_login(users["kecamatan"])
+    data = {**_post_data(), "groups-1-jenis": "bkb", "groups-1-aktif": "on"}
+    response = client.post(reverse("wilayah:kampung_kb_create"), data)
+    assert response.status_code == 400
+    assert "Setiap jenis kelompok kegiatan hanya boleh diisi sekali." in response.content.decode()
+    assert not KampungKB.objects.exists()

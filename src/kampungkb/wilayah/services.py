@@ -82,6 +82,11 @@ def kampung_kb_save(
         raise ValidationError({"desa": _("A Kampung KB belongs to a desa or kelurahan.")})
     creating = kampung is None
     _ensure_may_edit(user, desa, creating=creating)
+    types = [g["jenis"] for g in groups]
+    if len(set(types)) != len(types):
+        # One row per type (the database's constraint): the form's rows carry their type in
+        # a hidden field, which a page edited may repeat.
+        raise ValidationError(_("Each type of activity group may be given only once."))
     if creating:
         kampung = KampungKB(is_demo=is_demo)
         before = {}
