@@ -253,6 +253,24 @@ def test_a_mitra_opd_records_no_visit_even_for_its_own_opd(client, objs, mitra_d
     assert reverse("convergence:visit_create") not in page
 
 
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_other_outputs_with_a_number_json_does_not_have_are_refused_at_the_field(
+    client, users, objs, constant
+):
+    # Python's reader takes NaN and Infinity, JSON has neither: the database refused the
+    # value, and the admin got the page of a write conflicting with someone else's.
+    from kampungkb.convergence.actions.models import ActionRecord
+
+    client.force_login(users["admin"])
+    url = reverse("convergence:action_edit", args=[objs["year"], objs["action"].pk])
+    data = {"status": "berjalan", "keluaran": '{"peserta": ' + constant + '}'}
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "Ini bukan JSON yang sah." in response.content.decode()
+    assert not ActionRecord.objects.exists()
+    assert client.post(url, {**data, "keluaran": '{"peserta": 12}'}).status_code == 302
+
+
 def _action_record(objs):
     """The district's record of the year's action, where evidence files are kept."""
     return action_record_save(

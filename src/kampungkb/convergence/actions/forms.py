@@ -13,6 +13,10 @@ from kampungkb.core.submissions import SubmitOnceFormMixin
 from kampungkb.wilayah.models import Wilayah
 
 
+def _not_json(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
 class ActionRecordForm(StyledFormMixin, forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices)
     tanggal_rencana = forms.DateField(label=_("Planned date"), required=False, widget=DATE)
@@ -68,7 +72,8 @@ class ActionRecordForm(StyledFormMixin, forms.Form):
         if not text:
             return {}
         try:
-            value = json.loads(text)
+            # NaN and Infinity are Python's, not JSON's: the database refuses them.
+            value = json.loads(text, parse_constant=_not_json)
         except ValueError:
             raise ValidationError(_("This is not valid JSON.")) from None
         if not isinstance(value, dict):
