@@ -263,7 +263,7 @@ def test_other_outputs_with_a_number_json_does_not_have_are_refused_at_the_field
 
     client.force_login(users["admin"])
     url = reverse("convergence:action_edit", args=[objs["year"], objs["action"].pk])
-    data = {"status": "berjalan", "keluaran": '{"peserta": ' + constant + '}'}
+    data = {"status": "berjalan", "keluaran": '{"peserta": ' + constant + "}"}
     response = client.post(url, data)
     assert response.status_code == 400
     assert "Ini bukan JSON yang sah." in response.content.decode()
