@@ -103,13 +103,18 @@ def test_an_innovation_is_replicated_in_desa_of_its_own_kabupaten_only(client, u
         Wilayah.objects.get(kode=KURNIA_JAYA),
         Wilayah.objects.get(kode=BANGKA_DESA),
     )
+    root = factories.superuser()
+    client.force_login(root)
+    offered = client.get(url).context["form"].fields["direplikasi_di"].queryset
+    assert {BATU_PENYU, BANGKA_DESA} <= set(offered.values_list("kode", flat=True))
     with pytest.raises(ValidationError) as refused:
         innovation_save(
-            user=factories.superuser(), desa=kurnia_jaya, nama="Inovasi", tahun=YEAR,
+            user=root, desa=kurnia_jaya, nama="Inovasi", tahun=YEAR,
             deskripsi="x", bukti="x", direplikasi_di=[bangka_desa],
         )  # fmt: skip
     assert "direplikasi_di" in refused.value.message_dict
     assert not Innovation.objects.exists()
+    client.force_login(users["desa"])
     response = client.post(url, {**data, "direplikasi_di": [BATU_PENYU]})
     assert response.status_code == 302
     saved = Innovation.objects.get()
