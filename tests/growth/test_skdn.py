@@ -356,3 +356,43 @@ def test_the_skdn_page_and_xlsx_total_count_a_moved_child_once(
     assert next(sheet.iter_rows(min_row=2, max_row=2, values_only=True))[13:] == (
         "N/D' %", "D = N+T+O+B", "Ditimbang tanpa kode", "D' (ditimbang juga bulan lalu)",
     )  # fmt: skip
+
+
+def test_a_child_weighed_after_turning_five_is_in_neither_s_nor_d(users):
+    """S and D are of the same children, the under-fives (``anthro.summaries``, as the
+    prevalence summaries count them: 1826 days at most): a child of 61 months, whose weighing
+    the form still accepts (up to 1856 days), was in D but not in S, and D/S passed 100%."""
+    melati = factories.posyandu(KURNIA_JAYA, "Melati")
+    young = _child(melati, "Balita", D(2023, 5, 1))
+    _weigh(young, melati, D(2025, 10, 10), "11.0")
+    _weigh(young, melati, D(2025, 11, 10), "11.3")
+    old = _child(melati, "Lewat lima tahun", D(2020, 10, 15))  # 1852 days on 10 November
+    _weigh(old, melati, D(2025, 10, 10), "17.0")
+    _weigh(old, melati, D(2025, 11, 10), "17.3")
+    table = skdn_table(user=users["admin"], tahun=2025, month=11)
+    row = _row(table, melati)
+    assert (row.s, row.d, row.n, row.d_prime, row.ds) == (1, 1, 1, 1, Decimal("100.0"))
+    assert (table.total.s, table.total.d, table.total.n) == (1, 1, 1)
+
+
+def test_a_weighing_after_the_fifth_birthday_does_not_hide_the_one_before_it(users):
+    """The child's last weighing of the month counts, among those while under five."""
+    melati = factories.posyandu(KURNIA_JAYA, "Melati")
+    child = _child(melati, "Ulang tahun kelima", D(2020, 11, 15))  # 1826 days on 15 Nov 2025
+    _weigh(child, melati, D(2025, 10, 15), "17.0")
+    _weigh(child, melati, D(2025, 11, 15), "17.3")
+    _weigh(child, melati, D(2025, 11, 20), "17.4")  # 1831 days: no longer a balita
+    table = skdn_table(user=users["admin"], tahun=2025, month=11)
+    row = _row(table, melati)
+    assert (row.s, row.d, row.n) == (1, 1, 1)
+    assert (table.total.d, table.total.n) == (1, 1)
+
+
+def test_s_counts_a_child_under_five_on_the_first_day_as_the_summaries_do(users):
+    """Born 1 December 2020, the child is 1826 days old on 1 December 2025: 59.99 WHO months,
+    under five for the prevalence summaries (``n_registered``) and the batch; S left it out
+    as 60 calendar months old."""
+    melati = factories.posyandu(KURNIA_JAYA, "Melati")
+    _child(melati, "Lima tahun hari ini", D(2020, 12, 1))
+    _child(melati, "Lima tahun kemarin", D(2020, 11, 30))  # 1827 days: not in S
+    assert _row(skdn_table(user=users["admin"], tahun=2025, month=12), melati).s == 1

@@ -1,9 +1,13 @@
 """SKDN per posyandu and month, from the stored measurements (database aggregation only).
 
-- **S**: children registered at the posyandu (``Child.posyandu``) who are under 60 months in
-  the month: born by its last day and not yet 60 months old on its first day.
+- **S**: children registered at the posyandu (``Child.posyandu``) who are under five in the
+  month: born by its last day and under five on its first day, by the rule the prevalence
+  summaries count with (``anthro.summaries.UNDER_FIVE_DAYS``: 1826 days at most, 59.99 WHO
+  months), so S here and the registered children of the summaries are the same children.
 - **K**: those of S with a KMS / Buku KIA (``punya_buku_kia``).
-- **D**: children weighed at the posyandu in the month (a measurement with a weight).
+- **D**: children weighed at the posyandu in the month while under five (the same rule, on
+  the weighing's age): the form accepts a weighing up to 1856 days, and a child weighed past
+  its fifth birthday was in D and in no S (D/S passed 100%).
 - **N, T, O, B, 2T, BGM**: from the stored codes of each child's *last* weighing at the
   posyandu in the month, so each child counts once; but a child weighed at this posyandu for
   the first time is **B** here whatever its code (DOMAIN.md 4.3: "first time weighed at this
@@ -37,6 +41,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q
 
+from kampungkb.anthro.summaries import UNDER_FIVE_DAYS
 from kampungkb.core.permissions import can_view_personal_data
 from kampungkb.core.rounding import percent, proportion
 from kampungkb.core.scoping import scope_q, within_q
@@ -109,9 +114,15 @@ def _month_before(first: datetime.date) -> datetime.date:
     return (first - datetime.timedelta(days=1)).replace(day=1)
 
 
-def _sixty_months_before(day: datetime.date) -> datetime.date:
-    tahun, month = day.year - 5, day.month
-    return datetime.date(tahun, month, min(day.day, calendar.monthrange(tahun, month)[1]))
+def _under_five_born_from(day: datetime.date) -> datetime.date:
+    """The earliest birth date of a child under five on ``day`` (the calendar's first day for
+    a day in its first five years)."""
+    return datetime.date.fromordinal(max(day.toordinal() - UNDER_FIVE_DAYS, 1))
+
+
+#: A weighing of a child under five (its stored age; an unknown age counts, as in the
+#: prevalence summaries).
+_UNDER_FIVE = Q(umur_hari__lte=UNDER_FIVE_DAYS) | Q(umur_hari__isnull=True)
 
 
 def _within(desa: str) -> Q:
@@ -133,7 +144,7 @@ def skdn_table(*, user, tahun: int, month: int, desa: str = "") -> SKDNTable:
         Child.objects.filter(
             posyandu__in=posyandu,
             tanggal_lahir__lte=last,
-            tanggal_lahir__gt=_sixty_months_before(first),
+            tanggal_lahir__gte=_under_five_born_from(first),
         )
         .values("posyandu_id")
         .annotate(s=Count("id"), k=Count("id", filter=Q(punya_buku_kia=True)))
@@ -142,13 +153,18 @@ def skdn_table(*, user, tahun: int, month: int, desa: str = "") -> SKDNTable:
         rows[r["posyandu_id"]].s, rows[r["posyandu_id"]].k = r["s"], r["k"]
 
     weighed = Measurement.objects.filter(
-        posyandu__in=posyandu, tanggal__gte=first, tanggal__lte=last, berat__isnull=False
+        _UNDER_FIVE,
+        posyandu__in=posyandu,
+        tanggal__gte=first,
+        tanggal__lte=last,
+        berat__isnull=False,
     )
     # A later weighing of the child at the posyandu that month. Not built on ``weighed``:
     # its posyandu list would lead the database to the (posyandu, tanggal) index and a walk
     # over the whole posyandu's month for every weighing; the child's own (child, tanggal)
     # index finds it directly (it is the same set: same posyandu, later in the month).
     later = Measurement.objects.filter(
+        _UNDER_FIVE,
         child_id=OuterRef("child_id"),
         posyandu_id=OuterRef("posyandu_id"),
         tanggal__gt=OuterRef("tanggal"),
@@ -179,6 +195,7 @@ def skdn_table(*, user, tahun: int, month: int, desa: str = "") -> SKDNTable:
     # The child's last weighing at the posyandu of its latest weighing of the month among
     # those of the table: one per child (a child is weighed once a day), for the total.
     later_elsewhere = Measurement.objects.filter(
+        _UNDER_FIVE,
         child_id=OuterRef("child_id"),
         tanggal__gt=OuterRef("tanggal"),
         tanggal__lte=last,
