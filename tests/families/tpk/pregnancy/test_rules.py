@@ -154,3 +154,23 @@ def test_kb_pasca_persalinan_counts_up_to_day_42():
     assert rules.kb_within_42_days(HPHT, HPHT + datetime.timedelta(days=42))
     assert not rules.kb_within_42_days(HPHT, HPHT + datetime.timedelta(days=43))
     assert not rules.kb_within_42_days(HPHT, HPHT - datetime.timedelta(days=1))
+
+
+@pytest.mark.parametrize(
+    ("delivered", "hpht", "months"),
+    [
+        (datetime.date(2024, 1, 6), datetime.date(2026, 1, 5), 23),  # 730 days
+        (datetime.date(2023, 1, 1), datetime.date(2024, 12, 30), 23),  # 729 days
+        (datetime.date(2024, 1, 31), datetime.date(2024, 3, 1), 1),  # 30 days
+        (datetime.date(2024, 1, 31), datetime.date(2024, 2, 29), 0),  # 29 days
+    ],
+)
+def test_the_close_pregnancy_reason_counts_whole_calendar_months(delivered, hpht, months):
+    """The reason said "24 months ... under 2 years" for a gap of 729 or 730 days (days // 30):
+    it counts the months as the two-year rule and the KRS rule count them."""
+    anc = anc_status(hpht, [hpht], hpht)
+    with translation.override("id"):
+        (flag,) = risk_flags(
+            hpht=hpht, on=hpht, anc=anc, measures=Measures(), previous_delivery=delivered
+        )
+    assert flag.reason.startswith(f"Hamil {months} bulan setelah")

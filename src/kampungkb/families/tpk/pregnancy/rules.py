@@ -32,6 +32,7 @@ from decimal import Decimal
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from kampungkb.families.krs import months_between
 from kampungkb.families.tpk.lifecycle import add_years
 
 KEK_LILA_CM = Decimal("23.5")
@@ -136,6 +137,10 @@ def anc_status(hpht: datetime.date, days: Iterable[datetime.date], on: datetime.
     )
 
 
+def _ymd(day: datetime.date) -> tuple[int, int, int]:
+    return day.year, day.month, day.day
+
+
 def age_years(born: datetime.date, on: datetime.date) -> int:
     """Completed years of age on ``on``.
 
@@ -238,14 +243,16 @@ def risk_flags(
             )
         )
     if previous_delivery is not None and hpht >= previous_delivery:
-        gap = (hpht - previous_delivery).days
+        # Whole calendar months, as the KRS rule counts a gap (days // 30 said "24 months:
+        # under 2 years" for 729 days).
+        gap = int(months_between(_ymd(previous_delivery), _ymd(hpht)))
         # Two years as the calendar counts them, whatever the leap days between.
         if hpht < add_years(previous_delivery, SHORT_INTERVAL_YEARS):
             flags.append(
                 Flag(
                     "jarak_dekat",
                     _("Pregnant %(months)d months after the previous delivery: under 2 years.")
-                    % {"months": gap // 30},
+                    % {"months": gap},
                 )
             )
     if anc.current_trimester and anc.current_trimester > 1 and not anc.k1_in_trimester_1:
