@@ -1,6 +1,7 @@
 """``kampungkb batch``: reading exports, bad rows, unusable input, help, no Django."""
 
 import argparse
+import datetime
 import os
 import subprocess
 import sys
@@ -13,6 +14,9 @@ from kampungkb.batch import cli, run, sources
 from tests.batch import samples
 from tests.batch.conftest import read_back
 from tests.test_cli import run_unconfigured
+
+#: Indonesia's easternmost time zone (UTC+9): the day a national run's "today" is.
+_WIT = datetime.timezone(datetime.timedelta(hours=9))
 
 
 def _csv(path, rows, **kwargs):
@@ -198,7 +202,7 @@ def test_a_date_after_the_day_of_the_run_is_refused_as_the_web_refuses_it(tmp_pa
     import dataclasses
     import datetime
 
-    today = datetime.date.today()
+    today = datetime.datetime.now(_WIT).date()  # the run's day: Indonesia's latest
     tomorrow = today + datetime.timedelta(days=1)
     born = today - datetime.timedelta(days=400)
     rows = [
@@ -219,3 +223,26 @@ def test_a_date_after_the_day_of_the_run_is_refused_as_the_web_refuses_it(tmp_pa
     )
     frame = sources.read_part(planned_earlier)
     assert list(frame["alasan"]) == [sources.BAD_FUTURE] * 3
+
+
+def test_a_weighing_of_this_morning_in_wit_is_not_refused_on_a_utc_server(tmp_path, monkeypatch):
+    """The run's "today" is Indonesia's latest (WIT, UTC+9), not the machine's: a server on
+    UTC (here a clock further west still, so the dates differ at nearly every hour) refused a
+    row dated today in Papua as dated in the future, which the web installation there had
+    stored."""
+    import datetime
+    import time
+
+    wit_today = datetime.datetime.now(_WIT).date()
+    born = wit_today - datetime.timedelta(days=400)
+    path = _csv(tmp_path / "x.csv", [_row("A", born, wit_today, height=74.0)])
+    monkeypatch.setenv("TZ", "Etc/GMT+12")  # UTC-12
+    time.tzset()
+    try:
+        (part,) = sources.plan([path])
+        assert list(sources.read_part(part)["alasan"]) == [""]
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    at = datetime.datetime(2026, 11, 30, 20, tzinfo=datetime.UTC)  # 05:00 WIT on 1 December
+    assert sources.run_day(at) == (datetime.date(2026, 12, 1) - sources.EPOCH).days

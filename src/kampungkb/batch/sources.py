@@ -40,6 +40,8 @@ EXTENSIONS = (".csv", ".xlsx", ".parquet", ".pq")
 BLOCK_SIZE = 64 << 20  # bytes of CSV per part
 HEADER_SEARCH_ROWS = 10  # title lines some exports put above the header
 EPOCH = datetime.date(1970, 1, 1)
+#: WIT (UTC+9, no daylight saving), Indonesia's easternmost time zone: where a day begins first.
+WIT = datetime.timezone(datetime.timedelta(hours=9), "WIT")
 _EXCEL_EPOCH_DAY = (datetime.date(1899, 12, 30) - EPOCH).days
 
 #: Headers naming the Kemendagri code of the desa (not in the e-PPGBM template, which names
@@ -109,7 +111,21 @@ class Part:
     encoding: str = "utf-8"
     #: The day (since 1970-01-01) no date may be after: the day the run was planned, the
     #: same for every part wherever and whenever a worker reads it.
-    today: int = field(default_factory=lambda: (datetime.date.today() - EPOCH).days)
+    today: int = field(default_factory=lambda: run_day())
+
+
+def run_day(now: datetime.datetime | None = None) -> int:
+    """Today (days since 1970-01-01) as Indonesia's latest clock reads it, at ``now``.
+
+    A national run holds rows of the three time zones, each dated by its installation's
+    today (``KAMPUNGKB_TIME_ZONE``); the machine's own date (a server on UTC) refused a
+    weighing of this morning in WIB, WITA or WIT as dated in the future.
+
+    >>> run_day(datetime.datetime(2026, 11, 30, 20, tzinfo=datetime.UTC))  # 05:00 WIT, 1 Dec
+    20788
+    """
+    now = now or datetime.datetime.now(datetime.UTC)
+    return (now.astimezone(WIT).date() - EPOCH).days
 
 
 def input_files(inputs: Iterable[str]) -> list[str]:
