@@ -229,3 +229,14 @@ def test_the_growth_mat_colours_each_month_by_its_length_for_age(admin):
     assert mat[young.pk] == ["", "TD", "TD"]
     assert c.mat_counts[0] == {"H": 1, "K": 0, "M": 0, "TD": 0}
     assert c.mat_counts[2] == {"H": 0, "K": 0, "M": 1, "TD": 1}
+
+
+def test_length_is_needed_in_each_weighing_month_of_the_twelve_calendar_months(admin):
+    """The twelve months up to 31 July 2024 are August 2023 to July 2024. Counted as 365 days
+    back (to 1 August 2023, a leap day between), August 2023 fell out and a child measured
+    only in February was scored Y."""
+    t = baduta(D(2022, 8, 1))  # two on 1 August 2024: a baduta up to 31 July in Q3 2024
+    weigh(t, D(2024, 2, 12), D(2024, 7, 10), tinggi="80.0")
+    c = cells(card(admin, quarter=Quarter(2024, 3), today=D(2024, 10, 15)), t)["an_ukur"]
+    assert c.value == "T"
+    assert "08/2023" in c.note

@@ -137,12 +137,14 @@ def _weighing_months(ctx: Ctx) -> list[tuple[int, int]]:
     """The Februaries and Augusts of the twelve months up to ``on`` that began after the
     child's birth."""
     born = ctx.target.child.tanggal_lahir
-    year_ago = ctx.on - datetime.timedelta(days=365)
+    # Twelve calendar months, by month number: 365 days back from 31 July 2024 reached 1
+    # August 2023 (a leap day between) and left that August out.
+    latest = ctx.on.year * 12 + ctx.on.month - 1
     out = []
     for y in (ctx.on.year - 1, ctx.on.year):
         for m in WEIGHING_MONTHS:
             first = datetime.date(y, m, 1)
-            if year_ago < first <= ctx.on and born < first:
+            if latest - 12 < y * 12 + m - 1 <= latest and born < first:
                 out.append((y, m))
     return out
 
