@@ -192,7 +192,7 @@ def test_a_desa_counts_as_a_kampung_kb_from_the_period_it_was_launched_in(data, 
 
 def test_a_kampung_kb_without_a_launch_or_decree_date_counts_in_every_period(data, make_kampung):
     make_kampung(KURNIA_JAYA, tanggal_pencanangan=None, sk_tanggal=None)
-    kid = data.child(KURNIA_JAYA)
+    kid = data.child(KURNIA_JAYA, born=datetime.date(2018, 6, 1))  # measured after its birth
     data.measure(kid, "2019-05-10", stunted=True)
     summaries_rebuild()
     cell = _cell(MANGGAR, "month", datetime.date(2019, 5, 1), group="kampung_kb")
@@ -280,3 +280,25 @@ def test_oedema_waiting_to_be_checked_gives_no_status(beltim):
     measurements_recompute_all(force=True)
     m.refresh_from_db()
     assert (m.wasted, m.underweight, m.overweight) == (None, None, None)
+
+
+def test_a_measurement_dated_before_a_corrected_birth_date_counts_in_no_figure(beltim, users):
+    """A birth date corrected to after a weighing leaves the weighing with a negative age (it
+    keeps no z-score): the summaries read any negative age as unknown, counted it as a
+    child measured and a record in March, a month the child was not yet born in; the batch
+    refuses such a row ("tanggal pengukuran sebelum tanggal lahir")."""
+    from kampungkb.growth.services import child_update
+
+    kid = factories.child(KURNIA_JAYA, tanggal_lahir=datetime.date(2025, 1, 10))
+    factories.measurement(kid, datetime.date(2025, 3, 3), berat=Decimal("4.5"))
+    factories.measurement(kid, datetime.date(2025, 4, 20), berat=Decimal("4.9"))
+    child_update(user=users["admin"], child=kid, tanggal_lahir=datetime.date(2025, 4, 1))
+    summaries_rebuild()
+    march = QualitySummary.objects.filter(
+        wilayah_kode=KURNIA_JAYA, period_type="month", period_start=datetime.date(2025, 3, 1)
+    ).first()
+    assert march is None or (march.n_measured, march.n_records) == (0, 0)
+    april = QualitySummary.objects.get(
+        wilayah_kode=KURNIA_JAYA, period_type="month", period_start=datetime.date(2025, 4, 1)
+    )
+    assert (april.n_registered, april.n_measured, april.n_records) == (1, 1, 1)

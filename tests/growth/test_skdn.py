@@ -396,3 +396,15 @@ def test_s_counts_a_child_under_five_on_the_first_day_as_the_summaries_do(users)
     _child(melati, "Lima tahun hari ini", D(2020, 12, 1))
     _child(melati, "Lima tahun kemarin", D(2020, 11, 30))  # 1827 days: not in S
     assert _row(skdn_table(user=users["admin"], tahun=2025, month=12), melati).s == 1
+
+
+def test_a_weighing_dated_before_a_corrected_birth_date_is_not_in_d(users):
+    """The child was born (by its corrected date) after the month: in no S of it, nor in D."""
+    from kampungkb.growth.services import child_update
+
+    melati = factories.posyandu(KURNIA_JAYA, "Melati")
+    kid = _child(melati, "Tanggal lahir dikoreksi", D(2025, 10, 1))
+    _weigh(kid, melati, D(2025, 11, 10), "4.0")
+    child_update(user=users["admin"], child=kid, tanggal_lahir=D(2025, 12, 1))
+    row = _row(skdn_table(user=users["admin"], tahun=2025, month=11), melati)
+    assert (row.s, row.d, row.b) == (0, 0, 0)

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection
-from django.db.models import F, FloatField, Func, IntegerField, Value
+from django.db.models import Case, F, FloatField, Func, IntegerField, Value, When
 from django.db.models.functions import Cast, Coalesce
 
 from kampungkb.anthro.summaries import (
@@ -90,12 +90,20 @@ def _fetch(queryset) -> np.ndarray:
 
 MEASUREMENT_COLUMNS = ["child_id", "day", "age", "h", *INDICATOR_FIELDS, *FLAGS, "needs_check"]
 
+#: The age read for a measurement dated before the child's birth (a birth date corrected
+#: after the weighing): one ``in_scope`` leaves out, so it counts in no figure, as the batch
+#: refuses such a row. Read as it is stored, any negative age passed for an unknown one (-1).
+_BEFORE_BIRTH = UNDER_FIVE_DAYS + 1
+
 
 def read_measurements() -> dict[str, np.ndarray]:
     """Every measurement's analytic columns as arrays (booleans as 1/0/-1 for NULL)."""
     annotations = {
         "a_day": _EpochDay("tanggal"),
-        "a_age": Coalesce(F("umur_hari"), Value(-1)),
+        "a_age": Case(
+            When(umur_hari__lt=0, then=Value(_BEFORE_BIRTH)),
+            default=Coalesce(F("umur_hari"), Value(-1)),
+        ),
         "a_h": Coalesce(Cast("tinggi", FloatField()), Value(-1.0)),
         **{f"a_{ind}": _int(field) for ind, (field, _flag) in INDICATOR_FIELDS.items()},
         **{f"a_{flag}": _int(flag) for flag in FLAGS},

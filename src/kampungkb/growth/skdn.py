@@ -121,8 +121,8 @@ def _under_five_born_from(day: datetime.date) -> datetime.date:
 
 
 #: A weighing of a child under five (its stored age; an unknown age counts, as in the
-#: prevalence summaries).
-_UNDER_FIVE = Q(umur_hari__lte=UNDER_FIVE_DAYS) | Q(umur_hari__isnull=True)
+#: prevalence summaries; one dated before a corrected birth date does not).
+_UNDER_FIVE = Q(umur_hari__gte=0, umur_hari__lte=UNDER_FIVE_DAYS) | Q(umur_hari__isnull=True)
 
 
 def _within(desa: str) -> Q:
