@@ -60,13 +60,14 @@ def test_pasca_persalinan_windows_days_1_7_8_28_29_42():
 
 def test_a_catin_is_due_three_months_before_the_marriage_or_before_it_when_registered_late():
     early = _target(TargetKind.CATIN, tanggal_rencana_nikah=D(2025, 6, 1))
-    assert visit_due(early, [], REGISTERED).due == D(2025, 6, 1) - 90 * DAY
-    assert visit_due(early, [], D(2025, 3, 4)).overdue
+    # Three calendar months, as the screening counts them (was 90 days: 3 March).
+    assert visit_due(early, [], REGISTERED).due == D(2025, 3, 1)
+    assert visit_due(early, [], D(2025, 3, 2)).overdue
     assert visit_due(early, [D(2025, 2, 1)], D(2025, 5, 1)).due is None
     late = _target(TargetKind.CATIN, tanggal_rencana_nikah=D(2025, 2, 1))
     assert visit_due(late, [], REGISTERED).due == D(2025, 1, 31)
-    assert catin_visited_early_enough(early, [D(2025, 3, 3)])
-    assert not catin_visited_early_enough(early, [D(2025, 3, 4)])
+    assert catin_visited_early_enough(early, [D(2025, 3, 1)])
+    assert not catin_visited_early_enough(early, [D(2025, 3, 2)])
 
 
 def test_an_ended_target_is_never_due():
@@ -74,3 +75,20 @@ def test_an_ended_target_is_never_due():
         TargetKind.CATIN, tanggal_rencana_nikah=D(2025, 6, 1), tanggal_nikah=D(2025, 6, 1)
     )
     assert visit_due(catin, [], D(2025, 6, 2)).due is None
+
+
+def test_a_catin_visited_and_screened_on_the_day_due_counts_as_three_months_before():
+    """The schedule and the screening count "three months before the marriage" the same way
+    (calendar months, ``screening.rules.months_before``): 90 days before a marriage on 1 June
+    2025 is 3 March, and a catin visited and screened on the day the schedule asked was
+    counted as screened too late (the screening needs 1 March)."""
+    from kampungkb.families.tpk.screening import rules as screening_rules
+
+    for marriage in (D(2025, 6, 1), D(2025, 5, 31), D(2025, 8, 31), D(2025, 4, 15)):
+        catin = _target(TargetKind.CATIN, tanggal_rencana_nikah=marriage)
+        due = visit_due(catin, [], REGISTERED).due
+        assert due == screening_rules.months_before(marriage, 3)
+        assert screening_rules.early_enough(due, marriage)
+        assert catin_visited_early_enough(catin, [due])
+        assert not catin_visited_early_enough(catin, [due + DAY])
+        assert not screening_rules.early_enough(due + DAY, marriage)

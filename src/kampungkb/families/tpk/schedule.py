@@ -9,7 +9,9 @@ The schedule per kind of target (issue 14):
 - pasca persalinan: at least one visit within 42 days of delivery, planned in three windows
   (days 1-7, 8-28 and 29-42); a window missed with no visit since is overdue, a later visit
   catches it up;
-- catin: at least once before the marriage, ideally three months (90 days) before it.
+- catin: at least once before the marriage, ideally three months before it, counted as the
+  screening counts them (``screening.rules.months_before``, calendar months: a visit on the
+  day due is one the screening calls early enough; 90 days fell up to two days after it).
 
 A visit is due on ``due`` and overdue when ``on`` is after it. ``visit_due`` is pure: it takes
 the target and its visit dates, so it answers for any day.
@@ -21,11 +23,11 @@ from dataclasses import dataclass
 
 from kampungkb.families.tpk.lifecycle import target_state
 from kampungkb.families.tpk.models import Target, TargetKind
+from kampungkb.families.tpk.screening.rules import MONTHS_BEFORE_MARRIAGE, months_before
 
 FIRST_VISIT_DAYS = 14
 INTERVAL_DAYS = {TargetKind.IBU_HAMIL: 30, TargetKind.BADUTA: 30, TargetKind.BALITA: 90}
 POSTPARTUM_WINDOWS = ((1, 7), (8, 28), (29, 42))
-CATIN_IDEAL_DAYS_BEFORE = 90
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ def _postpartum(delivered: datetime.date, visits: list[datetime.date], on) -> Du
 def _catin(target: Target, visits: list[datetime.date], on) -> Due:
     if visits:
         return NOTHING_DUE
-    ideal = _days_before(target.tanggal_rencana_nikah, CATIN_IDEAL_DAYS_BEFORE)
+    ideal = months_before(target.tanggal_rencana_nikah, MONTHS_BEFORE_MARRIAGE)
     # Registered too late for the ideal: the day before the marriage is the last chance.
     last_chance = _days_before(target.tanggal_rencana_nikah, 1)
     return _at(ideal if target.tanggal_daftar <= ideal else last_chance, on)
@@ -82,7 +84,7 @@ def visit_due(target: Target, visits: Iterable[datetime.date], on: datetime.date
 
 def catin_visited_early_enough(target: Target, visits: Iterable[datetime.date]) -> bool:
     """Whether a catin had a visit at least three months before the planned marriage."""
-    ideal = _days_before(target.tanggal_rencana_nikah, CATIN_IDEAL_DAYS_BEFORE)
+    ideal = months_before(target.tanggal_rencana_nikah, MONTHS_BEFORE_MARRIAGE)
     return any(v <= ideal for v in visits)
 
 
