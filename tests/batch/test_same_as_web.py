@@ -97,3 +97,56 @@ def test_batch_prevalence_equals_the_web_summaries(stored_and_exported, tmp_path
                               equal_nan=True, rtol=0, atol=1e-12), (row, name)  # fmt: skip
     # What the web has beyond: cells of desa nobody in the export was measured in.
     assert all(cell.n == 0 for cell in web.values())
+
+
+def _row(desa, day, tinggi, *, nik="", nama="Anak Pindah Sintetis", berat=11.0):
+    names = {KURNIA_JAYA: "Kurnia Jaya", LALANG_JAYA: "Lalang Jaya", BATU_PENYU: "Batu Penyu"}
+    return {
+        "NIK": nik, "Nama": nama, "JK": "L", "Tgl Lahir": datetime.date(2023, 1, 10),
+        "Kode Desa": desa, "Desa/Kel": names[desa], "Tanggal Pengukuran": day,
+        "Berat": berat, "Tinggi": tinggi, "Cara Ukur": "" if tinggi is None else "Berdiri",
+        "LiLA": None,
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(("level", "period"), [("desa", "month"), ("kabupaten", "year")])
+def test_a_child_who_moved_desa_is_one_child_in_the_batch_as_in_the_web(
+    beltim, tmp_path, level, period
+):
+    """A child known by NIK measured in Kurnia Jaya, then (moved) twice in Lalang Jaya: a web
+    import of the export adds the later rows to the child it registered in Kurnia Jaya, and
+    the web summaries count one child there; the batch counted two, one in each desa. A child
+    without NIK in two desa is two children in both. One row has a weight and no height."""
+    moved = "1906015001000001"
+    rows = [
+        _row(KURNIA_JAYA, datetime.date(2025, 3, 5), 80.0, nik=moved),  # stunted
+        _row(LALANG_JAYA, datetime.date(2025, 9, 5), 88.0, nik=moved),
+        _row(LALANG_JAYA, datetime.date(2025, 9, 20), None, nik=moved, berat=11.3),
+        _row(BATU_PENYU, datetime.date(2025, 3, 7), 79.5, nama="Anak Tanpa NIK"),
+        _row(KURNIA_JAYA, datetime.date(2025, 9, 7), 87.0, nama="Anak Tanpa NIK"),
+    ]
+    export = tmp_path / "export.csv"
+    samples.write_csv(export, rows)
+    from kampungkb.growth.importing.commit import measurements_import
+
+    result = measurements_import(user=None, path=export)
+    assert result.n_created == len(rows) and not result.errors
+    summaries_rebuild()
+    summary = run.run_single(sources.plan([str(export)]), str(tmp_path / "out"),
+                             task="prevalence", level=level, period=period)  # fmt: skip
+    assert summary.bad == {}
+    batch = read_back(tmp_path / "out", ["wilayah_kode", "period_start", "indicator"])
+    got = {
+        (r.wilayah_kode, r.period_start.date(), r.indicator): (r.n, r.cases)
+        for r in batch.itertuples()
+        if r.n
+    }
+    web = {
+        (s.wilayah_kode, s.period_start, s.indicator): (s.n, s.cases)
+        for s in PrevalenceSummary.objects.filter(
+            level=WEB_LEVEL[level], group="all", period_type=period, n__gt=0
+        )
+    }
+    assert got == web
+    if level == "kabupaten":  # the moved child once, the two children without NIK twice
+        assert web[("19.06", datetime.date(2025, 1, 1), "stunting")][0] == 3

@@ -5,7 +5,8 @@ the statuses, who counts and the intervals are ``anthro.summaries``, the rules o
 summaries; which values wait to be checked (and so count nowhere) are the import's rules
 (``growth.plausibility_rules``), each child's rows checked in date order. Counting needs every
 measurement of a child in one partition: the rows are partitioned by kabupaten before (a
-child's key includes its desa).
+child's key includes its kabupaten, ``sources.child_keys``). A child counts in one desa, that
+of its first row, as the web counts an imported child in the desa it was registered in.
 """
 
 from __future__ import annotations
@@ -145,8 +146,10 @@ def count_partition(frame: pd.DataFrame, period: str) -> pd.DataFrame:
     day = _to_days(frame["tanggal"])
     child = frame["anak"].to_numpy(dtype=np.int64)
     # Child, then date, then where the row is in the input: the same order in every run.
-    order = np.lexsort((frame["baris"].to_numpy(), frame["berkas"].to_numpy(), day, child))
-    desa, group = np.unique(frame["kode_desa"].to_numpy(dtype=str)[order], return_inverse=True)
+    line, file_no = frame["baris"].to_numpy(), frame["berkas"].to_numpy()
+    order = np.lexsort((line, file_no, day, child))
+    home = _home_desa(child, file_no, line, frame["kode_desa"].to_numpy(dtype=str))
+    desa, group = np.unique(home[order], return_inverse=True)
     group = group.reshape(-1)
     index = period_index(day[order], period)
     lo = int(index.min())
@@ -185,6 +188,18 @@ def count_partition(frame: pd.DataFrame, period: str) -> pd.DataFrame:
             )
         )
     return pd.concat(pieces, ignore_index=True)
+
+
+def _home_desa(child: np.ndarray, file_no: np.ndarray, line: np.ndarray, desa: np.ndarray):
+    """Per row, the desa its child is counted in: that of the child's first row in the input
+    (a child known by NIK may have rows in several desa, after a move). A web import
+    registers a new child in the desa of its first row and adds the later rows to it,
+    wherever they were measured, and the web summaries count a child in its desa."""
+    first = np.lexsort((line, file_no, child))
+    starts = np.ones(child.size, dtype=bool)
+    starts[1:] = child[first][1:] != child[first][:-1]
+    owners, where = child[first][starts], desa[first][starts]
+    return where[np.searchsorted(owners, child)]
 
 
 #: The engine's measuring codes as the plausibility rules read them.

@@ -6,8 +6,11 @@ values (dates as day numbers since 1970-01-01), the line number, and ``alasan``,
 the row cannot be used ("" when it can). A file that cannot be used at all (no header with
 the needed columns, not a table) stops the run with :class:`InputError`.
 
-The child of a row is a 64-bit key of its desa code and its NIK (else its name, birth date
-and sex): a child is counted in one desa, as the web summaries count it.
+The child of a row is a 64-bit key of its kabupaten and its NIK (else of its desa code, name,
+birth date and sex), as a web import finds the child of a row: by NIK wherever the row's desa,
+else by name, birth date and desa. A child who moved desa is one child (its rows in one
+partition, the kabupaten's), counted in one desa, as the web summaries count it
+(``compute.count_partition``).
 """
 
 from __future__ import annotations
@@ -461,7 +464,8 @@ def _mapped(s: pd.Series, mapping: dict[str, str]) -> tuple[np.ndarray, np.ndarr
 
 
 def child_keys(code: np.ndarray, nik: pd.Series, nama: pd.Series, born, sex) -> np.ndarray:
-    """A 64-bit key per row for its child: desa code with NIK, else name, birth date, sex."""
+    """A 64-bit key per row for its child: kabupaten with NIK, else desa code with name,
+    birth date and sex."""
     nik_text = nik.astype("str").str.strip().str.lstrip("'").str.translate(ascii_digits())
     has_nik = nik_text.str.fullmatch(r"[0-9]{16}").fillna(False).to_numpy(dtype=bool)
     name = (
@@ -478,7 +482,11 @@ def child_keys(code: np.ndarray, nik: pd.Series, nama: pd.Series, born, sex) -> 
         "N" + nik_text.fillna("").to_numpy(dtype=object),
         "A" + name + "|" + born_text + "|" + sex.astype(object),
     )
-    keys = pd.util.hash_array((code.astype(object) + "|" + who).astype(object))
+    # By NIK the child is the same in every desa of the kabupaten (a web import merges a row
+    # into the child of its NIK whatever desa it names); without one, its desa tells it apart.
+    desa = pd.Series(code, dtype=object).astype("str")
+    where = np.where(has_nik, desa.str.slice(0, 5).to_numpy(dtype=object), desa.to_numpy(object))
+    keys = pd.util.hash_array((where + "|" + who).astype(object))
     return keys.view(np.int64)
 
 
