@@ -109,6 +109,57 @@ def _row(desa, day, tinggi, *, nik="", nama="Anak Pindah Sintetis", berat=11.0):
     }  # fmt: skip
 
 
+def _web_and_batch(rows, tmp_path, *, level, period):
+    """The figures with children measured of an export of ``rows``, imported into the web
+    (summaries rebuilt) and counted by the batch: (web, batch), each ``{(area, period start,
+    indicator): (n, cases, n_records)}``."""
+    from kampungkb.analytics.models import QualitySummary
+    from kampungkb.growth.importing.commit import measurements_import
+
+    export = tmp_path / "export.csv"
+    samples.write_csv(export, rows)
+    measurements_import(user=None, path=export)
+    summaries_rebuild()
+    summary = run.run_single(sources.plan([str(export)]), str(tmp_path / "out"),
+                             task="prevalence", level=level, period=period)  # fmt: skip
+    assert summary.bad == {}
+    batch = read_back(tmp_path / "out", ["wilayah_kode", "period_start", "indicator"])
+    got = {
+        (r.wilayah_kode, r.period_start.date(), r.indicator): (r.n, r.cases, r.n_records)
+        for r in batch.itertuples()
+        if r.n
+    }
+    records = {
+        (q.wilayah_kode, q.period_start): q.n_records
+        for q in QualitySummary.objects.filter(
+            level=WEB_LEVEL[level], group="all", period_type=period
+        )
+    }
+    web = {
+        (s.wilayah_kode, s.period_start, s.indicator): (
+            s.n, s.cases, records[(s.wilayah_kode, s.period_start)]
+        )
+        for s in PrevalenceSummary.objects.filter(
+            level=WEB_LEVEL[level], group="all", period_type=period, n__gt=0
+        )
+    }  # fmt: skip
+    return web, got
+
+
+def test_a_weighing_entered_twice_counts_as_the_web_stores_it(beltim, tmp_path):
+    """The same child and day twice in a file (entered twice, another length): the web
+    import keeps the first row and refuses the second; the batch counted the second (and
+    both rows among those measured)."""
+    nik = "1906015001000002"
+    rows = [
+        _row(KURNIA_JAYA, datetime.date(2025, 3, 5), 80.0, nik=nik),  # stunted
+        _row(KURNIA_JAYA, datetime.date(2025, 3, 5), 88.0, nik=nik),
+    ]
+    web, batch = _web_and_batch(rows, tmp_path, level="desa", period="month")
+    assert web[(KURNIA_JAYA, datetime.date(2025, 3, 1), "stunting")] == (1, 1, 1)
+    assert batch == web
+
+
 @pytest.mark.parametrize(("level", "period"), [("desa", "month"), ("kabupaten", "year")])
 def test_a_child_who_moved_desa_is_one_child_in_the_batch_as_in_the_web(
     beltim, tmp_path, level, period
@@ -125,28 +176,7 @@ def test_a_child_who_moved_desa_is_one_child_in_the_batch_as_in_the_web(
         _row(BATU_PENYU, datetime.date(2025, 3, 7), 79.5, nama="Anak Tanpa NIK"),
         _row(KURNIA_JAYA, datetime.date(2025, 9, 7), 87.0, nama="Anak Tanpa NIK"),
     ]
-    export = tmp_path / "export.csv"
-    samples.write_csv(export, rows)
-    from kampungkb.growth.importing.commit import measurements_import
-
-    result = measurements_import(user=None, path=export)
-    assert result.n_created == len(rows) and not result.errors
-    summaries_rebuild()
-    summary = run.run_single(sources.plan([str(export)]), str(tmp_path / "out"),
-                             task="prevalence", level=level, period=period)  # fmt: skip
-    assert summary.bad == {}
-    batch = read_back(tmp_path / "out", ["wilayah_kode", "period_start", "indicator"])
-    got = {
-        (r.wilayah_kode, r.period_start.date(), r.indicator): (r.n, r.cases)
-        for r in batch.itertuples()
-        if r.n
-    }
-    web = {
-        (s.wilayah_kode, s.period_start, s.indicator): (s.n, s.cases)
-        for s in PrevalenceSummary.objects.filter(
-            level=WEB_LEVEL[level], group="all", period_type=period, n__gt=0
-        )
-    }
-    assert got == web
+    web, batch = _web_and_batch(rows, tmp_path, level=level, period=period)
+    assert batch == web
     if level == "kabupaten":  # the moved child once, the two children without NIK twice
         assert web[("19.06", datetime.date(2025, 1, 1), "stunting")][0] == 3

@@ -24,6 +24,7 @@ from kampungkb.anthro.summaries import (
     in_scope,
     indicator_counts,
     rates,
+    run_ends,
     status_codes,
 )
 from kampungkb.growth.plausibility_rules import series_marks
@@ -140,14 +141,21 @@ COUNT_INPUTS = (
 
 def count_partition(frame: pd.DataFrame, period: str) -> pd.DataFrame:
     """Children counted and cases per desa x period x indicator (long), and the rows in
-    scope (``n_records``), for scored rows holding every measurement of their children."""
+    scope (``n_records``), for scored rows holding every measurement of their children.
+
+    A child's second row of a day counts in no figure, as a web import refuses it: the web
+    stores one measurement of a child a day."""
     if frame.empty:
         return _empty_counts()
     day = _to_days(frame["tanggal"])
     child = frame["anak"].to_numpy(dtype=np.int64)
     # Child, then date, then where the row is in the input: the same order in every run.
     line, file_no = frame["baris"].to_numpy(), frame["berkas"].to_numpy()
-    order = np.lexsort((line, file_no, day, child))
+    order = np.lexsort((-line, file_no, day, child))
+    # One row per child and day, as the web stores one measurement a day: of one file, its
+    # first row of the day (an import refuses the later ones), of several, the last file's
+    # (importing it after the others corrects the day's measurement).
+    order = order[run_ends(child[order], day[order])]
     home = _home_desa(child, file_no, line, frame["kode_desa"].to_numpy(dtype=str))
     desa, group = np.unique(home[order], return_inverse=True)
     group = group.reshape(-1)
