@@ -180,3 +180,16 @@ def test_a_child_who_moved_desa_is_one_child_in_the_batch_as_in_the_web(
     assert batch == web
     if level == "kabupaten":  # the moved child once, the two children without NIK twice
         assert web[("19.06", datetime.date(2025, 1, 1), "stunting")][0] == 3
+
+
+def test_a_name_written_with_or_without_its_dot_is_one_child_as_in_the_web(beltim, tmp_path):
+    """A child without NIK, "M. Rizki" one month and "M Rizki" the next: the web import
+    compares names without punctuation or accents and finds one child; the batch counted
+    two in the year."""
+    rows = [
+        _row(KURNIA_JAYA, datetime.date(2025, 3, 5), 80.0, nama="M. Rizki Sintetis"),
+        _row(KURNIA_JAYA, datetime.date(2025, 4, 5), 81.0, nama="M Rizki  Sintétis"),
+    ]
+    web, batch = _web_and_batch(rows, tmp_path, level="desa", period="year")
+    assert web[(KURNIA_JAYA, datetime.date(2025, 1, 1), "stunting")][0] == 1
+    assert batch == web

@@ -7,10 +7,10 @@ the row cannot be used ("" when it can). A file that cannot be used at all (no h
 the needed columns, not a table) stops the run with :class:`InputError`.
 
 The child of a row is a 64-bit key of its kabupaten and its NIK (else of its desa code, name,
-birth date and sex), as a web import finds the child of a row: by NIK wherever the row's desa,
-else by name, birth date and desa. A child who moved desa is one child (its rows in one
-partition, the kabupaten's), counted in one desa, as the web summaries count it
-(``compute.count_partition``).
+birth date and mother's name), as a web import finds the child of a row: by NIK wherever the
+row's desa, else by name, birth date, mother and desa, names compared as it compares them. A
+child who moved desa is one child (its rows in one partition, the kabupaten's), counted in one
+desa, as the web summaries count it (``compute.count_partition``).
 """
 
 from __future__ import annotations
@@ -64,7 +64,10 @@ CODE_HEADERS = {
 }
 NEEDED = ("tgl_lahir", "tanggal", "jk")
 NEEDED_ANY = ("berat", "tinggi")
-WANTED = ("nik", "nama", "jk", "tgl_lahir", "tanggal", "berat", "tinggi", "cara_ukur", "lila")
+WANTED = (
+    "nik", "nama", "nama_ortu", "jk", "tgl_lahir", "tanggal", "berat", "tinggi", "cara_ukur",
+    "lila",
+)  # fmt: skip
 
 # Reasons a row cannot be used, in Indonesian (what the user reads).
 BAD_COLUMNS = "jumlah kolom baris tidak sesuai judul"
@@ -463,24 +466,24 @@ def _mapped(s: pd.Series, mapping: dict[str, str]) -> tuple[np.ndarray, np.ndarr
     return values, empty
 
 
-def child_keys(code: np.ndarray, nik: pd.Series, nama: pd.Series, born, sex) -> np.ndarray:
+def _names(s) -> np.ndarray:
+    """Names as the web import compares them (``growth.services.normalise_name``): lower-case,
+    without accents and punctuation, spaces collapsed ("" for none)."""
+    text = pd.Series(s).astype("str").fillna("").astype(object).str.normalize("NFKD")
+    text = text.str.encode("ascii", "ignore").str.decode("ascii").str.lower()
+    return text.str.replace(r"[^a-z0-9]+", " ", regex=True).str.strip().to_numpy(dtype=object)
+
+
+def child_keys(code: np.ndarray, nik: pd.Series, nama: pd.Series, born, ortu) -> np.ndarray:
     """A 64-bit key per row for its child: kabupaten with NIK, else desa code with name,
-    birth date and sex."""
+    birth date and mother's name (``growth.services.child_match_key``)."""
     nik_text = nik.astype("str").str.strip().str.lstrip("'").str.translate(ascii_digits())
     has_nik = nik_text.str.fullmatch(r"[0-9]{16}").fillna(False).to_numpy(dtype=bool)
-    name = (
-        nama.astype("str")
-        .str.lower()
-        .str.replace(r"\s+", " ", regex=True)
-        .str.strip()
-        .fillna("")
-        .to_numpy(dtype=object)
-    )
     born_text = pd.Series(born).astype("Int64").astype("str").fillna("").to_numpy(dtype=object)
     who = np.where(
         has_nik,
         "N" + nik_text.fillna("").to_numpy(dtype=object),
-        "A" + name + "|" + born_text + "|" + sex.astype(object),
+        "A" + _names(nama) + "|" + born_text + "|" + _names(ortu),
     )
     # By NIK the child is the same in every desa of the kabupaten (a web import merges a row
     # into the child of its NIK whatever desa it names); without one, its desa tells it apart.
@@ -539,7 +542,7 @@ def read_part(part: Part) -> pd.DataFrame:
             "berkas": np.full(n, part.file_no, np.int32),
             "baris": np.arange(part.first_line, part.first_line + n, dtype=np.int64),
             "kode_desa": code,
-            "anak": child_keys(code, col("nik"), col("nama"), born, sex),
+            "anak": child_keys(code, col("nik"), col("nama"), born, col("nama_ortu")),
             "tanggal": np.where(ok, day, 0).astype(np.int64),
             "tgl_lahir": np.where(ok, born, 0).astype(np.int64),
             "jk": sex,
