@@ -193,3 +193,23 @@ def test_a_name_written_with_or_without_its_dot_is_one_child_as_in_the_web(belti
     web, batch = _web_and_batch(rows, tmp_path, level="desa", period="year")
     assert web[(KURNIA_JAYA, datetime.date(2025, 1, 1), "stunting")][0] == 1
     assert batch == web
+
+
+@pytest.mark.parametrize("nik_first", [False, True])
+def test_a_child_whose_nik_is_typed_from_some_month_on_is_one_child_as_in_the_web(
+    beltim, tmp_path, nik_first
+):
+    """The same child (name, birth date, desa) without NIK in March and with it in
+    September: the web import finds one child (it gives the NIK to the child it registered
+    without one, or adds the row without NIK to the child of the same name); the batch
+    counted two in the year."""
+    nik = "1906015001000003"
+    rows = [
+        _row(KURNIA_JAYA, datetime.date(2025, 3, 5), 80.0),
+        _row(KURNIA_JAYA, datetime.date(2025, 9, 5), 84.0, nik=nik),
+    ]
+    if nik_first:
+        rows.reverse()
+    web, batch = _web_and_batch(rows, tmp_path, level="kabupaten", period="year")
+    assert web[("19.06", datetime.date(2025, 1, 1), "stunting")][0] == 1
+    assert batch == web

@@ -134,7 +134,7 @@ def _to_days(values) -> np.ndarray:
 
 #: What counting reads of a scored row (the rest need not travel to the counting).
 COUNT_INPUTS = (
-    "berkas", "baris", "kode_desa", "kabupaten", "anak", "tanggal", "umur_hari",
+    "berkas", "baris", "kode_desa", "kabupaten", "anak", "anak_nama", "tanggal", "umur_hari",
     "berat", "tinggi", "cara_ukur", *STATUSES, *FLAGS,
 )  # fmt: skip
 
@@ -148,7 +148,7 @@ def count_partition(frame: pd.DataFrame, period: str) -> pd.DataFrame:
     if frame.empty:
         return _empty_counts()
     day = _to_days(frame["tanggal"])
-    child = frame["anak"].to_numpy(dtype=np.int64)
+    child = _children(frame)
     # Child, then date, then where the row is in the input: the same order in every run.
     line, file_no = frame["baris"].to_numpy(), frame["berkas"].to_numpy()
     order = np.lexsort((-line, file_no, day, child))
@@ -196,6 +196,25 @@ def count_partition(frame: pd.DataFrame, period: str) -> pd.DataFrame:
             )
         )
     return pd.concat(pieces, ignore_index=True)
+
+
+def _children(frame: pd.DataFrame) -> np.ndarray:
+    """Each row's child: ``anak``, but a row without NIK whose name, birth date, mother and
+    desa (``anak_nama``) are those of a row with a NIK is that row's child (the first such
+    in the input), as a web import adds it to the child it registered with the NIK (or
+    gives the NIK to the child it registered without one): a NIK typed from some month on."""
+    child = frame["anak"].to_numpy(dtype=np.int64)
+    by_name = frame["anak_nama"].to_numpy(dtype=np.int64)
+    with_nik = child != by_name
+    if not with_nik.any() or with_nik.all():
+        return child
+    first = np.lexsort((frame["baris"].to_numpy(), frame["berkas"].to_numpy()))
+    first = first[with_nik[first]]
+    names, at = np.unique(by_name[first], return_index=True)
+    owners = child[first][at]
+    found = np.searchsorted(names, by_name).clip(max=names.size - 1)
+    same = ~with_nik & (names[found] == by_name)
+    return np.where(same, owners[found], child)
 
 
 def _home_desa(child: np.ndarray, file_no: np.ndarray, line: np.ndarray, desa: np.ndarray):

@@ -474,11 +474,16 @@ def _names(s) -> np.ndarray:
     return text.str.replace(r"[^a-z0-9]+", " ", regex=True).str.strip().to_numpy(dtype=object)
 
 
-def child_keys(code: np.ndarray, nik: pd.Series, nama: pd.Series, born, ortu) -> np.ndarray:
+def child_keys(
+    code: np.ndarray, nik: pd.Series, nama: pd.Series, born, ortu, *, by_name: bool = False
+) -> np.ndarray:
     """A 64-bit key per row for its child: kabupaten with NIK, else desa code with name,
-    birth date and mother's name (``growth.services.child_match_key``)."""
+    birth date and mother's name (``growth.services.child_match_key``); ``by_name``: the
+    latter for every row, NIK or not (the key a web import also finds a child by)."""
     nik_text = nik.astype("str").str.strip().str.lstrip("'").str.translate(ascii_digits())
     has_nik = nik_text.str.fullmatch(r"[0-9]{16}").fillna(False).to_numpy(dtype=bool)
+    if by_name:
+        has_nik = np.zeros(has_nik.size, dtype=bool)
     born_text = pd.Series(born).astype("Int64").astype("str").fillna("").to_numpy(dtype=object)
     who = np.where(
         has_nik,
@@ -543,6 +548,9 @@ def read_part(part: Part) -> pd.DataFrame:
             "baris": np.arange(part.first_line, part.first_line + n, dtype=np.int64),
             "kode_desa": code,
             "anak": child_keys(code, col("nik"), col("nama"), born, col("nama_ortu")),
+            "anak_nama": child_keys(
+                code, col("nik"), col("nama"), born, col("nama_ortu"), by_name=True
+            ),
             "tanggal": np.where(ok, day, 0).astype(np.int64),
             "tgl_lahir": np.where(ok, born, 0).astype(np.int64),
             "jk": sex,
@@ -565,6 +573,7 @@ def _ragged_rows(part: Part, count: int) -> pd.DataFrame:
             "baris": np.full(count, -1, np.int64),  # the parser does not say which lines
             "kode_desa": np.full(count, "", dtype=object),
             "anak": np.zeros(count, np.int64),
+            "anak_nama": np.zeros(count, np.int64),
             "tanggal": np.zeros(count, np.int64),
             "tgl_lahir": np.zeros(count, np.int64),
             "jk": np.full(count, "", dtype=object),
