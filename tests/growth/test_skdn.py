@@ -408,3 +408,18 @@ def test_a_weighing_dated_before_a_corrected_birth_date_is_not_in_d(users):
     child_update(user=users["admin"], child=kid, tanggal_lahir=D(2025, 12, 1))
     row = _row(skdn_table(user=users["admin"], tahun=2025, month=11), melati)
     assert (row.s, row.d, row.b) == (0, 0, 0)
+
+
+def test_a_child_already_five_on_the_first_of_the_month_is_in_no_letter(beltim, users):
+    """Born 20 October 2020: 60 months old before 1 November 2025, so not in November's S;
+    weighed on 5 November (stored: the form takes a weighing up to a month past the fifth
+    birthday), it was counted in D and B all the same (D/S 200 %)."""
+    melati = factories.posyandu(KURNIA_JAYA, "Melati")
+    young = _child(melati, "Masih balita", D(2021, 3, 1))
+    _weigh(young, melati, D(2025, 11, 5), "15.0")
+    old = _child(melati, "Sudah lima tahun", D(2020, 10, 20))
+    _weigh(old, melati, D(2025, 11, 5), "17.0")
+    table = skdn_table(user=users["admin"], tahun=2025, month=11)
+    row = _row(table, melati)
+    assert (row.s, row.d, row.b, row.ds) == (1, 1, 1, Decimal("100.0"))
+    assert (table.total.s, table.total.d, table.total.b) == (1, 1, 1)
