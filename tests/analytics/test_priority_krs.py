@@ -56,3 +56,26 @@ def test_without_family_data_the_krs_criterion_weighs_nothing():
     rows = _ranking(admin)
     assert rows[0].wilayah.kode == KURNIA_JAYA and rows[0].krs_share is None
     assert all(r.scores["krs"] == 0 for r in rows)
+
+
+def test_the_priority_xlsx_gives_the_krs_share_the_page_ranks_on(client):
+    """The page shows each desa's KRS share, a criterion of its score; the xlsx of the same
+    ranking had every other criterion but that one."""
+    import io
+
+    import openpyxl
+    from django.urls import reverse
+
+    krs_data.district()
+    labels_compute()
+    summaries_rebuild()
+    admin = factories.admin_kabupaten()
+    client.force_login(admin)
+    page = client.get(reverse("analytics:priority", args=[MANGGAR])).content.decode()
+    assert 'data-testid="priority-krs">75,0<' in page  # Kurnia Jaya: 3 of 4
+    content = client.get(reverse("analytics:priority_xlsx", args=[MANGGAR])).content
+    sheet = openpyxl.load_workbook(io.BytesIO(content))["Desa prioritas"]
+    rows = list(sheet.iter_rows(values_only=True))
+    column = rows[0].index("KRS (%)")
+    by_kode = {r[1]: r for r in rows[1:]}
+    assert by_kode[KURNIA_JAYA][column] == 75.0

@@ -175,6 +175,7 @@ def priority_sheets(ctx: dict) -> list[Sheet]:
             percent(r.trend),
             percent(r.coverage),
             percent(r.quality),
+            percent(r.krs_share),
             r.reason,
         ]
         for r in ctx["rows"]
@@ -215,6 +216,7 @@ def priority_sheets(ctx: dict) -> list[Sheet]:
             _("Change (points)"),
             _("Coverage (%)"),
             _("Data quality index (%)"),
+            _("KRS (%)"),
             _("Reason"),
         ],
         ranking,
