@@ -121,6 +121,15 @@ def test_the_published_tables_and_their_xlsx_show_the_hand_count(client, users, 
     shown = {r.kode: r.stunting for r in tables["desa"]}
     assert shown[LALANG_JAYA].suppressed  # 5 measured
     xlsx = client.get(reverse("analytics_public:xlsx", args=[publication.pk]))
+    # The Kampung KB desa and the other desa, published on the page and in the PDF, are in
+    # the xlsx too, with what the page shows of them.
+    regency = {r[1]: r for r in _sheet_rows(xlsx.content, "Kabupaten")}
+    assert len(tables["kampung_kb"]) == 2
+    for row in tables["kampung_kb"]:
+        cell = row.stunting
+        name = str(Group(row.group).label)
+        want = ("–" if cell.n is None else cell.n, "–" if cell.cases is None else cell.cases)
+        assert tuple(regency[name][2:4]) == want
     villages = {r[0]: r for r in _sheet_rows(xlsx.content, "Desa-kelurahan")}
     for kode, cell in shown.items():
         want = ("–" if cell.n is None else cell.n, "–" if cell.cases is None else cell.cases)

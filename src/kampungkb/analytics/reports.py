@@ -259,9 +259,10 @@ def priority_filename(area, ext: str) -> str:
 def _public_row(r) -> list:
     s = r.cells
     st = s["stunting"]
+    group = getattr(r, "group", "")  # a Kampung KB / other desa row is named by its group
     return [
         r.kode,
-        r.nama,
+        str(Group(group).label) if group else r.nama,
         DASH if st.n is None else st.n,
         DASH if st.cases is None else st.cases,
         DASH if st.suppressed else percent(st.prevalence),
@@ -295,7 +296,13 @@ def public_sheets(publication, tables: dict) -> list[Sheet]:
         ),
     ]
     return [
-        _sheet(_("Regency"), header, [_public_row(r) for r in tables["kabupaten"]]),
+        # The regency, then its Kampung KB desa and other desa, as the page and the PDF
+        # publish them (and as the KRS sheet lists them).
+        _sheet(
+            _("Regency"),
+            header,
+            [_public_row(r) for r in (*tables["kabupaten"], *tables.get("kampung_kb", []))],
+        ),
         _sheet(_("Sub-districts"), header, [_public_row(r) for r in tables["kecamatan"]]),
         _sheet(_("Villages"), header, [_public_row(r) for r in tables["desa"]]),
         _notes_sheet(*notes),
