@@ -4,6 +4,7 @@ encodings, and a reason (row, column, Indonesian text) for each bad value."""
 import datetime
 
 import pytest
+from openpyxl import load_workbook
 
 from kampungkb.families.importing.commit import families_import
 from kampungkb.families.importing.headers import TEMPLATE_HEADERS, map_headers
@@ -174,3 +175,19 @@ def test_a_count_that_is_no_whole_number_is_rejected_not_rounded(tmp_path, opera
     result = families_import(user=operator, path=write(path, rows))
     assert not result.errors
     assert FamilyMember.objects.get(hubungan=2).anak_lahir_hidup == 3
+
+
+def test_a_workbook_whose_hidden_first_sheet_holds_the_lists_imports_its_data_sheet(
+    tmp_path, operator
+):
+    path = write_xlsx(tmp_path / "pk.xlsx", family_rows(KK))
+    workbook = load_workbook(path)
+    lists = workbook.create_sheet("Daftar Pilihan", 0)
+    lists.append(["Hubungan", "1", "2", "3"])
+    lists.sheet_state = "hidden"
+    workbook.active = 1
+    workbook.save(path)
+    result = families_import(user=operator, path=path)
+    assert (result.n_rows, result.n_rejected, result.n_rounds_created) == (3, 0, 1)
+    again = families_import(user=operator, path=path)
+    assert (again.n_rounds_created, again.n_rounds_updated, again.n_rounds_unchanged) == (0, 0, 1)

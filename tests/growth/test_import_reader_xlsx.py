@@ -198,3 +198,32 @@ def test_rows_out_of_order_are_refused(tmp_path):
 )
 def test_a_custom_number_format_is_a_date_a_duration_or_a_number(code, kind):
     assert format_kind(code) == kind
+
+
+def test_a_hidden_first_sheet_is_passed_over_for_the_first_sheet_the_user_sees(tmp_path, eppgbm):
+    # A template's drop-down lists often live on a hidden sheet put first: the user sees,
+    # fills in and uploads the data sheet only, and the import must read that one.
+    path = eppgbm.xlsx([eppgbm.row(Nama="Anak Terlihat")])
+    workbook = openpyxl.load_workbook(path)
+    lists = workbook.create_sheet("Daftar", 0)
+    lists.append(["JK", "L", "P"])
+    lists.sheet_state = "hidden"
+    also = workbook.create_sheet("Kode", 1)
+    also.append(["kode"])
+    also.sheet_state = "veryHidden"
+    workbook.active = 2
+    workbook.save(path)
+    table = read_table(path)
+    nama = table.columns["nama"]
+    assert [cells[nama] for _number, cells in table.rows] == ["Anak Terlihat"]
+
+
+def test_a_visible_first_sheet_is_read_even_after_hidden_ones(tmp_path):
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["pertama"])
+    hidden = workbook.create_sheet("Tersembunyi")
+    hidden.append(["kedua"])
+    hidden.sheet_state = "hidden"
+    path = tmp_path / "buku.xlsx"
+    workbook.save(path)
+    assert [cells for _number, cells in _streamed(path)] == [["pertama"]]

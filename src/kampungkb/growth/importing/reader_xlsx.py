@@ -50,7 +50,8 @@ MAX_RATIO = 200  # unpacked / packed size of a big part; sheets pack 5-30 times,
 RATIO_FROM_BYTES = 10 * 2**20
 PROLOG_BYTES = 64 * 1024  # where an XML part's DOCTYPE would be
 SMALL_PART_BYTES = 16 * 2**20  # workbook.xml and its relationships
-_SHEET = re.compile(rb"<(?:\w+:)?sheet\s[^>]*?\s\w+:id=\"([^\"]*)\"")
+_SHEET = re.compile(rb"<(?:\w+:)?sheet\s[^>]*?\s\w+:id=\"([^\"]*)\"[^>]*>")
+_HIDDEN = re.compile(rb"\sstate=\"(?:hidden|veryHidden)\"")
 _RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\s[^>]*>")
 _ATTRIBUTE = re.compile(rb"(\w+)=\"([^\"]*)\"")
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Za-z]*)(\d*)(?::([A-Za-z]+)(\d+))?\"")
@@ -66,18 +67,23 @@ def _check_prolog(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
 
 
 def _first_sheet(archive: zipfile.ZipFile) -> str | None:
-    """The zip path of the workbook's first sheet, as the workbook lists it (None: unknown).
+    """The zip path of the workbook's first visible sheet, as the workbook lists it (None:
+    unknown). A hidden sheet (the lists behind a template's drop-downs, often put first) is
+    one the user never sees: the first sheet they see is the one they filled in. A workbook
+    whose sheets are all hidden (Excel allows none) gives its first.
 
-    Read with two regular expressions, not an XML parser: nothing in these parts is expanded.
+    Read with regular expressions, not an XML parser: nothing in these parts is expanded.
     """
     try:
         workbook = _small_part(archive, "xl/workbook.xml")
         rels = _small_part(archive, "xl/_rels/workbook.xml.rels")
     except KeyError:
         return None
-    sheet = _SHEET.search(workbook)
-    if sheet is None:
+    sheets = list(_SHEET.finditer(workbook))
+    if not sheets:
         return None
+    visible = [s for s in sheets if not _HIDDEN.search(s.group(0))]
+    sheet = (visible or sheets)[0]
     for rel in _RELATIONSHIP.finditer(rels):
         attributes = dict(_ATTRIBUTE.findall(rel.group(0)))
         if attributes.get(b"Id") == sheet.group(1):
