@@ -5,7 +5,10 @@ whole before anything is written: one bad row stops it with the row named.
 """
 
 import csv
+import io
 import json
+import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,76 +45,114 @@ def _float_or_none(text: str):
     return float(text) if text else None
 
 
+def _records(path: Path) -> Iterator[tuple[int, dict]]:
+    """(row number, {column: cell}) of each row under the header that holds anything.
+
+    A row is numbered as a spreadsheet shows it: blank lines count (``csv.DictReader`` skips
+    them uncounted), a line break inside a quoted cell does not. A row of empty cells (what a
+    spreadsheet saves below its data) is skipped. A file not in UTF-8 is refused.
+    """
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise WilayahLoadError(
+            [
+                _("%(file)s is not UTF-8 text: save it as “CSV UTF-8”, then load it again.")
+                % {"file": path.name}
+            ]
+        ) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [c.strip() for c in next(reader, [])]
+    missing = [c for c in CSV_COLUMNS if c not in header]
+    if missing:
+        raise WilayahLoadError(
+            [
+                _("%(file)s: missing column(s): %(cols)s")
+                % {"file": path.name, "cols": ", ".join(missing)}
+            ]
+        )
+    for number, cells in enumerate(reader, start=2):
+        if any(c.strip() for c in cells):
+            yield number, dict(zip(header, cells, strict=False))
+
+
+def _on_earth(lat: float | None, lng: float | None) -> bool:
+    """Whether the centroid is a point on Earth (or not given). NaN is none: stored, it never
+    equals itself, and every load of the same file would update its row again."""
+    return (lat is None or (math.isfinite(lat) and -90 <= lat <= 90)) and (
+        lng is None or (math.isfinite(lng) and -180 <= lng <= 180)
+    )
+
+
 def _read_csv(path: Path) -> tuple[list[dict], list[str]]:
     errors: list[str] = []
     rows: list[dict] = []
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        reader = csv.DictReader(fh)
-        missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise WilayahLoadError(
-                [
-                    _("%(file)s: missing column(s): %(cols)s")
-                    % {"file": path.name, "cols": ", ".join(missing)}
-                ]
+    seen: set[str] = set()
+    for lineno, raw in _records(path):
+        kode = (raw.get("kode") or "").strip()
+        level = (raw.get("level") or "").strip()
+        parent = (raw.get("kode_induk") or "").strip()
+        where = _("%(file)s row %(row)d") % {"file": path.name, "row": lineno}
+        try:
+            KODE_VALIDATOR(kode)
+        except Exception:
+            errors.append(
+                _("%(where)s, column kode: '%(kode)s' is not a Kemendagri code.")
+                % {"where": where, "kode": kode}
             )
-        seen: set[str] = set()
-        for lineno, raw in enumerate(reader, start=2):
-            kode = (raw.get("kode") or "").strip()
-            level = (raw.get("level") or "").strip()
-            parent = (raw.get("kode_induk") or "").strip()
-            where = _("%(file)s row %(row)d") % {"file": path.name, "row": lineno}
-            try:
-                KODE_VALIDATOR(kode)
-            except Exception:
-                errors.append(
-                    _("%(where)s, column kode: '%(kode)s' is not a Kemendagri code.")
-                    % {"where": where, "kode": kode}
-                )
-                continue
-            if level not in Level.values:
-                errors.append(
-                    _("%(where)s, column level: unknown level '%(level)s'.")
-                    % {"where": where, "level": level}
-                )
-                continue
-            if len(kode) != KODE_LENGTH[Level(level)]:
-                errors.append(
-                    _("%(where)s: code %(kode)s does not fit level %(level)s.")
-                    % {"where": where, "kode": kode, "level": level}
-                )
-                continue
-            if level != Level.PROVINSI and not kode.startswith(parent + "."):
-                errors.append(
-                    _("%(where)s, column kode_induk: %(parent)s is not the parent of %(kode)s.")
-                    % {"where": where, "parent": parent or "-", "kode": kode}
-                )
-                continue
-            if kode in seen:
-                errors.append(
-                    _("%(where)s: code %(kode)s appears twice.") % {"where": where, "kode": kode}
-                )
-                continue
-            try:
-                lat = _float_or_none(raw.get("lat_centroid"))
-                lng = _float_or_none(raw.get("lng_centroid"))
-            except ValueError:
-                errors.append(_("%(where)s: the centroid is not a number.") % {"where": where})
-                continue
-            seen.add(kode)
-            rows.append(
-                {
-                    "kode": kode,
-                    "nama": (raw.get("nama") or "").strip(),
-                    "level": level,
-                    "parent_id": parent or None,
-                    "jenis": (raw.get("jenis") or "").strip(),
-                    "kode_bps": (raw.get("kode_bps") or "").strip(),
-                    "lat": lat,
-                    "lng": lng,
-                    "_row": where,
-                }
+            continue
+        if level not in Level.values:
+            errors.append(
+                _("%(where)s, column level: unknown level '%(level)s'.")
+                % {"where": where, "level": level}
             )
+            continue
+        if len(kode) != KODE_LENGTH[Level(level)]:
+            errors.append(
+                _("%(where)s: code %(kode)s does not fit level %(level)s.")
+                % {"where": where, "kode": kode, "level": level}
+            )
+            continue
+        if level != Level.PROVINSI and not kode.startswith(parent + "."):
+            errors.append(
+                _("%(where)s, column kode_induk: %(parent)s is not the parent of %(kode)s.")
+                % {"where": where, "parent": parent or "-", "kode": kode}
+            )
+            continue
+        if kode in seen:
+            errors.append(
+                _("%(where)s: code %(kode)s appears twice.") % {"where": where, "kode": kode}
+            )
+            continue
+        try:
+            lat = _float_or_none(raw.get("lat_centroid"))
+            lng = _float_or_none(raw.get("lng_centroid"))
+        except ValueError:
+            errors.append(_("%(where)s: the centroid is not a number.") % {"where": where})
+            continue
+        if not _on_earth(lat, lng):
+            errors.append(
+                _(
+                    "%(where)s: the centroid is no point on Earth (latitude from -90 to 90, "
+                    "longitude from -180 to 180)."
+                )
+                % {"where": where}
+            )
+            continue
+        seen.add(kode)
+        rows.append(
+            {
+                "kode": kode,
+                "nama": (raw.get("nama") or "").strip(),
+                "level": level,
+                "parent_id": parent or None,
+                "jenis": (raw.get("jenis") or "").strip(),
+                "kode_bps": (raw.get("kode_bps") or "").strip(),
+                "lat": lat,
+                "lng": lng,
+                "_row": where,
+            }
+        )
     return rows, errors
 
 
@@ -126,10 +167,21 @@ def _read_boundaries(
         except (OSError, ValueError) as exc:
             errors.append(_("%(file)s cannot be read: %(err)s") % {"file": path.name, "err": exc})
             continue
-        for i, feature in enumerate(data.get("features", []), start=1):
-            kode = str((feature.get("properties") or {}).get("kode", "")).strip()
-            geometry = feature.get("geometry")
+        features = data.get("features", []) if isinstance(data, dict) else None
+        if not isinstance(features, list):
+            errors.append(_("%(file)s is not a GeoJSON FeatureCollection.") % {"file": path.name})
+            continue
+        for i, feature in enumerate(features, start=1):
             where = _("%(file)s feature %(n)d") % {"file": path.name, "n": i}
+            properties = (feature.get("properties") or {}) if isinstance(feature, dict) else None
+            if not isinstance(properties, dict):
+                errors.append(
+                    _("%(where)s: the feature has no properties with a wilayah code.")
+                    % {"where": where}
+                )
+                continue
+            kode = str(properties.get("kode", "")).strip()
+            geometry = feature.get("geometry")
             if kode in skipped:
                 continue
             if kode not in known:
@@ -137,7 +189,10 @@ def _read_boundaries(
                     _("%(where)s: unknown wilayah code '%(kode)s'.")
                     % {"where": where, "kode": kode}
                 )
-            elif not geometry or geometry.get("type") not in {"Polygon", "MultiPolygon"}:
+            elif not isinstance(geometry, dict) or geometry.get("type") not in {
+                "Polygon",
+                "MultiPolygon",
+            }:
                 errors.append(_("%(where)s: the geometry is not a polygon.") % {"where": where})
             else:
                 geometries[kode] = geometry
