@@ -225,3 +225,27 @@ def test_the_preview_and_the_rejected_rows_are_audited_as_reads_of_personal_data
     )  # fmt: skip
     assert (rejected.changes["page"], rejected.changes["rows"]) == ("rejected_xlsx", 3)
     assert preview.object_repr == "pk.xlsx" and "1906" not in str(preview.changes)
+
+
+def test_a_file_whose_every_row_is_rejected_is_not_said_to_be_already_stored(desa_client, tmp_path):
+    rows = family_rows(KK1)
+    for row in rows:
+        row["Tanggal Pendataan"] = "31/02/2025"
+    sha = _sha(_upload(desa_client, write_xlsx(tmp_path / "pk.xlsx", rows)))
+    for page in (
+        desa_client.get(reverse("families:import_preview", args=[sha])),
+        desa_client.post(reverse("families:import_commit", args=[sha])),
+    ):
+        html = page.content.decode()
+        assert "Semua baris berkas ini ditolak" in html and "sudah tersimpan" not in html
+    assert not Keluarga.objects.exists()
+
+
+def test_a_file_with_a_header_and_no_rows_says_so(desa_client, tmp_path):
+    sha = _sha(_upload(desa_client, write_csv(tmp_path / "pk.csv", [])))
+    for page in (
+        desa_client.get(reverse("families:import_preview", args=[sha])),
+        desa_client.post(reverse("families:import_commit", args=[sha])),
+    ):
+        html = page.content.decode()
+        assert "tidak memuat baris data" in html and "sudah tersimpan" not in html

@@ -156,3 +156,25 @@ def test_the_rejected_rows_xlsx_has_the_same_headers_plus_a_reason_and_can_be_re
         "Anak Lima",
         "Anak Enam",
     }
+
+
+def test_a_file_whose_every_row_is_rejected_is_not_said_to_be_already_stored(operator, eppgbm):
+    path = eppgbm.xlsx([eppgbm.row(JK="X"), eppgbm.row(NIK="12", Nama="Salah NIK")])
+    sha = _upload(operator, path)["Location"].rstrip("/").rsplit("/", 1)[-1]
+    for page in (
+        operator.get(reverse("growth:import_preview", args=[sha])),
+        operator.post(reverse("growth:import_commit", args=[sha])),
+    ):
+        html = page.content.decode()
+        assert "Semua baris berkas ini ditolak" in html and "sudah tersimpan" not in html
+    assert not Measurement.objects.exists()
+
+
+def test_a_file_with_a_header_and_no_rows_says_so(operator, eppgbm):
+    sha = _upload(operator, eppgbm.csv([]))["Location"].rstrip("/").rsplit("/", 1)[-1]
+    for page in (
+        operator.get(reverse("growth:import_preview", args=[sha])),
+        operator.post(reverse("growth:import_commit", args=[sha])),
+    ):
+        html = page.content.decode()
+        assert "tidak memuat baris data" in html and "sudah tersimpan" not in html
