@@ -98,3 +98,20 @@ def test_rows_the_web_refuses_count_in_no_figure_and_are_counted_as_refused(tmp_
     assert sum(summary.bad.values()) == 6
     table = pd.read_parquet(out).set_index("indicator")
     assert table.loc["stunting", ["n_records", "n", "cases"]].tolist() == [1, 1, 1]
+
+
+def test_an_xlsx_whose_hidden_first_sheet_holds_lists_is_read_from_its_visible_sheet(tmp_path):
+    """As the web import reads it (``growth.importing.reader_xlsx``): the first sheet the user
+    sees, not the hidden drop-down lists put before it."""
+    from openpyxl import load_workbook
+
+    path = tmp_path / "daftar.xlsx"
+    samples.write_xlsx(path, [_row("Anak Terlihat")])
+    book = load_workbook(path)
+    lists = book.create_sheet("Daftar", 0)
+    lists.append(["Telentang", "Berdiri"])
+    lists.sheet_state = "hidden"
+    book.active = 1
+    book.save(path)
+    summary = run.run_single(sources.plan([str(path)]), str(tmp_path / "o"), task="zscores")
+    assert (summary.rows, summary.used, summary.bad) == (1, 1, {})

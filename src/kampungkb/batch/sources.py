@@ -103,7 +103,7 @@ class InputError(Exception):
 @dataclass(frozen=True)
 class Part:
     """One partition of the input: ``kind`` csv (bytes ``start``-``end``), parquet (row group
-    ``index``) or xlsx (the first sheet)."""
+    ``index``) or xlsx (the first visible sheet)."""
 
     path: str
     kind: str
@@ -264,11 +264,19 @@ def _parquet_parts(path: str, file_no: int) -> list[Part]:
 
 
 def _xlsx_rows(path: str) -> list[list]:
-    from python_calamine import CalamineError, CalamineWorkbook
+    from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
     try:
         workbook = CalamineWorkbook.from_path(path)
-        return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        # The first sheet the user sees, as the web import reads it: not the hidden lists of
+        # a template's drop-downs put before it.
+        visible = [
+            i
+            for i, sheet in enumerate(workbook.sheets_metadata)
+            if sheet.visible == SheetVisibleEnum.Visible
+        ]
+        sheet = workbook.get_sheet_by_index(visible[0] if visible else 0)
+        return sheet.to_python(skip_empty_area=False)
     except (CalamineError, OSError, ValueError) as exc:
         raise InputError(f"{path}: bukan berkas xlsx yang valid ({exc})") from exc
 
