@@ -191,3 +191,13 @@ def test_a_workbook_whose_hidden_first_sheet_holds_the_lists_imports_its_data_sh
     assert (result.n_rows, result.n_rejected, result.n_rounds_created) == (3, 0, 1)
     again = families_import(user=operator, path=path)
     assert (again.n_rounds_created, again.n_rounds_updated, again.n_rounds_unchanged) == (0, 0, 1)
+
+
+@pytest.mark.parametrize("delimiter", [",", "\t"])
+def test_a_csv_with_a_title_line_above_its_header_imports_whatever_its_delimiter(
+    tmp_path, operator, delimiter
+):
+    path = write_csv(tmp_path / "pk.csv", family_rows(KK), delimiter=delimiter)
+    path.write_bytes(b"Pendataan Keluarga 2025\r\n" + path.read_bytes())
+    result = families_import(user=operator, path=path)
+    assert (result.header_row, result.n_rows, result.n_rejected) == (2, 3, 0)

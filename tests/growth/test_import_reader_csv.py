@@ -124,3 +124,18 @@ def test_the_plain_path_refuses_as_the_csv_module_did(tmp_path, text, reason, de
         _read(path, limits)
     assert refused.value.reason == reason
     assert details.items() <= refused.value.details.items()
+
+
+@pytest.mark.parametrize("delimiter", [";", ",", "\t"])
+@pytest.mark.parametrize(
+    "title",
+    ["", "Laporan Penimbangan Agustus 2025", "Data Posyandu, Desa Kurnia Jaya; Agustus"],
+    ids=["blank-line", "title-without-delimiters", "title-with-other-delimiters"],
+)
+def test_the_delimiter_is_the_headers_not_that_of_a_title_line_above_it(tmp_path, delimiter, title):
+    # Titles are looked past for the header (``parse.header_row_find``): their delimiters,
+    # or their lack of any, must not split the rows under them.
+    text = f"{title}\n" + delimiter.join(["NIK", "Nama", "JK", "Tgl Lahir"]) + "\n"
+    text += _lines(3, delimiter)
+    rows = _same_rows(tmp_path, text, delimiter)
+    assert rows[-1][1] == [*ROW, "2"]

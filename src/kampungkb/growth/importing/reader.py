@@ -174,6 +174,24 @@ def _module_csv(fh, delimiter: str, limits: dict, out: Frames) -> int:
     return written
 
 
+DELIMITERS = (";", ",", "\t")  # in this order when lines use them alike
+DELIMITER_LINES = 10  # the lines the header is looked for in (``parse.HEADER_SEARCH_ROWS``)
+
+
+def _delimiter(fh) -> str:
+    """The delimiter a line among the first ones uses most often: the header's, which has a
+    dozen columns, not a title's above it ("Data Keluarga, Desa Kurnia Jaya" above a header
+    split by semicolons; a title without any, or a blank line, above one split by commas)."""
+    most = dict.fromkeys(DELIMITERS, 0)
+    for _ in range(DELIMITER_LINES):
+        line = fh.readline(MAX_LINE_CHARS + 1)
+        if not line:
+            break
+        for delimiter in DELIMITERS:
+            most[delimiter] = max(most[delimiter], line.count(delimiter))
+    return max(DELIMITERS, key=most.__getitem__)
+
+
 def read_csv(path: str, limits: dict, out: Frames) -> int:
     size = os.path.getsize(path)
     if size > limits["max_uncompressed_mb"] * 2**20:
@@ -181,8 +199,7 @@ def read_csv(path: str, limits: dict, out: Frames) -> int:
     encoding = csv_encoding(path)
     csv.field_size_limit(MAX_CELL_CHARS)
     with open(path, encoding=encoding, newline="") as fh:
-        first = fh.readline(MAX_LINE_CHARS + 1)
-        delimiter = max((";", ",", "\t"), key=first.count)
+        delimiter = _delimiter(fh)
         fh.seek(0)
         try:
             return _plain_csv(fh, delimiter, limits, out)
