@@ -47,3 +47,13 @@ def test_a_no_kk_or_nik_in_other_digits_is_the_same_number_in_ascii(tmp_path, us
     assert ASCII in FamilyMember.objects.values_list("nik", flat=True)
     families_import(user=users["desa"], path=write_xlsx(tmp_path / "b.xlsx", family_rows(ASCII)))
     assert Keluarga.objects.count() == 1
+
+
+def test_a_no_kk_and_nik_grouped_by_non_breaking_spaces_are_the_numbers(tmp_path, users):
+    grouped = "\xa0".join(ASCII[i : i + 4] for i in range(0, 16, 4))
+    rows = family_rows(grouped)
+    rows[1]["NIK"] = grouped
+    result = families_import(user=users["desa"], path=write_xlsx(tmp_path / "a.xlsx", rows))
+    assert result.errors == []
+    assert list(Keluarga.objects.values_list("no_kk", flat=True)) == [ASCII]
+    assert ASCII in FamilyMember.objects.values_list("nik", flat=True)

@@ -49,6 +49,22 @@ def test_a_nik_in_other_digits_is_the_same_nik_in_ascii(users, eppgbm, nik):
     assert Child.objects.count() == 1  # the same child, weighed twice
 
 
+GROUPED = {
+    "spaces": "1906 0101 0124 0001",
+    "non-breaking": "1906\xa00101\xa00124\xa00001",
+    "narrow-non-breaking": "1906\u202f0101\u202f0124\u202f0001",
+}
+
+
+@pytest.mark.parametrize("nik", GROUPED.values(), ids=GROUPED.keys())
+def test_a_nik_written_in_groups_is_the_same_nik_whatever_space_parts_them(users, eppgbm, nik):
+    # Copied from a letter or a web page, the groups are often parted by non-breaking spaces:
+    # the row showed 16 digits and was told a NIK has exactly 16 digits.
+    result = measurements_import(user=users["kecamatan"], path=eppgbm.xlsx([eppgbm.row(NIK=nik)]))
+    assert result.errors == []
+    assert list(Child.objects.values_list("nik", flat=True)) == [ASCII]
+
+
 def _book(tmp_path, eppgbm, column: str, value: float, style: str):
     """A good row, then a row whose ``column`` holds ``value`` in the number ``style``."""
     book = openpyxl.Workbook()

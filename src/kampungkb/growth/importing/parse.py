@@ -280,7 +280,7 @@ def parse_nik(value) -> str | None:
     """A 16-digit NIK as text, ``None`` for an empty cell; raise ValueError otherwise.
 
     Spreadsheets store a NIK typed as a number as a float (exact up to 2**53, enough for
-    16 digits) and a NIK typed as text sometimes with a leading apostrophe.
+    16 digits) and a NIK typed as text sometimes with a leading apostrophe, or in groups.
     """
     if is_blank(value):
         return None
@@ -289,7 +289,8 @@ def parse_nik(value) -> str | None:
             raise ValueError(value)
         raw = str(int(value))
     else:
-        raw = str(value).strip().lstrip("'").replace(" ", "")
+        # Every white space, not only " ": groups parted by non-breaking spaces too.
+        raw = "".join(str(value).split()).lstrip("'")
     if raw in {"-", "0"}:
         return None
     if not raw.isascii() and raw.isdecimal():
