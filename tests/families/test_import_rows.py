@@ -6,7 +6,7 @@ import datetime
 import pytest
 from openpyxl import load_workbook
 
-from kampungkb.families.importing.commit import families_import
+from kampungkb.families.importing.commit import ImportFileError, families_import
 from kampungkb.families.importing.headers import TEMPLATE_HEADERS, map_headers
 from kampungkb.families.models import FamilyMember, FamilySurvey
 from tests import factories
@@ -201,3 +201,12 @@ def test_a_csv_with_a_title_line_above_its_header_imports_whatever_its_delimiter
     path.write_bytes(b"Pendataan Keluarga 2025\r\n" + path.read_bytes())
     result = families_import(user=operator, path=path)
     assert (result.header_row, result.n_rows, result.n_rejected) == (2, 3, 0)
+
+
+def test_a_family_workbook_with_its_data_on_a_second_sheet_names_the_sheet_read(tmp_path, operator):
+    path = write_xlsx(tmp_path / "pk.xlsx", family_rows(KK))
+    workbook = load_workbook(path)
+    workbook.create_sheet("Petunjuk", 0).append(["Isi data di lembar Data."])
+    workbook.save(path)
+    with pytest.raises(ImportFileError, match=r"Hanya lembar pertama .* “Petunjuk”"):
+        families_import(user=operator, path=path)

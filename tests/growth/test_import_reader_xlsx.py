@@ -227,3 +227,28 @@ def test_a_visible_first_sheet_is_read_even_after_hidden_ones(tmp_path):
     path = tmp_path / "buku.xlsx"
     workbook.save(path)
     assert [cells for _number, cells in _streamed(path)] == [["pertama"]]
+
+
+def test_a_workbook_with_its_data_on_a_second_sheet_is_told_which_sheet_was_read(tmp_path, eppgbm):
+    path = eppgbm.xlsx([eppgbm.row()])
+    workbook = openpyxl.load_workbook(path)
+    notes = workbook.create_sheet("Petunjuk & Catatan", 0)
+    notes.append(["Isi data di lembar berikutnya."])
+    workbook.save(path)
+    with pytest.raises(ImportFileError) as refused:
+        read_table(path)
+    assert str(refused.value) == (
+        "Baris judul kolom e-PPGBM tidak ditemukan (diharapkan kolom seperti NIK, Nama, JK). "
+        "Hanya lembar pertama buku kerja yang dibaca, di sini “Petunjuk & Catatan”: letakkan "
+        "data di lembar pertama."
+    )
+
+
+def test_a_one_sheet_workbook_without_a_header_is_not_told_of_other_sheets(tmp_path):
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["bukan", "judul"])
+    path = tmp_path / "buku.xlsx"
+    workbook.save(path)
+    with pytest.raises(ImportFileError) as refused:
+        read_table(path)
+    assert "lembar pertama" not in str(refused.value)

@@ -79,10 +79,15 @@ def header_row_find(
         if best is None or len(found) > len(best[2]):
             best = (number, cells, found)
     if best is None or len(best[2]) < 3:
-        raise ImportFileError(
-            missing
-            or _("No e-PPGBM header row was found (expected columns such as NIK, Nama, JK).")
+        message = missing or _(
+            "No e-PPGBM header row was found (expected columns such as NIK, Nama, JK)."
         )
+        if spool.sheets > 1:  # the data may well be on another sheet: say which one was read
+            message += " " + _(
+                "Only the first sheet of a workbook is read, here “%(sheet)s”: put the data on "
+                "the first sheet."
+            ) % {"sheet": spool.sheet}
+        raise ImportFileError(message)
     return best
 
 

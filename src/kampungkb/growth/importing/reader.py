@@ -39,7 +39,7 @@ from reader_rows import (
     is_blank,
     write_row,
 )
-from reader_xlsx import read_xlsx
+from reader_xlsx import read_xlsx, sheet_facts
 
 MAX_LINE_CHARS = 1_048_576  # one line of a csv
 
@@ -242,8 +242,10 @@ def main(argv: list[str]) -> int:
     with os.fdopen(limits["fd"], "wb", buffering=1 << 16) as fd:
         out = Frames(fd)
         try:
+            sheet, sheets = "", 0
             if kind == "xlsx":
                 rows, width = read_xlsx(path, limits, out)
+                sheet, sheets = sheet_facts(path)
             else:
                 rows, width = read_csv(path, limits, out), 0
             out.flush()
@@ -253,7 +255,8 @@ def main(argv: list[str]) -> int:
         except MemoryError:
             print(json.dumps({"refused": "memory"}))
             return 0
-    print(json.dumps({"rows": rows, "width": width, "peak_mb": _peak_mb()}))
+    facts = {"rows": rows, "width": width, "sheet": sheet, "sheets": sheets}
+    print(json.dumps({**facts, "peak_mb": _peak_mb()}))
     return 0
 
 

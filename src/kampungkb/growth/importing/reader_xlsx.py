@@ -16,6 +16,7 @@ style, which tells a date from a number. Cells come out as python-calamine gives
 200,000 rows); the tests compare the two.
 """
 
+import html
 import re
 import sys
 import zipfile
@@ -90,6 +91,26 @@ def _first_sheet(archive: zipfile.ZipFile) -> str | None:
             target = attributes.get(b"Target", b"").decode(errors="replace")
             return target.lstrip("/") if target.startswith("/") else "xl/" + target
     return None
+
+
+_NAME = re.compile(rb"\sname=\"([^\"]*)\"")
+
+
+def sheet_facts(path: str) -> tuple[str, int]:
+    """The name of the sheet read (the first visible one) and how many sheets the user sees:
+    what a message says when that sheet holds no header ("only the first sheet is read")."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            workbook = _small_part(archive, "xl/workbook.xml")
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, Refused):
+        return "", 0
+    sheets = list(_SHEET.finditer(workbook))
+    visible = [s for s in sheets if not _HIDDEN.search(s.group(0))] or sheets
+    if not visible:
+        return "", 0
+    name = _NAME.search(visible[0].group(0))
+    text = html.unescape(name.group(1).decode("utf-8", errors="replace")) if name else ""
+    return text, len(visible)
 
 
 def _small_part(archive: zipfile.ZipFile, name: str) -> bytes:

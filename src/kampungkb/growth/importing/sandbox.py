@@ -58,6 +58,7 @@ def sheet_spool(path: Path, *, kind: str, limits: ParseLimits) -> "RowSpool":
             raise SheetRefused(outcome.pop("refused"), outcome)
         rows = RowSpool(spool, width=int(outcome.get("width") or 0))
         rows.reader_peak_mb = float(outcome.get("peak_mb") or 0)
+        rows.sheet, rows.sheets = str(outcome.get("sheet") or ""), int(outcome.get("sheets") or 0)
         return rows
     except BaseException:
         spool.close()
@@ -169,6 +170,8 @@ class RowSpool:
     """
 
     reader_peak_mb: float = 0.0  # the largest resident size of the reader that wrote them
+    sheet: str = ""  # an xlsx's sheet that was read (its first visible one)
+    sheets: int = 0  # how many sheets of an xlsx its user sees
 
     def __init__(self, file, *, width: int = 0):
         self._file = file
