@@ -115,3 +115,13 @@ def test_an_xlsx_whose_hidden_first_sheet_holds_lists_is_read_from_its_visible_s
     book.save(path)
     summary = run.run_single(sources.plan([str(path)]), str(tmp_path / "o"), task="zscores")
     assert (summary.rows, summary.used, summary.bad) == (1, 1, {})
+
+
+def test_a_year_written_alone_is_no_date_as_the_web_import_reads_it():
+    import numpy as np
+
+    text = pd.Series(["2023", "45000", "1998.0", "05/01/2024"], dtype=object)
+    numbers = pd.Series([2023.0, 45000.0, 1998.0, np.nan])
+    for days in (sources.parse_days(text), sources.parse_days(numbers)):
+        assert np.isnan(days[0]) and np.isnan(days[2])
+        assert days[1] == (pd.Timestamp("2023-03-15") - pd.Timestamp("1970-01-01")).days

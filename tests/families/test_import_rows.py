@@ -210,3 +210,19 @@ def test_a_family_workbook_with_its_data_on_a_second_sheet_names_the_sheet_read(
     workbook.save(path)
     with pytest.raises(ImportFileError, match=r"Hanya lembar pertama .* “Petunjuk”"):
         families_import(user=operator, path=path)
+
+
+@pytest.mark.parametrize("write", [write_csv, write_xlsx], ids=["csv-text", "xlsx-number"])
+def test_a_birth_year_written_alone_is_rejected_not_stored_as_a_day_of_1905(
+    tmp_path, operator, write
+):
+    # Read as an Excel serial, 1998 was 20/06/1905: a head of 120 years, stored silently,
+    # and a wife's "2001" made her too old to bear a child (a KRS factor).
+    rows = family_rows(KK)
+    rows[0]["Tgl Lahir"] = "1998" if write is write_csv else 1998
+    rows[1]["Tgl Lahir"] = "2001" if write is write_csv else 2001
+    name = "pk.csv" if write is write_csv else "pk.xlsx"
+    result = families_import(user=operator, path=write(tmp_path / name, rows))
+    assert [(e.row, e.column) for e in result.errors] == [(2, "Tgl Lahir"), (3, "Tgl Lahir")]
+    assert "bukan tanggal" in result.errors[0].reason and "1998" in result.errors[0].reason
+    assert not FamilyMember.objects.filter(tanggal_lahir__year__lt=1950).exists()

@@ -85,3 +85,11 @@ def test_a_duration_no_clock_holds_is_that_rows_reason(tmp_path, users, eppgbm, 
     result = measurements_import(user=users["kecamatan"], path=path, dry_run=True)
     assert result.n_rows == 2 and result.n_created == 1
     assert [(e.row, e.column) for e in result.errors] == [(3, column)]
+
+
+@pytest.mark.parametrize("value", ["2023", 2023], ids=["text", "number"])
+def test_a_year_written_alone_as_a_date_is_no_date(users, eppgbm, value):
+    path = eppgbm.xlsx([eppgbm.row(**{"Tanggal Pengukuran": value})])
+    result = measurements_import(user=users["kecamatan"], path=path, dry_run=True)
+    [error] = result.errors
+    assert error.column == "Tanggal Pengukuran" and "bukan tanggal" in error.reason

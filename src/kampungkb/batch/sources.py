@@ -408,7 +408,7 @@ def parse_days(s: pd.Series) -> np.ndarray:
             return parse_days(pd.to_datetime(s, errors="coerce"))
     if pd.api.types.is_numeric_dtype(s):
         serial = s.to_numpy(dtype=np.float64)
-        ok = (serial >= 1) & (serial < 100_000)
+        ok = (serial >= 1) & (serial < 100_000) & ~_year(serial)
         return np.where(ok, np.floor(serial) + _EXCEL_EPOCH_DAY, np.nan)
     text = s.astype("str").str.strip()
     out = np.full(len(s), np.nan)
@@ -430,8 +430,15 @@ def parse_days(s: pd.Series) -> np.ndarray:
         out[hit] = days
     serial = text.str.fullmatch(r"\d{4,5}(\.0+)?").fillna(False).to_numpy(dtype=bool)
     if serial.any():
-        out[serial] = np.floor(pd.to_numeric(text[serial]).to_numpy()) + _EXCEL_EPOCH_DAY
+        numbers = pd.to_numeric(text[serial]).to_numpy(dtype=np.float64)
+        out[serial] = np.where(_year(numbers), np.nan, np.floor(numbers) + _EXCEL_EPOCH_DAY)
     return out
+
+
+def _year(serial: np.ndarray) -> np.ndarray:
+    """Whole numbers from 1900 to 2100: a year written alone, not a day of 1905 (as the web
+    import reads them: ``growth.importing.parse.parse_date``)."""
+    return (serial == np.floor(serial)) & (serial >= 1900) & (serial <= 2100)
 
 
 def parse_numbers(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:

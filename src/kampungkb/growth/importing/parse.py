@@ -181,6 +181,8 @@ def parse_date(value) -> datetime.date | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return _from_serial(float(value))
     raw = str(value).strip()
+    if _YEAR.fullmatch(raw):
+        raise ValueError(raw)
     if m := _DMY.match(raw):
         d, mo, y = (int(g) for g in m.groups())
         return datetime.date(y, mo, d)
@@ -192,9 +194,15 @@ def parse_date(value) -> datetime.date | None:
     raise ValueError(raw)
 
 
+# A whole number from 1900 to 2100 is a year written alone (a birth year, the survey's year),
+# not the serial of a day in 1905, which no one this product records was born on.
+_YEAR = re.compile(r"(19\d\d|20\d\d|2100)(\.0+)?")
+YEARS = (1900, 2100)
+
+
 def _from_serial(serial: float) -> datetime.date:
-    # Serials between 1 (1900) and 99999 (2173); anything else is not a date.
-    if not 1 <= serial < 100_000:
+    # Serials between 1 (1900) and 99999 (2173); anything else is not a date, nor is a year.
+    if not 1 <= serial < 100_000 or (serial.is_integer() and YEARS[0] <= serial <= YEARS[1]):
         raise ValueError(serial)
     return _EXCEL_EPOCH + datetime.timedelta(days=int(serial))
 
