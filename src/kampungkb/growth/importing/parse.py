@@ -197,12 +197,12 @@ def parse_date(value) -> datetime.date | None:
 # A whole number from 1900 to 2100 is a year written alone (a birth year, the survey's year),
 # not the serial of a day in 1905, which no one this product records was born on.
 _YEAR = re.compile(r"(19\d\d|20\d\d|2100)(\.0+)?")
-YEARS = (1900, 2100)
+_YEARS = (1900, 2100)
 
 
 def _from_serial(serial: float) -> datetime.date:
     # Serials between 1 (1900) and 99999 (2173); anything else is not a date, nor is a year.
-    if not 1 <= serial < 100_000 or (serial.is_integer() and YEARS[0] <= serial <= YEARS[1]):
+    if not 1 <= serial < 100_000 or (serial.is_integer() and _YEARS[0] <= serial <= _YEARS[1]):
         raise ValueError(serial)
     return _EXCEL_EPOCH + datetime.timedelta(days=int(serial))
 
