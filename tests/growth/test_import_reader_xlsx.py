@@ -252,3 +252,27 @@ def test_a_one_sheet_workbook_without_a_header_is_not_told_of_other_sheets(tmp_p
     with pytest.raises(ImportFileError) as refused:
         read_table(path)
     assert "lembar pertama" not in str(refused.value)
+
+
+def test_a_workbook_listing_its_sheet_with_the_relationship_first_reads_as_calamine_read_it(
+    tmp_path,
+):
+    # Attributes come in any order: <sheet r:id="rId1" name="Data" sheetId="1"/> is the same.
+    import io
+    import zipfile
+
+    made = hostile.xlsx(hostile.sheet_xml(hostile.header_xml() + hostile.row_xml(2, ["1906"])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(made)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/workbook.xml":
+                data = data.replace(
+                    b'<sheet name="Data" sheetId="1" r:id="rId1"/>',
+                    b'<sheet r:id="rId1" name="Data" sheetId="1"/>',
+                )
+                assert b'<sheet r:id="rId1"' in data
+            target.writestr(info, data)
+    path = tmp_path / "urutan.xlsx"
+    path.write_bytes(out.getvalue())
+    assert len(_same_rows(path)) == 2

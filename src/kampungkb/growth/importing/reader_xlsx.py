@@ -51,7 +51,8 @@ MAX_RATIO = 200  # unpacked / packed size of a big part; sheets pack 5-30 times,
 RATIO_FROM_BYTES = 10 * 2**20
 PROLOG_BYTES = 64 * 1024  # where an XML part's DOCTYPE would be
 SMALL_PART_BYTES = 16 * 2**20  # workbook.xml and its relationships
-_SHEET = re.compile(rb"<(?:\w+:)?sheet\s[^>]*?\s\w+:id=\"([^\"]*)\"[^>]*>")
+# A <sheet> element, its relationship id among its attributes wherever it is (first or not).
+_SHEET = re.compile(rb"<(?:\w+:)?sheet\s(?:[^>]*?\s)?\w+:id=\"([^\"]*)\"[^>]*>")
 _HIDDEN = re.compile(rb"\sstate=\"(?:hidden|veryHidden)\"")
 _RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\s[^>]*>")
 _ATTRIBUTE = re.compile(rb"(\w+)=\"([^\"]*)\"")
