@@ -85,8 +85,21 @@ def overdue(request):
 
 
 def _target_page(
-    request, target, form, *, status=200, saved=None, screening=None, already_saved=False
+    request,
+    target,
+    form,
+    *,
+    status=200,
+    saved=None,
+    screening=None,
+    already_saved=False,
+    after_write=False,
 ):
+    # Whatever brings the target's record back (her page, a form refused and shown again with
+    # it) is a read of it, unless the answer follows a write of it (``after_write``): the
+    # write's own entry covers what it shows.
+    if not after_write:
+        services.target_viewed(user=request.user, target=target)
     today = datetime.date.today()
     context = {
         "target": target,
@@ -112,7 +125,6 @@ def _target_page(
 def target(request, pk):
     _require_reader(request.user)
     obj = selectors.target_get(user=request.user, pk=pk)
-    services.target_viewed(user=request.user, target=obj)
     form = VisitForm(initial={"tanggal": datetime.date.today(), "jenis": "kie"})
     return _target_page(request, obj, form)
 
@@ -139,7 +151,9 @@ def visit_create(request, pk):
             if not request.htmx:
                 return redirect("families:tpk_target", pk=obj.pk)
             fresh = VisitForm(initial={"tanggal": datetime.date.today(), "jenis": "kie"})
-            return _target_page(request, obj, fresh, saved=visit, already_saved=not created)
+            return _target_page(
+                request, obj, fresh, saved=visit, already_saved=not created, after_write=created
+            )
     return _target_page(request, obj, form, status=400)
 
 
@@ -174,8 +188,9 @@ def done(request, url: str):
 def form_page(request, *, title, form, action, back, button, status=200, intro="", target=None):
     """One phone form on its own page; an htmx POST refused answers 400 with the form only
     (swapped in place, each error beside its field). A form that names a ``target`` is a read
-    of her record when first shown (a POST is audited as the write it makes)."""
-    if target is not None and request.method != "POST":
+    of her record whenever it is shown: first, and again after a POST refused (one saved is
+    audited as the write it makes, and answers with a redirect, not with this form)."""
+    if target is not None:
         services.target_viewed(user=request.user, target=target)
     context = {
         "title": title,

@@ -25,7 +25,11 @@ from kampungkb.families.tpk.pregnancy.panel import PANEL, panel_context
 from kampungkb.families.tpk.views import _require_reader, _require_worker
 
 
-def _panel(request, target, *, status=200, **forms):
+def _panel(request, target, *, status=200, after_write=False, **forms):
+    # The panel shows her pregnancy's record (contacts, measurements, risks): a read of it,
+    # unless it answers a write of it (``after_write``), whose own entry covers it.
+    if not after_write:
+        tpk_services.target_viewed(user=request.user, target=target)
     context = panel_context(request, target, datetime.date.today(), **forms)["pregnancy_panel"]
     return render(request, PANEL, {"p": context}, status=status)
 
@@ -53,7 +57,7 @@ def _record(request, pk, *, kind, form_class, form_key, service, saved_key):
             if not request.htmx:
                 return redirect("families:tpk_target", pk=obj.pk)
             obj.refresh_from_db()
-            return _panel(request, obj, **{saved_key: saved})
+            return _panel(request, obj, after_write=True, **{saved_key: saved})
     return _panel(request, obj, status=400, **{form_key: form})
 
 
@@ -143,9 +147,9 @@ def _back(record):
     return redirect(reverse("families:tpk_target", args=[record.target_id]) + "#pregnancy")
 
 
-def _target_panel(request, record, *, status=200, **forms):
+def _target_panel(request, record, *, status=200, after_write=False, **forms):
     target = tpk_selectors.target_get(user=request.user, pk=record.target_id)
-    return _panel(request, target, status=status, **forms)
+    return _panel(request, target, status=status, after_write=after_write, **forms)
 
 
 def _edit(request, record, *, form_class, service, arg, texts):
@@ -160,7 +164,9 @@ def _edit(request, record, *, form_class, service, arg, texts):
             add_validation_errors(form, exc)
         else:
             if request.htmx:
-                return _target_panel(request, record, **{texts["saved_key"]: saved})
+                return _target_panel(
+                    request, record, after_write=True, **{texts["saved_key"]: saved}
+                )
             messages.success(request, texts["saved"])
             return _back(record)
     status = 400 if request.method == "POST" else 200
@@ -173,7 +179,7 @@ def _edit(request, record, *, form_class, service, arg, texts):
 
 def _deleted(request, record, message):
     if request.htmx:
-        return _target_panel(request, record, deleted=message)
+        return _target_panel(request, record, after_write=True, deleted=message)
     messages.success(request, message)
     return _back(record)
 

@@ -20,6 +20,7 @@ from kampungkb.core.permissions import (
 from kampungkb.core.scoping import user_covers
 from kampungkb.core.submissions import ALREADY_SAVED, created_once
 from kampungkb.families.tpk import selectors as tpk_selectors
+from kampungkb.families.tpk import services as tpk_services
 from kampungkb.families.tpk.forms import VisitForm
 from kampungkb.families.tpk.models import TargetKind
 from kampungkb.families.tpk.screening import rules, selectors, services
@@ -58,11 +59,16 @@ def screening_create(request, pk):
         else:
             if not request.htmx:
                 return redirect("families:tpk_target", pk=target.pk)
+            if not created:
+                # Sent twice: nothing written now (no CREATE entry covers what is shown).
+                tpk_services.target_viewed(user=request.user, target=target)
             context = panel_context(request, target, saved=saved)
             context["already_saved"] = None if created else ALREADY_SAVED
             return render(request, "families/tpk/screening/panel.html", context)
     context = panel_context(request, target, form=form, needs_check=needs_check)
     if request.htmx:
+        # Her screenings shown again with the refused form: a read of her record.
+        tpk_services.target_viewed(user=request.user, target=target)
         return render(request, "families/tpk/screening/panel.html", context, status=400)
     visit_form = VisitForm(initial={"tanggal": datetime.date.today(), "jenis": "kie"})
     return _target_page(request, target, visit_form, status=400, screening=context)
