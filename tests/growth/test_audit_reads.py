@@ -223,3 +223,16 @@ def test_a_search_with_a_nul_character_is_refused_and_reads_nothing(operator, us
     response = operator.get(reverse("growth:child_list"), {"q": "bu\x00di"})
     assert response.status_code == 400
     assert not AuditEntry.objects.filter(action="view", actor=users["desa"]).exists()
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx"])
+def test_a_refused_weighing_shows_the_childs_form_again_and_records_the_read(
+    operator, users, posyandu, child, headers
+):
+    url = _session("session_measure", posyandu, child.pk)
+    response = operator.post(url, {"berat": "", "cara_ukur": "PB"}, **headers)
+    assert response.status_code == 400 and "Budi Santoso" in response.content.decode()
+    entries = AuditEntry.objects.filter(action="view", actor=users["desa"])
+    reads = [(e.object_type, e.object_id, e.wilayah_kode) for e in entries]
+    assert ("growth.child", str(child.pk), KURNIA_JAYA) in reads
+    assert NIK not in str([(e.object_repr, e.changes) for e in entries])

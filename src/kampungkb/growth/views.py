@@ -227,6 +227,9 @@ def session_measure(request, posyandu, tanggal, child):
                 "growth/partials/result_with_lists.html",
                 _session_after_save(request, pos, day, replaced=replaced, **ctx),
             )
+    # The child's form shown again (refused, or asking to confirm unusual values): a read of
+    # the child, as the form's first showing is; nothing was written.
+    personal_data.child_shown(user=request.user, child=kid, page="session_measure")
     ctx = _measure_context(pos, day, kid, form) | {"needs_check": needs_check}
     return render(request, template, _session_context(request, pos, day, **ctx), status=400)
 
