@@ -19,6 +19,7 @@ from kampungkb.convergence.models import (
 )
 from kampungkb.convergence.plans.services import activity_add, plan_create
 from kampungkb.convergence.review.services import evaluation_run
+from kampungkb.core.models import AuditEntry
 from kampungkb.wilayah.models import Wilayah
 from tests.conftest import BATU_PENYU, KURNIA_JAYA
 
@@ -437,3 +438,21 @@ def test_the_summary_by_opd_names_village_activities_without_an_opd_as_such(
     url = reverse("convergence:plan_summary") + f"?tahun={objs['year']}"
     by_opd = client.get(url + "&by=opd").content.decode()
     assert "Tanpa OPD penanggung jawab" in by_opd and "Rencana OPD" not in by_opd
+
+
+def test_the_kpm_names_on_the_page_of_aksi_5_are_a_read_of_those_cadres(client, users, objs):
+    aksi_5 = ActionDefinition.objects.get(framework=objs["action"].framework, nomor=5)
+    client.force_login(users["desa"])
+    page = client.get(reverse("convergence:action_edit", args=[objs["year"], aksi_5.pk]))
+    assert "Kader own" in page.content.decode() and "Kader other" not in page.content.decode()
+    [entry] = AuditEntry.objects.filter(action="view", actor=users["desa"])
+    assert (entry.object_type, entry.object_id, entry.wilayah_kode) == (
+        "convergence.cadre",
+        "",
+        KURNIA_JAYA,
+    )
+    assert entry.changes == {"page": "aksi_5_kpm", "ids": [objs["cadres"]["own"].pk]}
+    # Those who see the counts only are shown no name: nothing to record.
+    client.force_login(users["mitra"])
+    assert client.get(page.wsgi_request.path).status_code == 200
+    assert not AuditEntry.objects.filter(action="view", actor=users["mitra"]).exists()

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from kampungkb.convergence.actions import selectors, services
 from kampungkb.convergence.actions.forms import ActionRecordForm, EvidenceForm, initial_from_record
+from kampungkb.convergence.cadres import services as cadre_services
 from kampungkb.convergence.cadres.selectors import kpm_per_desa
 from kampungkb.convergence.pages import require_area, year_asked
 from kampungkb.core.form_errors import add_validation_errors
@@ -66,6 +67,9 @@ def action_edit(request, tahun, pk):
             else:
                 messages.success(request, _("Action saved."))
                 return redirect("convergence:action_edit", tahun=tahun, pk=action.pk)
+    kpm = kpm_per_desa(user=user) if action.nomor == 5 else None
+    if kpm is not None:
+        cadre_services.kpm_names_viewed(user=user, rows=kpm)
     return render(
         request,
         "convergence/action_edit.html",
@@ -75,7 +79,7 @@ def action_edit(request, tahun, pk):
             "record": record,
             "form": form if may_edit else None,
             "evidence_form": EvidenceForm() if may_edit and record else None,
-            "kpm": kpm_per_desa(user=user) if action.nomor == 5 else None,
+            "kpm": kpm,
             "show_personal": can_view_personal_data(user),
         },
         status=status,

@@ -78,16 +78,20 @@ def desa_gaps(*, user) -> list:
 
 def kpm_per_desa(*, user) -> list[dict]:
     """Return each desa in the user's area with the number of its active KPM (an Aksi 5
-    output) and, for those who may see personal data, their names (``None`` otherwise)."""
+    output) and, for those who may see personal data, their names and ids (``None``
+    otherwise: the ids are for the audit trail of who was shown the names)."""
     names = defaultdict(list)
+    ids = defaultdict(list)
     for c in Cadre.objects.for_user(user).filter(peran=CadreRole.KPM, aktif=True):
         names[c.desa_id].append(c.nama)
+        ids[c.desa_id].append(c.pk)
     shown = can_view_personal_data(user)
     return [
         {
             "desa": d,
             "n": len(names.get(d.kode, [])),
             "kpm": names.get(d.kode, []) if shown else None,
+            "ids": ids.get(d.kode, []) if shown else None,
         }
         for d in Wilayah.objects.for_user(user).desa().order_by("kode")
     ]

@@ -108,6 +108,20 @@ def cadres_personal_data_viewed(*, user, cadres) -> None:
     )
 
 
+def kpm_names_viewed(*, user, rows: list[dict]) -> None:
+    """Record that a user was shown the names of their area's KPM (``selectors.kpm_per_desa``,
+    on the page of aksi 5): which cadres, by id; nothing when no name was shown."""
+    ids = [pk for row in rows for pk in row["ids"] or ()]
+    if not ids:
+        return
+    audit_read(
+        actor=user,
+        obj=Cadre,
+        wilayah_kode=covered_kode(user) or "",
+        details={"page": "aksi_5_kpm", "ids": ids},
+    )
+
+
 def cadre_personal_data_viewed(*, user, cadre: Cadre) -> None:
     """Record that a user was shown one cadre's name, phone number and trainings."""
     audit_read(actor=user, obj=cadre, wilayah_kode=cadre.desa_id, details={"page": "detail"})
