@@ -271,3 +271,19 @@ def test_a_group_type_sent_twice_is_refused_with_a_message_not_a_conflict(client
     assert response.status_code == 400
     assert "Setiap jenis kelompok kegiatan hanya boleh diisi sekali." in response.content.decode()
     assert not KampungKB.objects.exists()
+
+
+def test_the_edit_form_shows_the_pokja_and_records_the_read_as_the_page_does(
+    client, users, make_kampung
+):
+    kampung = make_kampung(KURNIA_JAYA)
+    client.force_login(users["desa"])
+    url = reverse("wilayah:kampung_kb_edit", args=[kampung.pk])
+    assert "Contoh Ketua" in client.get(url).content.decode()
+    # Refused and shown again, as the operator filled it in (the Pokja sent back with it).
+    refused = client.post(url, _post_data(desa=KURNIA_JAYA, nama=""))
+    assert refused.status_code == 400 and "Budi" in refused.content.decode()
+    entries = AuditEntry.objects.filter(action="view", actor=users["desa"])
+    assert [(e.object_type, e.object_id, e.wilayah_kode) for e in entries] == [
+        ("wilayah.kampungkb", str(kampung.pk), KURNIA_JAYA)
+    ] * 2

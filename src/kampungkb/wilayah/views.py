@@ -164,6 +164,9 @@ def _kampung_kb_form_page(request, kampung):
         else:
             messages.success(request, _("Kampung KB saved."))
             return redirect("wilayah:kampung_kb_detail", pk=saved.pk)
+    # The form holds the Pokja's names and phone numbers, as the Kampung KB's page does.
+    if kampung is not None and kampung.pokja_members.all():
+        services.kampung_kb_personal_data_viewed(user=user, kampung=kampung)
     return render(
         request,
         "wilayah/kampung_kb_form.html",
