@@ -59,8 +59,8 @@ HTMX = {"HX-Request": "true"}
 REFUSED = {"refused": "1"}
 
 
-def _with_niks(world) -> set[str]:
-    """Give every personal record of the world its NIKs; return them (and the family cards)."""
+def _with_niks(w) -> set[str]:
+    """Give every personal record of the world ``w`` its NIKs; return them and the KK numbers."""
     for i, pk in enumerate(Child.objects.values_list("pk", flat=True)):
         Child.objects.filter(pk=pk).update(nik=f"1906019{i:09d}", nik_ibu=f"1906018{i:09d}")
     for i, pk in enumerate(Target.objects.values_list("pk", flat=True)):
@@ -94,18 +94,18 @@ def _people() -> set[str]:
     return {p for p in found if p and len(p) > 6}
 
 
-def _url(world, key: str) -> tuple[str, str]:
+def _url(w, key: str) -> tuple[str, str]:
     name, method, *where = key.split()
     ask = ASK.get(name, district())
-    o = world.objects[where[0] if where else "own"]
+    o = w.objects[where[0] if where else "own"]
     return method, reverse(name, args=ask.args(o) if ask.args else None) + ask.query
 
 
-def _request(world, role: str, method: str, url: str, data=None, *, htmx=False):
+def _request(w, role: str, method: str, url: str, data=None, *, htmx=False):
     """``(status, text, filename, entries)``: the answer to the request and the audit entries
     it left, in a savepoint rolled back afterwards."""
     client = Client(headers=HTMX if htmx else {})
-    client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]
+    client.cookies[settings.SESSION_COOKIE_NAME] = w.sessions[role]
     with transaction.atomic():
         last = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         response = client.get(url) if method == "GET" else client.post(url, data or {})
@@ -116,13 +116,13 @@ def _request(world, role: str, method: str, url: str, data=None, *, htmx=False):
     return response.status_code, text, filename, entries
 
 
-def _aksi_5(world) -> str:
-    framework = world.objects["own"].action.framework
+def _aksi_5(w) -> str:
+    framework = w.objects["own"].action.framework
     aksi = ActionDefinition.objects.get(framework=framework, nomor=5)
     return reverse("convergence:action_edit", args=[TODAY.year, aksi.pk])
 
 
-def _requests(world, role: str):
+def _requests(w, role: str):
     """Every request ``role`` may make: each route it may read (GET), each route it may post
     to with data the form refuses; each plainly and as htmx."""
     index = ROLES.index(role) if role in ROLES else None
@@ -130,11 +130,11 @@ def _requests(world, role: str):
         code = provinsi_expected(key) if index is None else codes[index]
         if key.split()[0] in NOT_PERSONAL_RECORDS or code not in (200, 302, 400):
             continue
-        method, url = _url(world, key)
+        method, url = _url(w, key)
         for htmx in (False, True):
             yield key, method, url, htmx
     for htmx in (False, True):
-        yield "convergence:action_edit GET aksi5", "GET", _aksi_5(world), htmx
+        yield "convergence:action_edit GET aksi5", "GET", _aksi_5(w), htmx
 
 
 def _nik_places(niks, text, filename, entries, *, whole_allowed: bool) -> dict[str, list]:
@@ -151,7 +151,9 @@ def _nik_places(niks, text, filename, entries, *, whole_allowed: bool) -> dict[s
 
 @pytest.mark.parametrize("role", ["admin", "desa"])
 def test_each_answer_showing_a_personal_record_is_audited_and_masks_nik_but_where_needed(
-    db, world, role
+    db,
+    world,  # noqa: F811 - the matrix's fixture
+    role,
 ):
     """As the Admin Kabupaten (every area) and the Operator Desa (the uploader of the world's
     files, the requester of its export): each GET, and each POST with data its form refuses,
@@ -176,7 +178,7 @@ def test_each_answer_showing_a_personal_record_is_audited_and_masks_nik_but_wher
 
 
 @pytest.mark.parametrize("role", READ_ONLY_ROLES)
-def test_read_only_roles_are_never_shown_a_personal_record_nor_a_nik(db, world, role):
+def test_read_only_roles_are_never_shown_a_personal_record_nor_a_nik(db, world, role):  # noqa: F811
     niks = _with_niks(world)
     people = _people()
     shown = {}
@@ -190,7 +192,7 @@ def test_read_only_roles_are_never_shown_a_personal_record_nor_a_nik(db, world, 
     assert shown == {}
 
 
-def test_the_checks_above_find_the_names_and_whole_niks_where_they_are(db, world):
+def test_the_checks_above_find_the_names_and_whole_niks_where_they_are(db, world):  # noqa: F811
     # They would pass on pages that showed nobody: a target's own page shows her name and
     # whole NIK to her desa's operator, and records the read.
     niks = _with_niks(world)
