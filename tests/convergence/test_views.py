@@ -314,6 +314,16 @@ def test_the_year_view_shows_done_late_and_missing_actions(client, users, objs):
     assert "missing" in states  # nothing was recorded for 2025, all of it is past due
 
 
+def test_the_annual_review_heads_its_stunting_change_column_as_a_change_not_a_switch(
+    client, users, objs
+):
+    """It read "Ganti" (the language button's "Change") in Indonesian."""
+    evaluation_run(user=users["admin"], tahun=objs["year"])
+    client.force_login(users["kecamatan"])
+    html = client.get(reverse("convergence:review_year"), {"tahun": objs["year"]}).content.decode()
+    assert '<th class="text-end">Perubahan</th>' in html and "Ganti</th>" not in html
+
+
 def test_the_annual_review_pdf_is_a_pdf(client, users, objs):
     evaluation_run(user=users["admin"], tahun=objs["year"])
     client.force_login(users["kecamatan"])

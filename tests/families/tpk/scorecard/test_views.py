@@ -185,3 +185,12 @@ def test_the_area_xlsx_lists_each_desa_with_its_level_per_quarter(client, users,
     kurnia = next(r for r in rows if r[0] == KURNIA_JAYA)
     assert kurnia[-2] == 10 and kurnia[2] == "Manggar"  # 1 Y of 10 cells (see above)
     assert len([r for r in rows[2:] if r[0]]) == 9
+
+
+def test_the_last_column_reads_as_the_difference_between_quarters_not_a_button(client, users, data):
+    """Its heading said "Ganti" (the language button's "Change", i.e. switch) in Indonesian."""
+    html = _get(client, users["viewer"], "scorecard_area", kode=MANGGAR).content.decode()
+    assert '<th class="text-end">Perubahan</th>' in html and "Ganti</th>" not in html
+    response = _get(client, users["viewer"], "scorecard_area_xlsx", kode=MANGGAR)
+    header = list(openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0].values)[1]
+    assert header[-1] == "Perubahan"

@@ -5,6 +5,7 @@ out."""
 
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from kampungkb.core.downloads import Sheet, header_widths
 from kampungkb.core.rounding import ROUNDING_NOTE, percent
@@ -144,7 +145,13 @@ def filename(desa, quarter, ext: str) -> str:
 
 def levels_sheets(area, quarters, rows) -> list[Sheet]:
     """The convergence level of every desa of ``area`` per quarter and the last change."""
-    header = [_("Code"), _("Desa"), _("Kecamatan"), *[str(q) for q in quarters], _("Change")]
+    header = [
+        _("Code"),
+        _("Desa"),
+        _("Kecamatan"),
+        *[str(q) for q in quarters],
+        pgettext("difference between two periods", "Change"),
+    ]
     body = [
         [r.desa.kode, r.desa.nama, r.desa.parent.nama if r.desa.parent else "",
          *[percent(level) for level in r.levels], percent(r.change)]
