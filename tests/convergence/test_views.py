@@ -149,6 +149,25 @@ def test_anonymous_visitors_are_sent_to_log_in(client, objs):
     assert response.status_code == 302
 
 
+def test_the_coaching_visits_are_listed_newest_first(client, users, objs, ref):
+    """The list counts each visit's open follow-ups, and that count used to drop the model's
+    ordering (Django leaves Meta.ordering out of a GROUP BY query): visits came in any order."""
+    today = datetime.date.today()
+    for days in (400, 10, 200):
+        visit_record(
+            user=None,
+            opd=ref["dkppkb"],
+            desa=Wilayah.objects.get(kode=KURNIA_JAYA),
+            tanggal=today - datetime.timedelta(days=days),
+            topik=f"Pembinaan {days}",
+            temuan="Temuan",
+        )
+    client.force_login(users["desa"])
+    visits = list(client.get(reverse("convergence:visit_list")).context["visits"])
+    dates = [v.tanggal for v in visits]
+    assert len(dates) == 4 and dates == sorted(dates, reverse=True)
+
+
 def test_a_mitra_opd_sees_only_its_own_visits(client, objs, mitra_dpupr):
     client.force_login(mitra_dpupr)
     assert (

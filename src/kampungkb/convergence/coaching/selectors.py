@@ -33,6 +33,8 @@ def visit_list(*, user, tahun: int | None = None):
         visits_for(user=user)
         .select_related("opd", "desa", "kampung")
         .annotate(n_open=Count("follow_ups", filter=Q(follow_ups__status=FollowUpStatus.TERBUKA)))
+        # Spelled out: a GROUP BY query (the count) leaves the model's Meta.ordering out.
+        .order_by("-tanggal", "-id")
     )
     if tahun:
         qs = qs.filter(tanggal__year=tahun)
