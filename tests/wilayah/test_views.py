@@ -154,6 +154,18 @@ def test_wilayah_list_of_the_manggar_operator_shows_its_nine_desa(client, users,
     assert "Gantung" not in body
 
 
+def test_a_desa_operator_s_wilayah_list_names_its_kecamatan_without_a_link_to_a_404(client, users):
+    client.force_login(users["desa"])
+    body = client.get(reverse("wilayah:list")).content.decode()
+    assert "Kecamatan Manggar" in body
+    assert client.get(reverse("wilayah:detail", args=[MANGGAR])).status_code == 404
+    assert reverse("wilayah:detail", args=[MANGGAR]) not in body
+    assert reverse("wilayah:detail", args=[KURNIA_JAYA]) in body
+    client.force_login(users["kecamatan"])
+    body = client.get(reverse("wilayah:list")).content.decode()
+    assert reverse("wilayah:detail", args=[MANGGAR]) in body
+
+
 def test_map_spec_draws_only_the_users_desa_coloured_by_status(client, users, make_kampung):
     make_kampung(KURNIA_JAYA)
     client.force_login(users["kecamatan"])

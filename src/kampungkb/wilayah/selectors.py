@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 
 from kampungkb.core.permissions import is_district_admin
 from kampungkb.core.rounding import percent, proportion
-from kampungkb.core.scoping import covered_kode, within_q
+from kampungkb.core.scoping import covered_kode, user_covers, within_q
 from kampungkb.wilayah.models import KODE_LENGTH, KampungKB, Level, MaturityRecord, Wilayah
 
 # The level of the areas directly inside each level that has desa below it.
@@ -74,6 +74,8 @@ def kecamatan_list(*, user):
         kecamatan[d.kode[:8]].scoped_desa.append(d)
     for k in kecamatan.values():
         k.n_kampung_kb = sum(1 for d in k.scoped_desa if d.has_kampung_kb)
+        # A desa operator sees its kecamatan's name, but its page answers 404: no link to it.
+        k.in_area = user_covers(user, k.kode)
     return list(kecamatan.values())
 
 
