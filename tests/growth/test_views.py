@@ -166,6 +166,18 @@ def test_child_page_masks_nik_in_lists_and_audits_the_read(client, users, child)
     assert views.filter(object_id="").count() == 1
 
 
+def test_the_address_names_a_dusun_once_however_it_was_typed(client, users, child):
+    client.force_login(users["desa"])
+    url = reverse("growth:child_detail", args=[child.pk])
+    child.dusun = "Dusun III"
+    child.save(update_fields=["dusun"])
+    detail = client.get(url).content.decode()
+    assert "Dusun III" in detail and "Dusun Dusun" not in detail
+    child.dusun = "III"
+    child.save(update_fields=["dusun"])
+    assert "Dusun III" in client.get(url).content.decode()
+
+
 @pytest.mark.parametrize("who", ["mitra", "viewer"])
 def test_roles_without_personal_data_see_no_child(client, users, child, who):
     client.force_login(users[who])
