@@ -73,6 +73,15 @@ def test_each_operator_lists_the_latest_round_of_the_families_of_their_area(clie
     assert world["other"].pk in _rows(client)[0]
 
 
+def test_a_target_family_is_labelled_sasaran_in_indonesian_as_its_opposite_is(client, users, world):
+    """The badge shared its msgid with a prevalence "target" (Indonesian: "target"), so the list
+    read "target" beside "bukan sasaran"."""
+    client.force_login(users["desa"])
+    html = _rows(client, "?krs=tidak")[1].content.decode()
+    assert '<span class="badge text-bg-info">sasaran</span>' in html
+    assert ">target</span>" not in html
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
