@@ -75,6 +75,11 @@ def test_kecamatan_operator_registers_a_kampung_kb_through_the_form(client, user
             "Hanya kelompok yang aktif yang memiliki tanggal mulai.",
         ),
         ({"tanggal_pencanangan": "31/02/2020"}, "Masukkan tanggal yang valid."),
+        # A row's choice left empty: the reason beside it, not only "correct the errors below".
+        ({"pokja-0-jabatan": ""}, "Bidang ini tidak boleh kosong."),
+        ({"partners-0-nama": "Karang Taruna"}, "Bidang ini tidak boleh kosong."),
+        ({"funding-0-sumber": ""}, "Bidang ini tidak boleh kosong."),
+        ({"funding-0-keterangan": "x" * 201}, "Pastikan nilai ini mengandung paling banyak 200"),
     ],
 )
 def test_invalid_form_shows_the_error_in_bahasa_indonesia_and_saves_nothing(
