@@ -63,3 +63,10 @@ def test_each_language_gets_its_own_titles_and_number_format():
     assert indonesian["layer"][0]["encoding"]["y"]["title"] == "Prevalensi (%)"
     assert english["layer"][0]["encoding"]["y"]["title"] == "Prevalence (%)"
     assert {v["jenis"] for v in indonesian["data"]["values"]} == {"Bulanan", "Tahunan"}
+
+
+def test_the_priority_score_axis_spans_0_to_100_even_for_a_ranking_of_one_desa():
+    """A desa operator's ranking holds its one desa, scored 0: the axis had no width and read
+    "0,000000"."""
+    spec = charts.score_spec([{"nama": "Kurnia Jaya", "score": 0.0, "lokus": True}])
+    assert spec["encoding"]["x"]["scale"]["domain"] == [0, 100]

@@ -171,7 +171,9 @@ def _score_chart(width, count: int) -> dict:
         alt.Chart(alt.Data(values=[]))
         .mark_bar()
         .encode(
-            x=alt.X("skor:Q", title=_("Priority score (0-100)")),
+            # The whole scale, always: a desa operator's ranking of one desa (score 0) had a
+            # zero-width axis, labelled "0,000000".
+            x=alt.X("skor:Q", title=_("Priority score (0-100)"), scale=alt.Scale(domain=[0, 100])),
             y=alt.Y("desa:N", sort="-x", title=""),
             color=alt.Color(
                 "status:N",
