@@ -44,6 +44,16 @@ def test_the_desa_scorecard_shows_derived_cells_with_their_source(client, users,
     assert 'name="nilai"' in html  # the entered cells are editable by the KPM
 
 
+def test_the_desa_page_links_back_to_its_kecamatan_only_for_those_who_may_open_it(
+    client, users, data
+):
+    back = reverse("families:scorecard_area", args=[MANGGAR])
+    html = _get(client, users["desa"], "scorecard_desa").content.decode()
+    assert back not in html and client.get(back).status_code == 404
+    html = _get(client, users["kecamatan"], "scorecard_desa").content.decode()
+    assert back in html and client.get(back).status_code == 200
+
+
 @pytest.mark.parametrize("role", ["mitra", "viewer"])
 def test_mitra_and_viewer_see_aggregates_without_names(client, users, data, role):
     response = _get(client, users[role], "scorecard_desa")

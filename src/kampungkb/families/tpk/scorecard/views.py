@@ -74,6 +74,8 @@ def _context(request, kode):
         "card": card,
         "names": names,
         "can_enter": can_record_tpk_work(request.user) and user_covers(request.user, desa.kode),
+        # A desa operator's kecamatan page answers 404: no link back to it.
+        "kecamatan_in_area": user_covers(request.user, desa.parent_id),
         "months": months_label(quarter),
         "mat_counts": list(zip(months_label(quarter), card.mat_counts, strict=True)),
         "choices": _quarter_choices(),
