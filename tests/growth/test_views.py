@@ -220,3 +220,26 @@ def test_edit_and_delete_a_measurement(client, users, posyandu, child):
     client.post(reverse("growth:measurement_delete", args=[m.pk]))
     assert not Measurement.objects.exists()
     assert AuditEntry.objects.filter(object_type="growth.measurement", action="delete").exists()
+
+
+def test_the_measurement_edit_form_shows_the_stored_values_as_typed_in_each_language(
+    client, users, posyandu, child
+):
+    """It showed "14.400" (the stored decimal) on the Indonesian page: fourteen thousand four
+    hundred to an Indonesian reader, and a comma is what the form asks for."""
+    client.force_login(users["desa"])
+    client.post(
+        _session_url("session_measure", posyandu, child.pk),
+        {"berat": "14,4", "tinggi": "94,2", "cara_ukur": "TB"},
+    )
+    url = reverse("growth:measurement_edit", args=[Measurement.objects.get().pk])
+    html = client.get(url).content.decode()
+    assert 'value="14,4"' in html and 'value="94,2"' in html
+    client.post(reverse("set_language"), {"language": "en"})
+    html = client.get(url).content.decode()
+    assert 'value="14.4"' in html and 'value="94.2"' in html
+    # Sent back unchanged, the form keeps the values.
+    client.post(reverse("set_language"), {"language": "id"})
+    client.post(url, {"berat": "14,4", "tinggi": "94,2", "cara_ukur": "TB"})
+    m = Measurement.objects.get()
+    assert (float(m.berat), float(m.tinggi)) == (14.4, 94.2)

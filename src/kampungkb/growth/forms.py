@@ -1,6 +1,8 @@
 import datetime
+from decimal import Decimal
 
 from django import forms
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from kampungkb.core.forms_style import StyledFormMixin
@@ -21,6 +23,14 @@ class LocalDecimalField(forms.DecimalField):
         if isinstance(value, str):
             value = value.strip().replace(",", ".")
         return super().to_python(value)
+
+    def prepare_value(self, value):
+        """A stored value as the user would type it: 14,4 on an Indonesian page (the stored
+        14.400 read as fourteen thousand four hundred), 14.4 on an English one."""
+        if isinstance(value, Decimal):
+            text = format(value.normalize(), "f")
+            return text.replace(".", formats.get_format("DECIMAL_SEPARATOR"))
+        return super().prepare_value(value)
 
 
 class SessionStartForm(StyledFormMixin, forms.Form):
