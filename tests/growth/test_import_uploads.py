@@ -6,9 +6,11 @@ NIKs, names and mothers' names.
 """
 
 import datetime
+import errno
 import hashlib
 import io
 import os
+import tempfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -361,3 +363,54 @@ def test_the_command_refuses_a_period_out_of_range_with_a_message(media_root, da
     """Not an OverflowError's traceback from the date arithmetic."""
     with pytest.raises(CommandError, match="--days harus antara 0 dan 36500"):
         call_command("purge_uploads", "--days", days, stdout=io.StringIO())
+
+
+class _DiskFullAfter:
+    """A temporary file whose disk fills up after ``limit`` bytes (ENOSPC), as a full disk's."""
+
+    def __init__(self, real, limit: int):
+        self.real, self.limit, self.written = real, limit, 0
+
+    def __enter__(self):
+        self.real.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self.real.__exit__(*exc)
+
+    @property
+    def name(self):
+        return self.real.name
+
+    def write(self, data):
+        if self.written + len(data) > self.limit:
+            self.real.write(data[: self.limit - self.written])
+            self.real.flush()
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        self.written += len(data)
+        return self.real.write(data)
+
+
+@pytest.mark.parametrize("where", ["disk_full", "folder_is_a_file"])
+def test_an_upload_the_server_cannot_write_is_refused_with_a_message_and_leaves_nothing(
+    client, users, media_root, manggar_file, monkeypatch, where
+):
+    if where == "disk_full":
+        real = tempfile.NamedTemporaryFile
+        monkeypatch.setattr(
+            "kampungkb.growth.importing.uploads.tempfile.NamedTemporaryFile",
+            lambda **kw: _DiskFullAfter(real(**kw), limit=100),
+        )
+    else:  # a file where the imports folder should be
+        media_root.mkdir(parents=True)
+        (media_root / "imports").write_text("not a folder")
+    client.force_login(users["kecamatan"])
+    response = client.post(
+        reverse("growth:import_upload"),
+        {"file": SimpleUploadedFile(manggar_file.name, manggar_file.read_bytes())},
+    )
+    assert response.status_code == 503
+    assert "Server tidak dapat menyimpan berkas" in response.content.decode()
+    assert not Upload.objects.exists()
+    if where == "disk_full":
+        assert list(imports_dir().iterdir()) == []  # no half-written file for a preview

@@ -37,7 +37,7 @@ from kampungkb.growth.importing.commit import ImportFileError
 from kampungkb.growth.importing.parse import EXTENSIONS
 from kampungkb.growth.importing.selectors import upload_available, upload_get
 from kampungkb.growth.importing.tasks import uploads_purge_enqueue
-from kampungkb.growth.importing.uploads import upload_path, upload_store
+from kampungkb.growth.importing.uploads import UploadStoreError, upload_path, upload_store
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 PREVIEW_LIMIT = 200  # rows of each list shown on a page; the xlsx has every rejected row
@@ -168,7 +168,10 @@ class ImportPages:
         if request.method == "POST":
             form = self.form_class(request.POST, request.FILES)
             if form.is_valid():
-                upload = upload_store(user=request.user, upload=form.cleaned_data["file"])
+                try:
+                    upload = upload_store(user=request.user, upload=form.cleaned_data["file"])
+                except UploadStoreError as exc:
+                    return self.upload_page(request, self.form_class(), error=str(exc), status=503)
                 uploads_purge_enqueue()
                 return redirect(self.url("import_preview"), sha=upload.sha256)
             return self.upload_page(request, form, status=400)

@@ -16,6 +16,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kampungkb.core.audit import audit_record
 from kampungkb.core.models import AuditAction
@@ -23,6 +24,11 @@ from kampungkb.core.scoping import covered_kode
 from kampungkb.growth.models import Upload
 
 DEFAULT_RETENTION_DAYS = 3
+
+
+class UploadStoreError(Exception):
+    """The server could not write an uploaded file (its disk full, its folder not writable);
+    nothing was stored. The message is for the user."""
 
 
 def imports_dir() -> Path:
@@ -43,14 +49,28 @@ def upload_store(*, user, upload) -> Upload:
     again by the same user renew their upload."""
     digest = hashlib.sha256()
     folder = imports_dir()
-    folder.mkdir(parents=True, exist_ok=True)
     ext = Path(upload.name).suffix.lower().lstrip(".")
-    with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".part") as tmp:
-        for chunk in upload.chunks():
-            digest.update(chunk)
-            tmp.write(chunk)
-    sha = digest.hexdigest()
-    Path(tmp.name).replace(folder / f"{sha}.{ext}")
+    tmp = None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".part") as tmp:
+            for chunk in upload.chunks():
+                digest.update(chunk)
+                tmp.write(chunk)
+        sha = digest.hexdigest()
+        Path(tmp.name).replace(folder / f"{sha}.{ext}")
+    except OSError as exc:
+        # A full disk or a folder the server may not write: no half file is left behind
+        # (the preview would read it as the whole upload), and no row names one.
+        if tmp is not None:
+            Path(tmp.name).unlink(missing_ok=True)
+        raise UploadStoreError(
+            _(
+                "The server could not save the file (%(error)s). Nothing was stored; try "
+                "again later, and tell your system administrator if it happens again."
+            )
+            % {"error": exc.strerror or type(exc).__name__}
+        ) from exc
     area = covered_kode(user)
     record, _created = Upload.objects.update_or_create(
         sha256=sha,
