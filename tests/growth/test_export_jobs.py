@@ -322,3 +322,35 @@ def test_an_export_file_is_readable_by_its_owner_only_whatever_the_umask(users, 
         os.umask(previous)
     assert job.status == JobStatus.DONE
     assert file_job_path(job).stat().st_mode & 0o077 == 0
+
+
+def _exports_folder_unwritable(media_root):
+    """A file where the exports folder should be: no file can be written there (as a full
+    disk or a read-only mount, an OSError)."""
+    media_root.mkdir(parents=True, exist_ok=True)
+    (media_root / "exports").write_text("not a folder")
+
+
+def test_a_small_export_the_server_cannot_write_says_it_failed_not_a_server_error(
+    client, users, stored, media_root, settings
+):
+    settings.KAMPUNGKB_EXPORT_SYNC_ROWS = 10
+    _exports_folder_unwritable(media_root)
+    client.force_login(users["admin"])
+    response = client.post(reverse("growth:export_xlsx"), {})
+    job = FileJob.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("growth:job", args=[job.pk])
+    assert job.status == JobStatus.FAILED and job.file_name == "" and job.error
+    html = client.get(response["Location"]).content.decode()
+    assert "Ekspor gagal" in html and 'hx-trigger="every' not in html
+    assert client.get(reverse("growth:job_download", args=[job.pk])).status_code == 404
+
+
+def test_a_worker_that_cannot_write_the_export_marks_the_job_failed(users, stored, media_root):
+    _exports_folder_unwritable(media_root)
+    job = measurements_export_request(user=users["admin"])
+    with pytest.raises(OSError):
+        file_job_run.call(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and job.finished_at is not None  # not running forever

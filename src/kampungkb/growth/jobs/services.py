@@ -5,6 +5,7 @@ of personal data: the file holds whole NIKs) and written later by the worker as 
 so an account that lost its area in between exports nothing more than it may see then.
 """
 
+import contextlib
 import datetime
 import os
 import time
@@ -95,7 +96,6 @@ def file_job_execute(
     ``progress_every`` rows, at most once in ``progress_seconds``), then its end (or its
     error, also when the worker is stopped half-way)."""
     folder = exports_dir()
-    folder.mkdir(parents=True, exist_ok=True)
     name = new_file_name("xlsx")
     partial = folder / f"{name}.part"
     last = [time.monotonic()]
@@ -107,6 +107,8 @@ def file_job_execute(
             FileJob.objects.filter(pk=job.pk).update(done=done)
 
     try:
+        # Inside the try: a folder that cannot be made fails the job, not leaves it running.
+        folder.mkdir(parents=True, exist_ok=True)
         # Whole NIKs: readable by the server's user only, from its first byte (as uploads).
         flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
         with os.fdopen(os.open(partial, flags, 0o600), "wb") as out:
@@ -119,7 +121,8 @@ def file_job_execute(
             )
         partial.replace(folder / name)
     except BaseException as error:
-        partial.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # no folder to remove it from
+            partial.unlink(missing_ok=True)
         if not connection.in_atomic_block and connection.connection and not connection.is_usable():
             connection.close()  # a lost connection: the update below opens a new one
         FileJob.objects.filter(pk=job.pk).update(

@@ -4,6 +4,8 @@ This module calls the services, never the other way round: whoever requests a jo
 here with :func:`file_job_start`.
 """
 
+import logging
+
 from django.conf import settings
 from django.db import transaction
 from django_tasks import task
@@ -14,6 +16,8 @@ from kampungkb.growth.models import FileJob, JobStatus
 # An export of at most this many rows is written in the request itself (a second or so) and
 # handed out at once; a bigger one goes to the worker and its progress page.
 DEFAULT_SYNC_ROWS = 5000
+
+logger = logging.getLogger(__name__)
 
 
 def sync_rows() -> int:
@@ -36,7 +40,12 @@ def file_job_start(job: FileJob) -> bool:
     if job.total <= sync_rows():
         claimed = file_job_claim(job.pk)
         if claimed is not None:
-            file_job_execute(claimed)
+            try:
+                file_job_execute(claimed)
+            except OSError:
+                # The file could not be written (a full disk, a folder the server may not
+                # write): the job is marked failed, and its page says so to the user.
+                logger.exception("export job %s could not write its file", job.pk)
             job.refresh_from_db()
         return job.status == JobStatus.DONE
     transaction.on_commit(lambda: file_job_run.enqueue(job_id=job.pk))
