@@ -354,3 +354,20 @@ def test_a_worker_that_cannot_write_the_export_marks_the_job_failed(users, store
         file_job_run.call(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and job.finished_at is not None  # not running forever
+
+
+def test_a_job_that_never_reached_a_worker_stops_polling_and_says_it_failed(
+    client, users, stored, in_background, django_capture_on_commit_callbacks
+):
+    """Its task was never queued (the queueing met a lost connection after the commit) or no
+    worker runs: the job stays "queued", and its page would poll every two seconds for ever."""
+    client.force_login(users["desa"])
+    job, location = _request(client, django_capture_on_commit_callbacks, run=False)
+    assert 'hx-trigger="every 2s"' in client.get(location).content.decode()
+
+    FileJob.objects.filter(pk=job.pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=2)
+    )
+    html = client.get(location, headers={"HX-Request": "true"}).content.decode()
+    assert 'hx-trigger="every' not in html
+    assert "Ekspor gagal" in html

@@ -16,7 +16,9 @@ class JobKind(models.TextChoices):
 
 
 #: A job running for longer than this is taken as lost: its worker stopped without recording
-#: an end (killed, restarted, the server rebooted). A district's export takes minutes.
+#: an end (killed, restarted, the server rebooted). A district's export takes minutes. So is
+#: a job still queued this long after it was requested: its task never reached a worker (its
+#: queueing failed, no worker runs).
 JOB_TIMEOUT = datetime.timedelta(hours=1)
 
 
@@ -82,11 +84,15 @@ class FileJob(models.Model):
 
     @property
     def lost(self) -> bool:
-        """Whether it has been running for longer than ``JOB_TIMEOUT`` (see there)."""
+        """Whether it has been running, or waiting to run, for longer than ``JOB_TIMEOUT``
+        (see there)."""
+        since = timezone.now() - JOB_TIMEOUT
+        if self.status == JobStatus.QUEUED:
+            return self.created_at < since
         return (
             self.status == JobStatus.RUNNING
             and self.started_at is not None
-            and self.started_at < timezone.now() - JOB_TIMEOUT
+            and self.started_at < since
         )
 
     @property
