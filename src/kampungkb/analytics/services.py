@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -68,6 +68,14 @@ def summaries_rebuild() -> RebuildResult:
     krs_rows = build_krs_rows()
     tpk_rows = build_tpk_rows()  # TPK accompaniment (tpk_cube)
     with transaction.atomic():
+        _summaries_write_lock()
+        if SummaryState.objects.filter(pk=1, rebuilt_at__gt=read_from).exists():
+            # A rebuild that read the records after this one did was saved meanwhile: its
+            # summaries are newer than these, which are dropped.
+            seconds = time.perf_counter() - started
+            return RebuildResult(
+                cube.n_measurements, len(cube.prevalence), len(cube.quality), seconds
+            )
         PrevalenceSummary.objects.all().delete()
         QualitySummary.objects.all().delete()
         KrsSummary.objects.all().delete()
@@ -93,6 +101,19 @@ def summaries_rebuild() -> RebuildResult:
         )
     summaries_rebuilt.send(sender="analytics")
     return RebuildResult(cube.n_measurements, len(cube.prevalence), len(cube.quality), seconds)
+
+
+def _summaries_write_lock() -> None:
+    """Take the summaries' write turn until the transaction ends: two rebuilds at once (two
+    workers, ``kampungkb rebuild_analytics`` beside the worker) replace them one after the
+    other. On PostgreSQL the second one's delete did not see the first one's new rows (its
+    snapshot was older) and its inserts collided with them: the rebuild failed. Readers are
+    not held up (EXCLUSIVE lets plain reads through). SQLite already lets one writer at a
+    time, and the first write of the transaction takes that turn."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            table = connection.ops.quote_name(PrevalenceSummary._meta.db_table)
+            cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
 
 
 #: A queued refresh covers a change only if it is due at least this long after it: the
