@@ -201,3 +201,21 @@ def test_the_default_table_is_read_with_its_entries_in_one_query(beltim):
     assert table == default and rule.entries == ()
     KBMTable.objects.update(is_default=False)
     assert default_kbm() == (None, None)
+
+
+@pytest.mark.parametrize("started", [True, False])
+def test_a_recompute_whose_worker_stopped_is_listed_failed_not_running_for_ever(
+    client, users, started
+):
+    """A worker killed mid-recompute (or before it claimed the run) never records an end; once
+    the page stops following it, it must not go on saying the run is under way."""
+    run = RecomputeRun.objects.create(reason="test", started_at=timezone.now() if started else None)
+    client.force_login(users["admin"])
+    assert "berjalan" in client.get(URL).content.decode() or not started
+    RecomputeRun.objects.filter(pk=run.pk).update(
+        requested_at=timezone.now() - datetime.timedelta(hours=2)
+    )
+    html = client.get(URL).content.decode()
+    assert 'hx-trigger="every' not in html
+    row = html.split('data-testid="recompute-run"')[1].split("</tr>")[0]
+    assert "gagal" in row and "berjalan" not in row and "antre" not in row

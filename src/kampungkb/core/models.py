@@ -1,5 +1,8 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -78,13 +81,21 @@ class RecomputeRunBase(models.Model):
     def __str__(self) -> str:
         return f"{self.requested_at:%Y-%m-%d %H:%M} {self.reason}"
 
+    #: Unfinished this long after it was asked for, a run is lost: its worker stopped (killed,
+    #: restarted) without recording an end. The apps' ``recompute_in_progress`` no longer waits
+    #: for it either (their RUN_TIMEOUT).
+    lost_after = datetime.timedelta(hours=1)
+
     @property
     def status(self) -> str:
-        """``queued``, ``running``, ``done`` or ``failed``."""
+        """``queued``, ``running``, ``done`` or ``failed`` (a lost run too: it would say
+        "running" for ever)."""
         if self.error:
             return "failed"
         if self.finished_at:
             return "done"
+        if self.requested_at and self.requested_at < timezone.now() - self.lost_after:
+            return "failed"
         return "running" if self.started_at else "queued"
 
 
