@@ -289,3 +289,10 @@ def test_a_sqlite_file_that_is_not_a_kampungkb_database_is_not_restored(fresh, t
         with pytest.raises(BackupError, match="bukan berkas cadangan kampungkb"):
             backup_restore(db=fresh, path=path, force=True)
         assert table_names(fresh) == ["django_migrations"]
+
+
+def test_the_backup_command_says_when_its_folder_cannot_be_written(transactional_db):
+    """A folder that is there but takes no file (a read-only mount; here /proc/self, which
+    refuses new files even to root): a message, not a traceback in the timer's log."""
+    with pytest.raises(CommandError, match=r"Cadangan tidak dapat ditulis ke /proc/self"):
+        call_command("backup", "-o", "/proc/self")

@@ -13,6 +13,7 @@ already holds tables unless told to overwrite it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import os
@@ -97,9 +98,9 @@ def backup_create(
         n += 1
         path = folder / name.replace(SUFFIX[vendor], f"-{n}{SUFFIX[vendor]}")
     part = path.with_name(path.name + ".part")
-    # The copy holds children's NIK: owner only, from its first byte.
-    os.close(os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
     try:
+        # The copy holds children's NIK: owner only, from its first byte.
+        os.close(os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
         if vendor == SQLITE:
             _sqlite_copy(source=_sqlite_connect(db), target=sqlite3.connect(part), single_file=True)
         else:
@@ -107,8 +108,14 @@ def backup_create(
                 "pg_dump", db, ["--format=custom", "--no-owner", f"--file={part}"], with_db=True
             )
         os.replace(part, path)
+    except OSError as exc:  # a folder the backup may not write, a full disk
+        raise BackupError(
+            _("Cannot write the backup into %(path)s: %(error)s")
+            % {"path": folder, "error": exc.strerror or exc}
+        ) from exc
     finally:
-        part.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            part.unlink(missing_ok=True)
     if keep is not None:
         backups_prune(folder=folder, vendor=vendor, keep=keep)
     return path
