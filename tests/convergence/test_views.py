@@ -485,3 +485,20 @@ def test_the_kpm_names_on_the_page_of_aksi_5_are_a_read_of_those_cadres(client, 
     client.force_login(users["mitra"])
     assert client.get(page.wsgi_request.path).status_code == 200
     assert not AuditEntry.objects.filter(action="view", actor=users["mitra"]).exists()
+
+
+def test_an_evidence_file_the_server_cannot_write_is_refused_with_a_message(
+    client, users, objs, settings, tmp_path
+):
+    """A full disk or a media folder the server may not write: the form says the file was not
+    stored (not a server error), and no record names a file that is not there."""
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "konvergensi").write_text("a file where the evidence folder should be")
+    record = _action_record(objs)
+    client.force_login(users["admin"])
+    url = reverse("convergence:evidence_upload", args=[record.pk])
+    good = SimpleUploadedFile("laporan.pdf", b"%PDF-1.4\n%%EOF\n")
+    response = client.post(url, {"judul": "Laporan", "berkas": good})
+    assert response.status_code == 400
+    assert "Server tidak dapat menyimpan berkas" in response.content.decode()
+    assert EvidenceFile.objects.count() == 0

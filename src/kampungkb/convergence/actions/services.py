@@ -153,7 +153,18 @@ def evidence_add(
         ukuran=upload.size,
         uploaded_by=author(user),
     )
-    evidence.berkas.save(os.path.basename(upload.name), upload, save=False)
+    try:
+        evidence.berkas.save(os.path.basename(upload.name), upload, save=False)
+    except OSError as exc:  # a full disk, a media folder the server may not write
+        raise ValidationError(
+            {
+                "berkas": _(
+                    "The server could not save the file (%(error)s). Nothing was stored; try "
+                    "again later, and tell your system administrator if it happens again."
+                )
+                % {"error": exc.strerror or type(exc).__name__}
+            }
+        ) from exc
     evidence.save()
     audit_record(
         actor=user,
