@@ -371,3 +371,33 @@ def test_a_job_that_never_reached_a_worker_stops_polling_and_says_it_failed(
     html = client.get(location, headers={"HX-Request": "true"}).content.decode()
     assert 'hx-trigger="every' not in html
     assert "Ekspor gagal" in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_export_whose_connection_is_lost_as_it_ends_is_marked_failed(
+    users, stored, media_root, monkeypatch
+):
+    """The database connection dropped after the file was written, as its end was recorded:
+    the job must not stay "running" (its page polling for an hour) beside a file nobody
+    can download."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the test's SQLite database lives in memory: closing it loses it")
+    from kampungkb.growth.jobs import services
+
+    real = services.measurements_export_xlsx
+
+    def export_then_lose_the_connection(**kwargs):
+        rows = real(**kwargs)
+        connection.connection.close()  # the server went away under the worker
+        return rows
+
+    monkeypatch.setattr(services, "measurements_export_xlsx", export_then_lose_the_connection)
+    job = file_job_claim(measurements_export_request(user=users["admin"]).pk)
+    try:
+        with pytest.raises(Exception):  # noqa: B017 - the driver's own error for a closed link
+            file_job_execute(job)
+    finally:
+        connection.close()  # as the worker does after a database error (db_worker)
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and job.finished_at is not None
+    assert list(exports_dir().iterdir()) == []

@@ -120,9 +120,16 @@ def file_job_execute(
                 **_export_arguments(job.params),
             )
         partial.replace(folder / name)
+        # In the try: an end that cannot be recorded (the connection lost) fails the job
+        # too, rather than leave it running beside a file nobody can download.
+        job.status, job.file_name, job.done = JobStatus.DONE, name, rows
+        job.total = max(job.total, rows)
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "file_name", "done", "total", "finished_at"])
     except BaseException as error:
         with contextlib.suppress(OSError):  # no folder to remove it from
             partial.unlink(missing_ok=True)
+            (folder / name).unlink(missing_ok=True)
         if not connection.in_atomic_block and connection.connection and not connection.is_usable():
             connection.close()  # a lost connection: the update below opens a new one
         FileJob.objects.filter(pk=job.pk).update(
@@ -131,8 +138,4 @@ def file_job_execute(
             finished_at=timezone.now(),
         )
         raise
-    job.status, job.file_name, job.done = JobStatus.DONE, name, rows
-    job.total = max(job.total, rows)
-    job.finished_at = timezone.now()
-    job.save(update_fields=["status", "file_name", "done", "total", "finished_at"])
     return job
