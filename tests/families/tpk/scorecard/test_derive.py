@@ -3,6 +3,7 @@ edges, and that an entered value never overrides a derived one."""
 
 import pytest
 
+from kampungkb.families.tpk.models import Target
 from kampungkb.families.tpk.scorecard.models import ScorecardEntry
 from kampungkb.families.tpk.scorecard.quarters import Quarter
 from tests import factories
@@ -240,3 +241,32 @@ def test_length_is_needed_in_each_weighing_month_of_the_twelve_calendar_months(a
     c = cells(card(admin, quarter=Quarter(2024, 3), today=D(2024, 10, 15)), t)["an_ukur"]
     assert c.value == "T"
     assert "08/2023" in c.note
+
+
+def test_the_mothers_survey_rounds_are_read_in_one_query_for_two_or_ten_pregnancies(admin):
+    """The JKN cell of a pregnancy names the survey round of the mother's member record: that
+    round was read once per pregnancy, so an area's scorecard page made one query per ibu hamil
+    (hundreds for a kabupaten)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add(n):
+        for _ in range(n):
+            survey = factories.family_row(
+                members=[{"tanggal_lahir": "1995-01-01", "hubungan": 2, "jkn": True}],
+                tanggal="2025-03-01",
+            )
+            pregnant(D(2025, 3, 1), keluarga=survey.keluarga, member=survey.members.get())
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            c = card(admin)
+        return c, len(captured)
+
+    add(2)
+    _card, small = queries()
+    add(8)
+    c, many = queries()
+    assert many == small
+    t = Target.objects.filter(kind="ibu_hamil").last()
+    assert cells(c, t)["ih_jkn"].value == "Y" and "2025" in cells(c, t)["ih_jkn"].note

@@ -105,7 +105,9 @@ def facts_load(targets: list[Target], quarter: Quarter, *, today: datetime.date)
     ):
         facts.child_member[member.child_id] = member  # the latest round wins
     member_ids = {t.member_id for t in targets if t.member_id}
-    facts.members = {m.pk: m for m in FamilyMember.objects.filter(pk__in=member_ids)}
+    facts.members = {
+        m.pk: m for m in FamilyMember.objects.filter(pk__in=member_ids).select_related("survey")
+    }
     keluarga_ids = {k for k in (facts.keluarga_id(t) for t in targets) if k is not None}
     for survey in FamilySurvey.objects.filter(
         keluarga_id__in=keluarga_ids, tanggal_pendataan__lte=quarter.end
