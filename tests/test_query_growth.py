@@ -1,0 +1,207 @@
+"""The pages staff open every day make as many queries for twelve rows as for three: a query
+per row (N+1) is unnoticed on a test's handful of records and times a page out at a district's
+scale (tens of thousands of children, hundreds of posyandu and TPK targets).
+
+Every record is synthetic. Each page is loaded after ``_grow`` has added three of everything it
+lists (with their related records) and again after nine more; the counts must be equal."""
+
+import datetime
+import itertools
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from kampungkb.convergence.cadres.services import cadre_save, training_add
+from kampungkb.convergence.coaching.services import visit_record as coaching_visit_record
+from kampungkb.convergence.innovations.services import innovation_save
+from kampungkb.convergence.models import Opd, ProgrammeArea
+from kampungkb.convergence.plans.services import activity_add, plan_create
+from kampungkb.convergence.reference import reference_load
+from kampungkb.families.tpk.models import Target, Visit
+from kampungkb.families.tpk.services import team_save
+from tests import factories
+from tests.conftest import KURNIA_JAYA, LALANG_JAYA
+
+TODAY = datetime.date.today()
+YEAR = TODAY.year
+_n = itertools.count(1)
+
+
+@pytest.fixture
+def world(users):
+    reference_load()
+    kampung = factories.kampung_kb(KURNIA_JAYA)
+    posyandu = factories.posyandu(KURNIA_JAYA)
+    team = team_save(
+        user=users["admin"], desa=factories.wilayah(KURNIA_JAYA), nama="Tim Sintetis 1"
+    )
+    return {"users": users, "kampung": kampung, "posyandu": posyandu, "team": team}
+
+
+def _grow(world, n: int) -> None:
+    """Add ``n`` of every kind of record the pages list, each with its related records."""
+    admin = world["users"]["admin"]
+    desa = factories.wilayah(KURNIA_JAYA)
+    other_desa = factories.wilayah(LALANG_JAYA)
+    opd = Opd.objects.order_by("pk").first()
+    area = ProgrammeArea.objects.order_by("pk").first()
+    for _ in range(n):
+        i = next(_n)
+        # Children of the posyandu, each weighed twice, and their families.
+        child = factories.child_row(
+            KURNIA_JAYA,
+            posyandu=world["posyandu"],
+            tanggal_lahir=TODAY - datetime.timedelta(days=400 + i),
+        )
+        for days in (40, 10):
+            factories.measurement_row(
+                child, TODAY - datetime.timedelta(days=days), posyandu=world["posyandu"]
+            )
+        survey = factories.family_row(
+            members=[
+                {"tanggal_lahir": datetime.date(1995, 1, 1), "hubungan": 2, "jkn": True},
+                {"tanggal_lahir": child.tanggal_lahir, "hubungan": 3, "child": child},
+            ],
+            tanggal=TODAY - datetime.timedelta(days=100),
+        )
+        # TPK targets of the team, with a visit each: a pregnancy and the child.
+        mother = Target.objects.create(
+            kind="ibu_hamil", desa=desa, team=world["team"], nama=f"Ibu Sintetis {i}",
+            hpht=TODAY - datetime.timedelta(days=120), member=survey.members.get(hubungan=2),
+            keluarga=survey.keluarga, tanggal_daftar=TODAY - datetime.timedelta(days=60),
+            is_synthetic=True,
+        )  # fmt: skip
+        # A team of its own for the child, so the lists of teams grow too.
+        team = team_save(user=admin, desa=desa, nama=f"Tim Sintetis x{i}")
+        baduta = Target.objects.create(
+            kind="baduta", desa=desa, team=team, nama=child.nama, child=child,
+            tanggal_daftar=child.tanggal_lahir, is_synthetic=True,
+        )  # fmt: skip
+        for target in (mother, baduta):
+            Visit.objects.create(
+                target=target, team=target.team, tanggal=TODAY - datetime.timedelta(days=5),
+                jenis="kie", is_synthetic=True,
+            )  # fmt: skip
+        # Convergence: a cadre with a training, a coaching visit with a follow-up, an
+        # innovation replicated elsewhere, a plan activity.
+        cadre = cadre_save(user=admin, desa=desa, nama=f"Kader Sintetis {i}", peran="kpm")
+        training_add(
+            user=admin, cadre=cadre, tanggal=TODAY - datetime.timedelta(days=30),
+            topik="Pelatihan", penyelenggara="DPPKB",
+        )  # fmt: skip
+        coaching_visit_record(
+            user=admin, opd=opd, desa=desa, tanggal=TODAY - datetime.timedelta(days=20),
+            topik="Pembinaan", temuan="Catatan", programme_area=area,
+            follow_ups=[{"tindakan": "Lengkapi", "penanggung_jawab": "Ketua",
+                         "batas_waktu": TODAY - datetime.timedelta(days=1), "owner_opd": None}],
+        )  # fmt: skip
+        innovation_save(
+            user=admin, desa=desa, nama=f"Inovasi {i}", tahun=YEAR, deskripsi="x", bukti="x",
+            direplikasi_di=[other_desa],
+        )  # fmt: skip
+        plan = (
+            world["kampung"].plans.filter(tahun=YEAR).first()
+            if hasattr(world["kampung"], "plans")
+            else None
+        ) or plan_create(user=admin, tahun=YEAR, kampung=world["kampung"])
+        activity_add(
+            user=admin, plan=plan, kegiatan=f"Kegiatan {i}", programme_area=area, opd=opd,
+            sasaran="Keluarga", jumlah_sasaran=5, anggaran=1_000_000, sumber_dana="dana_desa",
+            bulan=[3], penanggung_jawab="Ketua",
+        )  # fmt: skip
+
+
+def _first(model, **filters):
+    return model.objects.filter(**filters).order_by("pk").first().pk
+
+
+def _pages(world) -> dict[str, str]:
+    from kampungkb.convergence.cadres.models import Cadre
+    from kampungkb.convergence.coaching.models import CoachingVisit
+    from kampungkb.convergence.plans.models import Plan
+    from kampungkb.families.models import Keluarga
+    from kampungkb.growth.models import Child
+
+    pos = world["posyandu"]
+    return {
+        "home": "/",
+        "child list": "/pertumbuhan/",
+        "child search": "/pertumbuhan/?q=Sintetis",
+        "check list": "/pertumbuhan/perlu-dicek/",
+        "child page": f"/pertumbuhan/anak/{_first(Child)}/",
+        "posyandu session": f"/pertumbuhan/sesi/{pos.pk}/{TODAY - datetime.timedelta(days=10)}/",
+        "skdn": "/pertumbuhan/skdn/",
+        "family list": "/keluarga/",
+        "family page": f"/keluarga/{_first(Keluarga)}/",
+        "krs picture": f"/keluarga/krs/{KURNIA_JAYA}/",
+        "tpk home": "/keluarga/tpk/",
+        "tpk overdue": "/keluarga/tpk/terlambat/",
+        "tpk team": f"/keluarga/tpk/tim/{world['team'].pk}/",
+        "tpk target": f"/keluarga/tpk/sasaran/{_first(Target, kind='ibu_hamil')}/",
+        "tpk target child": f"/keluarga/tpk/sasaran/{_first(Target, kind='baduta')}/",
+        "tpk team overdue": f"/keluarga/tpk/tim/{world['team'].pk}/terlambat/",
+        "tpk pregnant list": "/keluarga/tpk/ibu-hamil/",
+        "tpk catin list": "/keluarga/tpk/catin/",
+        "tpk scorecard desa": f"/keluarga/tpk/skor/desa/{KURNIA_JAYA}/",
+        "tpk scorecard area": "/keluarga/tpk/skor/wilayah/19.06/",
+        "kampung kb list": "/wilayah/kampung-kb/",
+        "kampung kb page": f"/wilayah/kampung-kb/{world['kampung'].pk}/",
+        "wilayah page": f"/wilayah/{KURNIA_JAYA}/",
+        "analytics desa": f"/analisis/w/{KURNIA_JAYA}/",
+        "analytics kabupaten": "/analisis/w/19.06/",
+        "priority": "/analisis/prioritas/19.06/",
+        "analytics tpk": "/analisis/w/19.06/tpk/",
+        "krs kabupaten": "/keluarga/krs/19.06/",
+        "publications": "/analisis/publikasi/",
+        "wilayah list": "/wilayah/",
+        "action year": "/konvergensi/aksi/",
+        "district target": "/konvergensi/target/",
+        "tpk members": f"/konvergensi/tim-tpk/{world['team'].pk}/anggota/",
+        "kampung kb indicators": f"/konvergensi/kampung/{world['kampung'].pk}/indikator/",
+        "convergence home": "/konvergensi/",
+        "plan list": f"/konvergensi/rencana/?tahun={YEAR}",
+        "plan page": f"/konvergensi/rencana/{_first(Plan)}/",
+        "plan summary": f"/konvergensi/rencana/ringkasan/?tahun={YEAR}",
+        "cadre list": "/konvergensi/kader/",
+        "cadre page": f"/konvergensi/kader/{_first(Cadre)}/",
+        "coaching visits": f"/konvergensi/pembinaan/?tahun={YEAR}",
+        "coaching visit page": f"/konvergensi/pembinaan/{_first(CoachingVisit)}/",
+        "follow-ups overdue": "/konvergensi/tindak-lanjut/terlambat/",
+        "innovations": "/konvergensi/inovasi/",
+        "review": f"/konvergensi/reviu/?tahun={YEAR}",
+        "convergence scorecard": f"/konvergensi/reviu/kartu/?tahun={YEAR}",
+        "kampung kb review": f"/konvergensi/kampung/{world['kampung'].pk}/reviu/",
+        "audit": "/audit/",
+    }
+
+
+def _counts(client, pages) -> dict[str, int]:
+    counts = {}
+    for name, url in pages.items():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200, (name, url, response.status_code)
+        counts[name] = len(captured)
+    return counts
+
+
+DISTRICT_PAGES = (
+    "tpk scorecard area", "analytics kabupaten", "priority", "audit", "analytics tpk",
+    "krs kabupaten", "publications", "district target", "tpk members", "kampung kb indicators",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ["admin", "kecamatan", "desa"])
+def test_no_page_makes_more_queries_for_twelve_rows_than_for_three(client, world, role):
+    client.force_login(world["users"][role])
+    _grow(world, 3)
+    pages = _pages(world)
+    if role != "admin":
+        for name in DISTRICT_PAGES:
+            pages.pop(name)
+    few = _counts(client, pages)
+    _grow(world, 9)
+    many = _counts(client, pages)
+    grown = {name: (few[name], many[name]) for name in pages if many[name] > few[name]}
+    assert grown == {}
