@@ -7,6 +7,7 @@ lists (with their related records) and again after nine more; the counts must be
 
 import datetime
 import itertools
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -20,6 +21,8 @@ from kampungkb.convergence.models import Opd, ProgrammeArea
 from kampungkb.convergence.plans.services import activity_add, plan_create
 from kampungkb.convergence.reference import reference_load
 from kampungkb.families.tpk.models import Target, Visit
+from kampungkb.families.tpk.pregnancy.models import AncContact, KbPascaPersalinan, NifasVisit
+from kampungkb.families.tpk.screening.services import screening_record
 from kampungkb.families.tpk.services import team_save
 from kampungkb.wilayah.models import Wilayah
 from tests import factories
@@ -27,6 +30,7 @@ from tests.conftest import KURNIA_JAYA, LALANG_JAYA
 
 TODAY = datetime.date.today()
 YEAR = TODAY.year
+SCREENED = TODAY - datetime.timedelta(days=10)
 _n = itertools.count(1)
 
 
@@ -100,6 +104,35 @@ def _grow(world, n: int) -> None:
                 target=target, team=target.team, tanggal=TODAY - datetime.timedelta(days=5),
                 jenis="kie", is_synthetic=True,
             )  # fmt: skip
+        # The pregnancy's ANC contact, a delivered mother's nifas visit and KB choice, and a
+        # bride-to-be screened.
+        AncContact.objects.create(
+            target=mother, tanggal=TODAY - datetime.timedelta(days=7), tempat="Puskesmas",
+            pemeriksa="bidan", ttd_diterima=30, ttd_diminum=20, lila=Decimal("24.0"),
+            hb=Decimal("11.5"), is_synthetic=True,
+        )  # fmt: skip
+        delivered = Target.objects.create(
+            kind="pasca_persalinan", desa=desa, team=world["team"], nama=f"Ibu Nifas {i}",
+            previous=mother, tanggal_persalinan=TODAY - datetime.timedelta(days=15),
+            tanggal_daftar=TODAY - datetime.timedelta(days=15), is_synthetic=True,
+        )  # fmt: skip
+        NifasVisit.objects.create(
+            target=delivered, tanggal=TODAY - datetime.timedelta(days=12), tempat="Pustu",
+            pemeriksa="bidan", is_synthetic=True,
+        )  # fmt: skip
+        KbPascaPersalinan.objects.create(
+            target=delivered, keputusan="suntik", tanggal=TODAY - datetime.timedelta(days=3)
+        )
+        bride = Target.objects.create(
+            kind="catin", desa=desa, team=world["team"], nama=f"Catin Sintetis {i}",
+            tanggal_lahir=datetime.date(SCREENED.year - 24, 1, 1),
+            tanggal_rencana_nikah=TODAY + datetime.timedelta(days=90),
+            tanggal_daftar=TODAY - datetime.timedelta(days=20), is_synthetic=True,
+        )  # fmt: skip
+        screening_record(
+            user=None, target=bride, tanggal=SCREENED, peran="putri", berat_kg=Decimal("45"),
+            tinggi_cm=Decimal("155"), umur_tahun=24, lila_cm=Decimal("22.0"), hb=Decimal("13.0"),
+        )  # fmt: skip
         # Convergence: a cadre with a training, a coaching visit with a follow-up, an
         # innovation replicated elsewhere, a plan activity.
         cadre = cadre_save(user=admin, desa=desa, nama=f"Kader Sintetis {i}", peran="kpm")
@@ -155,6 +188,8 @@ def _pages(world) -> dict[str, str]:
 
     pos = world["posyandu"]
     baduta = _first(Target, kind="baduta", desa_id=KURNIA_JAYA)
+    delivered = _first(Target, kind="pasca_persalinan")
+    bride = _first(Target, kind="catin")
     return {
         "home": "/",
         "child list": "/pertumbuhan/",
@@ -170,6 +205,8 @@ def _pages(world) -> dict[str, str]:
         "tpk overdue": "/keluarga/tpk/terlambat/",
         "tpk team": f"/keluarga/tpk/tim/{world['team'].pk}/",
         "tpk target": f"/keluarga/tpk/sasaran/{_first(Target, kind='ibu_hamil')}/",
+        "tpk target delivered": f"/keluarga/tpk/sasaran/{delivered}/",
+        "tpk target catin": f"/keluarga/tpk/sasaran/{bride}/",
         "tpk target child": f"/keluarga/tpk/sasaran/{baduta}/",
         "tpk team overdue": f"/keluarga/tpk/tim/{world['team'].pk}/terlambat/",
         "tpk pregnant list": "/keluarga/tpk/ibu-hamil/",
