@@ -187,6 +187,7 @@ def _pages(world) -> dict[str, str]:
     from kampungkb.growth.models import Child
 
     pos = world["posyandu"]
+    session = f"/pertumbuhan/sesi/{pos.pk}/{TODAY - datetime.timedelta(days=10)}/"
     baduta = _first(Target, kind="baduta", desa_id=KURNIA_JAYA)
     delivered = _first(Target, kind="pasca_persalinan")
     bride = _first(Target, kind="catin")
@@ -196,7 +197,9 @@ def _pages(world) -> dict[str, str]:
         "child search": "/pertumbuhan/?q=Sintetis",
         "check list": "/pertumbuhan/perlu-dicek/",
         "child page": f"/pertumbuhan/anak/{_first(Child, desa_id=KURNIA_JAYA)}/",
-        "posyandu session": f"/pertumbuhan/sesi/{pos.pk}/{TODAY - datetime.timedelta(days=10)}/",
+        "posyandu session": session,
+        "posyandu session search": f"{session}?q=Sintetis",
+        "posyandu session search box": f"{session}cari/?q=Sintetis",
         "skdn": "/pertumbuhan/skdn/",
         "family list": "/keluarga/",
         "family page": f"/keluarga/{_first(Keluarga)}/",
