@@ -32,6 +32,12 @@ TODAY = datetime.date.today()
 YEAR = TODAY.year
 SCREENED = TODAY - datetime.timedelta(days=10)
 _n = itertools.count(1)
+# What analytics read of a measurement (stored, not computed, by ``measurement_row``).
+STATUS = {
+    "tinggi": "75.0", "stunted": False, "severely_stunted": False, "wasted": False,
+    "severely_wasted": False, "underweight": False, "overweight": False, "flen": False,
+    "fwei": False, "fwfl": False,
+}  # fmt: skip
 
 
 @pytest.fixture
@@ -63,7 +69,9 @@ def _grow(world, n: int) -> None:
             elsewhere, posyandu=factories.posyandu(elsewhere),
             tanggal_lahir=TODAY - datetime.timedelta(days=300),
         )  # fmt: skip
-        factories.measurement_row(kid, TODAY - datetime.timedelta(days=10), posyandu=kid.posyandu)
+        factories.measurement_row(
+            kid, TODAY - datetime.timedelta(days=40), posyandu=kid.posyandu, **STATUS
+        )
         Target.objects.create(
             kind="baduta", desa=elsewhere, nama=kid.nama, child=kid,
             tanggal_daftar=kid.tanggal_lahir, is_synthetic=True,
@@ -77,7 +85,7 @@ def _grow(world, n: int) -> None:
         )
         for days in (40, 10):
             factories.measurement_row(
-                child, TODAY - datetime.timedelta(days=days), posyandu=world["posyandu"]
+                child, TODAY - datetime.timedelta(days=days), posyandu=world["posyandu"], **STATUS
             )
         survey = factories.family_row(
             members=[
@@ -308,3 +316,35 @@ def test_the_pages_of_the_other_roles_make_as_many_queries_for_twelve_rows_as_fo
     grown = {name: (few[name], many[name]) for name in pages if many[name] != few[name]}
     assert sum(status == 200 for status, _count in few.values()) >= 10
     assert grown == {}
+
+
+def test_the_public_pages_make_as_many_queries_for_twelve_versions_as_for_three(client, world):
+    """Each growth adds children to the period and a new published version of it: the public
+    index, the kabupaten's page (its versions), a version and the admin's list of them."""
+    from kampungkb.analytics.services import publication_publish
+
+    admin = world["users"]["admin"]
+    month = (TODAY - datetime.timedelta(days=40)).replace(day=1)
+
+    def grow_and_publish(n):
+        for _ in range(n):
+            _grow(world, 1)
+            latest = publication_publish(user=admin, period_type="month", period_start=month)
+        return latest
+
+    def pages(latest):
+        return {
+            "public index": "/publik/",
+            "public kabupaten": "/publik/kabupaten/19.06/",
+            "public province": "/publik/provinsi/19/",
+            "public version": f"/publik/v/{latest.pk}/",
+            "publications": "/analisis/publikasi/",
+        }
+
+    first = grow_and_publish(3)
+    client.force_login(admin)
+    few = _statuses_and_counts(client, pages(first))
+    latest = grow_and_publish(9)
+    many = _statuses_and_counts(client, pages(latest))
+    assert all(status == 200 for status, _count in few.values()), few
+    assert {name: (few[name], many[name]) for name in few if many[name] != few[name]} == {}
