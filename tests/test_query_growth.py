@@ -20,11 +20,13 @@ from kampungkb.convergence.innovations.services import innovation_save
 from kampungkb.convergence.models import Opd, ProgrammeArea
 from kampungkb.convergence.plans.services import activity_add, plan_create
 from kampungkb.convergence.reference import reference_load
+from kampungkb.convergence.review.services import evaluations_refresh, indicator_values_save
 from kampungkb.families.tpk.models import Target, Visit
 from kampungkb.families.tpk.pregnancy.models import AncContact, KbPascaPersalinan, NifasVisit
 from kampungkb.families.tpk.screening.services import screening_record
 from kampungkb.families.tpk.services import team_save
 from kampungkb.wilayah.models import Wilayah
+from kampungkb.wilayah.services import maturity_record_add
 from tests import factories
 from tests.conftest import KURNIA_JAYA, LALANG_JAYA
 
@@ -64,7 +66,15 @@ def _grow(world, n: int) -> None:
         # for the pages that list the desa or Kampung KB of an area.
         elsewhere = _spare_desa()
         kampung = factories.kampung_kb(elsewhere)
+        maturity_record_add(
+            user=admin, kampung=kampung, tingkat="dasar", sumber="Penilaian DKPPKB",
+            tanggal=TODAY - datetime.timedelta(days=200),
+        )  # fmt: skip
         plan_create(user=admin, tahun=YEAR, kampung=kampung)
+        for tahun in (YEAR - 1, YEAR):  # indicators, so it is evaluated (and a history)
+            indicator_values_save(
+                user=admin, kampung=kampung, tahun=tahun, values={"out_kb_aktif": 30 + i % 50}
+            )
         kid = factories.child_row(
             elsewhere, posyandu=factories.posyandu(elsewhere),
             tanggal_lahir=TODAY - datetime.timedelta(days=300),
@@ -169,6 +179,7 @@ def _grow(world, n: int) -> None:
             bulan=[3], penanggung_jawab="Ketua",
         )  # fmt: skip
     summaries_rebuild()
+    evaluations_refresh(tahun=YEAR)
 
 
 def _spare_desa():
