@@ -373,6 +373,26 @@ def test_a_job_that_never_reached_a_worker_stops_polling_and_says_it_failed(
     assert "Ekspor gagal" in html
 
 
+def test_a_job_shown_failed_for_its_wait_is_not_written_when_a_worker_comes_at_last(
+    client, users, stored, in_background, django_capture_on_commit_callbacks, media_root
+):
+    """Shown "Ekspor gagal" after an hour in the queue (a backlog, a restarted worker), the
+    job was still claimed and written later: a file of whole NIKs for a requester who was
+    told it failed (and has asked again). The worker records it failed and writes nothing."""
+    client.force_login(users["desa"])
+    job, location = _request(client, django_capture_on_commit_callbacks, run=False)
+    FileJob.objects.filter(pk=job.pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=2)
+    )
+    assert "Ekspor gagal" in client.get(location).content.decode()
+
+    assert file_job_run.call(job_id=job.pk) == {"skipped": True}
+    job.refresh_from_db()
+    assert (job.status, job.file_name) == (JobStatus.FAILED, "")
+    assert "Ekspor gagal" in client.get(location).content.decode()
+    assert not list(exports_dir().glob("*"))
+
+
 @pytest.mark.django_db(transaction=True)
 def test_an_export_whose_connection_is_lost_as_it_ends_is_marked_failed(
     users, stored, media_root, monkeypatch

@@ -25,6 +25,7 @@ from kampungkb.growth.importing.export import (
 )
 from kampungkb.growth.jobs.files import exports_dir, new_file_name
 from kampungkb.growth.models import FileJob, JobKind, JobStatus
+from kampungkb.growth.models.jobs import JOB_TIMEOUT
 
 PROGRESS_SECONDS = 1.0  # at most one progress write a second
 
@@ -82,11 +83,22 @@ def measurements_export_request(*, user, date_from=None, date_to=None, desa: str
 
 def file_job_claim(job_id: int) -> FileJob | None:
     """Mark a queued job as running and return it; None if it was claimed already (a task
-    delivered twice) or is gone. One UPDATE, so two workers cannot both claim it."""
-    claimed = FileJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
-        status=JobStatus.RUNNING, started_at=timezone.now()
+    delivered twice), is gone, or waited longer than ``JOB_TIMEOUT``. One UPDATE, so two
+    workers cannot both claim it.
+
+    A job that waited that long has been shown to its requester as failed (``FileJob.lost``)
+    and asked for again, most likely: it is recorded as failed, not written after all."""
+    now = timezone.now()
+    queued = FileJob.objects.filter(pk=job_id, status=JobStatus.QUEUED)
+    claimed = queued.filter(created_at__gte=now - JOB_TIMEOUT).update(
+        status=JobStatus.RUNNING, started_at=now
     )
-    return FileJob.objects.select_related("requested_by").get(pk=job_id) if claimed else None
+    if not claimed:
+        queued.filter(created_at__lt=now - JOB_TIMEOUT).update(
+            status=JobStatus.FAILED, error="expired: waited too long for a worker", finished_at=now
+        )
+        return None
+    return FileJob.objects.select_related("requested_by").get(pk=job_id)
 
 
 def file_job_execute(
