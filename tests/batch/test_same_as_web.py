@@ -182,6 +182,23 @@ def test_a_child_who_moved_desa_is_one_child_in_the_batch_as_in_the_web(
         assert web[("19.06", datetime.date(2025, 1, 1), "stunting")][0] == 3
 
 
+@pytest.mark.parametrize("space", [" ", "\u00a0"])
+def test_a_nik_written_in_groups_is_the_child_of_that_nik_as_in_the_web(beltim, tmp_path, space):
+    """The NIK plain in Kurnia Jaya, then in groups of four in Lalang Jaya (parted by spaces
+    or non-breaking spaces, as copied from a letter): the web import reads the 16 digits and
+    adds the later rows to the child it registered; the batch read 'no NIK' and counted the
+    child (and its case) again in the second desa."""
+    nik = "1906015001000002"
+    grouped = space.join(nik[i : i + 4] for i in range(0, 16, 4))
+    rows = [
+        _row(KURNIA_JAYA, datetime.date(2025, 3, 5), 80.0, nik=nik),  # stunted
+        _row(LALANG_JAYA, datetime.date(2025, 9, 5), 80.5, nik=grouped),
+    ]
+    web, batch = _web_and_batch(rows, tmp_path, level="kabupaten", period="year")
+    assert web[("19.06", datetime.date(2025, 1, 1), "stunting")][0] == 1
+    assert batch == web
+
+
 def test_a_name_written_with_or_without_its_dot_is_one_child_as_in_the_web(beltim, tmp_path):
     """A child without NIK, "M. Rizki" one month and "M Rizki" the next: the web import
     compares names without punctuation or accents and finds one child; the batch counted

@@ -495,7 +495,10 @@ def child_keys(
     """A 64-bit key per row for its child: kabupaten with NIK, else desa code with name,
     birth date and mother's name (``growth.services.child_match_key``); ``by_name``: the
     latter for every row, NIK or not (the key a web import also finds a child by)."""
-    nik_text = nik.astype("str").str.strip().str.lstrip("'").str.translate(ascii_digits())
+    # As the web import reads a NIK (``growth.importing.parse.parse_nik``): every white space
+    # out (groups parted by spaces or non-breaking spaces), then a leading apostrophe.
+    nik_text = nik.astype("str").str.replace(r"\s+", "", regex=True).str.lstrip("'")
+    nik_text = nik_text.str.translate(ascii_digits())
     has_nik = nik_text.str.fullmatch(r"[0-9]{16}").fillna(False).to_numpy(dtype=bool)
     if by_name:
         has_nik = np.zeros(has_nik.size, dtype=bool)
