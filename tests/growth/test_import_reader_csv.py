@@ -139,3 +139,22 @@ def test_the_delimiter_is_the_headers_not_that_of_a_title_line_above_it(tmp_path
     text += _lines(3, delimiter)
     rows = _same_rows(tmp_path, text, delimiter)
     assert rows[-1][1] == [*ROW, "2"]
+
+
+@pytest.mark.parametrize(
+    "addresses",
+    [
+        ["Jl. A, RT 1, RW 2, Dusun I, Desa X"],
+        ["Jl. A, RT 1, RW 2, Dusun I, Desa X, Kec. Y", "Jl. B, RT 3, RW 4"],
+    ],
+    ids=["as-many-commas-as-tabs", "more-commas-than-tabs"],
+)
+def test_the_commas_of_an_address_do_not_split_a_tab_separated_file(tmp_path, addresses):
+    # Excel writes a tab-separated file without quoting the commas of a cell: a row whose
+    # address has as many commas as the header has tabs, or more, made the comma the
+    # delimiter, and the file was refused as having no header row.
+    text = "NIK\tNama\tJK\tAlamat\tTanggal\n"
+    text += "".join(f"{i}\tA\tL\t{address}\t10/08/2025\n" for i, address in enumerate(addresses))
+    rows = _same_rows(tmp_path, text, "\t")
+    assert rows[0][1] == ["NIK", "Nama", "JK", "Alamat", "Tanggal"]
+    assert rows[1][1][3] == addresses[0]

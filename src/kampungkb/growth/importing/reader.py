@@ -25,6 +25,7 @@ import json
 import os
 import resource
 import sys
+from collections import Counter
 from itertools import repeat
 
 sys.path.append(os.path.dirname(os.path.abspath(__file__)))  # its two modules, by name
@@ -179,17 +180,26 @@ DELIMITER_LINES = 10  # the lines the header is looked for in (``parse.HEADER_SE
 
 
 def _delimiter(fh) -> str:
-    """The delimiter a line among the first ones uses most often: the header's, which has a
-    dozen columns, not a title's above it ("Data Keluarga, Desa Kurnia Jaya" above a header
-    split by semicolons; a title without any, or a blank line, above one split by commas)."""
-    most = dict.fromkeys(DELIMITERS, 0)
+    """The delimiter the first lines use alike: the one that parts the most of them into the
+    same number of cells (more cells first, then ``DELIMITERS``' order). The header and the
+    rows below it agree, a title above them does not ("Data Keluarga, Desa Kurnia Jaya" above
+    a header split by semicolons; a title without any, or a blank line, above one split by
+    commas), nor do the commas of an address in a row of a tab-separated file."""
+    counts: dict[str, list[int]] = {d: [] for d in DELIMITERS}
     for _ in range(DELIMITER_LINES):
         line = fh.readline(MAX_LINE_CHARS + 1)
         if not line:
             break
-        for delimiter in DELIMITERS:
-            most[delimiter] = max(most[delimiter], line.count(delimiter))
-    return max(DELIMITERS, key=most.__getitem__)
+        if line.strip():
+            for delimiter in DELIMITERS:
+                counts[delimiter].append(line.count(delimiter))
+
+    def agreement(delimiter: str) -> tuple[int, int, int]:
+        seen = Counter(n for n in counts[delimiter] if n)
+        lines, cells = max(((k, n) for n, k in seen.items()), default=(0, 0))
+        return lines, cells, -DELIMITERS.index(delimiter)
+
+    return max(DELIMITERS, key=agreement)
 
 
 def read_csv(path: str, limits: dict, out: Frames) -> int:
