@@ -56,3 +56,32 @@ def test_two_rebuilds_at_once_on_postgresql_leave_one_set_of_summaries(data, mon
         t.join(120)
     assert errors == []
     assert _counts() == once
+
+
+def test_a_rebuild_older_than_the_one_saved_says_it_wrote_nothing(data):
+    """The rebuild that read the records first, saved second, drops its summaries: the
+    command said "rebuilt from N measurements" all the same, and the worker's task result
+    counted rows it had not written."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from kampungkb.analytics.models import SummaryState
+    from kampungkb.analytics.tasks import _refresh
+
+    data.many(KURNIA_JAYA, datetime.date(2025, 8, 10), n=5, cases=2)
+    summaries_rebuild()
+    before = _counts()
+    # Saved meanwhile by a rebuild that read the records after this one does.
+    SummaryState.objects.filter(pk=1).update(
+        rebuilt_at=timezone.now() + datetime.timedelta(minutes=5)
+    )
+    data.many(LALANG_JAYA, datetime.date(2025, 8, 10), n=3, cases=1)
+
+    out = StringIO()
+    call_command("rebuild_analytics", stdout=out)
+    assert "Tidak ada yang ditulis" in out.getvalue()
+    assert "pengukuran" not in out.getvalue()
+    assert _refresh.__wrapped__("") == {"skipped": True}
+    assert _counts() == before

@@ -48,6 +48,8 @@ class RebuildResult:
     prevalence_rows: int
     quality_rows: int
     seconds: float
+    #: Nothing was written: a rebuild that read the records later was saved meanwhile.
+    skipped: bool = False
 
 
 def summaries_rebuild() -> RebuildResult:
@@ -74,7 +76,7 @@ def summaries_rebuild() -> RebuildResult:
             # summaries are newer than these, which are dropped.
             seconds = time.perf_counter() - started
             return RebuildResult(
-                cube.n_measurements, len(cube.prevalence), len(cube.quality), seconds
+                cube.n_measurements, len(cube.prevalence), len(cube.quality), seconds, True
             )
         PrevalenceSummary.objects.all().delete()
         QualitySummary.objects.all().delete()

@@ -47,6 +47,8 @@ def _refresh(requested_at: str) -> dict:
         if state is not None and state.rebuilt_at is not None and state.rebuilt_at >= asked:
             return {"skipped": True, "rebuilt_at": state.rebuilt_at.isoformat()}
     result = summaries_rebuild()
+    if result.skipped:  # a rebuild that read the records later was saved meanwhile
+        return {"skipped": True}
     return {
         "measurements": result.measurements,
         "prevalence_rows": result.prevalence_rows,

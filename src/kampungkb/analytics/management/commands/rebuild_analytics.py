@@ -11,6 +11,12 @@ class Command(TranslatedCommand):
 
     def handle(self, *args, **options):
         result = summaries_rebuild()
+        if result.skipped:
+            self.stdout.write(
+                "Tidak ada yang ditulis: ringkasan yang dibangun ulang dari data yang lebih baru "
+                "tersimpan lebih dulu."
+            )
+            return
         self.stdout.write(
             f"Ringkasan analisis dibangun ulang dari {result.measurements} pengukuran: "
             f"{result.prevalence_rows} baris prevalensi, {result.quality_rows} baris cakupan/mutu "
