@@ -423,3 +423,12 @@ def test_a_child_already_five_on_the_first_of_the_month_is_in_no_letter(beltim, 
     row = _row(table, melati)
     assert (row.s, row.d, row.b, row.ds) == (1, 1, 1, Decimal("100.0"))
     assert (table.total.s, table.total.d, table.total.b) == (1, 1, 1)
+
+
+def test_the_page_says_s_and_d_are_children_under_five_by_the_summaries_rule(client, users):
+    """S and D now leave out a child past 1826 days (the prevalence figures' rule); the page
+    said "D: weighed this month", of any age."""
+    client.force_login(users["admin"])
+    html = client.get("/pertumbuhan/skdn/?bulan=2025-11").content.decode()
+    assert "berumur paling lama 1826 hari" in html
+    assert "D: anak yang ditimbang di posyandu bulan ini selagi masih balita" in html
