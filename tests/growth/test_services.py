@@ -36,6 +36,14 @@ def child(users, posyandu):
     )
 
 
+def _mid_month_days_ago(months: int) -> int:
+    """Days back to the 15th of the month ``months`` calendar months before today's: a
+    weighing there is in that month whatever today's day (31 days back from 1 December is
+    31 October, not last month, and the growth code then reads "not weighed last month")."""
+    year, month = divmod(TODAY.year * 12 + TODAY.month - 1 - months, 12)
+    return (TODAY - datetime.date(year, month + 1, 15)).days
+
+
 def _record(user, child, days_ago, **values):
     return measurement_record(
         user=user, child=child, tanggal=TODAY - datetime.timedelta(days=days_ago), **values
@@ -69,7 +77,7 @@ def test_flagged_values_are_stored_but_do_not_count_as_stunted(users, child):
 
 
 def test_a_later_weighing_gets_n_or_t_and_editing_the_earlier_one_recomputes_it(users, child):
-    first = _record(users["desa"], child, 31, berat=D("8.0"))
+    first = _record(users["desa"], child, _mid_month_days_ago(1), berat=D("8.0"))
     second = _record(users["desa"], child, 0, berat=D("8.1"))
     assert (first.growth_code, second.growth_code) == ("B", "T")
     measurement_update(user=users["desa"], measurement=first, berat=D("7.5"))
@@ -207,11 +215,11 @@ def test_a_new_weighing_writes_itself_not_the_childs_whole_history(users, child)
     # The kader's save: the earlier rows' computed values do not change, so they are not
     # written again (their computed_at stays when their values last changed, as with the bulk
     # recompute), while the new row and a later row it changes are.
-    first = _record(users["desa"], child, 62, berat=D("8.0"))
+    first = _record(users["desa"], child, _mid_month_days_ago(2), berat=D("8.0"))
     third = _record(users["desa"], child, 0, berat=D("8.1"))
     stored_first = Measurement.objects.get(pk=first.pk)
     stored_third = Measurement.objects.get(pk=third.pk)
-    second = _record(users["desa"], child, 31, berat=D("8.6"))
+    second = _record(users["desa"], child, _mid_month_days_ago(1), berat=D("8.6"))
     first.refresh_from_db()
     third.refresh_from_db()
     assert first.computed_at == stored_first.computed_at
