@@ -53,7 +53,9 @@ WHOLE_NIK_ROUTES = {
     "growth:export_xlsx",
     "growth:job_download",
 }
-WHOLE_NIK = re.compile(r"(?<!\d)\d{16}(?!\d)")
+# Sixteen digits standing alone: not a run of digits inside a file's sha256 (hex), which the
+# trail keeps for each upload (one in forty digests holds such a run; today's file had one).
+WHOLE_NIK = re.compile(r"(?<![0-9A-Za-z])\d{16}(?![0-9A-Za-z])")
 HTMX = {"HX-Request": "true"}
 # A POST every form refuses: what is shown again is shown without anything being written.
 REFUSED = {"refused": "1"}
@@ -144,7 +146,7 @@ def _nik_places(niks, text, filename, entries, *, whole_allowed: bool) -> dict[s
     where = {
         "answer": set() if whole_allowed else {n for n in niks if n in text},
         "filename": set(WHOLE_NIK.findall(filename)),
-        "trail": set(WHOLE_NIK.findall(trail)),
+        "trail": set(WHOLE_NIK.findall(trail)) | {n for n in niks if n in trail},
     }
     return {place: sorted(seen)[:2] for place, seen in where.items() if seen}
 
