@@ -93,3 +93,23 @@ def test_a_year_written_alone_as_a_date_is_no_date(users, eppgbm, value):
     result = measurements_import(user=users["kecamatan"], path=path, dry_run=True)
     [error] = result.errors
     assert error.column == "Tanggal Pengukuran" and "bukan tanggal" in error.reason
+
+
+#: A NIK of Papua (province codes 91 to 97) is above 2**53: typed as a number in a spreadsheet,
+#: a double holds only even numbers there, and this one is read as ...892.
+PAPUA = 9101011234567891
+
+
+def test_a_nik_typed_as_a_number_too_large_for_a_spreadsheet_is_refused_not_stored_wrong(
+    users, eppgbm
+):
+    path = eppgbm.xlsx(
+        [eppgbm.row(NIK=PAPUA), eppgbm.row(NIK=int(ASCII), Nama="Anak Dua")], name="n.xlsx"
+    )
+    result = measurements_import(user=users["kecamatan"], path=path)
+    [error] = result.errors
+    assert (error.row, error.column) == (2, "NIK")
+    assert "sebagai angka" in error.reason and "teks" in error.reason
+    # A number a spreadsheet holds exactly is the NIK it is.
+    assert list(Child.objects.values_list("nik", flat=True)) == [ASCII]
+    assert not Child.objects.filter(nik__startswith="9101").exists()

@@ -15,7 +15,12 @@ from kampungkb.core.validators import is_in_future
 from kampungkb.families.importing.codes import parse_code
 from kampungkb.families.importing.parse import FamilyTable
 from kampungkb.growth.importing import parse as p
-from kampungkb.growth.importing.rows import RowError
+from kampungkb.growth.importing.rows import NIK_AS_NUMBER, RowError
+
+NO_KK_AS_NUMBER = gettext_lazy(
+    "This family card number is stored as a number, and a spreadsheet cannot hold a number this "
+    "large to its last digit: format the column as text and type the number again."
+)
 
 EARLIEST_BIRTH = datetime.date(1900, 1, 1)
 WHOLE_PLACES = 6  # the decimals a whole-number cell is read with before it is checked
@@ -154,6 +159,8 @@ def read_row(table: FamilyTable, number: int, cells: list) -> MemberRow:
 
     try:
         row.no_kk = p.parse_nik(get("no_kk")) or ""
+    except p.NumberNotExact:
+        row.reject(table, "no_kk", str(NO_KK_AS_NUMBER))
     except ValueError:
         row.reject(table, "no_kk", _("A family card number has exactly 16 digits."))
     else:
@@ -166,6 +173,8 @@ def read_row(table: FamilyTable, number: int, cells: list) -> MemberRow:
     row.alamat = p.text(get("alamat"))[:255]
     try:
         row.nik = p.parse_nik(get("nik")) or ""
+    except p.NumberNotExact:
+        row.reject(table, "nik", str(NIK_AS_NUMBER))
     except ValueError:
         row.reject(table, "nik", _("A NIK has exactly 16 digits."))
     row.nama = p.text(get("nama"))[:150]

@@ -289,17 +289,32 @@ def parse_yes_no(value) -> bool | None:
     raise ValueError(value)
 
 
-def parse_nik(value) -> str | None:
-    """A 16-digit NIK as text, ``None`` for an empty cell; raise ValueError otherwise.
+#: The largest whole number every spreadsheet number (a double) above it may not hold: past
+#: it only even numbers are held, then multiples of 4, and so on.
+EXACT_WHOLE_NUMBER = 2**53
 
-    Spreadsheets store a NIK typed as a number as a float (exact up to 2**53, enough for
-    16 digits) and a NIK typed as text sometimes with a leading apostrophe, or in groups.
+
+class NumberNotExact(ValueError):
+    """A NIK or No KK stored as a number too large for a spreadsheet to hold to its last digit
+    (a double above 2**53: Papua's codes, 91 to 97): the digits read may not be the ones
+    typed, so the cell is refused rather than read as another person's number."""
+
+
+def parse_nik(value) -> str | None:
+    """A 16-digit NIK as text, ``None`` for an empty cell; raise ValueError otherwise
+    (:class:`NumberNotExact` for a number too large to be exact).
+
+    Spreadsheets store a NIK typed as a number as a float, exact up to 2**53 (every NIK
+    of provinces 11 to 82) and a NIK typed as text sometimes with a leading apostrophe, or
+    in groups.
     """
     if is_blank(value):
         return None
     if isinstance(value, float):
         if not value.is_integer():
             raise ValueError(value)
+        if abs(value) > EXACT_WHOLE_NUMBER:
+            raise NumberNotExact(value)
         raw = str(int(value))
     else:
         # Every white space, not only " ": groups parted by non-breaking spaces too.

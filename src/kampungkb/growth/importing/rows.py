@@ -16,10 +16,17 @@ from operator import itemgetter
 from types import MappingProxyType
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kampungkb.core.validators import is_in_future
 from kampungkb.growth.importing import parse as p
 from kampungkb.growth.importing.parse import Table
+
+#: A NIK cell holding a number too large for a spreadsheet to keep exact (``parse.NumberNotExact``).
+NIK_AS_NUMBER = gettext_lazy(
+    "This NIK is stored as a number, and a spreadsheet cannot hold a number this large to its "
+    "last digit: format the column as text and type the NIK again."
+)
 
 # Measurement model field -> file column key, for the reasons of the shared validation.
 FIELD_COLUMN = {
@@ -160,6 +167,8 @@ class _Readers:
     def nik(cell):
         try:
             return p.parse_nik(cell), None
+        except p.NumberNotExact:
+            return None, str(NIK_AS_NUMBER)
         except ValueError:
             return None, _("A NIK has exactly 16 digits.")
 
