@@ -308,6 +308,13 @@ def plan(inputs: Iterable[str], *, block_size: int = BLOCK_SIZE) -> list[Part]:
 # --- reading a part ------------------------------------------------------------------------
 
 
+#: Above 2**53 a spreadsheet's number (a double) holds only some whole numbers: a NIK typed as
+#: a number there (Papua's, 91 to 97) may be read back as another one. Such a cell is written
+#: as a float ("9.1e+15"), no NIK, as the web import refuses it
+#: (``growth.importing.parse.NumberNotExact``).
+EXACT_WHOLE_NUMBER = 2**53
+
+
 def _cell_text(value) -> str | None:
     if value is None or value == "":
         return None
@@ -315,7 +322,7 @@ def _cell_text(value) -> str | None:
         return value.strftime("%Y-%m-%d")
     if isinstance(value, datetime.date):
         return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) <= EXACT_WHOLE_NUMBER:
         return str(int(value))
     return str(value)
 
