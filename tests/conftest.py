@@ -1,6 +1,6 @@
 import pytest
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 
 from kampungkb.accounts.models import User
 from kampungkb.wilayah.models import KampungKB, Level, Wilayah
@@ -32,6 +32,17 @@ def _default_language():
     in English by an earlier test must not leak into code that runs outside a request."""
     with translation.override(settings.LANGUAGE_CODE):
         yield
+
+
+@pytest.fixture
+def today():
+    """The day the test runs, in the kabupaten's time zone, as the product reads it.
+
+    Read when the test runs, never at import: a run that starts before midnight and reaches a
+    module after it must compare the pages' today with today, not with the day of collection
+    (tests/test_no_day_at_collection.py keeps modules from reading it at import).
+    """
+    return timezone.localdate()
 
 
 @pytest.fixture

@@ -1,5 +1,3 @@
-import datetime
-
 import pytest
 
 from kampungkb.accounts.models import Role
@@ -23,8 +21,3 @@ def kampungs(ref, make_kampung):
 @pytest.fixture
 def mitra_dpupr(make_user):
     return make_user(Role.MITRA_OPD, "19.06", username="mitra-dpupr", organisation="DPUPR")
-
-
-@pytest.fixture
-def today():
-    return datetime.date.today()
