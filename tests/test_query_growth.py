@@ -30,9 +30,6 @@ from kampungkb.wilayah.services import maturity_record_add
 from tests import factories
 from tests.conftest import KURNIA_JAYA, LALANG_JAYA
 
-TODAY = datetime.date.today()
-YEAR = TODAY.year
-SCREENED = TODAY - datetime.timedelta(days=10)
 _n = itertools.count(1)
 # What analytics read of a measurement (stored, not computed, by ``measurement_row``).
 STATUS = {
@@ -53,8 +50,10 @@ def world(users):
     return {"users": users, "kampung": kampung, "posyandu": posyandu, "team": team}
 
 
-def _grow(world, n: int) -> None:
+def _grow(world, n: int, *, today) -> None:
     """Add ``n`` of every kind of record the pages list, each with its related records."""
+    year = today.year
+    screened = today - datetime.timedelta(days=10)
     admin = world["users"]["admin"]
     desa = factories.wilayah(KURNIA_JAYA)
     other_desa = factories.wilayah(LALANG_JAYA)
@@ -68,19 +67,19 @@ def _grow(world, n: int) -> None:
         kampung = factories.kampung_kb(elsewhere)
         maturity_record_add(
             user=admin, kampung=kampung, tingkat="dasar", sumber="Penilaian DKPPKB",
-            tanggal=TODAY - datetime.timedelta(days=200),
+            tanggal=today - datetime.timedelta(days=200),
         )  # fmt: skip
-        plan_create(user=admin, tahun=YEAR, kampung=kampung)
-        for tahun in (YEAR - 1, YEAR):  # indicators, so it is evaluated (and a history)
+        plan_create(user=admin, tahun=year, kampung=kampung)
+        for tahun in (year - 1, year):  # indicators, so it is evaluated (and a history)
             indicator_values_save(
                 user=admin, kampung=kampung, tahun=tahun, values={"out_kb_aktif": 30 + i % 50}
             )
         kid = factories.child_row(
             elsewhere, posyandu=factories.posyandu(elsewhere),
-            tanggal_lahir=TODAY - datetime.timedelta(days=300),
+            tanggal_lahir=today - datetime.timedelta(days=300),
         )  # fmt: skip
         factories.measurement_row(
-            kid, TODAY - datetime.timedelta(days=40), posyandu=kid.posyandu, **STATUS
+            kid, today - datetime.timedelta(days=40), posyandu=kid.posyandu, **STATUS
         )
         Target.objects.create(
             kind="baduta", desa=elsewhere, nama=kid.nama, child=kid,
@@ -91,24 +90,24 @@ def _grow(world, n: int) -> None:
         child = factories.child_row(
             KURNIA_JAYA,
             posyandu=world["posyandu"],
-            tanggal_lahir=TODAY - datetime.timedelta(days=400 + i),
+            tanggal_lahir=today - datetime.timedelta(days=400 + i),
         )
         for days in (40, 10):
             factories.measurement_row(
-                child, TODAY - datetime.timedelta(days=days), posyandu=world["posyandu"], **STATUS
+                child, today - datetime.timedelta(days=days), posyandu=world["posyandu"], **STATUS
             )
         survey = factories.family_row(
             members=[
                 {"tanggal_lahir": datetime.date(1995, 1, 1), "hubungan": 2, "jkn": True},
                 {"tanggal_lahir": child.tanggal_lahir, "hubungan": 3, "child": child},
             ],
-            tanggal=TODAY - datetime.timedelta(days=100),
+            tanggal=today - datetime.timedelta(days=100),
         )
         # TPK targets of the team, with a visit each: a pregnancy and the child.
         mother = Target.objects.create(
             kind="ibu_hamil", desa=desa, team=world["team"], nama=f"Ibu Sintetis {i}",
-            hpht=TODAY - datetime.timedelta(days=120), member=survey.members.get(hubungan=2),
-            keluarga=survey.keluarga, tanggal_daftar=TODAY - datetime.timedelta(days=60),
+            hpht=today - datetime.timedelta(days=120), member=survey.members.get(hubungan=2),
+            keluarga=survey.keluarga, tanggal_daftar=today - datetime.timedelta(days=60),
             is_synthetic=True,
         )  # fmt: skip
         # A team of its own for the child, so the lists of teams grow too.
@@ -119,67 +118,67 @@ def _grow(world, n: int) -> None:
         )  # fmt: skip
         for target in (mother, baduta):
             Visit.objects.create(
-                target=target, team=target.team, tanggal=TODAY - datetime.timedelta(days=5),
+                target=target, team=target.team, tanggal=today - datetime.timedelta(days=5),
                 jenis="kie", is_synthetic=True,
             )  # fmt: skip
         # The pregnancy's ANC contact, a delivered mother's nifas visit and KB choice, and a
         # bride-to-be screened.
         AncContact.objects.create(
-            target=mother, tanggal=TODAY - datetime.timedelta(days=7), tempat="Puskesmas",
+            target=mother, tanggal=today - datetime.timedelta(days=7), tempat="Puskesmas",
             pemeriksa="bidan", ttd_diterima=30, ttd_diminum=20, lila=Decimal("24.0"),
             hb=Decimal("11.5"), is_synthetic=True,
         )  # fmt: skip
         delivered = Target.objects.create(
             kind="pasca_persalinan", desa=desa, team=world["team"], nama=f"Ibu Nifas {i}",
-            previous=mother, tanggal_persalinan=TODAY - datetime.timedelta(days=15),
-            tanggal_daftar=TODAY - datetime.timedelta(days=15), is_synthetic=True,
+            previous=mother, tanggal_persalinan=today - datetime.timedelta(days=15),
+            tanggal_daftar=today - datetime.timedelta(days=15), is_synthetic=True,
         )  # fmt: skip
         NifasVisit.objects.create(
-            target=delivered, tanggal=TODAY - datetime.timedelta(days=12), tempat="Pustu",
+            target=delivered, tanggal=today - datetime.timedelta(days=12), tempat="Pustu",
             pemeriksa="bidan", is_synthetic=True,
         )  # fmt: skip
         KbPascaPersalinan.objects.create(
-            target=delivered, keputusan="suntik", tanggal=TODAY - datetime.timedelta(days=3)
+            target=delivered, keputusan="suntik", tanggal=today - datetime.timedelta(days=3)
         )
         bride = Target.objects.create(
             kind="catin", desa=desa, team=world["team"], nama=f"Catin Sintetis {i}",
-            tanggal_lahir=datetime.date(SCREENED.year - 24, 1, 1),
-            tanggal_rencana_nikah=TODAY + datetime.timedelta(days=90),
-            tanggal_daftar=TODAY - datetime.timedelta(days=20), is_synthetic=True,
+            tanggal_lahir=datetime.date(screened.year - 24, 1, 1),
+            tanggal_rencana_nikah=today + datetime.timedelta(days=90),
+            tanggal_daftar=today - datetime.timedelta(days=20), is_synthetic=True,
         )  # fmt: skip
         screening_record(
-            user=None, target=bride, tanggal=SCREENED, peran="putri", berat_kg=Decimal("45"),
+            user=None, target=bride, tanggal=screened, peran="putri", berat_kg=Decimal("45"),
             tinggi_cm=Decimal("155"), umur_tahun=24, lila_cm=Decimal("22.0"), hb=Decimal("13.0"),
         )  # fmt: skip
         # Convergence: a cadre with a training, a coaching visit with a follow-up, an
         # innovation replicated elsewhere, a plan activity.
         cadre = cadre_save(user=admin, desa=desa, nama=f"Kader Sintetis {i}", peran="kpm")
         training_add(
-            user=admin, cadre=cadre, tanggal=TODAY - datetime.timedelta(days=30),
+            user=admin, cadre=cadre, tanggal=today - datetime.timedelta(days=30),
             topik="Pelatihan", penyelenggara="DPPKB",
         )  # fmt: skip
         coaching_visit_record(
-            user=admin, opd=opd, desa=desa, tanggal=TODAY - datetime.timedelta(days=20),
+            user=admin, opd=opd, desa=desa, tanggal=today - datetime.timedelta(days=20),
             topik="Pembinaan", temuan="Catatan", programme_area=area,
             follow_ups=[{"tindakan": "Lengkapi", "penanggung_jawab": "Ketua",
-                         "batas_waktu": TODAY - datetime.timedelta(days=1), "owner_opd": None}],
+                         "batas_waktu": today - datetime.timedelta(days=1), "owner_opd": None}],
         )  # fmt: skip
         innovation_save(
-            user=admin, desa=desa, nama=f"Inovasi {i}", tahun=YEAR, deskripsi="x", bukti="x",
+            user=admin, desa=desa, nama=f"Inovasi {i}", tahun=year, deskripsi="x", bukti="x",
             direplikasi_di=[other_desa],
         )  # fmt: skip
         plan = (
-            world["kampung"].plans.filter(tahun=YEAR).first()
+            world["kampung"].plans.filter(tahun=year).first()
             if hasattr(world["kampung"], "plans")
             else None
-        ) or plan_create(user=admin, tahun=YEAR, kampung=world["kampung"])
+        ) or plan_create(user=admin, tahun=year, kampung=world["kampung"])
         activity_add(
             user=admin, plan=plan, kegiatan=f"Kegiatan {i}", programme_area=area, opd=opd,
             sasaran="Keluarga", jumlah_sasaran=5, anggaran=1_000_000, sumber_dana="dana_desa",
             bulan=[3], penanggung_jawab="Ketua",
         )  # fmt: skip
     summaries_rebuild()
-    evaluations_refresh(tahun=YEAR)
+    evaluations_refresh(tahun=year)
 
 
 def _spare_desa():
@@ -198,7 +197,8 @@ def _first(model, **filters):
     return model.objects.filter(**filters).order_by("pk").first().pk
 
 
-def _pages(world) -> dict[str, str]:
+def _pages(world, *, today) -> dict[str, str]:
+    year = today.year
     from kampungkb.convergence.cadres.models import Cadre
     from kampungkb.convergence.coaching.models import CoachingVisit
     from kampungkb.convergence.plans.models import Plan
@@ -206,7 +206,7 @@ def _pages(world) -> dict[str, str]:
     from kampungkb.growth.models import Child
 
     pos = world["posyandu"]
-    session = f"/pertumbuhan/sesi/{pos.pk}/{TODAY - datetime.timedelta(days=10)}/"
+    session = f"/pertumbuhan/sesi/{pos.pk}/{today - datetime.timedelta(days=10)}/"
     baduta = _first(Target, kind="baduta", desa_id=KURNIA_JAYA)
     delivered = _first(Target, kind="pasca_persalinan")
     bride = _first(Target, kind="catin")
@@ -250,17 +250,17 @@ def _pages(world) -> dict[str, str]:
         "tpk members": f"/konvergensi/tim-tpk/{world['team'].pk}/anggota/",
         "kampung kb indicators": f"/konvergensi/kampung/{world['kampung'].pk}/indikator/",
         "convergence home": "/konvergensi/",
-        "plan list": f"/konvergensi/rencana/?tahun={YEAR}",
+        "plan list": f"/konvergensi/rencana/?tahun={year}",
         "plan page": f"/konvergensi/rencana/{_first(Plan, kampung=world['kampung'])}/",
-        "plan summary": f"/konvergensi/rencana/ringkasan/?tahun={YEAR}",
+        "plan summary": f"/konvergensi/rencana/ringkasan/?tahun={year}",
         "cadre list": "/konvergensi/kader/",
         "cadre page": f"/konvergensi/kader/{_first(Cadre, desa_id=KURNIA_JAYA)}/",
-        "coaching visits": f"/konvergensi/pembinaan/?tahun={YEAR}",
+        "coaching visits": f"/konvergensi/pembinaan/?tahun={year}",
         "coaching visit page": f"/konvergensi/pembinaan/{_first(CoachingVisit)}/",
         "follow-ups overdue": "/konvergensi/tindak-lanjut/terlambat/",
         "innovations": "/konvergensi/inovasi/",
-        "review": f"/konvergensi/reviu/?tahun={YEAR}",
-        "convergence scorecard": f"/konvergensi/reviu/kartu/?tahun={YEAR}",
+        "review": f"/konvergensi/reviu/?tahun={year}",
+        "convergence scorecard": f"/konvergensi/reviu/kartu/?tahun={year}",
         "kampung kb review": f"/konvergensi/kampung/{world['kampung'].pk}/reviu/",
         "audit": "/audit/",
     }
@@ -283,15 +283,15 @@ DISTRICT_PAGES = (
 
 
 @pytest.mark.parametrize("role", ["admin", "kecamatan", "desa"])
-def test_no_page_makes_more_queries_for_twelve_rows_than_for_three(client, world, role):
+def test_no_page_makes_more_queries_for_twelve_rows_than_for_three(client, world, role, today):
     client.force_login(world["users"][role])
-    _grow(world, 3)
-    pages = _pages(world)
+    _grow(world, 3, today=today)
+    pages = _pages(world, today=today)
     if role != "admin":
         for name in DISTRICT_PAGES:
             pages.pop(name)
     few = _counts(client, pages)
-    _grow(world, 9)
+    _grow(world, 9, today=today)
     many = _counts(client, pages)
     grown = {name: (few[name], many[name]) for name in pages if many[name] > few[name]}
     assert grown == {}
@@ -308,38 +308,40 @@ def _statuses_and_counts(client, pages) -> dict[str, tuple[int, int]]:
 
 @pytest.mark.parametrize("role", ["provinsi", "mitra", "viewer"])
 def test_the_pages_of_the_other_roles_make_as_many_queries_for_twelve_rows_as_for_three(
-    client, world, role
+    client, world, role, today
 ):
     """The province admin, the Mitra OPD and the Viewer read some pages (the aggregate ones
     for the last two) and are refused the others, the same whatever the rows."""
     user = factories.admin_provinsi() if role == "provinsi" else world["users"][role]
     client.force_login(user)
-    _grow(world, 3)
+    _grow(world, 3, today=today)
     pages = {
-        **_pages(world),
+        **_pages(world, today=today),
         "analytics provinsi": "/analisis/w/19/",
         "krs provinsi": "/keluarga/krs/19/",
         "tpk scorecard provinsi": "/keluarga/tpk/skor/wilayah/19/",
     }
     few = _statuses_and_counts(client, pages)
-    _grow(world, 9)
+    _grow(world, 9, today=today)
     many = _statuses_and_counts(client, pages)
     grown = {name: (few[name], many[name]) for name in pages if many[name] != few[name]}
     assert sum(status == 200 for status, _count in few.values()) >= 10
     assert grown == {}
 
 
-def test_the_public_pages_make_as_many_queries_for_twelve_versions_as_for_three(client, world):
+def test_the_public_pages_make_as_many_queries_for_twelve_versions_as_for_three(
+    client, world, today
+):
     """Each growth adds children to the period and a new published version of it: the public
     index, the kabupaten's page (its versions), a version and the admin's list of them."""
     from kampungkb.analytics.services import publication_publish
 
     admin = world["users"]["admin"]
-    month = (TODAY - datetime.timedelta(days=40)).replace(day=1)
+    month = (today - datetime.timedelta(days=40)).replace(day=1)
 
     def grow_and_publish(n):
         for _ in range(n):
-            _grow(world, 1)
+            _grow(world, 1, today=today)
             latest = publication_publish(user=admin, period_type="month", period_start=month)
         return latest
 

@@ -13,21 +13,20 @@ from kampungkb.core.models import AuditEntry
 from tests import factories
 from tests.conftest import KURNIA_JAYA
 
-TODAY = datetime.date.today()
 NIK = "1906010101230007"
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
-def child(posyandu):
+def child(posyandu, today):
     kid = factories.child(
         posyandu=posyandu,
         nama="Budi Santoso",
-        tanggal_lahir=TODAY - datetime.timedelta(days=500),
+        tanggal_lahir=today - datetime.timedelta(days=500),
         nama_ibu="Siti Aminah",
         nik=NIK,
     )
-    factories.measurement(kid, TODAY - datetime.timedelta(days=30))
+    factories.measurement(kid, today - datetime.timedelta(days=30))
     return kid
 
 
@@ -47,8 +46,8 @@ def _views(response, users, role="desa"):
     return entries
 
 
-def _session(name, posyandu, *args):
-    return reverse(f"growth:{name}", args=[posyandu.pk, TODAY.isoformat(), *args])
+def _session(name, posyandu, *args, today):
+    return reverse(f"growth:{name}", args=[posyandu.pk, today.isoformat(), *args])
 
 
 def test_the_child_edit_form_records_a_read_with_the_whole_nik(operator, users, child):
@@ -101,8 +100,10 @@ def test_the_whole_child_list_is_recorded_for_the_users_area(client, users, chil
     assert entry.wilayah_kode == "19.06.01" and entry.changes["count"] == 1
 
 
-def test_a_session_search_records_the_children_shown_by_id(operator, users, posyandu, child):
-    response = operator.get(_session("session_search", posyandu), {"q": "budi"}, **HTMX)
+def test_a_session_search_records_the_children_shown_by_id(operator, users, posyandu, child, today):
+    response = operator.get(
+        _session("session_search", posyandu, today=today), {"q": "budi"}, **HTMX
+    )
     assert "Budi Santoso" in response.content.decode()
     [entry] = _views(response, users)
     assert (entry.object_type, entry.wilayah_kode) == ("growth.child", KURNIA_JAYA)
@@ -110,14 +111,14 @@ def test_a_session_search_records_the_children_shown_by_id(operator, users, posy
     assert entry.changes["posyandu"] == posyandu.pk
 
 
-def test_a_session_page_records_the_measurements_listed(operator, users, posyandu, child):
-    m = factories.measurement(child, TODAY, posyandu=posyandu)
-    [entry] = _views(operator.get(_session("session", posyandu)), users)
+def test_a_session_page_records_the_measurements_listed(operator, users, posyandu, child, today):
+    m = factories.measurement(child, today, posyandu=posyandu)
+    [entry] = _views(operator.get(_session("session", posyandu, today=today)), users)
     assert entry.object_type == "growth.measurement" and entry.changes["ids"] == [m.pk]
 
 
-def test_the_measure_form_of_a_session_records_the_child(operator, users, posyandu, child):
-    response = operator.get(_session("session_measure", posyandu, child.pk), **HTMX)
+def test_the_measure_form_of_a_session_records_the_child(operator, users, posyandu, child, today):
+    response = operator.get(_session("session_measure", posyandu, child.pk, today=today), **HTMX)
     [entry] = _views(response, users)
     assert (entry.object_type, entry.object_id) == ("growth.child", str(child.pk))
 
@@ -227,9 +228,9 @@ def test_a_search_with_a_nul_character_is_refused_and_reads_nothing(operator, us
 
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx"])
 def test_a_refused_weighing_shows_the_childs_form_again_and_records_the_read(
-    operator, users, posyandu, child, headers
+    operator, users, posyandu, child, headers, today
 ):
-    url = _session("session_measure", posyandu, child.pk)
+    url = _session("session_measure", posyandu, child.pk, today=today)
     response = operator.post(url, {"berat": "", "cara_ukur": "PB"}, **headers)
     assert response.status_code == 400 and "Budi Santoso" in response.content.decode()
     entries = AuditEntry.objects.filter(action="view", actor=users["desa"])

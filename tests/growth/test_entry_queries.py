@@ -20,42 +20,43 @@ from kampungkb.wilayah.models import Wilayah
 from tests import factories
 from tests.conftest import KURNIA_JAYA
 
-TODAY = datetime.date.today()
 HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "entry"}
 
 
-def _posyandu_with(children: int, weighings: int):
+def _posyandu_with(children: int, weighings: int, *, today):
     """A posyandu of Kurnia Jaya whose children were weighed monthly ``weighings`` times."""
     pos = factories.posyandu(KURNIA_JAYA, f"Posyandu {children}")
     kids = []
     for i in range(children):
         kid = factories.child(
-            posyandu=pos, tanggal_lahir=TODAY - datetime.timedelta(days=400 + 9 * i)
+            posyandu=pos, tanggal_lahir=today - datetime.timedelta(days=400 + 9 * i)
         )
         for month in range(weighings, 0, -1):
             factories.measurement(
-                kid, TODAY - datetime.timedelta(days=30 * month), berat=Decimal(8 + i % 3)
+                kid, today - datetime.timedelta(days=30 * month), berat=Decimal(8 + i % 3)
             )
         kids.append(kid)
     return pos, kids
 
 
-def _url(name, pos, *args):
-    return reverse(f"growth:{name}", args=[pos.pk, TODAY.isoformat(), *args])
+def _url(name, pos, *args, today):
+    return reverse(f"growth:{name}", args=[pos.pk, today.isoformat(), *args])
 
 
-def _entry_queries(client, pos, kid) -> dict[str, list[str]]:
+def _entry_queries(client, pos, kid, *, today) -> dict[str, list[str]]:
     """The SQL of each request of a kader's weighing of ``kid``."""
     pages = {
-        "session page": lambda: client.get(_url("session", pos)),
-        "children list": lambda: client.get(_url("session_search", pos), **HTMX),
-        "measure form": lambda: client.get(_url("session_measure", pos, kid.pk), **HTMX),
+        "session page": lambda: client.get(_url("session", pos, today=today)),
+        "children list": lambda: client.get(_url("session_search", pos, today=today), **HTMX),
+        "measure form": lambda: client.get(
+            _url("session_measure", pos, kid.pk, today=today), **HTMX
+        ),
         "measure submit": lambda: client.post(
-            _url("session_measure", pos, kid.pk),
+            _url("session_measure", pos, kid.pk, today=today),
             {"berat": "9,1", "tinggi": "", "cara_ukur": ""},
             **HTMX,
         ),
-        "register form": lambda: client.get(_url("session_register", pos), **HTMX),
+        "register form": lambda: client.get(_url("session_register", pos, today=today), **HTMX),
     }
     sql = {}
     for name, request in pages.items():
@@ -89,16 +90,16 @@ WEIGHING = 19
 
 
 @pytest.mark.django_db
-def test_a_weighing_costs_the_same_queries_for_a_small_and_a_big_posyandu(client, users):
+def test_a_weighing_costs_the_same_queries_for_a_small_and_a_big_posyandu(client, users, today):
     Wilayah.objects.filter(kode=KURNIA_JAYA).update(
         boundary={"type": "Polygon", "coordinates": [[[108.2, -2.9], [108.3, -2.9], [108.2, -2.8]]]}
     )
     client.force_login(users["desa"])
-    small_pos, small = _posyandu_with(children=2, weighings=1)
-    big_pos, big = _posyandu_with(children=26, weighings=6)
-    small_sql = _entry_queries(client, small_pos, small[0])
-    big_sql = _entry_queries(client, big_pos, big[-1])
-    assert Measurement.objects.filter(tanggal=TODAY).count() == 2
+    small_pos, small = _posyandu_with(children=2, weighings=1, today=today)
+    big_pos, big = _posyandu_with(children=26, weighings=6, today=today)
+    small_sql = _entry_queries(client, small_pos, small[0], today=today)
+    big_sql = _entry_queries(client, big_pos, big[-1], today=today)
+    assert Measurement.objects.filter(tanggal=today).count() == 2
     counts = {name: (len(small_sql[name]), len(big_sql[name])) for name in CEILINGS}
     for name, ceiling in CEILINGS.items():
         assert counts[name][1] == counts[name][0], counts  # no query per child or per weighing
@@ -116,12 +117,12 @@ def test_a_weighing_costs_the_same_queries_for_a_small_and_a_big_posyandu(client
 
 
 @pytest.mark.django_db
-def test_a_search_marks_the_children_weighed_today_and_only_them(client, users):
+def test_a_search_marks_the_children_weighed_today_and_only_them(client, users, today):
     client.force_login(users["desa"])
-    pos, kids = _posyandu_with(children=3, weighings=1)
+    pos, kids = _posyandu_with(children=3, weighings=1, today=today)
     weighed = kids[1]
-    factories.measurement(weighed, TODAY, berat=Decimal("9.2"))
-    url = _url("session_search", pos)
+    factories.measurement(weighed, today, berat=Decimal("9.2"))
+    url = _url("session_search", pos, today=today)
     body = client.get(url, {"q": weighed.nama}, **HTMX).content.decode()
     assert weighed.nama in body and "selesai" in body
     others = client.get(url, {"q": kids[0].nama}, **HTMX).content.decode()
@@ -132,14 +133,14 @@ def test_a_search_marks_the_children_weighed_today_and_only_them(client, users):
 
 
 @pytest.mark.django_db
-def test_a_kaders_htmx_steps_read_only_what_they_show(client, users):
+def test_a_kaders_htmx_steps_read_only_what_they_show(client, users, today):
     """The list of children to weigh (sent again with every saved weighing) reads what it
     shows of each child, not their NIKs or other columns, and no table for "weighed today?"
     (none of them is: the list is of those not yet weighed); the form and the save read the
     child and the posyandu alone, not their desa, kecamatan or posyandu."""
     client.force_login(users["desa"])
-    pos, kids = _posyandu_with(children=3, weighings=1)
-    sql = _entry_queries(client, pos, kids[0])
+    pos, kids = _posyandu_with(children=3, weighings=1, today=today)
+    sql = _entry_queries(client, pos, kids[0], today=today)
     listing = [q for q in sql["children list"] if 'FROM "growth_child"' in q]
     assert len(listing) == 1, sql["children list"]
     columns = listing[0].split(" FROM ")[0]
@@ -158,9 +159,11 @@ def test_a_kaders_htmx_steps_read_only_what_they_show(client, users):
         )
     # The list the save sends along shows the same children as the list's own request.
     body = client.post(
-        _url("session_measure", pos, kids[1].pk), {"berat": "9,3", "cara_ukur": ""}, **HTMX
+        _url("session_measure", pos, kids[1].pk, today=today),
+        {"berat": "9,3", "cara_ukur": ""},
+        **HTMX,
     ).content.decode()
     assert (
         kids[2].nama in body
-        and reverse("growth:session_measure", args=[pos.pk, TODAY.isoformat(), kids[2].pk]) in body
+        and reverse("growth:session_measure", args=[pos.pk, today.isoformat(), kids[2].pk]) in body
     )

@@ -11,26 +11,29 @@ from kampungkb.growth.models import Child
 from tests.conftest import KURNIA_JAYA
 from tests.submit_twice import form_token, post_twice
 
-TODAY = datetime.date.today()
 HTMX = {"HTTP_HX_REQUEST": "true"}
-CHILD = {
-    "nama": "Ani Lestari",
-    "jenis_kelamin": "P",
-    "tanggal_lahir": (TODAY - datetime.timedelta(days=90)).isoformat(),
-    "nama_ibu": "Rina",
-    "nik": "",
-    "nik_ibu": "",
-}
 
 
-def _url(posyandu) -> str:
-    return reverse("growth:session_register", args=[posyandu.pk, TODAY.isoformat()])
+def _url(posyandu, *, today) -> str:
+    return reverse("growth:session_register", args=[posyandu.pk, today.isoformat()])
 
 
-def test_a_registration_sent_twice_by_htmx_registers_one_child(client, users, posyandu):
+def test_a_registration_sent_twice_by_htmx_registers_one_child(client, users, posyandu, today):
+    child = {
+        "nama": "Ani Lestari",
+        "jenis_kelamin": "P",
+        "tanggal_lahir": (today - datetime.timedelta(days=90)).isoformat(),
+        "nama_ibu": "Rina",
+        "nik": "",
+        "nik_ibu": "",
+    }
     client.force_login(users["desa"])
     first, again = post_twice(
-        client, form_url=_url(posyandu), post_url=_url(posyandu), data=CHILD, **HTMX
+        client,
+        form_url=_url(posyandu, today=today),
+        post_url=_url(posyandu, today=today),
+        data=child,
+        **HTMX,
     )
     assert (first.status_code, again.status_code) == (200, 200)
     kid = Child.objects.get()
@@ -40,51 +43,96 @@ def test_a_registration_sent_twice_by_htmx_registers_one_child(client, users, po
     assert "Data ini sudah tersimpan" not in first.content.decode()
 
 
-def test_a_registration_sent_twice_without_javascript_registers_one_child(client, users, posyandu):
+def test_a_registration_sent_twice_without_javascript_registers_one_child(
+    client, users, posyandu, today
+):
+    child = {
+        "nama": "Ani Lestari",
+        "jenis_kelamin": "P",
+        "tanggal_lahir": (today - datetime.timedelta(days=90)).isoformat(),
+        "nama_ibu": "Rina",
+        "nik": "",
+        "nik_ibu": "",
+    }
     client.force_login(users["desa"])
-    first, again = post_twice(client, form_url=_url(posyandu), post_url=_url(posyandu), data=CHILD)
+    first, again = post_twice(
+        client,
+        form_url=_url(posyandu, today=today),
+        post_url=_url(posyandu, today=today),
+        data=child,
+    )
     kid = Child.objects.get()
-    measure = reverse("growth:session_measure", args=[posyandu.pk, TODAY.isoformat(), kid.pk])
+    measure = reverse("growth:session_measure", args=[posyandu.pk, today.isoformat(), kid.pk])
     assert (first.status_code, first["Location"]) == (302, measure)
     assert (again.status_code, again["Location"]) == (302, measure)
     assert "Data ini sudah tersimpan" in client.get(measure).content.decode()
 
 
-def test_a_registration_without_a_token_still_registers(client, users, posyandu):
+def test_a_registration_without_a_token_still_registers(client, users, posyandu, today):
     # A page rendered before the token existed: each send registers, as it always did.
+    child = {
+        "nama": "Ani Lestari",
+        "jenis_kelamin": "P",
+        "tanggal_lahir": (today - datetime.timedelta(days=90)).isoformat(),
+        "nama_ibu": "Rina",
+        "nik": "",
+        "nik_ibu": "",
+    }
     client.force_login(users["desa"])
     for _ in range(2):
-        assert client.post(_url(posyandu), CHILD, **HTMX).status_code == 200
+        assert client.post(_url(posyandu, today=today), child, **HTMX).status_code == 200
     assert Child.objects.count() == 2
 
 
-def test_a_registration_refused_keeps_its_token_for_the_corrected_send(client, users, posyandu):
+def test_a_registration_refused_keeps_its_token_for_the_corrected_send(
+    client, users, posyandu, today
+):
+    child = {
+        "nama": "Ani Lestari",
+        "jenis_kelamin": "P",
+        "tanggal_lahir": (today - datetime.timedelta(days=90)).isoformat(),
+        "nama_ibu": "Rina",
+        "nik": "",
+        "nik_ibu": "",
+    }
     client.force_login(users["desa"])
     first, _again = post_twice(
         client,
-        form_url=_url(posyandu),
-        post_url=_url(posyandu),
-        data={**CHILD, "nama": ""},
+        form_url=_url(posyandu, today=today),
+        post_url=_url(posyandu, today=today),
+        data={**child, "nama": ""},
         **HTMX,
     )
     assert first.status_code == 400 and not Child.objects.exists()
     token = first.content.decode().split('name="submission_token" value="')[1].split('"')[0]
-    fixed = {**CHILD, "submission_token": token}
-    assert client.post(_url(posyandu), fixed, **HTMX).status_code == 200
-    assert client.post(_url(posyandu), fixed, **HTMX).status_code == 200
+    fixed = {**child, "submission_token": token}
+    assert client.post(_url(posyandu, today=today), fixed, **HTMX).status_code == 200
+    assert client.post(_url(posyandu, today=today), fixed, **HTMX).status_code == 200
     assert Child.objects.count() == 1
 
 
 def test_a_registration_with_a_nik_sent_twice_answers_with_the_child_not_nik_taken(
-    client, users, posyandu
+    client, users, posyandu, today
 ):
     # One after the other (a resend after a slow answer): the form's own NIK check ran before
     # the token was looked at, and refused the second send with 'NIK taken' for the user's
     # own child, where the same send without a NIK answers with the child.
+    child = {
+        "nama": "Ani Lestari",
+        "jenis_kelamin": "P",
+        "tanggal_lahir": (today - datetime.timedelta(days=90)).isoformat(),
+        "nama_ibu": "Rina",
+        "nik": "",
+        "nik_ibu": "",
+    }
     client.force_login(users["desa"])
-    data = {**CHILD, "nik": "3201011501240007"}
+    data = {**child, "nik": "3201011501240007"}
     first, again = post_twice(
-        client, form_url=_url(posyandu), post_url=_url(posyandu), data=data, **HTMX
+        client,
+        form_url=_url(posyandu, today=today),
+        post_url=_url(posyandu, today=today),
+        data=data,
+        **HTMX,
     )
     assert (first.status_code, again.status_code) == (200, 200), again.content.decode()[-2000:]
     kid = Child.objects.get()
@@ -93,15 +141,27 @@ def test_a_registration_with_a_nik_sent_twice_answers_with_the_child_not_nik_tak
 
 
 def test_a_registration_sent_twice_by_htmx_records_the_read_of_the_child_shown(
-    client, users, posyandu
+    client, users, posyandu, today
 ):
     # The second answer shows the child the first send registered (nothing is created, so no
     # CREATE entry covers it): one VIEW entry, as the same child's form opened without htmx.
+    child = {
+        "nama": "Ani Lestari",
+        "jenis_kelamin": "P",
+        "tanggal_lahir": (today - datetime.timedelta(days=90)).isoformat(),
+        "nama_ibu": "Rina",
+        "nik": "",
+        "nik_ibu": "",
+    }
     from kampungkb.core.models import AuditEntry
 
     client.force_login(users["desa"])
     first, again = post_twice(
-        client, form_url=_url(posyandu), post_url=_url(posyandu), data=CHILD, **HTMX
+        client,
+        form_url=_url(posyandu, today=today),
+        post_url=_url(posyandu, today=today),
+        data=child,
+        **HTMX,
     )
     assert (first.status_code, again.status_code) == (200, 200)
     kid = Child.objects.get()
@@ -109,10 +169,20 @@ def test_a_registration_sent_twice_by_htmx_records_the_read_of_the_child_shown(
     assert [e.changes for e in shown] == [{"page": "session_measure"}]
 
 
-def test_a_token_of_another_form_is_no_earlier_send_of_the_registration(client, users, posyandu):
+def test_a_token_of_another_form_is_no_earlier_send_of_the_registration(
+    client, users, posyandu, today
+):
     # The token of a cadre's form, saved, posted into a child's registration (a page's hidden
     # field edited): no child was registered with it, so the registration registers, and it
     # answers with the child, not with the cadre taken for one (which broke the page).
+    child = {
+        "nama": "Ani Lestari",
+        "jenis_kelamin": "P",
+        "tanggal_lahir": (today - datetime.timedelta(days=90)).isoformat(),
+        "nama_ibu": "Rina",
+        "nik": "",
+        "nik_ibu": "",
+    }
     from kampungkb.convergence.cadres.models import Cadre
 
     client.force_login(users["desa"])
@@ -121,14 +191,16 @@ def test_a_token_of_another_form_is_no_earlier_send_of_the_registration(client, 
     token = form_token(client, cadre_url)
     assert client.post(cadre_url, {**cadre, **token}).status_code == 302
     assert Cadre.objects.count() == 1
-    response = client.post(_url(posyandu), {**CHILD, **token}, **HTMX)
+    response = client.post(_url(posyandu, today=today), {**child, **token}, **HTMX)
     assert response.status_code == 200
     kid = Child.objects.get()
     assert f"/{kid.pk}/" in response.content.decode()
     assert "Data ini sudah tersimpan" not in response.content.decode()
     # And the other way round: the registration's token is no earlier send of a cadre form.
-    token = form_token(client, _url(posyandu))
-    registered = client.post(_url(posyandu), {**CHILD, "nama": "Budi", **token}, **HTMX)
+    token = form_token(client, _url(posyandu, today=today))
+    registered = client.post(
+        _url(posyandu, today=today), {**child, "nama": "Budi", **token}, **HTMX
+    )
     assert registered.status_code == 200
     assert client.post(cadre_url, {**cadre, "nama": "Kader Dua", **token}).status_code == 302
     assert Cadre.objects.filter(nama="Kader Dua").exists()

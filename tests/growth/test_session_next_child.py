@@ -14,30 +14,29 @@ from kampungkb.growth.models import Measurement
 from tests import factories
 from tests.conftest import BATU_PENYU, KURNIA_JAYA
 
-TODAY = datetime.date.today()
 HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "entry"}
 SEARCH_URL = re.compile(r'hx-get="/pertumbuhan/sesi/\d+/[\d-]+/ukur/(\d+)/"')
 
 
 @pytest.fixture
-def children(posyandu):
+def children(posyandu, today):
     return [
         factories.child(
             posyandu=posyandu,
             nama=name,
-            tanggal_lahir=TODAY - datetime.timedelta(days=500 + i),
+            tanggal_lahir=today - datetime.timedelta(days=500 + i),
         )
         for i, name in enumerate(["Ani Lestari", "Budi Santoso", "Citra Dewi"])
     ]
 
 
-def _url(name, posyandu, *args):
-    return reverse(f"growth:{name}", args=[posyandu.pk, TODAY.isoformat(), *args])
+def _url(name, posyandu, *args, today):
+    return reverse(f"growth:{name}", args=[posyandu.pk, today.isoformat(), *args])
 
 
-def _save(client, posyandu, kid, **headers):
+def _save(client, posyandu, kid, *, today, **headers):
     return client.post(
-        _url("session_measure", posyandu, kid.pk),
+        _url("session_measure", posyandu, kid.pk, today=today),
         {"berat": "10,2", "tinggi": "80", "cara_ukur": "TB"},
         **headers,
     )
@@ -62,11 +61,11 @@ def _count(body: str) -> str:
 
 @pytest.mark.django_db
 def test_a_saved_weighing_lists_the_children_still_to_weigh_and_those_weighed(
-    client, users, posyandu, children
+    client, users, posyandu, children, today
 ):
     client.force_login(users["desa"])
     ani, budi, citra = children
-    response = _save(client, posyandu, budi, **HTMX)
+    response = _save(client, posyandu, budi, **HTMX, today=today)
     body = response.content.decode()
     assert response.status_code == 200 and 'data-testid="result"' in body
     finder = _oob(body, "finder")
@@ -76,7 +75,7 @@ def test_a_saved_weighing_lists_the_children_still_to_weigh_and_those_weighed(
     search_box = re.search(r'<input id="child-search"[^>]*>', finder).group(0)
     assert "load" not in re.search(r'hx-trigger="([^"]*)"', search_box).group(1)
     # The weighed list: its count, Budi's row added on top, the "none yet" line removed.
-    budi_m = Measurement.objects.get(child=budi, tanggal=TODAY)
+    budi_m = Measurement.objects.get(child=budi, tanggal=today)
     weighed = _weighed_part(body)
     assert _count(body) == "1 anak diukur hari ini"
     assert re.search(
@@ -86,7 +85,7 @@ def test_a_saved_weighing_lists_the_children_still_to_weigh_and_those_weighed(
 
     # The next child from that list: the list shrinks again; the weighed list gets Ani's
     # row alone (not Budi's again: it does not grow with the day's weighings).
-    body = _save(client, posyandu, ani, **HTMX).content.decode()
+    body = _save(client, posyandu, ani, **HTMX, today=today).content.decode()
     finder = _oob(body, "finder")
     assert {int(pk) for pk in SEARCH_URL.findall(finder[: finder.index("done-count")])} == {
         citra.pk
@@ -97,20 +96,20 @@ def test_a_saved_weighing_lists_the_children_still_to_weigh_and_those_weighed(
     assert "done-empty" not in weighed
 
     # A correction of Budi's weighing replaces his row; the count stays.
-    body = _save(client, posyandu, budi, **HTMX).content.decode()
+    body = _save(client, posyandu, budi, **HTMX, today=today).content.decode()
     weighed = _weighed_part(body)
     assert _count(body) == "2 anak diukur hari ini"
     assert re.search(rf'<li [^>]*id="done-{budi_m.pk}" hx-swap-oob="true"', weighed)
     assert "afterbegin" not in weighed
     # The page, loaded again, shows what the swaps built.
-    page = client.get(_url("session", posyandu)).content.decode()
+    page = client.get(_url("session", posyandu, today=today)).content.decode()
     assert "2 anak diukur hari ini" in page
     assert f'id="done-{budi_m.pk}"' in page and "done-empty" not in page
 
 
 @pytest.mark.django_db
 def test_a_weighing_moved_here_from_another_posyandu_that_day_adds_its_row(
-    client, users, posyandu, children
+    client, users, posyandu, children, today
 ):
     """The same child weighed that day at another posyandu of the desa is corrected at this
     session: the row moves here, so this session's weighed list gains it (not a replacement
@@ -118,35 +117,39 @@ def test_a_weighing_moved_here_from_another_posyandu_that_day_adds_its_row(
     other = factories.posyandu(KURNIA_JAYA, "Posyandu Kenanga")
     client.force_login(users["desa"])
     ani = children[0]
-    _save(client, other, ani, **HTMX)
-    moved = Measurement.objects.get(child=ani, tanggal=TODAY)
-    body = _save(client, posyandu, ani, **HTMX).content.decode()
-    assert Measurement.objects.get(child=ani, tanggal=TODAY).posyandu_id == posyandu.pk
+    _save(client, other, ani, **HTMX, today=today)
+    moved = Measurement.objects.get(child=ani, tanggal=today)
+    body = _save(client, posyandu, ani, **HTMX, today=today).content.decode()
+    assert Measurement.objects.get(child=ani, tanggal=today).posyandu_id == posyandu.pk
     weighed = _weighed_part(body)
     assert _count(body) == "1 anak diukur hari ini"
     assert re.search(
         rf'<ul hx-swap-oob="afterbegin:#done-list">\s*<li [^>]*id="done-{moved.pk}"', weighed
     )
     # Weighed again here, it is a correction of this session's row: replaced in place.
-    weighed = _weighed_part(_save(client, posyandu, ani, **HTMX).content.decode())
+    weighed = _weighed_part(_save(client, posyandu, ani, **HTMX, today=today).content.decode())
     assert re.search(rf'<li [^>]*id="done-{moved.pk}" hx-swap-oob="true"', weighed)
     assert "afterbegin" not in weighed
 
 
 @pytest.mark.django_db
-def test_the_session_page_still_fetches_its_list_when_it_loads(client, users, posyandu, children):
+def test_the_session_page_still_fetches_its_list_when_it_loads(
+    client, users, posyandu, children, today
+):
     client.force_login(users["desa"])
-    body = client.get(_url("session", posyandu)).content.decode()
+    body = client.get(_url("session", posyandu, today=today)).content.decode()
     search_box = re.search(r'<input id="child-search"[^>]*>', body).group(0)
     assert "load" in re.search(r'hx-trigger="([^"]*)"', search_box).group(1)
     assert "hx-swap-oob" not in body
 
 
 @pytest.mark.django_db
-def test_a_weighing_the_rules_question_answers_without_the_lists(client, users, posyandu, children):
+def test_a_weighing_the_rules_question_answers_without_the_lists(
+    client, users, posyandu, children, today
+):
     client.force_login(users["desa"])
     response = client.post(
-        _url("session_measure", posyandu, children[0].pk),
+        _url("session_measure", posyandu, children[0].pk, today=today),
         {"berat": "900", "tinggi": "80", "cara_ukur": "TB"},
         **HTMX,
     )
@@ -156,19 +159,21 @@ def test_a_weighing_the_rules_question_answers_without_the_lists(client, users, 
 
 @pytest.mark.django_db
 def test_without_javascript_a_saved_weighing_shows_the_whole_session_page(
-    client, users, posyandu, children
+    client, users, posyandu, children, today
 ):
     client.force_login(users["desa"])
-    body = _save(client, posyandu, children[1]).content.decode()
+    body = _save(client, posyandu, children[1], today=today).content.decode()
     assert "<html" in body and 'data-testid="result"' in body
     assert "hx-swap-oob" not in body
 
 
 @pytest.mark.django_db
-def test_the_refreshed_lists_are_recorded_in_the_audit_trail(client, users, posyandu, children):
+def test_the_refreshed_lists_are_recorded_in_the_audit_trail(
+    client, users, posyandu, children, today
+):
     client.force_login(users["desa"])
     ani, budi, citra = children
-    _save(client, posyandu, budi, **HTMX)
+    _save(client, posyandu, budi, **HTMX, today=today)
     views = AuditEntry.objects.filter(action="view", actor=users["desa"])
     offered = views.get(object_type="growth.child")
     assert offered.changes["page"] == "session_search"
@@ -180,14 +185,14 @@ def test_the_refreshed_lists_are_recorded_in_the_audit_trail(client, users, posy
 
 @pytest.mark.django_db
 def test_the_refreshed_list_holds_only_the_posyandus_own_children(
-    client, users, posyandu, children
+    client, users, posyandu, children, today
 ):
     elsewhere = factories.posyandu(BATU_PENYU, "Posyandu Anggrek")
     stranger = factories.child(
-        posyandu=elsewhere, nama="Dewi Lain", tanggal_lahir=TODAY - datetime.timedelta(days=600)
+        posyandu=elsewhere, nama="Dewi Lain", tanggal_lahir=today - datetime.timedelta(days=600)
     )
     client.force_login(users["desa"])
-    body = _save(client, posyandu, children[0], **HTMX).content.decode()
+    body = _save(client, posyandu, children[0], **HTMX, today=today).content.decode()
     finder = _oob(body, "finder")
     assert stranger.nama not in finder
     listed = {int(pk) for pk in SEARCH_URL.findall(finder[: finder.index("done-count")])}
@@ -196,13 +201,13 @@ def test_the_refreshed_list_holds_only_the_posyandus_own_children(
 
 @pytest.mark.django_db
 def test_the_session_page_lists_the_weighed_children_however_it_is_asked(
-    client, users, posyandu, children
+    client, users, posyandu, children, today
 ):
     # Its htmx parts (a form, a result) leave the weighed list out; the page, even asked
     # by htmx (a boosted link), lists it.
     client.force_login(users["desa"])
-    _save(client, posyandu, children[1], **HTMX)
+    _save(client, posyandu, children[1], **HTMX, today=today)
     for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
-        body = client.get(_url("session", posyandu), **headers).content.decode()
+        body = client.get(_url("session", posyandu, today=today), **headers).content.decode()
         done = re.search(r'id="done-list".*?</ul>', body, re.S).group(0)
         assert "Budi Santoso" in done and "Ani Lestari" not in done

@@ -11,17 +11,16 @@ from kampungkb.core.models import AuditEntry
 from kampungkb.growth.models import Measurement
 from tests import factories
 
-TODAY = datetime.date.today()
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
-def child(posyandu):
+def child(posyandu, today):
     return factories.child(
         posyandu=posyandu,
         nama="Putri Contoh",
         jenis_kelamin="P",
-        tanggal_lahir=TODAY - datetime.timedelta(days=400),
+        tanggal_lahir=today - datetime.timedelta(days=400),
         nama_ibu="Ibu Contoh",
     )
 
@@ -44,9 +43,11 @@ def test_a_session_dated_in_the_calendars_first_years_lists_and_searches(
 
 
 @pytest.mark.parametrize("pmt", ["-5", "-0,01"])
-def test_a_negative_pmt_is_refused_as_an_import_refuses_it(client, users, posyandu, child, pmt):
+def test_a_negative_pmt_is_refused_as_an_import_refuses_it(
+    client, users, posyandu, child, pmt, today
+):
     client.force_login(users["desa"])
-    url = _url("session_measure", posyandu, TODAY.isoformat(), child.pk)
+    url = _url("session_measure", posyandu, today.isoformat(), child.pk)
     response = client.post(url, {"berat": "8,5", "pmt_kg": pmt, "confirm": "1"}, **HTMX)
     assert response.status_code == 400
     assert "Harus di antara 0 dan 9999" in response.content.decode()
@@ -73,13 +74,13 @@ def _session_reads(user):
 
 @pytest.mark.parametrize("step", ["measure_form", "measure_save", "register_form", "register_bad"])
 def test_each_session_page_without_javascript_records_the_weighed_children_it_lists(
-    client, users, posyandu, child, step
+    client, users, posyandu, child, step, today
 ):
     weighed = factories.child(posyandu=posyandu, nama="Bayu Ditimbang", nama_ibu="Ibu Bayu")
-    done = factories.measurement(weighed, TODAY, posyandu=posyandu)
+    done = factories.measurement(weighed, today, posyandu=posyandu)
     user = users["desa"]
     client.force_login(user)
-    day = TODAY.isoformat()
+    day = today.isoformat()
     if step == "measure_form":
         response = client.get(_url("session_measure", posyandu, day, child.pk))
     elif step == "measure_save":

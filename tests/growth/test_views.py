@@ -8,7 +8,6 @@ from kampungkb.growth.models import Child, Measurement
 from tests import factories
 from tests.conftest import BATU_PENYU, KURNIA_JAYA
 
-TODAY = datetime.date.today()
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
@@ -18,35 +17,37 @@ def other_posyandu(beltim):
 
 
 @pytest.fixture
-def child(posyandu):
+def child(posyandu, today):
     return factories.child(
         posyandu=posyandu,
         nama="Budi Santoso",
         jenis_kelamin="L",
-        tanggal_lahir=TODAY - datetime.timedelta(days=500),
+        tanggal_lahir=today - datetime.timedelta(days=500),
         nama_ibu="Siti Aminah",
         nik="1906010101230007",
     )
 
 
-def _session_url(name, posyandu, *args):
-    return reverse(f"growth:{name}", args=[posyandu.pk, TODAY.isoformat(), *args])
+def _session_url(name, posyandu, *args, today):
+    return reverse(f"growth:{name}", args=[posyandu.pk, today.isoformat(), *args])
 
 
-def test_session_start_lists_only_the_users_posyandu(client, users, posyandu, other_posyandu):
+def test_session_start_lists_only_the_users_posyandu(
+    client, users, posyandu, other_posyandu, today
+):
     client.force_login(users["kecamatan"])
     body = client.get(reverse("growth:session_start")).content.decode()
     assert "Posyandu Melati" in body and "Posyandu Anggrek" not in body
     response = client.get(
-        reverse("growth:session_start"), {"posyandu": posyandu.pk, "tanggal": TODAY.isoformat()}
+        reverse("growth:session_start"), {"posyandu": posyandu.pk, "tanggal": today.isoformat()}
     )
     assert response.status_code == 302
-    assert response["Location"] == _session_url("session", posyandu)
+    assert response["Location"] == _session_url("session", posyandu, today=today)
 
 
-def test_search_finds_a_child_by_name_or_nik(client, users, posyandu, child):
+def test_search_finds_a_child_by_name_or_nik(client, users, posyandu, child, today):
     client.force_login(users["desa"])
-    url = _session_url("session_search", posyandu)
+    url = _session_url("session_search", posyandu, today=today)
     assert "Budi Santoso" in client.get(url, {"q": "budi"}, **HTMX).content.decode()
     assert "Budi Santoso" in client.get(url, {"q": "19060101"}, **HTMX).content.decode()
     assert "Budi Santoso" not in client.get(url, {"q": "ani"}, **HTMX).content.decode()
@@ -54,16 +55,18 @@ def test_search_finds_a_child_by_name_or_nik(client, users, posyandu, child):
     assert "Budi Santoso" in client.get(url, **HTMX).content.decode()
 
 
-def test_a_search_names_the_desa_of_a_child_of_another_posyandu(client, users, posyandu, child):
+def test_a_search_names_the_desa_of_a_child_of_another_posyandu(
+    client, users, posyandu, child, today
+):
     client.force_login(users["desa"])
     elsewhere = factories.posyandu(KURNIA_JAYA, "Posyandu Kenanga")
     factories.child(
         posyandu=elsewhere,
         nama="Budi Kurniawan",
         jenis_kelamin="L",
-        tanggal_lahir=TODAY - datetime.timedelta(days=300),
+        tanggal_lahir=today - datetime.timedelta(days=300),
     )
-    body = client.get(_session_url("session_search", posyandu), {"q": "budi"}, **HTMX)
+    body = client.get(_session_url("session_search", posyandu, today=today), {"q": "budi"}, **HTMX)
     rows = body.content.decode().split('<li class="list-group-item')[1:]
     [own] = [r for r in rows if "Budi Santoso" in r]
     [other] = [r for r in rows if "Budi Kurniawan" in r]
@@ -71,9 +74,9 @@ def test_a_search_names_the_desa_of_a_child_of_another_posyandu(client, users, p
     assert "Laki-laki" in own and "ibu Siti Aminah" in own
 
 
-def test_recording_shows_the_result_with_category_and_advice(client, users, posyandu, child):
+def test_recording_shows_the_result_with_category_and_advice(client, users, posyandu, child, today):
     client.force_login(users["desa"])
-    url = _session_url("session_measure", posyandu, child.pk)
+    url = _session_url("session_measure", posyandu, child.pk, today=today)
     form = client.get(url, **HTMX).content.decode()
     assert 'value="PB" checked' not in form  # 500 days old: standing by default
     assert 'value="TB"' in form
@@ -88,10 +91,10 @@ def test_recording_shows_the_result_with_category_and_advice(client, users, posy
 
 
 def test_invalid_measurement_shows_errors_at_the_fields_and_saves_nothing(
-    client, users, posyandu, child
+    client, users, posyandu, child, today
 ):
     client.force_login(users["desa"])
-    url = _session_url("session_measure", posyandu, child.pk)
+    url = _session_url("session_measure", posyandu, child.pk, today=today)
     response = client.post(url, {"berat": "abc", "tinggi": "72"}, **HTMX)
     body = response.content.decode()
     assert response.status_code == 400
@@ -101,23 +104,23 @@ def test_invalid_measurement_shows_errors_at_the_fields_and_saves_nothing(
     assert not Measurement.objects.exists()
 
 
-def test_the_session_works_without_javascript(client, users, posyandu, child):
+def test_the_session_works_without_javascript(client, users, posyandu, child, today):
     client.force_login(users["desa"])
-    url = _session_url("session_measure", posyandu, child.pk)
+    url = _session_url("session_measure", posyandu, child.pk, today=today)
     response = client.post(url, {"berat": "10.2", "tinggi": "80", "cara_ukur": "TB"})
     assert response.status_code == 200
     body = response.content.decode()
     assert "<html" in body and 'data-testid="result"' in body
 
 
-def test_registering_a_new_child_leads_to_its_measurement_form(client, users, posyandu):
+def test_registering_a_new_child_leads_to_its_measurement_form(client, users, posyandu, today):
     client.force_login(users["desa"])
     response = client.post(
-        _session_url("session_register", posyandu),
+        _session_url("session_register", posyandu, today=today),
         {
             "nama": "Ani Lestari",
             "jenis_kelamin": "P",
-            "tanggal_lahir": (TODAY - datetime.timedelta(days=90)).isoformat(),
+            "tanggal_lahir": (today - datetime.timedelta(days=90)).isoformat(),
             "nama_ibu": "Rina",
             "nik": "",
             "nik_ibu": "",
@@ -131,10 +134,10 @@ def test_registering_a_new_child_leads_to_its_measurement_form(client, users, po
     assert "Anak sudah didaftarkan" in response.content.decode()
 
 
-def test_registration_errors_are_shown_in_bahasa_indonesia(client, users, posyandu, child):
+def test_registration_errors_are_shown_in_bahasa_indonesia(client, users, posyandu, child, today):
     client.force_login(users["desa"])
     response = client.post(
-        _session_url("session_register", posyandu),
+        _session_url("session_register", posyandu, today=today),
         {
             "nama": "",
             "jenis_kelamin": "P",
@@ -186,26 +189,31 @@ def test_roles_without_personal_data_see_no_child(client, users, child, who):
     assert client.get(reverse("growth:session_start")).status_code == 403
 
 
-def test_another_areas_child_and_posyandu_answer_404(client, users, child, other_posyandu):
+def test_another_areas_child_and_posyandu_answer_404(client, users, child, other_posyandu, today):
     client.force_login(users["kecamatan"])
     assert client.get(reverse("growth:child_detail", args=[child.pk])).status_code == 200
     other = factories.child(
         BATU_PENYU,
         nama="Di Gantung",
         jenis_kelamin="L",
-        tanggal_lahir=TODAY,
+        tanggal_lahir=today,
         nama_ibu="X",
     )
     assert client.get(reverse("growth:child_detail", args=[other.pk])).status_code == 404
-    assert client.get(_session_url("session", other_posyandu)).status_code == 404
+    assert client.get(_session_url("session", other_posyandu, today=today)).status_code == 404
     client.force_login(users["desa"])
-    assert client.get(_session_url("session_measure", other_posyandu, other.pk)).status_code == 404
+    assert (
+        client.get(
+            _session_url("session_measure", other_posyandu, other.pk, today=today)
+        ).status_code
+        == 404
+    )
 
 
-def test_edit_and_delete_a_measurement(client, users, posyandu, child):
+def test_edit_and_delete_a_measurement(client, users, posyandu, child, today):
     client.force_login(users["desa"])
     client.post(
-        _session_url("session_measure", posyandu, child.pk),
+        _session_url("session_measure", posyandu, child.pk, today=today),
         {"berat": "10.2", "tinggi": "80", "cara_ukur": "TB"},
     )
     m = Measurement.objects.get()
@@ -223,13 +231,13 @@ def test_edit_and_delete_a_measurement(client, users, posyandu, child):
 
 
 def test_the_measurement_edit_form_shows_the_stored_values_as_typed_in_each_language(
-    client, users, posyandu, child
+    client, users, posyandu, child, today
 ):
     """It showed "14.400" (the stored decimal) on the Indonesian page: fourteen thousand four
     hundred to an Indonesian reader, and a comma is what the form asks for."""
     client.force_login(users["desa"])
     client.post(
-        _session_url("session_measure", posyandu, child.pk),
+        _session_url("session_measure", posyandu, child.pk, today=today),
         {"berat": "14,4", "tinggi": "94,2", "cara_ukur": "TB"},
     )
     url = reverse("growth:measurement_edit", args=[Measurement.objects.get().pk])
