@@ -15,37 +15,38 @@ from tests import factories
 from tests.factories import KURNIA_JAYA
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date.today()
 
 
-def _catin(nama):
+def _catin(nama, *, today):
     return services.target_register(
         user=None,
         kind=TargetKind.CATIN,
         desa=factories.wilayah(KURNIA_JAYA),
         nama=nama,
         nama_pasangan="Pasangan Sintetis",
-        tanggal_rencana_nikah=TODAY + datetime.timedelta(days=200),
+        tanggal_rencana_nikah=today + datetime.timedelta(days=200),
         is_synthetic=True,
     )
 
 
 def test_a_tpk_write_refreshes_the_tpk_summaries_once_committed(
-    beltim, django_capture_on_commit_callbacks
+    beltim, django_capture_on_commit_callbacks, today
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        target = _catin("Catin Sintetis Satu")
-    quarter_start = datetime.date(TODAY.year, 3 * ((TODAY.month - 1) // 3) + 1, 1)
+        target = _catin("Catin Sintetis Satu", today=today)
+    quarter_start = datetime.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
     cell = TpkSummary.objects.get(
         wilayah_kode=KURNIA_JAYA, group="all", period_type="quarter", period_start=quarter_start
     )
     assert cell.catin_registered == 1
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        visit_record(user=None, target=target, tanggal=TODAY, jenis="kie")
+        visit_record(user=None, target=target, tanggal=today, jenis="kie")
     assert len(callbacks) == 1  # a visit asks for a refresh too
 
 
-def test_many_writes_in_one_transaction_send_one_signal(beltim, django_capture_on_commit_callbacks):
+def test_many_writes_in_one_transaction_send_one_signal(
+    beltim, django_capture_on_commit_callbacks, today
+):
     heard = []
 
     def receiver(sender, **kwargs):
@@ -54,13 +55,13 @@ def test_many_writes_in_one_transaction_send_one_signal(beltim, django_capture_o
     records_changed.connect(receiver, dispatch_uid="test-tpk-refresh")
     try:
         with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-            _catin("Catin Sintetis Dua")
-            _catin("Catin Sintetis Tiga")
+            _catin("Catin Sintetis Dua", today=today)
+            _catin("Catin Sintetis Tiga", today=today)
             records_changed_on_commit(sender="growth")
         assert sorted(heard) == ["families", "growth"]
         heard.clear()
         with django_capture_on_commit_callbacks(execute=True):
-            _catin("Catin Sintetis Empat")
+            _catin("Catin Sintetis Empat", today=today)
         assert heard == ["families"]  # a later transaction is heard again
     finally:
         records_changed.disconnect(dispatch_uid="test-tpk-refresh")

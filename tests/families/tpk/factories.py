@@ -2,14 +2,20 @@
 
 import datetime
 
+from django.utils import timezone
+
 from kampungkb.convergence.cadres.services import cadre_save, tpk_member_assign
 from kampungkb.families.tpk import services
 from kampungkb.families.tpk.models import TargetKind
 from tests import factories
 
-TODAY = datetime.date.today()
 NAMES = {"tpk_bidan": "Bidan Rahma", "tpk_pkk": "Kader Yanti", "tpk_kb": "Kader Sari"}
 DAY = datetime.timedelta(days=1)
+
+
+def today() -> datetime.date:
+    """The day the test runs (read at each call, never at import), as the product reads it."""
+    return timezone.localdate()
 
 
 def team(desa=factories.KURNIA_JAYA, *, roles=("tpk_bidan", "tpk_pkk", "tpk_kb"), nama=None):
@@ -31,7 +37,7 @@ def pregnant(desa=factories.KURNIA_JAYA, *, nama="Ibu Hamil Sintetis", weeks=20,
         kind=TargetKind.IBU_HAMIL,
         desa=factories.wilayah(desa),
         nama=nama,
-        hpht=TODAY - weeks * 7 * DAY,
+        hpht=today() - weeks * 7 * DAY,
         is_synthetic=True,
         **extra,
     )
@@ -44,7 +50,7 @@ def catin(desa=factories.KURNIA_JAYA, *, nama="Catin Sintetis", days_to_marriage
         desa=factories.wilayah(desa),
         nama=nama,
         nama_pasangan="Pasangan Sintetis",
-        tanggal_rencana_nikah=TODAY + days_to_marriage * DAY,
+        tanggal_rencana_nikah=today() + days_to_marriage * DAY,
         is_synthetic=True,
         **extra,
     )
@@ -52,13 +58,14 @@ def catin(desa=factories.KURNIA_JAYA, *, nama="Catin Sintetis", days_to_marriage
 
 def mother(desa=factories.KURNIA_JAYA, *, nama="Ibu Nifas Sintetis", days_since=10, **extra):
     """A mother after delivery (pasca persalinan), delivered ``days_since`` days ago."""
+    delivered = today() - days_since * DAY
     return services.target_register(
         user=None,
         kind=TargetKind.PASCA_PERSALINAN,
         desa=factories.wilayah(desa),
         nama=nama,
-        tanggal_persalinan=TODAY - days_since * DAY,
-        tanggal_daftar=TODAY - days_since * DAY,
+        tanggal_persalinan=delivered,
+        tanggal_daftar=delivered,
         is_synthetic=True,
         **extra,
     )
@@ -69,7 +76,7 @@ def anc_contact(target, user=None, **kw):
     the bidan, unless ``kw`` says otherwise)."""
     from kampungkb.families.tpk.pregnancy import services as pregnancy
 
-    values = {"tanggal": TODAY, "tempat": "Puskesmas Manggar", "pemeriksa": "bidan"} | kw
+    values = {"tanggal": today(), "tempat": "Puskesmas Manggar", "pemeriksa": "bidan"} | kw
     return pregnancy.anc_contact_record(user=user, target=target, **values)
 
 

@@ -13,12 +13,11 @@ from tests import factories
 from tests.families.tpk import factories as tpk
 from tests.submit_twice import post_twice
 
-TODAY = datetime.date.today()
 HTMX = {"HTTP_HX_REQUEST": "true"}
 ALREADY = "Data ini sudah tersimpan"
 
 
-def test_a_target_registered_twice_is_one_target(client, users, beltim):
+def test_a_target_registered_twice_is_one_target(client, users, beltim, today):
     tpk.team()
     client.force_login(users["desa"])
     url = reverse("families:tpk_target_create")
@@ -27,7 +26,7 @@ def test_a_target_registered_twice_is_one_target(client, users, beltim):
         "desa": factories.KURNIA_JAYA,
         "nama": "Catin Dua Kali Sintetis",
         "nama_pasangan": "Suami Sintetis",
-        "tanggal_rencana_nikah": (TODAY + datetime.timedelta(days=100)).isoformat(),
+        "tanggal_rencana_nikah": (today + datetime.timedelta(days=100)).isoformat(),
     }
     first, again = post_twice(client, form_url=url, post_url=url, data=data)
     target = Target.objects.get(nama="Catin Dua Kali Sintetis")
@@ -37,11 +36,11 @@ def test_a_target_registered_twice_is_one_target(client, users, beltim):
     assert ALREADY in client.get(page).content.decode()
 
 
-def test_a_visit_sent_twice_by_htmx_is_one_visit(client, users, beltim):
+def test_a_visit_sent_twice_by_htmx_is_one_visit(client, users, beltim, today):
     tpk.team()
     target = tpk.pregnant(nama="Ibu Kunjungan Sintetis")
     client.force_login(users["desa"])
-    data = {"tanggal": TODAY.isoformat(), "jenis": "kie", "temuan": "Sehat"}
+    data = {"tanggal": today.isoformat(), "jenis": "kie", "temuan": "Sehat"}
     first, again = post_twice(
         client,
         form_url=reverse("families:tpk_target", args=[target.pk]),
@@ -55,7 +54,7 @@ def test_a_visit_sent_twice_by_htmx_is_one_visit(client, users, beltim):
     assert ALREADY in again.content.decode() and ALREADY not in first.content.decode()
 
 
-def test_a_visit_sent_twice_without_javascript_is_one_visit(client, users, beltim):
+def test_a_visit_sent_twice_without_javascript_is_one_visit(client, users, beltim, today):
     tpk.team()
     target = tpk.pregnant(nama="Ibu Kunjungan Sintetis")
     client.force_login(users["desa"])
@@ -64,16 +63,16 @@ def test_a_visit_sent_twice_without_javascript_is_one_visit(client, users, belti
         client,
         form_url=page,
         post_url=reverse("families:tpk_visit_create", args=[target.pk]),
-        data={"tanggal": TODAY.isoformat(), "jenis": "kie", "temuan": "Sehat"},
+        data={"tanggal": today.isoformat(), "jenis": "kie", "temuan": "Sehat"},
     )
     assert (first["Location"], again["Location"]) == (page, page)
     assert Visit.objects.filter(target=target).count() == 1
 
 
-def test_a_catin_screening_sent_twice_is_one_screening(client, users, beltim):
+def test_a_catin_screening_sent_twice_is_one_screening(client, users, beltim, today):
     catin = tpk.catin(nama="Dewi Sintetis", days_to_marriage=150)
     client.force_login(users["desa"])
-    values = {"tanggal": TODAY.isoformat(), "peran": "putri", "umur_tahun": "22"}
+    values = {"tanggal": today.isoformat(), "peran": "putri", "umur_tahun": "22"}
     values |= {"berat_kg": "50", "tinggi_cm": "155", "lila_cm": "25", "hb": "12.5"}
     first, again = post_twice(
         client,

@@ -12,7 +12,6 @@ from kampungkb.families.tpk.models import Target
 from tests import factories
 from tests.families.tpk import factories as tpk
 
-TODAY = datetime.date.today()
 ENDS = ["0001-01-01", "0001-01-10", "0001-02-01", "9999-12-31"]
 
 
@@ -41,15 +40,15 @@ def _broken_pages(client, target, team) -> list:
 @pytest.mark.parametrize(
     "field", ["tanggal_rencana_nikah", "tanggal_persalinan", "hpl", "hpht", "tanggal_lahir"]
 )
-def test_a_target_registered_with_such_a_date_is_refused_or_shown(users, field, day):
+def test_a_target_registered_with_such_a_date_is_refused_or_shown(users, field, day, today):
     team = tpk.team()
     kind = {"tanggal_persalinan": "pasca_persalinan", "hpl": "ibu_hamil", "hpht": "ibu_hamil"}
     data = {
         "kind": kind.get(field, "catin"), "desa": factories.KURNIA_JAYA, "nama": "Sasaran Ujung",
         "nama_pasangan": "Pasangan",
-        "tanggal_rencana_nikah": (TODAY + datetime.timedelta(days=100)).isoformat(),
-        "hpht": (TODAY - datetime.timedelta(days=60)).isoformat(),
-        "tanggal_persalinan": (TODAY - datetime.timedelta(days=3)).isoformat(),
+        "tanggal_rencana_nikah": (today + datetime.timedelta(days=100)).isoformat(),
+        "hpht": (today - datetime.timedelta(days=60)).isoformat(),
+        "tanggal_persalinan": (today - datetime.timedelta(days=3)).isoformat(),
         "hasil_persalinan": "lahir_hidup", field: day,
     }  # fmt: skip
     client = _client(users)

@@ -11,10 +11,8 @@ from kampungkb.families.tpk.selectors import overdue
 from kampungkb.growth.demo import seed_growth
 from tests import factories
 
-TODAY = datetime.date.today()
 
-
-def test_the_demo_draws_targets_from_the_demo_and_has_overdue_visits(beltim, users):
+def test_the_demo_draws_targets_from_the_demo_and_has_overdue_visits(beltim, users, today):
     seed_growth(n_children=60)
     survey = factories.family_row(
         members=[
@@ -29,36 +27,36 @@ def test_the_demo_draws_targets_from_the_demo_and_has_overdue_visits(beltim, use
     )
     for role in ("tpk_bidan", "tpk_pkk", "tpk_kb"):
         cadre_save(user=None, desa=survey.keluarga.desa, nama=f"Demo {role}", peran=role)
-    counts = seed_demo_tpk(n_children=100, today=TODAY)
+    counts = seed_demo_tpk(n_children=100, today=today)
     assert counts["teams"] >= 1 and counts["visits"] > 0
     assert seed_demo_tpk_members() >= 3
     kinds = set(Target.objects.values_list("kind", flat=True))
     assert {TargetKind.IBU_HAMIL, TargetKind.BADUTA} <= kinds
     assert Target.objects.filter(member__survey=survey).exists()
     assert not Target.objects.filter(is_synthetic=False).exists()
-    assert Visit.objects.filter(tanggal__lt=TODAY - datetime.timedelta(days=200)).exists()
-    assert overdue(user=users["admin"], on=TODAY)
+    assert Visit.objects.filter(tanggal__lt=today - datetime.timedelta(days=200)).exists()
+    assert overdue(user=users["admin"], on=today)
     team = TpkTeam.objects.get(desa=survey.keluarga.desa)
     assert team.missing_roles() == []
-    assert seed_demo_tpk(n_children=100, today=TODAY) == {"skipped": True}
+    assert seed_demo_tpk(n_children=100, today=today) == {"skipped": True}
 
 
-def test_the_demo_pregnancies_have_anc_contacts_and_the_mothers_kb_decisions(beltim, users):
+def test_the_demo_pregnancies_have_anc_contacts_and_the_mothers_kb_decisions(beltim, users, today):
     from kampungkb.families.tpk.pregnancy.models import AncContact, KbPascaPersalinan
     from kampungkb.families.tpk.pregnancy.selectors import pregnancy_list
 
     seed_growth(n_children=60)
-    counts = seed_demo_tpk(n_children=200, today=TODAY)
+    counts = seed_demo_tpk(n_children=200, today=today)
     assert counts["anc"] > 0
     contacts = AncContact.objects.select_related("target")
-    assert all(c.is_synthetic and c.target.hpht <= c.tanggal <= TODAY for c in contacts)
+    assert all(c.is_synthetic and c.target.hpht <= c.tanggal <= today for c in contacts)
     mothers = Target.objects.filter(kind=TargetKind.PASCA_PERSALINAN)
     assert KbPascaPersalinan.objects.count() == counts["kb"] <= mothers.count()
-    rows = pregnancy_list(user=users["admin"], on=TODAY)
+    rows = pregnancy_list(user=users["admin"], on=today)
     assert rows and all(r.summary.anc.total == r.target.anc_contacts.count() for r in rows)
 
 
-def test_every_desa_has_a_complete_team_and_targets_of_its_own_desa(beltim, users):
+def test_every_desa_has_a_complete_team_and_targets_of_its_own_desa(beltim, users, today):
     from kampungkb.families.demo import seed_families
     from kampungkb.families.models import FamilyMember
     from kampungkb.families.tpk.scorecard.demo import seed_demo_scorecard
@@ -71,9 +69,9 @@ def test_every_desa_has_a_complete_team_and_targets_of_its_own_desa(beltim, user
     )
     from kampungkb.wilayah.models import Level, Wilayah
 
-    seed_growth(n_children=60, today=TODAY)
-    seed_families(today=TODAY, n_children=60)
-    counts = seed_demo_tpk(n_children=100, today=TODAY)
+    seed_growth(n_children=60, today=today)
+    seed_families(today=today, n_children=60)
+    counts = seed_demo_tpk(n_children=100, today=today)
     seed_demo_tpk_members()
     desa = set(Wilayah.objects.filter(level=Level.DESA).values_list("kode", flat=True))
     teams = TpkTeam.objects.filter(is_synthetic=True).prefetch_related("memberships")
@@ -96,15 +94,15 @@ def test_every_desa_has_a_complete_team_and_targets_of_its_own_desa(beltim, user
     assert any(t.member_id for t in catin)
     # Deliveries of the past year: the pregnancy and the 42 days after it have ended.
     past = Target.objects.filter(kind=TargetKind.IBU_HAMIL, aktif=False, next_stage__isnull=False)
-    assert past.filter(tanggal_persalinan__lt=TODAY - datetime.timedelta(days=120)).exists()
+    assert past.filter(tanggal_persalinan__lt=today - datetime.timedelta(days=120)).exists()
     assert Target.objects.filter(kind=TargetKind.PASCA_PERSALINAN, aktif=False).exists()
 
     # Four quarters of entries, and the pregnancy cells derived from the ANC records.
-    assert seed_demo_scorecard(today=TODAY) > 0
+    assert seed_demo_scorecard(today=today) > 0
     quarters = set(ScorecardEntry.objects.values_list("tahun", "kuartal"))
     assert len(quarters) == 4
     cards = scorecards_by_desa(
-        user=users["admin"], area_kode="", quarter=Quarter.of(TODAY), today=TODAY
+        user=users["admin"], area_kode="", quarter=Quarter.of(today), today=today
     )
     derived = {
         ind.key
@@ -118,7 +116,7 @@ def test_every_desa_has_a_complete_team_and_targets_of_its_own_desa(beltim, user
     levels = desa_levels(
         user=users["admin"],
         area=Wilayah.objects.get(kode="19.06"),
-        quarters=quarters_ending(Quarter.of(TODAY)),
-        today=TODAY,
+        quarters=quarters_ending(Quarter.of(today)),
+        today=today,
     )
     assert any(row.change for row in levels)

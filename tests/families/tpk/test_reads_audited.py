@@ -3,8 +3,6 @@ form naming her) is a read of it in the audit trail, also when a refused form is
 or an htmx part brings it; an answer that follows a write of her record is covered by the
 write's entry alone."""
 
-import datetime
-
 import pytest
 from django.urls import reverse
 
@@ -12,7 +10,6 @@ from kampungkb.core.models import AuditAction, AuditEntry
 from tests import factories
 from tests.families.tpk import factories as tpk
 
-TODAY = datetime.date.today()
 NIK = "1906014407920003"
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -79,10 +76,10 @@ def test_a_refused_screening_in_the_panel_records_the_read(desa_client):
     assert _reads(response, catin) == _her(catin)
 
 
-def test_a_saved_anc_contact_is_recorded_as_the_write_alone(desa_client):
+def test_a_saved_anc_contact_is_recorded_as_the_write_alone(desa_client, today):
     hamil = tpk.pregnant(weeks=20)
     url = reverse("families:tpk_anc_create", args=[hamil.pk])
-    data = {"anc-tanggal": TODAY.isoformat(), "anc-tempat": "Pustu", "anc-pemeriksa": "bidan"}
+    data = {"anc-tanggal": today.isoformat(), "anc-tempat": "Pustu", "anc-pemeriksa": "bidan"}
     response = desa_client.post(url, data, **HTMX)
     assert _reads(response, hamil) == []
     assert AuditEntry.objects.filter(action="create", object_type="families.anccontact").count()

@@ -13,14 +13,13 @@ from kampungkb.families.tpk.models import Target, TargetKind
 from tests import factories
 from tests.families.tpk import factories as tpk
 
-TODAY = datetime.date.today()
 DAY = datetime.timedelta(days=1)
 HTMX = {"HTTP_HX_REQUEST": "true"}
 FUTURE = "Tanggal tidak boleh di masa depan."
 
 
 @pytest.fixture
-def world(users):
+def world(users, today):
     tpk.team()
     return {
         "users": users,
@@ -29,13 +28,13 @@ def world(users):
         "other": tpk.pregnant(factories.BATU_PENYU, nama="Ibu Gantung Sintetis"),
         "baby": factories.child_row(
             nama="Bayi Baru Sintetis",
-            tanggal_lahir=TODAY - DAY,
+            tanggal_lahir=today - DAY,
             berat_lahir=Decimal("2.35"),
             panjang_lahir=Decimal("46.5"),
         ),
         "old_child": factories.child_row(nama="Anak Lama Sintetis"),
         "elsewhere": factories.child_row(
-            factories.BATU_PENYU, nama="Bayi Gantung Sintetis", tanggal_lahir=TODAY - DAY
+            factories.BATU_PENYU, nama="Bayi Gantung Sintetis", tanggal_lahir=today - DAY
         ),
     }
 
@@ -55,11 +54,13 @@ def test_the_delivery_form_offers_the_desas_babies_born_around_the_due_date(worl
     assert "Bayi Gantung Sintetis" not in html  # another desa
 
 
-def test_a_delivery_makes_her_a_pasca_persalinan_target_with_the_babys_birth_data(world, client):
+def test_a_delivery_makes_her_a_pasca_persalinan_target_with_the_babys_birth_data(
+    world, client, today
+):
     c = _as(client, world["users"]["desa"])
     url = reverse("families:tpk_delivery_create", args=[world["ibu"].pk])
     data = {
-        "tanggal_persalinan": (TODAY - DAY).isoformat(),
+        "tanggal_persalinan": (today - DAY).isoformat(),
         "hasil_persalinan": "lahir_hidup",
         "child": world["baby"].pk,
     }
@@ -71,17 +72,17 @@ def test_a_delivery_makes_her_a_pasca_persalinan_target_with_the_babys_birth_dat
     # Taken from the growth record when not typed: 2.35 kg, 46.5 cm (BBLR).
     assert (nxt.berat_lahir, nxt.panjang_lahir, nxt.is_bblr) == (2350, Decimal("46.5"), True)
     world["ibu"].refresh_from_db()
-    assert (world["ibu"].aktif, world["ibu"].tanggal_persalinan) == (False, TODAY - DAY)
+    assert (world["ibu"].aktif, world["ibu"].tanggal_persalinan) == (False, today - DAY)
     assert AuditEntry.objects.filter(object_type="families.target", object_id=str(nxt.pk)).exists()
     page = c.get(reverse("families:tpk_target", args=[nxt.pk]))
     assert "Catat persalinan" not in page.content.decode()
 
 
-def test_a_delivery_in_the_future_answers_400_with_the_error_beside_the_date(world, client):
+def test_a_delivery_in_the_future_answers_400_with_the_error_beside_the_date(world, client, today):
     c = _as(client, world["users"]["desa"])
     url = reverse("families:tpk_delivery_create", args=[world["ibu"].pk])
     data = {
-        "tanggal_persalinan": (TODAY + DAY).isoformat(),
+        "tanggal_persalinan": (today + DAY).isoformat(),
         "hasil_persalinan": "lahir_hidup",
         "berat_lahir": "3100",
     }
@@ -112,26 +113,26 @@ def test_a_delivery_before_the_pregnancy_began_is_refused_beside_the_date(world,
     assert not Target.objects.filter(previous=ibu).exists()
 
 
-def test_a_delivery_before_a_recorded_anc_contact_is_refused(world, client):
+def test_a_delivery_before_a_recorded_anc_contact_is_refused(world, client, today):
     """Her later contacts would silently drop out of her K4 and the scorecard."""
     ibu = world["ibu"]
-    tpk.anc_contact(ibu, tanggal=TODAY - DAY)
+    tpk.anc_contact(ibu, tanggal=today - DAY)
     c = _as(client, world["users"]["desa"])
     url = reverse("families:tpk_delivery_create", args=[ibu.pk])
-    day = (TODAY - 3 * DAY).isoformat()
+    day = (today - 3 * DAY).isoformat()
     bad = c.post(url, {"tanggal_persalinan": day, "hasil_persalinan": "lahir_hidup"}, **HTMX)
     assert bad.status_code == 400 and "Kontak ANC kehamilan ini tercatat" in bad.content.decode()
     assert Target.objects.get(pk=ibu.pk).aktif
-    ok = c.post(url, {"tanggal_persalinan": (TODAY - DAY).isoformat(),
+    ok = c.post(url, {"tanggal_persalinan": (today - DAY).isoformat(),
                       "hasil_persalinan": "lahir_hidup"})  # fmt: skip
     assert ok.status_code == 302 and not Target.objects.get(pk=ibu.pk).aktif
 
 
-def test_a_baby_born_on_another_day_is_refused_beside_the_choice(world, client):
+def test_a_baby_born_on_another_day_is_refused_beside_the_choice(world, client, today):
     c = _as(client, world["users"]["desa"])
     url = reverse("families:tpk_delivery_create", args=[world["ibu"].pk])
     data = {
-        "tanggal_persalinan": (TODAY - 20 * DAY).isoformat(),
+        "tanggal_persalinan": (today - 20 * DAY).isoformat(),
         "hasil_persalinan": "lahir_hidup",
         "child": world["baby"].pk,
     }
@@ -144,43 +145,47 @@ def test_a_baby_born_on_another_day_is_refused_beside_the_choice(world, client):
     assert world["ibu"].__class__.objects.get(pk=world["ibu"].pk).aktif
 
 
-def test_the_delivery_of_another_area_is_not_found_and_read_only_roles_are_refused(world, client):
+def test_the_delivery_of_another_area_is_not_found_and_read_only_roles_are_refused(
+    world, client, today
+):
     c = _as(client, world["users"]["desa"])
     url = reverse("families:tpk_delivery_create", args=[world["other"].pk])
     assert c.get(url).status_code == 404
-    assert c.post(url, {"tanggal_persalinan": TODAY.isoformat()}).status_code == 404
+    assert c.post(url, {"tanggal_persalinan": today.isoformat()}).status_code == 404
     mine = reverse("families:tpk_delivery_create", args=[world["ibu"].pk])
     for role in ("mitra", "viewer"):
         c = _as(client, world["users"][role])
         assert c.get(mine).status_code == 403
-        data = {"tanggal_persalinan": TODAY.isoformat(), "hasil_persalinan": "lahir_hidup"}
+        data = {"tanggal_persalinan": today.isoformat(), "hasil_persalinan": "lahir_hidup"}
         assert c.post(mine, data).status_code == 403
     assert Target.objects.get(pk=world["ibu"].pk).aktif
 
 
-def test_a_catin_marriage_ends_the_catin_stage(world, client):
+def test_a_catin_marriage_ends_the_catin_stage(world, client, today):
     c = _as(client, world["users"]["desa"])
     url = reverse("families:tpk_marriage_create", args=[world["catin"].pk])
     assert c.get(url).status_code == 200
-    bad = c.post(url, {"tanggal_nikah": (TODAY + DAY).isoformat()}, **HTMX)
+    bad = c.post(url, {"tanggal_nikah": (today + DAY).isoformat()}, **HTMX)
     assert bad.status_code == 400 and FUTURE in bad.content.decode()
-    good = c.post(url, {"tanggal_nikah": TODAY.isoformat()})
+    good = c.post(url, {"tanggal_nikah": today.isoformat()})
     assert good.status_code == 302
     world["catin"].refresh_from_db()
-    assert (world["catin"].tanggal_nikah, world["catin"].aktif) == (TODAY, False)
+    assert (world["catin"].tanggal_nikah, world["catin"].aktif) == (today, False)
 
 
-def test_a_marriage_of_a_pregnant_woman_is_refused_and_read_only_roles_get_403(world, client):
+def test_a_marriage_of_a_pregnant_woman_is_refused_and_read_only_roles_get_403(
+    world, client, today
+):
     c = _as(client, world["users"]["desa"])
     url = reverse("families:tpk_marriage_create", args=[world["ibu"].pk])
-    bad = c.post(url, {"tanggal_nikah": TODAY.isoformat()})
+    bad = c.post(url, {"tanggal_nikah": today.isoformat()})
     assert bad.status_code == 400
     assert "hanya dapat dicatat untuk sasaran catin yang aktif" in bad.content.decode()
     other = reverse("families:tpk_marriage_create", args=[world["other"].pk])
     assert c.get(other).status_code == 404
     c = _as(client, world["users"]["viewer"])
     url = reverse("families:tpk_marriage_create", args=[world["catin"].pk])
-    assert c.post(url, {"tanggal_nikah": TODAY.isoformat()}).status_code == 403
+    assert c.post(url, {"tanggal_nikah": today.isoformat()}).status_code == 403
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,6 @@ from kampungkb.families.tpk.models import TEAM_ROLES, EndReason, Target, TargetK
 from tests import factories
 from tests.families.tpk import factories as tpk
 
-TODAY = datetime.date.today()
 DAY = datetime.timedelta(days=1)
 
 
@@ -45,7 +44,7 @@ def test_a_cadre_of_another_desa_or_role_cannot_join_a_team(beltim):
         tpk_member_assign(user=None, team=tim, cadre=kpm)
 
 
-def test_a_new_target_goes_to_the_team_of_its_desa_and_is_audited(users):
+def test_a_new_target_goes_to_the_team_of_its_desa_and_is_audited(users, today):
     tim = tpk.team()
     hamil = services.target_register(
         user=users["desa"],
@@ -53,7 +52,7 @@ def test_a_new_target_goes_to_the_team_of_its_desa_and_is_audited(users):
         desa=tim.desa,
         nama="Ibu Sintetis",
         nik="1906010101900001",
-        hpht=TODAY - 60 * DAY,
+        hpht=today - 60 * DAY,
     )
     assert hamil.team == tim
     entry = AuditEntry.objects.get(object_type="families.target", action=AuditAction.CREATE)
@@ -61,7 +60,7 @@ def test_a_new_target_goes_to_the_team_of_its_desa_and_is_audited(users):
     assert "1906010101900001" not in str(entry.changes)
 
 
-def test_a_target_registered_from_a_family_member_takes_the_members_identity(users):
+def test_a_target_registered_from_a_family_member_takes_the_members_identity(users, today):
     survey = factories.family_row(
         members=[
             {
@@ -75,7 +74,7 @@ def test_a_target_registered_from_a_family_member_takes_the_members_identity(use
     )
     member = survey.members.get()
     hamil = services.target_register(
-        user=users["desa"], kind=TargetKind.IBU_HAMIL, member=member, hpl=TODAY + 100 * DAY
+        user=users["desa"], kind=TargetKind.IBU_HAMIL, member=member, hpl=today + 100 * DAY
     )
     assert (hamil.nama, hamil.nik, hamil.desa_id, hamil.keluarga) == (
         "Siti Sintetis",
@@ -85,11 +84,11 @@ def test_a_target_registered_from_a_family_member_takes_the_members_identity(use
     )
     with pytest.raises(ValidationError, match="sudah menjadi sasaran aktif"):
         services.target_register(
-            user=users["desa"], kind=TargetKind.IBU_HAMIL, member=member, hpl=TODAY + 99 * DAY
+            user=users["desa"], kind=TargetKind.IBU_HAMIL, member=member, hpl=today + 99 * DAY
         )
 
 
-def test_registration_errors_name_the_field_in_indonesian(users):
+def test_registration_errors_name_the_field_in_indonesian(users, today):
     desa = factories.wilayah(factories.KURNIA_JAYA)
     with pytest.raises(ValidationError) as exc:
         services.target_register(
@@ -110,7 +109,7 @@ def test_registration_errors_name_the_field_in_indonesian(users):
             kind=TargetKind.IBU_HAMIL,
             desa=desa,
             nama="Ibu",
-            hpht=TODAY + DAY,
+            hpht=today + DAY,
         )
     assert _messages(exc.value) == {
         "hpht": ["Hari pertama haid terakhir tidak boleh di masa depan."]
@@ -121,7 +120,7 @@ def test_registration_errors_name_the_field_in_indonesian(users):
             kind=TargetKind.IBU_HAMIL,
             desa=desa,
             nama="Ibu",
-            hpl=TODAY - 40 * DAY,
+            hpl=today - 40 * DAY,
         )
     assert _messages(exc.value) == {
         "hpl": [
@@ -131,16 +130,16 @@ def test_registration_errors_name_the_field_in_indonesian(users):
     }
 
 
-def test_another_desa_and_read_only_roles_are_refused(users):
+def test_another_desa_and_read_only_roles_are_refused(users, today):
     elsewhere = factories.wilayah(factories.BATU_PENYU)
     hamil = tpk.pregnant(elsewhere, nama="Ibu Lain")
     with pytest.raises(PermissionDenied):
         services.target_register(
-            user=users["desa"], kind=TargetKind.IBU_HAMIL, desa=elsewhere, nama="Ibu", hpht=TODAY
+            user=users["desa"], kind=TargetKind.IBU_HAMIL, desa=elsewhere, nama="Ibu", hpht=today
         )
     with pytest.raises(PermissionDenied):
         services_visits.visit_record(
-            user=users["kecamatan"], target=hamil, tanggal=TODAY, jenis="kie"
+            user=users["kecamatan"], target=hamil, tanggal=today, jenis="kie"
         )
     for role in ("mitra", "viewer"):
         with pytest.raises(PermissionDenied):
@@ -149,17 +148,17 @@ def test_another_desa_and_read_only_roles_are_refused(users):
                 kind=TargetKind.IBU_HAMIL,
                 desa=factories.wilayah(factories.KURNIA_JAYA),
                 nama="Ibu",
-                hpht=TODAY,
+                hpht=today,
             )
 
 
-def test_a_delivery_ends_the_pregnancy_and_opens_pasca_persalinan_with_bblr_flagged(users):
+def test_a_delivery_ends_the_pregnancy_and_opens_pasca_persalinan_with_bblr_flagged(users, today):
     tim = tpk.team()
     hamil = tpk.pregnant(weeks=38)
     nifas = services.delivery_record(
         user=users["desa"],
         target=hamil,
-        tanggal_persalinan=TODAY - 2 * DAY,
+        tanggal_persalinan=today - 2 * DAY,
         berat_lahir=2400,
         panjang_lahir="47.5",
     )
@@ -167,7 +166,7 @@ def test_a_delivery_ends_the_pregnancy_and_opens_pasca_persalinan_with_bblr_flag
     assert (hamil.aktif, hamil.alasan_selesai, hamil.tanggal_selesai) == (
         False,
         EndReason.DELIVERED,
-        TODAY - 2 * DAY,
+        today - 2 * DAY,
     )
     assert (nifas.kind, nifas.team, nifas.previous, nifas.aktif) == (
         TargetKind.PASCA_PERSALINAN,
@@ -178,58 +177,58 @@ def test_a_delivery_ends_the_pregnancy_and_opens_pasca_persalinan_with_bblr_flag
     assert nifas.is_bblr and nifas.is_short_at_birth
 
 
-def test_the_birth_weight_and_length_come_from_the_babys_growth_record(users):
+def test_the_birth_weight_and_length_come_from_the_babys_growth_record(users, today):
     hamil = tpk.pregnant(weeks=39)
-    baby = factories.child(tanggal_lahir=TODAY - DAY, berat_lahir="3.1", panjang_lahir="49.0")
+    baby = factories.child(tanggal_lahir=today - DAY, berat_lahir="3.1", panjang_lahir="49.0")
     nifas = services.delivery_record(
-        user=users["desa"], target=hamil, tanggal_persalinan=TODAY - DAY, child=baby
+        user=users["desa"], target=hamil, tanggal_persalinan=today - DAY, child=baby
     )
     assert (nifas.berat_lahir, float(nifas.panjang_lahir)) == (3100, 49.0)
     assert not nifas.is_bblr and not nifas.is_short_at_birth
 
 
-def test_the_transition_closes_ended_stages_and_opens_the_next(users):
+def test_the_transition_closes_ended_stages_and_opens_the_next(users, today):
     tpk.team()
-    child = factories.child(tanggal_lahir=TODAY - 700 * DAY)
+    child = factories.child(tanggal_lahir=today - 700 * DAY)
     baduta = services.target_register(
-        user=None, kind=TargetKind.BADUTA, child=child, tanggal_daftar=TODAY - 30 * DAY
+        user=None, kind=TargetKind.BADUTA, child=child, tanggal_daftar=today - 30 * DAY
     )
     catin = tpk.catin(days_to_marriage=10)
-    assert services.targets_transition(user=users["desa"], on=TODAY) == 0
-    assert services.targets_transition(user=users["desa"], on=TODAY + 40 * DAY) == 1
+    assert services.targets_transition(user=users["desa"], on=today) == 0
+    assert services.targets_transition(user=users["desa"], on=today + 40 * DAY) == 1
     baduta.refresh_from_db()
     assert (baduta.aktif, baduta.alasan_selesai) == (False, EndReason.TURNED_TWO)
     balita = baduta.next_stage
     assert (balita.kind, balita.child, balita.aktif) == (TargetKind.BALITA, child, True)
     # A catin whose planned day passed is not married until the marriage is recorded.
     assert Target.objects.get(pk=catin.pk).aktif
-    services.marriage_record(user=users["desa"], target=catin, tanggal_nikah=TODAY)
+    services.marriage_record(user=users["desa"], target=catin, tanggal_nikah=today)
     catin.refresh_from_db()
     assert (catin.aktif, catin.alasan_selesai) == (False, EndReason.MARRIED)
     updates = AuditEntry.objects.filter(object_type="families.target", action=AuditAction.UPDATE)
     assert updates.filter(object_id=str(baduta.pk)).exists()
 
 
-def test_a_visit_in_the_future_is_refused_beside_its_date(users):
+def test_a_visit_in_the_future_is_refused_beside_its_date(users, today):
     hamil = tpk.pregnant()
     with pytest.raises(ValidationError) as exc:
         services_visits.visit_record(
-            user=users["desa"], target=hamil, tanggal=TODAY + DAY, jenis="kie"
+            user=users["desa"], target=hamil, tanggal=today + DAY, jenis="kie"
         )
     assert _messages(exc.value) == {"tanggal": ["Tanggal tidak boleh di masa depan."]}
 
 
-def test_a_referral_needs_its_place_and_its_follow_up_comes_after_it(users):
+def test_a_referral_needs_its_place_and_its_follow_up_comes_after_it(users, today):
     hamil = tpk.pregnant()
     with pytest.raises(ValidationError) as exc:
         services_visits.visit_record(
-            user=users["desa"], target=hamil, tanggal=TODAY, jenis="rujukan", rujukan=True
+            user=users["desa"], target=hamil, tanggal=today, jenis="rujukan", rujukan=True
         )
     assert _messages(exc.value) == {"rujukan_ke": ["Sebutkan ke mana sasaran dirujuk."]}
     visit = services_visits.visit_record(
         user=users["desa"],
         target=hamil,
-        tanggal=TODAY - 5 * DAY,
+        tanggal=today - 5 * DAY,
         jenis="rujukan",
         rujukan=True,
         rujukan_ke="Puskesmas Manggar",
@@ -240,17 +239,17 @@ def test_a_referral_needs_its_place_and_its_follow_up_comes_after_it(users):
         services_visits.visit_followup_record(
             user=users["desa"],
             visit=visit,
-            tindak_lanjut_tanggal=TODAY - 6 * DAY,
+            tindak_lanjut_tanggal=today - 6 * DAY,
             tindak_lanjut_hasil="Diperiksa",
         )
     services_visits.visit_followup_record(
         user=users["desa"],
         visit=visit,
-        tindak_lanjut_tanggal=TODAY,
+        tindak_lanjut_tanggal=today,
         tindak_lanjut_hasil="Diperiksa",
     )
     visit.refresh_from_db()
-    assert visit.tindak_lanjut_tanggal == TODAY
+    assert visit.tindak_lanjut_tanggal == today
 
 
 def test_a_target_changes_team_only_within_its_desa(users):
@@ -264,7 +263,7 @@ def test_a_target_changes_team_only_within_its_desa(users):
     assert Target.objects.get(pk=hamil.pk).team == second
 
 
-def test_the_daily_command_applies_the_transitions(users):
+def test_the_daily_command_applies_the_transitions(users, today):
     from django.core.management import call_command
 
     nifas = services.target_register(
@@ -272,15 +271,15 @@ def test_the_daily_command_applies_the_transitions(users):
         kind=TargetKind.PASCA_PERSALINAN,
         desa=factories.wilayah(factories.KURNIA_JAYA),
         nama="Ibu Nifas Sintetis",
-        tanggal_persalinan=TODAY - 43 * DAY,
-        tanggal_daftar=TODAY - 43 * DAY,
+        tanggal_persalinan=today - 43 * DAY,
+        tanggal_daftar=today - 43 * DAY,
     )
-    call_command("tpk_transition", date=TODAY.isoformat())
+    call_command("tpk_transition", date=today.isoformat())
     nifas.refresh_from_db()
     assert (nifas.aktif, nifas.alasan_selesai) == (False, EndReason.POSTPARTUM_OVER)
 
 
-def test_the_daily_command_refuses_a_day_after_today(users):
+def test_the_daily_command_refuses_a_day_after_today(users, today):
     """A typo of the year (2027 for 2026) would end every stage due within it: a puerperium
     "over" on a date still to come, its next stage opened, with no undo."""
     from django.core.management import call_command
@@ -291,11 +290,11 @@ def test_the_daily_command_refuses_a_day_after_today(users):
         kind=TargetKind.PASCA_PERSALINAN,
         desa=factories.wilayah(factories.KURNIA_JAYA),
         nama="Ibu Nifas Sintetis",
-        tanggal_persalinan=TODAY - DAY,
-        tanggal_daftar=TODAY - DAY,
+        tanggal_persalinan=today - DAY,
+        tanggal_daftar=today - DAY,
     )
     with pytest.raises(CommandError, match="tidak boleh setelah hari ini"):
-        call_command("tpk_transition", date=(TODAY + 365 * DAY).isoformat())
+        call_command("tpk_transition", date=(today + 365 * DAY).isoformat())
     nifas.refresh_from_db()
     assert nifas.aktif and nifas.tanggal_selesai is None
 

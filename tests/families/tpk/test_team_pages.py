@@ -14,17 +14,16 @@ from kampungkb.families.tpk.models import Target, TpkTeam
 from tests import factories
 from tests.families.tpk import factories as tpk
 
-TODAY = datetime.date.today()
 DAY = datetime.timedelta(days=1)
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
-def world(users):
+def world(users, today):
     team = tpk.team(nama="TPK Kurnia Satu")
     second = tpk.team(nama="TPK Kurnia Dua", roles=())
     other = tpk.team(factories.BATU_PENYU, nama="TPK Batu Penyu")
-    late = tpk.pregnant(nama="Ibu Terlambat Sintetis", tanggal_daftar=TODAY - 40 * DAY, team=team)
+    late = tpk.pregnant(nama="Ibu Terlambat Sintetis", tanggal_daftar=today - 40 * DAY, team=team)
     return {
         "users": users,
         "team": team,

@@ -13,20 +13,19 @@ from kampungkb.families.tpk.models import Target, Visit
 from tests import factories
 from tests.families.tpk import factories as tpk
 
-TODAY = datetime.date.today()
 DAY = datetime.timedelta(days=1)
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
-def world(users):
+def world(users, today):
     team = tpk.team()
     incomplete = tpk.team(factories.BATU_PENYU, roles=("tpk_bidan",))
-    late = tpk.pregnant(nama="Ibu Terlambat Sintetis", tanggal_daftar=TODAY - 40 * DAY)
+    late = tpk.pregnant(nama="Ibu Terlambat Sintetis", tanggal_daftar=today - 40 * DAY)
     fresh = tpk.pregnant(nama="Ibu Baru Sintetis", nik="1906014101950002")
     far = tpk.catin(nama="Catin Jauh Sintetis", days_to_marriage=200)
     other = tpk.pregnant(factories.BATU_PENYU, nama="Ibu Gantung Sintetis")
-    services_visits.visit_record(user=None, target=fresh, tanggal=TODAY - 3 * DAY, jenis="kie")
+    services_visits.visit_record(user=None, target=fresh, tanggal=today - 3 * DAY, jenis="kie")
     return {
         "team": team,
         "incomplete": incomplete,
@@ -43,8 +42,8 @@ def _client(client, user):
     return client
 
 
-def test_the_workload_counts_active_targets_visits_and_overdue_per_team(world):
-    loads = {w.team.nama: w for w in selectors.workload(user=world["users"]["admin"], on=TODAY)}
+def test_the_workload_counts_active_targets_visits_and_overdue_per_team(world, today):
+    loads = {w.team.nama: w for w in selectors.workload(user=world["users"]["admin"], on=today)}
     mine = loads[world["team"].nama]
     assert (mine.active, mine.visits_this_month >= 0, mine.overdue) == (3, True, 1)
     assert mine.active_by_kind == {"ibu_hamil": 2, "catin": 1}
@@ -66,7 +65,7 @@ def test_the_week_list_puts_the_overdue_first_and_leaves_out_what_is_not_due(wor
     )
 
 
-def test_overdue_lists_per_desa_and_kecamatan_stay_in_the_users_area(world, client):
+def test_overdue_lists_per_desa_and_kecamatan_stay_in_the_users_area(world, client, today):
     c = _client(client, world["users"]["kecamatan"])
     page = c.get(reverse("families:tpk_overdue") + f"?wilayah={factories.MANGGAR}")
     assert "Ibu Terlambat Sintetis" in page.content.decode()
@@ -81,22 +80,22 @@ def test_overdue_lists_per_desa_and_kecamatan_stay_in_the_users_area(world, clie
     assert (
         c.get(reverse("families:tpk_overdue") + f"?wilayah={factories.GANTUNG}").status_code == 404
     )
-    rows = selectors.overdue(user=world["users"]["admin"], on=TODAY, area=factories.GANTUNG)
+    rows = selectors.overdue(user=world["users"]["admin"], on=today, area=factories.GANTUNG)
     assert [r.target.nama for r in rows] == []  # registered today: due in 14 days
-    rows = selectors.overdue(user=world["users"]["admin"], on=TODAY + 15 * DAY)
+    rows = selectors.overdue(user=world["users"]["admin"], on=today + 15 * DAY)
     assert {r.target.nama for r in rows} >= {"Ibu Gantung Sintetis", "Ibu Terlambat Sintetis"}
 
 
-def test_a_visit_in_the_future_answers_400_with_the_error_beside_the_date(world, client):
+def test_a_visit_in_the_future_answers_400_with_the_error_beside_the_date(world, client, today):
     c = _client(client, world["users"]["desa"])
     url = reverse("families:tpk_visit_create", args=[world["late"].pk])
-    data = {"tanggal": (TODAY + DAY).isoformat(), "jenis": "kie", "temuan": "Sehat"}
+    data = {"tanggal": (today + DAY).isoformat(), "jenis": "kie", "temuan": "Sehat"}
     bad = c.post(url, data, **HTMX)
     assert bad.status_code == 400
     html = bad.content.decode()
     assert "Tanggal tidak boleh di masa depan." in html and "is-invalid" in html
     assert not Visit.objects.filter(target=world["late"]).exists()
-    good = c.post(url, data | {"tanggal": TODAY.isoformat()}, **HTMX)
+    good = c.post(url, data | {"tanggal": today.isoformat()}, **HTMX)
     assert good.status_code == 200
     assert 'data-testid="visit-saved"' in good.content.decode()
     assert Visit.objects.get(target=world["late"]).recorded_by == world["users"]["desa"]
@@ -127,7 +126,7 @@ def test_mitra_and_viewer_see_counts_per_desa_without_names(world, client):
         assert c.get(reverse("families:tpk_target", args=[world["fresh"].pk])).status_code == 403
 
 
-def test_registering_a_catin_directly(world, client):
+def test_registering_a_catin_directly(world, client, today):
     c = _client(client, world["users"]["desa"])
     url = reverse("families:tpk_target_create")
     data = {
@@ -145,7 +144,7 @@ def test_registering_a_catin_directly(world, client):
         data
         | {
             "nama_pasangan": "Suami Sintetis",
-            "tanggal_rencana_nikah": (TODAY + 100 * DAY).isoformat(),
+            "tanggal_rencana_nikah": (today + 100 * DAY).isoformat(),
         },
     )
     assert ok.status_code == 302

@@ -20,7 +20,6 @@ from tests.families.tpk import factories as tpk
 from tests.families.tpk.factories import anc_contact as _anc
 from tests.families.tpk.factories import error_messages as _messages
 
-TODAY = datetime.date.today()
 DAY = datetime.timedelta(days=1)
 
 
@@ -44,6 +43,7 @@ def test_an_operator_of_another_desa_or_a_viewer_may_not_record(users, make_user
     assert not AncContact.objects.exists()
 
 
+# A "tanggal" is given in days from today, the day the test runs on.
 @pytest.mark.parametrize(
     ("values", "field", "message"),
     [
@@ -59,21 +59,25 @@ def test_an_operator_of_another_desa_or_a_viewer_may_not_record(users, make_user
         ),
         ({"tempat": "  "}, "tempat", "Isi tempat atau pemberi layanan pemeriksaan."),
         ({"pemeriksa": "dukun"}, "pemeriksa", "Pilih siapa yang memeriksa."),
-        ({"tanggal": TODAY + DAY}, "tanggal", "Tanggal tidak boleh di masa depan."),
+        ({"tanggal": 1}, "tanggal", "Tanggal tidak boleh di masa depan."),
     ],
 )
-def test_implausible_anc_values_are_refused_beside_their_field(beltim, values, field, message):
+def test_implausible_anc_values_are_refused_beside_their_field(
+    beltim, values, field, message, today
+):
     hamil = tpk.pregnant(weeks=20)
+    if "tanggal" in values:
+        values = values | {"tanggal": today + values["tanggal"] * DAY}
     with translation.override("id"), pytest.raises(ValidationError) as exc:
         _anc(hamil, **values)
     assert _messages(exc.value)[field] == [message]
     assert not AncContact.objects.exists()
 
 
-def test_a_contact_before_the_hpht_or_twice_a_day_is_refused(beltim):
+def test_a_contact_before_the_hpht_or_twice_a_day_is_refused(beltim, today):
     hamil = tpk.pregnant(weeks=5)
     with translation.override("id"), pytest.raises(ValidationError) as exc:
-        _anc(hamil, tanggal=TODAY - 6 * 7 * DAY)
+        _anc(hamil, tanggal=today - 6 * 7 * DAY)
     assert "sebelum kehamilan dimulai" in _messages(exc.value)["tanggal"][0]
     _anc(hamil)
     with translation.override("id"), pytest.raises(ValidationError) as exc:
@@ -86,12 +90,12 @@ def test_anc_contacts_belong_to_a_pregnancy_only(beltim):
         _anc(tpk.catin())
 
 
-def test_the_kb_decision_is_one_per_delivery_changed_in_place_and_audited(users):
+def test_the_kb_decision_is_one_per_delivery_changed_in_place_and_audited(users, today):
     ibu = tpk.mother(days_since=10)
     services.kb_pasca_record(
-        user=users["desa"], target=ibu, keputusan="belum", tanggal=TODAY - 5 * DAY
+        user=users["desa"], target=ibu, keputusan="belum", tanggal=today - 5 * DAY
     )
-    services.kb_pasca_record(user=users["desa"], target=ibu, keputusan="implan", tanggal=TODAY)
+    services.kb_pasca_record(user=users["desa"], target=ibu, keputusan="implan", tanggal=today)
     kb = KbPascaPersalinan.objects.get()
     assert (kb.keputusan, kb.is_method, kb.within_42_days) == ("implan", True, True)
     actions = list(
@@ -102,81 +106,81 @@ def test_the_kb_decision_is_one_per_delivery_changed_in_place_and_audited(users)
     assert sorted(actions) == sorted([AuditAction.CREATE, AuditAction.UPDATE])
 
 
-def test_a_kb_decision_before_the_delivery_or_of_no_known_kind_is_refused(beltim):
+def test_a_kb_decision_before_the_delivery_or_of_no_known_kind_is_refused(beltim, today):
     ibu = tpk.mother(days_since=10)
     with translation.override("id"), pytest.raises(ValidationError) as exc:
-        services.kb_pasca_record(user=None, target=ibu, keputusan="jamu", tanggal=TODAY - 11 * DAY)
+        services.kb_pasca_record(user=None, target=ibu, keputusan="jamu", tanggal=today - 11 * DAY)
     assert set(_messages(exc.value)) == {"keputusan", "tanggal"}
     with pytest.raises(ValidationError):
-        services.kb_pasca_record(user=None, target=tpk.pregnant(), keputusan="pil", tanggal=TODAY)
+        services.kb_pasca_record(user=None, target=tpk.pregnant(), keputusan="pil", tanggal=today)
 
 
-def test_a_nifas_visit_is_within_42_days_of_the_delivery(beltim):
+def test_a_nifas_visit_is_within_42_days_of_the_delivery(beltim, today):
     ibu = tpk.mother(days_since=43)
     with translation.override("id"), pytest.raises(ValidationError) as exc:
         services.nifas_visit_record(
-            user=None, target=ibu, tanggal=TODAY, tempat="Rumah", pemeriksa="bidan"
+            user=None, target=ibu, tanggal=today, tempat="Rumah", pemeriksa="bidan"
         )
     assert _messages(exc.value)["tanggal"] == [
         "Kunjungan nifas dilakukan dalam 42 hari setelah persalinan."
     ]
     visit = services.nifas_visit_record(
-        user=None, target=ibu, tanggal=TODAY - DAY, tempat="Rumah", pemeriksa="bidan"
+        user=None, target=ibu, tanggal=today - DAY, tempat="Rumah", pemeriksa="bidan"
     )
-    summary = selectors.postpartum_summary(target=ibu, on=TODAY)
+    summary = selectors.postpartum_summary(target=ibu, on=today)
     assert [(r.visit, r.kf) for r in summary.nifas] == [(visit, 4)]
 
 
-def test_the_summary_counts_ttd_kelas_and_flags_kek_and_anaemia(beltim):
-    hamil = tpk.pregnant(weeks=30, tanggal_lahir=TODAY.replace(year=TODAY.year - 18))
-    _anc(hamil, tanggal=TODAY - 14 * 7 * DAY, ttd_diminum=30, kelas_ibu_hamil=True)
+def test_the_summary_counts_ttd_kelas_and_flags_kek_and_anaemia(beltim, today):
+    hamil = tpk.pregnant(weeks=30, tanggal_lahir=today.replace(year=today.year - 18))
+    _anc(hamil, tanggal=today - 14 * 7 * DAY, ttd_diminum=30, kelas_ibu_hamil=True)
     _anc(hamil, lila=Decimal("22.0"), hb=Decimal("10.0"), ttd_diminum=30)
-    s = selectors.pregnancy_summary(target=hamil, on=TODAY)
+    s = selectors.pregnancy_summary(target=hamil, on=today)
     assert (s.anc.total, s.ttd_taken, s.ttd_90, s.kelas_count) == (2, 60, False, 1)
     assert [(r.number.k, r.number.trimester) for r in s.rows] == [(1, 2), (2, 3)]
     codes = {f.code for f in s.flags}
     assert {"usia_muda", "kek", "anemia", "tanpa_k1", "anc_kurang_t2"} <= codes
 
 
-def test_a_short_interval_is_found_from_the_previous_delivery_of_the_same_nik(beltim):
+def test_a_short_interval_is_found_from_the_previous_delivery_of_the_same_nik(beltim, today):
     nik = "1906014101950009"
     ibu = tpk.mother(days_since=300, nik=nik)
     tpk_services.targets_transition(user=None)
     ibu.refresh_from_db()
     assert not ibu.aktif
     hamil = tpk.pregnant(weeks=8, nik=nik)
-    flags = {f.code for f in selectors.pregnancy_summary(target=hamil, on=TODAY).flags}
+    flags = {f.code for f in selectors.pregnancy_summary(target=hamil, on=today).flags}
     assert "jarak_dekat" in flags
 
 
-def test_the_list_is_scoped_and_puts_flagged_women_first(users):
+def test_the_list_is_scoped_and_puts_flagged_women_first(users, today):
     calm = tpk.pregnant(nama="Ibu Tenang Sintetis", weeks=8)
-    _anc(calm, tanggal=TODAY - 7 * DAY)
+    _anc(calm, tanggal=today - 7 * DAY)
     risky = tpk.pregnant(nama="Ibu Risiko Sintetis", weeks=8)
     _anc(risky, hb=Decimal("9.0"))
     tpk.pregnant(factories.BATU_PENYU, nama="Ibu Gantung Sintetis")
-    names = [r.target.nama for r in selectors.pregnancy_list(user=users["desa"], on=TODAY)]
+    names = [r.target.nama for r in selectors.pregnancy_list(user=users["desa"], on=today)]
     assert names == ["Ibu Risiko Sintetis", "Ibu Tenang Sintetis"]
-    everyone = selectors.pregnancy_list(user=users["admin"], on=TODAY)
+    everyone = selectors.pregnancy_list(user=users["admin"], on=today)
     assert len(everyone) == 3
-    counts = selectors.pregnancy_counts_per_desa(user=users["viewer"], on=TODAY)
+    counts = selectors.pregnancy_counts_per_desa(user=users["viewer"], on=today)
     mine = next(c for c in counts if c.desa_kode == factories.KURNIA_JAYA)
     assert (mine.pregnant, mine.anaemia, mine.kek, mine.ttd_below_90) == (2, 1, 0, 2)
 
 
-def test_the_indicators_follow_a_pregnancy_into_the_kb_decision_after_delivery(users):
-    hamil = tpk.pregnant(weeks=39, tanggal_daftar=TODAY - 30 * 7 * DAY)
+def test_the_indicators_follow_a_pregnancy_into_the_kb_decision_after_delivery(users, today):
+    hamil = tpk.pregnant(weeks=39, tanggal_daftar=today - 30 * 7 * DAY)
     for weeks_ago, ttd in ((30, 0), (24, 30), (20, 30), (10, 10), (6, 10), (3, 10)):
-        _anc(hamil, tanggal=TODAY - weeks_ago * 7 * DAY, ttd_diminum=ttd)
-    ibu = tpk_services.delivery_record(user=None, target=hamil, tanggal_persalinan=TODAY - 2 * DAY)
-    services.kb_pasca_record(user=None, target=ibu, keputusan="suntik", tanggal=TODAY)
-    on_mother = selectors.target_indicators(target=ibu, on=TODAY)
+        _anc(hamil, tanggal=today - weeks_ago * 7 * DAY, ttd_diminum=ttd)
+    ibu = tpk_services.delivery_record(user=None, target=hamil, tanggal_persalinan=today - 2 * DAY)
+    services.kb_pasca_record(user=None, target=ibu, keputusan="suntik", tanggal=today)
+    on_mother = selectors.target_indicators(target=ibu, on=today)
     assert (on_mother.anc_count, on_mother.k4, on_mother.k6) == (6, True, True)
     assert (on_mother.ttd_taken, on_mother.ttd_90) == (90, True)
     assert (on_mother.kb_decision, on_mother.kb_within_42_days) == ("suntik", True)
     hamil.refresh_from_db()
-    assert selectors.target_indicators(target=hamil, on=TODAY) == on_mother
-    per_desa = selectors.desa_indicators(user=users["kecamatan"], start=TODAY - 90 * DAY, end=TODAY)
+    assert selectors.target_indicators(target=hamil, on=today) == on_mother
+    per_desa = selectors.desa_indicators(user=users["kecamatan"], start=today - 90 * DAY, end=today)
     row = next(r for r in per_desa if r.desa_kode == factories.KURNIA_JAYA)
     assert (row.pregnant, row.k6, row.ttd_90, row.deliveries, row.kb_method_within_42_days) == (
         1,
@@ -187,10 +191,10 @@ def test_the_indicators_follow_a_pregnancy_into_the_kb_decision_after_delivery(u
     )
     assert row.anc_contacts == 3  # those of 30, 24 and 20 weeks ago are before the period
     # Aggregates: the Mitra OPD (the whole kabupaten) reads the same figures.
-    mitra = selectors.desa_indicators(user=users["mitra"], start=TODAY - 90 * DAY, end=TODAY)
+    mitra = selectors.desa_indicators(user=users["mitra"], start=today - 90 * DAY, end=today)
     assert row in mitra
     # A period after the delivery month has neither the pregnancy nor the delivery.
-    assert selectors.desa_indicators(user=users["mitra"], start=TODAY, end=TODAY) == []
+    assert selectors.desa_indicators(user=users["mitra"], start=today, end=today) == []
 
 
 def test_the_kb_methods_are_the_family_contraception_list():

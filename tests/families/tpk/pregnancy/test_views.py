@@ -12,7 +12,6 @@ from kampungkb.families.tpk.pregnancy.models import AncContact, KbPascaPersalina
 from tests import factories
 from tests.families.tpk import factories as tpk
 
-TODAY = datetime.date.today()
 DAY = datetime.timedelta(days=1)
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -23,8 +22,8 @@ def desa_client(client, users):
     return client
 
 
-def _anc_data(**kw):
-    data = {"anc-tanggal": TODAY.isoformat(), "anc-tempat": "Pustu", "anc-pemeriksa": "bidan"}
+def _anc_data(*, today, **kw):
+    data = {"anc-tanggal": today.isoformat(), "anc-tempat": "Pustu", "anc-pemeriksa": "bidan"}
     return data | {f"anc-{k}": v for k, v in kw.items()}
 
 
@@ -36,10 +35,10 @@ def test_a_pregnant_womans_page_shows_the_panel_and_its_form(desa_client):
     assert "Tidak ada kontak ANC di trimester 1." in page  # 20 weeks, none recorded
 
 
-def test_an_implausible_hb_answers_400_beside_its_field(desa_client):
+def test_an_implausible_hb_answers_400_beside_its_field(desa_client, today):
     hamil = tpk.pregnant(weeks=20)
     url = reverse("families:tpk_anc_create", args=[hamil.pk])
-    response = desa_client.post(url, _anc_data(hb="25", lila="22.1"), **HTMX)
+    response = desa_client.post(url, _anc_data(hb="25", lila="22.1", today=today), **HTMX)
     assert response.status_code == 400
     page = response.content.decode()
     assert 'id="id_anc-hb"' in page and "is-invalid" in page
@@ -49,19 +48,19 @@ def test_an_implausible_hb_answers_400_beside_its_field(desa_client):
 
 
 @pytest.mark.parametrize("value", ["abc", "1e9", "-5", "99999999"])
-def test_nonsense_in_a_number_field_is_a_400_never_a_500(desa_client, value):
+def test_nonsense_in_a_number_field_is_a_400_never_a_500(desa_client, value, today):
     hamil = tpk.pregnant(weeks=20)
     url = reverse("families:tpk_anc_create", args=[hamil.pk])
     for name in ("berat", "lila", "hb", "sistolik", "ttd_diminum"):
-        response = desa_client.post(url, _anc_data(**{name: value}), **HTMX)
+        response = desa_client.post(url, _anc_data(**{name: value}, today=today), **HTMX)
         assert response.status_code == 400, (name, value)
     assert not AncContact.objects.exists()
 
 
-def test_a_saved_contact_shows_its_k_number_and_the_flags_with_reasons(desa_client):
+def test_a_saved_contact_shows_its_k_number_and_the_flags_with_reasons(desa_client, today):
     hamil = tpk.pregnant(weeks=20)
     url = reverse("families:tpk_anc_create", args=[hamil.pk])
-    response = desa_client.post(url, _anc_data(lila="22.0", ttd_diminum="30"), **HTMX)
+    response = desa_client.post(url, _anc_data(lila="22.0", ttd_diminum="30", today=today), **HTMX)
     assert response.status_code == 200
     page = response.content.decode()
     assert 'data-testid="anc-saved"' in page
@@ -70,18 +69,18 @@ def test_a_saved_contact_shows_its_k_number_and_the_flags_with_reasons(desa_clie
     assert "30 dari 90" in page
 
 
-def test_a_mother_records_her_kb_decision_and_a_nifas_visit(desa_client):
+def test_a_mother_records_her_kb_decision_and_a_nifas_visit(desa_client, today):
     ibu = tpk.mother(days_since=5)
     kb = desa_client.post(
         reverse("families:tpk_kb_create", args=[ibu.pk]),
-        {"kb-keputusan": "iud", "kb-tanggal": TODAY.isoformat()},
+        {"kb-keputusan": "iud", "kb-tanggal": today.isoformat()},
         **HTMX,
     )
     assert kb.status_code == 200
     assert "dalam 42 hari" in kb.content.decode()
     nifas = desa_client.post(
         reverse("families:tpk_nifas_create", args=[ibu.pk]),
-        {"nifas-tanggal": TODAY.isoformat(), "nifas-tempat": "Rumah", "nifas-pemeriksa": "bidan"},
+        {"nifas-tanggal": today.isoformat(), "nifas-tempat": "Rumah", "nifas-pemeriksa": "bidan"},
         **HTMX,
     )
     assert nifas.status_code == 200
@@ -90,9 +89,11 @@ def test_a_mother_records_her_kb_decision_and_a_nifas_visit(desa_client):
     assert NifasVisit.objects.count() == 1
 
 
-def test_an_anc_form_posted_to_a_mother_is_not_found(desa_client):
+def test_an_anc_form_posted_to_a_mother_is_not_found(desa_client, today):
     ibu = tpk.mother()
-    response = desa_client.post(reverse("families:tpk_anc_create", args=[ibu.pk]), _anc_data())
+    response = desa_client.post(
+        reverse("families:tpk_anc_create", args=[ibu.pk]), _anc_data(today=today)
+    )
     assert response.status_code == 404
 
 

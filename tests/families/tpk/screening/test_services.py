@@ -15,7 +15,6 @@ from kampungkb.families.tpk.screening.rules import DEFAULT_THRESHOLDS
 from tests import factories
 from tests.families.tpk import factories as tpk
 
-TODAY = datetime.date.today()
 DAY = datetime.timedelta(days=1)
 OK = {
     "berat_kg": D("55"),
@@ -31,13 +30,13 @@ def _messages(exc: ValidationError) -> dict:
 
 
 @pytest.fixture
-def bride(beltim):
-    return tpk.catin(tanggal_lahir=TODAY - 24 * 366 * DAY, days_to_marriage=120)
+def bride(beltim, today):
+    return tpk.catin(tanggal_lahir=today - 24 * 366 * DAY, days_to_marriage=120)
 
 
-def test_a_screening_is_evaluated_and_keeps_its_threshold_version(bride, users):
+def test_a_screening_is_evaluated_and_keeps_its_threshold_version(bride, users, today):
     s = services.screening_record(
-        user=users["desa"], target=bride, tanggal=TODAY, peran="putri",
+        user=users["desa"], target=bride, tanggal=today, peran="putri",
         **(OK | {"hb": D("11.2")}),
     )  # fmt: skip
     assert (s.hasil, s.alasan, s.umur_tahun, s.imt) == ("berisiko", ["anemia"], 24, D("22.0"))
@@ -47,42 +46,42 @@ def test_a_screening_is_evaluated_and_keeps_its_threshold_version(bride, users):
     assert (entry.action, entry.wilayah_kode) == (AuditAction.CREATE, bride.desa_id)
 
 
-def test_a_typed_age_must_agree_with_the_brides_date_of_birth(bride):
+def test_a_typed_age_must_agree_with_the_brides_date_of_birth(bride, today):
     with pytest.raises(ValidationError) as exc:
         services.screening_record(
-            user=None, target=bride, tanggal=TODAY, peran="putri", umur_tahun=30, **OK
+            user=None, target=bride, tanggal=today, peran="putri", umur_tahun=30, **OK
         )
     assert "24 tahun" in _messages(exc.value)["umur_tahun"][0]
 
 
-def test_the_grooms_age_is_typed(bride):
+def test_the_grooms_age_is_typed(bride, today):
     with pytest.raises(ValidationError) as exc:
-        services.screening_record(user=None, target=bride, tanggal=TODAY, peran="putra", **OK)
+        services.screening_record(user=None, target=bride, tanggal=today, peran="putra", **OK)
     assert "umur_tahun" in _messages(exc.value)
     s = services.screening_record(
-        user=None, target=bride, tanggal=TODAY, peran="putra", umur_tahun=23,
+        user=None, target=bride, tanggal=today, peran="putra", umur_tahun=23,
         **(OK | {"hb": D("14")}),
     )  # fmt: skip
     assert s.alasan == ["usia"]
 
 
-def test_impossible_values_and_a_future_date_are_refused_beside_their_fields(bride):
+def test_impossible_values_and_a_future_date_are_refused_beside_their_fields(bride, today):
     with pytest.raises(ValidationError) as exc:
         services.screening_record(
-            user=None, target=bride, tanggal=TODAY, peran="putri",
+            user=None, target=bride, tanggal=today, peran="putri",
             **(OK | {"berat_kg": D("400"), "hb": D("1.5")}),
         )  # fmt: skip
     errors = _messages(exc.value)
     assert set(errors) == {"berat_kg", "hb"}
     assert errors["berat_kg"] == ["Berat badan (kg) harus antara 25 dan 250."]
     with pytest.raises(ValidationError) as exc:
-        services.screening_record(user=None, target=bride, tanggal=TODAY + DAY, peran="putri", **OK)
+        services.screening_record(user=None, target=bride, tanggal=today + DAY, peran="putri", **OK)
     assert "tanggal" in _messages(exc.value)
     assert not CatinScreening.objects.exists()
 
 
-def test_unusual_values_need_a_confirmation_and_are_then_marked(bride):
-    values = {"user": None, "target": bride, "tanggal": TODAY, "peran": "putri"}
+def test_unusual_values_need_a_confirmation_and_are_then_marked(bride, today):
+    values = {"user": None, "target": bride, "tanggal": today, "peran": "putri"}
     with pytest.raises(services.ScreeningNeedsCheck) as exc:
         services.screening_record(**values, **(OK | {"hb": D("6.0")}))
     assert "Saya sudah cek, simpan" in _messages(exc.value)["hb"][0]
@@ -90,9 +89,9 @@ def test_unusual_values_need_a_confirmation_and_are_then_marked(bride):
     assert (s.perlu_dicek, s.alasan) == (True, ["anemia"])
 
 
-def test_a_screening_outside_the_users_area_or_by_a_reader_is_refused(bride, users):
+def test_a_screening_outside_the_users_area_or_by_a_reader_is_refused(bride, users, today):
     other = tpk.catin(factories.BATU_PENYU, nama="Catin Gantung Sintetis")
-    base = {"tanggal": TODAY, "peran": "putri", "umur_tahun": 22, **OK}
+    base = {"tanggal": today, "peran": "putri", "umur_tahun": 22, **OK}
     with pytest.raises(PermissionDenied):
         services.screening_record(user=users["desa"], target=other, **base)
     with pytest.raises(PermissionDenied):
@@ -100,42 +99,42 @@ def test_a_screening_outside_the_users_area_or_by_a_reader_is_refused(bride, use
     assert not CatinScreening.objects.exists()
 
 
-def test_only_a_catin_target_is_screened(beltim):
-    ibu = tpk.pregnant(tanggal_lahir=TODAY - 25 * 366 * DAY)
+def test_only_a_catin_target_is_screened(beltim, today):
+    ibu = tpk.pregnant(tanggal_lahir=today - 25 * 366 * DAY)
     with pytest.raises(ValidationError):
-        services.screening_record(user=None, target=ibu, tanggal=TODAY, peran="putri", **OK)
+        services.screening_record(user=None, target=ibu, tanggal=today, peran="putri", **OK)
 
 
-def _revise(users, **changes):
-    base = services.threshold_set_in_force(TODAY)
+def _revise(users, *, today, **changes):
+    base = services.threshold_set_in_force(today)
     t = {k: dict(v) for k, v in DEFAULT_THRESHOLDS.items()}
     t["anemia"]["hb_under_female"] = 11.5
     return services.threshold_set_revise(
         user=users["admin"], base=base, thresholds=t, nama="Hb 11,5 (BKKBN)",
-        sumber="BKKBN", berlaku_mulai=changes.get("berlaku_mulai", TODAY),
+        sumber="BKKBN", berlaku_mulai=changes.get("berlaku_mulai", today),
     )  # fmt: skip
 
 
-def test_a_new_threshold_version_is_audited_as_a_diff_and_only_for_the_manager(bride, users):
+def test_a_new_threshold_version_is_audited_as_a_diff_and_only_for_the_manager(bride, users, today):
     with pytest.raises(PermissionDenied):
         services.threshold_set_revise(
-            user=users["kecamatan"], base=services.threshold_set_in_force(TODAY),
-            thresholds=DEFAULT_THRESHOLDS, nama="x", sumber="x", berlaku_mulai=TODAY,
+            user=users["kecamatan"], base=services.threshold_set_in_force(today),
+            thresholds=DEFAULT_THRESHOLDS, nama="x", sumber="x", berlaku_mulai=today,
         )  # fmt: skip
-    new = _revise(users)
+    new = _revise(users, today=today)
     entry = AuditEntry.objects.get(object_type="families.catinthresholdset")
     assert entry.changes["anemia.hb_under_female"] == [12.0, 11.5]
-    assert services.threshold_set_in_force(TODAY) == new
-    assert services.threshold_set_in_force(TODAY - DAY).kode == "elsimil-catin"
+    assert services.threshold_set_in_force(today) == new
+    assert services.threshold_set_in_force(today - DAY).kode == "elsimil-catin"
 
 
-def test_old_results_stay_until_they_are_evaluated_again(bride, users):
+def test_old_results_stay_until_they_are_evaluated_again(bride, users, today):
     s = services.screening_record(
-        user=None, target=bride, tanggal=TODAY - 10 * DAY, peran="putri",
+        user=None, target=bride, tanggal=today - 10 * DAY, peran="putri",
         **(OK | {"hb": D("11.7")}),
     )  # fmt: skip
     assert s.alasan == ["anemia"]
-    new = _revise(users, berlaku_mulai=TODAY - 30 * DAY)
+    new = _revise(users, berlaku_mulai=today - 30 * DAY, today=today)
     s.refresh_from_db()
     assert (s.alasan, s.threshold_set.kode) == (["anemia"], "elsimil-catin")
     assert selectors.screenings_outdated_count() == 1
@@ -148,12 +147,12 @@ def test_old_results_stay_until_they_are_evaluated_again(bride, users):
     assert CatinThresholdSet.objects.count() == 2
 
 
-def test_the_counts_per_desa(beltim, users):
+def test_the_counts_per_desa(beltim, users, today):
     early = tpk.catin(nama="Catin Awal Sintetis", days_to_marriage=200)
     late = tpk.catin(nama="Catin Telat Sintetis", days_to_marriage=30)
     tpk.catin(nama="Catin Belum Sintetis", days_to_marriage=150)
     tpk.catin(factories.BATU_PENYU, nama="Catin Gantung Sintetis")
-    base = {"user": None, "tanggal": TODAY, "peran": "putri", "umur_tahun": 22}
+    base = {"user": None, "tanggal": today, "peran": "putri", "umur_tahun": 22}
     services.screening_record(target=early, **base, **(OK | {"lila_cm": D("22")}))
     services.screening_record(target=late, **base, **OK, merokok=True)
     rows = selectors.catin_counts_per_desa(user=users["desa"])
@@ -165,5 +164,5 @@ def test_the_counts_per_desa(beltim, users):
     assert (r.reasons["kek"], r.reasons["merokok"], r.reasons["anemia"]) == (1, 1, 0)
     everywhere = selectors.catin_counts_per_desa(user=users["admin"])
     assert sorted(c.registered for c in everywhere) == [1, 3]
-    none = selectors.catin_counts_per_desa(user=users["admin"], start=TODAY + DAY)
+    none = selectors.catin_counts_per_desa(user=users["admin"], start=today + DAY)
     assert none == []

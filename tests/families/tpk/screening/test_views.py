@@ -3,8 +3,6 @@ answers 400 beside its field, an unusual one asks for the confirmation, the resu
 reasons after saving), the catin list (names for operators, counts for the read-only roles,
 audited) and the thresholds pages."""
 
-import datetime
-
 import pytest
 from django.urls import reverse
 
@@ -13,12 +11,11 @@ from kampungkb.families.tpk.screening.models import CatinScreening, CatinThresho
 from tests import factories
 from tests.families.tpk import factories as tpk
 
-TODAY = datetime.date.today()
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-def _form(**kw):
-    values = {"tanggal": TODAY.isoformat(), "peran": "putri", "umur_tahun": "20"}
+def _form(*, today, **kw):
+    values = {"tanggal": today.isoformat(), "peran": "putri", "umur_tahun": "20"}
     values |= {"berat_kg": "44", "tinggi_cm": "155", "lila_cm": "22.5", "hb": "11.0"}
     values |= {"lingkar_perut_cm": "70"} | kw
     return {f"skrining-{k}": v for k, v in values.items()}
@@ -29,10 +26,10 @@ def catin(beltim):
     return tpk.catin(nama="Dewi Sintetis", days_to_marriage=150)
 
 
-def test_the_result_and_its_reasons_show_after_saving(client, users, catin):
+def test_the_result_and_its_reasons_show_after_saving(client, users, catin, today):
     client.force_login(users["desa"])
     url = reverse("families:catin_screening_create", args=[catin.pk])
-    response = client.post(url, _form(), **HTMX)
+    response = client.post(url, _form(today=today), **HTMX)
     assert response.status_code == 200
     html = response.content.decode()
     assert 'data-testid="screening-saved"' in html
@@ -47,10 +44,10 @@ def test_the_result_and_its_reasons_show_after_saving(client, users, catin):
     assert CatinScreening.objects.get().alasan == ["usia", "anemia", "kek", "kurus"]
 
 
-def test_a_refused_value_answers_400_beside_its_field(client, users, catin):
+def test_a_refused_value_answers_400_beside_its_field(client, users, catin, today):
     client.force_login(users["desa"])
     url = reverse("families:catin_screening_create", args=[catin.pk])
-    response = client.post(url, _form(hb="45"), **HTMX)
+    response = client.post(url, _form(hb="45", today=today), **HTMX)
     assert response.status_code == 400
     html = response.content.decode()
     assert "Hb (g/dL) harus antara 3 dan 22." in html
@@ -58,13 +55,13 @@ def test_a_refused_value_answers_400_beside_its_field(client, users, catin):
     assert not CatinScreening.objects.exists()
 
 
-def test_an_unusual_value_is_saved_only_when_confirmed(client, users, catin):
+def test_an_unusual_value_is_saved_only_when_confirmed(client, users, catin, today):
     client.force_login(users["desa"])
     url = reverse("families:catin_screening_create", args=[catin.pk])
-    response = client.post(url, _form(hb="6.2"), **HTMX)
+    response = client.post(url, _form(hb="6.2", today=today), **HTMX)
     assert response.status_code == 400
     assert 'data-testid="confirm-check"' in response.content.decode()
-    response = client.post(url, _form(hb="6.2") | {"confirm": "1"}, **HTMX)
+    response = client.post(url, _form(hb="6.2", today=today) | {"confirm": "1"}, **HTMX)
     assert response.status_code == 200
     assert CatinScreening.objects.get().perlu_dicek
 
@@ -77,9 +74,11 @@ def test_the_target_page_shows_the_panel_and_the_three_months_rule(client, users
     assert "Terdaftar paling lambat 3 bulan sebelum menikah" in html
 
 
-def test_the_catin_list_names_for_operators_counts_for_readers(client, users, catin):
+def test_the_catin_list_names_for_operators_counts_for_readers(client, users, catin, today):
     client.force_login(users["desa"])
-    client.post(reverse("families:catin_screening_create", args=[catin.pk]), _form(), **HTMX)
+    client.post(
+        reverse("families:catin_screening_create", args=[catin.pk]), _form(today=today), **HTMX
+    )
     before = AuditEntry.objects.filter(action="view").count()
     html = client.get(reverse("families:catin_list")).content.decode()
     assert "Dewi Sintetis" in html and 'data-testid="catin-count-row"' in html
@@ -95,7 +94,7 @@ def test_a_bad_date_filter_is_ignored_not_a_500(client, users, catin):
     assert response.status_code == 200
 
 
-def test_the_manager_saves_a_new_threshold_version(client, users, catin):
+def test_the_manager_saves_a_new_threshold_version(client, users, catin, today):
     client.force_login(users["admin"])
     base = CatinThresholdSet.objects.get()
     url = reverse("families:catin_threshold_edit", args=[base.pk])
@@ -103,7 +102,7 @@ def test_the_manager_saves_a_new_threshold_version(client, users, catin):
     form = page.context["form"]
     data = {k: v for k, v in form.initial.items() if not isinstance(v, bool)}
     data |= {k: "on" for k, v in form.initial.items() if v is True}
-    data |= {"berlaku_mulai": TODAY.isoformat(), "legal_under": "22"}
+    data |= {"berlaku_mulai": today.isoformat(), "legal_under": "22"}
     response = client.post(url, data)
     assert response.status_code == 400
     assert "Tidak boleh di atas usia yang dianjurkan." in response.content.decode()
