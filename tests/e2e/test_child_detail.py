@@ -12,8 +12,6 @@ from tests import factories
 from tests.conftest import KURNIA_JAYA
 from tests.e2e.test_foundation import _login
 
-TODAY = datetime.date.today()
-
 # Every text of a chart (axis titles, ticks, line labels, a title) that lies outside the box
 # of the element the chart is drawn in, by more than a pixel.
 _TEXTS_OUTSIDE = """(el) => {
@@ -26,16 +24,16 @@ _TEXTS_OUTSIDE = """(el) => {
 
 
 @pytest.fixture
-def child(transactional_db, make_user, beltim):
+def child(transactional_db, make_user, beltim, today):
     make_user(Role.OPERATOR_DESA, KURNIA_JAYA, username="kader.kurnia")
     child = factories.child(
         KURNIA_JAYA,
         nama="Putri Ramadhani Wulandari",
         jenis_kelamin="P",
-        tanggal_lahir=TODAY - datetime.timedelta(days=900),
+        tanggal_lahir=today - datetime.timedelta(days=900),
     )
     for months, kg, cm in ((3, "10.9", "82.0"), (2, "11.2", "83.1"), (1, "11.4", "84.0")):
-        day = TODAY - datetime.timedelta(days=30 * months)
+        day = today - datetime.timedelta(days=30 * months)
         factories.measurement(child, day, berat=Decimal(kg), tinggi=Decimal(cm), cara_ukur="TB")
     return child
 

@@ -12,18 +12,16 @@ from tests import factories
 from tests.conftest import KURNIA_JAYA, LALANG_JAYA
 from tests.e2e.test_foundation import _login
 
-TODAY = datetime.date.today()
-LAST_MONTH = TODAY.replace(day=1) - datetime.timedelta(days=20)
-
 
 @pytest.fixture
-def manggar(transactional_db, make_user, beltim):
+def manggar(transactional_db, make_user, beltim, today):
     """60 children in Kurnia Jaya (every third stunted at the latest weighing, every fifth
     not weighed this month) and 5 in Lalang Jaya, with the Manggar operator."""
+    last_month = today.replace(day=1) - datetime.timedelta(days=20)
     melati = factories.posyandu(KURNIA_JAYA, "Posyandu Melati")
     for i in range(65):
         girl = i % 2 == 1
-        born = TODAY - datetime.timedelta(days=70 + 27 * i)
+        born = today - datetime.timedelta(days=70 + 27 * i)
         names = (GIRLS, SECOND_GIRL) if girl else (BOYS, SECOND_BOY)
         child = factories.child_row(
             KURNIA_JAYA if i < 60 else LALANG_JAYA,
@@ -33,7 +31,7 @@ def manggar(transactional_db, make_user, beltim):
             nik=synthetic_nik("01", born, girl, 9001 + i) if i % 3 else None,
             posyandu=melati if i < 60 else None,
         )
-        day = LAST_MONTH if i % 5 == 0 else TODAY
+        day = last_month if i % 5 == 0 else today
         stunted = i % 3 == 0
         factories.measurement_row(
             child, day, stunted=stunted, wasted=i % 7 == 0, underweight=i % 4 == 0
@@ -78,7 +76,8 @@ def test_on_a_phone_the_list_pages_and_filters_and_keeps_the_filters_across_page
     _no_sideways_scroll(phone)
 
 
-def test_on_a_desktop_the_list_sorts_and_combines_filters(page, live_server, manggar):
+def test_on_a_desktop_the_list_sorts_and_combines_filters(page, live_server, manggar, today):
+    last_month = today.replace(day=1) - datetime.timedelta(days=20)
     page.set_viewport_size({"width": 1280, "height": 900})
     _login(page, live_server, "pkb.manggar")
     page.goto(f"{live_server.url}/pertumbuhan/")
@@ -95,7 +94,7 @@ def test_on_a_desktop_the_list_sorts_and_combines_filters(page, live_server, man
     page.get_by_role("button", name="Terapkan filter").click()
     expect(page.get_by_test_id("child-count")).to_contain_text("anak")
     for date in rows.locator("td:last-child").all_inner_texts():
-        assert date.strip() == LAST_MONTH.isoformat()
+        assert date.strip() == last_month.isoformat()
     # The form shows what is applied; the list can be cleared in one click.
     expect(page.get_by_label("Belum diukur bulan ini")).to_be_checked()
     page.get_by_label("Umur").select_option("")

@@ -11,11 +11,9 @@ from tests import factories
 from tests.conftest import KURNIA_JAYA
 from tests.e2e.test_foundation import _login
 
-TODAY = datetime.date.today()
-
 
 @pytest.fixture
-def operator(transactional_db, make_user, beltim, settings, tmp_path):
+def operator(transactional_db, make_user, beltim, settings, tmp_path, today):
     settings.MEDIA_ROOT = tmp_path
     settings.KAMPUNGKB_EXPORT_SYNC_ROWS = 0  # every export goes to the worker
     # The worker is this test: a queued task waits until the test runs it.
@@ -25,10 +23,10 @@ def operator(transactional_db, make_user, beltim, settings, tmp_path):
         child = factories.child(
             posyandu=posyandu,
             nama=f"Anak Ekspor {i}",
-            tanggal_lahir=TODAY - datetime.timedelta(days=400 + i),
+            tanggal_lahir=today - datetime.timedelta(days=400 + i),
         )
         factories.measurement(
-            child, TODAY - datetime.timedelta(days=10), berat=8, tinggi=72, cara_ukur="PB"
+            child, today - datetime.timedelta(days=10), berat=8, tinggi=72, cara_ukur="PB"
         )
     return make_user(Role.OPERATOR_DESA, KURNIA_JAYA, username="ekspor.kurnia")
 

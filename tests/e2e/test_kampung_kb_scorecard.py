@@ -5,7 +5,6 @@ Kampung KB's rapor with its one-page PDF.
 Set KAMPUNGKB_SCREENSHOTS to a folder to keep the screenshots (docs/screens/ holds them).
 """
 
-import datetime
 import os
 
 import pytest
@@ -18,8 +17,6 @@ from kampungkb.convergence.reference import reference_load
 from kampungkb.growth.demo import seed_growth
 from kampungkb.wilayah.demo import seed_kampung_kb
 from tests.e2e.test_foundation import _login
-
-YEAR = datetime.date.today().year
 
 
 @pytest.fixture
@@ -39,12 +36,13 @@ def _screenshot(page, name, **options):
 
 
 @pytest.mark.parametrize("device", ["page", "phone"])
-def test_admin_sees_which_kampung_kb_succeed_and_why(request, live_server, demo, device):
+def test_admin_sees_which_kampung_kb_succeed_and_why(request, live_server, demo, device, today):
+    year = today.year
     page = request.getfixturevalue(device)
     suffix = "phone" if device == "phone" else "desktop"
     _login(page, live_server, "admin.dkppkb")
     page.goto(f"{live_server.url}/konvergensi/reviu/kartu/")
-    expect(page.get_by_role("heading", name=f"Kartu skor Kampung KB {YEAR}")).to_be_visible()
+    expect(page.get_by_role("heading", name=f"Kartu skor Kampung KB {year}")).to_be_visible()
     rows = page.get_by_test_id("scorecard-row")
     expect(rows).to_have_count(15)
     assert page.locator('[data-testid="scorecard-row"][data-verdict="model"]').count() >= 2

@@ -17,8 +17,6 @@ from tests.conftest import KURNIA_JAYA, MANGGAR
 from tests.e2e.conftest import _watched_page
 from tests.e2e.test_foundation import _login
 
-TODAY = datetime.date.today()
-
 
 def screenshot(page, name: str) -> None:
     """Write NAME into the folder KAMPUNGKB_SCREENSHOTS names, when it is set (the committed
@@ -30,21 +28,21 @@ def screenshot(page, name: str) -> None:
 
 
 @pytest.fixture
-def session(transactional_db, make_user, beltim):
+def session(transactional_db, make_user, beltim, today):
     pos = factories.posyandu(KURNIA_JAYA, "Posyandu Melati")
     kid = factories.child(
         posyandu=pos,
         nama="Budi Santoso",
         jenis_kelamin="L",
-        tanggal_lahir=TODAY - datetime.timedelta(days=700),
+        tanggal_lahir=today - datetime.timedelta(days=700),
         nama_ibu="Siti Aminah",
     )
     make_user(Role.OPERATOR_DESA, KURNIA_JAYA, username="kader.kurnia")
     return pos, kid
 
 
-def _session_url(live_server, pos, *rest) -> str:
-    return "/".join([f"{live_server.url}/pertumbuhan/sesi/{pos.pk}/{TODAY.isoformat()}", *rest])
+def _session_url(live_server, pos, *rest, today) -> str:
+    return "/".join([f"{live_server.url}/pertumbuhan/sesi/{pos.pk}/{today.isoformat()}", *rest])
 
 
 def _error_beside(page, field_id: str):
@@ -54,11 +52,11 @@ def _error_beside(page, field_id: str):
 
 
 def test_a_weight_out_of_range_shows_its_reason_beside_the_field_on_a_phone(
-    phone, live_server, session
+    phone, live_server, session, today
 ):
     pos, _kid = session
     _login(phone, live_server, "kader.kurnia")
-    phone.goto(_session_url(live_server, pos))
+    phone.goto(_session_url(live_server, pos, today=today))
     phone.get_by_label("Cari anak berdasarkan nama atau NIK").fill("budi")
     phone.get_by_test_id("search-results").get_by_role("link", name="Ukur").click()
 
@@ -79,14 +77,16 @@ def test_a_weight_out_of_range_shows_its_reason_beside_the_field_on_a_phone(
     assert float(Measurement.objects.get().berat) == 11.3
 
 
-def test_registering_with_a_bad_nik_shows_its_reason_beside_the_nik(phone, live_server, session):
+def test_registering_with_a_bad_nik_shows_its_reason_beside_the_nik(
+    phone, live_server, session, today
+):
     pos, _kid = session
     _login(phone, live_server, "kader.kurnia")
-    phone.goto(_session_url(live_server, pos))
+    phone.goto(_session_url(live_server, pos, today=today))
     phone.get_by_role("link", name="Daftarkan anak baru").click()
     phone.locator("#id_nama").fill("Ani Lestari")
     phone.get_by_label("Perempuan").check()
-    phone.get_by_label("Tanggal lahir").fill((TODAY - datetime.timedelta(days=90)).isoformat())
+    phone.get_by_label("Tanggal lahir").fill((today - datetime.timedelta(days=90)).isoformat())
     phone.get_by_label("Nama ibu").fill("Rina")
     phone.get_by_label("NIK", exact=True).fill("12345")
     phone.get_by_role("button", name="Daftarkan dan ukur").click()
@@ -96,7 +96,7 @@ def test_registering_with_a_bad_nik_shows_its_reason_beside_the_nik(phone, live_
 
 
 def test_without_javascript_the_errors_are_shown_beside_the_fields_too(
-    browser, live_server, session
+    browser, live_server, session, today
 ):
     pos, _kid = session
     context = browser.new_context(
@@ -105,7 +105,7 @@ def test_without_javascript_the_errors_are_shown_beside_the_fields_too(
     page = _watched_page(context)
     try:
         _login(page, live_server, "kader.kurnia")
-        page.goto(_session_url(live_server, pos))
+        page.goto(_session_url(live_server, pos, today=today))
         page.get_by_label("Cari anak berdasarkan nama atau NIK").fill("budi")
         page.get_by_role("button", name="Cari").click()
         page.get_by_test_id("search-results").get_by_role("link", name="Ukur").click()
@@ -113,7 +113,7 @@ def test_without_javascript_the_errors_are_shown_beside_the_fields_too(
         page.get_by_role("button", name="Simpan dan lihat hasil").click()
         expect(_error_beside(page, "id_berat")).to_have_text("Harus di antara 0.5 dan 60.")
 
-        page.goto(_session_url(live_server, pos))
+        page.goto(_session_url(live_server, pos, today=today))
         page.get_by_role("link", name="Daftarkan anak baru").click()
         page.get_by_label("NIK", exact=True).fill("abc")
         page.get_by_role("button", name="Daftarkan dan ukur").click()
@@ -145,12 +145,12 @@ def _check_sex_radios_do_not_overlap_the_date(page) -> None:
 
 @pytest.mark.parametrize("device", ["phone", "page"])
 def test_sex_radios_sit_above_the_date_of_birth_in_the_register_and_edit_forms(
-    request, device, live_server, session
+    request, device, live_server, session, today
 ):
     browser_page = request.getfixturevalue(device)
     pos, kid = session
     _login(browser_page, live_server, "kader.kurnia")
-    browser_page.goto(_session_url(live_server, pos))
+    browser_page.goto(_session_url(live_server, pos, today=today))
     browser_page.get_by_role("link", name="Daftarkan anak baru").click()
     expect(browser_page.get_by_label("Laki-laki")).to_be_visible()
     _check_sex_radios_do_not_overlap_the_date(browser_page)
@@ -168,13 +168,13 @@ def test_sex_radios_sit_above_the_date_of_birth_in_the_register_and_edit_forms(
 
 
 @pytest.fixture
-def toddler(session, make_user):
+def toddler(session, make_user, today):
     """Budi, weighed a month ago at 13.4 kg and 101.3 cm standing; a Manggar PKB reviews."""
     from kampungkb.growth.services import measurement_record
 
     pos, kid = session
     measurement_record(
-        user=None, child=kid, tanggal=TODAY - datetime.timedelta(days=31), berat=Decimal("13.4"),
+        user=None, child=kid, tanggal=today - datetime.timedelta(days=31), berat=Decimal("13.4"),
         tinggi=Decimal("101.3"), cara_ukur="TB", posyandu=pos,
     )  # fmt: skip
     make_user(Role.OPERATOR_KECAMATAN, MANGGAR, username="pkb.manggar")
@@ -182,11 +182,11 @@ def toddler(session, make_user):
 
 
 def test_an_impossible_weight_asks_the_kader_to_check_and_the_pkb_confirms_it(
-    phone, page, live_server, toddler
+    phone, page, live_server, toddler, today
 ):
     pos, kid = toddler
     _login(phone, live_server, "kader.kurnia")
-    phone.goto(_session_url(live_server, pos, "ukur", f"{kid.pk}/"))
+    phone.goto(_session_url(live_server, pos, "ukur", f"{kid.pk}/", today=today))
     phone.get_by_label("Berat badan (kg)").fill("45")
     phone.get_by_label("Panjang/tinggi badan (cm)").fill("102")
     phone.get_by_label("TB (berdiri)").check()
@@ -204,7 +204,7 @@ def test_an_impossible_weight_asks_the_kader_to_check_and_the_pkb_confirms_it(
     # One advice only, the mark: no referral (BB/U would otherwise say "obesity risk").
     expect(result.get_by_test_id("advice").locator(".alert")).to_have_count(1)
     expect(result.get_by_test_id("advice")).to_contain_text("perlu dicek")
-    m = Measurement.objects.get(tanggal=TODAY)
+    m = Measurement.objects.get(tanggal=today)
     assert m.needs_check and m.growth_code == ""
 
     _login(page, live_server, "pkb.manggar")

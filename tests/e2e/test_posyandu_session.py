@@ -10,16 +10,14 @@ from tests import factories
 from tests.conftest import KURNIA_JAYA
 from tests.e2e.test_foundation import _login
 
-TODAY = datetime.date.today()
-
 
 @pytest.fixture
-def kader(transactional_db, make_user, beltim):
+def kader(transactional_db, make_user, beltim, today):
     factories.child(
         posyandu=factories.posyandu(KURNIA_JAYA, "Posyandu Melati"),
         nama="Budi Santoso",
         jenis_kelamin="L",
-        tanggal_lahir=TODAY - datetime.timedelta(days=700),
+        tanggal_lahir=today - datetime.timedelta(days=700),
         nama_ibu="Siti Aminah",
     )
     return make_user(Role.OPERATOR_DESA, KURNIA_JAYA, username="kader.kurnia")

@@ -14,19 +14,19 @@ from tests.e2e.test_foundation import _login
 from tests.e2e.test_posyandu_forms import screenshot
 from tests.families.tpk.scorecard.helpers import baduta, visit, weigh
 
-LAST = Quarter.of(datetime.date.today()).previous()
-
 
 @pytest.fixture
-def kpm(transactional_db, make_user, beltim):
-    start = LAST.start
+def kpm(transactional_db, make_user, beltim, today):
+    last = Quarter.of(today).previous()
+    start = last.start
     t = baduta(start - datetime.timedelta(days=300), nama="Ahmad Sintetis")
-    weigh(t, *(datetime.date(y, m, 5) for y, m in LAST.months))
-    visit(t, datetime.date(*LAST.months[0], 10))
+    weigh(t, *(datetime.date(y, m, 5) for y, m in last.months))
+    visit(t, datetime.date(*last.months[0], 10))
     return make_user(Role.OPERATOR_DESA, KURNIA_JAYA, username="kpm.kurnia")
 
 
-def test_the_kpm_sees_the_derived_cells_and_enters_one_on_a_phone(phone, live_server, kpm):
+def test_the_kpm_sees_the_derived_cells_and_enters_one_on_a_phone(phone, live_server, kpm, today):
+    last = Quarter.of(today).previous()
     _login(phone, live_server, "kpm.kurnia")
     phone.get_by_role("button", name="Menu").click()
     phone.locator("#nav").get_by_role("button", name="Keluarga").click()
@@ -35,7 +35,7 @@ def test_the_kpm_sees_the_derived_cells_and_enters_one_on_a_phone(phone, live_se
         phone.get_by_role("heading", name="Tingkat konvergensi desa · Kurnia Jaya")
     ).to_be_visible()
     phone.get_by_role("link", name="Kurnia Jaya").click()
-    phone.get_by_role("combobox", name="Kuartal").select_option(label=str(LAST))
+    phone.get_by_role("combobox", name="Kuartal").select_option(label=str(last))
     phone.get_by_role("button", name="Tampilkan").click()
 
     card = phone.get_by_test_id("target-card").filter(has_text="Ahmad Sintetis")
@@ -56,4 +56,4 @@ def test_the_kpm_sees_the_derived_cells_and_enters_one_on_a_phone(phone, live_se
         card.locator('[data-indicator="an_pengasuhan"]').get_by_test_id("cell-source")
     ).to_contain_text("Diisi KPM")
     entry = ScorecardEntry.objects.get()
-    assert (entry.indikator, entry.nilai, entry.kuartal) == ("an_pengasuhan", "Y", LAST.kuartal)
+    assert (entry.indikator, entry.nilai, entry.kuartal) == ("an_pengasuhan", "Y", last.kuartal)

@@ -13,15 +13,14 @@ from tests.e2e.test_foundation import _login
 from tests.e2e.test_posyandu_forms import screenshot
 from tests.families.tpk import factories as tpk
 
-TODAY = datetime.date.today()
 DAY = datetime.timedelta(days=1)
 
 
 @pytest.fixture
-def kader(transactional_db, make_user, beltim):
+def kader(transactional_db, make_user, beltim, today):
     tpk.team(KURNIA_JAYA, nama="TPK Kurnia Jaya")
     # Born 20 years ago: under the recommended age of 21.
-    born = TODAY.replace(year=TODAY.year - 20) - 10 * DAY
+    born = today.replace(year=today.year - 20) - 10 * DAY
     target = tpk.catin(nama="Dewi Lestari", days_to_marriage=150, tanggal_lahir=born)
     make_user(Role.OPERATOR_DESA, KURNIA_JAYA, username="tpk.kurnia")
     return target

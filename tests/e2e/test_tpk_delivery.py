@@ -14,18 +14,17 @@ from tests.e2e.test_foundation import _login
 from tests.e2e.test_posyandu_forms import screenshot
 from tests.families.tpk import factories as tpk
 
-TODAY = datetime.date.today()
 DAY = datetime.timedelta(days=1)
 
 
 @pytest.fixture
-def kader(transactional_db, make_user, beltim):
+def kader(transactional_db, make_user, beltim, today):
     tpk.team(KURNIA_JAYA, nama="TPK Kurnia Jaya")
-    tpk.pregnant(nama="Siti Aminah", tanggal_daftar=TODAY - 40 * DAY, weeks=39)
+    tpk.pregnant(nama="Siti Aminah", tanggal_daftar=today - 40 * DAY, weeks=39)
     return make_user(Role.OPERATOR_DESA, KURNIA_JAYA, username="tpk.kurnia")
 
 
-def test_a_tpk_cadre_records_a_delivery_on_a_phone(phone, live_server, kader):
+def test_a_tpk_cadre_records_a_delivery_on_a_phone(phone, live_server, kader, today):
     _login(phone, live_server, "tpk.kurnia")
     phone.goto(f"{live_server.url}/keluarga/tpk/")
     phone.get_by_role("link", name="TPK Kurnia Jaya").click()
@@ -38,7 +37,7 @@ def test_a_tpk_cadre_records_a_delivery_on_a_phone(phone, live_server, kader):
 
     phone.get_by_role("link", name="Siti Aminah").click()
     phone.get_by_role("link", name="Catat persalinan").click()
-    phone.get_by_label("Tanggal persalinan").fill((TODAY + DAY).isoformat())
+    phone.get_by_label("Tanggal persalinan").fill((today + DAY).isoformat())
     phone.get_by_label("Berat lahir (g)").fill("2400")
     phone.get_by_role("button", name="Simpan persalinan").click()
 
@@ -50,13 +49,13 @@ def test_a_tpk_cadre_records_a_delivery_on_a_phone(phone, live_server, kader):
     screenshot(phone, "tpk-delivery-error-phone.png")
     assert Target.objects.get(nama="Siti Aminah").aktif
 
-    phone.get_by_label("Tanggal persalinan").fill(TODAY.isoformat())
+    phone.get_by_label("Tanggal persalinan").fill(today.isoformat())
     phone.get_by_role("button", name="Simpan persalinan").click()
     expect(phone.get_by_text("Ibu pasca persalinan ·")).to_be_visible()
     mother = Target.objects.get(nama="Siti Aminah", aktif=True)
     assert (mother.kind, mother.tanggal_persalinan, mother.berat_lahir) == (
         "pasca_persalinan",
-        TODAY,
+        today,
         2400,
     )
     assert phone.url.endswith(f"/keluarga/tpk/sasaran/{mother.pk}/")

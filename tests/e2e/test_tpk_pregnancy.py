@@ -15,19 +15,20 @@ from tests.e2e.test_foundation import _login
 from tests.e2e.test_posyandu_forms import screenshot
 from tests.families.tpk import factories as tpk
 
-TODAY = datetime.date.today()
 DAY = datetime.timedelta(days=1)
 
 
 @pytest.fixture
-def kader(transactional_db, make_user, beltim):
+def kader(transactional_db, make_user, beltim, today):
     tpk.team(KURNIA_JAYA, nama="TPK Kurnia Jaya")
     # 18 years old, 20 weeks pregnant, no ANC contact yet.
-    tpk.pregnant(nama="Siti Aminah", weeks=20, tanggal_lahir=TODAY - 18 * 366 * DAY)
+    tpk.pregnant(nama="Siti Aminah", weeks=20, tanggal_lahir=today - 18 * 366 * DAY)
     return make_user(Role.OPERATOR_DESA, KURNIA_JAYA, username="tpk.kurnia")
 
 
-def test_a_tpk_cadre_records_an_anc_contact_and_sees_the_risk_flags(phone, live_server, kader):
+def test_a_tpk_cadre_records_an_anc_contact_and_sees_the_risk_flags(
+    phone, live_server, kader, today
+):
     _login(phone, live_server, "tpk.kurnia")
     phone.goto(f"{live_server.url}/keluarga/tpk/")
     phone.get_by_role("link", name="Ibu hamil").click()
@@ -66,4 +67,4 @@ def test_a_tpk_cadre_records_an_anc_contact_and_sees_the_risk_flags(phone, live_
     assert overflow <= 0
     screenshot(phone, "tpk-anc-saved-phone.png")
     contact = AncContact.objects.get()
-    assert (contact.tanggal, str(contact.hb), contact.kelas_ibu_hamil) == (TODAY, "10.2", True)
+    assert (contact.tanggal, str(contact.hb), contact.kelas_ibu_hamil) == (today, "10.2", True)

@@ -18,16 +18,15 @@ from tests.e2e.test_foundation import _login
 from tests.e2e.test_posyandu_forms import screenshot
 from tests.families.tpk import factories as tpk
 
-TODAY = datetime.date.today()
 DAY = datetime.timedelta(days=1)
 ANAEMIA = "Anemia: Hb 9,5 g/dL, di bawah 11,0 g/dL."
 
 
 @pytest.fixture
-def kader(transactional_db, make_user, beltim):
+def kader(transactional_db, make_user, beltim, today):
     tpk.team(KURNIA_JAYA, nama="TPK Kurnia Jaya")
     hamil = tpk.pregnant(nama="Siti Aminah", weeks=30)
-    for tanggal, hb in ((TODAY - 10 * 7 * DAY, None), (TODAY - 7 * DAY, Decimal("9.5"))):
+    for tanggal, hb in ((today - 10 * 7 * DAY, None), (today - 7 * DAY, Decimal("9.5"))):
         anc_contact_record(
             user=None, target=hamil, tanggal=tanggal, tempat="Pustu", pemeriksa="bidan", hb=hb
         )
@@ -35,7 +34,7 @@ def kader(transactional_db, make_user, beltim):
     return hamil
 
 
-def test_a_tpk_cadre_corrects_a_hb_and_deletes_a_contact(phone, live_server, kader):
+def test_a_tpk_cadre_corrects_a_hb_and_deletes_a_contact(phone, live_server, kader, today):
     _login(phone, live_server, "tpk.kurnia")
     phone.goto(f"{live_server.url}/keluarga/tpk/sasaran/{kader.pk}/")
     flags = phone.get_by_test_id("risk-flag")
@@ -84,7 +83,7 @@ def test_a_tpk_cadre_corrects_a_hb_and_deletes_a_contact(phone, live_server, kad
     expect(rows.nth(0)).to_contain_text("Hb 11,5")
     screenshot(phone, "tpk-anc-deleted-phone.png")
     assert list(AncContact.objects.values_list("tanggal", "hb")) == [
-        (TODAY - 7 * DAY, Decimal("11.5"))
+        (today - 7 * DAY, Decimal("11.5"))
     ]
     actions = AuditEntry.objects.filter(object_type="families.anccontact")
     assert {AuditAction.UPDATE, AuditAction.DELETE} <= set(actions.values_list("action", flat=True))

@@ -13,20 +13,21 @@ from tests.e2e.test_foundation import _login
 from tests.e2e.test_posyandu_forms import screenshot
 from tests.families.tpk import factories as tpk
 
-TODAY = datetime.date.today()
 DAY = datetime.timedelta(days=1)
 
 
 @pytest.fixture
-def kader(transactional_db, make_user, beltim):
+def kader(transactional_db, make_user, beltim, today):
     tpk.team(KURNIA_JAYA, nama="TPK Kurnia Jaya")
     # Registered 40 days ago and never visited: overdue, at the top of the week's list.
-    tpk.pregnant(nama="Siti Aminah", tanggal_daftar=TODAY - 40 * DAY, weeks=24)
+    tpk.pregnant(nama="Siti Aminah", tanggal_daftar=today - 40 * DAY, weeks=24)
     tpk.catin(nama="Dewi Lestari", days_to_marriage=200)
     return make_user(Role.OPERATOR_DESA, KURNIA_JAYA, username="tpk.kurnia")
 
 
-def test_a_tpk_cadre_records_a_visit_to_a_pregnant_woman_on_a_phone(phone, live_server, kader):
+def test_a_tpk_cadre_records_a_visit_to_a_pregnant_woman_on_a_phone(
+    phone, live_server, kader, today
+):
     _login(phone, live_server, "tpk.kurnia")
     phone.get_by_role("button", name="Menu").click()
     expect(phone.locator("#nav.collapse.show")).to_be_visible()
@@ -42,7 +43,7 @@ def test_a_tpk_cadre_records_a_visit_to_a_pregnant_woman_on_a_phone(phone, live_
     rows.first.get_by_role("link", name="Siti Aminah").click()
 
     expect(phone.get_by_text("usia kehamilan")).to_be_visible()
-    phone.get_by_label("Tanggal kunjungan").fill((TODAY + DAY).isoformat())
+    phone.get_by_label("Tanggal kunjungan").fill((today + DAY).isoformat())
     phone.get_by_label("Jenis kunjungan").select_option(label="Penyuluhan/KIE")
     phone.get_by_label("Temuan").fill("Belum minum tablet tambah darah.")
     phone.get_by_role("button", name="Simpan kunjungan").click()
@@ -55,7 +56,7 @@ def test_a_tpk_cadre_records_a_visit_to_a_pregnant_woman_on_a_phone(phone, live_
     screenshot(phone, "tpk-visit-error-phone.png")
     assert not Visit.objects.exists()
 
-    phone.get_by_label("Tanggal kunjungan").fill(TODAY.isoformat())
+    phone.get_by_label("Tanggal kunjungan").fill(today.isoformat())
     phone.get_by_role("button", name="Simpan kunjungan").click()
     expect(phone.get_by_test_id("visit-saved")).to_be_visible()
     expect(phone.get_by_test_id("next-due")).to_contain_text("Kunjungan berikutnya")
@@ -63,4 +64,4 @@ def test_a_tpk_cadre_records_a_visit_to_a_pregnant_woman_on_a_phone(phone, live_
     assert overflow <= 0
     screenshot(phone, "tpk-visit-saved-phone.png")
     visit = Visit.objects.get()
-    assert (visit.tanggal, visit.jenis, visit.target.nama) == (TODAY, "kie", "Siti Aminah")
+    assert (visit.tanggal, visit.jenis, visit.target.nama) == (today, "kie", "Siti Aminah")
