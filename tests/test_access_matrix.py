@@ -37,6 +37,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from kampungkb.analytics.models import PeriodType
 from kampungkb.analytics.reference import national_targets_load
@@ -84,7 +85,6 @@ from tests.families.import_files import family_rows, write_xlsx
 from tests.families.tpk import factories as tpk_factories
 from tests.growth.conftest import EppgbmFiles
 
-TODAY = datetime.date.today()
 ROLES = ("anonymous", "admin", "kecamatan", "desa", "mitra", "viewer")
 AREAS = {"own": KURNIA_JAYA, "other": BATU_PENYU}
 SIGNATORY = "Penandatangan Sintetis"
@@ -132,8 +132,13 @@ class Ask:
 
     args: Any = None  # objects -> list of URL arguments
     data: Any = None  # objects -> POST data
-    query: str = ""
+    query: Any = ""  # a query string, or objects -> a query string
     per_area: bool = False
+
+    def url(self, name: str, objects) -> str:
+        """The URL of route ``name`` with the arguments and the query of ``objects``."""
+        query = self.query(objects) if callable(self.query) else self.query
+        return reverse(name, args=self.args(objects) if self.args else None) + query
 
     def keys(self, name: str) -> list[str]:
         """The entries of EXPECTED this route needs."""
@@ -175,7 +180,7 @@ def _child_form(o):
     return {
         "nama": "Anak Sintetis Baru",
         "jenis_kelamin": "P",
-        "tanggal_lahir": (TODAY - datetime.timedelta(days=200)).isoformat(),
+        "tanggal_lahir": (o.today - datetime.timedelta(days=200)).isoformat(),
         "nama_ibu": "Ibu Sintetis Baru",
     }
 
@@ -196,14 +201,14 @@ def _krs_rule_form(o):
 
 
 def _catin_threshold_form(o):
-    form = ThresholdSetForm(threshold_set=o.catin_threshold_set, berlaku_mulai=TODAY)
+    form = ThresholdSetForm(threshold_set=o.catin_threshold_set, berlaku_mulai=o.today)
     data = {k: v for k, v in form.initial.items() if not isinstance(v, bool)}
     data.update({k: "on" for k, v in form.initial.items() if v is True})
-    return {**data, "berlaku_mulai": TODAY.isoformat(), "hb_under_female": "11.5"}
+    return {**data, "berlaku_mulai": o.today.isoformat(), "hb_under_female": "11.5"}
 
 
 def _catin_screening_form(o):
-    values = {"tanggal": TODAY.isoformat(), "peran": "putri", "umur_tahun": "23"}
+    values = {"tanggal": o.today.isoformat(), "peran": "putri", "umur_tahun": "23"}
     values |= {"berat_kg": "52", "tinggi_cm": "156", "lila_cm": "24", "hb": "12.5"}
     return {f"skrining-{k}": v for k, v in values.items()}
 
@@ -234,11 +239,11 @@ ASK = {
     "growth:measurement_edit": area(lambda o: [o.measurement.pk], _measurement_form),
     "growth:measurement_delete": area(lambda o: [o.measurement.pk]),
     "growth:measurement_confirm": area(lambda o: [o.measurement.pk]),
-    "growth:session": area(lambda o: [o.posyandu.pk, TODAY.isoformat()]),
-    "growth:session_search": area(lambda o: [o.posyandu.pk, TODAY.isoformat()], query="?q=anak"),
-    "growth:session_register": area(lambda o: [o.posyandu.pk, TODAY.isoformat()], _child_form),
+    "growth:session": area(lambda o: [o.posyandu.pk, o.today.isoformat()]),
+    "growth:session_search": area(lambda o: [o.posyandu.pk, o.today.isoformat()], query="?q=anak"),
+    "growth:session_register": area(lambda o: [o.posyandu.pk, o.today.isoformat()], _child_form),
     "growth:session_measure": area(
-        lambda o: [o.posyandu.pk, TODAY.isoformat(), o.child.pk], _measurement_form
+        lambda o: [o.posyandu.pk, o.today.isoformat(), o.child.pk], _measurement_form
     ),
     "growth:kbm_default_choose": district(lambda o: [o.kbm_table.pk]),
     "growth:import_upload": district(data=_upload),
@@ -305,8 +310,8 @@ ASK = {
     ),
     # The day the world's children were weighed, as the first and the last day of the period.
     "analytics:publication_preview": district(
-        query="?period_type=month&period_start={0}&period_end={0}".format(
-            (TODAY - datetime.timedelta(days=20)).isoformat()
+        query=lambda o: "?period_type=month&period_start={0}&period_end={0}".format(
+            o.weighed.isoformat()
         )
     ),
     "analytics:publication": district(lambda o: [o.publication.pk]),
@@ -343,7 +348,7 @@ ASK = {
     "convergence:realisation_add": area(
         lambda o: [o.activity.pk],
         lambda o: {
-            "tanggal": TODAY.isoformat(),
+            "tanggal": o.today.isoformat(),
             "progres": "50",
             "output_tercapai": "5",
             "anggaran_realisasi": "500000",
@@ -355,16 +360,16 @@ ASK = {
     "convergence:cadre_detail": area(lambda o: [o.cadre.pk]),
     "convergence:training_add": area(
         lambda o: [o.cadre.pk],
-        lambda o: {"tanggal": TODAY.isoformat(), "topik": "Gizi", "penyelenggara": "DKPPKB"},
+        lambda o: {"tanggal": o.today.isoformat(), "topik": "Gizi", "penyelenggara": "DKPPKB"},
     ),
     "convergence:assignment_add": area(
-        lambda o: [o.cadre.pk], lambda o: {"tugas": "Pendampingan", "mulai": TODAY.isoformat()}
+        lambda o: [o.cadre.pk], lambda o: {"tugas": "Pendampingan", "mulai": o.today.isoformat()}
     ),
     "convergence:visit_create": area(
         data=lambda o: {
             "opd": o.dkppkb.pk,
             "desa": o.kode,
-            "tanggal": TODAY.isoformat(),
+            "tanggal": o.today.isoformat(),
             "topik": "Pembinaan",
             "temuan": "Temuan",
         }
@@ -375,7 +380,7 @@ ASK = {
         lambda o: {
             "tindakan": "Perbaiki data",
             "penanggung_jawab": "Ketua Pokja",
-            "batas_waktu": (TODAY + datetime.timedelta(days=30)).isoformat(),
+            "batas_waktu": (o.today + datetime.timedelta(days=30)).isoformat(),
         },
     ),
     "convergence:followup_done": area(lambda o: [o.followup.pk]),
@@ -408,18 +413,18 @@ ASK = {
             "kind": "ibu_hamil",
             "desa": o.kode,
             "nama": "Ibu Hamil Baru Sintetis",
-            "hpht": (TODAY - datetime.timedelta(days=70)).isoformat(),
+            "hpht": (o.today - datetime.timedelta(days=70)).isoformat(),
         }
     ),
     "families:tpk_visit_create": area(
-        lambda o: [o.tpk_target.pk], lambda o: {"tanggal": TODAY.isoformat(), "jenis": "kie"}
+        lambda o: [o.tpk_target.pk], lambda o: {"tanggal": o.today.isoformat(), "jenis": "kie"}
     ),
     "families:tpk_delivery_create": area(
         lambda o: [o.tpk_target.pk],
-        lambda o: {"tanggal_persalinan": TODAY.isoformat(), "hasil_persalinan": "lahir_hidup"},
+        lambda o: {"tanggal_persalinan": o.today.isoformat(), "hasil_persalinan": "lahir_hidup"},
     ),
     "families:tpk_marriage_create": area(
-        lambda o: [o.tpk_catin.pk], lambda o: {"tanggal_nikah": TODAY.isoformat()}
+        lambda o: [o.tpk_catin.pk], lambda o: {"tanggal_nikah": o.today.isoformat()}
     ),
     "families:tpk_target_team": area(lambda o: [o.tpk_target.pk], lambda o: {"team": ""}),
     "families:tpk_team_create": area(
@@ -432,19 +437,19 @@ ASK = {
     "families:tpk_anc_create": area(
         lambda o: [o.tpk_target.pk],
         lambda o: {
-            "anc-tanggal": TODAY.isoformat(),
+            "anc-tanggal": o.today.isoformat(),
             "anc-tempat": "Pustu",
             "anc-pemeriksa": "bidan",
         },
     ),
     "families:tpk_kb_create": area(
         lambda o: [o.tpk_mother.pk],
-        lambda o: {"kb-keputusan": "pil", "kb-tanggal": TODAY.isoformat()},
+        lambda o: {"kb-keputusan": "pil", "kb-tanggal": o.today.isoformat()},
     ),
     "families:tpk_nifas_create": area(
         lambda o: [o.tpk_mother.pk],
         lambda o: {
-            "nifas-tanggal": TODAY.isoformat(),
+            "nifas-tanggal": o.today.isoformat(),
             "nifas-tempat": "Rumah",
             "nifas-pemeriksa": "bidan",
         },
@@ -461,7 +466,7 @@ ASK = {
     "families:tpk_anc_delete": area(lambda o: [o.tpk_anc.pk]),
     "families:tpk_kb_edit": area(
         lambda o: [o.tpk_kb.pk],
-        lambda o: {"kb-keputusan": "iud", "kb-tanggal": TODAY.isoformat()},
+        lambda o: {"kb-keputusan": "iud", "kb-tanggal": o.today.isoformat()},
     ),
     "families:tpk_kb_delete": area(lambda o: [o.tpk_kb.pk]),
     "families:tpk_nifas_edit": area(
@@ -1064,14 +1069,14 @@ class World:
     objects: dict = field(default_factory=dict)  # "own"/"other" -> SimpleNamespace
 
 
-def _eppgbm_file(folder: Path, desa_kode: str) -> Path:
+def _eppgbm_file(folder: Path, desa_kode: str, today: datetime.date) -> Path:
     desa = factories.wilayah(desa_kode)
     files = EppgbmFiles(folder)
     row = files.row(
         NIK="",
         Nama=f"Anak Impor {desa.nama}",
         Kec=desa.parent.nama,
-        **{"Desa/Kel": desa.nama, "Tanggal Pengukuran": TODAY.strftime("%d/%m/%Y")},
+        **{"Desa/Kel": desa.nama, "Tanggal Pengukuran": today.strftime("%d/%m/%Y")},
     )
     return files.xlsx([row], name=f"eppgbm-{desa_kode}.xlsx")
 
@@ -1120,8 +1125,11 @@ def _build(folder: Path) -> World:
     world.users["mitra"].organisation = "DKPPKB"
     world.users["mitra"].save()
     admin = world.users["admin"]
-    year = TODAY.year
-    weighed = TODAY - datetime.timedelta(days=20)
+    # The day the world is built (when its first test runs, not at collection): its records
+    # and the requests of ASK (``o.today``) are dated from it.
+    today = timezone.localdate()
+    year = today.year
+    weighed = today - datetime.timedelta(days=20)
     action = ActionDefinition.objects.filter(framework=framework_for_year(year)).first()
     record = action_record_save(
         user=None,
@@ -1135,6 +1143,8 @@ def _build(folder: Path) -> World:
     )
     dkppkb = Opd.objects.get(kode="dkppkb")
     shared = {
+        "today": today,
+        "weighed": weighed,
         "year": year,
         "month": weighed.replace(day=1),
         "action": action,
@@ -1161,7 +1171,7 @@ def _build(folder: Path) -> World:
             prevalensi="18.5",
             sumber="SSGI 2022 (sintetis)",
         ),
-        "upload": _eppgbm_file(folder, KURNIA_JAYA).read_bytes(),
+        "upload": _eppgbm_file(folder, KURNIA_JAYA, today).read_bytes(),
         "family_upload": _family_file(folder, KURNIA_JAYA).read_bytes(),
     }
     for key, kode in AREAS.items():
@@ -1176,7 +1186,7 @@ def _build(folder: Path) -> World:
         training_add(
             user=None,
             cadre=cadre,
-            tanggal=TODAY,
+            tanggal=today,
             topik="Gizi",
             penyelenggara="DKPPKB",
             sertifikat=f"SERT-SINTETIS-{kode}",
@@ -1186,14 +1196,14 @@ def _build(folder: Path) -> World:
             user=None,
             opd=dkppkb,
             desa=desa,
-            tanggal=TODAY - datetime.timedelta(days=40),
+            tanggal=today - datetime.timedelta(days=40),
             topik="Pembinaan lama",
             temuan="Temuan",
             follow_ups=[
                 {
                     "tindakan": "Lengkapi register",
                     "penanggung_jawab": f"PJ Terlambat Sintetis {kode}",
-                    "batas_waktu": TODAY - datetime.timedelta(days=10),
+                    "batas_waktu": today - datetime.timedelta(days=10),
                 }
             ],
         )
@@ -1201,19 +1211,19 @@ def _build(folder: Path) -> World:
             user=None,
             opd=dkppkb,
             desa=desa,
-            tanggal=TODAY,
+            tanggal=today,
             topik="Pembinaan",
             temuan="Temuan",
             follow_ups=[
                 {
                     "tindakan": "Lengkapi data",
                     "penanggung_jawab": f"PJ Tindak Lanjut Sintetis {kode}",
-                    "batas_waktu": TODAY + datetime.timedelta(days=30),
+                    "batas_waktu": today + datetime.timedelta(days=30),
                 }
             ],
         )
         importer = factories.operator_desa(desa, username=f"importir-{kode}")
-        upload = _eppgbm_file(folder, kode)
+        upload = _eppgbm_file(folder, kode, today)
         world.objects[key] = SimpleNamespace(
             **shared,
             kode=kode,
@@ -1248,7 +1258,7 @@ def _build(folder: Path) -> World:
             tpk_target=tpk_factories.pregnant(desa, nama=f"Ibu Hamil Sintetis {kode}"),
             tpk_catin=tpk_factories.catin(desa, nama=f"Catin Sintetis {kode}"),
             tpk_mother=tpk_factories.mother(desa, nama=f"Ibu Nifas Sintetis {kode}"),
-            **_pregnancy_records(desa, kode),
+            **_pregnancy_records(desa, kode, today),
             visit=visit,
             followup=visit.follow_ups.get(),
             # The file's posyandu (Melati) is not the desa's: made new, as the importer says.
@@ -1295,12 +1305,12 @@ def _pdf_of_its_text(html, *args, **kwargs) -> bytes:
     return b"%PDF-1.4 stub\n" + "".join(html.etree_element.itertext()).encode()
 
 
-def _pregnancy_records(desa, kode) -> dict:
+def _pregnancy_records(desa, kode, today: datetime.date) -> dict:
     """An ANC contact, a KB decision and a nifas visit of the area, for their correction
     routes; on days the create routes do not post (today), so those still save."""
     pregnant = tpk_factories.pregnant(desa, nama=f"Ibu Hamil Koreksi Sintetis {kode}")
     mother = tpk_factories.mother(desa, nama=f"Ibu Nifas Koreksi Sintetis {kode}")
-    week_ago = TODAY - datetime.timedelta(days=7)
+    week_ago = today - datetime.timedelta(days=7)
     return {
         "tpk_anc": anc_contact_record(
             user=None, target=pregnant, tanggal=week_ago, tempat="Pustu", pemeriksa="bidan"
@@ -1334,7 +1344,7 @@ def _answer(world: World, key: str, role: str, *, watch=contextlib.nullcontext):
     name, method, *where = key.split()
     ask = ASK.get(name, district())
     o = world.objects[where[0] if where else "own"]
-    url = reverse(name, args=ask.args(o) if ask.args else None) + ask.query
+    url = ask.url(name, o)
     client = Client()
     if role != "anonymous":
         client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]
@@ -1582,7 +1592,9 @@ def test_read_only_roles_see_no_name_of_a_person(db, world, role):
     aksi_5 = ActionDefinition.objects.get(framework=world.objects["own"].action.framework, nomor=5)
     client = Client()
     client.force_login(world.users[role])
-    page = client.get(reverse("convergence:action_edit", args=[TODAY.year, aksi_5.pk]))
+    page = client.get(
+        reverse("convergence:action_edit", args=[world.objects["own"].year, aksi_5.pk])
+    )
     assert page.status_code == 200
     seen["aksi 5"] = sorted(p for p in persons if p in _text(page))
     assert {k: v for k, v in seen.items() if v} == {}

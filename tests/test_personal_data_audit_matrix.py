@@ -27,7 +27,6 @@ from tests.test_access_matrix import (  # noqa: F401 - world: the matrix's modul
     EXPECTED,
     READ_ONLY_ROLES,
     ROLES,
-    TODAY,
     _text,
     district,
     provinsi_expected,
@@ -100,7 +99,7 @@ def _url(w, key: str) -> tuple[str, str]:
     name, method, *where = key.split()
     ask = ASK.get(name, district())
     o = w.objects[where[0] if where else "own"]
-    return method, reverse(name, args=ask.args(o) if ask.args else None) + ask.query
+    return method, ask.url(name, o)
 
 
 def _request(w, role: str, method: str, url: str, data=None, *, htmx=False):
@@ -121,7 +120,7 @@ def _request(w, role: str, method: str, url: str, data=None, *, htmx=False):
 def _aksi_5(w) -> str:
     framework = w.objects["own"].action.framework
     aksi = ActionDefinition.objects.get(framework=framework, nomor=5)
-    return reverse("convergence:action_edit", args=[TODAY.year, aksi.pk])
+    return reverse("convergence:action_edit", args=[w.objects["own"].year, aksi.pk])
 
 
 def _requests(w, role: str):

@@ -17,7 +17,6 @@ from kampungkb.growth.services import measurement_record
 from tests import factories
 from tests.conftest import KURNIA_JAYA, MANGGAR
 
-TODAY = datetime.date.today()
 NOTICE = 'data-testid="summaries-stale"'
 
 
@@ -97,7 +96,7 @@ def test_a_refresh_that_failed_after_the_last_rebuild_is_said_at_once(client, us
 
 
 def test_a_committed_change_is_noted_and_the_refresh_that_follows_covers_it(
-    users, django_capture_on_commit_callbacks
+    users, django_capture_on_commit_callbacks, today
 ):
     summaries_rebuild()
     posyandu = factories.posyandu(KURNIA_JAYA, "Posyandu Uji")
@@ -109,12 +108,12 @@ def test_a_committed_change_is_noted_and_the_refresh_that_follows_covers_it(
             posyandu=posyandu,
             nama="Anak",
             jenis_kelamin="L",
-            tanggal_lahir=TODAY - datetime.timedelta(days=400),
+            tanggal_lahir=today - datetime.timedelta(days=400),
             nama_ibu="Ibu",
         )
     with django_capture_on_commit_callbacks(execute=True):
         measurement_record(
-            user=users["desa"], child=child, tanggal=TODAY, berat=7, tinggi=68, cara_ukur="PB"
+            user=users["desa"], child=child, tanggal=today, berat=7, tinggi=68, cara_ukur="PB"
         )
     state = SummaryState.objects.get()
     assert state.changed_at is not None and state.rebuilt_at >= state.changed_at

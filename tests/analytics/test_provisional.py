@@ -13,20 +13,15 @@ import numpy as np
 import openpyxl
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from kampungkb.analytics import charts, course
 from kampungkb.analytics.models import PrevalenceSummary, QualitySummary, Target
 from kampungkb.anthro.prevalence import wilson_interval
 
-TODAY = timezone.localdate()
-THIS_MONTH = TODAY.replace(day=1)
-THIS_YEAR = datetime.date(TODAY.year, 1, 1)
-LAST_YEAR = datetime.date(TODAY.year - 1, 1, 1)
 
-
-def _month(back: int) -> datetime.date:
-    index = THIS_MONTH.year * 12 + THIS_MONTH.month - 1 - back
+def _month(back: int, *, today) -> datetime.date:
+    this_month = today.replace(day=1)
+    index = this_month.year * 12 + this_month.month - 1 - back
     return datetime.date(index // 12, index % 12 + 1, 1)
 
 
@@ -65,25 +60,29 @@ def _summary(period_type, start, n, cases, kode="19.06", level="kabupaten"):
 
 
 @pytest.fixture
-def months(beltim):
+def months(beltim, today):
     """Three complete months of 100 children at 10 %, then the current month: 2 children,
     1 stunted (50 %). Last year 10 % of 300; this year so far 11 of 302. A national target
     of 12 % both years: on course, unless the open month or year is judged."""
+    this_month = today.replace(day=1)
+    this_year = datetime.date(today.year, 1, 1)
+    last_year = datetime.date(today.year - 1, 1, 1)
     for back in (3, 2, 1):
-        _summary("month", _month(back), 100, 10)
-    _summary("month", THIS_MONTH, 2, 1)
-    _summary("year", LAST_YEAR, 300, 30)
-    _summary("year", THIS_YEAR, 302, 31)
+        _summary("month", _month(back, today=today), 100, 10)
+    _summary("month", this_month, 2, 1)
+    _summary("year", last_year, 300, 30)
+    _summary("year", this_year, 302, 31)
     Target.objects.all().delete()
-    for year in (TODAY.year - 1, TODAY.year):
+    for year in (today.year - 1, today.year):
         Target.objects.create(scope="national", tahun=year, indicator="stunting", nilai="12.00")
 
 
 def test_the_open_month_at_50_percent_of_2_is_provisional_and_does_not_change_the_verdict(
-    client, users, months
+    client, users, months, today
 ):
+    this_month = today.replace(day=1)
     client.force_login(users["admin"])
-    query = f"?periode=month&mulai={THIS_MONTH.isoformat()}"
+    query = f"?periode=month&mulai={this_month.isoformat()}"
     html = client.get(reverse("analytics:area", args=["19.06"]) + query).content.decode()
     # The headline of the open month says it is provisional and its n small.
     headline = html.split('data-testid="headline-prevalence"')[1].split("</section>")[0]
@@ -92,8 +91,8 @@ def test_the_open_month_at_50_percent_of_2_is_provisional_and_does_not_change_th
     # The verdict: last year's complete figure, on course; this year's shown, not judged.
     table = html.split('id="h-course"')[1].split("</table>")[0]
     rows = table.split('data-testid="course-row"')[1:]
-    judged = [r for r in rows if f">{TODAY.year - 1} " in r and ">Nasional<" in r]
-    current = [r for r in rows if f">{TODAY.year} " in r]
+    judged = [r for r in rows if f">{today.year - 1} " in r and ">Nasional<" in r]
+    current = [r for r in rows if f">{today.year} " in r]
     assert len(judged) == 1 and "sesuai jalur" in judged[0] and "belum" not in judged[0]
     assert current and all('data-testid="not-judged"' in r for r in current)
     assert "belum sesuai jalur" not in html
@@ -104,13 +103,14 @@ def test_the_open_month_at_50_percent_of_2_is_provisional_and_does_not_change_th
     assert any('data-testid="small-n"' in r.split("</tr>")[0] for r in marked)
 
 
-def test_the_chart_and_the_xlsx_mark_the_open_month(client, users, months):
+def test_the_chart_and_the_xlsx_mark_the_open_month(client, users, months, today):
+    this_month = today.replace(day=1)
     client.force_login(users["admin"])
     spec = client.get(reverse("analytics:trend_spec", args=["19.06"]) + "?periode=month").json()
     values = {v["periode"]: v for v in spec["data"]["values"]}
-    assert values[THIS_MONTH.isoformat()]["sementara"] is True
-    assert values[_month(1).isoformat()]["sementara"] is False
-    assert "n kecil" in values[THIS_MONTH.isoformat()]["status"]
+    assert values[this_month.isoformat()]["sementara"] is True
+    assert values[_month(1, today=today).isoformat()]["sementara"] is False
+    assert "n kecil" in values[this_month.isoformat()]["status"]
     # A hollow point: the fill of a provisional point is white.
     layers = spec["layer"]
     fills = [layer.get("encoding", {}).get("fill", {}) for layer in layers]
@@ -121,14 +121,14 @@ def test_the_chart_and_the_xlsx_mark_the_open_month(client, users, months):
     trend = list(book["Tren"].iter_rows(values_only=True))
     header, rows = trend[0], trend[1:]
     status = {(r[0], r[1].date() if hasattr(r[1], "date") else r[1]): r for r in rows}
-    current = status[("Bulan", THIS_MONTH)]
+    current = status[("Bulan", this_month)]
     assert current[header.index("Sementara")] == "ya"
     assert current[header.index("n kecil")] == "ya"
-    assert status[("Bulan", _month(1))][header.index("Sementara")] in ("", None)
+    assert status[("Bulan", _month(1, today=today))][header.index("Sementara")] in ("", None)
     course_rows = list(book["Sesuai jalur"].iter_rows(min_row=2, values_only=True))
     national = {r[1]: r for r in course_rows if r[3] == "Nasional"}
-    assert (national[TODAY.year - 1][5], national[TODAY.year - 1][6]) == ("ya", None)
-    assert (national[TODAY.year][5], national[TODAY.year][6]) == (None, "ya")  # not judged
+    assert (national[today.year - 1][5], national[today.year - 1][6]) == ("ya", None)
+    assert (national[today.year][5], national[today.year][6]) == (None, "ya")  # not judged
 
 
 def test_a_complete_month_with_far_fewer_children_than_before_is_provisional(beltim):
@@ -141,13 +141,13 @@ def test_a_complete_month_with_far_fewer_children_than_before_is_provisional(bel
     assert march.low_coverage and march.provisional and not march.open  # 40 < half of 100
 
 
-def test_the_district_target_page_judges_the_last_complete_year(client, users, months):
+def test_the_district_target_page_judges_the_last_complete_year(client, users, months, today):
     client.force_login(users["admin"])
     page = client.get(reverse("convergence:target")).content.decode()
     verdict = page.split('data-testid="verdict"')[1].split("</p>")[0]
-    assert f"({TODAY.year - 1})" in verdict and "10,0%" in verdict
+    assert f"({today.year - 1})" in verdict and "10,0%" in verdict
     rows = page.split('data-testid="target-row"')[1:]
-    current = next(r for r in rows if f">{TODAY.year} " in r).split("</tr>")[0]
+    current = next(r for r in rows if f">{today.year} " in r).split("</tr>")[0]
     assert 'data-testid="provisional"' in current and "✗" not in current and "✓" not in current
 
 

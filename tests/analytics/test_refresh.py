@@ -12,11 +12,9 @@ from kampungkb.growth.services import measurement_record
 from tests import factories
 from tests.conftest import KURNIA_JAYA
 
-TODAY = datetime.date.today()
-
 
 def test_a_recorded_measurement_refreshes_the_summaries_once_committed(
-    users, django_capture_on_commit_callbacks
+    users, django_capture_on_commit_callbacks, today
 ):
     posyandu = factories.posyandu(KURNIA_JAYA, "Posyandu Uji")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -25,11 +23,11 @@ def test_a_recorded_measurement_refreshes_the_summaries_once_committed(
             posyandu=posyandu,
             nama="Anak",
             jenis_kelamin="L",
-            tanggal_lahir=TODAY - datetime.timedelta(days=400),
+            tanggal_lahir=today - datetime.timedelta(days=400),
             nama_ibu="Ibu",
         )
         measurement_record(
-            user=users["desa"], child=child, tanggal=TODAY, berat=7, tinggi=68, cara_ukur="PB"
+            user=users["desa"], child=child, tanggal=today, berat=7, tinggi=68, cara_ukur="PB"
         )
     assert callbacks  # the refresh was queued on commit, not run inside the transaction
     assert SummaryState.objects.get().n_measurements == 1

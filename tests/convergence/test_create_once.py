@@ -3,7 +3,6 @@ two tabs) save once: a cadre, a coaching visit or an innovation has no key that 
 copy, and a copy counts twice (cadres per desa, visits per OPD, innovations per year). The
 second send shows what the first saved."""
 
-import datetime
 import re
 
 import pytest
@@ -26,7 +25,6 @@ from kampungkb.wilayah.models import FundingSourceType, Wilayah
 from tests.conftest import KURNIA_JAYA
 from tests.submit_twice import post_twice
 
-TODAY = datetime.date.today()
 ALREADY = "Data ini sudah tersimpan"
 
 
@@ -44,17 +42,17 @@ def test_a_cadre_registered_twice_is_one_cadre(client, users, ref):
     assert ALREADY in client.get(page).content.decode()
 
 
-def test_a_coaching_visit_recorded_twice_is_one_visit(client, users, ref):
+def test_a_coaching_visit_recorded_twice_is_one_visit(client, users, ref, today):
     client.force_login(users["admin"])
     data = {
         "opd": ref["dpupr"].pk,
         "desa": KURNIA_JAYA,
-        "tanggal": TODAY.isoformat(),
+        "tanggal": today.isoformat(),
         "topik": "Air bersih dua kali",
         "temuan": "Sumur",
         "tindakan": "Perbaiki sumur",
         "penanggung_jawab": "Pak Kades",
-        "batas_waktu": TODAY.isoformat(),
+        "batas_waktu": today.isoformat(),
     }
     first, again = _twice(client, reverse("convergence:visit_create"), data)
     assert first.status_code == 302, first.content.decode()[-3000:]
@@ -65,12 +63,12 @@ def test_a_coaching_visit_recorded_twice_is_one_visit(client, users, ref):
     assert ALREADY in client.get(page).content.decode()
 
 
-def test_an_innovation_registered_twice_is_one_innovation(client, users, ref):
+def test_an_innovation_registered_twice_is_one_innovation(client, users, ref, today):
     client.force_login(users["desa"])
     data = {
         "nama": "Dapur sehat dua kali",
         "desa": KURNIA_JAYA,
-        "tahun": str(TODAY.year),
+        "tahun": str(today.year),
         "deskripsi": "Dapur bersama",
         "bukti": "Foto",
     }
@@ -109,10 +107,10 @@ def form_token_of(client, page: str, action: str) -> dict:
     return {"submission_token": found[1]} if found else {}
 
 
-def test_a_training_added_twice_is_one_training(client, users, cadre):
+def test_a_training_added_twice_is_one_training(client, users, cadre, today):
     client.force_login(users["desa"])
     page = reverse("convergence:cadre_detail", args=[cadre.pk])
-    data = {"tanggal": TODAY.isoformat(), "topik": "Gizi", "penyelenggara": "Dinkes"}
+    data = {"tanggal": today.isoformat(), "topik": "Gizi", "penyelenggara": "Dinkes"}
     first, again = _twice_on(
         client, page, reverse("convergence:training_add", args=[cadre.pk]), data
     )
@@ -121,32 +119,32 @@ def test_a_training_added_twice_is_one_training(client, users, cadre):
     assert ALREADY in client.get(page).content.decode()
 
 
-def test_an_assignment_added_twice_is_one_assignment(client, users, cadre):
+def test_an_assignment_added_twice_is_one_assignment(client, users, cadre, today):
     client.force_login(users["desa"])
     page = reverse("convergence:cadre_detail", args=[cadre.pk])
-    data = {"tugas": "Posyandu Melati", "mulai": TODAY.isoformat()}
+    data = {"tugas": "Posyandu Melati", "mulai": today.isoformat()}
     _twice_on(client, page, reverse("convergence:assignment_add", args=[cadre.pk]), data)
     assert cadre.assignments.count() == 1
 
 
-def test_a_follow_up_added_twice_is_one_follow_up(client, users, ref):
+def test_a_follow_up_added_twice_is_one_follow_up(client, users, ref, today):
     visit = visit_record(
         user=None,
         opd=ref["dkppkb"],
         desa=Wilayah.objects.get(kode=KURNIA_JAYA),
-        tanggal=TODAY,
+        tanggal=today,
         topik="Pembinaan",
         temuan="Temuan",
     )
     client.force_login(users["admin"])
     page = reverse("convergence:visit_detail", args=[visit.pk])
-    data = {"tindakan": "Rapat", "penanggung_jawab": "Kades", "batas_waktu": TODAY.isoformat()}
+    data = {"tindakan": "Rapat", "penanggung_jawab": "Kades", "batas_waktu": today.isoformat()}
     _twice_on(client, page, reverse("convergence:followup_add", args=[visit.pk]), data)
     assert visit.follow_ups.count() == 1
 
 
-def test_an_activity_added_twice_is_one_activity(client, users, kampungs):
-    plan = plan_create(user=None, tahun=TODAY.year, kampung=kampungs["own"])
+def test_an_activity_added_twice_is_one_activity(client, users, kampungs, today):
+    plan = plan_create(user=None, tahun=today.year, kampung=kampungs["own"])
     client.force_login(users["desa"])
     page = reverse("convergence:plan_detail", args=[plan.pk])
     data = {
@@ -166,9 +164,9 @@ def test_an_activity_added_twice_is_one_activity(client, users, kampungs):
     assert plan.activities.count() == 1
 
 
-def test_an_evidence_file_uploaded_twice_is_one_file(client, users, ref, settings, tmp_path):
+def test_an_evidence_file_uploaded_twice_is_one_file(client, users, ref, settings, tmp_path, today):
     settings.MEDIA_ROOT = tmp_path
-    year = TODAY.year
+    year = today.year
     action = ActionDefinition.objects.filter(framework__kode="transformasi-2025").first()
     record = action_record_save(
         user=None, kabupaten=Wilayah.objects.get(kode="19.06"), tahun=year, action=action,
@@ -201,9 +199,9 @@ def _tokens_on(html: str, *actions: str) -> list[dict]:
 
 
 @pytest.fixture
-def plan_of_two(users, kampungs):
+def plan_of_two(users, kampungs, today):
     """A plan of the desa operator's Kampung KB with two activities."""
-    plan = plan_create(user=None, tahun=TODAY.year, kampung=kampungs["own"])
+    plan = plan_create(user=None, tahun=today.year, kampung=kampungs["own"])
     for name in ("Kelas ibu balita", "Pemberian makanan tambahan"):
         activity_add(
             user=None,
@@ -220,28 +218,32 @@ def plan_of_two(users, kampungs):
     return plan
 
 
-REALISED = {
-    "tanggal": TODAY.isoformat(),
-    "progres": "40",
-    "output_tercapai": "8",
-    "anggaran_realisasi": "400000",
-}
-
-
-def test_a_realisation_recorded_twice_is_one_realisation(client, users, plan_of_two):
+def test_a_realisation_recorded_twice_is_one_realisation(client, users, plan_of_two, today):
+    realised = {
+        "tanggal": today.isoformat(),
+        "progres": "40",
+        "output_tercapai": "8",
+        "anggaran_realisasi": "400000",
+    }
     client.force_login(users["desa"])
     activity = plan_of_two.activities.order_by("pk").first()
     page = reverse("convergence:plan_detail", args=[plan_of_two.pk])
     url = reverse("convergence:realisation_add", args=[activity.pk])
-    first, again = _twice_on(client, page, url, REALISED)
+    first, again = _twice_on(client, page, url, realised)
     assert (first["Location"], again["Location"]) == (page, page)
     assert activity.realisations.count() == 1
     assert ALREADY in client.get(page).content.decode()
 
 
 def test_realisations_of_two_activities_from_one_page_load_are_both_recorded(
-    client, users, plan_of_two
+    client, users, plan_of_two, today
 ):
+    realised = {
+        "tanggal": today.isoformat(),
+        "progres": "40",
+        "output_tercapai": "8",
+        "anggaran_realisasi": "400000",
+    }
     client.force_login(users["desa"])
     a, b = plan_of_two.activities.order_by("pk")
     page = reverse("convergence:plan_detail", args=[plan_of_two.pk])
@@ -250,15 +252,23 @@ def test_realisations_of_two_activities_from_one_page_load_are_both_recorded(
     # Each activity's form carries a token of its own.
     assert all(tokens) and tokens[0] != tokens[1]
     for url, token in zip(urls, tokens, strict=True):
-        assert client.post(url, {**REALISED, **token}).status_code == 302
+        assert client.post(url, {**realised, **token}).status_code == 302
     assert (a.realisations.count(), b.realisations.count()) == (1, 1)
     assert ALREADY not in client.get(page).content.decode()
 
 
-def test_a_realisation_sent_without_a_token_is_recorded_as_before(client, users, plan_of_two):
+def test_a_realisation_sent_without_a_token_is_recorded_as_before(
+    client, users, plan_of_two, today
+):
+    realised = {
+        "tanggal": today.isoformat(),
+        "progres": "40",
+        "output_tercapai": "8",
+        "anggaran_realisasi": "400000",
+    }
     client.force_login(users["desa"])
     activity = plan_of_two.activities.order_by("pk").first()
     url = reverse("convergence:realisation_add", args=[activity.pk])
     for _ in range(2):
-        assert client.post(url, REALISED).status_code == 302
+        assert client.post(url, realised).status_code == 302
     assert activity.realisations.count() == 2

@@ -9,17 +9,16 @@ from kampungkb.growth.demo import seed_growth
 from kampungkb.wilayah.demo import seed_kampung_kb
 from tests.conftest import BATU_PENYU, KURNIA_JAYA
 
-YEARS = range(FIRST_YEAR, datetime.date.today().year + 1)
 
-
-def test_the_demo_seed_fills_every_part_once(make_kampung, ref):
+def test_the_demo_seed_fills_every_part_once(make_kampung, ref, today):
+    years = range(FIRST_YEAR, today.year + 1)
     make_kampung(KURNIA_JAYA)
     make_kampung(BATU_PENYU)
     counts = seed_demo_convergence()
-    assert counts["plans"] == 2 * len(YEARS) and counts["innovations"] == 2
+    assert counts["plans"] == 2 * len(years) and counts["innovations"] == 2
     # Every Kampung KB has a computed level in every year, from its indicator saves alone.
     assert {(e.kampung_id, e.tahun) for e in Evaluation.objects.all()} == {
-        (k, y) for k in Plan.objects.values_list("kampung_id", flat=True) for y in YEARS
+        (k, y) for k in Plan.objects.values_list("kampung_id", flat=True) for y in years
     }
     assert CoachingVisit.objects.filter(is_demo=True).exists()
     before = (Plan.objects.count(), CoachingVisit.objects.count(), Innovation.objects.count())
@@ -31,7 +30,8 @@ def test_the_demo_seed_fills_every_part_once(make_kampung, ref):
     ) == before
 
 
-def test_the_demo_has_model_villages_villages_needing_support_and_8_aksi_history(users, ref):
+def test_the_demo_has_model_villages_villages_needing_support_and_8_aksi_history(users, ref, today):
+    years = range(FIRST_YEAR, today.year + 1)
     seed_kampung_kb()
     seed_growth(n_children=600)
     summaries_rebuild()
@@ -47,6 +47,6 @@ def test_the_demo_has_model_villages_villages_needing_support_and_8_aksi_history
         if row["verdict"] == "model":
             assert row["trend"] is None or row["trend"] <= 0
     # No year of the 8 aksi is left with nothing recorded ("Belum ada" for every action).
-    for year in YEARS:
+    for year in years:
         rows = action_year(user=users["admin"], tahun=year)["rows"]
         assert any(r["record"] is not None for r in rows), year

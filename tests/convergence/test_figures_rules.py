@@ -19,8 +19,6 @@ from kampungkb.core.rounding import percent, proportion
 from kampungkb.wilayah.models import Level, Wilayah
 from tests.conftest import BATU_PENYU, GANTUNG, KURNIA_JAYA
 
-YEAR = datetime.date.today().year - 1
-
 
 def _activity(user, plan, anggaran, area="d"):
     return activity_add(
@@ -38,18 +36,22 @@ def _activity(user, plan, anggaran, area="d"):
     )
 
 
-def _spend(user, act, spent, day=None):
+def _spend(user, act, spent, day=None, *, today):
+    year = today.year - 1
     realisation_add(
         user=user,
         activity=act,
-        tanggal=day or datetime.date(YEAR, 6, 1),
+        tanggal=day or datetime.date(year, 6, 1),
         progres=50,
         output_tercapai=1,
         anggaran_realisasi=spent,
     )
 
 
-def test_plan_summary_by_desa_keeps_two_desa_of_the_same_name_apart(users, ref, make_kampung):
+def test_plan_summary_by_desa_keeps_two_desa_of_the_same_name_apart(
+    users, ref, make_kampung, today
+):
+    year = today.year - 1
     twin = Wilayah.objects.create(
         kode="19.06.02.2099",
         nama="Kurnia Jaya",
@@ -59,29 +61,33 @@ def test_plan_summary_by_desa_keeps_two_desa_of_the_same_name_apart(users, ref, 
     a = make_kampung(KURNIA_JAYA)
     b = make_kampung(twin.kode, nama="Kampung KB Kurnia Jaya (Gantung)")
     admin = users["admin"]
-    _activity(admin, plan_create(user=admin, tahun=YEAR, kampung=a), 10_000_000)
-    _activity(admin, plan_create(user=admin, tahun=YEAR, kampung=b), 4_000_000)
-    rows = plan_summary(user=admin, tahun=YEAR, by="desa")
+    _activity(admin, plan_create(user=admin, tahun=year, kampung=a), 10_000_000)
+    _activity(admin, plan_create(user=admin, tahun=year, kampung=b), 4_000_000)
+    rows = plan_summary(user=admin, tahun=year, by="desa")
     # one row per desa: two desa, two rows, each its own budget
     assert sorted(r["anggaran"] for r in rows) == [4_000_000, 10_000_000]
 
 
-def test_plan_summary_absorption_is_rounded_half_up_on_the_exact_value(users, ref, make_kampung):
+def test_plan_summary_absorption_is_rounded_half_up_on_the_exact_value(
+    users, ref, make_kampung, today
+):
+    year = today.year - 1
     admin = users["admin"]
     k = make_kampung(KURNIA_JAYA)
-    act = _activity(admin, plan_create(user=admin, tahun=YEAR, kampung=k), 40_000_000)
-    _spend(admin, act, 4_900_000)  # 12.25 %
-    (row,) = plan_summary(user=admin, tahun=YEAR, by="desa")
+    act = _activity(admin, plan_create(user=admin, tahun=year, kampung=k), 40_000_000)
+    _spend(admin, act, 4_900_000, today=today)  # 12.25 %
+    (row,) = plan_summary(user=admin, tahun=year, by="desa")
     assert Decimal(str(row["serapan"])) == percent(proportion(49, 400)) == Decimal("12.3")
 
 
-def test_rapor_budget_share_follows_the_rounding_rule(users, ref, make_kampung):
+def test_rapor_budget_share_follows_the_rounding_rule(users, ref, make_kampung, today):
+    year = today.year - 1
     admin = users["admin"]
     k = make_kampung(KURNIA_JAYA)
-    act = _activity(admin, plan_create(user=admin, tahun=YEAR, kampung=k), 8_000_000)
-    _spend(admin, act, 1_000_000)  # 12.5 %
-    rapor = kampung_kb_rapor(user=admin, kampung=k, tahun=YEAR)
-    work = {w["tahun"]: w for w in rapor["work"]}[YEAR]
+    act = _activity(admin, plan_create(user=admin, tahun=year, kampung=k), 8_000_000)
+    _spend(admin, act, 1_000_000, today=today)  # 12.5 %
+    rapor = kampung_kb_rapor(user=admin, kampung=k, tahun=year)
+    work = {w["tahun"]: w for w in rapor["work"]}[year]
     assert Decimal(str(work["share"])) == percent(proportion(1, 8)) == Decimal("12.5")
 
 
@@ -114,11 +120,12 @@ def test_a_rise_is_judged_on_the_exact_prevalences(users, ref, make_kampung, cas
     assert [s["reasons"] for s in lists["support"]] == ([["rising"]] if rising else [])
 
 
-def test_review_page_prevalence_reads_like_the_rapor(client, users, ref, make_kampung):
+def test_review_page_prevalence_reads_like_the_rapor(client, users, ref, make_kampung, today):
+    year = today.year - 1
     make_kampung(KURNIA_JAYA)
-    _prev(KURNIA_JAYA, YEAR, 7, 183)  # 3.825... %
+    _prev(KURNIA_JAYA, year, 7, 183)  # 3.825... %
     client.force_login(users["admin"])
-    html = client.get(reverse("convergence:review_year") + f"?tahun={YEAR}").content.decode()
+    html = client.get(reverse("convergence:review_year") + f"?tahun={year}").content.decode()
     assert "3.83" not in html and "3,83" not in html
     assert ">3,8<" in html or ">3.8<" in html  # one decimal, as the rapor shows it
 

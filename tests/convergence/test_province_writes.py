@@ -2,8 +2,6 @@
 only. An OPD of the same name plans in each kabupaten on its own; a district action's
 priority desa are its own kabupaten's."""
 
-import datetime
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -21,7 +19,6 @@ from kampungkb.wilayah.models import Wilayah
 from tests import factories
 from tests.conftest import BATU_PENYU, KURNIA_JAYA
 
-YEAR = datetime.date.today().year
 BANGKA_DESA = "19.01.01.2001"
 
 
@@ -41,9 +38,12 @@ def _activity(user, plan, kegiatan="Kegiatan"):
     )  # fmt: skip
 
 
-def test_each_kabupaten_has_its_own_opd_plan_and_writes_to_it_alone(client, users, ref, bangka):
-    beltim_plan = plan_create(user=users["admin"], tahun=YEAR, opd=ref["dpupr"])
-    bangka_plan = plan_create(user=bangka["admin"], tahun=YEAR, opd=ref["dpupr"])
+def test_each_kabupaten_has_its_own_opd_plan_and_writes_to_it_alone(
+    client, users, ref, bangka, today
+):
+    year = today.year
+    beltim_plan = plan_create(user=users["admin"], tahun=year, opd=ref["dpupr"])
+    bangka_plan = plan_create(user=bangka["admin"], tahun=year, opd=ref["dpupr"])
     assert beltim_plan != bangka_plan
     assert (beltim_plan.kabupaten_id, bangka_plan.kabupaten_id) == ("19.06", "19.01")
     with pytest.raises(PermissionDenied):
@@ -58,42 +58,46 @@ def test_each_kabupaten_has_its_own_opd_plan_and_writes_to_it_alone(client, user
     assert response.status_code == 404
     assert not PlanActivity.objects.filter(kegiatan="Kegiatan Bangka").exists()
     # Each reads its own kabupaten's OPD plans (an operator of Belitung Timur too).
-    assert [p.pk for p in plan_list(user=bangka["admin"], tahun=YEAR)] == [bangka_plan.pk]
-    assert [p.pk for p in plan_list(user=users["desa"], tahun=YEAR)] == [beltim_plan.pk]
-    assert set(plan_list(user=factories.user("admin_provinsi", "19"), tahun=YEAR)) == {
+    assert [p.pk for p in plan_list(user=bangka["admin"], tahun=year)] == [bangka_plan.pk]
+    assert [p.pk for p in plan_list(user=users["desa"], tahun=year)] == [beltim_plan.pk]
+    assert set(plan_list(user=factories.user("admin_provinsi", "19"), tahun=year)) == {
         beltim_plan,
         bangka_plan,
     }
     assert Plan.objects.count() == 2
 
 
-def test_a_district_actions_priority_desa_are_its_own_kabupatens(client, users, ref, bangka):
-    action = ActionDefinition.objects.filter(framework=framework_for_year(YEAR)).first()
+def test_a_district_actions_priority_desa_are_its_own_kabupatens(client, users, ref, bangka, today):
+    year = today.year
+    action = ActionDefinition.objects.filter(framework=framework_for_year(year)).first()
     beltim = Wilayah.objects.get(kode="19.06")
     with pytest.raises(ValidationError):
         action_record_save(
-            user=users["admin"], kabupaten=beltim, tahun=YEAR, action=action,
+            user=users["admin"], kabupaten=beltim, tahun=year, action=action,
             values={"status": "berjalan"}, lokus_desa=[Wilayah.objects.get(kode=BANGKA_DESA)],
         )  # fmt: skip
     client.force_login(users["admin"])
     response = client.post(
-        reverse("convergence:action_edit", args=[YEAR, action.pk]),
+        reverse("convergence:action_edit", args=[year, action.pk]),
         {"status": "berjalan", "lokus_desa": [BANGKA_DESA]},
     )
     assert response.status_code == 400
     assert not ActionRecord.objects.filter(lokus_desa__kode=BANGKA_DESA).exists()
 
 
-def test_an_innovation_is_replicated_in_desa_of_its_own_kabupaten_only(client, users, ref, bangka):
+def test_an_innovation_is_replicated_in_desa_of_its_own_kabupaten_only(
+    client, users, ref, bangka, today
+):
     # The form offers the desa of the user's kabupaten, not every desa of the installation
     # (a province's or the nation's would be thousands), and a tampered post naming another
     # kabupaten's desa is refused, not saved.
+    year = today.year
     client.force_login(users["desa"])
     url = reverse("convergence:innovation_create")
     offered = client.get(url).context["form"].fields["direplikasi_di"].queryset
     assert offered.filter(kode=BATU_PENYU).exists()
     assert not offered.filter(kode=BANGKA_DESA).exists()
-    data = {"nama": "Inovasi", "desa": KURNIA_JAYA, "tahun": str(YEAR), "deskripsi": "x",
+    data = {"nama": "Inovasi", "desa": KURNIA_JAYA, "tahun": str(year), "deskripsi": "x",
             "bukti": "x"}  # fmt: skip
     response = client.post(url, {**data, "direplikasi_di": [BATU_PENYU, BANGKA_DESA]})
     assert response.status_code == 400
@@ -109,7 +113,7 @@ def test_an_innovation_is_replicated_in_desa_of_its_own_kabupaten_only(client, u
     assert {BATU_PENYU, BANGKA_DESA} <= set(offered.values_list("kode", flat=True))
     with pytest.raises(ValidationError) as refused:
         innovation_save(
-            user=root, desa=kurnia_jaya, nama="Inovasi", tahun=YEAR,
+            user=root, desa=kurnia_jaya, nama="Inovasi", tahun=year,
             deskripsi="x", bukti="x", direplikasi_di=[bangka_desa],
         )  # fmt: skip
     assert "direplikasi_di" in refused.value.message_dict

@@ -19,7 +19,6 @@ from kampungkb.wilayah.services import kampung_kb_save
 from tests import factories
 from tests.conftest import KURNIA_JAYA
 
-YEAR = datetime.date.today().year
 GROUP_TYPES = ActivityGroupType.values
 
 
@@ -32,7 +31,7 @@ def _values(strength: float) -> dict:
     }
 
 
-def _latest(kampung, tahun=YEAR):
+def _latest(kampung, tahun):
     return Evaluation.objects.filter(kampung=kampung, tahun=tahun).order_by("-id").first()
 
 
@@ -49,16 +48,17 @@ def _stunting(kode, n_stunted, n, day):
 
 
 def test_saving_indicators_re_evaluates_the_kampung_kb_and_its_page_shows_the_new_level(
-    client, users, kampungs
+    client, users, kampungs, today
 ):
+    this_year = today.year
     kampung = kampungs["own"]
     _stunting(KURNIA_JAYA, 1, 20, datetime.date.today())
     summaries_rebuild()
-    indicator_values_save(user=users["desa"], kampung=kampung, tahun=YEAR, values=_values(0.1))
-    weak = _latest(kampung)
+    indicator_values_save(user=users["desa"], kampung=kampung, tahun=this_year, values=_values(0.1))
+    weak = _latest(kampung, this_year)
     assert weak is not None and weak.tingkat == "dasar"  # evaluated at once, nobody pressed
-    indicator_values_save(user=users["desa"], kampung=kampung, tahun=YEAR, values=_values(1.0))
-    strong = _latest(kampung)
+    indicator_values_save(user=users["desa"], kampung=kampung, tahun=this_year, values=_values(1.0))
+    strong = _latest(kampung, this_year)
     assert strong.pk != weak.pk and strong.skor_manajemen > weak.skor_manajemen
     assert strong.tingkat == "berkelanjutan"
     assert Evaluation.objects.filter(pk=weak.pk).exists()  # history is kept
@@ -70,11 +70,12 @@ def test_saving_indicators_re_evaluates_the_kampung_kb_and_its_page_shows_the_ne
     assert row["level"] == "berkelanjutan" and row["management"] == strong.skor_manajemen
 
 
-def test_a_refresh_keeps_the_newest_evaluation_when_nothing_changed(users, kampungs):
+def test_a_refresh_keeps_the_newest_evaluation_when_nothing_changed(users, kampungs, today):
+    this_year = today.year
     kampung = kampungs["own"]
-    indicator_values_save(user=users["desa"], kampung=kampung, tahun=YEAR, values=_values(0.5))
+    indicator_values_save(user=users["desa"], kampung=kampung, tahun=this_year, values=_values(0.5))
     n = Evaluation.objects.count()
-    indicator_values_save(user=users["desa"], kampung=kampung, tahun=YEAR, values=_values(0.5))
+    indicator_values_save(user=users["desa"], kampung=kampung, tahun=this_year, values=_values(0.5))
     assert Evaluation.objects.count() == n
 
 
@@ -92,10 +93,11 @@ def test_a_kampung_kb_without_indicators_or_evaluation_is_not_evaluated_by_a_vis
     assert not Evaluation.objects.exists()
 
 
-def test_a_coaching_visit_re_evaluates_the_kampung_kb_of_its_desa(users, kampungs, ref):
+def test_a_coaching_visit_re_evaluates_the_kampung_kb_of_its_desa(users, kampungs, ref, today):
+    this_year = today.year
     kampung = kampungs["own"]
-    indicator_values_save(user=users["desa"], kampung=kampung, tahun=YEAR, values=_values(0.5))
-    before = _latest(kampung)
+    indicator_values_save(user=users["desa"], kampung=kampung, tahun=this_year, values=_values(0.5))
+    before = _latest(kampung, this_year)
     assert before.detail["values"]["sys_pembinaan"] == 0
     visit_record(
         user=users["admin"],
@@ -105,7 +107,7 @@ def test_a_coaching_visit_re_evaluates_the_kampung_kb_of_its_desa(users, kampung
         topik="Pembinaan",
         temuan="Temuan",
     )
-    after = _latest(kampung)
+    after = _latest(kampung, this_year)
     assert after.pk != before.pk and after.detail["values"]["sys_pembinaan"] == 1
     assert after.skor_manajemen > before.skor_manajemen
 
@@ -123,15 +125,16 @@ def test_an_analytics_rebuild_re_evaluates_the_years_that_have_levels(users, kam
     assert not Evaluation.objects.filter(tahun=2024).exists()  # no level there to refresh
 
 
-def test_the_scorecard_bands_each_value_against_the_rule_set(users, kampungs):
+def test_the_scorecard_bands_each_value_against_the_rule_set(users, kampungs, today):
+    this_year = today.year
     own, other = kampungs["own"], kampungs["other"]
     values = _values(1.0)
     values["pr_kie"] = 3  # best is 12: a quarter of the weight, weak
     values["pr_kbkr"] = 7.2  # 0.6 of the weight: fair
     del values["pr_gerakan"]
-    indicator_values_save(user=users["desa"], kampung=own, tahun=YEAR, values=values)
-    indicator_values_save(user=None, kampung=other, tahun=YEAR, values=_values(0.2))
-    card = scorecard(user=users["admin"], tahun=YEAR, sort="-manajemen")
+    indicator_values_save(user=users["desa"], kampung=own, tahun=this_year, values=values)
+    indicator_values_save(user=None, kampung=other, tahun=this_year, values=_values(0.2))
+    card = scorecard(user=users["admin"], tahun=this_year, sort="-manajemen")
     assert [r["kampung"] for r in card["rows"]] == [own, other]
     codes = [c["kode"] for c in card["columns"]]
     assert codes[0].startswith("in_") and "sys_prevalensi" in codes  # both groups
@@ -142,15 +145,16 @@ def test_the_scorecard_bands_each_value_against_the_rule_set(users, kampungs):
     assert cells["pr_gerakan"]["band"] == "missing" and cells["pr_gerakan"]["value"] is None
     assert card["rows"][1]["verdict"] == "support"
     assert card["rows"][1]["why"]  # the reasons and the weakest indicators
-    by_name = scorecard(user=users["admin"], tahun=YEAR, sort="nonsense")["rows"]
+    by_name = scorecard(user=users["admin"], tahun=this_year, sort="nonsense")["rows"]
     assert [r["kampung"].nama for r in by_name] == sorted(r["kampung"].nama for r in by_name)
     # An operator of one desa sees the row of their own Kampung KB only.
-    assert [r["kampung"] for r in scorecard(user=users["desa"], tahun=YEAR)["rows"]] == [own]
+    assert [r["kampung"] for r in scorecard(user=users["desa"], tahun=this_year)["rows"]] == [own]
 
 
-def test_the_scorecard_page_labels_every_band_in_words(client, users, kampungs):
+def test_the_scorecard_page_labels_every_band_in_words(client, users, kampungs, today):
+    this_year = today.year
     indicator_values_save(
-        user=users["desa"], kampung=kampungs["own"], tahun=YEAR, values=_values(0.3)
+        user=users["desa"], kampung=kampungs["own"], tahun=this_year, values=_values(0.3)
     )
     client.force_login(users["viewer"])
     page = client.get(reverse("convergence:review_scorecard")).content.decode()
@@ -189,9 +193,10 @@ def _pdf_pages(content: bytes) -> int:
     return sum(len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", part)) for part in parts)
 
 
-def test_the_rapor_shows_the_trends_and_prints_on_one_page(client, users, kampungs, ref):
+def test_the_rapor_shows_the_trends_and_prints_on_one_page(client, users, kampungs, ref, today):
+    this_year = today.year
     kampung = kampungs["own"]
-    for year, strength in ((2022, 0.3), (2023, 0.5), (2024, 0.7), (2025, 0.9), (YEAR, 1.0)):
+    for year, strength in ((2022, 0.3), (2023, 0.5), (2024, 0.7), (2025, 0.9), (this_year, 1.0)):
         indicator_values_save(user=None, kampung=kampung, tahun=year, values=_values(strength))
     _stunting(KURNIA_JAYA, 3, 20, datetime.date(2024, 3, 1))
     _stunting(KURNIA_JAYA, 1, 20, datetime.date(2025, 3, 1))
@@ -244,20 +249,22 @@ def test_a_bad_year_on_the_scorecard_is_not_an_error(client, users, kampungs, ta
     assert client.get(reverse("convergence:review_chart_spec"), {"tahun": tahun}).status_code == 200
 
 
-def test_the_admin_run_still_stores_a_run_each_time(users, kampungs):
+def test_the_admin_run_still_stores_a_run_each_time(users, kampungs, today):
+    this_year = today.year
     kampung = kampungs["own"]
-    evaluation_run(user=users["admin"], tahun=YEAR, kampungs=[kampung])
-    evaluation_run(user=users["admin"], tahun=YEAR, kampungs=[kampung])
+    evaluation_run(user=users["admin"], tahun=this_year, kampungs=[kampung])
+    evaluation_run(user=users["admin"], tahun=this_year, kampungs=[kampung])
     assert Evaluation.objects.filter(kampung=kampung).count() == 2
 
 
 def test_the_review_lists_say_not_evaluated_rather_than_none_before_any_evaluation(
-    client, users, kampungs
+    client, users, kampungs, today
 ):
+    this_year = today.year
     client.force_login(users["admin"])
     page = client.get(reverse("convergence:review_year")).content.decode()
     assert page.count("Belum dievaluasi.") == 2 and "Tidak ada tahun ini." not in page
-    indicator_values_save(user=None, kampung=kampungs["own"], tahun=YEAR, values=_values(0.1))
+    indicator_values_save(user=None, kampung=kampungs["own"], tahun=this_year, values=_values(0.1))
     page = client.get(reverse("convergence:review_year")).content.decode()
     assert "Belum dievaluasi." not in page
     # Kurnia Jaya needs support: listed with its weakest indicators and the OPD to coach.
@@ -267,14 +274,15 @@ def test_the_review_lists_say_not_evaluated_rather_than_none_before_any_evaluati
 
 
 def test_a_change_of_the_active_groups_re_evaluates_the_kampung_kb(
-    users, ref, make_kampung, django_capture_on_commit_callbacks
+    users, ref, make_kampung, django_capture_on_commit_callbacks, today
 ):
     # The share of active groups (sys_poktan_aktif) is a management indicator: the scorecard
     # showed the new share while the level and score stayed computed from the old one.
+    this_year = today.year
     with django_capture_on_commit_callbacks(execute=True):  # the creation's signal has run
         kampung = make_kampung(KURNIA_JAYA)
-    indicator_values_save(user=users["desa"], kampung=kampung, tahun=YEAR, values=_values(0.5))
-    before = _latest(kampung)
+    indicator_values_save(user=users["desa"], kampung=kampung, tahun=this_year, values=_values(0.5))
+    before = _latest(kampung, this_year)
     assert before.detail["values"]["sys_poktan_aktif"] == 14.3  # 1 of the 7 groups
     with django_capture_on_commit_callbacks(execute=True):
         kampung_kb_save(
@@ -286,22 +294,25 @@ def test_a_change_of_the_active_groups_re_evaluates_the_kampung_kb(
             partners=[],
             funding=[],
         )
-    after = _latest(kampung)
+    after = _latest(kampung, this_year)
     assert after.pk != before.pk and after.detail["values"]["sys_poktan_aktif"] == 100.0
     assert after.skor_manajemen > before.skor_manajemen
     row = next(
-        r for r in scorecard(user=users["admin"], tahun=YEAR)["rows"] if r["kampung"] == kampung
+        r
+        for r in scorecard(user=users["admin"], tahun=this_year)["rows"]
+        if r["kampung"] == kampung
     )
     assert row["management"] == after.skor_manajemen
 
 
 def test_a_kampung_kb_not_evaluated_for_the_year_is_not_said_to_be_on_track(
-    client, users, kampungs
+    client, users, kampungs, today
 ):
     # Nothing recorded, no evaluation: the scorecard and the rapor once labelled it "Sesuai
     # jalur" (on track), the verdict of an evaluated village in neither list.
+    this_year = today.year
     indicator_values_save(
-        user=users["desa"], kampung=kampungs["own"], tahun=YEAR, values=_values(0.5)
+        user=users["desa"], kampung=kampungs["own"], tahun=this_year, values=_values(0.5)
     )
     client.force_login(users["admin"])
     card = client.get(reverse("convergence:review_scorecard")).context

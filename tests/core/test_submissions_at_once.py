@@ -23,8 +23,6 @@ from kampungkb.growth.models import Child
 from tests import factories
 from tests.families.tpk import factories as tpk
 
-TODAY = datetime.date.today()
-
 
 def _sent_twice_at_once(monkeypatch, *, user, create, second_after_first_saved=False):
     """Run ``create_once`` with one token in two threads, each looking for the token before
@@ -95,7 +93,7 @@ def _postgresql_only():
 @pytest.mark.parametrize("second_after_first_saved", [False, True], ids=["both", "in-turn"])
 @pytest.mark.django_db(transaction=True)
 def test_a_registration_sent_twice_at_once_registers_one_child(
-    users, monkeypatch, nik, second_after_first_saved
+    users, monkeypatch, nik, second_after_first_saved, today
 ):
     pos = factories.posyandu(factories.KURNIA_JAYA, "Posyandu Melati")
     user = users["desa"]
@@ -109,7 +107,7 @@ def test_a_registration_sent_twice_at_once_registers_one_child(
             nik=nik,
             nama="Ani Lestari",
             jenis_kelamin="P",
-            tanggal_lahir=TODAY - datetime.timedelta(days=90),
+            tanggal_lahir=today - datetime.timedelta(days=90),
             nama_ibu="Rina",
         ),
         second_after_first_saved=second_after_first_saved,
@@ -125,7 +123,7 @@ def test_a_registration_sent_twice_at_once_registers_one_child(
 @pytest.mark.parametrize("second_after_first_saved", [False, True], ids=["both", "in-turn"])
 @pytest.mark.django_db(transaction=True)
 def test_a_tpk_visit_sent_twice_at_once_is_one_visit(
-    users, beltim, monkeypatch, second_after_first_saved
+    users, beltim, monkeypatch, second_after_first_saved, today
 ):
     tpk.team()
     target = tpk.pregnant(nama="Ibu Kunjungan Sintetis")
@@ -134,7 +132,7 @@ def test_a_tpk_visit_sent_twice_at_once_is_one_visit(
         monkeypatch,
         user=user,
         create=lambda: visit_record(
-            user=user, target=target, tanggal=TODAY, jenis="kie", temuan="Sehat"
+            user=user, target=target, tanggal=today, jenis="kie", temuan="Sehat"
         ),
         second_after_first_saved=second_after_first_saved,
     )
