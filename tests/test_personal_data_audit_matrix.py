@@ -33,10 +33,9 @@ from tests.test_access_matrix import (  # noqa: F401 - world: the matrix's modul
     world,
 )
 
-# The trail itself names the records it is about (its readers are the Admin Kabupaten, whose
-# reading is the point of it; its download is recorded). The family import's template shows
-# example rows (which the world's family file copies).
-NOT_PERSONAL_RECORDS = {"core:audit", "families:import_template"}
+# The family import's template shows example rows (which the world's family file copies).
+# The trail names the people its entries are about: reading it (page or download) is recorded.
+NOT_PERSONAL_RECORDS = {"families:import_template"}
 # Routes where a whole NIK belongs, for the roles that may see one: a record's own page (a
 # target's shown again with a form it refused too) and its edit form, and the files made to be
 # corrected and imported again (the rejected rows of an upload, the e-PPGBM export).

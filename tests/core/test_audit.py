@@ -141,9 +141,11 @@ def trail(users):
 
 
 def _shown(client, **query):
+    """The entries a page of the trail shows, but the records of the trail's own earlier
+    pages (each read of it is recorded: tested below)."""
     response = client.get(reverse("core:audit"), query)
     assert response.status_code == 200
-    return {e.pk for e in response.context["page"]}
+    return {e.pk for e in response.context["page"] if e.object_type != "core.auditentry"}
 
 
 def test_an_admin_kabupaten_filters_the_trail_of_their_area(client, users, trail):
@@ -196,7 +198,8 @@ def test_the_pages_keep_the_filters(client, users, trail):
     assert response.context["page"].paginator.count == 61
     assert "?action=view&amp;page=2" in response.content.decode()
     second = client.get(reverse("core:audit"), {"action": "view", "page": 2})
-    assert len(second.context["page"]) == 11
+    # The 61 and the record of the first page's read, the latest: 12 past the first 50.
+    assert len(second.context["page"]) == 12
 
 
 def test_the_filtered_trail_downloads_as_xlsx_and_the_download_is_recorded(client, users, trail):
@@ -212,6 +215,22 @@ def test_the_filtered_trail_downloads_as_xlsx_and_the_download_is_recorded(clien
     export = AuditEntry.objects.get(actor=users["admin"], object_type="core.auditentry")
     assert export.action == "view" and export.wilayah_kode == "19.06"
     assert export.changes == {"page": "audit_export", "username": users["desa"].username, "rows": 2}
+
+
+def test_each_page_of_the_trail_read_is_recorded_with_its_filters(client, users, trail):
+    # The trail names the people its entries are about (a child's name, masked NIKs): who
+    # read which page of it is recorded, as its download is.
+    client.force_login(users["admin"])
+    client.get(reverse("core:audit"), {"username": users["desa"].username, "page": 1})
+    read = AuditEntry.objects.get(actor=users["admin"], object_type="core.auditentry")
+    assert read.action == "view" and read.wilayah_kode == "19.06"
+    assert read.object_repr == "audit trail"
+    assert read.changes == {
+        "page": "audit_list", "username": users["desa"].username, "page_number": 1, "rows": 2,
+    }  # fmt: skip
+    # A page showing no entry shows nobody: nothing recorded.
+    client.get(reverse("core:audit"), {"username": "nobody-at-all"})
+    assert AuditEntry.objects.filter(object_type="core.auditentry").count() == 1
 
 
 @pytest.mark.parametrize("role", ["kecamatan", "desa", "mitra", "viewer"])

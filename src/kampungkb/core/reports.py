@@ -1,4 +1,4 @@
-"""The audit trail as an xlsx sheet."""
+"""The audit trail as an xlsx sheet, and the record of each time the trail is read."""
 
 import json
 
@@ -64,3 +64,18 @@ def audit_trail_xlsx(*, user, filters: dict, out) -> int:
         object_repr="audit export",
     )
     return n
+
+
+def audit_trail_page_read(*, user, filters: dict, page_number: int, rows: int) -> None:
+    """Record that ``user`` was shown a page of the trail (which names the people its entries
+    are about): the filters, the page and how many entries it showed. A page of no entry
+    shows nobody and is not recorded."""
+    if not rows:
+        return
+    audit_read(
+        actor=user,
+        obj=AuditEntry,
+        wilayah_kode=covered_kode(user) or "",
+        details={"page": "audit_list", **filters, "page_number": page_number, "rows": rows},
+        object_repr="audit trail",
+    )

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from kampungkb.core.downloads import XLSX_TYPE
 from kampungkb.core.forms import AuditFilterForm
 from kampungkb.core.permissions import can_view_audit
-from kampungkb.core.reports import AUDIT_FILENAME, audit_trail_xlsx
+from kampungkb.core.reports import AUDIT_FILENAME, audit_trail_page_read, audit_trail_xlsx
 from kampungkb.core.selectors import audit_entry_list
 
 PAGE_SIZE = 50
@@ -23,6 +23,12 @@ def _filter_form(request) -> AuditFilterForm:
 def _page(request, form, *, status: int = 200):
     entries = audit_entry_list(user=request.user, **form.filters())
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_trail_page_read(
+        user=request.user,
+        filters=form.filters(),
+        page_number=page.number,
+        rows=len(page.object_list),
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
