@@ -421,3 +421,28 @@ def test_an_export_whose_connection_is_lost_as_it_ends_is_marked_failed(
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and job.finished_at is not None
     assert list(exports_dir().iterdir()) == []
+
+
+def test_a_purge_of_any_period_leaves_a_job_being_written_and_its_unfinished_file(
+    users, stored, media_root
+):
+    # The worker is half-way through an old-enough job (--days 0: everything is old enough).
+    running, queued, done = (measurements_export_request(user=users["admin"]) for _ in range(3))
+    file_job_execute(file_job_claim(done.pk))
+    file_job_claim(running.pk)
+    exports_dir().mkdir(parents=True, exist_ok=True)
+    writing = exports_dir() / "0123abcd.xlsx.part"
+    writing.write_bytes(b"half")
+    an_hour_ago = timezone.now() - datetime.timedelta(minutes=59)
+    os.utime(writing, (an_hour_ago.timestamp(), an_hour_ago.timestamp()))
+    result = file_jobs_purge(days=0)
+    assert [j.pk for j in result.jobs] == [done.pk]
+    assert set(FileJob.objects.values_list("pk", flat=True)) == {running.pk, queued.pk}
+    assert writing.is_file()
+    # Past JOB_TIMEOUT the job is lost (its worker died): it goes, and so does its stray file.
+    long_ago = timezone.now() - datetime.timedelta(hours=2)
+    FileJob.objects.filter(pk=running.pk).update(started_at=long_ago, created_at=long_ago)
+    FileJob.objects.filter(pk=queued.pk).update(created_at=long_ago)
+    os.utime(writing, (long_ago.timestamp(), long_ago.timestamp()))
+    assert len(file_jobs_purge(days=0).jobs) == 2
+    assert not FileJob.objects.exists() and not writing.exists()

@@ -414,3 +414,16 @@ def test_an_upload_the_server_cannot_write_is_refused_with_a_message_and_leaves_
     assert not Upload.objects.exists()
     if where == "disk_full":
         assert list(imports_dir().iterdir()) == []  # no half-written file for a preview
+
+
+def test_a_purge_of_any_period_leaves_an_upload_being_written(users, media_root):
+    folder = media_root / "imports"
+    folder.mkdir(parents=True)
+    writing, stale = folder / "tmpwriting.part", folder / "tmpstale.part"
+    for path, minutes in ((writing, 30), (stale, 90)):
+        path.write_bytes(b"x")
+        then = (timezone.now() - datetime.timedelta(minutes=minutes)).timestamp()
+        os.utime(path, (then, then))
+    result = uploads_purge(days=0)
+    assert result.files == [stale]
+    assert _files(media_root) == {"tmpwriting.part"}

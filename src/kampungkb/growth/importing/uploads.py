@@ -25,6 +25,10 @@ from kampungkb.growth.models import Upload
 
 DEFAULT_RETENTION_DAYS = 3
 
+#: A file of the folder that no upload names yet is taken as being written while it was last
+#: written this recently (an upload's request lasts minutes at most), whatever the period.
+WRITING_GRACE = datetime.timedelta(hours=1)
+
 
 class UploadStoreError(Exception):
     """The server could not write an uploaded file (its disk full, its folder not writable);
@@ -104,9 +108,11 @@ class PurgeResult:
 def uploads_purge(*, days: int | None = None, dry_run: bool = False, now=None) -> PurgeResult:
     """Remove the uploads older than ``days`` (default: the retention setting) with their
     files, and the files of the imports folder that no remaining upload names and that were
-    last written before the same cutoff."""
+    last written before the same cutoff (and ``WRITING_GRACE`` ago: one being written stays,
+    ``days=0`` included)."""
     days = retention_days() if days is None else days
-    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=days)
     result = PurgeResult(cutoff=cutoff)
     with transaction.atomic():
         old = list(Upload.objects.filter(created_at__lt=cutoff).order_by("created_at", "pk"))
@@ -130,11 +136,11 @@ def uploads_purge(*, days: int | None = None, dry_run: bool = False, now=None) -
         return result
     kept_names = {f"{sha}.{ext}" for sha, ext in kept}
     expired_names = {f"{sha}.{ext}" for sha, ext in expired}
-    cutoff_ts = cutoff.timestamp()
+    written_ts = min(cutoff, now - WRITING_GRACE).timestamp()
     for path in sorted(folder.iterdir()):
         if not path.is_file() or path.name in kept_names:
             continue
-        if path.name not in expired_names and path.stat().st_mtime >= cutoff_ts:
+        if path.name not in expired_names and path.stat().st_mtime >= written_ts:
             continue  # nobody's yet, but recent: an upload being written
         result.files.append(path)
         if not dry_run:
