@@ -96,7 +96,8 @@ def test_the_units_run_what_exists():
     timer = (DEPLOY / "systemd" / "kampungkb-purge.timer").read_text()
     assert "gunicorn -c python:kampungkb.config.gunicorn" in web
     assert "kampungkb db_worker" in worker
-    assert "kampungkb purge_uploads" in purge
+    # The daily run is the whole housekeeping (the uploads' purge among it).
+    assert "ExecStart=/srv/kampungkb/venv/bin/kampungkb housekeeping\n" in purge
     assert "OnCalendar=" in timer and "Persistent=true" in timer
     for unit in (web, worker, purge):
         assert "EnvironmentFile=/etc/kampungkb/kampungkb.env" in unit
@@ -160,3 +161,27 @@ def test_nginx_logs_no_query_string_nor_referring_page():
     assert logs and all(log == "off" or log.endswith(" kampungkb") for log in logs)
     # Both servers (the HTTP redirect too) write with it.
     assert sum(log.endswith(" kampungkb") for log in logs) == 2
+
+
+def test_every_command_a_unit_runs_is_one_of_ours():
+    from django.core.management import get_commands
+
+    commands = get_commands()
+    for unit in sorted((DEPLOY / "systemd").glob("*.service")):
+        for line in re.findall(
+            r"^ExecStart=/srv/kampungkb/venv/bin/kampungkb (\S+)", unit.read_text(), re.M
+        ):
+            assert line in commands, f"{unit.name} runs kampungkb {line}, which does not exist"
+
+
+def test_the_daily_housekeeping_and_its_periods_are_documented():
+    readme = (DEPLOY / "README.md").read_text()
+    example = (DEPLOY / "kampungkb.env.example").read_text()
+    assert "kampungkb-purge.timer" in readme and "kampungkb housekeeping" in readme
+    for setting in (
+        "KAMPUNGKB_UPLOAD_RETENTION_DAYS",
+        "KAMPUNGKB_TASK_RESULT_RETENTION_DAYS",
+        "KAMPUNGKB_LOGIN_LOG_RETENTION_DAYS",
+    ):
+        assert setting in readme and f"#{setting}=" in example
+    assert "never removed" in readme  # the audit trail

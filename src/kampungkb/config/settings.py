@@ -14,6 +14,8 @@ environment:
 - ``KAMPUNGKB_ALLOWED_HOSTS``: comma-separated host names (outside the demo).
 - ``KAMPUNGKB_VAR_DIR``: where the SQLite file, secret key, uploads and static files live.
 - ``KAMPUNGKB_UPLOAD_RETENTION_DAYS``: days an uploaded import file is kept (default 3).
+- ``KAMPUNGKB_TASK_RESULT_RETENTION_DAYS`` (30), ``KAMPUNGKB_LOGIN_LOG_RETENTION_DAYS`` (90):
+  days ``kampungkb housekeeping`` keeps finished background tasks and login records.
 - ``KAMPUNGKB_IMPORT_MAX_ROWS`` (default 250000), ``KAMPUNGKB_IMPORT_MAX_COLUMNS`` (200),
   ``KAMPUNGKB_IMPORT_MAX_UNCOMPRESSED_MB`` (1024: a csv's size, an xlsx's parts unpacked):
   an imported file past one of them is refused with a message naming it.
@@ -283,10 +285,19 @@ KAMPUNGKB_CONTENT_SECURITY_POLICY = "; ".join(
 # The front server must refuse what is larger still (README, "Security").
 KAMPUNGKB_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # An uploaded e-PPGBM file (full NIKs, names, mothers' names) is kept this many days for its
-# preview and save, then removed with its upload record by `kampungkb purge_uploads` (queued to
-# the worker after each upload and save; or run it daily from cron). A committed import keeps
-# its ImportBatch and audit entries, not the file.
+# preview and save, then removed with its upload record by `kampungkb housekeeping` (daily)
+# and `kampungkb purge_uploads` (queued to the worker after each upload and save). A committed
+# import keeps its ImportBatch and audit entries, not the file.
 KAMPUNGKB_UPLOAD_RETENTION_DAYS = int(os.environ.get("KAMPUNGKB_UPLOAD_RETENTION_DAYS", "3"))
+# `kampungkb housekeeping` (the daily kampungkb-purge timer) removes, besides old uploads and
+# exports, the results of background tasks finished this many days ago (the worker's table
+# grows by one row per refresh, export and purge; check_install reads the last day's), expired
+# sessions, and the login records (usernames, addresses) older than the login log's period.
+# The audit trail is never removed.
+KAMPUNGKB_TASK_RESULT_RETENTION_DAYS = int(
+    os.environ.get("KAMPUNGKB_TASK_RESULT_RETENTION_DAYS", "30")
+)
+KAMPUNGKB_LOGIN_LOG_RETENTION_DAYS = int(os.environ.get("KAMPUNGKB_LOGIN_LOG_RETENTION_DAYS", "90"))
 # An imported file is read by a child process within these (growth/importing/limits.py).
 KAMPUNGKB_IMPORT_MAX_ROWS = int(os.environ.get("KAMPUNGKB_IMPORT_MAX_ROWS", "250000"))
 KAMPUNGKB_IMPORT_MAX_COLUMNS = int(os.environ.get("KAMPUNGKB_IMPORT_MAX_COLUMNS", "200"))
