@@ -446,3 +446,36 @@ def test_a_purge_of_any_period_leaves_a_job_being_written_and_its_unfinished_fil
     os.utime(writing, (long_ago.timestamp(), long_ago.timestamp()))
     assert len(file_jobs_purge(days=0).jobs) == 2
     assert not FileJob.objects.exists() and not writing.exists()
+
+
+def test_an_export_past_its_period_is_refused_with_its_reason_before_the_purge_removes_it(
+    client, users, stored, in_background, settings, django_capture_on_commit_callbacks
+):
+    """The purge runs daily: between the end of the period and that run, the file (whole NIKs)
+    was still handed out. It is refused from the first minute past the period, on a page that
+    says why, and the page no longer offers it."""
+    settings.KAMPUNGKB_UPLOAD_RETENTION_DAYS = 3
+    client.force_login(users["kecamatan"])
+    job, location = _request(client, django_capture_on_commit_callbacks)
+    download = reverse("growth:job_download", args=[job.pk])
+    downloads = AuditEntry.objects.filter(changes__page="eppgbm_export_download")
+    FileJob.objects.filter(pk=job.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=3) + datetime.timedelta(minutes=1)
+    )
+    assert client.get(download).status_code == 200  # a minute before the end of its period
+    assert downloads.count() == 1
+
+    FileJob.objects.filter(pk=job.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=3, minutes=1)
+    )
+    assert file_job_path(job).is_file()  # not purged yet
+    response = client.get(download)
+    assert response.status_code == 410
+    html = response.content.decode()
+    assert "Ekspor ini sudah kedaluwarsa" in html and "setelah 3 hari" in html
+    assert downloads.count() == 1  # nothing handed out, nothing read
+    page = client.get(location).content.decode()
+    assert "kedaluwarsa" in page and download not in page
+    # Once purged, the job is gone: a 404 like any job that is not the user's.
+    file_jobs_purge()
+    assert client.get(download).status_code == 404

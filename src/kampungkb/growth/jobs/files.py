@@ -34,6 +34,13 @@ def file_job_path(job: FileJob) -> Path | None:
     return exports_dir() / job.file_name if job.file_name else None
 
 
+def file_job_expired(job: FileJob, *, now=None) -> bool:
+    """Whether the job is past its retention period: its file is no longer handed out, even
+    before :func:`file_jobs_purge` (run daily, and after each export) removes it."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=retention_days())
+    return job.created_at < cutoff
+
+
 def new_file_name(ext: str) -> str:
     """A name nobody can guess for a job's file (the name alone never gives access)."""
     return f"{secrets.token_hex(16)}.{ext}"

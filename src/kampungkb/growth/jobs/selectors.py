@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from kampungkb.core.permissions import can_view_personal_data
 from kampungkb.core.scoping import own_in_scope_q
-from kampungkb.growth.jobs.files import file_job_path
+from kampungkb.growth.jobs.files import file_job_expired, file_job_path
 from kampungkb.growth.models import FileJob, JobStatus
 
 
@@ -21,9 +21,10 @@ def file_job_get(*, user, pk: int) -> FileJob:
 
 
 def file_job_file(*, user, pk: int) -> tuple[FileJob, Path]:
-    """The user's finished job and its file; 404 while it is not done or once it is purged."""
+    """The user's finished job and its file; 404 while it is not done, and once it is past its
+    retention period (purged or not yet)."""
     job = file_job_get(user=user, pk=pk)
     path = file_job_path(job)
-    if job.status != JobStatus.DONE or path is None or not path.is_file():
+    if job.status != JobStatus.DONE or file_job_expired(job) or path is None or not path.is_file():
         raise Http404
     return job, path
