@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 
 from kampungkb.analytics.services import summaries_rebuild
 from kampungkb.convergence.actions.services import action_record_save, evidence_add, evidence_check
@@ -628,3 +629,57 @@ def test_an_action_record_update_keeps_its_old_and_new_values_in_the_audit_trail
     assert created["lokus"] == [None, [KURNIA_JAYA]]
     save(perbup_nomor="13/2024")  # nothing changed: nothing to record
     assert entries.count() == 2
+
+
+def test_a_deleted_evidence_record_leaves_no_file_behind(
+    client, users, ref, settings, tmp_path, today, django_capture_on_commit_callbacks
+):
+    """Deleted in Django admin, alone or with its action record, or given another file: the
+    row went, the file stayed in media/ for good (and in every backup)."""
+    settings.MEDIA_ROOT = tmp_path
+    actions = ActionDefinition.objects.filter(framework__kode="transformasi-2025")[:2]
+    records = [
+        action_record_save(
+            user=users["admin"],
+            kabupaten=Wilayah.objects.get(kode="19.06"),
+            tahun=today.year,
+            action=action,
+            values={"status": "berjalan"},
+        )
+        for action in actions
+    ]
+
+    def add(record, name):
+        evidence = evidence_add(
+            user=users["admin"], record=record, judul=name, upload=SimpleUploadedFile(name, PDF)
+        )
+        return evidence, tmp_path / evidence.berkas.name
+
+    alone, alone_file = add(records[0], "notulen.pdf")
+    kept, kept_file = add(records[0], "foto.pdf")
+    with_record = [add(records[1], f"bukti{i}.pdf")[1] for i in (1, 2)]
+    client.force_login(factories.superuser())
+    url = f"/admin/convergence/evidencefile/{alone.pk}/delete/"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, {"post": "yes"}).status_code == 302
+    assert not alone_file.exists() and kept_file.exists()
+    url = f"/admin/convergence/actionrecord/{records[1].pk}/delete/"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, {"post": "yes"}).status_code == 302
+    assert not any(path.exists() for path in with_record) and kept_file.exists()
+    # A delete rolled back keeps its file.
+    with (
+        pytest.raises(RuntimeError),
+        django_capture_on_commit_callbacks(execute=True),
+        transaction.atomic(),
+    ):
+        EvidenceFile.objects.filter(pk=kept.pk).delete()
+        raise RuntimeError
+    assert kept_file.exists()
+    # Given another file, the first one goes.
+    kept.berkas.save("baru.pdf", SimpleUploadedFile("baru.pdf", PDF), save=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        kept.save()
+    assert not kept_file.exists() and (tmp_path / kept.berkas.name).exists()
+    deleted = AuditEntry.objects.filter(action="delete", object_type="convergence.evidencefile")
+    assert list(deleted.values_list("object_id", flat=True)) == [str(alone.pk)]

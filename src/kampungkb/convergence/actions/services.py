@@ -174,3 +174,32 @@ def evidence_add(
         changes={"record": record.pk, "type": content_type, "size": upload.size},
     )
     return evidence
+
+
+def evidence_file_forget(sender, instance: EvidenceFile, **kwargs) -> None:
+    """Remove a deleted evidence record's file from the disk once its deletion commits
+    (``post_delete``: a record deleted in Django admin, alone or with its action record).
+    Django deletes no file with its row: each would stay in media/ for as long as the server
+    runs, unreachable, and be copied into every backup."""
+    name = instance.berkas.name
+    if name:
+        _file_forget_on_commit(instance.berkas.storage, name, using=kwargs.get("using"))
+
+
+def evidence_file_replaced(sender, instance: EvidenceFile, **kwargs) -> None:
+    """Remove the file an evidence record had before it was given another (``pre_save``: a
+    file replaced in Django admin), once the change commits."""
+    if instance.pk is None:
+        return
+    old = EvidenceFile.objects.filter(pk=instance.pk).values_list("berkas", flat=True).first()
+    if old and old != instance.berkas.name:
+        _file_forget_on_commit(instance.berkas.storage, old, using=kwargs.get("using"))
+
+
+def _file_forget_on_commit(storage, name: str, *, using=None) -> None:
+    def forget():
+        # Never a file another record still names (none does: storage names are unique).
+        if not EvidenceFile.objects.filter(berkas=name).exists():
+            storage.delete(name)
+
+    transaction.on_commit(forget, using=using)
