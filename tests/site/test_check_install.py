@@ -208,6 +208,7 @@ def test_a_new_server_is_told_what_is_missing(tmp_path):
         "Wilayah": "KURANG",  # no table yet
         "Admin Kabupaten": "KURANG",
         "Proses latar belakang": "KURANG",
+        "Pemeliharaan rutin": "KURANG",  # no table yet
         "Zona waktu": "OK",  # nothing loaded to compare it with
         "Berkas statis": "KURANG",
         "Folder": "OK",
@@ -255,3 +256,49 @@ def test_the_time_zone_is_checked_against_the_wilayah_loaded(settings, beltim):
     assert (check.status, check.essential) == (WARNING, False)
     assert check.detail == "Asia/Jayapura (WIT), tetapi wilayah yang dimuat berada di Asia/Jakarta"
     assert "KAMPUNGKB_TIME_ZONE" in check.advice
+
+
+def test_housekeeping_that_does_not_run_is_a_warning(db, settings, make_user):
+    """Nothing said the daily housekeeping never ran: its leftovers pile up unseen."""
+    from django.contrib.sessions.models import Session
+
+    from kampungkb.growth.models import Upload
+
+    settings.KAMPUNGKB_UPLOAD_RETENTION_DAYS = 3
+    settings.KAMPUNGKB_TASK_RESULT_RETENTION_DAYS = 30
+    check = install_checks.check_housekeeping()
+    assert check.status == OK
+    assert check.detail == (
+        "tugas latar yang sudah selesai dihapus setelah 30 hari, catatan login setelah 90 hari"
+    )
+    now = timezone.now()
+    day = datetime.timedelta(days=1)
+    # Past their period, within the two days' slack of a daily timer: not late yet.
+    _task(started=now - 31 * day)
+    Session.objects.create(session_key="a" * 32, session_data="", expire_date=now - day)
+    user = make_user(Role.OPERATOR_DESA, "19.06.01.2002")
+    upload = Upload.objects.create(
+        sha256="b" * 64, ext="xlsx", uploaded_by=user, created_at=now - 4 * day
+    )
+    assert install_checks.check_housekeeping().status == OK
+    _task(started=now - 33 * day)
+    Session.objects.create(session_key="c" * 32, session_data="", expire_date=now - 3 * day)
+    check = install_checks.check_housekeeping()
+    assert (check.status, check.essential) == (WARNING, False)
+    assert check.detail == (
+        "disimpan melewati masa simpannya: tugas latar yang sudah selesai, sesi yang kedaluwarsa"
+    )
+    assert "kampungkb-purge.timer" in check.advice
+    Upload.objects.filter(pk=upload.pk).update(created_at=now - 6 * day)
+    assert "unggahan, tugas latar" in install_checks.check_housekeeping().detail
+    call_command("housekeeping", stdout=StringIO())
+    assert install_checks.check_housekeeping().status == OK
+
+
+@pytest.mark.parametrize(
+    "setting", ["KAMPUNGKB_TASK_RESULT_RETENTION_DAYS", "KAMPUNGKB_LOGIN_LOG_RETENTION_DAYS"]
+)
+def test_a_housekeeping_period_under_a_day_is_missing(db, settings, setting):
+    setattr(settings, setting, 0)
+    check = install_checks.check_housekeeping()
+    assert (check.status, check.detail) == (MISSING, f"{setting} bernilai 0")

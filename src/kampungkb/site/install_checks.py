@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
@@ -20,7 +21,9 @@ from django.utils.translation import gettext_noop
 from django_tasks_db.models import DBTaskResult
 
 from kampungkb.accounts.models import Role, User
+from kampungkb.core.housekeeping import login_log_retention_days, task_result_retention_days
 from kampungkb.growth.importing.uploads import retention_days
+from kampungkb.growth.models import Upload
 from kampungkb.wilayah.models import Level, Wilayah
 
 OK = "ok"
@@ -358,6 +361,62 @@ def check_worker(now: datetime.datetime | None = None) -> Check:
     return _ok(name, _("last task started %(when)s") % {"when": _since(now - last)})
 
 
+#: How long past its period a row may wait for the daily housekeeping before it is late.
+HOUSEKEEPING_SLACK = datetime.timedelta(days=2)
+
+
+def check_housekeeping(now: datetime.datetime | None = None) -> Check:
+    name = _("Housekeeping")
+    periods = {
+        "KAMPUNGKB_TASK_RESULT_RETENTION_DAYS": task_result_retention_days(),
+        "KAMPUNGKB_LOGIN_LOG_RETENTION_DAYS": login_log_retention_days(),
+    }
+    for setting, days in periods.items():
+        if days < 1:
+            return _missing(
+                name,
+                _("%(setting)s is %(days)d") % {"setting": setting, "days": days},
+                _("Set it to 1 or more, or leave it unset."),
+            )
+    # Rows left well past their period: the daily `kampungkb housekeeping` does not run.
+    late = (now or timezone.now()) - HOUSEKEEPING_SLACK
+    day = datetime.timedelta(days=1)
+    left = [
+        what
+        for what, rows in (
+            (_("uploads"), Upload.objects.filter(created_at__lt=late - retention_days() * day)),
+            (
+                _("finished background tasks"),
+                DBTaskResult.objects.finished().filter(
+                    finished_at__lt=late - task_result_retention_days() * day
+                ),
+            ),
+            (_("expired sessions"), Session.objects.filter(expire_date__lt=late)),
+        )
+        if rows.exists()
+    ]
+    if left:
+        return _warning(
+            name,
+            _("kept past their period: %(what)s") % {"what": ", ".join(left)},
+            _(
+                "kampungkb housekeeping does not run: systemctl enable --now "
+                "kampungkb-purge.timer (deploy/README.md, 'Housekeeping')."
+            ),
+        )
+    return _ok(
+        name,
+        _(
+            "finished background tasks are removed after %(tasks)d days, login records after "
+            "%(logins)d days"
+        )
+        % {
+            "tasks": periods["KAMPUNGKB_TASK_RESULT_RETENTION_DAYS"],
+            "logins": periods["KAMPUNGKB_LOGIN_LOG_RETENTION_DAYS"],
+        },
+    )
+
+
 def _since(delta: datetime.timedelta) -> str:
     minutes = int(delta.total_seconds() // 60)
     if minutes < 60:
@@ -392,6 +451,7 @@ WITH_DATABASE = (
     (check_wilayah, gettext_noop("Wilayah")),
     (check_admin, gettext_noop("Admin Kabupaten")),
     (check_worker, gettext_noop("Background worker")),
+    (check_housekeeping, gettext_noop("Housekeeping")),
 )
 AFTER = (check_time_zone, check_static_files, check_folders, check_pdf)
 
