@@ -185,3 +185,17 @@ def test_the_daily_housekeeping_and_its_periods_are_documented():
     ):
         assert setting in readme and f"#{setting}=" in example
     assert "never removed" in readme  # the audit trail
+
+
+def test_the_tpk_stages_move_on_daily():
+    """Nothing else runs tpk_transition ("run it daily"): without its timer no TPK stage ever
+    ended on a server."""
+    unit = (DEPLOY / "systemd" / "kampungkb-tpk.service").read_text()
+    timer = (DEPLOY / "systemd" / "kampungkb-tpk.timer").read_text()
+    assert "ExecStart=/srv/kampungkb/venv/bin/kampungkb tpk_transition\n" in unit
+    assert "EnvironmentFile=/etc/kampungkb/kampungkb.env" in unit and "User=kampungkb" in unit
+    assert "OnCalendar=*-*-* 00:20:00" in timer and "Persistent=true" in timer
+    readme = (DEPLOY / "README.md").read_text()
+    enable = readme[readme.index("systemctl enable --now kampungkb-web") :].split("\n\n")[0]
+    for name in ("kampungkb-purge.timer", "kampungkb-backup.timer", "kampungkb-tpk.timer"):
+        assert name in enable
