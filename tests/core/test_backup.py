@@ -296,3 +296,27 @@ def test_the_backup_command_says_when_its_folder_cannot_be_written(transactional
     refuses new files even to root): a message, not a traceback in the timer's log."""
     with pytest.raises(CommandError, match=r"Cadangan tidak dapat ditulis ke /proc/self"):
         call_command("backup", "-o", "/proc/self")
+
+
+def test_keep_removes_what_a_killed_backup_left_half_written_not_a_running_one(tmp_path):
+    """A backup killed half-way (its timer's timeout, the OOM killer, the power) leaves its
+    ``.part``, a whole copy of the database that matched no rotation and stayed for good."""
+    now = datetime.datetime.now(datetime.UTC)
+    killed = tmp_path / "kampungkb-20260101T013000Z.dump.part"
+    running = tmp_path / "kampungkb-20260102T013000Z.dump.part"
+    other_kind = tmp_path / "kampungkb-20260101T013000Z.sqlite3.part"
+    for path in (killed, running, other_kind):
+        path.write_bytes(b"half")
+    kept = tmp_path / "kampungkb-20260102T000000Z.dump"
+    kept.write_bytes(b"x")
+    long_ago = (now - datetime.timedelta(hours=13)).timestamp()
+    for path in (killed, other_kind):
+        os.utime(path, (long_ago, long_ago))
+    recent = (now - datetime.timedelta(hours=11)).timestamp()
+    os.utime(running, (recent, recent))
+    removed = backups_prune(folder=tmp_path, vendor="postgresql", keep=1, now=now)
+    assert removed == [killed]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [running.name, other_kind.name, kept.name]
+    )
+    assert backups_prune(folder=tmp_path, vendor="postgresql", keep=1, now=now) == []

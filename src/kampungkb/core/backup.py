@@ -121,12 +121,26 @@ def backup_create(
     return path
 
 
-def backups_prune(*, folder: Path, vendor: str, keep: int) -> list[Path]:
-    """Remove backups of ``vendor`` in ``folder`` beyond the ``keep`` newest; return them."""
+#: A backup's unfinished file (``.part``) this long untouched was left by a backup that was
+#: killed (a timeout, the OOM killer, the power): a running one writes it all the time.
+STALE_PART = datetime.timedelta(hours=12)
+
+
+def backups_prune(
+    *, folder: Path, vendor: str, keep: int, now: datetime.datetime | None = None
+) -> list[Path]:
+    """Remove backups of ``vendor`` in ``folder`` beyond the ``keep`` newest, and the
+    unfinished files of backups killed half-way (untouched for ``STALE_PART``: whole copies
+    of the database that no rotation would ever see); return them, oldest backups first."""
     found = sorted(Path(folder).glob(f"{PREFIX}*{SUFFIX[vendor]}"), key=_backup_order)
     old = found[:-keep] if keep else found
+    stale = (now or datetime.datetime.now(datetime.UTC)) - STALE_PART
+    for part in sorted(Path(folder).glob(f"{PREFIX}*{SUFFIX[vendor]}.part")):
+        with contextlib.suppress(FileNotFoundError):  # a backup that just finished
+            if part.stat().st_mtime < stale.timestamp():
+                old.append(part)
     for path in old:
-        path.unlink()
+        path.unlink(missing_ok=True)
     return old
 
 
