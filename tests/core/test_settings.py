@@ -5,6 +5,9 @@ import os
 import subprocess
 import sys
 
+import pytest
+from django.db import connection
+
 PROBE = """
 import json
 from kampungkb.config import settings as s
@@ -97,3 +100,13 @@ def test_the_time_zone_is_the_kabupatens_among_indonesias_three(tmp_path):
     refused = probe(KAMPUNGKB_TIME_ZONE="Europe/London")
     assert refused.returncode != 0
     assert "KAMPUNGKB_TIME_ZONE='Europe/London': use one of Asia/Jakarta (WIB)" in refused.stderr
+
+
+def test_a_sqlite_write_ahead_log_is_cut_back_after_a_big_write(db):
+    """Without a limit the WAL file keeps the size of the largest write since the server
+    started (a whole district's import) until it restarts."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_size_limit")
+        assert cursor.fetchone()[0] == 64 * 1024 * 1024

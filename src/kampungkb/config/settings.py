@@ -166,11 +166,16 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web app read while an import writes; IMMEDIATE avoids lock upgrades
-    # failing half-way through a transaction.
+    # failing half-way through a transaction. The WAL file keeps the size of the largest
+    # write since the server started (a 250,000-row import: hundreds of MB) unless limited:
+    # past a checkpoint it is cut back to 64 MB.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                "PRAGMA journal_size_limit=67108864;"
+            ),
             "transaction_mode": "IMMEDIATE",
             # Seconds a writer waits for another's write lock before giving up (a 503 page,
             # exit code 2); an import holds it only while it writes.
