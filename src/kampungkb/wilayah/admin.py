@@ -10,6 +10,7 @@ from kampungkb.wilayah.models import (
     PokjaMember,
     Wilayah,
 )
+from kampungkb.wilayah.services import kampung_kb_analytics_refresh_on_commit
 
 
 @admin.register(Wilayah)
@@ -54,3 +55,17 @@ class KampungKBAdmin(AuditedModelAdmin):
     search_fields = ("nama", "desa__nama")
     autocomplete_fields = ("desa",)
     inlines = [PokjaInline, GroupInline, PartnerInline, FundingInline, MaturityInline]
+
+    # A Kampung KB added, moved, relaunched or removed here moves its desa between the
+    # analytics' Kampung KB and other desa, as on the Kampung KB page: the summaries follow.
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        kampung_kb_analytics_refresh_on_commit()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        kampung_kb_analytics_refresh_on_commit()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        kampung_kb_analytics_refresh_on_commit()

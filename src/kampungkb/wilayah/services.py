@@ -136,6 +136,13 @@ def kampung_kb_save(
     return kampung
 
 
+def kampung_kb_analytics_refresh_on_commit() -> None:
+    """Rebuild the summaries once this transaction commits, for a Kampung KB changed or
+    deleted outside ``kampung_kb_save`` (a superuser in Django admin): the analytics count its
+    desa as a Kampung KB from its launch, and the rebuild re-evaluates its maturity level."""
+    records_changed_on_commit(sender="wilayah")
+
+
 @transaction.atomic
 def maturity_record_add(
     *,
