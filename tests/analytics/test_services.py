@@ -9,10 +9,12 @@ from django.core.exceptions import ValidationError
 
 from kampungkb.analytics.models import PriorityWeights, Target
 from kampungkb.analytics.services import (
+    district_target_delete,
     district_target_save,
     priority_weights_save,
     publication_publish,
     summaries_rebuild,
+    survey_figure_delete,
     survey_figure_save,
 )
 from kampungkb.core.models import AuditEntry
@@ -66,6 +68,38 @@ def test_the_district_target_is_audited_on_the_district(users, beltim):
         ("update", "19.06", {"nilai": ["14.00", "12.50"]}),
         ("update", "19.06", {}),
     ]
+
+
+def test_a_deleted_survey_figure_or_target_keeps_its_values_in_the_trail(users, beltim):
+    # A figure deleted by mistake (or wrongly) is entered again from its entry: the source
+    # and the indicator are not in its name, which was all the entry kept.
+    admin, manggar = users["admin"], Wilayah.objects.get(kode=MANGGAR)
+    figure = survey_figure_save(
+        user=admin, survey="ssgi", tahun=2024, wilayah=manggar, indicator="wasting",
+        prevalensi=Decimal("7.3"), sumber="SSGI 2024, tabel 4", catatan="",
+    )  # fmt: skip
+    # As the views pass them: read from the database.
+    survey_figure_delete(user=admin, figure=type(figure).objects.get(pk=figure.pk))
+    district_target_save(user=admin, tahun=2026, nilai=Decimal("14.00"), sumber="RPJMD")
+    district_target_delete(user=admin, target=Target.objects.get(scope="district", tahun=2026))
+    assert _entries(type(figure))[-1] == (
+        "delete",
+        MANGGAR,
+        {
+            "survey": "ssgi",
+            "tahun": 2024,
+            "wilayah": MANGGAR,
+            "indicator": "wasting",
+            "prevalensi": "7.30",
+            "sumber": "SSGI 2024, tabel 4",
+            "catatan": "",
+        },
+    )
+    assert _entries(Target)[-1] == (
+        "delete",
+        "19.06",
+        {"tahun": 2026, "indicator": "stunting", "nilai": "14.00", "sumber": "RPJMD"},
+    )
 
 
 def test_priority_weights_are_audited_against_their_defaults(users, beltim):

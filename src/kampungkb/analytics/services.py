@@ -34,7 +34,7 @@ from kampungkb.analytics.publication import public_tables, suppression_plan, tab
 from kampungkb.analytics.publication_krs import krs_freeze
 from kampungkb.analytics.signals import summaries_rebuilt
 from kampungkb.analytics.tpk_cube import build_tpk_rows
-from kampungkb.core.audit import audit_record, audited_save
+from kampungkb.core.audit import audit_record, audited_save, snapshot
 from kampungkb.core.models import AuditAction
 from kampungkb.core.permissions import is_district_admin
 from kampungkb.core.scoping import kode_within, within_q
@@ -232,7 +232,14 @@ def survey_figure_delete(*, user, figure: SurveyFigure) -> None:
     kabupaten = _require_manager(user)
     if not _survey_area_managed(figure.wilayah_id, kabupaten):
         raise PermissionDenied
-    audit_record(actor=user, action=AuditAction.DELETE, obj=figure, wilayah_kode=figure.wilayah_id)
+    # The trail keeps what was deleted, so that a figure removed by mistake can be entered again.
+    audit_record(
+        actor=user,
+        action=AuditAction.DELETE,
+        obj=figure,
+        wilayah_kode=figure.wilayah_id,
+        changes=snapshot(figure, SURVEY_FIELDS),
+    )
     figure.delete()
 
 
@@ -265,7 +272,13 @@ def district_target_delete(*, user, target: Target) -> None:
     kabupaten = _require_manager(user)
     if target.scope != TargetScope.DISTRICT or target.wilayah_id != kabupaten.kode:
         raise PermissionDenied
-    audit_record(actor=user, action=AuditAction.DELETE, obj=target, wilayah_kode=kabupaten.kode)
+    audit_record(
+        actor=user,
+        action=AuditAction.DELETE,
+        obj=target,
+        wilayah_kode=kabupaten.kode,
+        changes=snapshot(target, TARGET_FIELDS),
+    )
     target.delete()
 
 
