@@ -48,6 +48,8 @@ def cadre_save(
     )
     cadre.full_clean()
     cadre.save()
+    if not creating:
+        tpk_membership_end_if_unfit(user=user, cadre=cadre)
     audit_record(
         actor=user,
         action=AuditAction.CREATE if creating else AuditAction.UPDATE,
@@ -127,6 +129,32 @@ def cadre_personal_data_viewed(*, user, cadre: Cadre) -> None:
     audit_read(actor=user, obj=cadre, wilayah_kode=cadre.desa_id, details={"page": "detail"})
 
 
+def _membership_end(*, user, link: TpkMembership) -> None:
+    """Delete ``link``, recorded as the link's deletion, with who it was."""
+    audit_record(
+        actor=user,
+        action=AuditAction.DELETE,
+        obj=link,
+        wilayah_kode=link.team.desa_id,
+        changes={"cadre": link.cadre_id, "peran": link.peran, "team": link.team_id},
+    )
+    link.delete()
+
+
+@transaction.atomic
+def tpk_membership_end_if_unfit(*, user, cadre: Cadre) -> None:
+    """End the TPK team membership of ``cadre`` (as saved) once they can no longer hold it:
+    deactivated, moved to another desa, or given another role, as ``tpk_member_assign``
+    would refuse them. The team then shows the role as missing, as it is, and a cadre of the
+    team's desa can be given it."""
+    link = TpkMembership.objects.select_related("team").filter(cadre=cadre).first()
+    if link is None:
+        return
+    if cadre.aktif and cadre.desa_id == link.team.desa_id and cadre.peran == link.peran:
+        return
+    _membership_end(user=user, link=link)
+
+
 @transaction.atomic
 def tpk_member_assign(*, user, team, cadre: Cadre) -> TpkMembership:
     """Make ``cadre`` (a TPK bidan, PKK cadre or KB cadre of the team's desa) the member of
@@ -139,15 +167,9 @@ def tpk_member_assign(*, user, team, cadre: Cadre) -> TpkMembership:
     if not cadre.aktif:
         raise ValidationError({"cadre": _("The cadre is not active.")})
     # Whoever held the role leaves the team: recorded as the link's deletion, with who it was.
-    for replaced in TpkMembership.objects.filter(team=team, peran=cadre.peran).exclude(cadre=cadre):
-        audit_record(
-            actor=user,
-            action=AuditAction.DELETE,
-            obj=replaced,
-            wilayah_kode=team.desa_id,
-            changes={"cadre": replaced.cadre_id, "peran": replaced.peran, "team": team.pk},
-        )
-        replaced.delete()
+    replaced = TpkMembership.objects.filter(team=team, peran=cadre.peran).exclude(cadre=cadre)
+    for link in replaced.select_related("team"):
+        _membership_end(user=user, link=link)
     link = TpkMembership.objects.filter(cadre=cadre).first() or TpkMembership(cadre=cadre)
     audited_save(
         link,
