@@ -67,3 +67,25 @@ def test_a_cadre_deactivated_through_the_service_leaves_the_team_too(beltim):
         user=None, cadre=cadre, desa=cadre.desa, nama=cadre.nama, peran=cadre.peran, aktif=False
     )
     assert team.missing_roles() == ["tpk_pkk"]
+
+
+def test_a_cadre_corrected_through_the_service_is_in_the_trail_with_old_and_new_values(beltim):
+    from kampungkb.convergence.cadres.services import cadre_save
+
+    desa = factories.wilayah(factories.KURNIA_JAYA)
+    cadre = cadre_save(user=None, desa=desa, nama="Siti", peran="kpm", telepon="0812")
+    cadre_save(user=None, cadre=cadre, desa=desa, nama="Siti Aminah", peran="kpm", telepon="0813")
+    entries = AuditEntry.objects.filter(object_type="convergence.cadre", object_id=str(cadre.pk))
+    assert [(e.action, e.changes) for e in entries.order_by("id")] == [
+        (
+            "create",
+            {
+                "aktif": [None, True],
+                "desa": [None, factories.KURNIA_JAYA],
+                "nama": [None, "Siti"],
+                "peran": [None, "kpm"],
+                "telepon": [None, "0812"],
+            },
+        ),
+        ("update", {"nama": ["Siti", "Siti Aminah"], "telepon": ["0812", "0813"]}),
+    ]

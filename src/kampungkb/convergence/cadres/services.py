@@ -19,6 +19,8 @@ from kampungkb.core.scoping import covered_kode
 from kampungkb.core.validators import ensure_not_in_future
 from kampungkb.wilayah.models import Level
 
+CADRE_FIELDS = ("desa", "nama", "peran", "telepon", "aktif")
+
 
 @transaction.atomic
 def cadre_save(
@@ -39,24 +41,17 @@ def cadre_save(
     if not creating:
         ensure_area_editor(user, cadre.desa_id)
     cadre = cadre or Cadre(is_demo=is_demo)
-    cadre.desa, cadre.nama, cadre.peran, cadre.telepon, cadre.aktif = (
-        desa,
-        nama,
-        peran,
-        telepon,
-        aktif,
+    # The trail keeps what changed, old and new (a correction of a name, a phone number or
+    # a role is read there as it is in Django admin's entries).
+    audited_save(
+        cadre,
+        actor=user,
+        fields=CADRE_FIELDS,
+        values={"desa": desa, "nama": nama, "peran": peran, "telepon": telepon, "aktif": aktif},
+        wilayah_kode=desa.kode,
     )
-    cadre.full_clean()
-    cadre.save()
     if not creating:
         tpk_membership_end_if_unfit(user=user, cadre=cadre)
-    audit_record(
-        actor=user,
-        action=AuditAction.CREATE if creating else AuditAction.UPDATE,
-        obj=cadre,
-        wilayah_kode=desa.kode,
-        changes={"peran": peran, "aktif": aktif},
-    )
     return cadre
 
 
