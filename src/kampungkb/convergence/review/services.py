@@ -32,15 +32,20 @@ def indicator_values_save(*, user, kampung: KampungKB, tahun: int, values: dict)
     ensure_area_editor(user, kampung.desa_id)
     ensure_not_in_future(tahun=tahun)
     defs = {d.kode: d for d in IndicatorDefinition.objects.filter(computed=False)}
+    records = IndicatorRecord.objects.filter(kampung=kampung, tahun=tahun)
+    stored = {r.indicator.kode: r for r in records.select_related("indicator")}
+    # The page sends every field again: only the values that differ are written, and the
+    # trail keeps them old and new (a correction is read there, not the whole form again).
     changed = {}
     for kode, value in values.items():
         if kode not in defs:
             raise ValidationError(_("Unknown indicator %(kode)s.") % {"kode": kode})
+        record = stored.get(kode)
+        old = record.nilai if record is not None else None
         if value is None:
-            if IndicatorRecord.objects.filter(
-                kampung=kampung, tahun=tahun, indicator=defs[kode]
-            ).delete()[0]:
-                changed[kode] = None
+            if record is not None:
+                record.delete()
+                changed[kode] = [old, None]
             continue
         if value < 0 or (defs[kode].satuan == "%" and value > 100):
             raise ValidationError(
@@ -50,13 +55,15 @@ def indicator_values_save(*, user, kampung: KampungKB, tahun: int, values: dict)
                     kode: _("%(name)s: the value cannot be negative.") % {"name": defs[kode].nama}
                 }
             )
+        if old == value:
+            continue
         IndicatorRecord.objects.update_or_create(
             kampung=kampung,
             tahun=tahun,
             indicator=defs[kode],
             defaults={"nilai": value, "recorded_by": author(user)},
         )
-        changed[kode] = value
+        changed[kode] = [old, value]
     if changed:
         audit_record(
             actor=user,
