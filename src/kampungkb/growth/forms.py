@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from kampungkb.core.forms_style import StyledFormMixin
 from kampungkb.core.submissions import SubmitOnceFormMixin
 from kampungkb.core.validators import is_in_future, validate_not_in_future
-from kampungkb.growth.models import Child, Measurement, MeasureMethod, Sex
+from kampungkb.growth.models import Child, Measurement, MeasureMethod, Posyandu, Sex
 from kampungkb.growth.services import child_nik_taken_reason
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -94,6 +94,22 @@ class ChildForm(StyledFormMixin, forms.ModelForm):
             if "nik" in errors:
                 errors["nik"] = [child_nik_taken_reason()]
             self._update_errors(forms.ValidationError(errors))
+
+
+class ChildEditForm(ChildForm):
+    """A registered child's data, and the posyandu of their desa they go to: a child
+    registered at the wrong posyandu, or who moved to another, is counted in S there (SKDN)."""
+
+    posyandu = forms.ModelChoiceField(queryset=None, label=_("Posyandu"), required=False)
+
+    class Meta(ChildForm.Meta):
+        fields = [*ChildForm.Meta.fields[:6], "posyandu", *ChildForm.Meta.fields[6:]]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["posyandu"].queryset = Posyandu.objects.filter(
+            desa_id=self.instance.desa_id
+        ).order_by("nama")
 
 
 class ChildRegisterForm(SubmitOnceFormMixin, ChildForm):

@@ -19,7 +19,7 @@ from kampungkb.core.submissions import ALREADY_SAVED, created_before, created_on
 from kampungkb.core.validators import is_in_future
 from kampungkb.growth import personal_data, selectors, services
 from kampungkb.growth.forms import (
-    ChildForm,
+    ChildEditForm,
     ChildRegisterForm,
     MeasurementForm,
     SessionStartForm,
@@ -336,7 +336,7 @@ def child_detail(request, pk):
 def child_edit(request, pk):
     kid = selectors.child_get(user=request.user, pk=pk)
     _require_editor(request.user, kid.desa_id)
-    form = ChildForm(request.POST or None, instance=kid)
+    form = ChildEditForm(request.POST or None, instance=kid)
     if request.method == "POST" and form.is_valid():
         try:
             services.child_update(user=request.user, child=kid, **form.cleaned_data)
