@@ -6,6 +6,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from kampungkb.core.forms_style import StyledFormMixin
+from kampungkb.core.scoping import within_q
 from kampungkb.core.submissions import SubmitOnceFormMixin
 from kampungkb.core.validators import is_in_future, validate_not_in_future
 from kampungkb.growth.models import Child, Measurement, MeasureMethod, Posyandu, Sex
@@ -154,3 +155,28 @@ class MeasurementForm(StyledFormMixin, forms.ModelForm):
         # The service validates against the child (dates, limits); the ModelForm's own model
         # validation would need the computed fields, so it is skipped here.
         pass
+
+
+class MeasurementEditForm(MeasurementForm):
+    """A stored measurement's values, and the date and posyandu it was taken on (a weighing
+    entered in the wrong session is corrected here, not deleted and typed again)."""
+
+    tanggal = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
+    posyandu = forms.ModelChoiceField(queryset=None, label=_("Posyandu"), required=False)
+
+    class Meta(MeasurementForm.Meta):
+        fields = ["tanggal", "posyandu", *MeasurementForm.Meta.fields]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The posyandu a measurement may name: those of the child's kecamatan
+        # (``services.validate_measurement_values``).
+        kecamatan = self.instance.child.desa_id[:8]
+        self.fields["posyandu"].queryset = Posyandu.objects.filter(
+            within_q("desa__kode", kecamatan)
+        ).order_by("nama")
+        # A form sent without them (a page opened before they were on it) keeps them.
+        for name in ("tanggal", "posyandu"):
+            if self.is_bound and name not in self.data:
+                self.fields[name].required = False
+                self.fields[name].disabled = True

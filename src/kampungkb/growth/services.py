@@ -454,6 +454,14 @@ def measurement_update(
     _ensure_may_edit(user, m.child.desa_id)
     merged = {f: getattr(m, f) for f in MEASUREMENT_FIELDS} | values
     errors = validate_measurement_values(child=m.child, values=merged)
+    day = merged["tanggal"]
+    taken = day != m.tanggal and m.child.measurements.filter(tanggal=day).exists()
+    if taken and "tanggal" not in errors:
+        # One measurement per child and day: moved onto another, one of the two would be lost.
+        errors["tanggal"] = _(
+            "This child already has a measurement on this date: correct that one, or delete "
+            "this one."
+        )
     if errors:
         raise ValidationError(errors)
     findings = measurement_findings(child=m.child, values=merged, replacing=m)

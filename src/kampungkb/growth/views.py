@@ -21,6 +21,7 @@ from kampungkb.growth import personal_data, selectors, services
 from kampungkb.growth.forms import (
     ChildEditForm,
     ChildRegisterForm,
+    MeasurementEditForm,
     MeasurementForm,
     SessionStartForm,
 )
@@ -358,7 +359,7 @@ def child_edit(request, pk):
 def measurement_edit(request, pk):
     m = selectors.measurement_get(user=request.user, pk=pk)
     _require_editor(request.user, m.child.desa_id)
-    form = MeasurementForm(request.POST or None, instance=m)
+    form = MeasurementEditForm(request.POST or None, instance=m)
     needs_check = False
     if request.method == "POST" and form.is_valid():
         try:
