@@ -11,16 +11,14 @@ from kampungkb.growth.skdn import skdn_table
 from tests import factories
 from tests.conftest import BATU_PENYU, KURNIA_JAYA
 
-TODAY = datetime.date.today()
-
 
 @pytest.fixture
-def child(posyandu):
+def child(posyandu, today):
     return factories.child(
         posyandu=posyandu,
         nama="Budi Santoso",
         jenis_kelamin="L",
-        tanggal_lahir=TODAY - datetime.timedelta(days=500),
+        tanggal_lahir=today - datetime.timedelta(days=500),
         nama_ibu="Siti Aminah",
         punya_buku_kia=True,
     )
@@ -38,25 +36,25 @@ def _form(child, **changes) -> dict:
     return data | changes
 
 
-def _s_and_k(user, posyandu) -> tuple[int, int]:
-    table = skdn_table(user=user, tahun=TODAY.year, month=TODAY.month)
+def _s_and_k(user, posyandu, today) -> tuple[int, int]:
+    table = skdn_table(user=user, tahun=today.year, month=today.month)
     row = next((r for r in table.rows if r.posyandu_id == posyandu.pk), None)
     return (row.s, row.k) if row else (0, 0)
 
 
 def test_a_childs_posyandu_is_corrected_on_the_edit_page_and_skdn_follows(
-    client, users, posyandu, child
+    client, users, posyandu, child, today
 ):
     mawar = factories.posyandu(KURNIA_JAYA, "Posyandu Mawar")
-    assert _s_and_k(users["desa"], posyandu) == (1, 1)
+    assert _s_and_k(users["desa"], posyandu, today) == (1, 1)
     client.force_login(users["desa"])
     url = reverse("growth:child_edit", args=[child.pk])
     assert 'name="posyandu"' in client.get(url).content.decode()
     assert client.post(url, _form(child, posyandu=mawar.pk)).status_code == 302
     child.refresh_from_db()
     assert child.posyandu == mawar
-    assert _s_and_k(users["desa"], posyandu) == (0, 0)
-    assert _s_and_k(users["desa"], mawar) == (1, 1)
+    assert _s_and_k(users["desa"], posyandu, today) == (0, 0)
+    assert _s_and_k(users["desa"], mawar, today) == (1, 1)
     entry = AuditEntry.objects.filter(object_type="growth.child", action="update").latest("id")
     assert entry.changes == {"posyandu": [posyandu.pk, mawar.pk]}
 

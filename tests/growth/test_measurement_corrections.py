@@ -15,21 +15,31 @@ from kampungkb.growth.skdn import skdn_table
 from tests import factories
 from tests.conftest import KURNIA_JAYA
 
-TODAY = datetime.date.today()
-FIRST = TODAY.replace(day=1)
-LAST_MONTH = (FIRST - datetime.timedelta(days=1)).replace(day=15)
+
+@pytest.fixture
+def first(today):
+    """The first of this month."""
+    return today.replace(day=1)
 
 
 @pytest.fixture
-def child(posyandu):
-    return factories.child(posyandu=posyandu, tanggal_lahir=TODAY - datetime.timedelta(days=400))
+def last_month(first):
+    """The 15th of last month."""
+    return (first - datetime.timedelta(days=1)).replace(day=15)
 
 
-def test_a_measurement_moved_onto_a_date_the_child_has_one_is_refused(users, child):
-    earlier = factories.measurement(child, LAST_MONTH, berat=Decimal("9.1"))
-    later = factories.measurement(child, FIRST, berat=Decimal("9.4"))
+@pytest.fixture
+def child(posyandu, today):
+    return factories.child(posyandu=posyandu, tanggal_lahir=today - datetime.timedelta(days=400))
+
+
+def test_a_measurement_moved_onto_a_date_the_child_has_one_is_refused(
+    users, child, first, last_month
+):
+    earlier = factories.measurement(child, last_month, berat=Decimal("9.1"))
+    later = factories.measurement(child, first, berat=Decimal("9.4"))
     with pytest.raises(ValidationError) as err:
-        measurement_update(user=users["desa"], measurement=later, tanggal=LAST_MONTH)
+        measurement_update(user=users["desa"], measurement=later, tanggal=last_month)
     assert "tanggal" in err.value.message_dict
     assert Measurement.objects.filter(pk__in=[earlier.pk, later.pk]).count() == 2
 
@@ -40,35 +50,37 @@ def _d(user, posyandu, day) -> int:
 
 
 def test_a_measurements_date_and_posyandu_are_corrected_on_its_edit_page(
-    client, users, posyandu, child
+    client, users, posyandu, child, first, last_month
 ):
     mawar = factories.posyandu(KURNIA_JAYA, "Posyandu Mawar")
-    m = factories.measurement(child, FIRST, berat=Decimal("9.4"), posyandu=posyandu)
-    assert _d(users["desa"], posyandu, FIRST) == 1
+    m = factories.measurement(child, first, berat=Decimal("9.4"), posyandu=posyandu)
+    assert _d(users["desa"], posyandu, first) == 1
     client.force_login(users["desa"])
     url = reverse("growth:measurement_edit", args=[m.pk])
     page = client.get(url).content.decode()
     assert 'name="tanggal"' in page and 'name="posyandu"' in page
-    data = {"tanggal": LAST_MONTH.isoformat(), "posyandu": mawar.pk, "berat": "9,4"}
+    data = {"tanggal": last_month.isoformat(), "posyandu": mawar.pk, "berat": "9,4"}
     assert client.post(url, data).status_code == 302
     m.refresh_from_db()
-    assert (m.tanggal, m.posyandu) == (LAST_MONTH, mawar)
-    assert _d(users["desa"], posyandu, FIRST) == 0
-    assert _d(users["desa"], mawar, LAST_MONTH) == 1
+    assert (m.tanggal, m.posyandu) == (last_month, mawar)
+    assert _d(users["desa"], posyandu, first) == 0
+    assert _d(users["desa"], mawar, last_month) == 1
     entry = AuditEntry.objects.filter(object_type="growth.measurement", action="update").latest(
         "id"
     )
-    assert entry.changes["tanggal"] == [FIRST.isoformat(), LAST_MONTH.isoformat()]
+    assert entry.changes["tanggal"] == [first.isoformat(), last_month.isoformat()]
     assert entry.changes["posyandu"] == [posyandu.pk, mawar.pk]
 
 
-def test_the_edit_page_refuses_a_date_the_child_has_a_measurement_on(client, users, child):
-    factories.measurement(child, LAST_MONTH, berat=Decimal("9.1"))
-    m = factories.measurement(child, FIRST, berat=Decimal("9.4"))
+def test_the_edit_page_refuses_a_date_the_child_has_a_measurement_on(
+    client, users, child, first, last_month
+):
+    factories.measurement(child, last_month, berat=Decimal("9.1"))
+    m = factories.measurement(child, first, berat=Decimal("9.4"))
     client.force_login(users["desa"])
     url = reverse("growth:measurement_edit", args=[m.pk])
-    response = client.post(url, {"tanggal": LAST_MONTH.isoformat(), "berat": "9,4"})
+    response = client.post(url, {"tanggal": last_month.isoformat(), "berat": "9,4"})
     assert response.status_code == 400
     assert response.context["form"].errors["tanggal"]
     m.refresh_from_db()
-    assert m.tanggal == FIRST
+    assert m.tanggal == first

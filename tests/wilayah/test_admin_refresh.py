@@ -11,8 +11,6 @@ from kampungkb.analytics.services import summaries_rebuild
 from tests import factories
 from tests.conftest import BATU_PENYU, KURNIA_JAYA, MANGGAR
 
-TODAY = datetime.date.today()
-
 
 @pytest.fixture
 def root(client, beltim):
@@ -28,13 +26,13 @@ def _kampung_kb_children(period_type="year") -> int:
 
 
 @pytest.fixture
-def kampung_with_a_measured_child(beltim, django_capture_on_commit_callbacks):
+def kampung_with_a_measured_child(beltim, today, django_capture_on_commit_callbacks):
     # The setup's own refreshes run here: a later change of the test must queue its own.
     with django_capture_on_commit_callbacks(execute=True):
         kampung = factories.kampung_kb(KURNIA_JAYA, tanggal_pencanangan=datetime.date(2020, 1, 1))
-        child = factories.child(KURNIA_JAYA, tanggal_lahir=TODAY - datetime.timedelta(days=400))
+        child = factories.child(KURNIA_JAYA, tanggal_lahir=today - datetime.timedelta(days=400))
         factories.measurement(
-            child, TODAY, berat=Decimal("9"), tinggi=Decimal("75"), cara_ukur="PB"
+            child, today, berat=Decimal("9"), tinggi=Decimal("75"), cara_ukur="PB"
         )
     summaries_rebuild()
     assert _kampung_kb_children() == 1
