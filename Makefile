@@ -22,8 +22,12 @@ demo: setup
 	@# prints the demo accounts and the login address last.
 	@KAMPUNGKB_DEMO=1 $(BIN)/kampungkb serve_demo --port $(PORT)
 
+# The suite on every core (TEST_WORKERS=1: one process), then the browser tests alone: two
+# Chromiums and their live servers beside the rest would only race each other for the cores.
+TEST_WORKERS ?= auto
 test: setup
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --ignore=tests/e2e
+	$(BIN)/pytest -p no:xdist tests/e2e
 
 lint: setup
 	$(BIN)/ruff check .
