@@ -155,8 +155,16 @@ def test_an_openpyxl_workbook_of_every_kind_of_cell_reads_as_calamine_read_it(tm
     by_number = dict(rows)
     assert by_number[2][2] == datetime.date(2024, 1, 5)
     assert by_number[2][6] == datetime.timedelta(hours=30)
-    assert by_number[12][:3] == ["digabung", "", ""]
+    assert by_number[12][:3] == ["digabung", "", ""]  # as read, as calamine reads it
     assert all(len(cells) == 10 for _, cells in rows)  # as wide as the widest row (J)
+    # Below the header (row 1) a merged range reads as the user sees it: its first cell's
+    # value in each of its cells.
+    spool = sheet_spool(path, kind="xlsx", limits=ParseLimits.from_settings())
+    try:
+        spool.fill_merged(1)
+        assert dict(spool.records())[12][:4] == ["digabung", "digabung", "digabung", ""]
+    finally:
+        spool.close()
 
 
 def test_an_eppgbm_workbook_reads_as_calamine_read_it(eppgbm):

@@ -131,6 +131,51 @@ def test_a_family_survey_of_rows_with_and_without_text_reads_fast_as_expat_reads
     assert {len(cells) for _, cells, _ in rows} == {4, 5, 6, 7, 8}
 
 
+def _merges(path, *, fast: bool, limits=LIMITS) -> list[int]:
+    return read_sheet(str(path), limits, _Rows(), fast=fast).merges.tolist()
+
+
+def test_merged_ranges_are_read_fast_as_expat_reads_them(tmp_path):
+    # A family's No KK and address merged over its members' rows (after the rows, in
+    # <mergeCells>): the same ranges, and the same rows, both ways.
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["DATA KELUARGA"])
+    sheet.append(["No KK", "Alamat", "Nama", "Hubungan"])
+    for i in range(300):
+        sheet.append([f"19{i // 3:014d}", f"Jl. {i // 3}", f"Anggota {i}", str(1 + i % 3)])
+    sheet.merge_cells("A1:D1")
+    for first in range(3, 303, 3):
+        sheet.merge_cells(f"A{first}:B{first + 2}")
+    path = tmp_path / "gabung.xlsx"
+    workbook.save(path)
+    rows, _ = _same(path)
+    assert len(rows) == 302
+    merges = _merges(path, fast=True)
+    assert merges == _merges(path, fast=False)
+    ranges = sorted(zip(*[iter(merges)] * 4, strict=True))  # as openpyxl lists them: any order
+    assert len(ranges) == 101
+    assert ranges[:2] == [(1, 0, 1, 3), (3, 0, 5, 1)]  # top, first column (A: 0), bottom, last
+    assert ranges[-1] == (300, 0, 302, 1)
+
+
+def test_merged_ranges_of_a_prefixed_sheet_are_read_fast_as_expat_reads_them(tmp_path):
+    # Prefixed elements; a range named in a comment among the rows is none, a range of one
+    # cell neither; a range past the limits (5,000 rows, 300 columns) is kept within them.
+    rows = (
+        _plain_rows(1, 40, "x:") + '<!-- <x:mergeCell ref="C1:C9"/> -->' + _plain_rows(40, 60, "x:")
+    )
+    merges = '<x:mergeCells count="3"><x:mergeCell ref="A2:B4"/><x:mergeCell ref="D7"/>'
+    merges += '<x:mergeCell ref="E50:XFD1048576"/>'
+    content = _sheet(rows, prefix="x:").replace(
+        b"</x:sheetData>", b"</x:sheetData>" + merges.encode() + b"</x:mergeCells>"
+    )
+    path = tmp_path / "x.xlsx"
+    path.write_bytes(hostile.xlsx(content, shared=_SHARED, styles=_STYLES))
+    _same(path)
+    assert _merges(path, fast=True) == _merges(path, fast=False) == [2, 0, 4, 1, 50, 4, 5_000, 299]
+
+
 def _sheet(rows: str, *, prolog: str = "", prefix: str = "") -> bytes:
     p = prefix
     ns = f":{p[:-1]}" if p else ""

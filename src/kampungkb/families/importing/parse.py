@@ -86,6 +86,7 @@ def read_rows(path, *, limits: ParseLimits | None = None) -> FamilyTable:
             raise ImportFileError(
                 _("The header lacks the column(s): %(cols)s.") % {"cols": ", ".join(missing)}
             )
+        spool.fill_merged(number)
     except (ValueError, LookupError, TypeError):
         spool.close()
         raise ImportFileError(_("The file could not be read.")) from None

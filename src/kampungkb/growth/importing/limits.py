@@ -81,6 +81,11 @@ def refusal_message(reason: str, details: dict, limits: ParseLimits) -> str:
             "%(max_rows)s rows and %(max_columns)s columns can hold: it is not an ordinary "
             "workbook."
         ),
+        "merges": _(
+            "The sheet lists more than %(limit)s merged ranges, or more merged cells than a "
+            "sheet of %(max_rows)s rows and %(max_columns)s columns holds: it is not an "
+            "ordinary workbook. Unmerge the cells and upload it again."
+        ),
         "cell": _("Row %(row)s has a cell longer than %(limit)s characters."),
         "line": _(
             "The file has a line longer than %(limit)s characters: it is not an e-PPGBM csv."

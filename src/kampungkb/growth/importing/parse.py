@@ -111,6 +111,7 @@ def read_table(path, *, limits: ParseLimits | None = None) -> Table:
         raise ImportFileError(refusal_message(refused.reason, refused.details, limits)) from None
     try:
         number, cells, found = header_row_find(spool)
+        spool.fill_merged(number)
     except (ValueError, LookupError, TypeError):
         spool.close()
         raise ImportFileError(_("The file could not be read.")) from None

@@ -15,8 +15,10 @@ of rows and the shared strings, never the sheet; a csv
 without quotes is read a block of lines at a time, each line split by C code (a csv with
 quotes, or with a line longer than a cell may be, is read by the ``csv`` module). It prints
 one JSON line on stdout: ``{"rows": n, "width": w}`` (an xlsx's rows are written without
-their empty cells at the end; ``w`` is the widest), or ``{"refused": reason, ...}`` naming
-what broke which limit. The server turns that into a message in the user's language.
+their empty cells at the end; ``w`` is the widest; ``"merges"``, its merged ranges: four
+numbers a range, top row, first column, bottom row, last column), or
+``{"refused": reason, ...}`` naming what broke which limit. The server turns that into a
+message in the user's language.
 """
 
 import codecs
@@ -252,9 +254,9 @@ def main(argv: list[str]) -> int:
     with os.fdopen(limits["fd"], "wb", buffering=1 << 16) as fd:
         out = Frames(fd)
         try:
-            sheet, sheets = "", 0
+            sheet, sheets, merges = "", 0, []
             if kind == "xlsx":
-                rows, width = read_xlsx(path, limits, out)
+                rows, width, merges = read_xlsx(path, limits, out)
                 sheet, sheets = sheet_facts(path)
             else:
                 rows, width = read_csv(path, limits, out), 0
@@ -266,6 +268,8 @@ def main(argv: list[str]) -> int:
             print(json.dumps({"refused": "memory"}))
             return 0
     facts = {"rows": rows, "width": width, "sheet": sheet, "sheets": sheets}
+    if merges:
+        facts["merges"] = merges
     print(json.dumps({**facts, "peak_mb": _peak_mb()}))
     return 0
 

@@ -12,6 +12,7 @@ import datetime
 import functools
 import math
 import re
+from array import array
 from itertools import repeat
 
 if __package__:
@@ -50,6 +51,7 @@ _TEXT = "[^<&\x00-\x08\x0b-\x1f\ufffe\uffff]*"
 _NUMBER = "-?[0-9]+(?:\\.[0-9]+)?(?:[eE][-+]?[0-9]+)?"  # what float() reads as _number does
 _TYPED = ("number", "bool", "t", "s")  # how a batch reads a column that is never blank
 _FIRST_R = re.compile(' r="[0-9]+"(.*)', re.DOTALL)
+_MERGE_REF = re.compile("([A-Za-z]{1,3})([0-9]{1,7}):([A-Za-z]{1,3})([0-9]{1,7})")
 _ROW_ATTRIBUTE = re.compile(f'({_NAME})="([^"]*)"')
 
 
@@ -216,7 +218,9 @@ class SheetRows:
         self.strings = strings
         self.kinds = kinds
         self.date1904 = date1904
-        self.tags = {prefix + name: name for name in ("c", "v", "row", "is", "t", "rPh")}
+        self.tags = {
+            prefix + name: name for name in ("c", "v", "row", "is", "t", "rPh", "mergeCell")
+        }
         self.columns: dict[str, int] = {}
         self.number = 0  # the row being read
         self.cells: list = []
@@ -242,6 +246,10 @@ class SheetRows:
         self._template = None  # that of the last row read
         self._shape = None  # the last row's shape
         self._serials: dict = {}  # the dates of a date (t) or duration (s) style, worked out
+        # The merged ranges within the limits (``<mergeCell>``, listed after the rows): top
+        # row, first column (0 for A), bottom row, last column of each, one after another.
+        self.merges = array("q")
+        self.merged_cells = 0  # how many cells they cover
 
     def start(self, name, attrs):
         self.depth += 1
@@ -278,6 +286,36 @@ class SheetRows:
             self.preserve = attrs.get("xml:space") == "preserve"
         elif tag == "rPh":
             self.phonetic += 1
+        elif tag == "mergeCell":
+            self._merge(attrs.get("ref") or "")
+
+    def _merge(self, ref: str) -> None:
+        """Keep a merged range (``A2:C4``), which the import reads as the user sees it: the
+        value of its first cell in each of its cells (``sandbox.RowSpool.fill_merged``).
+
+        Only its part within the limits is kept (a range whose first cell is past them holds
+        no value read). More ranges than ``max_rows``, or more merged cells than a sheet of
+        ``max_rows`` rows and ``max_columns`` columns holds, is refused: no workbook typed
+        by hand has them, and each is kept until the rows are filled.
+        """
+        found = _MERGE_REF.fullmatch(ref)
+        if found is None:
+            return  # one cell ("A2"), or no reference: nothing to fill
+        left, top, right, bottom = found.groups()
+        top, bottom = sorted((int(top), int(bottom)))
+        first, last = sorted((column_number(left) - 1, column_number(right) - 1))
+        if top < 1 or top > self.max_rows or first >= self.max_columns:
+            return
+        bottom, last = min(bottom, self.max_rows), min(last, self.max_columns - 1)
+        if top == bottom and first == last:
+            return
+        self.merged_cells += (bottom - top + 1) * (last - first + 1)
+        if (
+            len(self.merges) >= 4 * self.max_rows
+            or self.merged_cells > self.max_rows * self.max_columns
+        ):
+            raise Refused("merges", limit=self.max_rows)
+        self.merges.extend((top, first, bottom, last))
 
     def _column(self, letters: str) -> int:
         column = column_number(letters) - 1

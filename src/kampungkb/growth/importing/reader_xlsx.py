@@ -435,15 +435,16 @@ def _prefix(archive: zipfile.ZipFile, name: str) -> str:
     return found.group(1).decode() if found and found.group(1) else ""
 
 
-def read_xlsx(path: str, limits: dict, out) -> tuple[int, int]:
-    """Write the first sheet's non-blank rows to ``out``; return how many and the width of
-    the widest (the rows are written without their empty cells at the end)."""
+def read_xlsx(path: str, limits: dict, out) -> tuple[int, int, list[int]]:
+    """Write the first sheet's non-blank rows to ``out``; return how many, the width of
+    the widest (the rows are written without their empty cells at the end) and the merged
+    ranges (``SheetRows.merges``: four numbers a range)."""
     reader = read_sheet(path, limits, out)
     if reader.far:
         row, column = reader.far  # the furthest cell past a limit; the widest row may be before
         width = max(column + 1, reader.width)
         raise Refused("dimension", cell=f"{column_letters(width)}{row}")
-    return reader.written, reader.width
+    return reader.written, reader.width, reader.merges.tolist()
 
 
 def read_sheet(path: str, limits: dict, out, *, fast: bool = True) -> SheetRows:

@@ -57,12 +57,27 @@ def sheet_spool(path: Path, *, kind: str, limits: ParseLimits) -> "RowSpool":
         if "refused" in outcome:
             raise SheetRefused(outcome.pop("refused"), outcome)
         rows = RowSpool(spool, width=int(outcome.get("width") or 0))
+        rows.merges = _merges(outcome.get("merges"))
         rows.reader_peak_mb = float(outcome.get("peak_mb") or 0)
         rows.sheet, rows.sheets = str(outcome.get("sheet") or ""), int(outcome.get("sheets") or 0)
         return rows
     except BaseException:
         spool.close()
         raise
+
+
+def _merges(merges) -> list[tuple[int, int, int, int]]:
+    """The merged ranges the reader sent (four numbers a range), or refuse what it is not."""
+    if merges is None:
+        return []
+    if (
+        not isinstance(merges, list)
+        or len(merges) % 4
+        or not all(type(n) is int and n >= 0 for n in merges)
+    ):
+        raise SheetRefused("failed")
+    ranges = iter(merges)
+    return list(zip(ranges, ranges, ranges, ranges, strict=True))
 
 
 def _children_cpu_seconds() -> float:
@@ -183,6 +198,9 @@ class RowSpool:
         self._sizes = array("q")
         self._kinds: list[bytes] = []
         self._cached: tuple[int, list[list]] | None = None  # the frame cells_at read last
+        # An xlsx's merged ranges: (top row, first column from 0, bottom row, last column)
+        self.merges: list[tuple[int, int, int, int]] = []
+        self._fills: dict[int, list] = {}  # by frame: the merged ranges filled in its rows
         file.seek(0)
         try:
             while header := file.readline():
@@ -212,7 +230,46 @@ class RowSpool:
         payload = file.read(self._sizes[index])
         first = self._firsts[index]
         end = self._firsts[index + 1] if index + 1 < len(self._firsts) else len(self.numbers)
-        return _decode_frame(self._kinds[index], payload, end - first, self.width)
+        rows = _decode_frame(self._kinds[index], payload, end - first, self.width)
+        fills = self._fills.get(index)
+        if fills:
+            numbers = self.numbers[first:end]
+            for top, bottom, start, stop, value in fills:
+                filled = [value] * (stop - start)
+                for cells in rows[bisect_left(numbers, top) : bisect_right(numbers, bottom)]:
+                    cells[start:stop] = filled
+        return rows
+
+    def fill_merged(self, header_row: int) -> None:
+        """Read every merged range below ``header_row`` as the user sees it: the value of
+        its first (top-left) cell in each of its cells, in the rows read from now on (an
+        officer merges a family's No KK and address over its members' rows, a posyandu over
+        its children's). A range that starts in the header row or above it (a title merged
+        across the columns, a header over two) is left as it is: only its first cell holds
+        a value. A row blank but for a range is not read (it is blank to the user but for a
+        taller cell beside it); a range is filled as far as the sheet's widest row (no
+        column past it has a header), and the cells filled are cells every row already has.
+        """
+        self._fills, self._cached = {}, None
+        numbers, firsts, width = self.numbers, self._firsts, self.width
+        fills: dict[int, list] = {}
+        read: tuple[int, list[list]] | None = None  # the frame of the last first cell
+        for top, first, bottom, last in sorted(self.merges):
+            last = min(last, width - 1)
+            low, high = bisect_left(numbers, top), bisect_right(numbers, bottom)
+            if top <= header_row or low == high or first > last:
+                continue
+            value = ""  # a range whose first row is blank: blank where the user sees it
+            index = low
+            if numbers[index] == top:
+                frame = bisect_right(firsts, index) - 1
+                if read is None or read[0] != frame:
+                    read = (frame, self._frame(frame))
+                value = read[1][index - firsts[frame]][first]
+            fill = (top, bottom, first, last + 1, value)
+            for frame in range(bisect_right(firsts, low) - 1, bisect_right(firsts, high - 1)):
+                fills.setdefault(frame, []).append(fill)
+        self._fills = fills
 
     def frames(self, start: int = 0) -> Iterator[tuple[Sequence[int], list[list]]]:
         """(row numbers, cells of those rows) a frame at a time, from the ``start``-th row
