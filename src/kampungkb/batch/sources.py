@@ -263,7 +263,39 @@ def _parquet_parts(path: str, file_no: int) -> list[Part]:
     return parts
 
 
-def _xlsx_rows(path: str) -> list[list]:
+def _merged_fill(rows: list[list], ranges, header_line: int) -> None:
+    """Give every cell of a merged range below the header the value of its first (top-left)
+    cell, as the user sees it and as the web import reads it (``RowSpool.fill_merged``): a
+    range starting in the header row or above (a title across the columns) is left as it is,
+    and so is a row that is blank but for the range. Ranges are clipped to the sheet's rows
+    and columns; more merged cells than the sheet holds is refused (ValueError)."""
+    width = max(map(len, rows))
+    clipped = []
+    for (top, first), (bottom, last) in sorted(ranges):
+        bottom, last = min(bottom, len(rows) - 1), min(last, width - 1)
+        # ``top`` counts from 0: row ``header_line`` is the one under the header
+        if header_line <= top <= bottom and first <= last:
+            clipped.append((top, first, bottom, last))
+    if sum((b - t + 1) * (la - f + 1) for t, f, b, la in clipped) > len(rows) * width:
+        raise ValueError("sel gabungan (merge) lebih banyak daripada sel lembar kerjanya")
+    blank = {
+        number
+        for top, _, bottom, _ in clipped
+        for number in range(top + 1, bottom + 1)
+        if not any(cell not in (None, "") and str(cell).strip() for cell in rows[number])
+    }
+    for top, first, bottom, last in clipped:
+        value = rows[top][first] if first < len(rows[top]) else ""
+        for number in range(top, bottom + 1):
+            cells = rows[number]
+            if number not in blank and first < len(cells):
+                stop = min(last + 1, len(cells))
+                cells[first:stop] = [value] * (stop - first)
+
+
+def _xlsx_rows(path: str, *, header_line: int | None = None) -> list[list]:
+    """The first visible sheet's rows from A1; with ``header_line`` (the header's row number),
+    its merged ranges below the header filled (``_merged_fill``)."""
     from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
     try:
@@ -276,7 +308,10 @@ def _xlsx_rows(path: str) -> list[list]:
             if sheet.visible == SheetVisibleEnum.Visible
         ]
         sheet = workbook.get_sheet_by_index(visible[0] if visible else 0)
-        return sheet.to_python(skip_empty_area=False)
+        rows = sheet.to_python(skip_empty_area=False)
+        if header_line is not None and rows:
+            _merged_fill(rows, sheet.merged_cell_ranges or (), header_line)
+        return rows
     except (CalamineError, OSError, ValueError) as exc:
         raise InputError(f"{path}: bukan berkas xlsx yang valid ({exc})") from exc
 
@@ -334,7 +369,7 @@ def _raw(part: Part) -> tuple[dict[str, pd.Series], int]:
         table = pq.ParquetFile(part.path).read_row_group(part.index)
         return {k: table.column(i).to_pandas() for k, i in positions.items()}, 0
     if part.kind == "xlsx":
-        rows = _xlsx_rows(part.path)[part.first_line - 1 :]
+        rows = _xlsx_rows(part.path, header_line=part.first_line - 1)[part.first_line - 1 :]
         out = {}
         for key, i in positions.items():
             out[key] = pd.Series(
