@@ -24,9 +24,12 @@ demo: setup
 
 # The suite on every core (TEST_WORKERS=1: one process), then the browser tests alone: two
 # Chromiums and their live servers beside the rest would only race each other for the cores.
+# Tests are handed out in pytest-django's order (a worker's transactional tests, which empty
+# the tables, after its others), not a file per worker: a file that empties them would come
+# before another whose tests find the reference data the database was set up with.
 TEST_WORKERS ?= auto
 test: setup
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --ignore=tests/e2e
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist load --ignore=tests/e2e
 	$(BIN)/pytest -p no:xdist tests/e2e
 
 lint: setup
