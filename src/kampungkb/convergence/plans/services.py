@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from kampungkb.convergence.actions.selectors import district_get
 from kampungkb.convergence.guards import author, ensure_area_editor, ensure_district_admin
 from kampungkb.convergence.plans.models import Plan, PlanActivity, Realisation
-from kampungkb.core.audit import audit_record
+from kampungkb.core.audit import audit_record, diff, snapshot
 from kampungkb.core.models import AuditAction
 from kampungkb.core.permissions import can_edit_area, is_district_admin
 from kampungkb.core.validators import ensure_not_in_future
@@ -110,6 +110,59 @@ def activity_add(*, user, plan: Plan, **values) -> PlanActivity:
     return activity
 
 
+def _ensure_in_plan_year(activity: PlanActivity, tanggal: datetime.date) -> None:
+    ensure_not_in_future(tanggal=tanggal)
+    if tanggal.year != activity.plan.tahun:
+        raise ValidationError(
+            {
+                "tanggal": _("The date must fall in the plan's year (%(year)s).")
+                % {"year": activity.plan.tahun}
+            }
+        )
+
+
+def _ensure_fits_between(
+    activity: PlanActivity, *, tanggal: datetime.date, progres: int, replacing=None
+) -> None:
+    """Refuse a record whose progress is below an earlier one's or above a later one's.
+
+    A record dated between others (entered late) must fit between them too: the activity's
+    progress never goes back over time, whatever order it was typed in. ``replacing`` is the
+    record a correction changes, left out of the comparison.
+    """
+    others = activity.realisations.all()
+    if replacing is not None:
+        others = others.exclude(pk=replacing.pk)
+    earlier = others.filter(tanggal__lte=tanggal).order_by("-tanggal", "-id").first()
+    if earlier and progres < earlier.progres:
+        raise ValidationError(
+            {
+                "progres": _("Progress cannot go back (last recorded: %(p)s%%).")
+                % {"p": earlier.progres}
+            }
+        )
+    later = others.filter(tanggal__gt=tanggal).order_by("tanggal", "id").first()
+    if later and progres > later.progres:
+        raise ValidationError(
+            {
+                "progres": _(
+                    "Progress cannot be above that of a later record (%(p)s%% on %(date)s)."
+                )
+                % {"p": later.progres, "date": later.tanggal.isoformat()}
+            }
+        )
+
+
+def _activity_follow_latest(activity: PlanActivity) -> None:
+    """Give ``activity`` the figures of its latest realisation (nothing realised: zero), which
+    every plan summary, scorecard and export sums."""
+    latest = activity.realisations.order_by("-tanggal", "-id").first()
+    activity.progres = latest.progres if latest else 0
+    activity.output_tercapai = latest.output_tercapai if latest else 0
+    activity.anggaran_realisasi = latest.anggaran_realisasi if latest else 0
+    activity.save(update_fields=["progres", "output_tercapai", "anggaran_realisasi"])
+
+
 @transaction.atomic
 def realisation_add(
     *,
@@ -124,35 +177,8 @@ def realisation_add(
     """Record progress of a planned activity; the activity keeps its latest figures."""
     activity = PlanActivity.objects.select_for_update().select_related("plan").get(pk=activity.pk)
     _ensure_plan_editor(user, activity.plan)
-    ensure_not_in_future(tanggal=tanggal)
-    if tanggal.year != activity.plan.tahun:
-        raise ValidationError(
-            {
-                "tanggal": _("The date must fall in the plan's year (%(year)s).")
-                % {"year": activity.plan.tahun}
-            }
-        )
-    # A record dated between others (entered late) must fit between them too: the
-    # activity's progress never goes back over time, whatever order it was typed in.
-    earlier = activity.realisations.filter(tanggal__lte=tanggal).order_by("-tanggal", "-id")
-    earlier = earlier.first()
-    if earlier and progres < earlier.progres:
-        raise ValidationError(
-            {
-                "progres": _("Progress cannot go back (last recorded: %(p)s%%).")
-                % {"p": earlier.progres}
-            }
-        )
-    later = activity.realisations.filter(tanggal__gt=tanggal).order_by("tanggal", "id").first()
-    if later and progres > later.progres:
-        raise ValidationError(
-            {
-                "progres": _(
-                    "Progress cannot be above that of a later record (%(p)s%% on %(date)s)."
-                )
-                % {"p": later.progres, "date": later.tanggal.isoformat()}
-            }
-        )
+    _ensure_in_plan_year(activity, tanggal)
+    _ensure_fits_between(activity, tanggal=tanggal, progres=progres)
     real = Realisation(
         activity=activity,
         tanggal=tanggal,
@@ -164,11 +190,7 @@ def realisation_add(
     )
     real.full_clean()
     real.save()
-    latest = activity.realisations.order_by("-tanggal", "-id").first()
-    activity.progres = latest.progres
-    activity.output_tercapai = latest.output_tercapai
-    activity.anggaran_realisasi = latest.anggaran_realisasi
-    activity.save(update_fields=["progres", "output_tercapai", "anggaran_realisasi"])
+    _activity_follow_latest(activity)
     audit_record(
         actor=user,
         action=AuditAction.CREATE,
@@ -181,3 +203,84 @@ def realisation_add(
         },
     )
     return real
+
+
+REALISATION_FIELDS = ("tanggal", "progres", "output_tercapai", "anggaran_realisasi", "catatan")
+
+
+def _ensure_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"alasan": _("Say why this realisation is changed.")})
+    return reason
+
+
+def _locked_realisation(realisation: Realisation) -> tuple[Realisation, PlanActivity]:
+    # The activity first, as realisation_add locks it: two corrections (or a correction and
+    # a new record) of one activity run one after the other.
+    activity = (
+        PlanActivity.objects.select_for_update()
+        .select_related("plan")
+        .get(pk=realisation.activity_id)
+    )
+    return Realisation.objects.select_for_update().get(pk=realisation.pk), activity
+
+
+@transaction.atomic
+def realisation_update(*, user, realisation: Realisation, alasan: str, **values) -> Realisation:
+    """Correct a realisation (its date, figures or note) and say why in ``alasan``.
+
+    The corrected record must still fit between the activity's earlier and later ones, but
+    the activity's progress may go back: a mistyped 100% on its latest record is corrected
+    down. The activity then keeps the figures of its latest record again.
+    """
+    real, activity = _locked_realisation(realisation)
+    _ensure_plan_editor(user, activity.plan)
+    reason = _ensure_reason(alasan)
+    unknown = set(values) - set(REALISATION_FIELDS)
+    if unknown:
+        raise TypeError(f"not a realisation field: {sorted(unknown)}")
+    before = snapshot(real, REALISATION_FIELDS)
+    for name, value in values.items():
+        # As the column keeps it (an int budget as a Decimal), so that the trail lists
+        # only what really changed.
+        setattr(real, name, Realisation._meta.get_field(name).to_python(value))
+    _ensure_in_plan_year(activity, real.tanggal)
+    _ensure_fits_between(activity, tanggal=real.tanggal, progres=real.progres, replacing=real)
+    real.full_clean()
+    changes = diff(before, snapshot(real, REALISATION_FIELDS))
+    if not changes:
+        return real
+    real.save()
+    _activity_follow_latest(activity)
+    audit_record(
+        actor=user,
+        action=AuditAction.UPDATE,
+        obj=real,
+        wilayah_kode=activity.plan.desa_id or activity.plan.kabupaten_id or "",
+        changes={**changes, "activity": activity.pk, "alasan": reason},
+    )
+    return real
+
+
+@transaction.atomic
+def realisation_delete(*, user, realisation: Realisation, alasan: str) -> PlanActivity:
+    """Remove a realisation entered by mistake, saying why in ``alasan``; return its activity,
+    which keeps the figures of its latest remaining record (none: zero)."""
+    real, activity = _locked_realisation(realisation)
+    _ensure_plan_editor(user, activity.plan)
+    reason = _ensure_reason(alasan)
+    audit_record(
+        actor=user,
+        action=AuditAction.DELETE,
+        obj=real,
+        wilayah_kode=activity.plan.desa_id or activity.plan.kabupaten_id or "",
+        changes={
+            **snapshot(real, REALISATION_FIELDS),
+            "activity": activity.pk,
+            "alasan": reason,
+        },
+    )
+    real.delete()
+    _activity_follow_latest(activity)
+    return activity
