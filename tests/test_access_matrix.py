@@ -58,7 +58,7 @@ from kampungkb.convergence.models import (
     ProgrammeArea,
     RuleSet,
 )
-from kampungkb.convergence.plans.services import activity_add, plan_create
+from kampungkb.convergence.plans.services import activity_add, plan_create, realisation_add
 from kampungkb.convergence.reference import reference_load
 from kampungkb.convergence.review.rule_sets import RuleSetForm
 from kampungkb.families.importing.commit import families_import
@@ -353,6 +353,19 @@ ASK = {
             "output_tercapai": "5",
             "anggaran_realisasi": "500000",
         },
+    ),
+    "convergence:realisation_edit": area(
+        lambda o: [o.realisation.pk],
+        lambda o: {
+            "tanggal": o.today.isoformat(),
+            "progres": "20",
+            "output_tercapai": "2",
+            "anggaran_realisasi": "200000",
+            "alasan": "Salah ketik",
+        },
+    ),
+    "convergence:realisation_delete": area(
+        lambda o: [o.realisation.pk], lambda o: {"alasan": "Dicatat dua kali"}
     ),
     "convergence:cadre_create": area(
         data=lambda o: {"desa": o.kode, "nama": "Kader Baru", "peran": "kpm", "aktif": "on"}
@@ -812,6 +825,14 @@ EXPECTED: dict[str, tuple] = {
     "convergence:realisation_add GET other": (302, 405, 405, 405, 405, 405),
     "convergence:realisation_add POST own": (302, 302, 302, 302, 403, 403),
     "convergence:realisation_add POST other": (302, 302, 404, 404, 403, 403),
+    "convergence:realisation_edit GET own": (302, 200, 200, 200, 403, 403),
+    "convergence:realisation_edit GET other": (302, 200, 404, 404, 403, 403),
+    "convergence:realisation_edit POST own": (302, 302, 302, 302, 403, 403),
+    "convergence:realisation_edit POST other": (302, 302, 404, 404, 403, 403),
+    "convergence:realisation_delete GET own": (302, 200, 200, 200, 403, 403),
+    "convergence:realisation_delete GET other": (302, 200, 404, 404, 403, 403),
+    "convergence:realisation_delete POST own": (302, 302, 302, 302, 403, 403),
+    "convergence:realisation_delete POST other": (302, 302, 404, 404, 403, 403),
     # A list of persons: the Viewer (aggregates only) may not open it (issue 11, item 7); the
     # Mitra OPD reads the counts per desa, without names.
     "convergence:cadre_list GET": (302, 200, 200, 200, 200, 403),
@@ -1271,6 +1292,15 @@ def _build(folder: Path) -> World:
                 _family_file(folder, kode), world.users["desa"] if key == "own" else importer
             ),
             job=_finished_export(world.users["desa"] if key == "own" else importer),
+        )
+        # A realisation recorded against the activity, to correct or remove.
+        world.objects[key].realisation = realisation_add(
+            user=None,
+            activity=world.objects[key].activity,
+            tanggal=today,
+            progres=10,
+            output_tercapai=1,
+            anggaran_realisasi=100000,
         )
     summaries_rebuild()
     publication = publication_publish(

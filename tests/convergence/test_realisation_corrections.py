@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
-from kampungkb.convergence.models import ProgrammeArea, Realisation
+from kampungkb.convergence.models import Plan, ProgrammeArea, Realisation
 from kampungkb.convergence.plans.selectors import plan_list, plan_summary
 from kampungkb.convergence.plans.services import (
     activity_add,
@@ -249,3 +250,102 @@ def test_the_plan_figures_and_the_annual_review_read_the_corrected_progress(
     assert figures() == (60, 600_000, 60, 600_000, 0)
     realisation_delete(user=desa, realisation=typo, alasan="x")
     assert figures()[:2] == (0, 0)
+
+
+# --- pages --------------------------------------------------------------------------------
+
+
+def _form(real, **changes):
+    return {
+        "tanggal": real.tanggal.isoformat(),
+        "progres": str(real.progres),
+        "output_tercapai": str(real.output_tercapai),
+        "anggaran_realisasi": str(real.anggaran_realisasi),
+        "catatan": real.catatan,
+        "alasan": "Salah ketik",
+        **changes,
+    }
+
+
+def test_the_correction_page_shows_the_record_and_saves_the_correction(
+    client, users, activity, year
+):
+    real = _record(users["desa"], activity, datetime.date(year, 4, 1), 100)
+    client.force_login(users["desa"])
+    url = reverse("convergence:realisation_edit", args=[real.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'value="100"' in page.content.decode()
+
+    response = client.post(url, _form(real, progres="60"))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("convergence:plan_detail", args=[activity.plan_id])
+    activity.refresh_from_db()
+    assert activity.progres == 60
+
+
+def test_a_refused_correction_shows_its_errors_with_status_400(client, users, activity, year):
+    _record(users["desa"], activity, datetime.date(year, 3, 1), 50)
+    real = _record(users["desa"], activity, datetime.date(year, 4, 1), 100)
+    client.force_login(users["desa"])
+    url = reverse("convergence:realisation_edit", args=[real.pk])
+
+    no_reason = client.post(url, _form(real, progres="60", alasan=""))
+    goes_back = client.post(url, _form(real, progres="40"))
+
+    assert (no_reason.status_code, goes_back.status_code) == (400, 400)
+    assert no_reason.context["form"].errors.keys() == {"alasan"}
+    assert "mundur" in goes_back.content.decode()
+    real.refresh_from_db()
+    assert real.progres == 100
+
+
+def test_the_removal_page_asks_for_a_reason_and_removes(client, users, activity, year):
+    real = _record(users["desa"], activity, datetime.date(year, 4, 1), 100)
+    client.force_login(users["desa"])
+    url = reverse("convergence:realisation_delete", args=[real.pk])
+    assert client.get(url).status_code == 200
+
+    refused = client.post(url, {"alasan": ""})
+    assert refused.status_code == 400
+    assert "alasan" in refused.context["form"].errors
+    assert Realisation.objects.filter(pk=real.pk).exists()
+
+    response = client.post(url, {"alasan": "Dicatat dua kali"})
+    assert response.status_code == 302
+    assert not Realisation.objects.filter(pk=real.pk).exists()
+
+
+def test_the_plan_page_links_each_record_to_its_correction_and_removal(
+    client, users, activity, year
+):
+    real = _record(users["desa"], activity, datetime.date(year, 4, 1), 100)
+    plan_url = reverse("convergence:plan_detail", args=[activity.plan_id])
+    client.force_login(users["desa"])
+    html = client.get(plan_url).content.decode()
+    assert reverse("convergence:realisation_edit", args=[real.pk]) in html
+    assert reverse("convergence:realisation_delete", args=[real.pk]) in html
+    client.force_login(users["viewer"])
+    html = client.get(plan_url).content.decode()
+    assert reverse("convergence:realisation_edit", args=[real.pk]) not in html
+
+
+@pytest.mark.parametrize("name", ["realisation_edit", "realisation_delete"])
+def test_another_desas_operator_and_read_only_roles_are_refused(
+    client, users, activity, other_activity, year, name
+):
+    own = _record(None, activity, datetime.date(year, 4, 1), 100)
+    other = _record(None, other_activity, datetime.date(year, 4, 1), 100)
+    data = _form(own, progres="60")
+    for user, real, status in [
+        (users["desa"], other, 404),  # outside the desa: not revealed
+        (users["mitra"], own, 403),
+        (users["viewer"], own, 403),
+    ]:
+        client.force_login(user)
+        url = reverse(f"convergence:{name}", args=[real.pk])
+        assert client.get(url).status_code == status, user
+        assert client.post(url, data).status_code == status, user
+    assert sorted(Realisation.objects.values_list("progres", flat=True)) == [100, 100]
+    assert Plan.objects.count() == 2

@@ -48,10 +48,7 @@ class ActivityForm(SubmitOnceFormMixin, StyledFormMixin, forms.Form):
     penanggung_jawab = forms.CharField(label=_("Owner"), max_length=150)
 
 
-class RealisationForm(SubmitOnceFormMixin, StyledFormMixin, forms.Form):
-    """A realisation of one activity. The plan page shows one per activity, each an instance
-    of its own (:func:`realisation_forms`), so that each carries its own one-time token."""
-
+class _RealisationFields(StyledFormMixin, forms.Form):
     tanggal = forms.DateField(label=_("Date"), widget=DATE)
     progres = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
     output_tercapai = forms.IntegerField(label=_("Output achieved"), min_value=0)
@@ -59,6 +56,36 @@ class RealisationForm(SubmitOnceFormMixin, StyledFormMixin, forms.Form):
         label=_("Budget spent so far (Rp)"), min_value=0, decimal_places=0, max_digits=15
     )
     catatan = forms.CharField(label=_("Notes"), max_length=300, required=False)
+
+
+class RealisationForm(SubmitOnceFormMixin, _RealisationFields):
+    """A realisation of one activity. The plan page shows one per activity, each an instance
+    of its own (:func:`realisation_forms`), so that each carries its own one-time token."""
+
+
+def _reason_field():
+    return forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        help_text=_("Why the record is changed: it is kept in the audit trail."),
+    )
+
+
+class RealisationCorrectForm(_RealisationFields):
+    """A correction of one recorded realisation, with the reason for it."""
+
+    alasan = _reason_field()
+
+    def __init__(self, *args, realisation, **kwargs):
+        fields = ("tanggal", "progres", "output_tercapai", "anggaran_realisasi", "catatan")
+        initial = {name: getattr(realisation, name) for name in fields}
+        super().__init__(*args, initial=initial, **kwargs)
+
+
+class RealisationRemoveForm(StyledFormMixin, forms.Form):
+    """The removal of a realisation entered by mistake, with the reason for it."""
+
+    alasan = _reason_field()
 
 
 def realisation_forms(activities) -> list:

@@ -5,7 +5,7 @@ from django.db.models import Avg, Count, F, Sum, Value
 from django.db.models.functions import Coalesce, Substr
 from django.shortcuts import get_object_or_404
 
-from kampungkb.convergence.plans.models import Plan, PlanActivity
+from kampungkb.convergence.plans.models import Plan, PlanActivity, Realisation
 from kampungkb.core.rounding import percent, proportion
 from kampungkb.wilayah.models import KampungKB, Wilayah
 
@@ -44,6 +44,16 @@ def activity_get(*, user, pk: int) -> PlanActivity:
     return get_object_or_404(
         PlanActivity.objects.filter(plan__in=Plan.objects.for_user(user)).select_related(
             "plan", "plan__opd", "plan__desa"
+        ),
+        pk=pk,
+    )
+
+
+def realisation_get(*, user, pk: int) -> Realisation:
+    """A realisation of an activity of a plan the user reads (outside: 404)."""
+    return get_object_or_404(
+        Realisation.objects.filter(activity__plan__in=Plan.objects.for_user(user)).select_related(
+            "activity", "activity__plan", "activity__plan__kampung", "activity__plan__opd"
         ),
         pk=pk,
     )

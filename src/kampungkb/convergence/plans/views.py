@@ -1,6 +1,7 @@
 """Pages of the activity plans: the year's plans, a plan with its activities and realisation,
 and the planned-vs-realised summary."""
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,7 +13,9 @@ from kampungkb.convergence.plans import selectors, services
 from kampungkb.convergence.plans.forms import (
     ActivityForm,
     PlanCreateForm,
+    RealisationCorrectForm,
     RealisationForm,
+    RealisationRemoveForm,
     realisation_forms,
 )
 from kampungkb.core.form_errors import add_validation_errors
@@ -126,6 +129,68 @@ def realisation_add(request, pk):
         title=_("Realisation of %(activity)s") % {"activity": activity},
         form=form,
         back=reverse("convergence:plan_detail", args=[activity.plan_id]),
+    )
+
+
+def _editable_realisation(request, pk):
+    """The realisation ``pk`` of the user's area (else 404), if the user may record
+    realisation of its activity (else 403)."""
+    real = selectors.realisation_get(user=request.user, pk=pk)
+    if not services.may_edit_plan(request.user, real.activity.plan):
+        raise PermissionDenied
+    return real
+
+
+def realisation_edit(request, pk):
+    real = _editable_realisation(request, pk)
+    form = RealisationCorrectForm(request.POST or None, realisation=real)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.realisation_update(user=request.user, realisation=real, **form.cleaned_data)
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, _("Realisation corrected."))
+            return redirect("convergence:plan_detail", pk=real.activity.plan_id)
+    return form_page(
+        request,
+        title=_("Correct the realisation of %(activity)s on %(date)s")
+        % {"activity": real.activity, "date": real.tanggal.isoformat()},
+        form=form,
+        back=reverse("convergence:plan_detail", args=[real.activity.plan_id]),
+    )
+
+
+def realisation_delete(request, pk):
+    real = _editable_realisation(request, pk)
+    form = RealisationRemoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.realisation_delete(user=request.user, realisation=real, **form.cleaned_data)
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, _("Realisation removed."))
+            return redirect("convergence:plan_detail", pk=real.activity.plan_id)
+    return form_page(
+        request,
+        title=_("Remove the realisation of %(activity)s on %(date)s")
+        % {"activity": real.activity, "date": real.tanggal.isoformat()},
+        form=form,
+        back=reverse("convergence:plan_detail", args=[real.activity.plan_id]),
+        extra={
+            "notes": [
+                _("Progress %(p)s%%, output %(o)s, budget spent Rp %(b)s.")
+                % {
+                    "p": real.progres,
+                    "o": real.output_tercapai,
+                    "b": real.anggaran_realisasi,
+                },
+                _("The activity will show its latest remaining realisation."),
+            ],
+            "submit_label": _("Remove"),
+            "submit_class": "btn-danger",
+        },
     )
 
 
