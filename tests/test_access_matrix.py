@@ -440,6 +440,13 @@ ASK = {
         lambda o: [o.tpk_catin.pk], lambda o: {"tanggal_nikah": o.today.isoformat()}
     ),
     "families:tpk_target_team": area(lambda o: [o.tpk_target.pk], lambda o: {"team": ""}),
+    "families:tpk_target_close": area(
+        lambda o: [o.tpk_target.pk],
+        lambda o: {"tanggal": o.today.isoformat(), "alasan": "pindah", "catatan": "Ke Jawa"},
+    ),
+    "families:tpk_target_reopen": area(
+        lambda o: [o.tpk_closed.pk], lambda o: {"alasan": "Salah tutup, masih tinggal di desa"}
+    ),
     "families:tpk_team_create": area(
         data=lambda o: {"desa": o.kode, "nama": "Tim TPK Baru Sintetis", "aktif": "on"}
     ),
@@ -975,6 +982,15 @@ EXPECTED: dict[str, tuple] = {
     "families:tpk_target_team GET other": (302, 200, 404, 404, 403, 403),
     "families:tpk_target_team POST own": (302, 302, 302, 302, 403, 403),
     "families:tpk_target_team POST other": (302, 302, 404, 404, 403, 403),
+    # A target is closed (moved out, died, by mistake) and reopened from its page.
+    "families:tpk_target_close GET own": (302, 200, 200, 200, 403, 403),
+    "families:tpk_target_close GET other": (302, 200, 404, 404, 403, 403),
+    "families:tpk_target_close POST own": (302, 302, 302, 302, 403, 403),
+    "families:tpk_target_close POST other": (302, 302, 404, 404, 403, 403),
+    "families:tpk_target_reopen GET own": (302, 200, 200, 200, 403, 403),
+    "families:tpk_target_reopen GET other": (302, 200, 404, 404, 403, 403),
+    "families:tpk_target_reopen POST own": (302, 302, 302, 302, 403, 403),
+    "families:tpk_target_reopen POST other": (302, 302, 404, 404, 403, 403),
     "families:tpk_team_create GET": (302, 200, 200, 200, 403, 403),
     "families:tpk_team_create POST own": (302, 302, 302, 302, 403, 403),
     # Another area's desa is not among the choices of a kecamatan or desa operator.
@@ -1279,6 +1295,7 @@ def _build(folder: Path) -> World:
             tpk_target=tpk_factories.pregnant(desa, nama=f"Ibu Hamil Sintetis {kode}"),
             tpk_catin=tpk_factories.catin(desa, nama=f"Catin Sintetis {kode}"),
             tpk_mother=tpk_factories.mother(desa, nama=f"Ibu Nifas Sintetis {kode}"),
+            tpk_closed=tpk_factories.closed(desa, nama=f"Ibu Pindah Sintetis {kode}"),
             **_pregnancy_records(desa, kode, today),
             visit=visit,
             followup=visit.follow_ups.get(),

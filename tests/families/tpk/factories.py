@@ -71,6 +71,14 @@ def mother(desa=factories.KURNIA_JAYA, *, nama="Ibu Nifas Sintetis", days_since=
     )
 
 
+def closed(desa=factories.KURNIA_JAYA, *, nama="Ibu Pindah Sintetis", alasan="pindah"):
+    """A pregnant woman registered today and closed by hand today (moved out, by default)."""
+    target = pregnant(desa, nama=nama)
+    return services.target_close(
+        user=None, target=target, tanggal=today(), alasan=alasan, catatan="Pindah sintetis"
+    )
+
+
 def anc_contact(target, user=None, **kw):
     """Record an ANC contact of ``target`` through the service (today, at the puskesmas, by
     the bidan, unless ``kw`` says otherwise)."""

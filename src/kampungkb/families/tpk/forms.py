@@ -6,7 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 from kampungkb.core.forms_style import StyledFormMixin
 from kampungkb.core.submissions import SubmitOnceFormMixin
-from kampungkb.families.tpk.models import DeliveryOutcome, TargetKind, VisitKind
+from kampungkb.families.tpk.models import (
+    MANUAL_END_REASONS,
+    DeliveryOutcome,
+    EndReason,
+    TargetKind,
+    VisitKind,
+)
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -126,6 +132,26 @@ class DeliveryForm(StyledFormMixin, forms.Form):
 
 class MarriageForm(StyledFormMixin, forms.Form):
     tanggal_nikah = _date(_("marriage date"), required=True)
+
+
+class CloseForm(StyledFormMixin, forms.Form):
+    tanggal = _date(_("closed from"), required=True)
+    alasan = forms.ChoiceField(
+        label=capfirst(_("reason")),
+        choices=[(r.value, r.label) for r in map(EndReason, MANUAL_END_REASONS)],
+    )
+    catatan = forms.CharField(
+        label=capfirst(_("note")),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Where she moved, what happened; required for another reason."),
+    )
+
+
+class ReopenForm(StyledFormMixin, forms.Form):
+    alasan = forms.CharField(
+        label=capfirst(_("why it is reopened")), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class TeamForm(StyledFormMixin, forms.Form):

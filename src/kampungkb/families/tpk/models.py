@@ -45,6 +45,15 @@ class EndReason(models.TextChoices):
     POSTPARTUM_OVER = "nifas_selesai", _("42 days after delivery passed")
     TURNED_TWO = "usia_2", _("Child turned 2")
     TURNED_FIVE = "usia_5", _("Child turned 5")
+    # Closed by hand (``services.target_close``), not by the life-cycle rule.
+    MOVED_OUT = "pindah", _("Moved out of the area")
+    DIED = "meninggal", _("Died")
+    MISTAKE = "salah_daftar", _("Registered by mistake")
+    OTHER = "lainnya", _("Other reason")
+
+
+# The reasons a user closes a target with; only such a close can be reopened.
+MANUAL_END_REASONS = (EndReason.MOVED_OUT, EndReason.DIED, EndReason.MISTAKE, EndReason.OTHER)
 
 
 class DeliveryOutcome(models.TextChoices):
@@ -186,6 +195,9 @@ class Target(models.Model):
     alasan_selesai = models.CharField(
         _("end reason"), max_length=20, choices=EndReason.choices, blank=True
     )
+    catatan_selesai = models.TextField(_("closing note"), blank=True)
+    # Why a close by hand was undone (the last reopening; the audit trail keeps every one).
+    catatan_buka = models.TextField(_("reason for reopening"), blank=True)
     previous = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="next_stage"
     )
@@ -225,6 +237,11 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.nama} ({self.get_kind_display()})"
+
+    @property
+    def closed_by_hand(self) -> bool:
+        """Whether a user closed this target (moved out, died, ...), not its life-cycle rule."""
+        return not self.aktif and self.alasan_selesai in MANUAL_END_REASONS
 
     @property
     def nik_masked(self) -> str:
@@ -282,4 +299,13 @@ class Visit(models.Model):
         return f"{self.target.nama} {self.tanggal}"
 
 
-__all__ = ["DeliveryOutcome", "EndReason", "Target", "TargetKind", "TpkTeam", "Visit", "VisitKind"]
+__all__ = [
+    "MANUAL_END_REASONS",
+    "DeliveryOutcome",
+    "EndReason",
+    "Target",
+    "TargetKind",
+    "TpkTeam",
+    "Visit",
+    "VisitKind",
+]

@@ -15,6 +15,7 @@ from kampungkb.core.privacy import mask_nik
 from kampungkb.core.validators import ensure_not_in_future
 from kampungkb.families.tpk.lifecycle import add_years, estimated_hpht, target_state
 from kampungkb.families.tpk.models import (
+    MANUAL_END_REASONS,
     DeliveryOutcome,
     EndReason,
     Target,
@@ -46,6 +47,8 @@ TARGET_FIELDS = (
     "aktif",
     "tanggal_selesai",
     "alasan_selesai",
+    "catatan_selesai",
+    "catatan_buka",
     "previous",
 )
 # Fields a registration may set, by kind (the rest stay empty).
@@ -406,6 +409,92 @@ def _apply_state(target: Target, *, user, on: datetime.date) -> Target:
     return target
 
 
+def _day_text(day: datetime.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+@transaction.atomic
+def target_close(
+    *, user, target: Target, tanggal: datetime.date, alasan: str, catatan: str = ""
+) -> Target:
+    """Close ``target`` by hand from day ``tanggal``: she moved out of the area, died, was
+    registered by mistake (or another reason, told in ``catatan``). From that day she is out
+    of the lists of whom to visit and of the scorecard's quarters that begin after it; the
+    quarters before keep counting what was due then."""
+    target = (
+        Target.objects.select_for_update(of=("self",)).select_related("child").get(pk=target.pk)
+    )
+    ensure_may_work(user, target.desa_id)
+    if not target.aktif:
+        raise ValidationError(
+            _("This target was closed on %(day)s already.")
+            % {"day": _day_text(target.tanggal_selesai)}
+        )
+    ensure_not_in_future(tanggal=tanggal)
+    catatan = (catatan or "").strip()
+    errors: dict[str, str] = {}
+    if alasan not in MANUAL_END_REASONS:
+        errors["alasan"] = _("Choose why the target is closed.")
+    elif alasan == EndReason.OTHER and not catatan:
+        errors["catatan"] = _("Say why the target is closed.")
+    if tanggal is None:
+        errors["tanggal"] = _("Enter the date from which the target is closed.")
+    elif tanggal < target.tanggal_daftar:
+        errors["tanggal"] = _("The target was registered on %(day)s: not before it.") % {
+            "day": _day_text(target.tanggal_daftar)
+        }
+    else:
+        state = target_state(target, tanggal)
+        if not state.active:
+            # The stage ended by its own rule first: that end is the one to record.
+            errors["tanggal"] = _(
+                "The target's stage ended on %(day)s (%(reason)s): choose an earlier date."
+            ) % {"day": _day_text(state.ended_on), "reason": EndReason(state.reason).label}
+    if errors:
+        raise ValidationError(errors)
+    return _save_target(
+        target,
+        user=user,
+        values={
+            "aktif": False,
+            "tanggal_selesai": tanggal,
+            "alasan_selesai": alasan,
+            "catatan_selesai": catatan,
+            "catatan_buka": "",
+        },
+    )
+
+
+@transaction.atomic
+def target_reopen(*, user, target: Target, alasan: str) -> Target:
+    """Undo a close by hand made by mistake (``alasan`` says why): the target is active again
+    as if never closed, and its life-cycle rule applies on today."""
+    target = (
+        Target.objects.select_for_update(of=("self",)).select_related("child").get(pk=target.pk)
+    )
+    ensure_may_work(user, target.desa_id)
+    if not target.closed_by_hand:
+        raise ValidationError(_("Only a target closed by hand can be reopened."))
+    alasan = (alasan or "").strip()
+    if not alasan:
+        raise ValidationError({"alasan": _("Say why the target is reopened.")})
+    _ensure_not_registered(target.kind, member=target.member, child=target.child, nik=target.nik)
+    _save_target(
+        target,
+        user=user,
+        values={
+            "aktif": True,
+            "tanggal_selesai": None,
+            "alasan_selesai": "",
+            "catatan_selesai": "",
+            "catatan_buka": alasan,
+        },
+    )
+    # Closed long enough for her stage to end meanwhile: the next stage follows, as the
+    # nightly transition would have done.
+    return _apply_state(target, user=user, on=datetime.date.today())
+
+
 @transaction.atomic
 def targets_transition(*, user, on: datetime.date | None = None, desa_kode: str = "") -> int:
     """Apply the life-cycle rules on day ``on`` (today) to every active target (of one desa):
@@ -447,7 +536,9 @@ __all__ = [
     "default_team",
     "delivery_record",
     "marriage_record",
+    "target_close",
     "target_register",
+    "target_reopen",
     "target_team_assign",
     "target_viewed",
     "targets_list_viewed",

@@ -36,7 +36,15 @@ def _check_visit(target: Target, values: dict) -> None:
         errors["jenis"] = _("Choose the type of visit.")
     if day < target.tanggal_daftar - datetime.timedelta(days=366):
         errors["tanggal"] = _("The visit date is long before the target was registered.")
-    if not target.aktif and target.tanggal_selesai and day > target.tanggal_selesai:
+    if target.closed_by_hand and day > target.tanggal_selesai:
+        errors["tanggal"] = _(
+            "The target was closed on %(day)s (%(reason)s): no visit after it. Reopen it "
+            "first if it was closed by mistake."
+        ) % {
+            "day": target.tanggal_selesai.strftime("%d/%m/%Y"),
+            "reason": target.get_alasan_selesai_display(),
+        }
+    elif not target.aktif and target.tanggal_selesai and day > target.tanggal_selesai:
         errors["tanggal"] = _("The target's stage ended on %(day)s: no visit after it.") % {
             "day": target.tanggal_selesai.strftime("%d/%m/%Y")
         }

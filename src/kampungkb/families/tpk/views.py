@@ -19,7 +19,14 @@ from kampungkb.core.permissions import (
 from kampungkb.core.scoping import user_covers
 from kampungkb.core.submissions import ALREADY_SAVED, created_once
 from kampungkb.families.tpk import selectors, services, services_visits
-from kampungkb.families.tpk.forms import DeliveryForm, MarriageForm, TargetForm, VisitForm
+from kampungkb.families.tpk.forms import (
+    CloseForm,
+    DeliveryForm,
+    MarriageForm,
+    ReopenForm,
+    TargetForm,
+    VisitForm,
+)
 from kampungkb.families.tpk.models import DeliveryOutcome, TargetKind
 from kampungkb.families.tpk.pregnancy.panel import panel_context as pregnancy_panel
 from kampungkb.families.tpk.presenters import target_facts
@@ -112,6 +119,9 @@ def _target_page(
         # A visit sent twice: ``saved`` is the one the first send saved.
         "already_saved": ALREADY_SAVED if already_saved else None,
         "can_work": can_record_tpk_work(request.user) and target.aktif,
+        "can_reopen": target.closed_by_hand
+        and can_record_tpk_work(request.user)
+        and user_covers(request.user, target.desa_id),
         **pregnancy_panel(request, target, today),
     }
     if target.kind == TargetKind.CATIN:
@@ -261,5 +271,63 @@ def marriage_create(request, pk):
         action=reverse("families:tpk_marriage_create", args=[obj.pk]),
         back=reverse("families:tpk_target", args=[obj.pk]),
         button=_("Save marriage"),
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def target_close(request, pk):
+    """Close a target by hand: she moved out, died, or was registered by mistake."""
+    _require_reader(request.user)
+    obj = selectors.target_get(user=request.user, pk=pk)
+    _require_worker(request.user, obj.desa_id)
+    if not obj.aktif and request.method != "POST":
+        return redirect("families:tpk_target", pk=obj.pk)
+    form = CloseForm(request.POST or None, initial={"tanggal": datetime.date.today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.target_close(user=request.user, target=obj, **form.cleaned_data)
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            return done(request, reverse("families:tpk_target", args=[obj.pk]))
+    return form_page(
+        request,
+        title=_("Close %(name)s as a target") % {"name": obj.nama},
+        target=obj,
+        form=form,
+        action=reverse("families:tpk_target_close", args=[obj.pk]),
+        back=reverse("families:tpk_target", args=[obj.pk]),
+        button=_("Close target"),
+        intro=_(
+            "From this date the target is no longer due a visit nor counted in the scorecard; "
+            "the quarters before keep what was due then."
+        ),
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def target_reopen(request, pk):
+    """Reopen a target closed by hand by mistake."""
+    _require_reader(request.user)
+    obj = selectors.target_get(user=request.user, pk=pk)
+    _require_worker(request.user, obj.desa_id)
+    if not obj.closed_by_hand and request.method != "POST":
+        return redirect("families:tpk_target", pk=obj.pk)
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.target_reopen(user=request.user, target=obj, **form.cleaned_data)
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            return done(request, reverse("families:tpk_target", args=[obj.pk]))
+    return form_page(
+        request,
+        title=_("Reopen %(name)s as a target") % {"name": obj.nama},
+        target=obj,
+        form=form,
+        action=reverse("families:tpk_target_reopen", args=[obj.pk]),
+        back=reverse("families:tpk_target", args=[obj.pk]),
+        button=_("Reopen target"),
         status=400 if request.method == "POST" else 200,
     )

@@ -60,7 +60,8 @@ def _stage_end(target: Target, quarter, today: datetime.date) -> datetime.date |
         return None
     state = target_state(target, last)
     if not state.active and state.ended_on is not None:
-        if state.ended_on <= quarter.start:
+        # Closed on the day it was registered (by mistake): never in its stage at all.
+        if state.ended_on <= max(quarter.start, target.tanggal_daftar):
             return None
         last = min(last, state.ended_on - datetime.timedelta(days=1))
     return last

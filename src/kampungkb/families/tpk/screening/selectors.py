@@ -19,7 +19,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
 from kampungkb.core.scoping import scope_q, within_q
-from kampungkb.families.tpk.models import Target, TargetKind
+from kampungkb.families.tpk.models import EndReason, Target, TargetKind
 from kampungkb.families.tpk.screening import rules
 from kampungkb.families.tpk.screening.models import CatinScreening, CatinThresholdSet, Hasil
 
@@ -125,6 +125,8 @@ def catin_counts_per_desa(*, user, start=None, end=None, area: str = "") -> list
     if area:
         qs = qs.filter(within_q("desa__kode", area))
     qs = _catin(qs.select_related("desa").defer("desa__boundary"), start=start, end=end)
+    # A registration closed as a mistake was never a catin of the desa.
+    qs = qs.exclude(alasan_selesai=EndReason.MISTAKE)
     out: dict[str, CatinCounts] = {}
     for t in qs.order_by("desa_id", "pk"):
         row = CatinRow(t, t.screening_list)
