@@ -31,7 +31,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from pgdb import ensure_postgres_database  # noqa: E402  (bench/, the script's folder)
-from reference import IMPORT_RATIO_TARGET, bare_copy, verdict_line  # noqa: E402
+from reference import (  # noqa: E402
+    IMPORT_RATIO_TARGET,
+    bare_copy,
+    floor_line,
+    server_floor,
+    verdict_line,
+)
 
 N = 100_000
 TARGET_ROWS_PER_S = 5_000
@@ -138,11 +144,17 @@ def _fresh_database() -> str:
 
 
 def _import(path: Path, *, dry_run: bool):
+    """The import's result and its wall seconds (``_timed`` also gives its CPU seconds)."""
+    result, seconds, _cpu = _timed(path, dry_run=dry_run)
+    return result, seconds
+
+
+def _timed(path: Path, *, dry_run: bool):
     from kampungkb.growth.importing.commit import measurements_import
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     result = measurements_import(user=None, path=path, dry_run=dry_run)
-    return result, time.perf_counter() - start
+    return result, time.perf_counter() - start, time.process_time() - cpu
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -171,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"dry run (read + check + compute): {t_dry:.1f} s, {checked.n_rows / t_dry:,.0f} rows/s"
         )
-        result, t_commit = _import(csv_path, dry_run=False)
+        result, t_commit, cpu_commit = _timed(csv_path, dry_run=False)
         rate = result.n_rows / t_commit
         print(
             f"import csv: {result.n_rows:,} rows ({result.n_created:,} created, "
@@ -181,6 +193,10 @@ def main(argv: list[str] | None = None) -> int:
         reference = bare_copy("growth_measurement")
         print(reference.line())
         print(verdict_line("import csv", rate, reference, IMPORT_RATIO_TARGET))
+        floor = server_floor(["growth_child", "growth_measurement"], per="growth_measurement")
+        if floor is not None:
+            print(floor.line())
+            print(floor_line(t_commit, cpu_commit, reference, floor, IMPORT_RATIO_TARGET))
         again, t_again = _import(csv_path, dry_run=False)
         print(
             f"re-import (unchanged {again.n_unchanged:,}, created {again.n_created}): "

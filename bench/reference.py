@@ -16,6 +16,13 @@ of all of them: ``bare_copy_all(["families_keluarga", "families_familysurvey",
 "families_familymember"], per="families_familymember")`` loads each table in turn the same way
 and sums the times; its rate is counted in rows of ``per`` (the input rows), so it compares
 with the write's own rows/s.
+
+On PostgreSQL a second, informative figure: ``server_floor`` loads the same rows, the same way,
+into copies of the tables *with* their indexes, checks and foreign keys (deferred, checked at
+COMMIT, as Django declares them), in one transaction. No import can store its rows faster than
+that, whoever sends them: ``floor_line`` prints it as a multiple of the bare load and what the
+import's ratio target leaves for everything the client does (reading, checking, matching,
+planning) while the server has nothing to do.
 """
 
 from __future__ import annotations
@@ -127,6 +134,80 @@ def bare_copy(table: str, *, limit: int | None = None) -> Reference:
     else:
         what = "bare executemany of the same rows into an unindexed table (SQLite)"
     return Reference(name=_name(), what=what, rows=rows, seconds=seconds)
+
+
+def server_floor(tables: Sequence[str], *, per: str) -> Reference | None:
+    """PostgreSQL only (``None`` on SQLite): time loading every row of each of ``tables`` by
+    ``COPY``, as the bare reference does, into copies made ``LIKE ... INCLUDING ALL`` (indexes,
+    unique and check constraints) with the real tables' foreign keys (to the real parents,
+    deferrable and initially deferred), all in one transaction whose COMMIT (the deferred key
+    checks) is timed too. The rate is in rows of ``per``."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    if per not in tables:
+        raise ValueError(f"{per!r} is not one of {list(tables)!r}")
+    quote = connection.ops.quote_name
+    loads = []
+    try:
+        with connection.cursor() as cursor:
+            for table in tables:
+                scratch = quote(f"bench_floor_{table}")
+                cursor.execute(f"DROP TABLE IF EXISTS {scratch}")
+                cursor.execute(f"SELECT * FROM {quote(table)}")  # noqa: S608 - our own table
+                columns = ", ".join(quote(c[0]) for c in cursor.description)
+                rows = cursor.fetchall()
+                cursor.execute(f"CREATE TABLE {scratch} (LIKE {quote(table)} INCLUDING ALL)")
+                cursor.execute(
+                    "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                    "WHERE conrelid = %s::regclass AND contype = 'f'",
+                    [table],
+                )
+                for name, definition in cursor.fetchall():
+                    cursor.execute(
+                        f"ALTER TABLE {scratch} ADD CONSTRAINT {quote(name[:50] + '_floor')} "
+                        f"{definition}"
+                    )
+                loads.append((table, scratch, columns, rows))
+        raw = connection.connection  # psycopg 3
+        start = time.perf_counter()
+        with raw.transaction(), raw.cursor() as cur:
+            for _table, scratch, columns, rows in loads:
+                with cur.copy(f"COPY {scratch} ({columns}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+        seconds = time.perf_counter() - start
+    finally:
+        with connection.cursor() as cursor:
+            for table in tables:
+                cursor.execute(f"DROP TABLE IF EXISTS {quote(f'bench_floor_{table}')}")
+    parts = ", ".join(f"{table} {len(rows):,} rows" for table, _s, _c, rows in loads)
+    what = (
+        "the server's floor, the same rows by COPY into copies of the tables with their "
+        f"indexes, checks and foreign keys, COMMIT included (PostgreSQL): {parts}; counted in "
+        f"{per} rows"
+    )
+    rows = next(len(r) for table, _s, _c, r in loads if table == per)
+    return Reference(name="server's floor", what=what, rows=rows, seconds=seconds)
+
+
+def floor_line(
+    seconds: float, cpu_seconds: float, ref: Reference, floor: Reference, target: float
+) -> str:
+    """What the ratio target leaves the client once the server's own work is done, beside
+    what this write took (wall) and what its process spent (CPU), all as multiples of the
+    bare load: information for judging the target, not a verdict."""
+    allowed = 1 / target
+    server = floor.seconds / ref.seconds
+    return (
+        f"information: the server's floor is {server:.1f}x the {ref.name} ({floor.seconds:.2f} "
+        f"s); {target:g}x allows {allowed:.0f}x ({allowed * ref.seconds:.2f} s), leaving "
+        f"{allowed - server:.1f}x ({(allowed - server) * ref.seconds:.2f} s) for the client's "
+        f"work unless it runs beside the server's; this write took {seconds / ref.seconds:.1f}x "
+        f"({seconds:.2f} s), its process's CPU {cpu_seconds / ref.seconds:.1f}x "
+        f"({cpu_seconds:.2f} s)"
+    )
 
 
 def bare_copy_all(tables: Sequence[str], *, per: str) -> Reference:

@@ -59,3 +59,40 @@ def test_the_bare_load_of_every_table_sums_their_times_and_counts_rows_of_one(tr
     assert not [t for t in tables if t.startswith("bench_reference_")]
     with pytest.raises(ValueError, match="django_session"):
         reference.bare_copy_all(["django_migrations"], per="django_session")
+
+
+def test_the_servers_floor_loads_the_rows_into_constrained_copies_on_postgresql(
+    transactional_db,
+):
+    reference = _reference_module()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM auth_permission")
+        (n,) = cursor.fetchone()
+    assert n > 10
+
+    floor = reference.server_floor(
+        ["django_content_type", "auth_permission"], per="auth_permission"
+    )
+
+    tables = connection.introspection.table_names()
+    assert not [t for t in tables if t.startswith("bench_floor_")]
+    if connection.vendor != "postgresql":
+        assert floor is None  # SQLite's import is judged against its bare load alone
+        return
+    assert floor.rows == n
+    assert floor.seconds > 0
+    assert "auth_permission" in floor.what and "foreign keys" in floor.what
+    with pytest.raises(ValueError, match="django_session"):
+        reference.server_floor(["auth_permission"], per="django_session")
+
+
+def test_the_floor_line_says_what_the_target_leaves_the_client():
+    reference = _reference_module()
+    bare = reference.Reference(name="bare COPY", what="", rows=100, seconds=1.0)
+    floor = reference.Reference(name="server's floor", what="", rows=100, seconds=2.5)
+
+    line = reference.floor_line(5.0, 3.0, bare, floor, 0.25)
+
+    assert line.startswith("information: the server's floor is 2.5x the bare COPY (2.50 s)")
+    assert "0.25x allows 4x (4.00 s), leaving 1.5x (1.50 s) for the client's work" in line
+    assert line.endswith("this write took 5.0x (5.00 s), its process's CPU 3.0x (3.00 s)")
