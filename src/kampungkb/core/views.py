@@ -21,11 +21,12 @@ def _filter_form(request) -> AuditFilterForm:
 
 
 def _page(request, form, *, status: int = 200):
-    entries = audit_entry_list(user=request.user, **form.filters())
+    filters = form.filters()
+    entries = audit_entry_list(user=request.user, **filters)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     audit_trail_page_read(
         user=request.user,
-        filters=form.filters(),
+        filters=filters,
         page_number=page.number,
         rows=len(page.object_list),
     )

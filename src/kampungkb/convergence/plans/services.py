@@ -25,6 +25,12 @@ def may_edit_plan(user, plan: Plan) -> bool:
     return is_district_admin(user) and can_edit_area(user, plan.kabupaten_id)
 
 
+def _audit_area(plan: Plan) -> str:
+    """The wilayah a plan's audit entries are filed under: its desa, or for an OPD plan its
+    kabupaten."""
+    return plan.desa_id or plan.kabupaten_id or ""
+
+
 def _ensure_plan_editor(user, plan: Plan) -> None:
     if plan.desa_id:
         ensure_area_editor(user, plan.desa_id)
@@ -65,7 +71,7 @@ def plan_create(
             actor=user,
             action=AuditAction.CREATE,
             obj=plan,
-            wilayah_kode=plan.desa_id or plan.kabupaten_id or "",
+            wilayah_kode=_audit_area(plan),
             changes={"tahun": tahun},
         )
     return plan
@@ -104,7 +110,7 @@ def activity_add(*, user, plan: Plan, **values) -> PlanActivity:
         actor=user,
         action=AuditAction.CREATE,
         obj=activity,
-        wilayah_kode=plan.desa_id or plan.kabupaten_id or "",
+        wilayah_kode=_audit_area(plan),
         changes={k: v for k, v in values.items() if k != "opd" and k != "programme_area"},
     )
     return activity
@@ -195,7 +201,7 @@ def realisation_add(
         actor=user,
         action=AuditAction.CREATE,
         obj=real,
-        wilayah_kode=activity.plan.desa_id or activity.plan.kabupaten_id or "",
+        wilayah_kode=_audit_area(activity.plan),
         changes={
             "activity": activity.pk,
             "progres": progres,
@@ -257,7 +263,7 @@ def realisation_update(*, user, realisation: Realisation, alasan: str, **values)
         actor=user,
         action=AuditAction.UPDATE,
         obj=real,
-        wilayah_kode=activity.plan.desa_id or activity.plan.kabupaten_id or "",
+        wilayah_kode=_audit_area(activity.plan),
         changes={**changes, "activity": activity.pk, "alasan": reason},
     )
     return real
@@ -274,7 +280,7 @@ def realisation_delete(*, user, realisation: Realisation, alasan: str) -> PlanAc
         actor=user,
         action=AuditAction.DELETE,
         obj=real,
-        wilayah_kode=activity.plan.desa_id or activity.plan.kabupaten_id or "",
+        wilayah_kode=_audit_area(activity.plan),
         changes={
             **snapshot(real, REALISATION_FIELDS),
             "activity": activity.pk,

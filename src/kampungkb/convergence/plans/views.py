@@ -141,43 +141,47 @@ def _editable_realisation(request, pk):
     return real
 
 
-def realisation_edit(request, pk):
-    real = _editable_realisation(request, pk)
-    form = RealisationCorrectForm(request.POST or None, realisation=real)
+def _realisation_change(request, real, form, *, save, done: str, title: str, extra=None):
+    """The page correcting or removing ``real``: ``save`` is the service, given the form's
+    cleaned data; back to the plan with ``done`` once saved."""
     if request.method == "POST" and form.is_valid():
         try:
-            services.realisation_update(user=request.user, realisation=real, **form.cleaned_data)
+            save(user=request.user, realisation=real, **form.cleaned_data)
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:
-            messages.success(request, _("Realisation corrected."))
+            messages.success(request, done)
             return redirect("convergence:plan_detail", pk=real.activity.plan_id)
     return form_page(
         request,
-        title=_("Correct the realisation of %(activity)s on %(date)s")
-        % {"activity": real.activity, "date": real.tanggal.isoformat()},
+        title=title % {"activity": real.activity, "date": real.tanggal.isoformat()},
         form=form,
         back=reverse("convergence:plan_detail", args=[real.activity.plan_id]),
+        extra=extra,
+    )
+
+
+def realisation_edit(request, pk):
+    real = _editable_realisation(request, pk)
+    return _realisation_change(
+        request,
+        real,
+        RealisationCorrectForm(request.POST or None, realisation=real),
+        save=services.realisation_update,
+        done=_("Realisation corrected."),
+        title=_("Correct the realisation of %(activity)s on %(date)s"),
     )
 
 
 def realisation_delete(request, pk):
     real = _editable_realisation(request, pk)
-    form = RealisationRemoveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.realisation_delete(user=request.user, realisation=real, **form.cleaned_data)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("Realisation removed."))
-            return redirect("convergence:plan_detail", pk=real.activity.plan_id)
-    return form_page(
+    return _realisation_change(
         request,
-        title=_("Remove the realisation of %(activity)s on %(date)s")
-        % {"activity": real.activity, "date": real.tanggal.isoformat()},
-        form=form,
-        back=reverse("convergence:plan_detail", args=[real.activity.plan_id]),
+        real,
+        RealisationRemoveForm(request.POST or None),
+        save=services.realisation_delete,
+        done=_("Realisation removed."),
+        title=_("Remove the realisation of %(activity)s on %(date)s"),
         extra={
             "notes": [
                 _("Progress %(p)s%%, output %(o)s, budget spent Rp %(b)s.")
