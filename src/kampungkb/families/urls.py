@@ -14,6 +14,7 @@ app_name = "families"
 urlpatterns = [
     path("", views.family_list, name="list"),
     path("<int:pk>/", views.family_detail, name="detail"),
+    path("<int:pk>/alamat/", views.family_address, name="address"),
     path("aturan-krs/", rules_views.rule_set_list, name="rules"),
     path("aturan-krs/<int:pk>/", rules_views.rule_set_detail, name="rule_detail"),
     path("aturan-krs/<int:pk>/ubah/", rules_views.rule_set_edit, name="rule_edit"),

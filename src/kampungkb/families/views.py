@@ -1,16 +1,24 @@
 """The family list (one row per family: its latest round, or its round of a chosen year) and
 the family page (members, labels per round with their reasons, each child's growth status)."""
 
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
-from kampungkb.core.permissions import can_view_full_nik, can_view_personal_data
+from kampungkb.core.form_errors import add_validation_errors
+from kampungkb.core.permissions import can_edit_area, can_view_full_nik, can_view_personal_data
 from kampungkb.core.privacy import mask_nik
 from kampungkb.families import selectors
+from kampungkb.families.forms import FamilyAddressForm
 from kampungkb.families.models import FamilySurvey
 from kampungkb.families.reasons import factor_reason, sasaran_labels
-from kampungkb.families.services import families_listed, family_viewed
+from kampungkb.families.services import (
+    families_listed,
+    family_address_correct,
+    family_viewed,
+)
 from kampungkb.wilayah.models import Wilayah
 
 
@@ -99,6 +107,7 @@ def family_detail(request, pk: int):
         "families/detail.html",
         {
             "keluarga": keluarga,
+            "can_edit_address": can_edit_area(request.user, keluarga.desa_id),
             "no_kk": keluarga.no_kk if full_nik else mask_nik(keluarga.no_kk),
             "current": current,
             "members": _members(current, full_nik, latest, stunted, visible) if current else [],
@@ -114,4 +123,41 @@ def family_detail(request, pk: int):
                 stunted.get(m.child_id) for m in (current.members.all() if current else [])
             ),
         },
+    )
+
+
+def family_address(request, pk: int):
+    """Correct where a family lives (its desa, RW, RT, address): for the editors of its desa;
+    another desa only among those the user may edit."""
+    keluarga = selectors.family_get(user=request.user, pk=pk)
+    if not can_edit_area(request.user, keluarga.desa_id):
+        raise PermissionDenied
+    family_viewed(user=request.user, keluarga=keluarga)
+    initial = {"desa": keluarga.desa_id, "rt": keluarga.rt, "rw": keluarga.rw}
+    form = FamilyAddressForm(
+        request.POST or None, user=request.user, initial={**initial, "alamat": keluarga.alamat}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            changes = family_address_correct(
+                user=request.user, keluarga=keluarga, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            if changes:
+                messages.success(request, _("The family's address was corrected."))
+            else:
+                messages.info(request, _("Nothing changed."))
+            return redirect("families:detail", pk=keluarga.pk)
+    return render(
+        request,
+        "families/address_form.html",
+        {
+            "keluarga": keluarga,
+            "no_kk": mask_nik(keluarga.no_kk),
+            "form": form,
+            "tpk_targets": keluarga.tpk_targets.filter(aktif=True).count(),
+        },
+        status=400 if request.method == "POST" else 200,
     )
