@@ -6,3 +6,10 @@ class FamiliesConfig(AppConfig):
     name = "kampungkb.families"
     label = "families"
     verbose_name = _("Families at risk of stunting")
+
+    def ready(self):
+        from kampungkb.families.tpk.services import child_birth_date_corrected
+        from kampungkb.growth.signals import child_birth_date_corrected as corrected
+
+        # A TPK baduta or balita ends by the child's age: a corrected birth date moves it.
+        corrected.connect(child_birth_date_corrected, dispatch_uid="tpk_child_birth_date")

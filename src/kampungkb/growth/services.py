@@ -25,6 +25,7 @@ from kampungkb.growth.compute import COMPUTED_FIELDS, apply_anthro, compute_chil
 from kampungkb.growth.kbm.selectors import default_kbm
 from kampungkb.growth.models import Child, Measurement, Posyandu
 from kampungkb.growth.plausibility_rules import LIMITS  # impossible values, refused
+from kampungkb.growth.signals import child_birth_date_corrected
 from kampungkb.wilayah.models import Level
 
 CHILD_FIELDS = (
@@ -147,6 +148,7 @@ def child_update(*, user, child: Child, **values) -> Child:
     # Not core.audit.audited_save: the new values are checked once they are set (a move to
     # another desa must stay in the user's area) and before the save, which it has no room for.
     before = snapshot(child, CHILD_FIELDS)
+    born_before = child.tanggal_lahir
     for key, value in values.items():
         setattr(child, key, value)
     _ensure_may_edit(user, child.desa_id)
@@ -164,6 +166,8 @@ def child_update(*, user, child: Child, **values) -> Child:
         analytics_refresh_on_commit()
     if "tanggal_lahir" in changes or "jenis_kelamin" in changes:
         measurements_recompute_child(child=child)
+    if "tanggal_lahir" in changes:
+        child_birth_date_corrected.send(sender=Child, child=child, user=user, before=born_before)
     return child
 
 

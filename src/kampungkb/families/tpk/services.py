@@ -1,6 +1,7 @@
 """Writes of the TPK work: teams, targets and their life cycle, visits. Each is one
 transaction and leaves an audit entry."""
 
+import copy
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -514,6 +515,107 @@ def targets_transition(*, user, on: datetime.date | None = None, desa_kode: str 
     return ended
 
 
+# The ends the child's age decides: a corrected date of birth moves them.
+AGE_END_REASONS = (EndReason.TURNED_TWO, EndReason.TURNED_FIVE)
+
+
+def _rule_state(target: Target, on: datetime.date):
+    """The state the life-cycle rule gives ``target`` on ``on``, an end it wrote set aside."""
+    probe = copy.copy(target)
+    probe.aktif = True
+    return target_state(probe, on)
+
+
+def _stage_undo(nxt: Target, *, user, into: Target) -> None:
+    """Undo ``nxt``, a stage the rule opened from a date since corrected (the person is still
+    in the stage before it, ``into``): closed as registered by mistake on its first day (never
+    in its stage: out of the lists and the scorecard), unlinked so that the rule can open the
+    stage again when it comes; its visits were visits to ``into`` and move there."""
+    for visit in nxt.visits.select_for_update().order_by("pk"):
+        audited_save(
+            visit,
+            actor=user,
+            fields=("target",),
+            values={"target": into},
+            clean=False,
+            wilayah_kode=into.desa_id,
+        )
+    _save_target(
+        nxt,
+        user=user,
+        values={
+            "aktif": False,
+            "tanggal_selesai": nxt.tanggal_daftar,
+            "alasan_selesai": EndReason.MISTAKE,
+            "catatan_selesai": _(
+                "Opened from a date of birth since corrected: the child had not left the "
+                "stage before."
+            ),
+            "previous": None,
+        },
+    )
+
+
+def _stage_realign(target: Target, *, user, on: datetime.date) -> None:
+    """Put a stage its age ended where the rule puts it now (see ``child_targets_realign``)."""
+    nxt = Target.objects.select_for_update(of=("self",)).filter(previous=target).first()
+    if nxt is not None and nxt.closed_by_hand:
+        return  # the person left in the next stage: that close is a user's, it stands
+    state = _rule_state(target, on)
+    if state.active:
+        _save_target(
+            target, user=user, values={"aktif": True, "tanggal_selesai": None, "alasan_selesai": ""}
+        )
+        if nxt is not None:
+            _stage_undo(nxt, user=user, into=target)
+        return
+    _save_target(
+        target,
+        user=user,
+        values={"tanggal_selesai": state.ended_on, "alasan_selesai": state.reason},
+    )
+    if nxt is not None:
+        _save_target(nxt, user=user, values={"tanggal_daftar": state.ended_on})
+    elif state.next_kind:
+        _apply_state(
+            _next_stage(target, user=user, kind=state.next_kind, on=state.ended_on),
+            user=user,
+            on=on,
+        )
+
+
+@transaction.atomic
+def child_targets_realign(*, user, child, on: datetime.date | None = None) -> None:
+    """The child's date of birth was corrected: put its baduta and balita stages where the
+    life-cycle rule puts them with the new date on day ``on`` (today), as the nightly
+    transition would have had the date been right from the start. An active stage the new
+    date ends is closed (and the next one opened); a stage its age ended moves its end (and
+    the next stage's start) to the new birthday, or, still running by the new date, is active
+    again and the next stage the old date opened is undone (``_stage_undo``). A close by
+    hand stands, and so does a stage whose next one was closed by hand. Each write is
+    audited, under ``user`` who corrected the date (``None``: the system)."""
+    on = on or datetime.date.today()
+    pks = list(
+        Target.objects.filter(child=child, kind__in=(TargetKind.BADUTA, TargetKind.BALITA))
+        .order_by("tanggal_daftar", "pk")
+        .values_list("pk", flat=True)
+    )
+    for pk in pks:
+        # Read afresh: the stage before may have moved or closed this one.
+        target = Target.objects.select_for_update(of=("self",)).select_related("child").get(pk=pk)
+        if target.tanggal_lahir != child.tanggal_lahir:
+            _save_target(target, user=user, values={"tanggal_lahir": child.tanggal_lahir})
+        if target.aktif:
+            _apply_state(target, user=user, on=on)
+        elif target.alasan_selesai in AGE_END_REASONS:
+            _stage_realign(target, user=user, on=on)
+
+
+def child_birth_date_corrected(sender, *, child, user, **kwargs) -> None:
+    """Receiver of ``growth.signals.child_birth_date_corrected`` (``FamiliesConfig.ready``)."""
+    child_targets_realign(user=user, child=child)
+
+
 def target_viewed(*, user, target: Target) -> None:
     """Record that a user opened a target's personal record."""
     audit_record(actor=user, action=AuditAction.VIEW, obj=target, wilayah_kode=target.desa_id)
@@ -533,6 +635,7 @@ def targets_list_viewed(*, user, area, count: int) -> None:
 
 __all__ = [
     "EndReason",
+    "child_targets_realign",
     "default_team",
     "delivery_record",
     "marriage_record",
