@@ -455,7 +455,9 @@ ASK = {
         data=lambda o: {"desa": o.kode, "nama": "Tim TPK Baru Sintetis", "aktif": "on"}
     ),
     "families:tpk_team_edit": area(
-        lambda o: [o.tpk_team.pk], lambda o: {"desa": o.kode, "nama": "Tim TPK Ubah Sintetis"}
+        lambda o: [o.tpk_team.pk],
+        # Kept active: deactivating it would ask who takes its targets over.
+        lambda o: {"desa": o.kode, "nama": "Tim TPK Ubah Sintetis", "aktif": "on"},
     ),
     "families:tpk_team_overdue": area(lambda o: [o.tpk_team.pk]),
     "families:tpk_anc_create": area(

@@ -5,11 +5,13 @@ assignment of its three members from the desa's cadres (a convergence page)."""
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from kampungkb.convergence.cadres.models import TpkMembership
 from kampungkb.convergence.cadres.services import cadre_save
 from kampungkb.core.models import AuditEntry
+from kampungkb.families.tpk import selectors, services
 from kampungkb.families.tpk.models import Target, TpkTeam
 from tests import factories
 from tests.families.tpk import factories as tpk
@@ -163,3 +165,73 @@ def test_members_are_assigned_by_role_from_the_desas_cadres(world, client):
     assert world["team"].memberships.get(peran="tpk_bidan").cadre == bidan
     assert not world["second"].memberships.exists()
     assert c.get(reverse("convergence:tpk_members", args=[world["other"].pk])).status_code == 404
+
+
+def test_a_team_with_active_targets_is_deactivated_only_giving_them_to_another(world, client):
+    """An inactive team accompanies nobody: its active targets would stay on it, counted in
+    its workload card and in no working team's. Deactivating it asks for the team that takes
+    them over (naming how many), and moves them there, each move audited."""
+    c = _as(client, world["users"]["desa"])
+    team, second, late = world["team"], world["second"], world["late"]
+    url = reverse("families:tpk_team_edit", args=[team.pk])
+    page = c.get(url).content.decode()
+    # The teams offered: the desa's other active teams, never itself nor another desa's.
+    assert 'name="successor"' in page and "TPK Kurnia Dua" in page
+    assert "TPK Batu Penyu" not in page
+    data = {"desa": factories.KURNIA_JAYA, "nama": team.nama}
+    bad = c.post(url, data, **HTMX)
+    assert bad.status_code == 400
+    assert "Tim ini masih mendampingi 1 sasaran aktif" in bad.content.decode()
+    team.refresh_from_db()
+    assert team.aktif
+    good = c.post(url, data | {"successor": second.pk})
+    assert good.status_code == 302
+    team.refresh_from_db()
+    assert not team.aktif
+    assert Target.objects.get(pk=late.pk).team == second
+    moved = AuditEntry.objects.get(
+        object_type="families.target",
+        object_id=str(late.pk),
+        action="update",
+        changes__has_key="team",
+    )
+    assert moved.changes["team"] == [team.pk, second.pk] and moved.actor == world["users"]["desa"]
+    loads = {
+        w.team.pk: w
+        for w in selectors.workload(user=world["users"]["desa"], on=late.tanggal_daftar)
+    }
+    assert (loads[team.pk].active, loads[second.pk].active) == (0, 1)
+
+
+def test_a_desas_last_active_team_keeps_its_targets_until_another_is_made(world):
+    second = world["second"]
+    tpk.pregnant(nama="Ibu Kedua Sintetis", team=second)
+    services.team_save(
+        user=None,
+        team=world["team"],
+        desa=second.desa,
+        nama="TPK Kurnia Satu",
+        aktif=False,
+        successor=second,
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.team_save(user=None, team=second, desa=second.desa, nama=second.nama, aktif=False)
+    assert tpk.error_messages(exc.value) == {
+        "aktif": [
+            "Tim ini masih mendampingi 2 sasaran aktif dan desa ini tidak memiliki tim aktif "
+            "lain: buat tim baru dahulu, lalu serahkan sasaran kepadanya di sini."
+        ]
+    }
+    # Nor may a team hand its targets to an inactive team or to itself.
+    for successor in (world["team"], second):
+        with pytest.raises(ValidationError, match="tim aktif lain dari desa yang sama"):
+            services.team_save(
+                user=None,
+                team=second,
+                desa=second.desa,
+                nama=second.nama,
+                aktif=False,
+                successor=successor,
+            )
+    second.refresh_from_db()
+    assert second.aktif and Target.objects.active().filter(team=second).count() == 2

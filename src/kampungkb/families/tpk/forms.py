@@ -158,10 +158,21 @@ class TeamForm(StyledFormMixin, forms.Form):
     desa = forms.ModelChoiceField(label=capfirst(_("desa")), queryset=None)
     nama = forms.CharField(label=capfirst(_("team name")), max_length=100)
     aktif = forms.BooleanField(label=capfirst(_("active")), required=False, initial=True)
+    # Only when a team is changed: who takes its active targets over if it is deactivated.
+    successor = forms.ModelChoiceField(
+        label=_("When the team is deactivated, give its active targets to"),
+        queryset=None,
+        required=False,
+        empty_label=_("(choose a team)"),
+    )
 
-    def __init__(self, *args, desa_queryset, **kwargs):
+    def __init__(self, *args, desa_queryset, successor_queryset=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["desa"].queryset = desa_queryset
+        if successor_queryset is None:
+            del self.fields["successor"]
+        else:
+            self.fields["successor"].queryset = successor_queryset
 
 
 class TargetTeamForm(StyledFormMixin, forms.Form):

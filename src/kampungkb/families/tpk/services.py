@@ -109,16 +109,72 @@ def default_team(desa_kode: str) -> TpkTeam | None:
 # --- teams --------------------------------------------------------------------------------
 
 
+def _hand_over(team: TpkTeam, successor: TpkTeam | None, *, user) -> None:
+    """Give the active targets of ``team``, being deactivated, to ``successor``: an inactive
+    team accompanies nobody, and a target left on it would drop out of the lists its desa's
+    coordinators work from (refused, naming how many, when no successor is chosen)."""
+    targets = list(
+        Target.objects.active().filter(team=team).select_for_update(of=("self",)).order_by("pk")
+    )
+    if not targets:
+        return
+    if successor is None:
+        others = TpkTeam.objects.filter(desa_id=team.desa_id, aktif=True).exclude(pk=team.pk)
+        if not others.exists():
+            raise ValidationError(
+                {
+                    "aktif": _(
+                        "This team still accompanies %(n)d active targets and the desa has no "
+                        "other active team: create one first, then give them to it here."
+                    )
+                    % {"n": len(targets)}
+                }
+            )
+        raise ValidationError(
+            {
+                "successor": _(
+                    "This team still accompanies %(n)d active targets: choose the team that "
+                    "takes them over."
+                )
+                % {"n": len(targets)}
+            }
+        )
+    # As it is now (it may have been deactivated since the form was shown).
+    successor = TpkTeam.objects.select_for_update().filter(pk=successor.pk).first()
+    if (
+        successor is None
+        or successor.pk == team.pk
+        or successor.desa_id != team.desa_id
+        or not successor.aktif
+    ):
+        raise ValidationError({"successor": _("Choose another active team of the same desa.")})
+    for target in targets:
+        _save_target(target, user=user, values={"team": successor})
+
+
 @transaction.atomic
-def team_save(*, user, desa, nama: str, aktif: bool = True, team: TpkTeam | None = None):
-    """Create a TPK team of ``desa`` (or change ``team``)."""
+def team_save(
+    *,
+    user,
+    desa,
+    nama: str,
+    aktif: bool = True,
+    team: TpkTeam | None = None,
+    successor: TpkTeam | None = None,
+):
+    """Create a TPK team of ``desa`` (or change ``team``). A team made inactive gives its
+    active targets to ``successor``, an active team of the desa (``_hand_over``)."""
     ensure_may_work(user, desa.kode)
     nama = (nama or "").strip()
     if not nama:
         raise ValidationError({"nama": _("Give the team a name.")})
+    if team is not None:
+        team = TpkTeam.objects.select_for_update().get(pk=team.pk)
     team = team or TpkTeam(desa=desa)
     if TpkTeam.objects.filter(desa=desa, nama__iexact=nama).exclude(pk=team.pk).exists():
         raise ValidationError({"nama": _("This desa has a team with this name already.")})
+    if not aktif and team.pk is not None:
+        _hand_over(team, successor, user=user)
     audited_save(
         team,
         actor=user,

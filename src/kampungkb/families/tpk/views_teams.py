@@ -47,9 +47,11 @@ def team_edit(request, pk):
     _require_reader(request.user)
     tim = selectors.team_get(user=request.user, pk=pk)
     _require_worker(request.user, tim.desa_id)
+    others = selectors.team_choices(user=request.user, desa_kode=tim.desa_id).exclude(pk=tim.pk)
     form = TeamForm(
         request.POST or None,
         desa_queryset=selectors.desa_choices(user=request.user).filter(kode=tim.desa_id),
+        successor_queryset=others,
         initial={"desa": tim.desa_id, "nama": tim.nama, "aktif": tim.aktif},
     )
     if request.method == "POST" and form.is_valid():
