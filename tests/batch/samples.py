@@ -58,6 +58,11 @@ def measurements(seed: int, children: int) -> list[dict]:
     return rows
 
 
+#: In the rows given to ``write_csv`` and ``write_xlsx``: a blank row (empty cells, as a
+#: spreadsheet saves one) and a row of white space.
+BLANK, SPACES = "blank", "spaces"
+
+
 def write_csv(path, rows, *, delimiter=",", title=False, bad=()):
     with open(path, "w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle, delimiter=delimiter)
@@ -65,6 +70,12 @@ def write_csv(path, rows, *, delimiter=",", title=False, bad=()):
             out.writerow(["Data Entri Pengukuran (SINTETIS)"])
         out.writerow(HEADER)
         for row in rows:
+            if row is BLANK:
+                out.writerow([""] * len(HEADER))
+                continue
+            if row is SPACES:
+                handle.write(" \t \r\n")
+                continue
             cells = []
             for name in HEADER:
                 value = row[name]
@@ -83,7 +94,12 @@ def write_xlsx(path, rows):
     sheet = book.active
     sheet.append(HEADER)
     for row in rows:
-        sheet.append([row[name] for name in HEADER])
+        if row is BLANK:
+            sheet.append([None] * len(HEADER))
+        elif row is SPACES:
+            sheet.append([" "] * len(HEADER))
+        else:
+            sheet.append([row[name] for name in HEADER])
     book.save(path)
 
 

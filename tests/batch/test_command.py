@@ -35,14 +35,18 @@ def _row(name, born, day, *, height, desa="19.06.01.2002", nik="", weight=9.5):
 def test_bad_rows_are_counted_with_their_reason_and_line_and_do_not_stop_the_run(exports, tmp_path):
     parts = sources.plan([str(exports / "a.csv")])
     summary = run.run_single(parts, str(tmp_path / "out"), task="zscores")
+    # The rows of children past five too (the samples have some), as the web refuses them.
+    old = summary.bad.pop(sources.BAD_OLD)
     assert summary.bad == {
         sources.BAD_BIRTH: 1, sources.BAD_CODE: 1, sources.BAD_NUMBER: 1, sources.BAD_AGE: 1,
         sources.BAD_SEX: 1, sources.BAD_COLUMNS: 1,
     }  # fmt: skip
     lines = len((exports / "a.csv").read_text(encoding="utf-8").splitlines())
-    # The title line and the header come first: the first bad row is the sixth from the end.
+    # The title line and the header come first: the first bad row is the sixth from the end,
+    # the row cut short the last.
     assert summary.examples[sources.BAD_BIRTH] == [(0, lines - 5)]
-    assert summary.used == summary.rows - 6 > 100
+    assert summary.examples[sources.BAD_COLUMNS] == [(0, lines)]
+    assert summary.used == summary.rows - 6 - old > 100
 
 
 def test_a_child_counts_once_per_period_by_its_latest_valid_measurement(tmp_path):
@@ -67,8 +71,9 @@ def test_a_child_counts_once_per_period_by_its_latest_valid_measurement(tmp_path
 def test_decimal_commas_semicolons_ten_digit_codes_and_xlsx_dates_are_read(exports):
     b = sources.read_part(sources.plan([str(exports / "sub" / "b.csv")])[0])
     c = sources.read_part(sources.plan([str(exports / "sub" / "c.xlsx")])[0])
-    for frame in (b, c):
-        assert (frame["alasan"] == "").all()
+    for read in (b, c):
+        assert read["alasan"].isin(["", sources.BAD_OLD]).all()  # the samples' children past five
+        frame = read[read["alasan"] == ""]
         assert frame["berat"].between(0.5, 60).all()
         assert frame["tanggal"].min() >= 19723  # 2024-01-01
         assert set(frame["kode_desa"]) <= {*samples.DESA[:5], "19.01.03.2005"}
@@ -186,7 +191,9 @@ def test_a_nik_in_other_digits_is_the_same_child_as_in_ascii():
     ascii_nik = "1906010101240001"
     fullwidth = ascii_nik.translate({ord(c): 0xFF10 + int(c) for c in "0123456789"})
     arabic = ascii_nik.translate({ord(c): 0x0660 + int(c) for c in "0123456789"})
-    niks = pd.Series([ascii_nik, fullwidth, arabic, "190601010124000²"], dtype="str")
+    niks, reasons = sources.read_niks(
+        pd.Series([ascii_nik, fullwidth, arabic, "190601010124000²"], dtype="str")
+    )
     n = len(niks)
     keys = sources.child_keys(
         np.array(["19.06.01.2001"] * n, dtype=object), niks,
@@ -194,6 +201,7 @@ def test_a_nik_in_other_digits_is_the_same_child_as_in_ascii():
         np.array(["L"] * n, dtype=object),
     )  # fmt: skip
     assert len(set(keys[:3])) == 1 and keys[3] != keys[0]
+    assert list(reasons) == ["", "", "", sources.BAD_NIK]  # as the web import refuses it
 
 
 def test_a_date_after_the_day_of_the_run_is_refused_as_the_web_refuses_it(tmp_path):

@@ -109,20 +109,21 @@ def _row(desa, day, tinggi, *, nik="", nama="Anak Pindah Sintetis", berat=11.0):
     }  # fmt: skip
 
 
-def _web_and_batch(rows, tmp_path, *, level, period):
+def _web_and_batch(rows, tmp_path, *, level, period, refused=False, kind="csv"):
     """The figures with children measured of an export of ``rows``, imported into the web
     (summaries rebuilt) and counted by the batch: (web, batch), each ``{(area, period start,
-    indicator): (n, cases, n_records)}``."""
+    indicator): (n, cases, n_records)}``; with ``refused``, (web, batch, the import's result,
+    the batch's summary), else no row may be refused."""
     from kampungkb.analytics.models import QualitySummary
     from kampungkb.growth.importing.commit import measurements_import
 
-    export = tmp_path / "export.csv"
-    samples.write_csv(export, rows)
-    measurements_import(user=None, path=export)
+    export = tmp_path / f"export.{kind}"
+    (samples.write_csv if kind == "csv" else samples.write_xlsx)(export, rows)
+    result = measurements_import(user=None, path=export)
     summaries_rebuild()
     summary = run.run_single(sources.plan([str(export)]), str(tmp_path / "out"),
                              task="prevalence", level=level, period=period)  # fmt: skip
-    assert summary.bad == {}
+    assert refused or summary.bad == {}
     batch = read_back(tmp_path / "out", ["wilayah_kode", "period_start", "indicator"])
     got = {
         (r.wilayah_kode, r.period_start.date(), r.indicator): (r.n, r.cases, r.n_records)
@@ -143,7 +144,48 @@ def _web_and_batch(rows, tmp_path, *, level, period):
             level=WEB_LEVEL[level], group="all", period_type=period, n__gt=0
         )
     }  # fmt: skip
-    return web, got
+    return (web, got, result, summary) if refused else (web, got)
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_rows_the_web_import_refuses_or_skips_are_refused_or_skipped_by_the_batch(
+    beltim, tmp_path, kind
+):
+    """A NIK the web import refuses (15 or 17 digits, letters, a number written with its
+    '.0'), a row without a name, a child past five, and blank rows between the others (empty
+    cells, white space): the web refuses the rows and skips the blank ones, the batch
+    counted the first rows (their children known by name) and refused the blank ones. Both
+    now keep the same rows, count the same children and refuse the same lines."""
+    kept = "1906015001000004"
+    rows = [
+        _row(KURNIA_JAYA, datetime.date(2025, 3, 5), 80.0, nik=kept),  # stunted: counted
+        samples.BLANK,
+        _row(KURNIA_JAYA, datetime.date(2025, 3, 5), 79.0, nik="190601500100000",
+             nama="Anak NIK Pendek"),
+        samples.SPACES,
+        _row(KURNIA_JAYA, datetime.date(2025, 3, 6), 79.5, nik="19060150010000071",
+             nama="Anak NIK Panjang"),
+        _row(LALANG_JAYA, datetime.date(2025, 3, 7), 78.0, nik="19060150010000AB",
+             nama="Anak NIK Huruf"),
+        _row(LALANG_JAYA, datetime.date(2025, 3, 8), 78.5, nik="1906015001000006.0",
+             nama="Anak NIK Desimal"),
+        _row(BATU_PENYU, datetime.date(2025, 3, 9), 80.5, nik="1906015001000007", nama=""),
+        {**_row(BATU_PENYU, datetime.date(2025, 3, 10), 99.0, nama="Anak Enam Tahun"),
+         "Tgl Lahir": datetime.date(2019, 1, 10)},
+        samples.BLANK,
+        _row(BATU_PENYU, datetime.date(2025, 4, 5), 81.0, nik="-", nama="Anak Tanpa NIK"),
+        _row(KURNIA_JAYA, datetime.date(2025, 9, 5), 85.0, nik=kept),
+    ]  # fmt: skip
+    web, batch, result, summary = _web_and_batch(
+        rows, tmp_path, level="kabupaten", period="year", refused=True, kind=kind
+    )
+    assert (result.n_rows, result.n_rejected, result.n_created) == (9, 6, 3)
+    assert result.n_children_created == 2
+    assert (summary.rows, sum(summary.bad.values()), summary.used) == (9, 6, 3)
+    refused_lines = sorted(line for lines in summary.examples.values() for _f, line in lines)
+    assert refused_lines == sorted({e.row for e in result.errors}) == [4, 6, 7, 8, 9, 10]
+    assert web[("19.06", datetime.date(2025, 1, 1), "stunting")][0] == 2
+    assert batch == web
 
 
 def test_a_weighing_entered_twice_counts_as_the_web_stores_it(beltim, tmp_path):
@@ -232,11 +274,12 @@ def test_a_child_whose_nik_is_typed_from_some_month_on_is_one_child_as_in_the_we
     assert batch == web
 
 
-def test_two_children_whose_numeric_niks_a_spreadsheet_cannot_tell_apart_are_two(tmp_path):
+def test_a_nik_typed_as_a_number_a_spreadsheet_cannot_hold_is_refused_as_in_the_web(tmp_path):
     """Papua's NIKs (91 to 97) typed as numbers are above 2**53, where a spreadsheet's double
     holds only even numbers: ...893 is read back as ...892. The web import refuses such a
-    cell; the batch took it as that (wrong) NIK and counted two children as one. Read as no
-    NIK, each child is known by name, birth date and desa, as a row without NIK is."""
+    cell (and its row); the batch took it as that (wrong) NIK and counted two children as
+    one, then as no NIK and counted each child by name. Both rows are refused, as the web
+    refuses them."""
     rows = [
         {**_row(KURNIA_JAYA, datetime.date(2025, 3, 5), 80.0, nama="Anak Papua Satu"),
          "NIK": 9101011234567892},
@@ -246,7 +289,5 @@ def test_two_children_whose_numeric_niks_a_spreadsheet_cannot_tell_apart_are_two
     samples.write_xlsx(tmp_path / "export.xlsx", rows)
     summary = run.run_single(sources.plan([str(tmp_path / "export.xlsx")]), str(tmp_path / "out"),
                              task="prevalence", level="kabupaten", period="year")  # fmt: skip
-    assert summary.bad == {}
-    batch = read_back(tmp_path / "out", ["wilayah_kode", "period_start", "indicator"])
-    [stunting] = [r for r in batch.itertuples() if r.indicator == "stunting"]
-    assert stunting.n == 2
+    assert summary.bad == {sources.BAD_NIK_NUMBER: 2} and summary.used == 0
+    assert [line for _file, line in summary.examples[sources.BAD_NIK_NUMBER]] == [2, 3]

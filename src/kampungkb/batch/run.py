@@ -51,7 +51,7 @@ def _scored_part(part: Part, period: str) -> pd.DataFrame:
 
 
 def _meta(period: str) -> pd.DataFrame:
-    return score(_ragged_rows(Part("", "csv", 0, (), 0), 0), period)
+    return score(_ragged_rows(Part("", "csv", 0, (), 0), []), period)
 
 
 def _prepare_output(out: str) -> str:

@@ -20,6 +20,7 @@ import datetime
 import io
 import itertools
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -29,15 +30,16 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
+from kampungkb.growth.importing.cells import EXACT_WHOLE_NUMBER, NumberNotExact, parse_nik
 from kampungkb.growth.importing.headers import (
     HEADER,
     METHOD_VALUES,
     SEX_VALUES,
-    ascii_digits,
     header_token,
     map_headers,
 )
-from kampungkb.growth.plausibility_rules import LIMITS
+from kampungkb.growth.importing.reader_rows import is_blank as row_is_blank
+from kampungkb.growth.plausibility_rules import LIMITS, MAX_AGE_DAYS
 
 EXTENSIONS = (".csv", ".xlsx", ".parquet", ".pq")
 BLOCK_SIZE = 64 << 20  # bytes of CSV per part
@@ -90,6 +92,14 @@ BAD_LIMIT = (
 )
 BAD_METHOD = "ada tinggi tetapi cara ukur kosong, atau cara ukur bukan Telentang/Berdiri"
 BAD_NOTHING = "berat, tinggi dan LiLA kosong"
+# What the web import refuses in a row itself (``growth.importing.rows``), by its rules.
+BAD_NIK = "NIK tidak terdiri dari tepat 16 angka"
+BAD_NIK_NUMBER = (
+    "NIK tersimpan sebagai angka yang terlalu besar untuk disimpan utuh oleh lembar kerja "
+    "(format kolom NIK sebagai teks)"
+)
+BAD_NAME = "nama anak kosong"
+BAD_OLD = f"anak sudah berumur lima tahun pada tanggal pengukuran (lebih dari {MAX_AGE_DAYS} hari)"
 
 _SEX = SEX_VALUES
 # The engine's codes: "l" (length, lying) and "h" (height, standing).
@@ -343,13 +353,6 @@ def plan(inputs: Iterable[str], *, block_size: int = BLOCK_SIZE) -> list[Part]:
 # --- reading a part ------------------------------------------------------------------------
 
 
-#: Above 2**53 a spreadsheet's number (a double) holds only some whole numbers: a NIK typed as
-#: a number there (Papua's, 91 to 97) may be read back as another one. Such a cell is written
-#: as a float ("9.1e+15"), no NIK, as the web import refuses it
-#: (``growth.importing.parse.NumberNotExact``).
-EXACT_WHOLE_NUMBER = 2**53
-
-
 def _cell_text(value) -> str | None:
     if value is None or value == "":
         return None
@@ -362,34 +365,54 @@ def _cell_text(value) -> str | None:
     return str(value)
 
 
-def _raw(part: Part) -> tuple[dict[str, pd.Series], int]:
-    """The part's wanted columns (text or typed) and the number of rows skipped as ragged."""
+@dataclass
+class _Read:
+    """A part's wanted columns (text, or typed), and where their rows are: ``lines``, each
+    row's line counted from the part's first (None: one after the other from it), and the
+    lines of the rows skipped as ragged (-1 where not known)."""
+
+    columns: dict[str, pd.Series]
+    lines: np.ndarray | None = None
+    ragged: list[int] = field(default_factory=list)
+
+
+def _raw(part: Part) -> _Read:
+    """The part's wanted columns, its blank rows left out as the web import leaves them out
+    (``growth.importing.reader_rows.is_blank``: every cell empty or white space)."""
     positions = dict(part.columns)
     if part.kind == "parquet":
         table = pq.ParquetFile(part.path).read_row_group(part.index)
-        return {k: table.column(i).to_pandas() for k, i in positions.items()}, 0
+        return _Read({k: table.column(i).to_pandas() for k, i in positions.items()})
     if part.kind == "xlsx":
         rows = _xlsx_rows(part.path, header_line=part.first_line - 1)[part.first_line - 1 :]
+        lines = [n for n, cells in enumerate(rows) if not row_is_blank(cells)]
+        rows = [rows[n] for n in lines]
         out = {}
         for key, i in positions.items():
-            out[key] = pd.Series(
-                [_cell_text(r[i]) if i < len(r) else None for r in rows], dtype="str"
+            cells = [r[i] if i < len(r) else None for r in rows]
+            # The NIK as the cell holds it: a number too large to be exact is refused as the
+            # web import refuses it (``cells.parse_nik``), not read as the digits it shows.
+            out[key] = (
+                pd.Series(cells, dtype=object)
+                if key == "nik"
+                else pd.Series(list(map(_cell_text, cells)), dtype="str")
             )
-        return out, 0
+        return _Read(out, np.asarray(lines, dtype=np.int64))
     with open(part.path, "rb") as handle:
         handle.seek(part.start)
         data = handle.read(part.end - part.start)
     if part.start == 0:
         data = data.removeprefix(b"\xef\xbb\xbf")
     data = _utf8(data, part.encoding)
-    skipped = []
+    data, kept = _blank_lines_out(data, part.delimiter)
+    skipped: list[str] = []
 
     def ragged(row) -> str:
-        skipped.append(row.number)
+        skipped.append(row.text)
         return "skip"
 
     if not data.strip():
-        return {k: pd.Series([], dtype="str") for k in positions}, 0
+        return _Read({k: pd.Series([], dtype="str") for k in positions})
     # Rows narrower than the header are refused by the parser (counted), wider ones too
     # unless the extra cells are empty: read every column the widest row might have.
     header_width = _header_width(part)
@@ -409,7 +432,60 @@ def _raw(part: Part) -> tuple[dict[str, pd.Series], int]:
         ),
     )
     out = {k: table.column(f"c{i}").to_pandas() for k, i in positions.items()}
-    return out, len(skipped)
+    if not skipped:
+        return _Read(out, kept)
+    lines, ragged_lines = _ragged_lines(data, skipped, table.num_rows)
+    if kept is not None:
+        lines = kept[lines] if lines is not None else kept[: table.num_rows]
+        ragged_lines = [int(kept[n]) if n >= 0 else -1 for n in ragged_lines]
+    return _Read(out, lines, ragged_lines)
+
+
+def _blank_lines_out(data: bytes, delimiter: str) -> tuple[bytes, np.ndarray | None]:
+    """``data`` without its blank lines (nothing but delimiters, quotes and white space: a
+    spreadsheet's empty row saved as csv), which the web import skips, and the lines kept,
+    counted from the first (None when none was blank)."""
+    blank = rb"(?:[ \t\r\f\v\"]|" + re.escape(delimiter.encode()) + rb")*"
+    end = len(data) - 1 if data.endswith(b"\n") else len(data)
+    first = data.find(b"\n", 0, end)
+    # Each match is the newline before a blank line: the search skips from one newline to
+    # the next in C (a part without blank lines is read once, quickly).
+    after = re.compile(rb"\n" + blank + rb"(?=\n|\Z)")
+    starts = [m.start() + 1 for m in after.finditer(data, 0, end)]
+    if re.compile(blank).fullmatch(data, 0, end if first < 0 else first):
+        starts.insert(0, 0)
+    if not starts:
+        return data, None
+    newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8, count=end) == ord("\n"))
+    line_starts = np.concatenate(([0], newlines + 1))
+    blanks = np.searchsorted(line_starts, starts)
+    pieces, at = [], 0
+    for n in blanks.tolist():
+        pieces.append(data[at : line_starts[n]])
+        at = int(newlines[n]) + 1 if n < newlines.size else len(data)
+    pieces.append(data[at:])
+    return b"".join(pieces), np.delete(np.arange(line_starts.size, dtype=np.int64), blanks)
+
+
+def _ragged_lines(data: bytes, skipped: list[str], rows: int):
+    """(the lines of the rows read, the lines of the rows skipped), counted from the first of
+    ``data``, found from the text of the skipped ones, in order (the parser does not say
+    their lines); (None, -1 for each) when they cannot be found."""
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    found, at = [], 0
+    for text in skipped:
+        while at < len(lines) and lines[at].rstrip(b"\r").decode("utf-8", "replace") != text:
+            at += 1
+        if at == len(lines):
+            return None, [-1] * len(skipped)
+        found.append(at)
+        at += 1
+    read = np.delete(np.arange(len(lines), dtype=np.int64), found)
+    if read.size != rows:
+        return None, [-1] * len(skipped)
+    return read, found
 
 
 def _utf8(data: bytes, encoding: str) -> bytes:
@@ -531,23 +607,41 @@ def _names(s) -> np.ndarray:
     return text.str.replace(r"[^a-z0-9]+", " ", regex=True).str.strip().to_numpy(dtype=object)
 
 
+def read_niks(cells: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each cell's NIK as the web import reads it (``growth.importing.cells.parse_nik``, once
+    per distinct cell): its 16 ASCII digits, "" for none; and the reason a cell the web
+    import refuses refuses its row ("" for the others)."""
+    codes, distinct = pd.factorize(pd.Series(cells), use_na_sentinel=True)
+    niks, reasons = [], []
+    for cell in distinct:
+        try:
+            niks.append(parse_nik(cell) or "")
+            reasons.append("")
+        except NumberNotExact:
+            niks.append("")
+            reasons.append(BAD_NIK_NUMBER)
+        except ValueError:
+            niks.append("")
+            reasons.append(BAD_NIK)
+    # The last of each: what an empty cell (code -1) reads as.
+    niks.append("")
+    reasons.append("")
+    return np.array(niks, dtype=object)[codes], np.array(reasons, dtype=object)[codes]
+
+
 def child_keys(
-    code: np.ndarray, nik: pd.Series, nama: pd.Series, born, ortu, *, by_name: bool = False
+    code: np.ndarray, nik: np.ndarray, nama: pd.Series, born, ortu, *, by_name: bool = False
 ) -> np.ndarray:
-    """A 64-bit key per row for its child: kabupaten with NIK, else desa code with name,
-    birth date and mother's name (``growth.services.child_match_key``); ``by_name``: the
-    latter for every row, NIK or not (the key a web import also finds a child by)."""
-    # As the web import reads a NIK (``growth.importing.parse.parse_nik``): every white space
-    # out (groups parted by spaces or non-breaking spaces), then a leading apostrophe.
-    nik_text = nik.astype("str").str.replace(r"\s+", "", regex=True).str.lstrip("'")
-    nik_text = nik_text.str.translate(ascii_digits())
-    has_nik = nik_text.str.fullmatch(r"[0-9]{16}").fillna(False).to_numpy(dtype=bool)
-    if by_name:
-        has_nik = np.zeros(has_nik.size, dtype=bool)
+    """A 64-bit key per row for its child: kabupaten with NIK (``nik``: the row's NIK read by
+    :func:`read_niks`, "" for none), else desa code with name, birth date and mother's name
+    (``growth.services.child_match_key``); ``by_name``: the latter for every row, NIK or not
+    (the key a web import also finds a child by)."""
+    nik = np.asarray(nik, dtype=object)
+    has_nik = np.zeros(nik.size, dtype=bool) if by_name else nik != ""
     born_text = pd.Series(born).astype("Int64").astype("str").fillna("").to_numpy(dtype=object)
     who = np.where(
         has_nik,
-        "N" + nik_text.fillna("").to_numpy(dtype=object),
+        "N" + nik,
         "A" + _names(nama) + "|" + born_text + "|" + _names(ortu),
     )
     # By NIK the child is the same in every desa of the kabupaten (a web import merges a row
@@ -560,7 +654,8 @@ def child_keys(
 
 def read_part(part: Part) -> pd.DataFrame:
     """One part as typed columns, one row per line (bad lines with their reason)."""
-    raw, ragged = _raw(part)
+    read = _raw(part)
+    raw = read.columns
     n = len(next(iter(raw.values())))
     empty_text = pd.Series([None] * n, dtype="str")
 
@@ -568,6 +663,7 @@ def read_part(part: Part) -> pd.DataFrame:
         return raw.get(key, empty_text)
 
     code = _desa_codes(raw["kode_desa"] if "kode_desa" in raw else raw["desa"])
+    nik, nik_reason = read_niks(col("nik"))
     day = parse_days(col("tanggal"))
     born = parse_days(col("tgl_lahir"))
     sex, _sex_empty = _mapped(col("jk"), _SEX)
@@ -585,6 +681,10 @@ def read_part(part: Part) -> pd.DataFrame:
             )
     nothing = np.isnan(numbers["berat"]) & np.isnan(numbers["tinggi"]) & np.isnan(numbers["lila"])
     no_method = (method == "") & (~method_empty | ~np.isnan(numbers["tinggi"]))
+    # The web import refuses a row without a name (the column is there to be read).
+    no_name = np.zeros(n, bool)
+    if "nama" in raw:
+        no_name = raw["nama"].astype("str").str.strip().fillna("").eq("").to_numpy(dtype=bool)
     reason = np.full(n, "", dtype=object)
     # One reason per row: the last of this list that applies (the most important).
     for mask, text in (
@@ -592,6 +692,9 @@ def read_part(part: Part) -> pd.DataFrame:
         (no_method, BAD_METHOD),
         (beyond, BAD_LIMIT),
         (bad_number, BAD_NUMBER),
+        (no_name, BAD_NAME),
+        (nik_reason == BAD_NIK, BAD_NIK),
+        (nik_reason == BAD_NIK_NUMBER, BAD_NIK_NUMBER),
         (sex == "", BAD_SEX),
         (np.isnan(born), BAD_BIRTH),
         (np.isnan(day), BAD_DATE),
@@ -601,16 +704,16 @@ def read_part(part: Part) -> pd.DataFrame:
     with np.errstate(invalid="ignore"):
         reason[(reason == "") & (day < born)] = BAD_AGE
         reason[(reason == "") & ((day > part.today) | (born > part.today))] = BAD_FUTURE
+        reason[(reason == "") & (day - born > MAX_AGE_DAYS)] = BAD_OLD
     ok = reason == ""
     frame = pd.DataFrame(
         {
             "berkas": np.full(n, part.file_no, np.int32),
-            "baris": np.arange(part.first_line, part.first_line + n, dtype=np.int64),
+            "baris": part.first_line
+            + (np.arange(n, dtype=np.int64) if read.lines is None else read.lines),
             "kode_desa": code,
-            "anak": child_keys(code, col("nik"), col("nama"), born, col("nama_ortu")),
-            "anak_nama": child_keys(
-                code, col("nik"), col("nama"), born, col("nama_ortu"), by_name=True
-            ),
+            "anak": child_keys(code, nik, col("nama"), born, col("nama_ortu")),
+            "anak_nama": child_keys(code, nik, col("nama"), born, col("nama_ortu"), by_name=True),
             "tanggal": np.where(ok, day, 0).astype(np.int64),
             "tgl_lahir": np.where(ok, born, 0).astype(np.int64),
             "jk": sex,
@@ -621,16 +724,20 @@ def read_part(part: Part) -> pd.DataFrame:
             "alasan": reason,
         }
     )
-    if ragged:  # lines the parser could not split into the header's columns
-        frame = pd.concat([frame, _ragged_rows(part, ragged)], ignore_index=True)
+    if read.ragged:  # lines the parser could not split into the header's columns
+        frame = pd.concat([frame, _ragged_rows(part, read.ragged)], ignore_index=True)
     return frame
 
 
-def _ragged_rows(part: Part, count: int) -> pd.DataFrame:
+def _ragged_rows(part: Part, lines: list[int]) -> pd.DataFrame:
+    """Rows of lines the parser could not split (``lines``: counted from the part's first,
+    -1 where not known)."""
+    count = len(lines)
+    lines = np.asarray(lines, dtype=np.int64)
     return pd.DataFrame(
         {
             "berkas": np.full(count, part.file_no, np.int32),
-            "baris": np.full(count, -1, np.int64),  # the parser does not say which lines
+            "baris": np.where(lines >= 0, part.first_line + lines, -1),
             "kode_desa": np.full(count, "", dtype=object),
             "anak": np.zeros(count, np.int64),
             "anak_nama": np.zeros(count, np.int64),

@@ -18,6 +18,10 @@ LIMITS = {
     "lila": (Decimal("5"), Decimal("30")),
     "lingkar_kepala": (Decimal("20"), Decimal("70")),
 }
+#: The oldest a child may be on a measurement's date, in days (the WHO standards' last day:
+#: a balita record ends here): the form and the import refuse a later one, and so does
+#: ``kampungkb batch``.
+MAX_AGE_DAYS = 1856
 
 #: How much lower than the last length/height a new one may be before it is questioned. The
 #: WHO Multicentre Growth Reference Study allowed at most 0.7 cm between two trained

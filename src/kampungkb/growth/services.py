@@ -24,7 +24,10 @@ from kampungkb.growth import plausibility
 from kampungkb.growth.compute import COMPUTED_FIELDS, apply_anthro, compute_child_series
 from kampungkb.growth.kbm.selectors import default_kbm
 from kampungkb.growth.models import Child, Measurement, Posyandu
-from kampungkb.growth.plausibility_rules import LIMITS  # impossible values, refused
+from kampungkb.growth.plausibility_rules import (  # impossible values, refused
+    LIMITS,
+    MAX_AGE_DAYS,
+)
 from kampungkb.growth.signals import child_birth_date_corrected
 from kampungkb.wilayah.models import Level
 
@@ -37,7 +40,6 @@ MEASUREMENT_FIELDS = (
     "sumber", "vitamin_a", "pmt_kg",
 )  # fmt: skip
 MEASUREMENT_AUDIT_FIELDS = (*MEASUREMENT_FIELDS, "needs_check", "check_reasons")
-MAX_AGE_DAYS = 1856  # the WHO standards' last day: a balita record ends here
 
 
 def normalise_name(text: str) -> str:

@@ -18,11 +18,16 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from kampungkb.growth.importing.cells import (  # noqa: F401 - read as ``parse.*`` too
+    EXACT_WHOLE_NUMBER,
+    NumberNotExact,
+    is_blank,
+    parse_nik,
+)
 from kampungkb.growth.importing.headers import (
     HEADER,
     METHOD_VALUES,
     SEX_VALUES,
-    ascii_digits,
     map_headers,
     missing_required,
 )
@@ -162,10 +167,6 @@ def text(value) -> str:
     return " ".join(str(value).split())
 
 
-def is_blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 _DMY = re.compile(r"^(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{4})(?:[ T].*)?$")
 _YMD = re.compile(r"^(\d{4})[/\-.](\d{1,2})[/\-.](\d{1,2})(?:[ T].*)?$")
 
@@ -288,44 +289,3 @@ def parse_yes_no(value) -> bool | None:
     if token in _NO:
         return False
     raise ValueError(value)
-
-
-#: The largest whole number every spreadsheet number (a double) above it may not hold: past
-#: it only even numbers are held, then multiples of 4, and so on.
-EXACT_WHOLE_NUMBER = 2**53
-
-
-class NumberNotExact(ValueError):
-    """A NIK or No KK stored as a number too large for a spreadsheet to hold to its last digit
-    (a double above 2**53: Papua's codes, 91 to 97): the digits read may not be the ones
-    typed, so the cell is refused rather than read as another person's number."""
-
-
-def parse_nik(value) -> str | None:
-    """A 16-digit NIK as text, ``None`` for an empty cell; raise ValueError otherwise
-    (:class:`NumberNotExact` for a number too large to be exact).
-
-    Spreadsheets store a NIK typed as a number as a float, exact up to 2**53 (every NIK
-    of provinces 11 to 82) and a NIK typed as text sometimes with a leading apostrophe, or
-    in groups.
-    """
-    if is_blank(value):
-        return None
-    if isinstance(value, float):
-        if not value.is_integer():
-            raise ValueError(value)
-        if abs(value) > EXACT_WHOLE_NUMBER:
-            raise NumberNotExact(value)
-        raw = str(int(value))
-    else:
-        # Every white space, not only " ": groups parted by non-breaking spaces too.
-        raw = "".join(str(value).split()).lstrip("'")
-    if raw in {"-", "0"}:
-        return None
-    if not raw.isascii() and raw.isdecimal():
-        # Digits of another script (fullwidth ０-９, Arabic-Indic): the same number, written
-        # with the ASCII digits every stored NIK has, so that it matches the child it is.
-        raw = raw.translate(ascii_digits())
-    if not re.fullmatch(r"[0-9]{16}", raw):
-        raise ValueError(value)
-    return raw
