@@ -152,10 +152,11 @@ def test_rows_the_web_import_refuses_or_skips_are_refused_or_skipped_by_the_batc
     beltim, tmp_path, kind
 ):
     """A NIK the web import refuses (15 or 17 digits, letters, a number written with its
-    '.0'), a row without a name, a child past five, and blank rows between the others (empty
-    cells, white space): the web refuses the rows and skips the blank ones, the batch
-    counted the first rows (their children known by name) and refused the blank ones. Both
-    now keep the same rows, count the same children and refuse the same lines."""
+    '.0'), a row without a name, a child past five, a weight written "-", and blank rows
+    between the others (empty cells, white space): the web refuses the rows and skips the
+    blank ones, the batch counted the first rows (their children known by name, the weight as
+    not given) and refused the blank ones. Both now keep the same rows, count the same
+    children and refuse the same lines."""
     kept = "1906015001000004"
     rows = [
         _row(KURNIA_JAYA, datetime.date(2025, 3, 5), 80.0, nik=kept),  # stunted: counted
@@ -173,17 +174,18 @@ def test_rows_the_web_import_refuses_or_skips_are_refused_or_skipped_by_the_batc
         {**_row(BATU_PENYU, datetime.date(2025, 3, 10), 99.0, nama="Anak Enam Tahun"),
          "Tgl Lahir": datetime.date(2019, 1, 10)},
         samples.BLANK,
-        _row(BATU_PENYU, datetime.date(2025, 4, 5), 81.0, nik="-", nama="Anak Tanpa NIK"),
+        _row(BATU_PENYU, datetime.date(2025, 4, 5), "81 cm", nik="-", nama="Anak Tanpa NIK"),
+        _row(BATU_PENYU, datetime.date(2025, 5, 5), 81.5, nama="Anak Tanpa NIK", berat="-"),
         _row(KURNIA_JAYA, datetime.date(2025, 9, 5), 85.0, nik=kept),
     ]  # fmt: skip
     web, batch, result, summary = _web_and_batch(
         rows, tmp_path, level="kabupaten", period="year", refused=True, kind=kind
     )
-    assert (result.n_rows, result.n_rejected, result.n_created) == (9, 6, 3)
+    assert (result.n_rows, result.n_rejected, result.n_created) == (10, 7, 3)
     assert result.n_children_created == 2
-    assert (summary.rows, sum(summary.bad.values()), summary.used) == (9, 6, 3)
+    assert (summary.rows, sum(summary.bad.values()), summary.used) == (10, 7, 3)
     refused_lines = sorted(line for lines in summary.examples.values() for _f, line in lines)
-    assert refused_lines == sorted({e.row for e in result.errors}) == [4, 6, 7, 8, 9, 10]
+    assert refused_lines == sorted({e.row for e in result.errors}) == [4, 6, 7, 8, 9, 10, 13]
     assert web[("19.06", datetime.date(2025, 1, 1), "stunting")][0] == 2
     assert batch == web
 

@@ -30,7 +30,13 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from kampungkb.growth.importing.cells import EXACT_WHOLE_NUMBER, NumberNotExact, parse_nik
+from kampungkb.growth.importing.cells import (
+    EXACT_WHOLE_NUMBER,
+    PLACES,
+    NumberNotExact,
+    parse_decimal,
+    parse_nik,
+)
 from kampungkb.growth.importing.headers import (
     HEADER,
     METHOD_VALUES,
@@ -559,17 +565,27 @@ def _year(serial: np.ndarray) -> np.ndarray:
     return (serial == np.floor(serial)) & (serial >= 1900) & (serial <= 2100)
 
 
-def parse_numbers(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """(float values with NaN for empty, mask of cells that are not numbers)."""
+def parse_numbers(s: pd.Series, places: int) -> tuple[np.ndarray, np.ndarray]:
+    """(float values with NaN for empty, mask of cells that are not numbers), rounded to
+    ``places``; text as the web import reads it (``growth.importing.cells.parse_decimal``,
+    once per distinct cell: a unit after the number, a decimal comma, thousands separators;
+    a "-" is not a number)."""
     if pd.api.types.is_numeric_dtype(s):
         values = s.to_numpy(dtype=np.float64, na_value=np.nan)
-        return values, np.zeros(len(s), bool)
-    text = s.astype("str").str.strip().str.replace(r"\s*(kg|cm)\.?$", "", case=False, regex=True)
-    text = text.str.replace(",", ".", regex=False)
-    empty = (text.isna() | (text == "") | (text == "-")).to_numpy(dtype=bool)
-    values = pd.to_numeric(text.where(~empty), errors="coerce").to_numpy(dtype=np.float64)
-    bad = np.isnan(values) & ~empty
-    return values, bad
+        return np.round(values, places), np.zeros(len(s), bool)
+    codes, distinct = pd.factorize(pd.Series(s), use_na_sentinel=True)
+    # The last of each: what an empty cell (code -1) reads as.
+    values = np.full(len(distinct) + 1, np.nan)
+    bad = np.zeros(len(distinct) + 1, dtype=bool)
+    for i, cell in enumerate(distinct):
+        try:
+            number = parse_decimal(cell, places)
+        except ValueError:
+            bad[i] = True
+        else:
+            if number is not None:
+                values[i] = float(number)
+    return values[codes], bad[codes]
 
 
 def _desa_codes(s: pd.Series) -> np.ndarray:
@@ -672,7 +688,7 @@ def read_part(part: Part) -> pd.DataFrame:
     bad_number = np.zeros(n, bool)
     beyond = np.zeros(n, bool)
     for key in ("berat", "tinggi", "lila"):
-        numbers[key], bad = parse_numbers(col(key))
+        numbers[key], bad = parse_numbers(col(key), PLACES[key])
         bad_number |= bad
         low, high = LIMITS[key]
         with np.errstate(invalid="ignore"):

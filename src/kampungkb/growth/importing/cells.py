@@ -4,6 +4,7 @@ no Django (the batch runs without it).
 """
 
 import re
+from decimal import Decimal, InvalidOperation
 
 from kampungkb.growth.importing.headers import ascii_digits
 
@@ -58,3 +59,46 @@ def parse_nik(value) -> str | None:
     if not _NIK.fullmatch(raw):
         raise ValueError(value)
     return raw
+
+
+#: The decimals a measurement keeps of each number, as the import reads it (and the database
+#: stores it); the batch rounds its numbers so too, before any limit or z-score.
+PLACES = {"berat": 3, "tinggi": 2, "lila": 2}
+
+_UNIT = re.compile(r"\s*(kg|cm|gr|g|gram)\.?$", re.IGNORECASE)
+
+
+def parse_decimal(value, places: int) -> Decimal | None:
+    """Return a Decimal rounded to ``places``, ``None`` for an empty cell; raise ValueError.
+
+    >>> parse_decimal("11,5 kg", 3), parse_decimal("1.234,5", 1), parse_decimal(" ", 2)
+    (Decimal('11.500'), Decimal('1234.5'), None)
+    >>> parse_decimal("-", 2)
+    Traceback (most recent call last):
+    ValueError: -
+    """
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, int | float):
+        number = Decimal(repr(float(value)))
+    else:
+        raw = _UNIT.sub("", str(value).strip()).replace(" ", "")
+        if "," in raw and "." in raw:  # 1.234,5 (Indonesian) or 1,234.5 (English)
+            if raw.rfind(",") > raw.rfind("."):
+                raw = raw.replace(".", "").replace(",", ".")
+            else:
+                raw = raw.replace(",", "")
+        else:
+            raw = raw.replace(",", ".")
+        try:
+            number = Decimal(raw)
+        except InvalidOperation:
+            raise ValueError(value) from None
+    if not number.is_finite():
+        raise ValueError(value)
+    try:  # more digits than a Decimal holds (1e400, thirty nines): no number of ours
+        return number.quantize(Decimal(1).scaleb(-places))
+    except InvalidOperation:
+        raise ValueError(value) from None

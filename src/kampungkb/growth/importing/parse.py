@@ -13,11 +13,11 @@ import functools
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from kampungkb.growth.importing import cells as shared
 from kampungkb.growth.importing.cells import (  # noqa: F401 - read as ``parse.*`` too
     EXACT_WHOLE_NUMBER,
     NumberNotExact,
@@ -209,37 +209,9 @@ def _from_serial(serial: float) -> datetime.date:
     return _EXCEL_EPOCH + datetime.timedelta(days=int(serial))
 
 
-_UNIT = re.compile(r"\s*(kg|cm|gr|g|gram)\.?$", re.IGNORECASE)
-
-
-@_memo
-def parse_decimal(value, places: int) -> Decimal | None:
-    """Return a Decimal rounded to ``places``, ``None`` for an empty cell; raise ValueError."""
-    if is_blank(value):
-        return None
-    if isinstance(value, bool):
-        raise ValueError(value)
-    if isinstance(value, int | float):
-        number = Decimal(repr(float(value)))
-    else:
-        raw = _UNIT.sub("", str(value).strip()).replace(" ", "")
-        if "," in raw and "." in raw:  # 1.234,5 (Indonesian) or 1,234.5 (English)
-            if raw.rfind(",") > raw.rfind("."):
-                raw = raw.replace(".", "").replace(",", ".")
-            else:
-                raw = raw.replace(",", "")
-        else:
-            raw = raw.replace(",", ".")
-        try:
-            number = Decimal(raw)
-        except InvalidOperation:
-            raise ValueError(value) from None
-    if not number.is_finite():
-        raise ValueError(value)
-    try:  # more digits than a Decimal holds (1e400, thirty nines): no number of ours
-        return number.quantize(Decimal(1).scaleb(-places))
-    except InvalidOperation:
-        raise ValueError(value) from None
+#: Remembered per cell, as the other parsers (``cells.parse_decimal``: the batch reads numbers
+#: by it too).
+parse_decimal = _memo(shared.parse_decimal)
 
 
 def parse_float(value) -> float | None:

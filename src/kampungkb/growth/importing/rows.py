@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from kampungkb.core.validators import is_in_future
 from kampungkb.growth.importing import parse as p
+from kampungkb.growth.importing.cells import PLACES
 from kampungkb.growth.importing.parse import Table
 
 #: A NIK cell holding a number too large for a spreadsheet to keep exact (``parse.NumberNotExact``).
@@ -267,9 +268,9 @@ def _plan(r: _Readers):
         ("rw", "rw", _texts(3)),
         ("alamat", "alamat", _texts(250)),
         ("tanggal", "tanggal", r.date),
-        ("berat", "berat", r.number(3)),
-        ("tinggi", "tinggi", r.number(2)),
-        ("lila", "lila", r.number(2)),
+        ("berat", "berat", r.number(PLACES["berat"])),
+        ("tinggi", "tinggi", r.number(PLACES["tinggi"])),
+        ("lila", "lila", r.number(PLACES["lila"])),
         ("pmt_kg", "pmt", r.pmt),
         ("cara_ukur", "cara_ukur", r.method),
         ("vitamin_a", "vit_a", r.vitamin_a),
