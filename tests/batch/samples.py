@@ -63,22 +63,23 @@ def measurements(seed: int, children: int) -> list[dict]:
 BLANK, SPACES = "blank", "spaces"
 
 
-def write_csv(path, rows, *, delimiter=",", title=False, bad=()):
+def write_csv(path, rows, *, delimiter=",", title=False, bad=(), header=HEADER):
+    """``rows`` under ``header`` (a column a row lacks is empty), then the ``bad`` lines."""
     with open(path, "w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle, delimiter=delimiter)
         if title:
             out.writerow(["Data Entri Pengukuran (SINTETIS)"])
-        out.writerow(HEADER)
+        out.writerow(header)
         for row in rows:
             if row is BLANK:
-                out.writerow([""] * len(HEADER))
+                out.writerow([""] * len(header))
                 continue
             if row is SPACES:
                 handle.write(" \t \r\n")
                 continue
             cells = []
-            for name in HEADER:
-                value = row[name]
+            for name in header:
+                value = row.get(name)
                 if isinstance(value, datetime.date):
                     value = value.strftime("%d/%m/%Y")
                 elif isinstance(value, float) and delimiter == ";":
@@ -89,17 +90,17 @@ def write_csv(path, rows, *, delimiter=",", title=False, bad=()):
             out.writerow(cells)
 
 
-def write_xlsx(path, rows):
+def write_xlsx(path, rows, *, header=HEADER):
     book = Workbook()
     sheet = book.active
-    sheet.append(HEADER)
+    sheet.append(header)
     for row in rows:
         if row is BLANK:
-            sheet.append([None] * len(HEADER))
+            sheet.append([None] * len(header))
         elif row is SPACES:
-            sheet.append([" "] * len(HEADER))
+            sheet.append([" "] * len(header))
         else:
-            sheet.append([row[name] for name in HEADER])
+            sheet.append([row.get(name) for name in header])
     book.save(path)
 
 

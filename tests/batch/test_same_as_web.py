@@ -109,7 +109,9 @@ def _row(desa, day, tinggi, *, nik="", nama="Anak Pindah Sintetis", berat=11.0):
     }  # fmt: skip
 
 
-def _web_and_batch(rows, tmp_path, *, level, period, refused=False, kind="csv"):
+def _web_and_batch(
+    rows, tmp_path, *, level, period, refused=False, kind="csv", header=samples.HEADER
+):
     """The figures with children measured of an export of ``rows``, imported into the web
     (summaries rebuilt) and counted by the batch: (web, batch), each ``{(area, period start,
     indicator): (n, cases, n_records)}``; with ``refused``, (web, batch, the import's result,
@@ -118,7 +120,7 @@ def _web_and_batch(rows, tmp_path, *, level, period, refused=False, kind="csv"):
     from kampungkb.growth.importing.commit import measurements_import
 
     export = tmp_path / f"export.{kind}"
-    (samples.write_csv if kind == "csv" else samples.write_xlsx)(export, rows)
+    (samples.write_csv if kind == "csv" else samples.write_xlsx)(export, rows, header=header)
     result = measurements_import(user=None, path=export)
     summaries_rebuild()
     summary = run.run_single(sources.plan([str(export)]), str(tmp_path / "out"),
@@ -152,11 +154,12 @@ def test_rows_the_web_import_refuses_or_skips_are_refused_or_skipped_by_the_batc
     beltim, tmp_path, kind
 ):
     """A NIK the web import refuses (15 or 17 digits, letters, a number written with its
-    '.0'), a row without a name, a child past five, a weight written "-", and blank rows
-    between the others (empty cells, white space): the web refuses the rows and skips the
-    blank ones, the batch counted the first rows (their children known by name, the weight as
-    not given) and refused the blank ones. Both now keep the same rows, count the same
-    children and refuse the same lines."""
+    '.0'), a row without a name, a child past five, a weight written "-", a birth weight,
+    PMT, vitamin A or KIA the import cannot read, and blank rows between the others (empty
+    cells, white space): the web refuses the rows and skips the blank ones, the batch
+    counted the first rows (their children known by name, the weight as not given, the
+    other columns unread) and refused the blank ones. Both now keep the same rows, count the
+    same children and refuse the same lines."""
     kept = "1906015001000004"
     rows = [
         _row(KURNIA_JAYA, datetime.date(2025, 3, 5), 80.0, nik=kept),  # stunted: counted
@@ -176,17 +179,29 @@ def test_rows_the_web_import_refuses_or_skips_are_refused_or_skipped_by_the_batc
         samples.BLANK,
         _row(BATU_PENYU, datetime.date(2025, 4, 5), "81 cm", nik="-", nama="Anak Tanpa NIK"),
         _row(BATU_PENYU, datetime.date(2025, 5, 5), 81.5, nama="Anak Tanpa NIK", berat="-"),
+        {**_row(LALANG_JAYA, datetime.date(2025, 5, 6), 80.0, nama="Anak BB Lahir"),
+         "BB Lahir": "abc"},
+        {**_row(LALANG_JAYA, datetime.date(2025, 5, 7), 80.0, nama="Anak PMT"),
+         "PMT Diterima (kg)": "-1"},
+        {**_row(LALANG_JAYA, datetime.date(2025, 5, 8), 80.0, nama="Anak Vit A"),
+         "Jml Vit A": "dua"},
+        {**_row(LALANG_JAYA, datetime.date(2025, 5, 9), 80.0, nama="Anak KIA"),
+         "KIA": "mungkin"},
+        {**_row(LALANG_JAYA, datetime.date(2025, 5, 10), 80.0, nama="Anak Lengkap"),
+         "BB Lahir": "3,2", "PMT Diterima (kg)": "1,5", "Jml Vit A": "1", "KIA": "Ya"},
         _row(KURNIA_JAYA, datetime.date(2025, 9, 5), 85.0, nik=kept),
     ]  # fmt: skip
     web, batch, result, summary = _web_and_batch(
-        rows, tmp_path, level="kabupaten", period="year", refused=True, kind=kind
-    )
-    assert (result.n_rows, result.n_rejected, result.n_created) == (10, 7, 3)
-    assert result.n_children_created == 2
-    assert (summary.rows, sum(summary.bad.values()), summary.used) == (10, 7, 3)
+        rows, tmp_path, level="kabupaten", period="year", refused=True, kind=kind,
+        header=[*samples.HEADER, "BB Lahir", "PMT Diterima (kg)", "Jml Vit A", "KIA"],
+    )  # fmt: skip
+    assert (result.n_rows, result.n_rejected, result.n_created) == (15, 11, 4)
+    assert result.n_children_created == 3
+    assert (summary.rows, sum(summary.bad.values()), summary.used) == (15, 11, 4)
     refused_lines = sorted(line for lines in summary.examples.values() for _f, line in lines)
-    assert refused_lines == sorted({e.row for e in result.errors}) == [4, 6, 7, 8, 9, 10, 13]
-    assert web[("19.06", datetime.date(2025, 1, 1), "stunting")][0] == 2
+    assert refused_lines == sorted({e.row for e in result.errors})
+    assert refused_lines == [4, 6, 7, 8, 9, 10, 13, 14, 15, 16, 17]
+    assert web[("19.06", datetime.date(2025, 1, 1), "stunting")][0] == 3
     assert batch == web
 
 

@@ -33,9 +33,11 @@ import pyarrow.parquet as pq
 from kampungkb.growth.importing.cells import (
     EXACT_WHOLE_NUMBER,
     PLACES,
+    PMT_BELOW,
     NumberNotExact,
     parse_decimal,
     parse_nik,
+    parse_yes_no,
 )
 from kampungkb.growth.importing.headers import (
     HEADER,
@@ -71,10 +73,14 @@ CODE_HEADERS = {
     )
 }
 NEEDED = ("tgl_lahir", "tanggal", "jk")
+#: Columns read only for what the web import refuses in them (``growth.importing.rows``), with
+#: the decimals it reads them to: a birth weight or length, PMT or vitamin A that is not a
+#: number (and PMT out of its range), a KIA that is neither Ya nor Tidak.
+CHECKED_NUMBERS = tuple((key, PLACES[key]) for key in ("bb_lahir", "tb_lahir", "pmt", "vit_a"))
 NEEDED_ANY = ("berat", "tinggi")
 WANTED = (
     "nik", "nama", "nama_ortu", "jk", "tgl_lahir", "tanggal", "berat", "tinggi", "cara_ukur",
-    "lila",
+    "lila", *(key for key, _places in CHECKED_NUMBERS), "kia",
 )  # fmt: skip
 
 # Reasons a row cannot be used, in Indonesian (what the user reads).
@@ -105,6 +111,9 @@ BAD_NIK_NUMBER = (
     "(format kolom NIK sebagai teks)"
 )
 BAD_NAME = "nama anak kosong"
+BAD_OTHER = (
+    f"BB lahir, TB lahir, PMT, Vit A atau KIA tidak terbaca, atau PMT di luar 0-{PMT_BELOW - 1}"
+)
 BAD_OLD = f"anak sudah berumur lima tahun pada tanggal pengukuran (lebih dari {MAX_AGE_DAYS} hari)"
 
 _SEX = SEX_VALUES
@@ -704,6 +713,7 @@ def read_part(part: Part) -> pd.DataFrame:
     reason = np.full(n, "", dtype=object)
     # One reason per row: the last of this list that applies (the most important).
     for mask, text in (
+        (_unreadable_other(raw), BAD_OTHER),
         (nothing, BAD_NOTHING),
         (no_method, BAD_METHOD),
         (beyond, BAD_LIMIT),
@@ -743,6 +753,30 @@ def read_part(part: Part) -> pd.DataFrame:
     if read.ragged:  # lines the parser could not split into the header's columns
         frame = pd.concat([frame, _ragged_rows(part, read.ragged)], ignore_index=True)
     return frame
+
+
+def _unreadable_other(raw: dict[str, pd.Series]) -> np.ndarray:
+    """Rows the web import refuses for a cell of ``CHECKED_NUMBERS`` or KIA, which nothing
+    the batch computes reads."""
+    n = len(next(iter(raw.values())))
+    out = np.zeros(n, dtype=bool)
+    for key, places in CHECKED_NUMBERS:
+        if key in raw:
+            values, bad = parse_numbers(raw[key], places)
+            out |= bad
+            if key == "pmt":
+                with np.errstate(invalid="ignore"):
+                    out |= (values < 0) | (values >= PMT_BELOW)
+    if "kia" in raw:
+        codes, distinct = pd.factorize(pd.Series(raw["kia"]), use_na_sentinel=True)
+        refused = np.zeros(len(distinct) + 1, dtype=bool)  # the last: an empty cell
+        for i, cell in enumerate(distinct):
+            try:
+                parse_yes_no(cell)
+            except ValueError:
+                refused[i] = True
+        out |= refused[codes]
+    return out
 
 
 def _ragged_rows(part: Part, lines: list[int]) -> pd.DataFrame:

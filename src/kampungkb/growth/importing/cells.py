@@ -3,6 +3,7 @@ both apply, so that a file's rows are kept or refused alike by both: standard li
 no Django (the batch runs without it).
 """
 
+import datetime
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -23,6 +24,45 @@ class NumberNotExact(ValueError):
 
 def is_blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+def text(value) -> str:
+    """A cell as trimmed text; whole numbers from spreadsheets lose their ``.0``."""
+    if type(value) is str:
+        return " ".join(value.split())
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return " ".join(str(value).split())
+
+
+def token(value) -> str:
+    """A cell reduced to lower-case ASCII letters and digits, as a code is looked up."""
+    return re.sub(r"[^a-z0-9]+", "", text(value).lower())
+
+
+_YES = {"ya", "y", "1", "ada", "punya", "memiliki", "true", "yes", "v", "x"}
+_NO = {"tidak", "t", "0", "tidakada", "tidakpunya", "false", "no", "n", "belum", "tdk"}
+
+
+def parse_yes_no(value) -> bool | None:
+    """True or False (Ya/Tidak as the field writes them), ``None`` for an empty cell; raise
+    ValueError otherwise.
+
+    >>> parse_yes_no(" Ya "), parse_yes_no("tdk"), parse_yes_no(1.0), parse_yes_no("")
+    (True, False, True, None)
+    """
+    if is_blank(value):
+        return None
+    found = token(value)
+    if found in _YES:
+        return True
+    if found in _NO:
+        return False
+    raise ValueError(value)
 
 
 def parse_nik(value) -> str | None:
@@ -61,9 +101,11 @@ def parse_nik(value) -> str | None:
     return raw
 
 
-#: The decimals a measurement keeps of each number, as the import reads it (and the database
-#: stores it); the batch rounds its numbers so too, before any limit or z-score.
-PLACES = {"berat": 3, "tinggi": 2, "lila": 2}
+#: The decimals the import keeps of each number column (as the database stores it); the batch
+#: rounds its numbers so too, before any limit or z-score.
+PLACES = {"berat": 3, "tinggi": 2, "lila": 2, "bb_lahir": 2, "tb_lahir": 1, "pmt": 2, "vit_a": 0}
+#: PMT received (kg) is from 0 to below this: the import refuses a row with more.
+PMT_BELOW = 10_000
 
 _UNIT = re.compile(r"\s*(kg|cm|gr|g|gram)\.?$", re.IGNORECASE)
 

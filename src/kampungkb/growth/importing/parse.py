@@ -23,7 +23,9 @@ from kampungkb.growth.importing.cells import (  # noqa: F401 - read as ``parse.*
     NumberNotExact,
     is_blank,
     parse_nik,
+    text,
 )
+from kampungkb.growth.importing.cells import token as _token
 from kampungkb.growth.importing.headers import (
     HEADER,
     METHOD_VALUES,
@@ -154,19 +156,6 @@ def _memo(parse):
     return parse_cell
 
 
-def text(value) -> str:
-    """A cell as trimmed text; whole numbers from spreadsheets lose their ``.0``."""
-    if type(value) is str:
-        return " ".join(value.split())
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime.datetime | datetime.date):
-        return value.strftime("%d/%m/%Y")
-    return " ".join(str(value).split())
-
-
 _DMY = re.compile(r"^(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{4})(?:[ T].*)?$")
 _YMD = re.compile(r"^(\d{4})[/\-.](\d{1,2})[/\-.](\d{1,2})(?:[ T].*)?$")
 
@@ -221,12 +210,6 @@ def parse_float(value) -> float | None:
 
 _SEX = SEX_VALUES
 _METHOD = METHOD_VALUES
-_YES = {"ya", "y", "1", "ada", "punya", "memiliki", "true", "yes", "v", "x"}
-_NO = {"tidak", "t", "0", "tidakada", "tidakpunya", "false", "no", "n", "belum", "tdk"}
-
-
-def _token(value) -> str:
-    return re.sub(r"[^a-z0-9]+", "", text(value).lower())
 
 
 @_memo
@@ -251,13 +234,4 @@ def parse_method(value) -> str:
         raise ValueError(value) from None
 
 
-@_memo
-def parse_yes_no(value) -> bool | None:
-    if is_blank(value):
-        return None
-    token = _token(value)
-    if token in _YES:
-        return True
-    if token in _NO:
-        return False
-    raise ValueError(value)
+parse_yes_no = _memo(shared.parse_yes_no)

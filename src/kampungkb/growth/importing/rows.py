@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from kampungkb.core.validators import is_in_future
 from kampungkb.growth.importing import parse as p
-from kampungkb.growth.importing.cells import PLACES
+from kampungkb.growth.importing.cells import PLACES, PMT_BELOW
 from kampungkb.growth.importing.parse import Table
 
 #: A NIK cell holding a number too large for a spreadsheet to keep exact (``parse.NumberNotExact``).
@@ -209,8 +209,8 @@ class _Readers:
         return convert
 
     def pmt(self, cell):
-        value, reason = self.number(2)(cell)
-        if value is not None and not 0 <= value < 10_000:
+        value, reason = self.number(PLACES["pmt"])(cell)
+        if value is not None and not 0 <= value < PMT_BELOW:
             reason = _("Must be between %(low)s and %(high)s.") % {"low": 0, "high": 9999}
         return value, reason
 
@@ -225,7 +225,7 @@ class _Readers:
             return "", reason % {"value": p.text(cell)}
 
     def vitamin_a(self, cell):
-        value, reason = self.number(0)(cell)
+        value, reason = self.number(PLACES["vit_a"])(cell)
         return bool(value and value > 0), reason
 
     @staticmethod
@@ -257,8 +257,8 @@ def _plan(r: _Readers):
         ("nama", "nama", r.nama),
         ("jenis_kelamin", "jk", r.sex),
         ("tanggal_lahir", "tgl_lahir", r.born),
-        ("berat_lahir", "bb_lahir", r.birth_number(2, Decimal("0.3"), 7)),
-        ("panjang_lahir", "tb_lahir", r.birth_number(1, 20, 65)),
+        ("berat_lahir", "bb_lahir", r.birth_number(PLACES["bb_lahir"], Decimal("0.3"), 7)),
+        ("panjang_lahir", "tb_lahir", r.birth_number(PLACES["tb_lahir"], 20, 65)),
         ("nama_ibu", "nama_ortu", _texts(150)),
         ("kec", "kec", _texts()),
         ("desa", "desa", _texts()),
