@@ -197,7 +197,7 @@ def _write(result: FamilyImportResult, rounds, families: dict, *, index, user) -
         _krs_list(result, rounds, index)
         return
     families_write([r for r in rounds if r.state != "unchanged"], families)
-    rounds_write(rounds, rule_set=default_rule_set())
+    rounds_write(rounds, rule_set=default_rule_set(), user=user)
     _krs_list(result, rounds, index)
     area = "" if user is None else (covered_kode(user) or "")
     batch = FamilyImportBatch.objects.create(

@@ -1,6 +1,13 @@
 """The rounds of an import written in bulk, inside the import's transaction: new families,
 changed family addresses, new rounds, the answers of replaced rounds, then every member of
-the new and replaced rounds (a replaced round's members are deleted first).
+the new and replaced rounds.
+
+A replaced round's members are written again whole, but each person still in the round keeps
+the id of their member row (``_same_people``): a TPK target refers to a member row, and a new
+id would leave it without one (``on_delete=SET_NULL``), its scorecard reading nothing. The row
+is deleted and inserted again with its id inside the transaction (the foreign keys referring to
+it are checked at the commit, deferred, as Django makes them); a person left out of the round is
+deleted, and a target of theirs unlinked in the audit trail.
 
 New families and rounds get their ids before they are written, since the rows after them
 refer to them: from the table's sequence on PostgreSQL, after the largest id the table ever
@@ -17,12 +24,17 @@ the rule set and the time: each round is written once, not written, read back an
 from django.db import connection
 from django.utils import timezone
 
+from kampungkb.core.audit import audit_records_bulk
 from kampungkb.core.bulk import bulk_insert, next_ids
+from kampungkb.core.lookups import keys_in
+from kampungkb.core.models import AuditAction
 from kampungkb.families.importing.planning import MEMBER_FIELDS, Round
 from kampungkb.families.importing.preview import rounds_labels
+from kampungkb.families.importing.rows import MemberRow
 from kampungkb.families.labels_read import LABEL_FIELDS
 from kampungkb.families.models import FamilyMember, FamilySurvey, Keluarga, KrsRuleSet
-from kampungkb.growth.importing.instances import BATCH_SIZE, in_chunks
+from kampungkb.families.tpk.models import Target
+from kampungkb.growth.importing.instances import BATCH_SIZE
 
 MEMBER_COLUMNS = ("survey_id", "urutan", *MEMBER_FIELDS)
 
@@ -115,9 +127,116 @@ def _labelled(rounds: list[Round], rule_set: KrsRuleSet | None) -> tuple[list[st
     ]
 
 
-def rounds_write(rounds: list[Round], *, rule_set: KrsRuleSet | None) -> list[int]:
+def _same_people(stored: list[tuple], rows: list[MemberRow]) -> list[int | None]:
+    """The id of the stored member each of ``rows`` is (``None``: a person not stored in the
+    round), each stored member taken once; ``stored``: (id, NIK, name, date of birth) of the
+    round's stored members in their order.
+
+    Two members of a round are one person when their NIKs are equal, or, when one of them has
+    no NIK, when their names (whatever the case) and dates of birth are, as ``rounds_group``
+    tells members apart; two different NIKs are two people. The NIKs are matched first, so
+    that a name never takes the row a NIK claims. The order of the rows says nothing.
+
+    >>> import datetime
+    >>> born = datetime.date(2001, 3, 1)
+    >>> ibu = MemberRow(number=2, nama="IBU", tanggal_lahir=born)
+    >>> _same_people([(7, "", "Ayah", born), (8, "", "Ibu", born)], [ibu])
+    [8]
+    >>> ibu.nik = "1906014103010009"  # a NIK given now: still her, by name and birth
+    >>> _same_people([(7, "", "Ayah", born), (8, "", "Ibu", born)], [ibu])
+    [8]
+    >>> _same_people([(8, "1906014103010002", "Ibu", born)], [ibu])  # another NIK
+    [None]
+    """
+    by_nik: dict[str, int] = {}
+    by_name: dict[tuple, list[tuple[int, str]]] = {}
+    for pk, nik, nama, born in stored:
+        if nik:
+            by_nik.setdefault(nik, pk)
+        by_name.setdefault((nama.casefold(), born), []).append((pk, nik))
+    ids: list[int | None] = [None] * len(rows)
+    taken: set[int] = set()
+    for i, row in enumerate(rows):
+        pk = by_nik.get(row.nik) if row.nik else None
+        if pk is not None and pk not in taken:
+            ids[i] = pk
+            taken.add(pk)
+    for i, row in enumerate(rows):
+        if ids[i] is not None:
+            continue
+        for pk, nik in by_name.get((row.nama.casefold(), row.tanggal_lahir), ()):
+            if pk not in taken and not (nik and row.nik):
+                ids[i] = pk
+                taken.add(pk)
+                break
+    return ids
+
+
+def _members_gone(ids: list[int], *, user) -> None:
+    """Delete the members ``ids`` (people no longer in their round), unlinking their TPK
+    targets with an UPDATE entry each, as a change of the target made by ``user``."""
+    now = timezone.now()
+    for keys in keys_in(ids, kind="bigint"):
+        targets = list(
+            Target.objects.filter(member_id__in=keys).only("kind", "nama", "desa_id", "member_id")
+        )
+        if targets:
+            Target.objects.filter(pk__in=[t.pk for t in targets]).update(
+                member=None, updated_at=now
+            )
+            audit_records_bulk(
+                actor=user,
+                action=AuditAction.UPDATE,
+                items=((t, t.desa_id, {"member": [t.member_id, None]}) for t in targets),
+            )
+        # The ORM's delete: whatever else refers to a member gets its own on_delete.
+        FamilyMember.objects.filter(pk__in=keys).delete()
+
+
+def _replaced_members_write(changed: list[Round], *, user) -> None:
+    """Write the members of the replaced rounds ``changed`` in place of the stored ones, each
+    person still in a round with their member row's id (``_same_people``)."""
+    stored: dict[int, list[tuple]] = {}
+    for keys in keys_in([r.survey_id for r in changed], kind="bigint"):
+        for survey_id, *member in (
+            FamilyMember.objects.filter(survey_id__in=keys)
+            .order_by("survey_id", "urutan", "pk")
+            .values_list("survey_id", "pk", "nik", "nama", "tanggal_lahir")
+        ):
+            stored.setdefault(survey_id, []).append(tuple(member))
+    ids: list[list[int | None]] = []
+    gone: list[int] = []
+    for rnd in changed:
+        found = stored.get(rnd.survey_id, [])
+        same = _same_people(found, rnd.rows)
+        kept = set(same)
+        gone.extend(pk for pk, *_rest in found if pk not in kept)
+        ids.append(same)
+    _members_gone(gone, user=user)
+    # What stays of the rounds' members is a kept person's row: out, and in again below with
+    # its id (no relation's on_delete applies: the id is back before the commit).
+    table = connection.ops.quote_name(FamilyMember._meta.db_table)
+    column = connection.ops.quote_name(FamilyMember._meta.get_field("survey").column)
+    with connection.cursor() as cursor:
+        for keys in keys_in([r.survey_id for r in changed], kind="bigint"):
+            cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({keys.sql})", keys.params)  # noqa: S608
+    fresh = iter(_new_ids(FamilyMember, sum(same.count(None) for same in ids)))
+    bulk_insert(
+        FamilyMember,
+        ["id", *MEMBER_COLUMNS],
+        (
+            (pk if pk is not None else next(fresh), rnd.survey_id, i, *values)
+            for rnd, same in zip(changed, ids, strict=True)
+            for i, (pk, values) in enumerate(zip(same, rnd.member_values(), strict=True))
+        ),
+        binary=True,
+    )
+
+
+def rounds_write(rounds: list[Round], *, rule_set: KrsRuleSet | None, user=None) -> list[int]:
     """Write the new and changed rounds, labelled by ``rule_set``, and their members; return
-    their ids."""
+    their ids. ``user`` (``None``: the system) is who the audit trail names for a TPK target
+    unlinked from a member left out of a replaced round."""
     new = [r for r in rounds if r.state == "new"]
     changed = [r for r in rounds if r.state == "updated"]
     now = timezone.now()
@@ -148,17 +267,16 @@ def rounds_write(rounds: list[Round], *, rule_set: KrsRuleSet | None) -> list[in
         ["tanggal_pendataan", "sumber_air", "jamban", "updated_at", *label_fields],
         batch_size=BATCH_SIZE,
     )
-    for chunk in in_chunks([r.survey_id for r in changed]):
-        FamilyMember.objects.filter(survey_id__in=chunk).delete()
-    written = new + changed
+    if changed:
+        _replaced_members_write(changed, user=user)
     bulk_insert(
         FamilyMember,
         MEMBER_COLUMNS,
         (
             (rnd.survey_id, i, *values)
-            for rnd in written
+            for rnd in new
             for i, values in enumerate(rnd.member_values())
         ),
         binary=True,
     )
-    return [r.survey_id for r in written]
+    return [r.survey_id for r in new + changed]
