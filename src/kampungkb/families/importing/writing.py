@@ -19,6 +19,9 @@ cost more than the writing itself.
 The rounds are written with their KRS labels, computed from the file's rows in memory
 (``preview.rounds_labels``: what ``labels.labels_compute`` gives from the stored rows), with
 the rule set and the time: each round is written once, not written, read back and rewritten.
+Changed families and rounds are rewritten by id with growth's ``rows_update``: Django's
+``bulk_update`` costs the square of its batch, and was most of the time of a file changing
+thousands of rounds.
 """
 
 from django.db import connection
@@ -34,7 +37,7 @@ from kampungkb.families.importing.rows import MemberRow
 from kampungkb.families.labels_read import LABEL_FIELDS
 from kampungkb.families.models import FamilyMember, FamilySurvey, Keluarga, KrsRuleSet
 from kampungkb.families.tpk.models import Target
-from kampungkb.growth.importing.instances import BATCH_SIZE
+from kampungkb.growth.importing.update_write import rows_update
 
 MEMBER_COLUMNS = ("survey_id", "urutan", *MEMBER_FIELDS)
 
@@ -105,9 +108,7 @@ def families_write(rounds: list[Round], families: dict[str, dict]) -> None:
             changed.append(Keluarga(pk=stored["pk"], updated_at=now, rt=rt, rw=rw, alamat=alamat))
     names = ["no_kk", "desa_id", "rt", "rw", "alamat"]
     ids = dict(zip((v[0] for v in new), _insert_with_ids(Keluarga, names, new), strict=True))
-    Keluarga.objects.bulk_update(
-        changed, ["rt", "rw", "alamat", "updated_at"], batch_size=BATCH_SIZE
-    )
+    rows_update(Keluarga, changed, ["rt", "rw", "alamat", "updated_at"])
     for rnd in rounds:
         if rnd.keluarga_id is None:
             rnd.keluarga_id = ids[rnd.no_kk]
@@ -252,7 +253,8 @@ def rounds_write(rounds: list[Round], *, rule_set: KrsRuleSet | None, user=None)
     ]
     for rnd, pk in zip(new, _insert_with_ids(FamilySurvey, names, surveys), strict=True):
         rnd.survey_id = pk
-    FamilySurvey.objects.bulk_update(
+    rows_update(
+        FamilySurvey,
         [
             FamilySurvey(
                 pk=r.survey_id,
@@ -265,7 +267,6 @@ def rounds_write(rounds: list[Round], *, rule_set: KrsRuleSet | None, user=None)
             for r, labelled in zip(changed, labels[len(new) :], strict=True)
         ],
         ["tanggal_pendataan", "sumber_air", "jamban", "updated_at", *label_fields],
-        batch_size=BATCH_SIZE,
     )
     if changed:
         _replaced_members_write(changed, user=user)
