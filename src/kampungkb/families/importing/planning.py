@@ -17,9 +17,10 @@ year, in the file (``rows_nik_in_two_families``) or in the file and stored
 (``rounds_nik_stored_elsewhere``), rejects the member's rows, every one of them; the other rows
 of their families are kept, as for any rejected member row.
 
-A stored round is replaced (its answers updated, its members deleted and inserted again) only
-when something differs: the survey date, water, latrine or any member (in file order,
-including the growth child each is linked to); otherwise it is left as it is.
+A stored round is replaced (its answers updated, its members written again, each person still
+in it keeping their member row: ``writing``) only when something differs: the survey date,
+water, latrine or any member (in file order, including the growth child each is linked to);
+otherwise it is left as it is.
 """
 
 import operator
