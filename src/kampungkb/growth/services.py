@@ -173,20 +173,6 @@ def child_update(*, user, child: Child, **values) -> Child:
     return child
 
 
-@transaction.atomic
-def child_delete(*, user, child: Child) -> None:
-    _ensure_may_edit(user, child.desa_id)
-    audit_record(
-        actor=user,
-        action=AuditAction.DELETE,
-        obj=child,
-        wilayah_kode=child.desa_id,
-        changes=_audit_child_values(snapshot(child, CHILD_FIELDS)),
-    )
-    child.delete()
-    analytics_refresh_on_commit()
-
-
 def validate_measurement_values(*, child: Child, values: dict, today=None) -> dict[str, str]:
     """Return {field: message} for values that cannot be a measurement of this child;
     ``today`` is the date the measurement may not be after (default: today's, read now)."""
