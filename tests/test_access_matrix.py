@@ -236,6 +236,12 @@ ASK = {
     ),
     "growth:child_detail": area(lambda o: [o.child.pk]),
     "growth:child_edit": area(lambda o: [o.child.pk], _child_form),
+    # The twin (registered twice, never weighed) merged into the child, or deleted.
+    "growth:child_merge": area(
+        lambda o: [o.twin.pk],
+        lambda o: {"into": o.child.pk, "alasan": "Terdaftar dua kali", "confirm": "1"},
+    ),
+    "growth:child_delete": area(lambda o: [o.twin.pk], lambda o: {"alasan": "Salah daftar"}),
     "growth:measurement_edit": area(lambda o: [o.measurement.pk], _measurement_form),
     "growth:measurement_delete": area(lambda o: [o.measurement.pk]),
     "growth:measurement_confirm": area(lambda o: [o.measurement.pk]),
@@ -593,6 +599,15 @@ EXPECTED: dict[str, tuple] = {
     "growth:child_edit GET other": (302, 200, 404, 404, 404, 404),
     "growth:child_edit POST own": (302, 302, 302, 302, 404, 404),
     "growth:child_edit POST other": (302, 302, 404, 404, 404, 404),
+    # Merging a child registered twice, deleting one registered by mistake: as its edit form.
+    "growth:child_merge GET own": (302, 200, 200, 200, 404, 404),
+    "growth:child_merge GET other": (302, 200, 404, 404, 404, 404),
+    "growth:child_merge POST own": (302, 302, 302, 302, 404, 404),
+    "growth:child_merge POST other": (302, 302, 404, 404, 404, 404),
+    "growth:child_delete GET own": (302, 200, 200, 200, 404, 404),
+    "growth:child_delete GET other": (302, 200, 404, 404, 404, 404),
+    "growth:child_delete POST own": (302, 302, 302, 302, 404, 404),
+    "growth:child_delete POST other": (302, 302, 404, 404, 404, 404),
     "growth:measurement_edit GET own": (302, 200, 200, 200, 404, 404),
     "growth:measurement_edit GET other": (302, 200, 404, 404, 404, 404),
     "growth:measurement_edit POST own": (302, 302, 302, 302, 404, 404),
@@ -1283,6 +1298,11 @@ def _build(folder: Path) -> World:
                 user=None, desa_kode=kode, nama="Posyandu Alias Sintetis", posyandu=posyandu
             ),
             child=child,
+            twin=factories.child(
+                posyandu=posyandu,
+                nama=f"Anak Kembar Sintetis {kode}",
+                tanggal_lahir=child.tanggal_lahir,
+            ),
             keluarga=factories.family_row(desa, members=[]).keluarga,
             measurement=factories.measurement(
                 child, weighed, berat=8, tinggi=70, cara_ukur="PB", posyandu=posyandu

@@ -292,10 +292,10 @@ def child_delete_problems(child: Child) -> list[str]:
             ngettext(
                 "This child has %(n)d measurement: a record of a real child is never deleted. "
                 "If the child is registered twice, merge this record into the other one "
-                "(Merge), which keeps the measurements.",
+                "(Merge with another child), which keeps the measurements.",
                 "This child has %(n)d measurements: a record of a real child is never deleted. "
                 "If the child is registered twice, merge this record into the other one "
-                "(Merge), which keeps the measurements.",
+                "(Merge with another child), which keeps the measurements.",
                 n,
             )
             % {"n": n}
@@ -304,9 +304,9 @@ def child_delete_problems(child: Child) -> list[str]:
         if rel.on_delete is PROTECT:
             problems.append(
                 _(
-                    "Other records still refer to this child (%(what)s: %(n)d), such as a TPK "
-                    "target. If the child is registered twice, merge this record into the other "
-                    "one (Merge), which moves them."
+                    "Other records still refer to this child (%(what)s: %(n)d). If the child "
+                    "is registered twice, merge this record into the other one (Merge with "
+                    "another child), which moves them."
                 )
                 % {"what": _label(rel), "n": len(ids)}
             )

@@ -180,3 +180,46 @@ class MeasurementEditForm(MeasurementForm):
             if self.is_bound and name not in self.data:
                 self.fields[name].required = False
                 self.fields[name].disabled = True
+
+
+def _reason_field():
+    return forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        help_text=_("Why the record is changed: it is kept in the audit trail."),
+    )
+
+
+class ChildMergeForm(StyledFormMixin, forms.Form):
+    """The child's other record this one is merged into, and why. ``candidates``: the
+    children it may be merged into (``selectors.child_merge_candidates``), in that order."""
+
+    into = forms.TypedChoiceField(label=_("The child's other record (kept)"), coerce=int)
+    alasan = _reason_field()
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = {c.pk: c for c in candidates}
+        self.fields["into"].choices = [("", "---------")] + [
+            (c.pk, _candidate_label(c)) for c in candidates
+        ]
+
+    @property
+    def kept(self) -> Child:
+        return self.candidates[self.cleaned_data["into"]]
+
+
+def _candidate_label(c: Child) -> str:
+    return "{nama} · {sex} · {born} · {ibu} · {n}".format(
+        nama=c.nama,
+        sex=c.jenis_kelamin,
+        born=formats.date_format(c.tanggal_lahir, "j M Y"),
+        ibu=_("mother %(name)s") % {"name": c.nama_ibu or "–"},
+        n=_("measurements: %(n)d") % {"n": c.n_measurements},
+    )
+
+
+class ChildDeleteForm(StyledFormMixin, forms.Form):
+    """The removal of a child registered by mistake, with the reason for it."""
+
+    alasan = _reason_field()

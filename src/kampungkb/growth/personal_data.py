@@ -44,6 +44,22 @@ def children_listed(*, user, search: str, desa: str, count: int, page: str = "li
     )
 
 
+def merge_candidates_shown(*, user, child: Child, search: str, children) -> None:
+    """The page that merges ``child`` into another record offered ``children`` (of its
+    desa) to choose from: which ones, by id."""
+    audit_read(
+        actor=user,
+        obj=Child,
+        wilayah_kode=child.desa_id,
+        details={
+            "page": "merge",
+            "child": child.pk,
+            "q": mask_search(search),
+            "ids": [c.pk for c in children],
+        },
+    )
+
+
 def session_children_shown(*, user, posyandu, tanggal, search: str, children) -> None:
     """The children offered (or found) at a posyandu session: which ones, by id."""
     audit_read(

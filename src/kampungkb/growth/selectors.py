@@ -7,11 +7,13 @@ Viewer) get empty querysets here, and aggregates come from the analytics instead
 import datetime
 import math
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     BooleanField,
     Case,
+    Count,
     Exists,
     F,
     IntegerField,
@@ -281,6 +283,27 @@ def child_family_members(*, user, child: Child):
         .select_related("survey", "survey__rule_set")
         .order_by("-survey__tahun", "pk")
     )
+
+
+def child_merge_candidates(*, user, child: Child, search: str = "") -> list[Child]:
+    """The children ``child`` may be merged into: the others of its desa (in the user's
+    area), likeliest first: the same date of birth, then the names (and mothers' names) most
+    alike; each with ``n_measurements``. ``search`` narrows them as the child list's does."""
+    qs = _children(user).filter(desa_id=child.desa_id).exclude(pk=child.pk)
+    if search:
+        qs = child_search_filter(qs, search)
+    rows = list(
+        qs.select_related("posyandu").annotate(n_measurements=Count("measurements")).order_by("pk")
+    )
+    name, mother = normalise_name(child.nama), normalise_name(child.nama_ibu)
+
+    def likeness(c: Child) -> tuple:
+        alike = SequenceMatcher(None, name, normalise_name(c.nama)).ratio()
+        if mother:
+            alike += SequenceMatcher(None, mother, normalise_name(c.nama_ibu)).ratio() / 2
+        return (c.tanggal_lahir != child.tanggal_lahir, -round(alike, 3), c.nama, c.pk)
+
+    return sorted(rows, key=likeness)
 
 
 def session_child_get(*, user, pk: int) -> Child:

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from kampungkb.growth import views
+from kampungkb.growth import views, views_duplicates
 from kampungkb.growth.kbm import views as kbm_views
 
 app_name = "growth"
@@ -11,6 +11,8 @@ urlpatterns = [
     path("", views.child_list, name="child_list"),
     path("anak/<int:pk>/", views.child_detail, name="child_detail"),
     path("anak/<int:pk>/ubah/", views.child_edit, name="child_edit"),
+    path("anak/<int:pk>/gabungkan/", views_duplicates.child_merge, name="child_merge"),
+    path("anak/<int:pk>/hapus/", views_duplicates.child_delete, name="child_delete"),
     path("pengukuran/<int:pk>/ubah/", views.measurement_edit, name="measurement_edit"),
     path("pengukuran/<int:pk>/hapus/", views.measurement_delete, name="measurement_delete"),
     path("pengukuran/<int:pk>/benar/", views.measurement_confirm, name="measurement_confirm"),
