@@ -276,3 +276,13 @@ def test_a_deletion_needs_a_reason_and_an_editor_of_the_area(users, posyandu, ma
         with pytest.raises(PermissionDenied):
             child_delete(user=user, child=child, alasan="Salah daftar")
     assert Child.objects.filter(pk=child.pk).exists()
+
+
+def test_a_record_merged_or_deleted_meanwhile_is_refused_not_a_server_error(users, twice):
+    kept, dup = twice
+    stale = Child.objects.get(pk=dup.pk)
+    child_merge(user=users["desa"], duplicate=dup, kept=kept, alasan="Terdaftar dua kali")
+    with pytest.raises(ValidationError, match="meanwhile"):
+        child_merge(user=users["desa"], duplicate=stale, kept=kept, alasan="Terdaftar dua kali")
+    with pytest.raises(ValidationError, match="meanwhile"):
+        child_delete(user=users["desa"], child=stale, alasan="Salah daftar")

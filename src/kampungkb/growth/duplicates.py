@@ -47,6 +47,11 @@ def _ensure_reason(alasan: str) -> str:
     return reason
 
 
+def _gone() -> str:
+    # A record merged or deleted by someone else since the page was shown.
+    return _("The record was merged or deleted meanwhile: open the list of children again.")
+
+
 def _dates(days) -> str:
     return ", ".join(date_format(d, "j M Y") for d in sorted(days))
 
@@ -229,8 +234,9 @@ def child_merge(*, user, duplicate: Child, kept: Child, alasan: str) -> MergePla
         for c in Child.objects.select_for_update()
         .filter(pk__in={duplicate.pk, kept.pk})
         .order_by("pk")
-        .select_related("desa", "posyandu")
     }
+    if duplicate.pk not in locked or kept.pk not in locked:
+        raise ValidationError(_gone())
     dup, keep = locked[duplicate.pk], locked[kept.pk]
     dup_pk = dup.pk
     _ensure_may_edit(user, dup.desa_id)
@@ -319,7 +325,9 @@ def child_delete(*, user, child: Child, alasan: str) -> None:
     (``ValidationError``) while it has measurements or a record that must keep it
     (``child_delete_problems``); family members linked to it are unlinked (listed in the
     trail)."""
-    child = Child.objects.select_for_update().get(pk=child.pk)
+    child = Child.objects.select_for_update().filter(pk=child.pk).first()
+    if child is None:
+        raise ValidationError(_gone())
     _ensure_may_edit(user, child.desa_id)
     reason = _ensure_reason(alasan)
     problems = child_delete_problems(child)
