@@ -286,3 +286,15 @@ def test_a_record_merged_or_deleted_meanwhile_is_refused_not_a_server_error(user
         child_merge(user=users["desa"], duplicate=stale, kept=kept, alasan="Terdaftar dua kali")
     with pytest.raises(ValidationError, match="meanwhile"):
         child_delete(user=users["desa"], child=stale, alasan="Salah daftar")
+
+
+def test_two_records_both_active_targets_of_one_stage_are_not_merged(users, twice, today):
+    # Merged, the child would be twice an active baduta target, which the TPK never allows.
+    kept, dup = twice
+    for child in (kept, dup):
+        target_register(
+            user=None, kind=TargetKind.BADUTA, child=child, tanggal_daftar=today - 30 * DAY
+        )
+    with pytest.raises(ValidationError, match="Both records are active TPK targets"):
+        child_merge(user=users["desa"], duplicate=dup, kept=kept, alasan="Terdaftar dua kali")
+    assert Target.objects.filter(child=dup).count() == 1

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import PROTECT, ProtectedError
+from django.dispatch import Signal
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -31,6 +32,11 @@ from kampungkb.growth.services import (
     analytics_refresh_on_commit,
     measurements_recompute_child,
 )
+
+#: Sent by :func:`child_merge_plan` with ``duplicate`` and ``kept``: each receiver (an app
+#: above growth whose records point to children) returns the reasons, in its own words, why
+#: the two may not be merged as they stand (a list, empty when none).
+child_merge_checked = Signal()
 
 #: The kept child's fields a merge fills from the duplicate, where the kept one is empty.
 #: Never its name, sex, date of birth or desa: those the person merging has compared.
@@ -132,6 +138,11 @@ def child_merge_plan(*, duplicate: Child, kept: Child) -> MergePlan:
         links=[(_label(rel), len(ids)) for rel, ids in _references(duplicate)],
     )
     plan.problems = _merge_problems(plan)
+    if duplicate.pk != kept.pk:
+        for _receiver, problems in child_merge_checked.send(
+            sender=Child, duplicate=duplicate, kept=kept
+        ):
+            plan.problems += list(problems or [])
     plan.differences = _differences(duplicate, kept)
     return plan
 

@@ -331,6 +331,25 @@ def _ensure_not_registered(kind: str, *, member, child, nik: str) -> None:
         raise ValidationError({"nik": _("A target with this NIK is active already.")})
 
 
+def targets_merge_problems(*, duplicate, kept, **_signal) -> list[str]:
+    """Why two records of one growth child may not be merged (``growth.duplicates``): both
+    are active TPK targets of the same stage, which a child never is twice
+    (``_ensure_not_registered``)."""
+    active = Target.objects.filter(aktif=True)
+    kinds = set(active.filter(child=duplicate).values_list("kind", flat=True)) & set(
+        active.filter(child=kept).values_list("kind", flat=True)
+    )
+    if not kinds:
+        return []
+    return [
+        _(
+            "Both records are active TPK targets (%(kinds)s): close the target of this record "
+            "first (registered by mistake, on the target's page), then merge."
+        )
+        % {"kinds": ", ".join(str(TargetKind(k).label) for k in sorted(kinds))}
+    ]
+
+
 @transaction.atomic
 def marriage_record(*, user, target: Target, tanggal_nikah: datetime.date) -> Target:
     """Record a catin couple's marriage: the catin stage ends on that day."""
