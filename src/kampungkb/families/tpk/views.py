@@ -250,28 +250,43 @@ def delivery_create(request, pk):
     )
 
 
-def marriage_create(request, pk):
-    """Record the marriage of a catin couple: the catin stage ends."""
-    _require_reader(request.user)
-    obj = selectors.target_get(user=request.user, pk=pk)
-    _require_worker(request.user, obj.desa_id)
-    form = MarriageForm(request.POST or None, initial={"tanggal_nikah": datetime.date.today()})
+def target_form(request, obj, form, *, save, route, title, button, intro=""):
+    """A form changing the target ``obj`` on its own page (``route``): on a valid POST
+    ``save`` (a service, given the form's cleaned data) and back to her page; otherwise the
+    form, with the service's refusals at their fields."""
     if request.method == "POST" and form.is_valid():
         try:
-            services.marriage_record(user=request.user, target=obj, **form.cleaned_data)
+            save(user=request.user, target=obj, **form.cleaned_data)
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:
             return done(request, reverse("families:tpk_target", args=[obj.pk]))
     return form_page(
         request,
-        title=_("Record the marriage of %(name)s") % {"name": obj.nama},
+        title=title,
         target=obj,
         form=form,
-        action=reverse("families:tpk_marriage_create", args=[obj.pk]),
+        action=reverse(route, args=[obj.pk]),
         back=reverse("families:tpk_target", args=[obj.pk]),
-        button=_("Save marriage"),
+        button=button,
+        intro=intro,
         status=400 if request.method == "POST" else 200,
+    )
+
+
+def marriage_create(request, pk):
+    """Record the marriage of a catin couple: the catin stage ends."""
+    _require_reader(request.user)
+    obj = selectors.target_get(user=request.user, pk=pk)
+    _require_worker(request.user, obj.desa_id)
+    return target_form(
+        request,
+        obj,
+        MarriageForm(request.POST or None, initial={"tanggal_nikah": datetime.date.today()}),
+        save=services.marriage_record,
+        route="families:tpk_marriage_create",
+        title=_("Record the marriage of %(name)s") % {"name": obj.nama},
+        button=_("Save marriage"),
     )
 
 
@@ -282,27 +297,18 @@ def target_close(request, pk):
     _require_worker(request.user, obj.desa_id)
     if not obj.aktif and request.method != "POST":
         return redirect("families:tpk_target", pk=obj.pk)
-    form = CloseForm(request.POST or None, initial={"tanggal": datetime.date.today()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.target_close(user=request.user, target=obj, **form.cleaned_data)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            return done(request, reverse("families:tpk_target", args=[obj.pk]))
-    return form_page(
+    return target_form(
         request,
+        obj,
+        CloseForm(request.POST or None, initial={"tanggal": datetime.date.today()}),
+        save=services.target_close,
+        route="families:tpk_target_close",
         title=_("Close %(name)s as a target") % {"name": obj.nama},
-        target=obj,
-        form=form,
-        action=reverse("families:tpk_target_close", args=[obj.pk]),
-        back=reverse("families:tpk_target", args=[obj.pk]),
         button=_("Close target"),
         intro=_(
             "From this date the target is no longer due a visit nor counted in the scorecard; "
             "the quarters before keep what was due then."
         ),
-        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -313,21 +319,12 @@ def target_reopen(request, pk):
     _require_worker(request.user, obj.desa_id)
     if not obj.closed_by_hand and request.method != "POST":
         return redirect("families:tpk_target", pk=obj.pk)
-    form = ReopenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.target_reopen(user=request.user, target=obj, **form.cleaned_data)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            return done(request, reverse("families:tpk_target", args=[obj.pk]))
-    return form_page(
+    return target_form(
         request,
+        obj,
+        ReopenForm(request.POST or None),
+        save=services.target_reopen,
+        route="families:tpk_target_reopen",
         title=_("Reopen %(name)s as a target") % {"name": obj.nama},
-        target=obj,
-        form=form,
-        action=reverse("families:tpk_target_reopen", args=[obj.pk]),
-        back=reverse("families:tpk_target", args=[obj.pk]),
         button=_("Reopen target"),
-        status=400 if request.method == "POST" else 200,
     )

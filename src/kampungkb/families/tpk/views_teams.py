@@ -18,6 +18,7 @@ from kampungkb.families.tpk.views import (
     _require_worker,
     done,
     form_page,
+    target_form,
 )
 
 
@@ -77,27 +78,18 @@ def target_team(request, pk):
     _require_reader(request.user)
     obj = selectors.target_get(user=request.user, pk=pk)
     _require_worker(request.user, obj.desa_id)
-    form = TargetTeamForm(
-        request.POST or None,
-        team_queryset=selectors.team_choices(user=request.user, desa_kode=obj.desa_id),
-        initial={"team": obj.team_id},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.target_team_assign(user=request.user, target=obj, **form.cleaned_data)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            return done(request, reverse("families:tpk_target", args=[obj.pk]))
-    return form_page(
+    return target_form(
         request,
+        obj,
+        TargetTeamForm(
+            request.POST or None,
+            team_queryset=selectors.team_choices(user=request.user, desa_kode=obj.desa_id),
+            initial={"team": obj.team_id},
+        ),
+        save=services.target_team_assign,
+        route="families:tpk_target_team",
         title=_("Team of %(name)s") % {"name": obj.nama},
-        target=obj,
-        form=form,
-        action=reverse("families:tpk_target_team", args=[obj.pk]),
-        back=reverse("families:tpk_target", args=[obj.pk]),
         button=_("Save team"),
-        status=400 if request.method == "POST" else 200,
     )
 
 
