@@ -18,8 +18,9 @@ def _url(posyandu, *, today) -> str:
     return reverse("growth:session_register", args=[posyandu.pk, today.isoformat()])
 
 
-def test_a_registration_sent_twice_by_htmx_registers_one_child(client, users, posyandu, today):
-    child = {
+def _ani(today) -> dict:
+    """The registration form of a three-month-old girl without a NIK."""
+    return {
         "nama": "Ani Lestari",
         "jenis_kelamin": "P",
         "tanggal_lahir": (today - datetime.timedelta(days=90)).isoformat(),
@@ -27,6 +28,10 @@ def test_a_registration_sent_twice_by_htmx_registers_one_child(client, users, po
         "nik": "",
         "nik_ibu": "",
     }
+
+
+def test_a_registration_sent_twice_by_htmx_registers_one_child(client, users, posyandu, today):
+    child = _ani(today)
     client.force_login(users["desa"])
     first, again = post_twice(
         client,
@@ -46,14 +51,7 @@ def test_a_registration_sent_twice_by_htmx_registers_one_child(client, users, po
 def test_a_registration_sent_twice_without_javascript_registers_one_child(
     client, users, posyandu, today
 ):
-    child = {
-        "nama": "Ani Lestari",
-        "jenis_kelamin": "P",
-        "tanggal_lahir": (today - datetime.timedelta(days=90)).isoformat(),
-        "nama_ibu": "Rina",
-        "nik": "",
-        "nik_ibu": "",
-    }
+    child = _ani(today)
     client.force_login(users["desa"])
     first, again = post_twice(
         client,
@@ -70,14 +68,7 @@ def test_a_registration_sent_twice_without_javascript_registers_one_child(
 
 def test_a_registration_without_a_token_still_registers(client, users, posyandu, today):
     # A page rendered before the token existed: each send registers, as it always did.
-    child = {
-        "nama": "Ani Lestari",
-        "jenis_kelamin": "P",
-        "tanggal_lahir": (today - datetime.timedelta(days=90)).isoformat(),
-        "nama_ibu": "Rina",
-        "nik": "",
-        "nik_ibu": "",
-    }
+    child = _ani(today)
     client.force_login(users["desa"])
     for _ in range(2):
         assert client.post(_url(posyandu, today=today), child, **HTMX).status_code == 200
@@ -87,14 +78,7 @@ def test_a_registration_without_a_token_still_registers(client, users, posyandu,
 def test_a_registration_refused_keeps_its_token_for_the_corrected_send(
     client, users, posyandu, today
 ):
-    child = {
-        "nama": "Ani Lestari",
-        "jenis_kelamin": "P",
-        "tanggal_lahir": (today - datetime.timedelta(days=90)).isoformat(),
-        "nama_ibu": "Rina",
-        "nik": "",
-        "nik_ibu": "",
-    }
+    child = _ani(today)
     client.force_login(users["desa"])
     first, _again = post_twice(
         client,
@@ -117,14 +101,7 @@ def test_a_registration_with_a_nik_sent_twice_answers_with_the_child_not_nik_tak
     # One after the other (a resend after a slow answer): the form's own NIK check ran before
     # the token was looked at, and refused the second send with 'NIK taken' for the user's
     # own child, where the same send without a NIK answers with the child.
-    child = {
-        "nama": "Ani Lestari",
-        "jenis_kelamin": "P",
-        "tanggal_lahir": (today - datetime.timedelta(days=90)).isoformat(),
-        "nama_ibu": "Rina",
-        "nik": "",
-        "nik_ibu": "",
-    }
+    child = _ani(today)
     client.force_login(users["desa"])
     data = {**child, "nik": "3201011501240007"}
     first, again = post_twice(
@@ -145,14 +122,7 @@ def test_a_registration_sent_twice_by_htmx_records_the_read_of_the_child_shown(
 ):
     # The second answer shows the child the first send registered (nothing is created, so no
     # CREATE entry covers it): one VIEW entry, as the same child's form opened without htmx.
-    child = {
-        "nama": "Ani Lestari",
-        "jenis_kelamin": "P",
-        "tanggal_lahir": (today - datetime.timedelta(days=90)).isoformat(),
-        "nama_ibu": "Rina",
-        "nik": "",
-        "nik_ibu": "",
-    }
+    child = _ani(today)
     from kampungkb.core.models import AuditEntry
 
     client.force_login(users["desa"])
@@ -175,14 +145,7 @@ def test_a_token_of_another_form_is_no_earlier_send_of_the_registration(
     # The token of a cadre's form, saved, posted into a child's registration (a page's hidden
     # field edited): no child was registered with it, so the registration registers, and it
     # answers with the child, not with the cadre taken for one (which broke the page).
-    child = {
-        "nama": "Ani Lestari",
-        "jenis_kelamin": "P",
-        "tanggal_lahir": (today - datetime.timedelta(days=90)).isoformat(),
-        "nama_ibu": "Rina",
-        "nik": "",
-        "nik_ibu": "",
-    }
+    child = _ani(today)
     from kampungkb.convergence.cadres.models import Cadre
 
     client.force_login(users["desa"])
